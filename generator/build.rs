@@ -1,0 +1,35 @@
+//! Embeds every file under `../specs` into the binary, so an installed `bpfspec` works anywhere.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let specs = manifest.join("../specs");
+    let mut files = Vec::new();
+    collect(&specs, &specs, &mut files);
+    files.sort();
+    let mut out = String::from("/// Spec files embedded at build time: (path relative to specs/, contents).\npub static EMBEDDED_SPECS: &[(&str, &str)] = &[\n");
+    for rel in &files {
+        let abs = specs.join(rel);
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.display().to_string()).unwrap();
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_specs.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    println!("cargo:rerun-if-changed={}", specs.display());
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            let rel = path.strip_prefix(root).expect("walked from root");
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! `bpfspec export --format json`: the stable JSON contract (schema_version 1).
+//!
+//! Field meanings never change; new fields may be added. Documented in the README.
+
+use serde::Serialize;
+
+use crate::model::{Availability, Helper, Model};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Export<'a> {
+    schema_version: u32,
+    helpers: Vec<HelperJson<'a>>,
+    program_types: Vec<ProgramTypeJson<'a>>,
+    map_types: Vec<MapTypeJson<'a>>,
+    attach_types: Vec<AttachTypeJson<'a>>,
+    sections: Vec<SectionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HelperJson<'a> {
+    id: u32,
+    name: &'a str,
+    signature: SignatureJson<'a>,
+    since: String,
+    gpl_only: bool,
+    summary: &'a str,
+    program_types: Vec<AvailabilityJson<'a>>,
+    map_types: Vec<&'a str>,
+    flags: Vec<FlagJson<'a>>,
+    related: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SignatureJson<'a> {
+    #[serde(rename = "return")]
+    ret: &'a str,
+    return_class: Option<String>,
+    args: Vec<ArgJson<'a>>,
+    variadic: bool,
+}
+
+#[derive(Serialize)]
+struct ArgJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    c_type: &'a str,
+    class: String,
+}
+
+#[derive(Serialize)]
+struct FlagJson<'a> {
+    arg: &'a str,
+    name: &'a str,
+    value: u64,
+}
+
+#[derive(Serialize)]
+struct AvailabilityJson<'a> {
+    program_type: &'a str,
+    since: String,
+    attach_types: Option<Vec<&'a str>>,
+    sleepable_only: bool,
+    trampoline_only: bool,
+    lockdown: Option<&'static str>,
+    capabilities: Vec<&'static str>,
+    kconfig: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ProgramTypeJson<'a> {
+    id: u32,
+    name: &'a str,
+    short_name: &'a str,
+    since: String,
+    context: Option<&'a str>,
+    attach_types: Vec<&'a str>,
+    test_run: bool,
+    sleepable: bool,
+}
+
+#[derive(Serialize)]
+struct MapTypeJson<'a> {
+    id: u32,
+    name: &'a str,
+    short_name: &'a str,
+    since: String,
+    per_cpu: bool,
+}
+
+#[derive(Serialize)]
+struct AttachTypeJson<'a> {
+    id: u32,
+    name: &'a str,
+    short_name: &'a str,
+    since: String,
+    program_types: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SectionJson<'a> {
+    pattern: &'a str,
+    program_type: &'a str,
+    attach_type: Option<&'a str>,
+    sleepable: bool,
+    attach_btf: bool,
+}
+
+/// The whole export as a pretty-printed JSON document, ending in a newline.
+pub fn export(model: &Model) -> String {
+    export_with(model)
+}
+
+fn export_with<'a>(model: &'a Model) -> String {
+    let prog_name = |id| model.program_type(id).map(|p| p.name.as_str()).expect("model references resolve");
+    let attach_name = |id| model.attach_type(id).map(|a| a.name.as_str()).expect("model references resolve");
+    let map_name = |id| model.map_type(id).map(|m| m.name.as_str()).expect("model references resolve");
+    let helper_json = |h: &'a Helper| HelperJson {
+        id: h.id,
+        name: &h.name,
+        signature: SignatureJson {
+            ret: &h.returns.c_type,
+            return_class: h.returns.class.as_ref().map(ToString::to_string),
+            args: h.args.iter().map(|a| ArgJson { name: &a.name, c_type: &a.c_type, class: a.class.to_string() }).collect(),
+            variadic: h.variadic,
+        },
+        since: h.since.to_string(),
+        gpl_only: h.gpl_only,
+        summary: &h.summary,
+        program_types: h
+            .availability
+            .iter()
+            .map(|a: &Availability| AvailabilityJson {
+                program_type: prog_name(a.program_type),
+                since: a.since.to_string(),
+                attach_types: a.qualifiers.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                sleepable_only: a.qualifiers.sleepable_only,
+                trampoline_only: a.qualifiers.trampoline_only,
+                lockdown: a.qualifiers.lockdown.map(|l| l.name()),
+                capabilities: a.qualifiers.capabilities.iter().map(|c| c.name()).collect(),
+                kconfig: a.qualifiers.kconfig.iter().map(String::as_str).collect(),
+            })
+            .collect(),
+        map_types: h.map_types.iter().map(|&m| map_name(m)).collect(),
+        flags: h.flags.iter().map(|f| FlagJson { arg: &f.arg, name: &f.name, value: f.value }).collect(),
+        related: h.related.iter().filter_map(|&r| model.helper(r)).map(|r| r.name.as_str()).collect(),
+    };
+    let export = Export {
+        schema_version: SCHEMA_VERSION,
+        helpers: model.helpers.iter().map(helper_json).collect(),
+        program_types: model
+            .program_types
+            .iter()
+            .map(|p| ProgramTypeJson {
+                id: p.id,
+                name: &p.name,
+                short_name: &p.short_name,
+                since: p.since.to_string(),
+                context: p.context.as_deref(),
+                attach_types: p.attach_types.iter().map(|&a| attach_name(a)).collect(),
+                test_run: p.test_run,
+                sleepable: p.sleepable,
+            })
+            .collect(),
+        map_types: model
+            .map_types
+            .iter()
+            .map(|m| MapTypeJson { id: m.id, name: &m.name, short_name: &m.short_name, since: m.since.to_string(), per_cpu: m.per_cpu })
+            .collect(),
+        attach_types: model
+            .attach_types
+            .iter()
+            .map(|a| AttachTypeJson {
+                id: a.id,
+                name: &a.name,
+                short_name: &a.short_name,
+                since: a.since.to_string(),
+                program_types: a.program_types.iter().map(|&p| prog_name(p)).collect(),
+            })
+            .collect(),
+        sections: model
+            .sections
+            .iter()
+            .map(|s| SectionJson {
+                pattern: &s.pattern,
+                program_type: prog_name(s.program_type),
+                attach_type: s.attach_type.map(attach_name),
+                sleepable: s.sleepable,
+                attach_btf: s.attach_btf,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&export).expect("export types serialize");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,12 @@
+//! bpfspec: the specs of Linux eBPF helpers, program types, map types and attach types, and
+//! everything built from them (bindings, checks, probe, reference site).
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod probe;
+pub mod spec;
+pub mod version;

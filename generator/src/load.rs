@@ -1,0 +1,313 @@
+//! Reading `specs/` (from a folder or from the copy embedded in the binary) into a
+//! [`SourceMap`] and parsed [`Specs`], remembering where every YAML node sits.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{self, Diagnostic, FileId, SourceMap, Span};
+use crate::model::Model;
+use crate::spec::{Parsed, Specs};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
+
+/// One spec file's text, with its path relative to the specs folder (`helpers/x.yaml`).
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    pub relative_path: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read specs from `{}`: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the specs have {} error(s)", .0.error_count())]
+    Invalid(Box<Invalid>),
+}
+
+/// Specs that were read but do not validate: the diagnostics and the files they point into.
+#[derive(Debug)]
+pub struct Invalid {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Invalid {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == diagnostics::Severity::Error).count()
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        diagnostics::render(&self.sources, &self.diagnostics, color)
+    }
+}
+
+/// Loads and validates the specs under `dir`.
+pub fn load_dir(dir: &Path) -> Result<Model, LoadError> {
+    let files = read_dir(dir)?;
+    let display_root = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| dir.display().to_string());
+    load_files(&files, &display_root)
+}
+
+/// Loads and validates the specs embedded in this binary at build time.
+pub fn embedded() -> Result<Model, LoadError> {
+    load_files(&embedded_files(), "specs")
+}
+
+pub fn embedded_files() -> Vec<SpecFile> {
+    EMBEDDED_SPECS
+        .iter()
+        .map(|(path, text)| SpecFile { relative_path: (*path).to_owned(), text: (*text).to_owned() })
+        .collect()
+}
+
+/// Parse and lower spec files. Pure: no file access.
+pub fn load_files(files: &[SpecFile], display_root: &str) -> Result<Model, LoadError> {
+    let (sources, specs, mut diagnostics) = parse_files(files, display_root);
+    match crate::lower::lower(&specs) {
+        Ok(model) if diagnostics.is_empty() => Ok(model),
+        Ok(_) => Err(LoadError::Invalid(Box::new(Invalid { sources, diagnostics }))),
+        Err(mut more) => {
+            diagnostics.append(&mut more);
+            Err(LoadError::Invalid(Box::new(Invalid { sources, diagnostics })))
+        }
+    }
+}
+
+/// Reads every `*.yaml` file below `dir`, sorted by path.
+pub fn read_dir(dir: &Path) -> Result<Vec<SpecFile>, LoadError> {
+    let io = |path: &Path, source| LoadError::Io { path: path.to_owned(), source };
+    let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(io(dir, std::io::Error::other("not a directory")));
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| io(&d, e))? {
+            let path = entry.map_err(|e| io(&d, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                let rel = path.strip_prefix(dir).expect("walked from dir");
+                files.push(SpecFile { relative_path: rel.to_string_lossy().replace('\\', "/"), text });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    Ok(files)
+}
+
+/// Parse spec files into serde types. Collects every error instead of stopping at the first.
+pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs, Vec<Diagnostic>) {
+    let mut sources = SourceMap::default();
+    let mut specs = Specs::default();
+    let mut diagnostics = Vec::new();
+    for f in files {
+        let file = sources.add(format!("{display_root}/{}", f.relative_path), f.text.clone());
+        let (folder, stem) = match f.relative_path.rsplit_once('/') {
+            Some((folder, name)) => (folder, name.trim_end_matches(".yaml")),
+            None => ("", f.relative_path.trim_end_matches(".yaml")),
+        };
+        let stem = stem.to_owned();
+        macro_rules! parse_into {
+            ($field:expr) => {
+                if let Some(p) = parse_one(&f.text, file, stem, &mut diagnostics) {
+                    $field.push(p)
+                }
+            };
+        }
+        match folder {
+            "helpers" => parse_into!(specs.helpers),
+            "program-types" => parse_into!(specs.program_types),
+            "map-types" => parse_into!(specs.map_types),
+            "attach-types" => parse_into!(specs.attach_types),
+            "helper-sets" => parse_into!(specs.helper_sets),
+            "" if stem == "sections" => {
+                specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
+            }
+            _ => diagnostics.push(
+                Diagnostic::error(Some(Span { file, range: 0..0 }), format!("unexpected spec file `{}`", f.relative_path))
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml"),
+            ),
+        }
+    }
+    (sources, specs, diagnostics)
+}
+
+fn parse_one<T: DeserializeOwned>(
+    text: &str,
+    file: FileId,
+    stem: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Parsed<T>> {
+    match serde_yaml::from_str::<T>(text) {
+        Ok(value) => Some(Parsed { value, file, stem, locations: Locations::index(text) }),
+        Err(e) => {
+            let range = e
+                .location()
+                .map(|l| l.index()..(l.index() + token_len(text, l.index())))
+                .unwrap_or(0..0);
+            let message = strip_location(&e.to_string());
+            diagnostics.push(Diagnostic::error(Some(Span { file, range }), message));
+            None
+        }
+    }
+}
+
+/// serde_yaml appends ` at line L column C` to its messages; the rendered span says that already.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The length of the YAML token starting at `start`, for underlining.
+fn token_len(text: &str, start: usize) -> usize {
+    let rest = text.get(start..).unwrap_or("");
+    let line = rest.lines().next().unwrap_or("");
+    let token = match line.find(": ") {
+        Some(i) if !line.starts_with(['"', '\'']) => &line[..i],
+        _ => line,
+    };
+    token.trim_end().len().max(1)
+}
+
+/// Where each node of a YAML document is, by path: `helpers[3].helper`, `args[0].class`.
+#[derive(Debug, Default, Clone)]
+pub struct Locations {
+    nodes: HashMap<String, Range<usize>>,
+}
+
+impl Locations {
+    pub fn index(text: &str) -> Locations {
+        let mut recv = Indexer { text, stack: Vec::new(), nodes: HashMap::new() };
+        // Documents that serde_yaml accepted parse here too; a failure only loses spans.
+        let _ = Parser::new_from_str(text).load(&mut recv, false);
+        Locations { nodes: recv.nodes }
+    }
+
+    /// The byte range of the node at `path`, or of its closest ancestor that has one.
+    pub fn get(&self, path: &str) -> Range<usize> {
+        let mut p = path;
+        loop {
+            if let Some(r) = self.nodes.get(p) {
+                return r.clone();
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return 0..0,
+            }
+        }
+    }
+
+    pub fn span(&self, file: FileId, path: &str) -> Span {
+        Span { file, range: self.get(path) }
+    }
+}
+
+enum Frame {
+    /// In a mapping; `Some(key)` when the next node is that key's value.
+    Map { path: String, key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+struct Indexer<'a> {
+    text: &'a str,
+    stack: Vec<Frame>,
+    nodes: HashMap<String, Range<usize>>,
+}
+
+impl Indexer<'_> {
+    /// The path of the node that starts now, or `None` when it is a mapping key.
+    fn next_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                Some(p)
+            }
+        }
+    }
+
+    fn scalar_range(&self, mark: Marker, value: &str) -> Range<usize> {
+        let start = mark.index().min(self.text.len());
+        let quoted = self.text[start..].starts_with(['"', '\'']);
+        let len = if quoted { value.len() + 2 } else { value.len() };
+        start..(start + len.max(1)).min(self.text.len())
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Indexer<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, ..) => {
+                let range = self.scalar_range(mark, &value);
+                match self.next_path() {
+                    Some(path) => {
+                        self.nodes.insert(path, range);
+                    }
+                    None => {
+                        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                            *key = Some(value);
+                        }
+                    }
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = self.next_path().unwrap_or_default();
+                let start = mark.index().min(self.text.len());
+                self.nodes.entry(path.clone()).or_insert(start..start + 1);
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.next_path();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_nested_nodes() {
+        let text = "id: 1\nhelpers:\n  - set: base\n  - helper: \"bpf_x\"\n    since: \"5.8\"\n";
+        let loc = Locations::index(text);
+        assert_eq!(&text[loc.get("id")], "1");
+        assert_eq!(&text[loc.get("helpers[0].set")], "base");
+        assert_eq!(&text[loc.get("helpers[1].helper")], "\"bpf_x\"");
+        assert_eq!(&text[loc.get("helpers[1].since")], "\"5.8\"");
+        // Missing nodes fall back to the closest ancestor.
+        assert_eq!(loc.get("helpers[1].kconfig").start, loc.get("helpers[1]").start);
+    }
+}

@@ -1,0 +1,706 @@
+//! Lowering: parsed [`Specs`] → validated [`Model`]. Resolves every name, expands helper sets,
+//! checks IDs and cross-references, and collects *all* problems as diagnostics.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostics::{closest, Diagnostic, Span};
+use crate::model::*;
+use crate::names;
+use crate::spec::*;
+use crate::version::KernelVersion;
+
+/// Verifier argument classes (`enum bpf_arg_type`, 6.18) that helper specs may use.
+pub const ARG_CLASSES: &[&str] = &[
+    "ARG_ANYTHING",
+    "ARG_CONST_MAP_PTR",
+    "ARG_PTR_TO_MAP_KEY",
+    "ARG_PTR_TO_MAP_VALUE",
+    "ARG_PTR_TO_MEM",
+    "ARG_PTR_TO_ARENA",
+    "ARG_CONST_SIZE",
+    "ARG_CONST_SIZE_OR_ZERO",
+    "ARG_PTR_TO_CTX",
+    "ARG_PTR_TO_SPIN_LOCK",
+    "ARG_PTR_TO_SOCK_COMMON",
+    "ARG_PTR_TO_SOCKET",
+    "ARG_PTR_TO_BTF_ID",
+    "ARG_PTR_TO_RINGBUF_MEM",
+    "ARG_CONST_ALLOC_SIZE_OR_ZERO",
+    "ARG_PTR_TO_BTF_ID_SOCK_COMMON",
+    "ARG_PTR_TO_PERCPU_BTF_ID",
+    "ARG_PTR_TO_FUNC",
+    "ARG_PTR_TO_STACK",
+    "ARG_PTR_TO_CONST_STR",
+    "ARG_PTR_TO_TIMER",
+    "ARG_KPTR_XCHG_DEST",
+    "ARG_PTR_TO_DYNPTR",
+    "ARG_PTR_TO_LONG",
+    "ARG_PTR_TO_INT",
+    // Composite spellings of older kernels (6.1 and before).
+    "ARG_PTR_TO_ALLOC_MEM",
+    "ARG_PTR_TO_BTF_ID_OR_NULL",
+    "ARG_PTR_TO_CTX_OR_NULL",
+    "ARG_PTR_TO_FIXED_SIZE_MEM",
+    "ARG_PTR_TO_KPTR",
+    "ARG_PTR_TO_MAP_VALUE_OR_NULL",
+    "ARG_PTR_TO_MEM_OR_NULL",
+    "ARG_PTR_TO_SOCKET_OR_NULL",
+    "ARG_PTR_TO_STACK_OR_NULL",
+    "ARG_PTR_TO_UNINIT_MAP_VALUE",
+    "ARG_PTR_TO_UNINIT_MEM",
+];
+
+/// Return classes (`enum bpf_return_type`).
+pub const RET_CLASSES: &[&str] = &[
+    "RET_INTEGER",
+    "RET_VOID",
+    "RET_PTR_TO_MAP_VALUE",
+    "RET_PTR_TO_SOCKET",
+    "RET_PTR_TO_TCP_SOCK",
+    "RET_PTR_TO_SOCK_COMMON",
+    "RET_PTR_TO_MEM",
+    "RET_PTR_TO_MEM_OR_BTF_ID",
+    "RET_PTR_TO_BTF_ID",
+    // Older kernels spell the nullable forms as classes of their own.
+    "RET_PTR_TO_MAP_VALUE_OR_NULL",
+    "RET_PTR_TO_SOCKET_OR_NULL",
+    "RET_PTR_TO_TCP_SOCK_OR_NULL",
+    "RET_PTR_TO_SOCK_COMMON_OR_NULL",
+    "RET_PTR_TO_ALLOC_MEM_OR_NULL",
+    "RET_PTR_TO_BTF_ID_OR_NULL",
+    "RET_PTR_TO_MEM_OR_BTF_ID_OR_NULL",
+    "RET_PTR_TO_DYNPTR_MEM_OR_NULL",
+];
+
+/// Type modifiers (`enum bpf_type_flag`) that may follow a class after `|`.
+pub const CLASS_MODIFIERS: &[&str] = &[
+    "PTR_MAYBE_NULL",
+    "MEM_RDONLY",
+    "MEM_RINGBUF",
+    "MEM_USER",
+    "MEM_PERCPU",
+    "OBJ_RELEASE",
+    "PTR_UNTRUSTED",
+    "MEM_UNINIT",
+    "DYNPTR_TYPE_LOCAL",
+    "DYNPTR_TYPE_RINGBUF",
+    "DYNPTR_TYPE_SKB",
+    "DYNPTR_TYPE_XDP",
+    "MEM_FIXED_SIZE",
+    "MEM_ALLOC",
+    "PTR_TRUSTED",
+    "MEM_RCU",
+    "NON_OWN_REF",
+    "MEM_WRITE",
+    "MEM_ALIGNED",
+];
+
+/// Turn parsed specs into the model, or every problem found on the way.
+pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
+    let mut cx = Lower { diagnostics: Vec::new() };
+    let map_types = cx.map_types(&specs.map_types);
+    let program_types_unlinked = cx.program_types(&specs.program_types);
+    let attach_types = cx.attach_types(&specs.attach_types, &program_types_unlinked);
+    let program_types = cx.link_attach_types(&specs.program_types, program_types_unlinked, &attach_types);
+    let helper_index = cx.helper_index(&specs.helpers);
+    let mut helpers = cx.helpers(&specs.helpers, &helper_index, &map_types);
+    let helper_sets = cx.helper_sets(&specs.helper_sets);
+    cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types);
+    let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);
+    if cx.diagnostics.is_empty() {
+        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections })
+    } else {
+        Err(cx.diagnostics)
+    }
+}
+
+struct Lower {
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Name → ID for one kind of item, for resolving references with suggestions.
+type Names = BTreeMap<String, KernelId>;
+
+impl Lower {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(Some(span), message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn resolve(&mut self, names: &Names, kind: &str, name: &str, span: Span) -> Option<KernelId> {
+        if let Some(id) = names.get(name) {
+            return Some(*id);
+        }
+        let help = match closest(name, names.keys().map(String::as_str)) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("{kind}s are named by their spec file name, e.g. `{}`", names.keys().next().map(String::as_str).unwrap_or("?")),
+        };
+        let d = self.error(span, format!("unknown {kind} `{name}`"));
+        d.help = Some(help);
+        None
+    }
+
+    fn check_name(&mut self, span: Span, expected: &str, actual: &str, what: &str) {
+        if expected != actual {
+            self.error(span, format!("{what} `{actual}` does not match its file name"))
+                .help = Some(format!("the file name makes it `{expected}`; rename the file or fix the name"));
+        }
+    }
+
+    fn check_unique_ids<T>(&mut self, items: &[Parsed<T>], id: impl Fn(&T) -> u32, kind: &str) {
+        let mut seen: HashMap<u32, &str> = HashMap::new();
+        for p in items {
+            let i = id(&p.value);
+            if let Some(other) = seen.insert(i, &p.stem) {
+                let span = p.locations.span(p.file, "id");
+                self.error(span, format!("duplicate {kind} ID {i}"))
+                    .help = Some(format!("`{other}` has ID {i} too"));
+            }
+        }
+    }
+
+    fn map_types(&mut self, specs: &[Parsed<MapTypeSpec>]) -> Vec<MapType> {
+        self.check_unique_ids(specs, |m| m.id, "map type");
+        let mut out: Vec<MapType> = specs
+            .iter()
+            .map(|p| {
+                let m = &p.value;
+                self.check_name(p.locations.span(p.file, "name"), &names::map_type_enum(&p.stem), &m.name, "map type name");
+                MapType {
+                    id: m.id,
+                    name: m.name.clone(),
+                    short_name: p.stem.clone(),
+                    since: m.since.0,
+                    per_cpu: m.per_cpu,
+                    summary: m.summary.trim().to_owned(),
+                    description: m.description.clone(),
+                    key_size: size_rule(&m.key_size),
+                    value_size: size_rule(&m.value_size),
+                    constraints: m.constraints.clone(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|m| m.id);
+        out
+    }
+
+    fn program_types(&mut self, specs: &[Parsed<ProgramTypeSpec>]) -> Vec<ProgramType> {
+        self.check_unique_ids(specs, |p| p.id, "program type");
+        let mut out: Vec<ProgramType> = specs
+            .iter()
+            .map(|p| {
+                let t = &p.value;
+                self.check_name(p.locations.span(p.file, "name"), &names::program_type_enum(&p.stem), &t.name, "program type name");
+                ProgramType {
+                    id: t.id,
+                    name: t.name.clone(),
+                    short_name: p.stem.clone(),
+                    since: t.since.0,
+                    summary: t.summary.trim().to_owned(),
+                    description: t.description.clone(),
+                    context: t.context.clone(),
+                    return_value: t.return_value.clone(),
+                    attach_types: Vec::new(),
+                    test_run: t.test_run,
+                    sleepable: t.sleepable,
+                }
+            })
+            .collect();
+        out.sort_by_key(|p| p.id);
+        out
+    }
+
+    fn attach_types(&mut self, specs: &[Parsed<AttachTypeSpec>], program_types: &[ProgramType]) -> Vec<AttachType> {
+        self.check_unique_ids(specs, |a| a.id, "attach type");
+        let prog_names = names_of(program_types.iter().map(|p| (&p.short_name, p.id)));
+        let mut out: Vec<AttachType> = specs
+            .iter()
+            .map(|p| {
+                let a = &p.value;
+                self.check_name(p.locations.span(p.file, "name"), &names::attach_type_enum(&p.stem), &a.name, "attach type name");
+                let program_types = a
+                    .program_types
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, name)| {
+                        self.resolve(&prog_names, "program type", name, p.locations.span(p.file, &format!("program_types[{i}]")))
+                    })
+                    .collect();
+                AttachType {
+                    id: a.id,
+                    name: a.name.clone(),
+                    short_name: p.stem.clone(),
+                    since: a.since.0,
+                    program_types,
+                    summary: a.summary.trim().to_owned(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|a| a.id);
+        out
+    }
+
+    /// Resolves each program type's `attach_types` and checks both sides agree.
+    fn link_attach_types(
+        &mut self,
+        specs: &[Parsed<ProgramTypeSpec>],
+        mut program_types: Vec<ProgramType>,
+        attach_types: &[AttachType],
+    ) -> Vec<ProgramType> {
+        let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        for p in specs {
+            let Some(pt) = program_types.iter_mut().find(|t| t.short_name == p.stem) else { continue };
+            for (i, name) in p.value.attach_types.iter().enumerate() {
+                let span = p.locations.span(p.file, &format!("attach_types[{i}]"));
+                let Some(id) = resolve_quiet(&attach_names, name) else {
+                    self.resolve(&attach_names, "attach type", name, span);
+                    continue;
+                };
+                let at = attach_types.iter().find(|a| a.id == id).expect("resolved");
+                if !at.program_types.contains(&pt.id) {
+                    self.error(span, format!("attach type `{name}` does not list program type `{}`", p.stem))
+                        .help = Some(format!("add `{}` to program_types in attach-types/{name}.yaml", p.stem));
+                }
+                pt.attach_types.push(id);
+            }
+        }
+        program_types
+    }
+
+    fn helper_index(&mut self, specs: &[Parsed<HelperSpec>]) -> Names {
+        self.check_unique_ids(specs, |h| h.id, "helper");
+        let ids: BTreeSet<u32> = specs.iter().map(|p| p.value.id).collect();
+        if let Some(&max) = ids.iter().next_back() {
+            let missing: Vec<String> = (1..=max).filter(|i| !ids.contains(i)).map(|i| i.to_string()).collect();
+            if !missing.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::error(None, format!("helper IDs are not contiguous: no helper has ID {}", missing.join(", ")))
+                        .with_help(format!("helper IDs run from 1 to {max} without gaps; add specs/helpers/<name>.yaml for each")),
+                );
+            }
+        }
+        names_of(specs.iter().map(|p| (&p.value.name, p.value.id)))
+    }
+
+    fn helpers(&mut self, specs: &[Parsed<HelperSpec>], helper_names: &Names, map_types: &[MapType]) -> Vec<Helper> {
+        let map_names = names_of(map_types.iter().map(|m| (&m.short_name, m.id)));
+        let mut out: Vec<Helper> = specs.iter().map(|p| self.helper(p, helper_names, &map_names)).collect();
+        out.sort_by_key(|h| h.id);
+        out
+    }
+
+    fn helper(&mut self, p: &Parsed<HelperSpec>, helper_names: &Names, map_names: &Names) -> Helper {
+        let h = &p.value;
+        let at = |path: &str| p.locations.span(p.file, path);
+        self.check_name(at("name"), &p.stem, &h.name, "helper name");
+        self.check_c_type(&h.returns.c_type, at("returns.type"));
+        let ret_class = h.returns.class.as_deref().and_then(|c| self.class(c, RET_CLASSES, at("returns.class")));
+        let args: Vec<Arg> = h
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                self.check_c_type(&a.c_type, at(&format!("args[{i}].type")));
+                let class = self.class(&a.class, ARG_CLASSES, at(&format!("args[{i}].class")));
+                Arg {
+                    name: a.name.clone(),
+                    c_type: a.c_type.clone(),
+                    class: class.unwrap_or(VerifierClass { base: a.class.clone(), modifiers: Vec::new() }),
+                    doc: a.doc.clone(),
+                }
+            })
+            .collect();
+        if args.len() > 5 {
+            self.error(at("args"), format!("helper `{}` has {} arguments; BPF helpers take at most 5", h.name, args.len()));
+        }
+        let mut seen_args = BTreeSet::new();
+        for (i, a) in h.args.iter().enumerate() {
+            if !seen_args.insert(&a.name) {
+                self.error(at(&format!("args[{i}].name")), format!("duplicate argument name `{}`", a.name));
+            }
+        }
+        let flags = h
+            .flags
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if !h.args.iter().any(|a| a.name == f.arg) {
+                    let names: Vec<&str> = h.args.iter().map(|a| a.name.as_str()).collect();
+                    self.error(at(&format!("flags[{i}].arg")), format!("flag `{}` names argument `{}`, which `{}` does not have", f.name, f.arg, h.name))
+                        .help = Some(format!("the arguments are: {}", names.join(", ")));
+                }
+                Flag { arg: f.arg.clone(), name: f.name.clone(), value: f.value, doc: f.doc.clone() }
+            })
+            .collect();
+        let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");
+        if !takes_map && !h.map_types.is_empty() {
+            self.error(at("map_types"), format!("helper `{}` takes no map, but lists map types", h.name))
+                .help = Some("only helpers with an `ARG_CONST_MAP_PTR` argument accept map types; remove `map_types`".into());
+        }
+        if takes_map && h.map_types.is_empty() {
+            self.error(at("args"), format!("helper `{}` takes a map but lists no `map_types`", h.name))
+                .help = Some("list the map types the verifier accepts for its map argument".into());
+        }
+        let map_types = h
+            .map_types
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| self.resolve(map_names, "map type", m, at(&format!("map_types[{i}]"))))
+            .collect();
+        let related = h
+            .related
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let span = at(&format!("related[{i}]"));
+                if *r == h.name {
+                    self.error(span, format!("helper `{}` lists itself as related", h.name));
+                    return None;
+                }
+                self.resolve(helper_names, "helper", r, span)
+            })
+            .collect();
+        Helper {
+            id: h.id,
+            name: h.name.clone(),
+            since: h.since.0,
+            gpl_only: h.gpl_only,
+            summary: h.summary.trim().to_owned(),
+            description: h.description.clone(),
+            returns: Return { c_type: h.returns.c_type.clone(), class: ret_class, doc: h.returns.doc.clone() },
+            args,
+            variadic: h.variadic,
+            flags,
+            map_types,
+            related,
+            availability: Vec::new(),
+        }
+    }
+
+    fn check_c_type(&mut self, c_type: &str, span: Span) {
+        let normal = normalize_c_type(c_type);
+        if normal != c_type {
+            self.error(span, format!("C type `{c_type}` is not written the canonical way"))
+                .help = Some(format!("write `{normal}` (single spaces, `*` after a space)"));
+        }
+    }
+
+    fn class(&mut self, text: &str, bases: &[&str], span: Span) -> Option<VerifierClass> {
+        let mut parts = text.split('|').map(str::trim);
+        let base = parts.next().unwrap_or_default();
+        let mut ok = true;
+        if !bases.contains(&base) {
+            let help = closest(base, bases.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+            let d = self.error(span.clone(), format!("unknown verifier class `{base}`"));
+            d.help = help.or_else(|| Some(format!("known classes: {}", bases.join(", "))));
+            ok = false;
+        }
+        let modifiers: Vec<String> = parts.map(str::to_owned).collect();
+        for m in &modifiers {
+            if !CLASS_MODIFIERS.contains(&m.as_str()) {
+                self.error(span.clone(), format!("unknown verifier class modifier `{m}`"))
+                    .help = closest(m, CLASS_MODIFIERS.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+                ok = false;
+            }
+        }
+        ok.then(|| VerifierClass { base: base.to_owned(), modifiers })
+    }
+
+    fn helper_sets(&mut self, specs: &[Parsed<HelperSetSpec>]) -> Vec<HelperSet> {
+        let mut out: Vec<HelperSet> = specs
+            .iter()
+            .map(|p| {
+                self.check_name(p.locations.span(p.file, "name"), &p.stem, &p.value.name, "helper set name");
+                HelperSet {
+                    name: p.value.name.clone(),
+                    kernel_function: p.value.kernel_function.clone(),
+                    description: p.value.description.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Expands every program type's `helpers:` list into per-helper availability.
+    fn availability(
+        &mut self,
+        specs: &Specs,
+        helpers: &mut [Helper],
+        helper_names: &Names,
+        program_types: &[ProgramType],
+        attach_types: &[AttachType],
+    ) {
+        let sets: HashMap<&str, &Parsed<HelperSetSpec>> =
+            specs.helper_sets.iter().map(|p| (p.value.name.as_str(), p)).collect();
+        let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        for p in &specs.program_types {
+            let Some(pt) = program_types.iter().find(|t| t.short_name == p.stem) else { continue };
+            let mut expander = Expander {
+                cx: self,
+                sets: &sets,
+                helper_names,
+                attach_names: &attach_names,
+                program_type: pt,
+                resolved: BTreeMap::new(),
+                stack: Vec::new(),
+            };
+            expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, None);
+            let resolved = expander.resolved;
+            for (helper_id, r) in resolved {
+                let Some(h) = helpers.iter_mut().find(|h| h.id == helper_id) else { continue };
+                let since = [Some(h.since), Some(pt.since), r.since].into_iter().flatten().max().expect("non-empty");
+                h.availability.push(Availability {
+                    program_type: pt.id,
+                    since,
+                    qualifiers: r.qualifiers,
+                    via_set: r.via_set,
+                });
+            }
+        }
+        for h in helpers.iter_mut() {
+            h.availability.sort_by_key(|a| a.program_type);
+        }
+    }
+
+    fn sections(
+        &mut self,
+        spec: Option<&Parsed<SectionsSpec>>,
+        program_types: &[ProgramType],
+        attach_types: &[AttachType],
+    ) -> Vec<SectionDef> {
+        let Some(p) = spec else {
+            self.diagnostics.push(
+                Diagnostic::error(None, "missing specs/sections.yaml").with_help("it holds the libbpf SEC() name table"),
+            );
+            return Vec::new();
+        };
+        let prog_names = names_of(program_types.iter().map(|t| (&t.short_name, t.id)));
+        let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, s) in p.value.sections.iter().enumerate() {
+            let at = |field: &str| p.locations.span(p.file, &format!("sections[{i}].{field}"));
+            if !seen.insert(s.pattern.as_str()) {
+                self.error(at("pattern"), format!("section pattern `{}` appears twice", s.pattern));
+            }
+            let program_type = self.resolve(&prog_names, "program type", &s.program_type, at("program_type"));
+            let attach_type = match &s.attach_type {
+                Some(a) => match self.resolve(&attach_names, "attach type", a, at("attach_type")) {
+                    Some(id) => Some(id),
+                    None => continue,
+                },
+                None => None,
+            };
+            if let (Some(pt), Some(at_id)) = (program_type, attach_type) {
+                let attach = attach_types.iter().find(|a| a.id == at_id).expect("resolved");
+                if !attach.program_types.contains(&pt) {
+                    self.error(at("attach_type"), format!("attach type `{}` does not belong to program type `{}`", attach.short_name, s.program_type));
+                }
+            }
+            if let Some(program_type) = program_type {
+                out.push(SectionDef {
+                    pattern: s.pattern.clone(),
+                    program_type,
+                    attach_type,
+                    sleepable: s.sleepable,
+                    attach_btf: s.attach_target == Some(AttachTarget::Btf),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// One helper's right to be called from one program type, while expanding.
+struct Resolved {
+    since: Option<KernelVersion>,
+    qualifiers: Qualifiers,
+    via_set: Option<String>,
+    /// Listed directly in the program type (overrides anything a set brought in).
+    direct: bool,
+}
+
+struct Expander<'a> {
+    cx: &'a mut Lower,
+    sets: &'a HashMap<&'a str, &'a Parsed<HelperSetSpec>>,
+    helper_names: &'a Names,
+    attach_names: &'a Names,
+    program_type: &'a ProgramType,
+    resolved: BTreeMap<KernelId, Resolved>,
+    /// Sets being expanded, to catch cycles.
+    stack: Vec<String>,
+}
+
+impl Expander<'_> {
+    fn entries<T>(
+        &mut self,
+        entries: &[HelperEntrySpec],
+        file: &Parsed<T>,
+        list_path: &str,
+        outer: &Qualifiers,
+        outer_since: Option<KernelVersion>,
+        via_set: Option<&str>,
+    ) {
+        for (i, e) in entries.iter().enumerate() {
+            let path = format!("{list_path}[{i}]");
+            let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
+            let kinds = [e.helper.is_some(), e.set.is_some(), e.exclude.is_some()].iter().filter(|b| **b).count();
+            if kinds != 1 {
+                self.cx
+                    .error(file.locations.span(file.file, &path), "a helpers entry needs exactly one of `helper`, `set` or `exclude`")
+                    .help = Some("write `- helper: bpf_x`, `- set: base` or `- exclude: bpf_x`".into());
+                continue;
+            }
+            let Some(qualifiers) = self.qualifiers(e, file, &path, outer) else { continue };
+            let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
+            if let Some(name) = &e.helper {
+                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("helper")) else { continue };
+                let direct = via_set.is_none();
+                match self.resolved.get(&id) {
+                    Some(prev) if prev.direct && direct => {
+                        self.cx.error(at("helper"), format!("helper `{name}` is listed twice for program type `{}`", self.program_type.short_name));
+                        continue;
+                    }
+                    // A specific entry overrides a set's, like a `case` before the fall-through.
+                    Some(prev) if prev.direct || !direct => continue,
+                    _ => {}
+                }
+                let resolved = Resolved { since, qualifiers, via_set: via_set.map(str::to_owned), direct };
+                self.resolved.insert(id, resolved);
+            } else if let Some(set_name) = &e.set {
+                let Some(set) = self.sets.get(set_name.as_str()).copied() else {
+                    let names: Names = self.sets.keys().map(|k| (k.to_string(), 0)).collect();
+                    self.cx.resolve(&names, "helper set", set_name, at("set"));
+                    continue;
+                };
+                if self.stack.contains(set_name) {
+                    self.cx.error(at("set"), format!("helper set `{set_name}` includes itself (through {})", self.stack.join(" → ")));
+                    continue;
+                }
+                self.stack.push(set_name.clone());
+                let via = via_set.unwrap_or(set_name);
+                self.entries(&set.value.helpers, set, "helpers", &qualifiers, since, Some(via));
+                self.stack.pop();
+            } else if let Some(name) = &e.exclude {
+                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };
+                if self.resolved.remove(&id).is_none() {
+                    self.cx
+                        .error(at("exclude"), format!("`exclude: {name}` removes nothing: no earlier entry of `{}` brings it in", self.program_type.short_name))
+                        .help = Some("exclusions must come after the `set:` entry they subtract from".into());
+                }
+            }
+        }
+    }
+
+    /// Combines an entry's qualifiers with those of the set entry that brought it in.
+    fn qualifiers<T>(&mut self, e: &HelperEntrySpec, file: &Parsed<T>, path: &str, outer: &Qualifiers) -> Option<Qualifiers> {
+        let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
+        let mut q = outer.clone();
+        let mut ok = true;
+        for (i, c) in e.capabilities.iter().enumerate() {
+            match Capability::from_name(c) {
+                Some(cap) => q.capabilities.push(cap),
+                None => {
+                    let names = Capability::ALL.map(Capability::name);
+                    self.cx.error(at(&format!("capabilities[{i}]")), format!("unknown capability `{c}`"))
+                        .help = Some(format!("known capabilities: {}", names.join(", ")));
+                    ok = false;
+                }
+            }
+        }
+        for (i, k) in e.kconfig.iter().enumerate() {
+            let valid = k.strip_prefix("CONFIG_").is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            });
+            if !valid {
+                self.cx.error(at(&format!("kconfig[{i}]")), format!("`{k}` is not a kernel config option"))
+                    .help = Some("write options as the kernel does, e.g. `CONFIG_INET`".into());
+                ok = false;
+            }
+            q.kconfig.push(k.clone());
+        }
+        if let Some(list) = &e.attach_types {
+            let mut ids = Vec::new();
+            for (i, name) in list.iter().enumerate() {
+                let span = at(&format!("attach_types[{i}]"));
+                let Some(id) = self.cx.resolve(self.attach_names, "attach type", name, span.clone()) else {
+                    ok = false;
+                    continue;
+                };
+                if !self.program_type.attach_types.contains(&id) {
+                    self.cx.error(span, format!("attach type `{name}` is not an attach type of program type `{}`", self.program_type.short_name));
+                    ok = false;
+                }
+                ids.push(id);
+            }
+            q.attach_types = Some(match q.attach_types {
+                Some(prev) => prev.into_iter().filter(|i| ids.contains(i)).collect(),
+                None => ids,
+            });
+        }
+        q.sleepable_only |= e.sleepable;
+        q.trampoline_only |= e.trampoline;
+        if let Some(level) = e.lockdown {
+            let level = match level {
+                LockdownSpec::Integrity => Lockdown::Integrity,
+                LockdownSpec::Confidentiality => Lockdown::Confidentiality,
+            };
+            // The stricter requirement is the weaker level: refused from `integrity` on.
+            q.lockdown = Some(q.lockdown.map_or(level, |prev| prev.min(level)));
+        }
+        q.capabilities.sort();
+        q.capabilities.dedup();
+        q.kconfig.sort();
+        q.kconfig.dedup();
+        if let Some(ids) = &mut q.attach_types {
+            ids.sort();
+            ids.dedup();
+        }
+        ok.then_some(q)
+    }
+}
+
+fn names_of<'a>(items: impl Iterator<Item = (&'a String, KernelId)>) -> Names {
+    items.map(|(n, id)| (n.clone(), id)).collect()
+}
+
+fn resolve_quiet(names: &Names, name: &str) -> Option<KernelId> {
+    names.get(name).copied()
+}
+
+fn size_rule(s: &SizeSpec) -> SizeRule {
+    match s {
+        SizeSpec::Keyword(SizeKeyword::Any) => SizeRule::Any,
+        SizeSpec::One(n) => SizeRule::OneOf(vec![*n]),
+        SizeSpec::Many(v) => SizeRule::OneOf(v.clone()),
+    }
+}
+
+/// `const  void*` → `const void *`: single spaces, pointer stars separated from the type.
+pub fn normalize_c_type(c_type: &str) -> String {
+    let spaced = c_type.replace('*', " * ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        // Stars bind together: `void **`.
+        if i > 0 && !(*w == "*" && words[i - 1] == "*") {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_types_normalize() {
+        assert_eq!(normalize_c_type("const void*"), "const void *");
+        assert_eq!(normalize_c_type("void  **"), "void **");
+        assert_eq!(normalize_c_type("struct bpf_sock *"), "struct bpf_sock *");
+        assert_eq!(normalize_c_type("__u64"), "__u64");
+    }
+}

@@ -1,0 +1,324 @@
+//! The validated model every consumer reads: emitters, `check` and `probe`.
+//!
+//! Built by [`crate::lower`] from the parsed specs. Every cross-reference has been resolved,
+//! helper sets have been expanded, and collections are sorted by kernel ID, so consumers can
+//! index without re-checking anything. No serde here: the YAML shape lives in [`crate::spec`].
+
+use crate::version::KernelVersion;
+
+/// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
+pub type KernelId = u32;
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Sorted by ID; IDs are contiguous from 1.
+    pub helpers: Vec<Helper>,
+    /// Sorted by ID.
+    pub program_types: Vec<ProgramType>,
+    /// Sorted by ID.
+    pub map_types: Vec<MapType>,
+    /// Sorted by ID.
+    pub attach_types: Vec<AttachType>,
+    /// Sorted by name.
+    pub helper_sets: Vec<HelperSet>,
+    /// In matching order (first match wins).
+    pub sections: Vec<SectionDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Helper {
+    pub id: KernelId,
+    /// `bpf_map_lookup_elem`.
+    pub name: String,
+    pub since: KernelVersion,
+    pub gpl_only: bool,
+    pub summary: String,
+    /// Markdown.
+    pub description: String,
+    pub returns: Return,
+    pub args: Vec<Arg>,
+    /// The C declaration ends in `...`.
+    pub variadic: bool,
+    pub flags: Vec<Flag>,
+    /// Map types the verifier accepts in the map argument; empty when the helper takes no map.
+    pub map_types: Vec<KernelId>,
+    /// Related helpers, by ID.
+    pub related: Vec<KernelId>,
+    /// Program types that may call the helper, sorted by program type ID.
+    pub availability: Vec<Availability>,
+}
+
+impl Helper {
+    /// The kernel enum name, `BPF_FUNC_map_lookup_elem`.
+    pub fn enum_name(&self) -> String {
+        format!("BPF_FUNC_{}", self.name.strip_prefix("bpf_").unwrap_or(&self.name))
+    }
+
+    /// The index of the argument that takes a map (class `ARG_CONST_MAP_PTR`), if any.
+    pub fn map_arg(&self) -> Option<usize> {
+        self.args.iter().position(|a| a.class.base == "ARG_CONST_MAP_PTR")
+    }
+
+    /// The availability entry for a program type, if the helper may be called from it at all.
+    pub fn availability_for(&self, program_type: KernelId) -> Option<&Availability> {
+        self.availability.iter().find(|a| a.program_type == program_type)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Return {
+    /// C type as `bpf_helper_defs.h` spells it, single-spaced: `void *`, `long`, `__u64`.
+    pub c_type: String,
+    pub class: Option<VerifierClass>,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub name: String,
+    pub c_type: String,
+    pub class: VerifierClass,
+    pub doc: String,
+}
+
+/// A verifier argument or return class, e.g. `ARG_PTR_TO_MEM | MEM_RDONLY`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifierClass {
+    /// `ARG_PTR_TO_MEM`, `RET_INTEGER`, ...
+    pub base: String,
+    /// `MEM_RDONLY`, `PTR_MAYBE_NULL`, ... in spec order.
+    pub modifiers: Vec<String>,
+}
+
+impl std::fmt::Display for VerifierClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.base)?;
+        for m in &self.modifiers {
+            write!(f, " | {m}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Flag {
+    /// The argument the flag goes into.
+    pub arg: String,
+    pub name: String,
+    pub value: u64,
+    pub doc: String,
+}
+
+/// One program type's right to call one helper, with the conditions attached to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Availability {
+    pub program_type: KernelId,
+    /// The first kernel where this program type may call the helper: the latest of the helper's
+    /// version, the program type's version and any pair-specific version.
+    pub since: KernelVersion,
+    pub qualifiers: Qualifiers,
+    /// The helper set this right came through (`base`), or `None` when listed directly.
+    pub via_set: Option<String>,
+}
+
+/// Conditions under which a program type may call a helper. Empty means unconditional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Qualifiers {
+    /// Only for these expected attach types (IDs); `None` when any attach type works.
+    pub attach_types: Option<Vec<KernelId>>,
+    /// Only in sleepable programs.
+    pub sleepable_only: bool,
+    /// Only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
+    pub trampoline_only: bool,
+    /// Refused while kernel lockdown is at this level or stricter.
+    pub lockdown: Option<Lockdown>,
+    /// Capabilities needed (any listed one suffices for CAP_BPF/CAP_PERFMON alternatives), sorted.
+    pub capabilities: Vec<Capability>,
+    /// Kernel config options that must be enabled, sorted.
+    pub kconfig: Vec<String>,
+}
+
+/// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lockdown {
+    Integrity,
+    Confidentiality,
+}
+
+impl Lockdown {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lockdown::Integrity => "integrity",
+            Lockdown::Confidentiality => "confidentiality",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    Bpf,
+    Perfmon,
+    SysAdmin,
+    NetAdmin,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 4] =
+        [Capability::Bpf, Capability::Perfmon, Capability::SysAdmin, Capability::NetAdmin];
+
+    /// `CAP_BPF`, as the kernel and the specs spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::Bpf => "CAP_BPF",
+            Capability::Perfmon => "CAP_PERFMON",
+            Capability::SysAdmin => "CAP_SYS_ADMIN",
+            Capability::NetAdmin => "CAP_NET_ADMIN",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Capability::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgramType {
+    pub id: KernelId,
+    /// `BPF_PROG_TYPE_XDP`.
+    pub name: String,
+    /// `xdp`: the spec file name.
+    pub short_name: String,
+    pub since: KernelVersion,
+    pub summary: String,
+    pub description: String,
+    /// C struct name without `struct`, when fixed.
+    pub context: Option<String>,
+    pub return_value: String,
+    /// IDs, in spec order.
+    pub attach_types: Vec<KernelId>,
+    pub test_run: bool,
+    pub sleepable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MapType {
+    pub id: KernelId,
+    pub name: String,
+    pub short_name: String,
+    pub since: KernelVersion,
+    pub per_cpu: bool,
+    pub summary: String,
+    pub description: String,
+    pub key_size: SizeRule,
+    pub value_size: SizeRule,
+    pub constraints: String,
+}
+
+/// What a map type allows as key or value size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SizeRule {
+    Any,
+    /// One of these sizes in bytes (`[0]` for "no key").
+    OneOf(Vec<u32>),
+}
+
+#[derive(Debug, Clone)]
+pub struct AttachType {
+    pub id: KernelId,
+    /// `BPF_CGROUP_INET4_CONNECT`.
+    pub name: String,
+    pub short_name: String,
+    pub since: KernelVersion,
+    pub program_types: Vec<KernelId>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct HelperSet {
+    pub name: String,
+    pub kernel_function: Option<String>,
+    pub description: String,
+}
+
+/// One libbpf `SEC()` convention.
+#[derive(Debug, Clone)]
+pub struct SectionDef {
+    /// As written in the specs: `kprobe+`, `xdp.frags`, `cgroup/connect4`.
+    pub pattern: String,
+    pub program_type: KernelId,
+    pub attach_type: Option<KernelId>,
+    pub sleepable: bool,
+    /// The program needs a BTF attach target (fentry, lsm, tp_btf, iter, struct_ops, ...).
+    pub attach_btf: bool,
+}
+
+impl SectionDef {
+    /// Does a section name match this definition? `kprobe+` matches `kprobe` and `kprobe/...`;
+    /// a pattern ending in `/` matches anything starting with it; others match exactly.
+    pub fn matches(&self, section: &str) -> bool {
+        if let Some(prefix) = self.pattern.strip_suffix('+') {
+            section == prefix
+                || section.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+        } else if self.pattern.ends_with('/') {
+            section.starts_with(&self.pattern)
+        } else {
+            section == self.pattern
+        }
+    }
+}
+
+impl Model {
+    pub fn helper(&self, id: KernelId) -> Option<&Helper> {
+        self.helpers.binary_search_by_key(&id, |h| h.id).ok().map(|i| &self.helpers[i])
+    }
+
+    pub fn helper_by_name(&self, name: &str) -> Option<&Helper> {
+        self.helpers.iter().find(|h| h.name == name)
+    }
+
+    pub fn program_type(&self, id: KernelId) -> Option<&ProgramType> {
+        self.program_types.binary_search_by_key(&id, |p| p.id).ok().map(|i| &self.program_types[i])
+    }
+
+    /// By short name (`xdp`) or enum name (`BPF_PROG_TYPE_XDP`).
+    pub fn program_type_by_name(&self, name: &str) -> Option<&ProgramType> {
+        self.program_types.iter().find(|p| p.short_name == name || p.name == name)
+    }
+
+    pub fn map_type(&self, id: KernelId) -> Option<&MapType> {
+        self.map_types.binary_search_by_key(&id, |m| m.id).ok().map(|i| &self.map_types[i])
+    }
+
+    pub fn map_type_by_name(&self, name: &str) -> Option<&MapType> {
+        self.map_types.iter().find(|m| m.short_name == name || m.name == name)
+    }
+
+    pub fn attach_type(&self, id: KernelId) -> Option<&AttachType> {
+        self.attach_types.binary_search_by_key(&id, |a| a.id).ok().map(|i| &self.attach_types[i])
+    }
+
+    pub fn attach_type_by_name(&self, name: &str) -> Option<&AttachType> {
+        self.attach_types.iter().find(|a| a.short_name == name || a.name == name)
+    }
+
+    /// The first section definition matching an ELF section name.
+    pub fn section(&self, section: &str) -> Option<&SectionDef> {
+        self.sections.iter().find(|s| s.matches(section))
+    }
+
+    /// The newest kernel version any item of the specs mentions.
+    pub fn newest_kernel(&self) -> KernelVersion {
+        let helpers = self.helpers.iter().map(|h| h.since);
+        let pairs = self.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since));
+        let progs = self.program_types.iter().map(|p| p.since);
+        let maps = self.map_types.iter().map(|m| m.since);
+        let attach = self.attach_types.iter().map(|a| a.since);
+        helpers
+            .chain(pairs)
+            .chain(progs)
+            .chain(maps)
+            .chain(attach)
+            .max()
+            .unwrap_or(KernelVersion::new(3, 18))
+    }
+}
