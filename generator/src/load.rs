@@ -121,8 +121,11 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
         let stem = stem.to_owned();
         macro_rules! parse_into {
             ($field:expr) => {
-                if let Some(p) = parse_one(&f.text, file, stem, &mut diagnostics) {
-                    $field.push(p)
+                match parse_one(&f.text, file, stem.clone(), &mut diagnostics) {
+                    Some(p) => $field.push(p),
+                    None => {
+                        specs.unparsed.insert(format!("{folder}/{stem}"));
+                    }
                 }
             };
         }

@@ -97,7 +97,7 @@ pub const CLASS_MODIFIERS: &[&str] = &[
 
 /// Turn parsed specs into the model, or every problem found on the way.
 pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
-    let mut cx = Lower { diagnostics: Vec::new() };
+    let mut cx = Lower { diagnostics: Vec::new(), unparsed: &specs.unparsed };
     let map_types = cx.map_types(&specs.map_types);
     let program_types_unlinked = cx.program_types(&specs.program_types);
     let attach_types = cx.attach_types(&specs.attach_types, &program_types_unlinked);
@@ -114,14 +114,16 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     }
 }
 
-struct Lower {
+struct Lower<'a> {
     diagnostics: Vec<Diagnostic>,
+    /// `folder/stem` of spec files that did not parse; their names resolve to nothing quietly.
+    unparsed: &'a BTreeSet<String>,
 }
 
 /// Name → ID for one kind of item, for resolving references with suggestions.
 type Names = BTreeMap<String, KernelId>;
 
-impl Lower {
+impl Lower<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::error(Some(span), message));
         self.diagnostics.last_mut().expect("just pushed")
@@ -130,6 +132,16 @@ impl Lower {
     fn resolve(&mut self, names: &Names, kind: &str, name: &str, span: Span) -> Option<KernelId> {
         if let Some(id) = names.get(name) {
             return Some(*id);
+        }
+        let folder = match kind {
+            "helper" => "helpers",
+            "program type" => "program-types",
+            "map type" => "map-types",
+            "attach type" => "attach-types",
+            _ => "helper-sets",
+        };
+        if self.unparsed.contains(&format!("{folder}/{name}")) {
+            return None;
         }
         let help = match closest(name, names.keys().map(String::as_str)) {
             Some(c) => format!("did you mean `{c}`?"),
@@ -279,7 +291,8 @@ impl Lower {
                 );
             }
         }
-        names_of(specs.iter().map(|p| (&p.value.name, p.value.id)))
+        // The file name is the identity other specs refer to.
+        names_of(specs.iter().map(|p| (&p.stem, p.value.id)))
     }
 
     fn helpers(&mut self, specs: &[Parsed<HelperSpec>], helper_names: &Names, map_types: &[MapType]) -> Vec<Helper> {
@@ -521,8 +534,8 @@ struct Resolved {
     direct: bool,
 }
 
-struct Expander<'a> {
-    cx: &'a mut Lower,
+struct Expander<'a, 'b> {
+    cx: &'a mut Lower<'b>,
     sets: &'a HashMap<&'a str, &'a Parsed<HelperSetSpec>>,
     helper_names: &'a Names,
     attach_names: &'a Names,
@@ -532,7 +545,7 @@ struct Expander<'a> {
     stack: Vec<String>,
 }
 
-impl Expander<'_> {
+impl Expander<'_, '_> {
     fn entries<T>(
         &mut self,
         entries: &[HelperEntrySpec],

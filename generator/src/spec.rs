@@ -222,6 +222,8 @@ pub struct Specs {
     pub attach_types: Vec<Parsed<AttachTypeSpec>>,
     pub helper_sets: Vec<Parsed<HelperSetSpec>>,
     pub sections: Option<Parsed<SectionsSpec>>,
+    /// Files that did not parse, as `folder/stem`: references to them are not reported again.
+    pub unparsed: std::collections::BTreeSet<String>,
 }
 
 /// A parsed spec file: its value, the file it came from, and where each node sits in it.

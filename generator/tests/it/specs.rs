@@ -1,0 +1,251 @@
+//! The specs themselves: diagnostics for broken specs (UI tests), the JSON export contract,
+//! and the data against the real world (kernel BTF enums, libbpf's helper declarations).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use bpfspec::load::{self, LoadError, SpecFile};
+
+use crate::support::{self, repo_root};
+
+fn ui_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
+}
+
+/// Each `tests/ui/cases/<case>.yaml` starts with `# replaces: <path>`: the fixture specs of
+/// `tests/ui/base/` with that one file replaced must produce exactly `<case>.stderr`.
+/// Re-bless with `BLESS=1 cargo test -p bpfspec --test it ui_`.
+#[test]
+fn ui_broken_specs_give_expected_diagnostics() {
+    let base = load::read_dir(&ui_dir().join("base")).expect("ui base fixtures are readable");
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut cases: Vec<_> = std::fs::read_dir(ui_dir().join("cases"))
+        .expect("ui cases folder")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "expected the UI case folder to hold the broken-spec fixtures");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).expect("case readable");
+        let replaces = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# replaces: "))
+            .unwrap_or_else(|| panic!("{} must start with `# replaces: <path>`", case.display()))
+            .trim()
+            .to_owned();
+        let mut files: Vec<SpecFile> = base.iter().filter(|f| f.relative_path != replaces).cloned().collect();
+        files.push(SpecFile { relative_path: replaces.clone(), text });
+        files.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+        let actual = match load::load_files(&files, "specs") {
+            Ok(_) => "(no diagnostics)\n".to_owned(),
+            Err(LoadError::Invalid(invalid)) => invalid.render(false),
+            Err(e) => format!("{e}\n"),
+        };
+        let expected_path = case.with_extension("stderr");
+        if bless {
+            std::fs::write(&expected_path, &actual).expect("write .stderr");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!("--- {}\nexpected:\n{expected}\nactual:\n{actual}", expected_path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}\n(re-bless with BLESS=1 if the new output is right)", failures.join("\n"));
+}
+
+#[test]
+fn ui_base_fixtures_are_valid() {
+    let base = load::read_dir(&ui_dir().join("base")).expect("ui base fixtures are readable");
+    let model = match load::load_files(&base, "specs") {
+        Ok(m) => m,
+        Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
+        Err(e) => panic!("{e}"),
+    };
+    // The socket filter excludes bpf_get_prandom_u32 that its set brings in; XDP keeps it.
+    let prandom = model.helper_by_name("bpf_get_prandom_u32").expect("fixture helper");
+    let names: Vec<&str> =
+        prandom.availability.iter().map(|a| model.program_type(a.program_type).expect("resolved").short_name.as_str()).collect();
+    assert_eq!(names, ["xdp"]);
+    let lookup = model.helper_by_name("bpf_map_lookup_elem").expect("fixture helper");
+    let xdp = lookup.availability_for(6).expect("xdp may look up");
+    assert_eq!(xdp.since.to_string(), "4.8", "pair version is the later of helper and program type");
+    assert_eq!(xdp.via_set.as_deref(), Some("base"));
+}
+
+#[test]
+fn repo_specs_validate_and_are_complete() {
+    let model = support::model();
+    assert_eq!(model.helpers.len(), 211, "all helpers 1..=211");
+    assert_eq!(model.helpers.last().map(|h| h.id), Some(211));
+    assert_eq!(model.program_types.len(), 32);
+    assert_eq!(model.map_types.len(), 33);
+    assert_eq!(model.attach_types.len(), 58);
+    assert!(model.sections.len() > 60, "the whole libbpf SEC() table");
+    for h in &model.helpers {
+        assert!(!h.summary.is_empty() && !h.description.trim().is_empty(), "{} lacks prose", h.name);
+        assert!(!h.availability.is_empty(), "{} is callable from no program type", h.name);
+    }
+}
+
+/// The enums of the running kernel, from `bpftool btf dump` of /sys/kernel/btf/vmlinux.
+fn kernel_enums() -> Result<BTreeMap<String, Vec<(String, u32)>>, String> {
+    let vmlinux = Path::new("/sys/kernel/btf/vmlinux");
+    if !vmlinux.exists() {
+        return Err("no /sys/kernel/btf/vmlinux on this machine".into());
+    }
+    let out = Command::new("bpftool")
+        .args(["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "raw"])
+        .output()
+        .map_err(|e| format!("cannot run bpftool ({e}); install Debian's bpftool"))?;
+    if !out.status.success() {
+        return Err(format!("bpftool failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let wanted = ["bpf_func_id", "bpf_prog_type", "bpf_map_type", "bpf_attach_type"];
+    let mut enums = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            current = wanted.iter().find(|w| line.contains(&format!("ENUM '{w}'"))).map(|w| w.to_string());
+            continue;
+        }
+        if let Some(name) = &current {
+            // `\t'BPF_FUNC_map_lookup_elem' val=1`
+            let line = line.trim();
+            if let Some((n, v)) = line.strip_prefix('\'').and_then(|l| l.split_once("' val=")) {
+                let entry: &mut Vec<(String, u32)> = enums.entry(name.clone()).or_default();
+                entry.push((n.to_owned(), v.parse().map_err(|_| format!("bad enum value in `{line}`"))?));
+            }
+        }
+    }
+    Ok(enums)
+}
+
+#[test]
+fn ids_and_names_equal_the_kernel_btf_enums() {
+    let enums = match kernel_enums() {
+        Ok(e) => e,
+        Err(reason) => return support::skip("ids_and_names_equal_the_kernel_btf_enums", &reason),
+    };
+    let model = support::model();
+    let real = |name: &str, prefix: &str| -> BTreeMap<String, u32> {
+        enums[name]
+            .iter()
+            .filter(|(n, _)| n.starts_with(prefix) && !n.contains("UNSPEC") && !n.starts_with("__") && !n.ends_with("_DEPRECATED"))
+            .cloned()
+            .collect()
+    };
+    let helpers: BTreeMap<String, u32> = model.helpers.iter().map(|h| (h.enum_name(), h.id)).collect();
+    assert_eq!(helpers, real("bpf_func_id", "BPF_FUNC_"));
+    let progs: BTreeMap<String, u32> = model.program_types.iter().map(|p| (p.name.clone(), p.id)).collect();
+    assert_eq!(progs, real("bpf_prog_type", "BPF_PROG_TYPE_"));
+    let maps: BTreeMap<String, u32> = model.map_types.iter().map(|m| (m.name.clone(), m.id)).collect();
+    assert_eq!(maps, real("bpf_map_type", "BPF_MAP_TYPE_"));
+    let attach: BTreeMap<String, u32> = model.attach_types.iter().map(|a| (a.name.clone(), a.id)).collect();
+    assert_eq!(attach, real("bpf_attach_type", "BPF_"));
+}
+
+/// `static long (*bpf_map_update_elem)(void *map, const void *key, ...) = (void *) 2;`
+fn libbpf_declarations(text: &str) -> BTreeMap<u32, (String, String, Vec<(String, String)>)> {
+    let mut out = BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("static ") && l.ends_with(';')) {
+        let Some((decl, id)) = line.rsplit_once(" = (void *) ") else { continue };
+        let Ok(id) = id.trim_end_matches(';').parse::<u32>() else { continue };
+        let decl = decl.strip_prefix("static ").expect("filtered");
+        let (ret, rest) = decl.split_once("(*").expect("function pointer declaration");
+        let (name, args) = rest.split_once(")(").expect("name then arguments");
+        let args = args.strip_suffix(')').expect("closing parenthesis");
+        let args = args
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty() && *a != "void" && *a != "...")
+            .map(|a| {
+                let split = a.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map(|i| i + 1).unwrap_or(0);
+                (bpfspec::lower::normalize_c_type(&a[..split]), a[split..].to_owned())
+            })
+            .collect();
+        out.insert(id, (name.to_owned(), bpfspec::lower::normalize_c_type(ret), args));
+    }
+    out
+}
+
+#[test]
+fn signatures_equal_libbpf_helper_defs() {
+    let path = Path::new("/usr/include/bpf/bpf_helper_defs.h");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return support::skip("signatures_equal_libbpf_helper_defs", "no /usr/include/bpf/bpf_helper_defs.h (apt-get install libbpf-dev)");
+    };
+    let decls = libbpf_declarations(&text);
+    assert_eq!(decls.len(), 211, "bpf_helper_defs.h declares 211 helpers");
+    let model = support::model();
+    for h in &model.helpers {
+        let (name, ret, args) = decls.get(&h.id).unwrap_or_else(|| panic!("libbpf has no helper {}", h.id));
+        assert_eq!(&h.name, name, "helper {} name", h.id);
+        assert_eq!(&h.returns.c_type, ret, "{} return type", h.name);
+        let ours: Vec<(String, String)> = h.args.iter().map(|a| (a.c_type.clone(), a.name.clone())).collect();
+        assert_eq!(&ours, args, "{} arguments", h.name);
+    }
+}
+
+#[test]
+fn export_follows_the_json_contract() {
+    let out = Command::new(support::bpfspec_bin())
+        .args(["export", "--format", "json", "--specs"])
+        .arg(repo_root().join("specs"))
+        .output()
+        .expect("run bpfspec export");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("export is JSON");
+    assert_eq!(doc["schema_version"], 1);
+    let helpers = doc["helpers"].as_array().expect("helpers array");
+    assert_eq!(helpers.len(), 211);
+    let lookup = &helpers[0];
+    assert_eq!(lookup["id"], 1);
+    assert_eq!(lookup["name"], "bpf_map_lookup_elem");
+    assert_eq!(lookup["signature"]["return"], "void *");
+    assert_eq!(lookup["signature"]["args"][1]["type"], "const void *");
+    assert_eq!(lookup["signature"]["args"][1]["name"], "key");
+    assert_eq!(lookup["gpl_only"], false);
+    assert!(lookup["map_types"].as_array().expect("map_types").iter().any(|m| m == "BPF_MAP_TYPE_HASH"));
+    let xdp = lookup["program_types"]
+        .as_array()
+        .expect("program_types")
+        .iter()
+        .find(|p| p["program_type"] == "BPF_PROG_TYPE_XDP")
+        .expect("XDP may look up map elements");
+    assert_eq!(xdp["since"], "4.8");
+    assert!(xdp["attach_types"].is_null());
+    assert_eq!(xdp["sleepable_only"], false);
+    for h in helpers {
+        let since = h["since"].as_str().expect("since is a string");
+        assert!(since.split_once('.').is_some_and(|(a, b)| a.parse::<u8>().is_ok() && b.parse::<u8>().is_ok()), "{since}");
+        for p in h["program_types"].as_array().expect("program_types") {
+            assert!(p["program_type"].as_str().expect("name").starts_with("BPF_PROG_TYPE_"));
+            assert!(p["capabilities"].is_array() && p["kconfig"].is_array());
+        }
+        if h["map_types"].as_array().expect("map_types").is_empty() {
+            assert!(h["signature"]["args"].as_array().expect("args").iter().all(|a| a["class"] != "ARG_CONST_MAP_PTR"));
+        }
+    }
+    let progs = doc["program_types"].as_array().expect("program_types");
+    assert!(progs.iter().any(|p| p["id"] == 6 && p["name"] == "BPF_PROG_TYPE_XDP" && p["since"] == "4.8"));
+    assert!(doc["map_types"].as_array().expect("map_types").iter().any(|m| m["id"] == 1 && m["name"] == "BPF_MAP_TYPE_HASH"));
+    assert!(doc["attach_types"].as_array().expect("attach_types").iter().any(|a| a["id"] == 37 && a["name"] == "BPF_XDP"));
+    // Deterministic: the same specs give byte-identical output.
+    let again = Command::new(support::bpfspec_bin()).args(["export", "--specs"]).arg(repo_root().join("specs")).output().expect("run again");
+    assert_eq!(out.stdout, again.stdout);
+}
+
+#[test]
+fn embedded_specs_equal_the_repo_specs() {
+    let embedded = load::embedded_files();
+    let on_disk = load::read_dir(&repo_root().join("specs")).expect("read specs");
+    let e: Vec<(&str, &str)> = embedded.iter().map(|f| (f.relative_path.as_str(), f.text.as_str())).collect();
+    let d: Vec<(&str, &str)> = on_disk.iter().map(|f| (f.relative_path.as_str(), f.text.as_str())).collect();
+    assert!(e == d, "the binary embeds stale specs; rebuild (cargo build) so build.rs picks up specs/");
+}

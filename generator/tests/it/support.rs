@@ -1,0 +1,27 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+
+/// The repository root (`generator/..`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("generator/ has a parent").to_owned()
+}
+
+/// The specs of this repository, loaded and validated.
+pub fn model() -> bpfspec::model::Model {
+    match bpfspec::load::load_dir(&repo_root().join("specs")) {
+        Ok(m) => m,
+        Err(bpfspec::load::LoadError::Invalid(invalid)) => panic!("specs do not validate:\n{}", invalid.render(false)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Print a loud skip line; the caller returns right after.
+pub fn skip(test: &str, reason: &str) {
+    eprintln!("SKIP: {test}: {reason}");
+}
+
+/// Path to the `bpfspec` binary cargo built for these tests.
+pub fn bpfspec_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_bpfspec"))
+}
