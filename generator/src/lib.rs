@@ -1,6 +1,7 @@
 //! bpfspec: the specs of Linux eBPF helpers, program types, map types and attach types, and
 //! everything built from them (bindings, checks, probe, reference site).
 
+pub mod check;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
@@ -8,5 +9,7 @@ pub mod lower;
 pub mod model;
 pub mod names;
 pub mod probe;
+pub mod serve;
 pub mod spec;
+pub mod types;
 pub mod version;

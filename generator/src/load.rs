@@ -135,6 +135,7 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "map-types" => parse_into!(specs.map_types),
             "attach-types" => parse_into!(specs.attach_types),
             "helper-sets" => parse_into!(specs.helper_sets),
+            "types" => parse_into!(specs.types),
             "" if stem == "sections" => {
                 specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
             }

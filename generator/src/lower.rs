@@ -107,8 +107,9 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let helper_sets = cx.helper_sets(&specs.helper_sets);
     cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types);
     let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);
+    let types = crate::types::lower(specs, &mut cx.diagnostics);
     if cx.diagnostics.is_empty() {
-        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections })
+        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections, types })
     } else {
         Err(cx.diagnostics)
     }

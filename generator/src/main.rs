@@ -49,10 +49,39 @@ enum Command {
     /// Check the specs: every name resolves, IDs are unique and contiguous, versions are
     /// well-formed. Exit 0 when clean, 1 with diagnostics on stderr.
     Validate,
+    /// Regenerate the committed Rust bindings crate (generated/, package bpfspec-bindings).
+    /// With --check, write nothing: exit 1 and print a diff when anything there is stale.
+    Generate {
+        /// Compare with the files on disk instead of writing them.
+        #[arg(long)]
+        check: bool,
+        /// The bindings crate folder.
+        #[arg(long, value_name = "DIR", default_value = "generated")]
+        out: PathBuf,
+    },
     /// Print the whole model as one JSON document (schema documented in the README).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+    },
+    /// Check compiled BPF objects against the specs, as the verifier would: helpers the
+    /// program type may not call, attach type and sleepable rules, kernel versions, GPL-only
+    /// helpers, map types. Exit 0 when clean, 1 with errors, 2 when an input is unreadable.
+    Check(bpfspec::check::CheckArgs),
+    /// Render the offline HTML reference site (open DIR/index.html, no network needed). The
+    /// new site replaces DIR only once it is complete.
+    Site {
+        #[arg(long, value_name = "DIR", default_value = "target/site")]
+        out: PathBuf,
+    },
+    /// Serve the reference site on 127.0.0.1 for local browsing: rendered from the specs in
+    /// memory, or the folder given with --dir.
+    Serve {
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Serve this folder (e.g. one `bpfspec site` wrote) instead of rendering.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -88,6 +117,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     match &cli.command {
+        Command::Generate { check, out } => {
+            let bindings = bpfspec::emit::bindings::apply::run_cli(&model, Some(out), *check)?;
+            // runtime/src/gates.rs sits beside the bindings crate, under the same repository root.
+            let root = out.parent().unwrap_or(std::path::Path::new("."));
+            let gates_current = bpfspec::emit::gates::apply(&model, root, *check).context("writing runtime/src/gates.rs")?;
+            Ok(if gates_current { bindings } else { ExitCode::from(1) })
+        }
         Command::Validate => {
             eprintln!(
                 "specs are valid: {} helpers, {} program types, {} map types, {} attach types, {} section names",
@@ -102,6 +138,34 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Export { format: ExportFormat::Json } => {
             let json = bpfspec::emit::json::export(&model);
             std::io::stdout().lock().write_all(json.as_bytes()).context("writing to stdout")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Site { out } => {
+            let start = std::time::Instant::now();
+            let files = bpfspec::emit::site::site(&model);
+            let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
+            bpfspec::serve::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
+            eprintln!(
+                "wrote {} files ({} KiB) to {} in {} ms; open {}",
+                files.len(),
+                bytes / 1024,
+                out.display(),
+                start.elapsed().as_millis(),
+                out.join("index.html").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => Ok(bpfspec::check::run_cli(args, &model, color)),
+        Command::Serve { port, dir } => {
+            let source = match dir {
+                Some(dir) => bpfspec::serve::Source::Dir(dir.clone()),
+                None => bpfspec::serve::Source::from_outputs(bpfspec::emit::site::site(&model)),
+            };
+            let listener = bpfspec::serve::bind(*port).with_context(|| format!("listening on 127.0.0.1:{port}"))?;
+            let addr = listener.local_addr().context("reading the bound address")?;
+            println!("serving the reference site at http://{addr}/ (Ctrl-C to stop)");
+            std::io::stdout().flush().context("writing to stdout")?;
+            bpfspec::serve::serve(listener, source).context("serving")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -23,6 +23,8 @@ pub struct Model {
     pub helper_sets: Vec<HelperSet>,
     /// In matching order (first match wins).
     pub sections: Vec<SectionDef>,
+    /// C types of helper signatures and program contexts, sorted by name.
+    pub types: Vec<crate::types::TypeDef>,
 }
 
 #[derive(Debug, Clone)]

@@ -222,6 +222,7 @@ pub struct Specs {
     pub attach_types: Vec<Parsed<AttachTypeSpec>>,
     pub helper_sets: Vec<Parsed<HelperSetSpec>>,
     pub sections: Option<Parsed<SectionsSpec>>,
+    pub types: Vec<Parsed<crate::types::TypeSpec>>,
     /// Files that did not parse, as `folder/stem`: references to them are not reported again.
     pub unparsed: std::collections::BTreeSet<String>,
 }

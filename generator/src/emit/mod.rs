@@ -1,6 +1,9 @@
 //! Emitters: pure functions from the [`crate::model::Model`] to output files.
 
+pub mod bindings;
+pub mod gates;
 pub mod json;
+pub mod site;
 
 /// One file an emitter produces, relative to its output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -223,19 +223,83 @@ impl Btf {
     }
 }
 
-/// A hand-built BTF blob: `[1] int`, `[2] struct probe_value { int a; int b; }`.
+impl Btf {
+    /// The member types of a struct or union, in order.
+    pub fn member_types(&self, id: u32) -> Option<Vec<u32>> {
+        let t = self.entry(id)?;
+        if !matches!(t.kind, Kind::Struct | Kind::Union) {
+            return None;
+        }
+        (0..t.vlen as usize).map(|i| read_u32(&self.types_data, t.extra + 12 * i + 4).ok()).collect()
+    }
+
+    pub fn kind(&self, id: u32) -> Option<Kind> {
+        self.entry(id).map(|t| t.kind)
+    }
+
+    /// Follow typedefs and qualifiers to the underlying type.
+    pub fn resolve(&self, mut id: u32) -> Option<u32> {
+        for _ in 0..32 {
+            let t = self.entry(id)?;
+            match t.kind {
+                Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
+                    id = t.size_or_type
+                }
+                _ => return Some(id),
+            }
+        }
+        None
+    }
+
+    /// Is this type a pointer to a function prototype (a struct_ops callback slot)?
+    pub fn is_func_ptr(&self, id: u32) -> bool {
+        let Some(ptr) = self.resolve(id) else { return false };
+        let Some(t) = self.entry(ptr) else { return false };
+        t.kind == Kind::Ptr
+            && self.resolve(t.size_or_type).and_then(|p| self.kind(p)) == Some(Kind::FuncProto)
+    }
+
+    /// struct_ops types the kernel defines: every `X` with a `bpf_struct_ops_X` wrapper whose
+    /// last member is an `X`. Returns `(name, X's id, the wrapper's id)`, sorted by name.
+    pub fn struct_ops_types(&self) -> Vec<(String, u32, u32)> {
+        let mut out: Vec<(String, u32, u32)> = self
+            .by_name
+            .iter()
+            .filter(|((kind, _), _)| *kind == Kind::Struct)
+            .filter_map(|((_, name), &wrapper)| {
+                let inner = name.strip_prefix("bpf_struct_ops_")?;
+                let inner_id = self.find(Kind::Struct, inner)?;
+                let last = *self.member_types(wrapper)?.last()?;
+                (self.resolve(last)? == inner_id).then(|| (inner.to_owned(), inner_id, wrapper))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// A hand-built BTF blob for what the probe loads itself:
 ///
-/// Local-storage maps (sk, inode, task, cgroup) require BTF for their key and value.
+/// - `[1] int` and `[2] struct probe_value { int a; int b; }`: local-storage maps (sk, inode,
+///   task, cgroup) require BTF for their key and value;
+/// - `[6] int probe_fn(struct __sk_buff *ctx)`, a global function: the BTF of a program that an
+///   `ext` (freplace) program can target, and of the freplace program itself;
+/// - `[9] static int probe_main(void)` and `[8] static int probe_cb(void)`: callbacks (of
+///   `bpf_for_each_map_elem`, `bpf_user_ringbuf_drain`) need BTF func info for every function.
 pub struct LocalBtf;
 
 impl LocalBtf {
     pub const INT_ID: u32 = 1;
     pub const VALUE_ID: u32 = 2;
     pub const VALUE_SIZE: u32 = 8;
+    pub const FUNC_ID: u32 = 6;
+    pub const CALLBACK_ID: u32 = 8;
+    pub const MAIN_ID: u32 = 9;
 
     pub fn blob() -> Vec<u8> {
-        let strings: &[u8] = b"\0int\0probe_value\0a\0b\0";
+        let strings: &[u8] = b"\0int\0probe_value\0a\0b\0__sk_buff\0ctx\0probe_fn\0probe_cb\0probe_main\0";
         let (int_name, value_name, a_name, b_name) = (1u32, 5u32, 17u32, 19u32);
+        let (skb_name, ctx_name, fn_name, cb_name, main_name) = (21u32, 31u32, 35u32, 44u32, 53u32);
         let mut types: Vec<u32> = Vec::new();
         // [1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED
         types.extend([int_name, 1 << 24, 4, (1 << 24) | 32]);
@@ -243,6 +307,21 @@ impl LocalBtf {
         types.extend([value_name, (4 << 24) | 2, 8]);
         types.extend([a_name, LocalBtf::INT_ID, 0]);
         types.extend([b_name, LocalBtf::INT_ID, 32]);
+        // [3] PTR -> [4]
+        types.extend([0, 2 << 24, 4]);
+        // [4] STRUCT '__sk_buff' size=0 vlen=0
+        types.extend([skb_name, 4 << 24, 0]);
+        // [5] FUNC_PROTO int (ctx: [3])
+        types.extend([0, (13 << 24) | 1, LocalBtf::INT_ID]);
+        types.extend([ctx_name, 3]);
+        // [6] FUNC 'probe_fn' linkage=global -> [5]
+        types.extend([fn_name, (12 << 24) | 1, 5]);
+        // [7] FUNC_PROTO int (void)
+        types.extend([0, 13 << 24, LocalBtf::INT_ID]);
+        // [8] FUNC 'probe_cb' linkage=static -> [7]
+        types.extend([cb_name, 12 << 24, 7]);
+        // [9] FUNC 'probe_main' linkage=static -> [7]
+        types.extend([main_name, 12 << 24, 7]);
         let type_bytes: Vec<u8> = types.iter().flat_map(|w| w.to_ne_bytes()).collect();
 
         let mut blob = Vec::new();
@@ -274,6 +353,10 @@ mod tests {
         assert_eq!(btf.size(LocalBtf::VALUE_ID), Some(LocalBtf::VALUE_SIZE));
         assert_eq!(btf.members(LocalBtf::VALUE_ID), Some(vec!["a".to_owned(), "b".to_owned()]));
         assert_eq!(btf.find(Kind::Struct, "nothing"), None);
+        assert_eq!(btf.find(Kind::Func, "probe_fn"), Some(LocalBtf::FUNC_ID));
+        assert_eq!(btf.name(LocalBtf::FUNC_ID), Some("probe_fn"));
+        assert_eq!(btf.name(LocalBtf::CALLBACK_ID), Some("probe_cb"));
+        assert_eq!(btf.name(LocalBtf::MAIN_ID), Some("probe_main"));
     }
 
     #[test]

@@ -442,7 +442,7 @@ mod tests {
         assert_eq!(std::mem::offset_of!(MapCreateAttr, btf_fd), 48);
         assert_eq!(std::mem::offset_of!(MapCreateAttr, map_extra), 64);
         assert_eq!(std::mem::offset_of!(MapCreateAttr, map_token_fd), 76);
-        assert_eq!(std::mem::offset_of!(BtfLoadAttr, btf_token_fd), 28);
+        assert_eq!(std::mem::offset_of!(BtfLoadAttr, btf_token_fd), 36);
     }
 
     #[test]

@@ -1,0 +1,435 @@
+//! Reading a relocatable BPF ELF object (as clang and bpf-linker write them, either byte order)
+//! into what the analysis needs: code sections with decoded instructions, programs, maps,
+//! license, relocations resolved to maps/code/externs, BTF and line info.
+//!
+//! The ELF structure is read with the `object` crate's low-level ELF API, which checks every
+//! offset; what we read ourselves (section contents, BTF) is bounds-checked too.
+
+use std::collections::HashMap;
+
+use object::elf;
+use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
+use object::{Endianness, SectionIndex};
+
+use super::btf::{self, Btf, LineInfo};
+use super::insn::{decode_op, Insn, Op, Target};
+
+/// The longest license libbpf passes to the kernel (its buffer is 64 bytes with the NUL).
+const LICENSE_MAX: usize = 63;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("not an ELF file")]
+    NotElf,
+    #[error("32-bit ELF file; BPF objects are 64-bit")]
+    Elf32,
+    #[error("not a BPF object (ELF machine {0})")]
+    NotBpf(u16),
+    #[error("malformed ELF: {0}")]
+    Malformed(String),
+}
+
+fn malformed(e: object::read::Error) -> ReadError {
+    ReadError::Malformed(e.to_string())
+}
+
+/// An executable section.
+#[derive(Debug, Clone)]
+pub struct CodeSection {
+    pub name: String,
+    pub insns: Vec<Insn>,
+    /// One per instruction slot (the second slot of `ld_imm64` is [`Op::Nop`]).
+    pub ops: Vec<Op>,
+    /// Function symbols, sorted by start.
+    pub funcs: Vec<FuncSym>,
+}
+
+impl CodeSection {
+    /// The function symbol whose range holds `insn`.
+    pub fn func_at(&self, insn: u32) -> Option<&FuncSym> {
+        let i = self.funcs.partition_point(|f| f.start <= insn);
+        let f = self.funcs.get(i.checked_sub(1)?)?;
+        (insn < f.start.saturating_add(f.len.max(1))).then_some(f)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuncSym {
+    pub name: String,
+    /// First instruction slot.
+    pub start: u32,
+    /// Length in slots.
+    pub len: u32,
+}
+
+/// An entry point: a function symbol in an executable section other than `.text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramDef {
+    pub name: String,
+    /// Index into [`BpfObject::code`].
+    pub section: u32,
+    pub start: u32,
+    pub len: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapDef {
+    pub name: String,
+    /// `.maps` (BTF-defined) or `maps` (legacy `struct bpf_map_def`).
+    pub section: String,
+    /// `BPF_MAP_TYPE_*` value, when it could be read.
+    pub map_type: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct BpfObject<'d> {
+    pub big_endian: bool,
+    pub code: Vec<CodeSection>,
+    pub programs: Vec<ProgramDef>,
+    /// The license string as libbpf hands it to the kernel; `None` without a `license` section.
+    pub license: Option<String>,
+    pub maps: Vec<MapDef>,
+    /// Names of undefined symbols that calls refer to (kfuncs).
+    pub externs: Vec<String>,
+    pub btf: Option<Btf<'d>>,
+    pub lines: LineInfo,
+    /// Problems that do not stop the check.
+    pub warnings: Vec<String>,
+    /// Instruction slots in all code sections.
+    pub insn_count: usize,
+}
+
+/// Where a section's contents matter to us.
+enum Role {
+    Code(u32),
+    /// `.rodata*`: `const` and `const volatile` data, fixed once loaded.
+    ReadOnly,
+    Maps,
+    LegacyMaps,
+    Other,
+}
+
+pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
+    if data.get(..4) != Some(&elf::ELFMAG[..]) {
+        return Err(ReadError::NotElf);
+    }
+    if data.get(4) == Some(&elf::ELFCLASS32) {
+        return Err(ReadError::Elf32);
+    }
+    let header = elf::FileHeader64::<Endianness>::parse(data).map_err(malformed)?;
+    let endian = header.endian().map_err(malformed)?;
+    let big_endian = header.is_big_endian();
+    let machine = header.e_machine(endian);
+    if machine != elf::EM_BPF {
+        return Err(ReadError::NotBpf(machine));
+    }
+    let sections = header.sections(endian, data).map_err(malformed)?;
+    let symbols = sections.symbols(endian, data, elf::SHT_SYMTAB).map_err(malformed)?;
+    let mut warnings = Vec::new();
+
+    let mut roles = Vec::with_capacity(sections.len());
+    let mut code = Vec::new();
+    let mut license = None;
+    let mut btf_data = None;
+    let mut ext_data = None;
+    let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
+    let mut insn_count = 0usize;
+    for (index, section) in sections.enumerate() {
+        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default())
+            .into_owned();
+        let sh_type = section.sh_type(endian);
+        let contents = || -> &[u8] {
+            if sh_type == elf::SHT_NOBITS {
+                &[]
+            } else {
+                section.data(endian, data).unwrap_or_default()
+            }
+        };
+        let executable = section.sh_flags(endian) & u64::from(elf::SHF_EXECINSTR) != 0;
+        let role = if executable && sh_type == elf::SHT_PROGBITS {
+            let bytes = section.data(endian, data).map_err(malformed)?;
+            if bytes.len() % 8 != 0 {
+                warnings.push(format!(
+                    "section `{name}` is {} bytes, not a whole number of instructions",
+                    bytes.len()
+                ));
+            }
+            let insns: Vec<Insn> = bytes
+                .chunks_exact(8)
+                .map(|c| Insn::decode(c.try_into().expect("chunks_exact yields 8 bytes"), big_endian))
+                .collect();
+            insn_count = insn_count.saturating_add(insns.len());
+            let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
+            code.push(CodeSection { name: name.clone(), insns, ops: Vec::new(), funcs: Vec::new() });
+            Role::Code(id)
+        } else {
+            match name.as_str() {
+                "license" => {
+                    let bytes = contents();
+                    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()).min(LICENSE_MAX);
+                    license = Some(String::from_utf8_lossy(&bytes[..end]).into_owned());
+                    Role::Other
+                }
+                ".BTF" => {
+                    btf_data = Some(contents());
+                    Role::Other
+                }
+                ".BTF.ext" => {
+                    ext_data = Some(contents());
+                    Role::Other
+                }
+                ".maps" => Role::Maps,
+                _ if name.starts_with(".rodata") => Role::ReadOnly,
+                "maps" => {
+                    maps_data.insert(index.0, contents());
+                    Role::LegacyMaps
+                }
+                _ => Role::Other,
+            }
+        };
+        roles.push(role);
+    }
+
+    let btf = btf_data.and_then(|d| match Btf::parse(d) {
+        Ok(btf) => Some(btf),
+        Err(e) => {
+            warnings.push(format!("cannot read `.BTF`: {e}"));
+            None
+        }
+    });
+    let lines = match (&btf, ext_data) {
+        (Some(btf), Some(ext)) => LineInfo::parse(ext, btf).unwrap_or_else(|e| {
+            warnings.push(format!("cannot read `.BTF.ext`: {e}"));
+            LineInfo::default()
+        }),
+        _ => LineInfo::default(),
+    };
+    let core = match (&btf, ext_data) {
+        (Some(btf), Some(ext)) => btf::core_relocated(ext, btf).unwrap_or_else(|e| {
+            warnings.push(format!("cannot read the CO-RE relocations of `.BTF.ext`: {e}"));
+            HashMap::new()
+        }),
+        _ => HashMap::new(),
+    };
+    let btf_maps = btf.as_ref().map(|b| b.datasec_vars(".maps")).unwrap_or_default();
+    let kconfig: Vec<&str> =
+        btf.as_ref().map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect()).unwrap_or_default();
+
+    // Symbols: functions per code section, map definitions.
+    let role_of = |i: SectionIndex| roles.get(i.0);
+    let mut maps = Vec::new();
+    let mut map_at: HashMap<(usize, u64), u32> = HashMap::new();
+    for (sym_index, sym) in symbols.enumerate() {
+        let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
+        let st_type = sym.st_type();
+        let value = sym.st_value(endian);
+        let name = || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
+        match role_of(shndx) {
+            Some(Role::Code(id)) if st_type == elf::STT_FUNC => {
+                let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8))
+                else {
+                    continue;
+                };
+                code[*id as usize].funcs.push(FuncSym { name: name(), start, len });
+            }
+            Some(role @ (Role::Maps | Role::LegacyMaps)) if st_type != elf::STT_SECTION => {
+                let name = name();
+                let (section, map_type) = match role {
+                    Role::Maps => {
+                        let by_name = btf_maps.iter().find(|v| v.name == name);
+                        let by_offset = || btf_maps.iter().find(|v| u64::from(v.offset) == value);
+                        (".maps", by_name.or_else(by_offset).and_then(|v| v.map_type))
+                    }
+                    _ => {
+                        let bytes = maps_data.get(&shndx.0).copied().unwrap_or_default();
+                        let at = usize::try_from(value).ok();
+                        let raw = at.and_then(|a| bytes.get(a..a.checked_add(4)?));
+                        let map_type = raw.map(|b| {
+                            let b: [u8; 4] = b.try_into().expect("slice of 4 bytes");
+                            if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) }
+                        });
+                        ("maps", map_type)
+                    }
+                };
+                if map_at.contains_key(&(shndx.0, value)) {
+                    continue;
+                }
+                let Ok(id) = u32::try_from(maps.len()) else { continue };
+                map_at.insert((shndx.0, value), id);
+                maps.push(MapDef { name, section: section.to_owned(), map_type });
+            }
+            _ => {}
+        }
+    }
+    for section in &mut code {
+        section.funcs.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
+        section.funcs.dedup_by_key(|f| f.start);
+    }
+
+    // Relocations, resolved to what they point at.
+    let mut externs: Vec<String> = Vec::new();
+    let mut relocs: Vec<HashMap<u32, Target>> = vec![HashMap::new(); code.len()];
+    for (_, section) in sections.enumerate() {
+        let Ok(Some((rels, _))) = section.rel(endian, data) else { continue };
+        let Some(Role::Code(target_id)) = role_of(SectionIndex(section.sh_info(endian) as usize)) else {
+            continue;
+        };
+        let table = &mut relocs[*target_id as usize];
+        for rel in rels {
+            let offset = rel.r_offset(endian);
+            let sym_index = object::SymbolIndex(rel.r_sym(endian) as usize);
+            let Ok(insn) = u32::try_from(offset / 8) else { continue };
+            if offset % 8 != 0 {
+                warnings.push(format!("relocation at unaligned offset {offset:#x} ignored"));
+                continue;
+            }
+            let Ok(sym) = symbols.symbol(sym_index) else {
+                warnings.push(format!("relocation refers to missing symbol {}", sym_index.0));
+                continue;
+            };
+            let value = sym.st_value(endian);
+            let target = match symbols.symbol_section(endian, sym, sym_index) {
+                Ok(None) => {
+                    let name = String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default())
+                        .into_owned();
+                    if kconfig.contains(&name.as_str()) {
+                        Target::ReadOnly
+                    } else {
+                        Target::Extern(name)
+                    }
+                }
+                Ok(Some(shndx)) => match role_of(shndx) {
+                    Some(Role::Code(id)) => Target::Code { section: *id, byte_off: value },
+                    Some(Role::ReadOnly) => Target::ReadOnly,
+                    Some(Role::Maps | Role::LegacyMaps) => match map_at.get(&(shndx.0, value)) {
+                        Some(&m) => Target::Map(m),
+                        None => Target::Other,
+                    },
+                    _ => Target::Other,
+                },
+                Err(_) => Target::Other,
+            };
+            table.insert(insn, target);
+        }
+    }
+
+    // Decode the effects of every instruction.
+    for (id, section) in code.iter_mut().enumerate() {
+        let table = &relocs[id];
+        let core = core.get(&section.name).map(Vec::as_slice).unwrap_or_default();
+        let id = u32::try_from(id).expect("code sections were counted in u32");
+        let mut ops = Vec::with_capacity(section.insns.len());
+        let mut i = 0;
+        while i < section.insns.len() {
+            let mut op = decode_op(
+                &section.insns,
+                id,
+                i,
+                |at| u32::try_from(at).ok().and_then(|a| table.get(&a).cloned()),
+                |at| u32::try_from(at).is_ok_and(|a| core.binary_search(&a).is_ok()),
+            );
+            if op == Op::Kfunc(None) {
+                op = Op::Kfunc(kfunc_name(table, i, &section.insns[i], btf.as_ref(), &mut externs));
+            }
+            ops.push(op);
+            if op.width() == 2 {
+                ops.push(Op::Nop);
+            }
+            i += op.width() as usize;
+        }
+        ops.truncate(section.insns.len());
+        section.ops = ops;
+    }
+
+    // Programs: every function of an executable section other than `.text`; a section
+    // without function symbols is one program.
+    let mut programs = Vec::new();
+    for (id, section) in code.iter().enumerate() {
+        if section.name == ".text" || section.insns.is_empty() {
+            continue;
+        }
+        let id = u32::try_from(id).expect("code sections were counted in u32");
+        let total = u32::try_from(section.insns.len()).unwrap_or(u32::MAX);
+        if section.funcs.is_empty() {
+            programs.push(ProgramDef { name: section.name.clone(), section: id, start: 0, len: total });
+        }
+        for f in &section.funcs {
+            if f.start < total {
+                let len = f.len.min(total - f.start);
+                programs.push(ProgramDef { name: f.name.clone(), section: id, start: f.start, len });
+            }
+        }
+    }
+
+    Ok(BpfObject { big_endian, code, programs, license, maps, externs, btf, lines, warnings, insn_count })
+}
+
+fn kfunc_name(
+    table: &HashMap<u32, Target>,
+    i: usize,
+    insn: &Insn,
+    btf: Option<&Btf<'_>>,
+    externs: &mut Vec<String>,
+) -> Option<u32> {
+    let name = match u32::try_from(i).ok().and_then(|i| table.get(&i)) {
+        Some(Target::Extern(name)) => name.clone(),
+        // Linked objects carry the kfunc's BTF ID in imm.
+        _ => btf?.func_name(u32::try_from(insn.imm).ok()?)?.to_owned(),
+    };
+    let index = match externs.iter().position(|e| *e == name) {
+        Some(index) => index,
+        None => {
+            externs.push(name);
+            externs.len() - 1
+        }
+    };
+    u32::try_from(index).ok()
+}
+
+/// BPF objects embedded in another file (libbpf skeletons inside a tool's binary): their
+/// offsets and bytes. Each candidate starts with an ELF header for `EM_BPF`; its length runs
+/// to the end of its section header table or of its last section, whichever is later.
+pub fn embedded_objects(data: &[u8]) -> Vec<(usize, &[u8])> {
+    let mut found = Vec::new();
+    let mut at = 1; // offset 0 is the file itself
+    while let Some(pos) = find(&data[at.min(data.len())..], &elf::ELFMAG).map(|p| p + at) {
+        at = pos + 4;
+        if let Some(len) = embedded_len(&data[pos..]) {
+            found.push((pos, &data[pos..pos + len]));
+            at = pos + len.max(4);
+        }
+    }
+    found
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn embedded_len(data: &[u8]) -> Option<usize> {
+    if data.get(4) != Some(&elf::ELFCLASS64) {
+        return None;
+    }
+    let header = elf::FileHeader64::<Endianness>::parse(data).ok()?;
+    let endian = header.endian().ok()?;
+    if header.e_machine(endian) != elf::EM_BPF {
+        return None;
+    }
+    let shoff = usize::try_from(header.e_shoff(endian)).ok()?;
+    let shnum = usize::from(header.e_shnum(endian));
+    let table_end = shoff.checked_add(shnum.checked_mul(usize::from(header.e_shentsize(endian)))?)?;
+    if table_end > data.len() || shnum == 0 {
+        return None;
+    }
+    let sections = header.sections(endian, data).ok()?;
+    let mut end = table_end;
+    for section in sections.iter() {
+        if section.sh_type(endian) == elf::SHT_NOBITS {
+            continue;
+        }
+        let (offset, size) = (section.sh_offset(endian), section.sh_size(endian));
+        let section_end = usize::try_from(offset.checked_add(size)?).ok()?;
+        end = end.max(section_end);
+    }
+    (end <= data.len()).then_some(end)
+}

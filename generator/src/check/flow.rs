@@ -1,0 +1,629 @@
+//! What each program reaches, and which maps can be in a helper's map argument: a forward
+//! data flow over the control-flow graph, as the verifier's register tracking does in the
+//! small.
+//!
+//! Values are tracked as "may be one of these maps" and "is the frame pointer plus a known
+//! offset", through register moves, stack spills and fills, branches and loops (a join at
+//! every block entry until nothing changes) and into bpf-to-bpf calls (map arguments flow
+//! into the callee, per program). Each function is analysed once per calling context and the
+//! result is shared by every program that reaches it. A work budget keeps hostile input from
+//! running long; running out marks the result incomplete.
+//!
+//! The verifier skips branches that are dead once the program is loaded: libbpf patches CO-RE
+//! relocations (`bpf_core_type_exists()`, ...) into constants, and `.rodata` / `__kconfig`
+//! values are frozen. The flow marks values derived from those ("load-time constants") and
+//! records, for each path, the branches on such values it took; a call reached only through
+//! such a branch is *guarded*, and may be dead code on the target kernel.
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::Rc;
+
+use super::elf::{BpfObject, ProgramDef};
+use super::insn::{Loc, Op};
+
+/// Instruction visits allowed per object, beyond a multiple of its size.
+const BUDGET_BASE: u64 = 2_000_000;
+const BUDGET_PER_INSN: u64 = 256;
+/// The verifier's stack is 512 bytes; offsets further out are not tracked.
+const STACK_MIN: i32 = -512;
+
+/// A set of map indices: a bitmap for the first 64, a sorted list for the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct MapSet {
+    bits: u64,
+    more: Vec<u32>,
+}
+
+impl MapSet {
+    pub fn one(map: u32) -> MapSet {
+        let mut s = MapSet::default();
+        if map < 64 {
+            s.bits = 1 << map;
+        } else {
+            s.more.push(map);
+        }
+        s
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0 && self.more.is_empty()
+    }
+
+    /// Adds `other`; true when that changed `self`.
+    fn union_with(&mut self, other: &MapSet) -> bool {
+        let before = self.bits;
+        self.bits |= other.bits;
+        let mut changed = before != self.bits;
+        for &m in &other.more {
+            if let Err(at) = self.more.binary_search(&m) {
+                self.more.insert(at, m);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..64u32).filter(|i| self.bits & (1 << i) != 0).chain(self.more.iter().copied())
+    }
+}
+
+/// What we know of a frame-pointer-derived value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+enum Fp {
+    #[default]
+    No,
+    At(i32),
+    Any,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Val {
+    maps: MapSet,
+    fp: Fp,
+    /// Fixed at load time (CO-RE relocated constant, read from `.rodata` or `.kconfig`).
+    load_time: bool,
+    /// Points into read-only data.
+    read_only: bool,
+}
+
+impl Val {
+    fn is_bottom(&self) -> bool {
+        self.maps.is_empty() && self.fp == Fp::No && !self.load_time && !self.read_only
+    }
+
+    fn load_time() -> Val {
+        Val { load_time: true, ..Val::default() }
+    }
+
+    fn join(&mut self, other: &Val) -> bool {
+        let mut changed = self.maps.union_with(&other.maps);
+        let fp = match (self.fp, other.fp) {
+            (a, b) if a == b => a,
+            (Fp::No, b) => b,
+            (a, Fp::No) => a,
+            _ => Fp::Any,
+        };
+        changed |= fp != self.fp;
+        self.fp = fp;
+        changed |= !self.load_time && other.load_time;
+        self.load_time |= other.load_time;
+        changed |= !self.read_only && other.read_only;
+        self.read_only |= other.read_only;
+        changed
+    }
+}
+
+/// Branches on load-time constants taken to get somewhere: (branch location, taken), sorted.
+pub type Assumptions = Vec<(Loc, bool)>;
+
+/// Keeps the assumptions both sides share; true when that changed `a`.
+fn intersect(a: &mut Assumptions, b: &Assumptions) -> bool {
+    let before = a.len();
+    a.retain(|x| b.binary_search(x).is_ok());
+    a.len() != before
+}
+
+/// Registers r0-r10, the 8-byte stack slots holding something we track (by offset), and
+/// the load-time branches every path here took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct State {
+    regs: [Val; 11],
+    stack: Vec<(i32, Val)>,
+    assume: Assumptions,
+}
+
+/// The map sets of r1-r5 at a call.
+pub type Args = [MapSet; 5];
+
+/// What a function is analysed for: the maps in its arguments and the load-time branches
+/// every call to it is under.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Context {
+    args: Args,
+    assume: Assumptions,
+}
+
+impl Context {
+    /// Adds the calls of `other`; true when that changed `self`.
+    fn join(&mut self, other: &Context) -> bool {
+        let mut changed = false;
+        for (a, b) in self.args.iter_mut().zip(&other.args) {
+            changed |= a.union_with(b);
+        }
+        changed | intersect(&mut self.assume, &other.assume)
+    }
+}
+
+impl State {
+    fn entry(ctx: &Context) -> State {
+        let mut regs: [Val; 11] = Default::default();
+        for (i, maps) in ctx.args.iter().enumerate() {
+            regs[i + 1].maps = maps.clone();
+        }
+        regs[10].fp = Fp::At(0);
+        State { regs, stack: Vec::new(), assume: ctx.assume.clone() }
+    }
+
+    fn assuming(&self, branch: Loc, taken: bool) -> State {
+        let mut s = self.clone();
+        if let Err(at) = s.assume.binary_search(&(branch, taken)) {
+            s.assume.insert(at, (branch, taken));
+        }
+        s
+    }
+
+    fn join(&mut self, other: &State) -> bool {
+        let mut changed = intersect(&mut self.assume, &other.assume);
+        for (a, b) in self.regs.iter_mut().zip(&other.regs) {
+            changed |= a.join(b);
+        }
+        for (k, v) in &other.stack {
+            match self.stack.binary_search_by_key(k, |(k, _)| *k) {
+                Ok(i) => changed |= self.stack[i].1.join(v),
+                Err(i) => {
+                    self.stack.insert(i, (*k, v.clone()));
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    fn reg(&self, r: u8) -> &Val {
+        &self.regs[usize::from(r)]
+    }
+
+    fn set(&mut self, r: u8, v: Val) {
+        self.regs[usize::from(r)] = v;
+    }
+
+    /// The stack offset `base + off` addresses, when `base` is the frame pointer plus a
+    /// known offset inside the stack.
+    fn slot(&self, base: u8, off: i16) -> Option<i32> {
+        match self.reg(base).fp {
+            Fp::At(o) => o.checked_add(i32::from(off)).filter(|k| (STACK_MIN..0).contains(k)),
+            _ => None,
+        }
+    }
+
+    fn forget(&mut self, key: i32, size: i32) {
+        self.stack.retain(|(k, _)| *k + 8 <= key || key + size <= *k);
+    }
+
+    fn clobber_caller_saved(&mut self) {
+        for r in 0..=5 {
+            self.regs[r] = Val::default();
+        }
+    }
+}
+
+/// A helper call as one function context sees it.
+#[derive(Debug)]
+struct CallRecord {
+    helper: u32,
+    /// Maps possibly in the map argument.
+    maps: MapSet,
+    /// Load-time branches every path to the call took.
+    assume: Assumptions,
+}
+
+/// What one function does, in one context.
+#[derive(Debug, Default)]
+struct Summary {
+    helpers: BTreeMap<u32, CallRecord>,
+    kfuncs: BTreeMap<u32, Option<u32>>,
+    /// Functions called (bpf-to-bpf) or referenced as callbacks, with their contexts.
+    callees: BTreeMap<Loc, Context>,
+    reached: usize,
+    incomplete: bool,
+}
+
+/// A helper call a program can reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperCall {
+    pub loc: Loc,
+    pub helper: u32,
+    /// Maps that may be in the helper's map argument (indices into the object's maps).
+    pub maps: Vec<u32>,
+    /// Reached only through branches on load-time constants: may be dead on the target.
+    pub guarded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KfuncCall {
+    pub loc: Loc,
+    /// Index into [`BpfObject::externs`].
+    pub name: Option<u32>,
+}
+
+/// What a program reaches.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramFlow {
+    pub helper_calls: Vec<HelperCall>,
+    pub kfunc_calls: Vec<KfuncCall>,
+    /// Entry points of the functions reached, the program's own first.
+    pub functions: Vec<Loc>,
+    pub reached_insns: usize,
+    /// The work budget ran out: some calls may be missing.
+    pub incomplete: bool,
+}
+
+/// Per-section scratch marks, reset by bumping a generation number instead of clearing.
+#[derive(Default)]
+struct Marks {
+    visited: Vec<u32>,
+    leader: Vec<u32>,
+    block: Vec<u32>,
+}
+
+/// Analyses the programs of one object. Summaries are cached across programs.
+pub struct Analyzer<'o, 'd> {
+    obj: &'o BpfObject<'d>,
+    /// `map_arg[helper]`: the argument index (0-based) of the helper's map argument.
+    map_arg: &'o [Option<u8>],
+    cache: HashMap<(Loc, Context), Rc<Summary>>,
+    marks: HashMap<u32, Marks>,
+    generation: u32,
+    budget: u64,
+}
+
+impl<'o, 'd> Analyzer<'o, 'd> {
+    pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
+        let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
+        let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
+        Analyzer { obj, map_arg, cache: HashMap::new(), marks: HashMap::new(), generation: 0, budget }
+    }
+
+    pub fn program(&mut self, prog: &ProgramDef) -> ProgramFlow {
+        let entry = Loc { section: prog.section, insn: prog.start };
+        let mut contexts: BTreeMap<Loc, Context> = BTreeMap::new();
+        contexts.insert(entry, Context::default());
+        let mut order = vec![entry];
+        let mut work = vec![entry];
+        let mut done: BTreeMap<Loc, Rc<Summary>> = BTreeMap::new();
+        while let Some(f) = work.pop() {
+            let ctx = contexts[&f].clone();
+            let summary = self.summary(f, &ctx);
+            for (callee, callee_ctx) in &summary.callees {
+                match contexts.entry(*callee) {
+                    Entry::Vacant(v) => {
+                        v.insert(callee_ctx.clone());
+                        order.push(*callee);
+                        work.push(*callee);
+                    }
+                    Entry::Occupied(mut o) => {
+                        if o.get_mut().join(callee_ctx) && !work.contains(callee) {
+                            work.push(*callee);
+                        }
+                    }
+                }
+            }
+            done.insert(f, summary);
+            if self.budget == 0 {
+                break;
+            }
+        }
+
+        let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
+        let mut helpers: BTreeMap<Loc, (u32, MapSet, bool)> = BTreeMap::new();
+        let mut kfuncs: BTreeMap<Loc, Option<u32>> = BTreeMap::new();
+        for (f, s) in &done {
+            flow.reached_insns += s.reached;
+            flow.incomplete |= s.incomplete;
+            for (&insn, rec) in &s.helpers {
+                let loc = Loc { section: f.section, insn };
+                let e = helpers.entry(loc).or_insert_with(|| (rec.helper, MapSet::default(), true));
+                e.1.union_with(&rec.maps);
+                e.2 &= !rec.assume.is_empty();
+            }
+            for (&insn, name) in &s.kfuncs {
+                kfuncs.insert(Loc { section: f.section, insn }, *name);
+            }
+        }
+        flow.incomplete |= self.budget == 0;
+        flow.helper_calls = helpers
+            .into_iter()
+            .map(|(loc, (helper, maps, guarded))| HelperCall { loc, helper, maps: maps.iter().collect(), guarded })
+            .collect();
+        flow.kfunc_calls = kfuncs.into_iter().map(|(loc, name)| KfuncCall { loc, name }).collect();
+        flow
+    }
+
+    fn summary(&mut self, entry: Loc, ctx: &Context) -> Rc<Summary> {
+        let key = (entry, ctx.clone());
+        if let Some(s) = self.cache.get(&key) {
+            return Rc::clone(s);
+        }
+        let s = Rc::new(self.analyze(entry, ctx));
+        self.cache.insert(key, Rc::clone(&s));
+        s
+    }
+
+    fn spend(&mut self) -> bool {
+        match self.budget.checked_sub(1) {
+            Some(b) => {
+                self.budget = b;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn analyze(&mut self, entry: Loc, ctx: &Context) -> Summary {
+        let mut summary = Summary::default();
+        let obj = self.obj;
+        let Some(section) = obj.code.get(entry.section as usize) else { return summary };
+        let ops = &section.ops;
+        let n = u32::try_from(ops.len()).unwrap_or(u32::MAX);
+        if entry.insn >= n {
+            return summary;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // wrapped: old marks could alias the new generation
+            self.marks.clear();
+            self.generation = 1;
+        }
+        let gen = self.generation;
+        let mut marks = self.marks.remove(&entry.section).unwrap_or_default();
+        if marks.visited.len() != ops.len() {
+            marks = Marks {
+                visited: vec![0; ops.len()],
+                leader: vec![0; ops.len()],
+                block: vec![0; ops.len()],
+            };
+        }
+
+        // Reachable instructions and block leaders.
+        let mut leaders = vec![entry.insn];
+        marks.leader[entry.insn as usize] = gen;
+        let mut stack = vec![entry.insn];
+        while let Some(i) = stack.pop() {
+            if marks.visited[i as usize] == gen {
+                continue;
+            }
+            if !self.spend() {
+                summary.incomplete = true;
+                break;
+            }
+            marks.visited[i as usize] = gen;
+            summary.reached += 1;
+            let op = ops[i as usize];
+            let (fall, jump) = successors(op, i, n);
+            let branches = jump.is_some();
+            for s in [fall, jump].into_iter().flatten() {
+                if branches && marks.leader[s as usize] != gen {
+                    marks.leader[s as usize] = gen;
+                    leaders.push(s);
+                }
+                stack.push(s);
+            }
+        }
+        leaders.sort_unstable();
+        for (b, &l) in leaders.iter().enumerate() {
+            marks.block[l as usize] = u32::try_from(b).unwrap_or(u32::MAX);
+        }
+
+        // Forward data flow to a fixed point, block by block.
+        let mut states: Vec<Option<State>> = vec![None; leaders.len()];
+        states[0] = Some(State::entry(ctx));
+        let mut queued = vec![false; leaders.len()];
+        let mut work = VecDeque::from([0usize]);
+        queued[0] = true;
+        'blocks: while let Some(b) = work.pop_front() {
+            queued[b] = false;
+            let Some(mut st) = states[b].clone() else { continue };
+            let mut i = leaders[b];
+            loop {
+                if !self.spend() {
+                    summary.incomplete = true;
+                    break 'blocks;
+                }
+                let op = ops[i as usize];
+                self.transfer(&mut st, op, entry.section, i, &mut summary);
+                let (fall, jump) = successors(op, i, n);
+                // A branch on a load-time constant: each side remembers which way it went.
+                let branch = Loc { section: entry.section, insn: i };
+                let (fall_st, jump_st) = match op {
+                    Op::Jcond { a, b, .. }
+                        if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time) =>
+                    {
+                        (Some(st.assuming(branch, false)), Some(st.assuming(branch, true)))
+                    }
+                    _ => (None, None),
+                };
+                let mut next = |t: u32, st: &State| {
+                    let tb = marks.block[t as usize] as usize;
+                    let changed = match &mut states[tb] {
+                        Some(s) => s.join(st),
+                        slot @ None => {
+                            *slot = Some(st.clone());
+                            true
+                        }
+                    };
+                    if changed && !queued[tb] {
+                        queued[tb] = true;
+                        work.push_back(tb);
+                    }
+                };
+                if let Some(t) = jump {
+                    next(t, jump_st.as_ref().unwrap_or(&st));
+                }
+                match fall {
+                    Some(t) if marks.leader[t as usize] == gen => {
+                        next(t, fall_st.as_ref().unwrap_or(&st));
+                        break;
+                    }
+                    Some(t) if jump.is_none() => i = t,
+                    _ => break,
+                }
+            }
+        }
+        self.marks.insert(entry.section, marks);
+        summary
+    }
+
+    fn transfer(&self, st: &mut State, op: Op, section: u32, i: u32, summary: &mut Summary) {
+        match op {
+            Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
+            Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
+            Op::LoadTimeConst { dst, .. } => st.set(dst, Val::load_time()),
+            Op::LdReadOnly(d) => st.set(d, Val { read_only: true, ..Val::default() }),
+            Op::Mov(d, s) => {
+                let v = st.reg(s).clone();
+                st.set(d, v);
+            }
+            Op::Mov32(d, s) => {
+                let load_time = st.reg(s).load_time;
+                st.set(d, Val { load_time, ..Val::default() });
+            }
+            Op::AddImm(d, imm) => {
+                let old = st.reg(d);
+                let fp = match old.fp {
+                    Fp::At(o) => o.checked_add(imm).map_or(Fp::Any, Fp::At),
+                    other => other,
+                };
+                let v = Val { fp, load_time: old.load_time, read_only: old.read_only, ..Val::default() };
+                st.set(d, v);
+            }
+            Op::AddReg(d, s) => {
+                let (old, src) = (st.reg(d), st.reg(s));
+                let fp = if old.fp == Fp::No { Fp::No } else { Fp::Any };
+                let v = Val {
+                    fp,
+                    load_time: old.load_time && src.load_time,
+                    read_only: old.read_only,
+                    ..Val::default()
+                };
+                st.set(d, v);
+            }
+            Op::Alu { dst, src } => {
+                let load_time = st.reg(dst).load_time && src.is_none_or(|s| st.reg(s).load_time);
+                st.set(dst, Val { load_time, ..Val::default() });
+            }
+            Op::LdMap(d, m) => st.set(d, Val { maps: MapSet::one(m), ..Val::default() }),
+            Op::LdFunc(d, target) => {
+                st.set(d, Val::default());
+                let ctx = Context { args: Args::default(), assume: st.assume.clone() };
+                join_callee(summary, target, ctx);
+            }
+            Op::Load { dst, base, off, size } => {
+                let b = st.reg(base);
+                let v = if b.read_only {
+                    Val::load_time()
+                } else if size != 8 {
+                    Val::default()
+                } else {
+                    match (b.fp, st.slot(base, off)) {
+                        (_, Some(k)) => match st.stack.binary_search_by_key(&k, |(k, _)| *k) {
+                            Ok(at) => st.stack[at].1.clone(),
+                            Err(_) => Val::default(),
+                        },
+                        (Fp::Any, None) => {
+                            let mut v = Val::default();
+                            for (_, s) in &st.stack {
+                                v.join(s);
+                            }
+                            v
+                        }
+                        _ => Val::default(),
+                    }
+                };
+                st.set(dst, v);
+            }
+            Op::Store { base, off, src } => {
+                if let Some(k) = st.slot(base, off) {
+                    st.forget(k, 8);
+                    let v = st.reg(src).clone();
+                    if !v.is_bottom() {
+                        let at = st.stack.partition_point(|(key, _)| *key < k);
+                        st.stack.insert(at, (k, v));
+                    }
+                }
+            }
+            Op::StoreOther { base, off, size } => {
+                if let Some(k) = st.slot(base, off) {
+                    st.forget(k, i32::from(size));
+                }
+            }
+            Op::Atomic { base, off, size, fetch } => {
+                if let Some(k) = st.slot(base, off) {
+                    st.forget(k, i32::from(size));
+                }
+                if let Some(r) = fetch {
+                    st.set(r, Val::default());
+                }
+            }
+            Op::Helper(id) => {
+                let arg = self.map_arg.get(id as usize).copied().flatten();
+                let maps = arg.map(|a| st.reg(a + 1).maps.clone()).unwrap_or_default();
+                match summary.helpers.entry(i) {
+                    Entry::Vacant(v) => {
+                        v.insert(CallRecord { helper: id, maps, assume: st.assume.clone() });
+                    }
+                    Entry::Occupied(mut o) => {
+                        let rec = o.get_mut();
+                        rec.maps.union_with(&maps);
+                        intersect(&mut rec.assume, &st.assume);
+                    }
+                }
+                st.clobber_caller_saved();
+            }
+            Op::CallSub(target) => {
+                let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps.clone());
+                join_callee(summary, target, Context { args, assume: st.assume.clone() });
+                st.clobber_caller_saved();
+            }
+            Op::Kfunc(name) => {
+                summary.kfuncs.insert(i, name);
+                st.clobber_caller_saved();
+            }
+            Op::CallOther | Op::LdPacket => st.clobber_caller_saved(),
+        }
+        let _ = section;
+    }
+}
+
+fn join_callee(summary: &mut Summary, target: Loc, ctx: Context) {
+    match summary.callees.entry(target) {
+        Entry::Vacant(v) => {
+            v.insert(ctx);
+        }
+        Entry::Occupied(mut o) => {
+            o.get_mut().join(&ctx);
+        }
+    }
+}
+
+/// Fall-through and jump successors of instruction `i`, within `0..n`.
+fn successors(op: Op, i: u32, n: u32) -> (Option<u32>, Option<u32>) {
+    let next = i.checked_add(op.width()).filter(|&t| t < n);
+    match op {
+        Op::Exit | Op::Invalid => (None, None),
+        Op::Ja(t) => (None, Some(t)),
+        Op::Jcond { target, .. } => (next, Some(target)),
+        _ => (next, None),
+    }
+}

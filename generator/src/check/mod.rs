@@ -1,0 +1,23 @@
+//! `bpfspec check`: verifier-style compatibility checks of compiled BPF objects against the
+//! model — helper existence, program type / attach type / sleepable rights, kernel version,
+//! GPL-only helpers and the map types passed to helpers — with rustc-style, JSON and SARIF
+//! output.
+//!
+//! Stages: [`elf`] reads an object (with [`btf`] and [`insn`]), [`flow`] finds what each
+//! program reaches and which maps reach each helper's map argument, [`layout`] numbers
+//! instructions as the verifier will, [`rules`] turns that into a [`report::Report`], and
+//! [`render`] prints it. Everything before [`cli`] is pure: bytes in, report out.
+
+pub mod btf;
+pub mod cli;
+pub mod elf;
+pub mod flow;
+pub mod insn;
+pub mod layout;
+pub mod render;
+pub mod report;
+pub mod rules;
+
+pub use cli::{run_cli, CheckArgs};
+pub use report::{Code, Diagnostic, ObjectReport, Report, Severity};
+pub use rules::{is_gpl_compatible, Checker, Options, Override, GPL_COMPATIBLE};

@@ -1,0 +1,240 @@
+//! The result of checking objects: what the JSON output serializes (a documented contract;
+//! fields may be added, existing ones keep their meaning) and what the human and SARIF
+//! renderers read.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The kernel version checked against, `"6.18"`.
+    pub kernel: String,
+    pub objects: Vec<ObjectReport>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.objects.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == severity).count()
+    }
+
+    /// Some input could not be read.
+    pub fn unreadable(&self) -> bool {
+        self.objects.iter().any(|o| o.error.is_some())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectReport {
+    pub path: String,
+    /// The license the checks used (the `license` section, or `--license`); `null` when none.
+    pub license: Option<String>,
+    /// Why the object could not be read; the object then has no programs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `"little"` or `"big"`.
+    pub endianness: Option<&'static str>,
+    pub maps: Vec<MapReport>,
+    pub programs: Vec<ProgramReport>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ObjectReport {
+    pub fn unreadable(path: String, error: String) -> ObjectReport {
+        ObjectReport {
+            path,
+            license: None,
+            error: Some(error),
+            endianness: None,
+            maps: Vec::new(),
+            programs: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapReport {
+    pub name: String,
+    /// `.maps` or `maps`.
+    pub section: String,
+    /// `BPF_MAP_TYPE_HASH`; `null` when unknown.
+    #[serde(rename = "type")]
+    pub map_type: Option<String>,
+    pub type_id: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramReport {
+    pub name: String,
+    pub section: String,
+    /// `BPF_PROG_TYPE_XDP`; `null` when the section name is not recognised.
+    pub program_type: Option<String>,
+    /// `BPF_CGROUP_INET4_CONNECT`; `null` when the section sets none.
+    pub attach_type: Option<String>,
+    pub sleepable: bool,
+    /// Every helper call the program can reach, subprograms included.
+    pub calls: Vec<CallReport>,
+    /// Every kfunc call the program can reach.
+    pub kfuncs: Vec<KfuncReport>,
+    /// Instructions reachable from the program's entry.
+    pub instructions: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    /// The instruction index the verifier will print (program first, then appended subprograms).
+    pub insn: u32,
+    pub helper_id: u32,
+    /// `null` for an unknown helper ID.
+    pub helper: Option<String>,
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KfuncReport {
+    pub insn: u32,
+    /// `null` when neither a relocation nor BTF names it.
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+/// Where an instruction sits in the ELF file, as `llvm-objdump -d` numbers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    /// The ELF section holding the instruction (differs from the program's for subprograms).
+    pub insn_section: String,
+    /// The instruction's index in that section.
+    pub section_insn: u32,
+    /// The function symbol holding the instruction.
+    pub function: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Stable diagnostic codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    UnknownHelper,
+    HelperNotAllowed,
+    AttachType,
+    SleepableOnly,
+    HelperTooNew,
+    GplOnly,
+    MapTypeMismatch,
+    UnknownSection,
+    /// A warning: the object has something odd we could not fully read.
+    MalformedObject,
+    /// A warning: the analysis ran out of its work budget.
+    AnalysisIncomplete,
+}
+
+impl Code {
+    pub const ALL: [Code; 10] = [
+        Code::UnknownHelper,
+        Code::HelperNotAllowed,
+        Code::AttachType,
+        Code::SleepableOnly,
+        Code::HelperTooNew,
+        Code::GplOnly,
+        Code::MapTypeMismatch,
+        Code::UnknownSection,
+        Code::MalformedObject,
+        Code::AnalysisIncomplete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnknownHelper => "unknown-helper",
+            Code::HelperNotAllowed => "helper-not-allowed",
+            Code::AttachType => "attach-type",
+            Code::SleepableOnly => "sleepable-only",
+            Code::HelperTooNew => "helper-too-new",
+            Code::GplOnly => "gpl-only",
+            Code::MapTypeMismatch => "map-type-mismatch",
+            Code::UnknownSection => "unknown-section",
+            Code::MalformedObject => "malformed-object",
+            Code::AnalysisIncomplete => "analysis-incomplete",
+        }
+    }
+
+    /// One line for SARIF rule descriptions.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::UnknownHelper => "The helper ID does not exist",
+            Code::HelperNotAllowed => "The program type may not call this helper",
+            Code::AttachType => "The helper is allowed only for other attach types or trampoline programs",
+            Code::SleepableOnly => "The helper may only be called from sleepable programs",
+            Code::HelperTooNew => "The target kernel lacks the helper, or lacks it for this program type",
+            Code::GplOnly => "The helper is GPL-only and the license is not GPL-compatible",
+            Code::MapTypeMismatch => "The helper does not accept a map of this type",
+            Code::UnknownSection => "The section name does not say which program type this is",
+            Code::MalformedObject => "Part of the object could not be read",
+            Code::AnalysisIncomplete => "The analysis stopped early; some calls may be unchecked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub program: Option<String>,
+    pub section: Option<String>,
+    /// Verifier instruction index (see [`CallReport::insn`]).
+    pub insn: Option<u32>,
+    pub helper: Option<String>,
+    pub helper_id: Option<u32>,
+    /// The map's name, for map-type diagnostics.
+    pub map: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    pub source: Option<Source>,
+    /// `BPF_MAP_TYPE_*` of `map`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_type: Option<String>,
+    /// The call is reached only through branches on values fixed at load time (CO-RE
+    /// relocations, `.rodata`, `__kconfig`), which the verifier prunes when dead; such
+    /// findings are warnings.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub guarded: bool,
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub place: Option<Place>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: Code, message: String) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            program: None,
+            section: None,
+            insn: None,
+            helper: None,
+            helper_id: None,
+            map: None,
+            message,
+            help: None,
+            source: None,
+            map_type: None,
+            guarded: false,
+            place: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+    /// 1-based; 0 when unknown.
+    pub column: u32,
+    /// The source line: from the file when it can be read, else as BTF recorded it.
+    pub text: String,
+}

@@ -1,0 +1,624 @@
+//! Building each page's view from the model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::markdown::{escape, Markdown};
+use super::rust_sig::{rust_ident, rust_type, variadic_extras};
+use super::url::{set_anchor, slug, Item, Linker};
+use super::views::*;
+use crate::model::{Availability, Helper, MapType, Model, ProgramType, SizeRule, VerifierClass};
+use crate::version::KernelVersion;
+
+/// What every page builder needs: the model and the Markdown renderer that knows its names.
+pub struct Pages<'m> {
+    pub model: &'m Model,
+    pub md: Markdown<'m>,
+}
+
+impl<'m> Pages<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Pages { model, md: Markdown::new(model) }
+    }
+
+    fn since(&self, l: &Linker, v: KernelVersion) -> Link {
+        Link { text: v.to_string(), href: l.href(&Item::Kernel(v)) }
+    }
+
+    fn helper_link(&self, l: &Linker, h: &Helper) -> Link {
+        Link { text: h.name.clone(), href: l.href(&Item::Helper(&h.name)) }
+    }
+
+    fn program_type_link(&self, l: &Linker, p: &ProgramType) -> Link {
+        Link { text: p.short_name.clone(), href: l.href(&Item::ProgramType(&p.short_name)) }
+    }
+
+    fn map_type_link(&self, l: &Linker, m: &MapType) -> Link {
+        Link { text: m.short_name.clone(), href: l.href(&Item::MapType(&m.short_name)) }
+    }
+
+    fn prog(&self, id: u32) -> &'m ProgramType {
+        self.model.program_type(id).expect("model references resolve")
+    }
+
+    fn helper_brief(&self, l: &Linker, h: &Helper) -> Brief {
+        Brief {
+            link: self.helper_link(l, h),
+            enum_name: h.enum_name(),
+            id: h.id,
+            since: self.since(l, h.since),
+            summary_html: self.md.inline(&h.summary),
+            gpl_only: h.gpl_only,
+        }
+    }
+
+    fn program_type_brief(&self, l: &Linker, p: &ProgramType) -> Brief {
+        Brief {
+            link: self.program_type_link(l, p),
+            enum_name: p.name.clone(),
+            id: p.id,
+            since: self.since(l, p.since),
+            summary_html: self.md.inline(&p.summary),
+            gpl_only: false,
+        }
+    }
+
+    fn map_type_brief(&self, l: &Linker, m: &MapType) -> Brief {
+        Brief {
+            link: self.map_type_link(l, m),
+            enum_name: m.name.clone(),
+            id: m.id,
+            since: self.since(l, m.since),
+            summary_html: self.md.inline(&m.summary),
+            gpl_only: false,
+        }
+    }
+
+    /// The pair came later than both of its sides: a condition worth showing.
+    fn later(&self, h: &Helper, a: &Availability) -> bool {
+        a.since > h.since.max(self.prog(a.program_type).since)
+    }
+
+    /// Every condition on a helper/program type pair, as chips.
+    pub fn quals(&self, l: &Linker, h: &Helper, a: &Availability) -> Vec<Qual> {
+        let q = &a.qualifiers;
+        let mut out = Vec::new();
+        if self.later(h, a) {
+            out.push(Qual {
+                kind: "since",
+                label: format!("from {}", a.since),
+                title: format!("this program type may call it only from Linux {}", a.since),
+                links: vec![],
+            });
+        }
+        if let Some(ids) = &q.attach_types {
+            let links = ids
+                .iter()
+                .map(|&id| {
+                    let at = self.model.attach_type(id).expect("model references resolve");
+                    Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) }
+                })
+                .collect();
+            out.push(Qual {
+                kind: "attach",
+                label: "only attach types".into(),
+                title: "only for programs loaded with one of these expected attach types".into(),
+                links,
+            });
+        }
+        if q.sleepable_only {
+            out.push(Qual {
+                kind: "sleepable",
+                label: "sleepable only".into(),
+                title: "only in programs loaded with BPF_F_SLEEPABLE".into(),
+                links: vec![],
+            });
+        }
+        if q.trampoline_only {
+            out.push(Qual {
+                kind: "trampoline",
+                label: "trampoline only".into(),
+                title: "only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".into(),
+                links: vec![],
+            });
+        }
+        if let Some(level) = q.lockdown {
+            out.push(Qual {
+                kind: "lockdown",
+                label: format!("not under lockdown={}", level.name()),
+                title: format!("refused while kernel lockdown is at `{}` or stricter", level.name()),
+                links: vec![],
+            });
+        }
+        for c in &q.capabilities {
+            out.push(Qual {
+                kind: "cap",
+                label: c.name().into(),
+                title: format!("needs {} (CAP_SYS_ADMIN also grants it)", c.name()),
+                links: vec![],
+            });
+        }
+        for k in &q.kconfig {
+            out.push(Qual {
+                kind: "kconfig",
+                label: k.clone(),
+                title: format!("needs a kernel built with {k}"),
+                links: vec![],
+            });
+        }
+        out
+    }
+
+    /// The same conditions as one line of plain text (matrix tooltips; the page adds the names).
+    fn quals_text(&self, h: &Helper, a: &Availability) -> String {
+        let l = Linker::for_page(&Item::Matrix);
+        let mut parts = vec![format!("since {}", a.since)];
+        for q in self.quals(&l, h, a) {
+            if q.kind == "since" {
+                continue;
+            }
+            let links: Vec<&str> = q.links.iter().map(|x| x.text.as_str()).collect();
+            parts.push(if links.is_empty() { q.label } else { format!("{}: {}", q.label, links.join(", ")) });
+        }
+        parts.join(" · ")
+    }
+
+    pub fn home(&self, l: &Linker) -> Home {
+        let m = self.model;
+        let newest = m.newest_kernel();
+        let timeline = self.timeline(l);
+        let recent = timeline
+            .iter()
+            .take(4)
+            .map(|k| {
+                let items: Vec<Link> = [&k.helpers, &k.program_types, &k.map_types, &k.attach_types]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect();
+                let others = match k.pair_count {
+                    0 => String::new(),
+                    1 => "1 helper newly allowed in an existing program type".to_owned(),
+                    n => format!("{n} helpers newly allowed in existing program types"),
+                };
+                RecentKernel {
+                    version: Link { text: format!("Linux {}", k.version), href: k.href.clone() },
+                    items,
+                    others,
+                }
+            })
+            .collect();
+        Home {
+            counts: vec![
+                Count { label: "helpers", n: m.helpers.len(), href: l.href(&Item::Helpers) },
+                Count { label: "program types", n: m.program_types.len(), href: l.href(&Item::ProgramTypes) },
+                Count { label: "map types", n: m.map_types.len(), href: l.href(&Item::MapTypes) },
+                Count { label: "attach types", n: m.attach_types.len(), href: l.href(&Item::AttachTypes) },
+            ],
+            newest: self.since(l, newest),
+            recent,
+            program_types: m.program_types.iter().map(|p| self.program_type_brief(l, p)).collect(),
+            map_types: m.map_types.iter().map(|x| self.map_type_brief(l, x)).collect(),
+            examples: vec!["210", "map lookup", "xdp redirect", "ringbuf", "BPF_F_NO_PREALLOC"],
+        }
+    }
+
+    pub fn helper(&self, l: &Linker, h: &'m Helper) -> HelperPage {
+        let m = self.model;
+        let class = |c: &VerifierClass| ClassView { base: c.base.clone(), modifiers: c.modifiers.clone() };
+        let map_arg = h.map_arg();
+        let availability = h
+            .availability
+            .iter()
+            .map(|a| {
+                let p = self.prog(a.program_type);
+                AvailView {
+                    program_type: self.program_type_link(l, p),
+                    enum_name: p.name.clone(),
+                    since: self.since(l, a.since),
+                    later: self.later(h, a),
+                    via: a.via_set.as_deref().map(|set| Link {
+                        text: set.to_owned(),
+                        href: l.href(&Item::HelperSet { program_type: &p.short_name, set: Some(set) }),
+                    }),
+                    quals: self.quals(l, h, a),
+                }
+            })
+            .collect();
+        let unavailable = m
+            .program_types
+            .iter()
+            .filter(|p| h.availability_for(p.id).is_none())
+            .map(|p| self.program_type_link(l, p))
+            .collect();
+        let neighbour = |id: u32| m.helper(id).map(|n| self.helper_link(l, n));
+        HelperPage {
+            name: h.name.clone(),
+            id: h.id,
+            enum_name: h.enum_name(),
+            since: self.since(l, h.since),
+            gpl_only: h.gpl_only,
+            summary_html: self.md.inline(&h.summary),
+            description_html: self.md.block(&h.description, l),
+            c_sig_html: c_signature_html(h),
+            rust_sig_html: rust_signature_html(h),
+            rust_path: format!("bpfspec_bindings::helpers::{}", h.name),
+            // cargo doc puts the bindings' docs in target/doc, next to the default target/site.
+            rustdoc_href: format!("{}../doc/bpfspec_bindings/helpers/fn.{}.html", l.root, slug(&h.name)),
+            args: h
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, a)| ArgView {
+                    name: a.name.clone(),
+                    c_type: a.c_type.clone(),
+                    rust_type: rust_type(&a.c_type),
+                    class: class(&a.class),
+                    doc_html: self.md.block(&a.doc, l),
+                    takes_map: map_arg == Some(i),
+                })
+                .collect(),
+            returns: ReturnView {
+                c_type: h.returns.c_type.clone(),
+                rust_type: rust_type(&h.returns.c_type),
+                class: h.returns.class.as_ref().map(class),
+                doc_html: self.md.block(&h.returns.doc, l),
+            },
+            flags: h
+                .flags
+                .iter()
+                .map(|f| FlagView {
+                    arg: f.arg.clone(),
+                    name: f.name.clone(),
+                    value: if f.value < 10 { f.value.to_string() } else { format!("{:#x}", f.value) },
+                    doc_html: self.md.block(&f.doc, l),
+                })
+                .collect(),
+            map_types: h
+                .map_types
+                .iter()
+                .map(|&id| self.map_type_brief(l, m.map_type(id).expect("model references resolve")))
+                .collect(),
+            related: h.related.iter().filter_map(|&id| m.helper(id)).map(|r| self.helper_brief(l, r)).collect(),
+            availability,
+            unavailable,
+            matrix_href: format!("{}#q={}", l.href(&Item::Matrix), slug(&h.name)),
+            prev: h.id.checked_sub(1).and_then(neighbour),
+            next: neighbour(h.id + 1),
+        }
+    }
+
+    pub fn program_type(&self, l: &Linker, p: &'m ProgramType) -> ProgramTypePage {
+        let m = self.model;
+        let sections = m
+            .sections
+            .iter()
+            .filter(|s| s.program_type == p.id)
+            .map(|s| SectionView {
+                pattern: s.pattern.clone(),
+                attach_type: s
+                    .attach_type
+                    .and_then(|id| m.attach_type(id))
+                    .map(|at| Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) }),
+                sleepable: s.sleepable,
+                attach_btf: s.attach_btf,
+            })
+            .collect();
+        let attach_types = p
+            .attach_types
+            .iter()
+            .filter_map(|&id| m.attach_type(id))
+            .map(|at| Brief {
+                link: Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) },
+                enum_name: at.name.clone(),
+                id: at.id,
+                since: self.since(l, at.since),
+                summary_html: self.md.inline(&at.summary),
+                gpl_only: false,
+            })
+            .collect();
+        // Direct entries first, then each helper set by name.
+        let mut groups: BTreeMap<Option<&str>, Vec<HelperRow>> = BTreeMap::new();
+        let mut count = 0;
+        for h in &m.helpers {
+            let Some(a) = h.availability_for(p.id) else { continue };
+            count += 1;
+            groups.entry(a.via_set.as_deref()).or_default().push(HelperRow {
+                brief: self.helper_brief(l, h),
+                pair_since: self.since(l, a.since),
+                later: self.later(h, a),
+                quals: self.quals(l, h, a),
+            });
+        }
+        let groups = groups
+            .into_iter()
+            .map(|(set, rows)| {
+                let info = set.and_then(|name| m.helper_sets.iter().find(|s| s.name == name));
+                HelperGroup {
+                    anchor: set_anchor(set),
+                    title: match set {
+                        Some(name) => format!("From the {name} helper set"),
+                        None => format!("Listed for {}", p.short_name),
+                    },
+                    kernel_function: info.and_then(|s| s.kernel_function.clone()),
+                    description_html: info.map(|s| self.md.inline(&s.description)).unwrap_or_default(),
+                    rows,
+                }
+            })
+            .collect();
+        ProgramTypePage {
+            name: p.name.clone(),
+            short_name: p.short_name.clone(),
+            id: p.id,
+            since: self.since(l, p.since),
+            summary_html: self.md.inline(&p.summary),
+            description_html: self.md.block(&p.description, l),
+            context: p.context.clone(),
+            return_value_html: self.md.block(&p.return_value, l),
+            test_run: p.test_run,
+            sleepable: p.sleepable,
+            sections,
+            attach_types,
+            groups,
+            helper_count: count,
+            matrix_href: format!("{}#pt={}", l.href(&Item::Matrix), slug(&p.short_name)),
+        }
+    }
+
+    pub fn map_type(&self, l: &Linker, x: &'m MapType) -> MapTypePage {
+        let size = |r: &SizeRule| match r {
+            SizeRule::Any => "any size".to_owned(),
+            SizeRule::OneOf(v) if v == &[0] => "none (0 bytes)".to_owned(),
+            SizeRule::OneOf(v) => {
+                let parts: Vec<String> = v.iter().map(u32::to_string).collect();
+                format!("{} bytes", parts.join(" or "))
+            }
+        };
+        MapTypePage {
+            name: x.name.clone(),
+            short_name: x.short_name.clone(),
+            id: x.id,
+            since: self.since(l, x.since),
+            per_cpu: x.per_cpu,
+            key_size: size(&x.key_size),
+            value_size: size(&x.value_size),
+            summary_html: self.md.inline(&x.summary),
+            description_html: self.md.block(&x.description, l),
+            constraints_html: self.md.block(&x.constraints, l),
+            helpers: self
+                .model
+                .helpers
+                .iter()
+                .filter(|h| h.map_types.contains(&x.id))
+                .map(|h| self.helper_brief(l, h))
+                .collect(),
+        }
+    }
+
+    pub fn helpers(&self, l: &Linker) -> HelpersPage {
+        HelpersPage {
+            rows: self
+                .model
+                .helpers
+                .iter()
+                .map(|h| HelperListRow { brief: self.helper_brief(l, h), program_types: h.availability.len() })
+                .collect(),
+        }
+    }
+
+    pub fn program_types(&self, l: &Linker) -> ProgramTypesPage {
+        ProgramTypesPage {
+            rows: self
+                .model
+                .program_types
+                .iter()
+                .map(|p| ProgramTypeListRow {
+                    brief: self.program_type_brief(l, p),
+                    context: p.context.clone(),
+                    helpers: self.model.helpers.iter().filter(|h| h.availability_for(p.id).is_some()).count(),
+                    test_run: p.test_run,
+                    sleepable: p.sleepable,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn map_types(&self, l: &Linker) -> MapTypesPage {
+        MapTypesPage {
+            rows: self
+                .model
+                .map_types
+                .iter()
+                .map(|x| MapTypeListRow {
+                    brief: self.map_type_brief(l, x),
+                    per_cpu: x.per_cpu,
+                    helpers: self.model.helpers.iter().filter(|h| h.map_types.contains(&x.id)).count(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn attach_types(&self, l: &Linker) -> AttachTypesPage {
+        let m = self.model;
+        AttachTypesPage {
+            rows: m
+                .attach_types
+                .iter()
+                .map(|a| AttachRow {
+                    anchor: slug(&a.short_name),
+                    short_name: a.short_name.clone(),
+                    enum_name: a.name.clone(),
+                    id: a.id,
+                    since: self.since(l, a.since),
+                    program_types: a.program_types.iter().map(|&p| self.program_type_link(l, self.prog(p))).collect(),
+                    sections: m
+                        .sections
+                        .iter()
+                        .filter(|s| s.attach_type == Some(a.id))
+                        .map(|s| s.pattern.clone())
+                        .collect(),
+                    summary_html: self.md.inline(&a.summary),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn matrix(&self, l: &Linker) -> MatrixPage {
+        let m = self.model;
+        let rows = m
+            .helpers
+            .iter()
+            .map(|h| {
+                let maps: Vec<&str> =
+                    h.map_types.iter().filter_map(|&id| m.map_type(id)).map(|x| x.short_name.as_str()).collect();
+                let cells = m
+                    .program_types
+                    .iter()
+                    .map(|p| match h.availability_for(p.id) {
+                        None => MatrixCell { mark: "", since: String::new(), title: String::new() },
+                        Some(a) => {
+                            let conditional = a.qualifiers != Default::default() || self.later(h, a);
+                            MatrixCell {
+                                mark: if conditional { "cond" } else { "yes" },
+                                since: a.since.to_string(),
+                                title: self.quals_text(h, a),
+                            }
+                        }
+                    })
+                    .collect();
+                MatrixRow {
+                    name: h.name.clone(),
+                    href: l.href(&Item::Helper(&h.name)),
+                    id: h.id,
+                    since: h.since.to_string(),
+                    gpl_only: h.gpl_only,
+                    summary: super::markdown::plain(&h.summary),
+                    maps: maps.join(" "),
+                    cells,
+                }
+            })
+            .collect();
+        MatrixPage {
+            columns: m
+                .program_types
+                .iter()
+                .map(|p| MatrixColumn {
+                    short_name: p.short_name.clone(),
+                    href: l.href(&Item::ProgramType(&p.short_name)),
+                    since: p.since.to_string(),
+                    title: format!("{} (since {})", p.name, p.since),
+                })
+                .collect(),
+            rows,
+            versions: self.versions().iter().rev().map(ToString::to_string).collect(),
+            map_types: m.map_types.iter().map(|x| self.map_type_link(l, x)).collect(),
+            newest: m.newest_kernel().to_string(),
+        }
+    }
+
+    /// Every kernel version any item or pair names, oldest first.
+    pub fn versions(&self) -> Vec<KernelVersion> {
+        let m = self.model;
+        let mut set = BTreeSet::new();
+        set.extend(m.helpers.iter().map(|h| h.since));
+        set.extend(m.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since)));
+        set.extend(m.program_types.iter().map(|p| p.since));
+        set.extend(m.map_types.iter().map(|x| x.since));
+        set.extend(m.attach_types.iter().map(|a| a.since));
+        set.into_iter().collect()
+    }
+
+    /// What each kernel version added, newest first.
+    pub fn timeline(&self, l: &Linker) -> Vec<KernelView> {
+        let m = self.model;
+        self.versions()
+            .into_iter()
+            .rev()
+            .map(|v| {
+                let mut pairs: BTreeMap<u32, Vec<Link>> = BTreeMap::new();
+                for h in &m.helpers {
+                    for a in h.availability.iter().filter(|a| a.since == v && self.later(h, a)) {
+                        pairs.entry(a.program_type).or_default().push(self.helper_link(l, h));
+                    }
+                }
+                let pair_count = pairs.values().map(Vec::len).sum();
+                KernelView {
+                    version: v.to_string(),
+                    anchor: super::url::kernel_anchor(v),
+                    href: l.href(&Item::Kernel(v)),
+                    helpers: m.helpers.iter().filter(|h| h.since == v).map(|h| self.helper_link(l, h)).collect(),
+                    program_types: m
+                        .program_types
+                        .iter()
+                        .filter(|p| p.since == v)
+                        .map(|p| self.program_type_link(l, p))
+                        .collect(),
+                    map_types: m.map_types.iter().filter(|x| x.since == v).map(|x| self.map_type_link(l, x)).collect(),
+                    attach_types: m
+                        .attach_types
+                        .iter()
+                        .filter(|a| a.since == v)
+                        .map(|a| Link { text: a.short_name.clone(), href: l.href(&Item::AttachType(&a.short_name)) })
+                        .collect(),
+                    pairs: pairs
+                        .into_iter()
+                        .map(|(p, helpers)| PairGroup {
+                            program_type: self.program_type_link(l, self.prog(p)),
+                            helpers,
+                        })
+                        .collect(),
+                    pair_count,
+                }
+            })
+            .collect()
+    }
+
+    pub fn kernels(&self, l: &Linker) -> KernelsPage {
+        KernelsPage { versions: self.timeline(l) }
+    }
+}
+
+fn span(class: &str, text: &str) -> String {
+    format!("<span class=\"{class}\">{}</span>", escape(text))
+}
+
+/// `void *bpf_map_lookup_elem(void *map, const void *key);`, one argument per line when long.
+fn c_signature_html(h: &Helper) -> String {
+    let typed = |ty: &str, name: &str, class: &str| {
+        let gap = if ty.ends_with('*') { "" } else { " " };
+        format!("{}{gap}{}", span("t", ty), span(class, name))
+    };
+    let mut args: Vec<String> = h.args.iter().map(|a| typed(&a.c_type, &a.name, "p")).collect();
+    if h.variadic {
+        args.push("...".into());
+    }
+    let head = typed(&h.returns.c_type, &h.name, "f");
+    let len: usize =
+        h.returns.c_type.len() + h.name.len() + h.args.iter().map(|a| a.c_type.len() + a.name.len() + 3).sum::<usize>();
+    match args.len() {
+        0 => format!("{head}({});", span("t", "void")),
+        _ if len <= 72 => format!("{head}({});", args.join(", ")),
+        _ => format!("{head}(\n    {}\n);", args.join(",\n    ")),
+    }
+}
+
+/// `pub unsafe fn bpf_map_lookup_elem(map: *mut c_void, key: *const c_void) -> *mut c_void`.
+fn rust_signature_html(h: &Helper) -> String {
+    let mut args: Vec<String> = h
+        .args
+        .iter()
+        .map(|a| format!("{}: {}", span("p", &rust_ident(&a.name)), span("t", &rust_type(&a.c_type))))
+        .collect();
+    for extra in variadic_extras(h) {
+        args.push(format!("{}: {}", span("p", &extra), span("t", "u64")));
+    }
+    let ret = rust_type(&h.returns.c_type);
+    let ret = if ret == "()" { String::new() } else { format!(" -> {}", span("t", &ret)) };
+    let head = format!("{} {}", span("k", "pub unsafe fn"), span("f", &h.name));
+    let len: usize =
+        h.name.len() + 20 + h.args.iter().map(|a| a.name.len() + rust_type(&a.c_type).len() + 4).sum::<usize>();
+    if len <= 80 && args.len() == h.args.len() {
+        format!("{head}({}){ret}", args.join(", "))
+    } else {
+        format!("{head}(\n    {},\n){ret}", args.join(",\n    "))
+    }
+}

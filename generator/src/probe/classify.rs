@@ -1,0 +1,447 @@
+//! Read a verdict out of an errno and a verifier log.
+//!
+//! `bpftool feature probe` only knows `invalid func` and `unknown func`; 6.18 says `program of
+//! this type cannot use helper`, so bpftool reports every helper as available everywhere. Here
+//! every message the verifier uses to refuse a helper call, on old and new kernels, has a
+//! verdict, and the line that decided it is kept as evidence.
+
+use serde::{Serialize, Serializer};
+
+/// What the verifier said about one helper call (or one map passed to a helper).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Loaded, or refused for a reason that proves the helper's prototype was found (an
+    /// argument of the wrong type, a reference left unreleased after the call, ...).
+    Allowed,
+    /// The prototype was found, but the helper's `allowed()` callback refused this program's
+    /// attach target (`helper call is not allowed in probe`): callable from some targets.
+    TargetRestricted,
+    /// The program type (with this attach type, capabilities and config) has no prototype for
+    /// the helper: `program of this type cannot use helper` (6.x), `unknown func` (older).
+    NotAllowed,
+    /// The kernel does not know this helper ID: `invalid func unknown#N`.
+    UnknownHelper,
+    /// `cannot call GPL-restricted function from non-GPL compatible program`.
+    GplOnly,
+    /// `helper call might sleep in a non-sleepable prog`.
+    SleepableOnly,
+    /// The helper (or the program) does not accept this map type.
+    MapRejected,
+    /// `EPERM` with an empty log: this program type or target cannot be loaded here at all.
+    Denied,
+    /// Anything else; carries the deciding line.
+    Other(String),
+}
+
+impl Verdict {
+    /// The stable name used in JSON and tables.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::TargetRestricted => "target_restricted",
+            Verdict::NotAllowed => "not_allowed",
+            Verdict::UnknownHelper => "unknown_helper",
+            Verdict::GplOnly => "gpl_only",
+            Verdict::SleepableOnly => "sleepable_only",
+            Verdict::MapRejected => "map_rejected",
+            Verdict::Denied => "denied",
+            Verdict::Other(_) => "other",
+        }
+    }
+
+    /// The helper's prototype exists for this program: the call is possible, perhaps only from
+    /// some attach targets.
+    pub fn callable(&self) -> bool {
+        matches!(self, Verdict::Allowed | Verdict::TargetRestricted)
+    }
+
+    /// Did the verifier give an answer about the helper (as opposed to about the program)?
+    pub fn is_conclusive(&self) -> bool {
+        !matches!(self, Verdict::Denied | Verdict::Other(_))
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.tag())
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// A verdict and the log line (or errno) it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub verdict: Verdict,
+    pub evidence: String,
+}
+
+/// Messages that refuse a helper call, most specific first. Each is matched against the log's
+/// lines; the first pattern found anywhere decides.
+const HELPER_MESSAGES: &[(&str, Verdict)] = &[
+    // 6.18 check_helper_call(): the ID is past __BPF_FUNC_MAX_ID.
+    ("invalid func ", Verdict::UnknownHelper),
+    // 6.x: get_func_proto() returned NULL.
+    ("program of this type cannot use helper ", Verdict::NotAllowed),
+    // Before 6.x (and in 4.x/5.x for both unknown IDs and disallowed ones).
+    ("unknown func ", Verdict::NotAllowed),
+    ("cannot call GPL-restricted function from non-GPL compatible program", Verdict::GplOnly),
+    ("helper call might sleep in a non-sleepable prog", Verdict::SleepableOnly),
+    ("helper call is not allowed in probe", Verdict::TargetRestricted),
+];
+
+/// Messages that reject a map, for the helper or for the program as a whole.
+const MAP_MESSAGES: &[&str] = &[
+    // check_map_func_compatibility()
+    "cannot pass map_type ",
+    // devmaps and similar are read-only to programs
+    "write into map forbidden",
+    "expected prog array map for tail call",
+    "invalid arg_type for sockmap/sockhash",
+    "cannot update sockmap in this context",
+    // check_map_prog_compatibility(): the program cannot use this map at all
+    "bpf_struct_ops map cannot be used in prog",
+    "tracing progs cannot use bpf_",
+    "only one cgroup storage of each type is allowed",
+    "cannot be used with bpf_arena",
+    // bpf_for_each_map_elem on a map type without a for-each iterator
+    "callback function not allowed for map",
+    // an access of the map's key or value size where that size is 0 (queue, stack, ringbuf...)
+    "invalid zero-sized read",
+];
+
+/// The log's lines, with the statistics the kernel sometimes appends without a newline
+/// (`expected prog array map for tail callprocessed 9 insns ...`) cut off.
+fn lines(log: &str) -> impl DoubleEndedIterator<Item = &str> {
+    log.lines().map(|l| {
+        let l = l.trim();
+        match l.find("processed ") {
+            Some(at) if at > 0 && l[at..].contains(" insns") => l[..at].trim_end(),
+            _ => l,
+        }
+    })
+}
+
+/// Lines of a level-1 log that are trace, not diagnosis.
+fn is_trace(line: &str) -> bool {
+    let line = line.trim();
+    line.is_empty()
+        || line.starts_with("processed ")
+        || line.starts_with("verification time")
+        || line.starts_with("stack depth")
+        || line.starts_with("func#")
+        || line.starts_with("; ")
+        || instruction(line).is_some()
+        // `0: R1=ctx() R10=fp0`: the state at entry
+        || line.split_once(": R").is_some_and(|(n, _)| n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `5: (85) call bpf_skb_load_bytes#26` → `(5, "85", rest)`.
+fn instruction(line: &str) -> Option<(usize, &str, &str)> {
+    let (idx, rest) = line.split_once(": (")?;
+    let idx = idx.trim().parse().ok()?;
+    let (opcode, rest) = rest.split_once(')')?;
+    (opcode.len() == 2 && opcode.bytes().all(|b| b.is_ascii_hexdigit())).then_some((idx, opcode, rest))
+}
+
+/// The line that decided the outcome: the last line that is not trace or statistics.
+pub fn deciding_line(log: &str) -> Option<&str> {
+    lines(log).rev().find(|l| !is_trace(l))
+}
+
+/// Classify the outcome of loading a program that calls one helper.
+///
+/// `errno` is 0 for a successful load.
+pub fn classify(errno: i32, log: &str) -> Classified {
+    if errno == 0 {
+        return Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() };
+    }
+    for line in lines(log) {
+        for (pattern, verdict) in HELPER_MESSAGES {
+            if line.contains(pattern) {
+                return Classified { verdict: verdict.clone(), evidence: line.to_owned() };
+            }
+        }
+    }
+    let deciding = deciding_line(log);
+    match deciding {
+        None if errno == libc::EPERM => Classified {
+            verdict: Verdict::Denied,
+            evidence: "EPERM with an empty verifier log".to_owned(),
+        },
+        None => {
+            let evidence = format!("{} with an empty verifier log", errno_name(errno));
+            Classified { verdict: Verdict::Other(evidence.clone()), evidence }
+        }
+        Some(line) if reached_call(log) => {
+            // The verifier got past the prototype lookup (every refusal of the helper itself is
+            // matched above), so the helper is callable; it only disliked an argument or what
+            // followed the call.
+            Classified { verdict: Verdict::Allowed, evidence: line.to_owned() }
+        }
+        Some(line) => Classified { verdict: Verdict::Other(line.to_owned()), evidence: line.to_owned() },
+    }
+}
+
+/// Did verification reach a helper call instruction? Level-1 logs print the instructions of the
+/// failing path, so a `(85) call` line means the call was being (or had been) checked.
+fn reached_call(log: &str) -> bool {
+    log.lines().filter_map(|l| instruction(l.trim())).any(|(_, op, rest)| op == "85" && rest.contains("call "))
+}
+
+/// Did the failure happen after the helper call (with this ID) had been fully checked? True when
+/// the failing path shows an instruction after the call. Used by map probes: an error there
+/// means the map was accepted.
+pub fn failed_after_call(log: &str, helper_id: u32) -> bool {
+    let suffix = format!("#{helper_id}");
+    let mut seen_call = false;
+    let mut after = false;
+    for (_, op, rest) in log.lines().filter_map(|l| instruction(l.trim())) {
+        // `call bpf_ringbuf_reserve#131      ; R0=ringbuf_mem_or_null(...)`
+        let insn = rest.split(';').next().unwrap_or(rest).trim_end();
+        if op == "85" && insn.ends_with(&suffix) {
+            seen_call = true;
+            after = false;
+        } else if seen_call {
+            after = true;
+        }
+    }
+    seen_call && after
+}
+
+/// Classify the outcome of loading a program that passes a map to a helper. The map was
+/// accepted when the load succeeded or failed only after the call had been checked; it was
+/// rejected when the verifier said so. Anything else (an argument the probe could not make
+/// valid) is inconclusive.
+pub fn classify_map_probe(errno: i32, log: &str, helper_id: u32) -> Classified {
+    if errno == 0 {
+        return Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() };
+    }
+    for line in lines(log) {
+        if MAP_MESSAGES.iter().any(|p| line.contains(p)) {
+            return Classified { verdict: Verdict::MapRejected, evidence: line.to_owned() };
+        }
+    }
+    let c = classify(errno, log);
+    if matches!(c.verdict, Verdict::Allowed) && failed_after_call(log, helper_id) {
+        return Classified { verdict: Verdict::Allowed, evidence: format!("map accepted; later: {}", c.evidence) };
+    }
+    match c.verdict {
+        Verdict::Allowed => Classified { verdict: Verdict::Other(c.evidence.clone()), evidence: c.evidence },
+        _ => c,
+    }
+}
+
+/// The lowest return value the verifier wants, from `At program exit the register R0 has
+/// smin=0 smax=0 should have been in [1, 1]` (6.x) or `... should have been in (0x1; 0x1)`
+/// (5.x): some attach types must return 1.
+pub fn wanted_return(log: &str) -> Option<i32> {
+    let rest = log.lines().find_map(|l| l.split_once("should have been in ").map(|(_, r)| r))?;
+    let first = rest.trim_start_matches(['[', '(']).split([',', ';']).next()?.trim();
+    match first.strip_prefix("0x") {
+        Some(hex) => i32::from_str_radix(hex, 16).ok(),
+        None => first.parse().ok(),
+    }
+}
+
+/// `EPERM`, `EINVAL`, ... for the errnos a load returns.
+pub fn errno_name(errno: i32) -> String {
+    let name = match errno {
+        libc::EPERM => "EPERM",
+        libc::ENOENT => "ENOENT",
+        libc::E2BIG => "E2BIG",
+        libc::EBADF => "EBADF",
+        libc::EAGAIN => "EAGAIN",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EFAULT => "EFAULT",
+        libc::EBUSY => "EBUSY",
+        libc::EEXIST => "EEXIST",
+        libc::EINVAL => "EINVAL",
+        libc::ENOSPC => "ENOSPC",
+        libc::ERANGE => "ERANGE",
+        libc::ENOSYS => "ENOSYS",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        524 => "ENOTSUPP",
+        _ => return format!("errno {errno}"),
+    };
+    name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixture is `errno: N` on its first line, then the verifier log as the kernel wrote it.
+    fn fixture(text: &str) -> Classified {
+        let (head, log) = text.split_once('\n').unwrap_or((text, ""));
+        let errno = head
+            .strip_prefix("errno: ")
+            .and_then(|n| n.trim().parse().ok())
+            .expect("fixture starts with `errno: N`");
+        classify(errno, log)
+    }
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            fixture(include_str!(concat!("../../tests/fixtures/verifier-logs/", $name, ".log")))
+        };
+    }
+
+    #[test]
+    fn not_allowed_6_18() {
+        let c = fixture!("not-allowed-6.18");
+        assert_eq!(c.verdict, Verdict::NotAllowed);
+        assert_eq!(c.evidence, "program of this type cannot use helper bpf_skb_load_bytes#26");
+    }
+
+    #[test]
+    fn not_allowed_before_6_x() {
+        // The wording of kernels before 6.x (and of bpftool's era), reconstructed from their
+        // source: the same outcome, a different message.
+        let c = fixture!("unknown-func-5.15");
+        assert_eq!(c.verdict, Verdict::NotAllowed);
+        assert_eq!(c.evidence, "unknown func bpf_skb_load_bytes#26");
+    }
+
+    #[test]
+    fn unknown_helper() {
+        let c = fixture!("invalid-func-6.18");
+        assert_eq!(c.verdict, Verdict::UnknownHelper);
+        assert_eq!(c.evidence, "invalid func unknown#212");
+        let c = fixture!("invalid-func-4.19");
+        assert_eq!(c.verdict, Verdict::UnknownHelper);
+        assert_eq!(c.evidence, "invalid func unknown#150");
+    }
+
+    #[test]
+    fn loaded() {
+        assert_eq!(fixture!("loaded-6.18"), Classified { verdict: Verdict::Allowed, evidence: "loaded".into() });
+    }
+
+    #[test]
+    fn gpl_only() {
+        let c = fixture!("gpl-only-6.18");
+        assert_eq!(c.verdict, Verdict::GplOnly);
+    }
+
+    #[test]
+    fn sleepable_only() {
+        let c = fixture!("sleepable-only-6.18");
+        assert_eq!(c.verdict, Verdict::SleepableOnly);
+        assert_eq!(c.evidence, "helper call might sleep in a non-sleepable prog");
+    }
+
+    #[test]
+    fn argument_error_proves_the_prototype() {
+        let c = fixture!("arg-type-6.18");
+        assert_eq!(c.verdict, Verdict::Allowed);
+        assert_eq!(c.evidence, "R1 type=scalar expected=ctx");
+    }
+
+    #[test]
+    fn target_restricted() {
+        let c = fixture!("not-allowed-in-probe-6.18");
+        assert_eq!(c.verdict, Verdict::TargetRestricted);
+    }
+
+    /// Like `fixture`, for a program that passes a map to helper `id`.
+    fn map_fixture(text: &str, id: u32) -> Classified {
+        let (head, log) = text.split_once('\n').unwrap_or((text, ""));
+        let errno = head
+            .strip_prefix("errno: ")
+            .and_then(|n| n.trim().parse().ok())
+            .expect("fixture starts with `errno: N`");
+        classify_map_probe(errno, log, id)
+    }
+
+    macro_rules! map_fixture {
+        ($name:literal, $id:expr) => {
+            map_fixture(include_str!(concat!("../../tests/fixtures/verifier-logs/", $name, ".log")), $id)
+        };
+    }
+
+    #[test]
+    fn map_rejections() {
+        for (name, c) in [
+            ("cannot-pass-map-type", map_fixture!("cannot-pass-map-type-6.18", 51)),
+            ("tail-call", map_fixture!("tail-call-not-prog-array-6.18", 12)),
+            ("write-forbidden", map_fixture!("write-into-map-forbidden-6.18", 2)),
+            ("sockmap", map_fixture!("sockmap-arg-type-6.18", 53)),
+            ("struct-ops", map_fixture!("struct-ops-map-in-prog-6.18", 1)),
+            ("zero-sized", map_fixture!("zero-sized-key-6.18", 1)),
+            ("callback", map_fixture!("callback-not-allowed-for-map-6.18", 164)),
+        ] {
+            assert_eq!(c.verdict, Verdict::MapRejected, "{name}: {c:?}");
+        }
+        // The kernel printed the statistics without a newline; the evidence must not carry them.
+        assert_eq!(
+            map_fixture!("tail-call-not-prog-array-6.18", 12).evidence,
+            "expected prog array map for tail call"
+        );
+    }
+
+    #[test]
+    fn map_accepted_or_inconclusive() {
+        let c = map_fixture!("unreleased-after-call-6.18", 131);
+        assert_eq!(c.verdict, Verdict::Allowed, "{c:?}");
+        assert!(c.evidence.starts_with("map accepted; later: "), "{c:?}");
+        // An argument the probe could not make valid says nothing about the map.
+        let c = map_fixture!("map-arg-inconclusive-6.18", 2);
+        assert!(matches!(c.verdict, Verdict::Other(_)), "{c:?}");
+    }
+
+    #[test]
+    fn return_value_range() {
+        let log = include_str!("../../tests/fixtures/verifier-logs/return-range-6.18.log");
+        assert_eq!(wanted_return(log), Some(1));
+        assert_eq!(
+            wanted_return("At program exit the register R0 has value (0x0; 0x0) should have been in (0x1; 0x1)"),
+            Some(1)
+        );
+        assert_eq!(wanted_return("R1 type=scalar expected=ctx"), None);
+    }
+
+    #[test]
+    fn map_accepted_when_failing_after_the_call() {
+        let text = include_str!("../../tests/fixtures/verifier-logs/unreleased-after-call-6.18.log");
+        let log = text.split_once('\n').map_or("", |(_, l)| l);
+        assert!(failed_after_call(log, 131));
+        let log = include_str!("../../tests/fixtures/verifier-logs/arg-type-6.18.log");
+        assert!(!failed_after_call(log, 44));
+    }
+
+    #[test]
+    fn denied_and_empty_logs() {
+        assert_eq!(fixture!("denied-fentry-6.18").verdict, Verdict::Denied);
+        assert_eq!(fixture!("denied-no-perfmon-6.18").verdict, Verdict::Denied);
+        let c = classify(libc::EINVAL, "");
+        assert_eq!(c.verdict, Verdict::Other("EINVAL with an empty verifier log".to_owned()));
+        assert_eq!(classify(0, "").verdict, Verdict::Allowed);
+    }
+
+    #[test]
+    fn program_level_refusal_is_not_about_the_helper() {
+        let c = fixture!("sleepable-refused-6.18");
+        assert_eq!(
+            c.verdict,
+            Verdict::Other(
+                "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn deciding_line_skips_trace_and_stats() {
+        let log = "0: R1=ctx() R10=fp0\n0: (b7) r1 = 0                        ; R1=0\n\
+                   1: (85) call bpf_xdp_adjust_head#44\nR1 type=scalar expected=ctx\n\
+                   processed 2 insns (limit 1000000) max_states_per_insn 0\n\n";
+        assert_eq!(deciding_line(log), Some("R1 type=scalar expected=ctx"));
+        assert_eq!(deciding_line("processed 0 insns\n"), None);
+    }
+}

@@ -1,0 +1,627 @@
+//! Compare what the kernel said with what the specs predict for this kernel.
+//!
+//! For every probed (program type, attach type, helper, variant) the specs predict a verdict
+//! from the helper's availability and qualifiers, in the verifier's own order: no prototype
+//! (not available, too new, wrong attach type, capability or config missing) → `not_allowed`;
+//! then GPL; then sleepability. A prediction that ignores the qualifiers this machine does not
+//! meet (a kconfig option off, a capability dropped, lockdown) and is contradicted by the kernel
+//! is *explained*: the spec already says why. Anything else that differs is a disagreement,
+//! carrying the verifier line that decided it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::model::{Capability, Helper, Model};
+use crate::version::KernelVersion;
+
+use super::classify::Verdict;
+use super::kernel::KernelFacts;
+use super::report::{short, HelperResult, ProbeReport};
+use super::run::{CapVariant, Variant};
+
+/// The outcome classes the specs can predict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Callable,
+    NotAllowed,
+    GplOnly,
+    SleepableOnly,
+    UnknownHelper,
+    Supported,
+    Unsupported,
+    MapAccepted,
+    MapRejected,
+}
+
+impl Outcome {
+    fn tag(self) -> &'static str {
+        match self {
+            Outcome::Callable => "callable",
+            Outcome::NotAllowed => "not allowed",
+            Outcome::GplOnly => "GPL only",
+            Outcome::SleepableOnly => "sleepable only",
+            Outcome::UnknownHelper => "unknown helper",
+            Outcome::Supported => "supported",
+            Outcome::Unsupported => "unsupported",
+            Outcome::MapAccepted => "map accepted",
+            Outcome::MapRejected => "map rejected",
+        }
+    }
+
+    fn of_verdict(v: &Verdict) -> Option<Outcome> {
+        Some(match v {
+            Verdict::Allowed | Verdict::TargetRestricted => Outcome::Callable,
+            Verdict::NotAllowed => Outcome::NotAllowed,
+            Verdict::GplOnly => Outcome::GplOnly,
+            Verdict::SleepableOnly => Outcome::SleepableOnly,
+            Verdict::UnknownHelper => Outcome::UnknownHelper,
+            Verdict::MapRejected | Verdict::Denied | Verdict::Other(_) => return None,
+        })
+    }
+
+    /// Does an observed outcome satisfy an expected one? A helper the specs call sleepable-only
+    /// may be refused either way: by a `might_sleep` prototype (`sleepable_only`) or by a
+    /// `get_func_proto()` that checks `prog->sleepable` (`not_allowed`).
+    fn satisfies(observed: Outcome, expected: Outcome) -> bool {
+        observed == expected || (expected == Outcome::SleepableOnly && observed == Outcome::NotAllowed)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// One difference between the specs and the kernel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    /// `helper`, `map`, `program_type`, `map_type`.
+    pub kind: &'static str,
+    /// `xdp/xdp_devmap`, `struct_ops`, a program or map type short name.
+    pub subject: String,
+    pub helper: Option<String>,
+    pub map_type: Option<String>,
+    pub variant: Option<Variant>,
+    pub expected: Outcome,
+    pub observed: Outcome,
+    /// The verifier line (or creation error) that decided the observation.
+    pub evidence: String,
+    /// The spec qualifier that this machine does not meet, when that explains the difference.
+    pub explanation: Option<String>,
+}
+
+/// Something that was not compared, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotCompared {
+    pub subject: String,
+    pub reason: String,
+}
+
+/// The result of comparing a probe report with the specs.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Diff {
+    pub kernel_version: Option<String>,
+    pub compared: usize,
+    pub agreements: usize,
+    /// The kernel disagrees with the naive reading of the specs, and a qualifier this machine
+    /// does not meet explains it.
+    pub explained: Vec<Disagreement>,
+    pub disagreements: Vec<Disagreement>,
+    pub not_probed: Vec<NotCompared>,
+    /// Loads whose verdict said nothing about the helper (counted by deciding line).
+    pub inconclusive: BTreeMap<String, usize>,
+}
+
+impl Diff {
+    /// Disagreements the specs do not explain: the ones that make `--diff` exit 1.
+    pub fn unexplained(&self) -> impl Iterator<Item = &Disagreement> {
+        self.disagreements.iter()
+    }
+
+    pub fn render_human(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "specs vs. kernel {}: {} comparisons, {} agree, {} explained by unmet qualifiers, {} disagree",
+            self.kernel_version.as_deref().unwrap_or("(unknown version)"),
+            self.compared,
+            self.agreements,
+            self.explained.len(),
+            self.disagreements.len()
+        );
+        if !self.disagreements.is_empty() {
+            let _ = writeln!(out, "\ndisagreements:");
+            render_grouped(&mut out, &self.disagreements);
+        }
+        if !self.explained.is_empty() {
+            let mut by_reason: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+            for d in &self.explained {
+                let what = match (&d.helper, &d.map_type) {
+                    (Some(h), _) => format!("{h} in {}", d.subject),
+                    (None, Some(m)) => m.clone(),
+                    (None, None) => d.subject.clone(),
+                };
+                by_reason.entry(d.explanation.as_deref().unwrap_or("")).or_default().insert(what);
+            }
+            let _ = writeln!(out, "\nexplained (a qualifier of the specs this machine does not meet):");
+            for (reason, whats) in by_reason {
+                let list: Vec<String> = whats.into_iter().collect();
+                let _ = writeln!(out, "  {reason}: {} case(s)\n      {}", list.len(), abbreviate(&list, 12));
+            }
+        }
+        if !self.not_probed.is_empty() {
+            let _ = writeln!(out, "\nnot probed here (not an error):");
+            for n in &self.not_probed {
+                let _ = writeln!(out, "  {:<50} {}", n.subject, n.reason);
+            }
+        }
+        if !self.inconclusive.is_empty() {
+            let _ = writeln!(out, "\ninconclusive loads (the verifier did not get to the helper):");
+            for (line, n) in &self.inconclusive {
+                let _ = writeln!(out, "  {n:>6}  {line}");
+            }
+        }
+        out
+    }
+}
+
+fn abbreviate(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{}, ... and {} more", items[..max].join(", "), items.len() - max)
+    }
+}
+
+/// Group disagreements about one helper (or type) with the same expected and observed
+/// outcome, so the output stays short; the JSON has every one.
+fn render_grouped(out: &mut String, ds: &[Disagreement]) {
+    type Group<'a> = (BTreeSet<String>, BTreeSet<String>, &'a str);
+    let mut groups: BTreeMap<(&str, String, Outcome, Outcome), Group<'_>> = BTreeMap::new();
+    for d in ds {
+        let what = d.helper.clone().or_else(|| d.map_type.clone()).unwrap_or_else(|| d.subject.clone());
+        let e = groups
+            .entry((d.kind, what, d.expected, d.observed))
+            .or_insert_with(|| (BTreeSet::new(), BTreeSet::new(), &d.evidence));
+        e.0.insert(d.subject.clone());
+        if let Some(v) = d.variant {
+            e.1.insert(v.describe());
+        }
+    }
+    for ((kind, what, expected, observed), (wheres, variants, evidence)) in groups {
+        let _ = writeln!(out, "  {kind} {what}: specs say {expected}, kernel says {observed}");
+        if !evidence.is_empty() {
+            let _ = writeln!(out, "      verifier: {evidence}");
+        }
+        if kind != "program_type" && kind != "map_type" {
+            let wheres: Vec<String> = wheres.into_iter().collect();
+            let _ = writeln!(out, "      in: {}", abbreviate(&wheres, 10));
+        }
+        if !variants.is_empty() {
+            let variants: Vec<String> = variants.into_iter().collect();
+            let _ = writeln!(out, "      variants: {}", variants.join("; "));
+        }
+    }
+}
+
+/// What the machine offers against which qualifiers are checked.
+struct Machine<'a> {
+    version: KernelVersion,
+    facts: &'a KernelFacts,
+}
+
+impl Machine<'_> {
+    fn holds(&self, cap: Capability, variant: CapVariant) -> bool {
+        let held: Vec<&str> = self.facts.capabilities.clone();
+        let has = |name: &str| {
+            held.contains(&name)
+                && !(variant == CapVariant::NoPerfmonSysadmin && matches!(name, "CAP_PERFMON" | "CAP_SYS_ADMIN"))
+        };
+        // CAP_SYS_ADMIN implies CAP_BPF and CAP_PERFMON (bpf_capable(), perfmon_capable()).
+        has(cap.name()) || (matches!(cap, Capability::Bpf | Capability::Perfmon) && has("CAP_SYS_ADMIN"))
+    }
+
+    /// Kconfig options among `options` that this kernel's config turns off; `None` when the
+    /// config cannot be read.
+    fn config_off(&self, options: &[String]) -> Option<Vec<String>> {
+        let config = self.facts.config.as_ref()?;
+        Some(options.iter().filter(|o| !config.enabled(o)).cloned().collect())
+    }
+
+    /// The active lockdown mode, when the helper's spec description says that this mode
+    /// refuses it: it must mention lockdown and name the mode (`integrity`, which
+    /// `confidentiality` includes, or `confidentiality`). The model has no lockdown qualifier,
+    /// so this only ever *explains* a refusal; it never predicts one.
+    fn lockdown_refuses(&self, description: &str) -> Option<&str> {
+        let l = self.facts.lockdown.as_ref().filter(|l| l.active())?;
+        let text = description.to_ascii_lowercase();
+        let names_mode =
+            text.contains(l.mode.as_str()) || (l.mode == "confidentiality" && text.contains("integrity"));
+        (text.contains("lockdown") && names_mode).then_some(l.mode.as_str())
+    }
+}
+
+/// `CONFIG_FOO` tokens in a text: how program and map types, which have no `kconfig` field,
+/// say which options they need.
+fn config_tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("CONFIG_") && w.len() > 7)
+        .map(str::to_owned)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The specs' prediction for one helper in one program type, attach type and variant: the
+/// outcome with every qualifier applied, and the one ignoring qualifiers the machine does not
+/// meet (with the reason).
+fn predict(
+    m: &Machine<'_>,
+    helper: &Helper,
+    prog_type: u32,
+    attach_type: Option<u32>,
+    variant: Variant,
+) -> (Outcome, Option<(Outcome, String)>) {
+    if helper.since > m.version {
+        return (Outcome::UnknownHelper, None);
+    }
+    let Some(a) = helper.availability_for(prog_type) else { return (Outcome::NotAllowed, None) };
+    if a.since > m.version {
+        return (Outcome::NotAllowed, None);
+    }
+    if let Some(ats) = &a.qualifiers.attach_types {
+        if !attach_type.is_some_and(|at| ats.contains(&at)) {
+            return (Outcome::NotAllowed, None);
+        }
+    }
+    let by_license = if helper.gpl_only && !variant.license_gpl {
+        Outcome::GplOnly
+    } else if a.qualifiers.sleepable_only && !variant.sleepable {
+        Outcome::SleepableOnly
+    } else {
+        Outcome::Callable
+    };
+    // Qualifiers the machine may not meet: they remove the prototype.
+    let caps = &a.qualifiers.capabilities;
+    if !caps.is_empty() && !caps.iter().any(|&c| m.holds(c, variant.capabilities)) {
+        let names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
+        return (Outcome::NotAllowed, Some((by_license, format!("needs {} (dropped in this variant)", names.join(" or ")))));
+    }
+    match m.config_off(&a.qualifiers.kconfig) {
+        Some(off) if !off.is_empty() => {
+            return (Outcome::NotAllowed, Some((by_license, format!("needs {} (not set in this kernel)", off.join(", ")))));
+        }
+        _ => {}
+    }
+    (by_license, None)
+}
+
+/// Rows grouped by (program type, attach type, helper, variant): struct_ops has one target per
+/// callback member, which the specs do not distinguish, so the most permissive answer counts.
+fn merged_rows(report: &ProbeReport) -> Vec<&HelperResult> {
+    let rank = |v: &Verdict| match Outcome::of_verdict(v) {
+        Some(Outcome::Callable) => 0,
+        Some(Outcome::SleepableOnly) => 1,
+        Some(Outcome::GplOnly) => 2,
+        Some(Outcome::NotAllowed) => 3,
+        Some(_) => 4,
+        None => 5,
+    };
+    let mut best: BTreeMap<(u32, Option<u32>, u32, Variant), &HelperResult> = BTreeMap::new();
+    for r in &report.results {
+        let key = (r.program_type_id, r.attach_type_id, r.helper_id, r.variant);
+        match best.get(&key) {
+            Some(b) if rank(&b.verdict) <= rank(&r.verdict) => {}
+            _ => {
+                best.insert(key, r);
+            }
+        }
+    }
+    best.into_values().collect()
+}
+
+fn subject(r: &HelperResult) -> String {
+    let mut s = short(&r.program_type);
+    if let Some(a) = &r.attach_type {
+        s.push('/');
+        s.push_str(&short(a));
+    }
+    s
+}
+
+/// Compare a probe report with the specs.
+pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
+    let mut d = Diff { kernel_version: report.kernel.version.map(|v| v.to_string()), ..Diff::default() };
+    let Some(version) = report.kernel.version else {
+        d.not_probed.push(NotCompared {
+            subject: "everything".into(),
+            reason: format!("cannot read a version from the release `{}`", report.kernel.release),
+        });
+        return d;
+    };
+    let m = Machine { version, facts: &report.kernel };
+
+    diff_program_types(&m, report, model, &mut d);
+    diff_map_types(&m, report, model, &mut d);
+
+    for r in merged_rows(report) {
+        let Some(observed) = Outcome::of_verdict(&r.verdict) else {
+            *d.inconclusive.entry(r.evidence.clone()).or_default() += 1;
+            continue;
+        };
+        let (expected, naive) = match model.helper(r.helper_id) {
+            Some(h) => predict(&m, h, r.program_type_id, r.attach_type_id, r.variant),
+            None => (Outcome::UnknownHelper, None),
+        };
+        d.compared += 1;
+        let mut entry = Disagreement {
+            kind: "helper",
+            subject: subject(r),
+            helper: Some(r.helper.clone()),
+            map_type: None,
+            variant: Some(r.variant),
+            expected,
+            observed,
+            evidence: r.evidence.clone(),
+            explanation: None,
+        };
+        if Outcome::satisfies(observed, expected) {
+            d.agreements += 1;
+            if let Some((naive, why)) = naive {
+                if !Outcome::satisfies(observed, naive) {
+                    entry.expected = naive;
+                    entry.explanation = Some(why);
+                    d.explained.push(entry);
+                }
+            }
+        } else if let Some(mode) = (observed == Outcome::NotAllowed)
+            .then(|| model.helper(r.helper_id).and_then(|h| m.lockdown_refuses(&h.description)))
+            .flatten()
+        {
+            d.agreements += 1;
+            entry.explanation = Some(format!("its spec says kernel lockdown refuses it ({mode} here)"));
+            d.explained.push(entry);
+        } else {
+            d.disagreements.push(entry);
+        }
+    }
+
+    diff_maps(&m, report, model, &mut d);
+
+    for t in report.targets_not_probed() {
+        d.not_probed.push(NotCompared { subject: t.target_name(), reason: t.evidence.clone() });
+    }
+    d
+}
+
+fn diff_program_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff) {
+    for p in &report.program_types {
+        let spec = model.program_type(p.id);
+        let Some(observed_supported) = p.supported else {
+            d.not_probed.push(NotCompared {
+                subject: short(&p.name),
+                reason: p.not_probed_reason.clone().unwrap_or_default(),
+            });
+            continue;
+        };
+        let observed = if observed_supported { Outcome::Supported } else { Outcome::Unsupported };
+        let (expected, naive) = match spec {
+            None => (Outcome::Unsupported, None),
+            Some(s) if s.since > m.version => (Outcome::Unsupported, None),
+            Some(s) => config_explains(m, observed, &format!("{}\n{}", s.summary, s.description)),
+        };
+        record(d, "program_type", short(&p.name), None, expected, naive, observed, p.evidence.clone().unwrap_or_default());
+    }
+}
+
+fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff) {
+    for mt in &report.map_types {
+        let observed = if mt.supported { Outcome::Supported } else { Outcome::Unsupported };
+        let (expected, naive) = match model.map_type(mt.id) {
+            None => (Outcome::Unsupported, None),
+            Some(s) if s.since > m.version => (Outcome::Unsupported, None),
+            Some(s) => config_explains(m, observed, &format!("{}\n{}\n{}", s.summary, s.description, s.constraints)),
+        };
+        record(d, "map_type", short(&mt.name), None, expected, naive, observed, mt.evidence.clone().unwrap_or_default());
+    }
+}
+
+fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff) {
+    for r in &report.map_results {
+        let observed = match r.verdict {
+            Verdict::Allowed => Outcome::MapAccepted,
+            Verdict::MapRejected => Outcome::MapRejected,
+            _ => {
+                *d.inconclusive.entry(format!("{} with {}: {}", r.helper, short(&r.map_type), r.evidence)).or_default() += 1;
+                continue;
+            }
+        };
+        let Some(h) = model.helper(r.helper_id) else { continue };
+        if h.since > m.version || model.map_type(r.map_type_id).is_none_or(|t| t.since > m.version) {
+            continue;
+        }
+        let expected =
+            if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
+        d.compared += 1;
+        if observed == expected {
+            d.agreements += 1;
+        } else {
+            d.disagreements.push(Disagreement {
+                kind: "map",
+                subject: r.caller.as_deref().map(short).unwrap_or_default(),
+                helper: Some(r.helper.clone()),
+                map_type: Some(short(&r.map_type)),
+                variant: None,
+                expected,
+                observed,
+                evidence: r.evidence.clone(),
+                explanation: None,
+            });
+        }
+    }
+}
+
+/// The prediction for a program or map type the specs list for this version: supported, unless
+/// the kernel says otherwise and the spec's text names a kconfig option this kernel turns off.
+/// (Types have no `kconfig` field; their text is only ever used to explain, never to predict.)
+fn config_explains(m: &Machine<'_>, observed: Outcome, text: &str) -> (Outcome, Option<(Outcome, String)>) {
+    if observed == Outcome::Unsupported {
+        if let Some(off) = m.config_off(&config_tokens(text)).filter(|off| !off.is_empty()) {
+            let why = format!("its spec names {}, not set in this kernel", off.join(", "));
+            return (Outcome::Unsupported, Some((Outcome::Supported, why)));
+        }
+    }
+    (Outcome::Supported, None)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    d: &mut Diff,
+    kind: &'static str,
+    subject: String,
+    variant: Option<Variant>,
+    expected: Outcome,
+    naive: Option<(Outcome, String)>,
+    observed: Outcome,
+    evidence: String,
+) {
+    d.compared += 1;
+    let mut entry = Disagreement {
+        kind,
+        subject,
+        helper: None,
+        map_type: None,
+        variant,
+        expected,
+        observed,
+        evidence,
+        explanation: None,
+    };
+    if observed == expected {
+        d.agreements += 1;
+        if let Some((naive, why)) = naive {
+            if naive != observed {
+                entry.expected = naive;
+                entry.explanation = Some(why);
+                d.explained.push(entry);
+            }
+        }
+    } else {
+        d.disagreements.push(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Availability, Qualifiers, Return, VerifierClass};
+    use crate::probe::kernel::{KernelConfig, Lockdown};
+
+    fn helper(id: u32, name: &str, gpl_only: bool, availability: Vec<Availability>) -> Helper {
+        Helper {
+            id,
+            name: name.to_owned(),
+            since: KernelVersion::new(4, 0),
+            gpl_only,
+            summary: String::new(),
+            description: String::new(),
+            returns: Return {
+                c_type: "long".into(),
+                class: Some(VerifierClass { base: "RET_INTEGER".into(), modifiers: vec![] }),
+                doc: String::new(),
+            },
+            args: vec![],
+            variadic: false,
+            flags: vec![],
+            map_types: vec![],
+            related: vec![],
+            availability,
+        }
+    }
+
+    fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
+        Availability { program_type: prog_type, since: KernelVersion::new(4, 0), qualifiers, via_set: None }
+    }
+
+    fn facts(config: &str) -> KernelFacts {
+        KernelFacts {
+            release: "6.18.1".into(),
+            version: Some(KernelVersion::new(6, 18)),
+            config_source: Some("test".into()),
+            lockdown: Some(Lockdown { mode: "integrity".into(), source: "test".into() }),
+            capabilities: vec!["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_PERFMON", "CAP_BPF"],
+            config: Some(KernelConfig::parse("test", config)),
+        }
+    }
+
+    #[test]
+    fn predictions_follow_the_verifier_order() {
+        let f = facts("CONFIG_NET=y\n# CONFIG_KPROBES is not set\n");
+        let m = Machine { version: KernelVersion::new(6, 18), facts: &f };
+        let base = Variant::BASE;
+        let nongpl = Variant { license_gpl: false, ..base };
+        let nocap = Variant { capabilities: CapVariant::NoPerfmonSysadmin, ..base };
+
+        let h = helper(6, "bpf_trace_printk", true, vec![avail(6, Qualifiers {
+            capabilities: vec![Capability::Bpf, Capability::Perfmon],
+            ..Qualifiers::default()
+        })]);
+        assert_eq!(predict(&m, &h, 6, None, base).0, Outcome::Callable);
+        assert_eq!(predict(&m, &h, 6, None, nongpl).0, Outcome::GplOnly);
+        // CAP_BPF is kept in the no-cap variant, and one listed capability suffices.
+        assert_eq!(predict(&m, &h, 6, None, nocap).0, Outcome::Callable);
+        assert_eq!(predict(&m, &h, 1, None, base).0, Outcome::NotAllowed);
+
+        let perfmon = helper(113, "bpf_probe_read_kernel", true, vec![avail(6, Qualifiers {
+            capabilities: vec![Capability::Perfmon],
+            ..Qualifiers::default()
+        })]);
+        let (expected, naive) = predict(&m, &perfmon, 6, None, nocap);
+        assert_eq!(expected, Outcome::NotAllowed);
+        assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
+
+        let kconfig = helper(58, "bpf_override_return", true, vec![avail(2, Qualifiers {
+            kconfig: vec!["CONFIG_KPROBES".into()],
+            ..Qualifiers::default()
+        })]);
+        let (expected, naive) = predict(&m, &kconfig, 2, None, base);
+        assert_eq!(expected, Outcome::NotAllowed);
+        assert!(naive.is_some_and(|(o, why)| o == Outcome::Callable && why.contains("CONFIG_KPROBES")));
+
+        let attach = helper(64, "bpf_bind", false, vec![avail(18, Qualifiers {
+            attach_types: Some(vec![10, 11]),
+            ..Qualifiers::default()
+        })]);
+        assert_eq!(predict(&m, &attach, 18, Some(10), base).0, Outcome::Callable);
+        assert_eq!(predict(&m, &attach, 18, Some(8), base).0, Outcome::NotAllowed);
+        assert_eq!(predict(&m, &attach, 18, None, base).0, Outcome::NotAllowed);
+
+        let sleepy = helper(148, "bpf_copy_from_user", false, vec![avail(26, Qualifiers {
+            sleepable_only: true,
+            ..Qualifiers::default()
+        })]);
+        assert_eq!(predict(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
+        assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
+        assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
+
+        // Lockdown only explains, and only when the spec names the active mode.
+        assert_eq!(m.lockdown_refuses("Kernel lockdown (integrity mode) disables it."), Some("integrity"));
+        assert_eq!(m.lockdown_refuses("Not offered when kernel lockdown forbids reads."), None);
+        assert_eq!(m.lockdown_refuses("Refused in lockdown confidentiality mode."), None);
+    }
+
+    #[test]
+    fn config_tokens_are_found_in_text() {
+        assert_eq!(
+            config_tokens("Needs `CONFIG_BPF_LIRC_MODE2` (and CONFIG_RC_CORE)."),
+            vec!["CONFIG_BPF_LIRC_MODE2".to_owned(), "CONFIG_RC_CORE".to_owned()]
+        );
+        assert!(config_tokens("CONFIG_ alone").is_empty());
+    }
+}

@@ -1,0 +1,678 @@
+//! The probe itself: plan the loads, run them on worker threads, collect verdicts.
+//!
+//! Loads are independent, so they run on one worker per CPU. The "without CAP_PERFMON and
+//! CAP_SYS_ADMIN" variant runs on workers that dropped those capabilities from their own
+//! effective set (credentials are per thread; see [`sys::drop_effective_caps`]).
+
+use std::collections::HashMap;
+use std::ffi::CStr;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::model::Model;
+
+use super::btf::{Btf, LocalBtf};
+use super::classify::{self, Classified, Verdict};
+use super::kernel::KernelFacts;
+use super::plan::{self, ArgShape, BtfAttach, MapParams};
+use super::report::{Names, ProbeReport};
+use super::sys::{self, Insn, LoadError, ProgLoad, R0, R1, R10, R6};
+
+/// Capabilities a variant runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapVariant {
+    /// Whatever this process has (all of them, when run as root).
+    Full,
+    /// CAP_PERFMON and CAP_SYS_ADMIN dropped from the effective set; CAP_BPF and CAP_NET_ADMIN
+    /// kept.
+    NoPerfmonSysadmin,
+}
+
+impl CapVariant {
+    pub fn tag(self) -> &'static str {
+        match self {
+            CapVariant::Full => "full",
+            CapVariant::NoPerfmonSysadmin => "no_perfmon_sysadmin",
+        }
+    }
+}
+
+/// The conditions one load runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Variant {
+    pub license_gpl: bool,
+    pub sleepable: bool,
+    pub capabilities: CapVariant,
+}
+
+impl Variant {
+    pub const BASE: Variant = Variant { license_gpl: true, sleepable: false, capabilities: CapVariant::Full };
+
+    pub fn describe(&self) -> String {
+        format!(
+            "{}, {}, {} capabilities",
+            if self.license_gpl { "GPL" } else { "non-GPL" },
+            if self.sleepable { "sleepable" } else { "not sleepable" },
+            match self.capabilities {
+                CapVariant::Full => "full",
+                CapVariant::NoPerfmonSysadmin => "no CAP_PERFMON/CAP_SYS_ADMIN",
+            }
+        )
+    }
+}
+
+/// Something to load programs against: a program type with an expected attach type and, where
+/// the type needs one, a BTF attach point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub prog_type: u32,
+    pub attach_type: Option<u32>,
+    /// The BTF attach point, for people: `btf_trace_sched_switch`, `tcp_congestion_ops.cong_avoid`.
+    pub label: Option<String>,
+    pub attach_btf_id: u32,
+    /// struct_ops: the member index goes into `expected_attach_type`.
+    pub struct_ops_member: Option<u32>,
+    /// An `ext` program replacing our own BTF-carrying socket filter.
+    pub ext: bool,
+    /// Why this target cannot be tried at all (its BTF attach point is missing).
+    pub unresolved: Option<String>,
+}
+
+/// Why probing is impossible.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error(
+        "bpf() is not permitted here: loading a trivial socket filter failed with {errno} ({detail}); \
+         run as root or with CAP_BPF"
+    )]
+    NoPermission { errno: String, detail: String },
+    #[error("cannot drop capabilities in a worker thread: {0}")]
+    Capabilities(std::io::Error),
+    #[error("a probe worker thread panicked")]
+    Worker,
+}
+
+/// Options of one probe run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Run the helper matrix again without CAP_PERFMON and CAP_SYS_ADMIN.
+    pub capability_variant: bool,
+    /// Probe every helper ID up to this one.
+    pub max_helper_id: u32,
+    /// Worker threads; 0 means one per CPU.
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { capability_variant: true, max_helper_id: plan::MAX_HELPER_ID, threads: 0 }
+    }
+}
+
+/// Kernel objects the probe loads against, kept open for the whole run.
+struct Resources {
+    /// Our BTF blob (local storage maps, ext target).
+    local_btf: Option<OwnedFd>,
+    /// A socket filter with BTF for `ext` programs to replace.
+    ext_target: Option<OwnedFd>,
+    ext_error: Option<String>,
+}
+
+/// Check that `bpf()` works at all: a trivial socket filter must load.
+pub fn check_permission() -> Result<(), ProbeError> {
+    let insns = [Insn::mov64_imm(R0, 0), Insn::exit()];
+    let mut log = Vec::new();
+    match sys::prog_load(&ProgLoad::new(1, &insns, c"GPL"), &mut log) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(ProbeError::NoPermission {
+            errno: classify::errno_name(e.errno),
+            detail: std::io::Error::from_raw_os_error(e.errno).to_string(),
+        }),
+    }
+}
+
+/// Probe the running kernel without specs: names come from the kernel's BTF, map-taking
+/// helpers from the built-in table.
+pub fn probe_kernel(options: &Options) -> Result<ProbeReport, ProbeError> {
+    let empty = Model {
+        helpers: Vec::new(),
+        program_types: Vec::new(),
+        map_types: Vec::new(),
+        attach_types: Vec::new(),
+        helper_sets: Vec::new(),
+        sections: Vec::new(),
+        types: Vec::new(),
+    };
+    probe(&empty, options)
+}
+
+/// Probe the running kernel. The specs supply names the kernel's BTF lacks, extra attach types
+/// to try, and the argument shapes of map-taking helpers.
+pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError> {
+    let start = Instant::now();
+    check_permission()?;
+    let facts = KernelFacts::gather();
+    let btf = Btf::vmlinux().ok();
+    let names = Names::new(btf.as_ref(), model);
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    };
+
+    let local_btf = sys::btf_load(&LocalBtf::blob()).ok();
+    let (ext_target, ext_error) = match &local_btf {
+        Some(fd) => match load_ext_target(fd) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(format!("cannot load a BTF-carrying target program: {}", describe(&e)))),
+        },
+        None => (None, Some("cannot load BTF for a target program".to_owned())),
+    };
+    let res = Resources { local_btf, ext_target, ext_error };
+    let targets = plan_targets(btf.as_ref(), model, &res);
+
+    let mut cap_variants = vec![CapVariant::Full];
+    if options.capability_variant {
+        cap_variants.push(CapVariant::NoPerfmonSysadmin);
+    }
+
+    let mut phases = Phases::default();
+    let setup_done = Instant::now();
+    phases.setup_ms = ms(start, setup_done);
+
+    // Phase 1: which (target, variant) pairs load a trivial program.
+    let mut status_jobs = Vec::new();
+    for caps in &cap_variants {
+        for (ti, _) in targets.iter().enumerate() {
+            for (gpl, sleepable) in [(true, false), (true, true), (false, false), (false, true)] {
+                if !gpl && *caps != CapVariant::Full {
+                    continue;
+                }
+                status_jobs.push((ti, Variant { license_gpl: gpl, sleepable, capabilities: *caps }));
+            }
+        }
+    }
+    let mut statuses: Vec<(usize, Variant, Classified)> = Vec::new();
+    // The value each (target, variant) must return: 0, or what the verifier asked for.
+    let mut rets: HashMap<(usize, Variant), i32> = HashMap::new();
+    for caps in &cap_variants {
+        let jobs: Vec<(usize, Variant)> =
+            status_jobs.iter().copied().filter(|(_, v)| v.capabilities == *caps).collect();
+        let out = parallel(&jobs, *caps, threads, |&(ti, v), log| {
+            let t = &targets[ti];
+            if let Some(reason) = &t.unresolved {
+                return (Classified { verdict: Verdict::Other(reason.clone()), evidence: reason.clone() }, 0);
+            }
+            if t.ext && res.ext_target.is_none() {
+                let reason = res.ext_error.clone().unwrap_or_default();
+                return (Classified { verdict: Verdict::Other(reason.clone()), evidence: reason }, 0);
+            }
+            let r = load(t, v, &[Insn::mov64_imm(R0, 0), Insn::exit()], &res, log, None);
+            if let Err(e) = &r {
+                // Some attach types must return 1 (getpeername, recvmsg, ...).
+                if let Some(ret) = classify::wanted_return(&e.log).filter(|&r| r != 0) {
+                    let retry = load(t, v, &[Insn::mov64_imm(R0, ret), Insn::exit()], &res, log, None);
+                    return (outcome(retry), ret);
+                }
+            }
+            (outcome(r), 0)
+        })?;
+        for (&(ti, v), (c, ret)) in jobs.iter().zip(out) {
+            rets.insert((ti, v), ret);
+            statuses.push((ti, v, c));
+        }
+    }
+
+    // Which variants to run the helper matrix in: every loadable GPL variant; non-GPL in the
+    // target's base sleepability (not sleepable when that loads, else sleepable).
+    let loaded = |ti: usize, v: Variant| {
+        statuses.iter().any(|(t, sv, c)| *t == ti && *sv == v && c.verdict == Verdict::Allowed)
+    };
+    let mut matrix_variants: Vec<(usize, Variant)> = Vec::new();
+    for caps in &cap_variants {
+        for ti in 0..targets.len() {
+            let v = |gpl, sleepable| Variant { license_gpl: gpl, sleepable, capabilities: *caps };
+            let ns = loaded(ti, v(true, false));
+            let s = loaded(ti, v(true, true));
+            if ns {
+                matrix_variants.push((ti, v(true, false)));
+            }
+            if s {
+                matrix_variants.push((ti, v(true, true)));
+            }
+            if *caps == CapVariant::Full {
+                if ns && loaded(ti, v(false, false)) {
+                    matrix_variants.push((ti, v(false, false)));
+                } else if !ns && s && loaded(ti, v(false, true)) {
+                    matrix_variants.push((ti, v(false, true)));
+                }
+            }
+        }
+    }
+
+    let targets_done = Instant::now();
+    phases.targets_ms = ms(setup_done, targets_done);
+
+    // Phase 2: every helper ID in every loadable (target, variant).
+    let mut results: Vec<(usize, Variant, u32, Classified)> = Vec::new();
+    for caps in &cap_variants {
+        let jobs: Vec<(usize, Variant, u32)> = matrix_variants
+            .iter()
+            .filter(|(_, v)| v.capabilities == *caps)
+            .flat_map(|&(ti, v)| (1..=options.max_helper_id).map(move |id| (ti, v, id)))
+            .collect();
+        let out = parallel(&jobs, *caps, threads, |&(ti, v, id), log| {
+            let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
+            let mut insns: Vec<Insn> = (1..=5).map(|r| Insn::mov64_imm(r, 0)).collect();
+            insns.extend([Insn::call(id as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
+            outcome(load(&targets[ti], v, &insns, &res, log, None))
+        })?;
+        results.extend(jobs.iter().zip(out).map(|(&(ti, v, id), c)| (ti, v, id, c)));
+    }
+
+    let helpers_done = Instant::now();
+    phases.helpers_ms = ms(targets_done, helpers_done);
+
+    // Phase 3: map types.
+    let map_ids: Vec<u32> = (1..=plan::MAX_MAP_TYPE).collect();
+    let map_status: Vec<(u32, Result<(), String>)> = map_ids
+        .iter()
+        .map(|&m| (m, create_map(m, &res, btf.as_ref()).map(drop).map_err(|e| map_error(&e))))
+        .collect();
+    let supported_maps: Vec<u32> =
+        map_status.iter().filter(|(_, r)| r.is_ok()).map(|(m, _)| *m).collect();
+
+    // Phase 4: map compatibility of every map-taking helper, from a program that may call it.
+    let map_jobs: Vec<(u32, u32, Vec<usize>)> = plan::map_helpers(model)
+        .into_iter()
+        .flat_map(|h| {
+            let callers = callers_for(h, &targets, &results);
+            supported_maps.iter().map(move |&m| (h, m, callers.clone())).collect::<Vec<_>>()
+        })
+        .collect();
+    let map_out = parallel(&map_jobs, CapVariant::Full, threads, |(h, m, callers), log| {
+        probe_map_pair(model, *h, *m, callers, &targets, &rets, &res, btf.as_ref(), log)
+    })?;
+
+    phases.maps_ms = ms(helpers_done, Instant::now());
+
+    let mut report = super::report::assemble(
+        facts,
+        &names,
+        &targets,
+        &statuses,
+        &results,
+        &map_status,
+        map_jobs.iter().zip(map_out).map(|((h, m, _), r)| (*h, *m, r)).collect(),
+        options.max_helper_id,
+        start.elapsed(),
+    );
+    report.phases = phases;
+    Ok(report)
+}
+
+/// Where the time of a probe run went, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Phases {
+    /// Permission check, kernel facts, BTF parsing.
+    pub setup_ms: u64,
+    /// Trivial loads of every target in every variant.
+    pub targets_ms: u64,
+    /// The helper matrix.
+    pub helpers_ms: u64,
+    /// Map creation and map compatibility.
+    pub maps_ms: u64,
+}
+
+fn ms(from: Instant, to: Instant) -> u64 {
+    to.saturating_duration_since(from).as_millis() as u64
+}
+
+/// Turn a load result into a verdict, closing the program right away.
+fn outcome(r: Result<OwnedFd, LoadError>) -> Classified {
+    match r {
+        Ok(fd) => {
+            drop(fd);
+            classify::classify(0, "")
+        }
+        Err(e) => classify::classify(e.errno, &e.log),
+    }
+}
+
+fn describe(e: &LoadError) -> String {
+    match classify::deciding_line(&e.log) {
+        Some(line) => format!("{}: {line}", classify::errno_name(e.errno)),
+        None => format!("{} with an empty log", classify::errno_name(e.errno)),
+    }
+}
+
+fn map_error(e: &std::io::Error) -> String {
+    let errno = e.raw_os_error().unwrap_or(0);
+    format!("{}: {e}", classify::errno_name(errno))
+}
+
+/// Run `f` over `jobs` on `threads` workers, each with its own log buffer, in the given
+/// capability variant. Results come back in job order.
+fn parallel<J: Sync, R: Send>(
+    jobs: &[J],
+    caps: CapVariant,
+    threads: usize,
+    f: impl Fn(&J, &mut Vec<u8>) -> R + Sync,
+) -> Result<Vec<R>, ProbeError> {
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let threads = threads.clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<(), ProbeError> {
+                    if caps == CapVariant::NoPerfmonSysadmin {
+                        sys::drop_effective_caps(&[sys::CAP_PERFMON, sys::CAP_SYS_ADMIN])
+                            .map_err(ProbeError::Capabilities)?;
+                    }
+                    let mut log = Vec::new();
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        local.push((i, f(job, &mut log)));
+                    }
+                    let mut slots = slots.lock().map_err(|_| ProbeError::Worker)?;
+                    for (i, r) in local {
+                        slots[i] = Some(r);
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().map_err(|_| ProbeError::Worker)??;
+        }
+        Ok::<(), ProbeError>(())
+    })?;
+    let slots = slots.into_inner().map_err(|_| ProbeError::Worker)?;
+    slots.into_iter().map(|r| r.ok_or(ProbeError::Worker)).collect()
+}
+
+/// Load `insns` as a program of `target` in `variant`.
+fn load(
+    target: &Target,
+    variant: Variant,
+    insns: &[Insn],
+    res: &Resources,
+    log: &mut Vec<u8>,
+    func_info: Option<&[[u32; 2]]>,
+) -> Result<OwnedFd, LoadError> {
+    let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
+    let mut p = ProgLoad::new(target.prog_type, insns, license);
+    p.expected_attach_type = target.struct_ops_member.or(target.attach_type).unwrap_or(0);
+    p.attach_btf_id = target.attach_btf_id;
+    if variant.sleepable {
+        p.prog_flags |= sys::BPF_F_SLEEPABLE;
+    }
+    let ext_info = [[0u32, LocalBtf::FUNC_ID]];
+    if target.ext {
+        p.attach_fd = res.ext_target.as_ref().map(AsRawFd::as_raw_fd);
+        p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
+        p.func_info = &ext_info;
+    } else if let Some(info) = func_info {
+        p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
+        p.func_info = info;
+    }
+    sys::prog_load(&p, log)
+}
+
+/// A socket filter whose BTF describes its main function, for `ext` programs to replace.
+fn load_ext_target(btf: &OwnedFd) -> Result<OwnedFd, LoadError> {
+    let insns = [Insn::mov64_imm(R0, 0), Insn::exit()];
+    let func_info = [[0u32, LocalBtf::FUNC_ID]];
+    let mut p = ProgLoad::new(1, &insns, c"GPL");
+    p.prog_btf_fd = Some(btf.as_raw_fd());
+    p.func_info = &func_info;
+    sys::prog_load(&p, &mut Vec::new())
+}
+
+/// Every target of every program type ID.
+fn plan_targets(btf: Option<&Btf>, model: &Model, res: &Resources) -> Vec<Target> {
+    let mut targets = Vec::new();
+    let plain = |prog_type, attach_type| Target {
+        prog_type,
+        attach_type,
+        label: None,
+        attach_btf_id: 0,
+        struct_ops_member: None,
+        ext: false,
+        unresolved: None,
+    };
+    for prog_type in 1..=plan::MAX_PROG_TYPE {
+        match prog_type {
+            27 => targets.extend(struct_ops_targets(btf)),
+            28 => targets.push(Target {
+                label: Some("probe_fn (a socket filter of ours)".to_owned()),
+                attach_btf_id: LocalBtf::FUNC_ID,
+                ext: true,
+                unresolved: if res.local_btf.is_none() {
+                    Some("cannot load our BTF blob".to_owned())
+                } else {
+                    None
+                },
+                ..plain(28, None)
+            }),
+            _ => {
+                for (attach_type, attach) in plan::kernel_targets(prog_type) {
+                    let mut t = plain(prog_type, attach_type);
+                    if let Some(a) = attach {
+                        let name = match &a {
+                            BtfAttach::Typedef(n) | BtfAttach::Func(n) => *n,
+                        };
+                        t.label = Some(name.to_owned());
+                        match btf.and_then(|b| plan::resolve_btf(b, &a)) {
+                            Some(id) => t.attach_btf_id = id,
+                            None => {
+                                t.unresolved = Some(format!("`{name}` not found in the kernel's BTF"))
+                            }
+                        }
+                    }
+                    targets.push(t);
+                }
+                for at in plan::extra_spec_targets(model, prog_type) {
+                    targets.push(plain(prog_type, Some(at)));
+                }
+            }
+        }
+    }
+    targets
+}
+
+/// One target per callback member of every struct_ops type in vmlinux BTF.
+fn struct_ops_targets(btf: Option<&Btf>) -> Vec<Target> {
+    let Some(btf) = btf else {
+        return vec![Target {
+            prog_type: 27,
+            attach_type: None,
+            label: None,
+            attach_btf_id: 0,
+            struct_ops_member: None,
+            ext: false,
+            unresolved: Some("no kernel BTF to find struct_ops types in".to_owned()),
+        }];
+    };
+    let mut out = Vec::new();
+    for (name, id, _) in btf.struct_ops_types() {
+        let members = btf.members(id).unwrap_or_default();
+        let types = btf.member_types(id).unwrap_or_default();
+        for (i, (member, ty)) in members.iter().zip(types).enumerate() {
+            if !btf.is_func_ptr(ty) {
+                continue;
+            }
+            out.push(Target {
+                prog_type: 27,
+                attach_type: None,
+                label: Some(format!("{name}.{member}")),
+                attach_btf_id: id,
+                struct_ops_member: Some(i as u32),
+                ext: false,
+                unresolved: None,
+            });
+        }
+    }
+    out
+}
+
+/// Create a map of a type with parameters the kernel accepts.
+fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf>) -> std::io::Result<OwnedFd> {
+    let MapParams { key_size, value_size, max_entries, map_flags, map_extra, needs_btf, needs_inner_map, struct_ops } =
+        plan::map_params(map_type);
+    let mut m =
+        sys::MapCreate { map_type, key_size, value_size, max_entries, map_flags, map_extra, ..Default::default() };
+    if needs_btf {
+        m.btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
+        m.btf_key_type_id = LocalBtf::INT_ID;
+        m.btf_value_type_id = LocalBtf::VALUE_ID;
+    }
+    let inner;
+    if needs_inner_map {
+        inner = sys::map_create(&sys::MapCreate {
+            map_type: 2,
+            key_size: 4,
+            value_size: 8,
+            max_entries: 1,
+            ..Default::default()
+        })?;
+        m.inner_map_fd = Some(inner.as_raw_fd());
+    }
+    if struct_ops {
+        let (_, _, wrapper) = btf
+            .and_then(|b| b.struct_ops_types().into_iter().find(|(n, _, _)| n == "tcp_congestion_ops"))
+            .ok_or_else(|| std::io::Error::other("no struct_ops value type in the kernel's BTF"))?;
+        m.btf_vmlinux_value_type_id = wrapper;
+        // The kernel wants a (program's) BTF fd even though the value type is vmlinux's.
+        m.btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
+        m.value_size = btf.and_then(|b| b.size(wrapper)).unwrap_or(0);
+    }
+    sys::map_create(&m)
+}
+
+/// Targets (in the base variant) from which a helper is callable, in caller preference order.
+fn callers_for(helper: u32, targets: &[Target], results: &[(usize, Variant, u32, Classified)]) -> Vec<usize> {
+    let mut callers: Vec<usize> = results
+        .iter()
+        .filter(|(_, v, id, c)| *v == Variant::BASE && *id == helper && c.verdict.callable())
+        .map(|(ti, _, _, _)| *ti)
+        .collect();
+    let rank = |ti: &usize| {
+        let t = &targets[*ti];
+        let pos = plan::CALLER_PREFERENCE.iter().position(|&p| p == t.prog_type).unwrap_or(usize::MAX);
+        (pos, *ti)
+    };
+    callers.sort_by_key(rank);
+    callers
+}
+
+/// Messages that reject a map for this *caller* only; another caller may accept it.
+const CALLER_SPECIFIC: &[&str] = &[
+    "tracing progs cannot use",
+    "Sleepable programs can only use",
+    "perf_event programs can only use",
+    "only one cgroup storage of each type is allowed",
+    "offload",
+];
+
+/// Pass a fresh map of one type to one helper, trying callers until one gives a conclusive
+/// answer (the map accepted, or rejected for the helper's sake).
+#[allow(clippy::too_many_arguments)]
+fn probe_map_pair(
+    model: &Model,
+    helper: u32,
+    map_type: u32,
+    callers: &[usize],
+    targets: &[Target],
+    rets: &HashMap<(usize, Variant), i32>,
+    res: &Resources,
+    btf: Option<&Btf>,
+    log: &mut Vec<u8>,
+) -> (Classified, Option<usize>) {
+    let Some(args) = plan::map_helper_args(model, helper) else {
+        let e = "no argument shapes for this helper".to_owned();
+        return (Classified { verdict: Verdict::Other(e.clone()), evidence: e }, None);
+    };
+    if callers.is_empty() {
+        let e = "no probed program type may call this helper".to_owned();
+        return (Classified { verdict: Verdict::Other(e.clone()), evidence: e }, None);
+    }
+    let mut first: Option<(Classified, usize)> = None;
+    for &ti in callers.iter().take(6) {
+        // A fresh map per load: prog arrays, devmaps and cpumaps remember the first program
+        // type that used them.
+        let map = match create_map(map_type, res, btf) {
+            Ok(m) => m,
+            Err(e) => {
+                let e = format!("cannot create the map: {}", map_error(&e));
+                return (Classified { verdict: Verdict::Other(e.clone()), evidence: e }, None);
+            }
+        };
+        let ret = rets.get(&(ti, Variant::BASE)).copied().unwrap_or(0);
+        let (insns, func_info) = map_call_program(helper, &args, map.as_raw_fd(), ret);
+        let c = match load(&targets[ti], Variant::BASE, &insns, res, log, func_info.as_deref()) {
+            Ok(fd) => {
+                drop(fd);
+                Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() }
+            }
+            Err(e) => classify::classify_map_probe(e.errno, &e.log, helper),
+        };
+        drop(map);
+        let caller_specific = CALLER_SPECIFIC.iter().any(|p| c.evidence.contains(p));
+        let conclusive = matches!(c.verdict, Verdict::Allowed | Verdict::MapRejected) && !caller_specific;
+        if conclusive {
+            return (c, Some(ti));
+        }
+        if first.is_none() {
+            first = Some((c, ti));
+        }
+    }
+    let (c, ti) = first.expect("at least one caller was tried");
+    (c, Some(ti))
+}
+
+/// `r6 = ctx; zero 128 bytes of stack; set up the arguments; call; r0 = ret; exit`, followed
+/// by a callback subprogram `r0 = 0; exit` when an argument needs one (then with the BTF func
+/// info the verifier demands of programs with callbacks).
+pub fn map_call_program(helper: u32, args: &[ArgShape], map_fd: i32, ret: i32) -> (Vec<Insn>, Option<Vec<[u32; 2]>>) {
+    const STACK: i32 = 128;
+    const DYNPTR: i32 = 160;
+    let mut insns = vec![Insn::mov64_reg(R6, R1)];
+    for k in 1..=(STACK / 8) {
+        insns.push(Insn::st_dw(R10, (-8 * k) as i16, 0));
+    }
+    let mut callback_fixups = Vec::new();
+    for (i, shape) in args.iter().enumerate().take(5) {
+        let r = i as u8 + 1;
+        match shape {
+            ArgShape::Ctx => insns.push(Insn::mov64_reg(r, R6)),
+            ArgShape::Map => insns.extend(Insn::ld_map_fd(r, map_fd)),
+            ArgShape::Stack => insns.extend([Insn::mov64_reg(r, R10), Insn::add64_imm(r, -STACK)]),
+            ArgShape::Dynptr => insns.extend([Insn::mov64_reg(r, R10), Insn::add64_imm(r, -DYNPTR)]),
+            ArgShape::Size(n) => insns.push(Insn::mov64_imm(r, *n)),
+            ArgShape::Zero => insns.push(Insn::mov64_imm(r, 0)),
+            ArgShape::Callback => {
+                callback_fixups.push(insns.len());
+                insns.extend(Insn::ld_func(r, 0));
+            }
+        }
+    }
+    insns.extend([Insn::call(helper as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
+    if callback_fixups.is_empty() {
+        return (insns, None);
+    }
+    let subprog = insns.len() as i32;
+    for at in callback_fixups {
+        insns[at].imm = subprog - (at as i32 + 1);
+    }
+    insns.extend([Insn::mov64_imm(R0, 0), Insn::exit()]);
+    (insns, Some(vec![[0, LocalBtf::MAIN_ID], [subprog as u32, LocalBtf::CALLBACK_ID]]))
+}

@@ -1,0 +1,602 @@
+//! `bpfspec generate`: the committed bindings are current, every helper calls its ID, the
+//! struct layouts equal the running kernel's BTF, and the emitter's golden output on a small
+//! fixture spec set (which is also compiled).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bpfspec::emit::bindings::{self, apply};
+use bpfspec::emit::Output;
+use bpfspec::model::Model;
+use bpfspec::types::{Aggregate, CType, MemberType, TypeBody};
+
+use crate::support;
+
+fn generated_dir() -> PathBuf {
+    support::repo_root().join(bindings::CRATE_DIR)
+}
+
+fn file<'a>(outputs: &'a [Output], path: &str) -> &'a str {
+    &outputs.iter().find(|o| o.path == path).unwrap_or_else(|| panic!("the emitter produces {path}")).contents
+}
+
+/// Like rust-analyzer's `ensure_file_contents`: fail with a diff and the command to run.
+#[test]
+fn committed_bindings_are_up_to_date() {
+    let outputs = bindings::emit(&support::model());
+    let dir = generated_dir();
+    let changes = apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("generated/ is readable");
+    if !changes.is_empty() {
+        let diff = apply::diff(&changes, "generated/");
+        let shown: String = diff.lines().take(400).map(|l| format!("{l}\n")).collect();
+        let paths: Vec<&str> = changes.iter().map(apply::Change::path).collect();
+        panic!(
+            "{shown}\nthe bindings in generated/ are stale ({}).\nregenerate them with:\n\n    {}\n",
+            paths.join(", "),
+            bindings::REGENERATE
+        );
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let model = support::model();
+    let first = bindings::emit(&model);
+    let second = bindings::emit(&support::model());
+    assert_eq!(first, second, "two runs of the emitter differ");
+    for o in &first {
+        assert!(o.contents.starts_with(&format!("{}\n", bindings::HEADER)), "{} lacks the generated header", o.path);
+    }
+}
+
+/// `check` finds created, updated and deleted files; `write` leaves the folder identical to
+/// the outputs and keeps hand-written files.
+#[test]
+fn apply_writes_deletes_and_keeps_hand_written_files() {
+    let dir = std::env::temp_dir().join(format!("bpfspec-apply-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+    std::fs::write(dir.join("src/lib.rs"), "// hand-written\n").expect("write");
+    std::fs::write(dir.join("src/old.rs"), "// left over\n").expect("write");
+    std::fs::write(dir.join("src/a.rs"), "stale\n").expect("write");
+    let outputs = vec![
+        Output { path: "src/a.rs".into(), contents: "fresh\n".into() },
+        Output { path: "src/b.rs".into(), contents: "new\n".into() },
+    ];
+    let changes = apply::changes(&dir, "src", &["src/lib.rs"], &outputs).expect("changes");
+    let kinds: Vec<String> = changes
+        .iter()
+        .map(|c| match c {
+            apply::Change::Create { path, .. } => format!("create {path}"),
+            apply::Change::Update { path, .. } => format!("update {path}"),
+            apply::Change::Delete { path, .. } => format!("delete {path}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["update src/a.rs", "create src/b.rs", "delete src/old.rs"]);
+    let diff = apply::diff(&changes, "");
+    assert!(diff.contains("-stale\n+fresh"), "{diff}");
+    apply::write(&dir, &changes).expect("write");
+    assert!(apply::changes(&dir, "src", &["src/lib.rs"], &outputs).expect("changes").is_empty());
+    assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).expect("kept"), "// hand-written\n");
+    assert!(!dir.join("src/old.rs").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("src")).expect("list").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 3, "no temporary files remain: {leftovers:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `bpfspec generate --check` exits 1 with a diff on a stale copy and 0 once regenerated.
+#[test]
+fn generate_check_cli() {
+    let dir = std::env::temp_dir().join(format!("bpfspec-generate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+    std::fs::write(dir.join("Cargo.toml"), "[package]\n").expect("write");
+    let specs = support::repo_root().join("specs");
+    let run = |args: &[&str]| {
+        std::process::Command::new(support::bpfspec_bin())
+            .arg("--specs")
+            .arg(&specs)
+            .args(args)
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .expect("bpfspec runs")
+    };
+    let stale = run(&["generate", "--check"]);
+    assert_eq!(stale.status.code(), Some(1), "stale check exits 1");
+    let stdout = String::from_utf8_lossy(&stale.stdout);
+    assert!(stdout.contains("+++ b/") && stdout.contains("pub unsafe fn bpf_map_lookup_elem"), "prints a diff");
+    assert!(String::from_utf8_lossy(&stale.stderr).contains(bindings::REGENERATE));
+    assert!(run(&["generate"]).status.success());
+    let fresh = run(&["generate", "--check"]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", String::from_utf8_lossy(&fresh.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every helper calls its spec ID, with the signature the mapping table gives.
+
+/// Finds `transmute::<usize, F>(N)` in an expression and returns `N`.
+fn transmute_arg(expr: &syn::Expr) -> Option<u64> {
+    match expr {
+        syn::Expr::Unsafe(u) => u.block.stmts.iter().find_map(stmt_transmute_arg),
+        syn::Expr::Block(b) => b.block.stmts.iter().find_map(stmt_transmute_arg),
+        syn::Expr::Call(call) => {
+            let syn::Expr::Path(p) = &*call.func else { return None };
+            let last = p.path.segments.last()?;
+            if last.ident != "transmute" {
+                return None;
+            }
+            match call.args.first()? {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => {
+                    assert_eq!(i.suffix(), "usize", "helper IDs are passed as usize");
+                    i.base10_parse().ok()
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn stmt_transmute_arg(stmt: &syn::Stmt) -> Option<u64> {
+    match stmt {
+        syn::Stmt::Local(l) => l.init.as_ref().and_then(|i| transmute_arg(&i.expr)),
+        syn::Stmt::Expr(e, _) => transmute_arg(e),
+        _ => None,
+    }
+}
+
+fn tokens(t: &impl quote::ToTokens) -> String {
+    t.to_token_stream().to_string().replace(' ', "")
+}
+
+#[test]
+fn every_helper_calls_its_spec_id() {
+    let model = support::model();
+    let outputs = bindings::emit(&model);
+    let parsed: syn::File = syn::parse_str(file(&outputs, "src/helpers.rs")).expect("helpers.rs parses");
+    let fns: BTreeMap<String, &syn::ItemFn> = parsed
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Fn(f) => Some((f.sig.ident.to_string(), f)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fns.len(), model.helpers.len(), "one function per helper");
+    let mut checked = 0;
+    for h in &model.helpers {
+        let f = fns.get(&h.name).unwrap_or_else(|| panic!("no function for {}", h.name));
+        assert!(f.sig.unsafety.is_some(), "{} is unsafe", h.name);
+        let id = f.block.stmts.iter().find_map(stmt_transmute_arg).unwrap_or_else(|| panic!("{} calls no transmute(ID)", h.name));
+        assert_eq!(id, u64::from(h.id), "{} calls the wrong ID", h.name);
+
+        let alias = f.attrs.iter().find(|a| tokens(a).starts_with("#[doc(alias")).map(tokens);
+        assert_eq!(alias, Some(format!("#[doc(alias=\"{}\")]", h.enum_name())), "{}", h.name);
+
+        let expected_args = if h.variadic { 5 } else { h.args.len() };
+        assert_eq!(f.sig.inputs.len(), expected_args, "{} argument count", h.name);
+        for (input, arg) in f.sig.inputs.iter().zip(&h.args) {
+            let syn::FnArg::Typed(pt) = input else { panic!("{} takes self", h.name) };
+            let rust = CType::parse(&arg.c_type).expect("lowered").rust();
+            assert_eq!(tokens(&pt.ty), rust.replace(' ', ""), "{}({}): {}", h.name, arg.name, arg.c_type);
+        }
+        let ret = CType::parse(&h.returns.c_type).expect("lowered");
+        match (&f.sig.output, ret) {
+            (syn::ReturnType::Default, CType::Void) => {}
+            (syn::ReturnType::Type(_, t), ret) => assert_eq!(tokens(t), ret.rust().replace(' ', ""), "{} returns {}", h.name, h.returns.c_type),
+            (out, ret) => panic!("{}: returns {} but the function has {}", h.name, ret, tokens(out)),
+        }
+        let doc: String = f.attrs.iter().map(tokens).collect();
+        assert!(doc.contains(&format!("sinceLinux{}", h.since)), "{} documents its version", h.name);
+        checked += 1;
+    }
+    assert_eq!(checked, model.helpers.len());
+    eprintln!("checked {checked} helper functions");
+}
+
+#[test]
+fn trace_printk_has_a_fixed_arity_form() {
+    let model = support::model();
+    let outputs = bindings::emit(&model);
+    let text = file(&outputs, "src/helpers.rs");
+    assert!(
+        text.contains("pub unsafe fn bpf_trace_printk(\n    fmt: *const c_char,\n    fmt_size: u32,\n    arg1: u64,\n    arg2: u64,\n    arg3: u64,\n) -> i64"),
+        "bpf_trace_printk takes fmt, fmt_size and three u64 values"
+    );
+}
+
+/// Every struct a helper signature or program context names has a type spec, and every full
+/// type's Rust layout assertions are present.
+#[test]
+fn every_referenced_struct_is_generated() {
+    let model = support::model();
+    let outputs = bindings::emit(&model);
+    let types_rs = file(&outputs, "src/types.rs");
+    let mut names = std::collections::BTreeSet::new();
+    for h in &model.helpers {
+        for c in std::iter::once(&h.returns.c_type).chain(h.args.iter().map(|a| &a.c_type)) {
+            if let Some(s) = CType::parse(c).expect("lowered").struct_name() {
+                names.insert(s.to_owned());
+            }
+        }
+    }
+    names.extend(model.program_types.iter().filter_map(|p| p.context.clone()));
+    for n in &names {
+        assert!(bpfspec::types::find(&model.types, n).is_some(), "no type spec for `struct {n}`");
+        let decl = [format!("pub struct {n} {{"), format!("pub union {n} {{")];
+        assert!(decl.iter().any(|d| types_rs.contains(d.as_str())), "types.rs defines {n}");
+    }
+    for t in &model.types {
+        if matches!(t.body, TypeBody::Aggregate(_)) {
+            assert!(types_rs.contains(&format!("let size = core::mem::size_of::<{}>();", t.name)), "{} has a size check", t.name);
+        }
+    }
+}
+
+#[test]
+fn unknown_struct_in_a_helper_is_an_error() {
+    let mut files = bpfspec::load::read_dir(&fixture_specs()).expect("fixture specs");
+    let f = files.iter_mut().find(|f| f.relative_path == "helpers/bpf_spin_lock.yaml").expect("fixture helper");
+    f.text = f.text.replace("struct bpf_spin_lock *", "struct bpf_spin_lokc *");
+    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::load::load_files(&files, "bindings-specs") else {
+        panic!("a misspelt struct must not validate")
+    };
+    let text = invalid.render(false);
+    assert!(text.contains("unknown type `struct bpf_spin_lokc`"), "{text}");
+    assert!(text.contains("did you mean `bpf_spin_lock`?"), "{text}");
+    assert!(text.contains("helpers/bpf_spin_lock.yaml"), "{text}");
+}
+
+#[test]
+fn type_spec_errors_point_into_the_yaml() {
+    let mut files = bpfspec::load::read_dir(&fixture_specs()).expect("fixture specs");
+    let f = files.iter_mut().find(|f| f.relative_path == "types/xdp_md.yaml").expect("fixture type");
+    f.text.push_str("  - { name: data, type: __u33 }\n  - { name: x, type: __u8, bits: 9 }\n  - { name: y, type: struct task_struct }\n");
+    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::load::load_files(&files, "bindings-specs") else {
+        panic!("bad fields must not validate")
+    };
+    let text = invalid.render(false);
+    for expected in [
+        "unknown C type `__u33`",
+        "a `__u8` bit-field holds at most 8 bits",
+        "`struct task_struct` is opaque and cannot be embedded by value",
+        "types/xdp_md.yaml:",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Golden output on the fixture spec set, compiled.
+
+fn fixture_specs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bindings-specs")
+}
+
+fn fixture_crate() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bindings-expected")
+}
+
+fn fixture_model() -> Model {
+    match bpfspec::load::load_dir(&fixture_specs()) {
+        Ok(m) => m,
+        Err(bpfspec::load::LoadError::Invalid(i)) => panic!("fixture specs do not validate:\n{}", i.render(false)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn golden_fixture_output() {
+    let outputs = bindings::emit(&fixture_model());
+    let dir = fixture_crate();
+    let changes = apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("fixture crate readable");
+    if changes.is_empty() {
+        return;
+    }
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        apply::write(&dir, &changes).expect("bless fixture output");
+        eprintln!("blessed {} file(s) in {}", changes.len(), dir.display());
+        return;
+    }
+    panic!(
+        "{}\nthe emitter's output on the fixture specs changed; if intended, bless it with\n\n    UPDATE_EXPECT=1 cargo test -p bpfspec --test it bindings::golden\n",
+        apply::diff(&changes, "generator/tests/fixtures/bindings-expected/")
+    );
+}
+
+/// The fixture's expected output is a crate; it must build (which also runs every layout
+/// assertion the emitter wrote) and its docs must have no broken links.
+#[test]
+fn golden_fixture_output_compiles() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target = support::repo_root().join("target/bindings-fixture");
+    let manifest = fixture_crate().join("Cargo.toml");
+    for (what, args) in [("build", &["build"][..]), ("doc", &["doc", "--no-deps"][..])] {
+        let out = std::process::Command::new(&cargo)
+            .args(args)
+            .args(["--quiet", "--offline", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .env("RUSTDOCFLAGS", "-Dwarnings")
+            .env("RUSTFLAGS", "-Dwarnings")
+            .output()
+            .expect("cargo runs");
+        assert!(out.status.success(), "cargo {what} of the fixture crate failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn fixture_layout_is_c_layout() {
+    let model = fixture_model();
+    let t = bpfspec::types::find(&model.types, "fixture_layout").expect("fixture type");
+    let agg = t.aggregate().expect("full type");
+    assert_eq!((agg.size, agg.align), (64, 16));
+    let offsets: Vec<(Option<&str>, u32)> = agg.members.iter().map(|m| (m.name.as_deref(), m.offset)).collect();
+    assert_eq!(
+        offsets,
+        [
+            (Some("version"), 0),
+            (Some("ihl"), 0),
+            (Some("type"), 1),
+            (None, 8),
+            (None, 16),
+            (Some("pair"), 32),
+            (Some("lock"), 48),
+            (Some("tail"), 52)
+        ]
+    );
+    let MemberType::Bitfield { bit_offset, width, .. } = &agg.members[1].ty else { panic!("ihl is a bit-field") };
+    assert_eq!((*bit_offset, *width), (4, 4));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts against the running kernel's BTF.
+
+/// Just enough BTF to lay out structs: kinds, names, sizes, members with bit offsets.
+mod btf {
+    use std::collections::HashMap;
+
+    pub const INT: u32 = 1;
+    pub const PTR: u32 = 2;
+    pub const ARRAY: u32 = 3;
+    pub const STRUCT: u32 = 4;
+    pub const UNION: u32 = 5;
+    pub const ENUM: u32 = 6;
+    pub const TYPEDEF: u32 = 8;
+    pub const VOLATILE: u32 = 9;
+    pub const CONST: u32 = 10;
+    pub const RESTRICT: u32 = 11;
+    pub const FLOAT: u32 = 16;
+    pub const TYPE_TAG: u32 = 18;
+    pub const ENUM64: u32 = 19;
+
+    pub struct Type {
+        pub kind: u32,
+        pub name: String,
+        pub size_or_type: u32,
+        pub members: Vec<Member>,
+        /// ARRAY: (element type, count).
+        pub array: Option<(u32, u32)>,
+    }
+
+    pub struct Member {
+        pub name: String,
+        pub type_id: u32,
+        pub bit_offset: u32,
+        /// Bit-field width, 0 for ordinary members.
+        pub bits: u32,
+    }
+
+    pub struct Btf {
+        pub types: Vec<Type>,
+        by_name: HashMap<(u32, String), u32>,
+    }
+
+    fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
+        b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]])).ok_or_else(|| format!("truncated at {at}"))
+    }
+
+    impl Btf {
+        pub fn parse(bytes: &[u8]) -> Result<Btf, String> {
+            if bytes.get(0..2) != Some(&[0x9f, 0xeb][..]) {
+                return Err("not little-endian BTF".into());
+            }
+            let hdr_len = u32_at(bytes, 4)? as usize;
+            let (type_off, type_len) = (u32_at(bytes, 8)? as usize, u32_at(bytes, 12)? as usize);
+            let (str_off, str_len) = (u32_at(bytes, 16)? as usize, u32_at(bytes, 20)? as usize);
+            let types_data = bytes.get(hdr_len + type_off..hdr_len + type_off + type_len).ok_or("types out of range")?;
+            let strings = bytes.get(hdr_len + str_off..hdr_len + str_off + str_len).ok_or("strings out of range")?;
+            let string = |off: u32| -> String {
+                let rest = strings.get(off as usize..).unwrap_or(&[]);
+                let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+                String::from_utf8_lossy(&rest[..end]).into_owned()
+            };
+            let mut types = Vec::new();
+            let mut at = 0;
+            while at < types_data.len() {
+                let name = string(u32_at(types_data, at)?);
+                let info = u32_at(types_data, at + 4)?;
+                let size_or_type = u32_at(types_data, at + 8)?;
+                let (kind, vlen, kind_flag) = ((info >> 24) & 0x1f, (info & 0xffff) as usize, info >> 31 == 1);
+                at += 12;
+                let mut t = Type { kind, name, size_or_type, members: Vec::new(), array: None };
+                match kind {
+                    INT | 14 | 17 => at += 4,
+                    ARRAY => {
+                        t.array = Some((u32_at(types_data, at)?, u32_at(types_data, at + 8)?));
+                        at += 12;
+                    }
+                    STRUCT | UNION => {
+                        for i in 0..vlen {
+                            let m = at + 12 * i;
+                            let offset = u32_at(types_data, m + 8)?;
+                            let (bit_offset, bits) = if kind_flag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
+                            t.members.push(Member { name: string(u32_at(types_data, m)?), type_id: u32_at(types_data, m + 4)?, bit_offset, bits });
+                        }
+                        at += 12 * vlen;
+                    }
+                    ENUM | 13 => at += 8 * vlen,
+                    15 | ENUM64 => at += 12 * vlen,
+                    _ => {}
+                }
+                types.push(t);
+            }
+            let mut by_name = HashMap::new();
+            for (i, t) in types.iter().enumerate() {
+                if !t.name.is_empty() {
+                    by_name.entry((t.kind, t.name.clone())).or_insert(i as u32 + 1);
+                }
+            }
+            Ok(Btf { types, by_name })
+        }
+
+        pub fn get(&self, id: u32) -> &Type {
+            &self.types[id as usize - 1]
+        }
+
+        pub fn find(&self, kind: u32, name: &str) -> Option<u32> {
+            self.by_name.get(&(kind, name.to_owned())).copied()
+        }
+
+        /// Skips typedefs and qualifiers.
+        pub fn resolve(&self, mut id: u32) -> u32 {
+            while id != 0 && matches!(self.get(id).kind, TYPEDEF | VOLATILE | CONST | RESTRICT | TYPE_TAG) {
+                id = self.get(id).size_or_type;
+            }
+            id
+        }
+
+        pub fn size(&self, id: u32) -> u32 {
+            let id = self.resolve(id);
+            let t = self.get(id);
+            match t.kind {
+                PTR => 8,
+                ARRAY => {
+                    let (elem, n) = t.array.expect("arrays have array data");
+                    self.size(elem) * n
+                }
+                INT | STRUCT | UNION | ENUM | ENUM64 | FLOAT => t.size_or_type,
+                _ => 0,
+            }
+        }
+    }
+}
+
+/// A member as both sides see it: bit offset from the start of the top-level type, and size
+/// in bits (the width for bit-fields, the byte size × 8 otherwise).
+type Leaves = BTreeMap<String, (u32, u32)>;
+
+fn our_leaves(types: &[bpfspec::types::TypeDef], agg: &Aggregate, base: u32, prefix: &str, out: &mut Leaves) {
+    for m in &agg.members {
+        let at = base + m.offset * 8;
+        match (&m.name, &m.ty) {
+            (None, MemberType::Nested(inner)) => our_leaves(types, inner, at, prefix, out),
+            (Some(n), MemberType::Nested(inner)) => {
+                out.insert(format!("{prefix}{n}"), (at, inner.size * 8));
+                our_leaves(types, inner, at, &format!("{prefix}{n}."), out);
+            }
+            (Some(n), MemberType::Bitfield { bit_offset, width, .. }) => {
+                out.insert(format!("{prefix}{n}"), (base + bit_offset, *width));
+            }
+            (Some(n), MemberType::Plain { .. }) => {
+                out.insert(format!("{prefix}{n}"), (at, m.size(types) * 8));
+            }
+            (None, _) => {}
+        }
+    }
+}
+
+fn btf_leaves(btf: &btf::Btf, id: u32, base: u32, prefix: &str, out: &mut Leaves) {
+    for m in &btf.get(id).members {
+        let at = base + m.bit_offset;
+        let target = btf.resolve(m.type_id);
+        let t = btf.get(target);
+        let aggregate = matches!(t.kind, btf::STRUCT | btf::UNION);
+        if m.name.is_empty() {
+            if aggregate {
+                btf_leaves(btf, target, at, prefix, out);
+            }
+            continue;
+        }
+        let size = if m.bits > 0 { m.bits } else { btf.size(m.type_id) * 8 };
+        out.insert(format!("{prefix}{}", m.name), (at, size));
+        // Members of anonymous-type aggregates are spelt out in the specs; named types
+        // (`struct in6_addr saddr`) are compared where they are specified themselves.
+        if aggregate && t.name.is_empty() {
+            btf_leaves(btf, target, at, &format!("{prefix}{}.", m.name), out);
+        }
+    }
+}
+
+#[test]
+fn layouts_match_kernel_btf() {
+    let test = "bindings::layouts_match_kernel_btf";
+    let bytes = match std::fs::read("/sys/kernel/btf/vmlinux") {
+        Ok(b) => b,
+        Err(e) => return support::skip(test, &format!("cannot read /sys/kernel/btf/vmlinux: {e}")),
+    };
+    let btf = match btf::Btf::parse(&bytes) {
+        Ok(b) => b,
+        Err(e) => return support::skip(test, &format!("cannot parse the kernel BTF: {e}")),
+    };
+    let model = support::model();
+    let mut problems = Vec::new();
+    let (mut full, mut opaque) = (0, 0);
+    for t in &model.types {
+        let agg = match &t.body {
+            TypeBody::Opaque => {
+                if btf.find(btf::STRUCT, &t.name).is_none() && btf.find(btf::UNION, &t.name).is_none() {
+                    problems.push(format!("opaque `{}`: the kernel has no such struct", t.name));
+                }
+                opaque += 1;
+                continue;
+            }
+            TypeBody::Aggregate(agg) => agg,
+        };
+        let kind = match agg.kind {
+            bpfspec::types::AggregateKind::Struct => btf::STRUCT,
+            bpfspec::types::AggregateKind::Union => btf::UNION,
+        };
+        let Some(id) = btf.find(kind, &t.name) else {
+            problems.push(format!("`{}`: not in the kernel's BTF", t.name));
+            continue;
+        };
+        full += 1;
+        let kernel_size = btf.get(id).size_or_type;
+        if kernel_size != agg.size {
+            problems.push(format!("`{}`: size {} in the specs, {kernel_size} in the kernel", t.name, agg.size));
+        }
+        let (mut ours, mut theirs) = (Leaves::new(), Leaves::new());
+        our_leaves(&model.types, agg, 0, "", &mut ours);
+        btf_leaves(&btf, id, 0, "", &mut theirs);
+        for (name, (off, size)) in &theirs {
+            match ours.get(name) {
+                None => problems.push(format!("`{}.{name}`: in the kernel (bit {off}) but not in the specs", t.name)),
+                Some(o) if o != &(*off, *size) => problems.push(format!(
+                    "`{}.{name}`: specs put it at bit {} with {} bits, the kernel at bit {off} with {size}",
+                    t.name, o.0, o.1
+                )),
+                Some(_) => {}
+            }
+        }
+        for name in ours.keys().filter(|n| !theirs.contains_key(*n)) {
+            problems.push(format!("`{}.{name}`: in the specs but not in the kernel", t.name));
+        }
+    }
+    assert!(problems.is_empty(), "layouts differ from the running kernel's BTF:\n{}", problems.join("\n"));
+    assert!(full >= 30, "only {full} full types were compared");
+    eprintln!("{full} full layouts and {opaque} opaque types match the kernel's BTF");
+}
+
+#[test]
+fn bindings_crate_is_no_std_and_declares_every_module() {
+    let lib = std::fs::read_to_string(generated_dir().join("src/lib.rs")).expect("generated/src/lib.rs");
+    assert!(lib.contains("#![no_std]"));
+    for o in bindings::emit(&support::model()) {
+        let module = Path::new(&o.path).file_stem().expect("file name").to_string_lossy().into_owned();
+        assert!(lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")), "lib.rs declares `{module}` with #[rustfmt::skip]");
+    }
+}

@@ -1,0 +1,29 @@
+// expect: ok
+#include "common.h"
+
+struct seq_file;
+struct task_struct;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+	__u64 session_id;
+	__u64 seq_num;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+SEC("iter/task")
+int dump_task(struct bpf_iter__task *ctx)
+{
+	static const char fmt[] = "task\n";
+
+	if (!ctx->task)
+		return 0;
+	bpf_seq_printf(ctx->meta->seq, fmt, sizeof(fmt), 0, 0);
+	return 0;
+}
+
+LICENSE("GPL");

@@ -1,0 +1,12 @@
+// expect: ok
+#include "common.h"
+
+MAP_SIZED(socks, BPF_MAP_TYPE_SOCKMAP, 4, 8, 4);
+
+SEC("sk_skb/stream_verdict")
+int steer(struct __sk_buff *skb)
+{
+	return bpf_sk_redirect_map(skb, &socks, 0, 0);
+}
+
+LICENSE("GPL");

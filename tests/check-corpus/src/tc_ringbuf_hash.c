@@ -1,0 +1,15 @@
+// expect: reject map-type-mismatch bpf_ringbuf_output
+#include "common.h"
+
+MAP(events, BPF_MAP_TYPE_HASH, __u32, __u32, 16);
+
+SEC("tc")
+int report(struct __sk_buff *skb)
+{
+	__u32 len = skb->len;
+
+	bpf_ringbuf_output(&events, &len, sizeof(len), 0);
+	return TC_ACT_OK;
+}
+
+LICENSE("GPL");
