@@ -18,7 +18,10 @@
     non_camel_case_types,
     reason = "C struct names (`__sk_buff`, `bpf_sock`) are the API and stay as the kernel spells them"
 )]
-#![allow(non_snake_case, reason = "C member names such as `h_vlan_TCI` stay as the kernel spells them")]
+#![allow(
+    non_snake_case,
+    reason = "C member names such as `h_vlan_TCI` stay as the kernel spells them"
+)]
 #![allow(
     non_upper_case_globals,
     reason = "helper IDs keep their kernel names, such as `BPF_FUNC_map_lookup_elem`"

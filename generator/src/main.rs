@@ -143,14 +143,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Site { out } => {
             let start = std::time::Instant::now();
             let files = bpfspec::emit::site::site(&model);
+            let rendered = start.elapsed();
             let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
             bpfspec::serve::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
             eprintln!(
-                "wrote {} files ({} KiB) to {} in {} ms; open {}",
+                "wrote {} files ({} KiB) to {} (rendered in {} ms, written in {} ms); open {}",
                 files.len(),
                 bytes / 1024,
                 out.display(),
-                start.elapsed().as_millis(),
+                rendered.as_millis(),
+                (start.elapsed() - rendered).as_millis(),
                 out.join("index.html").display()
             );
             Ok(ExitCode::SUCCESS)

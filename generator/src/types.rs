@@ -129,10 +129,17 @@ pub struct Member {
 #[derive(Debug, Clone)]
 pub enum MemberType {
     /// A plain member, or an array of `len` of them.
-    Plain { c_type: CType, len: Option<u32> },
+    Plain {
+        c_type: CType,
+        len: Option<u32>,
+    },
     /// A bit-field of an integer type; `bit_offset` counts from the start of the enclosing
     /// aggregate in the little-endian numbering BTF uses.
-    Bitfield { c_type: CType, bit_offset: u32, width: u32 },
+    Bitfield {
+        c_type: CType,
+        bit_offset: u32,
+        width: u32,
+    },
     Nested(Aggregate),
 }
 
@@ -140,12 +147,8 @@ impl Member {
     /// Size in bytes the member occupies (for bit-fields: the bytes its bits touch).
     pub fn size(&self, types: &[TypeDef]) -> u32 {
         match &self.ty {
-            MemberType::Plain { c_type, len } => {
-                c_type.size_align(types).map_or(0, |(s, _)| s) * len.unwrap_or(1)
-            }
-            MemberType::Bitfield { bit_offset, width, .. } => {
-                (bit_offset % 8 + width).div_ceil(8)
-            }
+            MemberType::Plain { c_type, len } => c_type.size_align(types).map_or(0, |(s, _)| s) * len.unwrap_or(1),
+            MemberType::Bitfield { bit_offset, width, .. } => (bit_offset % 8 + width).div_ceil(8),
             MemberType::Nested(a) => a.size,
         }
     }
@@ -203,9 +206,21 @@ pub const C_INTEGERS: &[CInt] = &[
     CInt { c: "__be16", rust: "u16", size: 2, alias: true, doc: "A 16-bit value in network (big-endian) byte order." },
     CInt { c: "__be32", rust: "u32", size: 4, alias: true, doc: "A 32-bit value in network (big-endian) byte order." },
     CInt { c: "__be64", rust: "u64", size: 8, alias: true, doc: "A 64-bit value in network (big-endian) byte order." },
-    CInt { c: "__sum16", rust: "u16", size: 2, alias: true, doc: "A 16-bit Internet checksum, folded, in network byte order." },
+    CInt {
+        c: "__sum16",
+        rust: "u16",
+        size: 2,
+        alias: true,
+        doc: "A 16-bit Internet checksum, folded, in network byte order.",
+    },
     CInt { c: "__wsum", rust: "u32", size: 4, alias: true, doc: "A 32-bit partial (unfolded) Internet checksum." },
-    CInt { c: "sa_family_t", rust: "u16", size: 2, alias: true, doc: "An address family (`AF_INET`, `AF_INET6`, ...)." },
+    CInt {
+        c: "sa_family_t",
+        rust: "u16",
+        size: 2,
+        alias: true,
+        doc: "An address family (`AF_INET`, `AF_INET6`, ...).",
+    },
     CInt { c: "char", rust: "c_char", size: 1, alias: false, doc: "" },
     CInt { c: "signed char", rust: "i8", size: 1, alias: false, doc: "" },
     CInt { c: "unsigned char", rust: "u8", size: 1, alias: false, doc: "" },
@@ -227,7 +242,10 @@ pub enum CType {
     /// `struct X` (by value, or as a pointee).
     Struct(String),
     /// `const` describes the pointee: `const void *` is `Pointer { is_const: true, .. }`.
-    Pointer { pointee: Box<CType>, is_const: bool },
+    Pointer {
+        pointee: Box<CType>,
+        is_const: bool,
+    },
 }
 
 impl CType {
@@ -236,9 +254,9 @@ impl CType {
         let normal = crate::lower::normalize_c_type(text);
         let mut words: Vec<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
         let mut stars = 0;
-        while words.last() == Some(&"*") {
+        while let Some(w) = words.last().filter(|w| !w.is_empty() && w.bytes().all(|b| b == b'*')) {
+            stars += w.len();
             words.pop();
-            stars += 1;
         }
         let is_const = words.first() == Some(&"const");
         if is_const {
@@ -352,12 +370,15 @@ pub fn lower(specs: &Specs, diagnostics: &mut Vec<Diagnostic>) -> Vec<TypeDef> {
     let mut seen = BTreeMap::new();
     for p in &specs.types {
         if let Some(other) = seen.insert(p.value.name.clone(), &p.stem) {
-            cx.error(p.locations.span(p.file, "name"), format!("type `{}` is specified twice", p.value.name))
-                .help = Some(format!("`{other}.yaml` specifies it too"));
+            cx.error(p.locations.span(p.file, "name"), format!("type `{}` is specified twice", p.value.name)).help =
+                Some(format!("`{other}.yaml` specifies it too"));
         }
         if p.value.name != p.stem {
-            cx.error(p.locations.span(p.file, "name"), format!("type name `{}` does not match its file name", p.value.name))
-                .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
+            cx.error(
+                p.locations.span(p.file, "name"),
+                format!("type name `{}` does not match its file name", p.value.name),
+            )
+            .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
         }
         cx.specs.insert(p.value.name.clone(), p);
     }
@@ -420,7 +441,10 @@ impl Cx<'_> {
         let Some(parsed) = self.specs.get(name).copied() else { return false };
         if stack.iter().any(|s| s == name) {
             let at = At { parsed };
-            self.error(at.span("name"), format!("type `{name}` contains itself by value (through {})", stack.join(" → ")));
+            self.error(
+                at.span("name"),
+                format!("type `{name}` contains itself by value (through {})", stack.join(" → ")),
+            );
             failed.insert(name.to_owned());
             return false;
         }
@@ -431,8 +455,8 @@ impl Cx<'_> {
         let body = match spec.kind {
             TypeKindSpec::Opaque => {
                 if !spec.fields.is_empty() {
-                    self.error(at.span("fields"), format!("opaque type `{name}` cannot have fields"))
-                        .help = Some("use `kind: struct` to describe its layout".into());
+                    self.error(at.span("fields"), format!("opaque type `{name}` cannot have fields")).help =
+                        Some("use `kind: struct` to describe its layout".into());
                 }
                 if spec.align.is_some() {
                     self.error(at.span("align"), "an opaque type has no alignment to declare");
@@ -595,8 +619,8 @@ impl Cx<'_> {
         let span = |field: &str| at.span(&format!("{path}.{field}"));
         let shapes = [f.c_type.is_some(), f.struct_fields.is_some(), f.union_fields.is_some()];
         if shapes.iter().filter(|b| **b).count() != 1 {
-            self.error(at.span(path), "a field needs exactly one of `type`, `struct` or `union`")
-                .help = Some("write `- { name: x, type: __u32 }` or `- union: [...]`".into());
+            self.error(at.span(path), "a field needs exactly one of `type`, `struct` or `union`").help =
+                Some("write `- { name: x, type: __u32 }` or `- union: [...]`".into());
             return None;
         }
         if let Some(name) = &f.name {
@@ -606,7 +630,10 @@ impl Cx<'_> {
             }
         }
         let doc = f.doc.clone().unwrap_or_default();
-        let nested = f.struct_fields.as_ref().map(|v| (AggregateKind::Struct, v, "struct"))
+        let nested = f
+            .struct_fields
+            .as_ref()
+            .map(|v| (AggregateKind::Struct, v, "struct"))
             .or_else(|| f.union_fields.as_ref().map(|v| (AggregateKind::Union, v, "union")));
         if let Some((kind, fields, key)) = nested {
             if f.len.is_some() || f.bits.is_some() {
@@ -624,8 +651,8 @@ impl Cx<'_> {
         let text = f.c_type.as_deref().expect("exactly one shape");
         let normal = crate::lower::normalize_c_type(text);
         if normal != text {
-            self.error(span("type"), format!("C type `{text}` is not written the canonical way"))
-                .help = Some(format!("write `{normal}`"));
+            self.error(span("type"), format!("C type `{text}` is not written the canonical way")).help =
+                Some(format!("write `{normal}`"));
             return None;
         }
         let c_type = match CType::parse(text) {
@@ -650,8 +677,8 @@ impl Cx<'_> {
             CType::Struct(s) => {
                 let opaque = self.specs.get(s.as_str()).is_some_and(|p| p.value.kind == TypeKindSpec::Opaque);
                 if opaque {
-                    self.error(span("type"), format!("`struct {s}` is opaque and cannot be embedded by value"))
-                        .help = Some("describe its layout (`kind: struct`) or use a pointer".into());
+                    self.error(span("type"), format!("`struct {s}` is opaque and cannot be embedded by value")).help =
+                        Some("describe its layout (`kind: struct`) or use a pointer".into());
                     return None;
                 }
                 // Without a layout, its own errors were reported where it is specified.
@@ -676,7 +703,12 @@ impl Cx<'_> {
                 self.error(span("bits"), "a zero-width bit-field must be unnamed");
                 return None;
             }
-            return Some(Member { name: f.name.clone(), offset: 0, ty: MemberType::Bitfield { c_type, bit_offset: 0, width }, doc });
+            return Some(Member {
+                name: f.name.clone(),
+                offset: 0,
+                ty: MemberType::Bitfield { c_type, bit_offset: 0, width },
+                doc,
+            });
         }
         if f.name.is_none() {
             self.error(at.span(path), "only bit-fields (`bits`) and nested aggregates may be unnamed");
@@ -697,7 +729,13 @@ impl Cx<'_> {
                         cx.error(span, format!("helper `{}`: {e}", h.name)).help = Some(integer_help());
                     }
                     Ok(CType::Struct(s)) => {
-                        cx.error(span, format!("helper `{}` passes `struct {s}` by value; helpers take and return pointers", h.name));
+                        cx.error(
+                            span,
+                            format!(
+                                "helper `{}` passes `struct {s}` by value; helpers take and return pointers",
+                                h.name
+                            ),
+                        );
                     }
                     Ok(t) => {
                         if let Some(s) = t.struct_name() {

@@ -316,6 +316,9 @@ fn call_op(
                     .and_then(|b| u32::try_from(b).ok());
                 at.map_or(Op::CallOther, |a| Op::CallSub(Loc { section: s, insn: a }))
             }
+            // clang emits calls of `__ksym` functions as bpf-to-bpf calls of an undefined
+            // symbol; libbpf turns them into kfunc calls.
+            Some(Target::Extern(_)) => Op::Kfunc(None),
             Some(_) => Op::CallOther,
             None => jump(i64::from(insn.imm))
                 .map_or(Op::CallOther, |a| Op::CallSub(Loc { section, insn: a })),

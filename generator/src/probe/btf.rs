@@ -242,9 +242,7 @@ impl Btf {
         for _ in 0..32 {
             let t = self.entry(id)?;
             match t.kind {
-                Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
-                    id = t.size_or_type
-                }
+                Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => id = t.size_or_type,
                 _ => return Some(id),
             }
         }
@@ -255,8 +253,7 @@ impl Btf {
     pub fn is_func_ptr(&self, id: u32) -> bool {
         let Some(ptr) = self.resolve(id) else { return false };
         let Some(t) = self.entry(ptr) else { return false };
-        t.kind == Kind::Ptr
-            && self.resolve(t.size_or_type).and_then(|p| self.kind(p)) == Some(Kind::FuncProto)
+        t.kind == Kind::Ptr && self.resolve(t.size_or_type).and_then(|p| self.kind(p)) == Some(Kind::FuncProto)
     }
 
     /// struct_ops types the kernel defines: every `X` with a `bpf_struct_ops_X` wrapper whose

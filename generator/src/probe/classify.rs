@@ -169,10 +169,9 @@ pub fn classify(errno: i32, log: &str) -> Classified {
     }
     let deciding = deciding_line(log);
     match deciding {
-        None if errno == libc::EPERM => Classified {
-            verdict: Verdict::Denied,
-            evidence: "EPERM with an empty verifier log".to_owned(),
-        },
+        None if errno == libc::EPERM => {
+            Classified { verdict: Verdict::Denied, evidence: "EPERM with an empty verifier log".to_owned() }
+        }
         None => {
             let evidence = format!("{} with an empty verifier log", errno_name(errno));
             Classified { verdict: Verdict::Other(evidence.clone()), evidence }
@@ -279,10 +278,8 @@ mod tests {
     /// A fixture is `errno: N` on its first line, then the verifier log as the kernel wrote it.
     fn fixture(text: &str) -> Classified {
         let (head, log) = text.split_once('\n').unwrap_or((text, ""));
-        let errno = head
-            .strip_prefix("errno: ")
-            .and_then(|n| n.trim().parse().ok())
-            .expect("fixture starts with `errno: N`");
+        let errno =
+            head.strip_prefix("errno: ").and_then(|n| n.trim().parse().ok()).expect("fixture starts with `errno: N`");
         classify(errno, log)
     }
 
@@ -352,10 +349,8 @@ mod tests {
     /// Like `fixture`, for a program that passes a map to helper `id`.
     fn map_fixture(text: &str, id: u32) -> Classified {
         let (head, log) = text.split_once('\n').unwrap_or((text, ""));
-        let errno = head
-            .strip_prefix("errno: ")
-            .and_then(|n| n.trim().parse().ok())
-            .expect("fixture starts with `errno: N`");
+        let errno =
+            head.strip_prefix("errno: ").and_then(|n| n.trim().parse().ok()).expect("fixture starts with `errno: N`");
         classify_map_probe(errno, log, id)
     }
 
@@ -379,10 +374,7 @@ mod tests {
             assert_eq!(c.verdict, Verdict::MapRejected, "{name}: {c:?}");
         }
         // The kernel printed the statistics without a newline; the evidence must not carry them.
-        assert_eq!(
-            map_fixture!("tail-call-not-prog-array-6.18", 12).evidence,
-            "expected prog array map for tail call"
-        );
+        assert_eq!(map_fixture!("tail-call-not-prog-array-6.18", 12).evidence, "expected prog array map for tail call");
     }
 
     #[test]
@@ -430,8 +422,7 @@ mod tests {
         assert_eq!(
             c.verdict,
             Verdict::Other(
-                "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable"
-                    .to_owned()
+                "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable".to_owned()
             )
         );
     }

@@ -239,8 +239,7 @@ impl Machine<'_> {
     fn lockdown_refuses(&self, description: &str) -> Option<&str> {
         let l = self.facts.lockdown.as_ref().filter(|l| l.active())?;
         let text = description.to_ascii_lowercase();
-        let names_mode =
-            text.contains(l.mode.as_str()) || (l.mode == "confidentiality" && text.contains("integrity"));
+        let names_mode = text.contains(l.mode.as_str()) || (l.mode == "confidentiality" && text.contains("integrity"));
         (text.contains("lockdown") && names_mode).then_some(l.mode.as_str())
     }
 }
@@ -291,11 +290,17 @@ fn predict(
     let caps = &a.qualifiers.capabilities;
     if !caps.is_empty() && !caps.iter().any(|&c| m.holds(c, variant.capabilities)) {
         let names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
-        return (Outcome::NotAllowed, Some((by_license, format!("needs {} (dropped in this variant)", names.join(" or ")))));
+        return (
+            Outcome::NotAllowed,
+            Some((by_license, format!("needs {} (dropped in this variant)", names.join(" or ")))),
+        );
     }
     match m.config_off(&a.qualifiers.kconfig) {
         Some(off) if !off.is_empty() => {
-            return (Outcome::NotAllowed, Some((by_license, format!("needs {} (not set in this kernel)", off.join(", ")))));
+            return (
+                Outcome::NotAllowed,
+                Some((by_license, format!("needs {} (not set in this kernel)", off.join(", ")))),
+            );
         }
         _ => {}
     }
@@ -404,10 +409,8 @@ fn diff_program_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &
     for p in &report.program_types {
         let spec = model.program_type(p.id);
         let Some(observed_supported) = p.supported else {
-            d.not_probed.push(NotCompared {
-                subject: short(&p.name),
-                reason: p.not_probed_reason.clone().unwrap_or_default(),
-            });
+            d.not_probed
+                .push(NotCompared { subject: short(&p.name), reason: p.not_probed_reason.clone().unwrap_or_default() });
             continue;
         };
         let observed = if observed_supported { Outcome::Supported } else { Outcome::Unsupported };
@@ -416,7 +419,16 @@ fn diff_program_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &
             Some(s) if s.since > m.version => (Outcome::Unsupported, None),
             Some(s) => config_explains(m, observed, &format!("{}\n{}", s.summary, s.description)),
         };
-        record(d, "program_type", short(&p.name), None, expected, naive, observed, p.evidence.clone().unwrap_or_default());
+        record(
+            d,
+            "program_type",
+            short(&p.name),
+            None,
+            expected,
+            naive,
+            observed,
+            p.evidence.clone().unwrap_or_default(),
+        );
     }
 }
 
@@ -428,7 +440,16 @@ fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut 
             Some(s) if s.since > m.version => (Outcome::Unsupported, None),
             Some(s) => config_explains(m, observed, &format!("{}\n{}\n{}", s.summary, s.description, s.constraints)),
         };
-        record(d, "map_type", short(&mt.name), None, expected, naive, observed, mt.evidence.clone().unwrap_or_default());
+        record(
+            d,
+            "map_type",
+            short(&mt.name),
+            None,
+            expected,
+            naive,
+            observed,
+            mt.evidence.clone().unwrap_or_default(),
+        );
     }
 }
 
@@ -438,7 +459,7 @@ fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff)
             Verdict::Allowed => Outcome::MapAccepted,
             Verdict::MapRejected => Outcome::MapRejected,
             _ => {
-                *d.inconclusive.entry(format!("{} with {}: {}", r.helper, short(&r.map_type), r.evidence)).or_default() += 1;
+                *d.inconclusive.entry(format!("map probe of {}: {}", r.helper, r.evidence)).or_default() += 1;
                 continue;
             }
         };
@@ -446,8 +467,7 @@ fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff)
         if h.since > m.version || model.map_type(r.map_type_id).is_none_or(|t| t.since > m.version) {
             continue;
         }
-        let expected =
-            if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
+        let expected = if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
         d.compared += 1;
         if observed == expected {
             d.agreements += 1;
@@ -568,44 +588,57 @@ mod tests {
         let nongpl = Variant { license_gpl: false, ..base };
         let nocap = Variant { capabilities: CapVariant::NoPerfmonSysadmin, ..base };
 
-        let h = helper(6, "bpf_trace_printk", true, vec![avail(6, Qualifiers {
-            capabilities: vec![Capability::Bpf, Capability::Perfmon],
-            ..Qualifiers::default()
-        })]);
+        let h = helper(
+            6,
+            "bpf_trace_printk",
+            true,
+            vec![avail(
+                6,
+                Qualifiers { capabilities: vec![Capability::Bpf, Capability::Perfmon], ..Qualifiers::default() },
+            )],
+        );
         assert_eq!(predict(&m, &h, 6, None, base).0, Outcome::Callable);
         assert_eq!(predict(&m, &h, 6, None, nongpl).0, Outcome::GplOnly);
         // CAP_BPF is kept in the no-cap variant, and one listed capability suffices.
         assert_eq!(predict(&m, &h, 6, None, nocap).0, Outcome::Callable);
         assert_eq!(predict(&m, &h, 1, None, base).0, Outcome::NotAllowed);
 
-        let perfmon = helper(113, "bpf_probe_read_kernel", true, vec![avail(6, Qualifiers {
-            capabilities: vec![Capability::Perfmon],
-            ..Qualifiers::default()
-        })]);
+        let perfmon = helper(
+            113,
+            "bpf_probe_read_kernel",
+            true,
+            vec![avail(6, Qualifiers { capabilities: vec![Capability::Perfmon], ..Qualifiers::default() })],
+        );
         let (expected, naive) = predict(&m, &perfmon, 6, None, nocap);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
 
-        let kconfig = helper(58, "bpf_override_return", true, vec![avail(2, Qualifiers {
-            kconfig: vec!["CONFIG_KPROBES".into()],
-            ..Qualifiers::default()
-        })]);
+        let kconfig = helper(
+            58,
+            "bpf_override_return",
+            true,
+            vec![avail(2, Qualifiers { kconfig: vec!["CONFIG_KPROBES".into()], ..Qualifiers::default() })],
+        );
         let (expected, naive) = predict(&m, &kconfig, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert!(naive.is_some_and(|(o, why)| o == Outcome::Callable && why.contains("CONFIG_KPROBES")));
 
-        let attach = helper(64, "bpf_bind", false, vec![avail(18, Qualifiers {
-            attach_types: Some(vec![10, 11]),
-            ..Qualifiers::default()
-        })]);
+        let attach = helper(
+            64,
+            "bpf_bind",
+            false,
+            vec![avail(18, Qualifiers { attach_types: Some(vec![10, 11]), ..Qualifiers::default() })],
+        );
         assert_eq!(predict(&m, &attach, 18, Some(10), base).0, Outcome::Callable);
         assert_eq!(predict(&m, &attach, 18, Some(8), base).0, Outcome::NotAllowed);
         assert_eq!(predict(&m, &attach, 18, None, base).0, Outcome::NotAllowed);
 
-        let sleepy = helper(148, "bpf_copy_from_user", false, vec![avail(26, Qualifiers {
-            sleepable_only: true,
-            ..Qualifiers::default()
-        })]);
+        let sleepy = helper(
+            148,
+            "bpf_copy_from_user",
+            false,
+            vec![avail(26, Qualifiers { sleepable_only: true, ..Qualifiers::default() })],
+        );
         assert_eq!(predict(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
         assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
         assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);

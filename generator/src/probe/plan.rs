@@ -85,10 +85,7 @@ pub fn kernel_targets(prog_type: u32) -> Vec<(Option<u32>, Option<BtfAttach>)> {
             (Some(28), Some(Func("bpf_iter_task"))),
         ],
         // lsm: lsm_mac, lsm_cgroup
-        29 => vec![
-            (Some(27), Some(Func("bpf_lsm_file_open"))),
-            (Some(43), Some(Func("bpf_lsm_socket_post_create"))),
-        ],
+        29 => vec![(Some(27), Some(Func("bpf_lsm_file_open"))), (Some(43), Some(Func("bpf_lsm_socket_post_create")))],
         // sk_lookup
         30 => plain(&[36]),
         // netfilter
@@ -167,25 +164,25 @@ impl ArgShape {
 pub fn builtin_map_helper_args(id: u32) -> Option<&'static [ArgShape]> {
     use ArgShape::*;
     Some(match id {
-        1 | 3 | 88 | 89 => &[Map, Stack],     // map_lookup_elem, map_delete_elem, map_pop/peek_elem
-        2 => &[Map, Stack, Stack, Zero],      // map_update_elem
-        12 => &[Ctx, Map, Zero],              // tail_call
-        22 | 37 | 81 | 134 => &[Map, Zero],   // perf_event_read, current_task_under_cgroup, get_local_storage, ringbuf_query
+        1 | 3 | 88 | 89 => &[Map, Stack], // map_lookup_elem, map_delete_elem, map_pop/peek_elem
+        2 => &[Map, Stack, Stack, Zero],  // map_update_elem
+        12 => &[Ctx, Map, Zero],          // tail_call
+        22 | 37 | 81 | 134 => &[Map, Zero], // perf_event_read, current_task_under_cgroup, get_local_storage, ringbuf_query
         25 | 111 | 121 => &[Ctx, Map, Zero, Stack, Size(8)], // perf_event_output, skb_output, xdp_output
-        27 | 33 => &[Ctx, Map, Zero],         // get_stackid, skb_under_cgroup
-        51 => &[Map, Zero, Zero],             // redirect_map
-        52 | 60 => &[Ctx, Map, Zero, Zero],   // sk_redirect_map, msg_redirect_map
+        27 | 33 => &[Ctx, Map, Zero],       // get_stackid, skb_under_cgroup
+        51 => &[Map, Zero, Zero],           // redirect_map
+        52 | 60 => &[Ctx, Map, Zero, Zero], // sk_redirect_map, msg_redirect_map
         53 | 70 | 71 | 72 | 82 => &[Ctx, Map, Stack, Zero], // sock_map/hash_update, *_redirect_hash, sk_select_reuseport
-        55 => &[Map, Zero, Stack, Size(24)],  // perf_event_read_value
-        87 => &[Map, Stack, Zero],            // map_push_elem
-        107 | 145 | 156 | 210 => &[Map, Zero, Zero, Zero], // *_storage_get
-        108 | 146 | 157 | 211 => &[Map, Zero], // *_storage_delete
-        130 => &[Map, Stack, Size(8), Zero],  // ringbuf_output
-        131 => &[Map, Size(8), Zero],         // ringbuf_reserve
-        164 | 209 => &[Map, Callback, Zero, Zero], // for_each_map_elem, user_ringbuf_drain
-        169 => &[Zero, Map, Zero],            // timer_init
-        195 => &[Map, Stack, Zero],           // map_lookup_percpu_elem
-        198 => &[Map, Size(8), Zero, Dynptr], // ringbuf_reserve_dynptr
+        55 => &[Map, Zero, Stack, Size(24)],                // perf_event_read_value
+        87 => &[Map, Stack, Zero],                          // map_push_elem
+        107 | 145 | 156 | 210 => &[Map, Zero, Zero, Zero],  // *_storage_get
+        108 | 146 | 157 | 211 => &[Map, Zero],              // *_storage_delete
+        130 => &[Map, Stack, Size(8), Zero],                // ringbuf_output
+        131 => &[Map, Size(8), Zero],                       // ringbuf_reserve
+        164 | 209 => &[Map, Callback, Zero, Zero],          // for_each_map_elem, user_ringbuf_drain
+        169 => &[Zero, Map, Zero],                          // timer_init
+        195 => &[Map, Stack, Zero],                         // map_lookup_percpu_elem
+        198 => &[Map, Size(8), Zero, Dynptr],               // ringbuf_reserve_dynptr
         _ => return None,
     })
 }
@@ -247,7 +244,7 @@ pub fn map_params(map_type: u32) -> MapParams {
         },
         26 => MapParams { struct_ops: true, ..kv(4, 0) },
         27 | 31 => MapParams { max_entries: 4096, ..kv(0, 0) }, // ringbuf, user_ringbuf: one page
-        30 => kv(0, 8),                                      // bloom_filter
+        30 => kv(0, 8),                                         // bloom_filter
         // arena: one page, at a fixed user address so that no mmap() is needed
         33 => MapParams { map_flags: BPF_F_MMAPABLE, map_extra: 1 << 32, ..kv(0, 0) },
         _ => kv(4, 8),
@@ -256,4 +253,5 @@ pub fn map_params(map_type: u32) -> MapParams {
 
 /// Program types, in the order the map-compatibility probe prefers them as callers: types
 /// whose context and map rules are least restrictive first.
-pub const CALLER_PREFERENCE: &[u32] = &[3, 6, 1, 26, 2, 5, 17, 14, 16, 13, 8, 21, 9, 18, 4, 7, 25, 23, 15, 22, 30, 32, 31, 27];
+pub const CALLER_PREFERENCE: &[u32] =
+    &[3, 6, 1, 26, 2, 5, 17, 14, 16, 13, 8, 21, 9, 18, 4, 7, 25, 23, 15, 22, 30, 32, 31, 27];

@@ -287,15 +287,22 @@ pub(super) fn assemble(
         })
         .collect();
     rows.sort_by(|a, b| {
-        (a.program_type_id, a.attach_type_id, &a.target, a.variant, a.helper_id)
-            .cmp(&(b.program_type_id, b.attach_type_id, &b.target, b.variant, b.helper_id))
+        (a.program_type_id, a.attach_type_id, &a.target, a.variant, a.helper_id).cmp(&(
+            b.program_type_id,
+            b.attach_type_id,
+            &b.target,
+            b.variant,
+            b.helper_id,
+        ))
     });
 
     let helpers = (1..=max_helper_id)
         .map(|id| HelperStatus {
             id,
             name: names.helper(id),
-            known: rows.iter().any(|r| r.helper_id == id && r.verdict.is_conclusive() && r.verdict != Verdict::UnknownHelper),
+            known: rows
+                .iter()
+                .any(|r| r.helper_id == id && r.verdict.is_conclusive() && r.verdict != Verdict::UnknownHelper),
         })
         .collect();
 
@@ -382,6 +389,8 @@ impl ProbeReport {
             .iter()
             .filter(full_gpl)
             .filter(|t| !t.variant.sleepable && !loaded.contains(&t.target_name()))
+            // IDs past the kernel's last program type are expected to fail.
+            .filter(|t| !t.program_type.starts_with("unknown#"))
             .collect()
     }
 
@@ -398,7 +407,11 @@ impl ProbeReport {
             k.config_source.as_deref().unwrap_or("not readable"),
             k.lockdown.as_ref().map_or("unknown".to_owned(), |l| format!("{} ({})", l.mode, l.source)),
         );
-        let _ = writeln!(out, "capabilities: {}", if k.capabilities.is_empty() { "none".to_owned() } else { k.capabilities.join(", ") });
+        let _ = writeln!(
+            out,
+            "capabilities: {}",
+            if k.capabilities.is_empty() { "none".to_owned() } else { k.capabilities.join(", ") }
+        );
         let _ = writeln!(
             out,
             "{} loads plus {} map probes in {:.2} s (setup {} ms, targets {} ms, helpers {} ms, maps {} ms); \
@@ -457,7 +470,9 @@ impl ProbeReport {
         let sleepable: Vec<String> = self
             .targets
             .iter()
-            .filter(|t| t.loads && t.variant.sleepable && t.variant.license_gpl && t.variant.capabilities == CapVariant::Full)
+            .filter(|t| {
+                t.loads && t.variant.sleepable && t.variant.license_gpl && t.variant.capabilities == CapVariant::Full
+            })
             .map(TargetStatus::target_name)
             .collect();
         let _ = writeln!(out, "\nsleepable programs load for: {}", summarize_names(&sleepable));
@@ -477,11 +492,15 @@ impl ProbeReport {
         for name in &order {
             let rows = &by_target[name];
             let callable = rows.iter().filter(|r| r.verdict.callable()).count();
-            let refused = rows.iter().filter(|r| r.verdict.is_conclusive() && !r.verdict.callable() && r.verdict != Verdict::UnknownHelper).count();
+            let refused = rows
+                .iter()
+                .filter(|r| r.verdict.is_conclusive() && !r.verdict.callable() && r.verdict != Verdict::UnknownHelper)
+                .count();
             let other = rows.iter().filter(|r| !r.verdict.is_conclusive()).count();
             let _ = writeln!(out, "  {name:<58} {callable:>8} {refused:>8} {other:>6}");
             if detail {
-                let names: Vec<&str> = rows.iter().filter(|r| r.verdict.callable()).map(|r| r.helper.as_str()).collect();
+                let names: Vec<&str> =
+                    rows.iter().filter(|r| r.verdict.callable()).map(|r| r.helper.as_str()).collect();
                 let _ = writeln!(out, "      {}", names.join(" "));
             }
         }
@@ -511,7 +530,11 @@ impl ProbeReport {
                 _ => {}
             }
         }
-        let _ = writeln!(out, "\nGPL-only (refused to a non-GPL program): {}", gpl.iter().copied().collect::<Vec<_>>().join(" "));
+        let _ = writeln!(
+            out,
+            "\nGPL-only (refused to a non-GPL program): {}",
+            gpl.iter().copied().collect::<Vec<_>>().join(" ")
+        );
         let _ = writeln!(out, "sleepable-only (refused to a non-sleepable program):");
         for (h, types) in &sleep {
             let _ = writeln!(out, "  {h:<36} {}", types.iter().cloned().collect::<Vec<_>>().join(", "));
@@ -521,9 +544,7 @@ impl ProbeReport {
         let callable_in = |sleepable: bool| -> BTreeSet<(String, u32, &str)> {
             self.results
                 .iter()
-                .filter(|r| {
-                    r.variant == Variant { sleepable, ..Variant::BASE } && r.verdict.callable()
-                })
+                .filter(|r| r.variant == Variant { sleepable, ..Variant::BASE } && r.verdict.callable())
                 .map(|r| (r.target_name(), r.helper_id, r.helper.as_str()))
                 .collect()
         };
@@ -583,7 +604,9 @@ impl ProbeReport {
             .targets
             .iter()
             .filter(|t| t.variant == nocap_variant && !t.loads)
-            .filter(|t| self.targets.iter().any(|f| f.variant == Variant::BASE && f.loads && f.target_name() == t.target_name()))
+            .filter(|t| {
+                self.targets.iter().any(|f| f.variant == Variant::BASE && f.loads && f.target_name() == t.target_name())
+            })
             .map(|t| short(&t.program_type))
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -621,7 +644,10 @@ impl ProbeReport {
                     .insert(r.target_name());
             }
         }
-        let _ = writeln!(out, "\nhelpers that depend on the attach type or target (GPL, not sleepable, full capabilities):");
+        let _ = writeln!(
+            out,
+            "\nhelpers that depend on the attach type or target (GPL, not sleepable, full capabilities):"
+        );
         for ((id, ty), helpers) in per_type {
             let all = &targets_of[&id];
             if all.len() < 2 {

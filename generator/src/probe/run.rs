@@ -230,9 +230,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
 
     // Which variants to run the helper matrix in: every loadable GPL variant; non-GPL in the
     // target's base sleepability (not sleepable when that loads, else sleepable).
-    let loaded = |ti: usize, v: Variant| {
-        statuses.iter().any(|(t, sv, c)| *t == ti && *sv == v && c.verdict == Verdict::Allowed)
-    };
+    let loaded =
+        |ti: usize, v: Variant| statuses.iter().any(|(t, sv, c)| *t == ti && *sv == v && c.verdict == Verdict::Allowed);
     let mut matrix_variants: Vec<(usize, Variant)> = Vec::new();
     for caps in &cap_variants {
         for ti in 0..targets.len() {
@@ -280,12 +279,9 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
 
     // Phase 3: map types.
     let map_ids: Vec<u32> = (1..=plan::MAX_MAP_TYPE).collect();
-    let map_status: Vec<(u32, Result<(), String>)> = map_ids
-        .iter()
-        .map(|&m| (m, create_map(m, &res, btf.as_ref()).map(drop).map_err(|e| map_error(&e))))
-        .collect();
-    let supported_maps: Vec<u32> =
-        map_status.iter().filter(|(_, r)| r.is_ok()).map(|(m, _)| *m).collect();
+    let map_status: Vec<(u32, Result<(), String>)> =
+        map_ids.iter().map(|&m| (m, create_map(m, &res, btf.as_ref()).map(drop).map_err(|e| map_error(&e)))).collect();
+    let supported_maps: Vec<u32> = map_status.iter().filter(|(_, r)| r.is_ok()).map(|(m, _)| *m).collect();
 
     // Phase 4: map compatibility of every map-taking helper, from a program that may call it.
     let map_jobs: Vec<(u32, u32, Vec<usize>)> = plan::map_helpers(model)
@@ -456,11 +452,7 @@ fn plan_targets(btf: Option<&Btf>, model: &Model, res: &Resources) -> Vec<Target
                 label: Some("probe_fn (a socket filter of ours)".to_owned()),
                 attach_btf_id: LocalBtf::FUNC_ID,
                 ext: true,
-                unresolved: if res.local_btf.is_none() {
-                    Some("cannot load our BTF blob".to_owned())
-                } else {
-                    None
-                },
+                unresolved: if res.local_btf.is_none() { Some("cannot load our BTF blob".to_owned()) } else { None },
                 ..plain(28, None)
             }),
             _ => {
@@ -473,9 +465,7 @@ fn plan_targets(btf: Option<&Btf>, model: &Model, res: &Resources) -> Vec<Target
                         t.label = Some(name.to_owned());
                         match btf.and_then(|b| plan::resolve_btf(b, &a)) {
                             Some(id) => t.attach_btf_id = id,
-                            None => {
-                                t.unresolved = Some(format!("`{name}` not found in the kernel's BTF"))
-                            }
+                            None => t.unresolved = Some(format!("`{name}` not found in the kernel's BTF")),
                         }
                     }
                     targets.push(t);

@@ -16,7 +16,7 @@
 
 use std::ffi::CStr;
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
 const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_PROG_LOAD: libc::c_long = 5;
@@ -200,9 +200,8 @@ fn bpf<T>(cmd: libc::c_long, attr: &mut T) -> io::Result<OwnedFd> {
     // SAFETY: `attr` is a live, fully initialised `#[repr(C)]` prefix of `union bpf_attr` and
     // its size is passed along; every pointer inside it points into memory the caller keeps
     // alive for the duration of the call.
-    let ret = unsafe {
-        libc::syscall(libc::SYS_bpf, cmd, attr as *mut T as *mut libc::c_void, std::mem::size_of::<T>())
-    };
+    let ret =
+        unsafe { libc::syscall(libc::SYS_bpf, cmd, attr as *mut T as *mut libc::c_void, std::mem::size_of::<T>()) };
     if ret < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -336,19 +335,13 @@ pub fn btf_load(blob: &[u8]) -> Result<OwnedFd, LoadError> {
         btf_log_level: 1,
         ..Default::default()
     };
-    bpf(BPF_BTF_LOAD, &mut attr)
-        .map_err(|e| LoadError { errno: e.raw_os_error().unwrap_or(0), log: c_string(&log) })
+    bpf(BPF_BTF_LOAD, &mut attr).map_err(|e| LoadError { errno: e.raw_os_error().unwrap_or(0), log: c_string(&log) })
 }
 
 /// The NUL-terminated string at the start of a buffer, lossily decoded.
 fn c_string(buf: &[u8]) -> String {
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
     String::from_utf8_lossy(&buf[..end]).into_owned()
-}
-
-/// A raw fd for instructions that embed it; the owner must outlive the load.
-pub fn raw(fd: &OwnedFd) -> RawFd {
-    fd.as_raw_fd()
 }
 
 /// Capability numbers (linux/capability.h).

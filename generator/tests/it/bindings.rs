@@ -25,7 +25,8 @@ fn file<'a>(outputs: &'a [Output], path: &str) -> &'a str {
 fn committed_bindings_are_up_to_date() {
     let outputs = bindings::emit(&support::model());
     let dir = generated_dir();
-    let changes = apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("generated/ is readable");
+    let changes =
+        apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("generated/ is readable");
     if !changes.is_empty() {
         let diff = apply::diff(&changes, "generated/");
         let shown: String = diff.lines().take(400).map(|l| format!("{l}\n")).collect();
@@ -79,7 +80,8 @@ fn apply_writes_deletes_and_keeps_hand_written_files() {
     assert!(apply::changes(&dir, "src", &["src/lib.rs"], &outputs).expect("changes").is_empty());
     assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).expect("kept"), "// hand-written\n");
     assert!(!dir.join("src/old.rs").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.join("src")).expect("list").flatten().map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.join("src")).expect("list").flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 3, "no temporary files remain: {leftovers:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -87,9 +89,12 @@ fn apply_writes_deletes_and_keeps_hand_written_files() {
 /// `bpfspec generate --check` exits 1 with a diff on a stale copy and 0 once regenerated.
 #[test]
 fn generate_check_cli() {
-    let dir = std::env::temp_dir().join(format!("bpfspec-generate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // A repository-shaped temp folder: `generate` also writes beside the bindings crate.
+    let root = std::env::temp_dir().join(format!("bpfspec-generate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("generated");
     std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+    std::fs::create_dir_all(root.join("runtime/src")).expect("temp dir");
     std::fs::write(dir.join("Cargo.toml"), "[package]\n").expect("write");
     let specs = support::repo_root().join("specs");
     let run = |args: &[&str]| {
@@ -107,10 +112,11 @@ fn generate_check_cli() {
     let stdout = String::from_utf8_lossy(&stale.stdout);
     assert!(stdout.contains("+++ b/") && stdout.contains("pub unsafe fn bpf_map_lookup_elem"), "prints a diff");
     assert!(String::from_utf8_lossy(&stale.stderr).contains(bindings::REGENERATE));
-    assert!(run(&["generate"]).status.success());
+    let written = run(&["generate"]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
     let fresh = run(&["generate", "--check"]);
     assert_eq!(fresh.status.code(), Some(0), "{}", String::from_utf8_lossy(&fresh.stderr));
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +175,12 @@ fn every_helper_calls_its_spec_id() {
     for h in &model.helpers {
         let f = fns.get(&h.name).unwrap_or_else(|| panic!("no function for {}", h.name));
         assert!(f.sig.unsafety.is_some(), "{} is unsafe", h.name);
-        let id = f.block.stmts.iter().find_map(stmt_transmute_arg).unwrap_or_else(|| panic!("{} calls no transmute(ID)", h.name));
+        let id = f
+            .block
+            .stmts
+            .iter()
+            .find_map(stmt_transmute_arg)
+            .unwrap_or_else(|| panic!("{} calls no transmute(ID)", h.name));
         assert_eq!(id, u64::from(h.id), "{} calls the wrong ID", h.name);
 
         let alias = f.attrs.iter().find(|a| tokens(a).starts_with("#[doc(alias")).map(tokens);
@@ -185,7 +196,9 @@ fn every_helper_calls_its_spec_id() {
         let ret = CType::parse(&h.returns.c_type).expect("lowered");
         match (&f.sig.output, ret) {
             (syn::ReturnType::Default, CType::Void) => {}
-            (syn::ReturnType::Type(_, t), ret) => assert_eq!(tokens(t), ret.rust().replace(' ', ""), "{} returns {}", h.name, h.returns.c_type),
+            (syn::ReturnType::Type(_, t), ret) => {
+                assert_eq!(tokens(t), ret.rust().replace(' ', ""), "{} returns {}", h.name, h.returns.c_type)
+            }
             (out, ret) => panic!("{}: returns {} but the function has {}", h.name, ret, tokens(out)),
         }
         let doc: String = f.attrs.iter().map(tokens).collect();
@@ -230,7 +243,11 @@ fn every_referenced_struct_is_generated() {
     }
     for t in &model.types {
         if matches!(t.body, TypeBody::Aggregate(_)) {
-            assert!(types_rs.contains(&format!("let size = core::mem::size_of::<{}>();", t.name)), "{} has a size check", t.name);
+            assert!(
+                types_rs.contains(&format!("let size = core::mem::size_of::<{}>();", t.name)),
+                "{} has a size check",
+                t.name
+            );
         }
     }
 }
@@ -291,7 +308,8 @@ fn fixture_model() -> Model {
 fn golden_fixture_output() {
     let outputs = bindings::emit(&fixture_model());
     let dir = fixture_crate();
-    let changes = apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("fixture crate readable");
+    let changes =
+        apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("fixture crate readable");
     if changes.is_empty() {
         return;
     }
@@ -324,7 +342,11 @@ fn golden_fixture_output_compiles() {
             .env("RUSTFLAGS", "-Dwarnings")
             .output()
             .expect("cargo runs");
-        assert!(out.status.success(), "cargo {what} of the fixture crate failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "cargo {what} of the fixture crate failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -396,7 +418,9 @@ mod btf {
     }
 
     fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
-        b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]])).ok_or_else(|| format!("truncated at {at}"))
+        b.get(at..at + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            .ok_or_else(|| format!("truncated at {at}"))
     }
 
     impl Btf {
@@ -407,7 +431,8 @@ mod btf {
             let hdr_len = u32_at(bytes, 4)? as usize;
             let (type_off, type_len) = (u32_at(bytes, 8)? as usize, u32_at(bytes, 12)? as usize);
             let (str_off, str_len) = (u32_at(bytes, 16)? as usize, u32_at(bytes, 20)? as usize);
-            let types_data = bytes.get(hdr_len + type_off..hdr_len + type_off + type_len).ok_or("types out of range")?;
+            let types_data =
+                bytes.get(hdr_len + type_off..hdr_len + type_off + type_len).ok_or("types out of range")?;
             let strings = bytes.get(hdr_len + str_off..hdr_len + str_off + str_len).ok_or("strings out of range")?;
             let string = |off: u32| -> String {
                 let rest = strings.get(off as usize..).unwrap_or(&[]);
@@ -433,8 +458,14 @@ mod btf {
                         for i in 0..vlen {
                             let m = at + 12 * i;
                             let offset = u32_at(types_data, m + 8)?;
-                            let (bit_offset, bits) = if kind_flag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
-                            t.members.push(Member { name: string(u32_at(types_data, m)?), type_id: u32_at(types_data, m + 4)?, bit_offset, bits });
+                            let (bit_offset, bits) =
+                                if kind_flag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
+                            t.members.push(Member {
+                                name: string(u32_at(types_data, m)?),
+                                type_id: u32_at(types_data, m + 4)?,
+                                bit_offset,
+                                bits,
+                            });
                         }
                         at += 12 * vlen;
                     }
@@ -591,12 +622,32 @@ fn layouts_match_kernel_btf() {
     eprintln!("{full} full layouts and {opaque} opaque types match the kernel's BTF");
 }
 
+/// The committed crate's docs build with every rustdoc warning an error (no broken intra-doc
+/// links, no stray HTML from spec prose).
+#[test]
+fn bindings_crate_docs_build_cleanly() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let root = support::repo_root();
+    let out = std::process::Command::new(cargo)
+        .args(["doc", "--quiet", "--offline", "--no-deps", "-p", "bpfspec-bindings", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root.join("target/bindings-doc"))
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "cargo doc -p bpfspec-bindings failed:\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn bindings_crate_is_no_std_and_declares_every_module() {
     let lib = std::fs::read_to_string(generated_dir().join("src/lib.rs")).expect("generated/src/lib.rs");
     assert!(lib.contains("#![no_std]"));
     for o in bindings::emit(&support::model()) {
         let module = Path::new(&o.path).file_stem().expect("file name").to_string_lossy().into_owned();
-        assert!(lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")), "lib.rs declares `{module}` with #[rustfmt::skip]");
+        assert!(
+            lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")),
+            "lib.rs declares `{module}` with #[rustfmt::skip]"
+        );
     }
 }

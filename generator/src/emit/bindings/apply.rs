@@ -42,7 +42,12 @@ impl Change {
 
 /// What differs between `outputs` and the folder `root` (paths relative to it). Files under
 /// `owned_dir` that are neither produced nor in `hand_written` are to be deleted.
-pub fn changes(root: &Path, owned_dir: &str, hand_written: &[&str], outputs: &[Output]) -> Result<Vec<Change>, ApplyError> {
+pub fn changes(
+    root: &Path,
+    owned_dir: &str,
+    hand_written: &[&str],
+    outputs: &[Output],
+) -> Result<Vec<Change>, ApplyError> {
     let mut out = Vec::new();
     for o in outputs {
         let path = root.join(&o.path);
@@ -153,11 +158,6 @@ pub fn run_cli(model: &Model, out: Option<&Path>, check: bool) -> Result<ExitCod
         return Ok(ExitCode::from(1));
     }
     write(&dir, &changes)?;
-    eprintln!(
-        "generated {} files in {} ({} changed)",
-        outputs.len(),
-        dir.display(),
-        changes.len()
-    );
+    eprintln!("generated {} files in {} ({} changed)", outputs.len(), dir.display(), changes.len());
     Ok(ExitCode::SUCCESS)
 }

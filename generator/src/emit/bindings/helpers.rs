@@ -108,7 +108,12 @@ fn helper_doc(model: &Model, h: &Helper) -> Doc {
         for f in &h.flags {
             d.raw(format!(
                 "- [`{}`](crate::flags::{}::{}) = `{:#x}`, in `{}`: {}",
-                f.name, h.name, f.name, f.value, f.arg, super::docs::escape_markdown(f.doc.trim())
+                f.name,
+                h.name,
+                f.name,
+                f.value,
+                f.arg,
+                super::docs::escape_markdown(f.doc.trim())
             ));
         }
     }
@@ -120,7 +125,11 @@ fn helper_doc(model: &Model, h: &Helper) -> Doc {
         h.enum_name(),
         h.enum_name(),
         h.since,
-        if h.gpl_only { "**GPL-only**: only programs with a GPL-compatible license may call it." } else { "Not GPL-only." }
+        if h.gpl_only {
+            "**GPL-only**: only programs with a GPL-compatible license may call it."
+        } else {
+            "Not GPL-only."
+        }
     ));
     d.blank();
     if h.availability.is_empty() {
@@ -167,21 +176,27 @@ fn indent(text: &str) -> String {
 
 pub(super) fn program_type_link(model: &Model, id: u32) -> String {
     match model.program_type(id) {
-        Some(p) => format!("[`{}`](crate::ids::ProgramType::{})", p.short_name, crate::names::rust_type_name(&p.short_name)),
+        Some(p) => {
+            format!("[`{}`](crate::ids::ProgramType::{})", p.short_name, crate::names::rust_type_name(&p.short_name))
+        }
         None => format!("program type {id}"),
     }
 }
 
 pub(super) fn map_type_link(model: &Model, id: u32) -> String {
     match model.map_type(id) {
-        Some(m) => format!("[`{}`](crate::ids::MapType::{})", m.short_name, crate::names::rust_type_name(&m.short_name)),
+        Some(m) => {
+            format!("[`{}`](crate::ids::MapType::{})", m.short_name, crate::names::rust_type_name(&m.short_name))
+        }
         None => format!("map type {id}"),
     }
 }
 
 pub(super) fn attach_type_link(model: &Model, id: u32) -> String {
     match model.attach_type(id) {
-        Some(a) => format!("[`{}`](crate::ids::AttachType::{})", a.short_name, crate::names::rust_type_name(&a.short_name)),
+        Some(a) => {
+            format!("[`{}`](crate::ids::AttachType::{})", a.short_name, crate::names::rust_type_name(&a.short_name))
+        }
         None => format!("attach type {id}"),
     }
 }
@@ -233,7 +248,8 @@ pub fn emit_flags(model: &Model) -> TokenStream {
         let (value, users) = values.iter().next().expect("one value");
         let mut d = Doc::new();
         flag_doc(&mut d, &users[0].1.doc);
-        let links: Vec<String> = users.iter().map(|(h, f)| format!("[`{}`](crate::helpers::{}) (`{}`)", h.name, h.name, f.arg)).collect();
+        let links: Vec<String> =
+            users.iter().map(|(h, f)| format!("[`{}`](crate::helpers::{}) (`{}`)", h.name, h.name, f.arg)).collect();
         d.blank().raw(format!("Accepted by {}.", links.join(", ")));
         let doc = d.tokens();
         let id = ident(name);

@@ -34,7 +34,11 @@ pub fn emit(model: &Model) -> TokenStream {
         "A map type (`enum bpf_map_type`), by kernel value.",
         model.map_types.iter().map(|m| {
             let mut d = Doc::new();
-            d.summary(&m.summary).blank().raw(format!("Since Linux {}.{}", m.since, if m.per_cpu { " Per-CPU: each CPU has its own copy of every value." } else { "" }));
+            d.summary(&m.summary).blank().raw(format!(
+                "Since Linux {}.{}",
+                m.since,
+                if m.per_cpu { " Per-CPU: each CPU has its own copy of every value." } else { "" }
+            ));
             Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id, since: m.since, doc: d }
         }),
     );
@@ -51,7 +55,8 @@ pub fn emit(model: &Model) -> TokenStream {
 
     let pt_attach = model.program_types.iter().map(|p| {
         let v = ident(&rust_type_name(&p.short_name));
-        let ats = p.attach_types.iter().filter_map(|a| model.attach_type(*a)).map(|a| ident(&rust_type_name(&a.short_name)));
+        let ats =
+            p.attach_types.iter().filter_map(|a| model.attach_type(*a)).map(|a| ident(&rust_type_name(&a.short_name)));
         quote!(ProgramType::#v => &[#(AttachType::#ats),*],)
     });
     let pt_context = model.program_types.iter().map(|p| {
@@ -73,7 +78,11 @@ pub fn emit(model: &Model) -> TokenStream {
     });
     let at_progs = model.attach_types.iter().map(|a| {
         let v = ident(&rust_type_name(&a.short_name));
-        let ps = a.program_types.iter().filter_map(|p| model.program_type(*p)).map(|p| ident(&rust_type_name(&p.short_name)));
+        let ps = a
+            .program_types
+            .iter()
+            .filter_map(|p| model.program_type(*p))
+            .map(|p| ident(&rust_type_name(&p.short_name)));
         quote!(AttachType::#v => &[#(ProgramType::#ps),*],)
     });
     let mt_per_cpu = model.map_types.iter().map(|m| {

@@ -135,8 +135,14 @@ impl Emitter<'_> {
                 }
                 MemberType::Nested(inner) => {
                     if let Some(ptr) = md_ptr(m, inner) {
-                        let MemberType::Plain { c_type, .. } = &ptr.ty else { unreachable!("md_ptr checks the member is plain") };
-                        let note = format!("C: `__bpf_md_ptr({c_type}, {})` at offset {}: 8 bytes on every architecture.", ptr.name.as_deref().unwrap_or_default(), m.offset);
+                        let MemberType::Plain { c_type, .. } = &ptr.ty else {
+                            unreachable!("md_ptr checks the member is plain")
+                        };
+                        let note = format!(
+                            "C: `__bpf_md_ptr({c_type}, {})` at offset {}: 8 bytes on every architecture.",
+                            ptr.name.as_deref().unwrap_or_default(),
+                            m.offset
+                        );
                         let mut f = self.plain(ptr, c_type, None, Some(note));
                         f.offset = m.offset;
                         fields.push(f);
@@ -163,7 +169,14 @@ impl Emitter<'_> {
                         let what = if m.name.is_some() { kind.to_owned() } else { format!("anonymous {kind}") };
                         d.raw(format!("C: {what} at offset {}.", m.offset));
                         let ty_ident = ident(&type_name);
-                        fields.push(Field { name: ident(&field_name), ty: quote!(#ty_ident), offset: m.offset, size: inner.size, align: inner.align, doc: d });
+                        fields.push(Field {
+                            name: ident(&field_name),
+                            ty: quote!(#ty_ident),
+                            offset: m.offset,
+                            size: inner.size,
+                            align: inner.align,
+                            doc: d,
+                        });
                     }
                     i += 1;
                 }
@@ -237,7 +250,10 @@ impl Emitter<'_> {
             };
             let getter = ident(name);
             let setter = format_ident!("set_{}", name);
-            let get_doc = format!(" Reads the bit-field `{c_type} {name} : {width}` (bits {bit_offset}..{} of the C struct).", bit_offset + width);
+            let get_doc = format!(
+                " Reads the bit-field `{c_type} {name} : {width}` (bits {bit_offset}..{} of the C struct).",
+                bit_offset + width
+            );
             let set_doc = format!(" Writes the bit-field `{name}`; bits of `value` above the low {width} are dropped.");
             accessors.push(quote! {
                 #[doc = #get_doc]
@@ -271,7 +287,9 @@ fn md_ptr<'a>(m: &Member, inner: &'a Aggregate) -> Option<&'a Member> {
         return None;
     }
     match inner.members.as_slice() {
-        [only @ Member { name: Some(_), ty: MemberType::Plain { c_type: CType::Pointer { .. }, len: None }, .. }] => Some(only),
+        [only @ Member { name: Some(_), ty: MemberType::Plain { c_type: CType::Pointer { .. }, len: None }, .. }] => {
+            Some(only)
+        }
         _ => None,
     }
 }
@@ -295,7 +313,12 @@ fn pad_struct(fields: Vec<Field>, agg: &Aggregate) -> Vec<Field> {
     };
     for f in fields {
         let natural = align_up(at, f.align);
-        assert!(natural <= f.offset, "bug: C places `{}` at {} but Rust could not place it before {natural}", f.name, f.offset);
+        assert!(
+            natural <= f.offset,
+            "bug: C places `{}` at {} but Rust could not place it before {natural}",
+            f.name,
+            f.offset
+        );
         if natural < f.offset {
             pad(&mut out, at, f.offset - at);
         }
@@ -316,7 +339,14 @@ fn pad_union(mut fields: Vec<Field>, agg: &Aggregate) -> Vec<Field> {
         let n = Literal::usize_unsuffixed(agg.size as usize);
         let mut d = Doc::new();
         d.raw("The full size of the C union.");
-        fields.push(Field { name: format_ident!("_pad_1"), ty: quote!([u8; #n]), offset: 0, size: agg.size, align: 1, doc: d });
+        fields.push(Field {
+            name: format_ident!("_pad_1"),
+            ty: quote!([u8; #n]),
+            offset: 0,
+            size: agg.size,
+            align: 1,
+            doc: d,
+        });
     }
     fields
 }
