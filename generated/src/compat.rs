@@ -187,9 +187,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             MapType::LpmTrie,
             MapType::ArrayOfMaps,
             MapType::HashOfMaps,
+            MapType::Devmap,
             MapType::Sockmap,
             MapType::Xskmap,
             MapType::Sockhash,
+            MapType::DevmapHash,
         ],
     },
     HelperInfo {
@@ -282,7 +284,9 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         ],
         map_types: &[
             MapType::Hash,
+            MapType::Array,
             MapType::PercpuHash,
+            MapType::PercpuArray,
             MapType::LruHash,
             MapType::LruPercpuHash,
             MapType::LpmTrie,
@@ -600,7 +604,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -825,20 +836,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 2),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
             Availability::plain(ProgramType::Kprobe, 4, 2),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability::plain(ProgramType::Tracepoint, 4, 7),
+            Availability::plain(ProgramType::Xdp, 6, 18),
             Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
             Availability::plain(ProgramType::CgroupSock, 4, 10),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
             Availability::plain(ProgramType::CgroupDevice, 4, 15),
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
             Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
         ],
         map_types: &[],
     },
@@ -848,16 +875,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 2),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 4, 2),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 4, 7),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 4, 9),
-            Availability::plain(ProgramType::CgroupSock, 4, 10),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(4, 10),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
-            Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(4, 17),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -867,8 +1075,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 3),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability::plain(ProgramType::Kprobe, 6, 18),
             Availability::plain(ProgramType::SchedCls, 4, 3),
             Availability::plain(ProgramType::SchedAct, 4, 3),
+            Availability::plain(ProgramType::Tracepoint, 6, 18),
+            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability::plain(ProgramType::PerfEvent, 6, 18),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: KernelVersion::new(4, 10),
@@ -880,6 +1094,9 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::LwtIn, 4, 10),
             Availability::plain(ProgramType::LwtOut, 4, 10),
             Availability::plain(ProgramType::LwtXmit, 4, 10),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: KernelVersion::new(4, 17),
@@ -888,6 +1105,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::RawTracepoint, 6, 18),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: KernelVersion::new(4, 17),
@@ -897,6 +1115,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability::plain(ProgramType::LwtSeg6local, 4, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
+            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability::plain(ProgramType::Tracing, 6, 18),
+            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
         ],
         map_types: &[],
     },
@@ -952,14 +1181,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 3),
         gpl_only: true,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 4, 3),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 4, 7),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[MapType::PerfEventArray],
     },
@@ -1020,7 +1432,9 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability::plain(ProgramType::Lsm, 6, 18),
             Availability::plain(ProgramType::SkLookup, 5, 9),
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::PerfEventArray],
     },
@@ -1056,6 +1470,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::StackTrace],
     },
@@ -1332,7 +1748,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -1354,7 +1777,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Kprobe,
                 since: KernelVersion::new(4, 8),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1362,7 +1785,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Tracepoint,
                 since: KernelVersion::new(4, 8),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1370,7 +1793,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::PerfEvent,
                 since: KernelVersion::new(4, 9),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1378,7 +1801,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::RawTracepoint,
                 since: KernelVersion::new(4, 17),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1386,7 +1809,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::RawTracepointWritable,
                 since: KernelVersion::new(5, 2),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1394,7 +1817,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Tracing,
                 since: KernelVersion::new(5, 5),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1402,7 +1825,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: KernelVersion::new(5, 7),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1410,7 +1833,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: KernelVersion::new(5, 14),
                 conditions: Conditions {
-                    lockdown: Some(Lockdown::Confidentiality),
+                    lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
                 },
             },
@@ -1423,14 +1846,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 9),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
             Availability::plain(ProgramType::Kprobe, 4, 9),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability::plain(ProgramType::Tracepoint, 4, 9),
+            Availability::plain(ProgramType::Xdp, 6, 18),
             Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability::plain(ProgramType::SkMsg, 6, 18),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
             Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
         ],
         map_types: &[MapType::CgroupArray],
     },
@@ -1651,6 +2096,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -1686,29 +2132,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SockOps, 4, 13),
-            Availability {
-                program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 8),
-                conditions: Conditions {
-                    attach_types: Some(
-                        &[
-                            AttachType::CgroupInet4Bind,
-                            AttachType::CgroupInet6Bind,
-                            AttachType::CgroupInet4Connect,
-                            AttachType::CgroupInet6Connect,
-                            AttachType::CgroupUdp4Sendmsg,
-                            AttachType::CgroupUdp6Sendmsg,
-                            AttachType::CgroupUdp4Recvmsg,
-                            AttachType::CgroupUdp6Recvmsg,
-                            AttachType::CgroupInet4Getpeername,
-                            AttachType::CgroupInet6Getpeername,
-                            AttachType::CgroupInet4Getsockname,
-                            AttachType::CgroupInet6Getsockname,
-                        ],
-                    ),
-                    ..Conditions::NONE
-                },
-            },
+            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: KernelVersion::new(5, 15),
@@ -1718,7 +2142,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Tracing, 5, 16),
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: KernelVersion::new(5, 16),
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::TraceIter]),
+                    ..Conditions::NONE
+                },
+            },
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability {
                 program_type: ProgramType::Lsm,
                 since: KernelVersion::new(6, 0),
@@ -1785,14 +2217,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(4, 15),
         gpl_only: true,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 4, 15),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 4, 15),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 4, 15),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[MapType::PerfEventArray],
     },
@@ -1811,29 +2426,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SockOps, 4, 15),
-            Availability {
-                program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 8),
-                conditions: Conditions {
-                    attach_types: Some(
-                        &[
-                            AttachType::CgroupInet4Bind,
-                            AttachType::CgroupInet6Bind,
-                            AttachType::CgroupInet4Connect,
-                            AttachType::CgroupInet6Connect,
-                            AttachType::CgroupUdp4Sendmsg,
-                            AttachType::CgroupUdp6Sendmsg,
-                            AttachType::CgroupUdp4Recvmsg,
-                            AttachType::CgroupUdp6Recvmsg,
-                            AttachType::CgroupInet4Getpeername,
-                            AttachType::CgroupInet6Getpeername,
-                            AttachType::CgroupInet4Getsockname,
-                            AttachType::CgroupInet6Getsockname,
-                        ],
-                    ),
-                    ..Conditions::NONE
-                },
-            },
+            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: KernelVersion::new(5, 15),
@@ -1843,7 +2436,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Tracing, 5, 16),
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: KernelVersion::new(5, 16),
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::TraceIter]),
+                    ..Conditions::NONE
+                },
+            },
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability {
                 program_type: ProgramType::Lsm,
                 since: KernelVersion::new(6, 0),
@@ -1976,6 +2577,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 18),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -3356,7 +3959,38 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_strtol",
         since: KernelVersion::new(5, 2),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
+        program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability::plain(ProgramType::Kprobe, 6, 18),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability::plain(ProgramType::Tracepoint, 6, 18),
+            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability::plain(ProgramType::PerfEvent, 6, 18),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability::plain(ProgramType::SkMsg, 6, 18),
+            Availability::plain(ProgramType::RawTracepoint, 6, 18),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 5, 2),
+            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability::plain(ProgramType::Tracing, 6, 18),
+            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -3364,7 +3998,38 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_strtoul",
         since: KernelVersion::new(5, 2),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
+        program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability::plain(ProgramType::Kprobe, 6, 18),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability::plain(ProgramType::Tracepoint, 6, 18),
+            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability::plain(ProgramType::PerfEvent, 6, 18),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability::plain(ProgramType::SkMsg, 6, 18),
+            Availability::plain(ProgramType::RawTracepoint, 6, 18),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 5, 2),
+            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability::plain(ProgramType::Tracing, 6, 18),
+            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -3405,6 +4070,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::SkStorage],
     },
@@ -3445,6 +4111,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::SkStorage],
     },
@@ -3454,14 +4121,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 3),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 3),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 3),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 3),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 3),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 3),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -3512,6 +4362,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::PerfEventArray],
     },
@@ -3696,7 +4547,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -3964,6 +4822,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 14),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -4160,7 +5019,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -4428,6 +5294,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 14),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -4457,14 +5324,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 6),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 6),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 6),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 6),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 6),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 6),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 6),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -4722,6 +5772,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[MapType::PerfEventArray],
     },
@@ -5347,6 +6398,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
@@ -5367,6 +6482,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5394,6 +6525,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -5404,6 +6536,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
@@ -5424,6 +6620,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5451,6 +6663,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -5461,6 +6674,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
@@ -5481,6 +6758,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5508,6 +6801,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -5518,6 +6812,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
@@ -5538,6 +6896,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5565,6 +6939,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -5575,6 +6950,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
@@ -5595,6 +7034,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 9),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5622,6 +7077,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -5631,14 +7087,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 9),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 9),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 9),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 9),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 9),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 9),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 9),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 9),
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -5714,7 +7353,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_d_path",
         since: KernelVersion::new(5, 10),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::Tracing, 5, 10)],
+        program_types: &[
+            Availability::plain(ProgramType::Tracing, 5, 10),
+            Availability::plain(ProgramType::Syscall, 6, 18),
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -5724,10 +7366,37 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Kprobe,
                 since: KernelVersion::new(5, 10),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5740,10 +7409,100 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::PerfEvent,
                 since: KernelVersion::new(5, 10),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5756,10 +7515,64 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: KernelVersion::new(5, 10),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5772,6 +7585,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Lsm,
                 since: KernelVersion::new(5, 10),
                 conditions: Conditions {
@@ -5780,10 +7602,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: KernelVersion::new(5, 14),
                 conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
                     sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -5971,7 +7811,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -6439,14 +8286,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 11),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
             Availability::plain(ProgramType::Kprobe, 5, 11),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability::plain(ProgramType::Tracepoint, 5, 11),
+            Availability::plain(ProgramType::Xdp, 6, 18),
             Availability::plain(ProgramType::PerfEvent, 5, 11),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability::plain(ProgramType::SkMsg, 6, 18),
             Availability::plain(ProgramType::RawTracepoint, 5, 11),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 11),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
             Availability::plain(ProgramType::Tracing, 5, 11),
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability::plain(ProgramType::Lsm, 5, 11),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
             Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
         ],
         map_types: &[MapType::TaskStorage],
     },
@@ -6456,14 +8325,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 11),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
             Availability::plain(ProgramType::Kprobe, 5, 11),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability::plain(ProgramType::Tracepoint, 5, 11),
+            Availability::plain(ProgramType::Xdp, 6, 18),
             Availability::plain(ProgramType::PerfEvent, 5, 11),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability::plain(ProgramType::SockOps, 6, 18),
+            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability::plain(ProgramType::SkMsg, 6, 18),
             Availability::plain(ProgramType::RawTracepoint, 5, 11),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability::plain(ProgramType::SkReuseport, 6, 18),
+            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 11),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
             Availability::plain(ProgramType::Tracing, 5, 11),
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability::plain(ProgramType::Lsm, 5, 11),
+            Availability::plain(ProgramType::SkLookup, 6, 18),
             Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability::plain(ProgramType::Netfilter, 6, 18),
         ],
         map_types: &[MapType::TaskStorage],
     },
@@ -6648,7 +8539,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -6674,13 +8572,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 11),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability::plain(ProgramType::SchedCls, 6, 18),
+            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability::plain(ProgramType::CgroupSkb, 6, 18),
             Availability::plain(ProgramType::CgroupSock, 5, 11),
+            Availability::plain(ProgramType::LwtIn, 6, 18),
+            Availability::plain(ProgramType::LwtOut, 6, 18),
+            Availability::plain(ProgramType::LwtXmit, 6, 18),
             Availability::plain(ProgramType::SockOps, 5, 11),
             Availability::plain(ProgramType::SkSkb, 5, 11),
             Availability::plain(ProgramType::SkMsg, 5, 11),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
             Availability::plain(ProgramType::SkReuseport, 5, 11),
             Availability::plain(ProgramType::FlowDissector, 5, 11),
             Availability::plain(ProgramType::CgroupSysctl, 5, 11),
+            Availability::plain(ProgramType::StructOps, 6, 18),
             Availability::plain(ProgramType::SkLookup, 5, 11),
         ],
         map_types: &[],
@@ -6716,6 +8625,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -6958,7 +8868,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 14),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -6975,7 +8892,16 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_sys_bpf",
         since: KernelVersion::new(5, 14),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::Syscall, 5, 14)],
+        program_types: &[
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 14),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -7857,7 +9783,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability::plain(ProgramType::PerfEvent, 5, 15),
             Availability::plain(ProgramType::RawTracepoint, 5, 15),
-            Availability::plain(ProgramType::Tracing, 5, 19),
+            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: KernelVersion::new(5, 15),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::TraceRawTp,
+                            AttachType::TraceFentry,
+                            AttachType::TraceFexit,
+                            AttachType::ModifyReturn,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 19),
         ],
         map_types: &[],
@@ -8043,7 +9984,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 15),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 15),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -8061,14 +10009,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 16),
         gpl_only: true,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 16),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 16),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 16),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 16),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 16),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 16),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 16),
-            Availability::plain(ProgramType::Syscall, 5, 16),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 16),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -8253,7 +10384,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 5, 16),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 16),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: KernelVersion::new(6, 4),
@@ -8271,6 +10409,70 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 16),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::SockOps,
                 since: KernelVersion::new(5, 16),
@@ -8292,6 +10494,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: KernelVersion::new(5, 16),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -8319,6 +10537,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -8336,14 +10555,197 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 17),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 17),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 17),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 17),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 17),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 17),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracing, 5, 17),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Lsm, 5, 17),
-            Availability::plain(ProgramType::Syscall, 5, 17),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: KernelVersion::new(5, 17),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -8482,7 +10884,27 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 18),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
             Availability::plain(ProgramType::CgroupDevice, 5, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::CgroupInet4Bind,
+                            AttachType::CgroupInet6Bind,
+                            AttachType::CgroupInet4Connect,
+                            AttachType::CgroupInet6Connect,
+                            AttachType::CgroupUdp4Sendmsg,
+                            AttachType::CgroupUdp6Sendmsg,
+                            AttachType::CgroupUnixConnect,
+                            AttachType::CgroupUnixSendmsg,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
         ],
@@ -8494,7 +10916,27 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: KernelVersion::new(5, 18),
         gpl_only: false,
         program_types: &[
+            Availability::plain(ProgramType::CgroupSock, 6, 18),
             Availability::plain(ProgramType::CgroupDevice, 5, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::CgroupInet4Bind,
+                            AttachType::CgroupInet6Bind,
+                            AttachType::CgroupInet4Connect,
+                            AttachType::CgroupInet6Connect,
+                            AttachType::CgroupUdp4Sendmsg,
+                            AttachType::CgroupUdp6Sendmsg,
+                            AttachType::CgroupUnixConnect,
+                            AttachType::CgroupUnixSendmsg,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
         ],
@@ -8515,6 +10957,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -8541,10 +10984,37 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: true,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Kprobe,
                 since: KernelVersion::new(5, 18),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -8557,10 +11027,100 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::PerfEvent,
                 since: KernelVersion::new(5, 18),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -8573,10 +11133,64 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: KernelVersion::new(5, 18),
                 conditions: Conditions {
                     sleepable_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -8589,6 +11203,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::StructOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Lsm,
                 since: KernelVersion::new(5, 18),
                 conditions: Conditions {
@@ -8597,10 +11220,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: KernelVersion::new(5, 18),
                 conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
                     sleepable_only: true,
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
@@ -8734,6 +11375,118 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability {
+                program_type: ProgramType::SocketFilter,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Tracing,
                 since: KernelVersion::new(5, 19),
                 conditions: Conditions {
@@ -8741,6 +11494,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: KernelVersion::new(6, 18),
+                conditions: Conditions {
+                    capabilities: &[Capability::Bpf, Capability::Perfmon],
+                    ..Conditions::NONE
+                },
+            },
+            Availability::plain(ProgramType::Syscall, 6, 18),
         ],
         map_types: &[],
     },
@@ -9031,6 +11793,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability {
                 program_type: ProgramType::Xdp,
                 since: KernelVersion::new(6, 0),
@@ -9056,6 +11819,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability {
                 program_type: ProgramType::Xdp,
                 since: KernelVersion::new(6, 0),
@@ -9081,6 +11845,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability {
                 program_type: ProgramType::Xdp,
                 since: KernelVersion::new(6, 0),
@@ -9106,6 +11871,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability::plain(ProgramType::SchedAct, 6, 18),
             Availability {
                 program_type: ProgramType::Xdp,
                 since: KernelVersion::new(6, 0),
@@ -9699,189 +12465,213 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
     ProgramTypeHelpers {
         program_type: ProgramType::SocketFilter,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 25, 26, 35, 42, 46, 47, 68, 80, 87, 88, 89, 112,
-            113, 114, 115, 118, 120, 122, 123, 125, 130, 131, 132, 133, 134, 149, 153,
-            154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197,
-            198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 26, 35, 37, 42, 46, 47, 55,
+            68, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 122,
+            123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 141, 148, 149,
+            153, 154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177,
+            178, 180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+            208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Kprobe,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 55,
-            58, 67, 80, 87, 88, 89, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125,
-            130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165,
-            173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199, 200,
-            201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            55, 58, 67, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+            123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158,
+            164, 165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198,
+            199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SchedCls,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 23, 24, 25,
-            26, 28, 29, 30, 31, 32, 33, 34, 35, 38, 39, 40, 41, 42, 43, 46, 47, 48, 50,
-            66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94, 95, 96, 97, 98, 99,
-            100, 107, 108, 110, 112, 113, 114, 115, 118, 120, 122, 123, 124, 125, 130,
-            131, 132, 133, 134, 135, 149, 151, 152, 153, 154, 155, 158, 163, 164, 165,
-            169, 170, 171, 172, 175, 177, 181, 182, 192, 194, 195, 197, 198, 199, 200,
-            201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+            23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 41, 42, 43,
+            46, 47, 48, 50, 55, 66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94,
+            95, 96, 97, 98, 99, 100, 105, 106, 107, 108, 109, 110, 112, 113, 114, 115,
+            117, 118, 120, 122, 123, 124, 125, 130, 131, 132, 133, 134, 135, 136, 137,
+            138, 139, 140, 141, 148, 149, 151, 152, 153, 154, 155, 156, 157, 158, 160,
+            163, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191,
+            192, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+            208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SchedAct,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 23, 24, 25,
-            26, 28, 29, 30, 31, 32, 33, 34, 35, 38, 39, 40, 41, 42, 43, 46, 47, 48, 50,
-            66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94, 95, 96, 97, 98, 99,
-            100, 107, 108, 110, 112, 113, 114, 115, 118, 120, 122, 123, 124, 125, 130,
-            131, 132, 133, 134, 135, 149, 151, 152, 153, 154, 155, 158, 163, 164, 165,
-            169, 170, 171, 172, 175, 177, 181, 182, 192, 194, 195, 197, 198, 199, 200,
-            201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+            23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 41, 42, 43,
+            46, 47, 48, 50, 55, 66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94,
+            95, 96, 97, 98, 99, 100, 105, 106, 107, 108, 109, 110, 112, 113, 114, 115,
+            117, 118, 120, 122, 123, 124, 125, 130, 131, 132, 133, 134, 135, 136, 137,
+            138, 139, 140, 141, 148, 149, 151, 152, 153, 154, 155, 156, 157, 158, 160,
+            163, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191,
+            192, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+            208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Tracepoint,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 55,
-            67, 80, 87, 88, 89, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130,
-            131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165, 173,
-            174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199, 200, 201,
-            202, 203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            55, 67, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+            123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158,
+            164, 165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198,
+            199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Xdp,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 23, 25, 28, 35, 42, 44, 51, 54, 65, 69, 80, 84,
-            85, 86, 87, 88, 89, 93, 94, 99, 100, 110, 112, 113, 114, 115, 118, 120, 123,
-            125, 130, 131, 132, 133, 134, 149, 153, 154, 158, 163, 164, 165, 169, 170,
-            171, 172, 175, 177, 181, 182, 188, 189, 190, 194, 195, 197, 198, 199, 200,
-            201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 23, 25, 28, 35, 37, 42, 44, 51,
+            54, 55, 65, 69, 80, 84, 85, 86, 87, 88, 89, 93, 94, 99, 100, 105, 106, 109,
+            110, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134,
+            136, 137, 138, 139, 140, 141, 148, 149, 153, 154, 156, 157, 158, 160, 163,
+            164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 188, 189,
+            190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206,
+            207, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::PerfEvent,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 55,
-            56, 67, 80, 87, 88, 89, 109, 112, 113, 114, 115, 117, 118, 119, 120, 123,
-            125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164,
-            165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199,
-            200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            55, 56, 67, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 119,
+            120, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157,
+            158, 164, 165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197,
+            198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSkb,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 25, 26, 35, 42, 46, 47, 68, 79, 80, 81, 83, 84,
-            85, 86, 87, 88, 89, 93, 94, 95, 96, 97, 98, 99, 107, 108, 112, 113, 114, 115,
-            118, 120, 122, 123, 125, 128, 129, 130, 131, 132, 133, 134, 149, 153, 154,
-            158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197, 198,
-            199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 26, 35, 37, 42, 46, 47, 55,
+            68, 79, 80, 81, 83, 84, 85, 86, 87, 88, 89, 93, 94, 95, 96, 97, 98, 99, 105,
+            106, 107, 108, 109, 112, 113, 114, 115, 117, 118, 120, 122, 123, 125, 128,
+            129, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 141, 148, 149, 153,
+            154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178,
+            180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208,
+            209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSock,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 25, 35, 42, 46, 80, 81, 87, 88, 89,
-            93, 94, 107, 112, 113, 114, 115, 118, 120, 122, 123, 125, 130, 131, 132, 133,
-            134, 149, 153, 154, 158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 181,
-            182, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 55, 80, 81,
+            87, 88, 89, 93, 94, 105, 106, 107, 109, 112, 113, 114, 115, 117, 118, 120,
+            122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157,
+            158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 186,
+            187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::LwtIn,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 17, 24, 25, 26, 28, 33, 34, 35, 39, 42, 73, 80,
-            87, 88, 89, 93, 94, 112, 113, 114, 115, 118, 120, 123, 125, 130, 131, 132,
-            133, 134, 149, 153, 154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181,
-            182, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 24, 25, 26, 28, 33, 34, 35, 37,
+            39, 42, 55, 73, 80, 87, 88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115,
+            117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140,
+            141, 148, 149, 153, 154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172,
+            175, 176, 177, 178, 180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200,
+            201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::LwtOut,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 17, 24, 25, 26, 28, 33, 34, 35, 39, 42, 80, 87,
-            88, 89, 93, 94, 112, 113, 114, 115, 118, 120, 123, 125, 130, 131, 132, 133,
-            134, 149, 153, 154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182,
-            194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 24, 25, 26, 28, 33, 34, 35, 37,
+            39, 42, 55, 80, 87, 88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117,
+            118, 120, 123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 141,
+            148, 149, 153, 154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175,
+            176, 177, 178, 180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200, 201,
+            202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::LwtXmit,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 17, 20, 21, 23, 24, 25, 26, 28,
-            29, 30, 33, 34, 35, 38, 39, 40, 41, 42, 43, 73, 80, 87, 88, 89, 93, 94, 112,
-            113, 114, 115, 118, 120, 123, 125, 130, 131, 132, 133, 134, 135, 149, 153,
-            154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197,
-            198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24,
+            25, 26, 28, 29, 30, 33, 34, 35, 37, 38, 39, 40, 41, 42, 43, 55, 73, 80, 87,
+            88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125,
+            130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 148, 149, 153,
+            154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178,
+            180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208,
+            209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SockOps,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 25, 35, 42, 46, 49, 53, 57, 59, 70, 80, 81, 87,
-            88, 89, 93, 94, 96, 107, 108, 112, 113, 114, 115, 118, 120, 122, 123, 125,
-            130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 142, 143, 144, 149, 153,
-            154, 158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 178, 181, 182, 194,
-            195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 49, 53, 55,
+            57, 59, 70, 80, 81, 87, 88, 89, 93, 94, 96, 105, 106, 107, 108, 109, 112,
+            113, 114, 115, 117, 118, 120, 122, 123, 125, 130, 131, 132, 133, 134, 136,
+            137, 138, 139, 140, 141, 142, 143, 144, 148, 149, 153, 154, 156, 157, 158,
+            160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191,
+            194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SkSkb,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 9, 12, 14, 25, 26, 35, 38, 39, 42, 43, 46, 47, 50, 52,
-            72, 80, 84, 85, 86, 87, 88, 89, 93, 94, 99, 112, 113, 114, 115, 118, 120,
-            123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 149, 153, 154,
-            158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 178, 181, 182, 194, 195,
-            197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17, 22, 25, 26, 35, 37, 38, 39, 42,
+            43, 46, 47, 50, 52, 55, 72, 80, 84, 85, 86, 87, 88, 89, 93, 94, 99, 105, 106,
+            109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134,
+            136, 137, 138, 139, 140, 141, 148, 149, 153, 154, 156, 157, 158, 160, 164,
+            165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191, 194, 195,
+            196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupDevice,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 25, 35, 42, 80, 81, 87, 88, 89, 93, 94, 112,
-            113, 114, 115, 118, 120, 123, 125, 130, 131, 132, 133, 134, 149, 153, 154,
-            158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 186, 187, 194, 195,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 55, 80, 81, 87,
+            88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125,
+            130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165,
+            169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 186, 187, 191, 194, 195,
             197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SkMsg,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 17, 25, 35, 42, 60, 61, 62, 63, 71, 80, 87,
-            88, 89, 90, 91, 93, 94, 107, 108, 112, 113, 114, 115, 118, 120, 122, 123,
-            125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 149, 153, 154, 158,
-            160, 164, 165, 169, 170, 171, 172, 175, 177, 178, 181, 182, 194, 195, 197,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 55, 60, 61, 62,
+            63, 71, 80, 87, 88, 89, 90, 91, 93, 94, 105, 106, 107, 108, 109, 112, 113,
+            114, 115, 117, 118, 120, 122, 123, 125, 130, 131, 132, 133, 134, 136, 137,
+            138, 139, 140, 141, 148, 149, 153, 154, 156, 157, 158, 160, 164, 165, 169,
+            170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191, 194, 195, 196, 197,
             198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::RawTracepoint,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 55,
-            67, 80, 87, 88, 89, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130,
-            131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165, 173,
-            174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199, 200, 201,
-            202, 203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            55, 67, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+            123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158,
+            164, 165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198,
+            199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSockAddr,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 25, 35, 42, 46, 49, 57, 64, 80, 81,
-            84, 85, 86, 87, 88, 89, 93, 94, 99, 107, 108, 112, 113, 114, 115, 118, 120,
-            122, 123, 125, 130, 131, 132, 133, 134, 149, 153, 154, 158, 164, 165, 169,
-            170, 171, 172, 175, 177, 181, 182, 194, 195, 197, 198, 199, 200, 201, 202,
-            203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 49, 55, 57,
+            64, 80, 81, 84, 85, 86, 87, 88, 89, 93, 94, 99, 105, 106, 107, 108, 109, 112,
+            113, 114, 115, 117, 118, 120, 122, 123, 125, 130, 131, 132, 133, 134, 136,
+            137, 138, 139, 140, 141, 148, 149, 153, 154, 156, 157, 158, 160, 164, 165,
+            169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 186, 187, 191, 194,
+            195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::LwtSeg6local,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 17, 24, 25, 26, 28, 33, 34, 35, 39, 42, 74, 75,
-            76, 80, 87, 88, 89, 93, 94, 112, 113, 114, 115, 118, 120, 123, 125, 130, 131,
-            132, 133, 134, 149, 153, 154, 158, 164, 165, 169, 170, 171, 172, 175, 177,
-            181, 182, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 24, 25, 26, 28, 33, 34, 35, 37,
+            39, 42, 55, 74, 75, 76, 80, 87, 88, 89, 93, 94, 105, 106, 109, 112, 113, 114,
+            115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139,
+            140, 141, 148, 149, 153, 154, 156, 157, 158, 160, 164, 165, 169, 170, 171,
+            172, 175, 176, 177, 178, 180, 181, 182, 191, 194, 195, 196, 197, 198, 199,
+            200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
@@ -9891,70 +12681,76 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
     ProgramTypeHelpers {
         program_type: ProgramType::SkReuseport,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 26, 35, 42, 46, 68, 80, 82, 87, 88, 89, 93, 94,
-            112, 113, 114, 115, 118, 120, 123, 125, 130, 131, 132, 133, 134, 149, 153,
-            154, 158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195,
-            197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 26, 35, 37, 42, 46, 55, 68, 80,
+            82, 87, 88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+            123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158,
+            160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 191, 194,
+            195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::FlowDissector,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 26, 35, 42, 80, 87, 88, 89, 93, 94, 112, 113,
-            114, 115, 118, 120, 123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139,
-            140, 149, 153, 154, 158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 178,
-            181, 182, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 26, 35, 37, 42, 55, 80, 87, 88,
+            89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130,
+            131, 132, 133, 134, 136, 137, 138, 139, 140, 141, 148, 149, 153, 154, 156,
+            157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181,
+            182, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
+            211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSysctl,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 25, 35, 42, 80, 81, 87, 88, 89, 93, 94, 101,
-            102, 103, 104, 105, 106, 112, 113, 114, 115, 118, 120, 123, 125, 130, 131,
-            132, 133, 134, 149, 153, 154, 158, 160, 164, 165, 169, 170, 171, 172, 175,
-            177, 181, 182, 186, 187, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208,
-            209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 55, 80, 81, 87,
+            88, 89, 93, 94, 101, 102, 103, 104, 105, 106, 109, 112, 113, 114, 115, 117,
+            118, 120, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156,
+            157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182,
+            186, 187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
+            211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::RawTracepointWritable,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 55,
-            67, 80, 87, 88, 89, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130,
-            131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165, 173,
-            175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199, 200, 201, 202,
-            203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            55, 67, 80, 87, 88, 89, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+            123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158,
+            164, 165, 173, 174, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198,
+            199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSockopt,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 25, 35, 42, 49, 57, 80, 81, 87, 88, 89, 93,
-            94, 96, 107, 108, 112, 113, 114, 115, 118, 120, 122, 123, 125, 130, 131, 132,
-            133, 134, 149, 153, 154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181,
-            182, 186, 187, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 49, 55, 57, 80,
+            81, 87, 88, 89, 93, 94, 96, 105, 106, 107, 108, 109, 112, 113, 114, 115, 117,
+            118, 120, 122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154,
+            156, 157, 158, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182,
+            186, 187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
             211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Tracing,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 25, 27, 35, 36, 37, 42, 45, 46,
-            49, 55, 57, 67, 80, 87, 88, 89, 93, 94, 107, 108, 109, 111, 112, 113, 114,
-            115, 117, 118, 120, 121, 123, 125, 126, 127, 130, 131, 132, 133, 134, 136,
-            137, 138, 139, 140, 141, 147, 148, 149, 150, 153, 154, 156, 157, 158, 162,
-            164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 180, 181, 182,
-            183, 184, 185, 188, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
-            208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            46, 49, 55, 57, 67, 80, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 111,
+            112, 113, 114, 115, 117, 118, 120, 121, 123, 125, 126, 127, 130, 131, 132,
+            133, 134, 136, 137, 138, 139, 140, 141, 147, 148, 149, 150, 153, 154, 156,
+            157, 158, 162, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178,
+            180, 181, 182, 183, 184, 185, 188, 191, 194, 195, 196, 197, 198, 199, 200,
+            201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::StructOps,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 35, 42, 80, 87, 88, 89, 93, 94, 107, 108, 112,
-            113, 114, 115, 116, 118, 120, 123, 125, 130, 131, 132, 133, 134, 149, 153,
-            154, 158, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197,
-            198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 35, 37, 42, 49, 55, 57, 80, 87,
+            88, 89, 93, 94, 105, 106, 107, 108, 109, 112, 113, 114, 115, 116, 117, 118,
+            120, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157,
+            158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 191,
+            194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
@@ -9964,40 +12760,44 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
     ProgramTypeHelpers {
         program_type: ProgramType::Lsm,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 35, 36, 37, 42, 45, 49, 55, 57,
-            80, 87, 88, 89, 93, 94, 107, 108, 109, 112, 113, 114, 115, 117, 118, 120,
-            123, 125, 130, 131, 132, 133, 134, 141, 145, 146, 148, 149, 153, 154, 156,
-            157, 158, 159, 161, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177,
-            180, 181, 182, 191, 193, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208,
-            209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            49, 55, 57, 67, 80, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 112, 113,
+            114, 115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 141, 145, 146,
+            148, 149, 153, 154, 156, 157, 158, 159, 161, 164, 165, 169, 170, 171, 172,
+            173, 174, 175, 176, 177, 180, 181, 182, 191, 193, 194, 195, 197, 198, 199,
+            200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::SkLookup,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 25, 35, 42, 80, 86, 87, 88, 89, 93, 94, 112,
-            113, 114, 115, 118, 120, 123, 124, 125, 130, 131, 132, 133, 134, 136, 137,
-            138, 139, 140, 149, 153, 154, 158, 160, 164, 165, 169, 170, 171, 172, 175,
-            177, 178, 181, 182, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209,
-            210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 55, 80, 86, 87,
+            88, 89, 93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 123, 124,
+            125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 141, 148, 149, 153,
+            154, 156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178,
+            180, 181, 182, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208,
+            209, 210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Syscall,
         helpers: &[
-            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 22, 35, 36, 37, 42, 45, 55, 80, 87,
-            88, 89, 93, 94, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130, 131,
-            132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165, 166, 167,
-            168, 169, 170, 171, 172, 173, 175, 176, 177, 179, 180, 181, 182, 191, 194,
-            195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
+            46, 55, 67, 80, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 111, 112, 113,
+            114, 115, 117, 118, 120, 121, 123, 125, 130, 131, 132, 133, 134, 136, 137,
+            138, 139, 140, 141, 147, 148, 149, 153, 154, 156, 157, 158, 162, 164, 165,
+            166, 167, 168, 169, 170, 171, 172, 173, 175, 176, 177, 178, 179, 180, 181,
+            182, 188, 191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209,
+            210, 211,
         ],
     },
     ProgramTypeHelpers {
         program_type: ProgramType::Netfilter,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 35, 42, 80, 87, 88, 89, 93, 94, 112, 113, 114,
-            115, 118, 120, 123, 125, 130, 131, 132, 133, 134, 149, 153, 154, 158, 164,
-            165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197, 198, 199, 200,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 35, 37, 42, 55, 80, 87, 88, 89,
+            93, 94, 105, 106, 109, 112, 113, 114, 115, 117, 118, 120, 123, 125, 130, 131,
+            132, 133, 134, 141, 148, 149, 153, 154, 156, 157, 158, 164, 165, 169, 170,
+            171, 172, 175, 176, 177, 180, 181, 182, 191, 194, 195, 197, 198, 199, 200,
             201, 202, 203, 208, 209, 210, 211,
         ],
     },

@@ -105,7 +105,12 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let helper_index = cx.helper_index(&specs.helpers);
     let mut helpers = cx.helpers(&specs.helpers, &helper_index, &map_types);
     let helper_sets = cx.helper_sets(&specs.helper_sets);
-    cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types);
+    let mut program_types = program_types;
+    for (id, exclusions) in cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types) {
+        if let Some(pt) = program_types.iter_mut().find(|p| p.id == id) {
+            pt.exclusions = exclusions;
+        }
+    }
     let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);
     let types = crate::types::lower(specs, &mut cx.diagnostics);
     if cx.diagnostics.is_empty() {
@@ -216,6 +221,7 @@ impl Lower<'_> {
                     attach_types: Vec::new(),
                     test_run: t.test_run,
                     sleepable: t.sleepable,
+                    exclusions: Vec::new(),
                 }
             })
             .collect();
@@ -245,6 +251,7 @@ impl Lower<'_> {
                     short_name: p.stem.clone(),
                     since: a.since.0,
                     program_types,
+                    trampoline: a.trampoline,
                     summary: a.summary.trim().to_owned(),
                 }
             })
@@ -444,10 +451,11 @@ impl Lower<'_> {
         helper_names: &Names,
         program_types: &[ProgramType],
         attach_types: &[AttachType],
-    ) {
+    ) -> Vec<(KernelId, Vec<Exclusion>)> {
         let sets: HashMap<&str, &Parsed<HelperSetSpec>> =
             specs.helper_sets.iter().map(|p| (p.value.name.as_str(), p)).collect();
         let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        let mut exclusions_by_type = Vec::new();
         for p in &specs.program_types {
             let Some(pt) = program_types.iter().find(|t| t.short_name == p.stem) else { continue };
             let mut expander = Expander {
@@ -458,9 +466,13 @@ impl Lower<'_> {
                 program_type: pt,
                 resolved: BTreeMap::new(),
                 stack: Vec::new(),
+                exclusions: Vec::new(),
             };
             expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, None);
             let resolved = expander.resolved;
+            let mut exclusions = expander.exclusions;
+            exclusions.sort_by_key(|x| x.helper);
+            exclusions_by_type.push((pt.id, exclusions));
             for (helper_id, r) in resolved {
                 let Some(h) = helpers.iter_mut().find(|h| h.id == helper_id) else { continue };
                 let since = [Some(h.since), Some(pt.since), r.since].into_iter().flatten().max().expect("non-empty");
@@ -475,6 +487,7 @@ impl Lower<'_> {
         for h in helpers.iter_mut() {
             h.availability.sort_by_key(|a| a.program_type);
         }
+        exclusions_by_type
     }
 
     fn sections(
@@ -544,6 +557,8 @@ struct Expander<'a, 'b> {
     resolved: BTreeMap<KernelId, Resolved>,
     /// Sets being expanded, to catch cycles.
     stack: Vec<String>,
+    /// `exclude` entries that say why.
+    exclusions: Vec<Exclusion>,
 }
 
 impl Expander<'_, '_> {
@@ -598,6 +613,9 @@ impl Expander<'_, '_> {
                 self.stack.pop();
             } else if let Some(name) = &e.exclude {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };
+                if let Some(why) = &e.why {
+                    self.exclusions.push(Exclusion { helper: id, why: why.trim().to_owned() });
+                }
                 if self.resolved.remove(&id).is_none() {
                     self.cx
                         .error(at("exclude"), format!("`exclude: {name}` removes nothing: no earlier entry of `{}` brings it in", self.program_type.short_name))
@@ -655,6 +673,22 @@ impl Expander<'_, '_> {
         }
         q.sleepable_only |= e.sleepable;
         q.trampoline_only |= e.trampoline;
+        if e.gpl_only.is_some() {
+            q.gpl_only = e.gpl_only;
+        }
+        for (i, name) in e.gpl_only_flipped_for.iter().enumerate() {
+            let span = at(&format!("gpl_only_flipped_for[{i}]"));
+            match self.cx.resolve(self.attach_names, "attach type", name, span) {
+                Some(id) => q.gpl_only_flipped_for.push(id),
+                None => ok = false,
+            }
+        }
+        q.gpl_only_flipped_for.sort();
+        q.gpl_only_flipped_for.dedup();
+        if e.why.is_some() && e.exclude.is_none() {
+            self.cx.error(at("why"), "`why` explains an `exclude` entry; this entry excludes nothing");
+            ok = false;
+        }
         if let Some(level) = e.lockdown {
             let level = match level {
                 LockdownSpec::Integrity => Lockdown::Integrity,

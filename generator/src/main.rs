@@ -68,6 +68,11 @@ enum Command {
     /// program type may not call, attach type and sleepable rules, kernel versions, GPL-only
     /// helpers, map types. Exit 0 when clean, 1 with errors, 2 when an input is unreadable.
     Check(bpfspec::check::CheckArgs),
+    /// Ask the running kernel's verifier which helpers each program type (and attach type,
+    /// sleepable or not, GPL or not, with and without CAP_PERFMON) may call and which map
+    /// types each helper accepts; with --diff, list every disagreement with the specs.
+    /// Exit 0 when they agree, 1 when they disagree, 2 when bpf() is not permitted.
+    Probe(bpfspec::probe::ProbeArgs),
     /// Render the offline HTML reference site (open DIR/index.html, no network needed). The
     /// new site replaces DIR only once it is complete.
     Site {
@@ -158,6 +163,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => Ok(bpfspec::check::run_cli(args, &model, color)),
+        Command::Probe(args) => bpfspec::probe::run(args, &model),
         Command::Serve { port, dir } => {
             let source = match dir {
                 Some(dir) => bpfspec::serve::Source::Dir(dir.clone()),

@@ -61,6 +61,13 @@ impl Helper {
         self.args.iter().position(|a| a.class.base == "ARG_CONST_MAP_PTR")
     }
 
+    /// Is a GPL-compatible license needed to call the helper through `a` with this attach type?
+    pub fn gpl_only_for(&self, a: &Availability, attach_type: Option<KernelId>) -> bool {
+        let rule = a.qualifiers.gpl_only.unwrap_or(self.gpl_only);
+        let flipped = attach_type.is_some_and(|at| a.qualifiers.gpl_only_flipped_for.contains(&at));
+        rule != flipped
+    }
+
     /// The availability entry for a program type, if the helper may be called from it at all.
     pub fn availability_for(&self, program_type: KernelId) -> Option<&Availability> {
         self.availability.iter().find(|a| a.program_type == program_type)
@@ -134,10 +141,14 @@ pub struct Qualifiers {
     pub trampoline_only: bool,
     /// Refused while kernel lockdown is at this level or stricter.
     pub lockdown: Option<Lockdown>,
-    /// Capabilities needed (any listed one suffices for CAP_BPF/CAP_PERFMON alternatives), sorted.
+    /// Capabilities needed, all of them (CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON), sorted.
     pub capabilities: Vec<Capability>,
     /// Kernel config options that must be enabled, sorted.
     pub kconfig: Vec<String>,
+    /// Overrides [`Helper::gpl_only`] for this program type.
+    pub gpl_only: Option<bool>,
+    /// Attach types (IDs) for which the opposite of the GPL rule holds, sorted.
+    pub gpl_only_flipped_for: Vec<KernelId>,
 }
 
 /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
@@ -200,6 +211,16 @@ pub struct ProgramType {
     pub attach_types: Vec<KernelId>,
     pub test_run: bool,
     pub sleepable: bool,
+    /// Helpers the verifier has a prototype for but that programs of this type still cannot
+    /// use, with the reason (sorted by helper ID).
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// A helper a program type cannot use for a reason outside the helper's prototype.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub helper: KernelId,
+    pub why: String,
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +253,8 @@ pub struct AttachType {
     pub short_name: String,
     pub since: KernelVersion,
     pub program_types: Vec<KernelId>,
+    /// Programs with this attach type run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
+    pub trampoline: bool,
     pub summary: String,
 }
 
@@ -306,6 +329,17 @@ impl Model {
     /// The first section definition matching an ELF section name.
     pub fn section(&self, section: &str) -> Option<&SectionDef> {
         self.sections.iter().find(|s| s.matches(section))
+    }
+
+    /// Do the attach-type conditions of `q` (`attach_types`, `trampoline_only`) admit a program
+    /// loaded with this expected attach type?
+    pub fn attach_allowed(&self, q: &Qualifiers, attach_type: Option<KernelId>) -> bool {
+        if let Some(list) = &q.attach_types {
+            if !attach_type.is_some_and(|a| list.contains(&a)) {
+                return false;
+            }
+        }
+        !q.trampoline_only || attach_type.and_then(|a| self.attach_type(a)).is_some_and(|a| a.trampoline)
     }
 
     /// The newest kernel version any item of the specs mentions.

@@ -111,12 +111,23 @@ impl Source {
             }
         }
     }
+
+    /// `helpers/x` and `helpers/x/` name the page `helpers/x.html`.
+    fn page_of(&self, rel: &str) -> Option<String> {
+        let page = format!("{}.html", rel.trim_end_matches('/'));
+        match self.get(&page) {
+            Lookup::File(_) => Some(page),
+            _ => None,
+        }
+    }
 }
 
 enum Lookup {
     File(Vec<u8>),
     /// A folder: redirect to its address with a trailing slash.
     Dir,
+    /// A page's address without `.html`: redirect to the page.
+    Moved(String),
     Missing,
 }
 
@@ -169,10 +180,25 @@ fn handle(mut stream: TcpStream, source: &Source) -> io::Result<()> {
         return respond(&mut stream, "400 Bad Request", "text/plain; charset=utf-8", b"bad path\n", &[], head_only);
     };
     let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.clone() };
-    match source.get(&file) {
+    let found = match source.get(&file) {
+        Lookup::Missing if !rel.is_empty() => source.page_of(&rel).map_or(Lookup::Missing, Lookup::Moved),
+        other => other,
+    };
+    match found {
         Lookup::File(bytes) => respond(&mut stream, "200 OK", content_type(&file), &bytes, &[], head_only),
         Lookup::Dir => {
             let location = format!("/{rel}/");
+            respond(
+                &mut stream,
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                b"",
+                &[("Location", &location)],
+                head_only,
+            )
+        }
+        Lookup::Moved(page) => {
+            let location = format!("/{page}");
             respond(
                 &mut stream,
                 "301 Moved Permanently",

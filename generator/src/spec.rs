@@ -83,6 +83,15 @@ pub struct HelperEntrySpec {
     pub capabilities: Vec<String>,
     #[serde(default)]
     pub kconfig: Vec<String>,
+    /// Overrides the helper's `gpl_only` for this program type (the kernel hands it a
+    /// different `bpf_func_proto`).
+    pub gpl_only: Option<bool>,
+    /// Attach types for which the opposite of the GPL rule holds.
+    #[serde(default)]
+    pub gpl_only_flipped_for: Vec<String>,
+    /// With `exclude`: why the helper is unusable although the verifier knows its prototype
+    /// (for example a map restriction in `check_map_prog_compatibility`).
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -156,6 +165,9 @@ pub struct AttachTypeSpec {
     pub name: String,
     pub since: SpecVersion,
     pub program_types: Vec<String>,
+    /// Programs with this attach type run from a BPF trampoline (`bpf_prog_has_trampoline`).
+    #[serde(default)]
+    pub trampoline: bool,
     pub summary: String,
 }
 

@@ -1509,7 +1509,7 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_printk`",
@@ -1904,24 +1904,40 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_uid_gid`: Get the user and group IDs of the current task as one 64-bit value.
 ///
+/// - socket_filter since 6.18
 /// - kprobe since 4.2
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
 /// - tracepoint since 4.7
+/// - xdp since 6.18
 /// - perf_event since 4.9
+/// - cgroup_skb since 6.18
 /// - cgroup_sock since 4.10
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
 /// - cgroup_device since 4.15
 /// - sk_msg since 4.17
 /// - raw_tracepoint since 4.17
 /// - cgroup_sock_addr since 4.17
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
 /// - cgroup_sysctl since 5.2
 /// - raw_tracepoint_writable since 5.2
 /// - cgroup_sockopt since 5.3
 /// - tracing since 5.5
+/// - struct_ops since 6.18
 /// - lsm since 5.7
+/// - sk_lookup since 6.18
 /// - syscall since 5.14
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
-    note = "`bpf_get_current_uid_gid` may be called from: kprobe, tracepoint, perf_event, cgroup_sock, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, lsm, syscall"
+    note = "`bpf_get_current_uid_gid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_uid_gid: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_uid_gid
@@ -1933,73 +1949,175 @@ for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_current_uid_gid
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSkb {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::FlowDissector {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtIn {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtOut {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtXmit {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::Netfilter {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SchedAct {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SchedCls {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SkLookup {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::SkMsg {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SkReuseport {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SkSkb {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SockOps {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::SocketFilter {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::Tracepoint {}
+unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_comm`: Copy the command name of the current task into a buffer.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.2
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.7
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.9
-/// - cgroup_sock since 4.10
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 4.10, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
+/// - cgroup_sock_addr since 4.17, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
-    note = "`bpf_get_current_comm` may be called from: kprobe, tracepoint, perf_event, cgroup_sock, raw_tracepoint, cgroup_sock_addr, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_get_current_comm` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_comm: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_comm
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_comm
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_current_comm
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_current_comm
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::Syscall<S> {}
+unsafe impl CanCall_bpf_get_current_comm for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_current_comm for program::CgroupSkb {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupSock {}
+unsafe impl CanCall_bpf_get_current_comm for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_get_current_comm for program::FlowDissector {}
+unsafe impl CanCall_bpf_get_current_comm for program::LwtIn {}
+unsafe impl CanCall_bpf_get_current_comm for program::LwtOut {}
+unsafe impl CanCall_bpf_get_current_comm for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_get_current_comm for program::LwtXmit {}
+unsafe impl CanCall_bpf_get_current_comm for program::Netfilter {}
 unsafe impl CanCall_bpf_get_current_comm for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_current_comm for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_current_comm for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_get_current_comm for program::SchedAct {}
+unsafe impl CanCall_bpf_get_current_comm for program::SchedCls {}
+unsafe impl CanCall_bpf_get_current_comm for program::SkLookup {}
+unsafe impl CanCall_bpf_get_current_comm for program::SkMsg {}
+unsafe impl CanCall_bpf_get_current_comm for program::SkReuseport {}
+unsafe impl CanCall_bpf_get_current_comm for program::SkSkb {}
+unsafe impl CanCall_bpf_get_current_comm for program::SockOps {}
+unsafe impl CanCall_bpf_get_current_comm for program::SocketFilter {}
 unsafe impl CanCall_bpf_get_current_comm for program::Tracepoint {}
+unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_cgroup_classid`: Get the net_cls cgroup class ID associated with a packet.
 ///
+/// - socket_filter since 6.18
+/// - kprobe since 6.18
 /// - sched_cls since 4.3
 /// - sched_act since 4.3
+/// - tracepoint since 6.18
+/// - xdp since 6.18
+/// - perf_event since 6.18
+/// - cgroup_skb since 6.18
 /// - cgroup_sock since 4.10, needs CONFIG_CGROUP_NET_CLASSID
 /// - lwt_in since 4.10
 /// - lwt_out since 4.10
 /// - lwt_xmit since 4.10
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
 /// - sk_msg since 4.17, needs CONFIG_CGROUP_NET_CLASSID
+/// - raw_tracepoint since 6.18
 /// - cgroup_sock_addr since 4.17, needs CONFIG_CGROUP_NET_CLASSID
 /// - lwt_seg6local since 4.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
+/// - cgroup_sysctl since 6.18
+/// - raw_tracepoint_writable since 6.18
+/// - cgroup_sockopt since 6.18
+/// - tracing since 6.18
+/// - struct_ops since 6.18
+/// - lsm since 6.18
+/// - sk_lookup since 6.18
+/// - syscall since 6.18
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
-    note = "`bpf_get_cgroup_classid` may be called from: sched_cls, sched_act, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sk_msg, cgroup_sock_addr, lwt_seg6local"
+    note = "`bpf_get_cgroup_classid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_cgroup_classid: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_cgroup_classid
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_cgroup_classid
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_cgroup_classid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_cgroup_classid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::Syscall<S> {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSkb {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSock {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtIn {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtOut {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtSeg6local {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtXmit {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::Netfilter {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::PerfEvent {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::RawTracepoint {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::SchedAct {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::SchedCls {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::SkLookup {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::SkMsg {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::SkReuseport {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::SkSkb {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::SockOps {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::SocketFilter {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::Tracepoint {}
+unsafe impl CanCall_bpf_get_cgroup_classid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_vlan_push`: Add a VLAN tag to the packet.
 ///
 /// - sched_cls since 4.3
@@ -2054,30 +2172,76 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_read`: Read the current count of a perf event stored in a perf-event-array map.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.3
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.7
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.9
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
-    note = "`bpf_perf_event_read` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_perf_event_read` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_perf_event_read
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_perf_event_read
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::Syscall<S> {}
+unsafe impl CanCall_bpf_perf_event_read for program::CgroupDevice {}
+unsafe impl CanCall_bpf_perf_event_read for program::CgroupSkb {}
+unsafe impl CanCall_bpf_perf_event_read for program::CgroupSock {}
+unsafe impl CanCall_bpf_perf_event_read for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_perf_event_read for program::FlowDissector {}
+unsafe impl CanCall_bpf_perf_event_read for program::LwtIn {}
+unsafe impl CanCall_bpf_perf_event_read for program::LwtOut {}
+unsafe impl CanCall_bpf_perf_event_read for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_perf_event_read for program::LwtXmit {}
+unsafe impl CanCall_bpf_perf_event_read for program::Netfilter {}
 unsafe impl CanCall_bpf_perf_event_read for program::PerfEvent {}
 unsafe impl CanCall_bpf_perf_event_read for program::RawTracepoint {}
 unsafe impl CanCall_bpf_perf_event_read for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_perf_event_read for program::SchedAct {}
+unsafe impl CanCall_bpf_perf_event_read for program::SchedCls {}
+unsafe impl CanCall_bpf_perf_event_read for program::SkLookup {}
+unsafe impl CanCall_bpf_perf_event_read for program::SkMsg {}
+unsafe impl CanCall_bpf_perf_event_read for program::SkReuseport {}
+unsafe impl CanCall_bpf_perf_event_read for program::SkSkb {}
+unsafe impl CanCall_bpf_perf_event_read for program::SockOps {}
+unsafe impl CanCall_bpf_perf_event_read for program::SocketFilter {}
 unsafe impl CanCall_bpf_perf_event_read for program::Tracepoint {}
+unsafe impl CanCall_bpf_perf_event_read for program::Xdp {}
 /// Implemented for the program types that may call `bpf_redirect`: Forward the packet to another network interface.
 ///
 /// - sched_cls since 4.4
@@ -2139,20 +2303,25 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// - raw_tracepoint_writable since 5.2
 /// - cgroup_sockopt since 5.3
 /// - tracing since 5.5
+/// - lsm since 6.18
 /// - sk_lookup since 5.9
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
-    note = "`bpf_perf_event_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, sk_lookup"
+    note = "`bpf_perf_event_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, lsm, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_perf_event_output: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_output
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_output
 for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_perf_event_output
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_perf_event_output
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSkb {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSock {}
@@ -2211,15 +2380,20 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// - raw_tracepoint since 4.17
 /// - raw_tracepoint_writable since 5.2
 /// - tracing since 5.5
+/// - lsm since 6.18
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
-    note = "`bpf_get_stackid` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing"
+    note = "`bpf_get_stackid` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_get_stackid: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_stackid
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_stackid
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_stackid for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_stackid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_stackid for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_stackid for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_stackid for program::RawTracepointWritable {}
@@ -2368,7 +2542,7 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task`",
@@ -2412,14 +2586,14 @@ unsafe impl CanCall_bpf_get_current_task for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_task for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_write_user`: Write to user-space memory of the current process from a tracing program.
 ///
-/// - kprobe since 4.8, refused under lockdown=confidentiality
-/// - tracepoint since 4.8, refused under lockdown=confidentiality
-/// - perf_event since 4.9, refused under lockdown=confidentiality
-/// - raw_tracepoint since 4.17, refused under lockdown=confidentiality
-/// - raw_tracepoint_writable since 5.2, refused under lockdown=confidentiality
-/// - tracing since 5.5, refused under lockdown=confidentiality
-/// - lsm since 5.7, refused under lockdown=confidentiality
-/// - syscall since 5.14, refused under lockdown=confidentiality
+/// - kprobe since 4.8, refused under lockdown=integrity
+/// - tracepoint since 4.8, refused under lockdown=integrity
+/// - perf_event since 4.9, refused under lockdown=integrity
+/// - raw_tracepoint since 4.17, refused under lockdown=integrity
+/// - raw_tracepoint_writable since 5.2, refused under lockdown=integrity
+/// - tracing since 5.5, refused under lockdown=integrity
+/// - lsm since 5.7, refused under lockdown=integrity
+/// - syscall since 5.14, refused under lockdown=integrity
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_write_user`",
     label = "`bpf_probe_write_user` is not available to this program type",
@@ -2438,20 +2612,46 @@ unsafe impl CanCall_bpf_probe_write_user for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_current_task_under_cgroup`: Test whether the running task lives inside a cgroup v2 subtree stored in a cgroup array.
 ///
+/// - socket_filter since 6.18
 /// - kprobe since 4.9
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
 /// - tracepoint since 4.9
+/// - xdp since 6.18
 /// - perf_event since 4.9
+/// - cgroup_skb since 6.18
+/// - cgroup_sock since 6.18
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
+/// - sk_msg since 6.18
 /// - raw_tracepoint since 4.17
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
+/// - cgroup_sysctl since 6.18
 /// - raw_tracepoint_writable since 5.2
+/// - cgroup_sockopt since 6.18
 /// - tracing since 5.5
+/// - struct_ops since 6.18
 /// - lsm since 5.7
+/// - sk_lookup since 6.18
 /// - syscall since 5.14
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
-    note = "`bpf_current_task_under_cgroup` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_current_task_under_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_current_task_under_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_current_task_under_cgroup
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_current_task_under_cgroup
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_current_task_under_cgroup
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_current_task_under_cgroup
@@ -2459,11 +2659,32 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_current_task_under_cgroup
 for program::Kprobe<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_current_task_under_cgroup
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_current_task_under_cgroup
 for program::Syscall<S> {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupDevice {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSkb {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSock {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::FlowDissector {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtIn {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtOut {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtXmit {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::Netfilter {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::PerfEvent {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::RawTracepoint {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SchedAct {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SchedCls {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SkLookup {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SkMsg {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SkReuseport {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SkSkb {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SockOps {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::SocketFilter {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::Tracepoint {}
+unsafe impl CanCall_bpf_current_task_under_cgroup for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_change_tail`: Trim or extend a socket buffer so its total length becomes a given value.
 ///
 /// - sched_cls since 4.9
@@ -2666,16 +2887,18 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - cgroup_sock_addr since 4.17
 /// - sk_reuseport since 4.19
 /// - tracing since 5.5, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
-    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing"
+    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_get_socket_cookie: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_socket_cookie
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_socket_cookie
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_socket_cookie for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSkb {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SchedAct {}
@@ -2717,42 +2940,24 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_setsockopt`: Set a socket option from BPF on the socket behind the program context.
 ///
 /// - sock_ops since 4.13
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_udp4_recvmsg, cgroup_udp6_recvmsg, cgroup_inet4_getpeername, cgroup_inet6_getpeername, cgroup_inet4_getsockname, cgroup_inet6_getsockname) since 5.8
+/// - cgroup_sock_addr since 5.8
 /// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
-/// - tracing since 5.16
+/// - tracing (attach types trace_iter) since 5.16
+/// - struct_ops since 6.18
 /// - lsm (attach types lsm_cgroup) since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
-    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_udp4_recvmsg, cgroup_udp6_recvmsg, cgroup_inet4_getpeername, cgroup_inet6_getpeername, cgroup_inet4_getsockname, cgroup_inet6_getsockname), cgroup_sockopt (attach types cgroup_setsockopt), tracing, lsm (attach types lsm_cgroup)"
+    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (attach types cgroup_setsockopt), tracing (attach types trace_iter), struct_ops, lsm (attach types lsm_cgroup)"
 )]
 pub unsafe trait CanCall_bpf_setsockopt: ProgramType {}
-unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_setsockopt
-for program::Tracing<A, S> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_setsockopt
+for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
-unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
-unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl<S: Sleepability> CanCall_bpf_setsockopt for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
+for program::Tracing<attach::TraceIter, S> {}
 unsafe impl CanCall_bpf_setsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_adjust_room`: Insert or remove space inside a packet for tunnel encapsulation or decapsulation.
@@ -2811,30 +3016,77 @@ pub unsafe trait CanCall_bpf_xdp_adjust_meta: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_event_read_value`: Read a perf counter together with its enabled and running times.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.15
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.15
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.15
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
-    note = "`bpf_perf_event_read_value` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_perf_event_read_value` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read_value: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read_value
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read_value
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_perf_event_read_value
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_perf_event_read_value
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read_value for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read_value
+for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read_value for program::Syscall<S> {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupDevice {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSkb {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSock {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::FlowDissector {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::LwtIn {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::LwtOut {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::LwtXmit {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::Netfilter {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::PerfEvent {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::RawTracepoint {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SchedAct {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SchedCls {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SkLookup {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SkMsg {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SkReuseport {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SkSkb {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SockOps {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::SocketFilter {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::Tracepoint {}
+unsafe impl CanCall_bpf_perf_event_read_value for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_prog_read_value`: Read the counter and timing values of the perf event that triggered the program.
 ///
 /// - perf_event since 4.15
@@ -2848,42 +3100,24 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_getsockopt`: Read a socket option from BPF on the socket behind the program context.
 ///
 /// - sock_ops since 4.15
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_udp4_recvmsg, cgroup_udp6_recvmsg, cgroup_inet4_getpeername, cgroup_inet6_getpeername, cgroup_inet4_getsockname, cgroup_inet6_getsockname) since 5.8
+/// - cgroup_sock_addr since 5.8
 /// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
-/// - tracing since 5.16
+/// - tracing (attach types trace_iter) since 5.16
+/// - struct_ops since 6.18
 /// - lsm (attach types lsm_cgroup) since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
-    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_udp4_recvmsg, cgroup_udp6_recvmsg, cgroup_inet4_getpeername, cgroup_inet6_getpeername, cgroup_inet4_getsockname, cgroup_inet6_getsockname), cgroup_sockopt (attach types cgroup_setsockopt), tracing, lsm (attach types lsm_cgroup)"
+    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (attach types cgroup_setsockopt), tracing (attach types trace_iter), struct_ops, lsm (attach types lsm_cgroup)"
 )]
 pub unsafe trait CanCall_bpf_getsockopt: ProgramType {}
-unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_getsockopt
-for program::Tracing<A, S> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_getsockopt
+for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
-unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
-unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl<S: Sleepability> CanCall_bpf_getsockopt for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
+for program::Tracing<attach::TraceIter, S> {}
 unsafe impl CanCall_bpf_getsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
@@ -2987,15 +3221,20 @@ unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// - raw_tracepoint since 4.18
 /// - raw_tracepoint_writable since 5.2
 /// - tracing since 5.5
+/// - lsm since 6.18
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
-    note = "`bpf_get_stack` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing"
+    note = "`bpf_get_stack` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_get_stack: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_stack
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_stack
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_stack for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_stack for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_stack for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_stack for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_stack for program::RawTracepointWritable {}
@@ -3834,24 +4073,148 @@ pub unsafe trait CanCall_bpf_sysctl_set_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_strtol`: Parse a signed integer from the start of a string buffer.
 ///
+/// - socket_filter since 6.18
+/// - kprobe since 6.18
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
+/// - tracepoint since 6.18
+/// - xdp since 6.18
+/// - perf_event since 6.18
+/// - cgroup_skb since 6.18
+/// - cgroup_sock since 6.18
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
+/// - sk_msg since 6.18
+/// - raw_tracepoint since 6.18
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
 /// - cgroup_sysctl since 5.2
+/// - raw_tracepoint_writable since 6.18
+/// - cgroup_sockopt since 6.18
+/// - tracing since 6.18
+/// - struct_ops since 6.18
+/// - lsm since 6.18
+/// - sk_lookup since 6.18
+/// - syscall since 6.18
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
-    note = "`bpf_strtol` may be called from: cgroup_sysctl"
+    note = "`bpf_strtol` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtol: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtol
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtol
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_strtol
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_strtol
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::Syscall<S> {}
+unsafe impl CanCall_bpf_strtol for program::CgroupDevice {}
+unsafe impl CanCall_bpf_strtol for program::CgroupSkb {}
+unsafe impl CanCall_bpf_strtol for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtol for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_strtol for program::FlowDissector {}
+unsafe impl CanCall_bpf_strtol for program::LwtIn {}
+unsafe impl CanCall_bpf_strtol for program::LwtOut {}
+unsafe impl CanCall_bpf_strtol for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_strtol for program::LwtXmit {}
+unsafe impl CanCall_bpf_strtol for program::Netfilter {}
+unsafe impl CanCall_bpf_strtol for program::PerfEvent {}
+unsafe impl CanCall_bpf_strtol for program::RawTracepoint {}
+unsafe impl CanCall_bpf_strtol for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_strtol for program::SchedAct {}
+unsafe impl CanCall_bpf_strtol for program::SchedCls {}
+unsafe impl CanCall_bpf_strtol for program::SkLookup {}
+unsafe impl CanCall_bpf_strtol for program::SkMsg {}
+unsafe impl CanCall_bpf_strtol for program::SkReuseport {}
+unsafe impl CanCall_bpf_strtol for program::SkSkb {}
+unsafe impl CanCall_bpf_strtol for program::SockOps {}
+unsafe impl CanCall_bpf_strtol for program::SocketFilter {}
+unsafe impl CanCall_bpf_strtol for program::Tracepoint {}
+unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strtoul`: Parse an unsigned integer from the start of a string buffer.
 ///
+/// - socket_filter since 6.18
+/// - kprobe since 6.18
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
+/// - tracepoint since 6.18
+/// - xdp since 6.18
+/// - perf_event since 6.18
+/// - cgroup_skb since 6.18
+/// - cgroup_sock since 6.18
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
+/// - sk_msg since 6.18
+/// - raw_tracepoint since 6.18
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
 /// - cgroup_sysctl since 5.2
+/// - raw_tracepoint_writable since 6.18
+/// - cgroup_sockopt since 6.18
+/// - tracing since 6.18
+/// - struct_ops since 6.18
+/// - lsm since 6.18
+/// - sk_lookup since 6.18
+/// - syscall since 6.18
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
-    note = "`bpf_strtoul` may be called from: cgroup_sysctl"
+    note = "`bpf_strtoul` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtoul: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtoul
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtoul
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_strtoul
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_strtoul
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::Syscall<S> {}
+unsafe impl CanCall_bpf_strtoul for program::CgroupDevice {}
+unsafe impl CanCall_bpf_strtoul for program::CgroupSkb {}
+unsafe impl CanCall_bpf_strtoul for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_strtoul for program::FlowDissector {}
+unsafe impl CanCall_bpf_strtoul for program::LwtIn {}
+unsafe impl CanCall_bpf_strtoul for program::LwtOut {}
+unsafe impl CanCall_bpf_strtoul for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_strtoul for program::LwtXmit {}
+unsafe impl CanCall_bpf_strtoul for program::Netfilter {}
+unsafe impl CanCall_bpf_strtoul for program::PerfEvent {}
+unsafe impl CanCall_bpf_strtoul for program::RawTracepoint {}
+unsafe impl CanCall_bpf_strtoul for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_strtoul for program::SchedAct {}
+unsafe impl CanCall_bpf_strtoul for program::SchedCls {}
+unsafe impl CanCall_bpf_strtoul for program::SkLookup {}
+unsafe impl CanCall_bpf_strtoul for program::SkMsg {}
+unsafe impl CanCall_bpf_strtoul for program::SkReuseport {}
+unsafe impl CanCall_bpf_strtoul for program::SkSkb {}
+unsafe impl CanCall_bpf_strtoul for program::SockOps {}
+unsafe impl CanCall_bpf_strtoul for program::SocketFilter {}
+unsafe impl CanCall_bpf_strtoul for program::Tracepoint {}
+unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_storage_get`: Get, and optionally create, a socket's local storage for a given map.
 ///
 /// - sched_cls since 5.2
@@ -3865,10 +4228,11 @@ unsafe impl CanCall_bpf_strtoul for program::CgroupSysctl {}
 /// - tracing since 5.11, needs CONFIG_NET
 /// - struct_ops since 5.6
 /// - lsm since 5.7, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
-    note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm"
+    note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_get: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_get
@@ -3880,6 +4244,7 @@ for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sk_storage_get
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSkb {}
 unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SchedAct {}
@@ -3898,10 +4263,11 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// - tracing since 5.11, needs CONFIG_NET
 /// - struct_ops since 5.6
 /// - lsm since 5.7, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
-    note = "`bpf_sk_storage_delete` may be called from: sched_cls, sched_act, cgroup_skb, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm"
+    note = "`bpf_sk_storage_delete` may be called from: sched_cls, sched_act, cgroup_skb, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_delete: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_delete
@@ -3913,6 +4279,7 @@ for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sk_storage_delete
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_delete for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_delete for program::Syscall<S> {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::CgroupSkb {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SchedAct {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SchedCls {}
@@ -3920,30 +4287,76 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// Implemented for the program types that may call `bpf_send_signal`: Send a signal to the process (thread group) the current task belongs to.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.3
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.3
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.3
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.3
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.3
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
-    note = "`bpf_send_signal` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_send_signal` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_send_signal: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_send_signal
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_send_signal
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::Syscall<S> {}
+unsafe impl CanCall_bpf_send_signal for program::CgroupDevice {}
+unsafe impl CanCall_bpf_send_signal for program::CgroupSkb {}
+unsafe impl CanCall_bpf_send_signal for program::CgroupSock {}
+unsafe impl CanCall_bpf_send_signal for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_send_signal for program::FlowDissector {}
+unsafe impl CanCall_bpf_send_signal for program::LwtIn {}
+unsafe impl CanCall_bpf_send_signal for program::LwtOut {}
+unsafe impl CanCall_bpf_send_signal for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_send_signal for program::LwtXmit {}
+unsafe impl CanCall_bpf_send_signal for program::Netfilter {}
 unsafe impl CanCall_bpf_send_signal for program::PerfEvent {}
 unsafe impl CanCall_bpf_send_signal for program::RawTracepoint {}
 unsafe impl CanCall_bpf_send_signal for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_send_signal for program::SchedAct {}
+unsafe impl CanCall_bpf_send_signal for program::SchedCls {}
+unsafe impl CanCall_bpf_send_signal for program::SkLookup {}
+unsafe impl CanCall_bpf_send_signal for program::SkMsg {}
+unsafe impl CanCall_bpf_send_signal for program::SkReuseport {}
+unsafe impl CanCall_bpf_send_signal for program::SkSkb {}
+unsafe impl CanCall_bpf_send_signal for program::SockOps {}
+unsafe impl CanCall_bpf_send_signal for program::SocketFilter {}
 unsafe impl CanCall_bpf_send_signal for program::Tracepoint {}
+unsafe impl CanCall_bpf_send_signal for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_gen_syncookie`: Compute a SYN cookie and MSS encoding for a SYN aimed at a listening socket.
 ///
 /// - sched_cls since 5.4, needs CONFIG_INET
@@ -3961,14 +4374,16 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
 /// - tracing since 5.5, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
-    note = "`bpf_skb_output` may be called from: tracing"
+    note = "`bpf_skb_output` may be called from: tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_skb_output: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skb_output
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_probe_read_user`: Copy bytes from a user-space address into BPF memory without faulting.
 ///
 /// - socket_filter since 5.5, needs CAP_BPF or CAP_PERFMON
@@ -3999,7 +4414,7 @@ for program::Tracing<A, S> {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user`",
@@ -4071,7 +4486,7 @@ unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 /// - lsm since 5.7, refused under lockdown=confidentiality
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - syscall since 5.14, refused under lockdown=confidentiality
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel`",
@@ -4143,7 +4558,7 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user_str`",
@@ -4215,7 +4630,7 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
 /// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 /// - lsm since 5.7, refused under lockdown=confidentiality
 /// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - syscall since 5.14, refused under lockdown=confidentiality
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel_str`",
@@ -4270,30 +4685,76 @@ pub unsafe trait CanCall_bpf_tcp_send_ack: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> {}
 /// Implemented for the program types that may call `bpf_send_signal_thread`: Send a signal to exactly the thread that is currently running.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.6
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.6
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.6
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.6
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.6
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.6
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
-    note = "`bpf_send_signal_thread` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_send_signal_thread` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_send_signal_thread: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal_thread
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal_thread
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_send_signal_thread
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_send_signal_thread
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::Syscall<S> {}
+unsafe impl CanCall_bpf_send_signal_thread for program::CgroupDevice {}
+unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSkb {}
+unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSock {}
+unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_send_signal_thread for program::FlowDissector {}
+unsafe impl CanCall_bpf_send_signal_thread for program::LwtIn {}
+unsafe impl CanCall_bpf_send_signal_thread for program::LwtOut {}
+unsafe impl CanCall_bpf_send_signal_thread for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_send_signal_thread for program::LwtXmit {}
+unsafe impl CanCall_bpf_send_signal_thread for program::Netfilter {}
 unsafe impl CanCall_bpf_send_signal_thread for program::PerfEvent {}
 unsafe impl CanCall_bpf_send_signal_thread for program::RawTracepoint {}
 unsafe impl CanCall_bpf_send_signal_thread for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SchedAct {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SchedCls {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SkLookup {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SkMsg {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SkReuseport {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SkSkb {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SockOps {}
+unsafe impl CanCall_bpf_send_signal_thread for program::SocketFilter {}
 unsafe impl CanCall_bpf_send_signal_thread for program::Tracepoint {}
+unsafe impl CanCall_bpf_send_signal_thread for program::Xdp {}
 /// Implemented for the program types that may call `bpf_jiffies64`: Read the kernel's 64-bit jiffies counter.
 ///
 /// - socket_filter since 5.6, needs CAP_BPF
@@ -4453,14 +4914,16 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
 /// - tracing since 5.7, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
-    note = "`bpf_xdp_output` may be called from: tracing"
+    note = "`bpf_xdp_output` may be called from: tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_output: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_output
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_get_netns_cookie`: Get the unique cookie of the network namespace the context belongs to.
 ///
 /// - socket_filter since 6.15
@@ -5075,135 +5538,298 @@ unsafe impl CanCall_bpf_csum_level for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp6_sock`: Cast a socket pointer to struct tcp6_sock if it is a full IPv6 TCP socket.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp6_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp6_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp6_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp6_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp6_sock for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_sock`: Cast a socket pointer to struct tcp_sock if it is a full TCP socket.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_sock for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_timewait_sock`: Cast a socket pointer to struct tcp_timewait_sock if it is in TIME_WAIT.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_timewait_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_timewait_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
+for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_request_sock`: Cast a socket pointer to struct tcp_request_sock if it is a pending TCP request.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_request_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_request_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_request_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
+for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_udp6_sock`: Cast a socket pointer to struct udp6_sock if it is an IPv6 UDP socket.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_udp6_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_udp6_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_udp6_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_udp6_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_udp6_sock for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_task_stack`: Capture the kernel or user stack trace of a given task into a buffer.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.9
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.9
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.9
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.9
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.9
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.9
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.9
-/// - syscall since 5.14
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
-    note = "`bpf_get_task_stack` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_get_task_stack` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_task_stack: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_task_stack
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_task_stack
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_task_stack
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_task_stack
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::Syscall<S> {}
+unsafe impl CanCall_bpf_get_task_stack for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_task_stack for program::CgroupSkb {}
+unsafe impl CanCall_bpf_get_task_stack for program::CgroupSock {}
+unsafe impl CanCall_bpf_get_task_stack for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_get_task_stack for program::FlowDissector {}
+unsafe impl CanCall_bpf_get_task_stack for program::LwtIn {}
+unsafe impl CanCall_bpf_get_task_stack for program::LwtOut {}
+unsafe impl CanCall_bpf_get_task_stack for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_get_task_stack for program::LwtXmit {}
+unsafe impl CanCall_bpf_get_task_stack for program::Netfilter {}
 unsafe impl CanCall_bpf_get_task_stack for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_task_stack for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_task_stack for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_get_task_stack for program::SchedAct {}
+unsafe impl CanCall_bpf_get_task_stack for program::SchedCls {}
+unsafe impl CanCall_bpf_get_task_stack for program::SkLookup {}
+unsafe impl CanCall_bpf_get_task_stack for program::SkMsg {}
+unsafe impl CanCall_bpf_get_task_stack for program::SkReuseport {}
+unsafe impl CanCall_bpf_get_task_stack for program::SkSkb {}
+unsafe impl CanCall_bpf_get_task_stack for program::SockOps {}
+unsafe impl CanCall_bpf_get_task_stack for program::SocketFilter {}
 unsafe impl CanCall_bpf_get_task_stack for program::Tracepoint {}
+unsafe impl CanCall_bpf_get_task_stack for program::Xdp {}
 /// Implemented for the program types that may call `bpf_load_hdr_opt`: Search the TCP header of the current (or SYN) packet for an option and copy it out.
 ///
 /// - sock_ops since 5.10, needs CONFIG_INET
@@ -5259,36 +5885,61 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
 /// - tracing since 5.10
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
-    note = "`bpf_d_path` may be called from: tracing"
+    note = "`bpf_d_path` may be called from: tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_d_path: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_d_path
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_copy_from_user`: Copy memory from the current task's user address space, sleeping to fault pages in.
 ///
+/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe (sleepable only) since 5.10
+/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint (sleepable only) since 5.10
+/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event (sleepable only) since 5.10
+/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint (sleepable only) since 5.10
+/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable (sleepable only) since 5.10
+/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing (sleepable only) since 5.10
+/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm (sleepable only) since 5.10
-/// - syscall (sleepable only) since 5.14
+/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
-    note = "`bpf_copy_from_user` may be called from: kprobe (sleepable only), tracepoint (sleepable only), perf_event (sleepable only), raw_tracepoint (sleepable only), raw_tracepoint_writable (sleepable only), tracing (sleepable only), lsm (sleepable only), syscall (sleepable only)"
+    note = "`bpf_copy_from_user` may be called from: socket_filter (sleepable only), kprobe (sleepable only), sched_cls (sleepable only), sched_act (sleepable only), tracepoint (sleepable only), xdp (sleepable only), perf_event (sleepable only), cgroup_skb (sleepable only), cgroup_sock (sleepable only), lwt_in (sleepable only), lwt_out (sleepable only), lwt_xmit (sleepable only), sock_ops (sleepable only), sk_skb (sleepable only), cgroup_device (sleepable only), sk_msg (sleepable only), raw_tracepoint (sleepable only), cgroup_sock_addr (sleepable only), lwt_seg6local (sleepable only), sk_reuseport (sleepable only), flow_dissector (sleepable only), cgroup_sysctl (sleepable only), raw_tracepoint_writable (sleepable only), cgroup_sockopt (sleepable only), tracing (sleepable only), struct_ops (sleepable only), lsm (sleepable only), sk_lookup (sleepable only), syscall, netfilter (sleepable only)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user
 for program::Lsm<A, Sleepable> {}
 unsafe impl<A: attach::ForTracing> CanCall_bpf_copy_from_user
 for program::Tracing<A, Sleepable> {}
+unsafe impl<S: Sleepability> CanCall_bpf_copy_from_user for program::Syscall<S> {}
 unsafe impl CanCall_bpf_copy_from_user for program::Kprobe<Sleepable> {}
-unsafe impl CanCall_bpf_copy_from_user for program::Syscall<Sleepable> {}
+unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
 /// Implemented for the program types that may call `bpf_snprintf_btf`: Render a typed kernel object as text into a buffer, using BTF to format it.
 ///
 /// - socket_filter since 5.10, needs CAP_BPF or CAP_PERFMON
@@ -5319,7 +5970,7 @@ unsafe impl CanCall_bpf_copy_from_user for program::Syscall<Sleepable> {}
 /// - struct_ops since 5.10, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.10
 /// - sk_lookup since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf_btf`",
@@ -5554,56 +6205,148 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_task_storage_get`: Look up, and optionally create, the BPF local storage attached to a task.
 ///
+/// - socket_filter since 6.18
 /// - kprobe since 5.11
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
 /// - tracepoint since 5.11
+/// - xdp since 6.18
 /// - perf_event since 5.11
+/// - cgroup_skb since 6.18
+/// - cgroup_sock since 6.18
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
+/// - sk_msg since 6.18
 /// - raw_tracepoint since 5.11
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
+/// - cgroup_sysctl since 6.18
 /// - raw_tracepoint_writable since 5.11
+/// - cgroup_sockopt since 6.18
 /// - tracing since 5.11
+/// - struct_ops since 6.18
 /// - lsm since 5.11
+/// - sk_lookup since 6.18
 /// - syscall since 5.14
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
-    note = "`bpf_task_storage_get` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_task_storage_get` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_get
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_get
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_task_storage_get
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_task_storage_get
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::Syscall<S> {}
+unsafe impl CanCall_bpf_task_storage_get for program::CgroupDevice {}
+unsafe impl CanCall_bpf_task_storage_get for program::CgroupSkb {}
+unsafe impl CanCall_bpf_task_storage_get for program::CgroupSock {}
+unsafe impl CanCall_bpf_task_storage_get for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_task_storage_get for program::FlowDissector {}
+unsafe impl CanCall_bpf_task_storage_get for program::LwtIn {}
+unsafe impl CanCall_bpf_task_storage_get for program::LwtOut {}
+unsafe impl CanCall_bpf_task_storage_get for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_task_storage_get for program::LwtXmit {}
+unsafe impl CanCall_bpf_task_storage_get for program::Netfilter {}
 unsafe impl CanCall_bpf_task_storage_get for program::PerfEvent {}
 unsafe impl CanCall_bpf_task_storage_get for program::RawTracepoint {}
 unsafe impl CanCall_bpf_task_storage_get for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_task_storage_get for program::SchedAct {}
+unsafe impl CanCall_bpf_task_storage_get for program::SchedCls {}
+unsafe impl CanCall_bpf_task_storage_get for program::SkLookup {}
+unsafe impl CanCall_bpf_task_storage_get for program::SkMsg {}
+unsafe impl CanCall_bpf_task_storage_get for program::SkReuseport {}
+unsafe impl CanCall_bpf_task_storage_get for program::SkSkb {}
+unsafe impl CanCall_bpf_task_storage_get for program::SockOps {}
+unsafe impl CanCall_bpf_task_storage_get for program::SocketFilter {}
 unsafe impl CanCall_bpf_task_storage_get for program::Tracepoint {}
+unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_task_storage_delete`: Remove the BPF local storage a map has attached to a task.
 ///
+/// - socket_filter since 6.18
 /// - kprobe since 5.11
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
 /// - tracepoint since 5.11
+/// - xdp since 6.18
 /// - perf_event since 5.11
+/// - cgroup_skb since 6.18
+/// - cgroup_sock since 6.18
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
+/// - sock_ops since 6.18
+/// - sk_skb since 6.18
+/// - cgroup_device since 6.18
+/// - sk_msg since 6.18
 /// - raw_tracepoint since 5.11
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
+/// - sk_reuseport since 6.18
+/// - flow_dissector since 6.18
+/// - cgroup_sysctl since 6.18
 /// - raw_tracepoint_writable since 5.11
+/// - cgroup_sockopt since 6.18
 /// - tracing since 5.11
+/// - struct_ops since 6.18
 /// - lsm since 5.11
+/// - sk_lookup since 6.18
 /// - syscall since 5.14
+/// - netfilter since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
-    note = "`bpf_task_storage_delete` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_task_storage_delete` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_delete: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_delete
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_delete
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_task_storage_delete
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_task_storage_delete
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Syscall<S> {}
+unsafe impl CanCall_bpf_task_storage_delete for program::CgroupDevice {}
+unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSkb {}
+unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSock {}
+unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_task_storage_delete for program::FlowDissector {}
+unsafe impl CanCall_bpf_task_storage_delete for program::LwtIn {}
+unsafe impl CanCall_bpf_task_storage_delete for program::LwtOut {}
+unsafe impl CanCall_bpf_task_storage_delete for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_task_storage_delete for program::LwtXmit {}
+unsafe impl CanCall_bpf_task_storage_delete for program::Netfilter {}
 unsafe impl CanCall_bpf_task_storage_delete for program::PerfEvent {}
 unsafe impl CanCall_bpf_task_storage_delete for program::RawTracepoint {}
 unsafe impl CanCall_bpf_task_storage_delete for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SchedAct {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SchedCls {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SkLookup {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SkMsg {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SkReuseport {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SkSkb {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SockOps {}
+unsafe impl CanCall_bpf_task_storage_delete for program::SocketFilter {}
 unsafe impl CanCall_bpf_task_storage_delete for program::Tracepoint {}
+unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_task_btf`: Return the current task as a BTF-typed task_struct pointer.
 ///
 /// - socket_filter since 5.11, needs CAP_BPF or CAP_PERFMON
@@ -5634,7 +6377,7 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Tracepoint {}
 /// - struct_ops since 5.11, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.11
 /// - sk_lookup since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task_btf`",
@@ -5689,28 +6432,51 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_bprm_opts_set
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_ktime_get_coarse_ns`: Read a cheap, low-resolution monotonic clock in nanoseconds.
 ///
+/// - socket_filter since 6.18
+/// - sched_cls since 6.18
+/// - sched_act since 6.18
+/// - xdp since 6.18
+/// - cgroup_skb since 6.18
 /// - cgroup_sock since 5.11
+/// - lwt_in since 6.18
+/// - lwt_out since 6.18
+/// - lwt_xmit since 6.18
 /// - sock_ops since 5.11
 /// - sk_skb since 5.11
 /// - sk_msg since 5.11
+/// - cgroup_sock_addr since 6.18
+/// - lwt_seg6local since 6.18
 /// - sk_reuseport since 5.11
 /// - flow_dissector since 5.11
 /// - cgroup_sysctl since 5.11
+/// - struct_ops since 6.18
 /// - sk_lookup since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
     label = "`bpf_ktime_get_coarse_ns` is not available to this program type",
-    note = "`bpf_ktime_get_coarse_ns` may be called from: cgroup_sock, sock_ops, sk_skb, sk_msg, sk_reuseport, flow_dissector, cgroup_sysctl, sk_lookup"
+    note = "`bpf_ktime_get_coarse_ns` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, struct_ops, sk_lookup"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_coarse_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_coarse_ns
+for program::CgroupSockAddr<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_coarse_ns for program::StructOps<S> {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSkb {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::FlowDissector {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtIn {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtOut {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtXmit {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SchedAct {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SchedCls {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SkLookup {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SkMsg {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SkReuseport {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SkSkb {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SockOps {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SocketFilter {}
+unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ima_inode_hash`: Fetch the file hash IMA has already measured for an inode.
 ///
 /// - lsm (sleepable only) since 5.11
@@ -5725,14 +6491,16 @@ for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
 /// - tracing since 5.11, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
-    note = "`bpf_sock_from_file` may be called from: tracing"
+    note = "`bpf_sock_from_file` may be called from: tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_sock_from_file: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sock_from_file
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_sock_from_file for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_check_mtu`: Check whether a packet (optionally after a planned size change) fits a device's MTU.
 ///
 /// - sched_cls since 5.12
@@ -5849,7 +6617,7 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
 /// - struct_ops since 5.13, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.13
 /// - sk_lookup since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf`",
@@ -5893,7 +6661,7 @@ unsafe impl CanCall_bpf_snprintf for program::Tracepoint {}
 unsafe impl CanCall_bpf_snprintf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sys_bpf`: Issue a bpf() system call command from inside a BPF_PROG_TYPE_SYSCALL program.
 ///
-/// - syscall since 5.14
+/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sys_bpf`",
     label = "`bpf_sys_bpf` is not available to this program type",
@@ -6201,21 +6969,29 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - tracepoint since 5.15
 /// - perf_event since 5.15
 /// - raw_tracepoint since 5.15
-/// - tracing since 5.19
+/// - raw_tracepoint_writable since 6.18
+/// - tracing (attach types trace_raw_tp, trace_fentry, trace_fexit, modify_return) since 5.15
 /// - lsm since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, tracing, lsm"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (attach types trace_raw_tp, trace_fentry, trace_fexit, modify_return), lsm"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Lsm<A, S> {}
-unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_attach_cookie
-for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::ModifyReturn, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFentry, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceRawTp, S> {}
 unsafe impl CanCall_bpf_get_attach_cookie for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_attach_cookie for program::RawTracepoint {}
+unsafe impl CanCall_bpf_get_attach_cookie for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_task_pt_regs`: Get the saved user-mode register set (struct pt_regs) of a task.
 ///
@@ -6247,7 +7023,7 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// - struct_ops since 5.15, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.15
 /// - sk_lookup since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.15
+/// - syscall since 5.15, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_pt_regs`",
@@ -6291,30 +7067,76 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_branch_snapshot`: Capture the hardware last-branch records (e.g. Intel LBR) at the current point.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.16
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.16
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.16
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.16
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.16
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.16
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.16
-/// - syscall since 5.16
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.16, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
-    note = "`bpf_get_branch_snapshot` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_get_branch_snapshot` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_branch_snapshot: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_branch_snapshot
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_branch_snapshot
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_branch_snapshot
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_branch_snapshot
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Syscall<S> {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSkb {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSock {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::FlowDissector {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtIn {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtOut {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtXmit {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::Netfilter {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::PerfEvent {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::RawTracepoint {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SchedAct {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SchedCls {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SkLookup {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SkMsg {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SkReuseport {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SkSkb {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SockOps {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::SocketFilter {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::Tracepoint {}
+unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
 /// Implemented for the program types that may call `bpf_trace_vprintk`: Print a formatted debug message to the trace pipe, taking arguments as an array.
 ///
 /// - socket_filter since 5.16, needs CAP_BPF or CAP_PERFMON
@@ -6345,7 +7167,7 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Tracepoint {}
 /// - struct_ops since 5.16, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.16
 /// - sk_lookup since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.16
+/// - syscall since 5.16, needs CAP_BPF or CAP_PERFMON
 /// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_vprintk`",
@@ -6389,25 +7211,48 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_unix_sock`: Safely cast a socket pointer to struct unix_sock if it is an AF_UNIX socket.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.16, needs CAP_PERFMON
 /// - sk_skb since 5.16, needs CAP_PERFMON
 /// - sk_msg since 5.16, needs CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.16, needs CAP_PERFMON
 /// - tracing since 5.16, needs CONFIG_NET
 /// - sk_lookup since 5.16, needs CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
-    note = "`bpf_skc_to_unix_sock` may be called from: sock_ops, sk_skb, sk_msg, flow_dissector, tracing, sk_lookup"
+    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_unix_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_unix_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_unix_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_unix_sock for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::CgroupSkb {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::SkLookup {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::SkMsg {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_unix_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_kallsyms_lookup_name`: Resolve a kernel symbol name to its address from a syscall program.
 ///
 /// - syscall since 5.16
@@ -6420,30 +7265,76 @@ pub unsafe trait CanCall_bpf_kallsyms_lookup_name: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_find_vma`: Locate the VMA of a task that covers an address and run a callback on it.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.17
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.17
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.17
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.17
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.17
+/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.17
+/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.17
-/// - syscall since 5.17
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.17, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
-    note = "`bpf_find_vma` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_find_vma` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_find_vma: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_find_vma
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_find_vma
+for program::CgroupSockopt<A> {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_find_vma
 for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_find_vma
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::Syscall<S> {}
+unsafe impl CanCall_bpf_find_vma for program::CgroupDevice {}
+unsafe impl CanCall_bpf_find_vma for program::CgroupSkb {}
+unsafe impl CanCall_bpf_find_vma for program::CgroupSock {}
+unsafe impl CanCall_bpf_find_vma for program::CgroupSysctl {}
+unsafe impl CanCall_bpf_find_vma for program::FlowDissector {}
+unsafe impl CanCall_bpf_find_vma for program::LwtIn {}
+unsafe impl CanCall_bpf_find_vma for program::LwtOut {}
+unsafe impl CanCall_bpf_find_vma for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_find_vma for program::LwtXmit {}
+unsafe impl CanCall_bpf_find_vma for program::Netfilter {}
 unsafe impl CanCall_bpf_find_vma for program::PerfEvent {}
 unsafe impl CanCall_bpf_find_vma for program::RawTracepoint {}
 unsafe impl CanCall_bpf_find_vma for program::RawTracepointWritable {}
+unsafe impl CanCall_bpf_find_vma for program::SchedAct {}
+unsafe impl CanCall_bpf_find_vma for program::SchedCls {}
+unsafe impl CanCall_bpf_find_vma for program::SkLookup {}
+unsafe impl CanCall_bpf_find_vma for program::SkMsg {}
+unsafe impl CanCall_bpf_find_vma for program::SkReuseport {}
+unsafe impl CanCall_bpf_find_vma for program::SkSkb {}
+unsafe impl CanCall_bpf_find_vma for program::SockOps {}
+unsafe impl CanCall_bpf_find_vma for program::SocketFilter {}
 unsafe impl CanCall_bpf_find_vma for program::Tracepoint {}
+unsafe impl CanCall_bpf_find_vma for program::Xdp {}
 /// Implemented for the program types that may call `bpf_loop`: Run a callback up to a given number of times without unrolling the loop.
 ///
 /// - socket_filter since 5.17
@@ -6633,46 +7524,82 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
+/// - cgroup_sock since 6.18
 /// - cgroup_device since 5.18
+/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
 /// - cgroup_sysctl since 5.18
 /// - cgroup_sockopt since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_retval`",
     label = "`bpf_get_retval` is not available to this program type",
-    note = "`bpf_get_retval` may be called from: cgroup_device, cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg), cgroup_sysctl, cgroup_sockopt"
 )]
 pub unsafe trait CanCall_bpf_get_retval: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_retval
 for program::CgroupSockopt<A> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupDevice {}
+unsafe impl CanCall_bpf_get_retval for program::CgroupSock {}
+unsafe impl CanCall_bpf_get_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
+unsafe impl CanCall_bpf_get_retval for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
+unsafe impl CanCall_bpf_get_retval
+for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_set_retval`: Choose the errno a cgroup hook reports to user space.
 ///
+/// - cgroup_sock since 6.18
 /// - cgroup_device since 5.18
+/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
 /// - cgroup_sysctl since 5.18
 /// - cgroup_sockopt since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_retval`",
     label = "`bpf_set_retval` is not available to this program type",
-    note = "`bpf_set_retval` may be called from: cgroup_device, cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg), cgroup_sysctl, cgroup_sockopt"
 )]
 pub unsafe trait CanCall_bpf_set_retval: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_set_retval
 for program::CgroupSockopt<A> {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupDevice {}
+unsafe impl CanCall_bpf_set_retval for program::CgroupSock {}
+unsafe impl CanCall_bpf_set_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
+unsafe impl CanCall_bpf_set_retval for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
+unsafe impl CanCall_bpf_set_retval
+for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_xdp_get_buff_len`: Get the full length of an XDP frame, including fragments of multi-buffer packets.
 ///
 /// - xdp since 5.18
 /// - tracing since 5.18, needs CONFIG_NET
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
-    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing"
+    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing, syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_get_buff_len: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_get_buff_len
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_xdp_get_buff_len for program::Syscall<S> {}
 unsafe impl CanCall_bpf_xdp_get_buff_len for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_load_bytes`: Copy bytes out of an XDP frame, transparently crossing fragment boundaries.
 ///
@@ -6696,26 +7623,49 @@ pub unsafe trait CanCall_bpf_xdp_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_copy_from_user_task`: Read user memory of an arbitrary task from a sleepable program.
 ///
+/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe (sleepable only) since 5.18
+/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint (sleepable only) since 5.18
+/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event (sleepable only) since 5.18
+/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint (sleepable only) since 5.18
+/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable (sleepable only) since 5.18
+/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing (sleepable only) since 5.18
+/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm (sleepable only) since 5.18
-/// - syscall (sleepable only) since 5.18
+/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
-    note = "`bpf_copy_from_user_task` may be called from: kprobe (sleepable only), tracepoint (sleepable only), perf_event (sleepable only), raw_tracepoint (sleepable only), raw_tracepoint_writable (sleepable only), tracing (sleepable only), lsm (sleepable only), syscall (sleepable only)"
+    note = "`bpf_copy_from_user_task` may be called from: socket_filter (sleepable only), kprobe (sleepable only), sched_cls (sleepable only), sched_act (sleepable only), tracepoint (sleepable only), xdp (sleepable only), perf_event (sleepable only), cgroup_skb (sleepable only), cgroup_sock (sleepable only), lwt_in (sleepable only), lwt_out (sleepable only), lwt_xmit (sleepable only), sock_ops (sleepable only), sk_skb (sleepable only), cgroup_device (sleepable only), sk_msg (sleepable only), raw_tracepoint (sleepable only), cgroup_sock_addr (sleepable only), lwt_seg6local (sleepable only), sk_reuseport (sleepable only), flow_dissector (sleepable only), cgroup_sysctl (sleepable only), raw_tracepoint_writable (sleepable only), cgroup_sockopt (sleepable only), tracing (sleepable only), struct_ops (sleepable only), lsm (sleepable only), sk_lookup (sleepable only), syscall, netfilter (sleepable only)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user_task: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user_task
 for program::Lsm<A, Sleepable> {}
 unsafe impl<A: attach::ForTracing> CanCall_bpf_copy_from_user_task
 for program::Tracing<A, Sleepable> {}
+unsafe impl<S: Sleepability> CanCall_bpf_copy_from_user_task for program::Syscall<S> {}
 unsafe impl CanCall_bpf_copy_from_user_task for program::Kprobe<Sleepable> {}
-unsafe impl CanCall_bpf_copy_from_user_task for program::Syscall<Sleepable> {}
+unsafe impl CanCall_bpf_copy_from_user_task for program::StructOps<Sleepable> {}
 /// Implemented for the program types that may call `bpf_skb_set_tstamp`: Set an skb's timestamp together with its clock type from a tc program.
 ///
 /// - sched_cls since 5.18, needs CONFIG_INET
@@ -6885,15 +7835,48 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_mptcp_sock`: Get the MPTCP connection socket that owns a TCP subflow.
 ///
+/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.19, needs CONFIG_NET
+/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_mptcp_sock` may be called from: tracing"
+    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_mptcp_sock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_mptcp_sock
+for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_mptcp_sock
 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_skc_to_mptcp_sock for program::Syscall<S> {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::CgroupSkb {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::FlowDissector {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::LwtIn {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::LwtOut {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::LwtSeg6local {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::LwtXmit {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SchedAct {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SchedCls {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SkLookup {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SkMsg {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SkSkb {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SockOps {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SocketFilter {}
+unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_dynptr_from_mem`: Wrap a region of a map value in a local dynptr.
 ///
 /// - socket_filter since 5.19
@@ -7404,49 +8387,57 @@ unsafe impl CanCall_bpf_dynptr_data for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv4`: Compute a SYN cookie for an IPv4 SYN without needing a listening socket.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_act since 6.18
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv4`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv4` is not available to this program type",
-    note = "`bpf_tcp_raw_gen_syncookie_ipv4` may be called from: sched_cls, xdp"
+    note = "`bpf_tcp_raw_gen_syncookie_ipv4` may be called from: sched_cls, sched_act, xdp"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_gen_syncookie_ipv4: ProgramType {}
+unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::SchedAct {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv6`: Compute a SYN cookie for an IPv6 SYN without needing a listening socket.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_act since 6.18
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv6`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv6` is not available to this program type",
-    note = "`bpf_tcp_raw_gen_syncookie_ipv6` may be called from: sched_cls, xdp"
+    note = "`bpf_tcp_raw_gen_syncookie_ipv6` may be called from: sched_cls, sched_act, xdp"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_gen_syncookie_ipv6: ProgramType {}
+unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::SchedAct {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv4`: Validate the SYN cookie carried in an IPv4 TCP ACK without a listener.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_act since 6.18
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv4`",
     label = "`bpf_tcp_raw_check_syncookie_ipv4` is not available to this program type",
-    note = "`bpf_tcp_raw_check_syncookie_ipv4` may be called from: sched_cls, xdp"
+    note = "`bpf_tcp_raw_check_syncookie_ipv4` may be called from: sched_cls, sched_act, xdp"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_check_syncookie_ipv4: ProgramType {}
+unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::SchedAct {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv6`: Validate the SYN cookie carried in an IPv6 TCP ACK without a listener.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_act since 6.18
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv6`",
     label = "`bpf_tcp_raw_check_syncookie_ipv6` is not available to this program type",
-    note = "`bpf_tcp_raw_check_syncookie_ipv6` may be called from: sched_cls, xdp"
+    note = "`bpf_tcp_raw_check_syncookie_ipv6` may be called from: sched_cls, sched_act, xdp"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_check_syncookie_ipv6: ProgramType {}
+unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::SchedAct {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ktime_get_tai_ns`: Read the current CLOCK_TAI time in nanoseconds.
@@ -7737,11 +8728,11 @@ unsafe impl CanCall_bpf_cgrp_storage_delete for program::SockOps {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::SocketFilter {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::Tracepoint {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::Xdp {}
-/// Implemented for the map types `bpf_map_lookup_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, sockmap, xskmap, sockhash.
+/// Implemented for the map types `bpf_map_lookup_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_lookup_elem`",
     label = "`bpf_map_lookup_elem` does not accept this map type",
-    note = "`bpf_map_lookup_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, sockmap, xskmap, sockhash"
+    note = "`bpf_map_lookup_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash"
 )]
 pub unsafe trait MapFor_bpf_map_lookup_elem: MapType {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Hash {}
@@ -7753,9 +8744,11 @@ unsafe impl MapFor_bpf_map_lookup_elem for map::LruPercpuHash {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::LpmTrie {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::ArrayOfMaps {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::HashOfMaps {}
+unsafe impl MapFor_bpf_map_lookup_elem for map::Devmap {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Sockmap {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Xskmap {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Sockhash {}
+unsafe impl MapFor_bpf_map_lookup_elem for map::DevmapHash {}
 /// Implemented for the map types `bpf_map_update_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_update_elem`",
@@ -7772,15 +8765,17 @@ unsafe impl MapFor_bpf_map_update_elem for map::LruPercpuHash {}
 unsafe impl MapFor_bpf_map_update_elem for map::LpmTrie {}
 unsafe impl MapFor_bpf_map_update_elem for map::Sockmap {}
 unsafe impl MapFor_bpf_map_update_elem for map::Sockhash {}
-/// Implemented for the map types `bpf_map_delete_elem` accepts: hash, percpu_hash, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash.
+/// Implemented for the map types `bpf_map_delete_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_delete_elem`",
     label = "`bpf_map_delete_elem` does not accept this map type",
-    note = "`bpf_map_delete_elem` accepts map types: hash, percpu_hash, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash"
+    note = "`bpf_map_delete_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash"
 )]
 pub unsafe trait MapFor_bpf_map_delete_elem: MapType {}
 unsafe impl MapFor_bpf_map_delete_elem for map::Hash {}
+unsafe impl MapFor_bpf_map_delete_elem for map::Array {}
 unsafe impl MapFor_bpf_map_delete_elem for map::PercpuHash {}
+unsafe impl MapFor_bpf_map_delete_elem for map::PercpuArray {}
 unsafe impl MapFor_bpf_map_delete_elem for map::LruHash {}
 unsafe impl MapFor_bpf_map_delete_elem for map::LruPercpuHash {}
 unsafe impl MapFor_bpf_map_delete_elem for map::LpmTrie {}

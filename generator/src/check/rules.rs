@@ -349,7 +349,13 @@ impl<'m> Checker<'m> {
             Some(Some(miss)) => out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss))),
         }
 
-        if helper.gpl_only && !license.is_some_and(is_gpl_compatible) {
+        // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
+        // perf_event programs), so the pair's rule decides.
+        let gpl_only = class
+            .program_type
+            .and_then(|p| helper.availability_for(p.id))
+            .map_or(helper.gpl_only, |a| helper.gpl_only_for(a, class.attach_type.map(|at| at.id)));
+        if gpl_only && !license.is_some_and(is_gpl_compatible) {
             let why = match license {
                 Some(l) => format!("the license `{l}` is not GPL-compatible"),
                 None => "the object has no `license` section".to_owned(),

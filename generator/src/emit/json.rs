@@ -66,6 +66,12 @@ struct AvailabilityJson<'a> {
     lockdown: Option<&'static str>,
     capabilities: Vec<&'static str>,
     kconfig: Vec<&'a str>,
+    /// The helper set this right comes through, `null` when the program type lists it itself.
+    via_set: Option<&'a str>,
+    /// Whether a GPL-compatible license is needed for this pair (without an attach type).
+    gpl_only: bool,
+    /// Attach types for which the opposite of `gpl_only` holds.
+    gpl_only_flipped_for: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +146,9 @@ fn export_with<'a>(model: &'a Model) -> String {
                 lockdown: a.qualifiers.lockdown.map(|l| l.name()),
                 capabilities: a.qualifiers.capabilities.iter().map(|c| c.name()).collect(),
                 kconfig: a.qualifiers.kconfig.iter().map(String::as_str).collect(),
+                via_set: a.via_set.as_deref(),
+                gpl_only: h.gpl_only_for(a, None),
+                gpl_only_flipped_for: a.qualifiers.gpl_only_flipped_for.iter().map(|&i| attach_name(i)).collect(),
             })
             .collect(),
         map_types: h.map_types.iter().map(|&m| map_name(m)).collect(),

@@ -212,6 +212,7 @@ fn render_grouped(out: &mut String, ds: &[Disagreement]) {
 struct Machine<'a> {
     version: KernelVersion,
     facts: &'a KernelFacts,
+    model: &'a Model,
 }
 
 impl Machine<'_> {
@@ -232,15 +233,15 @@ impl Machine<'_> {
         Some(options.iter().filter(|o| !config.enabled(o)).cloned().collect())
     }
 
-    /// The active lockdown mode, when the helper's spec description says that this mode
-    /// refuses it: it must mention lockdown and name the mode (`integrity`, which
-    /// `confidentiality` includes, or `confidentiality`). The model has no lockdown qualifier,
-    /// so this only ever *explains* a refusal; it never predicts one.
-    fn lockdown_refuses(&self, description: &str) -> Option<&str> {
+    /// Is kernel lockdown active at `level` or stricter on this machine?
+    fn locked_down(&self, level: crate::model::Lockdown) -> Option<&str> {
         let l = self.facts.lockdown.as_ref().filter(|l| l.active())?;
-        let text = description.to_ascii_lowercase();
-        let names_mode = text.contains(l.mode.as_str()) || (l.mode == "confidentiality" && text.contains("integrity"));
-        (text.contains("lockdown") && names_mode).then_some(l.mode.as_str())
+        let active = match l.mode.as_str() {
+            "confidentiality" => crate::model::Lockdown::Confidentiality,
+            "integrity" => crate::model::Lockdown::Integrity,
+            _ => return None,
+        };
+        (active >= level).then_some(l.mode.as_str())
     }
 }
 
@@ -274,12 +275,10 @@ fn predict(
     if a.since > m.version {
         return (Outcome::NotAllowed, None);
     }
-    if let Some(ats) = &a.qualifiers.attach_types {
-        if !attach_type.is_some_and(|at| ats.contains(&at)) {
-            return (Outcome::NotAllowed, None);
-        }
+    if !m.model.attach_allowed(&a.qualifiers, attach_type) {
+        return (Outcome::NotAllowed, None);
     }
-    let by_license = if helper.gpl_only && !variant.license_gpl {
+    let by_license = if helper.gpl_only_for(a, attach_type) && !variant.license_gpl {
         Outcome::GplOnly
     } else if a.qualifiers.sleepable_only && !variant.sleepable {
         Outcome::SleepableOnly
@@ -288,12 +287,15 @@ fn predict(
     };
     // Qualifiers the machine may not meet: they remove the prototype.
     let caps = &a.qualifiers.capabilities;
-    if !caps.is_empty() && !caps.iter().any(|&c| m.holds(c, variant.capabilities)) {
+    if !caps.iter().all(|&c| m.holds(c, variant.capabilities)) {
         let names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
         return (
             Outcome::NotAllowed,
-            Some((by_license, format!("needs {} (dropped in this variant)", names.join(" or ")))),
+            Some((by_license, format!("needs {} (dropped in this variant)", names.join(" and ")))),
         );
+    }
+    if let Some(mode) = a.qualifiers.lockdown.and_then(|level| m.locked_down(level)) {
+        return (Outcome::NotAllowed, Some((by_license, format!("refused under kernel lockdown ({mode} here)"))));
     }
     match m.config_off(&a.qualifiers.kconfig) {
         Some(off) if !off.is_empty() => {
@@ -350,7 +352,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
         });
         return d;
     };
-    let m = Machine { version, facts: &report.kernel };
+    let m = Machine { version, facts: &report.kernel, model };
 
     diff_program_types(&m, report, model, &mut d);
     diff_map_types(&m, report, model, &mut d);
@@ -385,12 +387,16 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
                     d.explained.push(entry);
                 }
             }
-        } else if let Some(mode) = (observed == Outcome::NotAllowed)
-            .then(|| model.helper(r.helper_id).and_then(|h| m.lockdown_refuses(&h.description)))
+        } else if let Some(why) = (expected == Outcome::NotAllowed)
+            .then(|| model.program_type(r.program_type_id))
             .flatten()
+            .and_then(|p| p.exclusions.iter().find(|x| x.helper == r.helper_id))
+            .map(|x| x.why.clone())
         {
+            // The verifier knows the prototype, but the specs exclude the helper for a reason
+            // a bare call does not exercise (a map restriction, say).
             d.agreements += 1;
-            entry.explanation = Some(format!("its spec says kernel lockdown refuses it ({mode} here)"));
+            entry.explanation = Some(format!("excluded by the specs: {why}"));
             d.explained.push(entry);
         } else {
             d.disagreements.push(entry);
@@ -569,6 +575,18 @@ mod tests {
         Availability { program_type: prog_type, since: KernelVersion::new(4, 0), qualifiers, via_set: None }
     }
 
+    fn empty_model() -> Model {
+        Model {
+            helpers: vec![],
+            program_types: vec![],
+            map_types: vec![],
+            attach_types: vec![],
+            helper_sets: vec![],
+            sections: vec![],
+            types: Default::default(),
+        }
+    }
+
     fn facts(config: &str) -> KernelFacts {
         KernelFacts {
             release: "6.18.1".into(),
@@ -583,7 +601,8 @@ mod tests {
     #[test]
     fn predictions_follow_the_verifier_order() {
         let f = facts("CONFIG_NET=y\n# CONFIG_KPROBES is not set\n");
-        let m = Machine { version: KernelVersion::new(6, 18), facts: &f };
+        let model = empty_model();
+        let m = Machine { version: KernelVersion::new(6, 18), facts: &f, model: &model };
         let base = Variant::BASE;
         let nongpl = Variant { license_gpl: false, ..base };
         let nocap = Variant { capabilities: CapVariant::NoPerfmonSysadmin, ..base };
@@ -599,8 +618,15 @@ mod tests {
         );
         assert_eq!(predict(&m, &h, 6, None, base).0, Outcome::Callable);
         assert_eq!(predict(&m, &h, 6, None, nongpl).0, Outcome::GplOnly);
-        // CAP_BPF is kept in the no-cap variant, and one listed capability suffices.
-        assert_eq!(predict(&m, &h, 6, None, nocap).0, Outcome::Callable);
+        // Every listed capability is needed: CAP_BPF is kept in the no-cap variant, CAP_PERFMON is not.
+        assert_eq!(predict(&m, &h, 6, None, nocap).0, Outcome::NotAllowed);
+        let bpf_only = helper(
+            93,
+            "bpf_spin_lock",
+            false,
+            vec![avail(6, Qualifiers { capabilities: vec![Capability::Bpf], ..Qualifiers::default() })],
+        );
+        assert_eq!(predict(&m, &bpf_only, 6, None, nocap).0, Outcome::Callable);
         assert_eq!(predict(&m, &h, 1, None, base).0, Outcome::NotAllowed);
 
         let perfmon = helper(
@@ -643,10 +669,24 @@ mod tests {
         assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
         assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
 
-        // Lockdown only explains, and only when the spec names the active mode.
-        assert_eq!(m.lockdown_refuses("Kernel lockdown (integrity mode) disables it."), Some("integrity"));
-        assert_eq!(m.lockdown_refuses("Not offered when kernel lockdown forbids reads."), None);
-        assert_eq!(m.lockdown_refuses("Refused in lockdown confidentiality mode."), None);
+        // Lockdown (integrity here) refuses helpers whose spec says so at integrity, not those
+        // refused only from confidentiality on; it explains rather than predicts the refusal.
+        let write_user = helper(
+            36,
+            "bpf_probe_write_user",
+            true,
+            vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Integrity), ..Qualifiers::default() })],
+        );
+        let (expected, naive) = predict(&m, &write_user, 2, None, base);
+        assert_eq!(expected, Outcome::NotAllowed);
+        assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
+        let read_kernel = helper(
+            113,
+            "bpf_probe_read_kernel",
+            true,
+            vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Confidentiality), ..Qualifiers::default() })],
+        );
+        assert_eq!(predict(&m, &read_kernel, 2, None, base).0, Outcome::Callable);
     }
 
     #[test]

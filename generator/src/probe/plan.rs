@@ -83,6 +83,8 @@ pub fn kernel_targets(prog_type: u32) -> Vec<(Option<u32>, Option<BtfAttach>)> {
             (Some(25), Some(Func("bpf_fentry_test1"))),
             (Some(26), Some(Func("bpf_modify_return_test"))),
             (Some(28), Some(Func("bpf_iter_task"))),
+            // The tcp iterator lends bpf_setsockopt/bpf_getsockopt to its programs.
+            (Some(28), Some(Func("bpf_iter_tcp"))),
         ],
         // lsm: lsm_mac, lsm_cgroup
         29 => vec![(Some(27), Some(Func("bpf_lsm_file_open"))), (Some(43), Some(Func("bpf_lsm_socket_post_create")))],

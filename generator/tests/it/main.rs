@@ -9,3 +9,4 @@ mod site;
 mod bindings;
 mod check;
 mod specs;
+mod probe;

@@ -169,7 +169,7 @@ fn site_html_parses_cleanly() {
 #[test]
 fn site_spec_text_is_inert() {
     let files = build(&fixture_model());
-    let page = &files["helpers/bpf_xss_fixture/index.html"];
+    let page = &files["helpers/bpf_xss_fixture.html"];
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let doc = Html::parse_document(text);
         for e in doc.select(&sel("script")) {
@@ -193,9 +193,8 @@ fn site_spec_text_is_inert() {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // The bad link lost its href, the image became its alt text, and code spans link.
     assert!(!page.contains("javascript:"));
-    assert!(page
-        .contains("<a href=\"../../helpers/bpf_map_lookup_elem/index.html\"><code>bpf_map_lookup_elem()</code></a>"));
-    assert!(page.contains("<a href=\"../../map-types/hash/index.html\"><code>BPF_MAP_TYPE_HASH</code></a>"));
+    assert!(page.contains("<a href=\"../helpers/bpf_map_lookup_elem.html\"><code>bpf_map_lookup_elem()</code></a>"));
+    assert!(page.contains("<a href=\"../map-types/hash.html\"><code>BPF_MAP_TYPE_HASH</code></a>"));
     // A heading inside the description sits below the page's own <h2>.
     assert!(page.contains("<h3>A heading inside a description</h3>"));
     // The search index is data in a script file; the page script only ever uses textContent.
@@ -212,12 +211,12 @@ fn site_snapshots() {
     let pages = [
         ("home.html", "index.html"),
         ("helpers.html", "helpers/index.html"),
-        ("helper.html", "helpers/bpf_map_update_elem/index.html"),
-        ("helper-xss.html", "helpers/bpf_xss_fixture/index.html"),
+        ("helper.html", "helpers/bpf_map_update_elem.html"),
+        ("helper-xss.html", "helpers/bpf_xss_fixture.html"),
         ("program-types.html", "program-types/index.html"),
-        ("program-type.html", "program-types/kprobe/index.html"),
+        ("program-type.html", "program-types/kprobe.html"),
         ("map-types.html", "map-types/index.html"),
-        ("map-type.html", "map-types/hash/index.html"),
+        ("map-type.html", "map-types/hash.html"),
         ("attach-types.html", "attach-types/index.html"),
         ("matrix.html", "matrix/index.html"),
         ("kernels.html", "kernels/index.html"),
@@ -263,17 +262,13 @@ fn site_is_deterministic_and_small() {
     assert!(a == b, "two builds of the same model differ");
     let files: BTreeMap<_, _> = a.into_iter().map(|o| (o.path, o.contents)).collect();
     for h in &model.helpers {
-        assert!(files.contains_key(&format!("helpers/{}/index.html", h.name)), "no page for {}", h.name);
+        assert!(files.contains_key(&format!("helpers/{}.html", h.name)), "no page for {}", h.name);
     }
     for p in &model.program_types {
-        assert!(
-            files.contains_key(&format!("program-types/{}/index.html", p.short_name)),
-            "no page for {}",
-            p.short_name
-        );
+        assert!(files.contains_key(&format!("program-types/{}.html", p.short_name)), "no page for {}", p.short_name);
     }
     for m in &model.map_types {
-        assert!(files.contains_key(&format!("map-types/{}/index.html", m.short_name)), "no page for {}", m.short_name);
+        assert!(files.contains_key(&format!("map-types/{}.html", m.short_name)), "no page for {}", m.short_name);
     }
     let home = files["index.html"].len();
     let first_view =
@@ -408,8 +403,14 @@ fn site_serve_answers_on_loopback() {
     assert!(String::from_utf8_lossy(&body).starts_with("<!doctype html>"));
     let (status, head, _) = http("GET", &url, "/helpers/bpf_map_lookup_elem", None);
     assert_eq!(status, 301);
-    assert!(head.contains("Location: /helpers/bpf_map_lookup_elem/"), "{head}");
-    let (status, _, body) = http("GET", &url, "/helpers/bpf_map_lookup_elem/", None);
+    assert!(head.contains("Location: /helpers/bpf_map_lookup_elem.html"), "{head}");
+    let (status, head, _) = http("GET", &url, "/helpers", None);
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /helpers/\r\n"), "{head}");
+    let (status, _, body) = http("GET", &url, "/helpers/", None);
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("<h1>Helpers</h1>"));
+    let (status, _, body) = http("GET", &url, "/helpers/bpf_map_lookup_elem.html", None);
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("<h1><code>bpf_map_lookup_elem</code></h1>"));
     let (status, head, _) = http("GET", &url, "/assets/site.css?v=1", None);
@@ -631,7 +632,7 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.key("\u{E007}"); // Enter
     d.wait_for(
         "the helper page",
-        "return location.pathname.endsWith('/helpers/bpf_cgrp_storage_get/index.html') && document.readyState === 'complete'",
+        "return location.pathname.endsWith('/helpers/bpf_cgrp_storage_get.html') && document.readyState === 'complete'",
     );
     let h1 = d.js("return document.querySelector('h1').textContent");
     assert_eq!(h1, "bpf_cgrp_storage_get");
@@ -719,7 +720,7 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.screenshot(&shots.join("matrix-kernel-4.18-hidden.png"));
 
     // A program type page links into the matrix with its filter applied.
-    d.goto(&format!("{site_url}program-types/xdp/index.html"));
+    d.goto(&format!("{site_url}program-types/xdp.html"));
     d.click("a[href$='matrix/index.html#pt=xdp']");
     d.wait_for(
         "the filtered matrix",
@@ -731,7 +732,7 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.wait_for("the timeline", "return !!document.getElementById('v5.8')");
     d.screenshot(&shots.join("kernels.png"));
     d.set_size(390, 844);
-    d.goto(&format!("{site_url}helpers/bpf_map_lookup_elem/index.html"));
+    d.goto(&format!("{site_url}helpers/bpf_map_lookup_elem.html"));
     d.wait_for("the helper page", "return document.readyState === 'complete'");
     let overflow = d.js("return document.documentElement.scrollWidth <= window.innerWidth + 1");
     assert_eq!(overflow, true, "the helper page scrolls sideways on a phone");
@@ -744,7 +745,7 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.wait_for("the home page", "return document.readyState === 'complete'");
     d.viewport_shot(&shots.join("phone-home-dark.png"));
     d.set_size(1280, 900);
-    d.goto(&format!("{site_url}helpers/bpf_xdp_adjust_head/index.html"));
+    d.goto(&format!("{site_url}helpers/bpf_xdp_adjust_head.html"));
     d.wait_for("the helper page", "return document.readyState === 'complete'");
     d.screenshot(&shots.join("helper-dark.png"));
     d.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "features": [] }));
@@ -759,7 +760,7 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     );
 
     // The XSS fixture renders inert: no alert, no injected element, the text shows as text.
-    d.goto(&format!("file://{}/fixture/helpers/bpf_xss_fixture/index.html", tmp.display()));
+    d.goto(&format!("file://{}/fixture/helpers/bpf_xss_fixture.html", tmp.display()));
     d.wait_for("the fixture page", "return document.readyState === 'complete'");
     assert!(d.no_alert(), "an alert opened");
     assert_eq!(d.js("return document.querySelectorAll('img, main script').length"), 0);

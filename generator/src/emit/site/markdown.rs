@@ -180,7 +180,7 @@ mod tests {
         assert!(!html.contains("javascript"), "{html}");
         assert!(html.contains("<a href=\"https://kernel.org\">b</a>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("<a href=\"helpers/bpf_x/index.html\"><code>bpf_x</code></a>"), "{html}");
+        assert!(html.contains("<a href=\"helpers/bpf_x.html\"><code>bpf_x</code></a>"), "{html}");
         assert_eq!(md().inline("a `b`"), "a <code>b</code>");
         assert_eq!(plain("a `b`\nc"), "a b c");
     }

@@ -100,7 +100,7 @@ impl<'m> Pages<'m> {
                 .collect();
             out.push(Qual {
                 kind: "attach",
-                label: "only attach types".into(),
+                label: "only with".into(),
                 title: "only for programs loaded with one of these expected attach types".into(),
                 links,
             });

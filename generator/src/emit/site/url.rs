@@ -1,8 +1,9 @@
 //! Every address of the site, from one function: [`url_for`].
 //!
-//! Addresses are relative to the site root and always name the file (`.../index.html`), so the
-//! site works opened from `file://` as well as served. A page links to another with
-//! [`Linker::href`], which prefixes the way back to the root.
+//! Addresses are relative to the site root and always name a file (`helpers/bpf_map_lookup_elem.html`,
+//! `helpers/index.html`), so the site works the same opened from `file://` and served. One file
+//! per item, one folder per kind: few folders keep writing the site cheap. A page links to
+//! another with [`Linker::href`], which prefixes the way back to the root.
 
 use crate::version::KernelVersion;
 
@@ -35,11 +36,11 @@ pub fn url_for(item: &Item) -> String {
     match *item {
         Item::Home => "index.html".into(),
         Item::Helpers => "helpers/index.html".into(),
-        Item::Helper(name) => format!("helpers/{}/index.html", slug(name)),
+        Item::Helper(name) => format!("helpers/{}.html", slug(name)),
         Item::ProgramTypes => "program-types/index.html".into(),
-        Item::ProgramType(short) => format!("program-types/{}/index.html", slug(short)),
+        Item::ProgramType(short) => format!("program-types/{}.html", slug(short)),
         Item::MapTypes => "map-types/index.html".into(),
-        Item::MapType(short) => format!("map-types/{}/index.html", slug(short)),
+        Item::MapType(short) => format!("map-types/{}.html", slug(short)),
         Item::AttachTypes => "attach-types/index.html".into(),
         Item::AttachType(short) => format!("attach-types/index.html#{}", slug(short)),
         Item::HelperSet { program_type, set } => {
@@ -87,7 +88,7 @@ pub fn slug(name: &str) -> String {
 /// Makes links from one page: knows how deep the page sits below the root.
 #[derive(Debug, Clone)]
 pub struct Linker {
-    /// `""` on the home page, `"../../"` on a helper page.
+    /// `""` on the home page, `"../"` on a helper page.
     pub root: String,
     /// The page's own file, root-relative.
     pub page: String,
@@ -121,11 +122,11 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert_eq!(url_for(&Item::Helper("bpf_map_lookup_elem")), "helpers/bpf_map_lookup_elem/index.html");
+        assert_eq!(url_for(&Item::Helper("bpf_map_lookup_elem")), "helpers/bpf_map_lookup_elem.html");
         assert_eq!(url_for(&Item::Kernel(KernelVersion::new(5, 8))), "kernels/index.html#v5.8");
         let l = Linker::for_page(&Item::Helper("bpf_x"));
-        assert_eq!(l.root, "../../");
-        assert_eq!(l.href(&Item::MapType("hash")), "../../map-types/hash/index.html");
+        assert_eq!(l.root, "../");
+        assert_eq!(l.href(&Item::MapType("hash")), "../map-types/hash.html");
         let a = Linker::for_page(&Item::AttachTypes);
         assert_eq!(a.href(&Item::AttachType("xdp")), "#xdp");
         assert_eq!(slug("../x y"), "_.._x_y");
