@@ -468,7 +468,7 @@ impl Lower<'_> {
                 stack: Vec::new(),
                 exclusions: Vec::new(),
             };
-            expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, None);
+            expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, false, None);
             let resolved = expander.resolved;
             let mut exclusions = expander.exclusions;
             exclusions.sort_by_key(|x| x.helper);
@@ -476,9 +476,12 @@ impl Lower<'_> {
             for (helper_id, r) in resolved {
                 let Some(h) = helpers.iter_mut().find(|h| h.id == helper_id) else { continue };
                 let since = [Some(h.since), Some(pt.since), r.since].into_iter().flatten().max().expect("non-empty");
+                // An undated pair version only matters when it is the latest of the three.
+                let since_exact = !(r.undated && r.since == Some(since));
                 h.availability.push(Availability {
                     program_type: pt.id,
                     since,
+                    since_exact,
                     qualifiers: r.qualifiers,
                     via_set: r.via_set,
                 });
@@ -542,6 +545,7 @@ impl Lower<'_> {
 /// One helper's right to be called from one program type, while expanding.
 struct Resolved {
     since: Option<KernelVersion>,
+    undated: bool,
     qualifiers: Qualifiers,
     via_set: Option<String>,
     /// Listed directly in the program type (overrides anything a set brought in).
@@ -569,6 +573,7 @@ impl Expander<'_, '_> {
         list_path: &str,
         outer: &Qualifiers,
         outer_since: Option<KernelVersion>,
+        outer_undated: bool,
         via_set: Option<&str>,
     ) {
         for (i, e) in entries.iter().enumerate() {
@@ -583,6 +588,11 @@ impl Expander<'_, '_> {
             }
             let Some(qualifiers) = self.qualifiers(e, file, &path, outer) else { continue };
             let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
+            if e.undated && e.since.is_none() {
+                self.cx.error(file.locations.span(file.file, &path), "`undated: true` needs a `since` (the oldest kernel where the pair was seen)");
+                continue;
+            }
+            let undated = e.undated || outer_undated;
             if let Some(name) = &e.helper {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("helper")) else { continue };
                 let direct = via_set.is_none();
@@ -595,7 +605,7 @@ impl Expander<'_, '_> {
                     Some(prev) if prev.direct || !direct => continue,
                     _ => {}
                 }
-                let resolved = Resolved { since, qualifiers, via_set: via_set.map(str::to_owned), direct };
+                let resolved = Resolved { since, undated, qualifiers, via_set: via_set.map(str::to_owned), direct };
                 self.resolved.insert(id, resolved);
             } else if let Some(set_name) = &e.set {
                 let Some(set) = self.sets.get(set_name.as_str()).copied() else {
@@ -609,7 +619,7 @@ impl Expander<'_, '_> {
                 }
                 self.stack.push(set_name.clone());
                 let via = via_set.unwrap_or(set_name);
-                self.entries(&set.value.helpers, set, "helpers", &qualifiers, since, Some(via));
+                self.entries(&set.value.helpers, set, "helpers", &qualifiers, since, undated, Some(via));
                 self.stack.pop();
             } else if let Some(name) = &e.exclude {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };

@@ -59,6 +59,12 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "generated")]
         out: PathBuf,
     },
+    /// The main job, run from the repository root: validate the specs, regenerate generated/
+    /// and runtime/src/gates.rs, and render the reference site into target/site.
+    Build {
+        #[arg(long, value_name = "DIR", default_value = "target/site")]
+        site: PathBuf,
+    },
     /// Print the whole model as one JSON document (schema documented in the README).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -122,12 +128,20 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     match &cli.command {
-        Command::Generate { check, out } => {
-            let bindings = bpfspec::emit::bindings::apply::run_cli(&model, Some(out), *check)?;
-            // runtime/src/gates.rs sits beside the bindings crate, under the same repository root.
-            let root = out.parent().unwrap_or(std::path::Path::new("."));
-            let gates_current = bpfspec::emit::gates::apply(&model, root, *check).context("writing runtime/src/gates.rs")?;
-            Ok(if gates_current { bindings } else { ExitCode::from(1) })
+        Command::Generate { check, out } => generate(&model, out, *check),
+        Command::Build { site: site_dir } => {
+            eprintln!(
+                "specs are valid: {} helpers, {} program types, {} map types, {} attach types",
+                model.helpers.len(),
+                model.program_types.len(),
+                model.map_types.len(),
+                model.attach_types.len()
+            );
+            let code = generate(&model, std::path::Path::new("generated"), false)?;
+            if code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+            site(&model, site_dir)
         }
         Command::Validate => {
             eprintln!(
@@ -145,23 +159,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             std::io::stdout().lock().write_all(json.as_bytes()).context("writing to stdout")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Site { out } => {
-            let start = std::time::Instant::now();
-            let files = bpfspec::emit::site::site(&model);
-            let rendered = start.elapsed();
-            let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
-            bpfspec::serve::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
-            eprintln!(
-                "wrote {} files ({} KiB) to {} (rendered in {} ms, written in {} ms); open {}",
-                files.len(),
-                bytes / 1024,
-                out.display(),
-                rendered.as_millis(),
-                (start.elapsed() - rendered).as_millis(),
-                out.join("index.html").display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Site { out } => site(&model, out),
         Command::Check(args) => Ok(bpfspec::check::run_cli(args, &model, color)),
         Command::Probe(args) => bpfspec::probe::run(args, &model),
         Command::Serve { port, dir } => {
@@ -177,6 +175,34 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Write (or with `check`, compare) the bindings crate and the runtime's gates.
+fn generate(model: &Model, out: &std::path::Path, check: bool) -> anyhow::Result<ExitCode> {
+    let bindings = bpfspec::emit::bindings::apply::run_cli(model, Some(out), check)?;
+    // runtime/src/gates.rs sits beside the bindings crate, under the same repository root.
+    let root = out.parent().unwrap_or(std::path::Path::new("."));
+    let gates_current = bpfspec::emit::gates::apply(model, root, check).context("writing runtime/src/gates.rs")?;
+    Ok(if gates_current { bindings } else { ExitCode::from(1) })
+}
+
+/// Render the reference site into `out`, replacing it only once complete.
+fn site(model: &Model, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let files = bpfspec::emit::site::site(model);
+    let rendered = start.elapsed();
+    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
+    bpfspec::serve::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
+    eprintln!(
+        "wrote {} files ({} KiB) to {} (rendered in {} ms, written in {} ms); open {}",
+        files.len(),
+        bytes / 1024,
+        out.display(),
+        rendered.as_millis(),
+        (start.elapsed() - rendered).as_millis(),
+        out.join("index.html").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load_model(cli: &Cli) -> Result<Model, LoadError> {

@@ -125,6 +125,9 @@ pub struct Availability {
     /// The first kernel where this program type may call the helper: the latest of the helper's
     /// version, the program type's version and any pair-specific version.
     pub since: KernelVersion,
+    /// False when `since` is only the oldest kernel where the pair was seen (the kernel that
+    /// introduced it is not known, and may be older).
+    pub since_exact: bool,
     pub qualifiers: Qualifiers,
     /// The helper set this right came through (`base`), or `None` when listed directly.
     pub via_set: Option<String>,

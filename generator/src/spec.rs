@@ -70,6 +70,10 @@ pub struct HelperEntrySpec {
     pub set: Option<String>,
     pub exclude: Option<String>,
     pub since: Option<SpecVersion>,
+    /// `since` is only the oldest kernel where the pair was seen (measured by `bpfspec probe`),
+    /// not the one that introduced it.
+    #[serde(default)]
+    pub undated: bool,
     pub attach_types: Option<Vec<String>>,
     #[serde(default)]
     pub sleepable: bool,

@@ -627,3 +627,101 @@ fn successors(op: Op, i: u32, n: u32) -> (Option<u32>, Option<u32>) {
         _ => (next, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::btf::LineInfo;
+    use crate::check::elf::{CodeSection, MapDef};
+    use crate::check::insn::{decode_op, Insn, Target};
+
+    fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
+        Insn { code, dst, src, off, imm }
+    }
+
+    /// One code section; `maps[i]` is loaded by `ld_imm64` at the instruction `maps_at[i]`.
+    fn object(insns: Vec<Insn>, map_loads: &[(u32, u32)], nmaps: usize) -> BpfObject<'static> {
+        let relocs: HashMap<u32, Target> = map_loads.iter().map(|&(at, m)| (at, Target::Map(m))).collect();
+        let mut ops = Vec::new();
+        let mut i = 0;
+        while i < insns.len() {
+            let op = decode_op(&insns, 0, i, |a| relocs.get(&(a as u32)).cloned(), |_| false);
+            ops.push(op);
+            if op.width() == 2 {
+                ops.push(Op::Nop);
+            }
+            i += op.width() as usize;
+        }
+        let n = insns.len();
+        BpfObject {
+            big_endian: false,
+            code: vec![CodeSection { name: "xdp".into(), insns, ops, funcs: Vec::new() }],
+            programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
+            license: Some("GPL".into()),
+            maps: (0..nmaps).map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) }).collect(),
+            externs: Vec::new(),
+            btf: None,
+            lines: LineInfo::default(),
+            warnings: Vec::new(),
+            insn_count: n,
+        }
+    }
+
+    fn ld_map(dst: u8) -> [Insn; 2] {
+        [insn(0x18, dst, 0, 0, 0), insn(0, 0, 0, 0, 0)]
+    }
+
+    /// Helper 1 takes its map in r1.
+    const MAP_ARG: [Option<u8>; 3] = [None, Some(0), None];
+
+    #[test]
+    fn maps_flow_through_spills_branches_and_calls() {
+        let mut p = Vec::new();
+        p.extend(ld_map(2)); // 0: r2 = m0
+        p.push(insn(0x7b, 10, 2, -16, 0)); // 2: *(u64 *)(r10 - 16) = r2
+        p.push(insn(0x15, 1, 0, 3, 0)); // 3: if r1 == 0 goto 7
+        p.extend(ld_map(3)); // 4: r3 = m1
+        p.push(insn(0x7b, 10, 3, -16, 0)); // 6: *(u64 *)(r10 - 16) = r3
+        p.push(insn(0x79, 1, 10, -16, 0)); // 7: r1 = *(u64 *)(r10 - 16)
+        p.push(insn(0xbf, 6, 1, 0, 0)); // 8: r6 = r1
+        p.push(insn(0xbf, 1, 6, 0, 0)); // 9: r1 = r6
+        p.push(insn(0x85, 0, 0, 0, 1)); // 10: call 1
+        p.push(insn(0x85, 0, 1, 0, 1)); // 11: call pc+1 (subprogram at 13)
+        p.push(insn(0x95, 0, 0, 0, 0)); // 12: exit
+        p.push(insn(0x85, 0, 0, 0, 1)); // 13: call 1; r1 was clobbered by the call at 10
+        p.push(insn(0x95, 0, 0, 0, 0)); // 14: exit
+        let obj = object(p, &[(0, 0), (4, 1)], 2);
+        let mut a = Analyzer::new(&obj, &MAP_ARG);
+        let flow = a.program(&obj.programs[0]);
+        let calls: Vec<(u32, Vec<u32>)> = flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
+        // At 10 the slot holds m0 (jump taken) or m1 (fall-through).
+        assert_eq!(calls, [(10, vec![0, 1]), (13, vec![])]);
+        assert_eq!(flow.functions.len(), 2);
+        assert!(!flow.incomplete);
+    }
+
+    #[test]
+    fn overwritten_spill_slot_forgets_the_map() {
+        let mut p = Vec::new();
+        p.extend(ld_map(2)); // 0
+        p.push(insn(0x7b, 10, 2, -8, 0)); // 2: spill m0
+        p.push(insn(0x62, 10, 0, -8, 0)); // 3: *(u32 *)(r10 - 8) = 0 overwrites half of it
+        p.push(insn(0x79, 1, 10, -8, 0)); // 4: fill
+        p.push(insn(0x85, 0, 0, 0, 1)); // 5: call 1
+        p.push(insn(0x95, 0, 0, 0, 0)); // 6
+        let obj = object(p, &[(0, 0)], 1);
+        let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
+        assert_eq!(flow.helper_calls[0].maps, Vec::<u32>::new());
+    }
+
+    #[test]
+    fn endless_loops_terminate() {
+        let p = vec![
+            insn(0x07, 1, 0, 0, 1),  // 0: r1 += 1
+            insn(0x05, 0, 0, -2, 0), // 1: goto 0
+        ];
+        let obj = object(p, &[], 0);
+        let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
+        assert_eq!(flow.reached_insns, 2);
+    }
+}

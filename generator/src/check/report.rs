@@ -32,6 +32,8 @@ pub struct ObjectReport {
     pub error: Option<String>,
     /// `"little"` or `"big"`.
     pub endianness: Option<&'static str>,
+    /// Instruction slots in the object's executable sections.
+    pub instructions: usize,
     pub maps: Vec<MapReport>,
     pub programs: Vec<ProgramReport>,
     pub diagnostics: Vec<Diagnostic>,
@@ -44,6 +46,7 @@ impl ObjectReport {
             license: None,
             error: Some(error),
             endianness: None,
+            instructions: 0,
             maps: Vec::new(),
             programs: Vec::new(),
             diagnostics: Vec::new(),

@@ -115,6 +115,7 @@ impl<'m> Checker<'m> {
             license: license.clone(),
             error: None,
             endianness: Some(if obj.big_endian { "big" } else { "little" }),
+            instructions: obj.insn_count,
             maps: obj
                 .maps
                 .iter()
@@ -333,7 +334,7 @@ impl<'m> Checker<'m> {
                     call.loc,
                     format!("`{}` was added in Linux {}; the target kernel is {kernel}", helper.name, helper.since),
                 );
-                d.help = Some(self.too_new_help(helper, class, helper.since));
+                d.help = Some(self.too_new_help(helper.since));
                 out.push(with_helper(d));
             }
             None => {}
@@ -402,7 +403,7 @@ impl<'m> Checker<'m> {
                     loc,
                     format!("{} programs can call `{}` from Linux {since}; the target kernel is {kernel}", pt.name, helper.name),
                 );
-                d.help = Some(self.too_new_help(helper, class, since));
+                d.help = Some(self.too_new_help(since));
                 d
             }
             Miss::Sleepable => {
@@ -498,21 +499,8 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn too_new_help(&self, helper: &Helper, class: &Class<'_>, since: KernelVersion) -> String {
-        let model = self.model;
-        let older: Vec<&str> = helper
-            .related
-            .iter()
-            .filter_map(|id| model.helper(*id))
-            .filter(|h| self.allowed(h, class))
-            .map(|h| h.name.as_str())
-            .take(2)
-            .collect();
-        let mut help = format!("needs Linux {since}");
-        if let Some(first) = older.first() {
-            help.push_str(&format!("; on Linux {} consider `{first}`", self.options.kernel));
-        }
-        help
+    fn too_new_help(&self, since: KernelVersion) -> String {
+        format!("needs Linux {since}; the target is {}", self.options.kernel)
     }
 
     fn map_help(&self, helper: &Helper, class: &Class<'_>, map_type: KernelId, type_name: &str) -> String {

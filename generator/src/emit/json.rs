@@ -60,6 +60,8 @@ struct FlagJson<'a> {
 struct AvailabilityJson<'a> {
     program_type: &'a str,
     since: String,
+    /// False when `since` is only the oldest kernel where the pair was measured.
+    since_exact: bool,
     attach_types: Option<Vec<&'a str>>,
     sleepable_only: bool,
     trampoline_only: bool,
@@ -140,6 +142,7 @@ fn export_with<'a>(model: &'a Model) -> String {
             .map(|a: &Availability| AvailabilityJson {
                 program_type: prog_name(a.program_type),
                 since: a.since.to_string(),
+                since_exact: a.since_exact,
                 attach_types: a.qualifiers.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
                 sleepable_only: a.qualifiers.sleepable_only,
                 trampoline_only: a.qualifiers.trampoline_only,

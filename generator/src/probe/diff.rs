@@ -572,7 +572,7 @@ mod tests {
     }
 
     fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
-        Availability { program_type: prog_type, since: KernelVersion::new(4, 0), qualifiers, via_set: None }
+        Availability { program_type: prog_type, since: KernelVersion::new(4, 0), since_exact: true, qualifiers, via_set: None }
     }
 
     fn empty_model() -> Model {

@@ -38,7 +38,7 @@ fn report() -> Option<&'static ProbeReport> {
     match r {
         Ok(r) => Some(r),
         Err(e) => {
-            eprintln!("SKIP: cannot probe this kernel: {e}");
+            crate::support::skip("probe", &format!("cannot probe this kernel: {e}"));
             None
         }
     }
@@ -139,7 +139,7 @@ fn copy_from_user_needs_a_sleepable_program() {
     let Some(r) = report() else { return };
     let iter = Some(BPF_TRACE_ITER);
     if row(r, TRACING, iter, BPF_COPY_FROM_USER, SLEEPABLE).is_none() {
-        eprintln!("SKIP: sleepable iterators do not load on this kernel");
+        crate::support::skip("probe", "sleepable iterators do not load on this kernel");
         return;
     }
     let awake = verdict(r, TRACING, iter, BPF_COPY_FROM_USER, Variant::BASE);
@@ -151,7 +151,7 @@ fn copy_from_user_needs_a_sleepable_program() {
 fn capabilities_are_measured_per_thread() {
     let Some(r) = report() else { return };
     if !r.kernel.capabilities.contains(&"CAP_PERFMON") && !r.kernel.capabilities.contains(&"CAP_SYS_ADMIN") {
-        eprintln!("SKIP: this process has neither CAP_PERFMON nor CAP_SYS_ADMIN to drop");
+        crate::support::skip("probe", "this process has neither CAP_PERFMON nor CAP_SYS_ADMIN to drop");
         return;
     }
     // Tracing program types need CAP_PERFMON to load at all.
@@ -209,7 +209,7 @@ fn specs_agree_with_the_running_kernel() {
 #[test]
 fn probe_closes_every_fd() {
     if probe::check_permission().is_err() {
-        eprintln!("SKIP: bpf() is not permitted here");
+        crate::support::skip("probe", "bpf() is not permitted here");
         return;
     }
     let exe = std::env::current_exe().expect("the test binary knows its path");

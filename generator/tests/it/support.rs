@@ -16,9 +16,11 @@ pub fn model() -> bpfspec::model::Model {
     }
 }
 
-/// Print a loud skip line; the caller returns right after.
+/// Print a loud skip line; the caller returns right after. Written to the process's stderr
+/// directly, not through `eprintln!`, so the test harness shows it even for a passing test.
 pub fn skip(test: &str, reason: &str) {
-    eprintln!("SKIP: {test}: {reason}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "SKIP: {test}: {reason}");
 }
 
 /// Path to the `bpfspec` binary cargo built for these tests.

@@ -9,6 +9,15 @@
 //! Where the BPF toolchain or the `bpf()` system call is not available, the kernel tests print
 //! `SKIP: <reason>` and pass; they never pass silently.
 
+/// A SKIP line written to stderr directly (not `eprintln!`), so the harness shows it even when
+/// the test passes.
+macro_rules! skip {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), "SKIP: {}", format_args!($($t)*));
+    }};
+}
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -60,7 +69,7 @@ fn example(name: &str) -> Option<Ebpf> {
     let built = match built() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("SKIP: {name}: the BPF toolchain is not available: {e}");
+            skip!("{name}: the BPF toolchain is not available: {e}");
             return None;
         }
     };
@@ -69,7 +78,7 @@ fn example(name: &str) -> Option<Ebpf> {
     match load(obj) {
         Ok(ebpf) => Some(ebpf),
         Err(e) if is_unavailable(&e) => {
-            eprintln!("SKIP: {name}: bpf() is not permitted here: {e}");
+            skip!("{name}: bpf() is not permitted here: {e}");
             None
         }
         Err(e) => panic!("{name}: loading {} failed: {e}", obj.display()),
@@ -82,13 +91,13 @@ fn bpfspec_check(obj: &Path) {
     let candidates = ["target/debug/bpfspec", "target/release/bpfspec"].map(|p| root().join(p));
     let Some(bin) = candidates.iter().filter(|p| p.is_file()).max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
     else {
-        eprintln!("SKIP: bpfspec check {}: no target/{{debug,release}}/bpfspec (run `cargo build -p bpfspec`)", obj.display());
+        skip!("bpfspec check {}: no target/{{debug,release}}/bpfspec (run `cargo build -p bpfspec`)", obj.display());
         return;
     };
     let out = Command::new(bin).arg("check").arg(obj).output().expect("bpfspec runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(2) && (stderr.contains("unrecognized subcommand") || stderr.contains("unexpected argument")) {
-        eprintln!("SKIP: bpfspec check {}: this bpfspec has no `check` command yet", obj.display());
+        skip!("bpfspec check {}: this bpfspec has no `check` command yet", obj.display());
         return;
     }
     assert!(
@@ -238,11 +247,11 @@ fn sizes(info: &ProgramInfo) -> (u32, u32) {
 #[test]
 fn zero_cost_against_c() {
     let Ok(built) = built() else {
-        eprintln!("SKIP: zero_cost: the BPF toolchain is not available");
+        skip!("zero_cost: the BPF toolchain is not available");
         return;
     };
     if let Some(why) = &built.c_skipped {
-        eprintln!("SKIP: zero_cost: the C programs were not built: {why}");
+        skip!("zero_cost: the C programs were not built: {why}");
         return;
     }
     let mut rows = Vec::new();
@@ -252,7 +261,7 @@ fn zero_cost_against_c() {
             let mut ebpf = match load(&obj) {
                 Ok(e) => e,
                 Err(e) if is_unavailable(&e) => {
-                    eprintln!("SKIP: zero_cost: bpf() is not permitted here: {e}");
+                    skip!("zero_cost: bpf() is not permitted here: {e}");
                     return;
                 }
                 Err(e) => panic!("loading {}: {e}", obj.display()),

@@ -82,11 +82,21 @@ impl<'m> Pages<'m> {
     pub fn quals(&self, l: &Linker, h: &Helper, a: &Availability) -> Vec<Qual> {
         let q = &a.qualifiers;
         let mut out = Vec::new();
-        if self.later(h, a) {
+        if self.later(h, a) && a.since_exact {
             out.push(Qual {
                 kind: "since",
                 label: format!("from {}", a.since),
                 title: format!("this program type may call it only from Linux {}", a.since),
+                links: vec![],
+            });
+        } else if self.later(h, a) {
+            out.push(Qual {
+                kind: "since",
+                label: format!("seen in {}", a.since),
+                title: format!(
+                    "measured on Linux {} by bpfspec probe; the kernel that introduced this pair is not known and may be older",
+                    a.since
+                ),
                 links: vec![],
             });
         }
@@ -177,8 +187,8 @@ impl<'m> Pages<'m> {
                     .collect();
                 let others = match k.pair_count {
                     0 => String::new(),
-                    1 => "1 helper newly allowed in an existing program type".to_owned(),
-                    n => format!("{n} helpers newly allowed in existing program types"),
+                    1 => "1 helper/program type pair newly allowed".to_owned(),
+                    n => format!("{n} helper/program type pairs newly allowed"),
                 };
                 RecentKernel {
                     version: Link { text: format!("Linux {}", k.version), href: k.href.clone() },
@@ -536,7 +546,8 @@ impl<'m> Pages<'m> {
             .map(|v| {
                 let mut pairs: BTreeMap<u32, Vec<Link>> = BTreeMap::new();
                 for h in &m.helpers {
-                    for a in h.availability.iter().filter(|a| a.since == v && self.later(h, a)) {
+                    // Undated pairs were only seen on `since`; they are not news of that kernel.
+                    for a in h.availability.iter().filter(|a| a.since == v && a.since_exact && self.later(h, a)) {
                         pairs.entry(a.program_type).or_default().push(self.helper_link(l, h));
                     }
                 }
