@@ -264,6 +264,14 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     for section in &mut code {
         section.funcs.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
         section.funcs.dedup_by_key(|f| f.start);
+        // A symbol without a size runs to the next one (or the end of the section).
+        let total = u32::try_from(section.insns.len()).unwrap_or(u32::MAX);
+        let starts: Vec<u32> = section.funcs.iter().map(|f| f.start).skip(1).chain([total]).collect();
+        for (f, next) in section.funcs.iter_mut().zip(starts) {
+            if f.len == 0 {
+                f.len = next.saturating_sub(f.start);
+            }
+        }
     }
 
     // Relocations, resolved to what they point at.

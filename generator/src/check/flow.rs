@@ -511,10 +511,11 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             Op::AddReg(d, s) => {
                 let (old, src) = (st.reg(d), st.reg(s));
                 let fp = if old.fp == Fp::No { Fp::No } else { Fp::Any };
+                // A read-only table indexed by a run-time value yields run-time values.
                 let v = Val {
                     fp,
                     load_time: old.load_time && src.load_time,
-                    read_only: old.read_only,
+                    read_only: old.read_only && src.load_time,
                     ..Val::default()
                 };
                 st.set(d, v);
