@@ -4470,7 +4470,7 @@ pub unsafe fn bpf_override_return(regs: *mut pt_regs, rc: u64) -> i64 {
 ///
 /// `long`, verifier class `RET_INTEGER`.
 ///
-/// `-EINVAL` if the socket is not a full TCP socket. Otherwise the subset of requested bits
+/// `-EINVAL` when the context does not hold a full TCP socket (for example a request or timewait socket). Otherwise the subset of requested bits
 /// that the kernel does not support; 0 means every requested bit was applied.
 ///
 /// # Flags
@@ -12476,7 +12476,7 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 ///
 /// `struct socket *`, verifier class `RET_PTR_TO_BTF_ID_OR_NULL`.
 ///
-/// A pointer to the file's `struct socket`, or NULL if the file is not a socket.
+/// A pointer to the file's `struct socket`, or NULL when the file has no socket behind it (a regular file, a pipe, ...).
 ///
 /// # Availability
 ///
@@ -15675,7 +15675,7 @@ pub unsafe fn bpf_dynptr_read(
 ///
 /// `long`, verifier class `RET_INTEGER`.
 ///
-/// 0 on success. `-E2BIG` if `offset + len` exceeds the dynptr's length,
+/// 0 on success. `-E2BIG` when the write would run past the end of the dynptr (`offset + len` larger than its size),
 /// `-EINVAL` if `dst` is NULL/invalid or read-only, or `flags` is non-zero.
 ///
 /// # Availability
