@@ -47,9 +47,14 @@ pub struct CodeSection {
 impl CodeSection {
     /// The function symbol whose range holds `insn`.
     pub fn func_at(&self, insn: u32) -> Option<&FuncSym> {
-        let i = self.funcs.partition_point(|f| f.start <= insn);
-        let f = self.funcs.get(i.checked_sub(1)?)?;
-        (insn < f.start.saturating_add(f.len.max(1))).then_some(f)
+        self.funcs.get(self.func_index(insn)?)
+    }
+
+    /// The index in `funcs` of the function symbol whose range holds `insn`.
+    pub fn func_index(&self, insn: u32) -> Option<usize> {
+        let i = self.funcs.partition_point(|f| f.start <= insn).checked_sub(1)?;
+        let f = &self.funcs[i];
+        (insn < f.start.saturating_add(f.len.max(1))).then_some(i)
     }
 }
 
@@ -411,7 +416,16 @@ pub fn embedded_objects(data: &[u8]) -> Vec<(usize, &[u8])> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let mut at = 0;
+    while let Some(p) = haystack.get(at..)?.iter().position(|&b| b == first) {
+        let start = at + p;
+        if haystack.get(start + 1..start + needle.len()) == Some(rest) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
 }
 
 fn embedded_len(data: &[u8]) -> Option<usize> {

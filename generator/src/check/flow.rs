@@ -69,6 +69,58 @@ impl MapSet {
     }
 }
 
+/// Interned map sets, so that abstract values are small and `Copy`: ID 0 is the empty set,
+/// unions are memoized.
+struct Sets {
+    sets: Vec<MapSet>,
+    index: HashMap<MapSet, u32>,
+    unions: HashMap<(u32, u32), u32>,
+}
+
+impl Default for Sets {
+    fn default() -> Self {
+        Sets { sets: vec![MapSet::default()], index: HashMap::from([(MapSet::default(), 0)]), unions: HashMap::new() }
+    }
+}
+
+impl Sets {
+    fn intern(&mut self, set: MapSet) -> u32 {
+        if let Some(&id) = self.index.get(&set) {
+            return id;
+        }
+        let id = u32::try_from(self.sets.len()).expect("fewer map sets than instructions analysed");
+        self.sets.push(set.clone());
+        self.index.insert(set, id);
+        id
+    }
+
+    fn one(&mut self, map: u32) -> u32 {
+        self.intern(MapSet::one(map))
+    }
+
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        if a == b || b == 0 {
+            return a;
+        }
+        if a == 0 {
+            return b;
+        }
+        let key = (a.min(b), a.max(b));
+        if let Some(&u) = self.unions.get(&key) {
+            return u;
+        }
+        let mut set = self.sets[a as usize].clone();
+        set.union_with(&self.sets[b as usize]);
+        let u = self.intern(set);
+        self.unions.insert(key, u);
+        u
+    }
+
+    fn get(&self, id: u32) -> &MapSet {
+        &self.sets[id as usize]
+    }
+}
+
 /// What we know of a frame-pointer-derived value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 enum Fp {
@@ -78,9 +130,10 @@ enum Fp {
     Any,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Val {
-    maps: MapSet,
+    /// Interned in [`Sets`].
+    maps: u32,
     fp: Fp,
     /// Fixed at load time (CO-RE relocated constant, read from `.rodata` or `.kconfig`).
     load_time: bool,
@@ -90,15 +143,17 @@ struct Val {
 
 impl Val {
     fn is_bottom(&self) -> bool {
-        self.maps.is_empty() && self.fp == Fp::No && !self.load_time && !self.read_only
+        self.maps == 0 && self.fp == Fp::No && !self.load_time && !self.read_only
     }
 
     fn load_time() -> Val {
         Val { load_time: true, ..Val::default() }
     }
 
-    fn join(&mut self, other: &Val) -> bool {
-        let mut changed = self.maps.union_with(&other.maps);
+    fn join(&mut self, other: &Val, sets: &mut Sets) -> bool {
+        let maps = sets.union(self.maps, other.maps);
+        let mut changed = maps != self.maps;
+        self.maps = maps;
         let fp = match (self.fp, other.fp) {
             (a, b) if a == b => a,
             (Fp::No, b) => b,
@@ -127,15 +182,15 @@ fn intersect(a: &mut Assumptions, b: &Assumptions) -> bool {
 
 /// Registers r0-r10, the 8-byte stack slots holding something we track (by offset), and
 /// the load-time branches every path here took.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 struct State {
     regs: [Val; 11],
     stack: Vec<(i32, Val)>,
     assume: Assumptions,
 }
 
-/// The map sets of r1-r5 at a call.
-pub type Args = [MapSet; 5];
+/// The map sets of r1-r5 at a call (interned).
+pub type Args = [u32; 5];
 
 /// What a function is analysed for: the maps in its arguments and the load-time branches
 /// every call to it is under.
@@ -147,43 +202,61 @@ pub struct Context {
 
 impl Context {
     /// Adds the calls of `other`; true when that changed `self`.
-    fn join(&mut self, other: &Context) -> bool {
+    fn join(&mut self, other: &Context, sets: &mut Sets) -> bool {
         let mut changed = false;
         for (a, b) in self.args.iter_mut().zip(&other.args) {
-            changed |= a.union_with(b);
+            let u = sets.union(*a, *b);
+            changed |= u != *a;
+            *a = u;
         }
         changed | intersect(&mut self.assume, &other.assume)
     }
 }
 
+impl Clone for State {
+    fn clone(&self) -> State {
+        State { regs: self.regs, stack: self.stack.clone(), assume: self.assume.clone() }
+    }
+
+    /// Reuses `self`'s allocations: block entry states are copied into one scratch state.
+    fn clone_from(&mut self, other: &State) {
+        self.regs = other.regs;
+        self.stack.clone_from(&other.stack);
+        self.assume.clone_from(&other.assume);
+    }
+}
+
 impl State {
+    fn empty() -> State {
+        State { regs: [Val::default(); 11], stack: Vec::new(), assume: Vec::new() }
+    }
+
     fn entry(ctx: &Context) -> State {
         let mut regs: [Val; 11] = Default::default();
         for (i, maps) in ctx.args.iter().enumerate() {
-            regs[i + 1].maps = maps.clone();
+            regs[i + 1].maps = *maps;
         }
         regs[10].fp = Fp::At(0);
         State { regs, stack: Vec::new(), assume: ctx.assume.clone() }
     }
 
-    fn assuming(&self, branch: Loc, taken: bool) -> State {
-        let mut s = self.clone();
-        if let Err(at) = s.assume.binary_search(&(branch, taken)) {
-            s.assume.insert(at, (branch, taken));
-        }
-        s
+    /// Records that this path took (or did not take) a branch on a load-time constant.
+    fn assume(&mut self, branch: Loc, taken: bool) {
+        self.assume.retain(|(b, _)| *b != branch);
+        let at = self.assume.partition_point(|x| *x < (branch, taken));
+        self.assume.insert(at, (branch, taken));
     }
 
-    fn join(&mut self, other: &State) -> bool {
+    fn join(&mut self, other: &State, sets: &mut Sets) -> bool {
         let mut changed = intersect(&mut self.assume, &other.assume);
         for (a, b) in self.regs.iter_mut().zip(&other.regs) {
-            changed |= a.join(b);
+            changed |= a.join(b, sets);
         }
         for (k, v) in &other.stack {
             match self.stack.binary_search_by_key(k, |(k, _)| *k) {
-                Ok(i) => changed |= self.stack[i].1.join(v),
+                Ok(i) => changed |= self.stack[i].1.join(v, sets),
                 Err(i) => {
-                    self.stack.insert(i, (*k, v.clone()));
+                    self.stack.insert(i, (*k, *v));
                     changed = true;
                 }
             }
@@ -223,8 +296,8 @@ impl State {
 #[derive(Debug)]
 struct CallRecord {
     helper: u32,
-    /// Maps possibly in the map argument.
-    maps: MapSet,
+    /// Maps possibly in the map argument (interned).
+    maps: u32,
     /// Load-time branches every path to the call took.
     assume: Assumptions,
 }
@@ -284,6 +357,7 @@ pub struct Analyzer<'o, 'd> {
     /// `map_arg[helper]`: the argument index (0-based) of the helper's map argument.
     map_arg: &'o [Option<u8>],
     cache: HashMap<(Loc, Context), Rc<Summary>>,
+    sets: Sets,
     marks: HashMap<u32, Marks>,
     generation: u32,
     budget: u64,
@@ -293,7 +367,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
-        Analyzer { obj, map_arg, cache: HashMap::new(), marks: HashMap::new(), generation: 0, budget }
+        Analyzer { obj, map_arg, cache: HashMap::new(), sets: Sets::default(), marks: HashMap::new(), generation: 0, budget }
     }
 
     pub fn program(&mut self, prog: &ProgramDef) -> ProgramFlow {
@@ -314,7 +388,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                         work.push(*callee);
                     }
                     Entry::Occupied(mut o) => {
-                        if o.get_mut().join(callee_ctx) && !work.contains(callee) {
+                        if o.get_mut().join(callee_ctx, &mut self.sets) && !work.contains(callee) {
                             work.push(*callee);
                         }
                     }
@@ -327,15 +401,15 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
-        let mut helpers: BTreeMap<Loc, (u32, MapSet, bool)> = BTreeMap::new();
+        let mut helpers: BTreeMap<Loc, (u32, u32, bool)> = BTreeMap::new();
         let mut kfuncs: BTreeMap<Loc, Option<u32>> = BTreeMap::new();
         for (f, s) in &done {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
             for (&insn, rec) in &s.helpers {
                 let loc = Loc { section: f.section, insn };
-                let e = helpers.entry(loc).or_insert_with(|| (rec.helper, MapSet::default(), true));
-                e.1.union_with(&rec.maps);
+                let e = helpers.entry(loc).or_insert((rec.helper, 0, true));
+                e.1 = self.sets.union(e.1, rec.maps);
                 e.2 &= !rec.assume.is_empty();
             }
             for (&insn, name) in &s.kfuncs {
@@ -345,7 +419,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow.incomplete |= self.budget == 0;
         flow.helper_calls = helpers
             .into_iter()
-            .map(|(loc, (helper, maps, guarded))| HelperCall { loc, helper, maps: maps.iter().collect(), guarded })
+            .map(|(loc, (helper, maps, guarded))| HelperCall { loc, helper, maps: self.sets.get(maps).iter().collect(), guarded })
             .collect();
         flow.kfunc_calls = kfuncs.into_iter().map(|(loc, name)| KfuncCall { loc, name }).collect();
         flow
@@ -427,14 +501,17 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         // Forward data flow to a fixed point, block by block.
+        let mut sets = std::mem::take(&mut self.sets);
         let mut states: Vec<Option<State>> = vec![None; leaders.len()];
         states[0] = Some(State::entry(ctx));
         let mut queued = vec![false; leaders.len()];
+        let mut st = State::empty();
         let mut work = VecDeque::from([0usize]);
         queued[0] = true;
         'blocks: while let Some(b) = work.pop_front() {
             queued[b] = false;
-            let Some(mut st) = states[b].clone() else { continue };
+            let Some(entry_state) = &states[b] else { continue };
+            st.clone_from(entry_state);
             let mut i = leaders[b];
             loop {
                 if !self.spend() {
@@ -442,22 +519,16 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     break 'blocks;
                 }
                 let op = ops[i as usize];
-                self.transfer(&mut st, op, entry.section, i, &mut summary);
+                transfer(self.map_arg, &mut sets, &mut st, op, i, &mut summary);
                 let (fall, jump) = successors(op, i, n);
                 // A branch on a load-time constant: each side remembers which way it went.
                 let branch = Loc { section: entry.section, insn: i };
-                let (fall_st, jump_st) = match op {
-                    Op::Jcond { a, b, .. }
-                        if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time) =>
-                    {
-                        (Some(st.assuming(branch, false)), Some(st.assuming(branch, true)))
-                    }
-                    _ => (None, None),
-                };
+                let on_load_time = matches!(op, Op::Jcond { a, b, .. }
+                    if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time));
                 let mut next = |t: u32, st: &State| {
                     let tb = marks.block[t as usize] as usize;
                     let changed = match &mut states[tb] {
-                        Some(s) => s.join(st),
+                        Some(s) => s.join(st, &mut sets),
                         slot @ None => {
                             *slot = Some(st.clone());
                             true
@@ -469,11 +540,17 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     }
                 };
                 if let Some(t) = jump {
-                    next(t, jump_st.as_ref().unwrap_or(&st));
+                    if on_load_time {
+                        st.assume(branch, true);
+                    }
+                    next(t, &st);
                 }
                 match fall {
                     Some(t) if marks.leader[t as usize] == gen => {
-                        next(t, fall_st.as_ref().unwrap_or(&st));
+                        if on_load_time {
+                            st.assume(branch, false);
+                        }
+                        next(t, &st);
                         break;
                     }
                     Some(t) if jump.is_none() => i = t,
@@ -482,138 +559,141 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             }
         }
         self.marks.insert(entry.section, marks);
+        self.sets = sets;
         summary
-    }
-
-    fn transfer(&self, st: &mut State, op: Op, section: u32, i: u32, summary: &mut Summary) {
-        match op {
-            Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
-            Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
-            Op::LoadTimeConst { dst, .. } => st.set(dst, Val::load_time()),
-            Op::LdReadOnly(d) => st.set(d, Val { read_only: true, ..Val::default() }),
-            Op::Mov(d, s) => {
-                let v = st.reg(s).clone();
-                st.set(d, v);
-            }
-            Op::Mov32(d, s) => {
-                let load_time = st.reg(s).load_time;
-                st.set(d, Val { load_time, ..Val::default() });
-            }
-            Op::AddImm(d, imm) => {
-                let old = st.reg(d);
-                let fp = match old.fp {
-                    Fp::At(o) => o.checked_add(imm).map_or(Fp::Any, Fp::At),
-                    other => other,
-                };
-                let v = Val { fp, load_time: old.load_time, read_only: old.read_only, ..Val::default() };
-                st.set(d, v);
-            }
-            Op::AddReg(d, s) => {
-                let (old, src) = (st.reg(d), st.reg(s));
-                let fp = if old.fp == Fp::No { Fp::No } else { Fp::Any };
-                // A read-only table indexed by a run-time value yields run-time values.
-                let v = Val {
-                    fp,
-                    load_time: old.load_time && src.load_time,
-                    read_only: old.read_only && src.load_time,
-                    ..Val::default()
-                };
-                st.set(d, v);
-            }
-            Op::Alu { dst, src } => {
-                let load_time = st.reg(dst).load_time && src.is_none_or(|s| st.reg(s).load_time);
-                st.set(dst, Val { load_time, ..Val::default() });
-            }
-            Op::LdMap(d, m) => st.set(d, Val { maps: MapSet::one(m), ..Val::default() }),
-            Op::LdFunc(d, target) => {
-                st.set(d, Val::default());
-                let ctx = Context { args: Args::default(), assume: st.assume.clone() };
-                join_callee(summary, target, ctx);
-            }
-            Op::Load { dst, base, off, size } => {
-                let b = st.reg(base);
-                let v = if b.read_only {
-                    Val::load_time()
-                } else if size != 8 {
-                    Val::default()
-                } else {
-                    match (b.fp, st.slot(base, off)) {
-                        (_, Some(k)) => match st.stack.binary_search_by_key(&k, |(k, _)| *k) {
-                            Ok(at) => st.stack[at].1.clone(),
-                            Err(_) => Val::default(),
-                        },
-                        (Fp::Any, None) => {
-                            let mut v = Val::default();
-                            for (_, s) in &st.stack {
-                                v.join(s);
-                            }
-                            v
-                        }
-                        _ => Val::default(),
-                    }
-                };
-                st.set(dst, v);
-            }
-            Op::Store { base, off, src } => {
-                if let Some(k) = st.slot(base, off) {
-                    st.forget(k, 8);
-                    let v = st.reg(src).clone();
-                    if !v.is_bottom() {
-                        let at = st.stack.partition_point(|(key, _)| *key < k);
-                        st.stack.insert(at, (k, v));
-                    }
-                }
-            }
-            Op::StoreOther { base, off, size } => {
-                if let Some(k) = st.slot(base, off) {
-                    st.forget(k, i32::from(size));
-                }
-            }
-            Op::Atomic { base, off, size, fetch } => {
-                if let Some(k) = st.slot(base, off) {
-                    st.forget(k, i32::from(size));
-                }
-                if let Some(r) = fetch {
-                    st.set(r, Val::default());
-                }
-            }
-            Op::Helper(id) => {
-                let arg = self.map_arg.get(id as usize).copied().flatten();
-                let maps = arg.map(|a| st.reg(a + 1).maps.clone()).unwrap_or_default();
-                match summary.helpers.entry(i) {
-                    Entry::Vacant(v) => {
-                        v.insert(CallRecord { helper: id, maps, assume: st.assume.clone() });
-                    }
-                    Entry::Occupied(mut o) => {
-                        let rec = o.get_mut();
-                        rec.maps.union_with(&maps);
-                        intersect(&mut rec.assume, &st.assume);
-                    }
-                }
-                st.clobber_caller_saved();
-            }
-            Op::CallSub(target) => {
-                let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps.clone());
-                join_callee(summary, target, Context { args, assume: st.assume.clone() });
-                st.clobber_caller_saved();
-            }
-            Op::Kfunc(name) => {
-                summary.kfuncs.insert(i, name);
-                st.clobber_caller_saved();
-            }
-            Op::CallOther | Op::LdPacket => st.clobber_caller_saved(),
-        }
-        let _ = section;
     }
 }
 
-fn join_callee(summary: &mut Summary, target: Loc, ctx: Context) {
+fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: u32, summary: &mut Summary) {
+    match op {
+        Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
+        Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
+        Op::LoadTimeConst { dst, .. } => st.set(dst, Val::load_time()),
+        Op::LdReadOnly(d) => st.set(d, Val { read_only: true, ..Val::default() }),
+        Op::Mov(d, s) => {
+            let v = *st.reg(s);
+            st.set(d, v);
+        }
+        Op::Mov32(d, s) => {
+            let load_time = st.reg(s).load_time;
+            st.set(d, Val { load_time, ..Val::default() });
+        }
+        Op::AddImm(d, imm) => {
+            let old = st.reg(d);
+            let fp = match old.fp {
+                Fp::At(o) => o.checked_add(imm).map_or(Fp::Any, Fp::At),
+                other => other,
+            };
+            let v = Val { fp, load_time: old.load_time, read_only: old.read_only, ..Val::default() };
+            st.set(d, v);
+        }
+        Op::AddReg(d, s) => {
+            let (old, src) = (st.reg(d), st.reg(s));
+            let fp = if old.fp == Fp::No { Fp::No } else { Fp::Any };
+            // A read-only table indexed by a run-time value yields run-time values.
+            let v = Val {
+                fp,
+                load_time: old.load_time && src.load_time,
+                read_only: old.read_only && src.load_time,
+                ..Val::default()
+            };
+            st.set(d, v);
+        }
+        Op::Alu { dst, src } => {
+            let load_time = st.reg(dst).load_time && src.is_none_or(|s| st.reg(s).load_time);
+            st.set(dst, Val { load_time, ..Val::default() });
+        }
+        Op::LdMap(d, m) => {
+            let maps = sets.one(m);
+            st.set(d, Val { maps, ..Val::default() });
+        }
+        Op::LdFunc(d, target) => {
+            st.set(d, Val::default());
+            let ctx = Context { args: Args::default(), assume: st.assume.clone() };
+            join_callee(summary, target, ctx, sets);
+        }
+        Op::Load { dst, base, off, size } => {
+            let b = st.reg(base);
+            let v = if b.read_only {
+                Val::load_time()
+            } else if size != 8 {
+                Val::default()
+            } else {
+                match (b.fp, st.slot(base, off)) {
+                    (_, Some(k)) => match st.stack.binary_search_by_key(&k, |(k, _)| *k) {
+                        Ok(at) => st.stack[at].1,
+                        Err(_) => Val::default(),
+                    },
+                    (Fp::Any, None) => {
+                        let mut v = Val::default();
+                        for (_, s) in &st.stack {
+                            v.join(s, sets);
+                        }
+                        v
+                    }
+                    _ => Val::default(),
+                }
+            };
+            st.set(dst, v);
+        }
+        Op::Store { base, off, src } => {
+            if let Some(k) = st.slot(base, off) {
+                st.forget(k, 8);
+                let v = *st.reg(src);
+                if !v.is_bottom() {
+                    let at = st.stack.partition_point(|(key, _)| *key < k);
+                    st.stack.insert(at, (k, v));
+                }
+            }
+        }
+        Op::StoreOther { base, off, size } => {
+            if let Some(k) = st.slot(base, off) {
+                st.forget(k, i32::from(size));
+            }
+        }
+        Op::Atomic { base, off, size, fetch } => {
+            if let Some(k) = st.slot(base, off) {
+                st.forget(k, i32::from(size));
+            }
+            if let Some(r) = fetch {
+                st.set(r, Val::default());
+            }
+        }
+        Op::Helper(id) => {
+            let arg = map_arg.get(id as usize).copied().flatten();
+            let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
+            match summary.helpers.entry(i) {
+                Entry::Vacant(v) => {
+                    v.insert(CallRecord { helper: id, maps, assume: st.assume.clone() });
+                }
+                Entry::Occupied(mut o) => {
+                    let rec = o.get_mut();
+                    rec.maps = sets.union(rec.maps, maps);
+                    intersect(&mut rec.assume, &st.assume);
+                }
+            }
+            st.clobber_caller_saved();
+        }
+        Op::CallSub(target) => {
+            let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps);
+            join_callee(summary, target, Context { args, assume: st.assume.clone() }, sets);
+            st.clobber_caller_saved();
+        }
+        Op::Kfunc(name) => {
+            summary.kfuncs.insert(i, name);
+            st.clobber_caller_saved();
+        }
+        Op::CallOther | Op::LdPacket => st.clobber_caller_saved(),
+    }
+}
+
+fn join_callee(summary: &mut Summary, target: Loc, ctx: Context, sets: &mut Sets) {
     match summary.callees.entry(target) {
         Entry::Vacant(v) => {
             v.insert(ctx);
         }
         Entry::Occupied(mut o) => {
-            o.get_mut().join(&ctx);
+            o.get_mut().join(&ctx, sets);
         }
     }
 }

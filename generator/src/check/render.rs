@@ -65,7 +65,7 @@ fn location_note(object: &ObjectReport, d: &Diagnostic) -> String {
         note.push_str(&format!(", instruction {i}"));
     }
     if let (Some(place), Some(section)) = (&d.place, &d.section) {
-        if place.insn_section != *section {
+        if *place.insn_section != **section {
             note.push_str(&format!(" (`{}` instruction {}", place.insn_section, place.section_insn));
             if let Some(f) = &place.function {
                 note.push_str(&format!(", in function `{f}`"));

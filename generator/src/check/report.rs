@@ -2,7 +2,47 @@
 //! fields may be added, existing ones keep their meaning) and what the human and SARIF
 //! renderers read.
 
-use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+/// A shared, immutable name (helper, section, function): a program's calls repeat a few
+/// names many times, and reports are built by the thousand.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<str>);
+
+impl std::ops::Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -88,7 +128,7 @@ pub struct CallReport {
     pub insn: u32,
     pub helper_id: u32,
     /// `null` for an unknown helper ID.
-    pub helper: Option<String>,
+    pub helper: Option<Name>,
     #[serde(flatten)]
     pub place: Place,
 }
@@ -97,7 +137,7 @@ pub struct CallReport {
 pub struct KfuncReport {
     pub insn: u32,
     /// `null` when neither a relocation nor BTF names it.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     #[serde(flatten)]
     pub place: Place,
 }
@@ -106,11 +146,11 @@ pub struct KfuncReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Place {
     /// The ELF section holding the instruction (differs from the program's for subprograms).
-    pub insn_section: String,
+    pub insn_section: Name,
     /// The instruction's index in that section.
     pub section_insn: u32,
     /// The function symbol holding the instruction.
-    pub function: Option<String>,
+    pub function: Option<Name>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

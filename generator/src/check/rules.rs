@@ -11,8 +11,8 @@ use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
 use super::report::{
-    CallReport, Code, Diagnostic, KfuncReport, MapReport, ObjectReport, Place, ProgramReport, Severity,
-    Source,
+    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport,
+    Severity, Source,
 };
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
@@ -66,16 +66,20 @@ pub struct Checker<'m> {
     options: Options,
     /// By helper ID: the index of its map argument.
     map_arg: Vec<Option<u8>>,
+    /// By helper ID.
+    helper_names: Vec<Option<Name>>,
 }
 
 impl<'m> Checker<'m> {
     pub fn new(model: &'m Model, options: Options) -> Checker<'m> {
         let max = model.helpers.iter().map(|h| h.id as usize).max().unwrap_or(0);
         let mut map_arg = vec![None; max + 1];
+        let mut helper_names = vec![None; max + 1];
         for h in &model.helpers {
             map_arg[h.id as usize] = h.map_arg().and_then(|a| u8::try_from(a).ok());
+            helper_names[h.id as usize] = Some(Name::from(h.name.as_str()));
         }
-        Checker { model, options, map_arg }
+        Checker { model, options, map_arg, helper_names }
     }
 
     pub fn options(&self) -> &Options {
@@ -134,6 +138,7 @@ impl<'m> Checker<'m> {
         }
 
         let mut analyzer = Analyzer::new(obj, &self.map_arg);
+        let names = Names::new(obj);
         let mut warned_sections = Vec::new();
         for prog in &obj.programs {
             let section = &obj.code[prog.section as usize].name;
@@ -154,7 +159,7 @@ impl<'m> Checker<'m> {
             }
             let flow = analyzer.program(prog);
             let layout = Layout::new(obj, prog);
-            let ctx = Ctx { obj, prog, section, layout: &layout };
+            let ctx = Ctx { obj, prog, section, layout: &layout, names: &names };
             if flow.incomplete {
                 let mut d = Diagnostic::new(
                     Severity::Warning,
@@ -170,7 +175,7 @@ impl<'m> Checker<'m> {
                 calls.push(CallReport {
                     insn: ctx.index(call.loc),
                     helper_id: call.helper,
-                    helper: model.helper(call.helper).map(|h| h.name.clone()),
+                    helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
                     place: ctx.place(call.loc),
                 });
                 self.check_call(&ctx, &class, license.as_deref(), call, &mut report.diagnostics);
@@ -180,7 +185,7 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|k| KfuncReport {
                     insn: ctx.index(k.loc),
-                    name: k.name.and_then(|n| obj.externs.get(n as usize)).cloned(),
+                    name: k.name.and_then(|n| obj.externs.get(n as usize)).map(|n| Name::from(n.as_str())),
                     place: ctx.place(k.loc),
                 })
                 .collect();
@@ -539,12 +544,29 @@ fn display_pattern(pattern: &str) -> String {
     }
 }
 
+/// The section and function names of an object, shared by every report that mentions them.
+struct Names {
+    sections: Vec<Name>,
+    /// Per section, parallel to its `funcs`.
+    funcs: Vec<Vec<Name>>,
+}
+
+impl Names {
+    fn new(obj: &BpfObject<'_>) -> Names {
+        Names {
+            sections: obj.code.iter().map(|c| Name::from(c.name.as_str())).collect(),
+            funcs: obj.code.iter().map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect()).collect(),
+        }
+    }
+}
+
 /// A program being checked: turns code locations into diagnostics.
 struct Ctx<'a, 'd> {
     obj: &'a BpfObject<'d>,
     prog: &'a ProgramDef,
     section: &'a str,
     layout: &'a Layout,
+    names: &'a Names,
 }
 
 impl Ctx<'_, '_> {
@@ -554,10 +576,11 @@ impl Ctx<'_, '_> {
 
     fn place(&self, loc: Loc) -> Place {
         let code = &self.obj.code[loc.section as usize];
+        let section = loc.section as usize;
         Place {
-            insn_section: code.name.clone(),
+            insn_section: self.names.sections[section].clone(),
             section_insn: loc.insn,
-            function: code.func_at(loc.insn).map(|f| f.name.clone()),
+            function: code.func_index(loc.insn).map(|i| self.names.funcs[section][i].clone()),
         }
     }
 
