@@ -6,6 +6,7 @@
 //! offset; what we read ourselves (section contents, BTF) is bounds-checked too.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use object::elf;
 use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
@@ -97,11 +98,31 @@ pub struct BpfObject<'d> {
     /// Names of undefined symbols that calls refer to (kfuncs).
     pub externs: Vec<String>,
     pub btf: Option<Btf<'d>>,
-    pub lines: LineInfo,
+    /// BTF line info, parsed when a diagnostic first needs it.
+    pub lines: Lines<'d>,
     /// Problems that do not stop the check.
     pub warnings: Vec<String>,
     /// Instruction slots in all code sections.
     pub insn_count: usize,
+}
+
+/// The `.BTF.ext` line info of an object, read on first use: most objects check clean and
+/// never need it.
+#[derive(Debug, Default)]
+pub struct Lines<'d> {
+    ext: &'d [u8],
+    parsed: OnceLock<LineInfo>,
+}
+
+impl Lines<'_> {
+    /// The source line of instruction `insn` of `section`.
+    pub fn lookup(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<super::btf::SourceLine> {
+        if self.ext.is_empty() {
+            return None;
+        }
+        let info = self.parsed.get_or_init(|| LineInfo::parse(self.ext, btf).unwrap_or_default());
+        info.lookup(btf, section, insn)
+    }
 }
 
 /// Where a section's contents matter to us.
@@ -202,13 +223,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             None
         }
     });
-    let lines = match (&btf, ext_data) {
-        (Some(btf), Some(ext)) => LineInfo::parse(ext, btf).unwrap_or_else(|e| {
-            warnings.push(format!("cannot read `.BTF.ext`: {e}"));
-            LineInfo::default()
-        }),
-        _ => LineInfo::default(),
-    };
+    let lines = Lines { ext: ext_data.unwrap_or_default(), parsed: OnceLock::new() };
     let core = match (&btf, ext_data) {
         (Some(btf), Some(ext)) => btf::core_relocated(ext, btf).unwrap_or_else(|e| {
             warnings.push(format!("cannot read the CO-RE relocations of `.BTF.ext`: {e}"));

@@ -175,6 +175,9 @@ pub type Assumptions = Vec<(Loc, bool)>;
 
 /// Keeps the assumptions both sides share; true when that changed `a`.
 fn intersect(a: &mut Assumptions, b: &Assumptions) -> bool {
+    if a.is_empty() || a == b {
+        return false;
+    }
     let before = a.len();
     a.retain(|x| b.binary_search(x).is_ok());
     a.len() != before
@@ -281,8 +284,13 @@ impl State {
         }
     }
 
+    /// Drops the slots that a store of `size` bytes at `key` overwrites (in part or whole).
     fn forget(&mut self, key: i32, size: i32) {
-        self.stack.retain(|(k, _)| *k + 8 <= key || key + size <= *k);
+        let from = self.stack.partition_point(|(k, _)| *k + 8 <= key);
+        let to = self.stack.partition_point(|(k, _)| *k < key + size);
+        if from < to {
+            self.stack.drain(from..to);
+        }
     }
 
     fn clobber_caller_saved(&mut self) {
@@ -351,6 +359,32 @@ struct Marks {
     block: Vec<u32>,
 }
 
+/// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
+struct Scratch {
+    leaders: Vec<u32>,
+    dfs: Vec<u32>,
+    /// Entry state of each block; valid where `present`.
+    states: Vec<State>,
+    present: Vec<bool>,
+    queued: Vec<bool>,
+    work: VecDeque<usize>,
+    st: State,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            leaders: Vec::new(),
+            dfs: Vec::new(),
+            states: Vec::new(),
+            present: Vec::new(),
+            queued: Vec::new(),
+            work: VecDeque::new(),
+            st: State::empty(),
+        }
+    }
+}
+
 /// Analyses the programs of one object. Summaries are cached across programs.
 pub struct Analyzer<'o, 'd> {
     obj: &'o BpfObject<'d>,
@@ -358,16 +392,23 @@ pub struct Analyzer<'o, 'd> {
     map_arg: &'o [Option<u8>],
     cache: HashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
+    scratch: Scratch,
     marks: HashMap<u32, Marks>,
     generation: u32,
     budget: u64,
+    initial_budget: u64,
 }
 
 impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
-        Analyzer { obj, map_arg, cache: HashMap::new(), sets: Sets::default(), marks: HashMap::new(), generation: 0, budget }
+        Analyzer { obj, map_arg, cache: HashMap::new(), sets: Sets::default(), scratch: Scratch::default(), marks: HashMap::new(), generation: 0, budget, initial_budget: budget }
+    }
+
+    /// Instruction visits spent so far (discovery and data flow).
+    pub fn work_done(&self) -> u64 {
+        self.initial_budget - self.budget
     }
 
     pub fn program(&mut self, prog: &ProgramDef) -> ProgramFlow {
@@ -435,16 +476,6 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         s
     }
 
-    fn spend(&mut self) -> bool {
-        match self.budget.checked_sub(1) {
-            Some(b) => {
-                self.budget = b;
-                true
-            }
-            None => false,
-        }
-    }
-
     fn analyze(&mut self, entry: Loc, ctx: &Context) -> Summary {
         let mut summary = Summary::default();
         let obj = self.obj;
@@ -470,17 +501,26 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             };
         }
 
+        // Buffers reused from one function to the next.
+        let Scratch { leaders, dfs, states, present, queued, work, st } = &mut self.scratch;
+        leaders.clear();
+        dfs.clear();
+        work.clear();
+
         // Reachable instructions and block leaders.
-        let mut leaders = vec![entry.insn];
+        leaders.push(entry.insn);
         marks.leader[entry.insn as usize] = gen;
-        let mut stack = vec![entry.insn];
-        while let Some(i) = stack.pop() {
+        dfs.push(entry.insn);
+        while let Some(i) = dfs.pop() {
             if marks.visited[i as usize] == gen {
                 continue;
             }
-            if !self.spend() {
-                summary.incomplete = true;
-                break;
+            match self.budget.checked_sub(1) {
+                Some(b) => self.budget = b,
+                None => {
+                    summary.incomplete = true;
+                    break;
+                }
             }
             marks.visited[i as usize] = gen;
             summary.reached += 1;
@@ -492,7 +532,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     marks.leader[s as usize] = gen;
                     leaders.push(s);
                 }
-                stack.push(s);
+                dfs.push(s);
             }
         }
         leaders.sort_unstable();
@@ -501,38 +541,51 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         // Forward data flow to a fixed point, block by block.
+        let blocks = leaders.len();
+        while states.len() < blocks {
+            states.push(State::empty());
+        }
+        present.clear();
+        present.resize(blocks, false);
+        queued.clear();
+        queued.resize(blocks, false);
+        let first = marks.block[entry.insn as usize] as usize;
+        states[first] = State::entry(ctx);
+        present[first] = true;
+        queued[first] = true;
+        work.push_back(first);
         let mut sets = std::mem::take(&mut self.sets);
-        let mut states: Vec<Option<State>> = vec![None; leaders.len()];
-        states[0] = Some(State::entry(ctx));
-        let mut queued = vec![false; leaders.len()];
-        let mut st = State::empty();
-        let mut work = VecDeque::from([0usize]);
-        queued[0] = true;
         'blocks: while let Some(b) = work.pop_front() {
             queued[b] = false;
-            let Some(entry_state) = &states[b] else { continue };
-            st.clone_from(entry_state);
+            st.clone_from(&states[b]);
             let mut i = leaders[b];
             loop {
-                if !self.spend() {
-                    summary.incomplete = true;
-                    break 'blocks;
+                match self.budget.checked_sub(1) {
+                    Some(b) => self.budget = b,
+                    None => {
+                        summary.incomplete = true;
+                        break 'blocks;
+                    }
                 }
                 let op = ops[i as usize];
-                transfer(self.map_arg, &mut sets, &mut st, op, i, &mut summary);
+                transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
                 let (fall, jump) = successors(op, i, n);
+                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
+                    i = fall.unwrap_or_default();
+                    continue;
+                }
                 // A branch on a load-time constant: each side remembers which way it went.
                 let branch = Loc { section: entry.section, insn: i };
                 let on_load_time = matches!(op, Op::Jcond { a, b, .. }
                     if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time));
                 let mut next = |t: u32, st: &State| {
                     let tb = marks.block[t as usize] as usize;
-                    let changed = match &mut states[tb] {
-                        Some(s) => s.join(st, &mut sets),
-                        slot @ None => {
-                            *slot = Some(st.clone());
-                            true
-                        }
+                    let changed = if present[tb] {
+                        states[tb].join(st, &mut sets)
+                    } else {
+                        states[tb].clone_from(st);
+                        present[tb] = true;
+                        true
                     };
                     if changed && !queued[tb] {
                         queued[tb] = true;
@@ -543,19 +596,15 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     if on_load_time {
                         st.assume(branch, true);
                     }
-                    next(t, &st);
+                    next(t, st);
                 }
-                match fall {
-                    Some(t) if marks.leader[t as usize] == gen => {
-                        if on_load_time {
-                            st.assume(branch, false);
-                        }
-                        next(t, &st);
-                        break;
+                if let Some(t) = fall {
+                    if on_load_time {
+                        st.assume(branch, false);
                     }
-                    Some(t) if jump.is_none() => i = t,
-                    _ => break,
+                    next(t, st);
                 }
+                break;
             }
         }
         self.marks.insert(entry.section, marks);
@@ -712,8 +761,7 @@ fn successors(op: Op, i: u32, n: u32) -> (Option<u32>, Option<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::btf::LineInfo;
-    use crate::check::elf::{CodeSection, MapDef};
+    use crate::check::elf::{CodeSection, Lines, MapDef};
     use crate::check::insn::{decode_op, Insn, Target};
 
     fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
@@ -742,7 +790,7 @@ mod tests {
             maps: (0..nmaps).map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) }).collect(),
             externs: Vec::new(),
             btf: None,
-            lines: LineInfo::default(),
+            lines: Lines::default(),
             warnings: Vec::new(),
             insn_count: n,
         }
