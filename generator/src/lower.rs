@@ -589,7 +589,7 @@ impl Expander<'_, '_> {
             let Some(qualifiers) = self.qualifiers(e, file, &path, outer) else { continue };
             let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
             if e.undated && e.since.is_none() {
-                self.cx.error(file.locations.span(file.file, &path), "`undated: true` needs a `since` (the oldest kernel where the pair was seen)");
+                self.cx.error(at("undated"), "`undated: true` needs a `since` (the oldest kernel where the pair was seen)");
                 continue;
             }
             let undated = e.undated || outer_undated;
