@@ -20,9 +20,11 @@ verifier argument classes, since-version, GPL-only, which program types may call
 which conditions, which map types it accepts), every program type, map type and attach type — \
 and builds from it: Rust bindings, verifier-style checks of BPF objects, a kernel probe and an \
 offline reference site.\n\nThe specs are embedded in this binary; --specs DIR reads a specs folder instead.",
-    after_help = "Examples:\n  bpfspec validate --specs specs/     check a specs folder, rustc-style errors\n  \
-bpfspec export --format json | jq '.helpers[] | select(.gpl_only) | .name'\n  \
-bpfspec probe --diff                 compare the specs with the running kernel"
+    after_help = "Examples:\n  bpfspec validate --specs specs/      check a specs folder, rustc-style errors\n  \
+bpfspec check --kernel 5.15 prog.o    would Linux 5.15's verifier accept prog.o's helper calls?\n  \
+bpfspec export | jq '.helpers[] | select(.gpl_only) | .name'\n  \
+sudo bpfspec probe --diff             compare the specs with the running kernel\n  \
+bpfspec serve                         browse the reference at http://127.0.0.1:8000/"
 )]
 struct Cli {
     /// Read specs from this folder instead of the copy embedded in the binary.
@@ -46,11 +48,15 @@ enum Color {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check the specs: every name resolves, IDs are unique and contiguous, versions are
-    /// well-formed. Exit 0 when clean, 1 with diagnostics on stderr.
+    /// Check the specs and report every problem, rustc-style.
+    ///
+    /// Every name resolves, IDs are unique and contiguous, versions are well-formed. Exit 0
+    /// when clean, 1 with diagnostics on stderr.
     Validate,
-    /// Regenerate the committed Rust bindings crate (generated/, package bpfspec-bindings).
-    /// With --check, write nothing: exit 1 and print a diff when anything there is stale.
+    /// Regenerate the bindings crate (generated/) and the runtime's gates.
+    ///
+    /// Writes generated/ (package bpfspec-bindings) and runtime/src/gates.rs. With --check,
+    /// write nothing: exit 1 and print a diff when anything there is stale.
     Generate {
         /// Compare with the files on disk instead of writing them.
         #[arg(long)]
@@ -59,34 +65,44 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "generated")]
         out: PathBuf,
     },
-    /// The main job, run from the repository root: validate the specs, regenerate generated/
-    /// and runtime/src/gates.rs, and render the reference site into target/site.
+    /// Validate, regenerate generated/ and the gates, render the site (the main job).
+    ///
+    /// Run from the repository root; the site goes to target/site unless --site says otherwise.
     Build {
         #[arg(long, value_name = "DIR", default_value = "target/site")]
         site: PathBuf,
     },
-    /// Print the whole model as one JSON document (schema documented in the README).
+    /// Print the whole model as one JSON document.
+    ///
+    /// The schema (schema_version 1) is documented in the README; fields keep their meaning.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
     },
-    /// Check compiled BPF objects against the specs, as the verifier would: helpers the
-    /// program type may not call, attach type and sleepable rules, kernel versions, GPL-only
-    /// helpers, map types. Exit 0 when clean, 1 with errors, 2 when an input is unreadable.
+    /// Check compiled BPF objects as the verifier would, before loading them.
+    ///
+    /// Reports helpers the program type may not call, attach type and sleepable rules, kernel
+    /// versions, GPL-only helpers and map types. Exit 0 when clean, 1 with errors, 2 when an
+    /// input is unreadable.
     Check(bpfspec::check::CheckArgs),
-    /// Ask the running kernel's verifier which helpers each program type (and attach type,
-    /// sleepable or not, GPL or not, with and without CAP_PERFMON) may call and which map
-    /// types each helper accepts; with --diff, list every disagreement with the specs.
-    /// Exit 0 when they agree, 1 when they disagree, 2 when bpf() is not permitted.
+    /// Measure the running kernel's verifier and compare it with the specs.
+    ///
+    /// Asks which helpers each program type (and attach type, sleepable or not, GPL or not,
+    /// with and without CAP_PERFMON) may call and which map types each helper accepts; with
+    /// --diff, lists every disagreement with the specs. Exit 0 when they agree, 1 when they
+    /// disagree, 2 when bpf() is not permitted.
     Probe(bpfspec::probe::ProbeArgs),
-    /// Render the offline HTML reference site (open DIR/index.html, no network needed). The
-    /// new site replaces DIR only once it is complete.
+    /// Render the offline HTML reference site.
+    ///
+    /// Open DIR/index.html; no network needed. The new site replaces DIR only once it is
+    /// complete.
     Site {
         #[arg(long, value_name = "DIR", default_value = "target/site")]
         out: PathBuf,
     },
-    /// Serve the reference site on 127.0.0.1 for local browsing: rendered from the specs in
-    /// memory, or the folder given with --dir.
+    /// Serve the reference site on 127.0.0.1 for local browsing.
+    ///
+    /// Rendered from the specs in memory, or the folder given with --dir.
     Serve {
         #[arg(long, default_value_t = 8000)]
         port: u16,
