@@ -1,13 +1,13 @@
 #!/bin/sh
 # Benchmark of `bpfspec check` (BENCHMARKS.md, section "check"): objects/s and instructions/s,
-# one thread and all cores, against loading the same objects into the kernel with
-# `bpftool prog loadall` (the real verifier, through libbpf).
+# one thread and all cores, and the comparison with loading the same objects into the kernel
+# with `bpftool prog loadall` (the real verifier, through libbpf).
 #
 #   cargo build --release -p bpfspec
 #   sudo tests/check-corpus/bench.sh [path/to/bpfspec]
 #
-# Needs clang, bpftool, hyperfine and jq (tests/check-corpus/setup.sh installs them) and root
-# for the kernel loads. Prints a Markdown table.
+# Needs clang, bpftool, hyperfine and jq (tests/check-corpus/setup.sh installs them), root for
+# the kernel loads, and for the Debian rows xdp-tools/libxdp1/libbpf-tools. Prints Markdown.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bpfspec=$(realpath "${1:-$here/../../target/release/bpfspec}")
@@ -24,7 +24,7 @@ trap cleanup EXIT
 mkdir -p "$pins"
 mount -t bpf bpf "$pins"
 
-# The objects the kernel accepts: a fair comparison times successful loads.
+# The corpus objects the kernel accepts: the kernel comparison times successful loads.
 accepted=""
 for o in "$work"/corpus/*.o; do
     if bpftool prog loadall "$o" "$pins/p" >/dev/null 2>&1; then
@@ -32,43 +32,55 @@ for o in "$work"/corpus/*.o; do
     fi
     rm -rf "$pins/p"
 done
+all=$(ls "$work"/corpus/*.o)
+xdp=$(ls /usr/lib/*/bpf/*.o 2>/dev/null || true)
+tools=$(dpkg -L libbpf-tools 2>/dev/null | grep '^/usr/sbin/' || true)
+
+# One thread and all cores on `repeat` copies of a file list (amortising start-up).
+startup=$(hyperfine -N --warmup 3 --runs 20 --export-json "$work/s.json" "$bpfspec check -j 1 $(echo $accepted | cut -d' ' -f1)" >&2 && jq '.results[0].mean' "$work/s.json")
+row() { # name, reps, files...
+    name=$1 reps=$2
+    shift 2
+    [ $# -gt 0 ] || return 0
+    n=$("$bpfspec" check --format json "$@" | jq '.objects | length')
+    insns=$("$bpfspec" check --format json "$@" | jq '[.objects[].instructions] | add')
+    : > "$work/args"
+    i=0
+    while [ $i -lt "$reps" ]; do
+        echo "$@" >> "$work/args"
+        i=$((i + 1))
+    done
+    hyperfine --warmup 2 --runs 10 --export-json "$work/r.json" \
+        -n single "$bpfspec check -j 1 \$(cat $work/args) 2>/dev/null; true" \
+        -n all "$bpfspec check \$(cat $work/args) 2>/dev/null; true" >&2
+    s=$(jq '.results[0].mean' "$work/r.json")
+    a=$(jq '.results[1].mean' "$work/r.json")
+    [ -f "$work/first" ] || echo "$s $n $reps" > "$work/first"
+    awk -v name="$name" -v n="$n" -v r="$reps" -v insns="$insns" -v s="$s" -v a="$a" -v st="$startup" 'BEGIN {
+        o = n * r; t = insns * r
+        printf "| %s | %d | %d | %.0f | %.1f M | %.0f | %.1f M |\n", name, n, insns, o / (s - st), t / (s - st) / 1e6, o / (a - st), t / (a - st) / 1e6
+    }'
+}
+
+echo "| objects | count | instructions | objects/s, 1 thread | instructions/s, 1 thread | objects/s, $(nproc) threads | instructions/s, $(nproc) threads |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+row "truth corpus, accepted by the kernel" "$repeat" $accepted
+row "truth corpus, all" "$repeat" $all
+row "xdp-tools / libxdp1 \`.o\` files" "$repeat" $xdp
+row "libbpf-tools binaries (embedded skeletons)" 5 $tools
+echo
+
+# The kernel: one bpftool process per object, as `bpfspec check` one process per object.
+hyperfine --warmup 1 --runs 5 --export-json "$work/k.json" \
+    -n kernel "sh -c 'for o in $accepted; do bpftool prog loadall \$o $pins/p; rm -rf $pins/p; done'" \
+    -n check "sh -c 'for o in $accepted; do $bpfspec check -j 1 \$o 2>/dev/null; done'" >&2
+k=$(jq '.results[0].mean' "$work/k.json")
+c=$(jq '.results[1].mean' "$work/k.json")
 n=$(echo $accepted | wc -w)
-insns=$("$bpfspec" check --format json $accepted | jq '[.objects[].instructions] | add')
-
-# Many objects per run so that process start-up (reading the embedded specs) is amortised.
-args=""
-i=0
-while [ $i -lt "$repeat" ]; do
-    args="$args $accepted"
-    i=$((i + 1))
-done
-echo "$args" > "$work/args"
-
-hyperfine --warmup 2 --runs 10 --export-json "$work/check.json" \
-    -n single "$bpfspec check -j 1 \$(cat $work/args)" \
-    -n all "$bpfspec check \$(cat $work/args)" \
-    -n startup "$bpfspec check -j 1 $(echo $accepted | cut -d' ' -f1)" \
-    -n per-object "sh -c 'for o in $accepted; do $bpfspec check -j 1 \$o 2>/dev/null; done'" >&2
-hyperfine --warmup 1 --runs 5 --export-json "$work/kernel.json" \
-    -n kernel "sh -c 'for o in $accepted; do bpftool prog loadall \$o $pins/p; rm -rf $pins/p; done'" >&2
-
-mean() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .mean' "$1"; }
-single=$(mean "$work/check.json" single)
-all=$(mean "$work/check.json" all)
-startup=$(mean "$work/check.json" startup)
-per_object=$(mean "$work/check.json" per-object)
-kernel=$(mean "$work/kernel.json" kernel)
-cores=$(nproc)
-awk -v n="$n" -v r="$repeat" -v insns="$insns" -v s="$single" -v a="$all" -v st="$startup" \
-    -v po="$per_object" -v k="$kernel" -v cores="$cores" 'BEGIN {
-    objs = n * r; total = insns * r
-    printf "corpus: %d objects the kernel accepts, %d instruction slots; checked %d times per run\n\n", n, insns, r
-    printf "| measurement | time | objects/s | instructions/s |\n|---|---:|---:|---:|\n"
-    printf "| `bpfspec check -j 1`, %d objects in one process | %.3f s | %.0f | %.1f M |\n", objs, s, objs / (s - st), total / (s - st) / 1e6
-    printf "| `bpfspec check` (%d threads), same | %.3f s | %.0f | %.1f M |\n", cores, a, objs / (a - st), total / (a - st) / 1e6
-    printf "| start-up (one small object) | %.1f ms | | |\n", st * 1000
-    printf "| `bpfspec check`, one process per object | %.3f s for %d | %.0f | |\n", po, n, n / po
-    printf "| `bpftool prog loadall`, one process per object | %.3f s for %d | %.0f | |\n", k, n, n / k
-    printf "\nratio, per object, kernel load / in-process check (one thread): %.0fx\n", (k / n) / ((s - st) / objs)
-    printf "ratio, one process per object, bpftool / bpfspec: %.1fx\n", k / po
+read -r s1 n1 r1 < "$work/first"
+awk -v n="$n" -v k="$k" -v c="$c" -v st="$startup" -v s1="$s1" -v n1="$n1" -v r1="$r1" 'BEGIN {
+    per = (s1 - st) / (n1 * r1)
+    printf "start-up of `bpfspec check` (reading the embedded specs): %.1f ms\n", st * 1000
+    printf "one process per object, %d accepted corpus objects: `bpftool prog loadall` %.2f ms/object, `bpfspec check` %.2f ms/object\n", n, k / n * 1000, c / n * 1000
+    printf "in one process: %.1f us/object, %.0fx faster than a kernel load\n", per * 1e6, (k / n) / per
 }'

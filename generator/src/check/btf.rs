@@ -107,16 +107,16 @@ impl<'a> Btf<'a> {
             let extra = at + 12;
             let per_member = |n: usize| usize::from(vlen) * n;
             let extra_len = match kind {
-                1 => 4,                                   // int
+                1 => 4,                                      // int
                 2 | 7 | 8 | 9 | 10 | 11 | 12 | 16 | 18 => 0, // ptr fwd typedef volatile const restrict func float type_tag
-                3 => 12,                                  // array
-                4 | 5 => per_member(12),                  // struct union
-                6 => per_member(8),                       // enum
-                13 => per_member(8),                      // func_proto
-                14 => 4,                                  // var
-                15 => per_member(12),                     // datasec
-                17 => 4,                                  // decl_tag
-                19 => per_member(12),                     // enum64
+                3 => 12,                                     // array
+                4 | 5 => per_member(12),                     // struct union
+                6 => per_member(8),                          // enum
+                13 => per_member(8),                         // func_proto
+                14 => 4,                                     // var
+                15 => per_member(12),                        // datasec
+                17 => 4,                                     // decl_tag
+                19 => per_member(12),                        // enum64
                 _ => return Err(bad()),
             };
             let next = extra.checked_add(extra_len).ok_or_else(bad)?;
@@ -172,10 +172,8 @@ impl<'a> Btf<'a> {
     /// where the map type is the length of the array that the `type` member points to, as
     /// libbpf's `__uint(type, ...)` encodes it.
     pub fn datasec_vars(&self, section: &str) -> Vec<BtfVar<'a>> {
-        let Some(sec) = self
-            .types
-            .iter()
-            .find(|t| t.kind == KIND_DATASEC && self.string(t.name_off) == Some(section))
+        let Some(sec) =
+            self.types.iter().find(|t| t.kind == KIND_DATASEC && self.string(t.name_off) == Some(section))
         else {
             return Vec::new();
         };

@@ -63,15 +63,20 @@ pub enum Format {
 
 fn parse_kernel(s: &str) -> Result<KernelVersion, String> {
     s.parse::<KernelVersion>()
-        .or_else(|e| if s.starts_with(|c: char| c.is_ascii_digit()) { KernelVersion::from_release(s).ok_or(e) } else { Err(e) })
+        .or_else(|e| {
+            if s.starts_with(|c: char| c.is_ascii_digit()) {
+                KernelVersion::from_release(s).ok_or(e)
+            } else {
+                Err(e)
+            }
+        })
         .map_err(|e| e.to_string())
 }
 
 /// Parses `SECTION=TYPE[:ATTACH_TYPE][:sleepable]` against the model.
 pub fn parse_override(model: &Model, arg: &str) -> Result<Override, String> {
-    let (section, spec) = arg
-        .rsplit_once('=')
-        .ok_or_else(|| format!("`{arg}`: expected SECTION=TYPE, e.g. `mysec=xdp`"))?;
+    let (section, spec) =
+        arg.rsplit_once('=').ok_or_else(|| format!("`{arg}`: expected SECTION=TYPE, e.g. `mysec=xdp`"))?;
     let mut parts = spec.split(':');
     let ty = parts.next().unwrap_or_default();
     let program_type = model.program_type_by_name(ty).ok_or_else(|| {
@@ -81,7 +86,12 @@ pub fn parse_override(model: &Model, arg: &str) -> Result<Override, String> {
             None => format!("unknown program type `{ty}`"),
         }
     })?;
-    let mut o = Override { section: section.to_owned(), program_type: program_type.id, attach_type: None, sleepable: false };
+    let mut o = Override {
+        section: section.to_owned(),
+        program_type: program_type.id,
+        attach_type: None,
+        sleepable: false,
+    };
     for part in parts {
         if part == "sleepable" {
             o.sleepable = true;
@@ -111,7 +121,11 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             }
         }
     }
-    let options = Options { kernel: args.kernel.unwrap_or_else(|| model.newest_kernel()), license: args.license.clone(), overrides };
+    let options = Options {
+        kernel: args.kernel.unwrap_or_else(|| model.newest_kernel()),
+        license: args.license.clone(),
+        overrides,
+    };
     let checker = Checker::new(model, options);
     let report = match check_paths(&checker, &args.files, args.jobs) {
         Ok(report) => report,
@@ -177,7 +191,10 @@ pub fn check_paths(checker: &Checker<'_>, paths: &[PathBuf], jobs: Option<usize>
             })
             .collect()
     });
-    Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
+    Ok(Report {
+        kernel: checker.options().kernel.to_string(),
+        objects: per_file.into_iter().flatten().collect(),
+    })
 }
 
 /// A folder stands for every `*.o` file below it, sorted; anything else for itself.
@@ -222,7 +239,8 @@ fn fill_source_text(report: &mut ObjectReport, object_dir: &Path) {
 
 fn read_lines(file: &str, object_dir: &Path) -> Option<Vec<String>> {
     let path = Path::new(file);
-    let candidates = if path.is_absolute() { vec![path.to_owned()] } else { vec![path.to_owned(), object_dir.join(path)] };
+    let candidates =
+        if path.is_absolute() { vec![path.to_owned()] } else { vec![path.to_owned(), object_dir.join(path)] };
     for c in candidates {
         let Ok(meta) = std::fs::metadata(&c) else { continue };
         if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {

@@ -161,8 +161,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
-        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default())
-            .into_owned();
+        let name =
+            String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
         let sh_type = section.sh_type(endian);
         let contents = || -> &[u8] {
             if sh_type == elf::SHT_NOBITS {
@@ -185,7 +185,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 .map(|c| Insn::decode(c.try_into().expect("chunks_exact yields 8 bytes"), big_endian))
                 .collect();
             insn_count = insn_count.saturating_add(insns.len());
-            let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
+            let id =
+                u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
             code.push(CodeSection { name: name.clone(), insns, ops: Vec::new(), funcs: Vec::new() });
             Role::Code(id)
         } else {
@@ -232,8 +233,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         _ => HashMap::new(),
     };
     let btf_maps = btf.as_ref().map(|b| b.datasec_vars(".maps")).unwrap_or_default();
-    let kconfig: Vec<&str> =
-        btf.as_ref().map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect()).unwrap_or_default();
+    let kconfig: Vec<&str> = btf
+        .as_ref()
+        .map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect())
+        .unwrap_or_default();
 
     // Symbols: functions per code section, map definitions.
     let role_of = |i: SectionIndex| roles.get(i.0);
@@ -243,7 +246,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
         let st_type = sym.st_type();
         let value = sym.st_value(endian);
-        let name = || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
+        let name =
+            || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
         match role_of(shndx) {
             Some(Role::Code(id)) if st_type == elf::STT_FUNC => {
                 let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8))
@@ -266,7 +270,11 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                         let raw = at.and_then(|a| bytes.get(a..a.checked_add(4)?));
                         let map_type = raw.map(|b| {
                             let b: [u8; 4] = b.try_into().expect("slice of 4 bytes");
-                            if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) }
+                            if big_endian {
+                                u32::from_be_bytes(b)
+                            } else {
+                                u32::from_le_bytes(b)
+                            }
                         });
                         ("maps", map_type)
                     }

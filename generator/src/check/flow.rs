@@ -79,7 +79,11 @@ struct Sets {
 
 impl Default for Sets {
     fn default() -> Self {
-        Sets { sets: vec![MapSet::default()], index: HashMap::from([(MapSet::default(), 0)]), unions: HashMap::new() }
+        Sets {
+            sets: vec![MapSet::default()],
+            index: HashMap::from([(MapSet::default(), 0)]),
+            unions: HashMap::new(),
+        }
     }
 }
 
@@ -178,8 +182,15 @@ fn intersect(a: &mut Assumptions, b: &Assumptions) -> bool {
     if a.is_empty() || a == b {
         return false;
     }
+    // Both sorted: a merge walk keeps what `b` has too.
     let before = a.len();
-    a.retain(|x| b.binary_search(x).is_ok());
+    let mut j = 0;
+    a.retain(|x| {
+        while j < b.len() && b[j] < *x {
+            j += 1;
+        }
+        j < b.len() && b[j] == *x
+    });
     a.len() != before
 }
 
@@ -245,9 +256,10 @@ impl State {
 
     /// Records that this path took (or did not take) a branch on a load-time constant.
     fn assume(&mut self, branch: Loc, taken: bool) {
-        self.assume.retain(|(b, _)| *b != branch);
-        let at = self.assume.partition_point(|x| *x < (branch, taken));
-        self.assume.insert(at, (branch, taken));
+        // Entries for one branch are adjacent: (branch, false) sorts before (branch, true).
+        let at = self.assume.partition_point(|x| x.0 < branch);
+        let end = at + self.assume[at..].iter().take_while(|x| x.0 == branch).count();
+        self.assume.splice(at..end, [(branch, taken)]);
     }
 
     fn join(&mut self, other: &State, sets: &mut Sets) -> bool {
@@ -310,15 +322,48 @@ struct CallRecord {
     assume: Assumptions,
 }
 
-/// What one function does, in one context.
+/// What one function does, in one context. Calls are appended as the flow visits them and
+/// merged per instruction by [`Summary::normalize`] (a call in a loop is visited more than
+/// once).
 #[derive(Debug, Default)]
 struct Summary {
-    helpers: BTreeMap<u32, CallRecord>,
-    kfuncs: BTreeMap<u32, Option<u32>>,
+    /// By instruction, after `normalize`.
+    helpers: Vec<(u32, CallRecord)>,
+    kfuncs: Vec<(u32, Option<u32>)>,
     /// Functions called (bpf-to-bpf) or referenced as callbacks, with their contexts.
-    callees: BTreeMap<Loc, Context>,
+    callees: Vec<(Loc, Context)>,
     reached: usize,
     incomplete: bool,
+}
+
+impl Summary {
+    fn normalize(&mut self, sets: &mut Sets) {
+        self.helpers.sort_by_key(|(i, _)| *i);
+        let mut helpers: Vec<(u32, CallRecord)> = Vec::with_capacity(self.helpers.len());
+        for (i, rec) in self.helpers.drain(..) {
+            match helpers.last_mut() {
+                Some((last, prev)) if *last == i => {
+                    prev.maps = sets.union(prev.maps, rec.maps);
+                    intersect(&mut prev.assume, &rec.assume);
+                }
+                _ => helpers.push((i, rec)),
+            }
+        }
+        self.helpers = helpers;
+        self.kfuncs.sort_by_key(|(i, _)| *i);
+        self.kfuncs.dedup_by_key(|(i, _)| *i);
+        self.callees.sort_by_key(|(l, _)| *l);
+        let mut callees: Vec<(Loc, Context)> = Vec::with_capacity(self.callees.len());
+        for (l, ctx) in self.callees.drain(..) {
+            match callees.last_mut() {
+                Some((last, prev)) if *last == l => {
+                    prev.join(&ctx, sets);
+                }
+                _ => callees.push((l, ctx)),
+            }
+        }
+        self.callees = callees;
+    }
 }
 
 /// A helper call a program can reach.
@@ -403,7 +448,22 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
-        Analyzer { obj, map_arg, cache: HashMap::new(), sets: Sets::default(), scratch: Scratch::default(), marks: HashMap::new(), generation: 0, budget, initial_budget: budget }
+        Analyzer {
+            obj,
+            map_arg,
+            cache: HashMap::new(),
+            sets: Sets::default(),
+            scratch: Scratch::default(),
+            marks: HashMap::new(),
+            generation: 0,
+            budget,
+            initial_budget: budget,
+        }
+    }
+
+    /// Function analyses done so far (one per function and calling context).
+    pub fn functions_analysed(&self) -> usize {
+        self.cache.len()
     }
 
     /// Instruction visits spent so far (discovery and data flow).
@@ -442,27 +502,40 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
-        let mut helpers: BTreeMap<Loc, (u32, u32, bool)> = BTreeMap::new();
-        let mut kfuncs: BTreeMap<Loc, Option<u32>> = BTreeMap::new();
+        let mut helpers: Vec<(Loc, u32, u32, bool)> = Vec::new();
+        let mut kfuncs: Vec<KfuncCall> = Vec::new();
         for (f, s) in &done {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
-            for (&insn, rec) in &s.helpers {
-                let loc = Loc { section: f.section, insn };
-                let e = helpers.entry(loc).or_insert((rec.helper, 0, true));
-                e.1 = self.sets.union(e.1, rec.maps);
-                e.2 &= !rec.assume.is_empty();
-            }
-            for (&insn, name) in &s.kfuncs {
-                kfuncs.insert(Loc { section: f.section, insn }, *name);
-            }
+            let at = |insn| Loc { section: f.section, insn };
+            helpers.extend(s.helpers.iter().map(|(i, r)| (at(*i), r.helper, r.maps, !r.assume.is_empty())));
+            kfuncs.extend(s.kfuncs.iter().map(|&(i, name)| KfuncCall { loc: at(i), name }));
         }
         flow.incomplete |= self.budget == 0;
-        flow.helper_calls = helpers
+        // Two functions of a program can share code (a jump into another's body): merge.
+        helpers.sort_by_key(|h| h.0);
+        let mut merged: Vec<(Loc, u32, u32, bool)> = Vec::with_capacity(helpers.len());
+        for h in helpers {
+            match merged.last_mut() {
+                Some(last) if last.0 == h.0 => {
+                    last.2 = self.sets.union(last.2, h.2);
+                    last.3 &= h.3;
+                }
+                _ => merged.push(h),
+            }
+        }
+        flow.helper_calls = merged
             .into_iter()
-            .map(|(loc, (helper, maps, guarded))| HelperCall { loc, helper, maps: self.sets.get(maps).iter().collect(), guarded })
+            .map(|(loc, helper, maps, guarded)| HelperCall {
+                loc,
+                helper,
+                maps: self.sets.get(maps).iter().collect(),
+                guarded,
+            })
             .collect();
-        flow.kfunc_calls = kfuncs.into_iter().map(|(loc, name)| KfuncCall { loc, name }).collect();
+        kfuncs.sort_by_key(|k| k.loc);
+        kfuncs.dedup_by_key(|k| k.loc);
+        flow.kfunc_calls = kfuncs;
         flow
     }
 
@@ -494,11 +567,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         let gen = self.generation;
         let mut marks = self.marks.remove(&entry.section).unwrap_or_default();
         if marks.visited.len() != ops.len() {
-            marks = Marks {
-                visited: vec![0; ops.len()],
-                leader: vec![0; ops.len()],
-                block: vec![0; ops.len()],
-            };
+            marks =
+                Marks { visited: vec![0; ops.len()], leader: vec![0; ops.len()], block: vec![0; ops.len()] };
         }
 
         // Buffers reused from one function to the next.
@@ -570,7 +640,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 let op = ops[i as usize];
                 transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
                 let (fall, jump) = successors(op, i, n);
-                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
+                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen
+                {
                     i = fall.unwrap_or_default();
                     continue;
                 }
@@ -608,6 +679,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             }
         }
         self.marks.insert(entry.section, marks);
+        summary.normalize(&mut sets);
         self.sets = sets;
         summary
     }
@@ -659,7 +731,7 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
         Op::LdFunc(d, target) => {
             st.set(d, Val::default());
             let ctx = Context { args: Args::default(), assume: st.assume.clone() };
-            join_callee(summary, target, ctx, sets);
+            join_callee(summary, target, ctx);
         }
         Op::Load { dst, base, off, size } => {
             let b = st.reg(base);
@@ -711,40 +783,24 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
         Op::Helper(id) => {
             let arg = map_arg.get(id as usize).copied().flatten();
             let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
-            match summary.helpers.entry(i) {
-                Entry::Vacant(v) => {
-                    v.insert(CallRecord { helper: id, maps, assume: st.assume.clone() });
-                }
-                Entry::Occupied(mut o) => {
-                    let rec = o.get_mut();
-                    rec.maps = sets.union(rec.maps, maps);
-                    intersect(&mut rec.assume, &st.assume);
-                }
-            }
+            summary.helpers.push((i, CallRecord { helper: id, maps, assume: st.assume.clone() }));
             st.clobber_caller_saved();
         }
         Op::CallSub(target) => {
             let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps);
-            join_callee(summary, target, Context { args, assume: st.assume.clone() }, sets);
+            join_callee(summary, target, Context { args, assume: st.assume.clone() });
             st.clobber_caller_saved();
         }
         Op::Kfunc(name) => {
-            summary.kfuncs.insert(i, name);
+            summary.kfuncs.push((i, name));
             st.clobber_caller_saved();
         }
         Op::CallOther | Op::LdPacket => st.clobber_caller_saved(),
     }
 }
 
-fn join_callee(summary: &mut Summary, target: Loc, ctx: Context, sets: &mut Sets) {
-    match summary.callees.entry(target) {
-        Entry::Vacant(v) => {
-            v.insert(ctx);
-        }
-        Entry::Occupied(mut o) => {
-            o.get_mut().join(&ctx, sets);
-        }
-    }
+fn join_callee(summary: &mut Summary, target: Loc, ctx: Context) {
+    summary.callees.push((target, ctx));
 }
 
 /// Fall-through and jump successors of instruction `i`, within `0..n`.
@@ -787,7 +843,9 @@ mod tests {
             code: vec![CodeSection { name: "xdp".into(), insns, ops, funcs: Vec::new() }],
             programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
             license: Some("GPL".into()),
-            maps: (0..nmaps).map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) }).collect(),
+            maps: (0..nmaps)
+                .map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) })
+                .collect(),
             externs: Vec::new(),
             btf: None,
             lines: Lines::default(),
@@ -822,7 +880,8 @@ mod tests {
         let obj = object(p, &[(0, 0), (4, 1)], 2);
         let mut a = Analyzer::new(&obj, &MAP_ARG);
         let flow = a.program(&obj.programs[0]);
-        let calls: Vec<(u32, Vec<u32>)> = flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
+        let calls: Vec<(u32, Vec<u32>)> =
+            flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
         // At 10 the slot holds m0 (jump taken) or m1 (fall-through).
         assert_eq!(calls, [(10, vec![0, 1]), (13, vec![])]);
         assert_eq!(flow.functions.len(), 2);

@@ -116,7 +116,10 @@ pub enum Op {
     /// `dst += src` or `dst -= src`: a frame pointer becomes a stack address we cannot place.
     AddReg(u8, u8),
     /// Other arithmetic: `dst op= src` (or an immediate when `src` is `None`).
-    Alu { dst: u8, src: Option<u8> },
+    Alu {
+        dst: u8,
+        src: Option<u8>,
+    },
     /// `ld_imm64 dst, map`.
     LdMap(u8, u32),
     /// `ld_imm64 dst, function`: a callback, which the verifier checks as part of the program.
@@ -127,15 +130,36 @@ pub enum Op {
     /// Any other `ld_imm64`.
     LdImm64(u8),
     /// A constant that a CO-RE relocation patches at load time (`bpf_core_type_exists()`, ...).
-    LoadTimeConst { dst: u8, wide: bool },
+    LoadTimeConst {
+        dst: u8,
+        wide: bool,
+    },
     /// `dst = *(size *)(base + off)`.
-    Load { dst: u8, base: u8, off: i16, size: u8 },
+    Load {
+        dst: u8,
+        base: u8,
+        off: i16,
+        size: u8,
+    },
     /// `*(u64 *)(base + off) = src`.
-    Store { base: u8, off: i16, src: u8 },
+    Store {
+        base: u8,
+        off: i16,
+        src: u8,
+    },
     /// A store we do not track the value of (immediate, narrower, atomic).
-    StoreOther { base: u8, off: i16, size: u8 },
+    StoreOther {
+        base: u8,
+        off: i16,
+        size: u8,
+    },
     /// An atomic read-modify-write; `fetch` is the register that receives the old value.
-    Atomic { base: u8, off: i16, size: u8, fetch: Option<u8> },
+    Atomic {
+        base: u8,
+        off: i16,
+        size: u8,
+        fetch: Option<u8>,
+    },
     /// `call helper`.
     Helper(u32),
     /// bpf-to-bpf call.
@@ -150,7 +174,11 @@ pub enum Op {
     /// Unconditional jump.
     Ja(u32),
     /// Conditional jump: falls through or jumps to `target`, testing `a` (and `b`).
-    Jcond { target: u32, a: Option<u8>, b: Option<u8> },
+    Jcond {
+        target: u32,
+        a: Option<u8>,
+        b: Option<u8>,
+    },
     /// Malformed (bad register, jump out of the section, truncated `ld_imm64`): ends the path,
     /// as the verifier would refuse it.
     Invalid,
@@ -229,9 +257,7 @@ pub fn decode_op(
         },
         CLASS_ST => Op::StoreOther { base: dst, off: insn.off, size: access_size(insn.code) },
         CLASS_STX => match insn.code & 0xe0 {
-            MODE_MEM if insn.code & 0x18 == SIZE_DW => {
-                Op::Store { base: dst, off: insn.off, src: insn.src }
-            }
+            MODE_MEM if insn.code & 0x18 == SIZE_DW => Op::Store { base: dst, off: insn.off, src: insn.src },
             MODE_ATOMIC => {
                 let fetch = if insn.imm == ATOMIC_CMPXCHG {
                     Some(0)
@@ -280,10 +306,18 @@ pub fn decode_op(
                 0x90 if !jmp32 => Op::Exit,
                 0xf0 => Op::Invalid,
                 // may_goto: no registers tested
-                0xe0 => jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond { target: t, a: None, b: None }),
+                0xe0 => jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond {
+                    target: t,
+                    a: None,
+                    b: None,
+                }),
                 _ => {
                     let b = (insn.code & SRC_X != 0).then_some(insn.src);
-                    jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond { target: t, a: Some(dst), b })
+                    jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond {
+                        target: t,
+                        a: Some(dst),
+                        b,
+                    })
                 }
             }
         }
@@ -320,8 +354,9 @@ fn call_op(
             // symbol; libbpf turns them into kfunc calls.
             Some(Target::Extern(_)) => Op::Kfunc(None),
             Some(_) => Op::CallOther,
-            None => jump(i64::from(insn.imm))
-                .map_or(Op::CallOther, |a| Op::CallSub(Loc { section, insn: a })),
+            None => {
+                jump(i64::from(insn.imm)).map_or(Op::CallOther, |a| Op::CallSub(Loc { section, insn: a }))
+            }
         },
         PSEUDO_KFUNC_CALL => Op::Kfunc(None),
         _ => Op::CallOther,
@@ -362,14 +397,14 @@ mod tests {
         let none = |_| None;
         let no_core = |_| false;
         let prog = [
-            insn(0xbf, 1, 6, 0, 0),    // r1 = r6
-            insn(0x07, 10, 0, 0, -8),  // r10 += -8 (never valid, decoded anyway)
-            insn(0x7b, 10, 1, -8, 0),  // *(u64 *)(r10 - 8) = r1
-            insn(0x79, 2, 10, -8, 0),  // r2 = *(u64 *)(r10 - 8)
-            insn(0x85, 0, 0, 0, 1),    // call 1
-            insn(0x85, 0, 1, 0, 1),    // call pc+1
-            insn(0x15, 1, 0, 100, 0),  // if r1 == 0 goto out of range
-            insn(0x95, 0, 0, 0, 0),    // exit
+            insn(0xbf, 1, 6, 0, 0),   // r1 = r6
+            insn(0x07, 10, 0, 0, -8), // r10 += -8 (never valid, decoded anyway)
+            insn(0x7b, 10, 1, -8, 0), // *(u64 *)(r10 - 8) = r1
+            insn(0x79, 2, 10, -8, 0), // r2 = *(u64 *)(r10 - 8)
+            insn(0x85, 0, 0, 0, 1),   // call 1
+            insn(0x85, 0, 1, 0, 1),   // call pc+1
+            insn(0x15, 1, 0, 100, 0), // if r1 == 0 goto out of range
+            insn(0x95, 0, 0, 0, 0),   // exit
         ];
         let ops: Vec<Op> = (0..prog.len()).map(|i| decode_op(&prog, 0, i, none, no_core)).collect();
         assert_eq!(

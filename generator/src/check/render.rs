@@ -98,7 +98,8 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
                 let text = src.text.trim_end().to_owned();
                 let col = (src.column as usize).saturating_sub(1);
                 let indent = text.len() - text.trim_start().len();
-                let start = if col > 0 && col < text.len() && text.is_char_boundary(col) { col } else { indent };
+                let start =
+                    if col > 0 && col < text.len() && text.is_char_boundary(col) { col } else { indent };
                 let id = snippets.entries.len();
                 snippets.entries.push(Snippet { name: src.file.clone(), line: src.line as usize, text });
                 let end = snippets.entries[id].text.len().max(start);
@@ -124,13 +125,20 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
                 let pt = p.program_type.as_deref().unwrap_or("unknown program type");
                 let at = p.attach_type.as_deref().map(|a| format!(", {a}")).unwrap_or_default();
                 let sl = if p.sleepable { ", sleepable" } else { "" };
-                out.push_str(&format!("{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions\n", object.path, p.name, p.section, p.instructions));
+                out.push_str(&format!(
+                    "{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions\n",
+                    object.path, p.name, p.section, p.instructions
+                ));
                 for c in &p.calls {
                     let name = c.helper.as_deref().unwrap_or("unknown helper");
                     out.push_str(&format!("    insn {:>5}  call {name}#{}\n", c.insn, c.helper_id));
                 }
                 for k in &p.kfuncs {
-                    out.push_str(&format!("    insn {:>5}  kfunc {}\n", k.insn, k.name.as_deref().unwrap_or("(unnamed)")));
+                    out.push_str(&format!(
+                        "    insn {:>5}  kfunc {}\n",
+                        k.insn,
+                        k.name.as_deref().unwrap_or("(unnamed)")
+                    ));
                 }
             }
         }

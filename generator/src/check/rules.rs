@@ -11,8 +11,8 @@ use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
 use super::report::{
-    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport,
-    Severity, Source,
+    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity,
+    Source,
 };
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
@@ -55,6 +55,9 @@ struct Class<'m> {
 /// Why an availability entry does not cover a call, mildest first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Miss {
+    /// The specs saw the pair only from this kernel, without knowing when it started: the
+    /// target may or may not allow it (a warning).
+    Unsure(KernelVersion),
     TooNew(KernelVersion),
     Sleepable,
     Trampoline,
@@ -140,9 +143,11 @@ impl<'m> Checker<'m> {
         let mut analyzer = Analyzer::new(obj, &self.map_arg);
         let names = Names::new(obj);
         let mut warned_sections = Vec::new();
+        // Programs of one section share a class; the section table is matched once per section.
+        let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
         for prog in &obj.programs {
             let section = &obj.code[prog.section as usize].name;
-            let class = self.classify(section);
+            let class = *classes[prog.section as usize].get_or_insert_with(|| self.classify(section));
             if class.program_type.is_none() && !warned_sections.contains(section) {
                 warned_sections.push(section.clone());
                 let mut d = Diagnostic::new(
@@ -237,7 +242,7 @@ impl<'m> Checker<'m> {
         let mut any = false;
         for entry in helper.availability.iter().filter(|a| a.program_type == pt.id) {
             any = true;
-            match self.miss(entry, class) {
+            match self.miss(helper, entry, class) {
                 None => return None,
                 Some(m) => {
                     if best.as_ref().is_none_or(|b| m < *b) {
@@ -253,7 +258,7 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn miss(&self, entry: &Availability, class: &Class<'_>) -> Option<Miss> {
+    fn miss(&self, helper: &Helper, entry: &Availability, class: &Class<'_>) -> Option<Miss> {
         let q = &entry.qualifiers;
         if let Some(allowed) = &q.attach_types {
             // Without an expected attach type the kernel sees 0.
@@ -268,8 +273,14 @@ impl<'m> Checker<'m> {
         if q.sleepable_only && !class.sleepable {
             return Some(Miss::Sleepable);
         }
-        if entry.since > self.options.kernel {
-            return Some(Miss::TooNew(entry.since));
+        let kernel = self.options.kernel;
+        if entry.since > kernel {
+            if entry.since_exact {
+                return Some(Miss::TooNew(entry.since));
+            }
+            // Only the helper's and the program type's own versions are known for sure.
+            let known = class.program_type.map_or(helper.since, |p| p.since.max(helper.since));
+            return Some(if known > kernel { Miss::TooNew(known) } else { Miss::Unsure(entry.since) });
         }
         None
     }
@@ -313,7 +324,11 @@ impl<'m> Checker<'m> {
         let kernel = self.options.kernel;
         let Some(helper) = model.helper(call.helper) else {
             let last = model.helpers.last();
-            let mut d = ctx.diagnostic(Code::UnknownHelper, call.loc, format!("`call {}`: no helper has this ID", call.helper));
+            let mut d = ctx.diagnostic(
+                Code::UnknownHelper,
+                call.loc,
+                format!("`call {}`: no helper has this ID", call.helper),
+            );
             d.helper_id = Some(call.helper);
             d.help = last.map(|h| {
                 format!(
@@ -337,7 +352,10 @@ impl<'m> Checker<'m> {
                 let mut d = ctx.diagnostic(
                     Code::HelperTooNew,
                     call.loc,
-                    format!("`{}` was added in Linux {}; the target kernel is {kernel}", helper.name, helper.since),
+                    format!(
+                        "`{}` was added in Linux {}; the target kernel is {kernel}",
+                        helper.name, helper.since
+                    ),
                 );
                 d.help = Some(self.too_new_help(helper.since));
                 out.push(with_helper(d));
@@ -352,7 +370,9 @@ impl<'m> Checker<'m> {
                 d.help = Some(self.not_allowed_help(helper, class));
                 out.push(with_helper(d));
             }
-            Some(Some(miss)) => out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss))),
+            Some(Some(miss)) => {
+                out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss)))
+            }
         }
 
         // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
@@ -366,7 +386,8 @@ impl<'m> Checker<'m> {
                 Some(l) => format!("the license `{l}` is not GPL-compatible"),
                 None => "the object has no `license` section".to_owned(),
             };
-            let mut d = ctx.diagnostic(Code::GplOnly, call.loc, format!("`{}` is GPL-only, and {why}", helper.name));
+            let mut d =
+                ctx.diagnostic(Code::GplOnly, call.loc, format!("`{}` is GPL-only, and {why}", helper.name));
             d.help = Some(format!(
                 "declare a license the kernel accepts as GPL-compatible ({}), e.g. `char LICENSE[] SEC(\"license\") = \"Dual BSD/GPL\";`",
                 GPL_COMPATIBLE.join(", ")
@@ -383,8 +404,10 @@ impl<'m> Checker<'m> {
             if helper.map_types.contains(&type_id) {
                 continue;
             }
-            let type_name = model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
-            let several = if call.maps.len() > 1 { " (one of the maps that can reach this argument)" } else { "" };
+            let type_name =
+                model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
+            let several =
+                if call.maps.len() > 1 { " (one of the maps that can reach this argument)" } else { "" };
             let mut d = ctx.diagnostic(
                 Code::MapTypeMismatch,
                 call.loc,
@@ -397,16 +420,39 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn miss_diagnostic(&self, ctx: &Ctx<'_, '_>, class: &Class<'_>, helper: &Helper, loc: Loc, miss: Miss) -> Diagnostic {
+    fn miss_diagnostic(
+        &self,
+        ctx: &Ctx<'_, '_>,
+        class: &Class<'_>,
+        helper: &Helper,
+        loc: Loc,
+        miss: Miss,
+    ) -> Diagnostic {
         let model = self.model;
         let pt = class.program_type.expect("a miss needs a program type");
         let kernel = self.options.kernel;
         match miss {
+            Miss::Unsure(seen) => {
+                let mut d = ctx.diagnostic(
+                    Code::HelperTooNew,
+                    loc,
+                    format!(
+                        "{} programs are known to call `{}` from Linux {seen} on, but not since when; the target kernel is {kernel}",
+                        pt.name, helper.name
+                    ),
+                );
+                d.severity = Severity::Warning;
+                d.help = Some(format!("check that Linux {kernel} allows it, or target Linux {seen}"));
+                d
+            }
             Miss::TooNew(since) => {
                 let mut d = ctx.diagnostic(
                     Code::HelperTooNew,
                     loc,
-                    format!("{} programs can call `{}` from Linux {since}; the target kernel is {kernel}", pt.name, helper.name),
+                    format!(
+                        "{} programs can call `{}` from Linux {since}; the target kernel is {kernel}",
+                        pt.name, helper.name
+                    ),
                 );
                 d.help = Some(self.too_new_help(since));
                 d
@@ -415,7 +461,10 @@ impl<'m> Checker<'m> {
                 let mut d = ctx.diagnostic(
                     Code::SleepableOnly,
                     loc,
-                    format!("`{}` may only be called from sleepable programs, and section `{}` is not sleepable", helper.name, ctx.section),
+                    format!(
+                        "`{}` may only be called from sleepable programs, and section `{}` is not sleepable",
+                        helper.name, ctx.section
+                    ),
                 );
                 let sections: Vec<String> = model
                     .sections
@@ -442,8 +491,10 @@ impl<'m> Checker<'m> {
                 d
             }
             Miss::Attach(allowed) => {
-                let names: Vec<String> =
-                    allowed.iter().map(|a| model.attach_type(*a).map_or_else(|| format!("#{a}"), |a| a.name.clone())).collect();
+                let names: Vec<String> = allowed
+                    .iter()
+                    .map(|a| model.attach_type(*a).map_or_else(|| format!("#{a}"), |a| a.name.clone()))
+                    .collect();
                 let current = match class.attach_type {
                     Some(a) => format!("this program's attach type is {}", a.name),
                     None => format!("section `{}` sets no expected attach type", ctx.section),
@@ -451,13 +502,18 @@ impl<'m> Checker<'m> {
                 let mut d = ctx.diagnostic(
                     Code::AttachType,
                     loc,
-                    format!("{} programs may call `{}` only for some attach types; {current}", pt.name, helper.name),
+                    format!(
+                        "{} programs may call `{}` only for some attach types; {current}",
+                        pt.name, helper.name
+                    ),
                 );
                 let plural = if names.len() == 1 { "" } else { "s" };
                 let sections: Vec<String> = model
                     .sections
                     .iter()
-                    .filter(|s| s.program_type == pt.id && s.attach_type.is_some_and(|a| allowed.contains(&a)))
+                    .filter(|s| {
+                        s.program_type == pt.id && s.attach_type.is_some_and(|a| allowed.contains(&a))
+                    })
                     .map(|s| format!("`{}`", display_pattern(&s.pattern)))
                     .take(4)
                     .collect();
@@ -500,7 +556,11 @@ impl<'m> Checker<'m> {
         match types.len() {
             0 => format!("no program type may call `{}`", helper.name),
             n if n <= 8 => format!("`{}` may be called from: {}", helper.name, types.join(", ")),
-            n => format!("`{}` may be called from {n} program types: {}, ...", helper.name, types[..8].join(", ")),
+            n => format!(
+                "`{}` may be called from {n} program types: {}, ...",
+                helper.name,
+                types[..8].join(", ")
+            ),
         }
     }
 
@@ -510,13 +570,16 @@ impl<'m> Checker<'m> {
 
     fn map_help(&self, helper: &Helper, class: &Class<'_>, map_type: KernelId, type_name: &str) -> String {
         let model = self.model;
-        let accepted: Vec<&str> = helper.map_types.iter().filter_map(|t| model.map_type(*t)).map(|t| t.name.as_str()).collect();
+        let accepted: Vec<&str> =
+            helper.map_types.iter().filter_map(|t| model.map_type(*t)).map(|t| t.name.as_str()).collect();
         let mut help = format!("`{}` accepts {}", helper.name, list(&accepted));
         let instead: Vec<&str> = helper
             .related
             .iter()
             .filter_map(|id| model.helper(*id))
-            .filter(|h| h.map_types.contains(&map_type) && (class.program_type.is_none() || self.allowed(h, class)))
+            .filter(|h| {
+                h.map_types.contains(&map_type) && (class.program_type.is_none() || self.allowed(h, class))
+            })
             .map(|h| h.name.as_str())
             .take(2)
             .collect();
@@ -555,7 +618,11 @@ impl Names {
     fn new(obj: &BpfObject<'_>) -> Names {
         Names {
             sections: obj.code.iter().map(|c| Name::from(c.name.as_str())).collect(),
-            funcs: obj.code.iter().map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect()).collect(),
+            funcs: obj
+                .code
+                .iter()
+                .map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect())
+                .collect(),
         }
     }
 }

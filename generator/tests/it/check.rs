@@ -25,7 +25,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let p = std::env::temp_dir().join(format!("bpfspec-check-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&p).expect("temp dir can be created");
         TempDir(p)
@@ -125,7 +126,12 @@ fn expectation(source: &Path) -> Expect {
 enum Verdict {
     Accepted,
     /// Refused for one of the reasons `bpfspec check` covers.
-    Rejected { reason: Reason, helper: String, insn: Option<u32>, line: String },
+    Rejected {
+        reason: Reason,
+        helper: String,
+        insn: Option<u32>,
+        line: String,
+    },
     /// Refused for something else: a corpus bug, shown with the log.
     Other(String),
 }
@@ -228,7 +234,8 @@ impl BpfFs {
             .output()
             .expect("bpftool runs");
         let _ = std::fs::remove_dir_all(&pin);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         verdict(out.status.success(), &text)
     }
 }
@@ -315,8 +322,10 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
     // Loading is mostly waiting for bpftool and the kernel: a few at a time.
     let verdicts: Vec<Verdict> = std::thread::scope(|s| {
         let chunks: Vec<_> = objects.chunks(objects.len().div_ceil(4).max(1)).collect();
-        let handles: Vec<_> =
-            chunks.into_iter().map(|c| s.spawn(|| c.iter().map(|o| bpffs.load(o)).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(|| c.iter().map(|o| bpffs.load(o)).collect::<Vec<_>>()))
+            .collect();
         handles.into_iter().flat_map(|h| h.join().expect("loader thread")).collect()
     });
 
@@ -346,12 +355,23 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
             expectation(&source)
         };
         let problem = match (kernel_says, &expect) {
-            (Verdict::Other(log), _) => Some(format!("the kernel refused it for a reason outside the checks:\n{log}")),
-            (Verdict::Accepted, Expect::Reject { .. }) => Some("the corpus expects a rejection, the kernel loaded it".to_owned()),
-            (Verdict::Rejected { line, .. }, Expect::Ok) => Some(format!("the corpus expects it to load; verifier: {line}")),
-            (Verdict::Accepted, Expect::Ok) if !found.is_empty() => Some(format!("the kernel loads it; bpfspec check reports {found:?}")),
+            (Verdict::Other(log), _) => {
+                Some(format!("the kernel refused it for a reason outside the checks:\n{log}"))
+            }
+            (Verdict::Accepted, Expect::Reject { .. }) => {
+                Some("the corpus expects a rejection, the kernel loaded it".to_owned())
+            }
+            (Verdict::Rejected { line, .. }, Expect::Ok) => {
+                Some(format!("the corpus expects it to load; verifier: {line}"))
+            }
+            (Verdict::Accepted, Expect::Ok) if !found.is_empty() => {
+                Some(format!("the kernel loads it; bpfspec check reports {found:?}"))
+            }
             (Verdict::Accepted, Expect::Ok) => None,
-            (Verdict::Rejected { reason, helper, insn, line }, Expect::Reject { code: want_code, helper: want_helper }) => {
+            (
+                Verdict::Rejected { reason, helper, insn, line },
+                Expect::Reject { code: want_code, helper: want_helper },
+            ) => {
                 rejected += 1;
                 let kernel_helper = (helper != "unknown").then(|| helper.clone());
                 let agrees = found.iter().any(|(code, h, i)| {
@@ -363,7 +383,10 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
                     Some(format!(
                         "verifier: `{line}` at insn {insn:?} (helper {helper}); bpfspec check reports {found:?}"
                     ))
-                } else if found.iter().any(|(code, h, _)| *h != kernel_helper || !reason.codes().contains(&code.as_str())) {
+                } else if found
+                    .iter()
+                    .any(|(code, h, _)| *h != kernel_helper || !reason.codes().contains(&code.as_str()))
+                {
                     Some(format!("bpfspec check reports more than the verifier's reason `{line}`: {found:?}"))
                 } else if !reason.codes().contains(&want_code.as_str()) || *want_helper != kernel_helper {
                     Some(format!("the corpus expects {want_code} {want_helper:?}, the verifier says `{line}` ({helper})"))
@@ -387,7 +410,11 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
     assert!(objects.len() >= 60, "the corpus needs at least 60 objects, has {}", objects.len());
     assert!(program_types.len() >= 12, "the corpus needs at least 12 program types: {program_types:?}");
     let share = rejected as f64 / objects.len() as f64;
-    assert!((0.35..=0.65).contains(&share), "about half the corpus should be invalid: {rejected}/{}", objects.len());
+    assert!(
+        (0.35..=0.65).contains(&share),
+        "about half the corpus should be invalid: {rejected}/{}",
+        objects.len()
+    );
 }
 
 /// The same sources compiled big-endian give the same calls and diagnostics.
@@ -403,12 +430,22 @@ fn big_endian_objects_check_like_little_endian() {
         let report = json_of(&out);
         let mut lines = Vec::new();
         for o in report["objects"].as_array().expect("objects") {
-            let name = Path::new(o["path"].as_str().expect("path")).file_name().expect("file name").to_string_lossy().into_owned();
-            let maps: Vec<String> = o["maps"].as_array().expect("maps").iter().map(|m| format!("{}:{}", m["name"], m["type"])).collect();
+            let name = Path::new(o["path"].as_str().expect("path"))
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            let maps: Vec<String> = o["maps"]
+                .as_array()
+                .expect("maps")
+                .iter()
+                .map(|m| format!("{}:{}", m["name"], m["type"]))
+                .collect();
             lines.push(format!("{name} license={} maps={maps:?}", o["license"]));
             for p in o["programs"].as_array().expect("programs") {
                 // instruction numbers differ: clang generates different code for each byte order
-                let calls: Vec<String> = p["calls"].as_array().expect("calls").iter().map(|c| c["helper"].to_string()).collect();
+                let calls: Vec<String> =
+                    p["calls"].as_array().expect("calls").iter().map(|c| c["helper"].to_string()).collect();
                 lines.push(format!("  {} {} {calls:?}", p["name"], p["program_type"]));
             }
             for d in o["diagnostics"].as_array().expect("diagnostics") {
@@ -438,7 +475,9 @@ fn debian_objects_check_clean() {
         }
     }
     if let Ok(list) = std::fs::read_to_string("/var/lib/dpkg/info/libbpf-tools.list") {
-        inputs.extend(list.lines().filter(|l| l.starts_with("/usr/sbin/")).map(PathBuf::from).filter(|p| p.is_file()));
+        inputs.extend(
+            list.lines().filter(|l| l.starts_with("/usr/sbin/")).map(PathBuf::from).filter(|p| p.is_file()),
+        );
     }
     if inputs.is_empty() {
         return support::skip(TEST, "no Debian BPF objects (apt-get install xdp-tools libxdp1 libbpf-tools; tests/check-corpus/setup.sh)");
@@ -499,18 +538,27 @@ fn human_output_shows_source_lines_and_help() {
 
     let out = bpfspec(&["--color", "never"], &[dir.join("sendmsg4_bind.o")]);
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("allowed only for attach types BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT"), "{text}");
+    assert!(
+        text.contains("allowed only for attach types BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT"),
+        "{text}"
+    );
     assert!(text.contains("`cgroup/connect4`"), "the help names a section that works:\n{text}");
 
     let out = bpfspec(&["--color", "never"], &[dir.join("xdp_subprog_probe_read.o")]);
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("(`.text` instruction") && text.contains("in function `peek`"), "subprogram calls say where they sit:\n{text}");
+    assert!(
+        text.contains("(`.text` instruction") && text.contains("in function `peek`"),
+        "subprogram calls say where they sit:\n{text}"
+    );
 }
 
 #[test]
 fn json_contract() {
     let Some(dir) = corpus_or_skip("json_contract") else { return };
-    let out = bpfspec(&["--kernel", "6.18", "--format", "json"], &[dir.join("xdp_map_choice.o"), dir.join("tpbtf_ok.o")]);
+    let out = bpfspec(
+        &["--kernel", "6.18", "--format", "json"],
+        &[dir.join("xdp_map_choice.o"), dir.join("tpbtf_ok.o")],
+    );
     assert_eq!(out.status.code(), Some(1));
     let r = json_of(&out);
     assert_eq!(r["kernel"], "6.18");
@@ -526,7 +574,19 @@ fn json_contract() {
     assert_eq!((call["helper"].as_str(), call["helper_id"].as_u64()), (Some("bpf_map_lookup_elem"), Some(1)));
     assert!(call["insn"].is_u64());
     let d = &o["diagnostics"][0];
-    for key in ["severity", "code", "program", "section", "insn", "helper", "helper_id", "map", "message", "help", "source"] {
+    for key in [
+        "severity",
+        "code",
+        "program",
+        "section",
+        "insn",
+        "helper",
+        "helper_id",
+        "map",
+        "message",
+        "help",
+        "source",
+    ] {
         assert!(d.get(key).is_some(), "diagnostic field `{key}` missing: {d}");
     }
     assert_eq!(d["code"], "map-type-mismatch");
@@ -540,7 +600,8 @@ fn json_contract() {
     let t = &r["objects"][1]["programs"][0];
     assert_eq!(t["program_type"], "BPF_PROG_TYPE_TRACING");
     assert_eq!(t["attach_type"], "BPF_TRACE_RAW_TP");
-    let kfuncs: Vec<&str> = t["kfuncs"].as_array().expect("kfuncs").iter().filter_map(|k| k["name"].as_str()).collect();
+    let kfuncs: Vec<&str> =
+        t["kfuncs"].as_array().expect("kfuncs").iter().filter_map(|k| k["name"].as_str()).collect();
     assert_eq!(kfuncs, ["bpf_rcu_read_lock", "bpf_rcu_read_unlock"]);
 }
 
@@ -552,7 +613,12 @@ fn sarif_output() {
     let s = json_of(&out);
     assert_eq!(s["version"], "2.1.0");
     let run = &s["runs"][0];
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().expect("rules").iter().filter_map(|r| r["id"].as_str()).collect();
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
     assert!(rules.contains(&"gpl-only") && rules.contains(&"map-type-mismatch"));
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "gpl-only");
@@ -569,10 +635,15 @@ fn options_kernel_license_program_type() {
     // --kernel: bpf_cgrp_storage_get is from 6.2
     let out = bpfspec(&["--kernel", "5.15", "--format", "json"], &[dir.join("tpbtf_ok.o")]);
     let r = json_of(&out);
-    let too_new: Vec<&Value> =
-        r["objects"][0]["diagnostics"].as_array().expect("diagnostics").iter().filter(|d| d["code"] == "helper-too-new").collect();
+    let too_new: Vec<&Value> = r["objects"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "helper-too-new")
+        .collect();
     assert!(
-        too_new.iter().any(|d| d["helper"] == "bpf_cgrp_storage_get" && d["help"].as_str().is_some_and(|h| h.contains("needs Linux 6.2"))),
+        too_new.iter().any(|d| d["helper"] == "bpf_cgrp_storage_get"
+            && d["help"].as_str().is_some_and(|h| h.contains("needs Linux 6.2"))),
         "{too_new:?}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -593,7 +664,10 @@ fn options_kernel_license_program_type() {
     let out = bpfspec(&["--program-type", "my_hook=xdp", "--format", "json"], std::slice::from_ref(&unknown));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_of(&out)["objects"][0]["diagnostics"][0]["helper"], "bpf_skb_load_bytes");
-    assert_eq!(bpfspec(&["--program-type", "my_hook=sched_cls"], std::slice::from_ref(&unknown)).status.code(), Some(0));
+    assert_eq!(
+        bpfspec(&["--program-type", "my_hook=sched_cls"], std::slice::from_ref(&unknown)).status.code(),
+        Some(0)
+    );
     let bad = bpfspec(&["--program-type", "my_hook=xdpp"], std::slice::from_ref(&unknown));
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `xdp`?"));
@@ -601,8 +675,12 @@ fn options_kernel_license_program_type() {
     // legacy `maps` section definitions
     let out = bpfspec(&["--format", "json"], &[dir.join("extra/legacy_maps.o")]);
     let o = &json_of(&out)["objects"][0];
-    let maps: Vec<(&str, &str)> =
-        o["maps"].as_array().expect("maps").iter().map(|m| (m["name"].as_str().unwrap_or(""), m["type"].as_str().unwrap_or(""))).collect();
+    let maps: Vec<(&str, &str)> = o["maps"]
+        .as_array()
+        .expect("maps")
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap_or(""), m["type"].as_str().unwrap_or("")))
+        .collect();
     assert_eq!(maps, [("counters", "BPF_MAP_TYPE_ARRAY"), ("events", "BPF_MAP_TYPE_PERF_EVENT_ARRAY")]);
     assert_eq!(o["diagnostics"][0]["map"], "events");
 }
@@ -627,7 +705,10 @@ fn exit_code_2_for_unreadable_input() {
 fn fuzz_regressions_do_not_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-regressions");
     let model = support::model();
-    let checker = Checker::new(&model, Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() });
+    let checker = Checker::new(
+        &model,
+        Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() },
+    );
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).expect("check-regressions folder exists") {
         let path = entry.expect("dir entry").path();
@@ -636,9 +717,19 @@ fn fuzz_regressions_do_not_panic() {
         }
         let data = std::fs::read(&path).expect("fixture readable");
         let reports = checker.check_file(&path.display().to_string(), &data);
-        let _ = bpfspec::check::render::json(&bpfspec::check::Report { kernel: "6.18".into(), objects: reports.clone() });
-        let _ = bpfspec::check::render::sarif(&bpfspec::check::Report { kernel: "6.18".into(), objects: reports.clone() });
-        let _ = bpfspec::check::render::human(&bpfspec::check::Report { kernel: "6.18".into(), objects: reports }, false, true);
+        let _ = bpfspec::check::render::json(&bpfspec::check::Report {
+            kernel: "6.18".into(),
+            objects: reports.clone(),
+        });
+        let _ = bpfspec::check::render::sarif(&bpfspec::check::Report {
+            kernel: "6.18".into(),
+            objects: reports.clone(),
+        });
+        let _ = bpfspec::check::render::human(
+            &bpfspec::check::Report { kernel: "6.18".into(), objects: reports },
+            false,
+            true,
+        );
         n += 1;
     }
     assert!(n > 0, "expected regression inputs in {}", dir.display());
