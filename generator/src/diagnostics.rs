@@ -47,7 +47,26 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     pub file: FileId,
-    pub range: Range<usize>,
+    pub at: At,
+}
+
+/// Where in the file: a byte range, or a YAML node path (`helpers[3].helper`) that is turned
+/// into a range only when the diagnostic is rendered, so loading valid specs never pays for
+/// locating nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    Range(Range<usize>),
+    Node(String),
+}
+
+impl Span {
+    pub fn range(file: FileId, range: Range<usize>) -> Span {
+        Span { file, at: At::Range(range) }
+    }
+
+    pub fn node(file: FileId, path: &str) -> Span {
+        Span { file, at: At::Node(path.to_owned()) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +100,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
     } else {
         termcolor::Buffer::no_color()
     };
+    let mut located: std::collections::HashMap<FileId, crate::load::Locations> = std::collections::HashMap::new();
     for d in diagnostics {
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -88,8 +108,15 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
         };
         let mut cs = base.with_message(&d.message);
         if let Some(span) = &d.span {
-            let len = sources.get(span.file).text.len();
-            let range = span.range.start.min(len)..span.range.end.min(len);
+            let text = &sources.get(span.file).text;
+            let range = match &span.at {
+                At::Range(r) => r.clone(),
+                At::Node(path) => {
+                    located.entry(span.file).or_insert_with(|| crate::load::Locations::index(text)).get(path)
+                }
+            };
+            let len = text.len();
+            let range = range.start.min(len)..range.end.min(len);
             cs = cs.with_labels(vec![Label::primary(span.file, range)]);
         }
         if let Some(help) = &d.help {
@@ -139,7 +166,7 @@ mod tests {
     fn renders_file_line_and_caret() {
         let mut sources = SourceMap::default();
         let file = sources.add("specs/x.yaml".into(), "id: 1\nname: foo\n".into());
-        let d = Diagnostic::error(Some(Span { file, range: 12..15 }), "unknown thing `foo`")
+        let d = Diagnostic::error(Some(Span::range(file, 12..15)), "unknown thing `foo`")
             .with_help("did you mean `bar`?");
         let out = render(&sources, &[d], false);
         assert!(out.contains("error: unknown thing `foo`"), "{out}");

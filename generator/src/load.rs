@@ -140,7 +140,7 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
                 specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
             }
             _ => diagnostics.push(
-                Diagnostic::error(Some(Span { file, range: 0..0 }), format!("unexpected spec file `{}`", f.relative_path))
+                Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
                     .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml"),
             ),
         }
@@ -155,14 +155,14 @@ fn parse_one<T: DeserializeOwned>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Parsed<T>> {
     match serde_yaml::from_str::<T>(text) {
-        Ok(value) => Some(Parsed { value, file, stem, locations: Locations::index(text) }),
+        Ok(value) => Some(Parsed { value, file, stem, locations: NodeSpans }),
         Err(e) => {
             let range = e
                 .location()
                 .map(|l| l.index()..(l.index() + token_len(text, l.index())))
                 .unwrap_or(0..0);
             let message = strip_location(&e.to_string());
-            diagnostics.push(Diagnostic::error(Some(Span { file, range }), message));
+            diagnostics.push(Diagnostic::error(Some(Span::range(file, range)), message));
             None
         }
     }
@@ -215,8 +215,15 @@ impl Locations {
         }
     }
 
+}
+
+/// Hands out spans by node path for a parsed file; they are located when rendered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NodeSpans;
+
+impl NodeSpans {
     pub fn span(&self, file: FileId, path: &str) -> Span {
-        Span { file, range: self.get(path) }
+        Span::node(file, path)
     }
 }
 

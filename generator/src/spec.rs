@@ -250,5 +250,5 @@ pub struct Parsed<T> {
     pub file: crate::diagnostics::FileId,
     /// File stem, which must equal the item's (short) name.
     pub stem: String,
-    pub locations: crate::load::Locations,
+    pub locations: crate::load::NodeSpans,
 }
