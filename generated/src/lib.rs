@@ -18,14 +18,8 @@
     non_camel_case_types,
     reason = "C struct names (`__sk_buff`, `bpf_sock`) are the API and stay as the kernel spells them"
 )]
-#![allow(
-    non_snake_case,
-    reason = "C member names such as `h_vlan_TCI` stay as the kernel spells them"
-)]
-#![allow(
-    non_upper_case_globals,
-    reason = "helper IDs keep their kernel names, such as `BPF_FUNC_map_lookup_elem`"
-)]
+#![allow(non_snake_case, reason = "C member names such as `h_vlan_TCI` stay as the kernel spells them")]
+#![allow(non_upper_case_globals, reason = "helper IDs keep their kernel names, such as `BPF_FUNC_map_lookup_elem`")]
 #![allow(
     clippy::missing_safety_doc,
     reason = "every helper documents its safety contract in its own `# Safety` section"

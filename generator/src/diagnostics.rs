@@ -95,11 +95,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
         files.add(file.path.clone(), file.text.clone());
     }
     let config = term::Config::default();
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
+    let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
     let mut located: std::collections::HashMap<FileId, crate::load::Locations> = std::collections::HashMap::new();
     for d in diagnostics {
         let base = match d.severity {
@@ -166,8 +162,8 @@ mod tests {
     fn renders_file_line_and_caret() {
         let mut sources = SourceMap::default();
         let file = sources.add("specs/x.yaml".into(), "id: 1\nname: foo\n".into());
-        let d = Diagnostic::error(Some(Span::range(file, 12..15)), "unknown thing `foo`")
-            .with_help("did you mean `bar`?");
+        let d =
+            Diagnostic::error(Some(Span::range(file, 12..15)), "unknown thing `foo`").with_help("did you mean `bar`?");
         let out = render(&sources, &[d], false);
         assert!(out.contains("error: unknown thing `foo`"), "{out}");
         assert!(out.contains("specs/x.yaml:2:7"), "{out}");

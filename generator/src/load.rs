@@ -50,10 +50,8 @@ impl Invalid {
 /// Loads and validates the specs under `dir`.
 pub fn load_dir(dir: &Path) -> Result<Model, LoadError> {
     let files = read_dir(dir)?;
-    let display_root = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
+    let display_root =
+        dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
     load_files(&files, &display_root)
 }
 
@@ -157,10 +155,7 @@ fn parse_one<T: DeserializeOwned>(
     match serde_yaml::from_str::<T>(text) {
         Ok(value) => Some(Parsed { value, file, stem, locations: NodeSpans }),
         Err(e) => {
-            let range = e
-                .location()
-                .map(|l| l.index()..(l.index() + token_len(text, l.index())))
-                .unwrap_or(0..0);
+            let range = e.location().map(|l| l.index()..(l.index() + token_len(text, l.index()))).unwrap_or(0..0);
             let message = strip_location(&e.to_string());
             diagnostics.push(Diagnostic::error(Some(Span::range(file, range)), message));
             None
@@ -214,7 +209,6 @@ impl Locations {
             }
         }
     }
-
 }
 
 /// Hands out spans by node path for a parsed file; they are located when rendered.
@@ -229,8 +223,14 @@ impl NodeSpans {
 
 enum Frame {
     /// In a mapping; `Some(key)` when the next node is that key's value.
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 struct Indexer<'a> {

@@ -151,7 +151,10 @@ impl Lower<'_> {
         }
         let help = match closest(name, names.keys().map(String::as_str)) {
             Some(c) => format!("did you mean `{c}`?"),
-            None => format!("{kind}s are named by their spec file name, e.g. `{}`", names.keys().next().map(String::as_str).unwrap_or("?")),
+            None => format!(
+                "{kind}s are named by their spec file name, e.g. `{}`",
+                names.keys().next().map(String::as_str).unwrap_or("?")
+            ),
         };
         let d = self.error(span, format!("unknown {kind} `{name}`"));
         d.help = Some(help);
@@ -160,8 +163,8 @@ impl Lower<'_> {
 
     fn check_name(&mut self, span: Span, expected: &str, actual: &str, what: &str) {
         if expected != actual {
-            self.error(span, format!("{what} `{actual}` does not match its file name"))
-                .help = Some(format!("the file name makes it `{expected}`; rename the file or fix the name"));
+            self.error(span, format!("{what} `{actual}` does not match its file name")).help =
+                Some(format!("the file name makes it `{expected}`; rename the file or fix the name"));
         }
     }
 
@@ -171,8 +174,7 @@ impl Lower<'_> {
             let i = id(&p.value);
             if let Some(other) = seen.insert(i, &p.stem) {
                 let span = p.locations.span(p.file, "id");
-                self.error(span, format!("duplicate {kind} ID {i}"))
-                    .help = Some(format!("`{other}` has ID {i} too"));
+                self.error(span, format!("duplicate {kind} ID {i}")).help = Some(format!("`{other}` has ID {i} too"));
             }
         }
     }
@@ -183,7 +185,12 @@ impl Lower<'_> {
             .iter()
             .map(|p| {
                 let m = &p.value;
-                self.check_name(p.locations.span(p.file, "name"), &names::map_type_enum(&p.stem), &m.name, "map type name");
+                self.check_name(
+                    p.locations.span(p.file, "name"),
+                    &names::map_type_enum(&p.stem),
+                    &m.name,
+                    "map type name",
+                );
                 MapType {
                     id: m.id,
                     name: m.name.clone(),
@@ -208,7 +215,12 @@ impl Lower<'_> {
             .iter()
             .map(|p| {
                 let t = &p.value;
-                self.check_name(p.locations.span(p.file, "name"), &names::program_type_enum(&p.stem), &t.name, "program type name");
+                self.check_name(
+                    p.locations.span(p.file, "name"),
+                    &names::program_type_enum(&p.stem),
+                    &t.name,
+                    "program type name",
+                );
                 ProgramType {
                     id: t.id,
                     name: t.name.clone(),
@@ -236,13 +248,23 @@ impl Lower<'_> {
             .iter()
             .map(|p| {
                 let a = &p.value;
-                self.check_name(p.locations.span(p.file, "name"), &names::attach_type_enum(&p.stem), &a.name, "attach type name");
+                self.check_name(
+                    p.locations.span(p.file, "name"),
+                    &names::attach_type_enum(&p.stem),
+                    &a.name,
+                    "attach type name",
+                );
                 let program_types = a
                     .program_types
                     .iter()
                     .enumerate()
                     .filter_map(|(i, name)| {
-                        self.resolve(&prog_names, "program type", name, p.locations.span(p.file, &format!("program_types[{i}]")))
+                        self.resolve(
+                            &prog_names,
+                            "program type",
+                            name,
+                            p.locations.span(p.file, &format!("program_types[{i}]")),
+                        )
                     })
                     .collect();
                 AttachType {
@@ -278,8 +300,8 @@ impl Lower<'_> {
                 };
                 let at = attach_types.iter().find(|a| a.id == id).expect("resolved");
                 if !at.program_types.contains(&pt.id) {
-                    self.error(span, format!("attach type `{name}` does not list program type `{}`", p.stem))
-                        .help = Some(format!("add `{}` to program_types in attach-types/{name}.yaml", p.stem));
+                    self.error(span, format!("attach type `{name}` does not list program type `{}`", p.stem)).help =
+                        Some(format!("add `{}` to program_types in attach-types/{name}.yaml", p.stem));
                 }
                 pt.attach_types.push(id);
             }
@@ -294,8 +316,13 @@ impl Lower<'_> {
             let missing: Vec<String> = (1..=max).filter(|i| !ids.contains(i)).map(|i| i.to_string()).collect();
             if !missing.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error(None, format!("helper IDs are not contiguous: no helper has ID {}", missing.join(", ")))
-                        .with_help(format!("helper IDs run from 1 to {max} without gaps; add specs/helpers/<name>.yaml for each")),
+                    Diagnostic::error(
+                        None,
+                        format!("helper IDs are not contiguous: no helper has ID {}", missing.join(", ")),
+                    )
+                    .with_help(format!(
+                        "helper IDs run from 1 to {max} without gaps; add specs/helpers/<name>.yaml for each"
+                    )),
                 );
             }
         }
@@ -332,7 +359,10 @@ impl Lower<'_> {
             })
             .collect();
         if args.len() > 5 {
-            self.error(at("args"), format!("helper `{}` has {} arguments; BPF helpers take at most 5", h.name, args.len()));
+            self.error(
+                at("args"),
+                format!("helper `{}` has {} arguments; BPF helpers take at most 5", h.name, args.len()),
+            );
         }
         let mut seen_args = BTreeSet::new();
         for (i, a) in h.args.iter().enumerate() {
@@ -347,20 +377,23 @@ impl Lower<'_> {
             .map(|(i, f)| {
                 if !h.args.iter().any(|a| a.name == f.arg) {
                     let names: Vec<&str> = h.args.iter().map(|a| a.name.as_str()).collect();
-                    self.error(at(&format!("flags[{i}].arg")), format!("flag `{}` names argument `{}`, which `{}` does not have", f.name, f.arg, h.name))
-                        .help = Some(format!("the arguments are: {}", names.join(", ")));
+                    self.error(
+                        at(&format!("flags[{i}].arg")),
+                        format!("flag `{}` names argument `{}`, which `{}` does not have", f.name, f.arg, h.name),
+                    )
+                    .help = Some(format!("the arguments are: {}", names.join(", ")));
                 }
                 Flag { arg: f.arg.clone(), name: f.name.clone(), value: f.value, doc: f.doc.clone() }
             })
             .collect();
         let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");
         if !takes_map && !h.map_types.is_empty() {
-            self.error(at("map_types"), format!("helper `{}` takes no map, but lists map types", h.name))
-                .help = Some("only helpers with an `ARG_CONST_MAP_PTR` argument accept map types; remove `map_types`".into());
+            self.error(at("map_types"), format!("helper `{}` takes no map, but lists map types", h.name)).help =
+                Some("only helpers with an `ARG_CONST_MAP_PTR` argument accept map types; remove `map_types`".into());
         }
         if takes_map && h.map_types.is_empty() {
-            self.error(at("args"), format!("helper `{}` takes a map but lists no `map_types`", h.name))
-                .help = Some("list the map types the verifier accepts for its map argument".into());
+            self.error(at("args"), format!("helper `{}` takes a map but lists no `map_types`", h.name)).help =
+                Some("list the map types the verifier accepts for its map argument".into());
         }
         let map_types = h
             .map_types
@@ -401,8 +434,8 @@ impl Lower<'_> {
     fn check_c_type(&mut self, c_type: &str, span: Span) {
         let normal = normalize_c_type(c_type);
         if normal != c_type {
-            self.error(span, format!("C type `{c_type}` is not written the canonical way"))
-                .help = Some(format!("write `{normal}` (single spaces, `*` after a space)"));
+            self.error(span, format!("C type `{c_type}` is not written the canonical way")).help =
+                Some(format!("write `{normal}` (single spaces, `*` after a space)"));
         }
     }
 
@@ -419,8 +452,8 @@ impl Lower<'_> {
         let modifiers: Vec<String> = parts.map(str::to_owned).collect();
         for m in &modifiers {
             if !CLASS_MODIFIERS.contains(&m.as_str()) {
-                self.error(span.clone(), format!("unknown verifier class modifier `{m}`"))
-                    .help = closest(m, CLASS_MODIFIERS.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+                self.error(span.clone(), format!("unknown verifier class modifier `{m}`")).help =
+                    closest(m, CLASS_MODIFIERS.iter().copied()).map(|c| format!("did you mean `{c}`?"));
                 ok = false;
             }
         }
@@ -501,7 +534,8 @@ impl Lower<'_> {
     ) -> Vec<SectionDef> {
         let Some(p) = spec else {
             self.diagnostics.push(
-                Diagnostic::error(None, "missing specs/sections.yaml").with_help("it holds the libbpf SEC() name table"),
+                Diagnostic::error(None, "missing specs/sections.yaml")
+                    .with_help("it holds the libbpf SEC() name table"),
             );
             return Vec::new();
         };
@@ -525,7 +559,13 @@ impl Lower<'_> {
             if let (Some(pt), Some(at_id)) = (program_type, attach_type) {
                 let attach = attach_types.iter().find(|a| a.id == at_id).expect("resolved");
                 if !attach.program_types.contains(&pt) {
-                    self.error(at("attach_type"), format!("attach type `{}` does not belong to program type `{}`", attach.short_name, s.program_type));
+                    self.error(
+                        at("attach_type"),
+                        format!(
+                            "attach type `{}` does not belong to program type `{}`",
+                            attach.short_name, s.program_type
+                        ),
+                    );
                 }
             }
             if let Some(program_type) = program_type {
@@ -582,14 +622,20 @@ impl Expander<'_, '_> {
             let kinds = [e.helper.is_some(), e.set.is_some(), e.exclude.is_some()].iter().filter(|b| **b).count();
             if kinds != 1 {
                 self.cx
-                    .error(file.locations.span(file.file, &path), "a helpers entry needs exactly one of `helper`, `set` or `exclude`")
+                    .error(
+                        file.locations.span(file.file, &path),
+                        "a helpers entry needs exactly one of `helper`, `set` or `exclude`",
+                    )
                     .help = Some("write `- helper: bpf_x`, `- set: base` or `- exclude: bpf_x`".into());
                 continue;
             }
             let Some(qualifiers) = self.qualifiers(e, file, &path, outer) else { continue };
             let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
             if e.undated && e.since.is_none() {
-                self.cx.error(at("undated"), "`undated: true` needs a `since` (the oldest kernel where the pair was seen)");
+                self.cx.error(
+                    at("undated"),
+                    "`undated: true` needs a `since` (the oldest kernel where the pair was seen)",
+                );
                 continue;
             }
             let undated = e.undated || outer_undated;
@@ -598,7 +644,13 @@ impl Expander<'_, '_> {
                 let direct = via_set.is_none();
                 match self.resolved.get(&id) {
                     Some(prev) if prev.direct && direct => {
-                        self.cx.error(at("helper"), format!("helper `{name}` is listed twice for program type `{}`", self.program_type.short_name));
+                        self.cx.error(
+                            at("helper"),
+                            format!(
+                                "helper `{name}` is listed twice for program type `{}`",
+                                self.program_type.short_name
+                            ),
+                        );
                         continue;
                     }
                     // A specific entry overrides a set's, like a `case` before the fall-through.
@@ -614,7 +666,10 @@ impl Expander<'_, '_> {
                     continue;
                 };
                 if self.stack.contains(set_name) {
-                    self.cx.error(at("set"), format!("helper set `{set_name}` includes itself (through {})", self.stack.join(" → ")));
+                    self.cx.error(
+                        at("set"),
+                        format!("helper set `{set_name}` includes itself (through {})", self.stack.join(" → ")),
+                    );
                     continue;
                 }
                 self.stack.push(set_name.clone());
@@ -628,7 +683,13 @@ impl Expander<'_, '_> {
                 }
                 if self.resolved.remove(&id).is_none() {
                     self.cx
-                        .error(at("exclude"), format!("`exclude: {name}` removes nothing: no earlier entry of `{}` brings it in", self.program_type.short_name))
+                        .error(
+                            at("exclude"),
+                            format!(
+                                "`exclude: {name}` removes nothing: no earlier entry of `{}` brings it in",
+                                self.program_type.short_name
+                            ),
+                        )
                         .help = Some("exclusions must come after the `set:` entry they subtract from".into());
                 }
             }
@@ -636,7 +697,13 @@ impl Expander<'_, '_> {
     }
 
     /// Combines an entry's qualifiers with those of the set entry that brought it in.
-    fn qualifiers<T>(&mut self, e: &HelperEntrySpec, file: &Parsed<T>, path: &str, outer: &Qualifiers) -> Option<Qualifiers> {
+    fn qualifiers<T>(
+        &mut self,
+        e: &HelperEntrySpec,
+        file: &Parsed<T>,
+        path: &str,
+        outer: &Qualifiers,
+    ) -> Option<Qualifiers> {
         let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
         let mut q = outer.clone();
         let mut ok = true;
@@ -645,8 +712,8 @@ impl Expander<'_, '_> {
                 Some(cap) => q.capabilities.push(cap),
                 None => {
                     let names = Capability::ALL.map(Capability::name);
-                    self.cx.error(at(&format!("capabilities[{i}]")), format!("unknown capability `{c}`"))
-                        .help = Some(format!("known capabilities: {}", names.join(", ")));
+                    self.cx.error(at(&format!("capabilities[{i}]")), format!("unknown capability `{c}`")).help =
+                        Some(format!("known capabilities: {}", names.join(", ")));
                     ok = false;
                 }
             }
@@ -656,8 +723,8 @@ impl Expander<'_, '_> {
                 !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
             });
             if !valid {
-                self.cx.error(at(&format!("kconfig[{i}]")), format!("`{k}` is not a kernel config option"))
-                    .help = Some("write options as the kernel does, e.g. `CONFIG_INET`".into());
+                self.cx.error(at(&format!("kconfig[{i}]")), format!("`{k}` is not a kernel config option")).help =
+                    Some("write options as the kernel does, e.g. `CONFIG_INET`".into());
                 ok = false;
             }
             q.kconfig.push(k.clone());
@@ -671,7 +738,13 @@ impl Expander<'_, '_> {
                     continue;
                 };
                 if !self.program_type.attach_types.contains(&id) {
-                    self.cx.error(span, format!("attach type `{name}` is not an attach type of program type `{}`", self.program_type.short_name));
+                    self.cx.error(
+                        span,
+                        format!(
+                            "attach type `{name}` is not an attach type of program type `{}`",
+                            self.program_type.short_name
+                        ),
+                    );
                     ok = false;
                 }
                 ids.push(id);

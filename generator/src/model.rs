@@ -179,8 +179,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 4] =
-        [Capability::Bpf, Capability::Perfmon, Capability::SysAdmin, Capability::NetAdmin];
+    pub const ALL: [Capability; 4] = [Capability::Bpf, Capability::Perfmon, Capability::SysAdmin, Capability::NetAdmin];
 
     /// `CAP_BPF`, as the kernel and the specs spell it.
     pub fn name(self) -> &'static str {
@@ -285,8 +284,7 @@ impl SectionDef {
     /// a pattern ending in `/` matches anything starting with it; others match exactly.
     pub fn matches(&self, section: &str) -> bool {
         if let Some(prefix) = self.pattern.strip_suffix('+') {
-            section == prefix
-                || section.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+            section == prefix || section.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
         } else if self.pattern.ends_with('/') {
             section.starts_with(&self.pattern)
         } else {
@@ -352,12 +350,6 @@ impl Model {
         let progs = self.program_types.iter().map(|p| p.since);
         let maps = self.map_types.iter().map(|m| m.since);
         let attach = self.attach_types.iter().map(|a| a.since);
-        helpers
-            .chain(pairs)
-            .chain(progs)
-            .chain(maps)
-            .chain(attach)
-            .max()
-            .unwrap_or(KernelVersion::new(3, 18))
+        helpers.chain(pairs).chain(progs).chain(maps).chain(attach).max().unwrap_or(KernelVersion::new(3, 18))
     }
 }

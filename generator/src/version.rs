@@ -51,10 +51,8 @@ impl FromStr for KernelVersion {
 impl KernelVersion {
     /// The version of a kernel release string as `uname -r` prints it (`6.18.44-fc-v769`).
     pub fn from_release(release: &str) -> Option<Self> {
-        let mut numbers = release
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse::<u16>().ok());
+        let mut numbers =
+            release.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).map(|p| p.parse::<u16>().ok());
         let major = numbers.next()??;
         let minor = numbers.next()??;
         Some(KernelVersion::new(major, minor))

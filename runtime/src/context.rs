@@ -158,7 +158,11 @@ pub trait Helpers: ProgramContext {
         Self::Program: CanCall_bpf_get_current_comm,
     {
         let r = unsafe { sys::bpf_get_current_comm(buf.as_mut_ptr().cast(), 16) };
-        if r == 0 { Ok(()) } else { Err(r) }
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_get_current_cgroup_id`: the cgroup v2 id of the current task.
@@ -190,7 +194,11 @@ pub trait Helpers: ProgramContext {
     {
         let mut v = core::mem::MaybeUninit::<T>::uninit();
         let r = unsafe { sys::bpf_probe_read_kernel(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 { Ok(unsafe { v.assume_init() }) } else { Err(r) }
+        if r == 0 {
+            Ok(unsafe { v.assume_init() })
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_probe_read_user` of one `T`.
@@ -204,7 +212,11 @@ pub trait Helpers: ProgramContext {
     {
         let mut v = core::mem::MaybeUninit::<T>::uninit();
         let r = unsafe { sys::bpf_probe_read_user(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 { Ok(unsafe { v.assume_init() }) } else { Err(r) }
+        if r == 0 {
+            Ok(unsafe { v.assume_init() })
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_probe_read_user_str` into `buf`; the string's length including the NUL.
@@ -217,7 +229,11 @@ pub trait Helpers: ProgramContext {
         Self::Program: CanCall_bpf_probe_read_user_str,
     {
         let r = unsafe { sys::bpf_probe_read_user_str(buf.as_mut_ptr().cast(), buf.len() as u32, src.cast()) };
-        if r >= 0 { Ok(r as usize) } else { Err(r) }
+        if r >= 0 {
+            Ok(r as usize)
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_copy_from_user` of one `T`: may fault pages in, so only sleepable programs may call it.
@@ -231,7 +247,11 @@ pub trait Helpers: ProgramContext {
     {
         let mut v = core::mem::MaybeUninit::<T>::uninit();
         let r = unsafe { sys::bpf_copy_from_user(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 { Ok(unsafe { v.assume_init() }) } else { Err(r) }
+        if r == 0 {
+            Ok(unsafe { v.assume_init() })
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_send_signal` to the current process.
@@ -241,7 +261,11 @@ pub trait Helpers: ProgramContext {
         Self::Program: CanCall_bpf_send_signal,
     {
         let r = unsafe { sys::bpf_send_signal(sig) };
-        if r == 0 { Ok(()) } else { Err(r) }
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(r)
+        }
     }
 
     /// `bpf_get_socket_cookie` of the context's socket.

@@ -34,7 +34,10 @@ fn err<T>(msg: impl Into<String>) -> Result<T> {
 
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the repository root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the repository root")
+        .to_path_buf()
 }
 
 /// What [`toolchain`] found or installed.
@@ -99,7 +102,11 @@ fn output(mut cmd: Command, what: &str) -> Result<String> {
 fn run(mut cmd: Command, what: &str) -> Result<()> {
     eprintln!("xtask: {what}");
     let status = cmd.status().map_err(|e| Error(format!("{what}: cannot run: {e}")))?;
-    if status.success() { Ok(()) } else { err(format!("{what} failed ({status})")) }
+    if status.success() {
+        Ok(())
+    } else {
+        err(format!("{what} failed ({status})"))
+    }
 }
 
 /// Make sure the pinned nightly (with `rust-src`) and bpf-linker are there; install what is not.
@@ -108,7 +115,10 @@ pub fn toolchain(root: &Path) -> Result<Toolchain> {
     let installed = output(rustup(&["toolchain", "list"]), "rustup toolchain list")
         .map_err(|e| Error(format!("{e}\nhelp: the BPF build needs rustup (https://rustup.rs)")))?;
     if !installed.lines().any(|l| l.starts_with(&format!("{name}-")) || l.split_whitespace().next() == Some(&name)) {
-        run(rustup(&["toolchain", "install", &name, "--profile", "minimal", "--component", "rust-src"]), &format!("installing the {name} toolchain"))?;
+        run(
+            rustup(&["toolchain", "install", &name, "--profile", "minimal", "--component", "rust-src"]),
+            &format!("installing the {name} toolchain"),
+        )?;
     }
     let components =
         output(rustup(&["component", "list", "--toolchain", &name, "--installed"]), "rustup component list")?;
@@ -131,12 +141,15 @@ fn bpf_linker(root: &Path, toolchain: &str, rustc_version: &str) -> Result<PathB
     if linker.is_file() && fs::read_to_string(&stamp).map(|s| s.trim() == want).unwrap_or(false) {
         return Ok(linker);
     }
-    let sysroot = PathBuf::from(output(rustup(&["run", toolchain, "rustc", "--print", "sysroot"]), "rustc --print sysroot")?);
+    let sysroot =
+        PathBuf::from(output(rustup(&["run", toolchain, "rustc", "--print", "sysroot"]), "rustc --print sysroot")?);
     let libllvm = fs::read_dir(sysroot.join("lib"))
         .map_err(|e| Error(format!("reading {}: {e}", sysroot.join("lib").display())))?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("libLLVM.so.") && n.contains("-rust-")))
+        .find(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("libLLVM.so.") && n.contains("-rust-"))
+        })
         .ok_or_else(|| Error(format!("no libLLVM.so.*-rust-* in {}/lib", sysroot.display())))?;
     let file_name = libllvm.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
     // libLLVM.so.22.1-rust-1.97.0-nightly → 22
@@ -247,7 +260,12 @@ fn build_c(root: &Path) -> Result<(Vec<PathBuf>, Option<String>)> {
         let name = src.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".bpf.c")).unwrap_or("prog");
         let out = out_dir.join(format!("{name}.o"));
         let mut cmd = Command::new("clang");
-        cmd.args(["-O2", "-g", "-target", "bpf", "-Wall", "-Werror"]).arg(format!("-I{arch_include}")).arg("-c").arg(&src).arg("-o").arg(&out);
+        cmd.args(["-O2", "-g", "-target", "bpf", "-Wall", "-Werror"])
+            .arg(format!("-I{arch_include}"))
+            .arg("-c")
+            .arg(&src)
+            .arg("-o")
+            .arg(&out);
         run(cmd, &format!("clang {}", src.strip_prefix(root).unwrap_or(&src).display()))?;
         built.push(out);
     }

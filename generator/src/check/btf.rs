@@ -172,8 +172,7 @@ impl<'a> Btf<'a> {
     /// where the map type is the length of the array that the `type` member points to, as
     /// libbpf's `__uint(type, ...)` encodes it.
     pub fn datasec_vars(&self, section: &str) -> Vec<BtfVar<'a>> {
-        let Some(sec) =
-            self.types.iter().find(|t| t.kind == KIND_DATASEC && self.string(t.name_off) == Some(section))
+        let Some(sec) = self.types.iter().find(|t| t.kind == KIND_DATASEC && self.string(t.name_off) == Some(section))
         else {
             return Vec::new();
         };
@@ -367,9 +366,7 @@ mod tests {
     /// `type`, a var `m` of that struct and DATASEC `.maps`.
     fn blob(big: bool, map_type: u32) -> Vec<u8> {
         let strings = b"\0int\0type\0s\0m\0.maps\0";
-        let put = |v: &mut Vec<u8>, x: u32| {
-            v.extend_from_slice(&if big { x.to_be_bytes() } else { x.to_le_bytes() })
-        };
+        let put = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&if big { x.to_be_bytes() } else { x.to_le_bytes() });
         let mut t = Vec::new();
         // 1: int
         for x in [1, 1 << 24, 4, 32] {

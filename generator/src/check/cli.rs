@@ -86,12 +86,8 @@ pub fn parse_override(model: &Model, arg: &str) -> Result<Override, String> {
             None => format!("unknown program type `{ty}`"),
         }
     })?;
-    let mut o = Override {
-        section: section.to_owned(),
-        program_type: program_type.id,
-        attach_type: None,
-        sleepable: false,
-    };
+    let mut o =
+        Override { section: section.to_owned(), program_type: program_type.id, attach_type: None, sleepable: false };
     for part in parts {
         if part == "sleepable" {
             o.sleepable = true;
@@ -191,10 +187,7 @@ pub fn check_paths(checker: &Checker<'_>, paths: &[PathBuf], jobs: Option<usize>
             })
             .collect()
     });
-    Ok(Report {
-        kernel: checker.options().kernel.to_string(),
-        objects: per_file.into_iter().flatten().collect(),
-    })
+    Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
 }
 
 /// A folder stands for every `*.o` file below it, sorted; anything else for itself.

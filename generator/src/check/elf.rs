@@ -161,8 +161,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
-        let name =
-            String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
+        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
         let sh_type = section.sh_type(endian);
         let contents = || -> &[u8] {
             if sh_type == elf::SHT_NOBITS {
@@ -175,18 +174,14 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         let role = if executable && sh_type == elf::SHT_PROGBITS {
             let bytes = section.data(endian, data).map_err(malformed)?;
             if bytes.len() % 8 != 0 {
-                warnings.push(format!(
-                    "section `{name}` is {} bytes, not a whole number of instructions",
-                    bytes.len()
-                ));
+                warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
             let insns: Vec<Insn> = bytes
                 .chunks_exact(8)
                 .map(|c| Insn::decode(c.try_into().expect("chunks_exact yields 8 bytes"), big_endian))
                 .collect();
             insn_count = insn_count.saturating_add(insns.len());
-            let id =
-                u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
+            let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
             code.push(CodeSection { name: name.clone(), insns, ops: Vec::new(), funcs: Vec::new() });
             Role::Code(id)
         } else {
@@ -233,10 +228,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         _ => HashMap::new(),
     };
     let btf_maps = btf.as_ref().map(|b| b.datasec_vars(".maps")).unwrap_or_default();
-    let kconfig: Vec<&str> = btf
-        .as_ref()
-        .map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect())
-        .unwrap_or_default();
+    let kconfig: Vec<&str> =
+        btf.as_ref().map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect()).unwrap_or_default();
 
     // Symbols: functions per code section, map definitions.
     let role_of = |i: SectionIndex| roles.get(i.0);
@@ -246,12 +239,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
         let st_type = sym.st_type();
         let value = sym.st_value(endian);
-        let name =
-            || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
+        let name = || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
         match role_of(shndx) {
             Some(Role::Code(id)) if st_type == elf::STT_FUNC => {
-                let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8))
-                else {
+                let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8)) else {
                     continue;
                 };
                 code[*id as usize].funcs.push(FuncSym { name: name(), start, len });
@@ -326,8 +317,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             let value = sym.st_value(endian);
             let target = match symbols.symbol_section(endian, sym, sym_index) {
                 Ok(None) => {
-                    let name = String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default())
-                        .into_owned();
+                    let name =
+                        String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
                     if kconfig.contains(&name.as_str()) {
                         Target::ReadOnly
                     } else {

@@ -79,11 +79,7 @@ struct Sets {
 
 impl Default for Sets {
     fn default() -> Self {
-        Sets {
-            sets: vec![MapSet::default()],
-            index: HashMap::from([(MapSet::default(), 0)]),
-            unions: HashMap::new(),
-        }
+        Sets { sets: vec![MapSet::default()], index: HashMap::from([(MapSet::default(), 0)]), unions: HashMap::new() }
     }
 }
 
@@ -567,8 +563,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         let gen = self.generation;
         let mut marks = self.marks.remove(&entry.section).unwrap_or_default();
         if marks.visited.len() != ops.len() {
-            marks =
-                Marks { visited: vec![0; ops.len()], leader: vec![0; ops.len()], block: vec![0; ops.len()] };
+            marks = Marks { visited: vec![0; ops.len()], leader: vec![0; ops.len()], block: vec![0; ops.len()] };
         }
 
         // Buffers reused from one function to the next.
@@ -640,8 +635,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 let op = ops[i as usize];
                 transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
                 let (fall, jump) = successors(op, i, n);
-                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen
-                {
+                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
                     continue;
                 }
@@ -880,8 +874,7 @@ mod tests {
         let obj = object(p, &[(0, 0), (4, 1)], 2);
         let mut a = Analyzer::new(&obj, &MAP_ARG);
         let flow = a.program(&obj.programs[0]);
-        let calls: Vec<(u32, Vec<u32>)> =
-            flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
+        let calls: Vec<(u32, Vec<u32>)> = flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
         // At 10 the slot holds m0 (jump taken) or m1 (fall-through).
         assert_eq!(calls, [(10, vec![0, 1]), (13, vec![])]);
         assert_eq!(flow.functions.len(), 2);

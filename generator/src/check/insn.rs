@@ -306,18 +306,10 @@ pub fn decode_op(
                 0x90 if !jmp32 => Op::Exit,
                 0xf0 => Op::Invalid,
                 // may_goto: no registers tested
-                0xe0 => jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond {
-                    target: t,
-                    a: None,
-                    b: None,
-                }),
+                0xe0 => jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond { target: t, a: None, b: None }),
                 _ => {
                     let b = (insn.code & SRC_X != 0).then_some(insn.src);
-                    jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond {
-                        target: t,
-                        a: Some(dst),
-                        b,
-                    })
+                    jump(i64::from(insn.off)).map_or(Op::Invalid, |t| Op::Jcond { target: t, a: Some(dst), b })
                 }
             }
         }
@@ -354,9 +346,7 @@ fn call_op(
             // symbol; libbpf turns them into kfunc calls.
             Some(Target::Extern(_)) => Op::Kfunc(None),
             Some(_) => Op::CallOther,
-            None => {
-                jump(i64::from(insn.imm)).map_or(Op::CallOther, |a| Op::CallSub(Loc { section, insn: a }))
-            }
+            None => jump(i64::from(insn.imm)).map_or(Op::CallOther, |a| Op::CallSub(Loc { section, insn: a })),
         },
         PSEUDO_KFUNC_CALL => Op::Kfunc(None),
         _ => Op::CallOther,

@@ -98,8 +98,7 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
                 let text = src.text.trim_end().to_owned();
                 let col = (src.column as usize).saturating_sub(1);
                 let indent = text.len() - text.trim_start().len();
-                let start =
-                    if col > 0 && col < text.len() && text.is_char_boundary(col) { col } else { indent };
+                let start = if col > 0 && col < text.len() && text.is_char_boundary(col) { col } else { indent };
                 let id = snippets.entries.len();
                 snippets.entries.push(Snippet { name: src.file.clone(), line: src.line as usize, text });
                 let end = snippets.entries[id].text.len().max(start);

@@ -11,8 +11,7 @@ use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
 use super::report::{
-    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity,
-    Source,
+    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity, Source,
 };
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
@@ -169,7 +168,10 @@ impl<'m> Checker<'m> {
                 let mut d = Diagnostic::new(
                     Severity::Warning,
                     Code::AnalysisIncomplete,
-                    format!("program `{}` is too large or too tangled for the analysis budget; some calls may be unchecked", prog.name),
+                    format!(
+                        "program `{}` is too large or too tangled for the analysis budget; some calls may be unchecked",
+                        prog.name
+                    ),
                 );
                 d.program = Some(prog.name.clone());
                 d.section = Some(section.clone());
@@ -324,11 +326,8 @@ impl<'m> Checker<'m> {
         let kernel = self.options.kernel;
         let Some(helper) = model.helper(call.helper) else {
             let last = model.helpers.last();
-            let mut d = ctx.diagnostic(
-                Code::UnknownHelper,
-                call.loc,
-                format!("`call {}`: no helper has this ID", call.helper),
-            );
+            let mut d =
+                ctx.diagnostic(Code::UnknownHelper, call.loc, format!("`call {}`: no helper has this ID", call.helper));
             d.helper_id = Some(call.helper);
             d.help = last.map(|h| {
                 format!(
@@ -352,10 +351,7 @@ impl<'m> Checker<'m> {
                 let mut d = ctx.diagnostic(
                     Code::HelperTooNew,
                     call.loc,
-                    format!(
-                        "`{}` was added in Linux {}; the target kernel is {kernel}",
-                        helper.name, helper.since
-                    ),
+                    format!("`{}` was added in Linux {}; the target kernel is {kernel}", helper.name, helper.since),
                 );
                 d.help = Some(self.too_new_help(helper.since));
                 out.push(with_helper(d));
@@ -370,9 +366,7 @@ impl<'m> Checker<'m> {
                 d.help = Some(self.not_allowed_help(helper, class));
                 out.push(with_helper(d));
             }
-            Some(Some(miss)) => {
-                out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss)))
-            }
+            Some(Some(miss)) => out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss))),
         }
 
         // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
@@ -386,8 +380,7 @@ impl<'m> Checker<'m> {
                 Some(l) => format!("the license `{l}` is not GPL-compatible"),
                 None => "the object has no `license` section".to_owned(),
             };
-            let mut d =
-                ctx.diagnostic(Code::GplOnly, call.loc, format!("`{}` is GPL-only, and {why}", helper.name));
+            let mut d = ctx.diagnostic(Code::GplOnly, call.loc, format!("`{}` is GPL-only, and {why}", helper.name));
             d.help = Some(format!(
                 "declare a license the kernel accepts as GPL-compatible ({}), e.g. `char LICENSE[] SEC(\"license\") = \"Dual BSD/GPL\";`",
                 GPL_COMPATIBLE.join(", ")
@@ -404,10 +397,8 @@ impl<'m> Checker<'m> {
             if helper.map_types.contains(&type_id) {
                 continue;
             }
-            let type_name =
-                model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
-            let several =
-                if call.maps.len() > 1 { " (one of the maps that can reach this argument)" } else { "" };
+            let type_name = model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
+            let several = if call.maps.len() > 1 { " (one of the maps that can reach this argument)" } else { "" };
             let mut d = ctx.diagnostic(
                 Code::MapTypeMismatch,
                 call.loc,
@@ -502,18 +493,13 @@ impl<'m> Checker<'m> {
                 let mut d = ctx.diagnostic(
                     Code::AttachType,
                     loc,
-                    format!(
-                        "{} programs may call `{}` only for some attach types; {current}",
-                        pt.name, helper.name
-                    ),
+                    format!("{} programs may call `{}` only for some attach types; {current}", pt.name, helper.name),
                 );
                 let plural = if names.len() == 1 { "" } else { "s" };
                 let sections: Vec<String> = model
                     .sections
                     .iter()
-                    .filter(|s| {
-                        s.program_type == pt.id && s.attach_type.is_some_and(|a| allowed.contains(&a))
-                    })
+                    .filter(|s| s.program_type == pt.id && s.attach_type.is_some_and(|a| allowed.contains(&a)))
                     .map(|s| format!("`{}`", display_pattern(&s.pattern)))
                     .take(4)
                     .collect();
@@ -556,11 +542,7 @@ impl<'m> Checker<'m> {
         match types.len() {
             0 => format!("no program type may call `{}`", helper.name),
             n if n <= 8 => format!("`{}` may be called from: {}", helper.name, types.join(", ")),
-            n => format!(
-                "`{}` may be called from {n} program types: {}, ...",
-                helper.name,
-                types[..8].join(", ")
-            ),
+            n => format!("`{}` may be called from {n} program types: {}, ...", helper.name, types[..8].join(", ")),
         }
     }
 
@@ -577,9 +559,7 @@ impl<'m> Checker<'m> {
             .related
             .iter()
             .filter_map(|id| model.helper(*id))
-            .filter(|h| {
-                h.map_types.contains(&map_type) && (class.program_type.is_none() || self.allowed(h, class))
-            })
+            .filter(|h| h.map_types.contains(&map_type) && (class.program_type.is_none() || self.allowed(h, class)))
             .map(|h| h.name.as_str())
             .take(2)
             .collect();
@@ -618,11 +598,7 @@ impl Names {
     fn new(obj: &BpfObject<'_>) -> Names {
         Names {
             sections: obj.code.iter().map(|c| Name::from(c.name.as_str())).collect(),
-            funcs: obj
-                .code
-                .iter()
-                .map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect())
-                .collect(),
+            funcs: obj.code.iter().map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect()).collect(),
         }
     }
 }

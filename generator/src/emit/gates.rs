@@ -79,9 +79,11 @@ struct Shape {
 
 impl Shape {
     fn of(model: &Model, p: &ProgramType) -> Shape {
-        let qualified = model.helpers.iter().filter_map(|h| h.availability_for(p.id)).any(|a| {
-            a.qualifiers.attach_types.is_some() || a.qualifiers.trampoline_only
-        });
+        let qualified = model
+            .helpers
+            .iter()
+            .filter_map(|h| h.availability_for(p.id))
+            .any(|a| a.qualifiers.attach_types.is_some() || a.qualifiers.trampoline_only);
         Shape {
             id: p.id,
             short_name: p.short_name.clone(),
@@ -282,11 +284,8 @@ fn program_module(shapes: &[Shape]) -> TokenStream {
         if s.sleep_param {
             struct_params.push(quote!(S));
         }
-        let attach_value = if s.attach_param.is_some() {
-            quote!(Some(<A as super::AttachType>::ID))
-        } else {
-            quote!(None)
-        };
+        let attach_value =
+            if s.attach_param.is_some() { quote!(Some(<A as super::AttachType>::ID)) } else { quote!(None) };
         let sleep_value = if s.sleep_param { quote!(<S as super::Sleepability>::SLEEPABLE) } else { quote!(false) };
         let mut doc_lines = vec![format!("Program type `{short}` (`{}`).", names::program_type_enum(short))];
         if s.attach_param.is_some() {
@@ -446,8 +445,7 @@ fn helper_gate(model: &Model, shapes: &[Shape], h: &Helper) -> TokenStream {
         .flat_map(|(s, a)| s.impls(model, &trait_ident, a))
         .map(|t| t.to_string())
         .collect();
-    let impls: Vec<TokenStream> =
-        impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
+    let impls: Vec<TokenStream> = impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
     quote! {
         #doc
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]

@@ -130,7 +130,11 @@ fn export_with<'a>(model: &'a Model) -> String {
         signature: SignatureJson {
             ret: &h.returns.c_type,
             return_class: h.returns.class.as_ref().map(ToString::to_string),
-            args: h.args.iter().map(|a| ArgJson { name: &a.name, c_type: &a.c_type, class: a.class.to_string() }).collect(),
+            args: h
+                .args
+                .iter()
+                .map(|a| ArgJson { name: &a.name, c_type: &a.c_type, class: a.class.to_string() })
+                .collect(),
             variadic: h.variadic,
         },
         since: h.since.to_string(),
@@ -143,7 +147,11 @@ fn export_with<'a>(model: &'a Model) -> String {
                 program_type: prog_name(a.program_type),
                 since: a.since.to_string(),
                 since_exact: a.since_exact,
-                attach_types: a.qualifiers.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                attach_types: a
+                    .qualifiers
+                    .attach_types
+                    .as_ref()
+                    .map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
                 sleepable_only: a.qualifiers.sleepable_only,
                 trampoline_only: a.qualifiers.trampoline_only,
                 lockdown: a.qualifiers.lockdown.map(|l| l.name()),
@@ -178,7 +186,13 @@ fn export_with<'a>(model: &'a Model) -> String {
         map_types: model
             .map_types
             .iter()
-            .map(|m| MapTypeJson { id: m.id, name: &m.name, short_name: &m.short_name, since: m.since.to_string(), per_cpu: m.per_cpu })
+            .map(|m| MapTypeJson {
+                id: m.id,
+                name: &m.name,
+                short_name: &m.short_name,
+                since: m.since.to_string(),
+                per_cpu: m.per_cpu,
+            })
             .collect(),
         attach_types: model
             .attach_types

@@ -572,7 +572,13 @@ mod tests {
     }
 
     fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
-        Availability { program_type: prog_type, since: KernelVersion::new(4, 0), since_exact: true, qualifiers, via_set: None }
+        Availability {
+            program_type: prog_type,
+            since: KernelVersion::new(4, 0),
+            since_exact: true,
+            qualifiers,
+            via_set: None,
+        }
     }
 
     fn empty_model() -> Model {
@@ -684,7 +690,10 @@ mod tests {
             113,
             "bpf_probe_read_kernel",
             true,
-            vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Confidentiality), ..Qualifiers::default() })],
+            vec![avail(
+                2,
+                Qualifiers { lockdown: Some(crate::model::Lockdown::Confidentiality), ..Qualifiers::default() },
+            )],
         );
         assert_eq!(predict(&m, &read_kernel, 2, None, base).0, Outcome::Callable);
     }

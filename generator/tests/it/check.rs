@@ -25,8 +25,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> TempDir {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let p = std::env::temp_dir().join(format!("bpfspec-check-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&p).expect("temp dir can be created");
         TempDir(p)
@@ -93,9 +92,8 @@ fn bpfspec(args: &[&str], files: &[PathBuf]) -> Output {
 }
 
 fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("bpfspec check did not print JSON ({e}):\n{}", String::from_utf8_lossy(&out.stderr))
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bpfspec check did not print JSON ({e}):\n{}", String::from_utf8_lossy(&out.stderr)))
 }
 
 /// The `// expect:` line of a corpus source.
@@ -113,10 +111,9 @@ fn expectation(source: &Path) -> Expect {
     let words: Vec<&str> = line.split_whitespace().collect();
     match words.as_slice() {
         ["ok"] => Expect::Ok,
-        ["reject", code, helper] => Expect::Reject {
-            code: (*code).to_owned(),
-            helper: (*helper != "-").then(|| (*helper).to_owned()),
-        },
+        ["reject", code, helper] => {
+            Expect::Reject { code: (*code).to_owned(), helper: (*helper != "-").then(|| (*helper).to_owned()) }
+        }
         _ => panic!("{}: cannot read `// expect: {line}`", source.display()),
     }
 }
@@ -234,8 +231,7 @@ impl BpfFs {
             .output()
             .expect("bpftool runs");
         let _ = std::fs::remove_dir_all(&pin);
-        let text =
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         verdict(out.status.success(), &text)
     }
 }
@@ -322,10 +318,8 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
     // Loading is mostly waiting for bpftool and the kernel: a few at a time.
     let verdicts: Vec<Verdict> = std::thread::scope(|s| {
         let chunks: Vec<_> = objects.chunks(objects.len().div_ceil(4).max(1)).collect();
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| s.spawn(|| c.iter().map(|o| bpffs.load(o)).collect::<Vec<_>>()))
-            .collect();
+        let handles: Vec<_> =
+            chunks.into_iter().map(|c| s.spawn(|| c.iter().map(|o| bpffs.load(o)).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("loader thread")).collect()
     });
 
@@ -355,9 +349,7 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
             expectation(&source)
         };
         let problem = match (kernel_says, &expect) {
-            (Verdict::Other(log), _) => {
-                Some(format!("the kernel refused it for a reason outside the checks:\n{log}"))
-            }
+            (Verdict::Other(log), _) => Some(format!("the kernel refused it for a reason outside the checks:\n{log}")),
             (Verdict::Accepted, Expect::Reject { .. }) => {
                 Some("the corpus expects a rejection, the kernel loaded it".to_owned())
             }
@@ -389,7 +381,9 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
                 {
                     Some(format!("bpfspec check reports more than the verifier's reason `{line}`: {found:?}"))
                 } else if !reason.codes().contains(&want_code.as_str()) || *want_helper != kernel_helper {
-                    Some(format!("the corpus expects {want_code} {want_helper:?}, the verifier says `{line}` ({helper})"))
+                    Some(format!(
+                        "the corpus expects {want_code} {want_helper:?}, the verifier says `{line}` ({helper})"
+                    ))
                 } else {
                     None
                 }
@@ -410,11 +404,7 @@ fn check_agrees_with_the_verifier_on_the_corpus() {
     assert!(objects.len() >= 60, "the corpus needs at least 60 objects, has {}", objects.len());
     assert!(program_types.len() >= 12, "the corpus needs at least 12 program types: {program_types:?}");
     let share = rejected as f64 / objects.len() as f64;
-    assert!(
-        (0.35..=0.65).contains(&share),
-        "about half the corpus should be invalid: {rejected}/{}",
-        objects.len()
-    );
+    assert!((0.35..=0.65).contains(&share), "about half the corpus should be invalid: {rejected}/{}", objects.len());
 }
 
 /// The same sources compiled big-endian give the same calls and diagnostics.
@@ -435,12 +425,8 @@ fn big_endian_objects_check_like_little_endian() {
                 .expect("file name")
                 .to_string_lossy()
                 .into_owned();
-            let maps: Vec<String> = o["maps"]
-                .as_array()
-                .expect("maps")
-                .iter()
-                .map(|m| format!("{}:{}", m["name"], m["type"]))
-                .collect();
+            let maps: Vec<String> =
+                o["maps"].as_array().expect("maps").iter().map(|m| format!("{}:{}", m["name"], m["type"])).collect();
             lines.push(format!("{name} license={} maps={maps:?}", o["license"]));
             for p in o["programs"].as_array().expect("programs") {
                 // instruction numbers differ: clang generates different code for each byte order
@@ -475,12 +461,13 @@ fn debian_objects_check_clean() {
         }
     }
     if let Ok(list) = std::fs::read_to_string("/var/lib/dpkg/info/libbpf-tools.list") {
-        inputs.extend(
-            list.lines().filter(|l| l.starts_with("/usr/sbin/")).map(PathBuf::from).filter(|p| p.is_file()),
-        );
+        inputs.extend(list.lines().filter(|l| l.starts_with("/usr/sbin/")).map(PathBuf::from).filter(|p| p.is_file()));
     }
     if inputs.is_empty() {
-        return support::skip(TEST, "no Debian BPF objects (apt-get install xdp-tools libxdp1 libbpf-tools; tests/check-corpus/setup.sh)");
+        return support::skip(
+            TEST,
+            "no Debian BPF objects (apt-get install xdp-tools libxdp1 libbpf-tools; tests/check-corpus/setup.sh)",
+        );
     }
     let kernel = running_kernel().map_or_else(|| "6.18".to_owned(), |k| k.to_string());
     let out = bpfspec(&["--kernel", &kernel, "--format", "json"], &inputs);
@@ -555,10 +542,8 @@ fn human_output_shows_source_lines_and_help() {
 #[test]
 fn json_contract() {
     let Some(dir) = corpus_or_skip("json_contract") else { return };
-    let out = bpfspec(
-        &["--kernel", "6.18", "--format", "json"],
-        &[dir.join("xdp_map_choice.o"), dir.join("tpbtf_ok.o")],
-    );
+    let out =
+        bpfspec(&["--kernel", "6.18", "--format", "json"], &[dir.join("xdp_map_choice.o"), dir.join("tpbtf_ok.o")]);
     assert_eq!(out.status.code(), Some(1));
     let r = json_of(&out);
     assert_eq!(r["kernel"], "6.18");
@@ -574,19 +559,9 @@ fn json_contract() {
     assert_eq!((call["helper"].as_str(), call["helper_id"].as_u64()), (Some("bpf_map_lookup_elem"), Some(1)));
     assert!(call["insn"].is_u64());
     let d = &o["diagnostics"][0];
-    for key in [
-        "severity",
-        "code",
-        "program",
-        "section",
-        "insn",
-        "helper",
-        "helper_id",
-        "map",
-        "message",
-        "help",
-        "source",
-    ] {
+    for key in
+        ["severity", "code", "program", "section", "insn", "helper", "helper_id", "map", "message", "help", "source"]
+    {
         assert!(d.get(key).is_some(), "diagnostic field `{key}` missing: {d}");
     }
     assert_eq!(d["code"], "map-type-mismatch");
@@ -600,8 +575,7 @@ fn json_contract() {
     let t = &r["objects"][1]["programs"][0];
     assert_eq!(t["program_type"], "BPF_PROG_TYPE_TRACING");
     assert_eq!(t["attach_type"], "BPF_TRACE_RAW_TP");
-    let kfuncs: Vec<&str> =
-        t["kfuncs"].as_array().expect("kfuncs").iter().filter_map(|k| k["name"].as_str()).collect();
+    let kfuncs: Vec<&str> = t["kfuncs"].as_array().expect("kfuncs").iter().filter_map(|k| k["name"].as_str()).collect();
     assert_eq!(kfuncs, ["bpf_rcu_read_lock", "bpf_rcu_read_unlock"]);
 }
 
@@ -613,12 +587,8 @@ fn sarif_output() {
     let s = json_of(&out);
     assert_eq!(s["version"], "2.1.0");
     let run = &s["runs"][0];
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
-        .as_array()
-        .expect("rules")
-        .iter()
-        .filter_map(|r| r["id"].as_str())
-        .collect();
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().expect("rules").iter().filter_map(|r| r["id"].as_str()).collect();
     assert!(rules.contains(&"gpl-only") && rules.contains(&"map-type-mismatch"));
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "gpl-only");
@@ -705,10 +675,8 @@ fn exit_code_2_for_unreadable_input() {
 fn fuzz_regressions_do_not_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-regressions");
     let model = support::model();
-    let checker = Checker::new(
-        &model,
-        Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() },
-    );
+    let checker =
+        Checker::new(&model, Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() });
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).expect("check-regressions folder exists") {
         let path = entry.expect("dir entry").path();
@@ -717,14 +685,10 @@ fn fuzz_regressions_do_not_panic() {
         }
         let data = std::fs::read(&path).expect("fixture readable");
         let reports = checker.check_file(&path.display().to_string(), &data);
-        let _ = bpfspec::check::render::json(&bpfspec::check::Report {
-            kernel: "6.18".into(),
-            objects: reports.clone(),
-        });
-        let _ = bpfspec::check::render::sarif(&bpfspec::check::Report {
-            kernel: "6.18".into(),
-            objects: reports.clone(),
-        });
+        let _ =
+            bpfspec::check::render::json(&bpfspec::check::Report { kernel: "6.18".into(), objects: reports.clone() });
+        let _ =
+            bpfspec::check::render::sarif(&bpfspec::check::Report { kernel: "6.18".into(), objects: reports.clone() });
         let _ = bpfspec::check::render::human(
             &bpfspec::check::Report { kernel: "6.18".into(), objects: reports },
             false,

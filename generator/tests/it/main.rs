@@ -5,8 +5,8 @@
 
 mod support;
 
-mod site;
 mod bindings;
 mod check;
-mod specs;
 mod probe;
+mod site;
+mod specs;

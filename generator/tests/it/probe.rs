@@ -194,7 +194,9 @@ fn specs_agree_with_the_running_kernel() {
     assert!(d.compared > 10_000, "the probe compared only {} pairs", d.compared);
     let unexplained: Vec<String> = d
         .unexplained()
-        .map(|x| format!("{} {:?}: specs {:?}, kernel {:?} ({})", x.subject, x.helper, x.expected, x.observed, x.evidence))
+        .map(|x| {
+            format!("{} {:?}: specs {:?}, kernel {:?} ({})", x.subject, x.helper, x.expected, x.observed, x.evidence)
+        })
         .collect();
     assert!(
         unexplained.is_empty(),

@@ -68,8 +68,11 @@ fn ui_base_fixtures_are_valid() {
     };
     // The socket filter excludes bpf_get_prandom_u32 that its set brings in; XDP keeps it.
     let prandom = model.helper_by_name("bpf_get_prandom_u32").expect("fixture helper");
-    let names: Vec<&str> =
-        prandom.availability.iter().map(|a| model.program_type(a.program_type).expect("resolved").short_name.as_str()).collect();
+    let names: Vec<&str> = prandom
+        .availability
+        .iter()
+        .map(|a| model.program_type(a.program_type).expect("resolved").short_name.as_str())
+        .collect();
     assert_eq!(names, ["xdp"]);
     let lookup = model.helper_by_name("bpf_map_lookup_elem").expect("fixture helper");
     let xdp = lookup.availability_for(6).expect("xdp may look up");
@@ -136,7 +139,12 @@ fn ids_and_names_equal_the_kernel_btf_enums() {
     let real = |name: &str, prefix: &str| -> BTreeMap<String, u32> {
         enums[name]
             .iter()
-            .filter(|(n, _)| n.starts_with(prefix) && !n.to_ascii_uppercase().contains("UNSPEC") && !n.starts_with("__") && !n.ends_with("_DEPRECATED"))
+            .filter(|(n, _)| {
+                n.starts_with(prefix)
+                    && !n.to_ascii_uppercase().contains("UNSPEC")
+                    && !n.starts_with("__")
+                    && !n.ends_with("_DEPRECATED")
+            })
             .cloned()
             .collect()
     };
@@ -178,7 +186,10 @@ fn libbpf_declarations(text: &str) -> BTreeMap<u32, (String, String, Vec<(String
 fn signatures_equal_libbpf_helper_defs() {
     let path = Path::new("/usr/include/bpf/bpf_helper_defs.h");
     let Ok(text) = std::fs::read_to_string(path) else {
-        return support::skip("signatures_equal_libbpf_helper_defs", "no /usr/include/bpf/bpf_helper_defs.h (apt-get install libbpf-dev)");
+        return support::skip(
+            "signatures_equal_libbpf_helper_defs",
+            "no /usr/include/bpf/bpf_helper_defs.h (apt-get install libbpf-dev)",
+        );
     };
     let decls = libbpf_declarations(&text);
     assert_eq!(decls.len(), 211, "bpf_helper_defs.h declares 211 helpers");
@@ -223,7 +234,10 @@ fn export_follows_the_json_contract() {
     assert_eq!(xdp["sleepable_only"], false);
     for h in helpers {
         let since = h["since"].as_str().expect("since is a string");
-        assert!(since.split_once('.').is_some_and(|(a, b)| a.parse::<u8>().is_ok() && b.parse::<u8>().is_ok()), "{since}");
+        assert!(
+            since.split_once('.').is_some_and(|(a, b)| a.parse::<u8>().is_ok() && b.parse::<u8>().is_ok()),
+            "{since}"
+        );
         for p in h["program_types"].as_array().expect("program_types") {
             assert!(p["program_type"].as_str().expect("name").starts_with("BPF_PROG_TYPE_"));
             assert!(p["capabilities"].is_array() && p["kconfig"].is_array());
@@ -234,10 +248,22 @@ fn export_follows_the_json_contract() {
     }
     let progs = doc["program_types"].as_array().expect("program_types");
     assert!(progs.iter().any(|p| p["id"] == 6 && p["name"] == "BPF_PROG_TYPE_XDP" && p["since"] == "4.8"));
-    assert!(doc["map_types"].as_array().expect("map_types").iter().any(|m| m["id"] == 1 && m["name"] == "BPF_MAP_TYPE_HASH"));
-    assert!(doc["attach_types"].as_array().expect("attach_types").iter().any(|a| a["id"] == 37 && a["name"] == "BPF_XDP"));
+    assert!(doc["map_types"]
+        .as_array()
+        .expect("map_types")
+        .iter()
+        .any(|m| m["id"] == 1 && m["name"] == "BPF_MAP_TYPE_HASH"));
+    assert!(doc["attach_types"]
+        .as_array()
+        .expect("attach_types")
+        .iter()
+        .any(|a| a["id"] == 37 && a["name"] == "BPF_XDP"));
     // Deterministic: the same specs give byte-identical output.
-    let again = Command::new(support::bpfspec_bin()).args(["export", "--specs"]).arg(repo_root().join("specs")).output().expect("run again");
+    let again = Command::new(support::bpfspec_bin())
+        .args(["export", "--specs"])
+        .arg(repo_root().join("specs"))
+        .output()
+        .expect("run again");
     assert_eq!(out.stdout, again.stdout);
 }
 

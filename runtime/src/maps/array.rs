@@ -25,7 +25,11 @@ impl<V, const M: usize, const F: usize> Array<V, M, F> {
     #[inline(always)]
     pub fn get_ptr_mut(&self, index: u32) -> Option<*mut V> {
         let p = unsafe { raw::lookup(self, &index) } as *mut V;
-        if p.is_null() { None } else { Some(p) }
+        if p.is_null() {
+            None
+        } else {
+            Some(p)
+        }
     }
     /// Replace the value at `index`.
     #[inline(always)]
@@ -67,13 +71,21 @@ impl<V, const M: usize, const F: usize> PerCpuArray<V, M, F> {
     #[inline(always)]
     pub fn get_ptr_mut(&self, index: u32) -> Option<*mut V> {
         let p = unsafe { raw::lookup(self, &index) } as *mut V;
-        if p.is_null() { None } else { Some(p) }
+        if p.is_null() {
+            None
+        } else {
+            Some(p)
+        }
     }
     /// `bpf_map_lookup_percpu_elem`: another CPU's value.
     #[inline(always)]
     pub fn get_ptr_on_cpu(&self, index: u32, cpu: u32) -> Option<*const V> {
         let p = unsafe { raw::lookup_percpu(self, &index, cpu) } as *const V;
-        if p.is_null() { None } else { Some(p) }
+        if p.is_null() {
+            None
+        } else {
+            Some(p)
+        }
     }
 }
 

@@ -107,7 +107,11 @@ macro_rules! percpu_methods {
             #[inline(always)]
             pub fn get_ptr_on_cpu(&self, key: &K, cpu: u32) -> Option<*const V> {
                 let p = unsafe { raw::lookup_percpu(self, key, cpu) } as *const V;
-                if p.is_null() { None } else { Some(p) }
+                if p.is_null() {
+                    None
+                } else {
+                    Some(p)
+                }
             }
         }
     };

@@ -128,7 +128,11 @@ impl<const M: usize> StackTrace<M> {
         map::StackTrace: MapFor_bpf_get_stackid,
     {
         let r = unsafe { sys::bpf_get_stackid(ctx.as_ptr(), self.as_map_ptr(), flags) };
-        if r >= 0 { Ok(r as u32) } else { Err(r) }
+        if r >= 0 {
+            Ok(r as u32)
+        } else {
+            Err(r)
+        }
     }
 }
 

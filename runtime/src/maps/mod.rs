@@ -92,5 +92,9 @@ pub(crate) use map_type_field;
 /// Turn a helper's `long` result into a `Result`.
 #[inline(always)]
 pub(crate) fn check(r: i64) -> Result<(), i64> {
-    if r == 0 { Ok(()) } else { Err(r) }
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(r)
+    }
 }

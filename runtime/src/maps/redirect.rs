@@ -75,7 +75,9 @@ impl<const M: usize> SockMap<M> {
         map::Sockmap: MapFor_bpf_sock_map_update,
     {
         let mut key = key;
-        check(unsafe { sys::bpf_sock_map_update(ctx.as_ptr().cast(), self.as_map_ptr(), (&mut key as *mut u32).cast(), flags) })
+        check(unsafe {
+            sys::bpf_sock_map_update(ctx.as_ptr().cast(), self.as_map_ptr(), (&mut key as *mut u32).cast(), flags)
+        })
     }
 }
 
@@ -97,7 +99,13 @@ impl<K, const M: usize> SockHash<K, M> {
         <SockOpsContext as ProgramContext>::Program: CanCall_bpf_sock_hash_update,
         map::Sockhash: MapFor_bpf_sock_hash_update,
     {
-        check(unsafe { sys::bpf_sock_hash_update(ctx.as_ptr().cast(), self.as_map_ptr(), (key as *const K).cast_mut().cast(), flags) })
+        check(unsafe {
+            sys::bpf_sock_hash_update(
+                ctx.as_ptr().cast(),
+                self.as_map_ptr(),
+                (key as *const K).cast_mut().cast(),
+                flags,
+            )
+        })
     }
 }
-

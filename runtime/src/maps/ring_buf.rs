@@ -59,7 +59,11 @@ impl<const BYTES: usize> RingBuf<BYTES> {
         map::Ringbuf: MapFor_bpf_ringbuf_reserve,
     {
         let ptr = unsafe { sys::bpf_ringbuf_reserve(self.as_map_ptr(), size_of::<T>() as u64, 0) } as *mut T;
-        if ptr.is_null() { None } else { Some(RingBufEntry { ptr, _marker: PhantomData }) }
+        if ptr.is_null() {
+            None
+        } else {
+            Some(RingBufEntry { ptr, _marker: PhantomData })
+        }
     }
 
     /// `bpf_ringbuf_output`: copy `value` into the ring buffer.
@@ -69,7 +73,12 @@ impl<const BYTES: usize> RingBuf<BYTES> {
         map::Ringbuf: MapFor_bpf_ringbuf_output,
     {
         check(unsafe {
-            sys::bpf_ringbuf_output(self.as_map_ptr(), (value as *const T).cast_mut().cast(), size_of::<T>() as u64, flags)
+            sys::bpf_ringbuf_output(
+                self.as_map_ptr(),
+                (value as *const T).cast_mut().cast(),
+                size_of::<T>() as u64,
+                flags,
+            )
         })
     }
 

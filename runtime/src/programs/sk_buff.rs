@@ -153,7 +153,9 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
         P: CanCall_bpf_skb_load_bytes,
     {
         let mut v = core::mem::MaybeUninit::<T>::uninit();
-        check(unsafe { sys::bpf_skb_load_bytes(self.ctx.cast(), offset, v.as_mut_ptr().cast(), size_of::<T>() as u32) })?;
+        check(unsafe {
+            sys::bpf_skb_load_bytes(self.ctx.cast(), offset, v.as_mut_ptr().cast(), size_of::<T>() as u32)
+        })?;
         Ok(unsafe { v.assume_init() })
     }
 
@@ -320,7 +322,9 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
         P: CanCall_bpf_sk_redirect_hash,
         M::Kind: MapFor_bpf_sk_redirect_hash,
     {
-        unsafe { sys::bpf_sk_redirect_hash(self.ctx, map.as_map_ptr(), (key as *const K).cast_mut().cast(), flags) as i32 }
+        unsafe {
+            sys::bpf_sk_redirect_hash(self.ctx, map.as_map_ptr(), (key as *const K).cast_mut().cast(), flags) as i32
+        }
     }
 }
 

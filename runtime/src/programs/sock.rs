@@ -215,7 +215,9 @@ impl SkMsgContext {
         program::SkMsg: CanCall_bpf_msg_redirect_hash,
         M::Kind: MapFor_bpf_msg_redirect_hash,
     {
-        unsafe { sys::bpf_msg_redirect_hash(self.ctx, map.as_map_ptr(), (key as *const K).cast_mut().cast(), flags) as u32 }
+        unsafe {
+            sys::bpf_msg_redirect_hash(self.ctx, map.as_map_ptr(), (key as *const K).cast_mut().cast(), flags) as u32
+        }
     }
 }
 

@@ -73,7 +73,11 @@ fn example(name: &str) -> Option<Ebpf> {
             return None;
         }
     };
-    let obj = built.rust.iter().find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(name)).expect("every example is built");
+    let obj = built
+        .rust
+        .iter()
+        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(name))
+        .expect("every example is built");
     bpfspec_check(obj);
     match load(obj) {
         Ok(ebpf) => Some(ebpf),
@@ -89,14 +93,17 @@ fn example(name: &str) -> Option<Ebpf> {
 /// (`cargo test --workspace` builds it for the generator's own tests).
 fn bpfspec_check(obj: &Path) {
     let candidates = ["target/debug/bpfspec", "target/release/bpfspec"].map(|p| root().join(p));
-    let Some(bin) = candidates.iter().filter(|p| p.is_file()).max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+    let Some(bin) =
+        candidates.iter().filter(|p| p.is_file()).max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
     else {
         skip!("bpfspec check {}: no target/{{debug,release}}/bpfspec (run `cargo build -p bpfspec`)", obj.display());
         return;
     };
     let out = Command::new(bin).arg("check").arg(obj).output().expect("bpfspec runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(2) && (stderr.contains("unrecognized subcommand") || stderr.contains("unexpected argument")) {
+    if out.status.code() == Some(2)
+        && (stderr.contains("unrecognized subcommand") || stderr.contains("unexpected argument"))
+    {
         skip!("bpfspec check {}: this bpfspec has no `check` command yet", obj.display());
         return;
     }
@@ -128,14 +135,23 @@ fn ipv4_packet(proto: u8, ttl: u8) -> Vec<u8> {
 }
 
 fn ipv4_checksum(header: &[u8]) -> u16 {
-    let mut sum: u32 = header.chunks(2).enumerate().filter(|(i, _)| *i != 5).map(|(_, w)| u32::from(u16::from_be_bytes([w[0], w[1]]))).sum();
+    let mut sum: u32 = header
+        .chunks(2)
+        .enumerate()
+        .filter(|(i, _)| *i != 5)
+        .map(|(_, w)| u32::from(u16::from_be_bytes([w[0], w[1]])))
+        .sum();
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }
     !(sum as u16)
 }
 
-fn run(prog: &impl TestRun<Opts<'static> = TestRunOptions<'static>, Result = aya::programs::TestRunResult>, data: &'static [u8], repeat: u32) -> u32 {
+fn run(
+    prog: &impl TestRun<Opts<'static> = TestRunOptions<'static>, Result = aya::programs::TestRunResult>,
+    data: &'static [u8],
+    repeat: u32,
+) -> u32 {
     let opts = TestRunOptions { data_in: Some(data), repeat, ..Default::default() };
     prog.test_run(opts).expect("BPF_PROG_TEST_RUN").return_value
 }
@@ -158,7 +174,8 @@ fn xdp_counter_counts_per_ethertype() {
     let mut arp = vec![0u8; 42];
     arp[12..14].copy_from_slice(&0x0806u16.to_be_bytes());
     assert_eq!(run(prog, leak(arp), 2), XDP_PASS);
-    let packets: HashMap<_, u16, u64> = HashMap::try_from(ebpf.map("PACKETS").expect("map PACKETS")).expect("a hash map");
+    let packets: HashMap<_, u16, u64> =
+        HashMap::try_from(ebpf.map("PACKETS").expect("map PACKETS")).expect("a hash map");
     assert_eq!(packets.get(&0x0800, 0).expect("an IPv4 count"), 5);
     assert_eq!(packets.get(&0x0806, 0).expect("an ARP count"), 2);
     assert_eq!(packets.keys().count(), 2);
@@ -167,7 +184,8 @@ fn xdp_counter_counts_per_ethertype() {
 #[test]
 fn socket_filter_keeps_tcp_only() {
     let Some(mut ebpf) = example("socket_filter") else { return };
-    let prog: &mut SocketFilter = ebpf.program_mut("socket_filter").expect("program").try_into().expect("a socket filter");
+    let prog: &mut SocketFilter =
+        ebpf.program_mut("socket_filter").expect("program").try_into().expect("a socket filter");
     prog.load().expect("the verifier accepts socket_filter");
     // A socket filter sees the packet from the network header: length without Ethernet.
     assert_eq!(run(prog, leak(ipv4_packet(6, 64)), 1), 40, "TCP is kept whole");
@@ -177,7 +195,8 @@ fn socket_filter_keeps_tcp_only() {
 #[test]
 fn tc_classifier_decrements_ttl_and_fixes_checksum() {
     let Some(mut ebpf) = example("tc_classifier") else { return };
-    let prog: &mut SchedClassifier = ebpf.program_mut("tc_classifier").expect("program").try_into().expect("a classifier");
+    let prog: &mut SchedClassifier =
+        ebpf.program_mut("tc_classifier").expect("program").try_into().expect("a classifier");
     prog.load().expect("the verifier accepts tc_classifier");
     let input = ipv4_packet(6, 64);
     let mut out = vec![0u8; input.len()];
@@ -194,7 +213,8 @@ fn tc_classifier_decrements_ttl_and_fixes_checksum() {
 #[test]
 fn cgroup_counter_enforces_the_budget_with_cgroup_storage() {
     let Some(mut ebpf) = example("cgroup_counter") else { return };
-    let prog: &mut CgroupSkb = ebpf.program_mut("cgroup_counter").expect("program").try_into().expect("a cgroup skb program");
+    let prog: &mut CgroupSkb =
+        ebpf.program_mut("cgroup_counter").expect("program").try_into().expect("a cgroup skb program");
     prog.load().expect("the verifier accepts cgroup_counter");
     // A test run gets fresh cgroup storage shared by its repetitions; the last verdict is reported.
     assert_eq!(run(prog, leak(ipv4_packet(6, 64)), 3), 1, "within the budget of 3");
@@ -224,7 +244,8 @@ fn tail_call_jumps_through_the_prog_array() {
 #[test]
 fn ringbuf_events_reports_the_caller() {
     let Some(mut ebpf) = example("ringbuf_events") else { return };
-    let prog: &mut RawTracePoint = ebpf.program_mut("ringbuf_events").expect("program").try_into().expect("a raw tracepoint");
+    let prog: &mut RawTracePoint =
+        ebpf.program_mut("ringbuf_events").expect("program").try_into().expect("a raw tracepoint");
     prog.load().expect("the verifier accepts ringbuf_events");
     let mut args = [0u64; 12];
     args[1] = 39; // getpid
