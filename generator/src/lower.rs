@@ -233,6 +233,7 @@ impl Lower<'_> {
                     attach_types: Vec::new(),
                     test_run: t.test_run,
                     sleepable: t.sleepable,
+                    helpers_from_target: t.helpers_from_target,
                     exclusions: Vec::new(),
                 }
             })
@@ -501,6 +502,15 @@ impl Lower<'_> {
                 stack: Vec::new(),
                 exclusions: Vec::new(),
             };
+            if p.value.helpers_from_target && !p.value.helpers.is_empty() {
+                expander
+                    .cx
+                    .error(
+                        p.locations.span(p.file, "helpers"),
+                        format!("program type `{}` takes its helpers from its target, so it lists none", p.stem),
+                    )
+                    .help = Some("remove `helpers:` or `helpers_from_target: true`".into());
+            }
             expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, false, None);
             let resolved = expander.resolved;
             let mut exclusions = expander.exclusions;

@@ -213,6 +213,9 @@ pub struct ProgramType {
     pub attach_types: Vec<KernelId>,
     pub test_run: bool,
     pub sleepable: bool,
+    /// The program may call exactly the helpers of the program it attaches to (freplace), so
+    /// its own helper list is empty and says nothing.
+    pub helpers_from_target: bool,
     /// Helpers the verifier has a prototype for but that programs of this type still cannot
     /// use, with the reason (sorted by helper ID).
     pub exclusions: Vec<Exclusion>,

@@ -129,6 +129,9 @@ pub struct ProgramTypeSpec {
     pub attach_types: Vec<String>,
     pub test_run: bool,
     pub sleepable: bool,
+    /// The program may call exactly the helpers of the program it attaches to (freplace).
+    #[serde(default)]
+    pub helpers_from_target: bool,
     #[serde(default)]
     pub helpers: Vec<HelperEntrySpec>,
 }

@@ -240,6 +240,10 @@ impl<'m> Checker<'m> {
     /// when it is, `Some(None)` when the program type may not call it at all.
     fn availability(&self, helper: &Helper, class: &Class<'_>) -> Option<Option<Miss>> {
         let pt = class.program_type?;
+        if pt.helpers_from_target {
+            // freplace: the helpers are those of the program it replaces, unknown here.
+            return None;
+        }
         let mut best: Option<Miss> = None;
         let mut any = false;
         for entry in helper.availability.iter().filter(|a| a.program_type == pt.id) {

@@ -638,6 +638,8 @@ fn options_kernel_license_program_type() {
         bpfspec(&["--program-type", "my_hook=sched_cls"], std::slice::from_ref(&unknown)).status.code(),
         Some(0)
     );
+    // freplace (ext) programs call the helpers of the program they replace: not judged here
+    assert_eq!(bpfspec(&["--program-type", "my_hook=ext"], std::slice::from_ref(&unknown)).status.code(), Some(0));
     let bad = bpfspec(&["--program-type", "my_hook=xdpp"], std::slice::from_ref(&unknown));
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `xdp`?"));

@@ -370,6 +370,7 @@ impl<'m> Pages<'m> {
             attach_types,
             groups,
             helper_count: count,
+            helpers_from_target: p.helpers_from_target,
             matrix_href: format!("{}#pt={}", l.href(&Item::Matrix), slug(&p.short_name)),
         }
     }

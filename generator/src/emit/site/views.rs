@@ -171,6 +171,8 @@ pub struct ProgramTypePage {
     pub attach_types: Vec<Brief>,
     pub groups: Vec<HelperGroup>,
     pub helper_count: usize,
+    /// freplace: the helpers are the target's.
+    pub helpers_from_target: bool,
     pub matrix_href: String,
 }
 
