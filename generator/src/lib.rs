@@ -1,6 +1,7 @@
 //! bpfspec: the specs of Linux eBPF helpers, program types, map types and attach types, and
 //! everything built from them (bindings, checks, probe, reference site).
 
+pub mod btf;
 pub mod check;
 pub mod diagnostics;
 pub mod emit;

@@ -1,213 +1,39 @@
-//! Just enough of an object's `.BTF` and `.BTF.ext` sections: the map type of each BTF-defined
-//! map, function names, and line info (source file, line, column and text per instruction).
+//! What check reads from an object's BTF beyond the type section (see [`crate::btf`]): the map
+//! type of each BTF-defined map, and from `.BTF.ext` line info (source file, line, column and
+//! text per instruction) and the instructions CO-RE relocations patch.
 //!
 //! Either byte order (the magic tells). Every read is bounds-checked; a corrupt blob yields an
 //! error or fewer facts, never a panic.
 
 use std::collections::HashMap;
 
-const MAGIC: u16 = 0xeb9f;
+use crate::btf::{Btf, BtfError, Bytes, Kind};
 
-/// Reads integers of one byte order from a byte slice, returning `None` past the end.
-#[derive(Debug, Clone, Copy)]
-struct Bytes<'a> {
-    data: &'a [u8],
-    big: bool,
+/// The variables of the `DATASEC` named `section`: (name, offset in the section, map type)
+/// where the map type is the length of the array that the `type` member points to, as
+/// libbpf's `__uint(type, ...)` encodes it.
+pub fn datasec_vars<'a>(btf: &Btf<'a>, section: &str) -> Vec<BtfVar<'a>> {
+    let Some((sec, _)) = btf.types().find(|(_, t)| t.kind == Kind::Datasec && btf.string(t.name_off) == Some(section))
+    else {
+        return Vec::new();
+    };
+    let mut vars = Vec::new();
+    for entry in btf.datasec_vars(sec).into_iter().flatten() {
+        let Some(v) = btf.get(entry.type_id).filter(|v| v.kind == Kind::Var) else { continue };
+        let Some(name) = btf.string(v.name_off) else { continue };
+        vars.push(BtfVar { name, offset: entry.offset, map_type: map_type(btf, v.size_or_type) });
+    }
+    vars
 }
 
-impl<'a> Bytes<'a> {
-    fn u32(self, at: usize) -> Option<u32> {
-        let b: [u8; 4] = self.data.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        Some(if self.big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+fn map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
+    let def = btf.resolve(def)?;
+    let member = btf.members(def)?.find(|m| m.name == "type")?;
+    let ptr = btf.get(btf.resolve(member.type_id)?)?;
+    if ptr.kind != Kind::Ptr {
+        return None;
     }
-}
-
-/// The byte order of a BTF or BTF.ext blob, from its magic.
-fn byte_order(data: &[u8]) -> Option<bool> {
-    let raw: [u8; 2] = data.get(..2)?.try_into().ok()?;
-    if u16::from_le_bytes(raw) == MAGIC {
-        Some(false)
-    } else if u16::from_be_bytes(raw) == MAGIC {
-        Some(true)
-    } else {
-        None
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BtfError {
-    #[error("bad BTF magic")]
-    Magic,
-    #[error("BTF header out of bounds")]
-    Header,
-    #[error("BTF type {0} is malformed or of unknown kind")]
-    Type(u32),
-}
-
-const KIND_PTR: u8 = 2;
-const KIND_ARRAY: u8 = 3;
-const KIND_STRUCT: u8 = 4;
-const KIND_UNION: u8 = 5;
-const KIND_TYPEDEF: u8 = 8;
-const KIND_VOLATILE: u8 = 9;
-const KIND_CONST: u8 = 10;
-const KIND_RESTRICT: u8 = 11;
-const KIND_FUNC: u8 = 12;
-const KIND_VAR: u8 = 14;
-const KIND_DATASEC: u8 = 15;
-const KIND_TYPE_TAG: u8 = 18;
-
-#[derive(Debug, Clone, Copy)]
-struct TypeEntry {
-    kind: u8,
-    vlen: u16,
-    name_off: u32,
-    /// `size` or `type`, depending on the kind.
-    size_or_type: u32,
-    /// Offset of the kind-specific data after the 12-byte common header, in `types`.
-    extra: usize,
-}
-
-/// A parsed `.BTF` section.
-#[derive(Debug, Clone)]
-pub struct Btf<'a> {
-    bytes: Bytes<'a>,
-    types: Vec<TypeEntry>,
-    strings: &'a [u8],
-}
-
-impl<'a> Btf<'a> {
-    pub fn parse(data: &'a [u8]) -> Result<Btf<'a>, BtfError> {
-        let big = byte_order(data).ok_or(BtfError::Magic)?;
-        let b = Bytes { data, big };
-        let hdr_len = b.u32(4).ok_or(BtfError::Header)? as usize;
-        let field = |n: usize| b.u32(8 + 4 * n).map(|v| v as usize).ok_or(BtfError::Header);
-        let (type_off, type_len, str_off, str_len) = (field(0)?, field(1)?, field(2)?, field(3)?);
-        let range = |off: usize, len: usize| -> Result<(usize, usize), BtfError> {
-            let start = hdr_len.checked_add(off).ok_or(BtfError::Header)?;
-            let end = start.checked_add(len).ok_or(BtfError::Header)?;
-            if end > data.len() {
-                return Err(BtfError::Header);
-            }
-            Ok((start, end))
-        };
-        let (t_start, t_end) = range(type_off, type_len)?;
-        let (s_start, s_end) = range(str_off, str_len)?;
-        let strings = &data[s_start..s_end];
-        let mut types = Vec::new();
-        let mut at = t_start;
-        while at < t_end {
-            let id = u32::try_from(types.len() + 1).map_err(|_| BtfError::Type(u32::MAX))?;
-            let bad = || BtfError::Type(id);
-            let name_off = b.u32(at).ok_or_else(bad)?;
-            let info = b.u32(at + 4).ok_or_else(bad)?;
-            let size_or_type = b.u32(at + 8).ok_or_else(bad)?;
-            let kind = ((info >> 24) & 0x1f) as u8;
-            let vlen = (info & 0xffff) as u16;
-            let extra = at + 12;
-            let per_member = |n: usize| usize::from(vlen) * n;
-            let extra_len = match kind {
-                1 => 4,                                      // int
-                2 | 7 | 8 | 9 | 10 | 11 | 12 | 16 | 18 => 0, // ptr fwd typedef volatile const restrict func float type_tag
-                3 => 12,                                     // array
-                4 | 5 => per_member(12),                     // struct union
-                6 => per_member(8),                          // enum
-                13 => per_member(8),                         // func_proto
-                14 => 4,                                     // var
-                15 => per_member(12),                        // datasec
-                17 => 4,                                     // decl_tag
-                19 => per_member(12),                        // enum64
-                _ => return Err(bad()),
-            };
-            let next = extra.checked_add(extra_len).ok_or_else(bad)?;
-            if next > t_end {
-                return Err(bad());
-            }
-            types.push(TypeEntry { kind, vlen, name_off, size_or_type, extra });
-            at = next;
-        }
-        Ok(Btf { bytes: b, types, strings })
-    }
-
-    /// A string of the string section.
-    pub fn string(&self, off: u32) -> Option<&'a str> {
-        let rest = self.strings.get(off as usize..)?;
-        let end = rest.iter().position(|&c| c == 0)?;
-        std::str::from_utf8(&rest[..end]).ok()
-    }
-
-    fn ty(&self, id: u32) -> Option<&TypeEntry> {
-        self.types.get((id as usize).checked_sub(1)?)
-    }
-
-    pub fn name(&self, id: u32) -> Option<&'a str> {
-        self.string(self.ty(id)?.name_off).filter(|n| !n.is_empty())
-    }
-
-    /// Follows typedefs and qualifiers; `None` for unknown IDs and overly long chains.
-    fn resolve(&self, mut id: u32) -> Option<(u32, &TypeEntry)> {
-        for _ in 0..32 {
-            let t = self.ty(id)?;
-            match t.kind {
-                KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_TYPE_TAG => {
-                    id = t.size_or_type;
-                }
-                _ => return Some((id, t)),
-            }
-        }
-        None
-    }
-
-    /// The name of a `FUNC` type (kfunc calls carry one in linked objects).
-    pub fn func_name(&self, id: u32) -> Option<&'a str> {
-        let t = self.ty(id)?;
-        if t.kind == KIND_FUNC {
-            self.string(t.name_off)
-        } else {
-            None
-        }
-    }
-
-    /// The variables of a `DATASEC` named `section`: (name, offset in the section, map type)
-    /// where the map type is the length of the array that the `type` member points to, as
-    /// libbpf's `__uint(type, ...)` encodes it.
-    pub fn datasec_vars(&self, section: &str) -> Vec<BtfVar<'a>> {
-        let Some(sec) = self.types.iter().find(|t| t.kind == KIND_DATASEC && self.string(t.name_off) == Some(section))
-        else {
-            return Vec::new();
-        };
-        let mut vars = Vec::new();
-        for i in 0..usize::from(sec.vlen) {
-            let at = sec.extra + i * 12;
-            let (Some(var), Some(offset)) = (self.bytes.u32(at), self.bytes.u32(at + 4)) else {
-                break;
-            };
-            let Some(v) = self.ty(var).filter(|v| v.kind == KIND_VAR) else { continue };
-            let Some(name) = self.string(v.name_off) else { continue };
-            vars.push(BtfVar { name, offset, map_type: self.map_type(v.size_or_type) });
-        }
-        vars
-    }
-
-    fn map_type(&self, def: u32) -> Option<u32> {
-        let (_, def) = self.resolve(def)?;
-        if def.kind != KIND_STRUCT && def.kind != KIND_UNION {
-            return None;
-        }
-        let member = (0..usize::from(def.vlen)).find_map(|i| {
-            let at = def.extra + i * 12;
-            (self.string(self.bytes.u32(at)?) == Some("type")).then(|| self.bytes.u32(at + 4))?
-        })?;
-        let (_, ptr) = self.resolve(member)?;
-        if ptr.kind != KIND_PTR {
-            return None;
-        }
-        let (_, array) = self.resolve(ptr.size_or_type)?;
-        if array.kind != KIND_ARRAY {
-            return None;
-        }
-        self.bytes.u32(array.extra + 8)
-    }
+    Some(btf.array(btf.resolve(ptr.size_or_type)?)?.nelems)
 }
 
 /// A variable of a BTF `DATASEC`.
@@ -252,8 +78,7 @@ type ExtBlocks = Vec<(u32, usize, std::ops::Range<usize>)>;
 /// Reads the part of `.BTF.ext` whose offset and length sit at `field` and `field + 4` of the
 /// header; `Ok(empty)` when the header is too short to have that part.
 fn ext_blocks(ext: &[u8], field: usize, min_rec: usize) -> Result<ExtBlocks, BtfError> {
-    let big = byte_order(ext).ok_or(BtfError::Magic)?;
-    let b = Bytes { data: ext, big };
+    let b = Bytes::from_magic(ext).ok_or(BtfError::Magic)?;
     let hdr_len = b.u32(4).ok_or(BtfError::Header)? as usize;
     if hdr_len < field + 8 {
         return Ok(Vec::new());
@@ -292,7 +117,7 @@ fn ext_blocks(ext: &[u8], field: usize, min_rec: usize) -> Result<ExtBlocks, Btf
 impl LineInfo {
     /// Parses the line-info part of `.BTF.ext`; names come from `btf`'s strings.
     pub fn parse(ext: &[u8], btf: &Btf<'_>) -> Result<LineInfo, BtfError> {
-        let b = Bytes { data: ext, big: byte_order(ext).ok_or(BtfError::Magic)? };
+        let b = Bytes::from_magic(ext).ok_or(BtfError::Magic)?;
         let mut info = LineInfo::default();
         for (sec_name, rec_size, range) in ext_blocks(ext, 16, 16)? {
             let name = btf.string(sec_name).unwrap_or_default().to_owned();
@@ -340,7 +165,7 @@ impl LineInfo {
 /// The instructions that CO-RE relocations patch, by section name (instruction indices,
 /// sorted). Their immediates are decided by libbpf at load time.
 pub fn core_relocated(ext: &[u8], btf: &Btf<'_>) -> Result<HashMap<String, Vec<u32>>, BtfError> {
-    let b = Bytes { data: ext, big: byte_order(ext).ok_or(BtfError::Magic)? };
+    let b = Bytes::from_magic(ext).ok_or(BtfError::Magic)?;
     let mut out: HashMap<String, Vec<u32>> = HashMap::new();
     for (sec_name, rec_size, range) in ext_blocks(ext, 24, 16)? {
         let name = btf.string(sec_name).unwrap_or_default().to_owned();
@@ -393,7 +218,7 @@ mod tests {
             put(&mut t, x);
         }
         let mut v = Vec::new();
-        v.extend_from_slice(&if big { MAGIC.to_be_bytes() } else { MAGIC.to_le_bytes() });
+        v.extend_from_slice(&if big { crate::btf::MAGIC.to_be_bytes() } else { crate::btf::MAGIC.to_le_bytes() });
         v.extend_from_slice(&[1, 0]);
         for x in [24, 0, t.len() as u32, t.len() as u32, strings.len() as u32] {
             put(&mut v, x);
@@ -409,7 +234,7 @@ mod tests {
             let data = blob(big, 27);
             let btf = Btf::parse(&data).unwrap();
             assert_eq!(
-                btf.datasec_vars(".maps"),
+                datasec_vars(&btf, ".maps"),
                 [BtfVar { name: "m", offset: 0, map_type: Some(27) }],
                 "big endian: {big}"
             );
@@ -421,7 +246,7 @@ mod tests {
         let data = blob(false, 1);
         for len in 0..data.len() {
             if let Ok(btf) = Btf::parse(&data[..len]) {
-                let _ = btf.datasec_vars(".maps");
+                let _ = datasec_vars(&btf, ".maps");
             }
         }
     }

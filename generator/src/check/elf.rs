@@ -12,8 +12,9 @@ use object::elf;
 use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
 use object::{Endianness, SectionIndex};
 
-use super::btf::{self, Btf, LineInfo};
+use super::btf::{self, LineInfo};
 use super::insn::{decode_op, Insn, Op, Target};
+use crate::btf::Btf;
 
 /// The longest license libbpf passes to the kernel (its buffer is 64 bytes with the NUL).
 const LICENSE_MAX: usize = 63;
@@ -227,9 +228,11 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         }),
         _ => HashMap::new(),
     };
-    let btf_maps = btf.as_ref().map(|b| b.datasec_vars(".maps")).unwrap_or_default();
-    let kconfig: Vec<&str> =
-        btf.as_ref().map(|b| b.datasec_vars(".kconfig").into_iter().map(|v| v.name).collect()).unwrap_or_default();
+    let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
+    let kconfig: Vec<&str> = btf
+        .as_ref()
+        .map(|b| btf::datasec_vars(b, ".kconfig").into_iter().map(|v| v.name).collect())
+        .unwrap_or_default();
 
     // Symbols: functions per code section, map definitions.
     let role_of = |i: SectionIndex| roles.get(i.0);

@@ -8,7 +8,7 @@
 
 use crate::model::Model;
 
-use super::btf::{Btf, Kind};
+use crate::btf::{Btf, Kind};
 
 /// The highest program type ID tried; IDs the kernel does not know fail with EINVAL.
 pub const MAX_PROG_TYPE: u32 = 40;
@@ -112,7 +112,7 @@ pub fn extra_spec_targets(model: &Model, prog_type: u32) -> Vec<u32> {
 }
 
 /// Resolve a BTF attach point to a type ID in vmlinux.
-pub fn resolve_btf(btf: &Btf, attach: &BtfAttach) -> Option<u32> {
+pub fn resolve_btf(btf: &Btf<'_>, attach: &BtfAttach) -> Option<u32> {
     match attach {
         BtfAttach::Typedef(name) => btf.find(Kind::Typedef, name),
         BtfAttach::Func(name) => btf.find(Kind::Func, name),

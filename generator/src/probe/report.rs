@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use crate::model::Model;
 
-use super::btf::Btf;
+use super::btf::enum_values;
 use super::classify::{Classified, Verdict};
 use super::kernel::KernelFacts;
 use super::run::{CapVariant, Phases, Target, Variant};
+use crate::btf::Btf;
 
 /// Kernel enum names by ID: from the running kernel's BTF, else from the specs.
 #[derive(Debug, Clone, Default)]
@@ -23,10 +24,10 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn new(btf: Option<&Btf>, model: &Model) -> Names {
+    pub fn new(btf: Option<&Btf<'_>>, model: &Model) -> Names {
         let mut names = Names::default();
         let from_btf = |enum_name: &str, prefix: &str, out: &mut BTreeMap<u32, String>| {
-            let Some(values) = btf.and_then(|b| b.enum_values(enum_name)) else { return };
+            let Some(values) = btf.and_then(|b| enum_values(b, enum_name)) else { return };
             for (name, value) in values {
                 if !name.starts_with(prefix) || name.starts_with("__") || name.ends_with("_UNSPEC") {
                     continue;

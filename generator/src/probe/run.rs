@@ -15,12 +15,13 @@ use serde::Serialize;
 
 use crate::model::Model;
 
-use super::btf::{Btf, LocalBtf};
+use super::btf::{self, LocalBtf};
 use super::classify::{self, Classified, Verdict};
 use super::kernel::KernelFacts;
 use super::plan::{self, ArgShape, BtfAttach, MapParams};
 use super::report::{Names, ProbeReport};
 use super::sys::{self, Insn, LoadError, ProgLoad, R0, R1, R10, R6};
+use crate::btf::Btf;
 
 /// Capabilities a variant runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -157,7 +158,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     let start = Instant::now();
     check_permission()?;
     let facts = KernelFacts::gather();
-    let btf = Btf::vmlinux().ok();
+    let vmlinux = btf::read_vmlinux().ok();
+    let btf = vmlinux.as_deref().and_then(|bytes| Btf::parse(bytes).ok());
     let names = Names::new(btf.as_ref(), model);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -461,7 +463,7 @@ fn load_ext_target(btf: &OwnedFd) -> Result<OwnedFd, LoadError> {
 }
 
 /// Every target of every program type ID.
-fn plan_targets(btf: Option<&Btf>, model: &Model, res: &Resources) -> Vec<Target> {
+fn plan_targets(btf: Option<&Btf<'_>>, model: &Model, res: &Resources) -> Vec<Target> {
     let mut targets = Vec::new();
     let plain = |prog_type, attach_type| Target {
         prog_type,
@@ -507,7 +509,7 @@ fn plan_targets(btf: Option<&Btf>, model: &Model, res: &Resources) -> Vec<Target
 }
 
 /// One target per callback member of every struct_ops type in vmlinux BTF.
-fn struct_ops_targets(btf: Option<&Btf>) -> Vec<Target> {
+fn struct_ops_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
     let Some(btf) = btf else {
         return vec![Target {
             prog_type: 27,
@@ -520,17 +522,15 @@ fn struct_ops_targets(btf: Option<&Btf>) -> Vec<Target> {
         }];
     };
     let mut out = Vec::new();
-    for (name, id, _) in btf.struct_ops_types() {
-        let members = btf.members(id).unwrap_or_default();
-        let types = btf.member_types(id).unwrap_or_default();
-        for (i, (member, ty)) in members.iter().zip(types).enumerate() {
-            if !btf.is_func_ptr(ty) {
+    for (name, id, _) in btf::struct_ops_types(btf) {
+        for (i, member) in btf.members(id).into_iter().flatten().enumerate() {
+            if !btf::is_func_ptr(btf, member.type_id) {
                 continue;
             }
             out.push(Target {
                 prog_type: 27,
                 attach_type: None,
-                label: Some(format!("{name}.{member}")),
+                label: Some(format!("{name}.{}", member.name)),
                 attach_btf_id: id,
                 struct_ops_member: Some(i as u32),
                 ext: false,
@@ -542,7 +542,7 @@ fn struct_ops_targets(btf: Option<&Btf>) -> Vec<Target> {
 }
 
 /// Create a map of a type with parameters the kernel accepts.
-fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf>) -> std::io::Result<OwnedFd> {
+fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf<'_>>) -> std::io::Result<OwnedFd> {
     let MapParams { key_size, value_size, max_entries, map_flags, map_extra, needs_btf, needs_inner_map, struct_ops } =
         plan::map_params(map_type);
     let mut m =
@@ -564,8 +564,8 @@ fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf>) -> std::io::Res
         m.inner_map_fd = Some(inner.as_raw_fd());
     }
     if struct_ops {
-        let (_, _, wrapper) = btf
-            .and_then(|b| b.struct_ops_types().into_iter().find(|(n, _, _)| n == "tcp_congestion_ops"))
+        let (_, wrapper) = btf
+            .and_then(|b| btf::struct_ops_type(b, "tcp_congestion_ops"))
             .ok_or_else(|| std::io::Error::other("no struct_ops value type in the kernel's BTF"))?;
         m.btf_vmlinux_value_type_id = wrapper;
         // The kernel wants a (program's) BTF fd even though the value type is vmlinux's.
@@ -611,7 +611,7 @@ fn probe_map_pair(
     targets: &[Target],
     rets: &HashMap<(usize, Variant), i32>,
     res: &Resources,
-    btf: Option<&Btf>,
+    btf: Option<&Btf<'_>>,
     log: &mut Vec<u8>,
 ) -> (Classified, Option<usize>) {
     let Some(args) = plan::map_helper_args(model, helper) else {

@@ -377,141 +377,18 @@ fn fixture_layout_is_c_layout() {
 // ---------------------------------------------------------------------------------------------
 // Layouts against the running kernel's BTF.
 
-/// Just enough BTF to lay out structs: kinds, names, sizes, members with bit offsets.
+/// Sizes of kernel types, on top of `bpfspec::btf`: what the layout comparison needs beyond
+/// the shared reader (pointers and arrays have no size of their own in BTF).
 mod btf {
-    use std::collections::HashMap;
+    pub use bpfspec::btf::{Btf, Kind};
 
-    pub const INT: u32 = 1;
-    pub const PTR: u32 = 2;
-    pub const ARRAY: u32 = 3;
-    pub const STRUCT: u32 = 4;
-    pub const UNION: u32 = 5;
-    pub const ENUM: u32 = 6;
-    pub const TYPEDEF: u32 = 8;
-    pub const VOLATILE: u32 = 9;
-    pub const CONST: u32 = 10;
-    pub const RESTRICT: u32 = 11;
-    pub const FLOAT: u32 = 16;
-    pub const TYPE_TAG: u32 = 18;
-    pub const ENUM64: u32 = 19;
-
-    pub struct Type {
-        pub kind: u32,
-        pub name: String,
-        pub size_or_type: u32,
-        pub members: Vec<Member>,
-        /// ARRAY: (element type, count).
-        pub array: Option<(u32, u32)>,
-    }
-
-    pub struct Member {
-        pub name: String,
-        pub type_id: u32,
-        pub bit_offset: u32,
-        /// Bit-field width, 0 for ordinary members.
-        pub bits: u32,
-    }
-
-    pub struct Btf {
-        pub types: Vec<Type>,
-        by_name: HashMap<(u32, String), u32>,
-    }
-
-    fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
-        b.get(at..at + 4)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-            .ok_or_else(|| format!("truncated at {at}"))
-    }
-
-    impl Btf {
-        pub fn parse(bytes: &[u8]) -> Result<Btf, String> {
-            if bytes.get(0..2) != Some(&[0x9f, 0xeb][..]) {
-                return Err("not little-endian BTF".into());
-            }
-            let hdr_len = u32_at(bytes, 4)? as usize;
-            let (type_off, type_len) = (u32_at(bytes, 8)? as usize, u32_at(bytes, 12)? as usize);
-            let (str_off, str_len) = (u32_at(bytes, 16)? as usize, u32_at(bytes, 20)? as usize);
-            let types_data =
-                bytes.get(hdr_len + type_off..hdr_len + type_off + type_len).ok_or("types out of range")?;
-            let strings = bytes.get(hdr_len + str_off..hdr_len + str_off + str_len).ok_or("strings out of range")?;
-            let string = |off: u32| -> String {
-                let rest = strings.get(off as usize..).unwrap_or(&[]);
-                let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-                String::from_utf8_lossy(&rest[..end]).into_owned()
-            };
-            let mut types = Vec::new();
-            let mut at = 0;
-            while at < types_data.len() {
-                let name = string(u32_at(types_data, at)?);
-                let info = u32_at(types_data, at + 4)?;
-                let size_or_type = u32_at(types_data, at + 8)?;
-                let (kind, vlen, kind_flag) = ((info >> 24) & 0x1f, (info & 0xffff) as usize, info >> 31 == 1);
-                at += 12;
-                let mut t = Type { kind, name, size_or_type, members: Vec::new(), array: None };
-                match kind {
-                    INT | 14 | 17 => at += 4,
-                    ARRAY => {
-                        t.array = Some((u32_at(types_data, at)?, u32_at(types_data, at + 8)?));
-                        at += 12;
-                    }
-                    STRUCT | UNION => {
-                        for i in 0..vlen {
-                            let m = at + 12 * i;
-                            let offset = u32_at(types_data, m + 8)?;
-                            let (bit_offset, bits) =
-                                if kind_flag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
-                            t.members.push(Member {
-                                name: string(u32_at(types_data, m)?),
-                                type_id: u32_at(types_data, m + 4)?,
-                                bit_offset,
-                                bits,
-                            });
-                        }
-                        at += 12 * vlen;
-                    }
-                    ENUM | 13 => at += 8 * vlen,
-                    15 | ENUM64 => at += 12 * vlen,
-                    _ => {}
-                }
-                types.push(t);
-            }
-            let mut by_name = HashMap::new();
-            for (i, t) in types.iter().enumerate() {
-                if !t.name.is_empty() {
-                    by_name.entry((t.kind, t.name.clone())).or_insert(i as u32 + 1);
-                }
-            }
-            Ok(Btf { types, by_name })
-        }
-
-        pub fn get(&self, id: u32) -> &Type {
-            &self.types[id as usize - 1]
-        }
-
-        pub fn find(&self, kind: u32, name: &str) -> Option<u32> {
-            self.by_name.get(&(kind, name.to_owned())).copied()
-        }
-
-        /// Skips typedefs and qualifiers.
-        pub fn resolve(&self, mut id: u32) -> u32 {
-            while id != 0 && matches!(self.get(id).kind, TYPEDEF | VOLATILE | CONST | RESTRICT | TYPE_TAG) {
-                id = self.get(id).size_or_type;
-            }
-            id
-        }
-
-        pub fn size(&self, id: u32) -> u32 {
-            let id = self.resolve(id);
-            let t = self.get(id);
-            match t.kind {
-                PTR => 8,
-                ARRAY => {
-                    let (elem, n) = t.array.expect("arrays have array data");
-                    self.size(elem) * n
-                }
-                INT | STRUCT | UNION | ENUM | ENUM64 | FLOAT => t.size_or_type,
-                _ => 0,
-            }
+    /// The byte size of a type, following typedefs and qualifiers; 0 when unknown.
+    pub fn size(btf: &Btf<'_>, id: u32) -> u32 {
+        let Some(id) = btf.resolve(id) else { return 0 };
+        match btf.kind(id) {
+            Some(Kind::Ptr) => 8,
+            Some(Kind::Array) => btf.array(id).map_or(0, |a| size(btf, a.elem_type) * a.nelems),
+            _ => btf.size(id).unwrap_or(0),
         }
     }
 }
@@ -540,23 +417,22 @@ fn our_leaves(types: &[bpfspec::types::TypeDef], agg: &Aggregate, base: u32, pre
     }
 }
 
-fn btf_leaves(btf: &btf::Btf, id: u32, base: u32, prefix: &str, out: &mut Leaves) {
-    for m in &btf.get(id).members {
+fn btf_leaves(btf: &btf::Btf<'_>, id: u32, base: u32, prefix: &str, out: &mut Leaves) {
+    for m in btf.members(id).into_iter().flatten() {
         let at = base + m.bit_offset;
-        let target = btf.resolve(m.type_id);
-        let t = btf.get(target);
-        let aggregate = matches!(t.kind, btf::STRUCT | btf::UNION);
+        let target = btf.resolve(m.type_id).unwrap_or(0);
+        let aggregate = matches!(btf.kind(target), Some(btf::Kind::Struct | btf::Kind::Union));
         if m.name.is_empty() {
             if aggregate {
                 btf_leaves(btf, target, at, prefix, out);
             }
             continue;
         }
-        let size = if m.bits > 0 { m.bits } else { btf.size(m.type_id) * 8 };
+        let size = if m.bitfield_size > 0 { m.bitfield_size } else { btf::size(btf, m.type_id) * 8 };
         out.insert(format!("{prefix}{}", m.name), (at, size));
         // Members of anonymous-type aggregates are spelt out in the specs; named types
         // (`struct in6_addr saddr`) are compared where they are specified themselves.
-        if aggregate && t.name.is_empty() {
+        if aggregate && btf.name(target).is_none() {
             btf_leaves(btf, target, at, &format!("{prefix}{}.", m.name), out);
         }
     }
@@ -579,7 +455,7 @@ fn layouts_match_kernel_btf() {
     for t in &model.types {
         let agg = match &t.body {
             TypeBody::Opaque => {
-                if btf.find(btf::STRUCT, &t.name).is_none() && btf.find(btf::UNION, &t.name).is_none() {
+                if btf.find(btf::Kind::Struct, &t.name).is_none() && btf.find(btf::Kind::Union, &t.name).is_none() {
                     problems.push(format!("opaque `{}`: the kernel has no such struct", t.name));
                 }
                 opaque += 1;
@@ -588,15 +464,15 @@ fn layouts_match_kernel_btf() {
             TypeBody::Aggregate(agg) => agg,
         };
         let kind = match agg.kind {
-            bpfspec::types::AggregateKind::Struct => btf::STRUCT,
-            bpfspec::types::AggregateKind::Union => btf::UNION,
+            bpfspec::types::AggregateKind::Struct => btf::Kind::Struct,
+            bpfspec::types::AggregateKind::Union => btf::Kind::Union,
         };
         let Some(id) = btf.find(kind, &t.name) else {
             problems.push(format!("`{}`: not in the kernel's BTF", t.name));
             continue;
         };
         full += 1;
-        let kernel_size = btf.get(id).size_or_type;
+        let kernel_size = btf.size(id).unwrap_or(0);
         if kernel_size != agg.size {
             problems.push(format!("`{}`: size {} in the specs, {kernel_size} in the kernel", t.name, agg.size));
         }
