@@ -511,7 +511,7 @@ impl Lower<'_> {
                     )
                     .help = Some("remove `helpers:` or `helpers_from_target: true`".into());
             }
-            expander.entries(&p.value.helpers, p, "helpers", &Qualifiers::default(), None, false, None);
+            expander.entries(&p.value.helpers, p, "helpers", &Inherited::default());
             let resolved = expander.resolved;
             let mut exclusions = expander.exclusions;
             exclusions.sort_by_key(|x| x.helper);
@@ -615,17 +615,20 @@ struct Expander<'a, 'b> {
     exclusions: Vec<Exclusion>,
 }
 
+/// What a `set:` entry hands down to the entries of the set it includes.
+#[derive(Default)]
+struct Inherited<'s> {
+    qualifiers: Qualifiers,
+    since: Option<KernelVersion>,
+    undated: bool,
+    /// The outermost set, which availability entries name.
+    via_set: Option<&'s str>,
+}
+
 impl Expander<'_, '_> {
-    fn entries<T>(
-        &mut self,
-        entries: &[HelperEntrySpec],
-        file: &Parsed<T>,
-        list_path: &str,
-        outer: &Qualifiers,
-        outer_since: Option<KernelVersion>,
-        outer_undated: bool,
-        via_set: Option<&str>,
-    ) {
+    fn entries<T>(&mut self, entries: &[HelperEntrySpec], file: &Parsed<T>, list_path: &str, outer: &Inherited<'_>) {
+        let Inherited { qualifiers: outer_qualifiers, since: outer_since, undated: outer_undated, via_set } = outer;
+        let (outer_since, outer_undated, via_set) = (*outer_since, *outer_undated, *via_set);
         for (i, e) in entries.iter().enumerate() {
             let path = format!("{list_path}[{i}]");
             let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
@@ -639,7 +642,7 @@ impl Expander<'_, '_> {
                     .help = Some("write `- helper: bpf_x`, `- set: base` or `- exclude: bpf_x`".into());
                 continue;
             }
-            let Some(qualifiers) = self.qualifiers(e, file, &path, outer) else { continue };
+            let Some(qualifiers) = self.qualifiers(e, file, &path, outer_qualifiers) else { continue };
             let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
             if e.undated && e.since.is_none() {
                 self.cx.error(
@@ -684,7 +687,8 @@ impl Expander<'_, '_> {
                 }
                 self.stack.push(set_name.clone());
                 let via = via_set.unwrap_or(set_name);
-                self.entries(&set.value.helpers, set, "helpers", &qualifiers, since, undated, Some(via));
+                let inherited = Inherited { qualifiers, since, undated, via_set: Some(via) };
+                self.entries(&set.value.helpers, set, "helpers", &inherited);
                 self.stack.pop();
             } else if let Some(name) = &e.exclude {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };

@@ -158,8 +158,11 @@ fn ids_and_names_equal_the_kernel_btf_enums() {
     assert_eq!(attach, real("bpf_attach_type", "BPF_"));
 }
 
+/// A helper as libbpf declares it: name, return type, (C type, name) of each argument.
+type Declaration = (String, String, Vec<(String, String)>);
+
 /// `static long (*bpf_map_update_elem)(void *map, const void *key, ...) = (void *) 2;`
-fn libbpf_declarations(text: &str) -> BTreeMap<u32, (String, String, Vec<(String, String)>)> {
+fn libbpf_declarations(text: &str) -> BTreeMap<u32, Declaration> {
     let mut out = BTreeMap::new();
     for line in text.lines().filter(|l| l.starts_with("static ") && l.ends_with(';')) {
         let Some((decl, id)) = line.rsplit_once(" = (void *) ") else { continue };
