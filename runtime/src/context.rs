@@ -192,13 +192,7 @@ pub trait Helpers: ProgramContext {
     where
         Self::Program: CanCall_bpf_probe_read_kernel,
     {
-        let mut v = core::mem::MaybeUninit::<T>::uninit();
-        let r = unsafe { sys::bpf_probe_read_kernel(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 {
-            Ok(unsafe { v.assume_init() })
-        } else {
-            Err(r)
-        }
+        unsafe { read_one(|dst, len| sys::bpf_probe_read_kernel(dst, len, src.cast())) }
     }
 
     /// `bpf_probe_read_user` of one `T`.
@@ -210,13 +204,7 @@ pub trait Helpers: ProgramContext {
     where
         Self::Program: CanCall_bpf_probe_read_user,
     {
-        let mut v = core::mem::MaybeUninit::<T>::uninit();
-        let r = unsafe { sys::bpf_probe_read_user(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 {
-            Ok(unsafe { v.assume_init() })
-        } else {
-            Err(r)
-        }
+        unsafe { read_one(|dst, len| sys::bpf_probe_read_user(dst, len, src.cast())) }
     }
 
     /// `bpf_probe_read_user_str` into `buf`; the string's length including the NUL.
@@ -245,13 +233,7 @@ pub trait Helpers: ProgramContext {
     where
         Self::Program: CanCall_bpf_copy_from_user,
     {
-        let mut v = core::mem::MaybeUninit::<T>::uninit();
-        let r = unsafe { sys::bpf_copy_from_user(v.as_mut_ptr().cast(), size_of::<T>() as u32, src.cast()) };
-        if r == 0 {
-            Ok(unsafe { v.assume_init() })
-        } else {
-            Err(r)
-        }
+        unsafe { read_one(|dst, len| sys::bpf_copy_from_user(dst, len, src.cast())) }
     }
 
     /// `bpf_send_signal` to the current process.
@@ -315,3 +297,21 @@ pub trait Helpers: ProgramContext {
 }
 
 impl<C: ProgramContext> Helpers for C {}
+
+/// Runs a helper that fills one `T` (`bpf_probe_read_*`, `bpf_copy_from_user`) and returns the
+/// `T` when the helper reports 0, or the helper's negative error.
+///
+/// # Safety
+/// `read` must write `len` bytes to `dst` when it returns 0, and any bit pattern must be a
+/// valid `T`.
+#[inline(always)]
+unsafe fn read_one<T>(read: impl FnOnce(*mut c_void, u32) -> i64) -> Result<T, i64> {
+    let mut v = core::mem::MaybeUninit::<T>::uninit();
+    let r = read(v.as_mut_ptr().cast(), size_of::<T>() as u32);
+    if r == 0 {
+        // SAFETY: the helper filled all of `v`, per this function's contract.
+        Ok(unsafe { v.assume_init() })
+    } else {
+        Err(r)
+    }
+}
