@@ -56,15 +56,55 @@ pub fn load_dir(dir: &Path) -> Result<Model, LoadError> {
 }
 
 /// Loads and validates the specs embedded in this binary at build time.
+///
+/// Reads the JSON twins of the YAML files (see build.rs); if anything in them does not load
+/// cleanly, loads the YAML instead, so every diagnostic points into the YAML.
 pub fn embedded() -> Result<Model, LoadError> {
+    if let Some(model) = embedded_from_json() {
+        return Ok(model);
+    }
     load_files(&embedded_files(), "specs")
 }
 
 pub fn embedded_files() -> Vec<SpecFile> {
     EMBEDDED_SPECS
         .iter()
-        .map(|(path, text)| SpecFile { relative_path: (*path).to_owned(), text: (*text).to_owned() })
+        .map(|(path, text, _)| SpecFile { relative_path: (*path).to_owned(), text: (*text).to_owned() })
         .collect()
+}
+
+/// The embedded specs through their JSON twins; `None` at the first thing that does not load.
+fn embedded_from_json() -> Option<Model> {
+    let mut sources = SourceMap::default();
+    let mut specs = Specs::default();
+    for (path, yaml, json) in EMBEDDED_SPECS {
+        let json = (*json)?;
+        let file = sources.add(format!("specs/{path}"), (*yaml).to_owned());
+        let (folder, stem) = split_spec_path(path);
+        let stem = stem.to_owned();
+        fn parse<T: DeserializeOwned>(json: &str, file: FileId, stem: String) -> Option<Parsed<T>> {
+            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem, locations: NodeSpans })
+        }
+        match folder {
+            "helpers" => specs.helpers.push(parse(json, file, stem)?),
+            "program-types" => specs.program_types.push(parse(json, file, stem)?),
+            "map-types" => specs.map_types.push(parse(json, file, stem)?),
+            "attach-types" => specs.attach_types.push(parse(json, file, stem)?),
+            "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
+            "types" => specs.types.push(parse(json, file, stem)?),
+            "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
+            _ => return None,
+        }
+    }
+    crate::lower::lower(&specs).ok()
+}
+
+/// `helpers/bpf_x.yaml` → (`helpers`, `bpf_x`); `sections.yaml` → (``, `sections`).
+fn split_spec_path(relative_path: &str) -> (&str, &str) {
+    match relative_path.rsplit_once('/') {
+        Some((folder, name)) => (folder, name.trim_end_matches(".yaml")),
+        None => ("", relative_path.trim_end_matches(".yaml")),
+    }
 }
 
 /// Parse and lower spec files. Pure: no file access.
@@ -112,10 +152,7 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
     let mut diagnostics = Vec::new();
     for f in files {
         let file = sources.add(format!("{display_root}/{}", f.relative_path), f.text.clone());
-        let (folder, stem) = match f.relative_path.rsplit_once('/') {
-            Some((folder, name)) => (folder, name.trim_end_matches(".yaml")),
-            None => ("", f.relative_path.trim_end_matches(".yaml")),
-        };
+        let (folder, stem) = split_spec_path(&f.relative_path);
         let stem = stem.to_owned();
         macro_rules! parse_into {
             ($field:expr) => {

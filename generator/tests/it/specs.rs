@@ -278,3 +278,21 @@ fn embedded_specs_equal_the_repo_specs() {
     let d: Vec<(&str, &str)> = on_disk.iter().map(|f| (f.relative_path.as_str(), f.text.as_str())).collect();
     assert!(e == d, "the binary embeds stale specs; rebuild (cargo build) so build.rs picks up specs/");
 }
+
+/// The binary loads its embedded specs through JSON twins made at build time (faster); they
+/// must give exactly the model the YAML gives.
+#[test]
+fn embedded_json_twins_give_the_yaml_model() {
+    let fast = match load::embedded() {
+        Ok(m) => m,
+        Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
+        Err(e) => panic!("{e}"),
+    };
+    let from_yaml = match load::load_files(&load::embedded_files(), "specs") {
+        Ok(m) => m,
+        Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(format!("{fast:?}") == format!("{from_yaml:?}"), "the JSON twins of the embedded specs load differently");
+    assert_eq!(bpfspec::emit::json::export(&fast), bpfspec::emit::json::export(&from_yaml));
+}
