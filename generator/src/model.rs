@@ -37,6 +37,8 @@ pub struct Helper {
     pub summary: String,
     /// Markdown.
     pub description: String,
+    /// Markdown: when and how to use it, and what the verifier refuses.
+    pub usage: Option<String>,
     pub returns: Return,
     pub args: Vec<Arg>,
     /// The C declaration ends in `...`.
@@ -237,6 +239,8 @@ pub struct MapType {
     pub per_cpu: bool,
     pub summary: String,
     pub description: String,
+    /// Markdown: declaration, the helpers that use it, what user space does with it.
+    pub usage: Option<String>,
     pub key_size: SizeRule,
     pub value_size: SizeRule,
     pub constraints: String,

@@ -19,6 +19,10 @@ pub struct HelperSpec {
     pub gpl_only: bool,
     pub summary: String,
     pub description: String,
+    /// Markdown: when to use the helper, how it goes with its maps and context, and what makes
+    /// the verifier refuse a call.
+    #[serde(default)]
+    pub usage: Option<String>,
     pub returns: ReturnSpec,
     pub args: Vec<ArgSpec>,
     /// The C declaration ends in `...` (only `bpf_trace_printk`).
@@ -145,6 +149,10 @@ pub struct MapTypeSpec {
     pub per_cpu: bool,
     pub summary: String,
     pub description: String,
+    /// Markdown: how a program declares the map, the helpers that use it, and what user space
+    /// does with it.
+    #[serde(default)]
+    pub usage: Option<String>,
     pub key_size: SizeSpec,
     pub value_size: SizeSpec,
     pub constraints: String,

@@ -557,6 +557,7 @@ mod tests {
             gpl_only,
             summary: String::new(),
             description: String::new(),
+            usage: None,
             returns: Return {
                 c_type: "long".into(),
                 class: Some(VerifierClass { base: "RET_INTEGER".into(), modifiers: vec![] }),
