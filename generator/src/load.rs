@@ -93,6 +93,7 @@ fn embedded_from_json() -> Option<Model> {
             "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
             "types" => specs.types.push(parse(json, file, stem)?),
             "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
+            "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
             _ => return None,
         }
     }
@@ -174,9 +175,12 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "" if stem == "sections" => {
                 specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
             }
+            "" if stem == "reasons" => {
+                specs.reasons = parse_one(&f.text, file, stem, &mut diagnostics);
+            }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
-                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml"),
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml or reasons.yaml"),
             ),
         }
     }

@@ -522,18 +522,18 @@ pub mod attach {
     unsafe impl ForCgroupSockAddr for CgroupInet6Bind {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Connect {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Connect {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixConnect {}
     unsafe impl ForCgroupSockAddr for CgroupUdp4Sendmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp6Sendmsg {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixSendmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp4Recvmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp6Recvmsg {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixRecvmsg {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Getpeername {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Getpeername {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixGetpeername {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Getsockname {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Getsockname {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixConnect {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixSendmsg {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixRecvmsg {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixGetpeername {}
     unsafe impl ForCgroupSockAddr for CgroupUnixGetsockname {}
     /// The attach types of program type `cgroup_sockopt`.
     pub unsafe trait ForCgroupSockopt: super::AttachType {}
@@ -1904,36 +1904,36 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_uid_gid`: Get the user and group IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter since 6.18
+/// - socket_filter since 4.2–6.18
 /// - kprobe since 4.2
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
+/// - sched_cls since 4.2–6.18
+/// - sched_act since 4.2–6.18
 /// - tracepoint since 4.7
-/// - xdp since 6.18
+/// - xdp since 4.8–6.18
 /// - perf_event since 4.9
-/// - cgroup_skb since 6.18
+/// - cgroup_skb since 4.10–6.18
 /// - cgroup_sock since 4.10
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
+/// - lwt_in since 4.10–6.18
+/// - lwt_out since 4.10–6.18
+/// - lwt_xmit since 4.10–6.18
+/// - sock_ops since 4.13–6.18
+/// - sk_skb since 4.14–6.18
 /// - cgroup_device since 4.15
 /// - sk_msg since 4.17
 /// - raw_tracepoint since 4.17
 /// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
+/// - lwt_seg6local since 4.18–6.18
+/// - sk_reuseport since 4.19–6.18
+/// - flow_dissector since 4.20–6.18
 /// - cgroup_sysctl since 5.2
 /// - raw_tracepoint_writable since 5.2
 /// - cgroup_sockopt since 5.3
 /// - tracing since 5.5
-/// - struct_ops since 6.18
+/// - struct_ops since 5.6–6.18
 /// - lsm since 5.7
-/// - sk_lookup since 6.18
+/// - sk_lookup since 5.9–6.18
 /// - syscall since 5.14
-/// - netfilter since 6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
@@ -1976,36 +1976,36 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_comm`: Copy the command name of the current task into a buffer.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 4.2–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.2
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 4.2–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 4.2–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.7
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 4.8–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - cgroup_sock since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 4.13–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 4.14–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 4.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
 /// - cgroup_sock_addr since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 4.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 4.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 4.20–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.2–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
@@ -2048,36 +2048,36 @@ unsafe impl CanCall_bpf_get_current_comm for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_cgroup_classid`: Get the net_cls cgroup class ID associated with a packet.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
+/// - socket_filter since 4.3–6.18
+/// - kprobe since 4.3–6.18
 /// - sched_cls since 4.3
 /// - sched_act since 4.3
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
+/// - tracepoint since 4.7–6.18
+/// - xdp since 4.8–6.18
+/// - perf_event since 4.9–6.18
+/// - cgroup_skb since 4.10–6.18
 /// - cgroup_sock since 4.10, needs CONFIG_CGROUP_NET_CLASSID
 /// - lwt_in since 4.10
 /// - lwt_out since 4.10
 /// - lwt_xmit since 4.10
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
+/// - sock_ops since 4.13–6.18
+/// - sk_skb since 4.14–6.18
+/// - cgroup_device since 4.15–6.18
 /// - sk_msg since 4.17, needs CONFIG_CGROUP_NET_CLASSID
-/// - raw_tracepoint since 6.18
+/// - raw_tracepoint since 4.17–6.18
 /// - cgroup_sock_addr since 4.17, needs CONFIG_CGROUP_NET_CLASSID
 /// - lwt_seg6local since 4.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - sk_reuseport since 4.19–6.18
+/// - flow_dissector since 4.20–6.18
+/// - cgroup_sysctl since 5.2–6.18
+/// - raw_tracepoint_writable since 5.2–6.18
+/// - cgroup_sockopt since 5.3–6.18
+/// - tracing since 5.5–6.18
+/// - struct_ops since 5.6–6.18
+/// - lsm since 5.7–6.18
+/// - sk_lookup since 5.9–6.18
+/// - syscall since 5.14–6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
@@ -2172,36 +2172,36 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_read`: Read the current count of a perf event stored in a perf-event-array map.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 4.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.3
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 4.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 4.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.7
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 4.8–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 4.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 4.13–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 4.14–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 4.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 4.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 4.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 4.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 4.20–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.2–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
@@ -2303,9 +2303,9 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// - raw_tracepoint_writable since 5.2
 /// - cgroup_sockopt since 5.3
 /// - tracing since 5.5
-/// - lsm since 6.18
+/// - lsm since 5.7–6.18
 /// - sk_lookup since 5.9
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
@@ -2380,8 +2380,8 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// - raw_tracepoint since 4.17
 /// - raw_tracepoint_writable since 5.2
 /// - tracing since 5.5
-/// - lsm since 6.18
-/// - syscall since 6.18
+/// - lsm since 5.7–6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
@@ -2612,36 +2612,36 @@ unsafe impl CanCall_bpf_probe_write_user for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_current_task_under_cgroup`: Test whether the running task lives inside a cgroup v2 subtree stored in a cgroup array.
 ///
-/// - socket_filter since 6.18
+/// - socket_filter since 4.9–6.18
 /// - kprobe since 4.9
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
+/// - sched_cls since 4.9–6.18
+/// - sched_act since 4.9–6.18
 /// - tracepoint since 4.9
-/// - xdp since 6.18
+/// - xdp since 4.9–6.18
 /// - perf_event since 4.9
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
+/// - cgroup_skb since 4.10–6.18
+/// - cgroup_sock since 4.10–6.18
+/// - lwt_in since 4.10–6.18
+/// - lwt_out since 4.10–6.18
+/// - lwt_xmit since 4.10–6.18
+/// - sock_ops since 4.13–6.18
+/// - sk_skb since 4.14–6.18
+/// - cgroup_device since 4.15–6.18
+/// - sk_msg since 4.17–6.18
 /// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
+/// - cgroup_sock_addr since 4.17–6.18
+/// - lwt_seg6local since 4.18–6.18
+/// - sk_reuseport since 4.19–6.18
+/// - flow_dissector since 4.20–6.18
+/// - cgroup_sysctl since 5.2–6.18
 /// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18
+/// - cgroup_sockopt since 5.3–6.18
 /// - tracing since 5.5
-/// - struct_ops since 6.18
+/// - struct_ops since 5.6–6.18
 /// - lsm since 5.7
-/// - sk_lookup since 6.18
+/// - sk_lookup since 5.9–6.18
 /// - syscall since 5.14
-/// - netfilter since 6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
@@ -2887,7 +2887,7 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - cgroup_sock_addr since 4.17
 /// - sk_reuseport since 4.19
 /// - tracing since 5.5, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
@@ -2943,7 +2943,7 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// - cgroup_sock_addr since 5.8
 /// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
 /// - tracing (attach types trace_iter) since 5.16
-/// - struct_ops since 6.18
+/// - struct_ops since 5.6–6.18
 /// - lsm (attach types lsm_cgroup) since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
@@ -3016,36 +3016,36 @@ pub unsafe trait CanCall_bpf_xdp_adjust_meta: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_event_read_value`: Read a perf counter together with its enabled and running times.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 4.15
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 4.15
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 4.15
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 4.15–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 4.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 4.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 4.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 4.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 4.20–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.2–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
@@ -3103,7 +3103,7 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// - cgroup_sock_addr since 5.8
 /// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
 /// - tracing (attach types trace_iter) since 5.16
-/// - struct_ops since 6.18
+/// - struct_ops since 5.6–6.18
 /// - lsm (attach types lsm_cgroup) since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
@@ -3221,8 +3221,8 @@ unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// - raw_tracepoint since 4.18
 /// - raw_tracepoint_writable since 5.2
 /// - tracing since 5.5
-/// - lsm since 6.18
-/// - syscall since 6.18
+/// - lsm since 5.7–6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
@@ -4073,36 +4073,36 @@ pub unsafe trait CanCall_bpf_sysctl_set_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_strtol`: Parse a signed integer from the start of a string buffer.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 6.18
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
+/// - socket_filter since 5.2–6.18
+/// - kprobe since 5.2–6.18
+/// - sched_cls since 5.2–6.18
+/// - sched_act since 5.2–6.18
+/// - tracepoint since 5.2–6.18
+/// - xdp since 5.2–6.18
+/// - perf_event since 5.2–6.18
+/// - cgroup_skb since 5.2–6.18
+/// - cgroup_sock since 5.2–6.18
+/// - lwt_in since 5.2–6.18
+/// - lwt_out since 5.2–6.18
+/// - lwt_xmit since 5.2–6.18
+/// - sock_ops since 5.2–6.18
+/// - sk_skb since 5.2–6.18
+/// - cgroup_device since 5.2–6.18
+/// - sk_msg since 5.2–6.18
+/// - raw_tracepoint since 5.2–6.18
+/// - cgroup_sock_addr since 5.2–6.18
+/// - lwt_seg6local since 5.2–6.18
+/// - sk_reuseport since 5.2–6.18
+/// - flow_dissector since 5.2–6.18
 /// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - raw_tracepoint_writable since 5.2–6.18
+/// - cgroup_sockopt since 5.3–6.18
+/// - tracing since 5.5–6.18
+/// - struct_ops since 5.6–6.18
+/// - lsm since 5.7–6.18
+/// - sk_lookup since 5.9–6.18
+/// - syscall since 5.14–6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
@@ -4145,36 +4145,36 @@ unsafe impl CanCall_bpf_strtol for program::Tracepoint {}
 unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strtoul`: Parse an unsigned integer from the start of a string buffer.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 6.18
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
+/// - socket_filter since 5.2–6.18
+/// - kprobe since 5.2–6.18
+/// - sched_cls since 5.2–6.18
+/// - sched_act since 5.2–6.18
+/// - tracepoint since 5.2–6.18
+/// - xdp since 5.2–6.18
+/// - perf_event since 5.2–6.18
+/// - cgroup_skb since 5.2–6.18
+/// - cgroup_sock since 5.2–6.18
+/// - lwt_in since 5.2–6.18
+/// - lwt_out since 5.2–6.18
+/// - lwt_xmit since 5.2–6.18
+/// - sock_ops since 5.2–6.18
+/// - sk_skb since 5.2–6.18
+/// - cgroup_device since 5.2–6.18
+/// - sk_msg since 5.2–6.18
+/// - raw_tracepoint since 5.2–6.18
+/// - cgroup_sock_addr since 5.2–6.18
+/// - lwt_seg6local since 5.2–6.18
+/// - sk_reuseport since 5.2–6.18
+/// - flow_dissector since 5.2–6.18
 /// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - raw_tracepoint_writable since 5.2–6.18
+/// - cgroup_sockopt since 5.3–6.18
+/// - tracing since 5.5–6.18
+/// - struct_ops since 5.6–6.18
+/// - lsm since 5.7–6.18
+/// - sk_lookup since 5.9–6.18
+/// - syscall since 5.14–6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
@@ -4228,7 +4228,7 @@ unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// - tracing since 5.11, needs CONFIG_NET
 /// - struct_ops since 5.6
 /// - lsm since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
@@ -4263,7 +4263,7 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// - tracing since 5.11, needs CONFIG_NET
 /// - struct_ops since 5.6
 /// - lsm since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
@@ -4287,36 +4287,36 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// Implemented for the program types that may call `bpf_send_signal`: Send a signal to the process (thread group) the current task belongs to.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.3
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.3
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.3
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.3
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.3
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.3–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
@@ -4374,7 +4374,7 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
 /// - tracing since 5.5, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
@@ -4685,36 +4685,36 @@ pub unsafe trait CanCall_bpf_tcp_send_ack: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> {}
 /// Implemented for the program types that may call `bpf_send_signal_thread`: Send a signal to exactly the thread that is currently running.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.6
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.6
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.6
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.6
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.6
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.6
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.6–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
@@ -4914,7 +4914,7 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
 /// - tracing since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
@@ -5538,23 +5538,23 @@ unsafe impl CanCall_bpf_csum_level for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp6_sock`: Cast a socket pointer to struct tcp6_sock if it is a full IPv6 TCP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
@@ -5582,23 +5582,23 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_sock`: Cast a socket pointer to struct tcp_sock if it is a full TCP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
@@ -5626,23 +5626,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_timewait_sock`: Cast a socket pointer to struct tcp_timewait_sock if it is in TIME_WAIT.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
@@ -5671,23 +5671,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_request_sock`: Cast a socket pointer to struct tcp_request_sock if it is a pending TCP request.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
@@ -5716,23 +5716,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_udp6_sock`: Cast a socket pointer to struct udp6_sock if it is an IPv6 UDP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.9, needs CAP_PERFMON
 /// - sk_skb since 5.9, needs CAP_PERFMON
 /// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.9, needs CAP_PERFMON
 /// - tracing since 5.9, needs CONFIG_NET
 /// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
@@ -5760,36 +5760,36 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_task_stack`: Capture the kernel or user stack trace of a given task into a buffer.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.9
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.9
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.9
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.9
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.9
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.9
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.9–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
@@ -5885,7 +5885,7 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
 /// - tracing since 5.10
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
@@ -5897,36 +5897,36 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_copy_from_user`: Copy memory from the current task's user address space, sleeping to fault pages in.
 ///
-/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe (sleepable only) since 5.10
-/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint (sleepable only) since 5.10
-/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event (sleepable only) since 5.10
-/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint (sleepable only) since 5.10
-/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable (sleepable only) since 5.10
-/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing (sleepable only) since 5.10
-/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm (sleepable only) since 5.10
-/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup (sleepable only) since 5.10–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter (sleepable only) since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
@@ -6205,36 +6205,36 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_task_storage_get`: Look up, and optionally create, the BPF local storage attached to a task.
 ///
-/// - socket_filter since 6.18
+/// - socket_filter since 5.11–6.18
 /// - kprobe since 5.11
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
+/// - sched_cls since 5.11–6.18
+/// - sched_act since 5.11–6.18
 /// - tracepoint since 5.11
-/// - xdp since 6.18
+/// - xdp since 5.11–6.18
 /// - perf_event since 5.11
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
+/// - cgroup_skb since 5.11–6.18
+/// - cgroup_sock since 5.11–6.18
+/// - lwt_in since 5.11–6.18
+/// - lwt_out since 5.11–6.18
+/// - lwt_xmit since 5.11–6.18
+/// - sock_ops since 5.11–6.18
+/// - sk_skb since 5.11–6.18
+/// - cgroup_device since 5.11–6.18
+/// - sk_msg since 5.11–6.18
 /// - raw_tracepoint since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
+/// - cgroup_sock_addr since 5.11–6.18
+/// - lwt_seg6local since 5.11–6.18
+/// - sk_reuseport since 5.11–6.18
+/// - flow_dissector since 5.11–6.18
+/// - cgroup_sysctl since 5.11–6.18
 /// - raw_tracepoint_writable since 5.11
-/// - cgroup_sockopt since 6.18
+/// - cgroup_sockopt since 5.11–6.18
 /// - tracing since 5.11
-/// - struct_ops since 6.18
+/// - struct_ops since 5.11–6.18
 /// - lsm since 5.11
-/// - sk_lookup since 6.18
+/// - sk_lookup since 5.11–6.18
 /// - syscall since 5.14
-/// - netfilter since 6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
@@ -6277,36 +6277,36 @@ unsafe impl CanCall_bpf_task_storage_get for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_task_storage_delete`: Remove the BPF local storage a map has attached to a task.
 ///
-/// - socket_filter since 6.18
+/// - socket_filter since 5.11–6.18
 /// - kprobe since 5.11
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
+/// - sched_cls since 5.11–6.18
+/// - sched_act since 5.11–6.18
 /// - tracepoint since 5.11
-/// - xdp since 6.18
+/// - xdp since 5.11–6.18
 /// - perf_event since 5.11
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
+/// - cgroup_skb since 5.11–6.18
+/// - cgroup_sock since 5.11–6.18
+/// - lwt_in since 5.11–6.18
+/// - lwt_out since 5.11–6.18
+/// - lwt_xmit since 5.11–6.18
+/// - sock_ops since 5.11–6.18
+/// - sk_skb since 5.11–6.18
+/// - cgroup_device since 5.11–6.18
+/// - sk_msg since 5.11–6.18
 /// - raw_tracepoint since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
+/// - cgroup_sock_addr since 5.11–6.18
+/// - lwt_seg6local since 5.11–6.18
+/// - sk_reuseport since 5.11–6.18
+/// - flow_dissector since 5.11–6.18
+/// - cgroup_sysctl since 5.11–6.18
 /// - raw_tracepoint_writable since 5.11
-/// - cgroup_sockopt since 6.18
+/// - cgroup_sockopt since 5.11–6.18
 /// - tracing since 5.11
-/// - struct_ops since 6.18
+/// - struct_ops since 5.11–6.18
 /// - lsm since 5.11
-/// - sk_lookup since 6.18
+/// - sk_lookup since 5.11–6.18
 /// - syscall since 5.14
-/// - netfilter since 6.18
+/// - netfilter since 6.4–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
@@ -6432,24 +6432,24 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_bprm_opts_set
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_ktime_get_coarse_ns`: Read a cheap, low-resolution monotonic clock in nanoseconds.
 ///
-/// - socket_filter since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - xdp since 6.18
-/// - cgroup_skb since 6.18
+/// - socket_filter since 5.11–6.18
+/// - sched_cls since 5.11–6.18
+/// - sched_act since 5.11–6.18
+/// - xdp since 5.11–6.18
+/// - cgroup_skb since 5.11–6.18
 /// - cgroup_sock since 5.11
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
+/// - lwt_in since 5.11–6.18
+/// - lwt_out since 5.11–6.18
+/// - lwt_xmit since 5.11–6.18
 /// - sock_ops since 5.11
 /// - sk_skb since 5.11
 /// - sk_msg since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
+/// - cgroup_sock_addr since 5.11–6.18
+/// - lwt_seg6local since 5.11–6.18
 /// - sk_reuseport since 5.11
 /// - flow_dissector since 5.11
 /// - cgroup_sysctl since 5.11
-/// - struct_ops since 6.18
+/// - struct_ops since 5.11–6.18
 /// - sk_lookup since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
@@ -6491,7 +6491,7 @@ for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
 /// - tracing since 5.11, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.14–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
@@ -6969,7 +6969,7 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - tracepoint since 5.15
 /// - perf_event since 5.15
 /// - raw_tracepoint since 5.15
-/// - raw_tracepoint_writable since 6.18
+/// - raw_tracepoint_writable since 5.15–6.18
 /// - tracing (attach types trace_raw_tp, trace_fentry, trace_fexit, modify_return) since 5.15
 /// - lsm since 5.19
 #[diagnostic::on_unimplemented(
@@ -7067,36 +7067,36 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_branch_snapshot`: Capture the hardware last-branch records (e.g. Intel LBR) at the current point.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.16
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.16
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.16
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.16
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.16
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.16
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.16
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
@@ -7211,23 +7211,23 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_unix_sock`: Safely cast a socket pointer to struct unix_sock if it is an AF_UNIX socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - sock_ops since 5.16, needs CAP_PERFMON
 /// - sk_skb since 5.16, needs CAP_PERFMON
 /// - sk_msg since 5.16, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.16–6.18, needs CAP_BPF or CAP_PERFMON
 /// - flow_dissector since 5.16, needs CAP_PERFMON
 /// - tracing since 5.16, needs CONFIG_NET
 /// - sk_lookup since 5.16, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - syscall since 5.16–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
@@ -7265,36 +7265,36 @@ pub unsafe trait CanCall_bpf_kallsyms_lookup_name: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_find_vma`: Locate the VMA of a task that covers an address and run a callback on it.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe since 5.17
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint since 5.17
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event since 5.17
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint since 5.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable since 5.17
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.17
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm since 5.17
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup since 5.17–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.17, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
@@ -7524,9 +7524,9 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
-/// - cgroup_sock since 6.18
+/// - cgroup_sock since 5.18–6.18
 /// - cgroup_device since 5.18
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
+/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 5.18–6.18
 /// - cgroup_sysctl since 5.18
 /// - cgroup_sockopt since 5.18
 #[diagnostic::on_unimplemented(
@@ -7556,9 +7556,9 @@ for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_set_retval`: Choose the errno a cgroup hook reports to user space.
 ///
-/// - cgroup_sock since 6.18
+/// - cgroup_sock since 5.18–6.18
 /// - cgroup_device since 5.18
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
+/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 5.18–6.18
 /// - cgroup_sysctl since 5.18
 /// - cgroup_sockopt since 5.18
 #[diagnostic::on_unimplemented(
@@ -7590,7 +7590,7 @@ unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 ///
 /// - xdp since 5.18
 /// - tracing since 5.18, needs CONFIG_NET
-/// - syscall since 6.18
+/// - syscall since 5.18–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
@@ -7623,36 +7623,36 @@ pub unsafe trait CanCall_bpf_xdp_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_copy_from_user_task`: Read user memory of an arbitrary task from a sleepable program.
 ///
-/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - kprobe (sleepable only) since 5.18
-/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracepoint (sleepable only) since 5.18
-/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - perf_event (sleepable only) since 5.18
-/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_device (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint (sleepable only) since 5.18
-/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_reuseport (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sysctl (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - raw_tracepoint_writable (sleepable only) since 5.18
-/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sockopt (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing (sleepable only) since 5.18
-/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - struct_ops (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - lsm (sleepable only) since 5.18
-/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_lookup (sleepable only) since 5.18–6.18, needs CAP_BPF or CAP_PERFMON
 /// - syscall since 5.18, needs CAP_BPF or CAP_PERFMON
-/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - netfilter (sleepable only) since 6.4–6.18, needs CAP_BPF or CAP_PERFMON
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
@@ -7835,23 +7835,23 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_mptcp_sock`: Get the MPTCP connection socket that owns a TCP subflow.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_cls since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sched_act since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - xdp since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_skb since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_in since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_out since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_xmit since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sock_ops since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_skb since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - sk_msg since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - cgroup_sock_addr since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - lwt_seg6local since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - flow_dissector since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
 /// - tracing since 5.19, needs CONFIG_NET
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 6.18
+/// - sk_lookup since 5.19–6.18, needs CAP_BPF or CAP_PERFMON
+/// - syscall since 5.19–6.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
@@ -8387,7 +8387,7 @@ unsafe impl CanCall_bpf_dynptr_data for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv4`: Compute a SYN cookie for an IPv4 SYN without needing a listening socket.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
+/// - sched_act since 6.0, needs CONFIG_SYN_COOKIES
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv4`",
@@ -8401,7 +8401,7 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv6`: Compute a SYN cookie for an IPv6 SYN without needing a listening socket.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
+/// - sched_act since 6.0, needs CONFIG_SYN_COOKIES
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv6`",
@@ -8415,7 +8415,7 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv4`: Validate the SYN cookie carried in an IPv4 TCP ACK without a listener.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
+/// - sched_act since 6.0, needs CONFIG_SYN_COOKIES
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv4`",
@@ -8429,7 +8429,7 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv6`: Validate the SYN cookie carried in an IPv6 TCP ACK without a listener.
 ///
 /// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
+/// - sched_act since 6.0, needs CONFIG_SYN_COOKIES
 /// - xdp since 6.0, needs CONFIG_SYN_COOKIES
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv6`",

@@ -7,7 +7,7 @@ use super::rust_sig::{rust_ident, rust_type, variadic_extras};
 use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
 use crate::model::{Availability, Helper, MapType, Model, ProgramType, SizeRule, VerifierClass};
-use crate::version::KernelVersion;
+use crate::version::{KernelVersion, Since};
 
 /// What every page builder needs: the model and the Markdown renderer that knows its names.
 pub struct Pages<'m> {
@@ -20,8 +20,9 @@ impl<'m> Pages<'m> {
         Pages { model, md: Markdown::new(model) }
     }
 
-    fn since(&self, l: &Linker, v: KernelVersion) -> Link {
-        Link { text: v.to_string(), href: l.href(&Item::Kernel(v)) }
+    /// A start links to the kernel where it is known to be present; a range reads as one.
+    fn since(&self, l: &Linker, s: Since) -> Link {
+        Link { text: s.to_string(), href: l.href(&Item::Kernel(s.at_most)) }
     }
 
     fn helper_link(&self, l: &Linker, h: &Helper) -> Link {
@@ -75,14 +76,14 @@ impl<'m> Pages<'m> {
 
     /// The pair came later than both of its sides: a condition worth showing.
     fn later(&self, h: &Helper, a: &Availability) -> bool {
-        a.since > h.since.max(self.prog(a.program_type).since)
+        a.since != h.since.max(self.prog(a.program_type).since)
     }
 
     /// Every condition on a helper/program type pair, as chips.
     pub fn quals(&self, l: &Linker, h: &Helper, a: &Availability) -> Vec<Qual> {
         let q = &a.qualifiers;
         let mut out = Vec::new();
-        if self.later(h, a) && a.since_exact {
+        if self.later(h, a) && a.since.is_exact() {
             out.push(Qual {
                 kind: "since",
                 label: format!("from {}", a.since),
@@ -204,7 +205,7 @@ impl<'m> Pages<'m> {
                 Count { label: "map types", n: m.map_types.len(), href: l.href(&Item::MapTypes) },
                 Count { label: "attach types", n: m.attach_types.len(), href: l.href(&Item::AttachTypes) },
             ],
-            newest: self.since(l, newest),
+            newest: self.since(l, newest.into()),
             recent,
             program_types: m.program_types.iter().map(|p| self.program_type_brief(l, p)).collect(),
             map_types: m.map_types.iter().map(|x| self.map_type_brief(l, x)).collect(),
@@ -530,11 +531,18 @@ impl<'m> Pages<'m> {
     pub fn versions(&self) -> Vec<KernelVersion> {
         let m = self.model;
         let mut set = BTreeSet::new();
-        set.extend(m.helpers.iter().map(|h| h.since));
-        set.extend(m.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since)));
-        set.extend(m.program_types.iter().map(|p| p.since));
-        set.extend(m.map_types.iter().map(|x| x.since));
-        set.extend(m.attach_types.iter().map(|a| a.since));
+        let starts = m
+            .helpers
+            .iter()
+            .map(|h| h.since)
+            .chain(m.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since)))
+            .chain(m.program_types.iter().map(|p| p.since))
+            .chain(m.map_types.iter().map(|x| x.since))
+            .chain(m.attach_types.iter().map(|a| a.since));
+        for s in starts {
+            set.insert(s.at_most);
+            set.extend(s.at_least);
+        }
         set.into_iter().collect()
     }
 
@@ -547,8 +555,8 @@ impl<'m> Pages<'m> {
             .map(|v| {
                 let mut pairs: BTreeMap<u32, Vec<Link>> = BTreeMap::new();
                 for h in &m.helpers {
-                    // Undated pairs were only seen on `since`; they are not news of that kernel.
-                    for a in h.availability.iter().filter(|a| a.since == v && a.since_exact && self.later(h, a)) {
+                    // A pair known only within a range is not news of any one kernel.
+                    for a in h.availability.iter().filter(|a| a.since.exact_version() == Some(v) && self.later(h, a)) {
                         pairs.entry(a.program_type).or_default().push(self.helper_link(l, h));
                     }
                 }
@@ -557,18 +565,28 @@ impl<'m> Pages<'m> {
                     version: v.to_string(),
                     anchor: super::url::kernel_anchor(v),
                     href: l.href(&Item::Kernel(v)),
-                    helpers: m.helpers.iter().filter(|h| h.since == v).map(|h| self.helper_link(l, h)).collect(),
+                    helpers: m
+                        .helpers
+                        .iter()
+                        .filter(|h| h.since.exact_version() == Some(v))
+                        .map(|h| self.helper_link(l, h))
+                        .collect(),
                     program_types: m
                         .program_types
                         .iter()
-                        .filter(|p| p.since == v)
+                        .filter(|p| p.since.exact_version() == Some(v))
                         .map(|p| self.program_type_link(l, p))
                         .collect(),
-                    map_types: m.map_types.iter().filter(|x| x.since == v).map(|x| self.map_type_link(l, x)).collect(),
+                    map_types: m
+                        .map_types
+                        .iter()
+                        .filter(|x| x.since.exact_version() == Some(v))
+                        .map(|x| self.map_type_link(l, x))
+                        .collect(),
                     attach_types: m
                         .attach_types
                         .iter()
-                        .filter(|a| a.since == v)
+                        .filter(|a| a.since.exact_version() == Some(v))
                         .map(|a| Link { text: a.short_name.clone(), href: l.href(&Item::AttachType(&a.short_name)) })
                         .collect(),
                     pairs: pairs
