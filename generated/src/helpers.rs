@@ -511,37 +511,37 @@ pub unsafe fn bpf_ktime_get_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18 | needs `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1254,36 +1254,36 @@ pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1336,36 +1336,36 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1420,36 +1420,36 @@ pub unsafe fn bpf_get_current_comm(buf: *mut c_void, size_of_buf: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3–6.18 (measured bounds) | — |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3 | — |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.18 | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.18 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1789,36 +1789,36 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2039,9 +2039,9 @@ pub unsafe fn bpf_get_route_realm(skb: *mut __sk_buff) -> u32 {
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2200,12 +2200,12 @@ pub unsafe fn bpf_skb_load_bytes(
 /// |---|---|---|
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.6 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | not GPL-only here |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`stack_trace`](crate::ids::MapType::StackTrace).
 ///
@@ -2730,36 +2730,36 @@ pub unsafe fn bpf_get_hash_recalc(skb: *mut __sk_buff) -> u32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -2819,14 +2819,14 @@ pub unsafe fn bpf_get_current_task() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` or stricter |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` or stricter |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` or stricter |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` or stricter |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` or stricter |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` or stricter |
 ///
 /// # See also
 ///
@@ -2891,36 +2891,36 @@ pub unsafe fn bpf_probe_write_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.9–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.9–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.9–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.9–6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.9–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.9–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.9–6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.9–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`cgroup_array`](crate::ids::MapType::CgroupArray).
 ///
@@ -3527,7 +3527,7 @@ pub unsafe fn bpf_probe_read_str(
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -3721,10 +3721,10 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// |---|---|---|
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | attach types [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | attach types [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -4177,36 +4177,36 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -4351,10 +4351,10 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// |---|---|---|
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | attach types [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | attach types [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -4816,7 +4816,7 @@ pub unsafe fn bpf_msg_pull_data(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | attach types [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | only with attach types [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect) or [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect) |
 ///
 /// # See also
 ///
@@ -5047,8 +5047,8 @@ pub unsafe fn bpf_skb_get_xfrm_state(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.18 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -7820,36 +7820,36 @@ pub unsafe fn bpf_sysctl_set_new_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -7915,36 +7915,36 @@ pub unsafe fn bpf_strtol(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -8034,7 +8034,7 @@ pub unsafe fn bpf_strtoul(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -8121,7 +8121,7 @@ pub unsafe fn bpf_sk_storage_get(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -8187,36 +8187,36 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.3 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.3 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.3 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.3 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8374,7 +8374,7 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -8448,36 +8448,36 @@ pub unsafe fn bpf_skb_output(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8546,36 +8546,36 @@ pub unsafe fn bpf_probe_read_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
 ///
@@ -8648,36 +8648,36 @@ pub unsafe fn bpf_probe_read_kernel(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8745,36 +8745,36 @@ pub unsafe fn bpf_probe_read_user_str(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
 ///
@@ -8898,36 +8898,36 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.6 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.6 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.6 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.6 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.6 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.6 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -9261,7 +9261,7 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -9655,7 +9655,7 @@ pub unsafe fn bpf_ktime_get_boot_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -9729,7 +9729,7 @@ pub unsafe fn bpf_seq_printf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -10474,23 +10474,23 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10549,23 +10549,23 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10622,23 +10622,23 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10696,23 +10696,23 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10770,23 +10770,23 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10861,36 +10861,36 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.9 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.9 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -11322,7 +11322,7 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -11382,36 +11382,36 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | sleepable programs only |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | sleepable programs only |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | sleepable programs only |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | sleepable programs only |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | sleepable programs only |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | sleepable programs only |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | sleepable programs only |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | only in sleepable programs |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | only in sleepable programs |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | only in sleepable programs |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | only in sleepable programs |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | only in sleepable programs |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only in sleepable programs |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | only in sleepable programs |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -11489,36 +11489,36 @@ pub unsafe fn bpf_copy_from_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -11594,7 +11594,7 @@ pub unsafe fn bpf_snprintf_btf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -12027,36 +12027,36 @@ pub unsafe fn bpf_redirect_peer(ifindex: u32, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -12123,36 +12123,36 @@ pub unsafe fn bpf_task_storage_get(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -12208,36 +12208,36 @@ pub unsafe fn bpf_task_storage_delete(map: *mut c_void, task: *mut task_struct) 
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -12355,24 +12355,24 @@ pub unsafe fn bpf_bprm_opts_set(bprm: *mut linux_binprm, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | — |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | — |
 ///
 /// # See also
@@ -12432,7 +12432,7 @@ pub unsafe fn bpf_ktime_get_coarse_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | sleepable programs only |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | only in sleepable programs |
 ///
 /// # See also
 ///
@@ -12487,7 +12487,7 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12745,36 +12745,36 @@ pub unsafe fn bpf_for_each_map_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -12844,7 +12844,7 @@ pub unsafe fn bpf_snprintf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13371,7 +13371,7 @@ pub unsafe fn bpf_timer_cancel(timer: *mut bpf_timer) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | GPL-only here, not GPL-only with [`trace_kprobe_multi`](crate::ids::AttachType::TraceKprobeMulti), [`trace_uprobe_multi`](crate::ids::AttachType::TraceUprobeMulti), [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
@@ -13433,8 +13433,8 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn) |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
 ///
 /// # See also
@@ -13488,36 +13488,36 @@ pub unsafe fn bpf_get_attach_cookie(ctx: *mut c_void) -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.15 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13582,36 +13582,36 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13680,36 +13680,36 @@ pub unsafe fn bpf_get_branch_snapshot(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13769,23 +13769,23 @@ pub unsafe fn bpf_trace_vprintk(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -13924,36 +13924,36 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.17 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.17–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -14219,7 +14219,7 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14277,7 +14277,7 @@ pub unsafe fn bpf_get_func_arg(ctx: *mut c_void, n: u32, value: *mut u64) -> i64
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14332,7 +14332,7 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14383,9 +14383,9 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 | attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -14445,9 +14445,9 @@ pub unsafe fn bpf_get_retval() -> i32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 | attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -14506,7 +14506,7 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// |---|---|---|
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -14705,36 +14705,36 @@ pub unsafe fn bpf_xdp_store_bytes(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | sleepable programs only |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | sleepable programs only |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | sleepable programs only |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | sleepable programs only |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | sleepable programs only |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | sleepable programs only |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | sleepable programs only |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.18–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | only in sleepable programs |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | only in sleepable programs |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | only in sleepable programs |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | only in sleepable programs |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | only in sleepable programs |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | only in sleepable programs |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -14883,7 +14883,7 @@ pub unsafe fn bpf_skb_set_tstamp(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | sleepable programs only |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
 ///
 /// # See also
 ///
@@ -15131,23 +15131,23 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.19 | needs `CONFIG_NET` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///

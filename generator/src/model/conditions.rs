@@ -227,11 +227,45 @@ pub enum Term<'a> {
     Lockdown(Lockdown),
 }
 
+/// One condition of a pair, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub kind: ConditionKind,
+    pub words: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionKind {
+    AttachTypes,
+    Trampoline,
+    Sleepable,
+    Capabilities,
+    Lockdown,
+    Kconfig,
+    Gpl,
+}
+
+impl ConditionKind {
+    /// A short stable tag (CSS classes, JSON).
+    pub fn tag(self) -> &'static str {
+        match self {
+            ConditionKind::AttachTypes => "attach",
+            ConditionKind::Trampoline => "trampoline",
+            ConditionKind::Sleepable => "sleepable",
+            ConditionKind::Capabilities => "cap",
+            ConditionKind::Lockdown => "lockdown",
+            ConditionKind::Kconfig => "kconfig",
+            ConditionKind::Gpl => "gpl",
+        }
+    }
+}
+
 impl Model {
-    /// The conditions of one pair in words, one phrase per condition (empty: unconditional),
-    /// each name rendered by `term`. The version and the GPL rule come along only where they
-    /// differ from the helper's own, so a table with a `since` and a GPL column can omit them.
-    pub fn condition_words(&self, helper: &Helper, a: &Availability, term: &dyn Fn(Term<'_>) -> String) -> Vec<String> {
+    /// The conditions of one pair in words, one per condition (empty: unconditional), each
+    /// name rendered by `term`. The pair's GPL rule comes along only where it differs from the
+    /// helper's own, and the version never: tables show both in columns of their own, worded by
+    /// [`Model::since_words`] and the helper's `gpl_only`.
+    pub fn conditions(&self, helper: &Helper, a: &Availability, term: &dyn Fn(Term<'_>) -> String) -> Vec<Condition> {
         let q = &a.qualifiers;
         let list = |terms: Vec<String>, and: &str| -> String {
             match terms.len() {
@@ -239,52 +273,53 @@ impl Model {
                 n => format!("{} {and} {}", terms[..n - 1].join(", "), terms[n - 1]),
             }
         };
-        let mut words = Vec::new();
+        let mut out = Vec::new();
+        let mut push = |kind, words| out.push(Condition { kind, words });
         if let Some(ids) = &q.attach_types {
             let names = ids.iter().map(|&id| term(Term::AttachType(id))).collect();
             let noun = if ids.len() == 1 { "attach type" } else { "attach types" };
-            words.push(format!("only with {noun} {}", list(names, "or")));
+            push(ConditionKind::AttachTypes, format!("only with {noun} {}", list(names, "or")));
         }
         if q.trampoline_only {
-            words.push("only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".to_owned());
+            push(ConditionKind::Trampoline, "only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".to_owned());
         }
         if q.sleepable_only {
-            words.push("only in sleepable programs".to_owned());
+            push(ConditionKind::Sleepable, "only in sleepable programs".to_owned());
         }
         if !q.capabilities.is_empty() {
             let caps = q.capabilities.iter().map(|&c| term(Term::Capability(c))).collect();
-            words.push(format!("needs {}", list(caps, "and")));
+            push(ConditionKind::Capabilities, format!("needs {}", list(caps, "and")));
         }
         if let Some(level) = q.lockdown {
             let stricter = if level == Lockdown::Integrity { " or stricter" } else { "" };
-            words.push(format!("refused under lockdown {}{stricter}", term(Term::Lockdown(level))));
+            push(ConditionKind::Lockdown, format!("refused under lockdown {}{stricter}", term(Term::Lockdown(level))));
         }
         if !q.kconfig.is_empty() {
             let opts = q.kconfig.iter().map(|k| term(Term::Kconfig(k))).collect();
-            words.push(format!("needs {}", list(opts, "and")));
+            push(ConditionKind::Kconfig, format!("needs {}", list(opts, "and")));
         }
         let default = helper.gpl_only;
         let rule = q.gpl_only.unwrap_or(default);
         if rule != default || !q.gpl_only_flipped_for.is_empty() {
             let flipped: Vec<String> = q.gpl_only_flipped_for.iter().map(|&id| term(Term::AttachType(id))).collect();
             let base = if rule { "GPL-only here" } else { "not GPL-only here" };
-            if flipped.is_empty() {
-                words.push(base.to_owned());
+            let words = if flipped.is_empty() {
+                base.to_owned()
             } else {
                 let other = if rule { "not GPL-only" } else { "GPL-only" };
-                words.push(format!("{base}, {other} with {}", list(flipped, "or")));
-            }
+                format!("{base}, {other} with {}", list(flipped, "or"))
+            };
+            push(ConditionKind::Gpl, words);
         }
-        words
+        out
     }
 
-    /// One pair's `since` in words, when it says more than the helper's: `from 5.8`,
-    /// `from 5.11–6.1`, `seen in 6.18, start unknown`.
+    /// A start in words: `5.8`, `5.11–6.1 (measured bounds)`, `≤ 6.18 (seen there, start unknown)`.
     pub fn since_words(since: &Since) -> String {
         match (since.exact_version(), since.at_least) {
-            (Some(v), _) => format!("from {v}"),
-            (None, Some(_)) => format!("from {since} (a range: measurements bound it)"),
-            (None, None) => format!("seen in {}, start unknown", since.at_most),
+            (Some(v), _) => v.to_string(),
+            (None, Some(_)) => format!("{since} (measured bounds)"),
+            (None, None) => format!("{since} (seen there, start unknown)"),
         }
     }
 }

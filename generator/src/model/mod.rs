@@ -7,7 +7,7 @@
 use crate::version::{KernelVersion, Since};
 
 mod conditions;
-pub use conditions::{code_term, plain_term, Judgement, Load, Target, Term, Unmet};
+pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
 
 /// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
 pub type KernelId = u32;

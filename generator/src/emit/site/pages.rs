@@ -6,7 +6,7 @@ use super::markdown::{escape, Markdown};
 use super::rust_sig::{rust_ident, rust_type, variadic_extras};
 use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
-use crate::model::{Availability, Helper, MapType, Model, ProgramType, SizeRule, VerifierClass};
+use crate::model::{plain_term, Availability, Helper, MapType, Model, ProgramType, SizeRule, Term, VerifierClass};
 use crate::version::{KernelVersion, Since};
 
 /// What every page builder needs: the model and the Markdown renderer that knows its names.
@@ -80,90 +80,26 @@ impl<'m> Pages<'m> {
     }
 
     /// Every condition on a helper/program type pair, as chips.
-    pub fn quals(&self, l: &Linker, h: &Helper, a: &Availability) -> Vec<Qual> {
-        let q = &a.qualifiers;
+    pub fn quals(&self, h: &Helper, a: &Availability) -> Vec<Qual> {
         let mut out = Vec::new();
-        if self.later(h, a) && a.since.is_exact() {
-            out.push(Qual {
-                kind: "since",
-                label: format!("from {}", a.since),
-                title: format!("this program type may call it only from Linux {}", a.since),
-                links: vec![],
-            });
-        } else if self.later(h, a) {
-            out.push(Qual {
-                kind: "since",
-                label: format!("seen in {}", a.since),
-                title: format!(
-                    "measured on Linux {} by bpfspec probe; the kernel that introduced this pair is not known and may be older",
-                    a.since
-                ),
-                links: vec![],
-            });
+        if self.later(h, a) {
+            let words = format!("from {}", Model::since_words(&a.since));
+            out.push(Qual { kind: "since", label: words.clone(), title: words, links: vec![] });
         }
-        if let Some(ids) = &q.attach_types {
-            let links = ids
-                .iter()
-                .map(|&id| {
-                    let at = self.model.attach_type(id).expect("model references resolve");
-                    Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) }
-                })
-                .collect();
-            out.push(Qual {
-                kind: "attach",
-                label: "only with".into(),
-                title: "only for programs loaded with one of these expected attach types".into(),
-                links,
-            });
-        }
-        if q.sleepable_only {
-            out.push(Qual {
-                kind: "sleepable",
-                label: "sleepable only".into(),
-                title: "only in programs loaded with BPF_F_SLEEPABLE".into(),
-                links: vec![],
-            });
-        }
-        if q.trampoline_only {
-            out.push(Qual {
-                kind: "trampoline",
-                label: "trampoline only".into(),
-                title: "only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".into(),
-                links: vec![],
-            });
-        }
-        if let Some(level) = q.lockdown {
-            out.push(Qual {
-                kind: "lockdown",
-                label: format!("not under lockdown={}", level.name()),
-                title: format!("refused while kernel lockdown is at `{}` or stricter", level.name()),
-                links: vec![],
-            });
-        }
-        for c in &q.capabilities {
-            out.push(Qual {
-                kind: "cap",
-                label: c.name().into(),
-                title: format!("needs {} (CAP_SYS_ADMIN also grants it)", c.name()),
-                links: vec![],
-            });
-        }
-        for k in &q.kconfig {
-            out.push(Qual {
-                kind: "kconfig",
-                label: k.clone(),
-                title: format!("needs a kernel built with {k}"),
-                links: vec![],
-            });
+        let term = |t: Term<'_>| match t {
+            Term::AttachType(id) => self.model.attach_type(id).map_or_else(|| id.to_string(), |a| a.short_name.clone()),
+            other => plain_term(self.model)(other),
+        };
+        for c in self.model.conditions(h, a, &term) {
+            out.push(Qual { kind: c.kind.tag(), label: c.words.clone(), title: c.words, links: vec![] });
         }
         out
     }
 
     /// The same conditions as one line of plain text (matrix tooltips; the page adds the names).
     fn quals_text(&self, h: &Helper, a: &Availability) -> String {
-        let l = Linker::for_page(&Item::Matrix);
         let mut parts = vec![format!("since {}", a.since)];
-        for q in self.quals(&l, h, a) {
+        for q in self.quals(h, a) {
             if q.kind == "since" {
                 continue;
             }
@@ -231,7 +167,7 @@ impl<'m> Pages<'m> {
                         text: set.to_owned(),
                         href: l.href(&Item::HelperSet { program_type: &p.short_name, set: Some(set) }),
                     }),
-                    quals: self.quals(l, h, a),
+                    quals: self.quals(h, a),
                 }
             })
             .collect();
@@ -337,7 +273,7 @@ impl<'m> Pages<'m> {
                 brief: self.helper_brief(l, h),
                 pair_since: self.since(l, a.since),
                 later: self.later(h, a),
-                quals: self.quals(l, h, a),
+                quals: self.quals(h, a),
             });
         }
         let groups = groups
