@@ -6,7 +6,7 @@
 // next segment and forwards to a fixed IPv6 next hop, given as a 16-byte
 // parameter. The action already set the destination, so the program must
 // return BPF_REDIRECT. Packets with no segment left are passed on unchanged.
-// Not test-run: the helper needs the SRH state that End.BPF sets up.
+// Not test-run: lwt_seg6local programs have no BPF_PROG_TEST_RUN support.
 #include <linux/bpf.h>
 #include <linux/in.h>
 #include <linux/in6.h>

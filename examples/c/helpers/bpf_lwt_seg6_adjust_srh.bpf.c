@@ -6,7 +6,7 @@
 // them. The new bytes are then filled with bpf_lwt_seg6_store_bytes. The SRH
 // must stay a multiple of 8 bytes and its TLVs well-formed, or the kernel
 // drops the packet after the program. Here an 8-byte opaque TLV carrying a
-// node id is appended. Not test-run: the helper needs End.BPF's SRH state.
+// node id is appended. Not test-run: lwt_seg6local has no BPF_PROG_TEST_RUN.
 #include <linux/bpf.h>
 #include <linux/in.h>
 #include <linux/in6.h>

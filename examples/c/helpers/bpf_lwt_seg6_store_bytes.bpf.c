@@ -6,7 +6,7 @@
 // segment is this node. The SRH cannot be written directly; this helper may
 // change only its flags, tag and TLV area. The offset counts from the IPv6
 // header; here the SRH follows it directly, so its tag is at 40 + 6.
-// Not test-run: the helper needs the SRH state the End.BPF action sets up.
+// Not test-run: lwt_seg6local programs have no BPF_PROG_TEST_RUN support.
 #include <linux/bpf.h>
 #include <linux/in.h>
 #include <linux/in6.h>

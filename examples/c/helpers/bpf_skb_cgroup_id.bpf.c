@@ -5,7 +5,7 @@
 // from the current task, which is the right thing for traffic that leaves
 // from softirq context. Packets without a socket (forwarded traffic) give 0.
 // The program records the last id it saw; in a test run the packet carries a
-// dummy socket that belongs to the root cgroup (id 1).
+// dummy socket created in the cgroup of the task running the test.
 //
 // bpfspec: run retval=0
 // bpfspec: expect-map last_cgroup[0] != 0
