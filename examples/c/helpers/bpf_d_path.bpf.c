@@ -7,7 +7,6 @@
 // where taking the path is safe: iterators, some LSM hooks and an allow-list of traced
 // functions; elsewhere the verifier rejects the program. It returns the length including
 // the NUL, or a negative error (-ENAMETOOLONG when the buffer is too small).
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

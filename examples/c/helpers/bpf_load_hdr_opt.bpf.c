@@ -7,7 +7,6 @@
 // after the length byte are the experiment ID to match. On success the whole option is copied
 // over it and its length returned; -ENOMSG means the segment has no such option. The server
 // IDs found are counted per value for user space.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -7,7 +7,6 @@
 // BPF_F_GET_BRANCH_RECORDS_SIZE (with a NULL buffer) asks how many bytes are available;
 // otherwise the helper fills whole struct perf_branch_entry records and returns the bytes
 // written, or -ENOENT when the event was opened without a branch stack.
-//
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf_helpers.h>

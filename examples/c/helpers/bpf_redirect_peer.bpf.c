@@ -11,6 +11,7 @@
 // bpfspec: run retval=7
 // bpfspec: expect-map redirected[0] == 1
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -43,7 +44,7 @@ int to_pod(struct __sk_buff *skb)
 	long act;
 
 	/* 14-byte Ethernet header, then the IPv4 destination at offset 16 of the IP header. */
-	if (skb->protocol != __bpf_constant_htons(0x0800) || bpf_skb_load_bytes(skb, 14 + 16, &daddr, 4))
+	if (skb->protocol != bpf_htons(ETH_P_IP) || bpf_skb_load_bytes(skb, 14 + 16, &daddr, 4))
 		return TC_ACT_OK;
 	dev = bpf_map_lookup_elem(&pods, &daddr);
 	if (dev)

@@ -8,7 +8,6 @@
 // experimental option (kind 253, RFC 6994) tagged with our 16-bit ID goes on SYNs only. The
 // callbacks fire only after the program turns them on with bpf_sock_ops_cb_flags_set, and
 // the TCP option space (40 bytes) is shared with the kernel's own options.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

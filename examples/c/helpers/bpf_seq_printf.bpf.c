@@ -6,8 +6,6 @@
 // returns what it printed, like a custom /proc file. The format arguments are passed as an
 // array of u64 values (at most 12), with the array's size in bytes; libbpf's BPF_SEQ_PRINTF
 // macro builds that array for you. The format must be a constant string, checked at load.
-//
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

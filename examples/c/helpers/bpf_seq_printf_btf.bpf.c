@@ -6,7 +6,6 @@
 // credentials (struct cred: uids, gids, capabilities) are shown in full, which is handy when
 // you do not know yet which fields matter. bpf_core_type_id_kernel() has libbpf put the
 // kernel's type ID in at load time. BTF_F_COMPACT keeps each object on one line.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>

@@ -6,7 +6,6 @@
 // task becomes one struct task_rec in the iterator's output. bpf_seq_write copies bytes
 // as they are; it fails with -EOVERFLOW when the record does not fit in what is left of
 // the seq buffer, and the iterator then retries the same object in the next read.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -19,9 +19,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-/* The proxy's listening address, set by user space (network order). */
-const volatile __u32 proxy_addr = 0x0100007f; /* 127.0.0.1 */
-const volatile __u16 proxy_port = 0x901f;     /* 8080 */
+/* The proxy's listening address in network order, set by user space before loading. */
+const volatile __u32 proxy_addr = __bpf_constant_htonl(0x7f000001); /* 127.0.0.1 */
+const volatile __u16 proxy_port = __bpf_constant_htons(8080);
 
 /* 0: packets assigned to the proxy, 1: no proxy listening, 2: assignment refused,
  * 3: segment of an existing connection. */

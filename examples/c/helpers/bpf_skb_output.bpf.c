@@ -8,7 +8,6 @@
 // ring (BPF_F_CURRENT_CPU). This is what tools like dropwatch need to show the drop reason
 // together with the packet. The helper needs a typed struct sk_buff pointer, as tp_btf and
 // fentry programs get.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

@@ -7,7 +7,6 @@
 // BPF_SOCK_OPS_HDR_OPT_LEN_CB callback, and it is written in BPF_SOCK_OPS_WRITE_HDR_OPT_CB.
 // The kernel refuses (-EEXIST) an option whose kind, and for kind 253 experiment ID, is already
 // in the header, and fails with -ENOSPC when the reserved room is too small.
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -8,7 +8,6 @@
 // far (rcv_nxt) with bpf_tcp_send_ack. The helper exists only for tcp_congestion_ops
 // programs; user space registers the module with bpftool struct_ops register, after which
 // it is picked per socket with setsockopt(TCP_CONGESTION, "bpf_ce_ack").
-//
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
