@@ -7,6 +7,7 @@ use crate::diagnostics::{closest, Diagnostic, Span};
 use crate::model::*;
 use crate::names;
 use crate::spec::*;
+use crate::types::normalize_c_type;
 use crate::version::Since;
 
 /// Verifier argument classes (`enum bpf_arg_type`, 6.18) that helper specs may use.
@@ -822,33 +823,5 @@ fn size_rule(s: &SizeSpec) -> SizeRule {
         SizeSpec::Keyword(SizeKeyword::Any) => SizeRule::Any,
         SizeSpec::One(n) => SizeRule::OneOf(vec![*n]),
         SizeSpec::Many(v) => SizeRule::OneOf(v.clone()),
-    }
-}
-
-/// `const  void*` → `const void *`: single spaces, pointer stars separated from the type.
-pub fn normalize_c_type(c_type: &str) -> String {
-    let spaced = c_type.replace('*', " * ");
-    let words: Vec<&str> = spaced.split_whitespace().collect();
-    let mut out = String::new();
-    for (i, w) in words.iter().enumerate() {
-        // Stars bind together: `void **`.
-        if i > 0 && !(*w == "*" && words[i - 1] == "*") {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn c_types_normalize() {
-        assert_eq!(normalize_c_type("const void*"), "const void *");
-        assert_eq!(normalize_c_type("void  **"), "void **");
-        assert_eq!(normalize_c_type("struct bpf_sock *"), "struct bpf_sock *");
-        assert_eq!(normalize_c_type("__u64"), "__u64");
     }
 }

@@ -297,7 +297,7 @@ pub struct Specs {
     pub helper_sets: Vec<Parsed<HelperSetSpec>>,
     pub sections: Option<Parsed<SectionsSpec>>,
     pub reasons: Option<Parsed<ReasonsSpec>>,
-    pub types: Vec<Parsed<crate::types::TypeSpec>>,
+    pub types: Vec<Parsed<TypeSpec>>,
     /// Files that did not parse, as `folder/stem`: references to them are not reported again.
     pub unparsed: std::collections::BTreeSet<String>,
 }
@@ -309,5 +309,67 @@ pub struct Parsed<T> {
     pub file: crate::diagnostics::FileId,
     /// File stem, which must equal the item's (short) name.
     pub stem: String,
-    pub locations: crate::load::NodeSpans,
+    pub locations: crate::diagnostics::NodeSpans,
+}
+
+// C types of `specs/types/` (lowered by `crate::types`).
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// The C tag without `struct`: `__sk_buff`, `task_struct`.
+    pub name: String,
+    pub kind: TypeKindSpec,
+    /// One line, our words.
+    pub summary: String,
+    /// Markdown, optional.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the C definition lives: `linux/bpf.h` (uapi) or `kernel` for kernel-internal types.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// `__attribute__((aligned(N)))` on the whole type.
+    #[serde(default)]
+    pub align: Option<u32>,
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKindSpec {
+    Struct,
+    Union,
+    /// Kernel-internal: programs only ever hold pointers to it (through BTF).
+    Opaque,
+}
+
+/// One member. Exactly one of `type`, `struct` and `union` is present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Absent for anonymous nested aggregates and unnamed padding bit-fields (`__u32 :24`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// C type, canonical spelling: `__u32`, `struct bpf_sock *`, `const void *`.
+    #[serde(rename = "type", default)]
+    pub c_type: Option<String>,
+    /// Array length (`__u32 cb[5]` has `len: 5`; `0` is a flexible array).
+    #[serde(default)]
+    pub len: Option<u32>,
+    /// Bit-field width.
+    #[serde(default)]
+    pub bits: Option<u32>,
+    /// A nested struct's members.
+    #[serde(default, rename = "struct")]
+    pub struct_fields: Option<Vec<FieldSpec>>,
+    /// A nested union's members.
+    #[serde(default, rename = "union")]
+    pub union_fields: Option<Vec<FieldSpec>>,
+    /// `__attribute__((aligned(N)))` on a nested aggregate (what `__bpf_md_ptr` expands to).
+    #[serde(default)]
+    pub align: Option<u32>,
+    /// Markdown, optional.
+    #[serde(default)]
+    pub doc: Option<String>,
 }
