@@ -3,8 +3,8 @@
 //
 // A dynptr carries its own size, so reads and writes at offsets the verifier cannot
 // bound (a length taken from packet data, say) are checked by the helpers instead of
-// being refused at load time. The memory must be a map value or stack memory that
-// outlives the dynptr; flags must be 0. Here a scratch log in a map value gets one
+// being refused at load time. The memory must be a map value (the verifier refuses
+// stack and packet memory here); flags must be 0. Here a scratch log in a map value gets one
 // record appended at a run-time offset; the test checks the new fill level.
 //
 // bpfspec: run retval=2

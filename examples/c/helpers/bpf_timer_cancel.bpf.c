@@ -2,8 +2,8 @@
 // bpf_timer_cancel: disarm a pending timer, e.g. when a connection closes cleanly.
 //
 // The helper returns 1 if the timer was armed and has now been stopped, 0 if it was not
-// armed, and -EDEADLK when called from the timer's own callback. A timer that was
-// cancelled stays initialised and can be started again. The program arms a 10-second
+// armed, and -EDEADLK when called from the timer's own callback. Cancelling also
+// forgets the callback: set it again before restarting the timer. The program arms a 10-second
 // timer and cancels it at once; the test expects the cancel to report 1.
 //
 // bpfspec: run retval=2
