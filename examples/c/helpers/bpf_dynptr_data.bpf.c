@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // bpf_dynptr_data: get a direct pointer into a ring buffer record and fill it in place.
 //
-// For local (map value, stack) and ring buffer dynptrs the helper returns a pointer to
+// For local (map value) and ring buffer dynptrs the helper returns a pointer to
 // len bytes at an offset, or NULL if that range is out of bounds, so the record can be
 // written field by field without a stack copy. len must be a constant and the pointer
 // must be NULL-checked; it becomes invalid when the dynptr is submitted or discarded.

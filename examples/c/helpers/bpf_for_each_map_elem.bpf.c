@@ -3,7 +3,7 @@
 //
 // The callback gets the map, a pointer to the key, a pointer to the value and a context
 // pointer on the caller's stack; returning 1 stops the walk. Here a socket filter fills
-// four per-port counters, then sums them with one walk. For an array the walk visits all
+// four counters, then sums them with one walk. For an array the walk visits all
 // max_entries slots, so the test expects 4 visits and a total of 4 (one per slot).
 //
 // bpfspec: run retval=0

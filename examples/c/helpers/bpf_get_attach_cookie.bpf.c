@@ -4,8 +4,8 @@
 // User space passes a 64-bit cookie when it creates each link (bpf_program__attach_kprobe_opts
 // with .bpf_cookie, or one cookie per symbol for kprobe.multi), and the program reads it
 // back here. That replaces one program per attach point with one program plus a table.
-// Here the cookie indexes a small array of per-attachment counters; a program run
-// without a cookie sees 0. Kprobes cannot be test-run, so the example is only loaded.
+// Here the cookie indexes a small array of per-attachment counters; an attachment made
+// without a cookie reads 0. Kprobes cannot be test-run, so the example is only loaded.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

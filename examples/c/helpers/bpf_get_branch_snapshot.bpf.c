@@ -15,7 +15,7 @@
 #include <linux/perf_event.h>
 #include <bpf/bpf_helpers.h>
 
-#define ENTRIES 16
+#define ENTRIES 32
 
 /* snapshots[0] = calls, [1] = snapshots taken, [2] = entries in the last snapshot. */
 struct {
@@ -25,7 +25,7 @@ struct {
 	__uint(max_entries, 3);
 } snapshots SEC(".maps");
 
-/* Too big for the 512-byte stack, so the buffer is a global. */
+/* 32 entries of 24 bytes do not fit the 512-byte stack, so the buffer is a global. */
 struct perf_branch_entry branches[ENTRIES];
 
 SEC("raw_tp/sys_enter")
