@@ -8,7 +8,7 @@
 // every packet; the old one is freed with bpf_obj_drop. On the first packet the slot is
 // still empty, so nothing is freed.
 //
-// bpfspec: check-only clang 14 (the only C compiler here) drops the btf_type_tag("kptr") of a struct field from BTF, so the kernel sees no kptr; needs clang >= 15
+// bpfspec: check-only clang 14 (the only C compiler here) drops the btf_type_tag("kptr") of a struct field from BTF, so the kernel sees no kptr field; needs a newer clang
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
