@@ -186,6 +186,7 @@ impl<'m> Pages<'m> {
             gpl_only: h.gpl_only,
             summary_html: self.md.inline(&h.summary),
             description_html: self.md.block(&h.description, l),
+            usage_html: h.usage.as_deref().map(|u| self.md.block(u, l)).unwrap_or_default(),
             c_sig_html: c_signature_html(h),
             rust_sig_html: rust_signature_html(h),
             rust_path: format!("bpfspec_bindings::helpers::{}", h.name),
@@ -331,6 +332,7 @@ impl<'m> Pages<'m> {
             value_size: size(&x.value_size),
             summary_html: self.md.inline(&x.summary),
             description_html: self.md.block(&x.description, l),
+            usage_html: x.usage.as_deref().map(|u| self.md.block(u, l)).unwrap_or_default(),
             constraints_html: self.md.block(&x.constraints, l),
             helpers: self
                 .model
