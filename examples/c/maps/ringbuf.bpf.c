@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+// BPF_MAP_TYPE_RINGBUF: send one event per packet to user space through a shared ring buffer.
+//
+// The program reserves room for a record, fills it in place and submits it; every path after
+// a successful reserve must submit or discard, or the verifier refuses the program. A NULL
+// reserve means the buffer is full and the event is lost, so count it. User space mmaps the
+// buffer and consumes records in order with libbpf's ring_buffer__new() and
+// ring_buffer__poll(); max_entries is the size in bytes, a power of two and page multiple.
+//
+// bpfspec: run retval=2
+// bpfspec: expect-map sent[0] == 1
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct packet_event {
+	__u64 timestamp_ns;
+	__u32 len;
+	__u32 ifindex;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* Slot 0: events sent, slot 1: events lost because the buffer was full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 2);
+} sent SEC(".maps");
+
+static void count(__u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(&sent, &slot);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+SEC("xdp")
+int report_packets(struct xdp_md *ctx)
+{
+	struct packet_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count(1);
+		return XDP_PASS;
+	}
+	ev->timestamp_ns = bpf_ktime_get_ns();
+	ev->len = ctx->data_end - ctx->data;
+	ev->ifindex = ctx->ingress_ifindex;
+	/* Wake the reader only when it has a batch to read. */
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > 64 * 1024 ? BPF_RB_FORCE_WAKEUP : 0;
+	bpf_ringbuf_submit(ev, flags);
+	count(0);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
