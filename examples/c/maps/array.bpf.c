@@ -2,10 +2,10 @@
 // BPF_MAP_TYPE_ARRAY: fixed slots of counters that an XDP program bumps for every packet.
 //
 // Slot 0 counts packets and slot 1 counts bytes. Every slot exists from the start and holds
-// zeros, so a lookup with an index below max_entries never fails; the NULL check is still
-// required because the verifier cannot know the index is in range. User space reads the
-// slots with BPF_MAP_LOOKUP_ELEM (`bpftool map dump`), or maps the array into its memory
-// when it is created with BPF_F_MMAPABLE.
+// zeros, so a lookup with an index below max_entries never fails; the NULL check stays,
+// since older verifiers demand it even then. User space reads the slots with
+// BPF_MAP_LOOKUP_ELEM (`bpftool map dump`), or maps the array into its memory when it is
+// created with BPF_F_MMAPABLE.
 //
 // bpfspec: run retval=2
 // bpfspec: expect-map stats[0] == 1

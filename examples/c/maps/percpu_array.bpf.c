@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // BPF_MAP_TYPE_PERCPU_ARRAY: per-CPU packet counters and a scratch buffer, no atomics needed.
 //
-// Each CPU has its own copy of every slot, and a program runs on one CPU without being
-// preempted by itself, so a plain `+=` is safe. Slot 0 counts packets; the second map shows
+// Each CPU has its own copy of every slot, and a program runs to its end on one CPU, so a
+// plain `+=` is safe. Slot 0 counts packets; the second map shows
 // the other common use, a per-CPU scratch area larger than the 512-byte BPF stack. User
 // space reading a slot gets one value per possible CPU (round_up(value_size, 8) bytes each)
 // and adds them up, as `bpftool map lookup` shows.
