@@ -523,6 +523,24 @@ struct Context<'a> {
     packet: Vec<u8>,
 }
 
+impl<'a> Context<'a> {
+    fn new(model: &'a Model, out: &str, no_load: Option<String>) -> Context<'a> {
+        let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(out);
+        std::fs::create_dir_all(&out_dir).expect("examples output folder can be created");
+        Context {
+            model,
+            // The specs describe 6.18; examples are checked against that kernel.
+            checker: Checker::new(
+                model,
+                Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() },
+            ),
+            out_dir,
+            no_load,
+            packet: test_packet(),
+        }
+    }
+}
+
 fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
     let mut o = Outcome::default();
     let text = match std::fs::read_to_string(&ex.path) {
@@ -867,18 +885,7 @@ fn examples_compile_check_load_and_run() {
     if let Some(why) = &no_load {
         support::skip(&format!("{TEST} (load and run)"), why);
     }
-    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("examples");
-    std::fs::create_dir_all(&out_dir).expect("examples output folder can be created");
-    let cx = Context {
-        model: &model,
-        checker: Checker::new(
-            &model,
-            Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() },
-        ),
-        out_dir,
-        no_load,
-        packet: test_packet(),
-    };
+    let cx = Context::new(&model, "examples", no_load);
 
     // Two workers: the machine has two cores, and clang is most of the cost.
     let next = AtomicUsize::new(0);
@@ -970,6 +977,105 @@ fn examples_compile_check_load_and_run() {
         }
     }
     assert!(failures.is_empty(), "{} example failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+/// The harness is not a test that cannot fail: examples that break each kind of promise are
+/// caught, with a message that says which.
+#[test]
+fn broken_examples_fail() {
+    const SELF: &str = "broken_examples_fail";
+    if !have("clang") || !Path::new("/usr/include/bpf/bpf_helpers.h").exists() {
+        return support::skip(SELF, "clang or the libbpf headers are missing");
+    }
+    let model = support::model();
+    let no_load = load_unavailable();
+    let cx = Context::new(&model, "examples-broken", no_load.clone());
+    let head = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n";
+    let tail = "char LICENSE[] SEC(\"license\") = \"Dual MIT/GPL\";\n";
+    let array = "struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, __u32); __type(value, __u64); \
+                 __uint(max_entries, 1); } counts SEC(\".maps\");\n";
+    // (file name, metadata, body, needs the kernel, expected failure)
+    let cases: [(&str, &str, &str, bool, &str); 9] = [
+        ("helpers/bpf_not_a_helper.bpf.c", "", "", false, "is no helper of the specs"),
+        ("maps/no_such_map.bpf.c", "", "", false, "is no map type short name"),
+        ("helpers/bpf_ktime_get_ns.bpf.c", "// bpfspec: runs retval=2\n", "", false, ":1: unknown directive `runs`"),
+        (
+            "helpers/bpf_ktime_get_ns.bpf.c",
+            "",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { return bpf_get_prandom_u32() & 1; }\n",
+            false,
+            "no program calls `bpf_ktime_get_ns`",
+        ),
+        (
+            "maps/hash.bpf.c",
+            "",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { __u32 k = 0; return bpf_map_lookup_elem(&counts, &k) ? 2 : 1; }\n",
+            false,
+            "declares no map of type `BPF_MAP_TYPE_HASH`",
+        ),
+        (
+            "helpers/bpf_get_prandom_u32.bpf.c",
+            "",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { int unused; return bpf_get_prandom_u32() & 1; }\n",
+            false,
+            "clang warns",
+        ),
+        (
+            "helpers/bpf_skb_load_bytes.bpf.c",
+            "",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { char b[4]; return bpf_skb_load_bytes(ctx, 0, b, 4) ? 1 : 2; }\n",
+            false,
+            "bpfspec check reports errors",
+        ),
+        (
+            "helpers/bpf_get_prandom_u32.bpf.c",
+            "",
+            // Reads the packet without checking it against data_end.
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { unsigned char *p = (void *)(long)ctx->data; \
+             return (p[0] ^ bpf_get_prandom_u32()) & 1; }\n",
+            true,
+            "bpftool prog loadall failed",
+        ),
+        (
+            "maps/array.bpf.c",
+            "// bpfspec: run retval=2\n// bpfspec: expect-map counts[0] == 2\n",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&counts, &k); \
+             if (v) *v += 1; return XDP_PASS; }\n",
+            true,
+            "expect-map counts[0] == 2: the value is 1",
+        ),
+    ];
+    let dir = cx.out_dir.join("src");
+    for (i, (rel, meta, body, needs_kernel, want)) in cases.into_iter().enumerate() {
+        if needs_kernel && no_load.is_some() {
+            support::skip(SELF, &format!("case {rel}: {}", no_load.as_deref().unwrap_or_default()));
+            continue;
+        }
+        let path = dir.join(format!("{i}")).join(rel);
+        std::fs::create_dir_all(path.parent().expect("case path has a folder")).expect("case folder");
+        std::fs::write(&path, format!("{meta}{head}{array}{body}{tail}")).expect("case file");
+        let (folder, name) = rel.split_once('/').expect("case names are folder/file");
+        let kind = if folder == "maps" { Kind::Map } else { Kind::Helper };
+        let stem = name.trim_end_matches(".bpf.c");
+        let ex = Example { rel: format!("{i}-{rel}"), path, kind, subject: stem.to_owned() };
+        let o = run_example(&cx, 100_000 + i, &ex);
+        let all = o.failures.join("\n");
+        assert!(all.contains(want), "case {rel}: expected a failure containing `{want}`, got:\n{all}");
+    }
+    // One that keeps its promises passes the same way.
+    if no_load.is_none() {
+        let path = dir.join("good/maps/array.bpf.c");
+        std::fs::create_dir_all(path.parent().expect("has a folder")).expect("case folder");
+        let body =
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&counts, &k); \
+                    if (v) *v += 1; return XDP_PASS; }\n";
+        let meta = "// bpfspec: run retval=2\n// bpfspec: expect-map counts[0] == 1\n";
+        std::fs::write(&path, format!("{meta}{head}{array}{body}{tail}")).expect("case file");
+        let ex = Example { rel: "good-array".into(), path, kind: Kind::Map, subject: "array".into() };
+        let o = run_example(&cx, 100_100, &ex);
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        assert!(o.loaded && o.retval == Some(2) && o.maps_checked == 1, "{o:?}");
+    }
 }
 
 /// Every helper and map type of the specs has an example.
