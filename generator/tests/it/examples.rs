@@ -104,6 +104,38 @@ struct MetaError {
 
 const PREFIX: &str = "// bpfspec:";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Directive {
+    CheckOnly,
+    Run,
+    RunProg,
+    RunInput,
+    ExpectMap,
+    Cflags,
+}
+
+impl Directive {
+    const ALL: [Directive; 6] = [
+        Directive::CheckOnly,
+        Directive::Run,
+        Directive::RunProg,
+        Directive::RunInput,
+        Directive::ExpectMap,
+        Directive::Cflags,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Directive::CheckOnly => "check-only",
+            Directive::Run => "run",
+            Directive::RunProg => "run-prog",
+            Directive::RunInput => "run-input",
+            Directive::ExpectMap => "expect-map",
+            Directive::Cflags => "cflags",
+        }
+    }
+}
+
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -115,7 +147,7 @@ fn is_ident(s: &str) -> bool {
 fn parse_meta(text: &str) -> Result<Meta, MetaError> {
     let mut meta = Meta::default();
     // Line of each directive seen, for duplicate and cross-directive errors.
-    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<Directive, usize> = BTreeMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let err = |message: String| MetaError { line, message };
@@ -136,36 +168,28 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
         }
         let rest = rest.trim();
         let (directive, args) = rest.split_once(char::is_whitespace).map_or((rest, ""), |(d, a)| (d, a.trim()));
-        let key: &'static str = match directive {
-            "check-only" => "check-only",
-            "run" => "run",
-            "run-prog" => "run-prog",
-            "run-input" => "run-input",
-            "expect-map" => "expect-map",
-            "cflags" => "cflags",
-            "" => return Err(err("empty metadata line".into())),
-            other => {
-                return Err(err(format!(
-                    "unknown directive `{other}` (known: check-only, run, run-prog, run-input, expect-map, cflags)"
-                )))
-            }
+        if directive.is_empty() {
+            return Err(err("empty metadata line".into()));
+        }
+        let Some(key) = Directive::ALL.into_iter().find(|d| d.name() == directive) else {
+            let known: Vec<&str> = Directive::ALL.iter().map(|d| d.name()).collect();
+            return Err(err(format!("unknown directive `{directive}` (known: {})", known.join(", "))));
         };
-        let repeatable = matches!(key, "expect-map" | "cflags");
-        if let Some(first) = seen.get(key) {
-            if !repeatable {
-                return Err(err(format!("`{key}` given twice (first on line {first})")));
+        if let Some(first) = seen.get(&key) {
+            if !matches!(key, Directive::ExpectMap | Directive::Cflags) {
+                return Err(err(format!("`{}` given twice (first on line {first})", key.name())));
             }
         } else {
             seen.insert(key, line);
         }
         match key {
-            "check-only" => {
+            Directive::CheckOnly => {
                 if args.is_empty() {
                     return Err(err("`check-only` needs a reason: why this machine cannot load the program".into()));
                 }
                 meta.check_only = Some(args.to_owned());
             }
-            "run" => {
+            Directive::Run => {
                 let n = args
                     .strip_prefix("retval=")
                     .and_then(|n| n.parse::<i64>().ok())
@@ -173,7 +197,7 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
                     .ok_or_else(|| err(format!("`run` takes `retval=N` with N a 32-bit integer, not `{args}`")))?;
                 meta.run = Some(n);
             }
-            "run-prog" => {
+            Directive::RunProg => {
                 if !is_ident(args) {
                     return Err(err(format!(
                         "`run-prog` takes the name of one program (a C identifier), not `{args}`"
@@ -181,14 +205,14 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
                 }
                 meta.run_prog = Some(args.to_owned());
             }
-            "run-input" => {
+            Directive::RunInput => {
                 if args != "none" {
                     return Err(err(format!("`run-input` takes only `none`, not `{args}`")));
                 }
                 meta.run_input_none = true;
             }
-            "expect-map" => meta.expect_maps.push(parse_expect_map(args).map_err(err)?),
-            "cflags" => {
+            Directive::ExpectMap => meta.expect_maps.push(parse_expect_map(args).map_err(err)?),
+            Directive::Cflags => {
                 if args.is_empty() {
                     return Err(err("`cflags` needs at least one `-D...` flag".into()));
                 }
@@ -203,24 +227,24 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
                     meta.cflags.push(flag.to_owned());
                 }
             }
-            _ => unreachable!("every directive key is matched above"),
         }
     }
     // Directives that only make sense together.
-    if let Some(&line) = seen.get("check-only") {
-        if let Some((other, _)) =
-            seen.iter().find(|(k, _)| matches!(**k, "run" | "run-prog" | "run-input" | "expect-map"))
-        {
+    use Directive::{CheckOnly, ExpectMap as Expect, Run, RunInput, RunProg};
+    if let Some(&line) = seen.get(&CheckOnly) {
+        if let Some(other) = seen.keys().find(|k| matches!(k, Run | RunProg | RunInput | Expect)) {
             return Err(MetaError {
                 line,
-                message: format!("`check-only` cannot go with `{other}`: a program that is not loaded is not run"),
+                message: format!(
+                    "`check-only` cannot go with `{}`: a program that is not loaded is not run",
+                    other.name()
+                ),
             });
         }
     }
-    if meta.run.is_none() {
-        if let Some((other, &line)) = seen.iter().find(|(k, _)| matches!(**k, "run-prog" | "run-input" | "expect-map"))
-        {
-            return Err(MetaError { line, message: format!("`{other}` needs `// bpfspec: run retval=N`") });
+    if !seen.contains_key(&Run) {
+        if let Some((other, &line)) = seen.iter().find(|(k, _)| matches!(k, RunProg | RunInput | Expect)) {
+            return Err(MetaError { line, message: format!("`{}` needs `// bpfspec: run retval=N`", other.name()) });
         }
     }
     Ok(meta)
