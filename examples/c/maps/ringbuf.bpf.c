@@ -49,8 +49,10 @@ int report_packets(struct xdp_md *ctx)
 	ev->timestamp_ns = bpf_ktime_get_ns();
 	ev->len = ctx->data_end - ctx->data;
 	ev->ifindex = ctx->ingress_ifindex;
-	/* Wake the reader only when it has a batch to read. */
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > 64 * 1024 ? BPF_RB_FORCE_WAKEUP : 0;
+	/* Wake the reader only once a batch is waiting; it must then poll with a timeout, or a
+	 * quiet period leaves the last records unread. */
+	__u64 batched = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > 64 * 1024;
+	__u64 flags = batched ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(ev, flags);
 	count(0);
 	return XDP_PASS;
