@@ -592,6 +592,10 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
         return o;
     };
 
+    if let Err(e) = check_header(&text, ex, &wanted) {
+        o.failures.push(format!("examples/c/{}: {e}", ex.rel));
+    }
+
     // Compile.
     let object = cx.out_dir.join(ex.rel.replace('/', "__").replace(".bpf.c", ".o"));
     let clang = Command::new("clang")
@@ -683,6 +687,29 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
         }
     }
     o
+}
+
+const SPDX: &str = "// SPDX-License-Identifier: MIT OR Apache-2.0";
+
+/// The first two lines of examples.md's shape: the SPDX line, then a line naming what the
+/// example is about (the helper, or the map type by kernel or short name) and what it shows.
+fn check_header(text: &str, ex: &Example, kernel_name: &str) -> Result<(), String> {
+    let mut lines = text.lines();
+    if lines.next() != Some(SPDX) {
+        return Err(format!("line 1 must be `{SPDX}`"));
+    }
+    let second = lines.next().unwrap_or_default();
+    let names: &[&str] = match ex.kind {
+        Kind::Helper => &[&ex.subject],
+        Kind::Map => &[kernel_name, &ex.subject],
+    };
+    let named = names.iter().any(|n| {
+        second.strip_prefix("// ").and_then(|r| r.strip_prefix(n)).is_some_and(|r| r.starts_with(": ") && r.len() > 2)
+    });
+    if !named {
+        return Err(format!("line 2 must be `// {}: <what the example shows>`", names[0]));
+    }
+    Ok(())
 }
 
 /// The object calls the helper its file name names, or declares a map of the type it names.
@@ -1022,7 +1049,7 @@ fn broken_examples_fail() {
     let cases: [(&str, &str, &str, bool, &str); 9] = [
         ("helpers/bpf_not_a_helper.bpf.c", "", "", false, "is no helper of the specs"),
         ("maps/no_such_map.bpf.c", "", "", false, "is no map type short name"),
-        ("helpers/bpf_ktime_get_ns.bpf.c", "// bpfspec: runs retval=2\n", "", false, ":1: unknown directive `runs`"),
+        ("helpers/bpf_ktime_get_ns.bpf.c", "// bpfspec: runs retval=2\n", "", false, ":3: unknown directive `runs`"),
         (
             "helpers/bpf_ktime_get_ns.bpf.c",
             "",
@@ -1077,10 +1104,11 @@ fn broken_examples_fail() {
         }
         let path = dir.join(format!("{i}")).join(rel);
         std::fs::create_dir_all(path.parent().expect("case path has a folder")).expect("case folder");
-        std::fs::write(&path, format!("{meta}{head}{array}{body}{tail}")).expect("case file");
         let (folder, name) = rel.split_once('/').expect("case names are folder/file");
         let kind = if folder == "maps" { Kind::Map } else { Kind::Helper };
         let stem = name.trim_end_matches(".bpf.c");
+        let header = format!("{SPDX}\n// {stem}: a broken example.\n");
+        std::fs::write(&path, format!("{header}{meta}{head}{array}{body}{tail}")).expect("case file");
         let ex = Example { rel: format!("{i}-{rel}"), path, kind, subject: stem.to_owned() };
         let o = run_example(&cx, 100_000 + i, &ex);
         let all = o.failures.join("\n");
@@ -1094,7 +1122,8 @@ fn broken_examples_fail() {
             "SEC(\"xdp\") int f(struct xdp_md *ctx) { __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&counts, &k); \
                     if (v) *v += 1; return XDP_PASS; }\n";
         let meta = "// bpfspec: run retval=2\n// bpfspec: expect-map counts[0] == 1\n";
-        std::fs::write(&path, format!("{meta}{head}{array}{body}{tail}")).expect("case file");
+        let header = format!("{SPDX}\n// BPF_MAP_TYPE_ARRAY: one counter.\n");
+        std::fs::write(&path, format!("{header}{meta}{head}{array}{body}{tail}")).expect("case file");
         let ex = Example { rel: "good-array".into(), path, kind: Kind::Map, subject: "array".into() };
         let o = run_example(&cx, 100_100, &ex);
         assert!(o.failures.is_empty(), "{:?}", o.failures);
@@ -1262,4 +1291,25 @@ fn verified_json_claims_only_what_was_measured() {
     let back: VerifiedFile = serde_json::from_str(&text).expect("render_verified writes valid JSON");
     assert_eq!(back.examples, one(base));
     assert_eq!(render_verified(&back.examples), text);
+}
+
+#[test]
+fn header_names_the_subject() {
+    let helper = Example {
+        rel: "helpers/bpf_x__y.bpf.c".into(),
+        path: PathBuf::new(),
+        kind: Kind::Helper,
+        subject: "bpf_x".into(),
+    };
+    let map = Example { rel: "maps/hash.bpf.c".into(), path: PathBuf::new(), kind: Kind::Map, subject: "hash".into() };
+    let ok = |ex: &Example, second: &str| check_header(&format!("{SPDX}\n{second}\n"), ex, "BPF_MAP_TYPE_HASH");
+    assert!(ok(&helper, "// bpf_x: counts things.").is_ok());
+    assert!(ok(&map, "// BPF_MAP_TYPE_HASH: counts things.").is_ok());
+    assert!(ok(&map, "// hash: counts things.").is_ok());
+    assert!(ok(&helper, "// bpf_xy: counts things.").is_err(), "another helper's name");
+    assert!(ok(&helper, "// bpf_x:").is_err(), "nothing said");
+    assert!(ok(&helper, "// counts things with bpf_x.").is_err());
+    let e = check_header("// SPDX-License-Identifier: GPL-2.0\n// bpf_x: counts.\n", &helper, "")
+        .expect_err("other license");
+    assert!(e.contains("line 1"), "{e}");
 }
