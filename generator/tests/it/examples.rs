@@ -975,13 +975,20 @@ fn examples_compile_check_load_and_run() {
         }
         measured.insert(ex.rel.clone(), verified_of(o, &release));
     }
-    eprintln!(
-        "examples: {compiled} compiled, {checked} checked, {loaded} loaded, {run} run, {} check-only ({} listed)",
-        check_only.len(),
-        examples.len()
-    );
-    if !check_only.is_empty() {
-        eprintln!("check-only (compiled and checked, not loaded here):\n{}", check_only.join("\n"));
+    // The counts go to the process's stderr directly, past the test harness's capture, so
+    // they show on every run (the note quotes them).
+    {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "examples: {compiled} compiled, {checked} checked, {loaded} loaded, {run} run, {} check-only ({} listed)",
+            check_only.len(),
+            examples.len()
+        );
+        if !check_only.is_empty() {
+            let _ = writeln!(err, "check-only (compiled and checked, not loaded here):\n{}", check_only.join("\n"));
+        }
     }
 
     let all_files: BTreeSet<String> = {
