@@ -281,10 +281,13 @@ fn examples_dir() -> PathBuf {
     repo_root().join("examples/c")
 }
 
-/// Every `*.bpf.c` of the example folders, sorted; `BPFSPEC_EXAMPLES=TEXT` keeps those whose
-/// relative path contains TEXT.
-fn find_examples() -> Vec<Example> {
-    let filter = std::env::var("BPFSPEC_EXAMPLES").ok().filter(|f| !f.is_empty());
+/// `BPFSPEC_EXAMPLES=TEXT` keeps the examples whose path under `examples/c/` contains TEXT.
+fn filter() -> Option<String> {
+    std::env::var("BPFSPEC_EXAMPLES").ok().filter(|f| !f.is_empty())
+}
+
+/// Every `*.bpf.c` of the example folders whose relative path contains `filter`, sorted.
+fn find_examples(filter: Option<&str>) -> Vec<Example> {
     let mut out = Vec::new();
     for (folder, kind) in KINDS {
         let dir = examples_dir().join(folder);
@@ -295,7 +298,7 @@ fn find_examples() -> Vec<Example> {
             let Some(stem) = name.strip_suffix(".bpf.c") else { continue };
             let subject = stem.split_once("__").map_or(stem, |(s, _)| s).to_owned();
             let rel = format!("{folder}/{name}");
-            if filter.as_ref().is_some_and(|f| !rel.contains(f.as_str())) {
+            if filter.is_some_and(|f| !rel.contains(f)) {
                 continue;
             }
             out.push(Example { rel, path, kind, subject });
@@ -921,7 +924,7 @@ fn write_verified(entries: &BTreeMap<String, Verified>) {
 
 #[test]
 fn examples_compile_check_load_and_run() {
-    let examples = find_examples();
+    let examples = find_examples(filter().as_deref());
     if examples.is_empty() {
         return support::skip(TEST, "no examples in examples/c/{helpers,maps}/ (or none match BPFSPEC_EXAMPLES)");
     }
@@ -991,21 +994,9 @@ fn examples_compile_check_load_and_run() {
         }
     }
 
-    let all_files: BTreeSet<String> = {
-        // Every example on disk, whatever BPFSPEC_EXAMPLES keeps, so a filtered run never
-        // calls an entry of a skipped example stale.
-        let mut all = BTreeSet::new();
-        for (folder, _) in KINDS {
-            if let Ok(entries) = std::fs::read_dir(examples_dir().join(folder)) {
-                for e in entries.flatten() {
-                    if let Some(n) = e.file_name().to_str().filter(|n| n.ends_with(".bpf.c")) {
-                        all.insert(format!("{folder}/{n}"));
-                    }
-                }
-            }
-        }
-        all
-    };
+    // Every example on disk, whatever BPFSPEC_EXAMPLES keeps, so a filtered run never calls
+    // the entry of an example it skipped stale.
+    let all_files: BTreeSet<String> = find_examples(None).into_iter().map(|e| e.rel).collect();
     let committed = match read_verified() {
         Ok(c) => c,
         Err(e) => {
@@ -1143,16 +1134,10 @@ fn broken_examples_fail() {
 #[ignore = "until every batch of examples has landed"]
 fn every_helper_and_map_type_has_an_example() {
     let model = support::model();
-    let mut have: BTreeMap<Kind, BTreeSet<String>> = BTreeMap::new();
-    for (folder, kind) in KINDS {
-        let names = have.entry(kind).or_default();
-        if let Ok(entries) = std::fs::read_dir(examples_dir().join(folder)) {
-            for e in entries.flatten() {
-                if let Some(stem) = e.file_name().to_str().and_then(|n| n.strip_suffix(".bpf.c")) {
-                    names.insert(stem.split_once("__").map_or(stem, |(s, _)| s).to_owned());
-                }
-            }
-        }
+    let mut have: BTreeMap<Kind, BTreeSet<String>> =
+        BTreeMap::from([(Kind::Helper, BTreeSet::new()), (Kind::Map, BTreeSet::new())]);
+    for ex in find_examples(None) {
+        have.entry(ex.kind).or_default().insert(ex.subject);
     }
     let helpers: Vec<&str> =
         model.helpers.iter().map(|h| h.name.as_str()).filter(|n| !have[&Kind::Helper].contains(*n)).collect();
