@@ -367,6 +367,22 @@ impl Pins {
     }
 }
 
+/// Pins a killed earlier run could not remove: ours by name, of a process that is gone.
+fn remove_stale_pins() {
+    let Ok(entries) = std::fs::read_dir(BPFFS) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("bpfspec-examples-")) else { continue };
+        let Some(pid) = rest.split('-').next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 impl Drop for Pins {
     fn drop(&mut self) {
         self.remove();
@@ -938,6 +954,9 @@ fn examples_compile_check_load_and_run() {
     let no_load = load_unavailable();
     if let Some(why) = &no_load {
         support::skip(&format!("{TEST} (load and run)"), why);
+    }
+    if no_load.is_none() {
+        remove_stale_pins();
     }
     let cx = Context::new(&model, "examples", no_load);
 
