@@ -3,10 +3,12 @@
 //
 // Like BPF_MAP_TYPE_SOCKMAP but keyed by any value, here the connection's addresses and
 // ports. A sock_ops program inserts each established connection under its own 4-tuple with
-// bpf_sock_hash_update(); an sk_msg program, attached to the map
-// (BPF_SK_MSG_VERDICT), looks up the peer by the reversed 4-tuple and moves every message
-// written by one side straight into the other side's receive queue with
-// bpf_msg_redirect_hash(). Neither program type can be test-run, so it is only loaded.
+// bpf_sock_hash_update(); an sk_msg program looks up the peer by the reversed 4-tuple and
+// moves every message written by one side straight into the other side's receive queue with
+// bpf_msg_redirect_hash(). User space attaches the first program to a cgroup
+// (BPF_CGROUP_SOCK_OPS) and the second to the map (BPF_SK_MSG_VERDICT), and can list the
+// connections by iterating the keys. Neither program type can be test-run, so the example
+// is only loaded.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
