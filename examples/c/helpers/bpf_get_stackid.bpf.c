@@ -6,8 +6,8 @@
 // choose the user stack (BPF_F_USER_STACK), how many frames to skip (low 8
 // bits) and whether a new stack may replace a different one with the same
 // hash (BPF_F_REUSE_STACKID). It fails with -EEXIST on such a collision
-// without that flag, and -EFAULT when the map is full. Slot 0 of `captured`
-// counts stacks stored.
+// without that flag, and -ENOMEM when no free entry is left. Slot 0 of
+// `captured` counts stacks stored.
 //
 // bpfspec: run retval=0
 // bpfspec: run-input none

@@ -3,8 +3,8 @@
 //
 // On an L3 device (ipip, WireGuard, tun) a packet begins at its IP header. To
 // send it out of an Ethernet device, the program grows the front by 14 bytes,
-// writes a MAC header and redirects. The helper zeroes nothing: every new
-// byte must be written. Flags must be 0; packet pointers are invalid after it.
+// writes a MAC header over the new (zeroed) bytes and redirects. Flags must
+// be 0; packet pointers are invalid after it.
 // MACs and `out_ifindex` are read-only data for the loader (placeholders
 // here; 1 is the loopback device). Slot 0 gets the new length.
 //

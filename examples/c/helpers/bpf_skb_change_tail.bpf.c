@@ -2,8 +2,8 @@
 // bpf_skb_change_tail: append a 4-byte sequence-number trailer to frames sent to a capture port.
 //
 // Packet brokers mark copies with a trailer so the analyser can spot loss.
-// The helper sets the packet's new total length: larger appends zeroed bytes,
-// smaller trims. Flags must be 0. Packet pointers are invalid afterwards; the
+// The helper sets the packet's new total length: larger grows the tail,
+// smaller trims it. Flags must be 0. Packet pointers are invalid afterwards; the
 // trailer is then written with `bpf_skb_store_bytes` at the old length. The
 // frame length after the change lands in slot 0.
 //

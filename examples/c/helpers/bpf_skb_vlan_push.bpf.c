@@ -3,9 +3,10 @@
 //
 // The tag usually goes into the packet's metadata (hardware offload) rather
 // than the bytes; read it back from skb->vlan_present and skb->vlan_tci. The
-// protocol is ETH_P_8021Q or ETH_P_8021AD in network order; anything else
-// fails with -EINVAL. After the call, packet pointers must be reloaded. The
-// tag seen after the push lands in slot 0.
+// protocol is ETH_P_8021Q or ETH_P_8021AD in network order (any other value
+// is quietly taken as 802.1Q, so a missing bpf_htons goes unnoticed). After
+// the call, packet pointers must be reloaded. The VLAN id seen after the push
+// lands in slot 0.
 //
 // bpfspec: run retval=0
 // bpfspec: expect-map tag_seen[0] == 100

@@ -4,7 +4,8 @@
 // The format string must live in read-only memory and its size is passed with
 // it; libbpf's bpf_printk() macro does both for up to three arguments. Read the
 // output with `cat /sys/kernel/debug/tracing/trace_pipe`. The helper is
-// GPL-only and meant for debugging: it is slow and shares one global buffer.
+// GPL-only and meant for debugging: it is slow and every user of ftrace
+// shares the one trace buffer.
 // Its return value, the number of bytes written, lands in `printed`.
 //
 // bpfspec: run retval=2

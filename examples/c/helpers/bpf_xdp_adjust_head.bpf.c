@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // bpf_xdp_adjust_head: insert an 802.1Q VLAN tag in front of the EtherType of each IPv4 frame.
 //
-// A negative delta grows the frame at the front (there are at least 256 bytes
-// of headroom in XDP); a positive one strips bytes. Afterwards every packet
+// A negative delta grows the frame at the front, into the headroom drivers
+// reserve for XDP (usually 256 bytes); a positive one strips bytes. Afterwards every packet
 // pointer is stale: reload data and data_end from the context and check bounds
 // again, or the verifier rejects the access. The new frame length is recorded.
 //
