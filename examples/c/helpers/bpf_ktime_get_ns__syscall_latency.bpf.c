@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// bpf_ktime_get_ns (tracing): measure how long each thread spends inside system calls.
+// bpf_ktime_get_ns: measure how long each thread spends inside system calls.
 //
 // The sys_enter program stores a timestamp per thread; the sys_exit program
 // subtracts it, adds the time to a log2 histogram and deletes the entry.

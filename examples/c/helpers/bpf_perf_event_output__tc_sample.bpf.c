@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// bpf_perf_event_output (tc): send a small header plus the first 64 packet bytes to user space.
+// bpf_perf_event_output: from tc, send a small header plus the first 64 packet bytes to user space.
 //
 // In packet programs the upper 32 bits of the flags ask the kernel to append
 // that many bytes of the packet to the record, straight from the skb; the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// bpf_redirect (tc): hand IPv4 frames to another device's receive path, as if they arrived there.
+// bpf_redirect: from tc, hand IPv4 frames to another device's receive path, as if they arrived there.
 //
 // In tc the helper returns TC_ACT_REDIRECT and the packet moves when the
 // program returns that value. With BPF_F_INGRESS the packet enters the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// bpf_setsockopt (cgroup connect hook): mark every outgoing IPv4 TCP connection of a cgroup.
+// bpf_setsockopt: in a cgroup connect hook, mark every outgoing IPv4 TCP connection of a cgroup.
 //
 // A cgroup/connect4 program runs when a process of the cgroup calls
 // connect(). Setting SO_MARK there gives every connection of the service a
