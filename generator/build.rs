@@ -24,7 +24,12 @@ fn main() {
         let abs = specs.join(rel);
         let json = std::fs::read_to_string(&abs)
             .ok()
-            .and_then(|text| serde_saphyr::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|text| {
+                // YAML 1.2 booleans only, as the loader reads the specs: `n` is a name, not `false`.
+                let mut options = serde_saphyr::Options::default();
+                options.strict_booleans = true;
+                serde_saphyr::from_str_with_options::<serde_json::Value>(&text, options).ok()
+            })
             .and_then(|value| serde_json::to_string(&value).ok());
         writeln!(out, "    ({rel:?}, include_str!({:?}), {json:?}),", abs.display().to_string()).unwrap();
     }

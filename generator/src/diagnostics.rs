@@ -92,8 +92,11 @@ impl Diagnostic {
 /// Render diagnostics like rustc: `error: ...`, `--> file:line:col`, the line, a caret, `help:`.
 pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> String {
     let mut files = SimpleFiles::new();
+    let mut shown: Vec<ShownText> = Vec::new();
     for (_, file) in sources.iter() {
-        files.add(file.path.clone(), file.text.clone());
+        let text = ShownText::new(&file.text);
+        files.add(file.path.clone(), text.text.clone());
+        shown.push(text);
     }
     let config = term::Config::default();
     let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
@@ -104,9 +107,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
         };
         let mut cs = base.with_message(&d.message);
         if let Some(span) = &d.span {
-            let text = &sources.get(span.file).text;
-            let len = text.len();
-            let range = span.range.start.min(len)..span.range.end.min(len);
+            let range = shown[span.file].map(&span.range);
             cs = cs.with_labels(vec![Label::primary(span.file, range)]);
         }
         if let Some(help) = &d.help {
@@ -163,5 +164,54 @@ mod tests {
         assert!(out.contains("specs/x.yaml:2:7"), "{out}");
         assert!(out.contains("^^^"), "{out}");
         assert!(out.contains("help: did you mean `bar`?"), "{out}");
+    }
+}
+
+/// A file's text as diagnostics show it: lines longer than [`MAX_SHOWN_LINE`] bytes are cut, so
+/// an offending line of a huge file is never echoed whole. Line numbers stay the same.
+struct ShownText {
+    text: String,
+    /// Per line: (start in the original, start in `text`, bytes kept).
+    lines: Vec<(usize, usize, usize)>,
+}
+
+const MAX_SHOWN_LINE: usize = 240;
+
+impl ShownText {
+    fn new(original: &str) -> ShownText {
+        let mut text = String::with_capacity(original.len().min(1 << 20));
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in original.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let mut keep = body.len().min(MAX_SHOWN_LINE);
+            while !body.is_char_boundary(keep) {
+                keep -= 1;
+            }
+            lines.push((start, text.len(), keep));
+            text.push_str(&body[..keep]);
+            if keep < body.len() {
+                text.push('…');
+            }
+            if line.ends_with('\n') {
+                text.push('\n');
+            }
+            start += line.len();
+        }
+        ShownText { text, lines }
+    }
+
+    /// A range of the original text, in the shown text (clamped to what a cut line keeps).
+    fn map(&self, range: &Range<usize>) -> Range<usize> {
+        let point = |at: usize| -> usize {
+            let i = self.lines.partition_point(|&(s, _, _)| s <= at).saturating_sub(1);
+            match self.lines.get(i) {
+                Some(&(s, shown, keep)) => shown + (at - s).min(keep),
+                None => 0,
+            }
+        };
+        let start = point(range.start);
+        let end = point(range.end).max(start);
+        start.min(self.text.len())..end.min(self.text.len())
     }
 }

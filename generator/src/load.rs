@@ -20,8 +20,9 @@ pub struct SpecFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read specs from `{}`: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The I/O error is part of the message, not a `source`, so a chain printer says it once.
+    #[error("cannot read specs from `{}`: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("the specs have {} error(s)", .0.error_count())]
     Invalid(Box<Invalid>),
 }
@@ -70,7 +71,9 @@ pub fn embedded_files() -> Vec<SpecFile> {
 }
 
 /// The embedded specs through their JSON twins; `None` at the first thing that does not load.
-fn embedded_from_json() -> Option<Model> {
+/// The embedded specs through their JSON twins only: `None` at the first file that does not load
+/// (then [`embedded`] reads the YAML). Public so a test can see the fast path is taken.
+pub fn embedded_from_json() -> Option<Model> {
     let mut sources = SourceMap::default();
     let mut specs = Specs::default();
     for (path, yaml, json) in EMBEDDED_SPECS {
@@ -79,7 +82,15 @@ fn embedded_from_json() -> Option<Model> {
         let (folder, stem) = split_spec_path(path);
         let stem = stem.to_owned();
         fn parse<T: DeserializeOwned>(json: &str, file: FileId, stem: String) -> Option<Parsed<T>> {
-            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem })
+            match serde_json::from_str(json) {
+                Ok(value) => Some(Parsed { value, file, stem }),
+                Err(e) => {
+                    if std::env::var_os("BPFSPEC_DEBUG_EMBEDDED").is_some() {
+                        eprintln!("embedded JSON twin of {stem}: {e}");
+                    }
+                    None
+                }
+            }
         }
         match folder {
             "helpers" => specs.helpers.push(parse(json, file, stem)?),
@@ -117,22 +128,43 @@ pub fn load_files(files: &[SpecFile], display_root: &str) -> Result<Model, LoadE
     }
 }
 
+/// More spec files than any specs folder has (about 400 today): a folder beyond it is not one.
+pub const MAX_FILES: usize = 20_000;
+
 /// Reads every `*.yaml` file below `dir`, sorted by path.
+///
+/// Bounded on any folder: each real directory is walked once (a symlink back up the tree is
+/// not followed again), only regular files are read (never a FIFO or a device, whatever a
+/// symlink names), and none beyond [`MAX_FILE_BYTES`] or [`MAX_FILES`]. A byte-order mark is
+/// dropped.
 pub fn read_dir(dir: &Path) -> Result<Vec<SpecFile>, LoadError> {
-    let io = |path: &Path, source| LoadError::Io { path: path.to_owned(), source };
+    let io = |path: &Path, error| LoadError::Io { path: path.to_owned(), error };
     let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
     if !meta.is_dir() {
         return Err(io(dir, std::io::Error::other("not a directory")));
     }
     let mut files = Vec::new();
+    let mut seen_dirs = std::collections::HashSet::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
+        let real = std::fs::canonicalize(&d).map_err(|e| io(&d, e))?;
+        if !seen_dirs.insert(real) {
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = Vec::new();
         for entry in std::fs::read_dir(&d).map_err(|e| io(&d, e))? {
-            let path = entry.map_err(|e| io(&d, e))?.path();
-            if path.is_dir() {
+            entries.push(entry.map_err(|e| io(&d, e))?.path());
+        }
+        entries.sort();
+        for path in entries {
+            let meta = std::fs::metadata(&path).map_err(|e| io(&path, e))?;
+            if meta.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml") {
-                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                if files.len() >= MAX_FILES {
+                    return Err(io(dir, std::io::Error::other(format!("more than {MAX_FILES} spec files"))));
+                }
+                let text = read_spec_file(&path).map_err(|e| io(&path, e))?;
                 let rel = path.strip_prefix(dir).expect("walked from dir");
                 files.push(SpecFile { relative_path: rel.to_string_lossy().replace('\\', "/"), text });
             }
@@ -142,18 +174,49 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SpecFile>, LoadError> {
     Ok(files)
 }
 
+/// One spec file's text: a regular file of at most [`MAX_FILE_BYTES`], UTF-8, without a BOM.
+fn read_spec_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // Non-blocking, so that a FIFO planted under a spec name cannot hang the open.
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(std::io::Error::other(format!("larger than {} MiB", MAX_FILE_BYTES >> 20)));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!("larger than {} MiB", MAX_FILE_BYTES >> 20)));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
 /// Parse spec files into serde types. Collects every error instead of stopping at the first.
 pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut specs = Specs::default();
     let mut diagnostics = Vec::new();
     for f in files {
-        let file = sources.add(format!("{display_root}/{}", f.relative_path), f.text.clone());
+        let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
+        let file = sources.add(format!("{display_root}/{}", f.relative_path), text.to_owned());
         let (folder, stem) = split_spec_path(&f.relative_path);
         let stem = stem.to_owned();
         macro_rules! parse_into {
             ($field:expr) => {
-                match parse_one(&f.text, file, stem.clone(), &mut diagnostics) {
+                match parse_one(text, file, stem.clone(), &mut diagnostics) {
                     Some(p) => $field.push(p),
                     None => {
                         specs.unparsed.insert(format!("{folder}/{stem}"));
@@ -169,10 +232,10 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "helper-sets" => parse_into!(specs.helper_sets),
             "types" => parse_into!(specs.types),
             "" if stem == "sections" => {
-                specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
+                specs.sections = parse_one(text, file, stem, &mut diagnostics);
             }
             "" if stem == "reasons" => {
-                specs.reasons = parse_one(&f.text, file, stem, &mut diagnostics);
+                specs.reasons = parse_one(text, file, stem, &mut diagnostics);
             }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
@@ -207,6 +270,8 @@ fn parse_options() -> serde_saphyr::Options {
     budget.max_total_scalar_bytes = MAX_FILE_BYTES;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // YAML 1.2 booleans only: `n`, `no`, `off` are strings (an argument may be named `n`).
+    options.strict_booleans = true;
     options
 }
 

@@ -11,3 +11,4 @@ mod examples;
 mod probe;
 mod site;
 mod specs;
+mod specs_hostile;
