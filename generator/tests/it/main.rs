@@ -7,6 +7,8 @@ mod support;
 
 mod bindings;
 mod check;
+mod output;
 mod probe;
+mod serve;
 mod site;
 mod specs;
