@@ -198,7 +198,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
 /// Write (or with `check`, compare) the bindings crate and the runtime's gates.
 fn generate(model: &Model, root: &Path, check: bool) -> anyhow::Result<ExitCode> {
-    let outputs = bpfspec::emit::generated(model);
+    // Files on disk that the fingerprints show current are reused, not printed again.
+    let outputs = bpfspec::emit::generated_reusing(model, &output::reader(root));
     let folders = bpfspec::emit::GENERATED_FOLDERS;
     let shown = root.display();
     if check {

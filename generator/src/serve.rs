@@ -451,10 +451,21 @@ fn respond(
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
     if !head_only {
-        stream.write_all(body)?;
+        // The write timeout bounds each write; this bounds the whole answer, so a client
+        // reading a byte at a time cannot hold a worker for long.
+        let deadline = Instant::now() + ANSWER_DEADLINE;
+        for chunk in body.chunks(64 * 1024) {
+            if Instant::now() > deadline {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "the client reads too slowly"));
+            }
+            stream.write_all(chunk)?;
+        }
     }
     stream.flush()
 }
+
+/// The longest time one answer may take to send.
+const ANSWER_DEADLINE: Duration = Duration::from_secs(30);
 
 #[cfg(test)]
 mod tests {

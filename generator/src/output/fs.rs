@@ -91,13 +91,4 @@ pub fn leftovers(parent: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// FNV-1a, 64 bits: a stable fingerprint of file contents (same bytes, same value, on every
-/// machine and Rust version), to recognise the files a run wrote.
-pub fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+pub use crate::emit::fingerprint;

@@ -16,7 +16,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 pub use self::publish::{publish, Published, MANIFEST};
-pub use crate::emit::Output;
+pub use crate::emit::{Folder, Output};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -45,20 +45,10 @@ pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Erro
     move |error| OutputError::Io { action, path, error }
 }
 
-/// A folder the generator owns, relative to the repository root: after a write, it holds
-/// exactly the files produced for it plus its hand-written files.
-#[derive(Debug, Clone, Copy)]
-pub struct Folder {
-    pub path: &'static str,
-    /// Hand-written files inside [`Folder::path`] (relative to the root), kept as they are.
-    pub hand_written: &'static [&'static str],
-    /// Files a checkout must have for this folder's output to be of use (the crate around it).
-    pub requires: &'static [&'static str],
-}
-
 impl Folder {
-    fn contains(&self, rel: &str) -> bool {
-        rel.strip_prefix(self.path).is_some_and(|rest| rest.starts_with('/'))
+    /// `rel` (relative to the root) relative to this folder.
+    fn inner<'a>(&self, rel: &'a str) -> Result<&'a str, OutputError> {
+        rel.strip_prefix(self.path).and_then(|r| r.strip_prefix('/')).ok_or_else(|| OutputError::Unowned(rel.into()))
     }
 }
 
@@ -181,6 +171,12 @@ fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
     }
 }
 
+/// Reads files of the checkout at `root` for [`crate::emit::generated_reusing`]: the text of a
+/// regular file, `None` for anything else.
+pub fn reader(root: &Path) -> impl Fn(&str) -> Option<String> + '_ {
+    move |rel| read_regular(&root.join(rel)).ok().flatten().and_then(|bytes| String::from_utf8(bytes).ok())
+}
+
 /// Every entry below `dir` that is not a folder (links are listed, not followed), as paths
 /// `rel/...`.
 fn list_files(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), OutputError> {
@@ -274,11 +270,11 @@ fn stage(root: &Path, folder: &Folder, outputs: &[Output]) -> Result<PathBuf, Ou
         for rel in folder.hand_written {
             let from = root.join(rel);
             if std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_file()) {
-                link_or_copy(&from, &dir.join(&rel[folder.path.len() + 1..]))?;
+                link_or_copy(&from, &dir.join(folder.inner(rel)?))?;
             }
         }
         for o in outputs.iter().filter(|o| folder.contains(&o.path)) {
-            let to = dir.join(&o.path[folder.path.len() + 1..]);
+            let to = dir.join(folder.inner(&o.path)?);
             if let Some(p) = to.parent() {
                 std::fs::create_dir_all(p).map_err(io("create", p))?;
             }

@@ -311,3 +311,62 @@ fn killed_site_runs_are_cleaned_up() {
     eprintln!("12 kills left {left} staging folder(s) in total, all removed by the next run");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// `generate --check`'s fast path reuses a file on disk only when the folder's fingerprints
+/// vouch for it: it gives the same outputs as printing everything, a hand-edited file or a
+/// stale fingerprint is printed again (and so reported), and a forged fingerprint is the one
+/// thing it trusts (which the full comparison in `committed_bindings_are_up_to_date` catches).
+#[test]
+fn check_reuses_only_files_the_fingerprints_vouch_for() {
+    let root = scratch("fingerprints");
+    checkout(&root);
+    let model = fixture_model();
+    let folders = bpfspec::emit::GENERATED_FOLDERS;
+    let printed = bpfspec::emit::generated(&model);
+    bpfspec::output::write(&root, folders, &printed).expect("write");
+    let reader = bpfspec::output::reader(&root);
+    assert_eq!(bpfspec::emit::generated_reusing(&model, &reader), printed, "reusing gives the printed files");
+
+    // A hand edit does not match its fingerprint: printed again, and reported.
+    let helpers = root.join("generated/src/helpers.rs");
+    let original = std::fs::read_to_string(&helpers).expect("read");
+    std::fs::write(&helpers, format!("{original}// edited\n")).expect("edit");
+    let outputs = bpfspec::emit::generated_reusing(&model, &reader);
+    assert_eq!(outputs, printed);
+    let report = bpfspec::output::check(&root, folders, &outputs).expect("check");
+    assert_eq!(report.changed_paths(), "generated/src/helpers.rs");
+
+    // A fingerprints file whose keys are not the current ones vouches for nothing.
+    std::fs::write(&helpers, &original).expect("restore");
+    let prints = root.join("generated/src/.fingerprints");
+    let listing = std::fs::read_to_string(&prints).expect("read");
+    let stale: String = listing
+        .lines()
+        .map(|l| if l.starts_with(['/', '#']) { format!("{l}\n") } else { format!("0000000000000000{}\n", &l[16..]) })
+        .collect();
+    std::fs::write(&prints, stale).expect("stale keys");
+    let outputs = bpfspec::emit::generated_reusing(&model, &reader);
+    assert_eq!(outputs, printed);
+    let report = bpfspec::output::check(&root, folders, &outputs).expect("check");
+    assert_eq!(report.changed_paths(), "generated/src/.fingerprints");
+
+    // Forged: right key, fingerprint of a wrong file. Reused, so only the full path catches it.
+    std::fs::write(&prints, &listing).expect("restore");
+    let forged = format!("{original}// forged\n");
+    std::fs::write(&helpers, &forged).expect("edit");
+    let fp = bpfspec::emit::fingerprint(forged.as_bytes());
+    let lines: String = listing
+        .lines()
+        .map(|l| match l.strip_suffix(" generated/src/helpers.rs") {
+            Some(rest) => format!("{} {fp:016x} generated/src/helpers.rs\n", &rest[..16]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&prints, lines).expect("forge");
+    let reused = bpfspec::emit::generated_reusing(&model, &reader);
+    let helpers_out = reused.iter().find(|o| o.path == "generated/src/helpers.rs").expect("helpers.rs");
+    assert_eq!(helpers_out.contents, forged, "the fast path trusts the fingerprints");
+    let full = bpfspec::output::check(&root, folders, &printed).expect("check");
+    assert!(full.changed_paths().contains("generated/src/helpers.rs"), "the full comparison catches it");
+    let _ = std::fs::remove_dir_all(&root);
+}
