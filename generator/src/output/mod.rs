@@ -226,6 +226,17 @@ pub fn write(root: &Path, folders: &[Folder], outputs: &[Output]) -> Result<Repo
     }
     let changes = changes(root, folders, outputs)?;
     let touched: Vec<&Folder> = folders.iter().filter(|f| changes.iter().any(|c| f.contains(c.path()))).collect();
+    for folder in &touched {
+        // Checked before anything is staged, so a swap below cannot be refused half-way.
+        let target = root.join(folder.path);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if !m.is_dir() => {
+                return Err(OutputError::Refused { path: target, reason: "it is not a folder".into() })
+            }
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io("read", &target)(e)),
+            _ => {}
+        }
+    }
     let mut staged = Vec::new();
     for folder in &touched {
         match stage(root, folder, outputs) {
@@ -239,9 +250,16 @@ pub fn write(root: &Path, folders: &[Folder], outputs: &[Output]) -> Result<Repo
         }
     }
     let mut warnings = Vec::new();
-    for (folder, dir) in touched.iter().zip(&staged) {
-        if let Some(w) = swap_in(dir, &root.join(folder.path))? {
-            warnings.push(w);
+    for (i, (folder, dir)) in touched.iter().zip(&staged).enumerate() {
+        match swap_in(dir, &root.join(folder.path)) {
+            Ok(Some(w)) => warnings.push(w),
+            Ok(None) => {}
+            Err(e) => {
+                for dir in &staged[i..] {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                return Err(e);
+            }
         }
     }
     Ok(Report { files: outputs.len(), changes, replaced: touched.iter().map(|f| f.path).collect(), cleaned, warnings })

@@ -71,7 +71,7 @@ pub fn publish(outputs: &[Output], out_dir: &Path) -> Result<Published, OutputEr
         let _ = delete_listed(&tmp, false);
         return Err(e);
     }
-    if !replaces {
+    if replaces == Existing::None {
         fs::rename_noreplace(&tmp, out_dir).map_err(io("rename into", out_dir))?;
         return Ok(report);
     }
@@ -92,18 +92,47 @@ pub fn publish(outputs: &[Output], out_dir: &Path) -> Result<Published, OutputEr
         }
     }
     // Checked before the swap; checked again file by file, so a file edited meanwhile stays.
-    if !delete_listed(&old, true)? {
+    let gone = match replaces {
+        Existing::Legacy => delete_legacy(&old, outputs)?,
+        _ => delete_listed(&old, true)?,
+    };
+    if !gone {
         report.kept.push(old);
     }
     Ok(report)
 }
 
-/// Whether `out_dir` is there to be replaced (`false`: nothing there yet). Refuses anything
-/// but a missing folder, an empty one, or a site whose every file its manifest lists.
-fn replaceable(out_dir: &Path, outputs: &[Output]) -> Result<bool, OutputError> {
+/// What is at the published path before a run.
+#[derive(PartialEq, Eq)]
+enum Existing {
+    /// Nothing.
+    None,
+    /// A site with a manifest, or an empty folder.
+    Site,
+    /// A site an older bpfspec built, with its marker and no manifest.
+    Legacy,
+}
+
+/// Deletes from an older bpfspec's site the files whose paths `outputs` has too, and its
+/// marker: what [`replaceable`] allowed. Returns whether the folder is gone.
+fn delete_legacy(dir: &Path, outputs: &[Output]) -> Result<bool, OutputError> {
+    for rel in outputs.iter().map(|o| o.path.as_str()).chain([MANIFEST]) {
+        let path = dir.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&path).map_err(io("delete", &path))?;
+        }
+    }
+    remove_empty_dirs(dir);
+    Ok(std::fs::remove_dir(dir).is_ok())
+}
+
+/// What is at `out_dir`, if it may be replaced. Refuses anything but a missing folder, an
+/// empty one, a site whose every file its manifest lists as written, or an older bpfspec's
+/// site holding only paths this run writes too.
+fn replaceable(out_dir: &Path, outputs: &[Output]) -> Result<Existing, OutputError> {
     let refuse = |reason: String| OutputError::Refused { path: out_dir.to_owned(), reason };
     match std::fs::symlink_metadata(out_dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::None),
         Err(e) => return Err(io("read", out_dir)(e)),
         Ok(m) if m.file_type().is_symlink() => {
             return Err(refuse("it is a symbolic link; pass the folder it points to".into()))
@@ -130,7 +159,7 @@ fn replaceable(out_dir: &Path, outputs: &[Output]) -> Result<bool, OutputError> 
         }
     }
     if foreign.is_empty() {
-        return Ok(true);
+        return Ok(if legacy { Existing::Legacy } else { Existing::Site });
     }
     let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
     let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };

@@ -370,3 +370,26 @@ fn check_reuses_only_files_the_fingerprints_vouch_for() {
     assert!(full.changed_paths().contains("generated/src/helpers.rs"), "the full comparison catches it");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A site an older bpfspec built (its marker, no manifest) is replaced when it holds only
+/// files this run writes too, so `bpfspec build` keeps working on an old `target/site`.
+#[test]
+fn a_site_from_an_older_bpfspec_is_replaced() {
+    let tmp = scratch("legacy");
+    let out = tmp.join("site");
+    let files = site(&fixture_model());
+    std::fs::create_dir_all(out.join("helpers")).expect("mkdir");
+    let legacy = "built by `bpfspec site`; the next build replaces this whole folder\n";
+    std::fs::write(out.join(bpfspec::output::MANIFEST), legacy).expect("write");
+    for o in files.iter().filter(|o| o.path.starts_with("helpers/")) {
+        std::fs::write(out.join(&o.path), "old").expect("write");
+    }
+    bpfspec::output::publish(&files, &out).expect("an old site is replaced");
+    let mut on_disk = snapshot(&out);
+    assert!(on_disk.remove(bpfspec::output::MANIFEST).is_some());
+    let expected: BTreeMap<String, Vec<u8>> = files.into_iter().map(|o| (o.path, o.contents.into_bytes())).collect();
+    assert_eq!(on_disk, expected);
+    let names: Vec<_> = std::fs::read_dir(&tmp).expect("list").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(names, ["site"], "the old site was deleted");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
