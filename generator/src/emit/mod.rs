@@ -36,15 +36,26 @@ impl Folder {
     }
 }
 
-/// FNV-1a, 64 bits: a stable fingerprint of file contents (same bytes, same value, on every
-/// machine and Rust version), to recognise files written before.
+/// A stable 64-bit fingerprint of file contents (same bytes, same value, on every machine and
+/// Rust version), to recognise files written before: FNV-1a's xor-multiply step over 8-byte
+/// little-endian words, with a shift to fold high bits down, then the remaining bytes one by
+/// one. Eight bytes a step keeps the site's publishing fast; it is not meant to resist forgery.
+/// Published sites' manifests and the generated folders' fingerprints hold these values: a
+/// change here makes existing sites unverifiable (so refused) until their manifest format's
+/// version is bumped and the old function kept to read them.
 pub fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("chunks_exact gives 8 bytes"));
+        h = (h ^ w).wrapping_mul(PRIME);
+        h ^= h >> 29;
     }
-    h
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    h ^ (h >> 32)
 }
 
 /// The folders `bpfspec generate` owns: the bindings crate's sources and the runtime's gates.
