@@ -193,3 +193,33 @@ fn readable_by_all(path: &Path) -> bool {
     let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode()).unwrap_or(0);
     mode(path) & 0o005 == 0o005 && path.ancestors().skip(1).all(|a| a.as_os_str().is_empty() || mode(a) & 0o001 != 0)
 }
+
+/// A client that sends nothing, or only part of its request, is closed at the head deadline;
+/// one that reads its answer slowly still gets all of it.
+#[test]
+fn idle_and_slow_clients_are_timed_out() {
+    let listener = bpfspec::serve::bind(0).expect("bind");
+    let addr = listener.local_addr().expect("address").to_string();
+    let files = vec![bpfspec::emit::Output { path: "index.html".into(), contents: "x".repeat(4 << 20) }];
+    let limits = bpfspec::serve::Limits { head_timeout: Duration::from_millis(300), ..Default::default() };
+    // Runs until the test binary exits.
+    std::thread::spawn(move || bpfspec::serve::serve_with(listener, bpfspec::serve::Source::from_outputs(files), &limits));
+    let mut idle = TcpStream::connect(&addr).expect("connect");
+    let mut partial = TcpStream::connect(&addr).expect("connect");
+    partial.write_all(b"GET / HTTP/1.1\r\n").expect("half a request");
+    let start = Instant::now();
+    for s in [&mut idle, &mut partial] {
+        s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let mut buf = [0u8; 16];
+        assert_eq!(s.read(&mut buf).expect("closed, not timed out"), 0, "the server closes the connection");
+    }
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "closed after {took:?}");
+    // A slow reader: the 4 MiB answer arrives whole.
+    let mut slow = TcpStream::connect(&addr).expect("connect");
+    write!(slow, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    std::thread::sleep(Duration::from_millis(500));
+    let mut answer = Vec::new();
+    slow.read_to_end(&mut answer).expect("read");
+    assert!(answer.starts_with(b"HTTP/1.1 200 OK") && answer.ends_with(&[b'x'; 64]), "{} bytes", answer.len());
+}
