@@ -97,15 +97,17 @@ enum Command {
     Probe(bpfspec::probe::ProbeArgs),
     /// Render the offline HTML reference site.
     ///
-    /// Open DIR/index.html; no network needed. The new site replaces DIR only once it is
-    /// complete.
+    /// Open DIR/index.html; no network needed. The new site replaces DIR in one step once it is
+    /// complete, so DIR is never missing; a DIR holding files no `bpfspec site` run wrote (its
+    /// manifest, DIR/.bpfspec-site, lists every file written) is refused, not emptied.
     Site {
         #[arg(long, value_name = "DIR", default_value = "target/site")]
         out: PathBuf,
     },
     /// Serve the reference site on 127.0.0.1 for local browsing.
     ///
-    /// Rendered from the specs in memory, or the folder given with --dir.
+    /// Rendered from the specs in memory, or the folder given with --dir. Idle and slow
+    /// clients are timed out; a bounded pool of threads answers.
     Serve {
         #[arg(long, default_value_t = 8000)]
         port: u16,

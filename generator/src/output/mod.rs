@@ -4,7 +4,9 @@
 //! - the repository's generated files ([`check`], [`write`]): paths relative to the repository
 //!   root, each inside a [`Folder`] the generator owns. A folder that changes is staged complete
 //!   beside itself and swapped in with one `renameat2(RENAME_EXCHANGE)`, so cargo, an editor or
-//!   a killed run's successor finds the old folder or the new one, never a mix of both;
+//!   a killed run's successor finds the old folder or the new one, never a mix of both. (The
+//!   folders are swapped one after the other: a run killed between two swaps leaves one folder
+//!   old and one new, each whole; the next run completes it.)
 //! - the reference site ([`publish`]), a folder anywhere, published the same way and deleted
 //!   only file by file from the manifest of what a run wrote.
 
