@@ -176,8 +176,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format: ExportFormat::Json } => {
-            let json = bpfspec::emit::json::export(&model);
-            std::io::stdout().lock().write_all(json.as_bytes()).context("writing to stdout")?;
+            let mut stdout = std::io::stdout().lock();
+            for file in bpfspec::emit::json::emit(&model) {
+                stdout.write_all(file.contents.as_bytes()).context("writing to stdout")?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Site { out } => site(&model, out),
