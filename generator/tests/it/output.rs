@@ -140,7 +140,7 @@ fn killed_generate_leaves_each_folder_old_or_new() {
         assert_ne!(states[0][i], states[1][i], "the two spec sets give different {f}");
     }
     let mut rng = Rng::from_clock();
-    let runs = 16;
+    let runs = 12;
     let (mut changed, mut mixed_across) = (0, 0);
     for run in 0..runs {
         let target = run % 2;
