@@ -1,13 +1,13 @@
 //! The apply stage: writes what the emitters produce, or compares it with the disk.
 //!
 //! Two products, written two ways:
-//! - the repository's generated files ([`check`], [`write`]): paths relative to the repository
+//! - the repository's generated files ([`check`], [`write()`]): paths relative to the repository
 //!   root, each inside a [`Folder`] the generator owns. A folder that changes is staged complete
 //!   beside itself and swapped in with one `renameat2(RENAME_EXCHANGE)`, so cargo, an editor or
 //!   a killed run's successor finds the old folder or the new one, never a mix of both. (The
 //!   folders are swapped one after the other: a run killed between two swaps leaves one folder
 //!   old and one new, each whole; the next run completes it.)
-//! - the reference site ([`publish`]), a folder anywhere, published the same way and deleted
+//! - the reference site ([`publish()`]), a folder anywhere, published the same way and deleted
 //!   only file by file from the manifest of what a run wrote.
 
 mod fs;
@@ -70,7 +70,7 @@ impl Change {
     }
 }
 
-/// What [`check`] found or [`write`] did.
+/// What [`check`] found or [`write()`] did.
 #[derive(Debug)]
 pub struct Report {
     /// The files produced.
