@@ -43,6 +43,11 @@ pub fn unsupported(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP))
 }
 
+/// Flushes a folder's entries (the names in it) to disk.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
 /// An exclusive `flock` on a folder, held while this value lives. The kernel drops it when the
 /// process dies, so a killed run never leaves it held, and no lock file is left behind.
 pub struct Lock {

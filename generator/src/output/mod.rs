@@ -328,6 +328,17 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
 /// Puts the staged folder `dir` at `target` in one step and deletes what was there. Returns a
 /// warning when the file system could not swap atomically and two renames were used instead.
 fn swap_in(dir: &Path, target: &Path) -> Result<Option<String>, OutputError> {
+    // The staged files were synced as written; their names must be on disk too before the
+    // swap, or a power cut could leave the new folder empty behind a completed rename.
+    fs::sync_dir(dir).map_err(io("sync", dir))?;
+    let (parent, _) = split(target)?;
+    let result = swap_in_synced(dir, target);
+    // Makes the swap itself last; failing that is not worth failing a finished run for.
+    let _ = fs::sync_dir(&parent);
+    result
+}
+
+fn swap_in_synced(dir: &Path, target: &Path) -> Result<Option<String>, OutputError> {
     match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             fs::rename_noreplace(dir, target).map_err(io("rename into", target))?;

@@ -393,3 +393,30 @@ fn a_site_from_an_older_bpfspec_is_replaced() {
     assert_eq!(names, ["site"], "the old site was deleted");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// Two `generate` runs into one checkout at once take turns: both succeed and the checkout
+/// ends wholly as one of them left it, every folder from the same spec set.
+#[test]
+fn concurrent_generate_runs_take_turns() {
+    let root = scratch("concurrent-generate");
+    checkout(&root);
+    let specs = [fixture_specs(), support::repo_root().join("specs")];
+    let folders = ["generated/src", "runtime/generated"];
+    let mut states = Vec::new();
+    for s in &specs {
+        let out = bpfspec(s).arg("generate").arg("--out").arg(&root).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        states.push(folders.iter().map(|f| snapshot(&root.join(f))).collect::<Vec<_>>());
+    }
+    for round in 0..2 {
+        let children: Vec<_> =
+            specs.iter().map(|s| bpfspec(s).arg("generate").arg("--out").arg(&root).spawn().expect("spawn")).collect();
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let now: Vec<_> = folders.iter().map(|f| snapshot(&root.join(f))).collect();
+        assert!(states.contains(&now), "round {round}: the folders come from different runs");
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}

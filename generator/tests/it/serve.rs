@@ -203,7 +203,9 @@ fn idle_and_slow_clients_are_timed_out() {
     let files = vec![bpfspec::emit::Output { path: "index.html".into(), contents: "x".repeat(4 << 20) }];
     let limits = bpfspec::serve::Limits { head_timeout: Duration::from_millis(300), ..Default::default() };
     // Runs until the test binary exits.
-    std::thread::spawn(move || bpfspec::serve::serve_with(listener, bpfspec::serve::Source::from_outputs(files), &limits));
+    std::thread::spawn(move || {
+        bpfspec::serve::serve_with(listener, bpfspec::serve::Source::from_outputs(files), &limits)
+    });
     let mut idle = TcpStream::connect(&addr).expect("connect");
     let mut partial = TcpStream::connect(&addr).expect("connect");
     partial.write_all(b"GET / HTTP/1.1\r\n").expect("half a request");
