@@ -9,6 +9,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod probe;
 pub mod serve;
 pub mod spec;

@@ -1,7 +1,7 @@
 //! The `bpfspec` command line: the specs of Linux eBPF helpers and what is built from them.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use bpfspec::load::{self, LoadError};
 use bpfspec::model::Model;
+use bpfspec::output;
 
 #[derive(Parser)]
 #[command(
@@ -55,14 +56,16 @@ enum Command {
     Validate,
     /// Regenerate the bindings crate (generated/) and the runtime's gates.
     ///
-    /// Writes generated/ (package bpfspec-bindings) and runtime/src/gates.rs. With --check,
-    /// write nothing: exit 1 and print a diff when anything there is stale.
+    /// Writes generated/src/ (package bpfspec-bindings; all but lib.rs) and runtime/generated/,
+    /// all or nothing: each folder is built beside itself and swapped in with one rename. Files
+    /// there that it did not produce are deleted. With --check, write nothing: exit 1 and print
+    /// a diff when anything there is stale.
     Generate {
         /// Compare with the files on disk instead of writing them.
         #[arg(long)]
         check: bool,
-        /// The bindings crate folder.
-        #[arg(long, value_name = "DIR", default_value = "generated")]
+        /// The repository checkout to write into (its root).
+        #[arg(long, value_name = "DIR", default_value = ".")]
         out: PathBuf,
     },
     /// Validate, regenerate generated/ and the gates, render the site (the main job).
@@ -94,15 +97,17 @@ enum Command {
     Probe(bpfspec::probe::ProbeArgs),
     /// Render the offline HTML reference site.
     ///
-    /// Open DIR/index.html; no network needed. The new site replaces DIR only once it is
-    /// complete.
+    /// Open DIR/index.html; no network needed. The new site replaces DIR in one step once it is
+    /// complete, so DIR is never missing; a DIR holding files no `bpfspec site` run wrote (its
+    /// manifest, DIR/.bpfspec-site, lists every file written) is refused, not emptied.
     Site {
         #[arg(long, value_name = "DIR", default_value = "target/site")]
         out: PathBuf,
     },
     /// Serve the reference site on 127.0.0.1 for local browsing.
     ///
-    /// Rendered from the specs in memory, or the folder given with --dir.
+    /// Rendered from the specs in memory, or the folder given with --dir. Idle and slow
+    /// clients are timed out; a bounded pool of threads answers.
     Serve {
         #[arg(long, default_value_t = 8000)]
         port: u16,
@@ -153,7 +158,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 model.map_types.len(),
                 model.attach_types.len()
             );
-            let code = generate(&model, std::path::Path::new("generated"), false)?;
+            let code = generate(&model, std::path::Path::new("."), false)?;
             if code != ExitCode::SUCCESS {
                 return Ok(code);
             }
@@ -171,8 +176,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format: ExportFormat::Json } => {
-            let json = bpfspec::emit::json::export(&model);
-            std::io::stdout().lock().write_all(json.as_bytes()).context("writing to stdout")?;
+            let mut stdout = std::io::stdout().lock();
+            for file in bpfspec::emit::json::emit(&model) {
+                stdout.write_all(file.contents.as_bytes()).context("writing to stdout")?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Site { out } => site(&model, out),
@@ -180,7 +187,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Probe(args) => bpfspec::probe::run(args, &model),
         Command::Serve { port, dir } => {
             let source = match dir {
-                Some(dir) => bpfspec::serve::Source::Dir(dir.clone()),
+                Some(dir) => bpfspec::serve::Source::dir(dir)?,
                 None => bpfspec::serve::Source::from_outputs(bpfspec::emit::site::site(&model)),
             };
             let listener = bpfspec::serve::bind(*port).with_context(|| format!("listening on 127.0.0.1:{port}"))?;
@@ -194,25 +201,62 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Write (or with `check`, compare) the bindings crate and the runtime's gates.
-fn generate(model: &Model, out: &std::path::Path, check: bool) -> anyhow::Result<ExitCode> {
-    let bindings = bpfspec::emit::bindings::apply::run_cli(model, Some(out), check)?;
-    // runtime/src/gates.rs sits beside the bindings crate, under the same repository root.
-    let root = out.parent().unwrap_or(std::path::Path::new("."));
-    let gates_current = bpfspec::emit::gates::apply(model, root, check).context("writing runtime/src/gates.rs")?;
-    Ok(if gates_current { bindings } else { ExitCode::from(1) })
+fn generate(model: &Model, root: &Path, check: bool) -> anyhow::Result<ExitCode> {
+    // Files on disk that the fingerprints show current are reused, not printed again.
+    let outputs = bpfspec::emit::generated_reusing(model, &output::reader(root));
+    let folders = bpfspec::emit::GENERATED_FOLDERS;
+    let shown = root.display();
+    if check {
+        let report = output::check(root, folders, &outputs)?;
+        if report.is_current() {
+            eprintln!("generated files are up to date: {} files in {shown}", report.files);
+            return Ok(ExitCode::SUCCESS);
+        }
+        let prefix = format!("{shown}/").trim_start_matches("./").to_owned();
+        print!("{}", output::diff(&report.changes, &prefix));
+        eprintln!("error: generated files in {shown} are stale: {}", report.changed_paths());
+        eprintln!("help: regenerate them with `{}`", bpfspec::emit::REGENERATE);
+        return Ok(ExitCode::from(1));
+    }
+    let report = output::write(root, folders, &outputs)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    for dir in &report.cleaned {
+        eprintln!("removed {}, left by a run that did not finish", dir.display());
+    }
+    if report.is_current() {
+        eprintln!("generated files are up to date: {} files in {shown}", report.files);
+    } else {
+        eprintln!(
+            "generated {} files in {shown} ({} changed: {})",
+            report.files,
+            report.changes.len(),
+            report.changed_paths()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Render the reference site into `out`, replacing it only once complete.
-fn site(model: &Model, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+/// Render the reference site into `out`, replacing it in one step once complete.
+fn site(model: &Model, out: &Path) -> anyhow::Result<ExitCode> {
     let start = std::time::Instant::now();
     let files = bpfspec::emit::site::site(model);
     let rendered = start.elapsed();
-    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
-    bpfspec::serve::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
+    let report = output::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    for dir in &report.cleaned {
+        eprintln!("removed {}, left by a run that did not finish", dir.display());
+    }
+    for dir in &report.kept {
+        eprintln!("warning: kept {}: it holds files no `bpfspec site` run wrote", dir.display());
+    }
     eprintln!(
         "wrote {} files ({} KiB) to {} (rendered in {} ms, written in {} ms); open {}",
-        files.len(),
-        bytes / 1024,
+        report.files,
+        report.bytes / 1024,
         out.display(),
         rendered.as_millis(),
         (start.elapsed() - rendered).as_millis(),

@@ -134,6 +134,11 @@ struct SectionJson<'a> {
     attach_btf: bool,
 }
 
+/// The export as the emitter shape: one file, `bpfspec.json` (what `bpfspec export` prints).
+pub fn emit(model: &Model) -> Vec<crate::emit::Output> {
+    vec![crate::emit::Output { path: "bpfspec.json".into(), contents: export(model) }]
+}
+
 /// The whole export as a pretty-printed JSON document, ending in a newline.
 pub fn export(model: &Model) -> String {
     export_with(model)

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bpfspec::emit::bindings::{self, apply};
+use bpfspec::emit::bindings;
 use bpfspec::emit::Output;
 use bpfspec::model::Model;
+use bpfspec::output::{self, Change, Folder};
 use bpfspec::types::{Aggregate, CType, MemberType, TypeBody};
 
 use crate::support;
@@ -16,25 +17,26 @@ fn generated_dir() -> PathBuf {
     support::repo_root().join(bindings::CRATE_DIR)
 }
 
+/// A file of the bindings crate by its path inside the crate (`src/helpers.rs`).
 fn file<'a>(outputs: &'a [Output], path: &str) -> &'a str {
+    let path = format!("{}/{path}", bindings::CRATE_DIR);
     &outputs.iter().find(|o| o.path == path).unwrap_or_else(|| panic!("the emitter produces {path}")).contents
 }
 
-/// Like rust-analyzer's `ensure_file_contents`: fail with a diff and the command to run.
+/// Like rust-analyzer's `ensure_file_contents`: fail with a diff and the command to run. Covers
+/// everything `generate` writes (the bindings and the runtime's gates), comparing bytes.
 #[test]
 fn committed_bindings_are_up_to_date() {
-    let outputs = bindings::emit(&support::model());
-    let dir = generated_dir();
-    let changes =
-        apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("generated/ is readable");
-    if !changes.is_empty() {
-        let diff = apply::diff(&changes, "generated/");
+    let outputs = bpfspec::emit::generated(&support::model());
+    let report = output::check(&support::repo_root(), bpfspec::emit::GENERATED_FOLDERS, &outputs)
+        .expect("the checkout is readable");
+    if !report.is_current() {
+        let diff = output::diff(&report.changes, "");
         let shown: String = diff.lines().take(400).map(|l| format!("{l}\n")).collect();
-        let paths: Vec<&str> = changes.iter().map(apply::Change::path).collect();
         panic!(
-            "{shown}\nthe bindings in generated/ are stale ({}).\nregenerate them with:\n\n    {}\n",
-            paths.join(", "),
-            bindings::REGENERATE
+            "{shown}\ngenerated files are stale ({}).\nregenerate them with:\n\n    {}\n",
+            report.changed_paths(),
+            bpfspec::emit::REGENERATE
         );
     }
 }
@@ -50,39 +52,66 @@ fn generation_is_deterministic() {
     }
 }
 
+/// A fixture's owned folder: the crate's `src/` with its hand-written `lib.rs`.
+const FIXTURE_SRC: Folder = Folder { path: "src", hand_written: &["src/lib.rs"], requires: &["Cargo.toml"] };
+
+/// The bindings as a crate of their own: paths relative to the crate folder.
+fn crate_relative(outputs: Vec<Output>) -> Vec<Output> {
+    let prefix = format!("{}/", bindings::CRATE_DIR);
+    outputs
+        .into_iter()
+        .map(|o| Output { path: o.path.strip_prefix(&prefix).expect("bindings live in generated/").to_owned(), ..o })
+        .collect()
+}
+
 /// `check` finds created, updated and deleted files; `write` leaves the folder identical to
-/// the outputs and keeps hand-written files.
+/// the outputs, keeps hand-written files (and the times of unchanged ones) and leaves no
+/// staging folder behind.
 #[test]
 fn apply_writes_deletes_and_keeps_hand_written_files() {
     let dir = std::env::temp_dir().join(format!("bpfspec-apply-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+    std::fs::create_dir_all(dir.join("src/sub")).expect("temp dir");
+    std::fs::write(dir.join("Cargo.toml"), "[package]\n").expect("write");
     std::fs::write(dir.join("src/lib.rs"), "// hand-written\n").expect("write");
     std::fs::write(dir.join("src/old.rs"), "// left over\n").expect("write");
+    std::fs::write(dir.join("src/sub/older.rs"), "// left over\n").expect("write");
     std::fs::write(dir.join("src/a.rs"), "stale\n").expect("write");
+    std::fs::write(dir.join("src/same.rs"), "same\n").expect("write");
+    let same_time = std::fs::metadata(dir.join("src/same.rs")).and_then(|m| m.modified()).expect("mtime");
     let outputs = vec![
         Output { path: "src/a.rs".into(), contents: "fresh\n".into() },
         Output { path: "src/b.rs".into(), contents: "new\n".into() },
+        Output { path: "src/same.rs".into(), contents: "same\n".into() },
     ];
-    let changes = apply::changes(&dir, "src", &["src/lib.rs"], &outputs).expect("changes");
+    let changes = output::changes(&dir, &[FIXTURE_SRC], &outputs).expect("changes");
     let kinds: Vec<String> = changes
         .iter()
         .map(|c| match c {
-            apply::Change::Create { path, .. } => format!("create {path}"),
-            apply::Change::Update { path, .. } => format!("update {path}"),
-            apply::Change::Delete { path, .. } => format!("delete {path}"),
+            Change::Create { path, .. } => format!("create {path}"),
+            Change::Update { path, .. } => format!("update {path}"),
+            Change::Delete { path, .. } => format!("delete {path}"),
         })
         .collect();
-    assert_eq!(kinds, ["update src/a.rs", "create src/b.rs", "delete src/old.rs"]);
-    let diff = apply::diff(&changes, "");
+    assert_eq!(kinds, ["update src/a.rs", "create src/b.rs", "delete src/old.rs", "delete src/sub/older.rs"]);
+    let diff = output::diff(&changes, "");
     assert!(diff.contains("-stale\n+fresh"), "{diff}");
-    apply::write(&dir, &changes).expect("write");
-    assert!(apply::changes(&dir, "src", &["src/lib.rs"], &outputs).expect("changes").is_empty());
+    let report = output::write(&dir, &[FIXTURE_SRC], &outputs).expect("write");
+    assert_eq!(report.replaced, ["src"]);
+    assert!(output::changes(&dir, &[FIXTURE_SRC], &outputs).expect("changes").is_empty());
     assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).expect("kept"), "// hand-written\n");
-    assert!(!dir.join("src/old.rs").exists());
-    let leftovers: Vec<_> =
+    assert!(!dir.join("src/old.rs").exists() && !dir.join("src/sub").exists());
+    let kept_time = std::fs::metadata(dir.join("src/same.rs")).and_then(|m| m.modified()).expect("mtime");
+    assert_eq!(kept_time, same_time, "an unchanged file keeps its modification time");
+    let mut leftovers: Vec<_> =
         std::fs::read_dir(dir.join("src")).expect("list").flatten().map(|e| e.file_name()).collect();
-    assert_eq!(leftovers.len(), 3, "no temporary files remain: {leftovers:?}");
+    leftovers.sort();
+    assert_eq!(leftovers, ["a.rs", "b.rs", "lib.rs", "same.rs"], "no temporary files remain");
+    let beside: Vec<_> = std::fs::read_dir(&dir).expect("list").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(beside.len(), 2, "no staging folder remains beside src/: {beside:?}");
+    // Nothing changed: nothing is replaced.
+    let again = output::write(&dir, &[FIXTURE_SRC], &outputs).expect("write");
+    assert!(again.is_current() && again.replaced.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -92,10 +121,7 @@ fn generate_check_cli() {
     // A repository-shaped temp folder: `generate` also writes beside the bindings crate.
     let root = std::env::temp_dir().join(format!("bpfspec-generate-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("generated");
-    std::fs::create_dir_all(dir.join("src")).expect("temp dir");
-    std::fs::create_dir_all(root.join("runtime/src")).expect("temp dir");
-    std::fs::write(dir.join("Cargo.toml"), "[package]\n").expect("write");
+    crate::output::checkout(&root);
     let specs = support::repo_root().join("specs");
     let run = |args: &[&str]| {
         std::process::Command::new(support::bpfspec_bin())
@@ -103,7 +129,7 @@ fn generate_check_cli() {
             .arg(&specs)
             .args(args)
             .arg("--out")
-            .arg(&dir)
+            .arg(&root)
             .output()
             .expect("bpfspec runs")
     };
@@ -306,21 +332,20 @@ fn fixture_model() -> Model {
 
 #[test]
 fn golden_fixture_output() {
-    let outputs = bindings::emit(&fixture_model());
+    let outputs = crate_relative(bindings::emit(&fixture_model()));
     let dir = fixture_crate();
-    let changes =
-        apply::changes(&dir, bindings::OWNED_DIR, bindings::HAND_WRITTEN, &outputs).expect("fixture crate readable");
+    let changes = output::changes(&dir, &[FIXTURE_SRC], &outputs).expect("fixture crate readable");
     if changes.is_empty() {
         return;
     }
     if std::env::var_os("UPDATE_EXPECT").is_some() {
-        apply::write(&dir, &changes).expect("bless fixture output");
+        output::write(&dir, &[FIXTURE_SRC], &outputs).expect("bless fixture output");
         eprintln!("blessed {} file(s) in {}", changes.len(), dir.display());
         return;
     }
     panic!(
         "{}\nthe emitter's output on the fixture specs changed; if intended, bless it with\n\n    UPDATE_EXPECT=1 cargo test -p bpfspec --test it bindings::golden\n",
-        apply::diff(&changes, "generator/tests/fixtures/bindings-expected/")
+        output::diff(&changes, "generator/tests/fixtures/bindings-expected/")
     );
 }
 
@@ -519,7 +544,7 @@ fn bindings_crate_docs_build_cleanly() {
 fn bindings_crate_is_no_std_and_declares_every_module() {
     let lib = std::fs::read_to_string(generated_dir().join("src/lib.rs")).expect("generated/src/lib.rs");
     assert!(lib.contains("#![no_std]"));
-    for o in bindings::emit(&support::model()) {
+    for o in crate_relative(bindings::emit(&support::model())) {
         let module = Path::new(&o.path).file_stem().expect("file name").to_string_lossy().into_owned();
         assert!(
             lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")),
@@ -537,7 +562,7 @@ fn every_qualifier_reaches_every_emitter() {
     let outputs = bindings::emit(&model);
     let rustdoc = file(&outputs, "src/helpers.rs");
     let compat = file(&outputs, "src/compat.rs");
-    let gates = bpfspec::emit::gates::emit(&model).contents;
+    let gates: String = bpfspec::emit::gates::emit(&model).into_iter().map(|o| o.contents).collect();
     let export = bpfspec::emit::json::export(&model);
     let site: String = bpfspec::emit::site::site(&model)
         .into_iter()

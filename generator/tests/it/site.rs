@@ -282,17 +282,21 @@ fn site_publish_replaces_all_or_nothing() {
     let tmp = tempdir("publish");
     let out = tmp.join("site");
     let files = site(&fixture_model());
-    bpfspec::serve::publish(&files, &out).expect("first publish");
+    bpfspec::output::publish(&files, &out).expect("first publish");
     assert!(out.join("index.html").exists());
+    // A file no run wrote is never deleted: the folder is not replaced while it is there.
     std::fs::write(out.join("stale.html"), "old").expect("write a stale file");
-    bpfspec::serve::publish(&files, &out).expect("second publish");
-    assert!(!out.join("stale.html").exists(), "a new build replaces the whole folder");
+    let refused = bpfspec::output::publish(&files, &out).expect_err("a foreign file blocks the publish");
+    assert!(refused.to_string().contains("stale.html"), "{refused}");
+    assert!(out.join("stale.html").exists());
+    std::fs::remove_file(out.join("stale.html")).expect("remove the stale file");
+    bpfspec::output::publish(&files, &out).expect("second publish");
     // A run that fails half-way leaves the previous site as it was.
     let before = std::fs::read(out.join("index.html")).expect("read");
     let mut bad = files.clone();
     bad.push(bpfspec::emit::Output { path: "../escape.html".into(), contents: String::new() });
     bad[0].contents = "changed".into();
-    assert!(bpfspec::serve::publish(&bad, &out).is_err());
+    assert!(bpfspec::output::publish(&bad, &out).is_err());
     assert_eq!(std::fs::read(out.join("index.html")).expect("read"), before);
     assert!(!tmp.join("escape.html").exists());
     let leftovers: Vec<_> = std::fs::read_dir(&tmp).expect("list").map(|e| e.expect("entry").file_name()).collect();
@@ -301,7 +305,7 @@ fn site_publish_replaces_all_or_nothing() {
     let foreign = tmp.join("foreign");
     std::fs::create_dir_all(&foreign).expect("mkdir");
     std::fs::write(foreign.join("precious.txt"), "keep").expect("write");
-    assert!(bpfspec::serve::publish(&files, &foreign).is_err());
+    assert!(bpfspec::output::publish(&files, &foreign).is_err());
     assert!(foreign.join("precious.txt").exists());
     let _ = std::fs::remove_dir_all(&tmp);
 }
@@ -570,8 +574,8 @@ fn site_in_headless_chromium() {
 
     // The same site on disk, for file://, and the XSS fixture beside it.
     let tmp = tempdir("browser");
-    bpfspec::serve::publish(&site(&support::model()), &tmp.join("site")).expect("publish the repo site");
-    bpfspec::serve::publish(&site(&fixture_model()), &tmp.join("fixture")).expect("publish the fixture site");
+    bpfspec::output::publish(&site(&support::model()), &tmp.join("site")).expect("publish the repo site");
+    bpfspec::output::publish(&site(&fixture_model()), &tmp.join("fixture")).expect("publish the fixture site");
 
     let port = free_port();
     let driver_proc = Reaper(
