@@ -142,6 +142,14 @@ impl LineInfo {
         Ok(info)
     }
 
+    /// The record that covers instruction `insn` (index) of `section`: the last at or before it.
+    pub fn record(&self, section: &str, insn: u32) -> Option<&LineRecord> {
+        let records = self.by_section.get(section)?;
+        let byte = u64::from(insn) * 8;
+        let i = records.partition_point(|r| u64::from(r.insn_off) <= byte);
+        records.get(i.checked_sub(1)?)
+    }
+
     /// The source line of the instruction at `insn` (index) of `section`: the last record at
     /// or before it.
     pub fn lookup(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<SourceLine> {

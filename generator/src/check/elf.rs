@@ -116,13 +116,26 @@ pub struct Lines<'d> {
 }
 
 impl Lines<'_> {
+    fn info(&self, btf: &Btf<'_>) -> &LineInfo {
+        self.parsed.get_or_init(|| LineInfo::parse(self.ext, btf).unwrap_or_default())
+    }
+
+    /// The BTF file name offset and line of instruction `insn` of `section`: equal for the
+    /// copies of one source line.
+    pub fn lookup_key(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<(u32, u32)> {
+        if self.ext.is_empty() {
+            return None;
+        }
+        let r = self.info(btf).record(section, insn)?;
+        (r.line != 0).then_some((r.file_off, r.line))
+    }
+
     /// The source line of instruction `insn` of `section`.
     pub fn lookup(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<super::btf::SourceLine> {
         if self.ext.is_empty() {
             return None;
         }
-        let info = self.parsed.get_or_init(|| LineInfo::parse(self.ext, btf).unwrap_or_default());
-        info.lookup(btf, section, insn)
+        self.info(btf).lookup(btf, section, insn)
     }
 }
 

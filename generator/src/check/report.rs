@@ -120,6 +120,14 @@ pub struct ProgramReport {
     pub kfuncs: Vec<KfuncReport>,
     /// Instructions reachable from the program's entry.
     pub instructions: usize,
+    /// Calls not listed in `calls` because the object reached its listing limit (they are
+    /// still checked).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub calls_omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,7 +169,7 @@ pub enum Severity {
 }
 
 /// Stable diagnostic codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     UnknownHelper,
@@ -176,10 +184,14 @@ pub enum Code {
     MalformedObject,
     /// A warning: the analysis ran out of its work budget.
     AnalysisIncomplete,
+    /// More distinct diagnostics than one object may report: the rest are counted, not shown.
+    TooManyDiagnostics,
+    /// The input could not be read as a BPF object (JSON: the object's `error`).
+    UnreadableObject,
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 12] = [
         Code::UnknownHelper,
         Code::HelperNotAllowed,
         Code::AttachType,
@@ -190,6 +202,8 @@ impl Code {
         Code::UnknownSection,
         Code::MalformedObject,
         Code::AnalysisIncomplete,
+        Code::TooManyDiagnostics,
+        Code::UnreadableObject,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -204,6 +218,8 @@ impl Code {
             Code::UnknownSection => "unknown-section",
             Code::MalformedObject => "malformed-object",
             Code::AnalysisIncomplete => "analysis-incomplete",
+            Code::TooManyDiagnostics => "too-many-diagnostics",
+            Code::UnreadableObject => "unreadable-object",
         }
     }
 
@@ -220,6 +236,8 @@ impl Code {
             Code::UnknownSection => "The section name does not say which program type this is",
             Code::MalformedObject => "Part of the object could not be read",
             Code::AnalysisIncomplete => "The analysis stopped early; some calls may be unchecked",
+            Code::TooManyDiagnostics => "The object has more distinct findings than are reported; the rest are counted",
+            Code::UnreadableObject => "The input is not a BPF object that can be read",
         }
     }
 }
@@ -249,7 +267,17 @@ pub struct Diagnostic {
     pub guarded: bool,
     #[serde(skip_serializing_if = "Option::is_none", flatten)]
     pub place: Option<Place>,
+    /// How many places this diagnostic stands for: the copies of one call that unrolled loops
+    /// and inlining leave at the same source line (same code, program, line and helper).
+    pub count: u32,
+    /// The verifier instruction indexes of those copies, first ones first (at most
+    /// [`MAX_COPIES_LISTED`]; `count` says how many there are).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insns: Vec<u32>,
 }
+
+/// Instruction indexes listed per diagnostic; `count` goes on beyond.
+pub const MAX_COPIES_LISTED: usize = 64;
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: Code, message: String) -> Diagnostic {
@@ -268,6 +296,8 @@ impl Diagnostic {
             map_type: None,
             guarded: false,
             place: None,
+            count: 1,
+            insns: Vec::new(),
         }
     }
 }
@@ -280,4 +310,7 @@ pub struct Source {
     pub column: u32,
     /// The source line: from the file when it can be read, else as BTF recorded it.
     pub text: String,
+    /// The real path of the file the line was read from (for SARIF locations).
+    #[serde(skip)]
+    pub resolved: Option<std::path::PathBuf>,
 }

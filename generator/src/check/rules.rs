@@ -3,6 +3,9 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use crate::model::{AttachType, Availability, Helper, KernelId, Model, ProgramType};
 use crate::version::KernelVersion;
 
@@ -12,6 +15,7 @@ use super::insn::Loc;
 use super::layout::Layout;
 use super::report::{
     CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity, Source,
+    MAX_COPIES_LISTED,
 };
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
@@ -135,20 +139,29 @@ impl<'m> Checker<'m> {
             programs: Vec::new(),
             diagnostics: Vec::new(),
         };
-        for w in &obj.warnings {
-            report.diagnostics.push(Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
-        }
-
         let mut analyzer = Analyzer::new(obj, &self.map_arg);
         let names = Names::new(obj);
-        let mut warned_sections = Vec::new();
+        let mut sink = Sink::default();
+        for w in &obj.warnings {
+            sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
+        }
+        let mut warned_sections: HashSet<u32> = HashSet::new();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
-        for prog in &obj.programs {
+        // The findings of a call depend only on its section's class, the helper, the maps that
+        // reach it and whether it is guarded: worked out once, then placed at every copy.
+        let mut map_sets: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut memo: HashMap<(u32, u32, u32, bool), Rc<[Finding]>> = HashMap::new();
+        let mut layout_budget =
+            LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
+        let mut listed = 0usize;
+        let mut checked = 0usize;
+        let mut gave_up = false;
+        for (prog_index, prog) in obj.programs.iter().enumerate() {
+            let prog_index = u32::try_from(prog_index).unwrap_or(u32::MAX);
             let section = &obj.code[prog.section as usize].name;
             let class = *classes[prog.section as usize].get_or_insert_with(|| self.classify(section));
-            if class.program_type.is_none() && !warned_sections.contains(section) {
-                warned_sections.push(section.clone());
+            if class.program_type.is_none() && warned_sections.insert(prog.section) {
                 let mut d = Diagnostic::new(
                     Severity::Warning,
                     Code::UnknownSection,
@@ -159,10 +172,24 @@ impl<'m> Checker<'m> {
                 d.help = Some(format!(
                     "name the program type with `--program-type '{section}=TYPE'` (e.g. `xdp`, `sched_cls`, `kprobe`), optionally `:ATTACH_TYPE`, or use a libbpf section name such as `SEC(\"xdp\")`"
                 ));
-                report.diagnostics.push(d);
+                sink.push_other(Some(prog_index), d);
+            }
+            if gave_up {
+                report.programs.push(ProgramReport {
+                    name: prog.name.clone(),
+                    section: section.clone(),
+                    program_type: class.program_type.map(|p| p.name.clone()),
+                    attach_type: class.attach_type.map(|a| a.name.clone()),
+                    sleepable: class.sleepable,
+                    calls: Vec::new(),
+                    kfuncs: Vec::new(),
+                    instructions: 0,
+                    calls_omitted: 0,
+                });
+                continue;
             }
             let flow = analyzer.program(prog);
-            let layout = Layout::new(obj, prog);
+            let layout = Layout::new(obj, prog, &mut layout_budget);
             let ctx = Ctx { obj, prog, section, layout: &layout, names: &names };
             if flow.incomplete {
                 let mut d = Diagnostic::new(
@@ -175,27 +202,83 @@ impl<'m> Checker<'m> {
                 );
                 d.program = Some(prog.name.clone());
                 d.section = Some(section.clone());
-                report.diagnostics.push(d);
+                sink.push_other(Some(prog_index), d);
             }
             let mut calls = Vec::new();
+            let mut calls_omitted = 0;
             for call in &flow.helper_calls {
-                calls.push(CallReport {
-                    insn: ctx.index(call.loc),
-                    helper_id: call.helper,
-                    helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
-                    place: ctx.place(call.loc),
+                if checked >= MAX_CALL_CHECKS {
+                    gave_up = true;
+                    break;
+                }
+                checked += 1;
+                let insn = ctx.index(call.loc);
+                if listed < MAX_CALLS_LISTED {
+                    listed += 1;
+                    calls.push(CallReport {
+                        insn,
+                        helper_id: call.helper,
+                        helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
+                        place: ctx.place(call.loc),
+                    });
+                } else {
+                    calls_omitted += 1;
+                }
+                let next_set = u32::try_from(map_sets.len()).unwrap_or(u32::MAX);
+                let set = match map_sets.get(call.maps.as_slice()) {
+                    Some(&id) => id,
+                    None => {
+                        map_sets.insert(call.maps.clone(), next_set);
+                        next_set
+                    }
+                };
+                let findings = memo.entry((prog.section, call.helper, set, call.guarded)).or_insert_with(|| {
+                    let tctx = Tmpl { obj, section };
+                    let mut out = Vec::new();
+                    self.check_call(&tctx, &class, license.as_deref(), call, &mut out);
+                    out.into_iter().map(|d| Finding::new(obj, d)).collect()
                 });
-                self.check_call(&ctx, &class, license.as_deref(), call, &mut report.diagnostics);
+                if findings.is_empty() {
+                    continue;
+                }
+                let at = ctx.line_key(call.loc).map_or(Where::Insn(call.loc), |(f, l)| Where::Line(f, l));
+                for f in findings.iter() {
+                    let key = CallKey {
+                        code: f.diagnostic.code,
+                        program: prog_index,
+                        at,
+                        helper: f.diagnostic.helper_id,
+                        map: f.map,
+                        guarded: call.guarded,
+                    };
+                    sink.push_copy(key, insn, f.diagnostic.severity, || {
+                        let mut d = f.diagnostic.clone();
+                        ctx.locate(&mut d, call.loc);
+                        d
+                    });
+                }
+            }
+            if gave_up {
+                let mut d = Diagnostic::new(
+                    Severity::Warning,
+                    Code::AnalysisIncomplete,
+                    format!("gave up after checking {MAX_CALL_CHECKS} helper calls in this object; the calls of program `{}` onwards are not all checked", prog.name),
+                );
+                d.program = Some(prog.name.clone());
+                d.section = Some(section.clone());
+                sink.push_other(Some(prog_index), d);
             }
             let kfuncs = flow
                 .kfunc_calls
                 .iter()
+                .take(MAX_CALLS_LISTED.saturating_sub(listed))
                 .map(|k| KfuncReport {
                     insn: ctx.index(k.loc),
                     name: k.name.and_then(|n| obj.externs.get(n as usize)).map(|n| Name::from(n.as_str())),
                     place: ctx.place(k.loc),
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            listed = listed.saturating_add(kfuncs.len());
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
@@ -205,8 +288,27 @@ impl<'m> Checker<'m> {
                 calls,
                 kfuncs,
                 instructions: flow.reached_insns,
+                calls_omitted,
             });
         }
+        if listed >= MAX_CALLS_LISTED {
+            let omitted: usize = report.programs.iter().map(|p| p.calls_omitted).sum();
+            if omitted > 0 {
+                sink.push_other(None, Diagnostic::new(
+                    Severity::Warning,
+                    Code::TooManyDiagnostics,
+                    format!("{omitted} helper call(s) are not listed in `calls`: an object lists at most {MAX_CALLS_LISTED}; they are still checked"),
+                ));
+            }
+        }
+        if layout_budget == 0 {
+            sink.push_other(None, Diagnostic::new(
+                Severity::Warning,
+                Code::AnalysisIncomplete,
+                "the object has too many subprogram references to number every instruction as the verifier will; some instruction indexes are section offsets".to_owned(),
+            ));
+        }
+        report.diagnostics = sink.finish();
         report
     }
 
@@ -297,7 +399,7 @@ impl<'m> Checker<'m> {
 
     fn check_call(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         license: Option<&str>,
         call: &HelperCall,
@@ -320,7 +422,7 @@ impl<'m> Checker<'m> {
 
     fn check_call_rules(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         license: Option<&str>,
         call: &HelperCall,
@@ -417,7 +519,7 @@ impl<'m> Checker<'m> {
 
     fn miss_diagnostic(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         helper: &Helper,
         loc: Loc,
@@ -607,6 +709,143 @@ impl Names {
     }
 }
 
+/// Where a call's findings are worked out: the object and the section, no code location yet
+/// (see [`Ctx::locate`]).
+struct Tmpl<'a, 'd> {
+    obj: &'a BpfObject<'d>,
+    section: &'a str,
+}
+
+impl Tmpl<'_, '_> {
+    fn diagnostic(&self, code: Code, _loc: Loc, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(Severity::Error, code, message);
+        d.section = Some(self.section.to_owned());
+        d
+    }
+}
+
+/// One finding of a call, before it is placed: the diagnostic and the map it is about.
+struct Finding {
+    diagnostic: Diagnostic,
+    /// Index into the object's maps, for map diagnostics.
+    map: Option<u32>,
+}
+
+impl Finding {
+    fn new(obj: &BpfObject<'_>, diagnostic: Diagnostic) -> Finding {
+        let map = diagnostic
+            .map
+            .as_ref()
+            .and_then(|name| obj.maps.iter().position(|m| m.name == *name))
+            .and_then(|i| u32::try_from(i).ok());
+        Finding { diagnostic, map }
+    }
+}
+
+/// Distinct diagnostics an object reports; beyond, findings are counted in one summary.
+pub const MAX_DIAGNOSTICS: usize = 500;
+/// Helper calls listed in `calls` per object (all are checked up to [`MAX_CALL_CHECKS`]).
+pub const MAX_CALLS_LISTED: usize = 100_000;
+/// Helper-call sites checked per object (a site counts once per program that reaches it).
+pub const MAX_CALL_CHECKS: usize = 4_000_000;
+/// Instruction slots the verifier numbering may scan per object, beyond a multiple of its size.
+const LAYOUT_BUDGET_BASE: usize = 1 << 20;
+const LAYOUT_BUDGET_PER_INSN: usize = 64;
+
+/// Where a call sits, for merging copies: its source line (file name offset and line in BTF)
+/// when line info has one, else the instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Where {
+    Line(u32, u32),
+    Insn(Loc),
+}
+
+/// What makes two call findings one diagnostic: copies of one call (unrolled loops, inlining)
+/// have the same code, program, source line, helper, map and guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CallKey {
+    code: Code,
+    program: u32,
+    at: Where,
+    helper: Option<u32>,
+    map: Option<u32>,
+    guarded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Call(CallKey),
+    Other(Code, Option<u32>, String),
+}
+
+/// Collects an object's diagnostics: merges copies, caps the distinct ones.
+#[derive(Default)]
+struct Sink {
+    list: Vec<Diagnostic>,
+    index: HashMap<Key, usize>,
+    omitted: usize,
+    omitted_errors: usize,
+}
+
+impl Sink {
+    fn push_other(&mut self, program: Option<u32>, d: Diagnostic) {
+        let key = Key::Other(d.code, program, d.message.clone());
+        let severity = d.severity;
+        self.push(key, None, severity, || d);
+    }
+
+    fn push_copy(&mut self, key: CallKey, insn: u32, severity: Severity, make: impl FnOnce() -> Diagnostic) {
+        self.push(Key::Call(key), Some(insn), severity, make);
+    }
+
+    fn push(&mut self, key: Key, insn: Option<u32>, severity: Severity, make: impl FnOnce() -> Diagnostic) {
+        if let Some(&i) = self.index.get(&key) {
+            let d = &mut self.list[i];
+            d.count = d.count.saturating_add(1);
+            if let Some(insn) = insn {
+                if d.insns.len() < MAX_COPIES_LISTED {
+                    d.insns.push(insn);
+                }
+            }
+            return;
+        }
+        if self.list.len() >= MAX_DIAGNOSTICS {
+            self.omitted += 1;
+            if severity == Severity::Error {
+                self.omitted_errors += 1;
+            }
+            return;
+        }
+        let mut d = make();
+        d.insns.extend(insn);
+        self.index.insert(key, self.list.len());
+        self.list.push(d);
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if self.omitted > 0 {
+            let (severity, errors) = if self.omitted_errors > 0 {
+                (Severity::Error, format!(", {} of them errors", self.omitted_errors))
+            } else {
+                (Severity::Warning, String::new())
+            };
+            let mut d = Diagnostic::new(
+                severity,
+                Code::TooManyDiagnostics,
+                format!(
+                    "{} more finding(s) not shown{errors}: an object reports at most {MAX_DIAGNOSTICS} distinct diagnostics",
+                    self.omitted
+                ),
+            );
+            d.help = Some("fix the ones shown and check again".to_owned());
+            d.count = u32::try_from(self.omitted).unwrap_or(u32::MAX);
+            self.list.push(d);
+        }
+        self.list
+    }
+}
+
+/// A program being checked: turns code locations into diagnostics.
 /// A program being checked: turns code locations into diagnostics.
 struct Ctx<'a, 'd> {
     obj: &'a BpfObject<'d>,
@@ -635,16 +874,22 @@ impl Ctx<'_, '_> {
         let btf = self.obj.btf.as_ref()?;
         let code = &self.obj.code[loc.section as usize];
         let line = self.obj.lines.lookup(btf, &code.name, loc.insn)?;
-        Some(Source { file: line.file, line: line.line, column: line.column, text: line.text })
+        Some(Source { file: line.file, line: line.line, column: line.column, text: line.text, resolved: None })
     }
 
-    fn diagnostic(&self, code: Code, loc: Loc, message: String) -> Diagnostic {
-        let mut d = Diagnostic::new(Severity::Error, code, message);
+    /// Places a finding at `loc` of this program.
+    fn locate(&self, d: &mut Diagnostic, loc: Loc) {
         d.program = Some(self.prog.name.clone());
         d.section = Some(self.section.to_owned());
         d.insn = Some(self.index(loc));
         d.place = Some(self.place(loc));
         d.source = self.source(loc);
-        d
+    }
+
+    /// The BTF file name offset and line of `loc`, when line info has them.
+    fn line_key(&self, loc: Loc) -> Option<(u32, u32)> {
+        let btf = self.obj.btf.as_ref()?;
+        let code = &self.obj.code[loc.section as usize];
+        self.obj.lines.lookup_key(btf, &code.name, loc.insn)
     }
 }
