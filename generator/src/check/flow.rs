@@ -24,7 +24,11 @@ use super::insn::{Loc, Op};
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
 const BUDGET_BASE: u64 = 2_000_000;
-const BUDGET_PER_INSN: u64 = 256;
+const BUDGET_PER_INSN: u64 = 32;
+/// No object gets more, whatever its size (real objects need under 4 visits per instruction).
+const BUDGET_MAX: u64 = 64_000_000;
+/// Function analyses (function and calling context) kept per object.
+const MAX_FUNCTION_ANALYSES: usize = 1 << 16;
 /// The verifier's stack is 512 bytes; offsets further out are not tracked.
 const STACK_MIN: i32 = -512;
 
@@ -435,6 +439,8 @@ pub struct Analyzer<'o, 'd> {
     sets: Sets,
     scratch: Scratch,
     marks: HashMap<u32, Marks>,
+    /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
+    entries: HashMap<u32, Vec<u32>>,
     generation: u32,
     budget: u64,
     initial_budget: u64,
@@ -443,7 +449,7 @@ pub struct Analyzer<'o, 'd> {
 impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
-        let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
+        let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN)).min(BUDGET_MAX);
         Analyzer {
             obj,
             map_arg,
@@ -451,6 +457,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             sets: Sets::default(),
             scratch: Scratch::default(),
             marks: HashMap::new(),
+            entries: HashMap::new(),
             generation: 0,
             budget,
             initial_budget: budget,
@@ -535,10 +542,42 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow
     }
 
+    /// Where the function entered at `insn` of `section` ends: at the next function entry
+    /// (a function symbol or the target of a call or callback reference in this section), or
+    /// the end of the function symbol holding it, or of the section.
+    fn function_end(&mut self, section: u32, insn: u32, n: u32) -> u32 {
+        let obj = self.obj;
+        let entries = self.entries.entry(section).or_insert_with(|| {
+            let Some(code) = obj.code.get(section as usize) else { return Vec::new() };
+            let mut e: Vec<u32> = code.funcs.iter().map(|f| f.start).collect();
+            for op in &code.ops {
+                if let Op::CallSub(t) | Op::LdFunc(_, t) = op {
+                    if t.section == section {
+                        e.push(t.insn);
+                    }
+                }
+            }
+            e.sort_unstable();
+            e.dedup();
+            e
+        });
+        let next = entries.get(entries.partition_point(|&e| e <= insn)).copied().unwrap_or(n);
+        let symbol_end = obj
+            .code
+            .get(section as usize)
+            .and_then(|c| c.func_at(insn))
+            .map_or(n, |f| f.start.saturating_add(f.len.max(1)));
+        next.min(symbol_end).min(n)
+    }
+
     fn summary(&mut self, entry: Loc, ctx: &Context) -> Rc<Summary> {
         let key = (entry, ctx.clone());
         if let Some(s) = self.cache.get(&key) {
             return Rc::clone(s);
+        }
+        if self.cache.len() >= MAX_FUNCTION_ANALYSES {
+            // Memory stays bounded: no more summaries are kept; the program is incomplete.
+            return Rc::new(Summary { incomplete: true, ..Summary::default() });
         }
         let s = Rc::new(self.analyze(entry, ctx));
         self.cache.insert(key, Rc::clone(&s));
@@ -554,6 +593,11 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         if entry.insn >= n {
             return summary;
         }
+        // The function's instructions: from its entry to the next function entry (or the end
+        // of its symbol). libbpf loads no more, and the verifier refuses paths that leave a
+        // subprogram other than by exit; so each instruction is analysed for one function,
+        // never again for every function that could fall into it.
+        let (lo, hi) = (entry.insn, self.function_end(entry.section, entry.insn, n));
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             // wrapped: old marks could alias the new generation
@@ -590,7 +634,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             marks.visited[i as usize] = gen;
             summary.reached += 1;
             let op = ops[i as usize];
-            let (fall, jump) = successors(op, i, n);
+            let (fall, jump) = successors_in(op, i, lo, hi);
             let branches = jump.is_some();
             for s in [fall, jump].into_iter().flatten() {
                 if branches && marks.leader[s as usize] != gen {
@@ -634,7 +678,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 }
                 let op = ops[i as usize];
                 transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
-                let (fall, jump) = successors(op, i, n);
+                let (fall, jump) = successors_in(op, i, lo, hi);
                 if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
                     continue;
@@ -795,6 +839,12 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
 
 fn join_callee(summary: &mut Summary, target: Loc, ctx: Context) {
     summary.callees.push((target, ctx));
+}
+
+/// Fall-through and jump successors of instruction `i`, within `lo..hi`.
+fn successors_in(op: Op, i: u32, lo: u32, hi: u32) -> (Option<u32>, Option<u32>) {
+    let (fall, jump) = successors(op, i, hi);
+    (fall, jump.filter(|&t| t >= lo && t < hi))
 }
 
 /// Fall-through and jump successors of instruction `i`, within `0..n`.

@@ -106,6 +106,15 @@ impl<'m> Checker<'m> {
                     .into_iter()
                     .map(|(offset, bytes)| {
                         let name = format!("{path}@{offset:#x}");
+                        // The ELF reader wants its headers aligned; an object embedded at an
+                        // odd offset is read from an aligned copy.
+                        let copy;
+                        let bytes = if bytes.as_ptr().align_offset(8) == 0 {
+                            bytes
+                        } else {
+                            copy = AlignedBytes::new(bytes);
+                            copy.as_slice()
+                        };
                         match elf::read(bytes) {
                             Ok(obj) => self.check_object(&name, &obj),
                             Err(e) => ObjectReport::unreadable(name, e.to_string()),
@@ -709,6 +718,27 @@ impl Names {
     }
 }
 
+/// Bytes copied into 8-byte-aligned storage: a buffer 7 bytes longer, used from its first
+/// aligned byte.
+struct AlignedBytes {
+    buf: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBytes {
+    fn new(bytes: &[u8]) -> AlignedBytes {
+        let mut buf = vec![0u8; bytes.len() + 7];
+        let start = buf.as_ptr().align_offset(8).min(7);
+        buf[start..start + bytes.len()].copy_from_slice(bytes);
+        AlignedBytes { buf, start, len: bytes.len() }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[self.start..self.start + self.len]
+    }
+}
+
 /// Where a call's findings are worked out: the object and the section, no code location yet
 /// (see [`Ctx::locate`]).
 struct Tmpl<'a, 'd> {
@@ -745,7 +775,7 @@ impl Finding {
 /// Distinct diagnostics an object reports; beyond, findings are counted in one summary.
 pub const MAX_DIAGNOSTICS: usize = 500;
 /// Helper calls listed in `calls` per object (all are checked up to [`MAX_CALL_CHECKS`]).
-pub const MAX_CALLS_LISTED: usize = 100_000;
+pub const MAX_CALLS_LISTED: usize = 50_000;
 /// Helper-call sites checked per object (a site counts once per program that reaches it).
 pub const MAX_CALL_CHECKS: usize = 4_000_000;
 /// Instruction slots the verifier numbering may scan per object, beyond a multiple of its size.

@@ -56,12 +56,44 @@ pub struct SourceCache {
 #[derive(Debug, Default)]
 struct CacheInner {
     /// `None`: not readable (or over a limit); not tried again.
-    by_path: HashMap<PathBuf, Option<Arc<Vec<String>>>>,
+    by_path: HashMap<PathBuf, Option<Arc<SourceText>>>,
     bytes_read: u64,
 }
 
+/// A source file's text and where its lines start.
+#[derive(Debug)]
+pub struct SourceText {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl SourceText {
+    fn new(bytes: &[u8]) -> SourceText {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceText { text, starts }
+    }
+
+    /// Line `line` (1-based) without its line ending, cut to `max` characters.
+    fn line(&self, line: u32, max: usize) -> Option<String> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        if start > end || (start == self.text.len() && i > 0) {
+            return None;
+        }
+        let mut s = self.text[start..end].strip_suffix('\r').unwrap_or(&self.text[start..end]);
+        if let Some((at, _)) = s.char_indices().nth(max + 1) {
+            s = &s[..at];
+        }
+        let mut out = s.to_owned();
+        cut(&mut out, max);
+        Some(out)
+    }
+}
+
 impl SourceCache {
-    fn lines(&self, real: &Path) -> Option<Arc<Vec<String>>> {
+    fn lines(&self, real: &Path) -> Option<Arc<SourceText>> {
         let mut inner = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(hit) = inner.by_path.get(real) {
             return hit.clone();
@@ -70,7 +102,7 @@ impl SourceCache {
         let read = read_regular(real, MAX_SOURCE_BYTES.min(remaining));
         let lines = read.map(|bytes| {
             inner.bytes_read += bytes.len() as u64;
-            Arc::new(String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect::<Vec<_>>())
+            Arc::new(SourceText::new(&bytes))
         });
         inner.by_path.insert(real.to_owned(), lines.clone());
         lines
@@ -125,7 +157,7 @@ pub fn resolve(file: &str, object_dir: Option<&Path>, policy: &SourcePolicy) -> 
 /// Replaces the BTF copy of each diagnostic's source line with the line from the source file,
 /// where the policy allows reading it, and cuts long lines.
 pub fn fill(report: &mut ObjectReport, object_dir: Option<&Path>, policy: &SourcePolicy, cache: &SourceCache) {
-    type Found = Option<(PathBuf, Arc<Vec<String>>)>;
+    type Found = Option<(PathBuf, Arc<SourceText>)>;
     let mut resolved: HashMap<String, Found> = HashMap::new();
     for d in &mut report.diagnostics {
         let Some(src) = &mut d.source else { continue };
@@ -136,8 +168,8 @@ pub fn fill(report: &mut ObjectReport, object_dir: Option<&Path>, policy: &Sourc
                 Some((real, lines))
             });
             if let Some((real, lines)) = found {
-                if let Some(line) = (src.line as usize).checked_sub(1).and_then(|i| lines.get(i)) {
-                    src.text.clone_from(line);
+                if let Some(line) = lines.line(src.line, MAX_LINE_CHARS) {
+                    src.text = line;
                     src.resolved = Some(real.clone());
                 }
             }
@@ -175,6 +207,18 @@ mod tests {
         let mut short = "abc".to_owned();
         cut(&mut short, 3);
         assert_eq!(short, "abc");
+    }
+
+    #[test]
+    fn lines_by_number() {
+        let t = SourceText::new(b"one\r\ntwo\n\nfour");
+        assert_eq!(t.line(1, 10).as_deref(), Some("one"));
+        assert_eq!(t.line(2, 10).as_deref(), Some("two"));
+        assert_eq!(t.line(3, 10).as_deref(), Some(""));
+        assert_eq!(t.line(4, 2).as_deref(), Some("fo…"));
+        assert_eq!(t.line(5, 10), None);
+        assert_eq!(t.line(0, 10), None);
+        assert_eq!(SourceText::new(b"a\n").line(2, 10), None);
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod support;
 
 mod bindings;
 mod check;
+mod check_hostile;
+mod elfgen;
 mod probe;
 mod site;
 mod specs;
