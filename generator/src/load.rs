@@ -1,13 +1,9 @@
 //! Reading `specs/` (from a folder or from the copy embedded in the binary) into a
 //! [`SourceMap`] and parsed [`Specs`], remembering where every YAML node sits.
 
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::{self, Diagnostic, FileId, SourceMap, Span};
 use crate::model::Model;
@@ -83,7 +79,7 @@ fn embedded_from_json() -> Option<Model> {
         let (folder, stem) = split_spec_path(path);
         let stem = stem.to_owned();
         fn parse<T: DeserializeOwned>(json: &str, file: FileId, stem: String) -> Option<Parsed<T>> {
-            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem, locations: NodeSpans })
+            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem })
         }
         match folder {
             "helpers" => specs.helpers.push(parse(json, file, stem)?),
@@ -93,6 +89,7 @@ fn embedded_from_json() -> Option<Model> {
             "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
             "types" => specs.types.push(parse(json, file, stem)?),
             "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
+            "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
             _ => return None,
         }
     }
@@ -174,9 +171,12 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "" if stem == "sections" => {
                 specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
             }
+            "" if stem == "reasons" => {
+                specs.reasons = parse_one(&f.text, file, stem, &mut diagnostics);
+            }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
-                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml"),
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml or reasons.yaml"),
             ),
         }
     }
@@ -189,173 +189,71 @@ fn parse_one<T: DeserializeOwned>(
     stem: String,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Parsed<T>> {
-    match serde_yaml::from_str::<T>(text) {
-        Ok(value) => Some(Parsed { value, file, stem, locations: NodeSpans }),
+    match serde_saphyr::from_str_with_options::<T>(text, parse_options()) {
+        Ok(value) => Some(Parsed { value, file, stem }),
         Err(e) => {
-            let range = e.location().map(|l| l.index()..(l.index() + token_len(text, l.index()))).unwrap_or(0..0);
-            let message = strip_location(&e.to_string());
-            diagnostics.push(Diagnostic::error(Some(Span::range(file, range)), message));
+            diagnostics.push(Diagnostic::error(Some(error_span(file, &e)), error_message(&e)));
             None
         }
     }
 }
 
-/// serde_yaml appends ` at line L column C` to its messages; the rendered span says that already.
-fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+/// Bounds on what one spec file may make the parser do: spec files are small and shallow, so
+/// anything far beyond them is refused with a clear error instead of costing time or memory.
+fn parse_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = 200_000;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Deeper than any spec file nests (types with nested unions reach 7).
+pub const MAX_DEPTH: usize = 32;
+
+/// Larger than any spec file needs (the largest is under 20 KiB).
+pub const MAX_FILE_BYTES: usize = 4 << 20;
+
+fn error_span(file: FileId, e: &serde_saphyr::Error) -> Span {
+    let Some(location) = e.location() else { return Span::range(file, 0..0) };
+    let span = location.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(start), len) if start != u64::from(u32::MAX) => {
+            let start = usize::try_from(start).unwrap_or(0);
+            let len = len.and_then(|l| usize::try_from(l).ok()).filter(|&l| l != u32::MAX as usize).unwrap_or(1);
+            Span::range(file, start..start.saturating_add(len.max(1)))
+        }
+        _ => Span::range(file, 0..0),
     }
 }
 
-/// The length of the YAML token starting at `start`, for underlining.
-fn token_len(text: &str, start: usize) -> usize {
-    let rest = text.get(start..).unwrap_or("");
-    let line = rest.lines().next().unwrap_or("");
-    let token = match line.find(": ") {
-        Some(i) if !line.starts_with(['"', '\'']) => &line[..i],
-        _ => line,
+/// The parser's message without its own location prefix and source snippet: the rendered
+/// diagnostic shows both, pointing into the file.
+fn error_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") && prefix.contains(" column ") => rest,
+        _ => first,
     };
-    token.trim_end().len().max(1)
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    };
+    cut(message, 300)
 }
 
-/// Where each node of a YAML document is, by path: `helpers[3].helper`, `args[0].class`.
-#[derive(Debug, Default, Clone)]
-pub struct Locations {
-    nodes: HashMap<String, Range<usize>>,
-}
-
-impl Locations {
-    pub fn index(text: &str) -> Locations {
-        let mut recv = Indexer { text, stack: Vec::new(), nodes: HashMap::new() };
-        // Documents that serde_yaml accepted parse here too; a failure only loses spans.
-        let _ = Parser::new_from_str(text).load(&mut recv, false);
-        Locations { nodes: recv.nodes }
+/// At most `max` bytes of a message (never a whole offending line of a huge file).
+fn cut(message: &str, max: usize) -> String {
+    if message.len() <= max {
+        return message.to_owned();
     }
-
-    /// The byte range of the node at `path`, or of its closest ancestor that has one.
-    pub fn get(&self, path: &str) -> Range<usize> {
-        let mut p = path;
-        loop {
-            if let Some(r) = self.nodes.get(p) {
-                return r.clone();
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return 0..0,
-            }
-        }
+    let mut end = max;
+    while !message.is_char_boundary(end) {
+        end -= 1;
     }
-}
-
-/// Hands out spans by node path for a parsed file; they are located when rendered.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NodeSpans;
-
-impl NodeSpans {
-    pub fn span(&self, file: FileId, path: &str) -> Span {
-        Span::node(file, path)
-    }
-}
-
-enum Frame {
-    /// In a mapping; `Some(key)` when the next node is that key's value.
-    Map {
-        path: String,
-        key: Option<String>,
-    },
-    Seq {
-        path: String,
-        next: usize,
-    },
-}
-
-struct Indexer<'a> {
-    text: &'a str,
-    stack: Vec<Frame>,
-    nodes: HashMap<String, Range<usize>>,
-}
-
-impl Indexer<'_> {
-    /// The path of the node that starts now, or `None` when it is a mapping key.
-    fn next_path(&mut self) -> Option<String> {
-        match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
-            Some(Frame::Seq { path, next }) => {
-                let p = format!("{path}[{next}]");
-                *next += 1;
-                Some(p)
-            }
-        }
-    }
-
-    fn scalar_range(&self, mark: Marker, value: &str) -> Range<usize> {
-        let start = mark.index().min(self.text.len());
-        let quoted = self.text[start..].starts_with(['"', '\'']);
-        let len = if quoted { value.len() + 2 } else { value.len() };
-        start..(start + len.max(1)).min(self.text.len())
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-impl MarkedEventReceiver for Indexer<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(value, ..) => {
-                let range = self.scalar_range(mark, &value);
-                match self.next_path() {
-                    Some(path) => {
-                        self.nodes.insert(path, range);
-                    }
-                    None => {
-                        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
-                            *key = Some(value);
-                        }
-                    }
-                }
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.next_path().unwrap_or_default();
-                let start = mark.index().min(self.text.len());
-                self.nodes.entry(path.clone()).or_insert(start..start + 1);
-                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
-                } else {
-                    Frame::Seq { path, next: 0 }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            Event::Alias(_) => {
-                self.next_path();
-            }
-            _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locates_nested_nodes() {
-        let text = "id: 1\nhelpers:\n  - set: base\n  - helper: \"bpf_x\"\n    since: \"5.8\"\n";
-        let loc = Locations::index(text);
-        assert_eq!(&text[loc.get("id")], "1");
-        assert_eq!(&text[loc.get("helpers[0].set")], "base");
-        assert_eq!(&text[loc.get("helpers[1].helper")], "\"bpf_x\"");
-        assert_eq!(&text[loc.get("helpers[1].since")], "\"5.8\"");
-        // Missing nodes fall back to the closest ancestor.
-        assert_eq!(loc.get("helpers[1].kconfig").start, loc.get("helpers[1]").start);
-    }
+    format!("{}…", &message[..end])
 }

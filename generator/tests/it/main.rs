@@ -9,6 +9,7 @@ mod bindings;
 mod check;
 mod check_hostile;
 mod elfgen;
+mod examples;
 mod probe;
 mod site;
 mod specs;
