@@ -71,6 +71,31 @@ pub struct CheckArgs {
     /// SARIF: where the reference site (`bpfspec site`) is published; rules link to its pages.
     #[arg(long, value_name = "URL", default_value = DEFAULT_SITE_URL)]
     pub site_url: String,
+
+    /// Check against this machine: its kernel release (unless --kernel is given), its kernel
+    /// config (/proc/config.gz or /boot/config-RELEASE), lockdown level and the capabilities
+    /// of this process.
+    #[arg(long)]
+    pub host: bool,
+
+    /// The target's kernel config (`.config`, or gzip-compressed like /proc/config.gz): decides
+    /// the helpers that need config options.
+    #[arg(long, value_name = "FILE")]
+    pub kernel_config: Option<PathBuf>,
+
+    /// The target's lockdown level: none, integrity or confidentiality.
+    #[arg(long, value_name = "LEVEL")]
+    pub lockdown: Option<String>,
+
+    /// The capabilities the loader will hold, comma-separated (`CAP_BPF,CAP_PERFMON`; empty
+    /// for none).
+    #[arg(long, value_name = "LIST")]
+    pub capabilities: Option<String>,
+
+    /// Print the lowest kernel release each object and program loads on, and what decides it
+    /// (the JSON output always has it, as `min_kernel`).
+    #[arg(long)]
+    pub min_kernel: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -136,11 +161,14 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             }
         }
     }
-    let options = Options {
-        kernel: args.kernel.unwrap_or_else(|| model.newest_kernel()),
-        license: args.license.clone(),
-        overrides,
+    let (kernel, machine) = match super::target::from_args(args, model) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
+    let options = Options { kernel, license: args.license.clone(), overrides };
     let policy = match SourcePolicy::new(&args.source_root, args.no_source) {
         Ok(p) => p,
         Err(e) => {
@@ -155,7 +183,7 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let checker = Checker::new(model, options);
+    let checker = Checker::new(model, options).with_machine(machine);
     let report = match check_paths_with(&checker, &args.files, args.jobs, &policy) {
         Ok(report) => report,
         Err(e) => {
@@ -164,6 +192,7 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
         }
     };
     let (text, to_stdout) = match args.format {
+        Format::Human if args.min_kernel => (super::min_kernel::human(&report), true),
         Format::Human => (render::human(&report, color, args.verbose), false),
         Format::Json => (render::json(&report), true),
         Format::Sarif => (render::sarif_with(&report, &sarif), true),
@@ -178,6 +207,9 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             eprintln!("error: writing the report: {e}");
             return ExitCode::from(2);
         }
+    }
+    if args.min_kernel && args.format == Format::Human {
+        return super::min_kernel::exit_code(&report);
     }
     exit_code(&report)
 }

@@ -112,7 +112,15 @@ pub struct MapDef {
     pub section: String,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
     pub map_type: Option<u32>,
+    /// For a map-in-map: the index of the entry standing for its inner maps (named
+    /// `OUTER.inner`, as libbpf names the inner map it creates).
+    pub inner: Option<u32>,
+    /// For such an entry: the index of the outer map.
+    pub inner_of: Option<u32>,
 }
+
+/// `BPF_MAP_TYPE_ARRAY_OF_MAPS` and `BPF_MAP_TYPE_HASH_OF_MAPS`: values are maps.
+pub const MAP_IN_MAP_TYPES: [u32; 2] = [12, 13];
 
 #[derive(Debug)]
 pub struct BpfObject<'d> {
@@ -269,11 +277,11 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     };
     let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
     // By name and by offset, first one winning: objects can have many thousands of maps.
-    let mut btf_map_by_name: HashMap<&str, Option<u32>> = HashMap::with_capacity(btf_maps.len());
-    let mut btf_map_by_offset: HashMap<u32, Option<u32>> = HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_name: HashMap<&str, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_offset: HashMap<u32, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
     for v in &btf_maps {
-        btf_map_by_name.entry(v.name).or_insert(v.map_type);
-        btf_map_by_offset.entry(v.offset).or_insert(v.map_type);
+        btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
+        btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
     }
     let kconfig: HashSet<&str> = btf
         .as_ref()
@@ -298,11 +306,14 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             }
             Some(role @ (Role::Maps | Role::LegacyMaps)) if st_type != elf::STT_SECTION => {
                 let name = name();
+                let mut inner_type = None;
                 let (section, map_type) = match role {
                     Role::Maps => {
                         let by_name = btf_map_by_name.get(name.as_str()).copied();
                         let by_offset = || u32::try_from(value).ok().and_then(|v| btf_map_by_offset.get(&v).copied());
-                        (".maps", by_name.or_else(by_offset).flatten())
+                        let (map_type, inner) = by_name.or_else(by_offset).unwrap_or_default();
+                        inner_type = inner;
+                        (".maps", map_type)
                     }
                     _ => {
                         let bytes = maps_data.get(&shndx.0).copied().unwrap_or_default();
@@ -324,7 +335,23 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 }
                 let Ok(id) = u32::try_from(maps.len()) else { continue };
                 map_at.insert((shndx.0, value), id);
-                maps.push(MapDef { name, section: section.to_owned(), map_type });
+                let map_in_map = map_type.is_some_and(|t| MAP_IN_MAP_TYPES.contains(&t));
+                let inner_name = map_in_map.then(|| format!("{name}.inner"));
+                maps.push(MapDef { name, section: section.to_owned(), map_type, inner: None, inner_of: None });
+                // The inner maps' entry follows its outer map; its type stays unknown when
+                // the definition has no `values` (or is a legacy one).
+                if let Some(inner_name) = inner_name {
+                    if let Ok(inner_id) = u32::try_from(maps.len()) {
+                        maps[id as usize].inner = Some(inner_id);
+                        maps.push(MapDef {
+                            name: inner_name,
+                            section: section.to_owned(),
+                            map_type: inner_type,
+                            inner: None,
+                            inner_of: Some(id),
+                        });
+                    }
+                }
             }
             _ => {}
         }

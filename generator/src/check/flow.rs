@@ -435,6 +435,9 @@ pub struct Analyzer<'o, 'd> {
     obj: &'o BpfObject<'d>,
     /// `map_arg[helper]`: the argument index (0-based) of the helper's map argument.
     map_arg: &'o [Option<u8>],
+    /// By map: the entry standing for its inner maps (map-in-map), which
+    /// `bpf_map_lookup_elem` on it returns.
+    inner: Vec<Option<u32>>,
     cache: HashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
     scratch: Scratch,
@@ -453,6 +456,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         Analyzer {
             obj,
             map_arg,
+            inner: obj.maps.iter().map(|m| m.inner).collect(),
             cache: HashMap::new(),
             sets: Sets::default(),
             scratch: Scratch::default(),
@@ -677,7 +681,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     }
                 }
                 let op = ops[i as usize];
-                transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
+                transfer((self.map_arg, &self.inner), &mut sets, st, op, i, &mut summary);
                 let (fall, jump) = successors_in(op, i, lo, hi);
                 if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
@@ -723,7 +727,12 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     }
 }
 
-fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: u32, summary: &mut Summary) {
+/// `BPF_FUNC_map_lookup_elem`: on a map-in-map it returns an inner map.
+const MAP_LOOKUP_ELEM: u32 = 1;
+
+type Tables<'a> = (&'a [Option<u8>], &'a [Option<u32>]);
+
+fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: Op, i: u32, summary: &mut Summary) {
     match op {
         Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
         Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
@@ -823,6 +832,16 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
             let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
             summary.helpers.push((i, CallRecord { helper: id, maps, assume: st.assume.clone() }));
             st.clobber_caller_saved();
+            if id == MAP_LOOKUP_ELEM && maps != 0 {
+                let inner_maps: Vec<u32> =
+                    sets.get(maps).iter().filter_map(|m| inner.get(m as usize).copied().flatten()).collect();
+                let mut r0 = 0;
+                for m in inner_maps {
+                    let one = sets.one(m);
+                    r0 = sets.union(r0, one);
+                }
+                st.set(0, Val { maps: r0, ..Val::default() });
+            }
         }
         Op::CallSub(target) => {
             let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps);
@@ -888,7 +907,13 @@ mod tests {
             programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
             license: Some("GPL".into()),
             maps: (0..nmaps)
-                .map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) })
+                .map(|i| MapDef {
+                    name: format!("m{i}"),
+                    section: ".maps".into(),
+                    map_type: Some(1),
+                    inner: None,
+                    inner_of: None,
+                })
                 .collect(),
             externs: Vec::new(),
             btf: None,

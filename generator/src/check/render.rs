@@ -240,7 +240,10 @@ fn rule_page(code: Code) -> &'static str {
         Code::AttachType => "attach-types/index.html",
         Code::HelperTooNew => "kernels/index.html",
         Code::MapTypeMismatch => "map-types/index.html",
-        Code::UnknownSection => "program-types/index.html",
+        Code::UnknownSection | Code::ProgramTypeTooNew => "program-types/index.html",
+        Code::AttachTypeTooNew => "attach-types/index.html",
+        Code::MapTypeTooNew | Code::MapTypeUnknown => "map-types/index.html",
+        Code::KernelConfig | Code::Lockdown | Code::Capabilities => "matrix/index.html",
         Code::MalformedObject | Code::AnalysisIncomplete | Code::TooManyDiagnostics | Code::UnreadableObject => {
             "index.html"
         }
@@ -307,7 +310,7 @@ pub fn sarif_with(report: &Report, opts: &SarifOptions) -> String {
                 "shortDescription": { "text": c.description() },
                 "helpUri": format!("{site}{}", rule_page(*c)),
                 "defaultConfiguration": { "level": match c {
-                    Code::UnknownSection | Code::MalformedObject | Code::AnalysisIncomplete => "warning",
+                    Code::UnknownSection | Code::MalformedObject | Code::AnalysisIncomplete | Code::MapTypeUnknown => "warning",
                     _ => "error",
                 } },
             })

@@ -6,17 +6,19 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::model::{AttachType, Helper, KernelId, Load, Model, ProgramType, Target, Unmet};
+use crate::model::{plain_term, AttachType, ConditionKind, Helper, Judgement, KernelId, Load, Model, ProgramType, Unmet};
 use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
+use super::min_kernel::Uses;
 use super::report::{
-    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity, Source,
-    MAX_COPIES_LISTED,
+    CallReport, Code, Diagnostic, KfuncReport, MapReport, MinKernel, Name, ObjectReport, Place, ProgramReport,
+    Severity, Source, MAX_COPIES_LISTED,
 };
+use super::target::Machine;
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
 pub const GPL_COMPATIBLE: [&str; 6] =
@@ -84,6 +86,8 @@ pub struct Checker<'m> {
     map_arg: Vec<Option<u8>>,
     /// By helper ID.
     helper_names: Vec<Option<Name>>,
+    /// What is known of the target machine beyond its kernel version.
+    machine: Machine,
 }
 
 impl<'m> Checker<'m> {
@@ -95,11 +99,22 @@ impl<'m> Checker<'m> {
             map_arg[h.id as usize] = h.map_arg().and_then(|a| u8::try_from(a).ok());
             helper_names[h.id as usize] = Some(Name::from(h.name.as_str()));
         }
-        Checker { model, options, map_arg, helper_names }
+        Checker { model, options, map_arg, helper_names, machine: Machine::default() }
+    }
+
+    /// Judges kernel config, lockdown and capability conditions against `machine`; without
+    /// it they are warnings that say what they depend on.
+    pub fn with_machine(mut self, machine: Machine) -> Self {
+        self.machine = machine;
+        self
     }
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    pub fn machine(&self) -> &Machine {
+        &self.machine
     }
 
     /// Checks the bytes of one file. A BPF object gives one report; another ELF file gives
@@ -153,10 +168,12 @@ impl<'m> Checker<'m> {
                     section: m.section.clone(),
                     map_type: m.map_type.and_then(|t| model.map_type(t)).map(|t| t.name.clone()),
                     type_id: m.map_type,
+                    inner_of: m.inner_of.and_then(|o| obj.maps.get(o as usize)).map(|o| o.name.clone()),
                 })
                 .collect(),
             programs: Vec::new(),
             diagnostics: Vec::new(),
+            min_kernel: None,
         };
         let mut analyzer = Analyzer::new(obj, &self.map_arg);
         let names = Names::new(obj);
@@ -164,6 +181,8 @@ impl<'m> Checker<'m> {
         for w in &obj.warnings {
             sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
         }
+        let mut object_uses = self.map_uses(obj, &mut sink);
+        let mut kernel_checked: HashSet<u32> = HashSet::new();
         let mut warned_sections: HashSet<u32> = HashSet::new();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
@@ -193,6 +212,11 @@ impl<'m> Checker<'m> {
                 ));
                 sink.push_other(Some(prog_index), d);
             }
+            let mut uses = Uses::default();
+            self.class_uses(&class, &mut uses);
+            if kernel_checked.insert(prog.section) {
+                self.check_class_kernel(&class, prog, section, &mut sink, prog_index);
+            }
             if gave_up {
                 report.programs.push(ProgramReport {
                     name: prog.name.clone(),
@@ -204,6 +228,7 @@ impl<'m> Checker<'m> {
                     kfuncs: Vec::new(),
                     instructions: 0,
                     calls_omitted: 0,
+                    min_kernel: MinKernel::default(),
                 });
                 continue;
             }
@@ -231,6 +256,9 @@ impl<'m> Checker<'m> {
                     break;
                 }
                 checked += 1;
+                if !call.guarded {
+                    self.call_uses(obj, &class, call, &mut uses);
+                }
                 let insn = ctx.index(call.loc);
                 if listed < MAX_CALLS_LISTED {
                     listed += 1;
@@ -308,8 +336,11 @@ impl<'m> Checker<'m> {
                 kfuncs,
                 instructions: flow.reached_insns,
                 calls_omitted,
+                min_kernel: uses.finish(),
             });
+            object_uses.extend(&uses);
         }
+        report.min_kernel = Some(object_uses.finish());
         if listed >= MAX_CALLS_LISTED {
             let omitted: usize = report.programs.iter().map(|p| p.calls_omitted).sum();
             if omitted > 0 {
@@ -346,19 +377,22 @@ impl<'m> Checker<'m> {
         Class { program_type, attach_type, sleepable }
     }
 
-    /// The target as far as `check` knows it: the kernel version only, so conditions on the
-    /// machine (capabilities, lockdown, config) are never reported as met or unmet.
-    fn target(&self) -> Target<'static> {
-        Target { kernel: Some(self.options.kernel), ..Target::default() }
+    /// The model's judgement of a call from a program of `class` on the target (kernel version
+    /// and whatever is known of the machine); `None` when the program type is unknown.
+    fn judge(&self, helper: &Helper, class: &Class<'_>) -> Option<Judgement> {
+        // The license is judged on its own below.
+        let load = class.load(true)?;
+        Some(self.machine.with_target(self.options.kernel, |t| self.model.judge(helper, &load, t)))
     }
 
     /// Why the program type's right to `helper` does not cover a program of `class` on the
     /// target kernel; `None` when it does (or the program type is unknown, or takes its helpers
     /// from its target), `Some(None)` when the program type may not call it at all.
     fn availability(&self, helper: &Helper, class: &Class<'_>) -> Option<Option<Miss>> {
-        // The license is judged on its own below.
-        let load = class.load(true)?;
-        let j = self.model.judge(helper, &load, &self.target());
+        self.availability_of(&self.judge(helper, class)?)
+    }
+
+    fn availability_of(&self, j: &Judgement) -> Option<Option<Miss>> {
         if j.from_target {
             return None;
         }
@@ -438,7 +472,8 @@ impl<'m> Checker<'m> {
         };
         let pt_name = class.program_type.map(|p| p.name.as_str()).unwrap_or("");
 
-        match self.availability(helper, class) {
+        let judgement = self.judge(helper, class);
+        match judgement.as_ref().and_then(|j| self.availability_of(j)) {
             None if helper.since.on(kernel) == Presence::No => {
                 // Only reached for unknown program types: the pair's version covers the rest.
                 let mut d = ctx.diagnostic(
@@ -460,6 +495,11 @@ impl<'m> Checker<'m> {
                 out.push(with_helper(d));
             }
             Some(Some(miss)) => out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss))),
+        }
+        if let Some(j) = &judgement {
+            for d in self.machine_diagnostics(ctx, class, helper, call.loc, j) {
+                out.push(with_helper(d));
+            }
         }
 
         // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
@@ -486,7 +526,10 @@ impl<'m> Checker<'m> {
         }
         for &m in &call.maps {
             let Some(map) = ctx.obj.maps.get(m as usize) else { continue };
-            let Some(type_id) = map.map_type else { continue };
+            let Some(type_id) = map.map_type else {
+                out.push(with_helper(self.unknown_map_type(ctx, helper, call.loc, map)));
+                continue;
+            };
             if helper.map_types.contains(&type_id) {
                 continue;
             }
@@ -900,4 +943,222 @@ impl Ctx<'_, '_> {
         let code = &self.obj.code[loc.section as usize];
         self.obj.lines.lookup_key(btf, &code.name, loc.insn)
     }
+}
+
+/// Target-kernel completeness (program, attach and map types), the machine's conditions, and
+/// the uses that make up `min_kernel`.
+impl Checker<'_> {
+    /// The uses of every map of the object (libbpf creates them all), with an error for each
+    /// map type the target kernel lacks.
+    fn map_uses(&self, obj: &BpfObject<'_>, sink: &mut Sink) -> Uses {
+        let kernel = self.options.kernel;
+        let mut uses = Uses::default();
+        for map in &obj.maps {
+            let Some(type_id) = map.map_type else { continue };
+            let Some(t) = self.model.map_type(type_id) else {
+                uses.push("map_type", &format!("map type {type_id}"), None);
+                continue;
+            };
+            uses.push("map_type", &t.name, Some(t.since));
+            let severity = match t.since.on(kernel) {
+                Presence::Yes => continue,
+                Presence::No => Severity::Error,
+                Presence::Unknown => Severity::Warning,
+            };
+            let what = match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
+                Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
+                None => format!("map `{}` is of type {}", map.name, t.name),
+            };
+            let mut d = Diagnostic::new(severity, Code::MapTypeTooNew, format!("{what}, which {}", self.since_words(t.since)));
+            d.map = Some(map.name.clone());
+            d.map_type = Some(t.name.clone());
+            d.help = Some(self.too_new_help(t.since));
+            sink.push_other(None, d);
+        }
+        uses
+    }
+
+    /// Wording of a start against the target: `Linux has from 5.16; the target kernel is 5.10`.
+    fn since_words(&self, since: Since) -> String {
+        let kernel = self.options.kernel;
+        match since.on(kernel) {
+            Presence::Unknown => format!(
+                "Linux has from {since}, a range the measurements leave open; the target kernel {kernel} is inside it"
+            ),
+            _ => format!("Linux has from {since}; the target kernel is {kernel}"),
+        }
+    }
+
+    fn class_uses(&self, class: &Class<'_>, uses: &mut Uses) {
+        if let Some(p) = class.program_type {
+            uses.push("program_type", &p.name, Some(p.since));
+        }
+        if let Some(a) = load_checked_attach_type(class) {
+            uses.push("attach_type", &a.name, Some(a.since));
+        }
+    }
+
+    /// Errors (warnings inside a range) for a program or attach type newer than the target.
+    fn check_class_kernel(&self, class: &Class<'_>, prog: &ProgramDef, section: &str, sink: &mut Sink, index: u32) {
+        let kernel = self.options.kernel;
+        let Some(pt) = class.program_type else { return };
+        let found = match (pt.since.on(kernel), load_checked_attach_type(class)) {
+            (Presence::Yes, Some(a)) if a.since.on(kernel) != Presence::Yes => {
+                Some((Code::AttachTypeTooNew, a.since, format!("attach type {}", a.name)))
+            }
+            (Presence::Yes, _) => None,
+            _ => Some((Code::ProgramTypeTooNew, pt.since, format!("program type {}", pt.name))),
+        };
+        let Some((code, since, what)) = found else { return };
+        let severity = if since.on(kernel) == Presence::No { Severity::Error } else { Severity::Warning };
+        let mut d = Diagnostic::new(
+            severity,
+            code,
+            format!("section `{section}` loads as {what}, which {}", self.since_words(since)),
+        );
+        d.program = Some(prog.name.clone());
+        d.section = Some(section.to_owned());
+        d.help = Some(self.too_new_help(since));
+        sink.push_other(Some(index), d);
+    }
+
+    /// The uses of one (unguarded) call: the helper for this program type, and the types of
+    /// the maps that reach it.
+    fn call_uses(&self, obj: &BpfObject<'_>, class: &Class<'_>, call: &HelperCall, uses: &mut Uses) {
+        match self.model.helper(call.helper) {
+            Some(h) => uses.helper(self.model, h, class.program_type.map(|p| p.id)),
+            None => uses.push("helper", &format!("helper #{}", call.helper), None),
+        }
+        for &m in &call.maps {
+            let Some(t) = obj.maps.get(m as usize).and_then(|m| m.map_type).and_then(|t| self.model.map_type(t)) else {
+                continue;
+            };
+            uses.push("map_type", &t.name, Some(t.since));
+        }
+    }
+
+    /// Kernel config, lockdown and capability conditions of the call: errors where the
+    /// machine is known not to meet them, warnings naming what they depend on where it is not
+    /// known.
+    fn machine_diagnostics(
+        &self,
+        ctx: &Tmpl<'_, '_>,
+        class: &Class<'_>,
+        helper: &Helper,
+        loc: Loc,
+        j: &Judgement,
+    ) -> Vec<Diagnostic> {
+        let model = self.model;
+        let Some(pt) = class.program_type else { return Vec::new() };
+        let Some(a) = helper.availability_for(pt.id) else { return Vec::new() };
+        let term = plain_term(model);
+        let conditions = model.conditions(helper, a, &term);
+        let words = |kind: ConditionKind| conditions.iter().find(|c| c.kind == kind).map(|c| c.words.clone());
+        let mut out = Vec::new();
+        let found = j.unmet.iter().map(|u| (true, u)).chain(j.unsure.iter().map(|u| (false, u)));
+        for (known, u) in found {
+            let (code, kind, flag, why) = match u {
+                Unmet::Kconfig(off) => (
+                    Code::KernelConfig,
+                    ConditionKind::Kconfig,
+                    "--kernel-config FILE",
+                    format!("the target kernel's config leaves {} off", off.join(", ")),
+                ),
+                Unmet::Lockdown(_) => (
+                    Code::Lockdown,
+                    ConditionKind::Lockdown,
+                    "--lockdown LEVEL",
+                    match self.machine.lockdown.flatten() {
+                        Some(l) => format!("the target runs lockdown {}", l.name()),
+                        None => "the target's lockdown level is not known".to_owned(),
+                    },
+                ),
+                Unmet::Capabilities(missing) => (
+                    Code::Capabilities,
+                    ConditionKind::Capabilities,
+                    "--capabilities LIST",
+                    format!(
+                        "the loader lacks {}",
+                        missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+                _ => continue,
+            };
+            let Some(words) = words(kind) else { continue };
+            let verb = if words.starts_with("refused") { "is " } else { "" };
+            let why = if known {
+                why
+            } else {
+                match code {
+                    Code::KernelConfig => "the target kernel's config is not known".to_owned(),
+                    Code::Capabilities => "the loader's capabilities are not known".to_owned(),
+                    _ => "the target's lockdown level is not known".to_owned(),
+                }
+            };
+            let mut d = ctx.diagnostic(
+                code,
+                loc,
+                format!("`{}` {verb}{words} in {} programs; {why}", helper.name, pt.name),
+            );
+            if known {
+                d.help = Some(format!("the load fails on this target: {words}, or avoid `{}`", helper.name));
+            } else {
+                d.severity = Severity::Warning;
+                d.help = Some(format!(
+                    "describe the target with `{flag}`, or check on the target machine itself with `--host`"
+                ));
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    /// A warning for a map whose type the object does not say, reaching a helper that takes
+    /// only some map types.
+    fn unknown_map_type(&self, ctx: &Tmpl<'_, '_>, helper: &Helper, loc: Loc, map: &elf::MapDef) -> Diagnostic {
+        let why = match map.inner_of.and_then(|o| ctx.obj.maps.get(o as usize)) {
+            Some(outer) => format!(
+                "an inner map of `{}`, whose BTF has no `values` declaration giving the inner map type",
+                outer.name
+            ),
+            None if ctx.obj.btf.is_none() && map.section == ".maps" => {
+                "the object has no BTF, so the type of a `.maps` map cannot be read".to_owned()
+            }
+            None => "its definition does not give the map type".to_owned(),
+        };
+        let mut d = ctx.diagnostic(
+            Code::MapTypeUnknown,
+            loc,
+            format!("`{}` takes map `{}`, whose type is unknown: {why}", helper.name, map.name),
+        );
+        d.severity = Severity::Warning;
+        d.map = Some(map.name.clone());
+        let accepted: Vec<&str> =
+            helper.map_types.iter().filter_map(|t| self.model.map_type(*t)).map(|t| t.name.as_str()).collect();
+        d.help = Some(format!("`{}` accepts {}; build with `-g` so the object carries BTF", helper.name, list(&accepted)));
+        d
+    }
+}
+
+/// Program types whose expected attach type the kernel checks at load, from the program
+/// type's first release on (`bpf_prog_load_check_attach()` and the BTF attach checks): an
+/// attach type newer than the target fails the load. Other program types load with any
+/// value there (an XDP program with `BPF_XDP` loads on 4.8), so their attach types decide
+/// nothing about the load. This is a fact about program types that belongs in the specs.
+const ATTACH_TYPE_CHECKED_AT_LOAD: [&str; 9] = [
+    "BPF_PROG_TYPE_CGROUP_SOCK",
+    "BPF_PROG_TYPE_CGROUP_SOCK_ADDR",
+    "BPF_PROG_TYPE_CGROUP_SOCKOPT",
+    "BPF_PROG_TYPE_SK_LOOKUP",
+    "BPF_PROG_TYPE_NETFILTER",
+    "BPF_PROG_TYPE_TRACING",
+    "BPF_PROG_TYPE_LSM",
+    "BPF_PROG_TYPE_EXT",
+    "BPF_PROG_TYPE_STRUCT_OPS",
+];
+
+/// The class's expected attach type when the kernel checks it at load.
+fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
+    let pt = class.program_type?;
+    class.attach_type.filter(|_| ATTACH_TYPE_CHECKED_AT_LOAD.contains(&pt.name.as_str()))
 }
