@@ -38,6 +38,12 @@ impl Drop for TempDir {
     }
 }
 
+/// The binary under test: `BPFSPEC_CHECK_BIN` (e.g. a release build, for the figures in
+/// BENCHMARKS.md), else the one cargo built for the tests.
+fn bin() -> PathBuf {
+    std::env::var_os("BPFSPEC_CHECK_BIN").map_or_else(support::bpfspec_bin, PathBuf::from)
+}
+
 /// What a child run of `bpfspec check` did.
 #[derive(Debug)]
 pub struct Run {
@@ -65,7 +71,7 @@ pub fn run_check(cwd: &Path, args: &[&str]) -> Run {
     let start = Instant::now();
     // Reaped by wait4 below, which also gives its peak RSS.
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(support::bpfspec_bin())
+    let child = Command::new(bin())
         .arg("check")
         .args(args)
         .current_dir(cwd)
