@@ -158,8 +158,16 @@ impl LineInfo {
                 at += rec_size;
             }
         }
+        // One offset per file name, so that equal names compare equal by offset even where the
+        // string table repeats them.
+        let mut first: HashMap<&str, u32> = HashMap::new();
         for records in info.by_section.values_mut() {
             records.sort_by_key(|r| r.insn_off);
+            for r in records.iter_mut() {
+                if let Some(name) = btf.string(r.file_off) {
+                    r.file_off = *first.entry(name).or_insert(r.file_off);
+                }
+            }
         }
         Ok(info)
     }

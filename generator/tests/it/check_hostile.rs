@@ -38,6 +38,12 @@ impl Drop for TempDir {
     }
 }
 
+/// The binary under test: `BPFSPEC_CHECK_BIN` (e.g. a release build, for the figures in
+/// BENCHMARKS.md), else the one cargo built for the tests.
+fn bin() -> PathBuf {
+    std::env::var_os("BPFSPEC_CHECK_BIN").map_or_else(support::bpfspec_bin, PathBuf::from)
+}
+
 /// What a child run of `bpfspec check` did.
 #[derive(Debug)]
 pub struct Run {
@@ -63,7 +69,9 @@ pub fn run_check(cwd: &Path, args: &[&str]) -> Run {
     let stdout = std::fs::File::create(&out_path).expect("stdout file");
     let stderr = std::fs::File::create(&err_path).expect("stderr file");
     let start = Instant::now();
-    let child = Command::new(support::bpfspec_bin())
+    // Reaped by wait4 below, which also gives its peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(bin())
         .arg("check")
         .args(args)
         .current_dir(cwd)
@@ -327,8 +335,7 @@ fn patch_last_rel_size(bytes: &mut [u8], size: u64) {
     let shnum = u16::from_le_bytes(bytes[60..62].try_into().expect("2 bytes")) as usize;
     let last = (0..shnum)
         .map(|i| shoff + i * 64)
-        .filter(|&h| u32::from_le_bytes(bytes[h + 4..h + 8].try_into().expect("4 bytes")) == 9)
-        .next_back()
+        .rfind(|&h| u32::from_le_bytes(bytes[h + 4..h + 8].try_into().expect("4 bytes")) == 9)
         .expect("a relocation section");
     bytes[last + 32..last + 40].copy_from_slice(&size.to_le_bytes());
 }

@@ -33,12 +33,6 @@ pub mod asm {
     pub const fn mov_imm(dst: u8, imm: i32) -> Insn {
         insn(0xb7, dst, 0, 0, imm)
     }
-    pub const fn mov(dst: u8, src: u8) -> Insn {
-        insn(0xbf, dst, src, 0, 0)
-    }
-    pub const fn add_imm(dst: u8, imm: i32) -> Insn {
-        insn(0x07, dst, 0, 0, imm)
-    }
     /// `ld_imm64 dst, 0`: two slots; relocate the first to load a map or data address.
     pub const fn ld_imm64(dst: u8) -> [Insn; 2] {
         [insn(0x18, dst, 0, 0, 0), insn(0, 0, 0, 0, 0)]
@@ -62,9 +56,6 @@ pub mod asm {
     /// `if dst == imm goto +off`
     pub const fn jeq_imm(dst: u8, imm: i32, off: i16) -> Insn {
         insn(0x15, dst, 0, off, imm)
-    }
-    pub const fn ja(off: i16) -> Insn {
-        insn(0x05, 0, 0, off, 0)
     }
 }
 
@@ -352,13 +343,13 @@ impl Elf {
         let mut out = vec![0u8; 64];
         let mut offsets = Vec::with_capacity(all.len());
         for (_, s) in &all {
-            while out.len() % 8 != 0 {
+            while !out.len().is_multiple_of(8) {
                 out.push(0);
             }
             offsets.push(out.len() as u64);
             out.extend_from_slice(&s.data);
         }
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         let shoff = out.len() as u64;
