@@ -96,7 +96,11 @@ fn words(m: &MinKernel) -> String {
 pub fn exit_code(report: &Report) -> ExitCode {
     if report.unreadable() {
         ExitCode::from(2)
-    } else if report.objects.iter().any(|o| o.min_kernel.as_ref().is_some_and(|m| m.since.is_none() && !m.by.is_empty())) {
+    } else if report
+        .objects
+        .iter()
+        .any(|o| o.min_kernel.as_ref().is_some_and(|m| m.since.is_none() && !m.by.is_empty()))
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -364,48 +364,67 @@ pub struct Source {
 }
 
 /// The lowest kernel release something loads on, as far as the specs' version data goes:
-/// the latest start among the program type, the expected attach type, every helper call
-/// (for this program type) and every map type it uses. Calls reached only through branches
-/// on load-time constants do not count (the verifier drops them where the branch is dead).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// the latest start among the program type, the expected attach type (where the kernel checks
+/// it at load), every helper call (for this program type) and every map type it uses. Calls
+/// reached only through branches on load-time constants do not count (the verifier drops them
+/// where the branch is dead).
+///
+/// JSON: `"min_kernel"`: `"5.8"`, or `{ "at_least": "6.2", "at_most": "6.12" }` when the
+/// specs only bound it (`at_least` is `null` when no lower bound is known), or `null` when
+/// some use is on no kernel the specs describe (an unknown helper, or one the program type
+/// may not call); `"min_kernel_by"`: the names of the uses that set it (at most
+/// [`MAX_DECIDING`]), or of those no kernel has. Both are absent when nothing is used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MinKernel {
-    /// `"5.8"`, or `{ "at_least": "6.2", "at_most": "6.12" }` when the specs only bound it
-    /// (`at_least` is `null` when no lower bound is known); `null` when some use is on no
-    /// kernel the specs describe (an unknown helper, or one the program type may not call).
-    #[serde(rename = "min_kernel", serialize_with = "ser_since")]
     pub since: Option<crate::version::Since>,
-    /// The uses that set it (at most [`MAX_DECIDING`]), or the ones no kernel allows.
-    #[serde(rename = "min_kernel_by")]
     pub by: Vec<KernelUse>,
+}
+
+impl Serialize for MinKernel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.since.is_none() && self.by.is_empty() {
+            return s.serialize_map(Some(0))?.end();
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("min_kernel", &SinceJson(self.since))?;
+        let names: Vec<&str> = self.by.iter().map(|u| u.name.as_str()).collect();
+        m.serialize_entry("min_kernel_by", &names)?;
+        m.end()
+    }
 }
 
 /// Deciding uses listed per [`MinKernel`].
 pub const MAX_DECIDING: usize = 8;
 
 /// One thing an object uses that a kernel must have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KernelUse {
     /// `program_type`, `attach_type`, `helper` or `map_type`.
     pub kind: &'static str,
-    /// `BPF_PROG_TYPE_KPROBE`, `bpf_ringbuf_output`, `BPF_MAP_TYPE_RINGBUF`.
+    /// `BPF_PROG_TYPE_KPROBE`, `bpf_ringbuf_output`, `BPF_MAP_TYPE_RINGBUF`: names of the four
+    /// kinds never collide.
     pub name: String,
-    /// When it starts (see [`MinKernel::since`]); `null` when no kernel of the specs has it.
-    #[serde(serialize_with = "ser_since")]
+    /// When it starts; `None` when no kernel of the specs has it.
     pub since: Option<crate::version::Since>,
 }
 
-fn ser_since<S: Serializer>(since: &Option<crate::version::Since>, s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    match since {
-        None => s.serialize_none(),
-        Some(v) => match v.exact_version() {
-            Some(exact) => s.serialize_str(&exact.to_string()),
-            None => {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("at_least", &v.at_least.map(|l| l.to_string()))?;
-                m.serialize_entry("at_most", &v.at_most.to_string())?;
-                m.end()
-            }
-        },
+struct SinceJson(Option<crate::version::Since>);
+
+impl Serialize for SinceJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
+            None => s.serialize_none(),
+            Some(v) => match v.exact_version() {
+                Some(exact) => s.serialize_str(&exact.to_string()),
+                None => {
+                    let mut m = s.serialize_map(Some(2))?;
+                    m.serialize_entry("at_least", &v.at_least.map(|l| l.to_string()))?;
+                    m.serialize_entry("at_most", &v.at_most.to_string())?;
+                    m.end()
+                }
+            },
+        }
     }
 }

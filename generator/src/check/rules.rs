@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::model::{plain_term, AttachType, ConditionKind, Helper, Judgement, KernelId, Load, Model, ProgramType, Unmet};
+use crate::model::{
+    plain_term, AttachType, ConditionKind, Helper, Judgement, KernelId, Load, Model, ProgramType, Unmet,
+};
 use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
@@ -290,9 +292,19 @@ impl<'m> Checker<'m> {
                 }
                 let at = ctx.line_key(call.loc).map_or(Where::Insn(call.loc), |(f, l)| Where::Line(f, l));
                 for f in findings.iter() {
+                    // A condition on a machine not described is one warning per object and
+                    // program type, however many calls depend on it.
+                    let (program, at) = match class.program_type {
+                        Some(pt)
+                            if f.diagnostic.severity == Severity::Warning && is_machine_code(f.diagnostic.code) =>
+                        {
+                            (pt.id | 1 << 31, Where::Insn(Loc { section: u32::MAX, insn: 0 }))
+                        }
+                        _ => (prog_index, at),
+                    };
                     let key = CallKey {
                         code: f.diagnostic.code,
-                        program: prog_index,
+                        program,
                         at,
                         helper: f.diagnostic.helper_id,
                         map: f.map,
@@ -496,11 +508,6 @@ impl<'m> Checker<'m> {
             }
             Some(Some(miss)) => out.push(with_helper(self.miss_diagnostic(ctx, class, helper, call.loc, miss))),
         }
-        if let Some(j) = &judgement {
-            for d in self.machine_diagnostics(ctx, class, helper, call.loc, j) {
-                out.push(with_helper(d));
-            }
-        }
 
         // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
         // perf_event programs), so the pair's rule decides.
@@ -519,6 +526,13 @@ impl<'m> Checker<'m> {
                 GPL_COMPATIBLE.join(", ")
             ));
             out.push(with_helper(d));
+        }
+
+        // After the rules of the object itself, which come first in the output.
+        if let Some(j) = &judgement {
+            for d in self.machine_diagnostics(ctx, class, helper, call.loc, j) {
+                out.push(with_helper(d));
+            }
         }
 
         if helper.map_types.is_empty() {
@@ -969,7 +983,8 @@ impl Checker<'_> {
                 Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
                 None => format!("map `{}` is of type {}", map.name, t.name),
             };
-            let mut d = Diagnostic::new(severity, Code::MapTypeTooNew, format!("{what}, which {}", self.since_words(t.since)));
+            let mut d =
+                Diagnostic::new(severity, Code::MapTypeTooNew, format!("{what}, which {}", self.since_words(t.since)));
             d.map = Some(map.name.clone());
             d.map_type = Some(t.name.clone());
             d.help = Some(self.too_new_help(t.since));
@@ -1077,10 +1092,7 @@ impl Checker<'_> {
                     Code::Capabilities,
                     ConditionKind::Capabilities,
                     "--capabilities LIST",
-                    format!(
-                        "the loader lacks {}",
-                        missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
-                    ),
+                    format!("the loader lacks {}", missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")),
                 ),
                 _ => continue,
             };
@@ -1095,11 +1107,8 @@ impl Checker<'_> {
                     _ => "the target's lockdown level is not known".to_owned(),
                 }
             };
-            let mut d = ctx.diagnostic(
-                code,
-                loc,
-                format!("`{}` {verb}{words} in {} programs; {why}", helper.name, pt.name),
-            );
+            let mut d =
+                ctx.diagnostic(code, loc, format!("`{}` {verb}{words} in {} programs; {why}", helper.name, pt.name));
             if known {
                 d.help = Some(format!("the load fails on this target: {words}, or avoid `{}`", helper.name));
             } else {
@@ -1135,7 +1144,8 @@ impl Checker<'_> {
         d.map = Some(map.name.clone());
         let accepted: Vec<&str> =
             helper.map_types.iter().filter_map(|t| self.model.map_type(*t)).map(|t| t.name.as_str()).collect();
-        d.help = Some(format!("`{}` accepts {}; build with `-g` so the object carries BTF", helper.name, list(&accepted)));
+        d.help =
+            Some(format!("`{}` accepts {}; build with `-g` so the object carries BTF", helper.name, list(&accepted)));
         d
     }
 }
@@ -1161,4 +1171,9 @@ const ATTACH_TYPE_CHECKED_AT_LOAD: [&str; 9] = [
 fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
     let pt = class.program_type?;
     class.attach_type.filter(|_| ATTACH_TYPE_CHECKED_AT_LOAD.contains(&pt.name.as_str()))
+}
+
+/// Codes of conditions on the machine rather than the kernel version.
+fn is_machine_code(code: Code) -> bool {
+    matches!(code, Code::KernelConfig | Code::Lockdown | Code::Capabilities)
 }

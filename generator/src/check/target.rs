@@ -112,7 +112,9 @@ pub fn read_config(path: &Path) -> Result<KernelConfig, String> {
         return Err(format!("`{}` is not a regular file", path.display()));
     }
     let mut raw = Vec::new();
-    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut raw).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let too_big = || format!("`{}` is over {} MiB; not a kernel config", path.display(), MAX_CONFIG_BYTES >> 20);
     if raw.len() as u64 > MAX_CONFIG_BYTES {
         return Err(too_big());
@@ -170,7 +172,8 @@ pub fn from_args(args: &super::CheckArgs, model: &Model) -> Result<(KernelVersio
             eprintln!("note: --host could not read {what}; conditions on it stay warnings");
         }
         if kernel.is_none() {
-            let v = host.kernel.ok_or_else(|| format!("--host: no kernel version in the release `{}`", host.release))?;
+            let v =
+                host.kernel.ok_or_else(|| format!("--host: no kernel version in the release `{}`", host.release))?;
             check_kernel_in_range(model, v).map_err(|e| format!("--host: this machine runs {}: {e}", host.release))?;
             kernel = Some(v);
         }

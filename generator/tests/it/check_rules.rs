@@ -25,7 +25,10 @@ fn check_with(bytes: &[u8], kernel: (u16, u16), license: Option<&str>) -> Object
         license: license.map(str::to_owned),
         overrides: Vec::new(),
     };
-    let mut reports = Checker::new(model(), options).check_file("t.o", bytes);
+    // The rules of the object, on a machine that meets every machine condition (those are
+    // tested in check_target).
+    let machine = crate::check_target::capable_machine(model());
+    let mut reports = Checker::new(model(), options).with_machine(machine).check_file("t.o", bytes);
     assert_eq!(reports.len(), 1);
     let r = reports.remove(0);
     assert!(r.error.is_none(), "unreadable: {:?}", r.error);
