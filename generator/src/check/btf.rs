@@ -21,7 +21,12 @@ pub fn datasec_vars<'a>(btf: &Btf<'a>, section: &str) -> Vec<BtfVar<'a>> {
     for entry in btf.datasec_vars(sec).into_iter().flatten() {
         let Some(v) = btf.get(entry.type_id).filter(|v| v.kind == Kind::Var) else { continue };
         let Some(name) = btf.string(v.name_off) else { continue };
-        vars.push(BtfVar { name, offset: entry.offset, map_type: map_type(btf, v.size_or_type) });
+        vars.push(BtfVar {
+            name,
+            offset: entry.offset,
+            map_type: map_type(btf, v.size_or_type),
+            inner_map_type: inner_map_type(btf, v.size_or_type),
+        });
     }
     vars
 }
@@ -36,12 +41,29 @@ fn map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
     Some(btf.array(btf.resolve(ptr.size_or_type)?)?.nelems)
 }
 
+/// The map type of the inner maps of a map-in-map, from the `values` member that libbpf's
+/// `__array(values, struct inner)` declares: an array of pointers to the inner map's
+/// definition, whose own `type` member gives it.
+fn inner_map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
+    let def = btf.resolve(def)?;
+    let member = btf.members(def)?.find(|m| m.name == "values")?;
+    let array = btf.array(btf.resolve(member.type_id)?)?;
+    let ptr = btf.get(btf.resolve(array.elem_type)?)?;
+    if ptr.kind != Kind::Ptr {
+        return None;
+    }
+    // Bounded: a hostile `values` pointing back at the outer definition is read once.
+    map_type(btf, ptr.size_or_type)
+}
+
 /// A variable of a BTF `DATASEC`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BtfVar<'a> {
     pub name: &'a str,
     pub offset: u32,
     pub map_type: Option<u32>,
+    /// For a map-in-map declared with `__array(values, ...)`: the inner maps' type.
+    pub inner_map_type: Option<u32>,
 }
 
 /// One line-info record: where the instruction at `insn_off` (bytes, section-relative) came from.
@@ -136,10 +158,26 @@ impl LineInfo {
                 at += rec_size;
             }
         }
+        // One offset per file name, so that equal names compare equal by offset even where the
+        // string table repeats them.
+        let mut first: HashMap<&str, u32> = HashMap::new();
         for records in info.by_section.values_mut() {
             records.sort_by_key(|r| r.insn_off);
+            for r in records.iter_mut() {
+                if let Some(name) = btf.string(r.file_off) {
+                    r.file_off = *first.entry(name).or_insert(r.file_off);
+                }
+            }
         }
         Ok(info)
+    }
+
+    /// The record that covers instruction `insn` (index) of `section`: the last at or before it.
+    pub fn record(&self, section: &str, insn: u32) -> Option<&LineRecord> {
+        let records = self.by_section.get(section)?;
+        let byte = u64::from(insn) * 8;
+        let i = records.partition_point(|r| u64::from(r.insn_off) <= byte);
+        records.get(i.checked_sub(1)?)
     }
 
     /// The source line of the instruction at `insn` (index) of `section`: the last record at
@@ -235,7 +273,7 @@ mod tests {
             let btf = Btf::parse(&data).unwrap();
             assert_eq!(
                 datasec_vars(&btf, ".maps"),
-                [BtfVar { name: "m", offset: 0, map_type: Some(27) }],
+                [BtfVar { name: "m", offset: 0, map_type: Some(27), inner_map_type: None }],
                 "big endian: {big}"
             );
         }

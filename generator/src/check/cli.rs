@@ -1,7 +1,6 @@
 //! `bpfspec check`: reading the files (several in parallel), running the checker, filling in
 //! source lines from disk, printing, and the exit code.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,12 +10,15 @@ use rayon::prelude::*;
 use crate::model::Model;
 use crate::version::KernelVersion;
 
-use super::render;
+use super::input::read_input;
+use super::render::{self, SarifOptions};
 use super::report::{ObjectReport, Report, Severity};
 use super::rules::{Checker, Options, Override};
+use super::source::{self, SourceCache, SourcePolicy};
 
-/// Largest source file read to show a line from.
-const MAX_SOURCE_BYTES: u64 = 16 << 20;
+/// Where `bpfspec serve` answers by default: the reference site pages SARIF rules link to
+/// unless `--site-url` names where the site is published.
+pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8000/";
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:\n  bpfspec check prog.bpf.o\n  \
@@ -52,6 +54,48 @@ pub struct CheckArgs {
     /// Also list every program with its helper and kfunc calls (human format).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Also read source lines from files under DIR (repeatable). Without it, only files under
+    /// the object's folder and the current directory are read.
+    #[arg(long = "source-root", value_name = "DIR")]
+    pub source_root: Vec<PathBuf>,
+
+    /// Read no source files; show the source lines as the object's BTF recorded them.
+    #[arg(long)]
+    pub no_source: bool,
+
+    /// SARIF: artifact URIs are relative to this folder (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+
+    /// SARIF: where the reference site (`bpfspec site`) is published; rules link to its pages.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_SITE_URL)]
+    pub site_url: String,
+
+    /// Check against this machine: its kernel release (unless --kernel is given), its kernel
+    /// config (/proc/config.gz or /boot/config-RELEASE), lockdown level and the capabilities
+    /// of this process.
+    #[arg(long)]
+    pub host: bool,
+
+    /// The target's kernel config (`.config`, or gzip-compressed like /proc/config.gz): decides
+    /// the helpers that need config options.
+    #[arg(long, value_name = "FILE")]
+    pub kernel_config: Option<PathBuf>,
+
+    /// The target's lockdown level: none, integrity or confidentiality.
+    #[arg(long, value_name = "LEVEL")]
+    pub lockdown: Option<String>,
+
+    /// The capabilities the loader will hold, comma-separated (`CAP_BPF,CAP_PERFMON`; empty
+    /// for none).
+    #[arg(long, value_name = "LIST")]
+    pub capabilities: Option<String>,
+
+    /// Print the lowest kernel release each object and program loads on, and what decides it
+    /// (the JSON output always has it, as `min_kernel`).
+    #[arg(long)]
+    pub min_kernel: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -117,13 +161,30 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             }
         }
     }
-    let options = Options {
-        kernel: args.kernel.unwrap_or_else(|| model.newest_kernel()),
-        license: args.license.clone(),
-        overrides,
+    let (kernel, machine) = match super::target::from_args(args, model) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    let checker = Checker::new(model, options);
-    let report = match check_paths(&checker, &args.files, args.jobs) {
+    let options = Options { kernel, license: args.license.clone(), overrides };
+    let policy = match SourcePolicy::new(&args.source_root, args.no_source) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sarif = match SarifOptions::new(args.sarif_root.as_deref(), &args.site_url) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let checker = Checker::new(model, options).with_machine(machine);
+    let report = match check_paths_with(&checker, &args.files, args.jobs, &policy) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -131,9 +192,10 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
         }
     };
     let (text, to_stdout) = match args.format {
+        Format::Human if args.min_kernel => (super::min_kernel::human(&report), true),
         Format::Human => (render::human(&report, color, args.verbose), false),
         Format::Json => (render::json(&report), true),
-        Format::Sarif => (render::sarif(&report), true),
+        Format::Sarif => (render::sarif_with(&report, &sarif), true),
     };
     let written = if to_stdout {
         std::io::stdout().lock().write_all(text.as_bytes())
@@ -145,6 +207,9 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
             eprintln!("error: writing the report: {e}");
             return ExitCode::from(2);
         }
+    }
+    if args.min_kernel && args.format == Format::Human {
+        return super::min_kernel::exit_code(&report);
     }
     exit_code(&report)
 }
@@ -160,28 +225,48 @@ pub fn exit_code(report: &Report) -> ExitCode {
 }
 
 /// Checks files and folders, in parallel on `jobs` threads (default: all cores), keeping the
-/// order of the arguments.
+/// order of the arguments; source lines are read from the object's folder and the current
+/// directory.
 pub fn check_paths(checker: &Checker<'_>, paths: &[PathBuf], jobs: Option<usize>) -> Result<Report, String> {
-    let mut files = Vec::new();
+    check_paths_with(checker, paths, jobs, &SourcePolicy::new(&[], false)?)
+}
+
+/// [`check_paths`] with an explicit source-line policy.
+pub fn check_paths_with(
+    checker: &Checker<'_>,
+    paths: &[PathBuf],
+    jobs: Option<usize>,
+    policy: &SourcePolicy,
+) -> Result<Report, String> {
+    let mut inputs = Vec::new();
     for p in paths {
-        expand(p, &mut files);
+        expand(p, &mut inputs);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let cache = SourceCache::default();
     let per_file: Vec<Vec<ObjectReport>> = pool.install(|| {
-        files
+        inputs
             .par_iter()
-            .map(|f| {
-                let name = f.display().to_string();
-                let mut reports = match std::fs::read(f) {
-                    Ok(data) => checker.check_file(&name, &data),
-                    Err(e) => vec![ObjectReport::unreadable(name, format!("cannot read: {e}"))],
+            .map(|input| {
+                let f = match input {
+                    Input::File(f) => f,
+                    Input::Problem(p, why) => {
+                        return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())]
+                    }
                 };
-                let base = f.parent().map(Path::to_path_buf).unwrap_or_default();
-                for r in &mut reports {
-                    fill_source_text(r, &base);
+                let name = f.display().to_string();
+                let mut reports = match read_input(f) {
+                    Ok(data) => checker.check_file(&name, &data),
+                    Err(e) => vec![ObjectReport::unreadable(name, e)],
+                };
+                if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.source.is_some())) {
+                    let dir = source::object_dir(f);
+                    for r in &mut reports {
+                        source::fill(r, dir.as_deref(), policy, &cache);
+                    }
                 }
                 reports
             })
@@ -190,18 +275,30 @@ pub fn check_paths(checker: &Checker<'_>, paths: &[PathBuf], jobs: Option<usize>
     Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
 }
 
-/// A folder stands for every `*.o` file below it, sorted; anything else for itself.
-fn expand(path: &Path, out: &mut Vec<PathBuf>) {
+/// What an argument stands for: a file to check, or a problem to report in its place.
+enum Input {
+    File(PathBuf),
+    Problem(PathBuf, String),
+}
+
+/// A folder stands for every `*.o` file below it, sorted (symlinked folders are not entered);
+/// a folder without any is an error, so that a mistyped path fails. Anything else stands for
+/// itself.
+fn expand(path: &Path, out: &mut Vec<Input>) {
     if !path.is_dir() {
-        out.push(path.to_owned());
+        out.push(Input::File(path.to_owned()));
         return;
     }
     let mut found = Vec::new();
+    let mut problems = Vec::new();
     let mut stack = vec![path.to_owned()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            found.push(dir); // reported as unreadable
-            continue;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problems.push(Input::Problem(dir, format!("cannot read the folder: {e}")));
+                continue;
+            }
         };
         for entry in entries.flatten() {
             let p = entry.path();
@@ -212,36 +309,11 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>) {
             }
         }
     }
+    if found.is_empty() && problems.is_empty() {
+        out.push(Input::Problem(path.to_owned(), "no BPF object (`*.o` file) in this folder".into()));
+        return;
+    }
     found.sort();
-    out.extend(found);
-}
-
-/// Replaces the BTF copy of each diagnostic's source line with the line from the source file
-/// when it can be found (as recorded, or relative to the object's folder).
-fn fill_source_text(report: &mut ObjectReport, object_dir: &Path) {
-    let mut files: HashMap<String, Option<Vec<String>>> = HashMap::new();
-    for d in &mut report.diagnostics {
-        let Some(src) = &mut d.source else { continue };
-        let lines = files.entry(src.file.clone()).or_insert_with(|| read_lines(&src.file, object_dir));
-        let line = lines.as_ref().and_then(|l| l.get((src.line as usize).checked_sub(1)?));
-        if let Some(line) = line {
-            src.text = line.clone();
-        }
-    }
-}
-
-fn read_lines(file: &str, object_dir: &Path) -> Option<Vec<String>> {
-    let path = Path::new(file);
-    let candidates =
-        if path.is_absolute() { vec![path.to_owned()] } else { vec![path.to_owned(), object_dir.join(path)] };
-    for c in candidates {
-        let Ok(meta) = std::fs::metadata(&c) else { continue };
-        if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
-            continue;
-        }
-        if let Ok(bytes) = std::fs::read(&c) {
-            return Some(String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect());
-        }
-    }
-    None
+    out.extend(found.into_iter().map(Input::File));
+    out.extend(problems);
 }

@@ -5,7 +5,7 @@
 //! The ELF structure is read with the `object` crate's low-level ELF API, which checks every
 //! offset; what we read ourselves (section contents, BTF) is bounds-checked too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use object::elf;
@@ -18,6 +18,32 @@ use crate::btf::Btf;
 
 /// The longest license libbpf passes to the kernel (its buffer is 64 bytes with the NUL).
 const LICENSE_MAX: usize = 63;
+/// Warnings kept per object; the rest are counted in one last warning.
+const MAX_WARNINGS: usize = 64;
+
+/// An object's warnings, capped: a hostile object can have millions of bad relocations.
+#[derive(Debug, Default)]
+struct Warnings {
+    list: Vec<String>,
+    more: usize,
+}
+
+impl Warnings {
+    fn push(&mut self, w: String) {
+        if self.list.len() < MAX_WARNINGS {
+            self.list.push(w);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.list.push(format!("{} more problem(s) of this kind and others not listed", self.more));
+        }
+        self.list
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -86,7 +112,15 @@ pub struct MapDef {
     pub section: String,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
     pub map_type: Option<u32>,
+    /// For a map-in-map: the index of the entry standing for its inner maps (named
+    /// `OUTER.inner`, as libbpf names the inner map it creates).
+    pub inner: Option<u32>,
+    /// For such an entry: the index of the outer map.
+    pub inner_of: Option<u32>,
 }
+
+/// `BPF_MAP_TYPE_ARRAY_OF_MAPS` and `BPF_MAP_TYPE_HASH_OF_MAPS`: values are maps.
+pub const MAP_IN_MAP_TYPES: [u32; 2] = [12, 13];
 
 #[derive(Debug)]
 pub struct BpfObject<'d> {
@@ -116,13 +150,26 @@ pub struct Lines<'d> {
 }
 
 impl Lines<'_> {
+    fn info(&self, btf: &Btf<'_>) -> &LineInfo {
+        self.parsed.get_or_init(|| LineInfo::parse(self.ext, btf).unwrap_or_default())
+    }
+
+    /// The BTF file name offset and line of instruction `insn` of `section`: equal for the
+    /// copies of one source line.
+    pub fn lookup_key(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<(u32, u32)> {
+        if self.ext.is_empty() {
+            return None;
+        }
+        let r = self.info(btf).record(section, insn)?;
+        (r.line != 0).then_some((r.file_off, r.line))
+    }
+
     /// The source line of instruction `insn` of `section`.
     pub fn lookup(&self, btf: &Btf<'_>, section: &str, insn: u32) -> Option<super::btf::SourceLine> {
         if self.ext.is_empty() {
             return None;
         }
-        let info = self.parsed.get_or_init(|| LineInfo::parse(self.ext, btf).unwrap_or_default());
-        info.lookup(btf, section, insn)
+        self.info(btf).lookup(btf, section, insn)
     }
 }
 
@@ -152,7 +199,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     }
     let sections = header.sections(endian, data).map_err(malformed)?;
     let symbols = sections.symbols(endian, data, elf::SHT_SYMTAB).map_err(malformed)?;
-    let mut warnings = Vec::new();
+    let mut warnings = Warnings::default();
 
     let mut roles = Vec::with_capacity(sections.len());
     let mut code = Vec::new();
@@ -229,7 +276,14 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         _ => HashMap::new(),
     };
     let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
-    let kconfig: Vec<&str> = btf
+    // By name and by offset, first one winning: objects can have many thousands of maps.
+    let mut btf_map_by_name: HashMap<&str, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_offset: HashMap<u32, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
+    for v in &btf_maps {
+        btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
+        btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
+    }
+    let kconfig: HashSet<&str> = btf
         .as_ref()
         .map(|b| btf::datasec_vars(b, ".kconfig").into_iter().map(|v| v.name).collect())
         .unwrap_or_default();
@@ -252,11 +306,14 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             }
             Some(role @ (Role::Maps | Role::LegacyMaps)) if st_type != elf::STT_SECTION => {
                 let name = name();
+                let mut inner_type = None;
                 let (section, map_type) = match role {
                     Role::Maps => {
-                        let by_name = btf_maps.iter().find(|v| v.name == name);
-                        let by_offset = || btf_maps.iter().find(|v| u64::from(v.offset) == value);
-                        (".maps", by_name.or_else(by_offset).and_then(|v| v.map_type))
+                        let by_name = btf_map_by_name.get(name.as_str()).copied();
+                        let by_offset = || u32::try_from(value).ok().and_then(|v| btf_map_by_offset.get(&v).copied());
+                        let (map_type, inner) = by_name.or_else(by_offset).unwrap_or_default();
+                        inner_type = inner;
+                        (".maps", map_type)
                     }
                     _ => {
                         let bytes = maps_data.get(&shndx.0).copied().unwrap_or_default();
@@ -278,7 +335,23 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 }
                 let Ok(id) = u32::try_from(maps.len()) else { continue };
                 map_at.insert((shndx.0, value), id);
-                maps.push(MapDef { name, section: section.to_owned(), map_type });
+                let map_in_map = map_type.is_some_and(|t| MAP_IN_MAP_TYPES.contains(&t));
+                let inner_name = map_in_map.then(|| format!("{name}.inner"));
+                maps.push(MapDef { name, section: section.to_owned(), map_type, inner: None, inner_of: None });
+                // The inner maps' entry follows its outer map; its type stays unknown when
+                // the definition has no `values` (or is a legacy one).
+                if let Some(inner_name) = inner_name {
+                    if let Ok(inner_id) = u32::try_from(maps.len()) {
+                        maps[id as usize].inner = Some(inner_id);
+                        maps.push(MapDef {
+                            name: inner_name,
+                            section: section.to_owned(),
+                            map_type: inner_type,
+                            inner: None,
+                            inner_of: Some(id),
+                        });
+                    }
+                }
             }
             _ => {}
         }
@@ -297,18 +370,55 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     }
 
     // Relocations, resolved to what they point at.
-    let mut externs: Vec<String> = Vec::new();
+    let mut externs = Externs::default();
     let mut relocs: Vec<HashMap<u32, Target>> = vec![HashMap::new(); code.len()];
-    for (_, section) in sections.enumerate() {
-        let Ok(Some((rels, _))) = section.rel(endian, data) else { continue };
-        let Some(Role::Code(target_id)) = role_of(SectionIndex(section.sh_info(endian) as usize)) else {
+    let section_count = sections.len();
+    for (rel_index, section) in sections.enumerate() {
+        if section.sh_type(endian) != elf::SHT_REL {
+            continue;
+        }
+        let rel_name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
+        let info = section.sh_info(endian) as usize;
+        if info == 0 || info >= section_count {
+            warnings.push(format!(
+                "relocation section `{rel_name}` (section {}) applies to section {info}, which does not exist",
+                rel_index.0
+            ));
+            continue;
+        }
+        if section.sh_size(endian) % 16 != 0 {
+            warnings.push(format!(
+                "relocation section `{rel_name}` is {} bytes, not a whole number of 16-byte entries; ignored",
+                section.sh_size(endian)
+            ));
+            continue;
+        }
+        let rels = match section.rel(endian, data) {
+            Ok(Some((rels, _))) => rels,
+            Ok(None) => continue,
+            Err(e) => {
+                let size = section.sh_size(endian);
+                warnings.push(format!("relocation section `{rel_name}` ({size} bytes) cannot be read: {e}"));
+                continue;
+            }
+        };
+        let Some(Role::Code(target_id)) = role_of(SectionIndex(info)) else {
             continue;
         };
+        let target_slots = code[*target_id as usize].insns.len() as u64;
         let table = &mut relocs[*target_id as usize];
         for rel in rels {
             let offset = rel.r_offset(endian);
             let sym_index = object::SymbolIndex(rel.r_sym(endian) as usize);
-            let Ok(insn) = u32::try_from(offset / 8) else { continue };
+            let insn = match u32::try_from(offset / 8) {
+                Ok(i) if offset / 8 < target_slots => i,
+                _ => {
+                    warnings.push(format!(
+                        "relocation in `{rel_name}` at offset {offset:#x} lies past the end of its section; ignored"
+                    ));
+                    continue;
+                }
+            };
             if offset % 8 != 0 {
                 warnings.push(format!("relocation at unaligned offset {offset:#x} ignored"));
                 continue;
@@ -322,7 +432,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 Ok(None) => {
                     let name =
                         String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
-                    if kconfig.contains(&name.as_str()) {
+                    if kconfig.contains(name.as_str()) {
                         Target::ReadOnly
                     } else {
                         Target::Extern(name)
@@ -391,7 +501,16 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         }
     }
 
+    let warnings = warnings.finish();
+    let externs = externs.names;
     Ok(BpfObject { big_endian, code, programs, license, maps, externs, btf, lines, warnings, insn_count })
+}
+
+/// Names of kfuncs called, each once, with their index.
+#[derive(Default)]
+struct Externs {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
 }
 
 fn kfunc_name(
@@ -399,21 +518,20 @@ fn kfunc_name(
     i: usize,
     insn: &Insn,
     btf: Option<&Btf<'_>>,
-    externs: &mut Vec<String>,
+    externs: &mut Externs,
 ) -> Option<u32> {
     let name = match u32::try_from(i).ok().and_then(|i| table.get(&i)) {
         Some(Target::Extern(name)) => name.clone(),
         // Linked objects carry the kfunc's BTF ID in imm.
         _ => btf?.func_name(u32::try_from(insn.imm).ok()?)?.to_owned(),
     };
-    let index = match externs.iter().position(|e| *e == name) {
-        Some(index) => index,
-        None => {
-            externs.push(name);
-            externs.len() - 1
-        }
-    };
-    u32::try_from(index).ok()
+    if let Some(&index) = externs.index.get(&name) {
+        return Some(index);
+    }
+    let index = u32::try_from(externs.names.len()).ok()?;
+    externs.names.push(name.clone());
+    externs.index.insert(name, index);
+    Some(index)
 }
 
 /// BPF objects embedded in another file (libbpf skeletons inside a tool's binary): their
@@ -445,28 +563,54 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
+/// The length of the BPF object at the start of `data`, read from its header and section
+/// headers by hand: `data` may sit at any offset of the file (the `object` crate wants its
+/// headers aligned).
 fn embedded_len(data: &[u8]) -> Option<usize> {
     if data.get(4) != Some(&elf::ELFCLASS64) {
         return None;
     }
-    let header = elf::FileHeader64::<Endianness>::parse(data).ok()?;
-    let endian = header.endian().ok()?;
-    if header.e_machine(endian) != elf::EM_BPF {
+    let big = match data.get(5)? {
+        1 => false,
+        2 => true,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b: [u8; 2] = data.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if big { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = data.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+    };
+    let u64_at = |at: usize| -> Option<u64> {
+        let b: [u8; 8] = data.get(at..at.checked_add(8)?)?.try_into().ok()?;
+        Some(if big { u64::from_be_bytes(b) } else { u64::from_le_bytes(b) })
+    };
+    if u16_at(18)? != elf::EM_BPF {
         return None;
     }
-    let shoff = usize::try_from(header.e_shoff(endian)).ok()?;
-    let shnum = usize::from(header.e_shnum(endian));
-    let table_end = shoff.checked_add(shnum.checked_mul(usize::from(header.e_shentsize(endian)))?)?;
+    let shoff = usize::try_from(u64_at(40)?).ok()?;
+    let shentsize = usize::from(u16_at(58)?);
+    let mut shnum = usize::from(u16_at(60)?);
+    if shentsize < 64 {
+        return None;
+    }
+    if shnum == 0 {
+        // Extended numbering: the count is in section 0's `sh_size`.
+        shnum = usize::try_from(u64_at(shoff.checked_add(32)?)?).ok()?;
+    }
+    let table_end = shoff.checked_add(shnum.checked_mul(shentsize)?)?;
     if table_end > data.len() || shnum == 0 {
         return None;
     }
-    let sections = header.sections(endian, data).ok()?;
     let mut end = table_end;
-    for section in sections.iter() {
-        if section.sh_type(endian) == elf::SHT_NOBITS {
+    for i in 0..shnum {
+        let at = shoff + i * shentsize;
+        if u32_at(at + 4)? == elf::SHT_NOBITS {
             continue;
         }
-        let (offset, size) = (section.sh_offset(endian), section.sh_size(endian));
+        let (offset, size) = (u64_at(at + 24)?, u64_at(at + 32)?);
         let section_end = usize::try_from(offset.checked_add(size)?).ok()?;
         end = end.max(section_end);
     }

@@ -24,7 +24,11 @@ use super::insn::{Loc, Op};
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
 const BUDGET_BASE: u64 = 2_000_000;
-const BUDGET_PER_INSN: u64 = 256;
+const BUDGET_PER_INSN: u64 = 32;
+/// No object gets more, whatever its size (real objects need under 4 visits per instruction).
+const BUDGET_MAX: u64 = 64_000_000;
+/// Function analyses (function and calling context) kept per object.
+const MAX_FUNCTION_ANALYSES: usize = 1 << 16;
 /// The verifier's stack is 512 bytes; offsets further out are not tracked.
 const STACK_MIN: i32 = -512;
 
@@ -431,10 +435,15 @@ pub struct Analyzer<'o, 'd> {
     obj: &'o BpfObject<'d>,
     /// `map_arg[helper]`: the argument index (0-based) of the helper's map argument.
     map_arg: &'o [Option<u8>],
+    /// By map: the entry standing for its inner maps (map-in-map), which
+    /// `bpf_map_lookup_elem` on it returns.
+    inner: Vec<Option<u32>>,
     cache: HashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
     scratch: Scratch,
     marks: HashMap<u32, Marks>,
+    /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
+    entries: HashMap<u32, Vec<u32>>,
     generation: u32,
     budget: u64,
     initial_budget: u64,
@@ -443,14 +452,16 @@ pub struct Analyzer<'o, 'd> {
 impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
-        let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN));
+        let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN)).min(BUDGET_MAX);
         Analyzer {
             obj,
             map_arg,
+            inner: obj.maps.iter().map(|m| m.inner).collect(),
             cache: HashMap::new(),
             sets: Sets::default(),
             scratch: Scratch::default(),
             marks: HashMap::new(),
+            entries: HashMap::new(),
             generation: 0,
             budget,
             initial_budget: budget,
@@ -535,10 +546,42 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow
     }
 
+    /// Where the function entered at `insn` of `section` ends: at the next function entry
+    /// (a function symbol or the target of a call or callback reference in this section), or
+    /// the end of the function symbol holding it, or of the section.
+    fn function_end(&mut self, section: u32, insn: u32, n: u32) -> u32 {
+        let obj = self.obj;
+        let entries = self.entries.entry(section).or_insert_with(|| {
+            let Some(code) = obj.code.get(section as usize) else { return Vec::new() };
+            let mut e: Vec<u32> = code.funcs.iter().map(|f| f.start).collect();
+            for op in &code.ops {
+                if let Op::CallSub(t) | Op::LdFunc(_, t) = op {
+                    if t.section == section {
+                        e.push(t.insn);
+                    }
+                }
+            }
+            e.sort_unstable();
+            e.dedup();
+            e
+        });
+        let next = entries.get(entries.partition_point(|&e| e <= insn)).copied().unwrap_or(n);
+        let symbol_end = obj
+            .code
+            .get(section as usize)
+            .and_then(|c| c.func_at(insn))
+            .map_or(n, |f| f.start.saturating_add(f.len.max(1)));
+        next.min(symbol_end).min(n)
+    }
+
     fn summary(&mut self, entry: Loc, ctx: &Context) -> Rc<Summary> {
         let key = (entry, ctx.clone());
         if let Some(s) = self.cache.get(&key) {
             return Rc::clone(s);
+        }
+        if self.cache.len() >= MAX_FUNCTION_ANALYSES {
+            // Memory stays bounded: no more summaries are kept; the program is incomplete.
+            return Rc::new(Summary { incomplete: true, ..Summary::default() });
         }
         let s = Rc::new(self.analyze(entry, ctx));
         self.cache.insert(key, Rc::clone(&s));
@@ -554,6 +597,11 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         if entry.insn >= n {
             return summary;
         }
+        // The function's instructions: from its entry to the next function entry (or the end
+        // of its symbol). libbpf loads no more, and the verifier refuses paths that leave a
+        // subprogram other than by exit; so each instruction is analysed for one function,
+        // never again for every function that could fall into it.
+        let (lo, hi) = (entry.insn, self.function_end(entry.section, entry.insn, n));
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             // wrapped: old marks could alias the new generation
@@ -590,7 +638,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             marks.visited[i as usize] = gen;
             summary.reached += 1;
             let op = ops[i as usize];
-            let (fall, jump) = successors(op, i, n);
+            let (fall, jump) = successors_in(op, i, lo, hi);
             let branches = jump.is_some();
             for s in [fall, jump].into_iter().flatten() {
                 if branches && marks.leader[s as usize] != gen {
@@ -633,8 +681,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     }
                 }
                 let op = ops[i as usize];
-                transfer(self.map_arg, &mut sets, st, op, i, &mut summary);
-                let (fall, jump) = successors(op, i, n);
+                transfer((self.map_arg, &self.inner), &mut sets, st, op, i, &mut summary);
+                let (fall, jump) = successors_in(op, i, lo, hi);
                 if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
                     continue;
@@ -679,7 +727,12 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     }
 }
 
-fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: u32, summary: &mut Summary) {
+/// `BPF_FUNC_map_lookup_elem`: on a map-in-map it returns an inner map.
+const MAP_LOOKUP_ELEM: u32 = 1;
+
+type Tables<'a> = (&'a [Option<u8>], &'a [Option<u32>]);
+
+fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: Op, i: u32, summary: &mut Summary) {
     match op {
         Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
         Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
@@ -779,6 +832,16 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
             let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
             summary.helpers.push((i, CallRecord { helper: id, maps, assume: st.assume.clone() }));
             st.clobber_caller_saved();
+            if id == MAP_LOOKUP_ELEM && maps != 0 {
+                let inner_maps: Vec<u32> =
+                    sets.get(maps).iter().filter_map(|m| inner.get(m as usize).copied().flatten()).collect();
+                let mut r0 = 0;
+                for m in inner_maps {
+                    let one = sets.one(m);
+                    r0 = sets.union(r0, one);
+                }
+                st.set(0, Val { maps: r0, ..Val::default() });
+            }
         }
         Op::CallSub(target) => {
             let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps);
@@ -795,6 +858,12 @@ fn transfer(map_arg: &[Option<u8>], sets: &mut Sets, st: &mut State, op: Op, i: 
 
 fn join_callee(summary: &mut Summary, target: Loc, ctx: Context) {
     summary.callees.push((target, ctx));
+}
+
+/// Fall-through and jump successors of instruction `i`, within `lo..hi`.
+fn successors_in(op: Op, i: u32, lo: u32, hi: u32) -> (Option<u32>, Option<u32>) {
+    let (fall, jump) = successors(op, i, hi);
+    (fall, jump.filter(|&t| t >= lo && t < hi))
 }
 
 /// Fall-through and jump successors of instruction `i`, within `0..n`.
@@ -838,7 +907,13 @@ mod tests {
             programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
             license: Some("GPL".into()),
             maps: (0..nmaps)
-                .map(|i| MapDef { name: format!("m{i}"), section: ".maps".into(), map_type: Some(1) })
+                .map(|i| MapDef {
+                    name: format!("m{i}"),
+                    section: ".maps".into(),
+                    map_type: Some(1),
+                    inner: None,
+                    inner_of: None,
+                })
                 .collect(),
             externs: Vec::new(),
             btf: None,

@@ -22,7 +22,9 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(obj: &BpfObject<'_>, prog: &ProgramDef) -> Layout {
+    /// Numbers `prog` and the subprograms it references, scanning at most `budget` instruction
+    /// slots (decremented); when it runs out the remaining subprograms are not numbered.
+    pub fn new(obj: &BpfObject<'_>, prog: &ProgramDef, budget: &mut usize) -> Layout {
         let mut layout = Layout::default();
         let main = Segment { section: prog.section, start: prog.start, len: prog.len, base: 0 };
         layout.segments.insert((main.section, main.start), main);
@@ -39,6 +41,10 @@ impl Layout {
                 continue;
             };
             *k += 1;
+            match budget.checked_sub(1) {
+                Some(b) => *budget = b,
+                None => break,
+            }
             let section = seg.section;
             let op = obj.code.get(section as usize).and_then(|s| s.ops.get(i as usize));
             let target = match op {

@@ -12,11 +12,15 @@ pub mod btf;
 pub mod cli;
 pub mod elf;
 pub mod flow;
+pub mod input;
 pub mod insn;
 pub mod layout;
+pub mod min_kernel;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod source;
+pub mod target;
 
 pub use cli::{run_cli, CheckArgs};
 pub use report::{Code, Diagnostic, ObjectReport, Report, Severity};

@@ -4,6 +4,8 @@
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
+use std::path::Path;
+
 use serde_json::{json, Value};
 
 use super::report::{Code, Diagnostic, ObjectReport, Report, Severity};
@@ -79,13 +81,38 @@ fn location_note(object: &ObjectReport, d: &Diagnostic) -> String {
     note
 }
 
+/// `s` with control characters escaped: names and source lines come from the object, and a
+/// terminal must never receive escape sequences from it.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+/// The note on merged copies of one call.
+fn copies_note(d: &Diagnostic) -> Option<String> {
+    if d.count <= 1 {
+        return None;
+    }
+    let mut insns: Vec<String> = d.insns.iter().map(u32::to_string).collect();
+    if (d.insns.len() as u64) < u64::from(d.count) {
+        insns.push("...".into());
+    }
+    Some(format!("{} copies of this call, at instructions {}", d.count, insns.join(", ")))
+}
+
 /// Human-readable diagnostics and a summary, rustc-style.
 pub fn human(report: &Report, color: bool, verbose: bool) -> String {
     let mut snippets = Snippets::default();
     let mut rendered: Vec<CsDiagnostic<usize>> = Vec::new();
     for object in &report.objects {
         if let Some(e) = &object.error {
-            rendered.push(CsDiagnostic::error().with_message(format!("cannot check `{}`: {e}", object.path)));
+            rendered
+                .push(CsDiagnostic::error().with_message(printable(&format!("cannot check `{}`: {e}", object.path))));
             continue;
         }
         for d in &object.diagnostics {
@@ -93,20 +120,25 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
                 Severity::Error => CsDiagnostic::error(),
                 Severity::Warning => CsDiagnostic::warning(),
             };
-            let mut cs = base.with_message(&d.message).with_code(d.code.as_str());
+            let mut cs = base.with_message(printable(&d.message)).with_code(d.code.as_str());
             if let Some(src) = &d.source {
-                let text = src.text.trim_end().to_owned();
+                let text = printable(src.text.trim_end()).into_owned();
                 let col = (src.column as usize).saturating_sub(1);
                 let indent = text.len() - text.trim_start().len();
                 let start = if col > 0 && col < text.len() && text.is_char_boundary(col) { col } else { indent };
                 let id = snippets.entries.len();
-                snippets.entries.push(Snippet { name: src.file.clone(), line: src.line as usize, text });
+                snippets.entries.push(Snippet {
+                    name: printable(&src.file).into_owned(),
+                    line: src.line as usize,
+                    text,
+                });
                 let end = snippets.entries[id].text.len().max(start);
                 cs = cs.with_labels(vec![Label::primary(id, start..end)]);
             }
-            let mut notes = vec![location_note(object, d)];
+            let mut notes = vec![printable(&location_note(object, d)).into_owned()];
+            notes.extend(copies_note(d));
             if let Some(help) = &d.help {
-                notes.push(format!("help: {help}"));
+                notes.push(printable(&format!("help: {help}")).into_owned());
             }
             rendered.push(cs.with_notes(notes));
         }
@@ -124,20 +156,19 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
                 let pt = p.program_type.as_deref().unwrap_or("unknown program type");
                 let at = p.attach_type.as_deref().map(|a| format!(", {a}")).unwrap_or_default();
                 let sl = if p.sleepable { ", sleepable" } else { "" };
-                out.push_str(&format!(
-                    "{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions\n",
+                let line = format!(
+                    "{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions",
                     object.path, p.name, p.section, p.instructions
-                ));
+                );
+                out.push_str(&printable(&line));
+                out.push('\n');
                 for c in &p.calls {
                     let name = c.helper.as_deref().unwrap_or("unknown helper");
                     out.push_str(&format!("    insn {:>5}  call {name}#{}\n", c.insn, c.helper_id));
                 }
                 for k in &p.kfuncs {
-                    out.push_str(&format!(
-                        "    insn {:>5}  kfunc {}\n",
-                        k.insn,
-                        k.name.as_deref().unwrap_or("(unnamed)")
-                    ));
+                    let name = printable(k.name.as_deref().unwrap_or("(unnamed)")).into_owned();
+                    out.push_str(&format!("    insn {:>5}  kfunc {name}\n", k.insn));
                 }
             }
         }
@@ -165,26 +196,145 @@ pub fn json(report: &Report) -> String {
     s
 }
 
-/// SARIF 2.1.0: one run, one rule per diagnostic code, one result per diagnostic. Results
-/// point at the source line when BTF line info has one, else at the object file.
+/// Where SARIF locations and links point.
+#[derive(Debug, Clone)]
+pub struct SarifOptions {
+    /// Canonical folder that artifact URIs are relative to (`%SRCROOT%`).
+    pub root: Option<std::path::PathBuf>,
+    /// Absolute URL of the reference site, ending in `/`.
+    pub site_url: String,
+}
+
+impl SarifOptions {
+    /// `root` (default: the current directory) must exist; `site_url` must be an absolute
+    /// `http`, `https` or `file` URL.
+    pub fn new(root: Option<&Path>, site_url: &str) -> Result<SarifOptions, String> {
+        let root = match root {
+            Some(r) => Some(std::fs::canonicalize(r).map_err(|e| format!("--sarif-root {}: {e}", r.display()))?),
+            None => std::env::current_dir().and_then(std::fs::canonicalize).ok(),
+        };
+        let scheme_ok = ["http://", "https://", "file://"].iter().any(|p| site_url.starts_with(p));
+        let bad = site_url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
+        if !scheme_ok || bad || site_url.len() <= "file://".len() {
+            return Err(format!("--site-url `{site_url}`: expected an absolute http(s):// or file:// URL"));
+        }
+        let mut site_url = site_url.to_owned();
+        if !site_url.ends_with('/') {
+            site_url.push('/');
+        }
+        Ok(SarifOptions { root, site_url })
+    }
+}
+
+impl Default for SarifOptions {
+    fn default() -> Self {
+        SarifOptions::new(None, super::cli::DEFAULT_SITE_URL).expect("the default site URL is valid")
+    }
+}
+
+/// The page of the reference site that explains what a rule is about.
+fn rule_page(code: Code) -> &'static str {
+    match code {
+        Code::UnknownHelper | Code::GplOnly => "helpers/index.html",
+        Code::HelperNotAllowed | Code::SleepableOnly => "matrix/index.html",
+        Code::AttachType => "attach-types/index.html",
+        Code::HelperTooNew => "kernels/index.html",
+        Code::MapTypeMismatch => "map-types/index.html",
+        Code::UnknownSection | Code::ProgramTypeTooNew => "program-types/index.html",
+        Code::AttachTypeTooNew => "attach-types/index.html",
+        Code::MapTypeTooNew | Code::MapTypeUnknown => "map-types/index.html",
+        Code::KernelConfig | Code::Lockdown | Code::Capabilities => "matrix/index.html",
+        Code::MalformedObject | Code::AnalysisIncomplete | Code::TooManyDiagnostics | Code::UnreadableObject => {
+            "index.html"
+        }
+    }
+}
+
+/// Percent-encodes a path for a URI: unreserved characters and `/` stay.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A SARIF artifact location for a file: relative to `%SRCROOT%` when under the root, an
+/// absolute `file://` URI otherwise. `known` is the real path when we know it.
+fn artifact(opts: &SarifOptions, name: &str, known: Option<&Path>) -> Value {
+    let path = known.map(Path::to_path_buf).or_else(|| std::fs::canonicalize(name).ok());
+    let path = path.unwrap_or_else(|| std::path::PathBuf::from(name));
+    if let Some(rel) = opts.root.as_deref().and_then(|r| path.strip_prefix(r).ok()) {
+        let rel = rel.to_string_lossy();
+        if !rel.is_empty() {
+            return json!({ "uri": encode_path(&rel), "uriBaseId": "SRCROOT" });
+        }
+    }
+    if path.is_absolute() {
+        return json!({ "uri": format!("file://{}", encode_path(&path.to_string_lossy())) });
+    }
+    // A relative name we could not find: most likely relative to the root.
+    let rel = path.to_string_lossy();
+    let rel = rel.trim_start_matches("./");
+    json!({ "uri": encode_path(rel), "uriBaseId": "SRCROOT" })
+}
+
+/// The file part of an object's name (`tool@0x1000` for an object embedded in `tool`).
+fn object_file(path: &str) -> &str {
+    match path.rsplit_once('@') {
+        Some((file, off)) if off.starts_with("0x") && !Path::new(path).exists() => file,
+        _ => path,
+    }
+}
+
+/// SARIF 2.1.0 with default [`SarifOptions`].
 pub fn sarif(report: &Report) -> String {
+    sarif_with(report, &SarifOptions::default())
+}
+
+/// SARIF 2.1.0: one run, one rule per diagnostic code (every code, so that any result's rule
+/// is listed), one result per diagnostic. Results point at the source line when BTF line info
+/// has one, else at the object file; artifact URIs are relative to `%SRCROOT%`.
+pub fn sarif_with(report: &Report, opts: &SarifOptions) -> String {
+    let site = &opts.site_url;
     let rules: Vec<Value> = Code::ALL
         .iter()
-        .map(|c| json!({ "id": c.as_str(), "shortDescription": { "text": c.description() } }))
+        .map(|c| {
+            json!({
+                "id": c.as_str(),
+                "name": c.as_str(),
+                "shortDescription": { "text": c.description() },
+                "helpUri": format!("{site}{}", rule_page(*c)),
+                "defaultConfiguration": { "level": match c {
+                    Code::UnknownSection | Code::MalformedObject | Code::AnalysisIncomplete | Code::MapTypeUnknown => "warning",
+                    _ => "error",
+                } },
+            })
+        })
         .collect();
+    let rule_index = |c: Code| Code::ALL.iter().position(|x| *x == c).unwrap_or(0);
     let mut results = Vec::new();
     for object in &report.objects {
+        let object_loc = artifact(opts, object_file(&object.path), None);
         if let Some(e) = &object.error {
             results.push(json!({
-                "ruleId": "unreadable-object",
+                "ruleId": Code::UnreadableObject.as_str(),
+                "ruleIndex": rule_index(Code::UnreadableObject),
                 "level": "error",
-                "message": { "text": format!("cannot check the object: {e}") },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": object.path } } }],
+                "message": { "text": format!("cannot check `{}`: {e}", object.path) },
+                "locations": [{ "physicalLocation": { "artifactLocation": object_loc } }],
             }));
             continue;
         }
         for d in &object.diagnostics {
             let mut text = d.message.clone();
+            if d.count > 1 {
+                text.push_str(&format!(" ({} copies of this call)", d.count));
+            }
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));
             }
@@ -194,9 +344,9 @@ pub fn sarif(report: &Report) -> String {
                     if src.column > 0 {
                         region["startColumn"] = json!(src.column);
                     }
-                    json!({ "artifactLocation": { "uri": src.file }, "region": region })
+                    json!({ "artifactLocation": artifact(opts, &src.file, src.resolved.as_deref()), "region": region })
                 }
-                None => json!({ "artifactLocation": { "uri": object.path } }),
+                None => json!({ "artifactLocation": object_loc.clone() }),
             };
             let mut location = json!({ "physicalLocation": physical });
             if let Some(p) = &d.program {
@@ -204,6 +354,7 @@ pub fn sarif(report: &Report) -> String {
             }
             results.push(json!({
                 "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index(d.code),
                 "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
                 "message": { "text": text },
                 "locations": [location],
@@ -214,23 +365,34 @@ pub fn sarif(report: &Report) -> String {
                     "helper": d.helper,
                     "helper_id": d.helper_id,
                     "map": d.map,
+                    "count": d.count,
+                    "insns": d.insns,
                 },
             }));
         }
     }
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "bpfspec check",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": site,
+            "rules": rules,
+        } },
+        "results": results,
+        "columnKind": "utf16CodeUnits",
+        "properties": { "kernel": report.kernel },
+    });
+    if let Some(root) = &opts.root {
+        let mut uri = format!("file://{}", encode_path(&root.to_string_lossy()));
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        run["originalUriBaseIds"] = json!({ "SRCROOT": { "uri": uri } });
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "bpfspec check",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            } },
-            "results": results,
-            "properties": { "kernel": report.kernel },
-        }],
+        "runs": [run],
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("json values serialize");
     s.push('\n');

@@ -77,6 +77,10 @@ pub struct ObjectReport {
     pub maps: Vec<MapReport>,
     pub programs: Vec<ProgramReport>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The lowest kernel release every program and map of the object loads on (see
+    /// [`MinKernel`]); absent for an object that could not be read.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub min_kernel: Option<MinKernel>,
 }
 
 impl ObjectReport {
@@ -90,6 +94,7 @@ impl ObjectReport {
             maps: Vec::new(),
             programs: Vec::new(),
             diagnostics: Vec::new(),
+            min_kernel: None,
         }
     }
 }
@@ -103,6 +108,9 @@ pub struct MapReport {
     #[serde(rename = "type")]
     pub map_type: Option<String>,
     pub type_id: Option<u32>,
+    /// For the inner map of a map-in-map (named `OUTER.inner`): the outer map's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +128,17 @@ pub struct ProgramReport {
     pub kfuncs: Vec<KfuncReport>,
     /// Instructions reachable from the program's entry.
     pub instructions: usize,
+    /// Calls not listed in `calls` because the object reached its listing limit (they are
+    /// still checked).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub calls_omitted: usize,
+    /// The lowest kernel release the program loads on, and the uses that decide it.
+    #[serde(flatten)]
+    pub min_kernel: MinKernel,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,7 +180,7 @@ pub enum Severity {
 }
 
 /// Stable diagnostic codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     UnknownHelper,
@@ -176,10 +195,30 @@ pub enum Code {
     MalformedObject,
     /// A warning: the analysis ran out of its work budget.
     AnalysisIncomplete,
+    /// More distinct diagnostics than one object may report: the rest are counted, not shown.
+    TooManyDiagnostics,
+    /// The input could not be read as a BPF object (JSON: the object's `error`).
+    UnreadableObject,
+    /// The target kernel has no such program type yet.
+    ProgramTypeTooNew,
+    /// The target kernel has no such expected attach type yet.
+    AttachTypeTooNew,
+    /// The target kernel has no such map type yet (inner maps of map-in-map included).
+    MapTypeTooNew,
+    /// A warning: a map reaches a helper that takes only some map types, and its type cannot
+    /// be read from the object.
+    MapTypeUnknown,
+    /// The helper needs kernel config options the target lacks (a warning when the target's
+    /// config is not known).
+    KernelConfig,
+    /// The helper is refused under the target's lockdown level (a warning when unknown).
+    Lockdown,
+    /// The helper needs capabilities the loader lacks (a warning when unknown).
+    Capabilities,
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 19] = [
         Code::UnknownHelper,
         Code::HelperNotAllowed,
         Code::AttachType,
@@ -190,6 +229,15 @@ impl Code {
         Code::UnknownSection,
         Code::MalformedObject,
         Code::AnalysisIncomplete,
+        Code::TooManyDiagnostics,
+        Code::UnreadableObject,
+        Code::ProgramTypeTooNew,
+        Code::AttachTypeTooNew,
+        Code::MapTypeTooNew,
+        Code::MapTypeUnknown,
+        Code::KernelConfig,
+        Code::Lockdown,
+        Code::Capabilities,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -204,6 +252,15 @@ impl Code {
             Code::UnknownSection => "unknown-section",
             Code::MalformedObject => "malformed-object",
             Code::AnalysisIncomplete => "analysis-incomplete",
+            Code::TooManyDiagnostics => "too-many-diagnostics",
+            Code::UnreadableObject => "unreadable-object",
+            Code::ProgramTypeTooNew => "program-type-too-new",
+            Code::AttachTypeTooNew => "attach-type-too-new",
+            Code::MapTypeTooNew => "map-type-too-new",
+            Code::MapTypeUnknown => "map-type-unknown",
+            Code::KernelConfig => "kernel-config",
+            Code::Lockdown => "lockdown",
+            Code::Capabilities => "capabilities",
         }
     }
 
@@ -220,6 +277,15 @@ impl Code {
             Code::UnknownSection => "The section name does not say which program type this is",
             Code::MalformedObject => "Part of the object could not be read",
             Code::AnalysisIncomplete => "The analysis stopped early; some calls may be unchecked",
+            Code::TooManyDiagnostics => "The object has more distinct findings than are reported; the rest are counted",
+            Code::UnreadableObject => "The input is not a BPF object that can be read",
+            Code::ProgramTypeTooNew => "The target kernel lacks the program type",
+            Code::AttachTypeTooNew => "The target kernel lacks the expected attach type",
+            Code::MapTypeTooNew => "The target kernel lacks the map type",
+            Code::MapTypeUnknown => "The type of a map that reaches a map helper cannot be known",
+            Code::KernelConfig => "The helper needs kernel config options the target may lack",
+            Code::Lockdown => "The helper is refused under the target's kernel lockdown",
+            Code::Capabilities => "The helper needs capabilities the loader may lack",
         }
     }
 }
@@ -249,7 +315,17 @@ pub struct Diagnostic {
     pub guarded: bool,
     #[serde(skip_serializing_if = "Option::is_none", flatten)]
     pub place: Option<Place>,
+    /// How many places this diagnostic stands for: the copies of one call that unrolled loops
+    /// and inlining leave at the same source line (same code, program, line and helper).
+    pub count: u32,
+    /// The verifier instruction indexes of those copies, first ones first (at most
+    /// [`MAX_COPIES_LISTED`]; `count` says how many there are).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insns: Vec<u32>,
 }
+
+/// Instruction indexes listed per diagnostic; `count` goes on beyond.
+pub const MAX_COPIES_LISTED: usize = 64;
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: Code, message: String) -> Diagnostic {
@@ -268,6 +344,8 @@ impl Diagnostic {
             map_type: None,
             guarded: false,
             place: None,
+            count: 1,
+            insns: Vec::new(),
         }
     }
 }
@@ -280,4 +358,73 @@ pub struct Source {
     pub column: u32,
     /// The source line: from the file when it can be read, else as BTF recorded it.
     pub text: String,
+    /// The real path of the file the line was read from (for SARIF locations).
+    #[serde(skip)]
+    pub resolved: Option<std::path::PathBuf>,
+}
+
+/// The lowest kernel release something loads on, as far as the specs' version data goes:
+/// the latest start among the program type, the expected attach type (where the kernel checks
+/// it at load), every helper call (for this program type) and every map type it uses. Calls
+/// reached only through branches on load-time constants do not count (the verifier drops them
+/// where the branch is dead).
+///
+/// JSON: `"min_kernel"`: `"5.8"`, or `{ "at_least": "6.2", "at_most": "6.12" }` when the
+/// specs only bound it (`at_least` is `null` when no lower bound is known), or `null` when
+/// some use is on no kernel the specs describe (an unknown helper, or one the program type
+/// may not call); `"min_kernel_by"`: the names of the uses that set it (at most
+/// [`MAX_DECIDING`]), or of those no kernel has. Both are absent when nothing is used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MinKernel {
+    pub since: Option<crate::version::Since>,
+    pub by: Vec<KernelUse>,
+}
+
+impl Serialize for MinKernel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.since.is_none() && self.by.is_empty() {
+            return s.serialize_map(Some(0))?.end();
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("min_kernel", &SinceJson(self.since))?;
+        let names: Vec<&str> = self.by.iter().map(|u| u.name.as_str()).collect();
+        m.serialize_entry("min_kernel_by", &names)?;
+        m.end()
+    }
+}
+
+/// Deciding uses listed per [`MinKernel`].
+pub const MAX_DECIDING: usize = 8;
+
+/// One thing an object uses that a kernel must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelUse {
+    /// `program_type`, `attach_type`, `helper` or `map_type`.
+    pub kind: &'static str,
+    /// `BPF_PROG_TYPE_KPROBE`, `bpf_ringbuf_output`, `BPF_MAP_TYPE_RINGBUF`: names of the four
+    /// kinds never collide.
+    pub name: String,
+    /// When it starts; `None` when no kernel of the specs has it.
+    pub since: Option<crate::version::Since>,
+}
+
+struct SinceJson(Option<crate::version::Since>);
+
+impl Serialize for SinceJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
+            None => s.serialize_none(),
+            Some(v) => match v.exact_version() {
+                Some(exact) => s.serialize_str(&exact.to_string()),
+                None => {
+                    let mut m = s.serialize_map(Some(2))?;
+                    m.serialize_entry("at_least", &v.at_least.map(|l| l.to_string()))?;
+                    m.serialize_entry("at_most", &v.at_most.to_string())?;
+                    m.end()
+                }
+            },
+        }
+    }
 }

@@ -3,16 +3,24 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
-use crate::model::{AttachType, Helper, KernelId, Load, Model, ProgramType, Target, Unmet};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::model::{
+    plain_term, AttachType, ConditionKind, Helper, Judgement, KernelId, Load, Model, ProgramType, Unmet,
+};
 use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
+use super::min_kernel::Uses;
 use super::report::{
-    CallReport, Code, Diagnostic, KfuncReport, MapReport, Name, ObjectReport, Place, ProgramReport, Severity, Source,
+    CallReport, Code, Diagnostic, KfuncReport, MapReport, MinKernel, Name, ObjectReport, Place, ProgramReport,
+    Severity, Source, MAX_COPIES_LISTED,
 };
+use super::target::Machine;
 
 /// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
 pub const GPL_COMPATIBLE: [&str; 6] =
@@ -80,6 +88,8 @@ pub struct Checker<'m> {
     map_arg: Vec<Option<u8>>,
     /// By helper ID.
     helper_names: Vec<Option<Name>>,
+    /// What is known of the target machine beyond its kernel version.
+    machine: Machine,
 }
 
 impl<'m> Checker<'m> {
@@ -91,11 +101,22 @@ impl<'m> Checker<'m> {
             map_arg[h.id as usize] = h.map_arg().and_then(|a| u8::try_from(a).ok());
             helper_names[h.id as usize] = Some(Name::from(h.name.as_str()));
         }
-        Checker { model, options, map_arg, helper_names }
+        Checker { model, options, map_arg, helper_names, machine: Machine::default() }
+    }
+
+    /// Judges kernel config, lockdown and capability conditions against `machine`; without
+    /// it they are warnings that say what they depend on.
+    pub fn with_machine(mut self, machine: Machine) -> Self {
+        self.machine = machine;
+        self
     }
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    pub fn machine(&self) -> &Machine {
+        &self.machine
     }
 
     /// Checks the bytes of one file. A BPF object gives one report; another ELF file gives
@@ -112,6 +133,15 @@ impl<'m> Checker<'m> {
                     .into_iter()
                     .map(|(offset, bytes)| {
                         let name = format!("{path}@{offset:#x}");
+                        // The ELF reader wants its headers aligned; an object embedded at an
+                        // odd offset is read from an aligned copy.
+                        let copy;
+                        let bytes = if bytes.as_ptr().align_offset(8) == 0 {
+                            bytes
+                        } else {
+                            copy = AlignedBytes::new(bytes);
+                            copy.as_slice()
+                        };
                         match elf::read(bytes) {
                             Ok(obj) => self.check_object(&name, &obj),
                             Err(e) => ObjectReport::unreadable(name, e.to_string()),
@@ -140,25 +170,38 @@ impl<'m> Checker<'m> {
                     section: m.section.clone(),
                     map_type: m.map_type.and_then(|t| model.map_type(t)).map(|t| t.name.clone()),
                     type_id: m.map_type,
+                    inner_of: m.inner_of.and_then(|o| obj.maps.get(o as usize)).map(|o| o.name.clone()),
                 })
                 .collect(),
             programs: Vec::new(),
             diagnostics: Vec::new(),
+            min_kernel: None,
         };
-        for w in &obj.warnings {
-            report.diagnostics.push(Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
-        }
-
         let mut analyzer = Analyzer::new(obj, &self.map_arg);
         let names = Names::new(obj);
-        let mut warned_sections = Vec::new();
+        let mut sink = Sink::default();
+        for w in &obj.warnings {
+            sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
+        }
+        let mut object_uses = self.map_uses(obj, &mut sink);
+        let mut kernel_checked: HashSet<u32> = HashSet::new();
+        let mut warned_sections: HashSet<u32> = HashSet::new();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
-        for prog in &obj.programs {
+        // The findings of a call depend only on its section's class, the helper, the maps that
+        // reach it and whether it is guarded: worked out once, then placed at every copy.
+        let mut map_sets: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut memo: HashMap<(u32, u32, u32, bool), Rc<[Finding]>> = HashMap::new();
+        let mut layout_budget =
+            LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
+        let mut listed = 0usize;
+        let mut checked = 0usize;
+        let mut gave_up = false;
+        for (prog_index, prog) in obj.programs.iter().enumerate() {
+            let prog_index = u32::try_from(prog_index).unwrap_or(u32::MAX);
             let section = &obj.code[prog.section as usize].name;
             let class = *classes[prog.section as usize].get_or_insert_with(|| self.classify(section));
-            if class.program_type.is_none() && !warned_sections.contains(section) {
-                warned_sections.push(section.clone());
+            if class.program_type.is_none() && warned_sections.insert(prog.section) {
                 let mut d = Diagnostic::new(
                     Severity::Warning,
                     Code::UnknownSection,
@@ -169,10 +212,30 @@ impl<'m> Checker<'m> {
                 d.help = Some(format!(
                     "name the program type with `--program-type '{section}=TYPE'` (e.g. `xdp`, `sched_cls`, `kprobe`), optionally `:ATTACH_TYPE`, or use a libbpf section name such as `SEC(\"xdp\")`"
                 ));
-                report.diagnostics.push(d);
+                sink.push_other(Some(prog_index), d);
+            }
+            let mut uses = Uses::default();
+            self.class_uses(&class, &mut uses);
+            if kernel_checked.insert(prog.section) {
+                self.check_class_kernel(&class, prog, section, &mut sink, prog_index);
+            }
+            if gave_up {
+                report.programs.push(ProgramReport {
+                    name: prog.name.clone(),
+                    section: section.clone(),
+                    program_type: class.program_type.map(|p| p.name.clone()),
+                    attach_type: class.attach_type.map(|a| a.name.clone()),
+                    sleepable: class.sleepable,
+                    calls: Vec::new(),
+                    kfuncs: Vec::new(),
+                    instructions: 0,
+                    calls_omitted: 0,
+                    min_kernel: MinKernel::default(),
+                });
+                continue;
             }
             let flow = analyzer.program(prog);
-            let layout = Layout::new(obj, prog);
+            let layout = Layout::new(obj, prog, &mut layout_budget);
             let ctx = Ctx { obj, prog, section, layout: &layout, names: &names };
             if flow.incomplete {
                 let mut d = Diagnostic::new(
@@ -185,27 +248,96 @@ impl<'m> Checker<'m> {
                 );
                 d.program = Some(prog.name.clone());
                 d.section = Some(section.clone());
-                report.diagnostics.push(d);
+                sink.push_other(Some(prog_index), d);
             }
             let mut calls = Vec::new();
+            let mut calls_omitted = 0;
             for call in &flow.helper_calls {
-                calls.push(CallReport {
-                    insn: ctx.index(call.loc),
-                    helper_id: call.helper,
-                    helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
-                    place: ctx.place(call.loc),
+                if checked >= MAX_CALL_CHECKS {
+                    gave_up = true;
+                    break;
+                }
+                checked += 1;
+                if !call.guarded {
+                    self.call_uses(obj, &class, call, &mut uses);
+                }
+                let insn = ctx.index(call.loc);
+                if listed < MAX_CALLS_LISTED {
+                    listed += 1;
+                    calls.push(CallReport {
+                        insn,
+                        helper_id: call.helper,
+                        helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
+                        place: ctx.place(call.loc),
+                    });
+                } else {
+                    calls_omitted += 1;
+                }
+                let next_set = u32::try_from(map_sets.len()).unwrap_or(u32::MAX);
+                let set = match map_sets.get(call.maps.as_slice()) {
+                    Some(&id) => id,
+                    None => {
+                        map_sets.insert(call.maps.clone(), next_set);
+                        next_set
+                    }
+                };
+                let findings = memo.entry((prog.section, call.helper, set, call.guarded)).or_insert_with(|| {
+                    let tctx = Tmpl { obj, section };
+                    let mut out = Vec::new();
+                    self.check_call(&tctx, &class, license.as_deref(), call, &mut out);
+                    out.into_iter().map(|d| Finding::new(obj, d)).collect()
                 });
-                self.check_call(&ctx, &class, license.as_deref(), call, &mut report.diagnostics);
+                if findings.is_empty() {
+                    continue;
+                }
+                let at = ctx.line_key(call.loc).map_or(Where::Insn(call.loc), |(f, l)| Where::Line(f, l));
+                for f in findings.iter() {
+                    // A condition on a machine not described is one warning per object and
+                    // program type, however many calls depend on it.
+                    let (program, at) = match class.program_type {
+                        Some(pt)
+                            if f.diagnostic.severity == Severity::Warning && is_machine_code(f.diagnostic.code) =>
+                        {
+                            (pt.id | 1 << 31, Where::Insn(Loc { section: u32::MAX, insn: 0 }))
+                        }
+                        _ => (prog_index, at),
+                    };
+                    let key = CallKey {
+                        code: f.diagnostic.code,
+                        program,
+                        at,
+                        helper: f.diagnostic.helper_id,
+                        map: f.map,
+                        guarded: call.guarded,
+                    };
+                    sink.push_copy(key, insn, f.diagnostic.severity, || {
+                        let mut d = f.diagnostic.clone();
+                        ctx.locate(&mut d, call.loc);
+                        d
+                    });
+                }
+            }
+            if gave_up {
+                let mut d = Diagnostic::new(
+                    Severity::Warning,
+                    Code::AnalysisIncomplete,
+                    format!("gave up after checking {MAX_CALL_CHECKS} helper calls in this object; the calls of program `{}` onwards are not all checked", prog.name),
+                );
+                d.program = Some(prog.name.clone());
+                d.section = Some(section.clone());
+                sink.push_other(Some(prog_index), d);
             }
             let kfuncs = flow
                 .kfunc_calls
                 .iter()
+                .take(MAX_CALLS_LISTED.saturating_sub(listed))
                 .map(|k| KfuncReport {
                     insn: ctx.index(k.loc),
                     name: k.name.and_then(|n| obj.externs.get(n as usize)).map(|n| Name::from(n.as_str())),
                     place: ctx.place(k.loc),
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            listed = listed.saturating_add(kfuncs.len());
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
@@ -215,8 +347,30 @@ impl<'m> Checker<'m> {
                 calls,
                 kfuncs,
                 instructions: flow.reached_insns,
+                calls_omitted,
+                min_kernel: uses.finish(),
             });
+            object_uses.extend(&uses);
         }
+        report.min_kernel = Some(object_uses.finish());
+        if listed >= MAX_CALLS_LISTED {
+            let omitted: usize = report.programs.iter().map(|p| p.calls_omitted).sum();
+            if omitted > 0 {
+                sink.push_other(None, Diagnostic::new(
+                    Severity::Warning,
+                    Code::TooManyDiagnostics,
+                    format!("{omitted} helper call(s) are not listed in `calls`: an object lists at most {MAX_CALLS_LISTED}; they are still checked"),
+                ));
+            }
+        }
+        if layout_budget == 0 {
+            sink.push_other(None, Diagnostic::new(
+                Severity::Warning,
+                Code::AnalysisIncomplete,
+                "the object has too many subprogram references to number every instruction as the verifier will; some instruction indexes are section offsets".to_owned(),
+            ));
+        }
+        report.diagnostics = sink.finish();
         report
     }
 
@@ -235,19 +389,22 @@ impl<'m> Checker<'m> {
         Class { program_type, attach_type, sleepable }
     }
 
-    /// The target as far as `check` knows it: the kernel version only, so conditions on the
-    /// machine (capabilities, lockdown, config) are never reported as met or unmet.
-    fn target(&self) -> Target<'static> {
-        Target { kernel: Some(self.options.kernel), ..Target::default() }
+    /// The model's judgement of a call from a program of `class` on the target (kernel version
+    /// and whatever is known of the machine); `None` when the program type is unknown.
+    fn judge(&self, helper: &Helper, class: &Class<'_>) -> Option<Judgement> {
+        // The license is judged on its own below.
+        let load = class.load(true)?;
+        Some(self.machine.with_target(self.options.kernel, |t| self.model.judge(helper, &load, t)))
     }
 
     /// Why the program type's right to `helper` does not cover a program of `class` on the
     /// target kernel; `None` when it does (or the program type is unknown, or takes its helpers
     /// from its target), `Some(None)` when the program type may not call it at all.
     fn availability(&self, helper: &Helper, class: &Class<'_>) -> Option<Option<Miss>> {
-        // The license is judged on its own below.
-        let load = class.load(true)?;
-        let j = self.model.judge(helper, &load, &self.target());
+        self.availability_of(&self.judge(helper, class)?)
+    }
+
+    fn availability_of(&self, j: &Judgement) -> Option<Option<Miss>> {
         if j.from_target {
             return None;
         }
@@ -275,7 +432,7 @@ impl<'m> Checker<'m> {
 
     fn check_call(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         license: Option<&str>,
         call: &HelperCall,
@@ -298,7 +455,7 @@ impl<'m> Checker<'m> {
 
     fn check_call_rules(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         license: Option<&str>,
         call: &HelperCall,
@@ -327,7 +484,8 @@ impl<'m> Checker<'m> {
         };
         let pt_name = class.program_type.map(|p| p.name.as_str()).unwrap_or("");
 
-        match self.availability(helper, class) {
+        let judgement = self.judge(helper, class);
+        match judgement.as_ref().and_then(|j| self.availability_of(j)) {
             None if helper.since.on(kernel) == Presence::No => {
                 // Only reached for unknown program types: the pair's version covers the rest.
                 let mut d = ctx.diagnostic(
@@ -370,12 +528,22 @@ impl<'m> Checker<'m> {
             out.push(with_helper(d));
         }
 
+        // After the rules of the object itself, which come first in the output.
+        if let Some(j) = &judgement {
+            for d in self.machine_diagnostics(ctx, class, helper, call.loc, j) {
+                out.push(with_helper(d));
+            }
+        }
+
         if helper.map_types.is_empty() {
             return;
         }
         for &m in &call.maps {
             let Some(map) = ctx.obj.maps.get(m as usize) else { continue };
-            let Some(type_id) = map.map_type else { continue };
+            let Some(type_id) = map.map_type else {
+                out.push(with_helper(self.unknown_map_type(ctx, helper, call.loc, map)));
+                continue;
+            };
             if helper.map_types.contains(&type_id) {
                 continue;
             }
@@ -395,7 +563,7 @@ impl<'m> Checker<'m> {
 
     fn miss_diagnostic(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Tmpl<'_, '_>,
         class: &Class<'_>,
         helper: &Helper,
         loc: Loc,
@@ -585,6 +753,164 @@ impl Names {
     }
 }
 
+/// Bytes copied into 8-byte-aligned storage: a buffer 7 bytes longer, used from its first
+/// aligned byte.
+struct AlignedBytes {
+    buf: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBytes {
+    fn new(bytes: &[u8]) -> AlignedBytes {
+        let mut buf = vec![0u8; bytes.len() + 7];
+        let start = buf.as_ptr().align_offset(8).min(7);
+        buf[start..start + bytes.len()].copy_from_slice(bytes);
+        AlignedBytes { buf, start, len: bytes.len() }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[self.start..self.start + self.len]
+    }
+}
+
+/// Where a call's findings are worked out: the object and the section, no code location yet
+/// (see [`Ctx::locate`]).
+struct Tmpl<'a, 'd> {
+    obj: &'a BpfObject<'d>,
+    section: &'a str,
+}
+
+impl Tmpl<'_, '_> {
+    fn diagnostic(&self, code: Code, _loc: Loc, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(Severity::Error, code, message);
+        d.section = Some(self.section.to_owned());
+        d
+    }
+}
+
+/// One finding of a call, before it is placed: the diagnostic and the map it is about.
+struct Finding {
+    diagnostic: Diagnostic,
+    /// Index into the object's maps, for map diagnostics.
+    map: Option<u32>,
+}
+
+impl Finding {
+    fn new(obj: &BpfObject<'_>, diagnostic: Diagnostic) -> Finding {
+        let map = diagnostic
+            .map
+            .as_ref()
+            .and_then(|name| obj.maps.iter().position(|m| m.name == *name))
+            .and_then(|i| u32::try_from(i).ok());
+        Finding { diagnostic, map }
+    }
+}
+
+/// Distinct diagnostics an object reports; beyond, findings are counted in one summary.
+pub const MAX_DIAGNOSTICS: usize = 500;
+/// Helper calls listed in `calls` per object (all are checked up to [`MAX_CALL_CHECKS`]).
+pub const MAX_CALLS_LISTED: usize = 50_000;
+/// Helper-call sites checked per object (a site counts once per program that reaches it).
+pub const MAX_CALL_CHECKS: usize = 4_000_000;
+/// Instruction slots the verifier numbering may scan per object, beyond a multiple of its size.
+const LAYOUT_BUDGET_BASE: usize = 1 << 20;
+const LAYOUT_BUDGET_PER_INSN: usize = 64;
+
+/// Where a call sits, for merging copies: its source line (file name offset and line in BTF)
+/// when line info has one, else the instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Where {
+    Line(u32, u32),
+    Insn(Loc),
+}
+
+/// What makes two call findings one diagnostic: copies of one call (unrolled loops, inlining)
+/// have the same code, program, source line, helper, map and guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CallKey {
+    code: Code,
+    program: u32,
+    at: Where,
+    helper: Option<u32>,
+    map: Option<u32>,
+    guarded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Call(CallKey),
+    Other(Code, Option<u32>, String),
+}
+
+/// Collects an object's diagnostics: merges copies, caps the distinct ones.
+#[derive(Default)]
+struct Sink {
+    list: Vec<Diagnostic>,
+    index: HashMap<Key, usize>,
+    omitted: usize,
+    omitted_errors: usize,
+}
+
+impl Sink {
+    fn push_other(&mut self, program: Option<u32>, d: Diagnostic) {
+        let key = Key::Other(d.code, program, d.message.clone());
+        let severity = d.severity;
+        self.push(key, None, severity, || d);
+    }
+
+    fn push_copy(&mut self, key: CallKey, insn: u32, severity: Severity, make: impl FnOnce() -> Diagnostic) {
+        self.push(Key::Call(key), Some(insn), severity, make);
+    }
+
+    fn push(&mut self, key: Key, insn: Option<u32>, severity: Severity, make: impl FnOnce() -> Diagnostic) {
+        if let Some(&i) = self.index.get(&key) {
+            let d = &mut self.list[i];
+            d.count = d.count.saturating_add(1);
+            if let Some(insn) = insn {
+                if d.insns.len() < MAX_COPIES_LISTED {
+                    d.insns.push(insn);
+                }
+            }
+            return;
+        }
+        if self.list.len() >= MAX_DIAGNOSTICS {
+            self.omitted += 1;
+            if severity == Severity::Error {
+                self.omitted_errors += 1;
+            }
+            return;
+        }
+        let mut d = make();
+        d.insns.extend(insn);
+        self.index.insert(key, self.list.len());
+        self.list.push(d);
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if self.omitted > 0 {
+            let (severity, errors) = if self.omitted_errors > 0 {
+                (Severity::Error, format!(", {} of them errors", self.omitted_errors))
+            } else {
+                (Severity::Warning, String::new())
+            };
+            let mut d = Diagnostic::new(
+                severity,
+                Code::TooManyDiagnostics,
+                format!(
+                    "{} more finding(s) not shown{errors}: an object reports at most {MAX_DIAGNOSTICS} distinct diagnostics",
+                    self.omitted
+                ),
+            );
+            d.help = Some("fix the ones shown and check again".to_owned());
+            d.count = u32::try_from(self.omitted).unwrap_or(u32::MAX);
+            self.list.push(d);
+        }
+        self.list
+    }
+}
+
+/// A program being checked: turns code locations into diagnostics.
 /// A program being checked: turns code locations into diagnostics.
 struct Ctx<'a, 'd> {
     obj: &'a BpfObject<'d>,
@@ -613,16 +939,241 @@ impl Ctx<'_, '_> {
         let btf = self.obj.btf.as_ref()?;
         let code = &self.obj.code[loc.section as usize];
         let line = self.obj.lines.lookup(btf, &code.name, loc.insn)?;
-        Some(Source { file: line.file, line: line.line, column: line.column, text: line.text })
+        Some(Source { file: line.file, line: line.line, column: line.column, text: line.text, resolved: None })
     }
 
-    fn diagnostic(&self, code: Code, loc: Loc, message: String) -> Diagnostic {
-        let mut d = Diagnostic::new(Severity::Error, code, message);
+    /// Places a finding at `loc` of this program.
+    fn locate(&self, d: &mut Diagnostic, loc: Loc) {
         d.program = Some(self.prog.name.clone());
         d.section = Some(self.section.to_owned());
         d.insn = Some(self.index(loc));
         d.place = Some(self.place(loc));
         d.source = self.source(loc);
+    }
+
+    /// The BTF file name offset and line of `loc`, when line info has them.
+    fn line_key(&self, loc: Loc) -> Option<(u32, u32)> {
+        let btf = self.obj.btf.as_ref()?;
+        let code = &self.obj.code[loc.section as usize];
+        self.obj.lines.lookup_key(btf, &code.name, loc.insn)
+    }
+}
+
+/// Target-kernel completeness (program, attach and map types), the machine's conditions, and
+/// the uses that make up `min_kernel`.
+impl Checker<'_> {
+    /// The uses of every map of the object (libbpf creates them all), with an error for each
+    /// map type the target kernel lacks.
+    fn map_uses(&self, obj: &BpfObject<'_>, sink: &mut Sink) -> Uses {
+        let kernel = self.options.kernel;
+        let mut uses = Uses::default();
+        for map in &obj.maps {
+            let Some(type_id) = map.map_type else { continue };
+            let Some(t) = self.model.map_type(type_id) else {
+                uses.push("map_type", &format!("map type {type_id}"), None);
+                continue;
+            };
+            uses.push("map_type", &t.name, Some(t.since));
+            let severity = match t.since.on(kernel) {
+                Presence::Yes => continue,
+                Presence::No => Severity::Error,
+                Presence::Unknown => Severity::Warning,
+            };
+            let what = match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
+                Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
+                None => format!("map `{}` is of type {}", map.name, t.name),
+            };
+            let mut d =
+                Diagnostic::new(severity, Code::MapTypeTooNew, format!("{what}, which {}", self.since_words(t.since)));
+            d.map = Some(map.name.clone());
+            d.map_type = Some(t.name.clone());
+            d.help = Some(self.too_new_help(t.since));
+            sink.push_other(None, d);
+        }
+        uses
+    }
+
+    /// Wording of a start against the target: `Linux has from 5.16; the target kernel is 5.10`.
+    fn since_words(&self, since: Since) -> String {
+        let kernel = self.options.kernel;
+        match since.on(kernel) {
+            Presence::Unknown => format!(
+                "Linux has from {since}, a range the measurements leave open; the target kernel {kernel} is inside it"
+            ),
+            _ => format!("Linux has from {since}; the target kernel is {kernel}"),
+        }
+    }
+
+    fn class_uses(&self, class: &Class<'_>, uses: &mut Uses) {
+        if let Some(p) = class.program_type {
+            uses.push("program_type", &p.name, Some(p.since));
+        }
+        if let Some(a) = load_checked_attach_type(class) {
+            uses.push("attach_type", &a.name, Some(a.since));
+        }
+    }
+
+    /// Errors (warnings inside a range) for a program or attach type newer than the target.
+    fn check_class_kernel(&self, class: &Class<'_>, prog: &ProgramDef, section: &str, sink: &mut Sink, index: u32) {
+        let kernel = self.options.kernel;
+        let Some(pt) = class.program_type else { return };
+        let found = match (pt.since.on(kernel), load_checked_attach_type(class)) {
+            (Presence::Yes, Some(a)) if a.since.on(kernel) != Presence::Yes => {
+                Some((Code::AttachTypeTooNew, a.since, format!("attach type {}", a.name)))
+            }
+            (Presence::Yes, _) => None,
+            _ => Some((Code::ProgramTypeTooNew, pt.since, format!("program type {}", pt.name))),
+        };
+        let Some((code, since, what)) = found else { return };
+        let severity = if since.on(kernel) == Presence::No { Severity::Error } else { Severity::Warning };
+        let mut d = Diagnostic::new(
+            severity,
+            code,
+            format!("section `{section}` loads as {what}, which {}", self.since_words(since)),
+        );
+        d.program = Some(prog.name.clone());
+        d.section = Some(section.to_owned());
+        d.help = Some(self.too_new_help(since));
+        sink.push_other(Some(index), d);
+    }
+
+    /// The uses of one (unguarded) call: the helper for this program type, and the types of
+    /// the maps that reach it.
+    fn call_uses(&self, obj: &BpfObject<'_>, class: &Class<'_>, call: &HelperCall, uses: &mut Uses) {
+        match self.model.helper(call.helper) {
+            Some(h) => uses.helper(self.model, h, class.program_type.map(|p| p.id)),
+            None => uses.push("helper", &format!("helper #{}", call.helper), None),
+        }
+        for &m in &call.maps {
+            let Some(t) = obj.maps.get(m as usize).and_then(|m| m.map_type).and_then(|t| self.model.map_type(t)) else {
+                continue;
+            };
+            uses.push("map_type", &t.name, Some(t.since));
+        }
+    }
+
+    /// Kernel config, lockdown and capability conditions of the call: errors where the
+    /// machine is known not to meet them, warnings naming what they depend on where it is not
+    /// known.
+    fn machine_diagnostics(
+        &self,
+        ctx: &Tmpl<'_, '_>,
+        class: &Class<'_>,
+        helper: &Helper,
+        loc: Loc,
+        j: &Judgement,
+    ) -> Vec<Diagnostic> {
+        let model = self.model;
+        let Some(pt) = class.program_type else { return Vec::new() };
+        let Some(a) = helper.availability_for(pt.id) else { return Vec::new() };
+        let term = plain_term(model);
+        let conditions = model.conditions(helper, a, &term);
+        let words = |kind: ConditionKind| conditions.iter().find(|c| c.kind == kind).map(|c| c.words.clone());
+        let mut out = Vec::new();
+        let found = j.unmet.iter().map(|u| (true, u)).chain(j.unsure.iter().map(|u| (false, u)));
+        for (known, u) in found {
+            let (code, kind, flag, why) = match u {
+                Unmet::Kconfig(off) => (
+                    Code::KernelConfig,
+                    ConditionKind::Kconfig,
+                    "--kernel-config FILE",
+                    format!("the target kernel's config leaves {} off", off.join(", ")),
+                ),
+                Unmet::Lockdown(_) => (
+                    Code::Lockdown,
+                    ConditionKind::Lockdown,
+                    "--lockdown LEVEL",
+                    match self.machine.lockdown.flatten() {
+                        Some(l) => format!("the target runs lockdown {}", l.name()),
+                        None => "the target's lockdown level is not known".to_owned(),
+                    },
+                ),
+                Unmet::Capabilities(missing) => (
+                    Code::Capabilities,
+                    ConditionKind::Capabilities,
+                    "--capabilities LIST",
+                    format!("the loader lacks {}", missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")),
+                ),
+                _ => continue,
+            };
+            let Some(words) = words(kind) else { continue };
+            let verb = if words.starts_with("refused") { "is " } else { "" };
+            let why = if known {
+                why
+            } else {
+                match code {
+                    Code::KernelConfig => "the target kernel's config is not known".to_owned(),
+                    Code::Capabilities => "the loader's capabilities are not known".to_owned(),
+                    _ => "the target's lockdown level is not known".to_owned(),
+                }
+            };
+            let mut d =
+                ctx.diagnostic(code, loc, format!("`{}` {verb}{words} in {} programs; {why}", helper.name, pt.name));
+            if known {
+                d.help = Some(format!("the load fails on this target: {words}, or avoid `{}`", helper.name));
+            } else {
+                d.severity = Severity::Warning;
+                d.help = Some(format!(
+                    "describe the target with `{flag}`, or check on the target machine itself with `--host`"
+                ));
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    /// A warning for a map whose type the object does not say, reaching a helper that takes
+    /// only some map types.
+    fn unknown_map_type(&self, ctx: &Tmpl<'_, '_>, helper: &Helper, loc: Loc, map: &elf::MapDef) -> Diagnostic {
+        let why = match map.inner_of.and_then(|o| ctx.obj.maps.get(o as usize)) {
+            Some(outer) => format!(
+                "an inner map of `{}`, whose BTF has no `values` declaration giving the inner map type",
+                outer.name
+            ),
+            None if ctx.obj.btf.is_none() && map.section == ".maps" => {
+                "the object has no BTF, so the type of a `.maps` map cannot be read".to_owned()
+            }
+            None => "its definition does not give the map type".to_owned(),
+        };
+        let mut d = ctx.diagnostic(
+            Code::MapTypeUnknown,
+            loc,
+            format!("`{}` takes map `{}`, whose type is unknown: {why}", helper.name, map.name),
+        );
+        d.severity = Severity::Warning;
+        d.map = Some(map.name.clone());
+        let accepted: Vec<&str> =
+            helper.map_types.iter().filter_map(|t| self.model.map_type(*t)).map(|t| t.name.as_str()).collect();
+        d.help =
+            Some(format!("`{}` accepts {}; build with `-g` so the object carries BTF", helper.name, list(&accepted)));
         d
     }
+}
+
+/// Program types whose expected attach type the kernel checks at load, from the program
+/// type's first release on (`bpf_prog_load_check_attach()` and the BTF attach checks): an
+/// attach type newer than the target fails the load. Other program types load with any
+/// value there (an XDP program with `BPF_XDP` loads on 4.8), so their attach types decide
+/// nothing about the load. This is a fact about program types that belongs in the specs.
+const ATTACH_TYPE_CHECKED_AT_LOAD: [&str; 9] = [
+    "BPF_PROG_TYPE_CGROUP_SOCK",
+    "BPF_PROG_TYPE_CGROUP_SOCK_ADDR",
+    "BPF_PROG_TYPE_CGROUP_SOCKOPT",
+    "BPF_PROG_TYPE_SK_LOOKUP",
+    "BPF_PROG_TYPE_NETFILTER",
+    "BPF_PROG_TYPE_TRACING",
+    "BPF_PROG_TYPE_LSM",
+    "BPF_PROG_TYPE_EXT",
+    "BPF_PROG_TYPE_STRUCT_OPS",
+];
+
+/// The class's expected attach type when the kernel checks it at load.
+fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
+    let pt = class.program_type?;
+    class.attach_type.filter(|_| ATTACH_TYPE_CHECKED_AT_LOAD.contains(&pt.name.as_str()))
+}
+
+/// Codes of conditions on the machine rather than the kernel version.
+fn is_machine_code(code: Code) -> bool {
+    matches!(code, Code::KernelConfig | Code::Lockdown | Code::Capabilities)
 }

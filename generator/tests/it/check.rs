@@ -700,3 +700,24 @@ fn fuzz_regressions_do_not_panic() {
     }
     assert!(n > 0, "expected regression inputs in {}", dir.display());
 }
+
+/// libbpf-tools' execsnoop at 5.4: its unrolled argument loop used to give one diagnostic per
+/// copy (122); now one per (code, program, line, helper) with the copies counted.
+#[test]
+fn execsnoop_copies_are_merged() {
+    const TEST: &str = "execsnoop_copies_are_merged";
+    let path = Path::new("/usr/sbin/execsnoop");
+    if !path.is_file() {
+        return support::skip(TEST, "no /usr/sbin/execsnoop (apt-get install libbpf-tools)");
+    }
+    let out = bpfspec(&["--kernel", "5.4", "--format", "json"], &[path.to_owned()]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = json_of(&out);
+    let ds = r["objects"][0]["diagnostics"].as_array().expect("diagnostics");
+    let copies: u64 = ds.iter().filter_map(|d| d["count"].as_u64()).sum();
+    assert_eq!((ds.len(), copies), (5, 122), "{ds:#?}");
+    for d in ds {
+        let insns = d["insns"].as_array().map_or(0, Vec::len) as u64;
+        assert_eq!(insns, d["count"].as_u64().expect("count").min(64), "every copy's instruction is listed: {d}");
+    }
+}

@@ -7,6 +7,10 @@ mod support;
 
 mod bindings;
 mod check;
+mod check_hostile;
+mod check_rules;
+mod check_target;
+mod elfgen;
 mod examples;
 mod output;
 mod probe;
