@@ -91,6 +91,8 @@ const HELPER_MESSAGES: &[(&str, Verdict)] = &[
     ("unknown func ", Verdict::NotAllowed),
     ("cannot call GPL-restricted function from non-GPL compatible program", Verdict::GplOnly),
     ("helper call might sleep in a non-sleepable prog", Verdict::SleepableOnly),
+    // 7.2: `sleepable helper bpf_copy_from_user#148 in non-sleepable prog`
+    (" in non-sleepable prog", Verdict::SleepableOnly),
     ("helper call is not allowed in probe", Verdict::TargetRestricted),
 ];
 

@@ -39,6 +39,7 @@ pub mod btf;
 pub mod classify;
 pub mod diff;
 pub mod kernel;
+pub mod measurement;
 pub mod plan;
 pub mod report;
 pub mod run;
@@ -91,7 +92,8 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut stdout = std::io::stdout().lock();
+    // The JSON report is tens of MB written in small pieces: buffer it.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if args.diff {
         let d = diff(&report, model);
         match args.format {
@@ -101,6 +103,7 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
             }
             Format::Human => write!(stdout, "{}", d.render_human())?,
         }
+        stdout.flush()?;
         return Ok(if d.unexplained().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     match args.format {
@@ -110,5 +113,6 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         }
         Format::Human => write!(stdout, "{}", report.render_human(args.detail))?,
     }
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }
