@@ -79,7 +79,7 @@ impl std::fmt::Display for Outcome {
 /// One difference between the specs and the kernel.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
-    /// `helper`, `map`, `program_type`, `map_type`.
+    /// `helper`, `map`, `program_type`, `map_type`, `attach_type`.
     pub kind: &'static str,
     /// `xdp/xdp_devmap`, `struct_ops`, a program or map type short name.
     pub subject: String,
@@ -197,7 +197,7 @@ fn render_grouped(out: &mut String, ds: &[Disagreement]) {
         if !evidence.is_empty() {
             let _ = writeln!(out, "      verifier: {evidence}");
         }
-        if kind != "program_type" && kind != "map_type" {
+        if !matches!(kind, "program_type" | "map_type" | "attach_type") {
             let wheres: Vec<String> = wheres.into_iter().collect();
             let _ = writeln!(out, "      in: {}", abbreviate(&wheres, 10));
         }
@@ -356,6 +356,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
 
     diff_program_types(&m, report, model, &mut d);
     diff_map_types(&m, report, model, &mut d);
+    diff_attach_types(&m, report, model, &mut d);
 
     for r in merged_rows(report) {
         let Some(observed) = Outcome::of_verdict(&r.verdict) else {
@@ -456,6 +457,21 @@ fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut 
             observed,
             mt.evidence.clone().unwrap_or_default(),
         );
+    }
+}
+
+/// Attach types: the kernel's `enum bpf_attach_type` (or a load) against the specs' list and
+/// versions. Only IDs the kernel answered for are compared.
+fn diff_attach_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff) {
+    for a in &report.attach_types {
+        let Some(exists) = a.exists else { continue };
+        let observed = if exists { Outcome::Supported } else { Outcome::Unsupported };
+        let expected = match model.attach_type(a.id) {
+            Some(s) if s.since <= m.version => Outcome::Supported,
+            _ => Outcome::Unsupported,
+        };
+        let evidence = a.source.as_deref().map_or_else(String::new, |s| format!("source: {s}"));
+        record(d, "attach_type", short(&a.name), None, expected, None, observed, evidence);
     }
 }
 
