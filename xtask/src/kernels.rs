@@ -118,7 +118,7 @@ impl Apt {
             write_atomic(&path, list.as_bytes())?;
         }
         let have_lists = fs::read_dir(self.dir.join("lists"))
-            .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().ends_with("_Packages")))
+            .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().contains("_Packages")))
             .unwrap_or(false);
         if refresh || changed || !have_lists {
             eprintln!("xtask: apt-get update (lists in {})", self.dir.join("lists").display());
