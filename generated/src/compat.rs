@@ -20,6 +20,41 @@ impl KernelVersion {
     }
 }
 
+/// When something appeared: exact when `at_least == Some(at_most)`, otherwise the bounds
+/// measurements give (`at_least: None`: present in `at_most`, start unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Since {
+    pub at_least: Option<KernelVersion>,
+    pub at_most: KernelVersion,
+}
+
+impl Since {
+    pub const fn exact(v: KernelVersion) -> Since {
+        Since {
+            at_least: Some(v),
+            at_most: v,
+        }
+    }
+    /// Is the release known exactly?
+    pub const fn is_exact(&self) -> bool {
+        match self.at_least {
+            Some(l) => l.major == self.at_most.major && l.minor == self.at_most.minor,
+            None => false,
+        }
+    }
+    /// Known to be there on `kernel`.
+    pub const fn present_on(&self, kernel: KernelVersion) -> bool {
+        kernel.at_least(self.at_most)
+    }
+    /// Known to be absent on `kernel`.
+    pub const fn absent_on(&self, kernel: KernelVersion) -> bool {
+        match self.at_least {
+            Some(l) => !kernel.at_least(l),
+            None => false,
+        }
+    }
+}
+
 /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Lockdown {
@@ -51,10 +86,16 @@ pub struct Conditions {
     pub trampoline_only: bool,
     /// Refused while kernel lockdown is at this level or stricter.
     pub lockdown: Option<Lockdown>,
-    /// Any one of these capabilities is needed.
+    /// Capabilities needed, all of them (`CAP_SYS_ADMIN` stands in for `CAP_BPF` and
+    /// `CAP_PERFMON`).
     pub capabilities: &'static [Capability],
     /// Kernel config options that must be enabled.
     pub kconfig: &'static [&'static str],
+    /// Overrides the helper's [`HelperInfo::gpl_only`] for this program type (the kernel
+    /// hands it another prototype).
+    pub gpl_only: Option<bool>,
+    /// Attach types for which the opposite of the GPL rule holds.
+    pub gpl_only_flipped_for: &'static [AttachType],
 }
 
 impl Conditions {
@@ -66,12 +107,15 @@ impl Conditions {
         lockdown: None,
         capabilities: &[],
         kconfig: &[],
+        gpl_only: None,
+        gpl_only_flipped_for: &[],
     };
     /// No condition at all.
     pub const fn is_unconditional(&self) -> bool {
         self.attach_types.is_none() && !self.sleepable_only && !self.trampoline_only
             && self.lockdown.is_none() && self.capabilities.is_empty()
-            && self.kconfig.is_empty()
+            && self.kconfig.is_empty() && self.gpl_only.is_none()
+            && self.gpl_only_flipped_for.is_empty()
     }
     /// Do the attach-type conditions admit this attach type?
     pub const fn admits_attach_type(&self, attach_type: AttachType) -> bool {
@@ -96,7 +140,7 @@ impl Conditions {
 pub struct Availability {
     pub program_type: ProgramType,
     /// The first kernel where this program type may call the helper.
-    pub since: KernelVersion,
+    pub since: Since,
     pub conditions: Conditions,
 }
 
@@ -109,7 +153,7 @@ impl Availability {
     ) -> Availability {
         Availability {
             program_type,
-            since: KernelVersion::new(major, minor),
+            since: Since::exact(KernelVersion::new(major, minor)),
             conditions: Conditions::NONE,
         }
     }
@@ -121,7 +165,8 @@ pub struct HelperInfo {
     /// `BPF_FUNC_*` value.
     pub id: u32,
     pub name: &'static str,
-    pub since: KernelVersion,
+    pub since: Since,
+    /// The default; a program type's [`Conditions::gpl_only`] may override it.
     pub gpl_only: bool,
     /// Sorted by program type value.
     pub program_types: &'static [Availability],
@@ -142,7 +187,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 1,
         name: "bpf_map_lookup_elem",
-        since: KernelVersion::new(3, 18),
+        since: Since::exact(KernelVersion::new(3, 18)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 3, 19),
@@ -197,7 +242,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 2,
         name: "bpf_map_update_elem",
-        since: KernelVersion::new(3, 18),
+        since: Since::exact(KernelVersion::new(3, 18)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 3, 19),
@@ -247,7 +292,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 3,
         name: "bpf_map_delete_elem",
-        since: KernelVersion::new(3, 19),
+        since: Since::exact(KernelVersion::new(3, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 3, 19),
@@ -297,12 +342,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 4,
         name: "bpf_probe_read",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(4, 1),
+                since: Since::exact(KernelVersion::new(4, 1)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -311,7 +356,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(4, 7),
+                since: Since::exact(KernelVersion::new(4, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -320,7 +365,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(4, 9),
+                since: Since::exact(KernelVersion::new(4, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -329,7 +374,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -338,7 +383,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -347,7 +392,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -356,7 +401,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -365,7 +410,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -378,7 +423,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 5,
         name: "bpf_ktime_get_ns",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 1),
@@ -418,12 +463,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 6,
         name: "bpf_trace_printk",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(4, 1),
+                since: Since::exact(KernelVersion::new(4, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -432,7 +477,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 4, 1),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 1),
+                since: Since::exact(KernelVersion::new(4, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -440,7 +485,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 1),
+                since: Since::exact(KernelVersion::new(4, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -449,7 +494,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 4, 7),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -458,7 +503,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 4, 9),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -466,7 +511,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -474,7 +519,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -482,7 +527,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -490,7 +535,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -498,7 +543,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(4, 13),
+                since: Since::exact(KernelVersion::new(4, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -506,7 +551,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(4, 14),
+                since: Since::exact(KernelVersion::new(4, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -514,7 +559,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(4, 15),
+                since: Since::exact(KernelVersion::new(4, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -522,7 +567,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -531,7 +576,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -539,7 +584,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -547,7 +592,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LircMode2,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -555,7 +600,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(4, 19),
+                since: Since::exact(KernelVersion::new(4, 19)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -563,7 +608,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -571,7 +616,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -580,7 +625,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -589,7 +634,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -598,7 +643,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -606,7 +651,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -614,7 +659,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -626,7 +671,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 7,
         name: "bpf_get_prandom_u32",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 17),
@@ -666,7 +711,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 8,
         name: "bpf_get_smp_processor_id",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 1),
@@ -705,7 +750,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 9,
         name: "bpf_skb_store_bytes",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 1),
@@ -718,7 +763,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 10,
         name: "bpf_l3_csum_replace",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 1),
@@ -730,7 +775,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 11,
         name: "bpf_l4_csum_replace",
-        since: KernelVersion::new(4, 1),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 1),
@@ -742,7 +787,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 12,
         name: "bpf_tail_call",
-        since: KernelVersion::new(4, 2),
+        since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 2),
@@ -782,7 +827,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 13,
         name: "bpf_clone_redirect",
-        since: KernelVersion::new(4, 2),
+        since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 2),
@@ -794,7 +839,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 14,
         name: "bpf_get_current_pid_tgid",
-        since: KernelVersion::new(4, 2),
+        since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 6, 1),
@@ -833,51 +878,166 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 15,
         name: "bpf_get_current_uid_gid",
-        since: KernelVersion::new(4, 2),
+        since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Kprobe, 4, 2),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracepoint, 4, 7),
-            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::PerfEvent, 4, 9),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSock, 4, 10),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupDevice, 4, 15),
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 16,
         name: "bpf_get_current_comm",
-        since: KernelVersion::new(4, 2),
+        since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -886,7 +1046,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 4, 2),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -894,7 +1057,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -903,7 +1069,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 4, 7),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -912,7 +1081,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 4, 9),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -920,7 +1092,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -928,7 +1100,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -936,7 +1111,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -944,7 +1122,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -952,7 +1133,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -960,7 +1144,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -968,7 +1155,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -976,7 +1166,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -985,7 +1178,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -993,7 +1186,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1001,7 +1197,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1009,7 +1208,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1017,7 +1219,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1026,7 +1231,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1035,7 +1243,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1044,7 +1255,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1052,7 +1266,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1060,7 +1274,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1072,20 +1289,62 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 17,
         name: "bpf_get_cgroup_classid",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
-            Availability::plain(ProgramType::Kprobe, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Kprobe,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SchedCls, 4, 3),
             Availability::plain(ProgramType::SchedAct, 4, 3),
-            Availability::plain(ProgramType::Tracepoint, 6, 18),
-            Availability::plain(ProgramType::Xdp, 6, 18),
-            Availability::plain(ProgramType::PerfEvent, 6, 18),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability {
+                program_type: ProgramType::Tracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::PerfEvent,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUP_NET_CLASSID"],
                     ..Conditions::NONE
@@ -1094,45 +1353,150 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::LwtIn, 4, 10),
             Availability::plain(ProgramType::LwtOut, 4, 10),
             Availability::plain(ProgramType::LwtXmit, 4, 10),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUP_NET_CLASSID"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::RawTracepoint, 6, 18),
+            Availability {
+                program_type: ProgramType::RawTracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUP_NET_CLASSID"],
                     ..Conditions::NONE
                 },
             },
             Availability::plain(ProgramType::LwtSeg6local, 4, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
-            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
-            Availability::plain(ProgramType::Tracing, 6, 18),
-            Availability::plain(ProgramType::StructOps, 6, 18),
-            Availability::plain(ProgramType::Lsm, 6, 18),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
-            Availability::plain(ProgramType::Syscall, 6, 18),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::RawTracepointWritable,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 5)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 18,
         name: "bpf_skb_vlan_push",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 3),
@@ -1143,7 +1507,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 19,
         name: "bpf_skb_vlan_pop",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 3),
@@ -1154,7 +1518,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 20,
         name: "bpf_skb_get_tunnel_key",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 3),
@@ -1166,7 +1530,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 21,
         name: "bpf_skb_set_tunnel_key",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 3),
@@ -1178,12 +1542,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 22,
         name: "bpf_perf_event_read",
-        since: KernelVersion::new(4, 3),
+        since: Since::exact(KernelVersion::new(4, 3)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1192,7 +1559,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 4, 3),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1200,7 +1570,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1209,7 +1582,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 4, 7),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1218,7 +1594,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 4, 9),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1226,7 +1605,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1234,7 +1616,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1242,7 +1627,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1250,7 +1638,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1258,7 +1649,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1266,7 +1660,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1274,7 +1671,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1282,7 +1682,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1291,7 +1694,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1299,7 +1705,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1307,7 +1716,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1315,7 +1727,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1323,7 +1738,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1332,7 +1750,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1341,7 +1762,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1350,7 +1774,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1358,7 +1785,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1366,7 +1793,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1378,7 +1808,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 23,
         name: "bpf_redirect",
-        since: KernelVersion::new(4, 4),
+        since: Since::exact(KernelVersion::new(4, 4)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 4),
@@ -1391,7 +1821,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 24,
         name: "bpf_get_route_realm",
-        since: KernelVersion::new(4, 4),
+        since: Since::exact(KernelVersion::new(4, 4)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 4),
@@ -1406,7 +1836,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 25,
         name: "bpf_perf_event_output",
-        since: KernelVersion::new(4, 4),
+        since: Since::exact(KernelVersion::new(4, 4)),
         gpl_only: true,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 4),
@@ -1432,16 +1862,30 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::Lsm, 6, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SkLookup, 5, 9),
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::PerfEventArray],
     },
     HelperInfo {
         id: 26,
         name: "bpf_skb_load_bytes",
-        since: KernelVersion::new(4, 5),
+        since: Since::exact(KernelVersion::new(4, 5)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 5),
@@ -1461,24 +1905,45 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 27,
         name: "bpf_get_stackid",
-        since: KernelVersion::new(4, 6),
+        since: Since::exact(KernelVersion::new(4, 6)),
         gpl_only: true,
         program_types: &[
             Availability::plain(ProgramType::Kprobe, 4, 6),
             Availability::plain(ProgramType::Tracepoint, 4, 7),
-            Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability {
+                program_type: ProgramType::PerfEvent,
+                since: Since::exact(KernelVersion::new(4, 9)),
+                conditions: Conditions {
+                    gpl_only: Some(false),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::Lsm, 6, 18),
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::StackTrace],
     },
     HelperInfo {
         id: 28,
         name: "bpf_csum_diff",
-        since: KernelVersion::new(4, 6),
+        since: Since::exact(KernelVersion::new(4, 6)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 6),
@@ -1494,7 +1959,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 29,
         name: "bpf_skb_get_tunnel_opt",
-        since: KernelVersion::new(4, 6),
+        since: Since::exact(KernelVersion::new(4, 6)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 6),
@@ -1506,7 +1971,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 30,
         name: "bpf_skb_set_tunnel_opt",
-        since: KernelVersion::new(4, 6),
+        since: Since::exact(KernelVersion::new(4, 6)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 6),
@@ -1518,7 +1983,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 31,
         name: "bpf_skb_change_proto",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 8),
@@ -1529,7 +1994,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 32,
         name: "bpf_skb_change_type",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 8),
@@ -1540,7 +2005,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 33,
         name: "bpf_skb_under_cgroup",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 8),
@@ -1555,7 +2020,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 34,
         name: "bpf_get_hash_recalc",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 8),
@@ -1570,12 +2035,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 35,
         name: "bpf_get_current_task",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1584,7 +2049,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 4, 8),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1592,7 +2057,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1601,7 +2066,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 4, 8),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1610,7 +2075,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 4, 9),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1618,7 +2083,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1626,7 +2091,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1634,7 +2099,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1642,7 +2107,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(4, 10),
+                since: Since::exact(KernelVersion::new(4, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1650,7 +2115,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(4, 13),
+                since: Since::exact(KernelVersion::new(4, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1658,7 +2123,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(4, 14),
+                since: Since::exact(KernelVersion::new(4, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1666,7 +2131,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(4, 15),
+                since: Since::exact(KernelVersion::new(4, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1674,7 +2139,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1683,7 +2148,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1691,7 +2156,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1699,7 +2164,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(4, 19),
+                since: Since::exact(KernelVersion::new(4, 19)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1707,7 +2172,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1715,7 +2180,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1724,7 +2189,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1733,7 +2198,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1742,7 +2207,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1750,7 +2215,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1758,7 +2223,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -1770,12 +2235,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 36,
         name: "bpf_probe_write_user",
-        since: KernelVersion::new(4, 8),
+        since: Since::exact(KernelVersion::new(4, 8)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1783,7 +2248,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(4, 8),
+                since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1791,7 +2256,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(4, 9),
+                since: Since::exact(KernelVersion::new(4, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1799,7 +2264,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1807,7 +2272,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1815,7 +2280,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1823,7 +2288,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1831,7 +2296,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
                     ..Conditions::NONE
@@ -1843,46 +2308,200 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 37,
         name: "bpf_current_task_under_cgroup",
-        since: KernelVersion::new(4, 9),
+        since: Since::exact(KernelVersion::new(4, 9)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Kprobe, 4, 9),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracepoint, 4, 9),
-            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::PerfEvent, 4, 9),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
-            Availability::plain(ProgramType::SkMsg, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::CgroupArray],
     },
     HelperInfo {
         id: 38,
         name: "bpf_skb_change_tail",
-        since: KernelVersion::new(4, 9),
+        since: Since::exact(KernelVersion::new(4, 9)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 9),
@@ -1895,7 +2514,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 39,
         name: "bpf_skb_pull_data",
-        since: KernelVersion::new(4, 9),
+        since: Since::exact(KernelVersion::new(4, 9)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 9),
@@ -1911,7 +2530,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 40,
         name: "bpf_csum_update",
-        since: KernelVersion::new(4, 9),
+        since: Since::exact(KernelVersion::new(4, 9)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 9),
@@ -1923,7 +2542,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 41,
         name: "bpf_set_hash_invalid",
-        since: KernelVersion::new(4, 9),
+        since: Since::exact(KernelVersion::new(4, 9)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 9),
@@ -1935,7 +2554,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 42,
         name: "bpf_get_numa_node_id",
-        since: KernelVersion::new(4, 10),
+        since: Since::exact(KernelVersion::new(4, 10)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 10),
@@ -1974,7 +2593,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 43,
         name: "bpf_skb_change_head",
-        since: KernelVersion::new(4, 10),
+        since: Since::exact(KernelVersion::new(4, 10)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 8),
@@ -1987,7 +2606,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 44,
         name: "bpf_xdp_adjust_head",
-        since: KernelVersion::new(4, 10),
+        since: Since::exact(KernelVersion::new(4, 10)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 4, 10)],
         map_types: &[],
@@ -1995,12 +2614,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 45,
         name: "bpf_probe_read_str",
-        since: KernelVersion::new(4, 11),
+        since: Since::exact(KernelVersion::new(4, 11)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(4, 11),
+                since: Since::exact(KernelVersion::new(4, 11)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2009,7 +2628,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(4, 11),
+                since: Since::exact(KernelVersion::new(4, 11)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2018,7 +2637,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(4, 11),
+                since: Since::exact(KernelVersion::new(4, 11)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2027,7 +2646,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2036,7 +2655,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2045,7 +2664,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2054,7 +2673,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2063,7 +2682,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     kconfig: &["CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE"],
@@ -2076,7 +2695,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 46,
         name: "bpf_get_socket_cookie",
-        since: KernelVersion::new(4, 12),
+        since: Since::exact(KernelVersion::new(4, 12)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 12),
@@ -2090,20 +2709,27 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::SkReuseport, 4, 19),
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 47,
         name: "bpf_get_socket_uid",
-        since: KernelVersion::new(4, 12),
+        since: Since::exact(KernelVersion::new(4, 12)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 12),
@@ -2117,7 +2743,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 48,
         name: "bpf_set_hash",
-        since: KernelVersion::new(4, 13),
+        since: Since::exact(KernelVersion::new(4, 13)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 13),
@@ -2128,14 +2754,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 49,
         name: "bpf_setsockopt",
-        since: KernelVersion::new(4, 13),
+        since: Since::exact(KernelVersion::new(4, 13)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SockOps, 4, 13),
             Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::CgroupSetsockopt]),
                     kconfig: &["CONFIG_NET"],
@@ -2144,16 +2770,23 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::TraceIter]),
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::LsmCgroup]),
                     ..Conditions::NONE
@@ -2165,7 +2798,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 50,
         name: "bpf_skb_adjust_room",
-        since: KernelVersion::new(4, 13),
+        since: Since::exact(KernelVersion::new(4, 13)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 13),
@@ -2177,7 +2810,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 51,
         name: "bpf_redirect_map",
-        since: KernelVersion::new(4, 14),
+        since: Since::exact(KernelVersion::new(4, 14)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 4, 14)],
         map_types: &[
@@ -2190,7 +2823,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 52,
         name: "bpf_sk_redirect_map",
-        since: KernelVersion::new(4, 14),
+        since: Since::exact(KernelVersion::new(4, 14)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkSkb, 4, 14)],
         map_types: &[MapType::Sockmap],
@@ -2198,7 +2831,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 53,
         name: "bpf_sock_map_update",
-        since: KernelVersion::new(4, 14),
+        since: Since::exact(KernelVersion::new(4, 14)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SockOps, 4, 14)],
         map_types: &[MapType::Sockmap],
@@ -2206,7 +2839,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 54,
         name: "bpf_xdp_adjust_meta",
-        since: KernelVersion::new(4, 15),
+        since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 4, 15)],
         map_types: &[],
@@ -2214,12 +2847,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 55,
         name: "bpf_perf_event_read_value",
-        since: KernelVersion::new(4, 15),
+        since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2228,7 +2864,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 4, 15),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2236,7 +2875,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2245,7 +2887,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 4, 15),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2254,7 +2899,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 4, 15),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2262,7 +2910,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2270,7 +2921,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2278,7 +2932,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2286,7 +2943,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2294,7 +2954,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2302,7 +2965,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2310,7 +2976,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2318,7 +2987,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2327,7 +2999,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2335,7 +3010,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2343,7 +3021,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2351,7 +3032,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2359,7 +3043,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2368,7 +3055,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2377,7 +3067,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2386,7 +3079,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2394,7 +3090,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2402,7 +3098,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -2414,7 +3113,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 56,
         name: "bpf_perf_prog_read_value",
-        since: KernelVersion::new(4, 15),
+        since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: true,
         program_types: &[Availability::plain(ProgramType::PerfEvent, 4, 15)],
         map_types: &[],
@@ -2422,14 +3121,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 57,
         name: "bpf_getsockopt",
-        since: KernelVersion::new(4, 15),
+        since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SockOps, 4, 15),
             Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::CgroupSetsockopt]),
                     kconfig: &["CONFIG_NET"],
@@ -2438,16 +3137,23 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::TraceIter]),
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::LsmCgroup]),
                     ..Conditions::NONE
@@ -2459,12 +3165,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 58,
         name: "bpf_override_return",
-        since: KernelVersion::new(4, 16),
+        since: Since::exact(KernelVersion::new(4, 16)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(4, 16),
+                since: Since::exact(KernelVersion::new(4, 16)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_BPF_KPROBE_OVERRIDE"],
                     ..Conditions::NONE
@@ -2476,7 +3182,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 59,
         name: "bpf_sock_ops_cb_flags_set",
-        since: KernelVersion::new(4, 16),
+        since: Since::exact(KernelVersion::new(4, 16)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SockOps, 4, 16)],
         map_types: &[],
@@ -2484,7 +3190,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 60,
         name: "bpf_msg_redirect_map",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 17)],
         map_types: &[MapType::Sockmap],
@@ -2492,7 +3198,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 61,
         name: "bpf_msg_apply_bytes",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 17)],
         map_types: &[],
@@ -2500,7 +3206,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 62,
         name: "bpf_msg_cork_bytes",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 17)],
         map_types: &[],
@@ -2508,7 +3214,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 63,
         name: "bpf_msg_pull_data",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 17)],
         map_types: &[],
@@ -2516,12 +3222,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 64,
         name: "bpf_bind",
-        since: KernelVersion::new(4, 17),
+        since: Since::exact(KernelVersion::new(4, 17)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 17),
+                since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     attach_types: Some(
                         &[AttachType::CgroupInet4Connect, AttachType::CgroupInet6Connect],
@@ -2535,7 +3241,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 65,
         name: "bpf_xdp_adjust_tail",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 4, 18)],
         map_types: &[],
@@ -2543,12 +3249,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 66,
         name: "bpf_skb_get_xfrm_state",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_XFRM"],
                     ..Conditions::NONE
@@ -2556,7 +3262,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_XFRM"],
                     ..Conditions::NONE
@@ -2568,7 +3274,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 67,
         name: "bpf_get_stack",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: true,
         program_types: &[
             Availability::plain(ProgramType::Kprobe, 4, 18),
@@ -2577,15 +3283,29 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 4, 18),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::Lsm, 6, 18),
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 68,
         name: "bpf_skb_load_bytes_relative",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 18),
@@ -2599,7 +3319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 69,
         name: "bpf_fib_lookup",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: true,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 4, 18),
@@ -2611,7 +3331,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 70,
         name: "bpf_sock_hash_update",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SockOps, 4, 18)],
         map_types: &[MapType::Sockhash],
@@ -2619,7 +3339,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 71,
         name: "bpf_msg_redirect_hash",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 18)],
         map_types: &[MapType::Sockhash],
@@ -2627,7 +3347,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 72,
         name: "bpf_sk_redirect_hash",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkSkb, 4, 18)],
         map_types: &[MapType::Sockhash],
@@ -2635,7 +3355,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 73,
         name: "bpf_lwt_push_encap",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::LwtIn, 4, 18),
@@ -2646,7 +3366,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 74,
         name: "bpf_lwt_seg6_store_bytes",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
         map_types: &[],
@@ -2654,7 +3374,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 75,
         name: "bpf_lwt_seg6_adjust_srh",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
         map_types: &[],
@@ -2662,7 +3382,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 76,
         name: "bpf_lwt_seg6_action",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
         map_types: &[],
@@ -2670,7 +3390,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 77,
         name: "bpf_rc_repeat",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: true,
         program_types: &[Availability::plain(ProgramType::LircMode2, 4, 18)],
         map_types: &[],
@@ -2678,7 +3398,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 78,
         name: "bpf_rc_keydown",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: true,
         program_types: &[Availability::plain(ProgramType::LircMode2, 4, 18)],
         map_types: &[],
@@ -2686,12 +3406,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 79,
         name: "bpf_skb_cgroup_id",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -2699,7 +3419,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -2707,7 +3427,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -2719,12 +3439,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 80,
         name: "bpf_get_current_cgroup_id",
-        since: KernelVersion::new(4, 18),
+        since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2732,7 +3452,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2740,7 +3460,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2748,7 +3468,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2756,7 +3476,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2764,7 +3484,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2772,7 +3492,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2780,7 +3500,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2788,7 +3508,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2796,7 +3516,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2804,7 +3524,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2812,7 +3532,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2820,7 +3540,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2828,7 +3548,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2837,7 +3557,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupDevice, 4, 18),
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2845,7 +3565,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2853,7 +3573,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 18),
+                since: Since::exact(KernelVersion::new(4, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2861,7 +3581,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2869,7 +3589,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2877,7 +3597,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2886,7 +3606,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2895,7 +3615,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2903,7 +3623,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2911,7 +3631,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2919,7 +3639,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2927,7 +3647,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2935,7 +3655,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -2947,7 +3667,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 81,
         name: "bpf_get_local_storage",
-        since: KernelVersion::new(4, 19),
+        since: Since::exact(KernelVersion::new(4, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::CgroupSkb, 4, 19),
@@ -2963,7 +3683,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 82,
         name: "bpf_sk_select_reuseport",
-        since: KernelVersion::new(4, 19),
+        since: Since::exact(KernelVersion::new(4, 19)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkReuseport, 4, 19)],
         map_types: &[MapType::Sockmap, MapType::Sockhash, MapType::ReuseportSockarray],
@@ -2971,12 +3691,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 83,
         name: "bpf_skb_ancestor_cgroup_id",
-        since: KernelVersion::new(4, 19),
+        since: Since::exact(KernelVersion::new(4, 19)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 19),
+                since: Since::exact(KernelVersion::new(4, 19)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -2984,7 +3704,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 19),
+                since: Since::exact(KernelVersion::new(4, 19)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -2992,7 +3712,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 19),
+                since: Since::exact(KernelVersion::new(4, 19)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -3004,12 +3724,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 84,
         name: "bpf_sk_lookup_tcp",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3017,7 +3737,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3025,7 +3745,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3033,7 +3753,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3041,7 +3761,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3049,7 +3769,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3061,12 +3781,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 85,
         name: "bpf_sk_lookup_udp",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3074,7 +3794,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3082,7 +3802,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3090,7 +3810,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3098,7 +3818,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3106,7 +3826,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3118,12 +3838,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 86,
         name: "bpf_sk_release",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3131,7 +3851,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3139,7 +3859,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3147,7 +3867,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3155,7 +3875,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3163,7 +3883,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(4, 20),
+                since: Since::exact(KernelVersion::new(4, 20)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3176,7 +3896,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 87,
         name: "bpf_map_push_elem",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 20),
@@ -3216,7 +3936,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 88,
         name: "bpf_map_pop_elem",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 20),
@@ -3256,7 +3976,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 89,
         name: "bpf_map_peek_elem",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 4, 20),
@@ -3296,7 +4016,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 90,
         name: "bpf_msg_push_data",
-        since: KernelVersion::new(4, 20),
+        since: Since::exact(KernelVersion::new(4, 20)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 4, 20)],
         map_types: &[],
@@ -3304,7 +4024,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 91,
         name: "bpf_msg_pop_data",
-        since: KernelVersion::new(5, 0),
+        since: Since::exact(KernelVersion::new(5, 0)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::SkMsg, 5, 0)],
         map_types: &[],
@@ -3312,7 +4032,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 92,
         name: "bpf_rc_pointer_rel",
-        since: KernelVersion::new(5, 0),
+        since: Since::exact(KernelVersion::new(5, 0)),
         gpl_only: true,
         program_types: &[Availability::plain(ProgramType::LircMode2, 5, 0)],
         map_types: &[],
@@ -3320,12 +4040,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 93,
         name: "bpf_spin_lock",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3333,7 +4053,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3341,7 +4061,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3349,7 +4069,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3357,7 +4077,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3365,7 +4085,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3373,7 +4093,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3381,7 +4101,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3389,7 +4109,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3397,7 +4117,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3405,7 +4125,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3413,7 +4133,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3421,7 +4141,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3429,7 +4149,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3437,7 +4157,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3445,7 +4165,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3453,7 +4173,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3461,7 +4181,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3469,7 +4189,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3477,7 +4197,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3486,7 +4206,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3494,7 +4214,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3502,7 +4222,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3514,12 +4234,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 94,
         name: "bpf_spin_unlock",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3527,7 +4247,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3535,7 +4255,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3543,7 +4263,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3551,7 +4271,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3559,7 +4279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3567,7 +4287,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3575,7 +4295,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3583,7 +4303,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3591,7 +4311,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3599,7 +4319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3607,7 +4327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3615,7 +4335,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3623,7 +4343,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3631,7 +4351,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3639,7 +4359,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3647,7 +4367,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3655,7 +4375,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3663,7 +4383,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3671,7 +4391,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3680,7 +4400,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3688,7 +4408,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3696,7 +4416,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -3708,7 +4428,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 95,
         name: "bpf_sk_fullsock",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 1),
@@ -3720,12 +4440,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 96,
         name: "bpf_tcp_sock",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3733,7 +4453,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3741,7 +4461,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3749,7 +4469,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3757,7 +4477,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3769,12 +4489,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 97,
         name: "bpf_skb_ecn_set_ce",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3782,7 +4502,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3790,7 +4510,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3802,12 +4522,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 98,
         name: "bpf_get_listener_sock",
-        since: KernelVersion::new(5, 1),
+        since: Since::exact(KernelVersion::new(5, 1)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3815,7 +4535,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3823,7 +4543,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 1),
+                since: Since::exact(KernelVersion::new(5, 1)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3835,12 +4555,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 99,
         name: "bpf_skc_lookup_tcp",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3848,7 +4568,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3856,7 +4576,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3864,7 +4584,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3872,7 +4592,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3880,7 +4600,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3892,12 +4612,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 100,
         name: "bpf_tcp_check_syncookie",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3905,7 +4625,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3913,7 +4633,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 2),
+                since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -3925,7 +4645,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 101,
         name: "bpf_sysctl_get_name",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
         map_types: &[],
@@ -3933,7 +4653,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 102,
         name: "bpf_sysctl_get_current_value",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
         map_types: &[],
@@ -3941,7 +4661,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 103,
         name: "bpf_sysctl_get_new_value",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
         map_types: &[],
@@ -3949,7 +4669,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 104,
         name: "bpf_sysctl_set_new_value",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::CgroupSysctl, 5, 2)],
         map_types: &[],
@@ -3957,85 +4677,491 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 105,
         name: "bpf_strtol",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
-            Availability::plain(ProgramType::Kprobe, 6, 18),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
-            Availability::plain(ProgramType::Tracepoint, 6, 18),
-            Availability::plain(ProgramType::Xdp, 6, 18),
-            Availability::plain(ProgramType::PerfEvent, 6, 18),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
-            Availability::plain(ProgramType::SkMsg, 6, 18),
-            Availability::plain(ProgramType::RawTracepoint, 6, 18),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Kprobe,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Tracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::PerfEvent,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::RawTracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
-            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
-            Availability::plain(ProgramType::Tracing, 6, 18),
-            Availability::plain(ProgramType::StructOps, 6, 18),
-            Availability::plain(ProgramType::Lsm, 6, 18),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
-            Availability::plain(ProgramType::Syscall, 6, 18),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::RawTracepointWritable,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 5)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 106,
         name: "bpf_strtoul",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
-            Availability::plain(ProgramType::Kprobe, 6, 18),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
-            Availability::plain(ProgramType::Tracepoint, 6, 18),
-            Availability::plain(ProgramType::Xdp, 6, 18),
-            Availability::plain(ProgramType::PerfEvent, 6, 18),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
-            Availability::plain(ProgramType::SkMsg, 6, 18),
-            Availability::plain(ProgramType::RawTracepoint, 6, 18),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Kprobe,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Tracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::PerfEvent,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::RawTracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
-            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
-            Availability::plain(ProgramType::Tracing, 6, 18),
-            Availability::plain(ProgramType::StructOps, 6, 18),
-            Availability::plain(ProgramType::Lsm, 6, 18),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
-            Availability::plain(ProgramType::Syscall, 6, 18),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::RawTracepointWritable,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Tracing,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 5)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 107,
         name: "bpf_sk_storage_get",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 2),
@@ -4047,7 +5173,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockAddr, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -4055,7 +5181,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -4064,20 +5190,27 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::StructOps, 5, 6),
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::SkStorage],
     },
     HelperInfo {
         id: 108,
         name: "bpf_sk_storage_delete",
-        since: KernelVersion::new(5, 2),
+        since: Since::exact(KernelVersion::new(5, 2)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 2),
@@ -4088,7 +5221,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockAddr, 5, 2),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 3),
+                since: Since::exact(KernelVersion::new(5, 3)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -4096,7 +5229,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -4105,25 +5238,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::StructOps, 5, 6),
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::SkStorage],
     },
     HelperInfo {
         id: 109,
         name: "bpf_send_signal",
-        since: KernelVersion::new(5, 3),
+        since: Since::exact(KernelVersion::new(5, 3)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4132,7 +5275,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 3),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4140,7 +5286,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4149,7 +5298,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 3),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4158,7 +5310,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 3),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4166,7 +5321,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4174,7 +5332,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4182,7 +5343,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4190,7 +5354,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4198,7 +5365,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4206,7 +5376,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4214,7 +5387,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4222,7 +5398,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4231,7 +5410,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 3),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4239,7 +5421,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4247,7 +5432,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4255,7 +5443,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4263,7 +5454,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4272,7 +5466,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 3),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4281,7 +5478,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4290,7 +5490,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4298,7 +5501,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4306,7 +5509,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4318,12 +5524,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 110,
         name: "bpf_tcp_gen_syncookie",
-        since: KernelVersion::new(5, 4),
+        since: Since::exact(KernelVersion::new(5, 4)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 4),
+                since: Since::exact(KernelVersion::new(5, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -4331,7 +5537,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 4),
+                since: Since::exact(KernelVersion::new(5, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -4339,7 +5545,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 4),
+                since: Since::exact(KernelVersion::new(5, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -4351,30 +5557,37 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 111,
         name: "bpf_skb_output",
-        since: KernelVersion::new(5, 5),
+        since: Since::exact(KernelVersion::new(5, 5)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::PerfEventArray],
     },
     HelperInfo {
         id: 112,
         name: "bpf_probe_read_user",
-        since: KernelVersion::new(5, 5),
+        since: Since::exact(KernelVersion::new(5, 5)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4383,7 +5596,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 5),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4391,7 +5604,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4400,7 +5613,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 5),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4409,7 +5622,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4417,7 +5630,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4425,7 +5638,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4433,7 +5646,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4441,7 +5654,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4449,7 +5662,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4457,7 +5670,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4465,7 +5678,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4473,7 +5686,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4482,7 +5695,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4490,7 +5703,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4498,7 +5711,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4506,7 +5719,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4514,7 +5727,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4523,7 +5736,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4532,7 +5745,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4541,7 +5754,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4549,7 +5762,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4557,7 +5770,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4569,12 +5782,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 113,
         name: "bpf_probe_read_kernel",
-        since: KernelVersion::new(5, 5),
+        since: Since::exact(KernelVersion::new(5, 5)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4583,7 +5796,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4591,7 +5804,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4600,7 +5813,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4609,7 +5822,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4617,7 +5830,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4626,7 +5839,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4634,7 +5847,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4643,7 +5856,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4652,7 +5865,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4661,7 +5874,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4670,7 +5883,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4679,7 +5892,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4688,7 +5901,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4697,7 +5910,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4706,7 +5919,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4715,7 +5928,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4723,7 +5936,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4732,7 +5945,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4741,7 +5954,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4750,7 +5963,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4759,7 +5972,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4768,7 +5981,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4776,7 +5989,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4785,7 +5998,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4793,7 +6006,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4802,7 +6015,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -4810,7 +6023,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4819,7 +6032,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4828,7 +6041,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -4841,12 +6054,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 114,
         name: "bpf_probe_read_user_str",
-        since: KernelVersion::new(5, 5),
+        since: Since::exact(KernelVersion::new(5, 5)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4855,7 +6068,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 5),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4863,7 +6076,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4872,7 +6085,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 5),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4881,7 +6094,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4889,7 +6102,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4897,7 +6110,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4905,7 +6118,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4913,7 +6126,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4921,7 +6134,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4929,7 +6142,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4937,7 +6150,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4945,7 +6158,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4954,7 +6167,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4962,7 +6175,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4970,7 +6183,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4978,7 +6191,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4986,7 +6199,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -4995,7 +6208,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 5),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5004,7 +6217,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 5),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5013,7 +6226,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5021,7 +6234,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5029,7 +6242,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5041,12 +6254,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 115,
         name: "bpf_probe_read_kernel_str",
-        since: KernelVersion::new(5, 5),
+        since: Since::exact(KernelVersion::new(5, 5)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5055,7 +6268,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5063,7 +6276,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5072,7 +6285,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5081,7 +6294,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5089,7 +6302,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5098,7 +6311,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5106,7 +6319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5115,7 +6328,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5124,7 +6337,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5133,7 +6346,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5142,7 +6355,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5151,7 +6364,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5160,7 +6373,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5169,7 +6382,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5178,7 +6391,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5187,7 +6400,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5195,7 +6408,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5204,7 +6417,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5213,7 +6426,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5222,7 +6435,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5231,7 +6444,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5240,7 +6453,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5248,7 +6461,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5257,7 +6470,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 5),
+                since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5265,7 +6478,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5274,7 +6487,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     ..Conditions::NONE
@@ -5282,7 +6495,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5291,7 +6504,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5300,7 +6513,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Confidentiality),
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -5313,7 +6526,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 116,
         name: "bpf_tcp_send_ack",
-        since: KernelVersion::new(5, 6),
+        since: Since::exact(KernelVersion::new(5, 6)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::StructOps, 5, 6)],
         map_types: &[],
@@ -5321,12 +6534,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 117,
         name: "bpf_send_signal_thread",
-        since: KernelVersion::new(5, 6),
+        since: Since::exact(KernelVersion::new(5, 6)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5335,7 +6551,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 6),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5343,7 +6562,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5352,7 +6574,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 6),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5361,7 +6586,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5369,7 +6597,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5377,7 +6608,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5385,7 +6619,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5393,7 +6630,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5401,7 +6641,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5409,7 +6652,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5417,7 +6663,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5425,7 +6674,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5434,7 +6686,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5442,7 +6697,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5450,7 +6708,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5458,7 +6719,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5466,7 +6730,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5475,7 +6742,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5484,7 +6754,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 6),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5493,7 +6766,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5501,7 +6777,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5509,7 +6785,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -5521,12 +6800,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 118,
         name: "bpf_jiffies64",
-        since: KernelVersion::new(5, 6),
+        since: Since::exact(KernelVersion::new(5, 6)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5535,7 +6814,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 6),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5543,7 +6822,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5552,7 +6831,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 6),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5561,7 +6840,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5569,7 +6848,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5577,7 +6856,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5585,7 +6864,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5593,7 +6872,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5601,7 +6880,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5609,7 +6888,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5617,7 +6896,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5625,7 +6904,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5634,7 +6913,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5642,7 +6921,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5650,7 +6929,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5658,7 +6937,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5666,7 +6945,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5675,7 +6954,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 6),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5684,7 +6963,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 6),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 6),
+                since: Since::exact(KernelVersion::new(5, 6)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5693,7 +6972,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 7),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5702,7 +6981,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Syscall, 5, 14),
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -5714,7 +6993,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 119,
         name: "bpf_read_branch_records",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: true,
         program_types: &[Availability::plain(ProgramType::PerfEvent, 5, 7)],
         map_types: &[],
@@ -5722,7 +7001,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 120,
         name: "bpf_get_ns_current_pid_tgid",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 6, 1),
@@ -5761,25 +7040,32 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 121,
         name: "bpf_xdp_output",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::PerfEventArray],
     },
     HelperInfo {
         id: 122,
         name: "bpf_get_netns_cookie",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 6, 15),
@@ -5792,7 +7078,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockAddr, 5, 7),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -5804,12 +7090,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 123,
         name: "bpf_get_current_ancestor_cgroup_id",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5817,7 +7103,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5825,7 +7111,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5833,7 +7119,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5841,7 +7127,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5849,7 +7135,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5857,7 +7143,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5865,7 +7151,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5873,7 +7159,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5881,7 +7167,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5889,7 +7175,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5897,7 +7183,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5905,7 +7191,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5913,7 +7199,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5921,7 +7207,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5929,7 +7215,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5937,7 +7223,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5945,7 +7231,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5953,7 +7239,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5961,7 +7247,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5969,7 +7255,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5977,7 +7263,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5985,7 +7271,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -5993,7 +7279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6001,7 +7287,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6009,7 +7295,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6017,7 +7303,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6025,7 +7311,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6033,7 +7319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6041,7 +7327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -6053,12 +7339,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 124,
         name: "bpf_sk_assign",
-        since: KernelVersion::new(5, 7),
+        since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -6066,7 +7352,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 7),
+                since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -6079,7 +7365,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 125,
         name: "bpf_ktime_get_boot_ns",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6119,12 +7405,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 126,
         name: "bpf_seq_printf",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 8),
+                since: Since::exact(KernelVersion::new(5, 8)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::TraceIter]),
                     ..Conditions::NONE
@@ -6136,12 +7422,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 127,
         name: "bpf_seq_write",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 8),
+                since: Since::exact(KernelVersion::new(5, 8)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::TraceIter]),
                     ..Conditions::NONE
@@ -6153,12 +7439,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 128,
         name: "bpf_sk_cgroup_id",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 8),
+                since: Since::exact(KernelVersion::new(5, 8)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -6170,12 +7456,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 129,
         name: "bpf_sk_ancestor_cgroup_id",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 8),
+                since: Since::exact(KernelVersion::new(5, 8)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SOCK_CGROUP_DATA"],
                     ..Conditions::NONE
@@ -6187,7 +7473,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 130,
         name: "bpf_ringbuf_output",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6226,7 +7512,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 131,
         name: "bpf_ringbuf_reserve",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6265,7 +7551,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 132,
         name: "bpf_ringbuf_submit",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6304,7 +7590,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 133,
         name: "bpf_ringbuf_discard",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6343,7 +7629,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 134,
         name: "bpf_ringbuf_query",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 8),
@@ -6382,7 +7668,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 135,
         name: "bpf_csum_level",
-        since: KernelVersion::new(5, 8),
+        since: Since::exact(KernelVersion::new(5, 8)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 8),
@@ -6394,12 +7680,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 136,
         name: "bpf_skc_to_tcp6_sock",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6407,7 +7696,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6415,7 +7707,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6423,7 +7718,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6431,7 +7729,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6439,7 +7740,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6447,7 +7751,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6455,7 +7762,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6463,7 +7773,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6471,7 +7781,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6479,7 +7789,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6487,7 +7797,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6495,7 +7808,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6503,7 +7819,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6511,7 +7827,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -6519,25 +7835,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 137,
         name: "bpf_skc_to_tcp_sock",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6545,7 +7871,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6553,7 +7882,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6561,7 +7893,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6569,7 +7904,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6577,7 +7915,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6585,7 +7926,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6593,7 +7937,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6601,7 +7948,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6609,7 +7956,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6617,7 +7964,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6625,7 +7972,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6633,7 +7983,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6641,7 +7994,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6649,7 +8002,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -6657,25 +8010,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 138,
         name: "bpf_skc_to_tcp_timewait_sock",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6683,7 +8046,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6691,7 +8057,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6699,7 +8068,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6707,7 +8079,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6715,7 +8090,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6723,7 +8101,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6731,7 +8112,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6739,7 +8123,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6747,7 +8131,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6755,7 +8139,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6763,7 +8147,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6771,7 +8158,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6779,7 +8169,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6787,7 +8177,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -6795,25 +8185,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 139,
         name: "bpf_skc_to_tcp_request_sock",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6821,7 +8221,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6829,7 +8232,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6837,7 +8243,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6845,7 +8254,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6853,7 +8265,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6861,7 +8276,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6869,7 +8287,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6877,7 +8298,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6885,7 +8306,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6893,7 +8314,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6901,7 +8322,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6909,7 +8333,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6917,7 +8344,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -6925,7 +8352,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -6933,25 +8360,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 140,
         name: "bpf_skc_to_udp6_sock",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6959,7 +8396,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6967,7 +8407,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6975,7 +8418,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6983,7 +8429,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6991,7 +8440,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -6999,7 +8451,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7007,7 +8462,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7015,7 +8473,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -7023,7 +8481,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -7031,7 +8489,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -7039,7 +8497,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7047,7 +8508,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7055,7 +8519,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -7063,7 +8527,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -7071,25 +8535,35 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 9),
+                since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 141,
         name: "bpf_get_task_stack",
-        since: KernelVersion::new(5, 9),
+        since: Since::exact(KernelVersion::new(5, 9)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7098,7 +8572,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 9),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7106,7 +8583,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7115,7 +8595,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 9),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7124,7 +8607,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 9),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7132,7 +8618,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7140,7 +8629,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7148,7 +8640,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7156,7 +8651,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7164,7 +8662,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7172,7 +8673,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7180,7 +8684,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7188,7 +8695,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7197,7 +8707,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 9),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7205,7 +8718,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7213,7 +8729,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7221,7 +8740,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7229,7 +8751,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7238,7 +8763,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 9),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7247,7 +8775,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 9),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7256,7 +8787,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 9),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7264,7 +8798,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7272,7 +8806,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7284,12 +8821,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 142,
         name: "bpf_load_hdr_opt",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -7301,12 +8838,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 143,
         name: "bpf_store_hdr_opt",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -7318,12 +8855,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 144,
         name: "bpf_reserve_hdr_opt",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -7335,7 +8872,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 145,
         name: "bpf_inode_storage_get",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Lsm, 5, 10)],
         map_types: &[MapType::InodeStorage],
@@ -7343,7 +8880,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 146,
         name: "bpf_inode_storage_delete",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Lsm, 5, 10)],
         map_types: &[MapType::InodeStorage],
@@ -7351,23 +8888,33 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 147,
         name: "bpf_d_path",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::Tracing, 5, 10),
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 148,
         name: "bpf_copy_from_user",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7376,7 +8923,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7384,7 +8931,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7393,7 +8943,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7402,7 +8955,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7410,7 +8963,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7419,7 +8975,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7427,7 +8983,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7436,7 +8995,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7445,7 +9007,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7454,7 +9019,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7463,7 +9031,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7472,7 +9043,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7481,7 +9055,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7490,7 +9067,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7499,7 +9079,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7508,7 +9091,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7516,7 +9099,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7525,7 +9111,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7534,7 +9123,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7543,7 +9135,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7552,7 +9147,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7561,7 +9159,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7569,7 +9167,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7578,7 +9179,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7586,7 +9187,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7595,7 +9199,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -7603,7 +9207,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7612,7 +9219,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7620,7 +9227,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7633,12 +9243,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 149,
         name: "bpf_snprintf_btf",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7647,7 +9257,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 10),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7655,7 +9265,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7664,7 +9274,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7673,7 +9283,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7681,7 +9291,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7689,7 +9299,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7697,7 +9307,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7705,7 +9315,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7713,7 +9323,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7721,7 +9331,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7729,7 +9339,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7737,7 +9347,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7746,7 +9356,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7754,7 +9364,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7762,7 +9372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7770,7 +9380,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7778,7 +9388,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7787,7 +9397,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7796,7 +9406,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 10),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7805,7 +9415,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 10),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7813,7 +9423,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7821,7 +9431,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -7833,12 +9443,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 150,
         name: "bpf_seq_printf_btf",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     attach_types: Some(&[AttachType::TraceIter]),
                     ..Conditions::NONE
@@ -7850,12 +9460,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 151,
         name: "bpf_skb_cgroup_classid",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUP_NET_CLASSID"],
                     ..Conditions::NONE
@@ -7863,7 +9473,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUP_NET_CLASSID"],
                     ..Conditions::NONE
@@ -7875,7 +9485,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 152,
         name: "bpf_redirect_neigh",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 10),
@@ -7886,12 +9496,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 153,
         name: "bpf_per_cpu_ptr",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7900,7 +9510,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 10),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7908,7 +9518,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7917,7 +9527,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7926,7 +9536,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7934,7 +9544,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7942,7 +9552,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7950,7 +9560,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7958,7 +9568,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7966,7 +9576,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7974,7 +9584,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7982,7 +9592,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7990,7 +9600,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -7999,7 +9609,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8007,7 +9617,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8015,7 +9625,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8023,7 +9633,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8031,7 +9641,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8040,7 +9650,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8049,7 +9659,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 10),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8058,7 +9668,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 10),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8067,7 +9677,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Syscall, 5, 14),
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8079,12 +9689,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 154,
         name: "bpf_this_cpu_ptr",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8093,7 +9703,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 10),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8101,7 +9711,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8110,7 +9720,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8119,7 +9729,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8127,7 +9737,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8135,7 +9745,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8143,7 +9753,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8151,7 +9761,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8159,7 +9769,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8167,7 +9777,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8175,7 +9785,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8183,7 +9793,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8192,7 +9802,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8200,7 +9810,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8208,7 +9818,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8216,7 +9826,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8224,7 +9834,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8233,7 +9843,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 10),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8242,7 +9852,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 10),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8251,7 +9861,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 10),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 10),
+                since: Since::exact(KernelVersion::new(5, 10)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8260,7 +9870,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Syscall, 5, 14),
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8272,7 +9882,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 155,
         name: "bpf_redirect_peer",
-        since: KernelVersion::new(5, 10),
+        since: Since::exact(KernelVersion::new(5, 10)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 10),
@@ -8283,90 +9893,398 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 156,
         name: "bpf_task_storage_get",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 11),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 11),
-            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 11),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
-            Availability::plain(ProgramType::SkMsg, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 11),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 11),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracing, 5, 11),
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Lsm, 5, 11),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::TaskStorage],
     },
     HelperInfo {
         id: 157,
         name: "bpf_task_storage_delete",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Kprobe, 5, 11),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 11),
-            Availability::plain(ProgramType::Xdp, 6, 18),
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::PerfEvent, 5, 11),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
-            Availability::plain(ProgramType::SockOps, 6, 18),
-            Availability::plain(ProgramType::SkSkb, 6, 18),
-            Availability::plain(ProgramType::CgroupDevice, 6, 18),
-            Availability::plain(ProgramType::SkMsg, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepoint, 5, 11),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
-            Availability::plain(ProgramType::SkReuseport, 6, 18),
-            Availability::plain(ProgramType::FlowDissector, 6, 18),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkReuseport,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::FlowDissector,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 11),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracing, 5, 11),
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Lsm, 5, 11),
-            Availability::plain(ProgramType::SkLookup, 6, 18),
+            Availability {
+                program_type: ProgramType::SkLookup,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 18),
+            Availability {
+                program_type: ProgramType::Netfilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[MapType::TaskStorage],
     },
     HelperInfo {
         id: 158,
         name: "bpf_get_current_task_btf",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8375,7 +10293,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 11),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8383,7 +10301,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8392,7 +10310,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 11),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8401,7 +10319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 11),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8409,7 +10327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8417,7 +10335,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8425,7 +10343,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8433,7 +10351,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8441,7 +10359,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8449,7 +10367,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8457,7 +10375,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8465,7 +10383,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8474,7 +10392,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 11),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8482,7 +10400,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8490,7 +10408,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8498,7 +10416,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8506,7 +10424,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8515,7 +10433,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 11),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8524,7 +10442,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 11),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8533,7 +10451,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 11),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8541,7 +10459,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8549,7 +10467,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8561,7 +10479,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 159,
         name: "bpf_bprm_opts_set",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Lsm, 5, 11)],
         map_types: &[],
@@ -8569,27 +10487,104 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 160,
         name: "bpf_ktime_get_coarse_ns",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 18),
-            Availability::plain(ProgramType::SchedCls, 6, 18),
-            Availability::plain(ProgramType::SchedAct, 6, 18),
-            Availability::plain(ProgramType::Xdp, 6, 18),
-            Availability::plain(ProgramType::CgroupSkb, 6, 18),
+            Availability {
+                program_type: ProgramType::SocketFilter,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedCls,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::Xdp,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::CgroupSkb,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSock, 5, 11),
-            Availability::plain(ProgramType::LwtIn, 6, 18),
-            Availability::plain(ProgramType::LwtOut, 6, 18),
-            Availability::plain(ProgramType::LwtXmit, 6, 18),
+            Availability {
+                program_type: ProgramType::LwtIn,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtOut,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtXmit,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SockOps, 5, 11),
             Availability::plain(ProgramType::SkSkb, 5, 11),
             Availability::plain(ProgramType::SkMsg, 5, 11),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 18),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SkReuseport, 5, 11),
             Availability::plain(ProgramType::FlowDissector, 5, 11),
             Availability::plain(ProgramType::CgroupSysctl, 5, 11),
-            Availability::plain(ProgramType::StructOps, 6, 18),
+            Availability {
+                program_type: ProgramType::StructOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SkLookup, 5, 11),
         ],
         map_types: &[],
@@ -8597,12 +10592,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 161,
         name: "bpf_ima_inode_hash",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -8614,25 +10609,32 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 162,
         name: "bpf_sock_from_file",
-        since: KernelVersion::new(5, 11),
+        since: Since::exact(KernelVersion::new(5, 11)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 11),
+                since: Since::exact(KernelVersion::new(5, 11)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 163,
         name: "bpf_check_mtu",
-        since: KernelVersion::new(5, 12),
+        since: Since::exact(KernelVersion::new(5, 12)),
         gpl_only: true,
         program_types: &[
             Availability::plain(ProgramType::SchedCls, 5, 12),
@@ -8644,7 +10646,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 164,
         name: "bpf_for_each_map_elem",
-        since: KernelVersion::new(5, 13),
+        since: Since::exact(KernelVersion::new(5, 13)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 13),
@@ -8690,12 +10692,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 165,
         name: "bpf_snprintf",
-        since: KernelVersion::new(5, 13),
+        since: Since::exact(KernelVersion::new(5, 13)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8704,7 +10706,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 13),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8712,7 +10714,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8721,7 +10723,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 13),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8730,7 +10732,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 13),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8738,7 +10740,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8746,7 +10748,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8754,7 +10756,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8762,7 +10764,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8770,7 +10772,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8778,7 +10780,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8786,7 +10788,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8794,7 +10796,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8803,7 +10805,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 13),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8811,7 +10813,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8819,7 +10821,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8827,7 +10829,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8835,7 +10837,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8844,7 +10846,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 13),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8853,7 +10855,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 13),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8862,7 +10864,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 13),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 13),
+                since: Since::exact(KernelVersion::new(5, 13)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8870,7 +10872,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8878,7 +10880,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8890,12 +10892,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 166,
         name: "bpf_sys_bpf",
-        since: KernelVersion::new(5, 14),
+        since: Since::exact(KernelVersion::new(5, 14)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 14),
+                since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -8907,7 +10909,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 167,
         name: "bpf_btf_find_by_name_kind",
-        since: KernelVersion::new(5, 14),
+        since: Since::exact(KernelVersion::new(5, 14)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Syscall, 5, 14)],
         map_types: &[],
@@ -8915,7 +10917,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 168,
         name: "bpf_sys_close",
-        since: KernelVersion::new(5, 14),
+        since: Since::exact(KernelVersion::new(5, 14)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Syscall, 5, 14)],
         map_types: &[],
@@ -8923,12 +10925,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 169,
         name: "bpf_timer_init",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8936,7 +10938,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8944,7 +10946,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8952,7 +10954,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8960,7 +10962,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8968,7 +10970,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8976,7 +10978,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8984,7 +10986,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -8992,7 +10994,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9000,7 +11002,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9008,7 +11010,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9016,7 +11018,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9024,7 +11026,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9032,7 +11034,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9040,7 +11042,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9048,7 +11050,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9056,7 +11058,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9064,7 +11066,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9072,7 +11074,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9080,7 +11082,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9088,7 +11090,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9096,7 +11098,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9104,7 +11106,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9112,7 +11114,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9120,7 +11122,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9132,12 +11134,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 170,
         name: "bpf_timer_set_callback",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9145,7 +11147,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9153,7 +11155,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9161,7 +11163,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9169,7 +11171,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9177,7 +11179,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9185,7 +11187,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9193,7 +11195,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9201,7 +11203,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9209,7 +11211,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9217,7 +11219,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9225,7 +11227,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9233,7 +11235,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9241,7 +11243,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9249,7 +11251,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9257,7 +11259,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9265,7 +11267,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9273,7 +11275,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9281,7 +11283,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9289,7 +11291,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9297,7 +11299,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9305,7 +11307,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9313,7 +11315,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9321,7 +11323,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9329,7 +11331,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9341,12 +11343,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 171,
         name: "bpf_timer_start",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9354,7 +11356,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9362,7 +11364,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9370,7 +11372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9378,7 +11380,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9386,7 +11388,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9394,7 +11396,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9402,7 +11404,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9410,7 +11412,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9418,7 +11420,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9426,7 +11428,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9434,7 +11436,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9442,7 +11444,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9450,7 +11452,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9458,7 +11460,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9466,7 +11468,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9474,7 +11476,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9482,7 +11484,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9490,7 +11492,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9498,7 +11500,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9506,7 +11508,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9514,7 +11516,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9522,7 +11524,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9530,7 +11532,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9538,7 +11540,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9550,12 +11552,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 172,
         name: "bpf_timer_cancel",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9563,7 +11565,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9571,7 +11573,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9579,7 +11581,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9587,7 +11589,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9595,7 +11597,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9603,7 +11605,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9611,7 +11613,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9619,7 +11621,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9627,7 +11629,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9635,7 +11637,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9643,7 +11645,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9651,7 +11653,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9659,7 +11661,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9667,7 +11669,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9675,7 +11677,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9683,7 +11685,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9691,7 +11693,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9699,7 +11701,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9707,7 +11709,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9715,7 +11717,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9723,7 +11725,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9731,7 +11733,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9739,7 +11741,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9747,7 +11749,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -9759,10 +11761,22 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 173,
         name: "bpf_get_func_ip",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
-            Availability::plain(ProgramType::Kprobe, 5, 15),
+            Availability {
+                program_type: ProgramType::Kprobe,
+                since: Since::exact(KernelVersion::new(5, 15)),
+                conditions: Conditions {
+                    gpl_only_flipped_for: &[
+                        AttachType::TraceKprobeMulti,
+                        AttachType::TraceUprobeMulti,
+                        AttachType::TraceKprobeSession,
+                        AttachType::TraceUprobeSession,
+                    ],
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability::plain(ProgramType::PerfEvent, 5, 15),
             Availability::plain(ProgramType::RawTracepoint, 5, 15),
@@ -9776,17 +11790,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 174,
         name: "bpf_get_attach_cookie",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::Kprobe, 5, 15),
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability::plain(ProgramType::PerfEvent, 5, 15),
             Availability::plain(ProgramType::RawTracepoint, 5, 15),
-            Availability::plain(ProgramType::RawTracepointWritable, 6, 18),
+            Availability {
+                program_type: ProgramType::RawTracepointWritable,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 15)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     attach_types: Some(
                         &[
@@ -9806,12 +11827,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 175,
         name: "bpf_task_pt_regs",
-        since: KernelVersion::new(5, 15),
+        since: Since::exact(KernelVersion::new(5, 15)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9820,7 +11841,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 15),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9828,7 +11849,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9837,7 +11858,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9846,7 +11867,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 15),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9854,7 +11875,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9862,7 +11883,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9870,7 +11891,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9878,7 +11899,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9886,7 +11907,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9894,7 +11915,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9902,7 +11923,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9910,7 +11931,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9919,7 +11940,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 15),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9927,7 +11948,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9935,7 +11956,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9943,7 +11964,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9951,7 +11972,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9960,7 +11981,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 15),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9969,7 +11990,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 15),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9978,7 +11999,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 15),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9986,7 +12007,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 15),
+                since: Since::exact(KernelVersion::new(5, 15)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -9994,7 +12015,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10006,12 +12027,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 176,
         name: "bpf_get_branch_snapshot",
-        since: KernelVersion::new(5, 16),
+        since: Since::exact(KernelVersion::new(5, 16)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10020,7 +12044,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 16),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10028,7 +12055,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10037,7 +12067,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 16),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10046,7 +12079,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10054,7 +12090,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10062,7 +12101,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10070,7 +12112,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10078,7 +12123,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10086,7 +12134,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10094,7 +12145,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10102,7 +12156,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10110,7 +12167,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10119,7 +12179,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10127,7 +12190,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10135,7 +12201,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10143,7 +12212,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10151,7 +12223,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10160,7 +12235,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10169,7 +12247,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 16),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10178,7 +12259,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 16),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10186,7 +12270,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10194,7 +12278,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10206,12 +12293,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 177,
         name: "bpf_trace_vprintk",
-        since: KernelVersion::new(5, 16),
+        since: Since::exact(KernelVersion::new(5, 16)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10220,7 +12307,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 16),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10228,7 +12315,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10237,7 +12324,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 16),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10246,7 +12333,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10254,7 +12341,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10262,7 +12349,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10270,7 +12357,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10278,7 +12365,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10286,7 +12373,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10294,7 +12381,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10302,7 +12389,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10310,7 +12397,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10319,7 +12406,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10327,7 +12414,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10335,7 +12422,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10343,7 +12430,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10351,7 +12438,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10360,7 +12447,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 16),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10369,7 +12456,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 16),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10378,7 +12465,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 16),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10386,7 +12473,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10394,7 +12481,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10406,12 +12493,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 178,
         name: "bpf_skc_to_unix_sock",
-        since: KernelVersion::new(5, 16),
+        since: Since::exact(KernelVersion::new(5, 16)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10419,7 +12509,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10427,7 +12520,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10435,7 +12531,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10443,7 +12542,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10451,7 +12553,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10459,7 +12564,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10467,7 +12575,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10475,7 +12586,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -10483,7 +12594,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -10491,7 +12602,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -10499,7 +12610,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10507,7 +12621,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10515,7 +12632,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
@@ -10523,7 +12640,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -10531,20 +12648,27 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(5, 16),
+                since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
                     capabilities: &[Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 179,
         name: "bpf_kallsyms_lookup_name",
-        since: KernelVersion::new(5, 16),
+        since: Since::exact(KernelVersion::new(5, 16)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Syscall, 5, 16)],
         map_types: &[],
@@ -10552,12 +12676,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 180,
         name: "bpf_find_vma",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10566,7 +12693,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 17),
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10574,7 +12704,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10583,7 +12716,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracepoint, 5, 17),
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10592,7 +12728,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::PerfEvent, 5, 17),
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10600,7 +12739,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10608,7 +12750,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10616,7 +12761,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10624,7 +12772,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10632,7 +12783,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10640,7 +12794,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10648,7 +12805,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10656,7 +12816,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10665,7 +12828,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepoint, 5, 17),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10673,7 +12839,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10681,7 +12850,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10689,7 +12861,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10697,7 +12872,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10706,7 +12884,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::RawTracepointWritable, 5, 17),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10715,7 +12896,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Tracing, 5, 17),
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10724,7 +12908,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Lsm, 5, 17),
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10732,7 +12919,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 17),
+                since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10740,7 +12927,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -10752,7 +12942,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 181,
         name: "bpf_loop",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 17),
@@ -10791,7 +12981,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 182,
         name: "bpf_strncmp",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 17),
@@ -10830,12 +13020,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 183,
         name: "bpf_get_func_arg",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 17),
+                since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
@@ -10847,12 +13037,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 184,
         name: "bpf_get_func_ret",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 17),
+                since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
@@ -10864,12 +13054,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 185,
         name: "bpf_get_func_arg_cnt",
-        since: KernelVersion::new(5, 17),
+        since: Since::exact(KernelVersion::new(5, 17)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 17),
+                since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
@@ -10881,14 +13071,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 186,
         name: "bpf_get_retval",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupDevice, 5, 18),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     attach_types: Some(
                         &[
@@ -10913,14 +13113,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 187,
         name: "bpf_set_retval",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::CgroupSock, 6, 18),
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupDevice, 5, 18),
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     attach_types: Some(
                         &[
@@ -10945,26 +13155,33 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 188,
         name: "bpf_xdp_get_buff_len",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::Xdp, 5, 18),
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 189,
         name: "bpf_xdp_load_bytes",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 5, 18)],
         map_types: &[],
@@ -10972,7 +13189,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 190,
         name: "bpf_xdp_store_bytes",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[Availability::plain(ProgramType::Xdp, 5, 18)],
         map_types: &[],
@@ -10980,12 +13197,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 191,
         name: "bpf_copy_from_user_task",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -10994,7 +13214,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11002,7 +13222,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11011,7 +13234,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11020,7 +13246,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11028,7 +13254,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11037,7 +13266,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11045,7 +13274,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11054,7 +13286,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11063,7 +13298,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11072,7 +13310,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11081,7 +13322,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11090,7 +13334,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11099,7 +13346,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11108,7 +13358,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11117,7 +13370,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11126,7 +13382,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11134,7 +13390,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11143,7 +13402,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11152,7 +13414,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11161,7 +13426,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11170,7 +13438,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11179,7 +13450,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11187,7 +13458,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11196,7 +13470,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11204,7 +13478,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11213,7 +13490,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11221,7 +13498,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11230,7 +13510,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11238,7 +13518,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     sleepable_only: true,
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -11251,12 +13534,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 192,
         name: "bpf_skb_set_tstamp",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -11264,7 +13547,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_INET"],
                     ..Conditions::NONE
@@ -11276,12 +13559,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 193,
         name: "bpf_ima_file_hash",
-        since: KernelVersion::new(5, 18),
+        since: Since::exact(KernelVersion::new(5, 18)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(5, 18),
+                since: Since::exact(KernelVersion::new(5, 18)),
                 conditions: Conditions {
                     sleepable_only: true,
                     ..Conditions::NONE
@@ -11293,7 +13576,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 194,
         name: "bpf_kptr_xchg",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11332,7 +13615,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 195,
         name: "bpf_map_lookup_percpu_elem",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11371,12 +13654,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 196,
         name: "bpf_skc_to_mptcp_sock",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11384,7 +13670,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11392,7 +13681,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11400,7 +13692,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11408,7 +13703,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11416,7 +13714,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11424,7 +13725,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11432,7 +13736,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11440,7 +13747,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11448,7 +13758,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11456,7 +13769,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11464,7 +13780,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11472,7 +13791,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11480,7 +13802,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
@@ -11488,7 +13813,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(5, 19),
+                since: Since::exact(KernelVersion::new(5, 19)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -11496,20 +13821,30 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 18),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Syscall, 6, 18),
+            Availability {
+                program_type: ProgramType::Syscall,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 18),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
         ],
         map_types: &[],
     },
     HelperInfo {
         id: 197,
         name: "bpf_dynptr_from_mem",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11548,7 +13883,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 198,
         name: "bpf_ringbuf_reserve_dynptr",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11587,7 +13922,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 199,
         name: "bpf_ringbuf_submit_dynptr",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11626,7 +13961,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 200,
         name: "bpf_ringbuf_discard_dynptr",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11665,7 +14000,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 201,
         name: "bpf_dynptr_read",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11704,7 +14039,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 202,
         name: "bpf_dynptr_write",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11743,7 +14078,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 203,
         name: "bpf_dynptr_data",
-        since: KernelVersion::new(5, 19),
+        since: Since::exact(KernelVersion::new(5, 19)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 5, 19),
@@ -11782,21 +14117,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 204,
         name: "bpf_tcp_raw_gen_syncookie_ipv4",
-        since: KernelVersion::new(6, 0),
+        since: Since::exact(KernelVersion::new(6, 0)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since::exact(KernelVersion::new(6, 0)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_SYN_COOKIES"],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
@@ -11808,21 +14150,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 205,
         name: "bpf_tcp_raw_gen_syncookie_ipv6",
-        since: KernelVersion::new(6, 0),
+        since: Since::exact(KernelVersion::new(6, 0)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since::exact(KernelVersion::new(6, 0)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_SYN_COOKIES"],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
@@ -11834,21 +14183,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 206,
         name: "bpf_tcp_raw_check_syncookie_ipv4",
-        since: KernelVersion::new(6, 0),
+        since: Since::exact(KernelVersion::new(6, 0)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since::exact(KernelVersion::new(6, 0)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_SYN_COOKIES"],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
@@ -11860,21 +14216,28 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 207,
         name: "bpf_tcp_raw_check_syncookie_ipv6",
-        since: KernelVersion::new(6, 0),
+        since: Since::exact(KernelVersion::new(6, 0)),
         gpl_only: true,
         program_types: &[
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::SchedAct, 6, 18),
+            Availability {
+                program_type: ProgramType::SchedAct,
+                since: Since::exact(KernelVersion::new(6, 0)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_SYN_COOKIES"],
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 0),
+                since: Since::exact(KernelVersion::new(6, 0)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_SYN_COOKIES"],
                     ..Conditions::NONE
@@ -11886,7 +14249,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 208,
         name: "bpf_ktime_get_tai_ns",
-        since: KernelVersion::new(6, 1),
+        since: Since::exact(KernelVersion::new(6, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 6, 1),
@@ -11925,7 +14288,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 209,
         name: "bpf_user_ringbuf_drain",
-        since: KernelVersion::new(6, 1),
+        since: Since::exact(KernelVersion::new(6, 1)),
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::SocketFilter, 6, 1),
@@ -11964,12 +14327,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 210,
         name: "bpf_cgrp_storage_get",
-        since: KernelVersion::new(6, 2),
+        since: Since::exact(KernelVersion::new(6, 2)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -11977,7 +14340,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -11985,7 +14348,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -11993,7 +14356,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12001,7 +14364,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12009,7 +14372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12017,7 +14380,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12025,7 +14388,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12033,7 +14396,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12041,7 +14404,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12049,7 +14412,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12057,7 +14420,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12065,7 +14428,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12073,7 +14436,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12081,7 +14444,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12089,7 +14452,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12097,7 +14460,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12105,7 +14468,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12113,7 +14476,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12121,7 +14484,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12129,7 +14492,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12137,7 +14500,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12145,7 +14508,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12153,7 +14516,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12161,7 +14524,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12169,7 +14532,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12177,7 +14540,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12185,7 +14548,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12193,7 +14556,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12201,7 +14564,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12213,12 +14576,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 211,
         name: "bpf_cgrp_storage_delete",
-        since: KernelVersion::new(6, 2),
+        since: Since::exact(KernelVersion::new(6, 2)),
         gpl_only: false,
         program_types: &[
             Availability {
                 program_type: ProgramType::SocketFilter,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12226,7 +14589,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12234,7 +14597,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedCls,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12242,7 +14605,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SchedAct,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12250,7 +14613,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12258,7 +14621,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Xdp,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12266,7 +14629,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12274,7 +14637,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12282,7 +14645,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12290,7 +14653,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtIn,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12298,7 +14661,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtOut,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12306,7 +14669,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12314,7 +14677,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SockOps,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12322,7 +14685,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkSkb,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12330,7 +14693,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12338,7 +14701,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkMsg,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12346,7 +14709,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12354,7 +14717,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12362,7 +14725,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12370,7 +14733,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12378,7 +14741,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12386,7 +14749,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12394,7 +14757,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12402,7 +14765,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12410,7 +14773,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12418,7 +14781,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::StructOps,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12426,7 +14789,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12434,7 +14797,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::SkLookup,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12442,7 +14805,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: KernelVersion::new(6, 2),
+                since: Since::exact(KernelVersion::new(6, 2)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12450,7 +14813,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Netfilter,
-                since: KernelVersion::new(6, 4),
+                since: Since::exact(KernelVersion::new(6, 4)),
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -12844,14 +15207,15 @@ pub const fn allowed_unconditionally(helper: u32, program_type: u32) -> bool {
     }
 }
 
-/// May programs of `program_type` call helper `helper` on kernel `kernel` or later?
+/// Is it known that programs of `program_type` may call helper `helper` on kernel
+/// `kernel` (possibly under conditions)? `false` also inside a range the specs leave open.
 pub const fn allowed_since(
     helper: u32,
     program_type: u32,
     kernel: KernelVersion,
 ) -> bool {
     match availability(helper, program_type) {
-        Some(a) => kernel.at_least(a.since),
+        Some(a) => a.since.present_on(kernel),
         None => false,
     }
 }
@@ -12870,12 +15234,39 @@ pub const fn accepts_map_type(helper: u32, map_type: u32) -> bool {
     false
 }
 
-/// Is helper `helper` GPL-only? `false` for unknown helpers.
+/// Is helper `helper` GPL-only by default? `false` for unknown helpers. Some program
+/// types get another rule: see [`gpl_only_for`].
 pub const fn gpl_only(helper: u32) -> bool {
     match self::helper(helper) {
         Some(info) => info.gpl_only,
         None => false,
     }
+}
+
+/// Is helper `helper` GPL-only when called from `program_type` with `attach_type`?
+pub const fn gpl_only_for(
+    helper: u32,
+    program_type: u32,
+    attach_type: Option<AttachType>,
+) -> bool {
+    let Some(info) = self::helper(helper) else { return false };
+    let Some(a) = availability(helper, program_type) else { return info.gpl_only };
+    let rule = match a.conditions.gpl_only {
+        Some(rule) => rule,
+        None => info.gpl_only,
+    };
+    let mut flipped = false;
+    if let Some(at) = attach_type {
+        let list = a.conditions.gpl_only_flipped_for;
+        let mut i = 0;
+        while i < list.len() {
+            if list[i] as u32 == at as u32 {
+                flipped = true;
+            }
+            i += 1;
+        }
+    }
+    rule != flipped
 }
 
 /// The helpers programs of `program_type` may call, by ID (empty for unknown types).

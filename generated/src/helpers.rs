@@ -511,37 +511,37 @@ pub unsafe fn bpf_ktime_get_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18 | needs `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1254,36 +1254,36 @@ pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1336,36 +1336,36 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1420,36 +1420,36 @@ pub unsafe fn bpf_get_current_comm(buf: *mut c_void, size_of_buf: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3–6.18 (measured bounds) | — |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3 | — |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.18 | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.18 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1789,36 +1789,36 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2039,9 +2039,9 @@ pub unsafe fn bpf_get_route_realm(skb: *mut __sk_buff) -> u32 {
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2200,12 +2200,12 @@ pub unsafe fn bpf_skb_load_bytes(
 /// |---|---|---|
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.6 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | not GPL-only here |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`stack_trace`](crate::ids::MapType::StackTrace).
 ///
@@ -2730,36 +2730,36 @@ pub unsafe fn bpf_get_hash_recalc(skb: *mut __sk_buff) -> u32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -2819,14 +2819,14 @@ pub unsafe fn bpf_get_current_task() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` or stricter |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` or stricter |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` or stricter |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` or stricter |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` or stricter |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` or stricter |
 ///
 /// # See also
 ///
@@ -2891,36 +2891,36 @@ pub unsafe fn bpf_probe_write_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.9–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.9–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.9–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.9–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`cgroup_array`](crate::ids::MapType::CgroupArray).
 ///
@@ -3527,7 +3527,7 @@ pub unsafe fn bpf_probe_read_str(
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -3721,10 +3721,10 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// |---|---|---|
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | attach types [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | attach types [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -4082,6 +4082,19 @@ pub unsafe fn bpf_sock_map_update(
 ///
 /// Only XDP programs can call it.
 ///
+/// # Usage
+///
+/// Use it when an XDP program has already done work (parsing, classification, a hash or a
+/// timestamp) that a later stage should not redo: the tc program on the same device, or an
+/// AF_XDP consumer, reads the bytes back instead of parsing the packet again. For a single
+/// value destined for tc, setting `skb->mark` from tc itself may be simpler; `bpf_xdp_adjust_meta`
+/// is the way when the result has to be computed in XDP.
+///
+/// Pattern: call it with a negative multiple of 4, reload `ctx->data_meta` and `ctx->data`,
+/// check `data_meta + sizeof(struct meta) <= data`, then write. Without the comparison against
+/// `data` the verifier rejects the store; old packet pointers are dead after the call. Define one
+/// `struct` shared by the XDP and tc sides so both agree on the layout.
+///
 /// # Arguments
 ///
 /// - `xdp_md`: `struct xdp_md *` (Rust `*mut xdp_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -4146,6 +4159,19 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 /// - On any error `buf` is zeroed.
 /// - GPL-only; available to tracing program types.
 ///
+/// # Usage
+///
+/// Use it to sample hardware or software counters (cycles, instructions, cache misses) at points
+/// the program chooses, for example at the entry and exit of a function to count instructions
+/// spent in between. `bpf_perf_event_read` is the older form; `bpf_perf_prog_read_value` is the
+/// right one when the program is itself attached to the perf event.
+///
+/// User space creates a `BPF_MAP_TYPE_PERF_EVENT_ARRAY` with one slot per CPU, opens the events
+/// with `perf_event_open(2)` (one per CPU) and stores their fds in the map; the program passes
+/// `BPF_F_CURRENT_CPU`. An empty slot gives `-ENOENT`, a slot opened for another CPU `-EINVAL`,
+/// so handle errors rather than reading a zeroed struct. The size argument must be exactly
+/// `sizeof(struct bpf_perf_event_value)`, and the helper is GPL-only.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -4177,36 +4203,36 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -4247,6 +4273,18 @@ pub unsafe fn bpf_perf_event_read_value(
 ///
 /// `buf_size` must be exactly `sizeof(struct bpf_perf_event_value)` (24 bytes); on any
 /// failure the buffer is zeroed. The helper is GPL-only.
+///
+/// # Usage
+///
+/// Use it in a `perf_event` program (attached with `perf_event_open(2)` plus
+/// `PERF_EVENT_IOC_SET_BPF`, or a perf link) that needs the value of the very event that fired,
+/// for instance to tag each sample with the scaled count. For other events read from a map
+/// instead, with `bpf_perf_event_read_value`.
+///
+/// The first argument is the program's context, unchanged; the buffer is a `struct
+/// bpf_perf_event_value` on the stack or in a map value, passed with its exact size. The verifier
+/// refuses the helper in every other program type, and the object must carry a GPL-compatible
+/// license.
 ///
 /// # Arguments
 ///
@@ -4320,6 +4358,19 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// control struct_ops. If the option turns out shorter than `optlen`, the rest of the buffer
 /// is zero-filled, and on error the whole buffer is zeroed, so reading it is always safe.
 ///
+/// # Usage
+///
+/// Use it when a value the program needs is a socket option rather than a field of its context:
+/// the congestion control name (`TCP_CONGESTION`), `TCP_MAXSEG`, `SO_MARK`, or the saved SYN.
+/// Check the context first: `struct bpf_sock_ops` and `bpf_tcp_sock` already expose many TCP
+/// fields (`snd_cwnd`, `srtt_us`, ...) without a call. `bpf_setsockopt` is the writing twin.
+///
+/// In `sock_ops` programs call it from callbacks that run on a full socket, such as the
+/// established callbacks; `level` and `optname` must be constants from the supported table, and
+/// the buffer is a stack or map area whose size matches the option (an `int` for numeric
+/// options, 16 bytes for `TCP_CONGESTION`). Callers in `cgroup_sockopt` are limited to the
+/// setsockopt hook, tracing iterators and `lsm_cgroup` programs, as the program-type table shows.
+///
 /// # Arguments
 ///
 /// - `bpf_socket`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -4351,10 +4402,10 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// |---|---|---|
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | attach types [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | attach types [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -4398,6 +4449,19 @@ pub unsafe fn bpf_getsockopt(
 /// - Only kprobe programs can use it, and it is GPL-only.
 ///
 /// Treat it as a testing and fault-injection facility, never as a production mechanism.
+///
+/// # Usage
+///
+/// Use it for fault-injection tests: make one kernel function fail (an allocation, a filesystem
+/// call) for one process or cgroup and watch how the caller copes. Where `fmod_ret` programs can
+/// be loaded, a `BPF_MODIFY_RETURN` program on the same function is the cleaner choice, since it
+/// sees typed arguments and needs no kprobe.
+///
+/// The program is a `kprobe` placed exactly at the entry of a function listed in
+/// `/sys/kernel/debug/error_injection/list`; attaching anywhere else fails. Kernels without
+/// `CONFIG_BPF_KPROBE_OVERRIDE` reject the helper at load time ("program of this type cannot use
+/// helper"), and the object must be GPL. Filter first (by pid, cgroup or a counter) so the rest
+/// of the system keeps working.
 ///
 /// # Arguments
 ///
@@ -4458,6 +4522,19 @@ pub unsafe fn bpf_override_return(regs: *mut pt_regs, rc: u64) -> i64 {
 ///
 /// Enable callbacks selectively: RTT and header-option callbacks run on the packet path of
 /// every connection that has them enabled.
+///
+/// # Usage
+///
+/// Use it in a `sock_ops` program that needs per-connection events beyond connection setup:
+/// retransmissions (`BPF_SOCK_OPS_RETRANS_CB_FLAG`), RTOs, state changes, RTT samples, or the
+/// TCP header-option callbacks. Subscribe only the connections you care about, usually from the
+/// `BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB` / `PASSIVE_ESTABLISHED_CB` callbacks, and switch the flags
+/// off again when done.
+///
+/// Pass the old mask OR-ed with the new bits (`skops->bpf_sock_ops_cb_flags | ...`), since the
+/// call replaces the whole set. A positive return lists bits this kernel cannot provide, so a
+/// program can fall back to what it has. Each enabled callback runs the program on the packet path
+/// of that connection, so enable only what is counted or acted on.
 ///
 /// # Arguments
 ///
@@ -4531,6 +4608,18 @@ pub unsafe fn bpf_sock_ops_cb_flags_set(
 /// failure (missing entry, bad flags, unsuitable target) yields `SK_DROP`. Combine with
 /// `bpf_msg_apply_bytes` to redirect only part of a stream. For keys that are not small
 /// integers use a sockhash with `bpf_msg_redirect_hash`.
+///
+/// # Usage
+///
+/// Use it in an `sk_msg` program to move data between sockets without the TCP/IP stack, when the
+/// destination is known by its position in a `BPF_MAP_TYPE_SOCKMAP` (for example a fixed pair of
+/// proxy sockets). When the peer has to be found by connection tuple, a sockhash with
+/// `bpf_msg_redirect_hash` fits better; for data arriving on a socket use `bpf_sk_redirect_map`.
+///
+/// User space inserts the sockets into the map and attaches the program to the map with
+/// `BPF_SK_MSG_VERDICT`. Return the helper's result directly: it is `SK_PASS` when a socket was
+/// recorded and `SK_DROP` otherwise. `BPF_F_INGRESS` is the only flag; without it the target must
+/// be a TCP socket that can transmit.
 ///
 /// # Arguments
 ///
@@ -4606,6 +4695,18 @@ pub unsafe fn bpf_msg_redirect_map(
 /// inspect only the first bytes of a large transfer. Nothing is buffered because of the
 /// counter, so a socket that closes with bytes still outstanding is harmless.
 ///
+/// # Usage
+///
+/// Use it in `sk_msg` programs for length-prefixed protocols or when only the start of a
+/// transfer matters: decide once on the header, then let the verdict cover the rest without the
+/// program running for every `sendmsg()`. Pair it with `bpf_msg_cork_bytes` when the header may
+/// arrive split, and with `bpf_msg_pull_data` when the header is not in the readable part.
+///
+/// The count is in bytes and counts from the start of the current message, header included. It
+/// is a hint to the kernel and always returns 0, so the program still returns its own verdict
+/// (`SK_PASS` or `SK_DROP`). Take care with lengths read from the data: bound them before use, or
+/// a peer can make the verdict cover more than intended.
+///
 /// # Arguments
 ///
 /// - `msg`: `struct sk_msg_md *` (Rust `*mut sk_msg_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -4664,6 +4765,17 @@ pub unsafe fn bpf_msg_apply_bytes(msg: *mut sk_msg_md, bytes: u32) -> i64 {
 /// value as small as the protocol allows and make sure the sender will eventually provide
 /// that many bytes, otherwise data can appear stuck.
 ///
+/// # Usage
+///
+/// Use it in an `sk_msg` program whose decision needs a header of known size that the application
+/// may write in several small pieces. While fewer bytes than needed are buffered, call it with the
+/// header size and return `SK_PASS`; the program runs again once that many bytes have accumulated.
+///
+/// Cork only by the amount the protocol guarantees will arrive, since corked data waits in kernel
+/// memory and is not sent until the threshold is met. After the program is called again, the
+/// header may still lie across scatterlist elements: use `bpf_msg_pull_data` before reading it
+/// through `msg->data`. Combine with `bpf_msg_apply_bytes` to cover the payload that follows.
+///
 /// # Arguments
 ///
 /// - `msg`: `struct sk_msg_md *` (Rust `*mut sk_msg_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -4720,6 +4832,19 @@ pub unsafe fn bpf_msg_cork_bytes(msg: *mut sk_msg_md, bytes: u32) -> i64 {
 ///
 /// The call invalidates all packet pointers: reload `msg->data` and `msg->data_end` and redo
 /// bounds checks afterwards.
+///
+/// # Usage
+///
+/// Use it in `sk_msg` programs before reading bytes that may not be in the directly readable part
+/// of the message: data sent with `sendfile()` is not readable at all until pulled, and large
+/// `sendmsg()` calls only expose their first scatterlist element. Programs that only need the
+/// length (`msg->size`) or socket fields need no pull.
+///
+/// Pull the smallest range that covers what you read (`start` inclusive, `end` exclusive), then
+/// reload `msg->data` and `msg->data_end` and compare them again: the verifier forgets all packet
+/// pointers at the call. `data` then points at offset `start`, not at the start of the message.
+/// `flags` must be 0. See also `bpf_msg_push_data` and `bpf_msg_pop_data`, which change the layout
+/// the same way.
 ///
 /// # Arguments
 ///
@@ -4791,6 +4916,19 @@ pub unsafe fn bpf_msg_pull_data(
 /// permitted); otherwise the usual bind errors such as `-EADDRNOTAVAIL` come back. Build the
 /// `sockaddr_in` / `sockaddr_in6` on the BPF stack and pass its size as a constant.
 ///
+/// # Usage
+///
+/// Use it from a `cgroup/connect4` or `cgroup/connect6` program to choose the source address of
+/// outgoing connections for every process in a cgroup, without changing the applications. To
+/// rewrite the destination instead, write `ctx->user_ip4` / `user_port` in the same hook; to set
+/// other options use `bpf_setsockopt`.
+///
+/// Build a `struct sockaddr_in` (or `sockaddr_in6`) on the stack with `sin_family` set, pass its
+/// real size, and keep the port 0 unless a fixed port is really needed. The program loads only
+/// with the connect attach types (libbpf sets them from the `SEC()` name); any other
+/// `cgroup_sock_addr` hook is refused. Return 1 to let `connect(2)` continue even if binding
+/// failed, or 0 to make it fail with `EPERM`.
+///
 /// # Arguments
 ///
 /// - `ctx`: `struct bpf_sock_addr *` (Rust `*mut bpf_sock_addr`), verifier class `ARG_PTR_TO_CTX`.
@@ -4816,7 +4954,7 @@ pub unsafe fn bpf_msg_pull_data(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | attach types [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | only with attach types [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect) or [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect) |
 ///
 /// # See also
 ///
@@ -4860,6 +4998,19 @@ pub unsafe fn bpf_bind(
 ///   recheck bounds after the call.
 ///
 /// Only XDP programs can call it.
+///
+/// # Usage
+///
+/// Use it in XDP to shorten a frame (keep only the headers of sampled packets, or trim a packet
+/// before turning it into a reply such as an ICMP error) or to grow it into the tailroom to append
+/// data. To add or remove bytes at the front use `bpf_xdp_adjust_head`; for metadata in front of
+/// the packet `bpf_xdp_adjust_meta`.
+///
+/// Compute the delta from the current length (`data_end - data`) and the target size, call the
+/// helper, and reload `data` and `data_end` from the context before any further access; the
+/// verifier rejects uses of pointers taken before the call. Check the return value: growing past
+/// the driver's tailroom or shrinking below an Ethernet header fails, and the packet is then left
+/// as it was.
 ///
 /// # Arguments
 ///
@@ -4919,6 +5070,17 @@ pub unsafe fn bpf_xdp_adjust_tail(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 /// `size` must be exactly `sizeof(struct bpf_xfrm_state)` and `flags` must be 0. On any
 /// failure the destination structure is zeroed. The helper is only present in kernels built
 /// with `CONFIG_XFRM` and is available to tc programs.
+///
+/// # Usage
+///
+/// Use it on tc ingress to apply policy or accounting per IPsec tunnel: after decryption, the
+/// SPI, reqid and peer address of each SA the packet went through are available, so traffic from
+/// different tunnels can be told apart even when it carries the same inner addresses.
+///
+/// Start at index 0 and treat an error as "not IPsec traffic" (the plain case). The structure
+/// lives on the stack and its size must be `sizeof(struct bpf_xfrm_state)`; `flags` must be 0.
+/// The SPI is in network byte order. The helper exists only in tc program types and on kernels
+/// with `CONFIG_XFRM`.
 ///
 /// # Arguments
 ///
@@ -5008,6 +5170,19 @@ pub unsafe fn bpf_skb_get_xfrm_state(
 /// - GPL-only; available to kprobe, tracepoint, perf_event, raw tracepoint and
 ///   fentry/fexit-style programs.
 ///
+/// # Usage
+///
+/// Use it when the program itself needs the frames: to send them with a ring buffer event, to
+/// look for a particular caller, or to keep only the top few. If you only want to count stacks,
+/// `bpf_get_stackid` with a `BPF_MAP_TYPE_STACK_TRACE` map deduplicates them for you; for another
+/// task's stack use `bpf_get_task_stack`.
+///
+/// A full stack (up to 127 frames of 8 bytes) does not fit on the 512-byte BPF stack, so write
+/// into a per-CPU array value or a ring buffer reservation, with a size the verifier can bound.
+/// Pass the program's own context as the first argument. The return value is the number of bytes
+/// written (divide by 8 for frames) or a negative error; check it before using the buffer. The
+/// helper is GPL-only and limited to tracing, perf and syscall program types.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -5047,8 +5222,8 @@ pub unsafe fn bpf_skb_get_xfrm_state(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.18 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -5093,6 +5268,18 @@ pub unsafe fn bpf_get_stack(
 /// - `len` must be a non-zero constant known to the verifier. On failure `to` is zeroed.
 ///
 /// Available to socket filter, cgroup skb, tc and `sk_reuseport` programs.
+///
+/// # Usage
+///
+/// Use it in socket filters, cgroup skb and tc programs that should find the IP header whether
+/// or not a link-layer header is present in front of it: with `BPF_HDR_START_NET` the offset 0 is
+/// the network header. In tc code that already parses from the Ethernet header with direct
+/// packet access, plain pointer reads or `bpf_skb_load_bytes` are enough.
+///
+/// Copy into a stack variable of the header's size (the length must be a constant) and check the
+/// return value; the data is not usable on failure. Bytes beyond the linear part of the skb are
+/// out of reach, unlike with `bpf_skb_load_bytes`. Check `skb->protocol` first so an IPv6 or ARP
+/// packet is not parsed as IPv4.
 ///
 /// # Arguments
 ///
@@ -5181,6 +5368,21 @@ pub unsafe fn bpf_skb_load_bytes_relative(
 /// helper is GPL-only. Flags added later (`SKIP_NEIGH`, `TBID`, `SRC`) are rejected with
 /// `-EINVAL` by kernels that predate them.
 ///
+/// # Usage
+///
+/// Use it to build a forwarding fast path in XDP or tc: look up the route and the next hop's MAC
+/// address, rewrite the Ethernet header, and send the packet out with `bpf_redirect` (or
+/// `bpf_redirect_map` with a `DEVMAP`) so it skips the normal stack. In tc, a
+/// `BPF_FIB_LKUP_RET_NO_NEIGH` answer can be handed to `bpf_redirect_neigh`, which resolves the
+/// neighbour itself.
+///
+/// Zero the `struct bpf_fib_lookup` on the stack, fill family, ifindex and addresses from the
+/// packet, and pass `sizeof` it. Treat every non-zero result as "let the stack handle it"
+/// (`XDP_PASS` / `TC_ACT_OK`): the kernel then resolves neighbours and sends ICMP errors. Forwarding
+/// must be enabled on the ingress device (`net.ipv4.conf.DEV.forwarding`) or the lookup answers
+/// `BPF_FIB_LKUP_RET_FWD_DISABLED`.
+/// Decrement the TTL yourself. The helper is GPL-only.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -5263,6 +5465,19 @@ pub unsafe fn bpf_fib_lookup(
 ///   (including padding, which should be zeroed) between writers and readers.
 /// - Closed sockets are removed from the map automatically.
 ///
+/// # Usage
+///
+/// Use it in a `sock_ops` program to collect sockets into a `BPF_MAP_TYPE_SOCKHASH` as
+/// connections are established, so that `sk_msg` and `sk_skb` programs can later find a peer by
+/// key (`bpf_msg_redirect_hash`, `bpf_sk_redirect_hash`). When sockets are addressed by a small
+/// index, a `SOCKMAP` with `bpf_sock_map_update` is the simpler alternative.
+///
+/// Call it only from the established (or listen) callbacks. Zero the key struct before filling it,
+/// so padding does not make keys from different programs differ, and build it the same way on
+/// every side that looks it up (byte order of ports differs between fields of `struct
+/// bpf_sock_ops`). The map's key size must match the struct, and the program should still return
+/// 1 whether or not the update succeeded.
+///
 /// # Arguments
 ///
 /// - `skops`: `struct bpf_sock_ops *` (Rust `*mut bpf_sock_ops`), verifier class `ARG_PTR_TO_CTX`.
@@ -5342,6 +5557,20 @@ pub unsafe fn bpf_sock_hash_update(
 /// failed lookup drops the message; decide deliberately whether that is acceptable for
 /// connections that have no local peer in the map.
 ///
+/// # Usage
+///
+/// Use it to shortcut traffic between two local sockets (a sidecar proxy and an application, two
+/// services on one host) from an `sk_msg` program, when the peer is found by key in a
+/// `BPF_MAP_TYPE_SOCKHASH`. The sockets typically get into the map through
+/// `bpf_sock_hash_update` in a `sock_ops` program; with an index-addressed `SOCKMAP` use
+/// `bpf_msg_redirect_map` instead.
+///
+/// Build the peer's key by swapping local and remote fields of the message's socket, and return
+/// the helper's result. A miss returns `SK_DROP`, which drops the data: if unknown connections
+/// should take the normal path, look the key up first or attach the program only to maps that hold
+/// both ends. `BPF_F_INGRESS` delivers to the peer's receive queue, the usual choice for local
+/// acceleration.
+///
 /// # Arguments
 ///
 /// - `msg`: `struct sk_msg_md *` (Rust `*mut sk_msg_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -5416,6 +5645,18 @@ pub unsafe fn bpf_msg_redirect_hash(
 /// `bpf_sk_redirect_map`, but the key can be any fixed-size struct (commonly a 4- or
 /// 5-tuple) instead of an array index, which suits connection-keyed proxies and
 /// socket-to-socket splicing.
+///
+/// # Usage
+///
+/// Use it in an `sk_skb` stream-verdict program to forward data received on one socket to another
+/// socket found by key in a `BPF_MAP_TYPE_SOCKHASH`, for example a splicing proxy or a fan-out by
+/// a header field. For array-indexed sockets use `bpf_sk_redirect_map`; for data being sent (not
+/// received) the `sk_msg` helpers `bpf_msg_redirect_hash` / `bpf_msg_redirect_map`.
+///
+/// User space attaches the program to the map (`BPF_SK_SKB_STREAM_VERDICT`, optionally with a
+/// stream parser) and adds the sockets. Return the helper's result, which is `SK_PASS` only when a
+/// target was found. Reads of the data need the usual `data` / `data_end` bounds checks, and the
+/// key must be a pointer to memory of the map's key size.
 ///
 /// # Arguments
 ///
@@ -5498,6 +5739,18 @@ pub unsafe fn bpf_sk_redirect_hash(
 /// The packet layout changes, so every packet pointer checked before the call becomes invalid:
 /// reload `data`/`data_end` and redo bounds checks before using direct packet access again.
 ///
+/// # Usage
+///
+/// Use it to build tunnels per route without a tunnel device: an LWT program attached with
+/// `ip route add PREFIX encap bpf in|xmit obj FILE section SEC dev DEV` prepends an outer IP
+/// header (plain IP-in-IP, or IP plus GRE/UDP) or an SRv6 header to packets of that route. In tc
+/// programs the same job is done by `bpf_skb_adjust_room` plus `bpf_skb_store_bytes`.
+///
+/// Build the header on the stack, fill in the outer addresses and total length, leave the IPv4
+/// checksum at 0 for the kernel to compute, and pass its exact length. After an IP encapsulation
+/// return `BPF_LWT_REROUTE`, so the packet is routed by its new destination. The SRv6 modes are
+/// accepted only in `lwt_in` programs. Packet pointers are stale after the call.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -5574,6 +5827,18 @@ pub unsafe fn bpf_lwt_push_encap(
 /// time of the call. Use `bpf_lwt_seg6_adjust_srh` first if you need to make room for new
 /// TLVs. Packet pointers derived before the call are invalidated and must be re-checked.
 ///
+/// # Usage
+///
+/// Use it in an SRv6 End.BPF function (`lwt_seg6local` program, installed with `ip -6 route add
+/// SID encap seg6local action End.BPF endpoint obj FILE sec SEC dev DEV`) to change the flags or
+/// tag of the segment routing header, or to fill TLV bytes made with `bpf_lwt_seg6_adjust_srh`.
+/// These programs cannot write the packet in any other way.
+///
+/// Read the headers with `bpf_skb_load_bytes` to find where the SRH starts (offset counted from
+/// the IPv6 header), write from a stack buffer of constant size, and check the result: writes that
+/// touch the segment list or leave the SRH return an error. Reload packet pointers after the call.
+/// The program returns `BPF_OK` to continue with the next segment or `BPF_DROP`.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -5642,6 +5907,18 @@ pub unsafe fn bpf_lwt_seg6_store_bytes(
 ///
 /// Inserting may reallocate the header area, so all packet pointers are invalid afterwards
 /// and must be reloaded and re-checked.
+///
+/// # Usage
+///
+/// Use it in an End.BPF (`lwt_seg6local`) program to add or remove TLVs in the segment routing
+/// header, for example to append telemetry or strip a TLV a previous node added. The new space is
+/// filled with `bpf_lwt_seg6_store_bytes`; `bpf_lwt_seg6_action` runs a built-in behaviour
+/// afterwards.
+///
+/// Compute the offset from the SRH's `hdrlen` (the end of the SRH is `40 + (hdrlen + 1) * 8` when
+/// it follows the IPv6 header directly) and keep the total change a multiple of 8 bytes with
+/// well-formed TLVs: the kernel validates the SRH after the program and drops the packet
+/// otherwise. All packet pointers are invalid after the call.
 ///
 /// # Arguments
 ///
@@ -5714,6 +5991,17 @@ pub unsafe fn bpf_lwt_seg6_adjust_srh(
 /// earlier helper calls modified the SRH, it is re-validated first and `-EBADMSG` is
 /// returned when it is broken. Packet pointers are invalidated by this call.
 ///
+/// # Usage
+///
+/// Use it at the end of an End.BPF (`lwt_seg6local`) program that adds its own logic (filtering,
+/// counting, choosing a next hop from a map) but then wants a standard SRv6 behaviour such as
+/// End.X, End.T or End.DT6 to do the forwarding, instead of reimplementing it.
+///
+/// The parameter must have the exact type and size the action expects (a `struct in6_addr` for
+/// End.X, an `int` table id for End.T / End.DT6, an SRH for End.B6). On success the destination is
+/// already set, so return `BPF_REDIRECT`; returning `BPF_OK` would throw that away. Any failure
+/// should end in `BPF_DROP`. Packet pointers are stale after the call.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -5779,6 +6067,18 @@ pub unsafe fn bpf_lwt_seg6_action(
 /// It never starts a new key press on its own; it only extends one that is still active.
 /// The helper is GPL-only and exists only on kernels built with `CONFIG_BPF_LIRC_MODE2=y`.
 ///
+/// # Usage
+///
+/// Use it in an IR decoder (`lirc_mode2` program) for protocols that send a short repeat frame
+/// while a button is held, such as NEC. Pair it with `bpf_rc_keydown`, which reports the first
+/// press; if the protocol resends the full code on repeat, calling `bpf_rc_keydown` again with the
+/// same scancode has the same effect.
+///
+/// The program is attached to a `/dev/lircN` file descriptor with the `BPF_PROG_ATTACH` command
+/// and attach type `BPF_LIRC_MODE2`; pass its context (the sample pointer) to the helper. Kernels
+/// without `CONFIG_BPF_LIRC_MODE2` refuse the whole program type, and the helper needs a
+/// GPL-compatible license.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -5831,6 +6131,18 @@ pub unsafe fn bpf_rc_repeat(ctx: *mut c_void) -> i64 {
 /// the button anew, and reports a fresh press instead of treating it as a repeat.
 ///
 /// The helper is GPL-only and requires `CONFIG_BPF_LIRC_MODE2=y`.
+///
+/// # Usage
+///
+/// Use it to support a remote control whose protocol the kernel has no decoder for: a
+/// `lirc_mode2` program receives raw pulse and space durations, assembles the scancode itself and
+/// reports it. The rc core then maps it through the device's keymap (set with `ir-keytable`) into
+/// input events. `bpf_rc_repeat` extends a press, `bpf_rc_pointer_rel` reports mouse motion.
+///
+/// Keep the decoder state (bits so far, last pulse) in an array map, since the program runs once
+/// per sample. Call the helper once per complete frame with its context pointer, the protocol
+/// number, the scancode and the toggle bit. Attach with `BPF_LIRC_MODE2` to a `/dev/lircN` fd; the
+/// program type needs `CONFIG_BPF_LIRC_MODE2` and the helper a GPL-compatible license.
 ///
 /// # Arguments
 ///
@@ -5901,6 +6213,18 @@ pub unsafe fn bpf_rc_keydown(
 /// directory with `name_to_handle_at(2)`; on 64-bit systems it also equals the directory's
 /// inode number in cgroupfs.
 ///
+/// # Usage
+///
+/// Use it for per-cgroup (per-container, per-service) accounting or policy on traffic leaving the
+/// host: tc egress or `cgroup_skb` programs see which cgroup created the socket behind a packet.
+/// For the task running the program (tracing), use `bpf_get_current_cgroup_id`; to match a parent
+/// cgroup, `bpf_skb_ancestor_cgroup_id`.
+///
+/// Use the id as a map key; user space gets the same number from the cgroup directory's inode
+/// (`stat -c %i`) or `name_to_handle_at(2)`. Treat 0 as "no local socket" (forwarded or
+/// not-yet-demultiplexed ingress traffic). The helper is only offered to tc and `cgroup_skb`
+/// programs.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -5961,6 +6285,18 @@ pub unsafe fn bpf_skb_cgroup_id(skb: *mut __sk_buff) -> u64 {
 /// the task's position in the v2 tree (often just the root). The ID matches what user space
 /// obtains from `name_to_handle_at(2)` on the cgroup directory, and on 64-bit systems the
 /// directory inode number.
+///
+/// # Usage
+///
+/// Use it to limit tracing to one container or service (compare against an id user space put in a
+/// map or a `const volatile` global), or as a key for per-cgroup statistics. For packets the
+/// cgroup that owns the socket is usually what you want: `bpf_skb_cgroup_id`. For a parent
+/// cgroup, `bpf_get_current_ancestor_cgroup_id`.
+///
+/// It takes no arguments and cannot fail, so it needs no checks. The answer is only meaningful in
+/// task context: in interrupt or softirq paths (packet receive, timers) it names whichever task
+/// happened to be interrupted. User space obtains the id of a cgroup directory with `stat -c %i`
+/// on cgroup2fs or with `name_to_handle_at(2)`.
 ///
 /// # Arguments
 ///
@@ -6047,6 +6383,18 @@ pub unsafe fn bpf_get_current_cgroup_id() -> u64 {
 /// of the two storage types. For storage that follows the cgroup itself rather than a
 /// program attachment, newer kernels offer `bpf_cgrp_storage_get`.
 ///
+/// # Usage
+///
+/// Use it for per-cgroup state in a cgroup program with the legacy `BPF_MAP_TYPE_CGROUP_STORAGE`
+/// (or its per-CPU variant): the value of the attached cgroup is returned without a lookup. For
+/// new code, `BPF_MAP_TYPE_CGRP_STORAGE` with `bpf_cgrp_storage_get` is more flexible: it works
+/// from any program type and for any cgroup, not only the attachment's.
+///
+/// Declare the map with key `struct bpf_cgroup_storage_key` (or `__u64`) and no `max_entries`; it
+/// must be used by cgroup programs only, and a program may use at most one shared and one per-CPU
+/// storage map. Pass the map and flags 0. The pointer is never NULL, so no check is needed, but
+/// update shared values with atomics since several CPUs may run the program at once.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -6115,6 +6463,19 @@ pub unsafe fn bpf_get_local_storage(map: *mut c_void, flags: u64) -> *mut c_void
 ///
 /// Typical uses are sticky routing of QUIC/UDP flows to a worker, draining workers during
 /// restarts, and CPU or NUMA-aware placement of new connections.
+///
+/// # Usage
+///
+/// Use it to decide which socket of an `SO_REUSEPORT` group gets a new connection or datagram:
+/// to keep flows sticky to a worker, drain a worker before a restart, or balance by something
+/// other than the kernel's hash. For steering across unrelated sockets, use a `sk_lookup` program
+/// with `bpf_sk_assign` instead.
+///
+/// User space creates a `BPF_MAP_TYPE_REUSEPORT_SOCKARRAY` (or sockmap/sockhash), adds the group's
+/// sockets, and attaches the program to one of them with
+/// `setsockopt(SO_ATTACH_REUSEPORT_EBPF)`. For a sockarray the key points to a u32 index. Check
+/// the return value: after a failed selection an `SK_PASS` falls back to the kernel's choice,
+/// while `SK_DROP` drops the packet or connection.
 ///
 /// # Arguments
 ///
@@ -6193,6 +6554,17 @@ pub unsafe fn bpf_sk_select_reuseport(
 /// `CONFIG_SOCK_CGROUP_DATA` required, and no useful answer on TC ingress where there is
 /// usually no socket yet.
 ///
+/// # Usage
+///
+/// Use it when policy is written for a parent cgroup (a systemd slice, a Kubernetes pod) but the
+/// sockets live in its children: look the ancestor at the known depth up in a map instead of
+/// listing every child. `bpf_skb_cgroup_id` gives the socket's own cgroup.
+///
+/// Level 0 is the root; deeper levels than the socket's own depth return 0, as do packets without
+/// a local socket, so treat 0 as "no match". The depth of a cgroup is its number of path
+/// components below the cgroup2 mount point. Same program types as `bpf_skb_cgroup_id`: tc and
+/// `cgroup_skb`.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -6261,6 +6633,18 @@ pub unsafe fn bpf_skb_ancestor_cgroup_id(
 /// directly into packet data after a bounds check. Each call costs a hash lookup and, for
 /// established sockets, an atomic refcount operation, so avoid it on every packet if a
 /// cheaper check suffices.
+///
+/// # Usage
+///
+/// Use it to ask, from tc, XDP or `cgroup_skb`, whether a local TCP socket would accept a packet:
+/// to drop traffic for closed ports early, to find the owning socket's cookie or mark, or (in tc)
+/// to hand the socket to `bpf_sk_assign`. To also see TIME_WAIT and request sockets use
+/// `bpf_skc_lookup_tcp`; for UDP, `bpf_sk_lookup_udp`.
+///
+/// Fill a zeroed `struct bpf_sock_tuple` from the packet (network byte order, remote as source),
+/// pass `sizeof(tuple.ipv4)` or `sizeof(tuple.ipv6)`, `BPF_F_CURRENT_NETNS` and flags 0. Check the
+/// result for NULL and call `bpf_sk_release` on every path that got a socket; a missed release is
+/// the most common reason these programs fail to load. Copy the fields you need before releasing.
 ///
 /// # Arguments
 ///
@@ -6349,6 +6733,17 @@ pub unsafe fn bpf_sk_lookup_tcp(
 /// The lookup uses the namespace and ingress interface of `ctx`. A common pattern is pairing
 /// it with `bpf_sk_assign` in TC ingress to steer datagrams to a specific local socket.
 ///
+/// # Usage
+///
+/// Use it in tc, XDP or `cgroup_skb` programs to check whether a local UDP socket would receive a
+/// datagram, for example to drop floods to unbound ports before the kernel answers them with ICMP,
+/// or to apply per-socket policy. `bpf_sk_lookup_tcp` is the TCP counterpart.
+///
+/// The tuple is filled like for TCP: from the received packet, in network byte order, remote end
+/// as source, with the tuple size of the address family and `BPF_F_CURRENT_NETNS`. Even though UDP
+/// sockets are not reference-counted here, the verifier demands the NULL check and a
+/// `bpf_sk_release` on every path that holds the result.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -6436,6 +6831,18 @@ pub unsafe fn bpf_sk_lookup_udp(
 /// For RCU-protected sockets (listeners, UDP) the call does no refcount work at all; for
 /// others it drops the reference count, which may free the socket.
 ///
+/// # Usage
+///
+/// Call it exactly once for every socket obtained from `bpf_sk_lookup_tcp`, `bpf_sk_lookup_udp`
+/// or `bpf_skc_lookup_tcp` (and from referenced socket kfuncs), before the program returns. It is
+/// not for pointers that carry no reference (`skb->sk`, `bpf_get_listener_sock`); the verifier
+/// rejects those.
+///
+/// Structure the code so the release is hard to miss: read the fields you need into locals, release,
+/// then branch. The verifier walks every path; "unreleased reference" at the end of its log means
+/// some path, often an early return, still holds the socket. After the release neither the socket
+/// nor pointers derived from it (`bpf_sk_fullsock`, `bpf_tcp_sock`) may be used.
+///
 /// # Arguments
 ///
 /// - `sock`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE`.
@@ -6495,6 +6902,18 @@ pub unsafe fn bpf_sk_release(sock: *mut c_void) -> i64 {
 /// The map is guarded by a spinlock; when the program runs in NMI context (for example a
 /// perf event) and the lock is busy, the helper gives up with `-EBUSY` rather than spin.
 /// Maps created with `BPF_F_RDONLY_PROG` cannot be pushed to.
+///
+/// # Usage
+///
+/// Use it to hand work or events from a program to another program or to user space in arrival
+/// order (`BPF_MAP_TYPE_QUEUE`), to keep a LIFO pool such as free slot numbers
+/// (`BPF_MAP_TYPE_STACK`), or to add members to a `BPF_MAP_TYPE_BLOOM_FILTER`. For high-rate event
+/// streams to user space a ring buffer (`bpf_ringbuf_output`) is usually the better tool.
+///
+/// The maps are declared without a key (`key_size` 0) and the value is passed by pointer. Flags
+/// are 0 (fail with `-E2BIG` when full) or `BPF_EXIST` (overwrite the oldest element). User space
+/// drains the map with lookup-and-delete using a NULL key. Counterparts: `bpf_map_pop_elem` and
+/// `bpf_map_peek_elem`.
 ///
 /// # Arguments
 ///
@@ -6599,6 +7018,19 @@ pub unsafe fn bpf_map_push_elem(
 /// returns `-EBUSY` instead of waiting when called from NMI context while the lock is held.
 /// The map must not be created with `BPF_F_RDONLY_PROG`.
 ///
+/// # Usage
+///
+/// Use it to consume elements from a `BPF_MAP_TYPE_QUEUE` (oldest first) or `BPF_MAP_TYPE_STACK`
+/// (newest first) inside a BPF program, for example to take a free index from a pool that user
+/// space filled. To look without consuming use `bpf_map_peek_elem`; user space pops with
+/// `BPF_MAP_LOOKUP_AND_DELETE_ELEM`.
+///
+/// The destination is a buffer of the map's value size, usually on the stack. Check the return
+/// value before reading it: `-ENOENT` means the map was empty and the buffer is not valid. With a
+/// 4-byte value the verifier marks the whole 8-byte stack slot of the buffer as unknown after the
+/// call, which can wipe out a loop counter the compiler placed beside it; an 8-byte buffer avoids
+/// that.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -6686,6 +7118,18 @@ pub unsafe fn bpf_map_pop_elem(map: *mut c_void, value: *mut c_void) -> i64 {
 /// test. A return of 0 means it may have been added earlier (false positives are possible),
 /// while `-ENOENT` means it was certainly never added. That makes the Bloom filter a cheap
 /// pre-check before a costlier hash map lookup.
+///
+/// # Usage
+///
+/// Use it to inspect the next element of a queue or stack without taking it (for example to
+/// decide whether the oldest pending item is old enough to process), and as the membership test
+/// of a `BPF_MAP_TYPE_BLOOM_FILTER`, where the value is the item to test. To consume an element
+/// use `bpf_map_pop_elem`.
+///
+/// For queues and stacks the value is an output buffer of the map's value size; for Bloom filters
+/// it is an input. Always check the return value (`-ENOENT`: empty, or "certainly not present" for
+/// a Bloom filter). Several CPUs may work on the same map, so a peek followed by a pop may return
+/// different elements; pop directly when the element must be handled exactly once.
 ///
 /// # Arguments
 ///
@@ -6781,6 +7225,17 @@ pub unsafe fn bpf_map_peek_elem(map: *mut c_void, value: *mut c_void) -> i64 {
 /// looks and can fail under memory pressure; handle the error instead of assuming success.
 /// A `len` of 0 does nothing, and `flags` must be 0.
 ///
+/// # Usage
+///
+/// Use it in `sk_msg` programs to add bytes to outgoing data: a framing header for a peer that
+/// expects one, a trailer, or metadata for a proxy on the other end. `bpf_msg_pop_data` removes
+/// bytes again; for packets at the IP level use tc helpers such as `bpf_skb_adjust_room` instead.
+///
+/// Push first, then make the new range writable with `bpf_msg_pull_data`, reload `msg->data` and
+/// `msg->data_end`, bounds-check, and fill the bytes; until then their content is undefined, so a
+/// failed pull should drop the message. `flags` must be 0. Each push allocates memory, so avoid
+/// pushing on every small message if one push per record will do.
+///
 /// # Arguments
 ///
 /// - `msg`: `struct sk_msg_md *` (Rust `*mut sk_msg_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -6849,6 +7304,16 @@ pub unsafe fn bpf_msg_push_data(
 /// The message layout changes, so re-derive `data`/`data_end` (and redo bounds checks) after
 /// the call. A `len` of 0 is a no-op, and `flags` must be 0.
 ///
+/// # Usage
+///
+/// Use it in `sk_msg` programs to remove bytes from outgoing data, typically a header or trailer
+/// that another local component added with `bpf_msg_push_data` and that must not reach the peer.
+///
+/// Check the bytes first (through `msg->data` after a bounds check, or after `bpf_msg_pull_data`),
+/// then pop a range that lies wholly inside the message; `flags` must be 0. The message size and
+/// layout change, so reload pointers and re-read `msg->size` afterwards. The helper can fail with
+/// `-ENOMEM`; decide whether such a message should be dropped or passed unchanged.
+///
 /// # Arguments
 ///
 /// - `msg`: `struct sk_msg_md *` (Rust `*mut sk_msg_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -6910,6 +7375,17 @@ pub unsafe fn bpf_msg_pop_data(
 ///
 /// Values are relative deltas, not absolute positions; pass 0 for an axis that did not
 /// move. The helper is GPL-only and requires `CONFIG_BPF_LIRC_MODE2=y`.
+///
+/// # Usage
+///
+/// Use it in a `lirc_mode2` decoder for remotes with a pointing device (trackball, gyroscope,
+/// arrow-to-mouse modes) so that their motion reaches user space as ordinary relative mouse
+/// events. Key presses of the same remote go through `bpf_rc_keydown`.
+///
+/// Decode the motion from the samples, then call the helper once per movement with the context
+/// pointer and the two signed deltas. As for every `lirc_mode2` program, attach it to a
+/// `/dev/lircN` fd with `BPF_LIRC_MODE2`; the program type needs `CONFIG_BPF_LIRC_MODE2` and the
+/// helper a GPL-compatible license.
 ///
 /// # Arguments
 ///
@@ -6978,6 +7454,19 @@ pub unsafe fn bpf_rc_pointer_rel(ctx: *mut c_void, rel_x: i32, rel_y: i32) -> i6
 /// The helper disables interrupts on the local CPU and spins, so keep the critical section
 /// to a handful of instructions. User space can take the same lock by passing `BPF_F_LOCK`
 /// to map lookup and update commands; the lock field is never copied to or from user space.
+///
+/// # Usage
+///
+/// Use it when several fields of one map value must change together (a packet and a byte
+/// counter, a min/max pair, a timestamp and the value it stamps). A single counter is better served
+/// by an atomic add (`__sync_fetch_and_add`), and a per-CPU map avoids sharing altogether; prefer
+/// those where they fit.
+///
+/// Declare the value as a struct with a `struct bpf_spin_lock` member in a BTF-defined map, look
+/// the value up, NULL-check it, then lock, update plain fields, and unlock with `bpf_spin_unlock`.
+/// Read everything you need from the context and call all other helpers before taking the lock or
+/// after releasing it; the verifier rejects calls, a second lock, or an exit while it is held. User
+/// space reads the value consistently with `BPF_F_LOCK`.
 ///
 /// # Arguments
 ///
@@ -7052,6 +7541,16 @@ pub unsafe fn bpf_spin_lock(lock: *mut bpf_spin_lock) -> i64 {
 /// This is the only helper that may be called while the lock is held, so structure the code
 /// as lock, a few plain loads and stores on the value, unlock, and only then call other
 /// helpers (for example to emit an event with data copied out of the critical section).
+///
+/// # Usage
+///
+/// Call it to leave every critical section opened with `bpf_spin_lock`, with the same lock pointer,
+/// on every branch: the verifier follows each path and refuses a program that can return, call
+/// another helper or take a second lock while the first is held.
+///
+/// Keep the section short and straight-line; with branches inside, put an unlock at the end of each
+/// branch or join the branches before one unlock. Data you want to send on (to a ring buffer, to
+/// another map) is copied to locals inside the section and used after the unlock.
 ///
 /// # Arguments
 ///
@@ -7132,6 +7631,17 @@ pub unsafe fn bpf_spin_unlock(lock: *mut bpf_spin_lock) -> i64 {
 /// once with `bpf_sk_release`, and stop using both pointers afterwards. No reference is
 /// taken by this helper itself.
 ///
+/// # Usage
+///
+/// Use it whenever a program needs a field of `struct bpf_sock` beyond the common ones (`type`,
+/// `protocol`, `mark`, `priority`, `rx_queue_mapping`) from `skb->sk` or from a lookup result,
+/// which may point at a request or TIME_WAIT socket. For TCP state use `bpf_tcp_sock`; to get the
+/// listener of a request socket, `bpf_get_listener_sock`.
+///
+/// Check the input pointer for NULL first (the verifier demands it), call the helper, and check its
+/// result for NULL too. The result is not a new reference: if the input came from a lookup, release
+/// only the original once. Available in tc and `cgroup_skb` programs.
+///
 /// # Arguments
 ///
 /// - `sk`: `struct bpf_sock *` (Rust `*mut bpf_sock`), verifier class `ARG_PTR_TO_SOCK_COMMON`.
@@ -7192,6 +7702,18 @@ pub unsafe fn bpf_sk_fullsock(sk: *mut bpf_sock) -> *mut bpf_sock {
 ///
 /// For programs with BTF access (tracing, struct_ops), `bpf_skc_to_tcp_sock` gives access to
 /// the complete kernel `struct tcp_sock` instead of this fixed subset.
+///
+/// # Usage
+///
+/// Use it to read TCP state (cwnd, RTT, retransmits, bytes acked, ECN marks) of the socket behind
+/// a packet or a sockopt call, for telemetry or for shaping decisions in tc, `cgroup_skb`,
+/// `sock_ops` and `cgroup_sockopt` programs. `sock_ops` programs also have many of these fields in
+/// their context directly.
+///
+/// Pass a non-NULL socket pointer (`skb->sk` after a NULL check, or a lookup result) and
+/// NULL-check the result: non-TCP, request and TIME_WAIT sockets give NULL. The view is read-only
+/// and unlocked, so related fields can be slightly out of step. If the socket came from a lookup,
+/// the result shares its reference: release the socket once with `bpf_sk_release`.
 ///
 /// # Arguments
 ///
@@ -7254,6 +7776,18 @@ pub unsafe fn bpf_tcp_sock(sk: *mut bpf_sock) -> *mut bpf_tcp_sock {
 /// The IP header must be in the linear part of the skb and, for cloned skbs, writable;
 /// otherwise, or for non-IP packets, nothing is changed.
 ///
+/// # Usage
+///
+/// Use it in a tc or `cgroup_skb` egress queue manager or rate limiter to signal congestion to
+/// ECN-capable senders (DCTCP, L4S) instead of dropping, for example when a packet's delay or the
+/// flow's rate exceeds a threshold.
+///
+/// Call it on the packet you would otherwise drop; a return of 1 means it was marked and can be
+/// sent, 0 means the packet is not ECN-capable (or not IP) and dropping remains the only signal.
+/// It takes only the skb, fixes checksums itself and needs no bounds checks. Marking every packet
+/// defeats the purpose, so keep the threshold logic (often a per-flow timestamp in a hash map) in
+/// front of it.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -7310,6 +7844,16 @@ pub unsafe fn bpf_skb_ecn_set_ce(skb: *mut __sk_buff) -> i64 {
 ///
 /// The argument must be non-NULL, and the result must be NULL-checked: established,
 /// timewait and non-listening sockets give NULL.
+///
+/// # Usage
+///
+/// Use it to attribute packets of connections still being set up, or already accepted, to the
+/// service that listens for them, for instance for per-port accounting or to read the listener's
+/// socket local storage. Available in tc and `cgroup_skb` programs.
+///
+/// Call it on a non-NULL socket pointer, usually `skb->sk`, and NULL-check the result: sockets not
+/// tied to a listener give NULL. The result carries no reference, so do not release it (the
+/// verifier refuses `bpf_sk_release` on it); just do not keep it beyond the program run.
 ///
 /// # Arguments
 ///
@@ -7371,6 +7915,17 @@ pub unsafe fn bpf_get_listener_sock(sk: *mut bpf_sock) -> *mut bpf_sock {
 /// path, exactly like the result of `bpf_sk_lookup_tcp`. A well-known use is SYN-cookie
 /// validation: find the listener for an ACK with this helper, then call
 /// `bpf_tcp_check_syncookie`.
+///
+/// # Usage
+///
+/// Use it instead of `bpf_sk_lookup_tcp` when request (SYN_RECV) and TIME_WAIT sockets matter: for
+/// SYN-cookie validation with `bpf_tcp_check_syncookie`, for counting connections by state, or for
+/// deciding that a packet belongs to a connection that is closing.
+///
+/// The arguments follow `bpf_sk_lookup_tcp` (zeroed tuple in network byte order, tuple size of the
+/// family, `BPF_F_CURRENT_NETNS`, flags 0). Only common fields such as `state`, `family` and the
+/// ports are readable on the result; convert with `bpf_sk_fullsock` or `bpf_tcp_sock` for more.
+/// NULL-check and `bpf_sk_release` it on every path.
 ///
 /// # Arguments
 ///
@@ -7458,6 +8013,19 @@ pub unsafe fn bpf_skc_lookup_tcp(
 /// otherwise the kernel would not have issued cookies and the helper reports `-ENOENT`.
 /// The helper is GPL-only and needs `CONFIG_SYN_COOKIES`.
 ///
+/// # Usage
+///
+/// Use it in XDP or tc SYN-flood protection: when a listener answers SYNs with cookies, the final
+/// ACK of each handshake can be validated early, passing genuine ones and dropping forged ACKs
+/// before they reach the stack. `bpf_tcp_gen_syncookie` issues cookies from BPF;
+/// `bpf_tcp_raw_check_syncookie_ipv4` and `bpf_tcp_raw_check_syncookie_ipv6` validate without a
+/// listener socket.
+///
+/// Parse and bounds-check the IP and TCP headers, look the listener up with `bpf_skc_lookup_tcp`,
+/// check its state is `BPF_TCP_LISTEN`, then call the helper with pointers into the packet and the
+/// header lengths, and release the socket. A non-zero result is not always an attack: without
+/// recent SYN-queue overflow the kernel never issued cookies. The helper is GPL-only.
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -7533,6 +8101,18 @@ pub unsafe fn bpf_tcp_check_syncookie(
 /// On kernels where the verifier treats the buffer as read memory, initialise it (for
 /// example `char name[64] = {};`) to avoid an uninitialised-stack rejection.
 ///
+/// # Usage
+///
+/// Use it in a `cgroup/sysctl` program to decide by name which `/proc/sys` entries the processes of
+/// a cgroup may read or change. It is the first call of most such programs; the value helpers
+/// (`bpf_sysctl_get_current_value`, `bpf_sysctl_get_new_value`) come after.
+///
+/// Use a zero-initialised stack buffer of constant size and compare with a bounded loop or
+/// `bpf_strncmp`. `BPF_F_SYSCTL_BASE_NAME` returns just the last component, which needs a smaller
+/// buffer but can match sysctls of the same name in different directories. Check `ctx->write`
+/// before treating an access as a change. Return 1 to allow the access, 0 to make it fail with
+/// `EPERM`.
+///
 /// # Arguments
 ///
 /// - `ctx`: `struct bpf_sysctl *` (Rust `*mut bpf_sysctl`), verifier class `ARG_PTR_TO_CTX`.
@@ -7603,6 +8183,18 @@ pub unsafe fn bpf_sysctl_get_name(
 /// handler fails), the buffer is zeroed and `-EINVAL` is returned. The buffer does not need
 /// to be initialised before the call.
 ///
+/// # Usage
+///
+/// Use it in a `cgroup/sysctl` program when the decision depends on the present setting: allow only
+/// writes that lower a limit, log the old value of every change, or hide the value from reads.
+/// Parse the text with `bpf_strtol` / `bpf_strtoul`; for the value being written use
+/// `bpf_sysctl_get_new_value`.
+///
+/// Size the stack buffer for the whole text, including the trailing newline and, for vector
+/// sysctls, every field; on `-E2BIG` the text is cut and parsing it may give a wrong number. Match
+/// the sysctl by name (`bpf_sysctl_get_name`) first, so the program reads only the values it cares
+/// about.
+///
 /// # Arguments
 ///
 /// - `ctx`: `struct bpf_sysctl *` (Rust `*mut bpf_sysctl`), verifier class `ARG_PTR_TO_CTX`.
@@ -7666,6 +8258,17 @@ pub unsafe fn bpf_sysctl_get_current_value(
 /// file position (see `ctx->file_pos`) it is only part of the final value. The output is
 /// NUL-terminated, and `-E2BIG` signals truncation. The buffer need not be initialised.
 ///
+/// # Usage
+///
+/// Use it in a `cgroup/sysctl` program to validate what a process is writing: enforce bounds,
+/// refuse certain settings, or feed a rewrite with `bpf_sysctl_set_new_value`. Parse the text with
+/// `bpf_strtol` / `bpf_strtoul`; the current setting comes from `bpf_sysctl_get_current_value`.
+///
+/// Check `ctx->write` first, match the sysctl by name, and treat `-E2BIG` as a value too long to
+/// accept. The text is exactly what was written and may carry spaces or a newline, which the
+/// parsers stop at. When `ctx->file_pos` is not 0 the write is only part of the value. Return 0 to
+/// refuse the write with `EPERM`, 1 to let it through.
+///
 /// # Arguments
 ///
 /// - `ctx`: `struct bpf_sysctl *` (Rust `*mut bpf_sysctl`), verifier class `ARG_PTR_TO_CTX`.
@@ -7728,6 +8331,18 @@ pub unsafe fn bpf_sysctl_get_new_value(
 /// The call is only valid on writes: check `ctx->write`. If the user wrote at a non-zero
 /// offset, set `ctx->file_pos` to 0 so your value replaces the whole setting rather than
 /// a tail of it.
+///
+/// # Usage
+///
+/// Use it in a `cgroup/sysctl` program to correct a write rather than refuse it, for example to
+/// clamp a value to a per-container maximum so that software which ignores errors still ends up
+/// with an acceptable setting. Read and parse the requested value first with
+/// `bpf_sysctl_get_new_value` and `bpf_strtoul`.
+///
+/// Only writes can be changed (`ctx->write` set), and the program must return 1 for the new text
+/// to be applied. Pass the text from a stack or map buffer with the length of its characters,
+/// without the NUL terminator. An empty or over-long text, or a call on a read, fails with
+/// `-EINVAL` and leaves the write as it was.
 ///
 /// # Arguments
 ///
@@ -7793,6 +8408,19 @@ pub unsafe fn bpf_sysctl_set_new_value(
 /// `buf_len` bounds it, but only about the first 63 characters after the whitespace and sign
 /// are examined. The parsed value is stored in `*res`, which is zeroed on failure.
 ///
+/// # Usage
+///
+/// Use it to turn decimal, hex or octal text into a signed number inside a program; most often
+/// the text comes from `bpf_sysctl_get_new_value` or `bpf_sysctl_get_current_value`, but any stack
+/// or map buffer works in the many program types that have the base helper set. For values that
+/// must not be negative, `bpf_strtoul` rejects the sign outright.
+///
+/// Pass the buffer with a constant (or verifier-bounded) length, the base in `flags` (0 to detect
+/// it from the prefix) and a pointer to a `long`. Check for a negative result before using the
+/// value. The return value is the number of characters used, so a second call can continue at
+/// `buf + ret` for the next field; bound that offset so the verifier can prove the access stays
+/// inside the buffer.
+///
 /// # Arguments
 ///
 /// - `buf`: `const char *` (Rust `*const c_char`), verifier class `ARG_PTR_TO_MEM | MEM_RDONLY`.
@@ -7820,36 +8448,36 @@ pub unsafe fn bpf_sysctl_set_new_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -7888,6 +8516,18 @@ pub unsafe fn bpf_strtol(
 /// bounded by `buf_len` rather than a NUL, and only about the first 63 characters of the
 /// number part are looked at. `*res` is set to 0 when parsing fails.
 ///
+/// # Usage
+///
+/// Use it to parse unsigned numbers (limits, sizes, flags) from text inside a program, typically
+/// sysctl values obtained with `bpf_sysctl_get_new_value` in a `cgroup/sysctl` program. When a
+/// leading minus sign should be accepted, use `bpf_strtol`.
+///
+/// Pass the buffer and its constant length, the base in the low bits of `flags` (0 means detect
+/// `0x` and `0` prefixes) and a pointer to an `unsigned long`. A negative result means nothing
+/// usable was parsed. To read several numbers from one buffer, continue from `buf + ret`, and bound
+/// `ret` first so that the new pointer plus the length stays inside the buffer, or the verifier
+/// rejects the access.
+///
 /// # Arguments
 ///
 /// - `buf`: `const char *` (Rust `*const c_char`), verifier class `ARG_PTR_TO_MEM | MEM_RDONLY`.
@@ -7915,36 +8555,36 @@ pub unsafe fn bpf_strtol(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.18 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.18 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -7992,6 +8632,21 @@ pub unsafe fn bpf_strtoul(
 /// `bpf_spin_lock` inside the value where that matters. User space can read and update the
 /// entries through the map using the socket's file descriptor as the key.
 ///
+/// # Usage
+///
+/// Reach for it whenever state belongs to one socket: per-connection counters, a flow's
+/// classification, a timestamp of the first packet. A hash keyed by socket cookie is the
+/// alternative only on kernels before 5.2. Declare the map with `BPF_F_NO_PREALLOC`, an `int`
+/// key and a BTF-described value; user space reads an entry with the socket's fd as the key.
+///
+/// - From `skb->sk` in tc or cgroup_skb, call `bpf_sk_fullsock` first and NULL-check both steps.
+/// - The result is `map_value_or_null`: dereferencing it before the NULL check fails the load.
+/// - `value` (the initial content) must be NULL or point to value-size bytes of initialised
+///   memory, such as a stack variable of the value type.
+/// - Among BTF tracing programs it is accepted in tp_btf, iterators and fentry/fexit, but not
+///   when tracing the `bpf_sk_storage*` functions; this kernel's verifier also refuses it in
+///   `syscall` programs ("helper call is not allowed").
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -8034,7 +8689,7 @@ pub unsafe fn bpf_strtoul(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -8088,6 +8743,17 @@ pub unsafe fn bpf_sk_storage_get(
 /// from `bpf_sk_storage_get` will not crash, but it is no longer linked to the
 /// socket and anything written to it is lost.
 ///
+/// # Usage
+///
+/// Use it when a socket's state stops being useful long before the socket closes, so the memory
+/// comes back early; otherwise just let the kernel free the storage with the socket. Pass the
+/// same socket pointer you would give `bpf_sk_storage_get`.
+///
+/// - The socket must be a pointer the verifier can type as a socket (`skb->sk` after a NULL
+///   check, `bpf_sk_fullsock`, a lookup result, a BTF socket); a scalar is rejected at load.
+/// - Expect `-ENOENT` for sockets that had no entry: it is the normal answer, not a failure.
+/// - Do not keep using a value pointer obtained before the delete; writes to it are lost.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -8121,7 +8787,7 @@ pub unsafe fn bpf_sk_storage_get(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -8165,6 +8831,19 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 /// It is available to the tracing program family (kprobe, tracepoint, raw and BTF
 /// tracepoints, perf_event, fentry/fexit, LSM).
 ///
+/// # Usage
+///
+/// The in-kernel way to act on what a program saw: stop (`SIGSTOP`) or kill a process the moment
+/// it hits a forbidden path, or ping a user-space agent with `SIGUSR1`. It always targets the
+/// process that is running when the program fires, so filter on `bpf_get_current_pid_tgid`
+/// first. Use `bpf_send_signal_thread` when the exact thread matters.
+///
+/// - The signal number is an ordinary argument; 0 only checks that a signal could be sent.
+/// - Check the return value: `-EBUSY` means another signal is still queued on this CPU and the
+///   new one was not sent, so retry on a later event.
+/// - Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`; in softirq
+///   context (tc, XDP) the running task is unrelated to the packet, so target with care.
+///
 /// # Arguments
 ///
 /// - `sig`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -8187,36 +8866,36 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.3 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.3 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.3 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.3 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8255,6 +8934,20 @@ pub unsafe fn bpf_send_signal(sig: u32) -> i64 {
 /// the usual `data_end` checks, or a stack copy). The TCP header must describe a
 /// pure SYN (no ACK, FIN or RST). The helper is GPL-only. Since 6.0 the
 /// `bpf_tcp_raw_gen_syncookie_ipv4`/`_ipv6` helpers do the same without a socket.
+///
+/// # Usage
+///
+/// The building block of an XDP or tc SYN proxy: answer SYNs with a cookie instead of letting the
+/// listener's queue fill. Find the listener with `bpf_skc_lookup_tcp`, check that its state is
+/// `BPF_TCP_LISTEN`, call the helper, release the socket, then turn the packet into a SYN-ACK.
+/// On 6.0 and later `bpf_tcp_raw_gen_syncookie_ipv4` does the same without a listener.
+///
+/// - The program must be GPL-licensed.
+/// - The lookup returns a reference: every path must reach `bpf_sk_release`, or the load fails.
+/// - Header pointers need verifier-proven bounds for the lengths passed. The TCP length varies
+///   with options, so copying the header to the stack with `bpf_xdp_load_bytes` (as the example
+///   does) is simpler than proving a variable packet range.
+/// - A negative result (usually `-ENOENT`) means "let the stack handle this SYN".
 ///
 /// # Arguments
 ///
@@ -8336,6 +9029,18 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// up). GPL-only. For plain event streaming a BPF ring buffer is usually cheaper,
 /// but it cannot splice in packet contents for you.
 ///
+/// # Usage
+///
+/// Use it in tp_btf or fentry/fexit programs on the networking stack when the event should carry
+/// the packet itself, for example a drop monitor on `kfree_skb`. For plain events without packet
+/// bytes, a ring buffer (`bpf_ringbuf_output`) is cheaper and keeps ordering across CPUs.
+///
+/// - The first argument must be the typed `struct sk_buff *` the hook receives; a pointer read
+///   with `bpf_probe_read_kernel` is a scalar and is refused.
+/// - The map must be a `BPF_MAP_TYPE_PERF_EVENT_ARRAY`, which sleepable programs cannot use.
+/// - Clamp the requested packet length to `skb->len`, or the call fails at run time.
+/// - GPL-only; user space opens one perf event per CPU (libbpf's `perf_buffer__new`).
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -8374,7 +9079,7 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -8424,6 +9129,18 @@ pub unsafe fn bpf_skb_output(
 /// space. `dst` must be writable stack or map memory and `size` must have
 /// bounds known to the verifier. The helper is GPL-only.
 ///
+/// # Usage
+///
+/// Use it to fetch a fixed-size object behind a user pointer: a syscall's struct argument, a uprobe
+/// parameter, a value on the user stack. For strings use `bpf_probe_read_user_str`; in sleepable
+/// programs (syscall, `.s` sections) prefer `bpf_copy_from_user`, which waits for the page instead
+/// of failing. libbpf's `BPF_CORE_READ_USER` wraps this helper for CO-RE field reads.
+///
+/// - The destination must be stack or map memory the program may write, and the size a constant
+///   or a verifier-bounded value; an unbounded size fails the load.
+/// - Always check the return value: on failure the buffer is zeroed, so zeros can mean "failed".
+/// - GPL-only. Outside tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -8448,36 +9165,36 @@ pub unsafe fn bpf_skb_output(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8522,6 +9239,20 @@ pub unsafe fn bpf_probe_read_user(
 /// The helper is GPL-only and is not offered when kernel lockdown forbids BPF
 /// reads of kernel memory (loading such a program then fails).
 ///
+/// # Usage
+///
+/// Use it to follow kernel pointers the verifier does not type: anything from
+/// `bpf_get_current_task`, raw kprobe arguments, pointer fields read as integers. In programs
+/// with BTF-typed arguments (fentry, tp_btf, iterators, LSM) plain loads through the typed
+/// pointer are cheaper and need no helper. Pair it with `preserve_access_index` structs or
+/// libbpf's `BPF_CORE_READ` so field offsets are relocated for the running kernel.
+///
+/// - `size` must be a constant or have verifier-known bounds; the destination must be writable
+///   stack or map memory.
+/// - Check each step's return value when walking a chain of pointers.
+/// - GPL-only; refused under kernel lockdown (confidentiality mode). Outside tracing types the
+///   loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -8546,36 +9277,36 @@ pub unsafe fn bpf_probe_read_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
 ///
@@ -8623,6 +9354,18 @@ pub unsafe fn bpf_probe_read_kernel(
 ///   yields `-EFAULT`, and `dst` is then entirely zeroed.
 /// - GPL-only; the pointer is interpreted in the current task's address space.
 ///
+/// # Usage
+///
+/// Use it for NUL-terminated strings in user memory: file names passed to `openat` or `execve`,
+/// argv and environment strings (start at `mm->arg_start`). Send only the used part of the buffer
+/// by passing the return value as the length to `bpf_ringbuf_output` after a `> 0` check. In
+/// sleepable programs the `bpf_copy_from_user_str` kfunc (6.12+) can fault pages in.
+///
+/// - The destination size must be a constant or verifier-bounded; keep large buffers in a
+///   per-CPU array, not on the 512-byte stack.
+/// - Zero the buffer first if it becomes a map key, since bytes after the NUL are left as they were.
+/// - GPL-only; outside tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -8648,36 +9391,36 @@ pub unsafe fn bpf_probe_read_kernel(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8720,6 +9463,19 @@ pub unsafe fn bpf_probe_read_user_str(
 /// `> 0` check it can be used directly as an output length. GPL-only, and
 /// unavailable when kernel lockdown forbids BPF kernel reads.
 ///
+/// # Usage
+///
+/// Use it for names stored in kernel memory: `task->comm`, `dentry->d_name.name`, device and
+/// cgroup names. If the string is inside an object you already hold as a typed BTF pointer, a
+/// fixed-size copy may be simpler, but this helper stops at the NUL and tells you the length.
+/// User-space strings need `bpf_probe_read_user_str` instead.
+///
+/// - Pass the real buffer size as a constant so the verifier can check the write.
+/// - Check for a negative result before using the length; after a `> 0` check it is bounded by
+///   the buffer size and can size an output record directly.
+/// - GPL-only; refused under kernel lockdown (confidentiality mode). Outside tracing types the
+///   loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -8745,36 +9501,36 @@ pub unsafe fn bpf_probe_read_user_str(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.5 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `confidentiality` |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | refused under lockdown `confidentiality`; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
 ///
@@ -8817,6 +9573,20 @@ pub unsafe fn bpf_probe_read_kernel_str(
 /// involved, and the stack already holds the socket lock while the callback runs.
 /// If the kernel cannot allocate the ACK, it falls back to re-arming the
 /// delayed-ACK timer rather than reporting an error.
+///
+/// # Usage
+///
+/// Only for congestion-control modules written as `struct tcp_congestion_ops` struct_ops
+/// programs, typically in the `cwnd_event` callback when the ECN CE state of received data
+/// changes (the DCTCP pattern). Ordinary TCP programs (sock_ops, tc) cannot call it.
+///
+/// - Pass the socket the callback received: the verifier types a congestion-control
+///   callback's `struct sock *` as a `tcp_sock`, so a cast is all that is needed.
+/// - struct_ops programs must be GPL-licensed and sit in a `SEC(".struct_ops")` map that user
+///   space registers (`bpftool struct_ops register`); the module is then chosen per socket
+///   with `setsockopt(TCP_CONGESTION)`.
+/// - The required callbacks (`ssthresh`, `undo_cwnd`, and `cong_avoid` or `cong_control`) must
+///   be present, or registration fails.
 ///
 /// # Arguments
 ///
@@ -8877,6 +9647,18 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 /// signalled (`-EPERM`). Available to tracing program types (kprobe, tracepoints,
 /// perf_event, fentry/fexit, LSM).
 ///
+/// # Usage
+///
+/// Prefer it over `bpf_send_signal` when the signal handler must run on the thread that caused the
+/// event: a profiler asking the sampled thread to record its own stack, or a sandbox killing the
+/// thread that made a forbidden call. For process-wide actions (stop or kill the whole job) use
+/// `bpf_send_signal`.
+///
+/// - It always targets the current thread, so filter by `bpf_get_current_pid_tgid` (low half for
+///   the thread ID) before calling it.
+/// - Handle `-EBUSY`: one signal at a time can be pending per CPU from non-preemptible contexts.
+/// - Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `sig`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -8898,36 +9680,36 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.6 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.6 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.6 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.6 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.6 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.6 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -8962,6 +9744,17 @@ pub unsafe fn bpf_send_signal_thread(sig: u32) -> i64 {
 /// value a few minutes before a 32-bit wrap to flush out overflow bugs), so it is
 /// not an uptime. Reading it is extremely cheap. The helper needs `CAP_BPF` and is
 /// available to tracing programs and to most other types via the common helper set.
+///
+/// # Usage
+///
+/// Use it to compare with kernel fields kept in jiffies (timer expiries, TCP `lsndtime`,
+/// `rcv_tstamp`), or as the cheapest coarse clock for idle timeouts in flow tables. For
+/// nanosecond intervals use `bpf_ktime_get_ns`, or `bpf_ktime_get_coarse_ns` when tick precision
+/// is enough. Convert with `CONFIG_HZ` read as `extern int CONFIG_HZ __kconfig;`, never a
+/// hard-coded 1000.
+///
+/// - Compare stamps by subtraction, not by absolute value: the counter starts near a 32-bit wrap.
+/// - Outside the tracing types the loader needs `CAP_BPF`.
 ///
 /// # Arguments
 ///
@@ -9048,6 +9841,20 @@ pub unsafe fn bpf_jiffies64() -> u64 {
 /// take (then `buf` may be NULL). The helper is GPL-only. For branch history at
 /// arbitrary points such as fentry/kprobe, see `bpf_get_branch_snapshot`.
 ///
+/// # Usage
+///
+/// Use it in a perf_event program attached to a sampling event opened with
+/// `PERF_SAMPLE_BRANCH_STACK`, to aggregate the hardware branch trail in the kernel instead of
+/// shipping every sample to user space. For branch history at a kprobe or fentry point use
+/// `bpf_get_branch_snapshot` instead.
+///
+/// - The context must be the program's own `ctx`, passed unchanged.
+/// - The buffer must be writable stack or map memory and its size a constant; 16 or 32 entries
+///   of 24 bytes fit best in a per-CPU array map.
+/// - Ask for the size first with `BPF_F_GET_BRANCH_RECORDS_SIZE` and treat `-ENOENT` as "no
+///   branch stack on this event or CPU".
+/// - GPL-only.
+///
 /// # Arguments
 ///
 /// - `ctx`: `struct bpf_perf_event_data *` (Rust `*mut bpf_perf_event_data`), verifier class `ARG_PTR_TO_CTX`.
@@ -9122,6 +9929,19 @@ pub unsafe fn bpf_read_branch_records(
 /// `-EINVAL`, so this is not a general "translate to ancestor namespace"
 /// function. On any failure `nsdata` is zeroed. `size` must be exactly
 /// `sizeof(struct bpf_pidns_info)`. Available to tracing program types.
+///
+/// # Usage
+///
+/// Use it in tools that run inside a container and must show the container's own PIDs; on the
+/// host, `bpf_get_current_pid_tgid` is simpler. User space `stat()`s `/proc/self/ns/pid` and
+/// passes `st_dev` and `st_ino` in read-only globals (`const volatile`) set before loading.
+///
+/// - Pass a `struct bpf_pidns_info` on the stack with `sizeof(struct bpf_pidns_info)` as the size;
+///   any other size fails the load.
+/// - Check the return value: `-EINVAL` means the current task is not in that namespace, and the
+///   output is then all zeros.
+/// - Filling `dev`/`ino` from a map read at run time works too, but read-only globals let the
+///   verifier prune the unused branches.
 ///
 /// # Arguments
 ///
@@ -9224,6 +10044,19 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// `PERF_SAMPLE_RAW`, bound to the writing CPU. GPL-only. Perf output on a hot XDP
 /// path is costly, so sample or filter before calling it.
 ///
+/// # Usage
+///
+/// Use it to observe an XDP program's traffic without changing that program: attach an
+/// fentry/fexit program to the XDP program (or to a kernel function that takes a
+/// `struct xdp_buff *`, such as `xdp_do_redirect`) and copy frames out, as xdpdump does. Inside the
+/// XDP program itself use `bpf_perf_event_output` with the `xdp_md` context, or a ring buffer.
+///
+/// - The first argument must be the typed `struct xdp_buff *` argument of the hook.
+/// - The map must be a `BPF_MAP_TYPE_PERF_EVENT_ARRAY`; sleepable programs cannot use that map
+///   type, so in practice the helper is only usable from non-sleepable fentry/fexit programs.
+/// - Clamp the frame length in the flags to the frame size, and filter or sample first: the
+///   copy runs for every call. GPL-only.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -9261,7 +10094,7 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -9307,6 +10140,17 @@ pub unsafe fn bpf_xdp_output(
 ///
 /// Available in cgroup sock (socket creation), cgroup sock_addr
 /// (bind/connect/sendmsg/...), cgroup sockopt, sock_ops and sk_msg programs.
+///
+/// # Usage
+///
+/// Use it to key maps or policy by network namespace in programs that serve several containers:
+/// the cookie is stable and never reused, unlike namespace inode numbers. Compare with
+/// `bpf_get_netns_cookie(NULL)` to tell the initial (host) namespace apart. For the namespace of
+/// the current task in tracing programs, read it through `bpf_get_current_task_btf` instead.
+///
+/// - The argument must be the program's own context pointer or a literal NULL; any other
+///   pointer fails the load.
+/// - XDP programs cannot call it: the verifier rejects the helper there.
 ///
 /// # Arguments
 ///
@@ -9371,6 +10215,18 @@ pub unsafe fn bpf_get_netns_cookie(ctx: *mut c_void) -> u64 {
 /// of the cgroup directory in cgroupfs (e.g. from `name_to_handle_at` or `stat`).
 /// Only cgroup v2 is considered; v1 controllers are ignored. Available in tracing
 /// programs, cgroup hooks that run in process context, and sk_msg.
+///
+/// # Usage
+///
+/// Use it to apply one rule to a whole cgroup v2 subtree (a container, a systemd slice) from
+/// a hook that runs in the task's context: syscalls, tracepoints, cgroup socket hooks. The
+/// subtree's ID comes from user space (`name_to_handle_at` or `stat` on the cgroup directory),
+/// usually in a hash map or a read-only global. In packet paths where `current` is unrelated to
+/// the traffic, use `bpf_sk_ancestor_cgroup_id` on the socket instead.
+///
+/// - The level is a plain integer and can vary at run time; level 0 always gives the root (ID 1).
+/// - A result of 0 means the task sits above that level: treat it as "no match", never as an ID.
+/// - In softirq contexts (tc, XDP) the answer describes whatever task was interrupted.
 ///
 /// # Arguments
 ///
@@ -9461,6 +10317,20 @@ pub unsafe fn bpf_get_current_ancestor_cgroup_id(ancestor_level: i32) -> u64 {
 /// together with `BPF_SK_LOOKUP_F_REPLACE` clears an earlier choice. Release the
 /// map-lookup reference with `bpf_sk_release` afterwards.
 ///
+/// # Usage
+///
+/// Use it to steer traffic to a local socket that would not match by address: a transparent proxy
+/// at tc ingress, or one listener serving many ports or addresses from an sk_lookup program. In
+/// sk_lookup the socket usually comes from a `BPF_MAP_TYPE_SOCKMAP`/`SOCKHASH`; at tc from
+/// `bpf_skc_lookup_tcp` or `bpf_sk_lookup_udp`.
+///
+/// - The socket comes with a reference: release it with `bpf_sk_release` on every path, including
+///   after a successful assignment, or the verifier rejects the program.
+/// - At tc the helper only works on ingress and the packet must still be routed to the local host
+///   (a local route or policy rule), or the assignment has no effect.
+/// - At tc check the listener's state before assigning; `flags` must be 0 there, while sk_lookup
+///   accepts `BPF_SK_LOOKUP_F_REPLACE` and `BPF_SK_LOOKUP_F_NO_REUSEPORT`.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -9534,6 +10404,18 @@ pub unsafe fn bpf_sk_assign(ctx: *mut c_void, sk: *mut c_void, flags: u64) -> i6
 /// The implementation uses the NMI-safe fast clock accessor, so it is fine to
 /// call from perf-event and other NMI-context programs. It is available to every
 /// program type and needs no special capability beyond loading the program.
+///
+/// # Usage
+///
+/// Use it for timestamps that user space compares with `CLOCK_BOOTTIME`, or for intervals that
+/// should include suspend time (idle timeouts on laptops and phones). For latency inside one run
+/// `bpf_ktime_get_ns` is equivalent, and `bpf_ktime_get_coarse_ns` is cheaper when tick precision
+/// is enough.
+///
+/// - It takes no arguments and cannot fail; every program type may call it without extra
+///   capabilities.
+/// - The boot clock is never behind the monotonic one, so subtracting the two gives the time
+///   spent suspended since boot.
 ///
 /// # Arguments
 ///
@@ -9624,6 +10506,19 @@ pub unsafe fn bpf_ktime_get_boot_ns() -> u64 {
 /// iterator core discards this object's partial output and retries it on the
 /// next `read()`. Only available to iterator programs; GPL-only.
 ///
+/// # Usage
+///
+/// Use it in `SEC("iter/...")` programs to produce text that user space reads from a pinned
+/// iterator (`bpftool iter pin`) or an iterator fd, like a custom `/proc` file. libbpf's
+/// `BPF_SEQ_PRINTF(seq, fmt, args...)` builds the argument array for you. For binary records use
+/// `bpf_seq_write`; to print whole kernel structs use `bpf_seq_printf_btf`.
+///
+/// - The format must be a constant string in read-only data (`static const char[]`), and its
+///   conversions are checked at load time; an unsupported one fails the load.
+/// - The argument array size must be a multiple of 8 and hold at most 12 values.
+/// - The iterator runs once more at the end with a NULL object: check it before dereferencing.
+/// - Only in iterator programs (attach type `BPF_TRACE_ITER`); GPL-only.
+///
 /// # Arguments
 ///
 /// - `m`: `struct seq_file *` (Rust `*mut seq_file`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -9655,7 +10550,7 @@ pub unsafe fn bpf_ktime_get_boot_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -9705,6 +10600,18 @@ pub unsafe fn bpf_seq_printf(
 ///
 /// Only available to iterator programs (`SEC("iter/...")`); GPL-only.
 ///
+/// # Usage
+///
+/// Use it in iterator programs that feed a tool rather than a person: write a packed struct per
+/// object and let user space `read()` an array of records. For text use `bpf_seq_printf`; to dump
+/// a kernel struct by its BTF type use `bpf_seq_printf_btf`.
+///
+/// - The data must be stack or map memory; initialise the whole record, padding included
+///   (`= {}`), so no stale stack bytes reach user space.
+/// - The length must be a constant or a verifier-bounded value.
+/// - Check the object pointer in the context for NULL: the last call of a walk has none.
+/// - Only in iterator programs (attach type `BPF_TRACE_ITER`); GPL-only.
+///
 /// # Arguments
 ///
 /// - `m`: `struct seq_file *` (Rust `*mut seq_file`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -9729,7 +10636,7 @@ pub unsafe fn bpf_seq_printf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.8 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -9768,6 +10675,17 @@ pub unsafe fn bpf_seq_write(m: *mut seq_file, data: *const c_void, len: u32) -> 
 /// programs, and only if the kernel has `CONFIG_SOCK_CGROUP_DATA`. Options such
 /// as cgroup BPF or the net_cls/net_prio controllers select it, so distribution
 /// kernels have it.
+///
+/// # Usage
+///
+/// Use it in cgroup_skb programs to attribute a packet to the workload that owns its socket,
+/// which stays correct in softirq context where `bpf_get_current_cgroup_id` is meaningless. For
+/// a subtree match use `bpf_sk_ancestor_cgroup_id`; tc programs have `bpf_skb_cgroup_id`.
+///
+/// - The argument must be a typed socket: `skb->sk` after a NULL check, then `bpf_sk_fullsock`
+///   and another NULL check. Passing `skb->sk` without the NULL check fails the load.
+/// - A result of 0 means the socket has no cgroup data (for example a time-wait socket).
+/// - Only cgroup_skb programs may call it, and only on kernels with `CONFIG_SOCK_CGROUP_DATA`.
 ///
 /// # Arguments
 ///
@@ -9823,6 +10741,17 @@ pub unsafe fn bpf_sk_cgroup_id(sk: *mut c_void) -> u64 {
 /// (lookup result, `bpf_sk_fullsock` output). Request sockets resolve to their
 /// listener, and non-full sockets give 0. Available in TC and cgroup skb programs
 /// on kernels with `CONFIG_SOCK_CGROUP_DATA`.
+///
+/// # Usage
+///
+/// Use it in cgroup_skb programs to apply a policy to all sockets created anywhere below one
+/// cgroup v2 directory. Keep the subtree's depth and ID in read-only globals or a map filled by
+/// user space and compare. For the socket's own cgroup use `bpf_sk_cgroup_id`.
+///
+/// - Pass a typed full socket: `skb->sk`, NULL-checked, then `bpf_sk_fullsock`, NULL-checked.
+/// - The level may vary at run time; level 0 is the root (ID 1). 0 as the result means the
+///   socket's cgroup is above that level, so it never matches a real ID.
+/// - Only cgroup_skb programs may call it (`CONFIG_SOCK_CGROUP_DATA` kernels).
 ///
 /// # Arguments
 ///
@@ -9886,6 +10815,20 @@ pub unsafe fn bpf_sk_ancestor_cgroup_id(sk: *mut c_void, ancestor_level: i32) ->
 /// suppresses the wakeup (useful for batching, paired with a periodic forced
 /// one), and `BPF_RB_FORCE_WAKEUP` always sends it. When the buffer is full the
 /// record is dropped and `-EAGAIN` is returned, so count drops if they matter.
+///
+/// # Usage
+///
+/// Use it when the record size is only known at run time (a string, a packet snapshot) or the data
+/// already sits in a buffer; for fixed-size records `bpf_ringbuf_reserve` plus
+/// `bpf_ringbuf_submit` avoid the extra copy. A `BPF_MAP_TYPE_RINGBUF` map's `max_entries` is its
+/// size in bytes, a power of two and a multiple of the page size. User space consumes records with
+/// libbpf's `ring_buffer__new` and `ring_buffer__poll`.
+///
+/// - The size must have verifier-known bounds: clamp it with an explicit comparison the verifier
+///   can see (64-bit arithmetic keeps the bound intact after clang's optimisations).
+/// - The data must be initialised stack, map or packet memory of at least that size.
+/// - A non-zero return (`-EAGAIN`) means the ring was full and the record is lost; count it.
+/// - The ring buffer map type needs Linux 5.8.
 ///
 /// # Arguments
 ///
@@ -9997,6 +10940,18 @@ pub unsafe fn bpf_ringbuf_output(
 /// that is only tried, never waited on, in NMI context, so NULL can also mean
 /// contention there.
 ///
+/// # Usage
+///
+/// The preferred way to emit fixed-size events: reserve, fill the fields in place, then submit.
+/// Use `bpf_ringbuf_output` instead when the size varies at run time or the bytes already exist
+/// elsewhere. The map is a `BPF_MAP_TYPE_RINGBUF` whose `max_entries` is the byte size.
+///
+/// - The size must be a compile-time constant.
+/// - The result may be NULL (ring full): the verifier rejects any access before the NULL check.
+/// - The returned record is a reference: every path must end in exactly one `bpf_ringbuf_submit`
+///   or `bpf_ringbuf_discard`, or the load fails with an unreleased reference.
+/// - Accesses must stay within the reserved size; the pointer cannot be stored in a map.
+///
 /// # Arguments
 ///
 /// - `ringbuf`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -10097,6 +11052,18 @@ pub unsafe fn bpf_ringbuf_reserve(
 /// timeout so nothing is stranded), and `BPF_RB_FORCE_WAKEUP` always wakes. Wakeups
 /// are delivered through irq_work, so they are safe from any context.
 ///
+/// # Usage
+///
+/// Call it once per reserved record, after filling it, to make the record visible to the reader.
+/// Use the flags to trade latency for CPU: `BPF_RB_NO_WAKEUP` for high-rate events, with a
+/// periodic `BPF_RB_FORCE_WAKEUP` (or a reader poll timeout) so nothing waits forever.
+///
+/// - The argument must be the exact pointer returned by `bpf_ringbuf_reserve`, not an offset into
+///   it and not NULL (NULL-check the reservation first).
+/// - After the call the pointer is invalid; any later read or write fails the load, as does a
+///   second submit or discard of the same record.
+/// - Records become readable in reservation order, so submit soon after reserving.
+///
 /// # Arguments
 ///
 /// - `data`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_ALLOC_MEM | OBJ_RELEASE`.
@@ -10189,6 +11156,18 @@ pub unsafe fn bpf_ringbuf_submit(data: *mut c_void, flags: u64) {
 /// `BPF_RB_FORCE_WAKEUP` to wake the consumer anyway. If the filter can run
 /// before reserving, do that instead; it avoids wasting ring space.
 ///
+/// # Usage
+///
+/// Use it on the paths where a reserved record turns out to be unwanted, typically after a filter
+/// that needs data you already copied into the record. If the filter can run before reserving,
+/// do that instead and avoid the reservation altogether.
+///
+/// - The argument must be the unmodified pointer from `bpf_ringbuf_reserve`, after its NULL check.
+/// - Every reservation must end in exactly one discard or `bpf_ringbuf_submit` on each path; the
+///   verifier treats a missing or second release as an error.
+/// - The pointer is dead after the call. Flags behave as for submit, so `BPF_RB_NO_WAKEUP` avoids
+///   waking the reader for a record it will skip anyway.
+///
 /// # Arguments
 ///
 /// - `data`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_ALLOC_MEM | OBJ_RELEASE`.
@@ -10278,6 +11257,17 @@ pub unsafe fn bpf_ringbuf_discard(data: *mut c_void, flags: u64) {
 ///
 /// Exactly one selector must be passed; the argument is a selector value, not a
 /// bit mask.
+///
+/// # Usage
+///
+/// Use it for telemetry and heuristics about a ring buffer: export its fill level, detect a
+/// reader that falls behind, or decide when to force a wakeup. Never rely on it for correctness;
+/// the answer can change while the program runs.
+///
+/// - The map must be a `BPF_MAP_TYPE_RINGBUF`; any other map type fails the load.
+/// - Pass exactly one selector (`BPF_RB_AVAIL_DATA`, `BPF_RB_RING_SIZE`, `BPF_RB_CONS_POS` or
+///   `BPF_RB_PROD_POS`); anything else returns 0.
+/// - Positions are running byte counters: subtract them, do not compare them with the size.
 ///
 /// # Arguments
 ///
@@ -10383,6 +11373,18 @@ pub unsafe fn bpf_ringbuf_query(ringbuf: *mut c_void, flags: u64) -> u64 {
 /// valid, so do that only when it really is. The level covers TCP, UDP, GRE,
 /// SCTP and FCoE checksums. Available in TC and LWT xmit programs.
 ///
+/// # Usage
+///
+/// Call it in tc (or lwt_xmit) programs that add or remove an encapsulation layer while keeping
+/// `BPF_F_ADJ_ROOM_NO_CSUM_RESET` on `bpf_skb_adjust_room`: lower the level after stripping a
+/// validated outer header, raise it after adding one. With the query mode it only reports the
+/// current level, which is useful to skip software checksum work on packets the NIC checked.
+///
+/// - The first argument must be the program's `skb` context.
+/// - The query returns `-EACCES` when the packet is not `CHECKSUM_UNNECESSARY`; handle that
+///   case rather than treating the result as a level.
+/// - Unknown modes give `-EINVAL`. Not available in cgroup_skb or socket filters (the load fails).
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -10454,6 +11456,18 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 /// so there is nothing to release, and its lifetime is that of the input
 /// pointer.
 ///
+/// # Usage
+///
+/// Use it when IPv6-specific TCP state matters; for TCP fields alone `bpf_skc_to_tcp_sock`
+/// matches both families. Typical callers are `iter/tcp` programs, fentry/fexit on TCP functions,
+/// and packet programs working from `skb->sk` or a socket lookup.
+///
+/// - The argument must be a typed socket pointer (`skb->sk` after its NULL check, a lookup
+///   result, an iterator's `sk_common`); a scalar or the context fails the load.
+/// - NULL-check the result before reading fields; there is no reference to release.
+/// - Read fields through a local `preserve_access_index` struct so CO-RE relocates them.
+/// - In packet program types the loader needs `CAP_PERFMON` (and `CAP_BPF` for most of them).
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -10474,23 +11488,23 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10530,6 +11544,19 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 /// Always NULL-check the result. It is not a counted reference and needs no
 /// release. In networking program types the helper requires `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// The standard way to read full TCP state (`srtt_us`, `snd_cwnd`, retransmit counters) from a
+/// socket pointer in iterators, fentry/fexit and packet programs. In tc and cgroup_skb programs
+/// that only need a few common fields, `bpf_tcp_sock` returns the smaller `struct bpf_tcp_sock`
+/// without `CAP_PERFMON`.
+///
+/// - Pass a typed socket pointer (`skb->sk` once NULL-checked, an iterator's `sk_common`, a lookup
+///   result); the helper itself accepts non-full sockets and returns NULL for them.
+/// - NULL-check the result; it is not a reference and must not be released.
+/// - Declare only the fields you read in a `preserve_access_index` struct; CO-RE does the rest.
+/// - In packet program types the loader needs `CAP_PERFMON` (and `CAP_BPF` for most of them).
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -10549,23 +11576,23 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10602,6 +11629,18 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 /// The returned pointer must be NULL-checked and is not a reference, so no release
 /// is needed. In networking program types, `CAP_PERFMON` is required.
 ///
+/// # Usage
+///
+/// Use it to recognise TIME-WAIT entries when walking sockets (`iter/tcp`) or after
+/// `bpf_skc_lookup_tcp` in tc and XDP, for example to spot clients that reuse ports too fast.
+/// Dispatch on the `bpf_skc_to_*` casts: full sockets with `bpf_skc_to_tcp_sock`, half-open ones
+/// with `bpf_skc_to_tcp_request_sock`, the rest with this helper.
+///
+/// - The argument must be a typed socket pointer; after a lookup, keep the lookup's pointer for
+///   `bpf_sk_release`, since the cast result is only a borrowed view.
+/// - NULL-check the result before reading fields.
+/// - In packet program types the loader needs `CAP_PERFMON` (and `CAP_BPF` for most of them).
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -10622,23 +11661,23 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10676,6 +11715,18 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 /// NULL-check the result. It is not a reference and needs no release. In
 /// networking program types the helper requires `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it to inspect half-open connections: in `iter/tcp` programs, in tracing programs on the
+/// SYN path, or after `bpf_skc_lookup_tcp` at tc ingress to see that an ACK completes a handshake.
+/// For full sockets use `bpf_skc_to_tcp_sock`; for TIME-WAIT entries
+/// `bpf_skc_to_tcp_timewait_sock`.
+///
+/// - The argument must be a typed socket pointer (lookup result, iterator context, BTF argument).
+/// - NULL-check the result. It borrows the input's lifetime, so release only the lookup's own
+///   pointer with `bpf_sk_release`, and only once.
+/// - In packet program types the loader needs `CAP_PERFMON` (and `CAP_BPF` for most of them).
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -10696,23 +11747,23 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10750,6 +11801,16 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 /// a reference, so nothing needs releasing. In networking program types the
 /// helper requires `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it in `iter/udp` programs and UDP tracing to reach IPv6-specific state of UDP sockets, or in
+/// packet programs to single out IPv6 UDP traffic from `skb->sk`. IPv4 UDP sockets need the
+/// generic socket pointer instead; there is no IPv4-only UDP cast.
+///
+/// - Pass a typed socket pointer (`skb->sk` after its NULL check, iterator context, BTF argument).
+/// - NULL-check the result before reading fields; nothing needs releasing.
+/// - In packet program types the loader needs `CAP_PERFMON` (and `CAP_BPF` for most of them).
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -10770,23 +11831,23 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -10828,6 +11889,20 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 /// verifier knows the result is at most `size`, so it can directly bound an
 /// output length after a `>= 0` check. Available to tracing program types.
 ///
+/// # Usage
+///
+/// Use it to capture the stack of a task you hold as a BTF pointer: every task in an `iter/task`
+/// program, the `next` task of a scheduler tracepoint, or `bpf_get_current_task_btf()`. For the
+/// current context only, `bpf_get_stack` or `bpf_get_stackid` (with a stack-trace map for
+/// deduplication) are the usual choices.
+///
+/// - The task must be a trusted `struct task_struct` BTF pointer; a task address from
+///   `bpf_get_current_task` is a plain number and fails the load.
+/// - The buffer must be writable stack or map memory with a constant or bounded size; a
+///   per-CPU array avoids spending the 512-byte stack on addresses.
+/// - User-space stacks (`BPF_F_USER_STACK`) work only for the current task.
+/// - Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `task`: `struct task_struct *` (Rust `*mut task_struct`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -10861,36 +11936,36 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.9 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.9 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -10938,6 +12013,19 @@ pub unsafe fn bpf_get_task_stack(
 /// cannot be searched for. Remember to enable the matching callbacks with
 /// `bpf_sock_ops_cb_flags_set` (for example `BPF_SOCK_OPS_PARSE_UNKNOWN_HDR_OPT_CB_FLAG`), or
 /// the program is never called at the right moment.
+///
+/// # Usage
+///
+/// Use it in sock_ops programs to read TCP options the kernel does not handle itself, typically
+/// an experimental option (kind 253 or 254) that a peer or middlebox adds. Turn on the parse
+/// callbacks first with `bpf_sock_ops_cb_flags_set` (`BPF_SOCK_OPS_PARSE_UNKNOWN_HDR_OPT_CB_FLAG`
+/// or `BPF_SOCK_OPS_PARSE_ALL_HDR_OPT_CB_FLAG`), usually in an established callback.
+///
+/// - The buffer holds the search key on input and the option on output; it must be writable
+///   stack or map memory and its size a constant of at least 2.
+/// - Call it from `BPF_SOCK_OPS_PARSE_HDR_OPT_CB` (or while writing headers); it fails in
+///   `BPF_SOCK_OPS_HDR_OPT_LEN_CB`, where no header exists yet. `-ENOMSG` means "not present".
+/// - Use `BPF_LOAD_HDR_OPT_TCP_SYN` to read the client's SYN from a passive-side callback.
 ///
 /// # Arguments
 ///
@@ -11016,6 +12104,19 @@ pub unsafe fn bpf_load_hdr_opt(
 /// of this, two BPF programs (or one program running twice) cannot silently add the same option
 /// twice. NOP and EOL cannot be written, and `flags` is reserved and must be 0.
 ///
+/// # Usage
+///
+/// The second half of writing a custom TCP option from sock_ops: call it in
+/// `BPF_SOCK_OPS_WRITE_HDR_OPT_CB` after reserving the room with `bpf_reserve_hdr_opt` in
+/// `BPF_SOCK_OPS_HDR_OPT_LEN_CB`. Both callbacks only run once the program has set
+/// `BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG` with `bpf_sock_ops_cb_flags_set`.
+///
+/// - The option must be complete in wire format (kind, length, payload) in stack or map memory,
+///   and the size argument a constant.
+/// - Called from any other callback it returns `-EPERM`; without enough reserved room it returns
+///   `-ENOSPC`, and an option already present gives `-EEXIST`.
+/// - `flags` must be 0.
+///
 /// # Arguments
 ///
 /// - `skops`: `struct bpf_sock_ops *` (Rust `*mut bpf_sock_ops`), verifier class `ARG_PTR_TO_CTX`.
@@ -11086,6 +12187,19 @@ pub unsafe fn bpf_store_hdr_opt(
 /// really write. Check `skops->args[0]` (for example `BPF_WRITE_HDR_TCP_CURRENT_MSS`) to see why
 /// the kernel is asking.
 ///
+/// # Usage
+///
+/// Call it in `BPF_SOCK_OPS_HDR_OPT_LEN_CB` to ask for the option bytes you will write later with
+/// `bpf_store_hdr_opt`. Reserve only on the segments that will carry the option (check
+/// `skops->skb_tcp_flags`, or `skops->args[0]` for why the kernel asks), because the space is
+/// taken from the payload of data segments.
+///
+/// - The length is a plain integer, but it must fit in what is left of the 40 bytes of TCP
+///   option space; otherwise the helper returns `-ENOSPC`.
+/// - Outside `BPF_SOCK_OPS_HDR_OPT_LEN_CB` it returns `-EPERM`; `flags` must be 0.
+/// - The callbacks only happen after `bpf_sock_ops_cb_flags_set` enabled
+///   `BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG` on the socket.
+///
 /// # Arguments
 ///
 /// - `skops`: `struct bpf_sock_ops *` (Rust `*mut bpf_sock_ops`), verifier class `ARG_PTR_TO_CTX`.
@@ -11155,6 +12269,19 @@ pub unsafe fn bpf_reserve_hdr_opt(
 /// `BPF_PROG_TYPE_LSM` programs, and the inode must come from a trusted BTF pointer such as a
 /// hook argument (`file->f_inode`, `dentry->d_inode`, ...). Creating the map fails with
 /// `-EOPNOTSUPP` if the BPF LSM was not enabled at boot (`lsm=...,bpf`).
+///
+/// # Usage
+///
+/// Use it in BPF LSM programs to attach per-file state (labels, counters, "already checked"
+/// flags) to inodes; the state disappears with the inode. For per-task or per-socket state use
+/// `bpf_task_storage_get` or `bpf_sk_storage_get` instead. The map is a
+/// `BPF_MAP_TYPE_INODE_STORAGE` with `BPF_F_NO_PREALLOC`, an `int` key and a BTF value.
+///
+/// - The inode must be a trusted BTF pointer from the hook's arguments (`file->f_inode`,
+///   `dentry->d_inode`); a pointer read with `bpf_probe_read_kernel` fails the load.
+/// - The result may be NULL: check it before touching the value.
+/// - Only LSM programs may call it, and the BPF LSM must be active (`lsm=...,bpf` at boot) or the
+///   map cannot be created.
 ///
 /// # Arguments
 ///
@@ -11232,6 +12359,16 @@ pub unsafe fn bpf_inode_storage_get(
 /// from `bpf_inode_storage_get` for this inode and map must not be used after the delete. The
 /// memory is freed after an RCU grace period, but logically the entry is gone.
 ///
+/// # Usage
+///
+/// Use it in LSM programs to drop an inode's state as soon as it stops mattering (the file is
+/// unlinked, a label is revoked), rather than when the inode is finally freed.
+///
+/// - Pass the same map and a trusted inode BTF pointer from the hook's arguments; a NULL
+///   `dentry->d_inode` must be checked first.
+/// - `-ENOENT` only means the inode had no entry.
+/// - Only LSM programs may call it; the BPF LSM must be enabled at boot.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -11296,6 +12433,20 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// ` (deleted)` suffix, the same way `/proc/<pid>/fd` shows them. Buffers of `PATH_MAX` (4096)
 /// bytes usually live in a per-CPU array map, because the BPF stack is only 512 bytes.
 ///
+/// # Usage
+///
+/// Use it to get a reliable absolute path for a file in iterators (`iter/task_file`,
+/// `iter/task_vma`), sleepable LSM hooks and the fentry/fexit allow-list of file functions.
+/// Elsewhere, rebuilding a path from `d_parent` with `bpf_probe_read_kernel_str` is the only
+/// (less reliable) option.
+///
+/// - The path must be a trusted BTF pointer such as `&file->f_path` from the context; the
+///   verifier rejects the helper entirely where it is not allowed ("helper call is not allowed
+///   in probe"), as this kernel does for `syscall` programs.
+/// - The buffer must be writable stack or map memory with a constant size; a per-CPU array map
+///   is the usual home for a 256-4096 byte buffer.
+/// - A negative result (`-ENAMETOOLONG` for a short buffer) leaves no usable string.
+///
 /// # Arguments
 ///
 /// - `path`: `struct path *` (Rust `*mut path`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -11322,7 +12473,7 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -11358,6 +12509,19 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 /// `bpf_copy_from_user_task`. If the copy fails, the destination is zeroed, so you never get a
 /// partly filled buffer.
 ///
+/// # Usage
+///
+/// The safe choice for reading user memory in sleepable programs (`syscall`, `fentry.s`,
+/// `lsm.s`, `uprobe.s`, `iter.s`): the copy can wait for the page, so it does not fail on memory
+/// that is not resident yet. Non-sleepable programs must use `bpf_probe_read_user`; to read
+/// another process's memory use `bpf_copy_from_user_task`.
+///
+/// - Only sleepable programs may call it; elsewhere the load fails ("helper call might sleep in
+///   a non-sleepable prog").
+/// - The destination must be writable stack or map memory and the size a constant or bounded.
+/// - Check the return value; on failure the destination is zeroed.
+/// - Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -11382,36 +12546,36 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | sleepable programs only |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | sleepable programs only |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | sleepable programs only |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | sleepable programs only |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | sleepable programs only |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | sleepable programs only |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | sleepable programs only |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | only in sleepable programs |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | only in sleepable programs |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | only in sleepable programs |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | only in sleepable programs |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | only in sleepable programs |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only in sleepable programs |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | only in sleepable programs |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -11453,6 +12617,19 @@ pub unsafe fn bpf_copy_from_user(
 /// Only vmlinux types are supported, not module BTF. Tracing programs can always use the helper.
 /// Other program types get it only if the loader has `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it for debugging output of whole kernel objects (`struct sk_buff`, `struct task_struct`,
+/// a header in a packet) without writing a format string; in iterator programs
+/// `bpf_seq_printf_btf` writes the text straight to the seq file instead. Send the result to user
+/// space with `bpf_ringbuf_output`, using the return value (clamped to the buffer) as the length.
+///
+/// - Get the type ID with `bpf_core_type_id_kernel(struct name)` so libbpf relocates it for the
+///   running kernel; only vmlinux types work.
+/// - The output buffer and the `struct btf_ptr` must be stack or map memory with constant sizes;
+///   a per-CPU array keeps the buffer off the stack.
+/// - Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `str`: `char *` (Rust `*mut c_char`), verifier class `ARG_PTR_TO_MEM`.
@@ -11489,36 +12666,36 @@ pub unsafe fn bpf_copy_from_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -11561,6 +12738,19 @@ pub unsafe fn bpf_snprintf_btf(
 /// fit in the iterator's 32 KiB buffer at all, `read()` fails with `-E2BIG`, so
 /// `BTF_F_COMPACT` helps with very large structs.
 ///
+/// # Usage
+///
+/// Use it in iterator programs to dump kernel objects by type, for example every task's
+/// `struct cred` or every socket, when you do not yet know which fields matter. For selected
+/// fields in your own layout use `bpf_seq_printf`; outside iterators `bpf_snprintf_btf` prints
+/// into a buffer.
+///
+/// - The seq file comes from `ctx->meta->seq`; the `struct btf_ptr` must be stack or map memory
+///   with its `type_id` from `bpf_core_type_id_kernel`.
+/// - Pass `BTF_F_COMPACT` for big structs: an object whose text does not fit the 32 KiB seq buffer
+///   makes `read()` fail.
+/// - Only in iterator programs (attach type `BPF_TRACE_ITER`); GPL-only.
+///
 /// # Arguments
 ///
 /// - `m`: `struct seq_file *` (Rust `*mut seq_file`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -11594,7 +12784,7 @@ pub unsafe fn bpf_snprintf_btf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | attach types [`trace_iter`](crate::ids::AttachType::TraceIter) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 ///
 /// # See also
 ///
@@ -11634,6 +12824,18 @@ pub unsafe fn bpf_seq_printf_btf(
 /// be built with `CONFIG_CGROUP_NET_CLASSID`. The class id is recorded on the socket when it is
 /// created or when its task moves cgroup. On a system that only uses cgroup v2, the answer is
 /// therefore always 0. For v2 use `bpf_skb_cgroup_id` instead.
+///
+/// # Usage
+///
+/// Use it in tc egress programs on systems that still tag workloads with the cgroup v1 net_cls
+/// controller, to map a class ID to a priority, mark or rate class. On cgroup v2 systems the
+/// answer is always 0; use `bpf_skb_cgroup_id` or `bpf_skb_ancestor_cgroup_id` there.
+/// `bpf_get_cgroup_classid` may fall back to the current task, which is wrong in softirq context.
+///
+/// - The argument must be the program's `skb` context.
+/// - 0 means "no socket or no class": give it a sensible default, as ingress packets usually
+///   have no socket yet.
+/// - Only tc programs may call it, on kernels with `CONFIG_CGROUP_NET_CLASSID`.
 ///
 /// # Arguments
 ///
@@ -11696,6 +12898,18 @@ pub unsafe fn bpf_skb_cgroup_classid(skb: *mut __sk_buff) -> u64 {
 /// after the program returns, and only if the program's return value is `TC_ACT_REDIRECT`, so
 /// return the helper's result directly. It is only available to tc (`sched_cls`/`sched_act`)
 /// programs. Only IPv4 and IPv6 packets can be sent this way; anything else is dropped.
+///
+/// # Usage
+///
+/// Use it in tc programs that forward between interfaces at layer 3 (a container's veth to the
+/// uplink, for example) and would otherwise have to track next-hop MAC addresses. Feed it the
+/// gateway from `bpf_fib_lookup` to skip a second route lookup, or NULL to let the kernel route
+/// the packet. For layer-2 forwarding to a known device `bpf_redirect` is enough, and
+/// `bpf_redirect_peer` is faster into a container's namespace.
+///
+/// - Return the helper's result (`TC_ACT_REDIRECT`) from the program, or nothing happens.
+/// - With a `struct bpf_redir_neigh` pass its exact size as `plen`; with NULL pass 0.
+/// - `flags` must be 0. Only tc programs may call it, and only IPv4/IPv6 packets are sent.
 ///
 /// # Arguments
 ///
@@ -11767,6 +12981,19 @@ pub unsafe fn bpf_redirect_neigh(
 /// Requirements: a kernel with BTF, including per-CPU variables in BTF (`CONFIG_DEBUG_INFO_BTF`
 /// and pahole 1.18+), and `CAP_BPF`. To use the CPU the program is running on, use
 /// `bpf_this_cpu_ptr`, which cannot fail.
+///
+/// # Usage
+///
+/// Use it to read kernel per-CPU variables (run queues, per-CPU counters) on a given CPU, usually
+/// in a loop that sums or compares all CPUs. Declare the variable as a typed `__ksym` with a local
+/// `preserve_access_index` struct naming only the fields you read. For the current CPU
+/// `bpf_this_cpu_ptr` needs no NULL check.
+///
+/// - The first argument must be a per-CPU `__ksym` (or a per-CPU kptr), not an ordinary pointer.
+/// - NULL-check the result: CPUs at or above `nr_cpu_ids` give NULL, and the verifier insists.
+/// - The memory is read-only. Outside the tracing types the loader needs `CAP_BPF`.
+/// - The verifier needs the symbol's address: kernels built without `CONFIG_KALLSYMS_ALL`
+///   cannot resolve data symbols, and the load fails with "failed to find the address".
 ///
 /// # Arguments
 ///
@@ -11850,6 +13077,18 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 /// run with migration disabled, so the pointer stays on the same CPU for the rest of the program
 /// run. The values can still change under you if the kernel updates them from interrupt context.
 /// The helper needs BTF for per-CPU variables and `CAP_BPF`.
+///
+/// # Usage
+///
+/// Use it to read the current CPU's copy of a kernel per-CPU variable, such as its run queue or a
+/// per-CPU statistic, without looping over CPUs. To read another CPU, or all of them, use
+/// `bpf_per_cpu_ptr`.
+///
+/// - The argument must be a per-CPU typed `__ksym` (or a per-CPU kptr).
+/// - The result is never NULL, so no check is required, but it is read-only.
+/// - Outside the tracing types the loader needs `CAP_BPF`.
+/// - Kernels built without `CONFIG_KALLSYMS_ALL` cannot resolve data symbols, so the load fails
+///   with "failed to find the address for kernel symbol".
 ///
 /// # Arguments
 ///
@@ -11935,6 +13174,18 @@ pub unsafe fn bpf_this_cpu_ptr(percpu_ptr: *const c_void) -> *mut c_void {
 /// the device the packet arrived on. As with the other tc redirect helpers, the result must be
 /// returned from the program, and `flags` must be 0.
 ///
+/// # Usage
+///
+/// Use it at tc ingress of a host device to deliver traffic straight into a container through
+/// its veth (or netkit) pair: `ifindex` names the host-side device, and the packet appears on the
+/// peer inside the container. For redirects within one namespace use `bpf_redirect`, and for
+/// layer-3 forwarding out of a device `bpf_redirect_neigh`.
+///
+/// - Return the helper's result (`TC_ACT_REDIRECT`) from the program; `flags` must be 0.
+/// - It only works on tc ingress: at egress the packet is dropped after the program returns.
+/// - The target must be a device with a peer in another network namespace; check the
+///   forwarding table (usually a hash map filled by the CNI) before redirecting.
+///
 /// # Arguments
 ///
 /// - `ifindex`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -11996,6 +13247,19 @@ pub unsafe fn bpf_redirect_peer(ifindex: u32, flags: u64) -> i64 {
 /// program that is already inside the task storage code on that CPU calls it again (say a kprobe
 /// that fires inside it), it returns NULL even though an entry exists.
 ///
+/// # Usage
+///
+/// The fastest way to keep per-task state: no hash keyed by PID, no cleanup when tasks exit. Use
+/// `bpf_get_current_task_btf()` for the running task, or the task pointer from an LSM hook,
+/// fentry argument or task iterator. For state per inode or per socket use
+/// `bpf_inode_storage_get` or `bpf_sk_storage_get`. User space reads an entry with a pidfd key.
+///
+/// - Declare the map with `BPF_F_NO_PREALLOC` and an `int` key.
+/// - The task must be a trusted BTF pointer; the integer from `bpf_get_current_task` fails the
+///   load.
+/// - NULL-check the result: creation can fail, and a recursive call on the same CPU gets NULL.
+/// - `value` must be NULL or point to initialised value-size memory.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -12027,36 +13291,36 @@ pub unsafe fn bpf_redirect_peer(ifindex: u32, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -12101,6 +13365,17 @@ pub unsafe fn bpf_task_storage_get(
 /// the delete. Like the getter, the helper uses a per-CPU recursion guard and can fail with
 /// `-EBUSY` when it is called again while already inside task storage code on the same CPU.
 ///
+/// # Usage
+///
+/// Use it to forget a task's state early, for example once a traced operation ends or a process
+/// has passed a check, so later events take the fast path. Without it the storage is freed when
+/// the task exits.
+///
+/// - The task must be a trusted BTF pointer (from `bpf_get_current_task_btf`, a hook argument or
+///   an iterator); a plain integer address fails the load.
+/// - `-ENOENT` means there was no entry; `-EBUSY` means a recursive call on this CPU was refused.
+/// - Do not use a value pointer obtained before the delete.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -12123,36 +13398,36 @@ pub unsafe fn bpf_task_storage_get(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -12190,6 +13465,18 @@ pub unsafe fn bpf_task_storage_delete(map: *mut c_void, task: *mut task_struct) 
 /// to tracing and LSM programs. Other program types get it only when the loader has
 /// `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Prefer it over `bpf_get_current_task` whenever the program reads task fields or passes the
+/// task on: loads through the typed pointer need no `bpf_probe_read_kernel`, and helpers such as
+/// `bpf_task_storage_get` and `bpf_get_task_stack` accept it. Declare only the fields you read in a
+/// local `preserve_access_index` struct so CO-RE relocates them.
+///
+/// - The result is never NULL and read-only: stores through it fail the load.
+/// - Pointers reached by following its fields are not trusted for helpers that require trusted
+///   arguments; pass the task itself, not a field chain, where possible.
+/// - GPL-only. Outside the tracing types the loader needs `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// None.
@@ -12208,36 +13495,36 @@ pub unsafe fn bpf_task_storage_delete(map: *mut c_void, task: *mut task_struct) 
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -12271,6 +13558,17 @@ pub unsafe fn bpf_get_current_task_btf() -> *mut task_struct {
 /// even if another part of the kernel (a setuid transition, or another LSM) set it earlier. So
 /// only call it when you mean to decide the outcome, and pass the flag whenever it should stay
 /// on. `bprm` must be the `struct linux_binprm` pointer from the hook's arguments.
+///
+/// # Usage
+///
+/// Use it in BPF LSM programs on exec hooks (`lsm/bprm_creds_for_exec`,
+/// `lsm/bprm_committing_creds`) to force secure-exec for chosen processes, so the dynamic loader
+/// ignores `LD_PRELOAD` and similar variables. The decision usually comes from a map filled by
+/// user space (sandboxed PIDs, cgroups) or from task storage.
+///
+/// - `bprm` must be the hook's own `struct linux_binprm *` argument.
+/// - The call replaces the whole option word: pass 0 only when you mean to clear secure-exec.
+/// - Only LSM programs may call it; the BPF LSM must be enabled at boot (`lsm=...,bpf`).
 ///
 /// # Arguments
 ///
@@ -12337,6 +13635,18 @@ pub unsafe fn bpf_bprm_opts_set(bprm: *mut linux_binprm, flags: u64) -> i64 {
 /// probe that fires (for example from NMI) while the timekeeper is updating it could spin
 /// forever.
 ///
+/// # Usage
+///
+/// Reach for it in per-packet or per-connection code that only needs a rough "when": last-seen
+/// times for flow expiry, token-bucket refills, idle detection. Store the value in the map
+/// entry it describes and compare it with a later reading from the same helper.
+///
+/// - Millisecond-scale jitter is expected; use `bpf_ktime_get_ns` for latency or ordering
+///   within a tick, and `bpf_jiffies64` if you already think in ticks.
+/// - The verifier refuses it in kprobe, tracepoint, perf_event, tracing (fentry/LSM), syscall,
+///   cgroup device/sockopt and netfilter programs, so code shared with tracing programs must
+///   use `bpf_ktime_get_ns` instead.
+///
 /// # Arguments
 ///
 /// None.
@@ -12355,24 +13665,24 @@ pub unsafe fn bpf_bprm_opts_set(bprm: *mut linux_binprm, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | — |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | — |
 ///
 /// # See also
@@ -12406,6 +13716,19 @@ pub unsafe fn bpf_ktime_get_coarse_ns() -> u64 {
 /// largest digest you expect (64 bytes covers SHA-512). A longer digest is silently cut to
 /// `size` bytes.
 ///
+/// # Usage
+///
+/// Use it in a sleepable BPF LSM program that wants the digest IMA already recorded, for
+/// example to log or allow-list executables at `bprm_committed_creds`. If the IMA policy may
+/// not cover the file, prefer `bpf_ima_file_hash`, which measures on demand.
+///
+/// - The section must be `lsm.s/<hook>` (sleepable) and the hook must be one that may sleep;
+///   a plain `lsm/` program is refused at load time.
+/// - Pass an inode taken from the hook's arguments (a trusted BTF pointer, e.g.
+///   `bprm->file->f_inode`), a destination buffer and a constant size.
+/// - A negative return (nothing cached, or IMA not built in) is normal: handle it rather than
+///   treating the buffer as valid.
+///
 /// # Arguments
 ///
 /// - `inode`: `struct inode *` (Rust `*mut inode`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -12432,7 +13755,7 @@ pub unsafe fn bpf_ktime_get_coarse_ns() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | sleepable programs only |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | only in sleepable programs |
 ///
 /// # See also
 ///
@@ -12467,6 +13790,17 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// for the duration of the hook or iterator callback. Do not keep the pointer anywhere.
 /// Available to tracing (`BPF_PROG_TYPE_TRACING`) and LSM programs.
 ///
+/// # Usage
+///
+/// Use it when a tracing context hands you a `struct file` and you need to know whether it is a
+/// socket: `iter/task_file` iterators that inventory sockets per process, or fentry/fexit on
+/// file operations. From the result, follow `sock->sk` and narrow it with a checked cast such
+/// as `bpf_skc_to_unix_sock` or `bpf_skc_to_tcp_sock`.
+///
+/// - Always NULL-check the result; most files are not sockets.
+/// - The argument must be a BTF `struct file *` from the context, not an integer or an fd.
+/// - Networking program types cannot call it; it is a tracing-side helper.
+///
 /// # Arguments
 ///
 /// - `file`: `struct file *` (Rust `*mut file`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -12487,7 +13821,7 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12529,6 +13863,20 @@ pub unsafe fn bpf_sock_from_file(file: *mut file) -> *mut socket {
 /// check always passes, because the packet will be segmented later. Pass `BPF_MTU_CHK_SEGS`
 /// (tc only, with `len_diff` and `*mtu_len` both 0) to check each resulting segment instead.
 /// XDP programs must pass `flags` 0. The helper is GPL-only.
+///
+/// # Usage
+///
+/// Call it before an operation that changes the packet's size or output device (encapsulation
+/// with `bpf_skb_adjust_room`/`bpf_xdp_adjust_head`, or `bpf_redirect`), passing the planned
+/// growth as `len_diff` and the target `ifindex` (0 for the current device). On
+/// `BPF_MTU_CHK_RET_FRAG_NEEDED` the program can drop, or build an ICMP reply using the MTU
+/// written back to `*mtu_len`.
+///
+/// - `mtu_len` must point to a writable `__u32` (stack or map value); initialise it to 0 to
+///   check the packet's real length.
+/// - XDP programs must pass `flags` 0; `BPF_MTU_CHK_SEGS` is a tc-only option.
+/// - GPL-only: the object's license must be GPL-compatible.
+/// - Per-route MTUs are not seen; use `bpf_fib_lookup` when the route matters.
 ///
 /// # Arguments
 ///
@@ -12612,6 +13960,20 @@ pub unsafe fn bpf_check_mtu(
 /// Typical uses are periodic garbage collection of expired entries (often from a `bpf_timer`
 /// callback) and adding up statistics. The helper needs `CAP_BPF`. Runtime grows with map size,
 /// so avoid it on the hot path for large maps.
+///
+/// # Usage
+///
+/// Use it to visit a whole map from BPF: summing counters, expiring stale entries from a
+/// `bpf_timer` callback, or finding an entry by value. For a fixed number of iterations that
+/// are not tied to a map, `bpf_loop` is the better fit.
+///
+/// - The callback must be a `static` function in the same object taking
+///   `(struct bpf_map *map, key *k, value *v, ctx *c)` and returning a constant 0 or 1.
+/// - Pass state through `callback_ctx`, a pointer to a struct on the caller's stack; globals
+///   work too but are shared across CPUs.
+/// - `flags` must be 0, and the map must be one of the supported hash/array kinds; other map
+///   types are refused at load time.
+/// - The walk costs time proportional to the map, so keep it off hot paths for big maps.
 ///
 /// # Arguments
 ///
@@ -12715,6 +14077,20 @@ pub unsafe fn bpf_for_each_map_elem(
 /// nested three deep, so very deep nesting (e.g. from NMI) returns `-EBUSY`. The helper is
 /// GPL-only, and non-tracing program types can use it only when the loader has `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it when a program has to produce text into memory, e.g. a label in a map value or a
+/// ring buffer record; for debugging output use `bpf_printk`/`bpf_trace_vprintk`, and in
+/// iterators use `bpf_seq_printf`. libbpf's `BPF_SNPRINTF(out, size, "fmt", args...)` builds
+/// the argument array and the read-only format for you.
+///
+/// - The format must be a constant in a read-only map (`.rodata`); a stack or writable global
+///   format is refused at load time, as is a format with bad conversions.
+/// - `data_len` must be a multiple of 8 matching the argument count; pointer conversions such
+///   as `%pI4` take the address of the data, which may be on the stack.
+/// - The return value counts the NUL; compare it with the buffer size to detect truncation.
+/// - GPL-only; networking program types also need `CAP_PERFMON` at load time.
+///
 /// # Arguments
 ///
 /// - `str`: `char *` (Rust `*mut c_char`), verifier class `ARG_PTR_TO_MEM_OR_NULL`.
@@ -12745,36 +14121,36 @@ pub unsafe fn bpf_for_each_map_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -12819,6 +14195,19 @@ pub unsafe fn bpf_snprintf(
 /// that ran the program, so close them with `bpf_sys_close` when you no longer need them. The
 /// loader needs `CAP_PERFMON` (besides `CAP_BPF`) to use this helper.
 ///
+/// # Usage
+///
+/// Use it in `SEC("syscall")` loader programs, i.e. when the loading logic should run in the
+/// kernel (light skeletons generated with `bpftool gen skeleton -L`, signed loaders). User space
+/// then runs the program once with `BPF_PROG_TEST_RUN`. Ordinary programs cannot call it.
+///
+/// - Build the `union bpf_attr` in program memory (stack, map value or the context passed by
+///   the caller) and pass `sizeof(attr)`; pointers inside it refer to BPF memory.
+/// - Only the listed commands work; anything else returns `-EINVAL` at run time.
+/// - Returned fds live in the calling process; close the ones you do not hand back with
+///   `bpf_sys_close`.
+/// - Syscall programs are sleepable and need `CAP_BPF` plus `CAP_PERFMON` for this helper.
+///
 /// # Arguments
 ///
 /// - `cmd`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -12844,7 +14233,7 @@ pub unsafe fn bpf_snprintf(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -12880,6 +14269,18 @@ pub unsafe fn bpf_sys_bpf(cmd: u32, attr: *mut c_void, attr_size: u32) -> i64 {
 ///
 /// `name_sz` must include the terminating NUL. The search is linear over all module BTFs, so it
 /// can take a while; the helper may sleep.
+///
+/// # Usage
+///
+/// Use it in a `SEC("syscall")` loader program that needs a BTF type id at run time, e.g. the
+/// `attach_btf_id` of an fentry target or the id of a kfunc before loading a program with
+/// `bpf_sys_bpf`. Outside loader programs, resolve ids in user space (libbpf does it for you).
+///
+/// - Pass the name from read-only or stack memory with `name_sz` counting the final NUL, and a
+///   `BTF_KIND_*` value; `flags` must be 0.
+/// - Split the result: the low 32 bits are the type id, the high 32 bits identify the BTF
+///   object. A module hit also installs an fd for its BTF; release it with `bpf_sys_close`.
+/// - Only syscall programs may call it; other types are refused at load time.
 ///
 /// # Arguments
 ///
@@ -12946,6 +14347,17 @@ pub unsafe fn bpf_btf_find_by_name_kind(
 /// `BPF_PROG_TEST_RUN` in the context of the calling process. The fd is looked up in that
 /// process's fd table, so only close descriptors that the program itself created or was given.
 ///
+/// # Usage
+///
+/// Use it in `SEC("syscall")` loader programs to release descriptors they created with
+/// `bpf_sys_bpf` or `bpf_btf_find_by_name_kind` and do not return to user space, so the
+/// process that ran the loader does not leak them.
+///
+/// - The fd number is looked up in the caller's fd table: close only what the program itself
+///   opened, and never the same fd twice (the second close fails with `-EBADF`, or worse,
+///   closes an fd the process reused).
+/// - Only syscall programs may call it.
+///
 /// # Arguments
 ///
 /// - `fd`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -13003,6 +14415,20 @@ pub unsafe fn bpf_sys_close(fd: u32) -> i64 {
 /// GPL-compatible programs. They can't be used from kprobe, tracepoint, perf_event or raw
 /// tracepoint programs in this kernel, but fentry/fexit, XDP, tc and syscall programs can use
 /// them.
+///
+/// # Usage
+///
+/// Call it once per map element, before `bpf_timer_set_callback` and `bpf_timer_start`, on a
+/// `struct bpf_timer` field obtained from `bpf_map_lookup_elem`. A second call on the same
+/// timer returns `-EBUSY`, which code that runs on every packet can treat as "already done".
+///
+/// - The timer must be a field of a map value described by BTF (array, hash or LRU hash); a
+///   timer on the stack or in an untyped map is refused at load time.
+/// - The `map` argument must be the map the element came from.
+/// - Pick the clock in `flags` (`CLOCK_MONOTONIC` is the usual choice).
+/// - GPL-only and needs `CAP_BPF`; kprobe, tracepoint, perf_event and raw tracepoint programs
+///   cannot use timers.
+/// - If no user-space reference to the map exists, the call fails with `-EPERM`.
 ///
 /// # Arguments
 ///
@@ -13098,6 +14524,19 @@ pub unsafe fn bpf_timer_init(
 /// After `bpf_timer_cancel` the callback is cleared, so you must call this helper again before
 /// starting the timer again.
 ///
+/// # Usage
+///
+/// Call it after `bpf_timer_init` and before `bpf_timer_start` to choose what runs when the
+/// timer fires; call it again after `bpf_timer_cancel`, which forgets the callback. The
+/// callback receives the map, key and value of the element holding the timer, which makes
+/// per-entry expiry (delete the flow, reset a counter) straightforward.
+///
+/// - The callback must be a `static` function in the same object with the
+///   `(void *map, key *k, value *v)` shape, returning 0; the verifier checks it like a
+///   subprogram.
+/// - Setting a callback pins the program in memory while the timer can fire.
+/// - GPL-only and needs `CAP_BPF`.
+///
 /// # Arguments
 ///
 /// - `timer`: `struct bpf_timer *` (Rust `*mut bpf_timer`), verifier class `ARG_PTR_TO_TIMER`.
@@ -13184,6 +14623,20 @@ pub unsafe fn bpf_timer_set_callback(
 /// Both `bpf_timer_init` and `bpf_timer_set_callback` must have succeeded first, and `flags`
 /// must be 0 in this kernel. A delay of 0 makes the timer fire as soon as possible.
 ///
+/// # Usage
+///
+/// Use it to (re)arm an initialised timer that has a callback: once for a delayed action, again
+/// on every event to push an idle timeout out, or from the callback itself for periodic work
+/// (timers are one-shot).
+///
+/// - `bpf_timer_init` and `bpf_timer_set_callback` must have succeeded first, or the call
+///   fails at run time.
+/// - The callback runs in softirq context, possibly on another CPU than the caller: protect
+///   shared fields with atomics or `bpf_spin_lock`.
+/// - A timer in a pinned map keeps firing after the loader exits; unpin or delete the element
+///   to stop it.
+/// - GPL-only and needs `CAP_BPF`.
+///
 /// # Arguments
 ///
 /// - `timer`: `struct bpf_timer *` (Rust `*mut bpf_timer`), verifier class `ARG_PTR_TO_TIMER`.
@@ -13265,6 +14718,19 @@ pub unsafe fn bpf_timer_start(timer: *mut bpf_timer, nsecs: u64, flags: u64) -> 
 /// `-EDEADLK`. To stop a periodic timer from inside its callback, just don't re-arm it. Two
 /// callbacks that try to cancel each other at the same time are also detected, and one of them
 /// gets `-EDEADLK`.
+///
+/// # Usage
+///
+/// Use it when the work a timer was armed for is no longer needed (the connection closed, the
+/// entry was refreshed some other way). The return value says whether it was still pending.
+///
+/// - Never cancel a timer from its own callback: it returns `-EDEADLK`. To stop a periodic
+///   timer from inside, just do not re-arm it.
+/// - After a cancel the callback is gone; call `bpf_timer_set_callback` again before the next
+///   `bpf_timer_start`.
+/// - Deleting the map element also cancels its timer, so explicit cancel is only needed when
+///   the element stays.
+/// - GPL-only and needs `CAP_BPF`.
 ///
 /// # Arguments
 ///
@@ -13351,6 +14817,19 @@ pub unsafe fn bpf_timer_cancel(timer: *mut bpf_timer) -> i64 {
 /// function (before the `endbr` instruction), so it matches the kallsyms address. Any other
 /// program type is rejected by the verifier. The helper is GPL-only except for `kprobe.multi`.
 ///
+/// # Usage
+///
+/// Use it in one program attached to many functions (`kprobe.multi`, or the same fentry program
+/// loaded for several targets) to learn which function fired, typically as a map key that user
+/// space maps back to a name through `/proc/kallsyms`. If the attachments are yours, a cookie
+/// read with `bpf_get_attach_cookie` is often a cheaper and clearer key.
+///
+/// - Pass the program's own `ctx`.
+/// - Only kprobe programs and trampoline programs (fentry/fexit/fmod_ret) may call it; the
+///   verifier rejects it elsewhere (tracepoints, raw tracepoints and syscall programs included).
+/// - For a kprobe placed at an offset inside a function the result is 0.
+/// - GPL-only (except for `kprobe.multi`).
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -13371,7 +14850,7 @@ pub unsafe fn bpf_timer_cancel(timer: *mut bpf_timer) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | GPL-only here, not GPL-only with [`trace_kprobe_multi`](crate::ids::AttachType::TraceKprobeMulti), [`trace_uprobe_multi`](crate::ids::AttachType::TraceUprobeMulti), [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
@@ -13410,6 +14889,18 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// `ctx`. Attachments made without a cookie, or through the old perf-ioctl style (not via
 /// `BPF_LINK_CREATE`), read back as 0.
 ///
+/// # Usage
+///
+/// Use it when the same program is attached several times and must behave differently per
+/// attachment: user space gives each link a 64-bit cookie (`.bpf_cookie` in libbpf's attach
+/// options, or the `cookies` array of `kprobe.multi`) and the program reads it back, typically
+/// as an index into a config array map. Prefer it to keying on `bpf_get_func_ip`.
+///
+/// - Pass the program's own `ctx`.
+/// - Links created without a cookie, or attachments made the old way without a BPF link, read
+///   0, so reserve 0 for "no configuration".
+/// - Bound the cookie before using it as an array index.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -13433,8 +14924,8 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.18 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn) |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
 ///
 /// # See also
@@ -13469,6 +14960,19 @@ pub unsafe fn bpf_get_attach_cookie(ctx: *mut c_void) -> u64 {
 /// For kernel threads the contents are meaningless. For a task that is running on another CPU,
 /// the values may be stale or change under you. GPL-only.
 ///
+/// # Usage
+///
+/// Use it to read where a task was in user space (instruction and stack pointers) from a
+/// tracing program whose own context is not the user register frame: raw tracepoints,
+/// fentry programs, task iterators, or when sampling another task.
+///
+/// - The argument must be a trusted task BTF pointer, e.g. from `bpf_get_current_task_btf` or
+///   an iterator context; a plain integer is refused.
+/// - Cast the `long` result to `struct pt_regs *`. Field names are per architecture, so use
+///   CO-RE (`preserve_access_index`) or `PT_REGS_IP()`/`PT_REGS_SP()` from `bpf_tracing.h`.
+/// - Values of kernel threads or tasks running elsewhere are meaningless or stale.
+/// - GPL-only.
+///
 /// # Arguments
 ///
 /// - `task`: `struct task_struct *` (Rust `*mut task_struct`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -13488,36 +14992,36 @@ pub unsafe fn bpf_get_attach_cookie(ctx: *mut c_void) -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.15 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13557,6 +15061,20 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 /// 32 entries (768 bytes) already exceed the 512-byte stack. Use a global variable or a per-CPU
 /// array map as the buffer.
 ///
+/// # Usage
+///
+/// Use it in debugging and error-path tracing tools (`retsnoop`-style) to see the last taken
+/// branches before a function returned an error. It is only useful together with a user-space
+/// setup that keeps hardware branch recording running on the CPUs of interest.
+///
+/// - Call it first thing in the program: every branch taken before the call replaces older
+///   records.
+/// - The buffer is an array of `struct perf_branch_entry` (24 bytes each); its size must be a
+///   multiple of that, and more than a few entries need a global or map buffer rather than the
+///   512-byte stack.
+/// - `-ENOENT` means no records (no LBR or recording not enabled); treat it as normal.
+/// - GPL-only; networking program types also need `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `entries`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -13582,36 +15100,36 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13653,6 +15171,19 @@ pub unsafe fn bpf_get_branch_snapshot(
 /// production. The formatted message is capped at 1024 bytes. The helper is GPL-only, and
 /// non-tracing program types need `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it, usually through libbpf's `bpf_printk()` with more than three arguments, to print
+/// debugging lines that you read with `bpftool prog tracelog` or from `trace_pipe`. For data
+/// that user space consumes, use a ring buffer (`bpf_ringbuf_output`) instead; for text into
+/// memory, `bpf_snprintf`.
+///
+/// - The format must be a constant in a read-only map, with one 8-byte argument slot per
+///   conversion and `data_len` a multiple of 8; a bad format fails at run time.
+/// - Loading a program that uses it prints a warning banner in the kernel log; remove it before
+///   shipping.
+/// - GPL-only; networking program types also need `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `fmt`: `const char *` (Rust `*const c_char`), verifier class `ARG_PTR_TO_MEM | MEM_RDONLY`.
@@ -13680,36 +15211,36 @@ pub unsafe fn bpf_get_branch_snapshot(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13750,6 +15281,17 @@ pub unsafe fn bpf_trace_vprintk(
 /// Tracing programs can always use it. Networking program types get it only when the loader
 /// has `CAP_PERFMON`.
 ///
+/// # Usage
+///
+/// Use it to turn a generic socket pointer into `struct unix_sock` when you need AF_UNIX fields
+/// (bound address, peer): in fentry/fexit on socket functions, or after `bpf_sock_from_file`
+/// in a `iter/task_file` iterator. The `iter/unix` iterator already gives you the typed socket.
+///
+/// - NULL-check the result: it is NULL for every non-Unix socket, so it doubles as a type test.
+/// - Pass a socket pointer the verifier knows (BTF `struct sock *`/`struct sock_common *`, or a
+///   networking socket pointer); an integer address is refused.
+/// - Networking program types need `CAP_PERFMON` to call it.
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_BTF_ID_SOCK_COMMON`.
@@ -13769,23 +15311,23 @@ pub unsafe fn bpf_trace_vprintk(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -13821,6 +15363,19 @@ pub unsafe fn bpf_skc_to_unix_sock(sk: *mut c_void) -> *mut unix_sock {
 /// `/proc/kallsyms` (`kptr_restrict` and the caller's credentials), so an
 /// unprivileged or restricted context gets `-EPERM` rather than a zeroed address.
 /// `*res` is always written: it is cleared first and stays 0 on every failure.
+///
+/// # Usage
+///
+/// Use it in `SEC("syscall")` loader programs that need a kernel address at run time, for
+/// instance to fill a `kprobe.multi` address list before `bpf_sys_bpf(BPF_LINK_CREATE, ...)`.
+/// Other programs should get addresses from user space (or use `__ksym` externs).
+///
+/// - `name` must be NUL-terminated and `name_sz` must count the NUL; a string literal with
+///   `sizeof()` is the simplest correct call. `flags` must be 0.
+/// - `res` must point to a writable `__u64`.
+/// - A caller not allowed to see kernel addresses gets `-EPERM`, and unknown symbols
+///   `-ENOENT`; check the return value, not `*res`.
+/// - Only syscall programs may call it.
 ///
 /// # Arguments
 ///
@@ -13894,6 +15449,20 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 /// that as a normal, retryable outcome rather than a bug. `task` must be a
 /// BTF-typed task pointer, e.g. from `bpf_get_current_task_btf` or a task iterator.
 ///
+/// # Usage
+///
+/// Use it to look up the mapping that contains a user address of a task: a profiler turning a
+/// sampled ip into "file + offset" or a build id, or a security tool checking whether code runs
+/// from an anonymous mapping. Get the address from `bpf_task_pt_regs` or the program's context.
+///
+/// - The callback must be `static`, with `(struct task_struct *task, struct vm_area_struct
+///   *vma, void *ctx)`, and return 0; copy fields out into the stack context, because the VMA
+///   is valid only inside the callback.
+/// - `task` must be a trusted task BTF pointer (`bpf_get_current_task_btf`, iterator context).
+/// - `-EBUSY` (mm lock contended) and `-ENOENT` (no mapping) are normal results; `flags` must
+///   be 0.
+/// - Networking program types need `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `task`: `struct task_struct *` (Rust `*mut task_struct`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -13924,36 +15493,36 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.17 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -14004,6 +15573,19 @@ pub unsafe fn bpf_find_vma(
 /// When `flags` is a known zero the verifier inlines the helper into a plain
 /// loop, so the per-iteration cost is just an indirect call. Available to all
 /// program types for callers with `CAP_BPF` (kernel 5.17+).
+///
+/// # Usage
+///
+/// Use it for loops whose trip count is large or known only at run time (scanning a table,
+/// walking a header chain, retry loops). For small constant bounds a plain `for` loop that the
+/// verifier can follow is simpler; to walk a map's elements use `bpf_for_each_map_elem`.
+///
+/// - The callback is a `static` function `long cb(__u32 index, void *ctx)` returning 0
+///   (continue) or 1 (stop); anything else is refused at load time.
+/// - Pass in and out state with a pointer to a struct on the caller's stack (`callback_ctx`).
+/// - To work on packet data inside the callback, copy what it needs into the context struct
+///   first, or read it there with a load helper such as `bpf_skb_load_bytes`.
+/// - `flags` must be 0, and `nr_loops` above `1 << 23` fails with `-E2BIG`.
 ///
 /// # Arguments
 ///
@@ -14103,6 +15685,18 @@ pub unsafe fn bpf_loop(
 ///
 /// Available to every program type since 5.17.
 ///
+/// # Usage
+///
+/// Use it to compare run-time text against a fixed name: a sysctl name from
+/// `bpf_sysctl_get_name`, a task's `comm`, a file name copied from the kernel. For numbers in
+/// text use `bpf_strtol`/`bpf_strtoul`.
+///
+/// - `s2` must be a constant string in a read-only map (a `static const char[]` or literal in
+///   `.rodata`); a stack buffer or writable global is refused at load time.
+/// - `s1_sz` must be a non-zero size the verifier can bound, and `s1` readable for that many
+///   bytes (usually `sizeof` of the buffer).
+/// - Only the sign of the result is meaningful; test `== 0` for equality.
+///
 /// # Arguments
 ///
 /// - `s1`: `const char *` (Rust `*const c_char`), verifier class `ARG_PTR_TO_MEM`.
@@ -14195,6 +15789,18 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 /// For tracing programs the verifier inlines the call into a couple of loads, so
 /// it is essentially free.
 ///
+/// # Usage
+///
+/// Use it in generic fentry/fexit/fmod_ret programs that are attached to functions with
+/// different prototypes (argument dumpers, tracers generated at run time). When the prototype
+/// is known, naming the arguments with `BPF_PROG(...)` is clearer and gives typed BTF pointers.
+///
+/// - Loop with a constant bound and stop when the helper returns an error, or bound the loop
+///   with `bpf_get_func_arg_cnt`.
+/// - Values are plain `u64`; pointers obtained this way must be read with
+///   `bpf_probe_read_kernel`, not dereferenced.
+/// - Only trampoline-based programs may call it; kprobes and tracepoints are refused.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -14219,7 +15825,7 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14255,6 +15861,17 @@ pub unsafe fn bpf_get_func_arg(ctx: *mut c_void, n: u32, value: *mut u64) -> i64
 /// The verifier inlines this helper for tracing programs, so there is no call
 /// overhead.
 ///
+/// # Usage
+///
+/// Use it in generic fexit or fmod_ret programs to get the traced function's return value
+/// without spelling the prototype; with a known prototype, the last `BPF_PROG` argument of an
+/// fexit program is the same value, typed.
+///
+/// - The value is written to a `u64`; cast it to the function's real return type (e.g.
+///   `(int)` for functions returning an errno) before testing its sign.
+/// - In fentry programs it always fails; check the return value.
+/// - Only trampoline-based programs may call it.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -14277,7 +15894,7 @@ pub unsafe fn bpf_get_func_arg(ctx: *mut c_void, n: u32, value: *mut u64) -> i64
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14312,6 +15929,16 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// For tracing programs the call is inlined into a single load.
 ///
+/// # Usage
+///
+/// Use it together with `bpf_get_func_arg` in a generic trampoline program to know how many
+/// argument slots to read, e.g. when one program is attached to many functions.
+///
+/// - The count is fixed per attach point; still bound any loop over arguments with a constant so
+///   the verifier can follow it.
+/// - It counts 64-bit slots, not C parameters.
+/// - Only fentry, fexit and fmod_ret programs may call it.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -14332,7 +15959,7 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | trampoline programs only (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -14364,6 +15991,18 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 /// kernel stores `-EPERM`. It is not available to `cgroup_skb` ingress/egress,
 /// `sock_ops`, `recvmsg` or `getpeername`/`getsockname` attach types.
 ///
+/// # Usage
+///
+/// Use it in cgroup hooks that run in a chain (sockopt, sock create/bind/connect, sysctl,
+/// device) to see the verdict so far: the kernel's own result in `cgroup/getsockopt`, or an
+/// error an earlier program recorded with `bpf_set_retval`. That lets a program log failures
+/// or avoid overriding a decision made higher up the hierarchy.
+///
+/// - It returns 0 for "succeeds so far" or a negative errno.
+/// - Not available in `cgroup_skb`, `sock_ops`, `recvmsg` or getpeername/getsockname hooks;
+///   the verifier refuses it there.
+/// - In `cgroup/getsockopt` the same value is also readable as `ctx->retval`.
+///
 /// # Arguments
 ///
 /// None.
@@ -14383,9 +16022,9 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -14426,6 +16065,18 @@ pub unsafe fn bpf_get_retval() -> i32 {
 /// Not available to `cgroup_skb` ingress/egress, `sock_ops`, `recvmsg` or
 /// `getpeername`/`getsockname` programs.
 ///
+/// # Usage
+///
+/// Use it in cgroup hooks to choose the errno user space sees when the program rejects an
+/// operation (`bpf_set_retval(-EACCES); return 0;`), instead of the default `-EPERM`, or to
+/// record a failure while still returning 1 so programs further down the chain run.
+///
+/// - Pass 0 or a negative errno.
+/// - Remember that the value is shared with the other programs of the chain; read it with
+///   `bpf_get_retval` before overwriting someone else's decision.
+/// - Not available in `cgroup_skb`, `sock_ops`, `recvmsg` or getpeername/getsockname hooks,
+///   nor in `BPF_LSM_CGROUP` programs on hooks that return `void`.
+///
 /// # Arguments
 ///
 /// - `retval`: `int` (Rust `i32`), verifier class `ARG_ANYTHING`.
@@ -14445,9 +16096,9 @@ pub unsafe fn bpf_get_retval() -> i32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -14484,6 +16135,17 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// Besides XDP programs, fentry/fexit programs attached to kernel functions that
 /// take a `struct xdp_buff *` can call it on that pointer.
 ///
+/// # Usage
+///
+/// Use it in XDP programs whenever the full frame size matters (size accounting, bounds for
+/// `bpf_xdp_load_bytes`/`bpf_xdp_store_bytes`, checks before `bpf_xdp_adjust_tail`). For
+/// frames that fit the linear area it equals `data_end - data`.
+///
+/// - Frames with fragments only reach programs loaded with frags support:
+///   `SEC("xdp.frags")` in libbpf. A program in plain `SEC("xdp")` never sees them.
+/// - Direct packet access still stops at `data_end`; use the load/store helpers for bytes
+///   beyond it.
+///
 /// # Arguments
 ///
 /// - `xdp_md`: `struct xdp_md *` (Rust `*mut xdp_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -14506,7 +16168,7 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// |---|---|---|
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -14539,6 +16201,19 @@ pub unsafe fn bpf_xdp_get_buff_len(xdp_md: *mut xdp_md) -> u64 {
 /// `-EINVAL` instead of returning a partial copy.
 ///
 /// Available to XDP programs since kernel 5.18.
+///
+/// # Usage
+///
+/// Use it in XDP to read headers or payload that may sit in a fragment, or to copy a header
+/// into a stack struct without the `data`/`data_end` comparisons direct access needs. For small
+/// reads in the linear area, direct access is cheaper.
+///
+/// - `len` must be a non-zero size the verifier can bound, and `buf` must be writable for
+///   `len` bytes (stack or map value); a variable length that may be 0 or unbounded is refused
+///   at load time.
+/// - Reads past the end of the frame fail instead of copying partially; check the return
+///   value before using `buf`.
+/// - Load with `SEC("xdp.frags")` if the program must handle multi-buffer frames.
 ///
 /// # Arguments
 ///
@@ -14608,6 +16283,17 @@ pub unsafe fn bpf_xdp_load_bytes(
 ///
 /// Available to XDP programs since kernel 5.18.
 ///
+/// # Usage
+///
+/// Use it in XDP to write bytes at an offset of the frame, wherever they live (linear part or
+/// fragment): rewriting addresses, patching a header built on the stack. Within the linear
+/// area, direct stores after a bounds check work too.
+///
+/// - `len` must be a non-zero size the verifier can bound, and `buf` readable for `len` bytes.
+/// - The frame is never grown: make room first with `bpf_xdp_adjust_head` or
+///   `bpf_xdp_adjust_tail`.
+/// - Checksums are not updated; fix them yourself (e.g. with `bpf_csum_diff`).
+///
 /// # Arguments
 ///
 /// - `xdp_md`: `struct xdp_md *` (Rust `*mut xdp_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -14676,6 +16362,19 @@ pub unsafe fn bpf_xdp_store_bytes(
 /// example from an iterator context or `bpf_get_current_task_btf`). For the
 /// current task `bpf_copy_from_user` is the simpler choice.
 ///
+/// # Usage
+///
+/// Use it in sleepable programs that inspect another process's memory: a task iterator dumping
+/// each process's argv or environment, a `lsm.s` hook reading a user buffer of the task in
+/// question. For the current task, `bpf_copy_from_user` is enough.
+///
+/// - Only sleepable programs can call it (`iter/...`, `fentry.s`, `lsm.s`, and
+///   `SEC("syscall")` programs); elsewhere the verifier refuses it.
+/// - `tsk` must be a trusted task BTF pointer (iterator context, `bpf_get_current_task_btf`).
+/// - `size` must be a constant or bounded value and `dst` writable for it; `flags` must be 0.
+/// - On error the buffer is zeroed: check the return value, never use a partial copy.
+/// - GPL-only.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -14705,36 +16404,36 @@ pub unsafe fn bpf_xdp_store_bytes(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | sleepable programs only |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | sleepable programs only |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | sleepable programs only |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | sleepable programs only |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | sleepable programs only |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | sleepable programs only |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | sleepable programs only |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.18 | sleepable programs only; needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | only in sleepable programs |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | only in sleepable programs |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | only in sleepable programs |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | only in sleepable programs |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | only in sleepable programs |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | only in sleepable programs |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -14785,6 +16484,18 @@ pub unsafe fn bpf_copy_from_user_task(
 /// timestamp). Only IPv4 and IPv6 packets are supported. Available to tc
 /// (`sched_cls`/`sched_act`) programs since 5.18; later kernels rename the type
 /// constants to `BPF_SKB_CLOCK_*` and add more clocks.
+///
+/// # Usage
+///
+/// Use it in tc programs that schedule departures (EDT pacing with the `fq` qdisc, or TAI
+/// launch times for `etf`/`taprio` from `bpf_ktime_get_tai_ns`), especially when the packet is
+/// then redirected and a plain write to `skb->tstamp` would be taken as a receive time.
+///
+/// - For a monotonic delivery time pass a non-zero time from `bpf_ktime_get_ns`; a zero time
+///   with that type fails at run time.
+/// - Only IPv4 and IPv6 packets are accepted.
+/// - Only `sched_cls`/`sched_act` programs may call it; the `tstamp_type` constant names
+///   changed in newer uapi headers (`BPF_SKB_CLOCK_*`), the values did not.
 ///
 /// # Arguments
 ///
@@ -14857,6 +16568,18 @@ pub unsafe fn bpf_skb_set_tstamp(
 /// size `dst` for the largest algorithm you expect (64 bytes covers SHA-512).
 /// Requires a kernel built with IMA (5.18+).
 ///
+/// # Usage
+///
+/// Use it in sleepable BPF LSM programs that need the content hash of a file whatever the IMA
+/// policy measures: exec allow-lists at `bprm_check_security`, auditing `file_open`. If you only
+/// want what IMA already measured, `bpf_ima_inode_hash` avoids re-reading the file.
+///
+/// - The section must be `lsm.s/<hook>` on a hook that may sleep; `lsm/` (non-sleepable)
+///   programs are refused at load time.
+/// - `file` must be a trusted BTF pointer from the hook's arguments; `size` must be a constant
+///   and `dst` large enough for the algorithm (64 bytes fits SHA-512).
+/// - Hashing can take long for big files; check the return value for errors.
+///
 /// # Arguments
 ///
 /// - `file`: `struct file *` (Rust `*mut file`), verifier class `ARG_PTR_TO_BTF_ID`.
@@ -14883,7 +16606,7 @@ pub unsafe fn bpf_skb_set_tstamp(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | sleepable programs only |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
 ///
 /// # See also
 ///
@@ -14925,6 +16648,20 @@ pub unsafe fn bpf_ima_file_hash(file: *mut file, dst: *mut c_void, size: u32) ->
 /// Exchanging NULL is the usual way to pull an object out. When the map element
 /// is deleted or the map freed, any pointer left in the field is released
 /// automatically. Requires `CAP_BPF`; available since 5.19.
+///
+/// # Usage
+///
+/// Use it to keep a referenced object beyond one program run: store a task or cgroup
+/// acquired with a kfunc (`bpf_task_acquire`, `bpf_cgroup_acquire`), or an object allocated
+/// with `bpf_obj_new`, in a map value, and to take it out again (exchange with NULL).
+///
+/// - The field must be declared `struct T __kptr *field` in a BTF-described map value; the
+///   type tag must reach BTF, which needs a compiler that emits type tags on struct members
+///   (clang 14 drops them, and the field is then not a kptr).
+/// - Pass a pointer to the field itself and either NULL or a reference you own.
+/// - The old pointer returned is yours: release it (`bpf_obj_drop`, `bpf_task_release`, ...)
+///   or store it again on every path, or the program is refused for leaking a reference.
+/// - Needs `CAP_BPF`.
 ///
 /// # Arguments
 ///
@@ -15014,6 +16751,18 @@ pub unsafe fn bpf_kptr_xchg(map_value: *mut c_void, ptr: *mut c_void) -> *mut c_
 /// is no synchronisation, so expect slightly stale or torn multi-field values,
 /// and use atomic operations if you also write to a foreign CPU's slot.
 /// Available since 5.19.
+///
+/// # Usage
+///
+/// Use it to read another CPU's slot of a per-CPU map from BPF, typically to sum per-CPU
+/// counters inside the kernel (looping over CPUs with `bpf_loop` until it returns NULL) rather
+/// than in user space. For the current CPU's slot use `bpf_map_lookup_elem`.
+///
+/// - Only per-CPU array and per-CPU (LRU) hash maps are accepted.
+/// - NULL-check every result: a missing key or a CPU number past the last possible CPU
+///   gives NULL.
+/// - Other CPUs may update their slots while you read; values are approximate without
+///   atomics.
 ///
 /// # Arguments
 ///
@@ -15112,6 +16861,18 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 /// Networking program types need `CAP_PERFMON` to call it. Requires
 /// `CONFIG_MPTCP`; available since 5.19.
 ///
+/// # Usage
+///
+/// Use it to find out whether a TCP socket is a subflow of a Multipath TCP connection and to
+/// reach the connection's `struct mptcp_sock` (for its token, say): per-connection accounting
+/// in `sock_ops`, or classifying traffic in `cgroup_skb` programs via `skb->sk`.
+///
+/// - Pass a socket pointer the verifier tracks as a socket (`skb->sk`, `skops->sk`, a lookup
+///   result) after a NULL check; BTF `struct sock *` values from tracing contexts or iterators
+///   are refused, unlike with most `bpf_skc_to_*` helpers.
+/// - NULL-check the result: plain TCP and non-TCP sockets give NULL.
+/// - Networking program types need `CAP_BPF` and `CAP_PERFMON`.
+///
 /// # Arguments
 ///
 /// - `sk`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_SOCK_COMMON`.
@@ -15131,23 +16892,23 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.19 | needs `CONFIG_NET` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.18 | needs `CAP_BPF` or `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -15185,6 +16946,19 @@ pub unsafe fn bpf_skc_to_mptcp_sock(sk: *mut c_void) -> *mut mptcp_sock {
 /// If the call fails the dynptr is still initialised, but as an empty (NULL)
 /// dynptr, so later reads and writes through it fail with `-EINVAL`. Requires
 /// `CAP_BPF`; available since 5.19.
+///
+/// # Usage
+///
+/// Use it to get run-time-checked access to a buffer in a map value, for example when offsets
+/// come from data the verifier cannot bound. The dynptr then works with `bpf_dynptr_read`,
+/// `bpf_dynptr_write` and `bpf_dynptr_data`. Packet data gets its own dynptrs from the
+/// `bpf_dynptr_from_skb`/`bpf_dynptr_from_xdp` kfuncs.
+///
+/// - The memory must be a map value (stack and packet memory are refused) and the dynptr a
+///   `struct bpf_dynptr` on the stack; `flags` must be 0.
+/// - If the call fails the dynptr is empty and every later access through it fails, so check
+///   the return value.
+/// - There is nothing to release afterwards.
 ///
 /// # Arguments
 ///
@@ -15285,6 +17059,20 @@ pub unsafe fn bpf_dynptr_from_mem(
 /// A full ring buffer is reported as `-EINVAL`, so count drops on any error
 /// rather than on a specific code. Requires `CAP_BPF`; available since 5.19.
 ///
+/// # Usage
+///
+/// Use it for ring buffer events whose size is only known at run time (a packet snippet, a
+/// path, a variable list). For fixed-size events `bpf_ringbuf_reserve` is simpler and gives a
+/// direct pointer.
+///
+/// - The map must be `BPF_MAP_TYPE_RINGBUF`, the dynptr a `struct bpf_dynptr` on the stack,
+///   `flags` 0.
+/// - Every path must end with `bpf_ringbuf_submit_dynptr` or `bpf_ringbuf_discard_dynptr`,
+///   including the path where the reservation failed; a missing release is refused at load
+///   time.
+/// - Keep the length variable bounded where you pass it to other helpers: the verifier still
+///   checks `bpf_dynptr_write` source sizes.
+///
 /// # Arguments
 ///
 /// - `ringbuf`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -15383,6 +17171,16 @@ pub unsafe fn bpf_ringbuf_reserve_dynptr(
 /// `BPF_RB_NO_WAKEUP` and occasional forced wakeups can reduce overhead at high
 /// event rates, at the cost of latency.
 ///
+/// # Usage
+///
+/// Use it to publish a record reserved with `bpf_ringbuf_reserve_dynptr` once it is filled;
+/// use `bpf_ringbuf_discard_dynptr` instead for records you decide not to send.
+///
+/// - The dynptr must come from `bpf_ringbuf_reserve_dynptr`; after the call it, and any
+///   pointer from `bpf_dynptr_data`, is unusable, and touching it is refused at load time.
+/// - Calling it on a failed reservation is allowed and does nothing.
+/// - `flags`: 0, `BPF_RB_NO_WAKEUP` or `BPF_RB_FORCE_WAKEUP`.
+///
 /// # Arguments
 ///
 /// - `ptr`: `struct bpf_dynptr *` (Rust `*mut bpf_dynptr`), verifier class `ARG_PTR_TO_DYNPTR | DYNPTR_TYPE_RINGBUF | OBJ_RELEASE`.
@@ -15472,6 +17270,16 @@ pub unsafe fn bpf_ringbuf_submit_dynptr(ptr: *mut bpf_dynptr, flags: u64) {
 /// consumer moves past it, so discards still occupy the buffer briefly.
 /// `flags` has the same wakeup meaning as for `bpf_ringbuf_submit_dynptr`.
 ///
+/// # Usage
+///
+/// Use it to drop a dynptr ring buffer reservation, either because the program decided after
+/// reserving that the event is not wanted, or as the mandatory release on the path where the
+/// reservation failed or a write into it went wrong.
+///
+/// - Every reserved dynptr must be submitted or discarded exactly once on every path; the
+///   verifier refuses programs that leak it or use it afterwards.
+/// - `flags` has the same wakeup meaning as for `bpf_ringbuf_submit_dynptr`.
+///
 /// # Arguments
 ///
 /// - `ptr`: `struct bpf_dynptr *` (Rust `*mut bpf_dynptr`), verifier class `ARG_PTR_TO_DYNPTR | DYNPTR_TYPE_RINGBUF | OBJ_RELEASE`.
@@ -15560,6 +17368,17 @@ pub unsafe fn bpf_ringbuf_discard_dynptr(ptr: *mut bpf_dynptr, flags: u64) {
 /// `dst` is written. Works on any dynptr kind, including the samples handed to
 /// `bpf_user_ringbuf_drain` callbacks. Check the return value: on failure
 /// nothing is copied, so the contents of `dst` are not meaningful.
+///
+/// # Usage
+///
+/// Use it to copy bytes out of any dynptr (local, ring buffer, user ring buffer sample, or
+/// packet dynptrs from the `bpf_dynptr_from_skb`/`bpf_dynptr_from_xdp` kfuncs) when the offset
+/// is only checked at run time. For fixed-size windows in local or ring buffer dynptrs,
+/// `bpf_dynptr_data` avoids the copy.
+///
+/// - `len` must be bounded for the verifier and `dst` writable for it (usually a stack struct
+///   with `sizeof`); `flags` must be 0.
+/// - Check the return value: on error nothing was copied.
 ///
 /// # Arguments
 ///
@@ -15657,6 +17476,19 @@ pub unsafe fn bpf_dynptr_read(
 /// `flags` must be 0; newer kernels that introduced skb dynptrs accept the
 /// `bpf_skb_store_bytes` checksum flags there and also invalidate existing data
 /// slices after a write to an skb dynptr.
+///
+/// # Usage
+///
+/// Use it to fill a dynptr at a run-time offset: a variable-size ring buffer record, a map
+/// value buffer wrapped with `bpf_dynptr_from_mem`, or packet bytes through the skb/xdp dynptr
+/// kfuncs.
+///
+/// - `len` must be bounded for the verifier and `src` readable for it.
+/// - Writes to read-only dynptrs (such as user ring buffer samples) fail at run time.
+/// - After a write to a packet dynptr, packet pointers and slices taken earlier are invalid;
+///   read again.
+/// - `flags` is 0 except for skb dynptrs, which accept the checksum flags of
+///   `bpf_skb_store_bytes`.
 ///
 /// # Arguments
 ///
@@ -15756,6 +17588,17 @@ pub unsafe fn bpf_dynptr_write(
 /// released (for example by `bpf_ringbuf_submit_dynptr`) the verifier forbids
 /// further use of the pointer.
 ///
+/// # Usage
+///
+/// Use it to get a direct pointer to a constant-size window of a local or ring buffer dynptr,
+/// to fill or read a struct in place instead of copying through `bpf_dynptr_read`/
+/// `bpf_dynptr_write`.
+///
+/// - `len` must be a constant; the pointer allows exactly that many bytes.
+/// - NULL-check the result (out of bounds, read-only or NULL dynptr).
+/// - Do not use the pointer after the dynptr is submitted or discarded; the verifier refuses it.
+/// - For skb/xdp dynptrs use the `bpf_dynptr_slice`/`bpf_dynptr_slice_rdwr` kfuncs instead.
+///
 /// # Arguments
 ///
 /// - `ptr`: `const struct bpf_dynptr *` (Rust `*const bpf_dynptr`), verifier class `ARG_PTR_TO_DYNPTR`.
@@ -15853,6 +17696,20 @@ pub unsafe fn bpf_dynptr_data(
 /// copy on the stack. The helper is GPL-only, needs `CONFIG_SYN_COOKIES`, and is
 /// available to XDP and tc programs since 6.0.
 ///
+/// # Usage
+///
+/// Use it in an XDP or tc SYN proxy that answers IPv4 SYNs itself, without a listening socket
+/// or per-connection state: the cookie becomes the SYN-ACK's sequence number and the returned
+/// MSS goes into its MSS option. Validate the returning ACK with
+/// `bpf_tcp_raw_check_syncookie_ipv4`. With a local listener, `bpf_tcp_gen_syncookie` is
+/// the alternative.
+///
+/// - `iph` must cover a full `struct iphdr` and `th` at least `th_len` bytes (packet pointers
+///   after bounds checks, or stack copies); `th_len` must equal the header's `doff * 4` or the
+///   call fails with `-EINVAL`.
+/// - Split the result: low 32 bits cookie, next 16 bits MSS.
+/// - GPL-only; only XDP and tc programs may call it.
+///
 /// # Arguments
 ///
 /// - `iph`: `struct iphdr *` (Rust `*mut iphdr`), verifier class `ARG_PTR_TO_FIXED_SIZE_MEM`.
@@ -15879,7 +17736,7 @@ pub unsafe fn bpf_dynptr_data(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.0 | needs `CONFIG_SYN_COOKIES` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 ///
 /// # See also
@@ -15923,6 +17780,18 @@ pub unsafe fn bpf_tcp_raw_gen_syncookie_ipv4(
 /// GPL-only, needs `CONFIG_SYN_COOKIES`, and is available to XDP and tc programs
 /// since 6.0.
 ///
+/// # Usage
+///
+/// Use it in the IPv6 branch of an XDP or tc SYN proxy, exactly like
+/// `bpf_tcp_raw_gen_syncookie_ipv4`; a dual-stack proxy dispatches on the EtherType and calls
+/// the matching variant. Validate the returning ACK with `bpf_tcp_raw_check_syncookie_ipv6`.
+///
+/// - `iph` must cover the fixed 40-byte `struct ipv6hdr`; skip extension headers yourself and
+///   point `th` at the TCP header, with `th_len` equal to its `doff * 4`.
+/// - Split the result: low 32 bits cookie, next 16 bits MSS.
+/// - With IPv6 built as a module the helper fails with `-EPROTONOSUPPORT`; handle it.
+/// - GPL-only; only XDP and tc programs may call it.
+///
 /// # Arguments
 ///
 /// - `iph`: `struct ipv6hdr *` (Rust `*mut ipv6hdr`), verifier class `ARG_PTR_TO_FIXED_SIZE_MEM`.
@@ -15949,7 +17818,7 @@ pub unsafe fn bpf_tcp_raw_gen_syncookie_ipv4(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.0 | needs `CONFIG_SYN_COOKIES` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 ///
 /// # See also
@@ -15990,6 +17859,18 @@ pub unsafe fn bpf_tcp_raw_gen_syncookie_ipv6(
 /// GPL-only, requires `CONFIG_SYN_COOKIES`, available to XDP and tc programs
 /// since 6.0.
 ///
+/// # Usage
+///
+/// Use it in an XDP or tc SYN proxy on IPv4 ACKs that match no known connection, to tell a
+/// client completing a cookie handshake (0) from a forged or stale ACK (`-EACCES`, drop it).
+/// The cookie must have come from `bpf_tcp_raw_gen_syncookie_ipv4` on the same host.
+///
+/// - Check the flags first: only pure ACKs (no SYN, RST) should be validated.
+/// - `iph` and `th` must each cover their full fixed header (packet pointers after bounds
+///   checks, or stack copies).
+/// - Cookies expire after a short window, so long-delayed ACKs fail too.
+/// - GPL-only; only XDP and tc programs may call it.
+///
 /// # Arguments
 ///
 /// - `iph`: `struct iphdr *` (Rust `*mut iphdr`), verifier class `ARG_PTR_TO_FIXED_SIZE_MEM`.
@@ -16012,7 +17893,7 @@ pub unsafe fn bpf_tcp_raw_gen_syncookie_ipv6(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.0 | needs `CONFIG_SYN_COOKIES` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 ///
 /// # See also
@@ -16048,6 +17929,18 @@ pub unsafe fn bpf_tcp_raw_check_syncookie_ipv4(iph: *mut iphdr, th: *mut tcphdr)
 /// helper always returns `-EPROTONOSUPPORT`. GPL-only, requires
 /// `CONFIG_SYN_COOKIES`, available to XDP and tc programs since 6.0.
 ///
+/// # Usage
+///
+/// Use it in the IPv6 branch of an XDP or tc SYN proxy to validate the final ACK of a cookie
+/// handshake started with `bpf_tcp_raw_gen_syncookie_ipv6`; 0 means genuine, `-EACCES` means
+/// drop.
+///
+/// - Check the flags first: only pure ACKs (no SYN, RST) should be validated.
+/// - `iph` must cover the fixed 40-byte IPv6 header and `th` a full TCP header; extension
+///   headers are the caller's job.
+/// - With IPv6 built as a module the helper fails with `-EPROTONOSUPPORT`.
+/// - GPL-only; only XDP and tc programs may call it.
+///
 /// # Arguments
 ///
 /// - `iph`: `struct ipv6hdr *` (Rust `*mut ipv6hdr`), verifier class `ARG_PTR_TO_FIXED_SIZE_MEM`.
@@ -16071,7 +17964,7 @@ pub unsafe fn bpf_tcp_raw_check_syncookie_ipv4(iph: *mut iphdr, th: *mut tcphdr)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.0 | needs `CONFIG_SYN_COOKIES` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.18 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.0 | needs `CONFIG_SYN_COOKIES` |
 ///
 /// # See also
@@ -16112,6 +18005,17 @@ pub unsafe fn bpf_tcp_raw_check_syncookie_ipv6(
 ///
 /// The read uses an NMI-safe fast accessor, so it is fine in any program type,
 /// including perf-event and kprobe programs. Available since 6.1.
+///
+/// # Usage
+///
+/// Use it when a timestamp must match `CLOCK_TAI`: launch times for the `etf`/`taprio`
+/// qdiscs (set with `bpf_skb_set_tstamp`), or events correlated with PTP-synchronised hosts.
+/// For measuring durations, `bpf_ktime_get_ns` is the usual monotonic choice; for cheap
+/// per-packet stamps, `bpf_ktime_get_coarse_ns`.
+///
+/// - Unlike the monotonic clocks, TAI can be stepped by whoever sets the system time, so do not
+///   assume two readings are ordered.
+/// - No arguments and no failure mode; every program type may call it.
 ///
 /// # Arguments
 ///
@@ -16197,6 +18101,19 @@ pub unsafe fn bpf_ktime_get_tai_ns() -> u64 {
 /// for free space, unless told otherwise through `flags`. A common pattern is
 /// to drain from a `BPF_PROG_TYPE_SYSCALL` program run on demand, or
 /// periodically from a timer or tracepoint. Requires `CAP_BPF`; since 6.1.
+///
+/// # Usage
+///
+/// Use it when user space has to send a stream of messages to BPF (commands, configuration
+/// updates, work items) without a map update per message: user space produces into a
+/// `BPF_MAP_TYPE_USER_RINGBUF` map and the program drains it, typically from a `SEC("syscall")`
+/// program run on demand or from a timer callback.
+///
+/// - The callback is `static long cb(struct bpf_dynptr *sample, void *ctx)` returning 0 or 1;
+///   read the sample with `bpf_dynptr_read` (it is read-only) and validate its size.
+/// - `callback_ctx` must point to the caller's stack or be NULL.
+/// - `-EBUSY` means another context is draining the same ring; retry later.
+/// - The return value is the number of samples consumed.
 ///
 /// # Arguments
 ///
@@ -16310,6 +18227,20 @@ pub unsafe fn bpf_user_ringbuf_drain(
 /// worth knowing if many maps attach data to the same cgroup. The map must be
 /// created with `BPF_F_NO_PREALLOC`. Available since 6.2.
 ///
+/// # Usage
+///
+/// Use it for per-cgroup state that should disappear with the cgroup: counters, policy flags,
+/// rate limits keyed by the cgroup of a task or socket. It supersedes the
+/// `BPF_MAP_TYPE_CGROUP_STORAGE` + `bpf_get_local_storage` pair, which only works for the
+/// cgroup a program is attached to.
+///
+/// - The map must be `BPF_MAP_TYPE_CGRP_STORAGE` declared with `BPF_F_NO_PREALLOC` and an `int`
+///   key.
+/// - The cgroup must be a trusted BTF pointer, e.g. `task->cgroups->dfl_cgrp` from
+///   `bpf_get_current_task_btf` in tracing programs, or from the `bpf_cgroup_from_id` kfunc.
+/// - Always NULL-check the result, even with `BPF_LOCAL_STORAGE_GET_F_CREATE`.
+/// - Update the value with atomics if several CPUs may hit the same cgroup.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -16416,6 +18347,18 @@ pub unsafe fn bpf_cgrp_storage_get(
 /// storage operation is already in progress on the same CPU (e.g. from a
 /// program that interrupted it), it backs off with `-EBUSY` instead of
 /// deadlocking. Available since 6.2.
+///
+/// # Usage
+///
+/// Use it to reset or reclaim a cgroup's entry early, e.g. when a policy for that cgroup is
+/// switched off; entries of deleted cgroups are freed without it.
+///
+/// - Same map and pointer rules as `bpf_cgrp_storage_get`: a `BPF_MAP_TYPE_CGRP_STORAGE` map and
+///   a trusted `struct cgroup` BTF pointer.
+/// - `-ENOENT` (nothing stored) and `-EBUSY` (another storage operation in progress on this
+///   CPU) are normal results; check the return value.
+/// - Pointers previously returned by `bpf_cgrp_storage_get` for that cgroup must not be used
+///   after the delete.
 ///
 /// # Arguments
 ///

@@ -647,7 +647,7 @@ pub enum ProgramType {
     /// Dynamic instrumentation of kernel and user functions: kprobes, uprobes and USDT.
     ///
     /// Since Linux 4.1. Context: [`pt_regs`](crate::types::pt_regs).
-    /// Attach types: [`perf_event`](crate::ids::AttachType::PerfEvent), [`trace_kprobe_multi`](crate::ids::AttachType::TraceKprobeMulti), [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession), [`trace_uprobe_multi`](crate::ids::AttachType::TraceUprobeMulti), [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession).
+    /// Attach types: [`perf_event`](crate::ids::AttachType::PerfEvent), [`trace_kprobe_multi`](crate::ids::AttachType::TraceKprobeMulti), [`trace_uprobe_multi`](crate::ids::AttachType::TraceUprobeMulti), [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession), [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession).
     #[doc(alias = "BPF_PROG_TYPE_KPROBE")]
     Kprobe = 2,
     /// Traffic-control classifier on ingress/egress of a network device, via tcx, netkit or cls_bpf.
@@ -670,7 +670,7 @@ pub enum ProgramType {
     /// eXpress Data Path: process packets in the driver before an sk_buff is allocated.
     ///
     /// Since Linux 4.8. Context: [`xdp_md`](crate::types::xdp_md).
-    /// Attach types: [`xdp`](crate::ids::AttachType::Xdp), [`xdp_devmap`](crate::ids::AttachType::XdpDevmap), [`xdp_cpumap`](crate::ids::AttachType::XdpCpumap).
+    /// Attach types: [`xdp_devmap`](crate::ids::AttachType::XdpDevmap), [`xdp_cpumap`](crate::ids::AttachType::XdpCpumap), [`xdp`](crate::ids::AttachType::Xdp).
     #[doc(alias = "BPF_PROG_TYPE_XDP")]
     Xdp = 6,
     /// Run on perf event overflow, e.g. for CPU sampling profilers.
@@ -688,7 +688,7 @@ pub enum ProgramType {
     /// Per-cgroup hook on socket creation, release and post-bind.
     ///
     /// Since Linux 4.10. Context: [`bpf_sock`](crate::types::bpf_sock).
-    /// Attach types: [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate), [`cgroup_inet_sock_release`](crate::ids::AttachType::CgroupInetSockRelease), [`cgroup_inet4_post_bind`](crate::ids::AttachType::CgroupInet4PostBind), [`cgroup_inet6_post_bind`](crate::ids::AttachType::CgroupInet6PostBind).
+    /// Attach types: [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate), [`cgroup_inet4_post_bind`](crate::ids::AttachType::CgroupInet4PostBind), [`cgroup_inet6_post_bind`](crate::ids::AttachType::CgroupInet6PostBind), [`cgroup_inet_sock_release`](crate::ids::AttachType::CgroupInetSockRelease).
     #[doc(alias = "BPF_PROG_TYPE_CGROUP_SOCK")]
     CgroupSock = 9,
     /// Lightweight-tunnel program on the input path of a route.
@@ -738,7 +738,7 @@ pub enum ProgramType {
     /// Per-cgroup hooks on socket address system calls: bind, connect, sendmsg, recvmsg, getpeername, getsockname.
     ///
     /// Since Linux 4.17. Context: [`bpf_sock_addr`](crate::types::bpf_sock_addr).
-    /// Attach types: [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname).
+    /// Attach types: [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername), [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname).
     #[doc(alias = "BPF_PROG_TYPE_CGROUP_SOCK_ADDR")]
     CgroupSockAddr = 18,
     /// SRv6 End.BPF action: custom Segment Routing behaviour in seg6local routes.
@@ -2378,8 +2378,8 @@ impl ProgramType {
                 &[
                     AttachType::PerfEvent,
                     AttachType::TraceKprobeMulti,
-                    AttachType::TraceKprobeSession,
                     AttachType::TraceUprobeMulti,
+                    AttachType::TraceKprobeSession,
                     AttachType::TraceUprobeSession,
                 ]
             }
@@ -2394,7 +2394,7 @@ impl ProgramType {
             ProgramType::SchedAct => &[],
             ProgramType::Tracepoint => &[AttachType::PerfEvent],
             ProgramType::Xdp => {
-                &[AttachType::Xdp, AttachType::XdpDevmap, AttachType::XdpCpumap]
+                &[AttachType::XdpDevmap, AttachType::XdpCpumap, AttachType::Xdp]
             }
             ProgramType::PerfEvent => &[AttachType::PerfEvent],
             ProgramType::CgroupSkb => {
@@ -2403,9 +2403,9 @@ impl ProgramType {
             ProgramType::CgroupSock => {
                 &[
                     AttachType::CgroupInetSockCreate,
-                    AttachType::CgroupInetSockRelease,
                     AttachType::CgroupInet4PostBind,
                     AttachType::CgroupInet6PostBind,
+                    AttachType::CgroupInetSockRelease,
                 ]
             }
             ProgramType::LwtIn => &[],
@@ -2428,18 +2428,18 @@ impl ProgramType {
                     AttachType::CgroupInet6Bind,
                     AttachType::CgroupInet4Connect,
                     AttachType::CgroupInet6Connect,
-                    AttachType::CgroupUnixConnect,
                     AttachType::CgroupUdp4Sendmsg,
                     AttachType::CgroupUdp6Sendmsg,
-                    AttachType::CgroupUnixSendmsg,
                     AttachType::CgroupUdp4Recvmsg,
                     AttachType::CgroupUdp6Recvmsg,
-                    AttachType::CgroupUnixRecvmsg,
                     AttachType::CgroupInet4Getpeername,
                     AttachType::CgroupInet6Getpeername,
-                    AttachType::CgroupUnixGetpeername,
                     AttachType::CgroupInet4Getsockname,
                     AttachType::CgroupInet6Getsockname,
+                    AttachType::CgroupUnixConnect,
+                    AttachType::CgroupUnixSendmsg,
+                    AttachType::CgroupUnixRecvmsg,
+                    AttachType::CgroupUnixGetpeername,
                     AttachType::CgroupUnixGetsockname,
                 ]
             }

@@ -96,7 +96,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
     }
     let config = term::Config::default();
     let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
-    let mut located: std::collections::HashMap<FileId, crate::load::Locations> = std::collections::HashMap::new();
+    let mut located: std::collections::HashMap<FileId, crate::yaml_nodes::Locations> = std::collections::HashMap::new();
     for d in diagnostics {
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -108,7 +108,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
             let range = match &span.at {
                 At::Range(r) => r.clone(),
                 At::Node(path) => {
-                    located.entry(span.file).or_insert_with(|| crate::load::Locations::index(text)).get(path)
+                    located.entry(span.file).or_insert_with(|| crate::yaml_nodes::Locations::index(text)).get(path)
                 }
             };
             let len = text.len();
@@ -169,5 +169,15 @@ mod tests {
         assert!(out.contains("specs/x.yaml:2:7"), "{out}");
         assert!(out.contains("^^^"), "{out}");
         assert!(out.contains("help: did you mean `bar`?"), "{out}");
+    }
+}
+
+/// Hands out spans by node path for a parsed file; they are located when rendered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NodeSpans;
+
+impl NodeSpans {
+    pub fn span(&self, file: FileId, path: &str) -> Span {
+        Span::node(file, path)
     }
 }

@@ -14,3 +14,4 @@ pub mod serve;
 pub mod spec;
 pub mod types;
 pub mod version;
+pub mod yaml_nodes;

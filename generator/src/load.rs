@@ -1,15 +1,11 @@
 //! Reading `specs/` (from a folder or from the copy embedded in the binary) into a
 //! [`SourceMap`] and parsed [`Specs`], remembering where every YAML node sits.
 
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
 
-use crate::diagnostics::{self, Diagnostic, FileId, SourceMap, Span};
+use crate::diagnostics::{self, Diagnostic, FileId, NodeSpans, SourceMap, Span};
 use crate::model::Model;
 use crate::spec::{Parsed, Specs};
 
@@ -93,6 +89,7 @@ fn embedded_from_json() -> Option<Model> {
             "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
             "types" => specs.types.push(parse(json, file, stem)?),
             "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
+            "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
             _ => return None,
         }
     }
@@ -174,9 +171,12 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "" if stem == "sections" => {
                 specs.sections = parse_one(&f.text, file, stem, &mut diagnostics);
             }
+            "" if stem == "reasons" => {
+                specs.reasons = parse_one(&f.text, file, stem, &mut diagnostics);
+            }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
-                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml"),
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml or reasons.yaml"),
             ),
         }
     }
@@ -217,145 +217,4 @@ fn token_len(text: &str, start: usize) -> usize {
         _ => line,
     };
     token.trim_end().len().max(1)
-}
-
-/// Where each node of a YAML document is, by path: `helpers[3].helper`, `args[0].class`.
-#[derive(Debug, Default, Clone)]
-pub struct Locations {
-    nodes: HashMap<String, Range<usize>>,
-}
-
-impl Locations {
-    pub fn index(text: &str) -> Locations {
-        let mut recv = Indexer { text, stack: Vec::new(), nodes: HashMap::new() };
-        // Documents that serde_yaml accepted parse here too; a failure only loses spans.
-        let _ = Parser::new_from_str(text).load(&mut recv, false);
-        Locations { nodes: recv.nodes }
-    }
-
-    /// The byte range of the node at `path`, or of its closest ancestor that has one.
-    pub fn get(&self, path: &str) -> Range<usize> {
-        let mut p = path;
-        loop {
-            if let Some(r) = self.nodes.get(p) {
-                return r.clone();
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return 0..0,
-            }
-        }
-    }
-}
-
-/// Hands out spans by node path for a parsed file; they are located when rendered.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NodeSpans;
-
-impl NodeSpans {
-    pub fn span(&self, file: FileId, path: &str) -> Span {
-        Span::node(file, path)
-    }
-}
-
-enum Frame {
-    /// In a mapping; `Some(key)` when the next node is that key's value.
-    Map {
-        path: String,
-        key: Option<String>,
-    },
-    Seq {
-        path: String,
-        next: usize,
-    },
-}
-
-struct Indexer<'a> {
-    text: &'a str,
-    stack: Vec<Frame>,
-    nodes: HashMap<String, Range<usize>>,
-}
-
-impl Indexer<'_> {
-    /// The path of the node that starts now, or `None` when it is a mapping key.
-    fn next_path(&mut self) -> Option<String> {
-        match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
-            Some(Frame::Seq { path, next }) => {
-                let p = format!("{path}[{next}]");
-                *next += 1;
-                Some(p)
-            }
-        }
-    }
-
-    fn scalar_range(&self, mark: Marker, value: &str) -> Range<usize> {
-        let start = mark.index().min(self.text.len());
-        let quoted = self.text[start..].starts_with(['"', '\'']);
-        let len = if quoted { value.len() + 2 } else { value.len() };
-        start..(start + len.max(1)).min(self.text.len())
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-impl MarkedEventReceiver for Indexer<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(value, ..) => {
-                let range = self.scalar_range(mark, &value);
-                match self.next_path() {
-                    Some(path) => {
-                        self.nodes.insert(path, range);
-                    }
-                    None => {
-                        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
-                            *key = Some(value);
-                        }
-                    }
-                }
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.next_path().unwrap_or_default();
-                let start = mark.index().min(self.text.len());
-                self.nodes.entry(path.clone()).or_insert(start..start + 1);
-                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
-                } else {
-                    Frame::Seq { path, next: 0 }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            Event::Alias(_) => {
-                self.next_path();
-            }
-            _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locates_nested_nodes() {
-        let text = "id: 1\nhelpers:\n  - set: base\n  - helper: \"bpf_x\"\n    since: \"5.8\"\n";
-        let loc = Locations::index(text);
-        assert_eq!(&text[loc.get("id")], "1");
-        assert_eq!(&text[loc.get("helpers[0].set")], "base");
-        assert_eq!(&text[loc.get("helpers[1].helper")], "\"bpf_x\"");
-        assert_eq!(&text[loc.get("helpers[1].since")], "\"5.8\"");
-        // Missing nodes fall back to the closest ancestor.
-        assert_eq!(loc.get("helpers[1].kconfig").start, loc.get("helpers[1]").start);
-    }
 }

@@ -7,7 +7,8 @@ use crate::diagnostics::{closest, Diagnostic, Span};
 use crate::model::*;
 use crate::names;
 use crate::spec::*;
-use crate::version::KernelVersion;
+use crate::types::normalize_c_type;
+use crate::version::Since;
 
 /// Verifier argument classes (`enum bpf_arg_type`, 6.18) that helper specs may use.
 pub const ARG_CLASSES: &[&str] = &[
@@ -101,7 +102,7 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let map_types = cx.map_types(&specs.map_types);
     let program_types_unlinked = cx.program_types(&specs.program_types);
     let attach_types = cx.attach_types(&specs.attach_types, &program_types_unlinked);
-    let program_types = cx.link_attach_types(&specs.program_types, program_types_unlinked, &attach_types);
+    let program_types = cx.link_attach_types(program_types_unlinked, &attach_types);
     let helper_index = cx.helper_index(&specs.helpers);
     let mut helpers = cx.helpers(&specs.helpers, &helper_index, &map_types);
     let helper_sets = cx.helper_sets(&specs.helper_sets);
@@ -161,6 +162,24 @@ impl Lower<'_> {
         None
     }
 
+    /// A start as the specs write it, checked: bounds must be in order.
+    fn since(&mut self, spec: &SpecSince, span: Span) -> Since {
+        match *spec {
+            SpecSince::Exact(v) => Since::exact(v.0),
+            SpecSince::Bounds(SpecBounds { at_least, at_most }) => {
+                let since = Since { at_least: at_least.map(|v| v.0), at_most: at_most.0 };
+                if since.at_least.is_some_and(|l| l > since.at_most) {
+                    self.error(span, format!("`at_least` {} is after `at_most` {}", since.at_least.expect("checked"), since.at_most)).help =
+                        Some("`at_least` is the release after the newest kernel measured without it; `at_most` one measured with it".into());
+                } else if since.is_exact() {
+                    self.error(span, format!("the bounds say exactly {}", since.at_most)).help =
+                        Some(format!("write `since: \"{}\"`", since.at_most));
+                }
+                since
+            }
+        }
+    }
+
     fn check_name(&mut self, span: Span, expected: &str, actual: &str, what: &str) {
         if expected != actual {
             self.error(span, format!("{what} `{actual}` does not match its file name")).help =
@@ -195,7 +214,7 @@ impl Lower<'_> {
                     id: m.id,
                     name: m.name.clone(),
                     short_name: p.stem.clone(),
-                    since: m.since.0,
+                    since: self.since(&m.since, p.locations.span(p.file, "since")),
                     per_cpu: m.per_cpu,
                     summary: m.summary.trim().to_owned(),
                     description: m.description.clone(),
@@ -226,7 +245,7 @@ impl Lower<'_> {
                     id: t.id,
                     name: t.name.clone(),
                     short_name: p.stem.clone(),
-                    since: t.since.0,
+                    since: self.since(&t.since, p.locations.span(p.file, "since")),
                     summary: t.summary.trim().to_owned(),
                     description: t.description.clone(),
                     context: t.context.clone(),
@@ -273,7 +292,7 @@ impl Lower<'_> {
                     id: a.id,
                     name: a.name.clone(),
                     short_name: p.stem.clone(),
-                    since: a.since.0,
+                    since: self.since(&a.since, p.locations.span(p.file, "since")),
                     program_types,
                     trampoline: a.trampoline,
                     summary: a.summary.trim().to_owned(),
@@ -284,29 +303,15 @@ impl Lower<'_> {
         out
     }
 
-    /// Resolves each program type's `attach_types` and checks both sides agree.
+    /// Gives each program type the attach types that name it: the link is written once, on the
+    /// attach type's side.
     fn link_attach_types(
         &mut self,
-        specs: &[Parsed<ProgramTypeSpec>],
         mut program_types: Vec<ProgramType>,
         attach_types: &[AttachType],
     ) -> Vec<ProgramType> {
-        let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
-        for p in specs {
-            let Some(pt) = program_types.iter_mut().find(|t| t.short_name == p.stem) else { continue };
-            for (i, name) in p.value.attach_types.iter().enumerate() {
-                let span = p.locations.span(p.file, &format!("attach_types[{i}]"));
-                let Some(id) = resolve_quiet(&attach_names, name) else {
-                    self.resolve(&attach_names, "attach type", name, span);
-                    continue;
-                };
-                let at = attach_types.iter().find(|a| a.id == id).expect("resolved");
-                if !at.program_types.contains(&pt.id) {
-                    self.error(span, format!("attach type `{name}` does not list program type `{}`", p.stem)).help =
-                        Some(format!("add `{}` to program_types in attach-types/{name}.yaml", p.stem));
-                }
-                pt.attach_types.push(id);
-            }
+        for pt in &mut program_types {
+            pt.attach_types = attach_types.iter().filter(|a| a.program_types.contains(&pt.id)).map(|a| a.id).collect();
         }
         program_types
     }
@@ -419,7 +424,7 @@ impl Lower<'_> {
         Helper {
             id: h.id,
             name: h.name.clone(),
-            since: h.since.0,
+            since: self.since(&h.since, p.locations.span(p.file, "since")),
             gpl_only: h.gpl_only,
             summary: h.summary.trim().to_owned(),
             description: h.description.clone(),
@@ -491,10 +496,12 @@ impl Lower<'_> {
         let sets: HashMap<&str, &Parsed<HelperSetSpec>> =
             specs.helper_sets.iter().map(|p| (p.value.name.as_str(), p)).collect();
         let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        let reasons = specs.reasons.as_ref().map(|r| r.value.reasons.clone()).unwrap_or_default();
         let mut exclusions_by_type = Vec::new();
         for p in &specs.program_types {
             let Some(pt) = program_types.iter().find(|t| t.short_name == p.stem) else { continue };
             let mut expander = Expander {
+                reasons: &reasons,
                 cx: self,
                 sets: &sets,
                 helper_names,
@@ -520,13 +527,10 @@ impl Lower<'_> {
             exclusions_by_type.push((pt.id, exclusions));
             for (helper_id, r) in resolved {
                 let Some(h) = helpers.iter_mut().find(|h| h.id == helper_id) else { continue };
-                let since = [Some(h.since), Some(pt.since), r.since].into_iter().flatten().max().expect("non-empty");
-                // An undated pair version only matters when it is the latest of the three.
-                let since_exact = !(r.undated && r.since == Some(since));
+                let since = [Some(pt.since), r.since].into_iter().flatten().fold(h.since, Since::max);
                 h.availability.push(Availability {
                     program_type: pt.id,
                     since,
-                    since_exact,
                     qualifiers: r.qualifiers,
                     via_set: r.via_set,
                 });
@@ -596,8 +600,7 @@ impl Lower<'_> {
 
 /// One helper's right to be called from one program type, while expanding.
 struct Resolved {
-    since: Option<KernelVersion>,
-    undated: bool,
+    since: Option<Since>,
     qualifiers: Qualifiers,
     via_set: Option<String>,
     /// Listed directly in the program type (overrides anything a set brought in).
@@ -605,6 +608,8 @@ struct Resolved {
 }
 
 struct Expander<'a, 'b> {
+    /// `reasons.yaml`: reason key → text.
+    reasons: &'a BTreeMap<String, String>,
     cx: &'a mut Lower<'b>,
     sets: &'a HashMap<&'a str, &'a Parsed<HelperSetSpec>>,
     helper_names: &'a Names,
@@ -621,16 +626,15 @@ struct Expander<'a, 'b> {
 #[derive(Default)]
 struct Inherited<'s> {
     qualifiers: Qualifiers,
-    since: Option<KernelVersion>,
-    undated: bool,
+    since: Option<Since>,
     /// The outermost set, which availability entries name.
     via_set: Option<&'s str>,
 }
 
 impl Expander<'_, '_> {
     fn entries<T>(&mut self, entries: &[HelperEntrySpec], file: &Parsed<T>, list_path: &str, outer: &Inherited<'_>) {
-        let Inherited { qualifiers: outer_qualifiers, since: outer_since, undated: outer_undated, via_set } = outer;
-        let (outer_since, outer_undated, via_set) = (*outer_since, *outer_undated, *via_set);
+        let Inherited { qualifiers: outer_qualifiers, since: outer_since, via_set } = outer;
+        let (outer_since, via_set) = (*outer_since, *via_set);
         for (i, e) in entries.iter().enumerate() {
             let path = format!("{list_path}[{i}]");
             let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
@@ -645,15 +649,8 @@ impl Expander<'_, '_> {
                 continue;
             }
             let Some(qualifiers) = self.qualifiers(e, file, &path, outer_qualifiers) else { continue };
-            let since = [outer_since, e.since.map(|v| v.0)].into_iter().flatten().max();
-            if e.undated && e.since.is_none() {
-                self.cx.error(
-                    at("undated"),
-                    "`undated: true` needs a `since` (the oldest kernel where the pair was seen)",
-                );
-                continue;
-            }
-            let undated = e.undated || outer_undated;
+            let entry_since = e.since.as_ref().map(|s| self.cx.since(s, at("since")));
+            let since = [outer_since, entry_since].into_iter().flatten().reduce(Since::max);
             if let Some(name) = &e.helper {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("helper")) else { continue };
                 let direct = via_set.is_none();
@@ -672,7 +669,7 @@ impl Expander<'_, '_> {
                     Some(prev) if prev.direct || !direct => continue,
                     _ => {}
                 }
-                let resolved = Resolved { since, undated, qualifiers, via_set: via_set.map(str::to_owned), direct };
+                let resolved = Resolved { since, qualifiers, via_set: via_set.map(str::to_owned), direct };
                 self.resolved.insert(id, resolved);
             } else if let Some(set_name) = &e.set {
                 let Some(set) = self.sets.get(set_name.as_str()).copied() else {
@@ -689,13 +686,22 @@ impl Expander<'_, '_> {
                 }
                 self.stack.push(set_name.clone());
                 let via = via_set.unwrap_or(set_name);
-                let inherited = Inherited { qualifiers, since, undated, via_set: Some(via) };
+                let inherited = Inherited { qualifiers, since, via_set: Some(via) };
                 self.entries(&set.value.helpers, set, "helpers", &inherited);
                 self.stack.pop();
             } else if let Some(name) = &e.exclude {
                 let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };
-                if let Some(why) = &e.why {
-                    self.exclusions.push(Exclusion { helper: id, why: why.trim().to_owned() });
+                if let Some(key) = &e.why {
+                    match self.reasons.get(key) {
+                        Some(why) => self.exclusions.push(Exclusion { helper: id, why: why.trim().to_owned() }),
+                        None => {
+                            let help = match closest(key, self.reasons.keys().map(String::as_str)) {
+                                Some(c) => format!("did you mean `{c}`?"),
+                                None => "name a reason defined in specs/reasons.yaml, or add it there".to_owned(),
+                            };
+                            self.cx.error(at("why"), format!("unknown reason `{key}`")).help = Some(help);
+                        }
+                    }
                 }
                 if self.resolved.remove(&id).is_none() {
                     self.cx
@@ -812,42 +818,10 @@ fn names_of<'a>(items: impl Iterator<Item = (&'a String, KernelId)>) -> Names {
     items.map(|(n, id)| (n.clone(), id)).collect()
 }
 
-fn resolve_quiet(names: &Names, name: &str) -> Option<KernelId> {
-    names.get(name).copied()
-}
-
 fn size_rule(s: &SizeSpec) -> SizeRule {
     match s {
         SizeSpec::Keyword(SizeKeyword::Any) => SizeRule::Any,
         SizeSpec::One(n) => SizeRule::OneOf(vec![*n]),
         SizeSpec::Many(v) => SizeRule::OneOf(v.clone()),
-    }
-}
-
-/// `const  void*` → `const void *`: single spaces, pointer stars separated from the type.
-pub fn normalize_c_type(c_type: &str) -> String {
-    let spaced = c_type.replace('*', " * ");
-    let words: Vec<&str> = spaced.split_whitespace().collect();
-    let mut out = String::new();
-    for (i, w) in words.iter().enumerate() {
-        // Stars bind together: `void **`.
-        if i > 0 && !(*w == "*" && words[i - 1] == "*") {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn c_types_normalize() {
-        assert_eq!(normalize_c_type("const void*"), "const void *");
-        assert_eq!(normalize_c_type("void  **"), "void **");
-        assert_eq!(normalize_c_type("struct bpf_sock *"), "struct bpf_sock *");
-        assert_eq!(normalize_c_type("__u64"), "__u64");
     }
 }

@@ -15,7 +15,7 @@ use crate::version::KernelVersion;
 pub struct HelperSpec {
     pub id: u32,
     pub name: String,
-    pub since: SpecVersion,
+    pub since: SpecSince,
     pub gpl_only: bool,
     pub summary: String,
     pub description: String,
@@ -73,11 +73,8 @@ pub struct HelperEntrySpec {
     pub helper: Option<String>,
     pub set: Option<String>,
     pub exclude: Option<String>,
-    pub since: Option<SpecVersion>,
-    /// `since` is only the oldest kernel where the pair was seen (measured by `bpfspec probe`),
-    /// not the one that introduced it.
-    #[serde(default)]
-    pub undated: bool,
+    /// When this program type gained the helper, if later than both of them.
+    pub since: Option<SpecSince>,
     pub attach_types: Option<Vec<String>>,
     #[serde(default)]
     pub sleepable: bool,
@@ -97,8 +94,8 @@ pub struct HelperEntrySpec {
     /// Attach types for which the opposite of the GPL rule holds.
     #[serde(default)]
     pub gpl_only_flipped_for: Vec<String>,
-    /// With `exclude`: why the helper is unusable although the verifier knows its prototype
-    /// (for example a map restriction in `check_map_prog_compatibility`).
+    /// With `exclude`: why the helper is unusable although the verifier knows its prototype,
+    /// as the key of a reason in `reasons.yaml`.
     pub why: Option<String>,
 }
 
@@ -124,13 +121,11 @@ pub struct HelperSetSpec {
 pub struct ProgramTypeSpec {
     pub id: u32,
     pub name: String,
-    pub since: SpecVersion,
+    pub since: SpecSince,
     pub summary: String,
     pub description: String,
     pub context: Option<String>,
     pub return_value: String,
-    #[serde(default)]
-    pub attach_types: Vec<String>,
     pub test_run: bool,
     pub sleepable: bool,
     /// The program may call exactly the helpers of the program it attaches to (freplace).
@@ -145,7 +140,7 @@ pub struct ProgramTypeSpec {
 pub struct MapTypeSpec {
     pub id: u32,
     pub name: String,
-    pub since: SpecVersion,
+    pub since: SpecSince,
     pub per_cpu: bool,
     pub summary: String,
     pub description: String,
@@ -178,12 +173,19 @@ pub enum SizeKeyword {
 pub struct AttachTypeSpec {
     pub id: u32,
     pub name: String,
-    pub since: SpecVersion,
+    pub since: SpecSince,
     pub program_types: Vec<String>,
     /// Programs with this attach type run from a BPF trampoline (`bpf_prog_has_trampoline`).
     #[serde(default)]
     pub trampoline: bool,
     pub summary: String,
+}
+
+/// `reasons.yaml`: each reason an `exclude` entry can give, written once, by key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonsSpec {
+    pub reasons: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -211,33 +213,78 @@ pub enum AttachTarget {
     Btf,
 }
 
+impl<'de> Deserialize<'de> for SpecSince {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SpecSince;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a kernel version such as \"5.8\", or bounds such as {at_least: \"5.11\", at_most: \"6.1\"}",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<SpecSince, E> {
+                VersionVisitor.visit_str(s).map(SpecSince::Exact)
+            }
+            fn visit_f64<E: de::Error>(self, f: f64) -> Result<SpecSince, E> {
+                VersionVisitor.visit_f64(f).map(SpecSince::Exact)
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<SpecSince, E> {
+                VersionVisitor.visit_u64(n).map(SpecSince::Exact)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<SpecSince, A::Error> {
+                SpecBounds::deserialize(de::value::MapAccessDeserializer::new(map)).map(SpecSince::Bounds)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
 /// A version written as a quoted `"MAJOR.MINOR"` string. Unquoted numbers are refused: YAML
 /// reads `4.10` as the float 4.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpecVersion(pub KernelVersion);
 
+struct VersionVisitor;
+
 impl<'de> Deserialize<'de> for SpecVersion {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = SpecVersion;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a kernel version as a quoted string, such as \"5.8\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<SpecVersion, E> {
-                s.parse().map(SpecVersion).map_err(E::custom)
-            }
-            fn visit_f64<E: de::Error>(self, f: f64) -> Result<SpecVersion, E> {
-                Err(E::custom(format!(
-                    "version {f} is a YAML number; quote it (\"{f}\") so that \"4.10\" is not read as 4.1"
-                )))
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<SpecVersion, E> {
-                Err(E::custom(format!("version {n} needs a minor number, as in \"{n}.0\"")))
-            }
-        }
-        deserializer.deserialize_any(V)
+        deserializer.deserialize_any(VersionVisitor)
     }
+}
+
+impl Visitor<'_> for VersionVisitor {
+    type Value = SpecVersion;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a kernel version as a quoted string, such as \"5.8\"")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<SpecVersion, E> {
+        s.parse().map(SpecVersion).map_err(E::custom)
+    }
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<SpecVersion, E> {
+        Err(E::custom(format!("version {f} is a YAML number; quote it (\"{f}\") so that \"4.10\" is not read as 4.1")))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<SpecVersion, E> {
+        Err(E::custom(format!("version {n} needs a minor number, as in \"{n}.0\"")))
+    }
+}
+
+/// A start: `"5.8"`, or bounds from measurements: `{at_least: "5.11", at_most: "6.1"}`
+/// (absent in 5.10, present in 6.1), `{at_most: "6.18"}` (seen in 6.18, start unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecSince {
+    Exact(SpecVersion),
+    Bounds(SpecBounds),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecBounds {
+    /// The oldest release it can have started in: the one after the newest kernel measured
+    /// without it.
+    pub at_least: Option<SpecVersion>,
+    /// A release measured with it.
+    pub at_most: SpecVersion,
 }
 
 /// All spec files of one specs folder, parsed, each with the file it came from.
@@ -249,7 +296,8 @@ pub struct Specs {
     pub attach_types: Vec<Parsed<AttachTypeSpec>>,
     pub helper_sets: Vec<Parsed<HelperSetSpec>>,
     pub sections: Option<Parsed<SectionsSpec>>,
-    pub types: Vec<Parsed<crate::types::TypeSpec>>,
+    pub reasons: Option<Parsed<ReasonsSpec>>,
+    pub types: Vec<Parsed<TypeSpec>>,
     /// Files that did not parse, as `folder/stem`: references to them are not reported again.
     pub unparsed: std::collections::BTreeSet<String>,
 }
@@ -261,5 +309,67 @@ pub struct Parsed<T> {
     pub file: crate::diagnostics::FileId,
     /// File stem, which must equal the item's (short) name.
     pub stem: String,
-    pub locations: crate::load::NodeSpans,
+    pub locations: crate::diagnostics::NodeSpans,
+}
+
+// C types of `specs/types/` (lowered by `crate::types`).
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// The C tag without `struct`: `__sk_buff`, `task_struct`.
+    pub name: String,
+    pub kind: TypeKindSpec,
+    /// One line, our words.
+    pub summary: String,
+    /// Markdown, optional.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the C definition lives: `linux/bpf.h` (uapi) or `kernel` for kernel-internal types.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// `__attribute__((aligned(N)))` on the whole type.
+    #[serde(default)]
+    pub align: Option<u32>,
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKindSpec {
+    Struct,
+    Union,
+    /// Kernel-internal: programs only ever hold pointers to it (through BTF).
+    Opaque,
+}
+
+/// One member. Exactly one of `type`, `struct` and `union` is present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Absent for anonymous nested aggregates and unnamed padding bit-fields (`__u32 :24`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// C type, canonical spelling: `__u32`, `struct bpf_sock *`, `const void *`.
+    #[serde(rename = "type", default)]
+    pub c_type: Option<String>,
+    /// Array length (`__u32 cb[5]` has `len: 5`; `0` is a flexible array).
+    #[serde(default)]
+    pub len: Option<u32>,
+    /// Bit-field width.
+    #[serde(default)]
+    pub bits: Option<u32>,
+    /// A nested struct's members.
+    #[serde(default, rename = "struct")]
+    pub struct_fields: Option<Vec<FieldSpec>>,
+    /// A nested union's members.
+    #[serde(default, rename = "union")]
+    pub union_fields: Option<Vec<FieldSpec>>,
+    /// `__attribute__((aligned(N)))` on a nested aggregate (what `__bpf_md_ptr` expands to).
+    #[serde(default)]
+    pub align: Option<u32>,
+    /// Markdown, optional.
+    #[serde(default)]
+    pub doc: Option<String>,
 }

@@ -11,73 +11,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Deserialize;
-
 use crate::diagnostics::{closest, Diagnostic, Span};
-use crate::spec::{Parsed, Specs};
+use crate::spec::{FieldSpec, Parsed, Specs, TypeKindSpec, TypeSpec};
 
 // ---------------------------------------------------------------------------------------------
 // Spec: mirrors `specs/types/<name>.yaml` exactly.
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TypeSpec {
-    /// The C tag without `struct`: `__sk_buff`, `task_struct`.
-    pub name: String,
-    pub kind: TypeKindSpec,
-    /// One line, our words.
-    pub summary: String,
-    /// Markdown, optional.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Where the C definition lives: `linux/bpf.h` (uapi) or `kernel` for kernel-internal types.
-    #[serde(default)]
-    pub header: Option<String>,
-    /// `__attribute__((aligned(N)))` on the whole type.
-    #[serde(default)]
-    pub align: Option<u32>,
-    #[serde(default)]
-    pub fields: Vec<FieldSpec>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TypeKindSpec {
-    Struct,
-    Union,
-    /// Kernel-internal: programs only ever hold pointers to it (through BTF).
-    Opaque,
-}
-
-/// One member. Exactly one of `type`, `struct` and `union` is present.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldSpec {
-    /// Absent for anonymous nested aggregates and unnamed padding bit-fields (`__u32 :24`).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// C type, canonical spelling: `__u32`, `struct bpf_sock *`, `const void *`.
-    #[serde(rename = "type", default)]
-    pub c_type: Option<String>,
-    /// Array length (`__u32 cb[5]` has `len: 5`; `0` is a flexible array).
-    #[serde(default)]
-    pub len: Option<u32>,
-    /// Bit-field width.
-    #[serde(default)]
-    pub bits: Option<u32>,
-    /// A nested struct's members.
-    #[serde(default, rename = "struct")]
-    pub struct_fields: Option<Vec<FieldSpec>>,
-    /// A nested union's members.
-    #[serde(default, rename = "union")]
-    pub union_fields: Option<Vec<FieldSpec>>,
-    /// `__attribute__((aligned(N)))` on a nested aggregate (what `__bpf_md_ptr` expands to).
-    #[serde(default)]
-    pub align: Option<u32>,
-    /// Markdown, optional.
-    #[serde(default)]
-    pub doc: Option<String>,
-}
 
 // ---------------------------------------------------------------------------------------------
 // Model.
@@ -249,9 +187,9 @@ pub enum CType {
 }
 
 impl CType {
-    /// Parses the canonical spelling (see [`crate::lower::normalize_c_type`]).
+    /// Parses the canonical spelling (see [`normalize_c_type`]).
     pub fn parse(text: &str) -> Result<CType, String> {
-        let normal = crate::lower::normalize_c_type(text);
+        let normal = normalize_c_type(text);
         let mut words: Vec<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
         let mut stars = 0;
         while let Some(w) = words.last().filter(|w| !w.is_empty() && w.bytes().all(|b| b == b'*')) {
@@ -649,7 +587,7 @@ impl Cx<'_> {
             return None;
         }
         let text = f.c_type.as_deref().expect("exactly one shape");
-        let normal = crate::lower::normalize_c_type(text);
+        let normal = normalize_c_type(text);
         if normal != text {
             self.error(span("type"), format!("C type `{text}` is not written the canonical way")).help =
                 Some(format!("write `{normal}`"));
@@ -829,5 +767,33 @@ mod tests {
         assert!(CType::parse("__u128").is_err());
         assert!(CType::parse("const void").is_err());
         assert!(CType::parse("union x *").is_err());
+    }
+}
+
+/// `const  void*` → `const void *`: single spaces, pointer stars separated from the type.
+pub fn normalize_c_type(c_type: &str) -> String {
+    let spaced = c_type.replace('*', " * ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        // Stars bind together: `void **`.
+        if i > 0 && !(*w == "*" && words[i - 1] == "*") {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::normalize_c_type;
+
+    #[test]
+    fn c_types_normalize() {
+        assert_eq!(normalize_c_type("const void*"), "const void *");
+        assert_eq!(normalize_c_type("void  **"), "void **");
+        assert_eq!(normalize_c_type("struct bpf_sock *"), "struct bpf_sock *");
+        assert_eq!(normalize_c_type("__u64"), "__u64");
     }
 }

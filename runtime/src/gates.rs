@@ -522,18 +522,18 @@ pub mod attach {
     unsafe impl ForCgroupSockAddr for CgroupInet6Bind {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Connect {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Connect {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixConnect {}
     unsafe impl ForCgroupSockAddr for CgroupUdp4Sendmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp6Sendmsg {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixSendmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp4Recvmsg {}
     unsafe impl ForCgroupSockAddr for CgroupUdp6Recvmsg {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixRecvmsg {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Getpeername {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Getpeername {}
-    unsafe impl ForCgroupSockAddr for CgroupUnixGetpeername {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Getsockname {}
     unsafe impl ForCgroupSockAddr for CgroupInet6Getsockname {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixConnect {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixSendmsg {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixRecvmsg {}
+    unsafe impl ForCgroupSockAddr for CgroupUnixGetpeername {}
     unsafe impl ForCgroupSockAddr for CgroupUnixGetsockname {}
     /// The attach types of program type `cgroup_sockopt`.
     pub unsafe trait ForCgroupSockopt: super::AttachType {}
@@ -1158,37 +1158,37 @@ pub mod ctx {
 }
 /// Implemented for the program types that may call `bpf_map_lookup_elem`: Get a pointer to the value that a map holds for a given key.
 ///
-/// - socket_filter since 3.19
-/// - kprobe since 4.1
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 3.19
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_lookup_elem`",
     label = "`bpf_map_lookup_elem` is not available to this program type",
@@ -1232,37 +1232,37 @@ unsafe impl CanCall_bpf_map_lookup_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_update_elem`: Insert a new entry into a map or overwrite an existing one.
 ///
-/// - socket_filter since 3.19
-/// - kprobe since 4.1
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 3.19
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_update_elem`",
     label = "`bpf_map_update_elem` is not available to this program type",
@@ -1306,37 +1306,37 @@ unsafe impl CanCall_bpf_map_update_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_update_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_delete_elem`: Remove the entry stored under a key from a map.
 ///
-/// - socket_filter since 3.19
-/// - kprobe since 4.1
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 3.19
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_delete_elem`",
     label = "`bpf_map_delete_elem` is not available to this program type",
@@ -1380,18 +1380,18 @@ unsafe impl CanCall_bpf_map_delete_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_delete_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_read`: Safely copy memory from an unchecked kernel or user address (legacy helper).
 ///
-/// - kprobe since 4.1, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - tracepoint since 4.7, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - perf_event since 4.9, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - raw_tracepoint since 4.17, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - raw_tracepoint_writable since 5.2, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - tracing since 5.5, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - lsm since 5.7, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - syscall since 5.14, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
+/// - kprobe (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.1
+/// - tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.7
+/// - perf_event (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.9
+/// - raw_tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.17
+/// - raw_tracepoint_writable (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.2
+/// - tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.5
+/// - lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.7
+/// - syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read`",
     label = "`bpf_probe_read` is not available to this program type",
-    note = "`bpf_probe_read` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_probe_read` may be called from: kprobe (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), perf_event (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), raw_tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), raw_tracepoint_writable (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE)"
 )]
 pub unsafe trait CanCall_bpf_probe_read: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_probe_read
@@ -1406,37 +1406,37 @@ unsafe impl CanCall_bpf_probe_read for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_read for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_ktime_get_ns`: Read the monotonic clock in nanoseconds.
 ///
-/// - socket_filter since 4.1
-/// - kprobe since 4.1
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.1
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_ns`",
     label = "`bpf_ktime_get_ns` is not available to this program type",
@@ -1480,41 +1480,41 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Tracepoint {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_trace_printk`: Print a printf-style debug message to the kernel trace buffer.
 ///
-/// - socket_filter since 4.1, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 4.1
-/// - sched_cls since 4.1, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 4.1, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 4.7
-/// - xdp since 4.8, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 4.13, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 4.14, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 4.15, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 4.18, needs CAP_BPF or CAP_PERFMON
-/// - lirc_mode2 since 4.18, needs CAP_PERFMON
-/// - sk_reuseport since 4.19, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 4.20, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.2, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.1
+/// - kprobe, since 4.1
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.1
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.1
+/// - tracepoint, since 4.7
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18
+/// - lirc_mode2 (needs CAP_PERFMON), since 4.18
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_printk`",
     label = "`bpf_trace_printk` is not available to this program type",
-    note = "`bpf_trace_printk` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_printk: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_printk
@@ -1554,37 +1554,37 @@ unsafe impl CanCall_bpf_trace_printk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_prandom_u32`: Return a 32-bit pseudo-random number.
 ///
-/// - socket_filter since 4.17
-/// - kprobe since 4.17
-/// - sched_cls since 4.17
-/// - sched_act since 4.17
-/// - tracepoint since 4.17
-/// - xdp since 4.17
-/// - perf_event since 4.17
-/// - cgroup_skb since 4.17
-/// - cgroup_sock since 4.17
-/// - lwt_in since 4.17
-/// - lwt_out since 4.17
-/// - lwt_xmit since 4.17
-/// - sock_ops since 4.17
-/// - sk_skb since 4.17
-/// - cgroup_device since 4.17
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.17
+/// - kprobe, since 4.17
+/// - sched_cls, since 4.17
+/// - sched_act, since 4.17
+/// - tracepoint, since 4.17
+/// - xdp, since 4.17
+/// - perf_event, since 4.17
+/// - cgroup_skb, since 4.17
+/// - cgroup_sock, since 4.17
+/// - lwt_in, since 4.17
+/// - lwt_out, since 4.17
+/// - lwt_xmit, since 4.17
+/// - sock_ops, since 4.17
+/// - sk_skb, since 4.17
+/// - cgroup_device, since 4.17
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_prandom_u32`",
     label = "`bpf_get_prandom_u32` is not available to this program type",
@@ -1628,36 +1628,36 @@ unsafe impl CanCall_bpf_get_prandom_u32 for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_smp_processor_id`: Get the ID of the CPU the program is currently running on.
 ///
-/// - socket_filter since 4.1
-/// - kprobe since 4.1
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.1
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_smp_processor_id`",
     label = "`bpf_get_smp_processor_id` is not available to this program type",
@@ -1700,10 +1700,10 @@ unsafe impl CanCall_bpf_get_smp_processor_id for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_store_bytes`: Write a buffer into packet data at a given offset.
 ///
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - lwt_xmit since 4.10
-/// - sk_skb since 4.14
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - lwt_xmit, since 4.10
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_store_bytes`",
     label = "`bpf_skb_store_bytes` is not available to this program type",
@@ -1716,9 +1716,9 @@ unsafe impl CanCall_bpf_skb_store_bytes for program::SchedCls {}
 unsafe impl CanCall_bpf_skb_store_bytes for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_l3_csum_replace`: Incrementally fix an IP header checksum after rewriting a header field.
 ///
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_l3_csum_replace`",
     label = "`bpf_l3_csum_replace` is not available to this program type",
@@ -1730,9 +1730,9 @@ unsafe impl CanCall_bpf_l3_csum_replace for program::SchedAct {}
 unsafe impl CanCall_bpf_l3_csum_replace for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_l4_csum_replace`: Incrementally fix a TCP/UDP checksum after rewriting a covered field.
 ///
-/// - sched_cls since 4.1
-/// - sched_act since 4.1
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_l4_csum_replace`",
     label = "`bpf_l4_csum_replace` is not available to this program type",
@@ -1744,37 +1744,37 @@ unsafe impl CanCall_bpf_l4_csum_replace for program::SchedAct {}
 unsafe impl CanCall_bpf_l4_csum_replace for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_tail_call`: Jump to another BPF program stored in a program-array map.
 ///
-/// - socket_filter since 4.2
-/// - kprobe since 4.2
-/// - sched_cls since 4.2
-/// - sched_act since 4.2
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - lirc_mode2 since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.2
+/// - kprobe, since 4.2
+/// - sched_cls, since 4.2
+/// - sched_act, since 4.2
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - lirc_mode2, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tail_call`",
     label = "`bpf_tail_call` is not available to this program type",
@@ -1818,9 +1818,9 @@ unsafe impl CanCall_bpf_tail_call for program::Tracepoint {}
 unsafe impl CanCall_bpf_tail_call for program::Xdp {}
 /// Implemented for the program types that may call `bpf_clone_redirect`: Send a copy of the packet to another network device and keep processing the original.
 ///
-/// - sched_cls since 4.2
-/// - sched_act since 4.2
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.2
+/// - sched_act, since 4.2
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_clone_redirect`",
     label = "`bpf_clone_redirect` is not available to this program type",
@@ -1832,36 +1832,36 @@ unsafe impl CanCall_bpf_clone_redirect for program::SchedAct {}
 unsafe impl CanCall_bpf_clone_redirect for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_current_pid_tgid`: Get the process and thread IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter since 6.1
-/// - kprobe since 4.2
-/// - sched_cls since 6.1
-/// - sched_act since 6.1
-/// - tracepoint since 4.7
-/// - xdp since 6.1
-/// - perf_event since 4.9
-/// - cgroup_skb since 6.1
-/// - cgroup_sock since 4.10
-/// - lwt_in since 6.1
-/// - lwt_out since 6.1
-/// - lwt_xmit since 6.1
-/// - sock_ops since 6.1
-/// - sk_skb since 6.1
-/// - cgroup_device since 6.1
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 6.1
-/// - sk_reuseport since 6.1
-/// - flow_dissector since 6.1
-/// - cgroup_sysctl since 6.1
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.1
-/// - tracing since 5.5
-/// - struct_ops since 6.1
-/// - lsm since 5.7
-/// - sk_lookup since 6.1
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 6.1
+/// - kprobe, since 4.2
+/// - sched_cls, since 6.1
+/// - sched_act, since 6.1
+/// - tracepoint, since 4.7
+/// - xdp, since 6.1
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 6.1
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 6.1
+/// - lwt_out, since 6.1
+/// - lwt_xmit, since 6.1
+/// - sock_ops, since 6.1
+/// - sk_skb, since 6.1
+/// - cgroup_device, since 6.1
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 6.1
+/// - sk_reuseport, since 6.1
+/// - flow_dissector, since 6.1
+/// - cgroup_sysctl, since 6.1
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 6.1
+/// - tracing, since 5.5
+/// - struct_ops, since 6.1
+/// - lsm, since 5.7
+/// - sk_lookup, since 6.1
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_pid_tgid`",
     label = "`bpf_get_current_pid_tgid` is not available to this program type",
@@ -1904,36 +1904,36 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_uid_gid`: Get the user and group IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 4.2
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 4.7
-/// - xdp since 6.18
-/// - perf_event since 4.9
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 4.10
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 6.18
-/// - lsm since 5.7
-/// - sk_lookup since 6.18
-/// - syscall since 5.14
-/// - netfilter since 6.18
+/// - socket_filter, since 4.2–6.18 (measured bounds)
+/// - kprobe, since 4.2
+/// - sched_cls, since 4.2–6.18 (measured bounds)
+/// - sched_act, since 4.2–6.18 (measured bounds)
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8–6.18 (measured bounds)
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10–6.18 (measured bounds)
+/// - lwt_out, since 4.10–6.18 (measured bounds)
+/// - lwt_xmit, since 4.10–6.18 (measured bounds)
+/// - sock_ops, since 4.13–6.18 (measured bounds)
+/// - sk_skb, since 4.14–6.18 (measured bounds)
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
+/// - sk_reuseport, since 4.19–6.18 (measured bounds)
+/// - flow_dissector, since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - syscall, since 5.14
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
@@ -1976,40 +1976,40 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_comm`: Copy the command name of the current task into a buffer.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 4.2
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 4.7
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 4.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - kprobe, since 4.2
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - tracepoint, since 4.7
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - perf_event, since 4.9
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
-    note = "`bpf_get_current_comm` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_comm: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_comm
@@ -2048,40 +2048,40 @@ unsafe impl CanCall_bpf_get_current_comm for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_cgroup_classid`: Get the net_cls cgroup class ID associated with a packet.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
-/// - sched_cls since 4.3
-/// - sched_act since 4.3
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 4.10, needs CONFIG_CGROUP_NET_CLASSID
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 4.17, needs CONFIG_CGROUP_NET_CLASSID
-/// - raw_tracepoint since 6.18
-/// - cgroup_sock_addr since 4.17, needs CONFIG_CGROUP_NET_CLASSID
-/// - lwt_seg6local since 4.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - socket_filter, since 4.3–6.18 (measured bounds)
+/// - kprobe, since 4.3–6.18 (measured bounds)
+/// - sched_cls, since 4.3
+/// - sched_act, since 4.3
+/// - tracepoint, since 4.7–6.18 (measured bounds)
+/// - xdp, since 4.8–6.18 (measured bounds)
+/// - perf_event, since 4.9–6.18 (measured bounds)
+/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13–6.18 (measured bounds)
+/// - sk_skb, since 4.14–6.18 (measured bounds)
+/// - cgroup_device, since 4.15–6.18 (measured bounds)
+/// - sk_msg (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
+/// - raw_tracepoint, since 4.17–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
+/// - lwt_seg6local, since 4.18
+/// - sk_reuseport, since 4.19–6.18 (measured bounds)
+/// - flow_dissector, since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
+/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5–6.18 (measured bounds)
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - syscall, since 5.14–6.18 (measured bounds)
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
-    note = "`bpf_get_cgroup_classid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_cgroup_classid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg (needs CONFIG_CGROUP_NET_CLASSID), raw_tracepoint, cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_cgroup_classid: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_cgroup_classid
@@ -2120,8 +2120,8 @@ unsafe impl CanCall_bpf_get_cgroup_classid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_vlan_push`: Add a VLAN tag to the packet.
 ///
-/// - sched_cls since 4.3
-/// - sched_act since 4.3
+/// - sched_cls, since 4.3
+/// - sched_act, since 4.3
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_vlan_push`",
     label = "`bpf_skb_vlan_push` is not available to this program type",
@@ -2132,8 +2132,8 @@ unsafe impl CanCall_bpf_skb_vlan_push for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_vlan_push for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_vlan_pop`: Remove the outermost VLAN tag from the packet.
 ///
-/// - sched_cls since 4.3
-/// - sched_act since 4.3
+/// - sched_cls, since 4.3
+/// - sched_act, since 4.3
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_vlan_pop`",
     label = "`bpf_skb_vlan_pop` is not available to this program type",
@@ -2144,9 +2144,9 @@ unsafe impl CanCall_bpf_skb_vlan_pop for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_vlan_pop for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_get_tunnel_key`: Read the tunnel metadata (ID, endpoints, TOS, TTL) attached to a packet.
 ///
-/// - sched_cls since 4.3
-/// - sched_act since 4.3
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.3
+/// - sched_act, since 4.3
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_tunnel_key`",
     label = "`bpf_skb_get_tunnel_key` is not available to this program type",
@@ -2158,9 +2158,9 @@ unsafe impl CanCall_bpf_skb_get_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_get_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_set_tunnel_key`: Attach tunnel metadata to a packet for encapsulation by a metadata-based tunnel device.
 ///
-/// - sched_cls since 4.3
-/// - sched_act since 4.3
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.3
+/// - sched_act, since 4.3
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tunnel_key`",
     label = "`bpf_skb_set_tunnel_key` is not available to this program type",
@@ -2172,40 +2172,40 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_read`: Read the current count of a perf event stored in a perf-event-array map.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 4.3
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 4.7
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 4.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - kprobe, since 4.3
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - tracepoint, since 4.7
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - perf_event, since 4.9
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
-    note = "`bpf_perf_event_read` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read
@@ -2244,10 +2244,10 @@ unsafe impl CanCall_bpf_perf_event_read for program::Tracepoint {}
 unsafe impl CanCall_bpf_perf_event_read for program::Xdp {}
 /// Implemented for the program types that may call `bpf_redirect`: Forward the packet to another network interface.
 ///
-/// - sched_cls since 4.4
-/// - sched_act since 4.4
-/// - xdp since 4.8
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.4
+/// - sched_act, since 4.4
+/// - xdp, since 4.8
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect`",
     label = "`bpf_redirect` is not available to this program type",
@@ -2260,12 +2260,12 @@ unsafe impl CanCall_bpf_redirect for program::SchedCls {}
 unsafe impl CanCall_bpf_redirect for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_route_realm`: Get the routing realm (class ID) of the route attached to a packet.
 ///
-/// - sched_cls since 4.4
-/// - sched_act since 4.4
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - lwt_seg6local since 4.18
+/// - sched_cls, since 4.4
+/// - sched_act, since 4.4
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_route_realm`",
     label = "`bpf_get_route_realm` is not available to this program type",
@@ -2280,32 +2280,32 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedAct {}
 unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_output`: Send a record to user space through a per-CPU perf ring buffer.
 ///
-/// - socket_filter since 4.4
-/// - kprobe since 4.4
-/// - sched_cls since 4.4
-/// - sched_act since 4.4
-/// - tracepoint since 4.7
-/// - xdp since 4.8
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - lsm since 6.18
-/// - sk_lookup since 5.9
-/// - syscall since 6.18
+/// - socket_filter, since 4.4
+/// - kprobe, since 4.4
+/// - sched_cls, since 4.4
+/// - sched_act, since 4.4
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
@@ -2344,17 +2344,17 @@ unsafe impl CanCall_bpf_perf_event_output for program::Tracepoint {}
 unsafe impl CanCall_bpf_perf_event_output for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_load_bytes`: Copy bytes from packet data into a buffer.
 ///
-/// - socket_filter since 4.5
-/// - sched_cls since 4.5
-/// - sched_act since 4.5
-/// - cgroup_skb since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sk_skb since 4.14
-/// - lwt_seg6local since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
+/// - socket_filter, since 4.5
+/// - sched_cls, since 4.5
+/// - sched_act, since 4.5
+/// - cgroup_skb, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sk_skb, since 4.14
+/// - lwt_seg6local, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_load_bytes`",
     label = "`bpf_skb_load_bytes` is not available to this program type",
@@ -2374,18 +2374,18 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SkSkb {}
 unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_get_stackid`: Capture the current kernel or user stack and return its ID in a stack-trace map.
 ///
-/// - kprobe since 4.6
-/// - tracepoint since 4.7
-/// - perf_event since 4.9
-/// - raw_tracepoint since 4.17
-/// - raw_tracepoint_writable since 5.2
-/// - tracing since 5.5
-/// - lsm since 6.18
-/// - syscall since 6.18
+/// - kprobe, since 4.6
+/// - tracepoint, since 4.7
+/// - perf_event (not GPL-only here), since 4.9
+/// - raw_tracepoint, since 4.17
+/// - raw_tracepoint_writable, since 5.2
+/// - tracing, since 5.5
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
-    note = "`bpf_get_stackid` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_get_stackid` may be called from: kprobe, tracepoint, perf_event (not GPL-only here), raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_get_stackid: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_stackid
@@ -2400,13 +2400,13 @@ unsafe impl CanCall_bpf_get_stackid for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_stackid for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_csum_diff`: Compute a one's-complement checksum difference between two buffers.
 ///
-/// - sched_cls since 4.6
-/// - sched_act since 4.6
-/// - xdp since 4.8
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - lwt_seg6local since 4.18
+/// - sched_cls, since 4.6
+/// - sched_act, since 4.6
+/// - xdp, since 4.8
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_diff`",
     label = "`bpf_csum_diff` is not available to this program type",
@@ -2422,9 +2422,9 @@ unsafe impl CanCall_bpf_csum_diff for program::SchedCls {}
 unsafe impl CanCall_bpf_csum_diff for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_get_tunnel_opt`: Read the tunnel options (such as Geneve TLVs) attached to a received packet.
 ///
-/// - sched_cls since 4.6
-/// - sched_act since 4.6
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.6
+/// - sched_act, since 4.6
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_tunnel_opt`",
     label = "`bpf_skb_get_tunnel_opt` is not available to this program type",
@@ -2436,9 +2436,9 @@ unsafe impl CanCall_bpf_skb_get_tunnel_opt for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_get_tunnel_opt for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_set_tunnel_opt`: Attach tunnel options (such as Geneve TLVs) to a packet before encapsulation.
 ///
-/// - sched_cls since 4.6
-/// - sched_act since 4.6
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.6
+/// - sched_act, since 4.6
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tunnel_opt`",
     label = "`bpf_skb_set_tunnel_opt` is not available to this program type",
@@ -2450,8 +2450,8 @@ unsafe impl CanCall_bpf_skb_set_tunnel_opt for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_opt for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_change_proto`: Convert a packet between IPv4 and IPv6 by resizing its network header room.
 ///
-/// - sched_cls since 4.8
-/// - sched_act since 4.8
+/// - sched_cls, since 4.8
+/// - sched_act, since 4.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_proto`",
     label = "`bpf_skb_change_proto` is not available to this program type",
@@ -2462,8 +2462,8 @@ unsafe impl CanCall_bpf_skb_change_proto for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_change_proto for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_change_type`: Change the packet type (host, broadcast, multicast, other host) of a packet.
 ///
-/// - sched_cls since 4.8
-/// - sched_act since 4.8
+/// - sched_cls, since 4.8
+/// - sched_act, since 4.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_type`",
     label = "`bpf_skb_change_type` is not available to this program type",
@@ -2474,12 +2474,12 @@ unsafe impl CanCall_bpf_skb_change_type for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_change_type for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skb_under_cgroup`: Check whether the socket owning a packet belongs to a given cgroup v2 subtree.
 ///
-/// - sched_cls since 4.8
-/// - sched_act since 4.8
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - lwt_seg6local since 4.18
+/// - sched_cls, since 4.8
+/// - sched_act, since 4.8
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_under_cgroup`",
     label = "`bpf_skb_under_cgroup` is not available to this program type",
@@ -2494,12 +2494,12 @@ unsafe impl CanCall_bpf_skb_under_cgroup for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_under_cgroup for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_hash_recalc`: Get the packet's flow hash, computing it in software if it is not set.
 ///
-/// - sched_cls since 4.8
-/// - sched_act since 4.8
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - lwt_seg6local since 4.18
+/// - sched_cls, since 4.8
+/// - sched_act, since 4.8
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_hash_recalc`",
     label = "`bpf_get_hash_recalc` is not available to this program type",
@@ -2514,40 +2514,40 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedAct {}
 unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_current_task`: Get the address of the current task's task_struct as an integer.
 ///
-/// - socket_filter since 4.8, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 4.8
-/// - sched_cls since 4.8, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 4.8, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 4.8
-/// - xdp since 4.8, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 4.9
-/// - cgroup_skb since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 4.10, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 4.13, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 4.14, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 4.15, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 4.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 4.19, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 4.20, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.2, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.8
+/// - kprobe, since 4.8
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.8
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.8
+/// - tracepoint, since 4.8
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task`",
     label = "`bpf_get_current_task` is not available to this program type",
-    note = "`bpf_get_current_task` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task
@@ -2586,18 +2586,18 @@ unsafe impl CanCall_bpf_get_current_task for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_task for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_write_user`: Write to user-space memory of the current process from a tracing program.
 ///
-/// - kprobe since 4.8, refused under lockdown=integrity
-/// - tracepoint since 4.8, refused under lockdown=integrity
-/// - perf_event since 4.9, refused under lockdown=integrity
-/// - raw_tracepoint since 4.17, refused under lockdown=integrity
-/// - raw_tracepoint_writable since 5.2, refused under lockdown=integrity
-/// - tracing since 5.5, refused under lockdown=integrity
-/// - lsm since 5.7, refused under lockdown=integrity
-/// - syscall since 5.14, refused under lockdown=integrity
+/// - kprobe (refused under lockdown integrity or stricter), since 4.8
+/// - tracepoint (refused under lockdown integrity or stricter), since 4.8
+/// - perf_event (refused under lockdown integrity or stricter), since 4.9
+/// - raw_tracepoint (refused under lockdown integrity or stricter), since 4.17
+/// - raw_tracepoint_writable (refused under lockdown integrity or stricter), since 5.2
+/// - tracing (refused under lockdown integrity or stricter), since 5.5
+/// - lsm (refused under lockdown integrity or stricter), since 5.7
+/// - syscall (refused under lockdown integrity or stricter), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_write_user`",
     label = "`bpf_probe_write_user` is not available to this program type",
-    note = "`bpf_probe_write_user` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_probe_write_user` may be called from: kprobe (refused under lockdown integrity or stricter), tracepoint (refused under lockdown integrity or stricter), perf_event (refused under lockdown integrity or stricter), raw_tracepoint (refused under lockdown integrity or stricter), raw_tracepoint_writable (refused under lockdown integrity or stricter), tracing (refused under lockdown integrity or stricter), lsm (refused under lockdown integrity or stricter), syscall (refused under lockdown integrity or stricter)"
 )]
 pub unsafe trait CanCall_bpf_probe_write_user: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_probe_write_user
@@ -2612,36 +2612,36 @@ unsafe impl CanCall_bpf_probe_write_user for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_current_task_under_cgroup`: Test whether the running task lives inside a cgroup v2 subtree stored in a cgroup array.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 4.9
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 4.9
-/// - xdp since 6.18
-/// - perf_event since 4.9
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18
-/// - tracing since 5.5
-/// - struct_ops since 6.18
-/// - lsm since 5.7
-/// - sk_lookup since 6.18
-/// - syscall since 5.14
-/// - netfilter since 6.18
+/// - socket_filter, since 4.9–6.18 (measured bounds)
+/// - kprobe, since 4.9
+/// - sched_cls, since 4.9–6.18 (measured bounds)
+/// - sched_act, since 4.9–6.18 (measured bounds)
+/// - tracepoint, since 4.9
+/// - xdp, since 4.9–6.18 (measured bounds)
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - cgroup_sock, since 4.10–6.18 (measured bounds)
+/// - lwt_in, since 4.10–6.18 (measured bounds)
+/// - lwt_out, since 4.10–6.18 (measured bounds)
+/// - lwt_xmit, since 4.10–6.18 (measured bounds)
+/// - sock_ops, since 4.13–6.18 (measured bounds)
+/// - sk_skb, since 4.14–6.18 (measured bounds)
+/// - cgroup_device, since 4.15–6.18 (measured bounds)
+/// - sk_msg, since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17–6.18 (measured bounds)
+/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
+/// - sk_reuseport, since 4.19–6.18 (measured bounds)
+/// - flow_dissector, since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - syscall, since 5.14
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
@@ -2687,10 +2687,10 @@ unsafe impl CanCall_bpf_current_task_under_cgroup for program::Tracepoint {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_change_tail`: Trim or extend a socket buffer so its total length becomes a given value.
 ///
-/// - sched_cls since 4.9
-/// - sched_act since 4.9
-/// - lwt_xmit since 4.10
-/// - sk_skb since 4.14
+/// - sched_cls, since 4.9
+/// - sched_act, since 4.9
+/// - lwt_xmit, since 4.10
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_tail`",
     label = "`bpf_skb_change_tail` is not available to this program type",
@@ -2703,13 +2703,13 @@ unsafe impl CanCall_bpf_skb_change_tail for program::SchedCls {}
 unsafe impl CanCall_bpf_skb_change_tail for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_skb_pull_data`: Make the first bytes of a socket buffer linear and writable for direct packet access.
 ///
-/// - sched_cls since 4.9
-/// - sched_act since 4.9
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sk_skb since 4.14
-/// - lwt_seg6local since 4.18
+/// - sched_cls, since 4.9
+/// - sched_act, since 4.9
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sk_skb, since 4.14
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_pull_data`",
     label = "`bpf_skb_pull_data` is not available to this program type",
@@ -2725,9 +2725,9 @@ unsafe impl CanCall_bpf_skb_pull_data for program::SchedCls {}
 unsafe impl CanCall_bpf_skb_pull_data for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_csum_update`: Fold a checksum delta into the full-packet checksum of a CHECKSUM_COMPLETE skb.
 ///
-/// - sched_cls since 4.9
-/// - sched_act since 4.9
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.9
+/// - sched_act, since 4.9
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_update`",
     label = "`bpf_csum_update` is not available to this program type",
@@ -2739,9 +2739,9 @@ unsafe impl CanCall_bpf_csum_update for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_update for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_set_hash_invalid`: Mark the flow hash of a socket buffer as stale so the kernel recomputes it.
 ///
-/// - sched_cls since 4.9
-/// - sched_act since 4.9
-/// - lwt_xmit since 4.10
+/// - sched_cls, since 4.9
+/// - sched_act, since 4.9
+/// - lwt_xmit, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_hash_invalid`",
     label = "`bpf_set_hash_invalid` is not available to this program type",
@@ -2753,36 +2753,36 @@ unsafe impl CanCall_bpf_set_hash_invalid for program::SchedAct {}
 unsafe impl CanCall_bpf_set_hash_invalid for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_numa_node_id`: Get the NUMA node of the CPU the program is running on.
 ///
-/// - socket_filter since 4.10
-/// - kprobe since 4.10
-/// - sched_cls since 4.10
-/// - sched_act since 4.10
-/// - tracepoint since 4.10
-/// - xdp since 4.10
-/// - perf_event since 4.10
-/// - cgroup_skb since 4.10
-/// - cgroup_sock since 4.10
-/// - lwt_in since 4.10
-/// - lwt_out since 4.10
-/// - lwt_xmit since 4.10
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_device since 4.15
-/// - sk_msg since 4.17
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 4.17
-/// - lwt_seg6local since 4.18
-/// - sk_reuseport since 4.19
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.10
+/// - kprobe, since 4.10
+/// - sched_cls, since 4.10
+/// - sched_act, since 4.10
+/// - tracepoint, since 4.10
+/// - xdp, since 4.10
+/// - perf_event, since 4.10
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
+/// - sk_msg, since 4.17
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr, since 4.17
+/// - lwt_seg6local, since 4.18
+/// - sk_reuseport, since 4.19
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_numa_node_id`",
     label = "`bpf_get_numa_node_id` is not available to this program type",
@@ -2825,10 +2825,10 @@ unsafe impl CanCall_bpf_get_numa_node_id for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_change_head`: Add zeroed headroom at the front of a socket buffer and reset the MAC header there.
 ///
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - lwt_xmit since 4.10
-/// - sk_skb since 4.14
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - lwt_xmit, since 4.10
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_head`",
     label = "`bpf_skb_change_head` is not available to this program type",
@@ -2841,7 +2841,7 @@ unsafe impl CanCall_bpf_skb_change_head for program::SchedCls {}
 unsafe impl CanCall_bpf_skb_change_head for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_xdp_adjust_head`: Move the start of an XDP packet to push or pop bytes at the front.
 ///
-/// - xdp since 4.10
+/// - xdp, since 4.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_head`",
     label = "`bpf_xdp_adjust_head` is not available to this program type",
@@ -2851,18 +2851,18 @@ pub unsafe trait CanCall_bpf_xdp_adjust_head: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_head for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_read_str`: Copy a NUL-terminated string from an unchecked address (legacy, ambiguous variant).
 ///
-/// - kprobe since 4.11, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - tracepoint since 4.11, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - perf_event since 4.11, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - raw_tracepoint since 4.17, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - raw_tracepoint_writable since 5.2, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - tracing since 5.5, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - lsm since 5.7, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
-/// - syscall since 5.14, needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE, refused under lockdown=confidentiality
+/// - kprobe (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.11
+/// - tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.11
+/// - perf_event (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.11
+/// - raw_tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 4.17
+/// - raw_tracepoint_writable (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.2
+/// - tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.5
+/// - lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.7
+/// - syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_str`",
     label = "`bpf_probe_read_str` is not available to this program type",
-    note = "`bpf_probe_read_str` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_probe_read_str` may be called from: kprobe (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), perf_event (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), raw_tracepoint (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), raw_tracepoint_writable (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_str: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_probe_read_str
@@ -2877,21 +2877,21 @@ unsafe impl CanCall_bpf_probe_read_str for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_get_socket_cookie`: Get the kernel-assigned 64-bit cookie that identifies a socket.
 ///
-/// - socket_filter since 4.12
-/// - sched_cls since 4.12
-/// - sched_act since 4.12
-/// - cgroup_skb since 4.12
-/// - cgroup_sock since 4.12
-/// - sock_ops since 4.13
-/// - sk_skb since 4.14
-/// - cgroup_sock_addr since 4.17
-/// - sk_reuseport since 4.19
-/// - tracing since 5.5, needs CONFIG_NET
-/// - syscall since 6.18
+/// - socket_filter, since 4.12
+/// - sched_cls, since 4.12
+/// - sched_act, since 4.12
+/// - cgroup_skb, since 4.12
+/// - cgroup_sock, since 4.12
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_sock_addr, since 4.17
+/// - sk_reuseport, since 4.19
+/// - tracing (needs CONFIG_NET), since 5.5
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
-    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing, syscall"
+    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_get_socket_cookie: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_socket_cookie
@@ -2909,11 +2909,11 @@ unsafe impl CanCall_bpf_get_socket_cookie for program::SockOps {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_get_socket_uid`: Get the owning user id of the socket attached to a socket buffer.
 ///
-/// - socket_filter since 4.12
-/// - sched_cls since 4.12
-/// - sched_act since 4.12
-/// - cgroup_skb since 4.12
-/// - sk_skb since 4.14
+/// - socket_filter, since 4.12
+/// - sched_cls, since 4.12
+/// - sched_act, since 4.12
+/// - cgroup_skb, since 4.12
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_uid`",
     label = "`bpf_get_socket_uid` is not available to this program type",
@@ -2927,8 +2927,8 @@ unsafe impl CanCall_bpf_get_socket_uid for program::SkSkb {}
 unsafe impl CanCall_bpf_get_socket_uid for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_set_hash`: Store a caller-chosen flow hash in a socket buffer.
 ///
-/// - sched_cls since 4.13
-/// - sched_act since 4.13
+/// - sched_cls, since 4.13
+/// - sched_act, since 4.13
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_hash`",
     label = "`bpf_set_hash` is not available to this program type",
@@ -2939,16 +2939,16 @@ unsafe impl CanCall_bpf_set_hash for program::SchedAct {}
 unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_setsockopt`: Set a socket option from BPF on the socket behind the program context.
 ///
-/// - sock_ops since 4.13
-/// - cgroup_sock_addr since 5.8
-/// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
-/// - tracing (attach types trace_iter) since 5.16
-/// - struct_ops since 6.18
-/// - lsm (attach types lsm_cgroup) since 6.0
+/// - sock_ops, since 4.13
+/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
+/// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
-    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (attach types cgroup_setsockopt), tracing (attach types trace_iter), struct_ops, lsm (attach types lsm_cgroup)"
+    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_setsockopt: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_setsockopt
@@ -2962,9 +2962,9 @@ unsafe impl CanCall_bpf_setsockopt for program::CgroupSockopt<attach::CgroupSets
 unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_adjust_room`: Insert or remove space inside a packet for tunnel encapsulation or decapsulation.
 ///
-/// - sched_cls since 4.13
-/// - sched_act since 4.13
-/// - sk_skb since 4.14
+/// - sched_cls, since 4.13
+/// - sched_act, since 4.13
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_adjust_room`",
     label = "`bpf_skb_adjust_room` is not available to this program type",
@@ -2976,7 +2976,7 @@ unsafe impl CanCall_bpf_skb_adjust_room for program::SchedCls {}
 unsafe impl CanCall_bpf_skb_adjust_room for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_redirect_map`: Redirect an XDP frame to a device, CPU or AF_XDP socket stored in a map.
 ///
-/// - xdp since 4.14
+/// - xdp, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_map`",
     label = "`bpf_redirect_map` is not available to this program type",
@@ -2986,7 +2986,7 @@ pub unsafe trait CanCall_bpf_redirect_map: ProgramType {}
 unsafe impl CanCall_bpf_redirect_map for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_redirect_map`: Steer an sk_skb packet to a socket stored in a sockmap.
 ///
-/// - sk_skb since 4.14
+/// - sk_skb, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_redirect_map`",
     label = "`bpf_sk_redirect_map` is not available to this program type",
@@ -2996,7 +2996,7 @@ pub unsafe trait CanCall_bpf_sk_redirect_map: ProgramType {}
 unsafe impl CanCall_bpf_sk_redirect_map for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_sock_map_update`: Insert the current TCP socket into a sockmap from a sock_ops program.
 ///
-/// - sock_ops since 4.14
+/// - sock_ops, since 4.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_map_update`",
     label = "`bpf_sock_map_update` is not available to this program type",
@@ -3006,7 +3006,7 @@ pub unsafe trait CanCall_bpf_sock_map_update: ProgramType {}
 unsafe impl CanCall_bpf_sock_map_update for program::SockOps {}
 /// Implemented for the program types that may call `bpf_xdp_adjust_meta`: Reserve or release a metadata area in front of an XDP packet.
 ///
-/// - xdp since 4.15
+/// - xdp, since 4.15
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_meta`",
     label = "`bpf_xdp_adjust_meta` is not available to this program type",
@@ -3016,40 +3016,40 @@ pub unsafe trait CanCall_bpf_xdp_adjust_meta: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_event_read_value`: Read a perf counter together with its enabled and running times.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 4.15
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 4.15
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 4.15
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 4.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - kprobe, since 4.15
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - tracepoint, since 4.15
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - perf_event, since 4.15
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
-    note = "`bpf_perf_event_read_value` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read_value: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read_value
@@ -3089,7 +3089,7 @@ unsafe impl CanCall_bpf_perf_event_read_value for program::Tracepoint {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_prog_read_value`: Read the counter and timing values of the perf event that triggered the program.
 ///
-/// - perf_event since 4.15
+/// - perf_event, since 4.15
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_prog_read_value`",
     label = "`bpf_perf_prog_read_value` is not available to this program type",
@@ -3099,16 +3099,16 @@ pub unsafe trait CanCall_bpf_perf_prog_read_value: ProgramType {}
 unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_getsockopt`: Read a socket option from BPF on the socket behind the program context.
 ///
-/// - sock_ops since 4.15
-/// - cgroup_sock_addr since 5.8
-/// - cgroup_sockopt (attach types cgroup_setsockopt) since 5.15, needs CONFIG_NET
-/// - tracing (attach types trace_iter) since 5.16
-/// - struct_ops since 6.18
-/// - lsm (attach types lsm_cgroup) since 6.0
+/// - sock_ops, since 4.15
+/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
+/// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
-    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (attach types cgroup_setsockopt), tracing (attach types trace_iter), struct_ops, lsm (attach types lsm_cgroup)"
+    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_getsockopt: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_getsockopt
@@ -3122,17 +3122,17 @@ unsafe impl CanCall_bpf_getsockopt for program::CgroupSockopt<attach::CgroupSets
 unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
 ///
-/// - kprobe since 4.16, needs CONFIG_BPF_KPROBE_OVERRIDE
+/// - kprobe (needs CONFIG_BPF_KPROBE_OVERRIDE), since 4.16
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_override_return`",
     label = "`bpf_override_return` is not available to this program type",
-    note = "`bpf_override_return` may be called from: kprobe"
+    note = "`bpf_override_return` may be called from: kprobe (needs CONFIG_BPF_KPROBE_OVERRIDE)"
 )]
 pub unsafe trait CanCall_bpf_override_return: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_override_return for program::Kprobe<S> {}
 /// Implemented for the program types that may call `bpf_sock_ops_cb_flags_set`: Choose which optional sock_ops callbacks fire for the current TCP connection.
 ///
-/// - sock_ops since 4.16
+/// - sock_ops, since 4.16
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_ops_cb_flags_set`",
     label = "`bpf_sock_ops_cb_flags_set` is not available to this program type",
@@ -3142,7 +3142,7 @@ pub unsafe trait CanCall_bpf_sock_ops_cb_flags_set: ProgramType {}
 unsafe impl CanCall_bpf_sock_ops_cb_flags_set for program::SockOps {}
 /// Implemented for the program types that may call `bpf_msg_redirect_map`: Send an sk_msg payload to a socket stored in a sockmap instead of its own socket.
 ///
-/// - sk_msg since 4.17
+/// - sk_msg, since 4.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_redirect_map`",
     label = "`bpf_msg_redirect_map` is not available to this program type",
@@ -3152,7 +3152,7 @@ pub unsafe trait CanCall_bpf_msg_redirect_map: ProgramType {}
 unsafe impl CanCall_bpf_msg_redirect_map for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_apply_bytes`: Let the current sk_msg verdict cover the next given number of bytes.
 ///
-/// - sk_msg since 4.17
+/// - sk_msg, since 4.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_apply_bytes`",
     label = "`bpf_msg_apply_bytes` is not available to this program type",
@@ -3162,7 +3162,7 @@ pub unsafe trait CanCall_bpf_msg_apply_bytes: ProgramType {}
 unsafe impl CanCall_bpf_msg_apply_bytes for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_cork_bytes`: Hold back sk_msg data until enough bytes have accumulated for a verdict.
 ///
-/// - sk_msg since 4.17
+/// - sk_msg, since 4.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_cork_bytes`",
     label = "`bpf_msg_cork_bytes` is not available to this program type",
@@ -3172,7 +3172,7 @@ pub unsafe trait CanCall_bpf_msg_cork_bytes: ProgramType {}
 unsafe impl CanCall_bpf_msg_cork_bytes for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_pull_data`: Make a byte range of an sk_msg directly readable through data and data_end.
 ///
-/// - sk_msg since 4.17
+/// - sk_msg, since 4.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_pull_data`",
     label = "`bpf_msg_pull_data` is not available to this program type",
@@ -3182,18 +3182,18 @@ pub unsafe trait CanCall_bpf_msg_pull_data: ProgramType {}
 unsafe impl CanCall_bpf_msg_pull_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_bind`: Bind the socket being connected to a chosen local address from a connect hook.
 ///
-/// - cgroup_sock_addr (attach types cgroup_inet4_connect, cgroup_inet6_connect) since 4.17
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_CONNECT or BPF_CGROUP_INET6_CONNECT), since 4.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_bind`",
     label = "`bpf_bind` is not available to this program type",
-    note = "`bpf_bind` may be called from: cgroup_sock_addr (attach types cgroup_inet4_connect, cgroup_inet6_connect)"
+    note = "`bpf_bind` may be called from: cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_CONNECT or BPF_CGROUP_INET6_CONNECT)"
 )]
 pub unsafe trait CanCall_bpf_bind: ProgramType {}
 unsafe impl CanCall_bpf_bind for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
 unsafe impl CanCall_bpf_bind for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
 /// Implemented for the program types that may call `bpf_xdp_adjust_tail`: Grow or shrink an XDP packet at its end.
 ///
-/// - xdp since 4.18
+/// - xdp, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_tail`",
     label = "`bpf_xdp_adjust_tail` is not available to this program type",
@@ -3203,26 +3203,26 @@ pub unsafe trait CanCall_bpf_xdp_adjust_tail: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_tail for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_get_xfrm_state`: Read information about an IPsec (XFRM) state that processed a packet.
 ///
-/// - sched_cls since 4.18, needs CONFIG_XFRM
-/// - sched_act since 4.18, needs CONFIG_XFRM
+/// - sched_cls (needs CONFIG_XFRM), since 4.18
+/// - sched_act (needs CONFIG_XFRM), since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_xfrm_state`",
     label = "`bpf_skb_get_xfrm_state` is not available to this program type",
-    note = "`bpf_skb_get_xfrm_state` may be called from: sched_cls, sched_act"
+    note = "`bpf_skb_get_xfrm_state` may be called from: sched_cls (needs CONFIG_XFRM), sched_act (needs CONFIG_XFRM)"
 )]
 pub unsafe trait CanCall_bpf_skb_get_xfrm_state: ProgramType {}
 unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_stack`: Capture the current kernel or user stack trace into a buffer.
 ///
-/// - kprobe since 4.18
-/// - tracepoint since 4.18
-/// - perf_event since 4.18
-/// - raw_tracepoint since 4.18
-/// - raw_tracepoint_writable since 5.2
-/// - tracing since 5.5
-/// - lsm since 6.18
-/// - syscall since 6.18
+/// - kprobe, since 4.18
+/// - tracepoint, since 4.18
+/// - perf_event, since 4.18
+/// - raw_tracepoint, since 4.18
+/// - raw_tracepoint_writable, since 5.2
+/// - tracing, since 5.5
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
@@ -3241,11 +3241,11 @@ unsafe impl CanCall_bpf_get_stack for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_stack for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_skb_load_bytes_relative`: Copy packet bytes at an offset measured from the MAC or network header.
 ///
-/// - socket_filter since 4.18
-/// - sched_cls since 4.18
-/// - sched_act since 4.18
-/// - cgroup_skb since 4.18
-/// - sk_reuseport since 4.19
+/// - socket_filter, since 4.18
+/// - sched_cls, since 4.18
+/// - sched_act, since 4.18
+/// - cgroup_skb, since 4.18
+/// - sk_reuseport, since 4.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_load_bytes_relative`",
     label = "`bpf_skb_load_bytes_relative` is not available to this program type",
@@ -3259,9 +3259,9 @@ unsafe impl CanCall_bpf_skb_load_bytes_relative for program::SkReuseport {}
 unsafe impl CanCall_bpf_skb_load_bytes_relative for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_fib_lookup`: Look up a route and next-hop neighbour in the kernel tables from XDP or tc.
 ///
-/// - sched_cls since 4.18
-/// - sched_act since 4.18
-/// - xdp since 4.18
+/// - sched_cls, since 4.18
+/// - sched_act, since 4.18
+/// - xdp, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_fib_lookup`",
     label = "`bpf_fib_lookup` is not available to this program type",
@@ -3273,7 +3273,7 @@ unsafe impl CanCall_bpf_fib_lookup for program::SchedCls {}
 unsafe impl CanCall_bpf_fib_lookup for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sock_hash_update`: Insert the current TCP socket into a sockhash from a sock_ops program.
 ///
-/// - sock_ops since 4.18
+/// - sock_ops, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_hash_update`",
     label = "`bpf_sock_hash_update` is not available to this program type",
@@ -3283,7 +3283,7 @@ pub unsafe trait CanCall_bpf_sock_hash_update: ProgramType {}
 unsafe impl CanCall_bpf_sock_hash_update for program::SockOps {}
 /// Implemented for the program types that may call `bpf_msg_redirect_hash`: Send an sk_msg payload to a socket found by key in a sockhash.
 ///
-/// - sk_msg since 4.18
+/// - sk_msg, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_redirect_hash`",
     label = "`bpf_msg_redirect_hash` is not available to this program type",
@@ -3293,7 +3293,7 @@ pub unsafe trait CanCall_bpf_msg_redirect_hash: ProgramType {}
 unsafe impl CanCall_bpf_msg_redirect_hash for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_sk_redirect_hash`: Steer an skb to a socket held in a sockhash map, chosen by key.
 ///
-/// - sk_skb since 4.18
+/// - sk_skb, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_redirect_hash`",
     label = "`bpf_sk_redirect_hash` is not available to this program type",
@@ -3303,8 +3303,8 @@ pub unsafe trait CanCall_bpf_sk_redirect_hash: ProgramType {}
 unsafe impl CanCall_bpf_sk_redirect_hash for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_lwt_push_encap`: Prepend an IP or SRv6 encapsulation header to a packet in an LWT program.
 ///
-/// - lwt_in since 4.18
-/// - lwt_xmit since 4.18
+/// - lwt_in, since 4.18
+/// - lwt_xmit, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_push_encap`",
     label = "`bpf_lwt_push_encap` is not available to this program type",
@@ -3315,7 +3315,7 @@ unsafe impl CanCall_bpf_lwt_push_encap for program::LwtIn {}
 unsafe impl CanCall_bpf_lwt_push_encap for program::LwtXmit {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_store_bytes`: Overwrite the flags, tag or TLV bytes of the outer SRv6 header in an End.BPF program.
 ///
-/// - lwt_seg6local since 4.18
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_store_bytes`",
     label = "`bpf_lwt_seg6_store_bytes` is not available to this program type",
@@ -3325,7 +3325,7 @@ pub unsafe trait CanCall_bpf_lwt_seg6_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_store_bytes for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_adjust_srh`: Grow or shrink the TLV section of the outer SRv6 header in an End.BPF program.
 ///
-/// - lwt_seg6local since 4.18
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_adjust_srh`",
     label = "`bpf_lwt_seg6_adjust_srh` is not available to this program type",
@@ -3335,7 +3335,7 @@ pub unsafe trait CanCall_bpf_lwt_seg6_adjust_srh: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_adjust_srh for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_action`: Run a built-in SRv6 endpoint behaviour on the packet from an End.BPF program.
 ///
-/// - lwt_seg6local since 4.18
+/// - lwt_seg6local, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_action`",
     label = "`bpf_lwt_seg6_action` is not available to this program type",
@@ -3345,7 +3345,7 @@ pub unsafe trait CanCall_bpf_lwt_seg6_action: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_action for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_rc_repeat`: Report an IR repeat code so the last pressed key stays held down.
 ///
-/// - lirc_mode2 since 4.18
+/// - lirc_mode2, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_repeat`",
     label = "`bpf_rc_repeat` is not available to this program type",
@@ -3355,7 +3355,7 @@ pub unsafe trait CanCall_bpf_rc_repeat: ProgramType {}
 unsafe impl CanCall_bpf_rc_repeat for program::LircMode2 {}
 /// Implemented for the program types that may call `bpf_rc_keydown`: Report a decoded IR key press to the rc-core input layer.
 ///
-/// - lirc_mode2 since 4.18
+/// - lirc_mode2, since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_keydown`",
     label = "`bpf_rc_keydown` is not available to this program type",
@@ -3365,13 +3365,13 @@ pub unsafe trait CanCall_bpf_rc_keydown: ProgramType {}
 unsafe impl CanCall_bpf_rc_keydown for program::LircMode2 {}
 /// Implemented for the program types that may call `bpf_skb_cgroup_id`: Get the cgroup v2 ID of the socket that owns an skb.
 ///
-/// - sched_cls since 4.18, needs CONFIG_SOCK_CGROUP_DATA
-/// - sched_act since 4.18, needs CONFIG_SOCK_CGROUP_DATA
-/// - cgroup_skb since 4.18, needs CONFIG_SOCK_CGROUP_DATA
+/// - sched_cls (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
+/// - sched_act (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
+/// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_cgroup_id`",
     label = "`bpf_skb_cgroup_id` is not available to this program type",
-    note = "`bpf_skb_cgroup_id` may be called from: sched_cls, sched_act, cgroup_skb"
+    note = "`bpf_skb_cgroup_id` may be called from: sched_cls (needs CONFIG_SOCK_CGROUP_DATA), sched_act (needs CONFIG_SOCK_CGROUP_DATA), cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA)"
 )]
 pub unsafe trait CanCall_bpf_skb_cgroup_id: ProgramType {}
 unsafe impl CanCall_bpf_skb_cgroup_id for program::CgroupSkb {}
@@ -3379,40 +3379,40 @@ unsafe impl CanCall_bpf_skb_cgroup_id for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_cgroup_id for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_current_cgroup_id`: Get the cgroup v2 ID of the task currently running on this CPU.
 ///
-/// - socket_filter since 6.4, needs CONFIG_CGROUPS
-/// - kprobe since 4.18, needs CONFIG_CGROUPS
-/// - sched_cls since 6.4, needs CONFIG_CGROUPS
-/// - sched_act since 6.4, needs CONFIG_CGROUPS
-/// - tracepoint since 4.18, needs CONFIG_CGROUPS
-/// - xdp since 6.4, needs CONFIG_CGROUPS
-/// - perf_event since 4.18, needs CONFIG_CGROUPS
-/// - cgroup_skb since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_sock since 4.18, needs CONFIG_CGROUPS
-/// - lwt_in since 6.4, needs CONFIG_CGROUPS
-/// - lwt_out since 6.4, needs CONFIG_CGROUPS
-/// - lwt_xmit since 6.4, needs CONFIG_CGROUPS
-/// - sock_ops since 6.4, needs CONFIG_CGROUPS
-/// - sk_skb since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_device since 4.18
-/// - sk_msg since 4.18, needs CONFIG_CGROUPS
-/// - raw_tracepoint since 4.18, needs CONFIG_CGROUPS
-/// - cgroup_sock_addr since 4.18, needs CONFIG_CGROUPS
-/// - lwt_seg6local since 6.4, needs CONFIG_CGROUPS
-/// - sk_reuseport since 6.4, needs CONFIG_CGROUPS
-/// - flow_dissector since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2, needs CONFIG_CGROUPS
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5, needs CONFIG_CGROUPS
-/// - struct_ops since 6.4, needs CONFIG_CGROUPS
-/// - lsm since 5.7, needs CONFIG_CGROUPS
-/// - sk_lookup since 6.4, needs CONFIG_CGROUPS
-/// - syscall since 5.14, needs CONFIG_CGROUPS
-/// - netfilter since 6.4, needs CONFIG_CGROUPS
+/// - socket_filter (needs CONFIG_CGROUPS), since 6.4
+/// - kprobe (needs CONFIG_CGROUPS), since 4.18
+/// - sched_cls (needs CONFIG_CGROUPS), since 6.4
+/// - sched_act (needs CONFIG_CGROUPS), since 6.4
+/// - tracepoint (needs CONFIG_CGROUPS), since 4.18
+/// - xdp (needs CONFIG_CGROUPS), since 6.4
+/// - perf_event (needs CONFIG_CGROUPS), since 4.18
+/// - cgroup_skb (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_sock (needs CONFIG_CGROUPS), since 4.18
+/// - lwt_in (needs CONFIG_CGROUPS), since 6.4
+/// - lwt_out (needs CONFIG_CGROUPS), since 6.4
+/// - lwt_xmit (needs CONFIG_CGROUPS), since 6.4
+/// - sock_ops (needs CONFIG_CGROUPS), since 6.4
+/// - sk_skb (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_device, since 4.18
+/// - sk_msg (needs CONFIG_CGROUPS), since 4.18
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 4.18
+/// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 4.18
+/// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.4
+/// - sk_reuseport (needs CONFIG_CGROUPS), since 6.4
+/// - flow_dissector (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing (needs CONFIG_CGROUPS), since 5.5
+/// - struct_ops (needs CONFIG_CGROUPS), since 6.4
+/// - lsm (needs CONFIG_CGROUPS), since 5.7
+/// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
+/// - syscall (needs CONFIG_CGROUPS), since 5.14
+/// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_cgroup_id`",
     label = "`bpf_get_current_cgroup_id` is not available to this program type",
-    note = "`bpf_get_current_cgroup_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_current_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_cgroup_id: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_cgroup_id
@@ -3452,13 +3452,13 @@ unsafe impl CanCall_bpf_get_current_cgroup_id for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_local_storage`: Get a pointer to the cgroup storage slot of the running cgroup program.
 ///
-/// - cgroup_skb since 4.19
-/// - cgroup_sock since 4.19
-/// - sock_ops since 4.19
-/// - cgroup_device since 4.19
-/// - cgroup_sock_addr since 4.19
-/// - cgroup_sysctl since 5.2
-/// - cgroup_sockopt since 5.3
+/// - cgroup_skb, since 4.19
+/// - cgroup_sock, since 4.19
+/// - sock_ops, since 4.19
+/// - cgroup_device, since 4.19
+/// - cgroup_sock_addr, since 4.19
+/// - cgroup_sysctl, since 5.2
+/// - cgroup_sockopt, since 5.3
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_local_storage`",
     label = "`bpf_get_local_storage` is not available to this program type",
@@ -3476,7 +3476,7 @@ unsafe impl CanCall_bpf_get_local_storage for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_local_storage for program::SockOps {}
 /// Implemented for the program types that may call `bpf_sk_select_reuseport`: Pick the socket of an SO_REUSEPORT group that should receive a new connection or packet.
 ///
-/// - sk_reuseport since 4.19
+/// - sk_reuseport, since 4.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_select_reuseport`",
     label = "`bpf_sk_select_reuseport` is not available to this program type",
@@ -3486,13 +3486,13 @@ pub unsafe trait CanCall_bpf_sk_select_reuseport: ProgramType {}
 unsafe impl CanCall_bpf_sk_select_reuseport for program::SkReuseport {}
 /// Implemented for the program types that may call `bpf_skb_ancestor_cgroup_id`: Get the ID of an ancestor of the skb socket's cgroup at a given depth.
 ///
-/// - sched_cls since 4.19, needs CONFIG_SOCK_CGROUP_DATA
-/// - sched_act since 4.19, needs CONFIG_SOCK_CGROUP_DATA
-/// - cgroup_skb since 4.19, needs CONFIG_SOCK_CGROUP_DATA
+/// - sched_cls (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
+/// - sched_act (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
+/// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_ancestor_cgroup_id`",
     label = "`bpf_skb_ancestor_cgroup_id` is not available to this program type",
-    note = "`bpf_skb_ancestor_cgroup_id` may be called from: sched_cls, sched_act, cgroup_skb"
+    note = "`bpf_skb_ancestor_cgroup_id` may be called from: sched_cls (needs CONFIG_SOCK_CGROUP_DATA), sched_act (needs CONFIG_SOCK_CGROUP_DATA), cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA)"
 )]
 pub unsafe trait CanCall_bpf_skb_ancestor_cgroup_id: ProgramType {}
 unsafe impl CanCall_bpf_skb_ancestor_cgroup_id for program::CgroupSkb {}
@@ -3500,16 +3500,16 @@ unsafe impl CanCall_bpf_skb_ancestor_cgroup_id for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_ancestor_cgroup_id for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_sk_lookup_tcp`: Find the local TCP socket that a 4-tuple would be delivered to, taking a reference.
 ///
-/// - sched_cls since 4.20, needs CONFIG_INET
-/// - sched_act since 4.20, needs CONFIG_INET
-/// - xdp since 4.20, needs CONFIG_INET
-/// - cgroup_skb since 4.20, needs CONFIG_INET
-/// - sk_skb since 4.20, needs CONFIG_INET
-/// - cgroup_sock_addr since 4.20, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 4.20
+/// - sched_act (needs CONFIG_INET), since 4.20
+/// - xdp (needs CONFIG_INET), since 4.20
+/// - cgroup_skb (needs CONFIG_INET), since 4.20
+/// - sk_skb (needs CONFIG_INET), since 4.20
+/// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_lookup_tcp`",
     label = "`bpf_sk_lookup_tcp` is not available to this program type",
-    note = "`bpf_sk_lookup_tcp` may be called from: sched_cls, sched_act, xdp, cgroup_skb, sk_skb, cgroup_sock_addr"
+    note = "`bpf_sk_lookup_tcp` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET), sk_skb (needs CONFIG_INET), cgroup_sock_addr (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_sk_lookup_tcp: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_lookup_tcp
@@ -3521,16 +3521,16 @@ unsafe impl CanCall_bpf_sk_lookup_tcp for program::SkSkb {}
 unsafe impl CanCall_bpf_sk_lookup_tcp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_lookup_udp`: Find the local UDP socket that a 4-tuple would be delivered to, taking a reference.
 ///
-/// - sched_cls since 4.20, needs CONFIG_INET
-/// - sched_act since 4.20, needs CONFIG_INET
-/// - xdp since 4.20, needs CONFIG_INET
-/// - cgroup_skb since 4.20, needs CONFIG_INET
-/// - sk_skb since 4.20, needs CONFIG_INET
-/// - cgroup_sock_addr since 4.20, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 4.20
+/// - sched_act (needs CONFIG_INET), since 4.20
+/// - xdp (needs CONFIG_INET), since 4.20
+/// - cgroup_skb (needs CONFIG_INET), since 4.20
+/// - sk_skb (needs CONFIG_INET), since 4.20
+/// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_lookup_udp`",
     label = "`bpf_sk_lookup_udp` is not available to this program type",
-    note = "`bpf_sk_lookup_udp` may be called from: sched_cls, sched_act, xdp, cgroup_skb, sk_skb, cgroup_sock_addr"
+    note = "`bpf_sk_lookup_udp` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET), sk_skb (needs CONFIG_INET), cgroup_sock_addr (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_sk_lookup_udp: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_lookup_udp
@@ -3542,17 +3542,17 @@ unsafe impl CanCall_bpf_sk_lookup_udp for program::SkSkb {}
 unsafe impl CanCall_bpf_sk_lookup_udp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_release`: Drop the socket reference obtained from a socket lookup helper.
 ///
-/// - sched_cls since 4.20, needs CONFIG_INET
-/// - sched_act since 4.20, needs CONFIG_INET
-/// - xdp since 4.20, needs CONFIG_INET
-/// - cgroup_skb since 4.20, needs CONFIG_INET
-/// - sk_skb since 4.20, needs CONFIG_INET
-/// - cgroup_sock_addr since 4.20, needs CONFIG_INET
-/// - sk_lookup since 5.9
+/// - sched_cls (needs CONFIG_INET), since 4.20
+/// - sched_act (needs CONFIG_INET), since 4.20
+/// - xdp (needs CONFIG_INET), since 4.20
+/// - cgroup_skb (needs CONFIG_INET), since 4.20
+/// - sk_skb (needs CONFIG_INET), since 4.20
+/// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
+/// - sk_lookup, since 5.9
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_release`",
     label = "`bpf_sk_release` is not available to this program type",
-    note = "`bpf_sk_release` may be called from: sched_cls, sched_act, xdp, cgroup_skb, sk_skb, cgroup_sock_addr, sk_lookup"
+    note = "`bpf_sk_release` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET), sk_skb (needs CONFIG_INET), cgroup_sock_addr (needs CONFIG_INET), sk_lookup"
 )]
 pub unsafe trait CanCall_bpf_sk_release: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_release
@@ -3565,37 +3565,37 @@ unsafe impl CanCall_bpf_sk_release for program::SkSkb {}
 unsafe impl CanCall_bpf_sk_release for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_push_elem`: Add a value to a queue, stack or Bloom filter map.
 ///
-/// - socket_filter since 4.20
-/// - kprobe since 4.20
-/// - sched_cls since 4.20
-/// - sched_act since 4.20
-/// - tracepoint since 4.20
-/// - xdp since 4.20
-/// - perf_event since 4.20
-/// - cgroup_skb since 4.20
-/// - cgroup_sock since 4.20
-/// - lwt_in since 4.20
-/// - lwt_out since 4.20
-/// - lwt_xmit since 4.20
-/// - sock_ops since 4.20
-/// - sk_skb since 4.20
-/// - cgroup_device since 4.20
-/// - sk_msg since 4.20
-/// - raw_tracepoint since 4.20
-/// - cgroup_sock_addr since 4.20
-/// - lwt_seg6local since 4.20
-/// - lirc_mode2 since 4.20
-/// - sk_reuseport since 4.20
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.20
+/// - kprobe, since 4.20
+/// - sched_cls, since 4.20
+/// - sched_act, since 4.20
+/// - tracepoint, since 4.20
+/// - xdp, since 4.20
+/// - perf_event, since 4.20
+/// - cgroup_skb, since 4.20
+/// - cgroup_sock, since 4.20
+/// - lwt_in, since 4.20
+/// - lwt_out, since 4.20
+/// - lwt_xmit, since 4.20
+/// - sock_ops, since 4.20
+/// - sk_skb, since 4.20
+/// - cgroup_device, since 4.20
+/// - sk_msg, since 4.20
+/// - raw_tracepoint, since 4.20
+/// - cgroup_sock_addr, since 4.20
+/// - lwt_seg6local, since 4.20
+/// - lirc_mode2, since 4.20
+/// - sk_reuseport, since 4.20
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_push_elem`",
     label = "`bpf_map_push_elem` is not available to this program type",
@@ -3639,37 +3639,37 @@ unsafe impl CanCall_bpf_map_push_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_push_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_pop_elem`: Remove and return the next element of a queue or stack map.
 ///
-/// - socket_filter since 4.20
-/// - kprobe since 4.20
-/// - sched_cls since 4.20
-/// - sched_act since 4.20
-/// - tracepoint since 4.20
-/// - xdp since 4.20
-/// - perf_event since 4.20
-/// - cgroup_skb since 4.20
-/// - cgroup_sock since 4.20
-/// - lwt_in since 4.20
-/// - lwt_out since 4.20
-/// - lwt_xmit since 4.20
-/// - sock_ops since 4.20
-/// - sk_skb since 4.20
-/// - cgroup_device since 4.20
-/// - sk_msg since 4.20
-/// - raw_tracepoint since 4.20
-/// - cgroup_sock_addr since 4.20
-/// - lwt_seg6local since 4.20
-/// - lirc_mode2 since 4.20
-/// - sk_reuseport since 4.20
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.20
+/// - kprobe, since 4.20
+/// - sched_cls, since 4.20
+/// - sched_act, since 4.20
+/// - tracepoint, since 4.20
+/// - xdp, since 4.20
+/// - perf_event, since 4.20
+/// - cgroup_skb, since 4.20
+/// - cgroup_sock, since 4.20
+/// - lwt_in, since 4.20
+/// - lwt_out, since 4.20
+/// - lwt_xmit, since 4.20
+/// - sock_ops, since 4.20
+/// - sk_skb, since 4.20
+/// - cgroup_device, since 4.20
+/// - sk_msg, since 4.20
+/// - raw_tracepoint, since 4.20
+/// - cgroup_sock_addr, since 4.20
+/// - lwt_seg6local, since 4.20
+/// - lirc_mode2, since 4.20
+/// - sk_reuseport, since 4.20
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_pop_elem`",
     label = "`bpf_map_pop_elem` is not available to this program type",
@@ -3713,37 +3713,37 @@ unsafe impl CanCall_bpf_map_pop_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_pop_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_peek_elem`: Read the next element of a queue or stack, or test Bloom filter membership.
 ///
-/// - socket_filter since 4.20
-/// - kprobe since 4.20
-/// - sched_cls since 4.20
-/// - sched_act since 4.20
-/// - tracepoint since 4.20
-/// - xdp since 4.20
-/// - perf_event since 4.20
-/// - cgroup_skb since 4.20
-/// - cgroup_sock since 4.20
-/// - lwt_in since 4.20
-/// - lwt_out since 4.20
-/// - lwt_xmit since 4.20
-/// - sock_ops since 4.20
-/// - sk_skb since 4.20
-/// - cgroup_device since 4.20
-/// - sk_msg since 4.20
-/// - raw_tracepoint since 4.20
-/// - cgroup_sock_addr since 4.20
-/// - lwt_seg6local since 4.20
-/// - lirc_mode2 since 4.20
-/// - sk_reuseport since 4.20
-/// - flow_dissector since 4.20
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 5.2
-/// - cgroup_sockopt since 5.3
-/// - tracing since 5.5
-/// - struct_ops since 5.6
-/// - lsm since 5.7
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 4.20
+/// - kprobe, since 4.20
+/// - sched_cls, since 4.20
+/// - sched_act, since 4.20
+/// - tracepoint, since 4.20
+/// - xdp, since 4.20
+/// - perf_event, since 4.20
+/// - cgroup_skb, since 4.20
+/// - cgroup_sock, since 4.20
+/// - lwt_in, since 4.20
+/// - lwt_out, since 4.20
+/// - lwt_xmit, since 4.20
+/// - sock_ops, since 4.20
+/// - sk_skb, since 4.20
+/// - cgroup_device, since 4.20
+/// - sk_msg, since 4.20
+/// - raw_tracepoint, since 4.20
+/// - cgroup_sock_addr, since 4.20
+/// - lwt_seg6local, since 4.20
+/// - lirc_mode2, since 4.20
+/// - sk_reuseport, since 4.20
+/// - flow_dissector, since 4.20
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2
+/// - cgroup_sockopt, since 5.3
+/// - tracing, since 5.5
+/// - struct_ops, since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_peek_elem`",
     label = "`bpf_map_peek_elem` is not available to this program type",
@@ -3787,7 +3787,7 @@ unsafe impl CanCall_bpf_map_peek_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_peek_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_msg_push_data`: Insert room for extra bytes into an sk_msg at a given offset.
 ///
-/// - sk_msg since 4.20
+/// - sk_msg, since 4.20
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_push_data`",
     label = "`bpf_msg_push_data` is not available to this program type",
@@ -3797,7 +3797,7 @@ pub unsafe trait CanCall_bpf_msg_push_data: ProgramType {}
 unsafe impl CanCall_bpf_msg_push_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_pop_data`: Remove a byte range from an sk_msg.
 ///
-/// - sk_msg since 5.0
+/// - sk_msg, since 5.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_pop_data`",
     label = "`bpf_msg_pop_data` is not available to this program type",
@@ -3807,7 +3807,7 @@ pub unsafe trait CanCall_bpf_msg_pop_data: ProgramType {}
 unsafe impl CanCall_bpf_msg_pop_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_rc_pointer_rel`: Report relative pointer movement decoded from an IR remote.
 ///
-/// - lirc_mode2 since 5.0
+/// - lirc_mode2, since 5.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_pointer_rel`",
     label = "`bpf_rc_pointer_rel` is not available to this program type",
@@ -3817,34 +3817,34 @@ pub unsafe trait CanCall_bpf_rc_pointer_rel: ProgramType {}
 unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
 /// Implemented for the program types that may call `bpf_spin_lock`: Take the spinlock embedded in a map value.
 ///
-/// - sched_cls since 5.1, needs CAP_BPF
-/// - sched_act since 5.1, needs CAP_BPF
-/// - xdp since 5.1, needs CAP_BPF
-/// - cgroup_skb since 5.1, needs CAP_BPF
-/// - cgroup_sock since 5.1, needs CAP_BPF
-/// - lwt_in since 5.1, needs CAP_BPF
-/// - lwt_out since 5.1, needs CAP_BPF
-/// - lwt_xmit since 5.1, needs CAP_BPF
-/// - sock_ops since 5.1, needs CAP_BPF
-/// - sk_skb since 5.1, needs CAP_BPF
-/// - cgroup_device since 5.1, needs CAP_BPF
-/// - sk_msg since 5.1, needs CAP_BPF
-/// - cgroup_sock_addr since 5.1, needs CAP_BPF
-/// - lwt_seg6local since 5.1, needs CAP_BPF
-/// - sk_reuseport since 5.1, needs CAP_BPF
-/// - flow_dissector since 5.1, needs CAP_BPF
-/// - cgroup_sysctl since 5.2, needs CAP_BPF
-/// - cgroup_sockopt since 5.3, needs CAP_BPF
-/// - tracing since 5.5, needs CAP_BPF
-/// - struct_ops since 5.6, needs CAP_BPF
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF
-/// - syscall since 5.14, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - sched_cls (needs CAP_BPF), since 5.1
+/// - sched_act (needs CAP_BPF), since 5.1
+/// - xdp (needs CAP_BPF), since 5.1
+/// - cgroup_skb (needs CAP_BPF), since 5.1
+/// - cgroup_sock (needs CAP_BPF), since 5.1
+/// - lwt_in (needs CAP_BPF), since 5.1
+/// - lwt_out (needs CAP_BPF), since 5.1
+/// - lwt_xmit (needs CAP_BPF), since 5.1
+/// - sock_ops (needs CAP_BPF), since 5.1
+/// - sk_skb (needs CAP_BPF), since 5.1
+/// - cgroup_device (needs CAP_BPF), since 5.1
+/// - sk_msg (needs CAP_BPF), since 5.1
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.1
+/// - lwt_seg6local (needs CAP_BPF), since 5.1
+/// - sk_reuseport (needs CAP_BPF), since 5.1
+/// - flow_dissector (needs CAP_BPF), since 5.1
+/// - cgroup_sysctl (needs CAP_BPF), since 5.2
+/// - cgroup_sockopt (needs CAP_BPF), since 5.3
+/// - tracing (needs CAP_BPF), since 5.5
+/// - struct_ops (needs CAP_BPF), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF), since 5.9
+/// - syscall (needs CAP_BPF), since 5.14
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_spin_lock`",
     label = "`bpf_spin_lock` is not available to this program type",
-    note = "`bpf_spin_lock` may be called from: sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_spin_lock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_lock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_lock
@@ -3877,34 +3877,34 @@ unsafe impl CanCall_bpf_spin_lock for program::SockOps {}
 unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_spin_unlock`: Release the spinlock embedded in a map value.
 ///
-/// - sched_cls since 5.1, needs CAP_BPF
-/// - sched_act since 5.1, needs CAP_BPF
-/// - xdp since 5.1, needs CAP_BPF
-/// - cgroup_skb since 5.1, needs CAP_BPF
-/// - cgroup_sock since 5.1, needs CAP_BPF
-/// - lwt_in since 5.1, needs CAP_BPF
-/// - lwt_out since 5.1, needs CAP_BPF
-/// - lwt_xmit since 5.1, needs CAP_BPF
-/// - sock_ops since 5.1, needs CAP_BPF
-/// - sk_skb since 5.1, needs CAP_BPF
-/// - cgroup_device since 5.1, needs CAP_BPF
-/// - sk_msg since 5.1, needs CAP_BPF
-/// - cgroup_sock_addr since 5.1, needs CAP_BPF
-/// - lwt_seg6local since 5.1, needs CAP_BPF
-/// - sk_reuseport since 5.1, needs CAP_BPF
-/// - flow_dissector since 5.1, needs CAP_BPF
-/// - cgroup_sysctl since 5.2, needs CAP_BPF
-/// - cgroup_sockopt since 5.3, needs CAP_BPF
-/// - tracing since 5.5, needs CAP_BPF
-/// - struct_ops since 5.6, needs CAP_BPF
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF
-/// - syscall since 5.14, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - sched_cls (needs CAP_BPF), since 5.1
+/// - sched_act (needs CAP_BPF), since 5.1
+/// - xdp (needs CAP_BPF), since 5.1
+/// - cgroup_skb (needs CAP_BPF), since 5.1
+/// - cgroup_sock (needs CAP_BPF), since 5.1
+/// - lwt_in (needs CAP_BPF), since 5.1
+/// - lwt_out (needs CAP_BPF), since 5.1
+/// - lwt_xmit (needs CAP_BPF), since 5.1
+/// - sock_ops (needs CAP_BPF), since 5.1
+/// - sk_skb (needs CAP_BPF), since 5.1
+/// - cgroup_device (needs CAP_BPF), since 5.1
+/// - sk_msg (needs CAP_BPF), since 5.1
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.1
+/// - lwt_seg6local (needs CAP_BPF), since 5.1
+/// - sk_reuseport (needs CAP_BPF), since 5.1
+/// - flow_dissector (needs CAP_BPF), since 5.1
+/// - cgroup_sysctl (needs CAP_BPF), since 5.2
+/// - cgroup_sockopt (needs CAP_BPF), since 5.3
+/// - tracing (needs CAP_BPF), since 5.5
+/// - struct_ops (needs CAP_BPF), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF), since 5.9
+/// - syscall (needs CAP_BPF), since 5.14
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_spin_unlock`",
     label = "`bpf_spin_unlock` is not available to this program type",
-    note = "`bpf_spin_unlock` may be called from: sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_spin_unlock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_unlock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_unlock
@@ -3937,9 +3937,9 @@ unsafe impl CanCall_bpf_spin_unlock for program::SockOps {}
 unsafe impl CanCall_bpf_spin_unlock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_fullsock`: Upgrade a socket-common pointer to a full socket, or get NULL if it is not one.
 ///
-/// - sched_cls since 5.1
-/// - sched_act since 5.1
-/// - cgroup_skb since 5.1
+/// - sched_cls, since 5.1
+/// - sched_act, since 5.1
+/// - cgroup_skb, since 5.1
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_fullsock`",
     label = "`bpf_sk_fullsock` is not available to this program type",
@@ -3951,15 +3951,15 @@ unsafe impl CanCall_bpf_sk_fullsock for program::SchedAct {}
 unsafe impl CanCall_bpf_sk_fullsock for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_tcp_sock`: Get a read-only view of the TCP state of a socket.
 ///
-/// - sched_cls since 5.1, needs CONFIG_INET
-/// - sched_act since 5.1, needs CONFIG_INET
-/// - cgroup_skb since 5.1, needs CONFIG_INET
-/// - sock_ops since 5.1, needs CONFIG_INET
-/// - cgroup_sockopt since 5.3, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.1
+/// - sched_act (needs CONFIG_INET), since 5.1
+/// - cgroup_skb (needs CONFIG_INET), since 5.1
+/// - sock_ops (needs CONFIG_INET), since 5.1
+/// - cgroup_sockopt (needs CONFIG_INET), since 5.3
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_sock`",
     label = "`bpf_tcp_sock` is not available to this program type",
-    note = "`bpf_tcp_sock` may be called from: sched_cls, sched_act, cgroup_skb, sock_ops, cgroup_sockopt"
+    note = "`bpf_tcp_sock` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET), sock_ops (needs CONFIG_INET), cgroup_sockopt (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_tcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_tcp_sock
@@ -3970,13 +3970,13 @@ unsafe impl CanCall_bpf_tcp_sock for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_sock for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_ecn_set_ce`: Mark a packet with ECN Congestion Experienced if it is ECN-capable.
 ///
-/// - sched_cls since 5.1, needs CONFIG_INET
-/// - sched_act since 5.1, needs CONFIG_INET
-/// - cgroup_skb since 5.1, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.1
+/// - sched_act (needs CONFIG_INET), since 5.1
+/// - cgroup_skb (needs CONFIG_INET), since 5.1
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_ecn_set_ce`",
     label = "`bpf_skb_ecn_set_ce` is not available to this program type",
-    note = "`bpf_skb_ecn_set_ce` may be called from: sched_cls, sched_act, cgroup_skb"
+    note = "`bpf_skb_ecn_set_ce` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_skb_ecn_set_ce: ProgramType {}
 unsafe impl CanCall_bpf_skb_ecn_set_ce for program::CgroupSkb {}
@@ -3984,13 +3984,13 @@ unsafe impl CanCall_bpf_skb_ecn_set_ce for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_ecn_set_ce for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_listener_sock`: Get the listening TCP socket behind a socket pointer, without taking a reference.
 ///
-/// - sched_cls since 5.1, needs CONFIG_INET
-/// - sched_act since 5.1, needs CONFIG_INET
-/// - cgroup_skb since 5.1, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.1
+/// - sched_act (needs CONFIG_INET), since 5.1
+/// - cgroup_skb (needs CONFIG_INET), since 5.1
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_listener_sock`",
     label = "`bpf_get_listener_sock` is not available to this program type",
-    note = "`bpf_get_listener_sock` may be called from: sched_cls, sched_act, cgroup_skb"
+    note = "`bpf_get_listener_sock` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_get_listener_sock: ProgramType {}
 unsafe impl CanCall_bpf_get_listener_sock for program::CgroupSkb {}
@@ -3998,16 +3998,16 @@ unsafe impl CanCall_bpf_get_listener_sock for program::SchedAct {}
 unsafe impl CanCall_bpf_get_listener_sock for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_lookup_tcp`: Look up a TCP socket by tuple, including request and timewait minisockets.
 ///
-/// - sched_cls since 5.2, needs CONFIG_INET
-/// - sched_act since 5.2, needs CONFIG_INET
-/// - xdp since 5.2, needs CONFIG_INET
-/// - cgroup_skb since 5.2, needs CONFIG_INET
-/// - sk_skb since 5.2, needs CONFIG_INET
-/// - cgroup_sock_addr since 5.2, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.2
+/// - sched_act (needs CONFIG_INET), since 5.2
+/// - xdp (needs CONFIG_INET), since 5.2
+/// - cgroup_skb (needs CONFIG_INET), since 5.2
+/// - sk_skb (needs CONFIG_INET), since 5.2
+/// - cgroup_sock_addr (needs CONFIG_INET), since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_lookup_tcp`",
     label = "`bpf_skc_lookup_tcp` is not available to this program type",
-    note = "`bpf_skc_lookup_tcp` may be called from: sched_cls, sched_act, xdp, cgroup_skb, sk_skb, cgroup_sock_addr"
+    note = "`bpf_skc_lookup_tcp` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET), cgroup_skb (needs CONFIG_INET), sk_skb (needs CONFIG_INET), cgroup_sock_addr (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_skc_lookup_tcp: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_lookup_tcp
@@ -4019,13 +4019,13 @@ unsafe impl CanCall_bpf_skc_lookup_tcp for program::SkSkb {}
 unsafe impl CanCall_bpf_skc_lookup_tcp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_check_syncookie`: Check whether a TCP ACK carries a valid SYN cookie for a listening socket.
 ///
-/// - sched_cls since 5.2, needs CONFIG_INET
-/// - sched_act since 5.2, needs CONFIG_INET
-/// - xdp since 5.2, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.2
+/// - sched_act (needs CONFIG_INET), since 5.2
+/// - xdp (needs CONFIG_INET), since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_check_syncookie`",
     label = "`bpf_tcp_check_syncookie` is not available to this program type",
-    note = "`bpf_tcp_check_syncookie` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_check_syncookie` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_tcp_check_syncookie: ProgramType {}
 unsafe impl CanCall_bpf_tcp_check_syncookie for program::SchedAct {}
@@ -4033,7 +4033,7 @@ unsafe impl CanCall_bpf_tcp_check_syncookie for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_check_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sysctl_get_name`: Copy the name of the sysctl being accessed into a buffer.
 ///
-/// - cgroup_sysctl since 5.2
+/// - cgroup_sysctl, since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_name`",
     label = "`bpf_sysctl_get_name` is not available to this program type",
@@ -4043,7 +4043,7 @@ pub unsafe trait CanCall_bpf_sysctl_get_name: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_get_name for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_get_current_value`: Copy the current text value of the sysctl being accessed into a buffer.
 ///
-/// - cgroup_sysctl since 5.2
+/// - cgroup_sysctl, since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_current_value`",
     label = "`bpf_sysctl_get_current_value` is not available to this program type",
@@ -4053,7 +4053,7 @@ pub unsafe trait CanCall_bpf_sysctl_get_current_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_get_current_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_get_new_value`: Copy the value user space is trying to write to a sysctl into a buffer.
 ///
-/// - cgroup_sysctl since 5.2
+/// - cgroup_sysctl, since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_new_value`",
     label = "`bpf_sysctl_get_new_value` is not available to this program type",
@@ -4063,7 +4063,7 @@ pub unsafe trait CanCall_bpf_sysctl_get_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_get_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_set_new_value`: Replace the value user space is writing to a sysctl.
 ///
-/// - cgroup_sysctl since 5.2
+/// - cgroup_sysctl, since 5.2
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_set_new_value`",
     label = "`bpf_sysctl_set_new_value` is not available to this program type",
@@ -4073,36 +4073,36 @@ pub unsafe trait CanCall_bpf_sysctl_set_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_strtol`: Parse a signed integer from the start of a string buffer.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 6.18
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - socket_filter, since 5.2–6.18 (measured bounds)
+/// - kprobe, since 5.2–6.18 (measured bounds)
+/// - sched_cls, since 5.2–6.18 (measured bounds)
+/// - sched_act, since 5.2–6.18 (measured bounds)
+/// - tracepoint, since 5.2–6.18 (measured bounds)
+/// - xdp, since 5.2–6.18 (measured bounds)
+/// - perf_event, since 5.2–6.18 (measured bounds)
+/// - cgroup_skb, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock, since 5.2–6.18 (measured bounds)
+/// - lwt_in, since 5.2–6.18 (measured bounds)
+/// - lwt_out, since 5.2–6.18 (measured bounds)
+/// - lwt_xmit, since 5.2–6.18 (measured bounds)
+/// - sock_ops, since 5.2–6.18 (measured bounds)
+/// - sk_skb, since 5.2–6.18 (measured bounds)
+/// - cgroup_device, since 5.2–6.18 (measured bounds)
+/// - sk_msg, since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
+/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
+/// - sk_reuseport, since 5.2–6.18 (measured bounds)
+/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
+/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5–6.18 (measured bounds)
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - syscall, since 5.14–6.18 (measured bounds)
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
@@ -4145,36 +4145,36 @@ unsafe impl CanCall_bpf_strtol for program::Tracepoint {}
 unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strtoul`: Parse an unsigned integer from the start of a string buffer.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 6.18
-/// - xdp since 6.18
-/// - perf_event since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 6.18
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 5.2
-/// - raw_tracepoint_writable since 6.18
-/// - cgroup_sockopt since 6.18
-/// - tracing since 6.18
-/// - struct_ops since 6.18
-/// - lsm since 6.18
-/// - sk_lookup since 6.18
-/// - syscall since 6.18
-/// - netfilter since 6.18
+/// - socket_filter, since 5.2–6.18 (measured bounds)
+/// - kprobe, since 5.2–6.18 (measured bounds)
+/// - sched_cls, since 5.2–6.18 (measured bounds)
+/// - sched_act, since 5.2–6.18 (measured bounds)
+/// - tracepoint, since 5.2–6.18 (measured bounds)
+/// - xdp, since 5.2–6.18 (measured bounds)
+/// - perf_event, since 5.2–6.18 (measured bounds)
+/// - cgroup_skb, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock, since 5.2–6.18 (measured bounds)
+/// - lwt_in, since 5.2–6.18 (measured bounds)
+/// - lwt_out, since 5.2–6.18 (measured bounds)
+/// - lwt_xmit, since 5.2–6.18 (measured bounds)
+/// - sock_ops, since 5.2–6.18 (measured bounds)
+/// - sk_skb, since 5.2–6.18 (measured bounds)
+/// - cgroup_device, since 5.2–6.18 (measured bounds)
+/// - sk_msg, since 5.2–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
+/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
+/// - sk_reuseport, since 5.2–6.18 (measured bounds)
+/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.2
+/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
+/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5–6.18 (measured bounds)
+/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7–6.18 (measured bounds)
+/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - syscall, since 5.14–6.18 (measured bounds)
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
@@ -4217,22 +4217,22 @@ unsafe impl CanCall_bpf_strtoul for program::Tracepoint {}
 unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_storage_get`: Get, and optionally create, a socket's local storage for a given map.
 ///
-/// - sched_cls since 5.2
-/// - sched_act since 5.2
-/// - cgroup_skb since 5.2
-/// - cgroup_sock since 5.2
-/// - sock_ops since 5.2
-/// - sk_msg since 5.2
-/// - cgroup_sock_addr since 5.2
-/// - cgroup_sockopt since 5.3, needs CONFIG_NET
-/// - tracing since 5.11, needs CONFIG_NET
-/// - struct_ops since 5.6
-/// - lsm since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - sched_cls, since 5.2
+/// - sched_act, since 5.2
+/// - cgroup_skb, since 5.2
+/// - cgroup_sock, since 5.2
+/// - sock_ops, since 5.2
+/// - sk_msg, since 5.2
+/// - cgroup_sock_addr, since 5.2
+/// - cgroup_sockopt (needs CONFIG_NET), since 5.3
+/// - tracing (needs CONFIG_NET), since 5.11
+/// - struct_ops, since 5.6
+/// - lsm (needs CONFIG_NET), since 5.7
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
-    note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+    note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET), tracing (needs CONFIG_NET), struct_ops, lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_get: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_get
@@ -4253,21 +4253,21 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// Implemented for the program types that may call `bpf_sk_storage_delete`: Drop the value a socket-storage map keeps for a given socket.
 ///
-/// - sched_cls since 5.2
-/// - sched_act since 5.2
-/// - cgroup_skb since 5.2
-/// - sock_ops since 5.2
-/// - sk_msg since 5.2
-/// - cgroup_sock_addr since 5.2
-/// - cgroup_sockopt since 5.3, needs CONFIG_NET
-/// - tracing since 5.11, needs CONFIG_NET
-/// - struct_ops since 5.6
-/// - lsm since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - sched_cls, since 5.2
+/// - sched_act, since 5.2
+/// - cgroup_skb, since 5.2
+/// - sock_ops, since 5.2
+/// - sk_msg, since 5.2
+/// - cgroup_sock_addr, since 5.2
+/// - cgroup_sockopt (needs CONFIG_NET), since 5.3
+/// - tracing (needs CONFIG_NET), since 5.11
+/// - struct_ops, since 5.6
+/// - lsm (needs CONFIG_NET), since 5.7
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
-    note = "`bpf_sk_storage_delete` may be called from: sched_cls, sched_act, cgroup_skb, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+    note = "`bpf_sk_storage_delete` may be called from: sched_cls, sched_act, cgroup_skb, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET), tracing (needs CONFIG_NET), struct_ops, lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_delete: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_delete
@@ -4287,40 +4287,40 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// Implemented for the program types that may call `bpf_send_signal`: Send a signal to the process (thread group) the current task belongs to.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.3
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.3
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.3
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.3
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.3
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - kprobe, since 5.3
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - tracepoint, since 5.3
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - perf_event, since 5.3
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.3
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.3
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
-    note = "`bpf_send_signal` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal
@@ -4359,13 +4359,13 @@ unsafe impl CanCall_bpf_send_signal for program::Tracepoint {}
 unsafe impl CanCall_bpf_send_signal for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_gen_syncookie`: Compute a SYN cookie and MSS encoding for a SYN aimed at a listening socket.
 ///
-/// - sched_cls since 5.4, needs CONFIG_INET
-/// - sched_act since 5.4, needs CONFIG_INET
-/// - xdp since 5.4, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.4
+/// - sched_act (needs CONFIG_INET), since 5.4
+/// - xdp (needs CONFIG_INET), since 5.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_gen_syncookie`",
     label = "`bpf_tcp_gen_syncookie` is not available to this program type",
-    note = "`bpf_tcp_gen_syncookie` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_gen_syncookie` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), xdp (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_tcp_gen_syncookie: ProgramType {}
 unsafe impl CanCall_bpf_tcp_gen_syncookie for program::SchedAct {}
@@ -4373,12 +4373,12 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
-/// - tracing since 5.5, needs CONFIG_NET
-/// - syscall since 6.18
+/// - tracing (needs CONFIG_NET), since 5.5
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
-    note = "`bpf_skb_output` may be called from: tracing, syscall"
+    note = "`bpf_skb_output` may be called from: tracing (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_skb_output: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skb_output
@@ -4386,40 +4386,40 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_probe_read_user`: Copy bytes from a user-space address into BPF memory without faulting.
 ///
-/// - socket_filter since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.5
-/// - sched_cls since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.5
-/// - xdp since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.5
-/// - cgroup_skb since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.5
-/// - cgroup_sock_addr since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.5
-/// - cgroup_sockopt since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - kprobe, since 5.5
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - tracepoint, since 5.5
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - perf_event, since 5.5
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - raw_tracepoint, since 5.5
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - raw_tracepoint_writable, since 5.5
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user`",
     label = "`bpf_probe_read_user` is not available to this program type",
-    note = "`bpf_probe_read_user` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user
@@ -4458,40 +4458,40 @@ unsafe impl CanCall_bpf_probe_read_user for program::Tracepoint {}
 unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_read_kernel`: Safely copy bytes from an arbitrary kernel address into BPF memory.
 ///
-/// - socket_filter since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - kprobe since 5.5, refused under lockdown=confidentiality
-/// - sched_cls since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sched_act since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - tracepoint since 5.5, refused under lockdown=confidentiality
-/// - xdp since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - perf_event since 5.5, refused under lockdown=confidentiality
-/// - cgroup_skb since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_sock since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_in since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_out since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_xmit since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sock_ops since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_skb since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_device since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_msg since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - raw_tracepoint since 5.5, refused under lockdown=confidentiality
-/// - cgroup_sock_addr since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_seg6local since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_reuseport since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - flow_dissector since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_sysctl since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - raw_tracepoint_writable since 5.5, refused under lockdown=confidentiality
-/// - cgroup_sockopt since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - tracing since 5.5, refused under lockdown=confidentiality
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lsm since 5.7, refused under lockdown=confidentiality
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - kprobe (refused under lockdown confidentiality), since 5.5
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - tracepoint (refused under lockdown confidentiality), since 5.5
+/// - xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - perf_event (refused under lockdown confidentiality), since 5.5
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - raw_tracepoint (refused under lockdown confidentiality), since 5.5
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - raw_tracepoint_writable (refused under lockdown confidentiality), since 5.5
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - tracing (refused under lockdown confidentiality), since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
+/// - lsm (refused under lockdown confidentiality), since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel`",
     label = "`bpf_probe_read_kernel` is not available to this program type",
-    note = "`bpf_probe_read_kernel` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel
@@ -4530,40 +4530,40 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Tracepoint {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_read_user_str`: Copy a NUL-terminated string from user memory and report its length.
 ///
-/// - socket_filter since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.5
-/// - sched_cls since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.5
-/// - xdp since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.5
-/// - cgroup_skb since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.5
-/// - cgroup_sock_addr since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.5
-/// - cgroup_sockopt since 5.5, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.5
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - kprobe, since 5.5
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - tracepoint, since 5.5
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - perf_event, since 5.5
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - raw_tracepoint, since 5.5
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - raw_tracepoint_writable, since 5.5
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.5
+/// - tracing, since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user_str`",
     label = "`bpf_probe_read_user_str` is not available to this program type",
-    note = "`bpf_probe_read_user_str` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user_str: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user_str
@@ -4602,40 +4602,40 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Tracepoint {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_read_kernel_str`: Copy a NUL-terminated string from kernel memory and report its length.
 ///
-/// - socket_filter since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - kprobe since 5.5, refused under lockdown=confidentiality
-/// - sched_cls since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sched_act since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - tracepoint since 5.5, refused under lockdown=confidentiality
-/// - xdp since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - perf_event since 5.5, refused under lockdown=confidentiality
-/// - cgroup_skb since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_sock since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_in since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_out since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_xmit since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sock_ops since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_skb since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_device since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_msg since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - raw_tracepoint since 5.5, refused under lockdown=confidentiality
-/// - cgroup_sock_addr since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lwt_seg6local since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - sk_reuseport since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - flow_dissector since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - cgroup_sysctl since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - raw_tracepoint_writable since 5.5, refused under lockdown=confidentiality
-/// - cgroup_sockopt since 5.5, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - tracing since 5.5, refused under lockdown=confidentiality
-/// - struct_ops since 5.6, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - lsm since 5.7, refused under lockdown=confidentiality
-/// - sk_lookup since 5.9, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON, refused under lockdown=confidentiality
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - kprobe (refused under lockdown confidentiality), since 5.5
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - tracepoint (refused under lockdown confidentiality), since 5.5
+/// - xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - perf_event (refused under lockdown confidentiality), since 5.5
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - raw_tracepoint (refused under lockdown confidentiality), since 5.5
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - raw_tracepoint_writable (refused under lockdown confidentiality), since 5.5
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.5
+/// - tracing (refused under lockdown confidentiality), since 5.5
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
+/// - lsm (refused under lockdown confidentiality), since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
+/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel_str`",
     label = "`bpf_probe_read_kernel_str` is not available to this program type",
-    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel_str: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel_str
@@ -4675,7 +4675,7 @@ unsafe impl CanCall_bpf_probe_read_kernel_str for program::Tracepoint {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_send_ack`: Make a BPF TCP congestion-control module send an immediate ACK.
 ///
-/// - struct_ops since 5.6
+/// - struct_ops, since 5.6
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_send_ack`",
     label = "`bpf_tcp_send_ack` is not available to this program type",
@@ -4685,40 +4685,40 @@ pub unsafe trait CanCall_bpf_tcp_send_ack: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> {}
 /// Implemented for the program types that may call `bpf_send_signal_thread`: Send a signal to exactly the thread that is currently running.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.6
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.6
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.6
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.6
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.6
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.6
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.7
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - kprobe, since 5.6
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - tracepoint, since 5.6
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - perf_event, since 5.6
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.6
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.6
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - tracing, since 5.6
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
-    note = "`bpf_send_signal_thread` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal_thread: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal_thread
@@ -4757,40 +4757,40 @@ unsafe impl CanCall_bpf_send_signal_thread for program::Tracepoint {}
 unsafe impl CanCall_bpf_send_signal_thread for program::Xdp {}
 /// Implemented for the program types that may call `bpf_jiffies64`: Read the kernel's 64-bit jiffies counter.
 ///
-/// - socket_filter since 5.6, needs CAP_BPF
-/// - kprobe since 5.6
-/// - sched_cls since 5.6, needs CAP_BPF
-/// - sched_act since 5.6, needs CAP_BPF
-/// - tracepoint since 5.6
-/// - xdp since 5.6, needs CAP_BPF
-/// - perf_event since 5.6
-/// - cgroup_skb since 5.6, needs CAP_BPF
-/// - cgroup_sock since 5.6, needs CAP_BPF
-/// - lwt_in since 5.6, needs CAP_BPF
-/// - lwt_out since 5.6, needs CAP_BPF
-/// - lwt_xmit since 5.6, needs CAP_BPF
-/// - sock_ops since 5.6, needs CAP_BPF
-/// - sk_skb since 5.6, needs CAP_BPF
-/// - cgroup_device since 5.6, needs CAP_BPF
-/// - sk_msg since 5.6, needs CAP_BPF
-/// - raw_tracepoint since 5.6
-/// - cgroup_sock_addr since 5.6, needs CAP_BPF
-/// - lwt_seg6local since 5.6, needs CAP_BPF
-/// - sk_reuseport since 5.6, needs CAP_BPF
-/// - flow_dissector since 5.6, needs CAP_BPF
-/// - cgroup_sysctl since 5.6, needs CAP_BPF
-/// - raw_tracepoint_writable since 5.6
-/// - cgroup_sockopt since 5.6, needs CAP_BPF
-/// - tracing since 5.6
-/// - struct_ops since 5.6, needs CAP_BPF
-/// - lsm since 5.7
-/// - sk_lookup since 5.9, needs CAP_BPF
-/// - syscall since 5.14
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.6
+/// - kprobe, since 5.6
+/// - sched_cls (needs CAP_BPF), since 5.6
+/// - sched_act (needs CAP_BPF), since 5.6
+/// - tracepoint, since 5.6
+/// - xdp (needs CAP_BPF), since 5.6
+/// - perf_event, since 5.6
+/// - cgroup_skb (needs CAP_BPF), since 5.6
+/// - cgroup_sock (needs CAP_BPF), since 5.6
+/// - lwt_in (needs CAP_BPF), since 5.6
+/// - lwt_out (needs CAP_BPF), since 5.6
+/// - lwt_xmit (needs CAP_BPF), since 5.6
+/// - sock_ops (needs CAP_BPF), since 5.6
+/// - sk_skb (needs CAP_BPF), since 5.6
+/// - cgroup_device (needs CAP_BPF), since 5.6
+/// - sk_msg (needs CAP_BPF), since 5.6
+/// - raw_tracepoint, since 5.6
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.6
+/// - lwt_seg6local (needs CAP_BPF), since 5.6
+/// - sk_reuseport (needs CAP_BPF), since 5.6
+/// - flow_dissector (needs CAP_BPF), since 5.6
+/// - cgroup_sysctl (needs CAP_BPF), since 5.6
+/// - raw_tracepoint_writable, since 5.6
+/// - cgroup_sockopt (needs CAP_BPF), since 5.6
+/// - tracing, since 5.6
+/// - struct_ops (needs CAP_BPF), since 5.6
+/// - lsm, since 5.7
+/// - sk_lookup (needs CAP_BPF), since 5.9
+/// - syscall, since 5.14
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_jiffies64`",
     label = "`bpf_jiffies64` is not available to this program type",
-    note = "`bpf_jiffies64` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_jiffies64` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_jiffies64: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_jiffies64
@@ -4829,7 +4829,7 @@ unsafe impl CanCall_bpf_jiffies64 for program::Tracepoint {}
 unsafe impl CanCall_bpf_jiffies64 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_read_branch_records`: Copy the hardware branch records attached to a perf event sample.
 ///
-/// - perf_event since 5.7
+/// - perf_event, since 5.7
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_read_branch_records`",
     label = "`bpf_read_branch_records` is not available to this program type",
@@ -4839,36 +4839,36 @@ pub unsafe trait CanCall_bpf_read_branch_records: ProgramType {}
 unsafe impl CanCall_bpf_read_branch_records for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_get_ns_current_pid_tgid`: Get the current task's PID and TGID as seen inside a given PID namespace.
 ///
-/// - socket_filter since 6.1
-/// - kprobe since 5.7
-/// - sched_cls since 6.1
-/// - sched_act since 6.1
-/// - tracepoint since 5.7
-/// - xdp since 6.1
-/// - perf_event since 5.7
-/// - cgroup_skb since 6.1
-/// - cgroup_sock since 6.1
-/// - lwt_in since 6.1
-/// - lwt_out since 6.1
-/// - lwt_xmit since 6.1
-/// - sock_ops since 6.1
-/// - sk_skb since 6.1
-/// - cgroup_device since 6.1
-/// - sk_msg since 6.1
-/// - raw_tracepoint since 5.7
-/// - cgroup_sock_addr since 6.1
-/// - lwt_seg6local since 6.1
-/// - sk_reuseport since 6.1
-/// - flow_dissector since 6.1
-/// - cgroup_sysctl since 6.1
-/// - raw_tracepoint_writable since 5.7
-/// - cgroup_sockopt since 6.1
-/// - tracing since 5.7
-/// - struct_ops since 6.1
-/// - lsm since 5.7
-/// - sk_lookup since 6.1
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 6.1
+/// - kprobe, since 5.7
+/// - sched_cls, since 6.1
+/// - sched_act, since 6.1
+/// - tracepoint, since 5.7
+/// - xdp, since 6.1
+/// - perf_event, since 5.7
+/// - cgroup_skb, since 6.1
+/// - cgroup_sock, since 6.1
+/// - lwt_in, since 6.1
+/// - lwt_out, since 6.1
+/// - lwt_xmit, since 6.1
+/// - sock_ops, since 6.1
+/// - sk_skb, since 6.1
+/// - cgroup_device, since 6.1
+/// - sk_msg, since 6.1
+/// - raw_tracepoint, since 5.7
+/// - cgroup_sock_addr, since 6.1
+/// - lwt_seg6local, since 6.1
+/// - sk_reuseport, since 6.1
+/// - flow_dissector, since 6.1
+/// - cgroup_sysctl, since 6.1
+/// - raw_tracepoint_writable, since 5.7
+/// - cgroup_sockopt, since 6.1
+/// - tracing, since 5.7
+/// - struct_ops, since 6.1
+/// - lsm, since 5.7
+/// - sk_lookup, since 6.1
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_ns_current_pid_tgid`",
     label = "`bpf_get_ns_current_pid_tgid` is not available to this program type",
@@ -4913,12 +4913,12 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
-/// - tracing since 5.7, needs CONFIG_NET
-/// - syscall since 6.18
+/// - tracing (needs CONFIG_NET), since 5.7
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
-    note = "`bpf_xdp_output` may be called from: tracing, syscall"
+    note = "`bpf_xdp_output` may be called from: tracing (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_output: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_output
@@ -4926,19 +4926,19 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_get_netns_cookie`: Get the unique cookie of the network namespace the context belongs to.
 ///
-/// - socket_filter since 6.15
-/// - sched_cls since 6.13
-/// - sched_act since 6.13
-/// - cgroup_skb since 6.15
-/// - cgroup_sock since 5.7
-/// - sock_ops since 5.7
-/// - sk_msg since 5.7
-/// - cgroup_sock_addr since 5.7
-/// - cgroup_sockopt since 5.7, needs CONFIG_NET
+/// - socket_filter, since 6.15
+/// - sched_cls, since 6.13
+/// - sched_act, since 6.13
+/// - cgroup_skb, since 6.15
+/// - cgroup_sock, since 5.7
+/// - sock_ops, since 5.7
+/// - sk_msg, since 5.7
+/// - cgroup_sock_addr, since 5.7
+/// - cgroup_sockopt (needs CONFIG_NET), since 5.7
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_netns_cookie`",
     label = "`bpf_get_netns_cookie` is not available to this program type",
-    note = "`bpf_get_netns_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt"
+    note = "`bpf_get_netns_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET)"
 )]
 pub unsafe trait CanCall_bpf_get_netns_cookie: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_netns_cookie
@@ -4954,40 +4954,40 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SockOps {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_get_current_ancestor_cgroup_id`: Get the ID of an ancestor of the current task's cgroup v2 at a given depth.
 ///
-/// - socket_filter since 6.4, needs CONFIG_CGROUPS
-/// - kprobe since 5.7, needs CONFIG_CGROUPS
-/// - sched_cls since 6.4, needs CONFIG_CGROUPS
-/// - sched_act since 6.4, needs CONFIG_CGROUPS
-/// - tracepoint since 5.7, needs CONFIG_CGROUPS
-/// - xdp since 6.4, needs CONFIG_CGROUPS
-/// - perf_event since 5.7, needs CONFIG_CGROUPS
-/// - cgroup_skb since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_sock since 5.7, needs CONFIG_CGROUPS
-/// - lwt_in since 6.4, needs CONFIG_CGROUPS
-/// - lwt_out since 6.4, needs CONFIG_CGROUPS
-/// - lwt_xmit since 6.4, needs CONFIG_CGROUPS
-/// - sock_ops since 6.4, needs CONFIG_CGROUPS
-/// - sk_skb since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_device since 6.4, needs CONFIG_CGROUPS
-/// - sk_msg since 5.7, needs CONFIG_CGROUPS
-/// - raw_tracepoint since 5.7, needs CONFIG_CGROUPS
-/// - cgroup_sock_addr since 5.7, needs CONFIG_CGROUPS
-/// - lwt_seg6local since 6.4, needs CONFIG_CGROUPS
-/// - sk_reuseport since 6.4, needs CONFIG_CGROUPS
-/// - flow_dissector since 6.4, needs CONFIG_CGROUPS
-/// - cgroup_sysctl since 6.4, needs CONFIG_CGROUPS
-/// - raw_tracepoint_writable since 5.7, needs CONFIG_CGROUPS
-/// - cgroup_sockopt since 6.4, needs CONFIG_CGROUPS
-/// - tracing since 5.7, needs CONFIG_CGROUPS
-/// - struct_ops since 6.4, needs CONFIG_CGROUPS
-/// - lsm since 5.7, needs CONFIG_CGROUPS
-/// - sk_lookup since 6.4, needs CONFIG_CGROUPS
-/// - syscall since 5.14, needs CONFIG_CGROUPS
-/// - netfilter since 6.4, needs CONFIG_CGROUPS
+/// - socket_filter (needs CONFIG_CGROUPS), since 6.4
+/// - kprobe (needs CONFIG_CGROUPS), since 5.7
+/// - sched_cls (needs CONFIG_CGROUPS), since 6.4
+/// - sched_act (needs CONFIG_CGROUPS), since 6.4
+/// - tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - xdp (needs CONFIG_CGROUPS), since 6.4
+/// - perf_event (needs CONFIG_CGROUPS), since 5.7
+/// - cgroup_skb (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_sock (needs CONFIG_CGROUPS), since 5.7
+/// - lwt_in (needs CONFIG_CGROUPS), since 6.4
+/// - lwt_out (needs CONFIG_CGROUPS), since 6.4
+/// - lwt_xmit (needs CONFIG_CGROUPS), since 6.4
+/// - sock_ops (needs CONFIG_CGROUPS), since 6.4
+/// - sk_skb (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_device (needs CONFIG_CGROUPS), since 6.4
+/// - sk_msg (needs CONFIG_CGROUPS), since 5.7
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 5.7
+/// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.4
+/// - sk_reuseport (needs CONFIG_CGROUPS), since 6.4
+/// - flow_dissector (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_sysctl (needs CONFIG_CGROUPS), since 6.4
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.7
+/// - cgroup_sockopt (needs CONFIG_CGROUPS), since 6.4
+/// - tracing (needs CONFIG_CGROUPS), since 5.7
+/// - struct_ops (needs CONFIG_CGROUPS), since 6.4
+/// - lsm (needs CONFIG_CGROUPS), since 5.7
+/// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
+/// - syscall (needs CONFIG_CGROUPS), since 5.14
+/// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_ancestor_cgroup_id`",
     label = "`bpf_get_current_ancestor_cgroup_id` is not available to this program type",
-    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_ancestor_cgroup_id: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_ancestor_cgroup_id
@@ -5034,13 +5034,13 @@ unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::Tracepoint {
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_assign`: Steer a packet or a socket lookup to a socket chosen by the program.
 ///
-/// - sched_cls since 5.7, needs CONFIG_INET
-/// - sched_act since 5.7, needs CONFIG_INET
-/// - sk_lookup since 5.9
+/// - sched_cls (needs CONFIG_INET), since 5.7
+/// - sched_act (needs CONFIG_INET), since 5.7
+/// - sk_lookup, since 5.9
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_assign`",
     label = "`bpf_sk_assign` is not available to this program type",
-    note = "`bpf_sk_assign` may be called from: sched_cls, sched_act, sk_lookup"
+    note = "`bpf_sk_assign` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET), sk_lookup"
 )]
 pub unsafe trait CanCall_bpf_sk_assign: ProgramType {}
 unsafe impl CanCall_bpf_sk_assign for program::SchedAct {}
@@ -5048,37 +5048,37 @@ unsafe impl CanCall_bpf_sk_assign for program::SchedCls {}
 unsafe impl CanCall_bpf_sk_assign for program::SkLookup {}
 /// Implemented for the program types that may call `bpf_ktime_get_boot_ns`: Read CLOCK_BOOTTIME in nanoseconds, including time spent suspended.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - lirc_mode2 since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - lirc_mode2, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_boot_ns`",
     label = "`bpf_ktime_get_boot_ns` is not available to this program type",
@@ -5122,78 +5122,78 @@ unsafe impl CanCall_bpf_ktime_get_boot_ns for program::Tracepoint {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_seq_printf`: Print formatted text into the output of a BPF iterator.
 ///
-/// - tracing (attach types trace_iter) since 5.8
+/// - tracing (only with attach type BPF_TRACE_ITER), since 5.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_printf`",
     label = "`bpf_seq_printf` is not available to this program type",
-    note = "`bpf_seq_printf` may be called from: tracing (attach types trace_iter)"
+    note = "`bpf_seq_printf` may be called from: tracing (only with attach type BPF_TRACE_ITER)"
 )]
 pub unsafe trait CanCall_bpf_seq_printf: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_seq_printf
 for program::Tracing<attach::TraceIter, S> {}
 /// Implemented for the program types that may call `bpf_seq_write`: Append raw bytes to the output of a BPF iterator.
 ///
-/// - tracing (attach types trace_iter) since 5.8
+/// - tracing (only with attach type BPF_TRACE_ITER), since 5.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_write`",
     label = "`bpf_seq_write` is not available to this program type",
-    note = "`bpf_seq_write` may be called from: tracing (attach types trace_iter)"
+    note = "`bpf_seq_write` may be called from: tracing (only with attach type BPF_TRACE_ITER)"
 )]
 pub unsafe trait CanCall_bpf_seq_write: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_seq_write
 for program::Tracing<attach::TraceIter, S> {}
 /// Implemented for the program types that may call `bpf_sk_cgroup_id`: Get the cgroup v2 ID that a socket was charged to.
 ///
-/// - cgroup_skb since 5.8, needs CONFIG_SOCK_CGROUP_DATA
+/// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 5.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_cgroup_id`",
     label = "`bpf_sk_cgroup_id` is not available to this program type",
-    note = "`bpf_sk_cgroup_id` may be called from: cgroup_skb"
+    note = "`bpf_sk_cgroup_id` may be called from: cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA)"
 )]
 pub unsafe trait CanCall_bpf_sk_cgroup_id: ProgramType {}
 unsafe impl CanCall_bpf_sk_cgroup_id for program::CgroupSkb {}
 /// Implemented for the program types that may call `bpf_sk_ancestor_cgroup_id`: Get the ID of an ancestor of a socket's cgroup v2 at a given depth.
 ///
-/// - cgroup_skb since 5.8, needs CONFIG_SOCK_CGROUP_DATA
+/// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 5.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_ancestor_cgroup_id`",
     label = "`bpf_sk_ancestor_cgroup_id` is not available to this program type",
-    note = "`bpf_sk_ancestor_cgroup_id` may be called from: cgroup_skb"
+    note = "`bpf_sk_ancestor_cgroup_id` may be called from: cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA)"
 )]
 pub unsafe trait CanCall_bpf_sk_ancestor_cgroup_id: ProgramType {}
 unsafe impl CanCall_bpf_sk_ancestor_cgroup_id for program::CgroupSkb {}
 /// Implemented for the program types that may call `bpf_ringbuf_output`: Copy a record into a BPF ring buffer in one step.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_output`",
     label = "`bpf_ringbuf_output` is not available to this program type",
@@ -5236,36 +5236,36 @@ unsafe impl CanCall_bpf_ringbuf_output for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_output for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_reserve`: Reserve space for a record directly inside a BPF ring buffer.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_reserve`",
     label = "`bpf_ringbuf_reserve` is not available to this program type",
@@ -5308,36 +5308,36 @@ unsafe impl CanCall_bpf_ringbuf_reserve for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_submit`: Commit a reserved ring buffer record so the consumer can read it.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_submit`",
     label = "`bpf_ringbuf_submit` is not available to this program type",
@@ -5380,36 +5380,36 @@ unsafe impl CanCall_bpf_ringbuf_submit for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_discard`: Abandon a reserved ring buffer record without delivering it.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_discard`",
     label = "`bpf_ringbuf_discard` is not available to this program type",
@@ -5452,36 +5452,36 @@ unsafe impl CanCall_bpf_ringbuf_discard for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_query`: Read a momentary statistic about a BPF ring buffer.
 ///
-/// - socket_filter since 5.8
-/// - kprobe since 5.8
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - tracepoint since 5.8
-/// - xdp since 5.8
-/// - perf_event since 5.8
-/// - cgroup_skb since 5.8
-/// - cgroup_sock since 5.8
-/// - lwt_in since 5.8
-/// - lwt_out since 5.8
-/// - lwt_xmit since 5.8
-/// - sock_ops since 5.8
-/// - sk_skb since 5.8
-/// - cgroup_device since 5.8
-/// - sk_msg since 5.8
-/// - raw_tracepoint since 5.8
-/// - cgroup_sock_addr since 5.8
-/// - lwt_seg6local since 5.8
-/// - sk_reuseport since 5.8
-/// - flow_dissector since 5.8
-/// - cgroup_sysctl since 5.8
-/// - raw_tracepoint_writable since 5.8
-/// - cgroup_sockopt since 5.8
-/// - tracing since 5.8
-/// - struct_ops since 5.8
-/// - lsm since 5.8
-/// - sk_lookup since 5.9
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.8
+/// - kprobe, since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - tracepoint, since 5.8
+/// - xdp, since 5.8
+/// - perf_event, since 5.8
+/// - cgroup_skb, since 5.8
+/// - cgroup_sock, since 5.8
+/// - lwt_in, since 5.8
+/// - lwt_out, since 5.8
+/// - lwt_xmit, since 5.8
+/// - sock_ops, since 5.8
+/// - sk_skb, since 5.8
+/// - cgroup_device, since 5.8
+/// - sk_msg, since 5.8
+/// - raw_tracepoint, since 5.8
+/// - cgroup_sock_addr, since 5.8
+/// - lwt_seg6local, since 5.8
+/// - sk_reuseport, since 5.8
+/// - flow_dissector, since 5.8
+/// - cgroup_sysctl, since 5.8
+/// - raw_tracepoint_writable, since 5.8
+/// - cgroup_sockopt, since 5.8
+/// - tracing, since 5.8
+/// - struct_ops, since 5.8
+/// - lsm, since 5.8
+/// - sk_lookup, since 5.9
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_query`",
     label = "`bpf_ringbuf_query` is not available to this program type",
@@ -5524,9 +5524,9 @@ unsafe impl CanCall_bpf_ringbuf_query for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_query for program::Xdp {}
 /// Implemented for the program types that may call `bpf_csum_level`: Adjust or query how many checksum layers of an skb are already verified.
 ///
-/// - sched_cls since 5.8
-/// - sched_act since 5.8
-/// - lwt_xmit since 5.8
+/// - sched_cls, since 5.8
+/// - sched_act, since 5.8
+/// - lwt_xmit, since 5.8
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_level`",
     label = "`bpf_csum_level` is not available to this program type",
@@ -5538,27 +5538,27 @@ unsafe impl CanCall_bpf_csum_level for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp6_sock`: Cast a socket pointer to struct tcp6_sock if it is a full IPv6 TCP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.9, needs CAP_PERFMON
-/// - sk_skb since 5.9, needs CAP_PERFMON
-/// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.9, needs CAP_PERFMON
-/// - tracing since 5.9, needs CONFIG_NET
-/// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.9
+/// - sk_skb (needs CAP_PERFMON), since 5.9
+/// - sk_msg (needs CAP_PERFMON), since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.9
+/// - tracing (needs CONFIG_NET), since 5.9
+/// - sk_lookup (needs CAP_PERFMON), since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp6_sock
@@ -5582,27 +5582,27 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_sock`: Cast a socket pointer to struct tcp_sock if it is a full TCP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.9, needs CAP_PERFMON
-/// - sk_skb since 5.9, needs CAP_PERFMON
-/// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.9, needs CAP_PERFMON
-/// - tracing since 5.9, needs CONFIG_NET
-/// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.9
+/// - sk_skb (needs CAP_PERFMON), since 5.9
+/// - sk_msg (needs CAP_PERFMON), since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.9
+/// - tracing (needs CONFIG_NET), since 5.9
+/// - sk_lookup (needs CAP_PERFMON), since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_sock
@@ -5626,27 +5626,27 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_timewait_sock`: Cast a socket pointer to struct tcp_timewait_sock if it is in TIME_WAIT.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.9, needs CAP_PERFMON
-/// - sk_skb since 5.9, needs CAP_PERFMON
-/// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.9, needs CAP_PERFMON
-/// - tracing since 5.9, needs CONFIG_NET
-/// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.9
+/// - sk_skb (needs CAP_PERFMON), since 5.9
+/// - sk_msg (needs CAP_PERFMON), since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.9
+/// - tracing (needs CONFIG_NET), since 5.9
+/// - sk_lookup (needs CAP_PERFMON), since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_timewait_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_timewait_sock
@@ -5671,27 +5671,27 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_request_sock`: Cast a socket pointer to struct tcp_request_sock if it is a pending TCP request.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.9, needs CAP_PERFMON
-/// - sk_skb since 5.9, needs CAP_PERFMON
-/// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.9, needs CAP_PERFMON
-/// - tracing since 5.9, needs CONFIG_NET
-/// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.9
+/// - sk_skb (needs CAP_PERFMON), since 5.9
+/// - sk_msg (needs CAP_PERFMON), since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.9
+/// - tracing (needs CONFIG_NET), since 5.9
+/// - sk_lookup (needs CAP_PERFMON), since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_request_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_request_sock
@@ -5716,27 +5716,27 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_udp6_sock`: Cast a socket pointer to struct udp6_sock if it is an IPv6 UDP socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.9, needs CAP_PERFMON
-/// - sk_skb since 5.9, needs CAP_PERFMON
-/// - sk_msg since 5.9, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.9, needs CAP_PERFMON
-/// - tracing since 5.9, needs CONFIG_NET
-/// - sk_lookup since 5.9, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.9
+/// - sk_skb (needs CAP_PERFMON), since 5.9
+/// - sk_msg (needs CAP_PERFMON), since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.9
+/// - tracing (needs CONFIG_NET), since 5.9
+/// - sk_lookup (needs CAP_PERFMON), since 5.9
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_udp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_udp6_sock
@@ -5760,40 +5760,40 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_task_stack`: Capture the kernel or user stack trace of a given task into a buffer.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.9
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.9
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.9
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.9
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.9
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.9
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.9
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - kprobe, since 5.9
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - tracepoint, since 5.9
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - perf_event, since 5.9
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.9
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.9
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - tracing, since 5.9
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - lsm, since 5.9
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
-    note = "`bpf_get_task_stack` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_task_stack: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_task_stack
@@ -5832,37 +5832,37 @@ unsafe impl CanCall_bpf_get_task_stack for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_task_stack for program::Xdp {}
 /// Implemented for the program types that may call `bpf_load_hdr_opt`: Search the TCP header of the current (or SYN) packet for an option and copy it out.
 ///
-/// - sock_ops since 5.10, needs CONFIG_INET
+/// - sock_ops (needs CONFIG_INET), since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_load_hdr_opt`",
     label = "`bpf_load_hdr_opt` is not available to this program type",
-    note = "`bpf_load_hdr_opt` may be called from: sock_ops"
+    note = "`bpf_load_hdr_opt` may be called from: sock_ops (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_load_hdr_opt: ProgramType {}
 unsafe impl CanCall_bpf_load_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_store_hdr_opt`: Append a custom TCP header option to the segment being written.
 ///
-/// - sock_ops since 5.10, needs CONFIG_INET
+/// - sock_ops (needs CONFIG_INET), since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_store_hdr_opt`",
     label = "`bpf_store_hdr_opt` is not available to this program type",
-    note = "`bpf_store_hdr_opt` may be called from: sock_ops"
+    note = "`bpf_store_hdr_opt` may be called from: sock_ops (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_store_hdr_opt: ProgramType {}
 unsafe impl CanCall_bpf_store_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_reserve_hdr_opt`: Reserve room in the TCP header for options the program will write later.
 ///
-/// - sock_ops since 5.10, needs CONFIG_INET
+/// - sock_ops (needs CONFIG_INET), since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_reserve_hdr_opt`",
     label = "`bpf_reserve_hdr_opt` is not available to this program type",
-    note = "`bpf_reserve_hdr_opt` may be called from: sock_ops"
+    note = "`bpf_reserve_hdr_opt` may be called from: sock_ops (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_reserve_hdr_opt: ProgramType {}
 unsafe impl CanCall_bpf_reserve_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_inode_storage_get`: Look up, and optionally create, the BPF local storage attached to an inode.
 ///
-/// - lsm since 5.10
+/// - lsm, since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_inode_storage_get`",
     label = "`bpf_inode_storage_get` is not available to this program type",
@@ -5873,7 +5873,7 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_inode_storage_get
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_inode_storage_delete`: Remove the BPF local storage a map has attached to an inode.
 ///
-/// - lsm since 5.10
+/// - lsm, since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_inode_storage_delete`",
     label = "`bpf_inode_storage_delete` is not available to this program type",
@@ -5884,8 +5884,8 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_inode_storage_delete
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
-/// - tracing since 5.10
-/// - syscall since 6.18
+/// - tracing, since 5.10
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
@@ -5897,40 +5897,40 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_copy_from_user`: Copy memory from the current task's user address space, sleeping to fault pages in.
 ///
-/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe (sleepable only) since 5.10
-/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint (sleepable only) since 5.10
-/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event (sleepable only) since 5.10
-/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint (sleepable only) since 5.10
-/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable (sleepable only) since 5.10
-/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing (sleepable only) since 5.10
-/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm (sleepable only) since 5.10
-/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - kprobe (only in sleepable programs), since 5.10
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - tracepoint (only in sleepable programs), since 5.10
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - perf_event (only in sleepable programs), since 5.10
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - raw_tracepoint (only in sleepable programs), since 5.10
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - raw_tracepoint_writable (only in sleepable programs), since 5.10
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - tracing (only in sleepable programs), since 5.10
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - lsm (only in sleepable programs), since 5.10
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
-    note = "`bpf_copy_from_user` may be called from: socket_filter (sleepable only), kprobe (sleepable only), sched_cls (sleepable only), sched_act (sleepable only), tracepoint (sleepable only), xdp (sleepable only), perf_event (sleepable only), cgroup_skb (sleepable only), cgroup_sock (sleepable only), lwt_in (sleepable only), lwt_out (sleepable only), lwt_xmit (sleepable only), sock_ops (sleepable only), sk_skb (sleepable only), cgroup_device (sleepable only), sk_msg (sleepable only), raw_tracepoint (sleepable only), cgroup_sock_addr (sleepable only), lwt_seg6local (sleepable only), sk_reuseport (sleepable only), flow_dissector (sleepable only), cgroup_sysctl (sleepable only), raw_tracepoint_writable (sleepable only), cgroup_sockopt (sleepable only), tracing (sleepable only), struct_ops (sleepable only), lsm (sleepable only), sk_lookup (sleepable only), syscall, netfilter (sleepable only)"
+    note = "`bpf_copy_from_user` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user
@@ -5942,40 +5942,40 @@ unsafe impl CanCall_bpf_copy_from_user for program::Kprobe<Sleepable> {}
 unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
 /// Implemented for the program types that may call `bpf_snprintf_btf`: Render a typed kernel object as text into a buffer, using BTF to format it.
 ///
-/// - socket_filter since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.10
-/// - sched_cls since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.10
-/// - xdp since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.10
-/// - cgroup_skb since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.10
-/// - cgroup_sock_addr since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.10
-/// - cgroup_sockopt since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.10
-/// - struct_ops since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.10
-/// - sk_lookup since 5.10, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - kprobe, since 5.10
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - tracepoint, since 5.10
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - perf_event, since 5.10
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - raw_tracepoint, since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - raw_tracepoint_writable, since 5.10
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - tracing, since 5.10
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - lsm, since 5.10
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.10
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf_btf`",
     label = "`bpf_snprintf_btf` is not available to this program type",
-    note = "`bpf_snprintf_btf` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf_btf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf_btf
@@ -6014,31 +6014,31 @@ unsafe impl CanCall_bpf_snprintf_btf for program::Tracepoint {}
 unsafe impl CanCall_bpf_snprintf_btf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_seq_printf_btf`: Write a BTF-formatted dump of a kernel object to a BPF iterator's seq_file.
 ///
-/// - tracing (attach types trace_iter) since 5.10
+/// - tracing (only with attach type BPF_TRACE_ITER), since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_printf_btf`",
     label = "`bpf_seq_printf_btf` is not available to this program type",
-    note = "`bpf_seq_printf_btf` may be called from: tracing (attach types trace_iter)"
+    note = "`bpf_seq_printf_btf` may be called from: tracing (only with attach type BPF_TRACE_ITER)"
 )]
 pub unsafe trait CanCall_bpf_seq_printf_btf: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_seq_printf_btf
 for program::Tracing<attach::TraceIter, S> {}
 /// Implemented for the program types that may call `bpf_skb_cgroup_classid`: Get the cgroup v1 net_cls class id of the socket that owns the packet.
 ///
-/// - sched_cls since 5.10, needs CONFIG_CGROUP_NET_CLASSID
-/// - sched_act since 5.10, needs CONFIG_CGROUP_NET_CLASSID
+/// - sched_cls (needs CONFIG_CGROUP_NET_CLASSID), since 5.10
+/// - sched_act (needs CONFIG_CGROUP_NET_CLASSID), since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_cgroup_classid`",
     label = "`bpf_skb_cgroup_classid` is not available to this program type",
-    note = "`bpf_skb_cgroup_classid` may be called from: sched_cls, sched_act"
+    note = "`bpf_skb_cgroup_classid` may be called from: sched_cls (needs CONFIG_CGROUP_NET_CLASSID), sched_act (needs CONFIG_CGROUP_NET_CLASSID)"
 )]
 pub unsafe trait CanCall_bpf_skb_cgroup_classid: ProgramType {}
 unsafe impl CanCall_bpf_skb_cgroup_classid for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_cgroup_classid for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_redirect_neigh`: Redirect a packet out of another device, filling in L2 addresses via the neighbour table.
 ///
-/// - sched_cls since 5.10
-/// - sched_act since 5.10
+/// - sched_cls, since 5.10
+/// - sched_act, since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_neigh`",
     label = "`bpf_redirect_neigh` is not available to this program type",
@@ -6049,40 +6049,40 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_per_cpu_ptr`: Get a pointer to a given CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter since 5.10, needs CAP_BPF
-/// - kprobe since 5.10
-/// - sched_cls since 5.10, needs CAP_BPF
-/// - sched_act since 5.10, needs CAP_BPF
-/// - tracepoint since 5.10
-/// - xdp since 5.10, needs CAP_BPF
-/// - perf_event since 5.10
-/// - cgroup_skb since 5.10, needs CAP_BPF
-/// - cgroup_sock since 5.10, needs CAP_BPF
-/// - lwt_in since 5.10, needs CAP_BPF
-/// - lwt_out since 5.10, needs CAP_BPF
-/// - lwt_xmit since 5.10, needs CAP_BPF
-/// - sock_ops since 5.10, needs CAP_BPF
-/// - sk_skb since 5.10, needs CAP_BPF
-/// - cgroup_device since 5.10, needs CAP_BPF
-/// - sk_msg since 5.10, needs CAP_BPF
-/// - raw_tracepoint since 5.10
-/// - cgroup_sock_addr since 5.10, needs CAP_BPF
-/// - lwt_seg6local since 5.10, needs CAP_BPF
-/// - sk_reuseport since 5.10, needs CAP_BPF
-/// - flow_dissector since 5.10, needs CAP_BPF
-/// - cgroup_sysctl since 5.10, needs CAP_BPF
-/// - raw_tracepoint_writable since 5.10
-/// - cgroup_sockopt since 5.10, needs CAP_BPF
-/// - tracing since 5.10
-/// - struct_ops since 5.10, needs CAP_BPF
-/// - lsm since 5.10
-/// - sk_lookup since 5.10, needs CAP_BPF
-/// - syscall since 5.14
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.10
+/// - kprobe, since 5.10
+/// - sched_cls (needs CAP_BPF), since 5.10
+/// - sched_act (needs CAP_BPF), since 5.10
+/// - tracepoint, since 5.10
+/// - xdp (needs CAP_BPF), since 5.10
+/// - perf_event, since 5.10
+/// - cgroup_skb (needs CAP_BPF), since 5.10
+/// - cgroup_sock (needs CAP_BPF), since 5.10
+/// - lwt_in (needs CAP_BPF), since 5.10
+/// - lwt_out (needs CAP_BPF), since 5.10
+/// - lwt_xmit (needs CAP_BPF), since 5.10
+/// - sock_ops (needs CAP_BPF), since 5.10
+/// - sk_skb (needs CAP_BPF), since 5.10
+/// - cgroup_device (needs CAP_BPF), since 5.10
+/// - sk_msg (needs CAP_BPF), since 5.10
+/// - raw_tracepoint, since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
+/// - lwt_seg6local (needs CAP_BPF), since 5.10
+/// - sk_reuseport (needs CAP_BPF), since 5.10
+/// - flow_dissector (needs CAP_BPF), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - raw_tracepoint_writable, since 5.10
+/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - tracing, since 5.10
+/// - struct_ops (needs CAP_BPF), since 5.10
+/// - lsm, since 5.10
+/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - syscall, since 5.14
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_per_cpu_ptr`",
     label = "`bpf_per_cpu_ptr` is not available to this program type",
-    note = "`bpf_per_cpu_ptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_per_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_per_cpu_ptr
@@ -6121,40 +6121,40 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_this_cpu_ptr`: Get a pointer to the current CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter since 5.10, needs CAP_BPF
-/// - kprobe since 5.10
-/// - sched_cls since 5.10, needs CAP_BPF
-/// - sched_act since 5.10, needs CAP_BPF
-/// - tracepoint since 5.10
-/// - xdp since 5.10, needs CAP_BPF
-/// - perf_event since 5.10
-/// - cgroup_skb since 5.10, needs CAP_BPF
-/// - cgroup_sock since 5.10, needs CAP_BPF
-/// - lwt_in since 5.10, needs CAP_BPF
-/// - lwt_out since 5.10, needs CAP_BPF
-/// - lwt_xmit since 5.10, needs CAP_BPF
-/// - sock_ops since 5.10, needs CAP_BPF
-/// - sk_skb since 5.10, needs CAP_BPF
-/// - cgroup_device since 5.10, needs CAP_BPF
-/// - sk_msg since 5.10, needs CAP_BPF
-/// - raw_tracepoint since 5.10
-/// - cgroup_sock_addr since 5.10, needs CAP_BPF
-/// - lwt_seg6local since 5.10, needs CAP_BPF
-/// - sk_reuseport since 5.10, needs CAP_BPF
-/// - flow_dissector since 5.10, needs CAP_BPF
-/// - cgroup_sysctl since 5.10, needs CAP_BPF
-/// - raw_tracepoint_writable since 5.10
-/// - cgroup_sockopt since 5.10, needs CAP_BPF
-/// - tracing since 5.10
-/// - struct_ops since 5.10, needs CAP_BPF
-/// - lsm since 5.10
-/// - sk_lookup since 5.10, needs CAP_BPF
-/// - syscall since 5.14
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.10
+/// - kprobe, since 5.10
+/// - sched_cls (needs CAP_BPF), since 5.10
+/// - sched_act (needs CAP_BPF), since 5.10
+/// - tracepoint, since 5.10
+/// - xdp (needs CAP_BPF), since 5.10
+/// - perf_event, since 5.10
+/// - cgroup_skb (needs CAP_BPF), since 5.10
+/// - cgroup_sock (needs CAP_BPF), since 5.10
+/// - lwt_in (needs CAP_BPF), since 5.10
+/// - lwt_out (needs CAP_BPF), since 5.10
+/// - lwt_xmit (needs CAP_BPF), since 5.10
+/// - sock_ops (needs CAP_BPF), since 5.10
+/// - sk_skb (needs CAP_BPF), since 5.10
+/// - cgroup_device (needs CAP_BPF), since 5.10
+/// - sk_msg (needs CAP_BPF), since 5.10
+/// - raw_tracepoint, since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
+/// - lwt_seg6local (needs CAP_BPF), since 5.10
+/// - sk_reuseport (needs CAP_BPF), since 5.10
+/// - flow_dissector (needs CAP_BPF), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - raw_tracepoint_writable, since 5.10
+/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - tracing, since 5.10
+/// - struct_ops (needs CAP_BPF), since 5.10
+/// - lsm, since 5.10
+/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - syscall, since 5.14
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_this_cpu_ptr`",
     label = "`bpf_this_cpu_ptr` is not available to this program type",
-    note = "`bpf_this_cpu_ptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_this_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_this_cpu_ptr
@@ -6193,8 +6193,8 @@ unsafe impl CanCall_bpf_this_cpu_ptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_redirect_peer`: Redirect an ingress packet straight into the peer of a veth device in another netns.
 ///
-/// - sched_cls since 5.10
-/// - sched_act since 5.10
+/// - sched_cls, since 5.10
+/// - sched_act, since 5.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_peer`",
     label = "`bpf_redirect_peer` is not available to this program type",
@@ -6205,36 +6205,36 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_task_storage_get`: Look up, and optionally create, the BPF local storage attached to a task.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 5.11
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 5.11
-/// - xdp since 6.18
-/// - perf_event since 5.11
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
-/// - raw_tracepoint_writable since 5.11
-/// - cgroup_sockopt since 6.18
-/// - tracing since 5.11
-/// - struct_ops since 6.18
-/// - lsm since 5.11
-/// - sk_lookup since 6.18
-/// - syscall since 5.14
-/// - netfilter since 6.18
+/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - kprobe, since 5.11
+/// - sched_cls, since 5.11–6.18 (measured bounds)
+/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - tracepoint, since 5.11
+/// - xdp, since 5.11–6.18 (measured bounds)
+/// - perf_event, since 5.11
+/// - cgroup_skb, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock, since 5.11–6.18 (measured bounds)
+/// - lwt_in, since 5.11–6.18 (measured bounds)
+/// - lwt_out, since 5.11–6.18 (measured bounds)
+/// - lwt_xmit, since 5.11–6.18 (measured bounds)
+/// - sock_ops, since 5.11–6.18 (measured bounds)
+/// - sk_skb, since 5.11–6.18 (measured bounds)
+/// - cgroup_device, since 5.11–6.18 (measured bounds)
+/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.11
+/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
+/// - sk_reuseport, since 5.11–6.18 (measured bounds)
+/// - flow_dissector, since 5.11–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11
+/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - tracing, since 5.11
+/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - lsm, since 5.11
+/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - syscall, since 5.14
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
@@ -6277,36 +6277,36 @@ unsafe impl CanCall_bpf_task_storage_get for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_task_storage_delete`: Remove the BPF local storage a map has attached to a task.
 ///
-/// - socket_filter since 6.18
-/// - kprobe since 5.11
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - tracepoint since 5.11
-/// - xdp since 6.18
-/// - perf_event since 5.11
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 6.18
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 6.18
-/// - sk_skb since 6.18
-/// - cgroup_device since 6.18
-/// - sk_msg since 6.18
-/// - raw_tracepoint since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 6.18
-/// - flow_dissector since 6.18
-/// - cgroup_sysctl since 6.18
-/// - raw_tracepoint_writable since 5.11
-/// - cgroup_sockopt since 6.18
-/// - tracing since 5.11
-/// - struct_ops since 6.18
-/// - lsm since 5.11
-/// - sk_lookup since 6.18
-/// - syscall since 5.14
-/// - netfilter since 6.18
+/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - kprobe, since 5.11
+/// - sched_cls, since 5.11–6.18 (measured bounds)
+/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - tracepoint, since 5.11
+/// - xdp, since 5.11–6.18 (measured bounds)
+/// - perf_event, since 5.11
+/// - cgroup_skb, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock, since 5.11–6.18 (measured bounds)
+/// - lwt_in, since 5.11–6.18 (measured bounds)
+/// - lwt_out, since 5.11–6.18 (measured bounds)
+/// - lwt_xmit, since 5.11–6.18 (measured bounds)
+/// - sock_ops, since 5.11–6.18 (measured bounds)
+/// - sk_skb, since 5.11–6.18 (measured bounds)
+/// - cgroup_device, since 5.11–6.18 (measured bounds)
+/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.11
+/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
+/// - sk_reuseport, since 5.11–6.18 (measured bounds)
+/// - flow_dissector, since 5.11–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11
+/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - tracing, since 5.11
+/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - lsm, since 5.11
+/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - syscall, since 5.14
+/// - netfilter, since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
@@ -6349,40 +6349,40 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_task_btf`: Return the current task as a BTF-typed task_struct pointer.
 ///
-/// - socket_filter since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.11
-/// - sched_cls since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.11
-/// - xdp since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.11
-/// - cgroup_skb since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.11
-/// - cgroup_sock_addr since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.11
-/// - cgroup_sockopt since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.11
-/// - struct_ops since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.11
-/// - sk_lookup since 5.11, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - kprobe, since 5.11
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - tracepoint, since 5.11
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - perf_event, since 5.11
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - raw_tracepoint, since 5.11
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - raw_tracepoint_writable, since 5.11
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - tracing, since 5.11
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - lsm, since 5.11
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.11
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task_btf`",
     label = "`bpf_get_current_task_btf` is not available to this program type",
-    note = "`bpf_get_current_task_btf` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task_btf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task_btf
@@ -6421,7 +6421,7 @@ unsafe impl CanCall_bpf_get_current_task_btf for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_bprm_opts_set`: Set exec-time options, such as secure-exec mode, on a binary being loaded.
 ///
-/// - lsm since 5.11
+/// - lsm, since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_bprm_opts_set`",
     label = "`bpf_bprm_opts_set` is not available to this program type",
@@ -6432,25 +6432,25 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_bprm_opts_set
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_ktime_get_coarse_ns`: Read a cheap, low-resolution monotonic clock in nanoseconds.
 ///
-/// - socket_filter since 6.18
-/// - sched_cls since 6.18
-/// - sched_act since 6.18
-/// - xdp since 6.18
-/// - cgroup_skb since 6.18
-/// - cgroup_sock since 5.11
-/// - lwt_in since 6.18
-/// - lwt_out since 6.18
-/// - lwt_xmit since 6.18
-/// - sock_ops since 5.11
-/// - sk_skb since 5.11
-/// - sk_msg since 5.11
-/// - cgroup_sock_addr since 6.18
-/// - lwt_seg6local since 6.18
-/// - sk_reuseport since 5.11
-/// - flow_dissector since 5.11
-/// - cgroup_sysctl since 5.11
-/// - struct_ops since 6.18
-/// - sk_lookup since 5.11
+/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - sched_cls, since 5.11–6.18 (measured bounds)
+/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - xdp, since 5.11–6.18 (measured bounds)
+/// - cgroup_skb, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock, since 5.11
+/// - lwt_in, since 5.11–6.18 (measured bounds)
+/// - lwt_out, since 5.11–6.18 (measured bounds)
+/// - lwt_xmit, since 5.11–6.18 (measured bounds)
+/// - sock_ops, since 5.11
+/// - sk_skb, since 5.11
+/// - sk_msg, since 5.11
+/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
+/// - sk_reuseport, since 5.11
+/// - flow_dissector, since 5.11
+/// - cgroup_sysctl, since 5.11
+/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - sk_lookup, since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
     label = "`bpf_ktime_get_coarse_ns` is not available to this program type",
@@ -6479,23 +6479,23 @@ unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::SocketFilter {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ima_inode_hash`: Fetch the file hash IMA has already measured for an inode.
 ///
-/// - lsm (sleepable only) since 5.11
+/// - lsm (only in sleepable programs), since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ima_inode_hash`",
     label = "`bpf_ima_inode_hash` is not available to this program type",
-    note = "`bpf_ima_inode_hash` may be called from: lsm (sleepable only)"
+    note = "`bpf_ima_inode_hash` may be called from: lsm (only in sleepable programs)"
 )]
 pub unsafe trait CanCall_bpf_ima_inode_hash: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_ima_inode_hash
 for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
-/// - tracing since 5.11, needs CONFIG_NET
-/// - syscall since 6.18
+/// - tracing (needs CONFIG_NET), since 5.11
+/// - syscall, since 5.14–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
-    note = "`bpf_sock_from_file` may be called from: tracing, syscall"
+    note = "`bpf_sock_from_file` may be called from: tracing (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sock_from_file: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sock_from_file
@@ -6503,9 +6503,9 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sock_from_file for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_check_mtu`: Check whether a packet (optionally after a planned size change) fits a device's MTU.
 ///
-/// - sched_cls since 5.12
-/// - sched_act since 5.12
-/// - xdp since 5.12
+/// - sched_cls, since 5.12
+/// - sched_act, since 5.12
+/// - xdp, since 5.12
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_check_mtu`",
     label = "`bpf_check_mtu` is not available to this program type",
@@ -6517,36 +6517,36 @@ unsafe impl CanCall_bpf_check_mtu for program::SchedCls {}
 unsafe impl CanCall_bpf_check_mtu for program::Xdp {}
 /// Implemented for the program types that may call `bpf_for_each_map_elem`: Call a callback function for every element of a map, from inside a BPF program.
 ///
-/// - socket_filter since 5.13
-/// - kprobe since 5.13
-/// - sched_cls since 5.13
-/// - sched_act since 5.13
-/// - tracepoint since 5.13
-/// - xdp since 5.13
-/// - perf_event since 5.13
-/// - cgroup_skb since 5.13
-/// - cgroup_sock since 5.13
-/// - lwt_in since 5.13
-/// - lwt_out since 5.13
-/// - lwt_xmit since 5.13
-/// - sock_ops since 5.13
-/// - sk_skb since 5.13
-/// - cgroup_device since 5.13
-/// - sk_msg since 5.13
-/// - raw_tracepoint since 5.13
-/// - cgroup_sock_addr since 5.13
-/// - lwt_seg6local since 5.13
-/// - sk_reuseport since 5.13
-/// - flow_dissector since 5.13
-/// - cgroup_sysctl since 5.13
-/// - raw_tracepoint_writable since 5.13
-/// - cgroup_sockopt since 5.13
-/// - tracing since 5.13
-/// - struct_ops since 5.13
-/// - lsm since 5.13
-/// - sk_lookup since 5.13
-/// - syscall since 5.14
-/// - netfilter since 6.4
+/// - socket_filter, since 5.13
+/// - kprobe, since 5.13
+/// - sched_cls, since 5.13
+/// - sched_act, since 5.13
+/// - tracepoint, since 5.13
+/// - xdp, since 5.13
+/// - perf_event, since 5.13
+/// - cgroup_skb, since 5.13
+/// - cgroup_sock, since 5.13
+/// - lwt_in, since 5.13
+/// - lwt_out, since 5.13
+/// - lwt_xmit, since 5.13
+/// - sock_ops, since 5.13
+/// - sk_skb, since 5.13
+/// - cgroup_device, since 5.13
+/// - sk_msg, since 5.13
+/// - raw_tracepoint, since 5.13
+/// - cgroup_sock_addr, since 5.13
+/// - lwt_seg6local, since 5.13
+/// - sk_reuseport, since 5.13
+/// - flow_dissector, since 5.13
+/// - cgroup_sysctl, since 5.13
+/// - raw_tracepoint_writable, since 5.13
+/// - cgroup_sockopt, since 5.13
+/// - tracing, since 5.13
+/// - struct_ops, since 5.13
+/// - lsm, since 5.13
+/// - sk_lookup, since 5.13
+/// - syscall, since 5.14
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_for_each_map_elem`",
     label = "`bpf_for_each_map_elem` is not available to this program type",
@@ -6589,40 +6589,40 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_snprintf`: Format a string into a buffer with printf-style specifiers and an array of arguments.
 ///
-/// - socket_filter since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.13
-/// - sched_cls since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.13
-/// - xdp since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.13
-/// - cgroup_skb since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.13
-/// - cgroup_sock_addr since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.13
-/// - cgroup_sockopt since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.13
-/// - struct_ops since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.13
-/// - sk_lookup since 5.13, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - kprobe, since 5.13
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - tracepoint, since 5.13
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - perf_event, since 5.13
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - raw_tracepoint, since 5.13
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - raw_tracepoint_writable, since 5.13
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - tracing, since 5.13
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - lsm, since 5.13
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.13
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf`",
     label = "`bpf_snprintf` is not available to this program type",
-    note = "`bpf_snprintf` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf
@@ -6661,17 +6661,17 @@ unsafe impl CanCall_bpf_snprintf for program::Tracepoint {}
 unsafe impl CanCall_bpf_snprintf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sys_bpf`: Issue a bpf() system call command from inside a BPF_PROG_TYPE_SYSCALL program.
 ///
-/// - syscall since 5.14, needs CAP_BPF or CAP_PERFMON
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sys_bpf`",
     label = "`bpf_sys_bpf` is not available to this program type",
-    note = "`bpf_sys_bpf` may be called from: syscall"
+    note = "`bpf_sys_bpf` may be called from: syscall (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_sys_bpf: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_sys_bpf for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_btf_find_by_name_kind`: Look up a kernel or module BTF type id by name and kind.
 ///
-/// - syscall since 5.14
+/// - syscall, since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_btf_find_by_name_kind`",
     label = "`bpf_btf_find_by_name_kind` is not available to this program type",
@@ -6681,7 +6681,7 @@ pub unsafe trait CanCall_bpf_btf_find_by_name_kind: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_btf_find_by_name_kind for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_sys_close`: Close a file descriptor from inside a BPF_PROG_TYPE_SYSCALL program.
 ///
-/// - syscall since 5.14
+/// - syscall, since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sys_close`",
     label = "`bpf_sys_close` is not available to this program type",
@@ -6691,35 +6691,35 @@ pub unsafe trait CanCall_bpf_sys_close: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_sys_close for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_timer_init`: Initialise a bpf_timer embedded in a map value and choose its clock.
 ///
-/// - socket_filter since 5.15, needs CAP_BPF
-/// - sched_cls since 5.15, needs CAP_BPF
-/// - sched_act since 5.15, needs CAP_BPF
-/// - xdp since 5.15, needs CAP_BPF
-/// - cgroup_skb since 5.15, needs CAP_BPF
-/// - cgroup_sock since 5.15, needs CAP_BPF
-/// - lwt_in since 5.15, needs CAP_BPF
-/// - lwt_out since 5.15, needs CAP_BPF
-/// - lwt_xmit since 5.15, needs CAP_BPF
-/// - sock_ops since 5.15, needs CAP_BPF
-/// - sk_skb since 5.15, needs CAP_BPF
-/// - cgroup_device since 5.15, needs CAP_BPF
-/// - sk_msg since 5.15, needs CAP_BPF
-/// - cgroup_sock_addr since 5.15, needs CAP_BPF
-/// - lwt_seg6local since 5.15, needs CAP_BPF
-/// - sk_reuseport since 5.15, needs CAP_BPF
-/// - flow_dissector since 5.15, needs CAP_BPF
-/// - cgroup_sysctl since 5.15, needs CAP_BPF
-/// - cgroup_sockopt since 5.15, needs CAP_BPF
-/// - tracing since 5.15, needs CAP_BPF
-/// - struct_ops since 5.15, needs CAP_BPF
-/// - lsm since 5.15, needs CAP_BPF
-/// - sk_lookup since 5.15, needs CAP_BPF
-/// - syscall since 5.15, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.15
+/// - sched_cls (needs CAP_BPF), since 5.15
+/// - sched_act (needs CAP_BPF), since 5.15
+/// - xdp (needs CAP_BPF), since 5.15
+/// - cgroup_skb (needs CAP_BPF), since 5.15
+/// - cgroup_sock (needs CAP_BPF), since 5.15
+/// - lwt_in (needs CAP_BPF), since 5.15
+/// - lwt_out (needs CAP_BPF), since 5.15
+/// - lwt_xmit (needs CAP_BPF), since 5.15
+/// - sock_ops (needs CAP_BPF), since 5.15
+/// - sk_skb (needs CAP_BPF), since 5.15
+/// - cgroup_device (needs CAP_BPF), since 5.15
+/// - sk_msg (needs CAP_BPF), since 5.15
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.15
+/// - lwt_seg6local (needs CAP_BPF), since 5.15
+/// - sk_reuseport (needs CAP_BPF), since 5.15
+/// - flow_dissector (needs CAP_BPF), since 5.15
+/// - cgroup_sysctl (needs CAP_BPF), since 5.15
+/// - cgroup_sockopt (needs CAP_BPF), since 5.15
+/// - tracing (needs CAP_BPF), since 5.15
+/// - struct_ops (needs CAP_BPF), since 5.15
+/// - lsm (needs CAP_BPF), since 5.15
+/// - sk_lookup (needs CAP_BPF), since 5.15
+/// - syscall (needs CAP_BPF), since 5.15
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_init`",
     label = "`bpf_timer_init` is not available to this program type",
-    note = "`bpf_timer_init` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_timer_init` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_init: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_init
@@ -6753,35 +6753,35 @@ unsafe impl CanCall_bpf_timer_init for program::SocketFilter {}
 unsafe impl CanCall_bpf_timer_init for program::Xdp {}
 /// Implemented for the program types that may call `bpf_timer_set_callback`: Set the function a bpf_timer will call when it fires.
 ///
-/// - socket_filter since 5.15, needs CAP_BPF
-/// - sched_cls since 5.15, needs CAP_BPF
-/// - sched_act since 5.15, needs CAP_BPF
-/// - xdp since 5.15, needs CAP_BPF
-/// - cgroup_skb since 5.15, needs CAP_BPF
-/// - cgroup_sock since 5.15, needs CAP_BPF
-/// - lwt_in since 5.15, needs CAP_BPF
-/// - lwt_out since 5.15, needs CAP_BPF
-/// - lwt_xmit since 5.15, needs CAP_BPF
-/// - sock_ops since 5.15, needs CAP_BPF
-/// - sk_skb since 5.15, needs CAP_BPF
-/// - cgroup_device since 5.15, needs CAP_BPF
-/// - sk_msg since 5.15, needs CAP_BPF
-/// - cgroup_sock_addr since 5.15, needs CAP_BPF
-/// - lwt_seg6local since 5.15, needs CAP_BPF
-/// - sk_reuseport since 5.15, needs CAP_BPF
-/// - flow_dissector since 5.15, needs CAP_BPF
-/// - cgroup_sysctl since 5.15, needs CAP_BPF
-/// - cgroup_sockopt since 5.15, needs CAP_BPF
-/// - tracing since 5.15, needs CAP_BPF
-/// - struct_ops since 5.15, needs CAP_BPF
-/// - lsm since 5.15, needs CAP_BPF
-/// - sk_lookup since 5.15, needs CAP_BPF
-/// - syscall since 5.15, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.15
+/// - sched_cls (needs CAP_BPF), since 5.15
+/// - sched_act (needs CAP_BPF), since 5.15
+/// - xdp (needs CAP_BPF), since 5.15
+/// - cgroup_skb (needs CAP_BPF), since 5.15
+/// - cgroup_sock (needs CAP_BPF), since 5.15
+/// - lwt_in (needs CAP_BPF), since 5.15
+/// - lwt_out (needs CAP_BPF), since 5.15
+/// - lwt_xmit (needs CAP_BPF), since 5.15
+/// - sock_ops (needs CAP_BPF), since 5.15
+/// - sk_skb (needs CAP_BPF), since 5.15
+/// - cgroup_device (needs CAP_BPF), since 5.15
+/// - sk_msg (needs CAP_BPF), since 5.15
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.15
+/// - lwt_seg6local (needs CAP_BPF), since 5.15
+/// - sk_reuseport (needs CAP_BPF), since 5.15
+/// - flow_dissector (needs CAP_BPF), since 5.15
+/// - cgroup_sysctl (needs CAP_BPF), since 5.15
+/// - cgroup_sockopt (needs CAP_BPF), since 5.15
+/// - tracing (needs CAP_BPF), since 5.15
+/// - struct_ops (needs CAP_BPF), since 5.15
+/// - lsm (needs CAP_BPF), since 5.15
+/// - sk_lookup (needs CAP_BPF), since 5.15
+/// - syscall (needs CAP_BPF), since 5.15
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_set_callback`",
     label = "`bpf_timer_set_callback` is not available to this program type",
-    note = "`bpf_timer_set_callback` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_timer_set_callback` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_set_callback: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_set_callback
@@ -6815,35 +6815,35 @@ unsafe impl CanCall_bpf_timer_set_callback for program::SocketFilter {}
 unsafe impl CanCall_bpf_timer_set_callback for program::Xdp {}
 /// Implemented for the program types that may call `bpf_timer_start`: Arm a bpf_timer to fire once after a relative delay in nanoseconds.
 ///
-/// - socket_filter since 5.15, needs CAP_BPF
-/// - sched_cls since 5.15, needs CAP_BPF
-/// - sched_act since 5.15, needs CAP_BPF
-/// - xdp since 5.15, needs CAP_BPF
-/// - cgroup_skb since 5.15, needs CAP_BPF
-/// - cgroup_sock since 5.15, needs CAP_BPF
-/// - lwt_in since 5.15, needs CAP_BPF
-/// - lwt_out since 5.15, needs CAP_BPF
-/// - lwt_xmit since 5.15, needs CAP_BPF
-/// - sock_ops since 5.15, needs CAP_BPF
-/// - sk_skb since 5.15, needs CAP_BPF
-/// - cgroup_device since 5.15, needs CAP_BPF
-/// - sk_msg since 5.15, needs CAP_BPF
-/// - cgroup_sock_addr since 5.15, needs CAP_BPF
-/// - lwt_seg6local since 5.15, needs CAP_BPF
-/// - sk_reuseport since 5.15, needs CAP_BPF
-/// - flow_dissector since 5.15, needs CAP_BPF
-/// - cgroup_sysctl since 5.15, needs CAP_BPF
-/// - cgroup_sockopt since 5.15, needs CAP_BPF
-/// - tracing since 5.15, needs CAP_BPF
-/// - struct_ops since 5.15, needs CAP_BPF
-/// - lsm since 5.15, needs CAP_BPF
-/// - sk_lookup since 5.15, needs CAP_BPF
-/// - syscall since 5.15, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.15
+/// - sched_cls (needs CAP_BPF), since 5.15
+/// - sched_act (needs CAP_BPF), since 5.15
+/// - xdp (needs CAP_BPF), since 5.15
+/// - cgroup_skb (needs CAP_BPF), since 5.15
+/// - cgroup_sock (needs CAP_BPF), since 5.15
+/// - lwt_in (needs CAP_BPF), since 5.15
+/// - lwt_out (needs CAP_BPF), since 5.15
+/// - lwt_xmit (needs CAP_BPF), since 5.15
+/// - sock_ops (needs CAP_BPF), since 5.15
+/// - sk_skb (needs CAP_BPF), since 5.15
+/// - cgroup_device (needs CAP_BPF), since 5.15
+/// - sk_msg (needs CAP_BPF), since 5.15
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.15
+/// - lwt_seg6local (needs CAP_BPF), since 5.15
+/// - sk_reuseport (needs CAP_BPF), since 5.15
+/// - flow_dissector (needs CAP_BPF), since 5.15
+/// - cgroup_sysctl (needs CAP_BPF), since 5.15
+/// - cgroup_sockopt (needs CAP_BPF), since 5.15
+/// - tracing (needs CAP_BPF), since 5.15
+/// - struct_ops (needs CAP_BPF), since 5.15
+/// - lsm (needs CAP_BPF), since 5.15
+/// - sk_lookup (needs CAP_BPF), since 5.15
+/// - syscall (needs CAP_BPF), since 5.15
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_start`",
     label = "`bpf_timer_start` is not available to this program type",
-    note = "`bpf_timer_start` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_timer_start` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_start: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_start
@@ -6877,35 +6877,35 @@ unsafe impl CanCall_bpf_timer_start for program::SocketFilter {}
 unsafe impl CanCall_bpf_timer_start for program::Xdp {}
 /// Implemented for the program types that may call `bpf_timer_cancel`: Stop a bpf_timer and wait for a running callback to finish.
 ///
-/// - socket_filter since 5.15, needs CAP_BPF
-/// - sched_cls since 5.15, needs CAP_BPF
-/// - sched_act since 5.15, needs CAP_BPF
-/// - xdp since 5.15, needs CAP_BPF
-/// - cgroup_skb since 5.15, needs CAP_BPF
-/// - cgroup_sock since 5.15, needs CAP_BPF
-/// - lwt_in since 5.15, needs CAP_BPF
-/// - lwt_out since 5.15, needs CAP_BPF
-/// - lwt_xmit since 5.15, needs CAP_BPF
-/// - sock_ops since 5.15, needs CAP_BPF
-/// - sk_skb since 5.15, needs CAP_BPF
-/// - cgroup_device since 5.15, needs CAP_BPF
-/// - sk_msg since 5.15, needs CAP_BPF
-/// - cgroup_sock_addr since 5.15, needs CAP_BPF
-/// - lwt_seg6local since 5.15, needs CAP_BPF
-/// - sk_reuseport since 5.15, needs CAP_BPF
-/// - flow_dissector since 5.15, needs CAP_BPF
-/// - cgroup_sysctl since 5.15, needs CAP_BPF
-/// - cgroup_sockopt since 5.15, needs CAP_BPF
-/// - tracing since 5.15, needs CAP_BPF
-/// - struct_ops since 5.15, needs CAP_BPF
-/// - lsm since 5.15, needs CAP_BPF
-/// - sk_lookup since 5.15, needs CAP_BPF
-/// - syscall since 5.15, needs CAP_BPF
-/// - netfilter since 6.4, needs CAP_BPF
+/// - socket_filter (needs CAP_BPF), since 5.15
+/// - sched_cls (needs CAP_BPF), since 5.15
+/// - sched_act (needs CAP_BPF), since 5.15
+/// - xdp (needs CAP_BPF), since 5.15
+/// - cgroup_skb (needs CAP_BPF), since 5.15
+/// - cgroup_sock (needs CAP_BPF), since 5.15
+/// - lwt_in (needs CAP_BPF), since 5.15
+/// - lwt_out (needs CAP_BPF), since 5.15
+/// - lwt_xmit (needs CAP_BPF), since 5.15
+/// - sock_ops (needs CAP_BPF), since 5.15
+/// - sk_skb (needs CAP_BPF), since 5.15
+/// - cgroup_device (needs CAP_BPF), since 5.15
+/// - sk_msg (needs CAP_BPF), since 5.15
+/// - cgroup_sock_addr (needs CAP_BPF), since 5.15
+/// - lwt_seg6local (needs CAP_BPF), since 5.15
+/// - sk_reuseport (needs CAP_BPF), since 5.15
+/// - flow_dissector (needs CAP_BPF), since 5.15
+/// - cgroup_sysctl (needs CAP_BPF), since 5.15
+/// - cgroup_sockopt (needs CAP_BPF), since 5.15
+/// - tracing (needs CAP_BPF), since 5.15
+/// - struct_ops (needs CAP_BPF), since 5.15
+/// - lsm (needs CAP_BPF), since 5.15
+/// - sk_lookup (needs CAP_BPF), since 5.15
+/// - syscall (needs CAP_BPF), since 5.15
+/// - netfilter (needs CAP_BPF), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_cancel`",
     label = "`bpf_timer_cancel` is not available to this program type",
-    note = "`bpf_timer_cancel` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_timer_cancel` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_cancel: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_cancel
@@ -6939,18 +6939,18 @@ unsafe impl CanCall_bpf_timer_cancel for program::SocketFilter {}
 unsafe impl CanCall_bpf_timer_cancel for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_ip`: Get the address of the kernel function the tracing program is attached to.
 ///
-/// - kprobe since 5.15
-/// - tracepoint since 5.15
-/// - perf_event since 5.15
-/// - raw_tracepoint since 5.15
-/// - raw_tracepoint_writable since 5.15
-/// - tracing since 5.15
-/// - lsm since 5.15
-/// - syscall since 5.15
+/// - kprobe (GPL-only here, not GPL-only with BPF_TRACE_KPROBE_MULTI, BPF_TRACE_UPROBE_MULTI, BPF_TRACE_KPROBE_SESSION or BPF_TRACE_UPROBE_SESSION), since 5.15
+/// - tracepoint, since 5.15
+/// - perf_event, since 5.15
+/// - raw_tracepoint, since 5.15
+/// - raw_tracepoint_writable, since 5.15
+/// - tracing, since 5.15
+/// - lsm, since 5.15
+/// - syscall, since 5.15
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ip`",
     label = "`bpf_get_func_ip` is not available to this program type",
-    note = "`bpf_get_func_ip` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
+    note = "`bpf_get_func_ip` may be called from: kprobe (GPL-only here, not GPL-only with BPF_TRACE_KPROBE_MULTI, BPF_TRACE_UPROBE_MULTI, BPF_TRACE_KPROBE_SESSION or BPF_TRACE_UPROBE_SESSION), tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_get_func_ip: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_func_ip
@@ -6965,17 +6965,17 @@ unsafe impl CanCall_bpf_get_func_ip for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_get_attach_cookie`: Read the user-supplied 64-bit cookie associated with the current attachment.
 ///
-/// - kprobe since 5.15
-/// - tracepoint since 5.15
-/// - perf_event since 5.15
-/// - raw_tracepoint since 5.15
-/// - raw_tracepoint_writable since 6.18
-/// - tracing (attach types trace_raw_tp, trace_fentry, trace_fexit, modify_return) since 5.15
-/// - lsm since 5.19
+/// - kprobe, since 5.15
+/// - tracepoint, since 5.15
+/// - perf_event, since 5.15
+/// - raw_tracepoint, since 5.15
+/// - raw_tracepoint_writable, since 5.15–6.18 (measured bounds)
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), since 5.15
+/// - lsm, since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (attach types trace_raw_tp, trace_fentry, trace_fexit, modify_return), lsm"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), lsm"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_attach_cookie
@@ -6995,40 +6995,40 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_task_pt_regs`: Get the saved user-mode register set (struct pt_regs) of a task.
 ///
-/// - socket_filter since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.15
-/// - sched_cls since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.15
-/// - xdp since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.15
-/// - cgroup_skb since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.15
-/// - cgroup_sock_addr since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.15
-/// - cgroup_sockopt since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.15
-/// - struct_ops since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.15
-/// - sk_lookup since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.15, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - kprobe, since 5.15
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - tracepoint, since 5.15
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - perf_event, since 5.15
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - raw_tracepoint, since 5.15
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - raw_tracepoint_writable, since 5.15
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - tracing, since 5.15
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - lsm, since 5.15
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_pt_regs`",
     label = "`bpf_task_pt_regs` is not available to this program type",
-    note = "`bpf_task_pt_regs` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_task_pt_regs: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_pt_regs
@@ -7067,40 +7067,40 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_branch_snapshot`: Capture the hardware last-branch records (e.g. Intel LBR) at the current point.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.16
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.16
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.16
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.16
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.16
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.16
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.16
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - kprobe, since 5.16
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - tracepoint, since 5.16
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - perf_event, since 5.16
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.16
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.16
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - tracing, since 5.16
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lsm, since 5.16
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
-    note = "`bpf_get_branch_snapshot` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_branch_snapshot: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_branch_snapshot
@@ -7139,40 +7139,40 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
 /// Implemented for the program types that may call `bpf_trace_vprintk`: Print a formatted debug message to the trace pipe, taking arguments as an array.
 ///
-/// - socket_filter since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.16
-/// - sched_cls since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.16
-/// - xdp since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.16
-/// - cgroup_skb since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.16
-/// - cgroup_sock_addr since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.16
-/// - cgroup_sockopt since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.16
-/// - struct_ops since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.16
-/// - sk_lookup since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.16, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.4, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - kprobe, since 5.16
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - tracepoint, since 5.16
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - perf_event, since 5.16
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - raw_tracepoint, since 5.16
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - raw_tracepoint_writable, since 5.16
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - tracing, since 5.16
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - lsm, since 5.16
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_vprintk`",
     label = "`bpf_trace_vprintk` is not available to this program type",
-    note = "`bpf_trace_vprintk` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_vprintk: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_vprintk
@@ -7211,27 +7211,27 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_unix_sock`: Safely cast a socket pointer to struct unix_sock if it is an AF_UNIX socket.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 5.16, needs CAP_PERFMON
-/// - sk_skb since 5.16, needs CAP_PERFMON
-/// - sk_msg since 5.16, needs CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 5.16, needs CAP_PERFMON
-/// - tracing since 5.16, needs CONFIG_NET
-/// - sk_lookup since 5.16, needs CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sock_ops (needs CAP_PERFMON), since 5.16
+/// - sk_skb (needs CAP_PERFMON), since 5.16
+/// - sk_msg (needs CAP_PERFMON), since 5.16
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_PERFMON), since 5.16
+/// - tracing (needs CONFIG_NET), since 5.16
+/// - sk_lookup (needs CAP_PERFMON), since 5.16
+/// - syscall, since 5.16–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
-    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_unix_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_unix_sock
@@ -7255,7 +7255,7 @@ unsafe impl CanCall_bpf_skc_to_unix_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_unix_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_kallsyms_lookup_name`: Resolve a kernel symbol name to its address from a syscall program.
 ///
-/// - syscall since 5.16
+/// - syscall, since 5.16
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_kallsyms_lookup_name`",
     label = "`bpf_kallsyms_lookup_name` is not available to this program type",
@@ -7265,40 +7265,40 @@ pub unsafe trait CanCall_bpf_kallsyms_lookup_name: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_find_vma`: Locate the VMA of a task that covers an address and run a callback on it.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe since 5.17
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint since 5.17
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event since 5.17
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint since 5.17
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable since 5.17
-/// - cgroup_sockopt since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.17
-/// - struct_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm since 5.17
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.17, needs CAP_BPF or CAP_PERFMON
-/// - netfilter since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - kprobe, since 5.17
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - tracepoint, since 5.17
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - perf_event, since 5.17
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 5.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.17
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - tracing, since 5.17
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - lsm, since 5.17
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.17
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
-    note = "`bpf_find_vma` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_find_vma: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_find_vma
@@ -7337,36 +7337,36 @@ unsafe impl CanCall_bpf_find_vma for program::Tracepoint {}
 unsafe impl CanCall_bpf_find_vma for program::Xdp {}
 /// Implemented for the program types that may call `bpf_loop`: Run a callback up to a given number of times without unrolling the loop.
 ///
-/// - socket_filter since 5.17
-/// - kprobe since 5.17
-/// - sched_cls since 5.17
-/// - sched_act since 5.17
-/// - tracepoint since 5.17
-/// - xdp since 5.17
-/// - perf_event since 5.17
-/// - cgroup_skb since 5.17
-/// - cgroup_sock since 5.17
-/// - lwt_in since 5.17
-/// - lwt_out since 5.17
-/// - lwt_xmit since 5.17
-/// - sock_ops since 5.17
-/// - sk_skb since 5.17
-/// - cgroup_device since 5.17
-/// - sk_msg since 5.17
-/// - raw_tracepoint since 5.17
-/// - cgroup_sock_addr since 5.17
-/// - lwt_seg6local since 5.17
-/// - sk_reuseport since 5.17
-/// - flow_dissector since 5.17
-/// - cgroup_sysctl since 5.17
-/// - raw_tracepoint_writable since 5.17
-/// - cgroup_sockopt since 5.17
-/// - tracing since 5.17
-/// - struct_ops since 5.17
-/// - lsm since 5.17
-/// - sk_lookup since 5.17
-/// - syscall since 5.17
-/// - netfilter since 6.4
+/// - socket_filter, since 5.17
+/// - kprobe, since 5.17
+/// - sched_cls, since 5.17
+/// - sched_act, since 5.17
+/// - tracepoint, since 5.17
+/// - xdp, since 5.17
+/// - perf_event, since 5.17
+/// - cgroup_skb, since 5.17
+/// - cgroup_sock, since 5.17
+/// - lwt_in, since 5.17
+/// - lwt_out, since 5.17
+/// - lwt_xmit, since 5.17
+/// - sock_ops, since 5.17
+/// - sk_skb, since 5.17
+/// - cgroup_device, since 5.17
+/// - sk_msg, since 5.17
+/// - raw_tracepoint, since 5.17
+/// - cgroup_sock_addr, since 5.17
+/// - lwt_seg6local, since 5.17
+/// - sk_reuseport, since 5.17
+/// - flow_dissector, since 5.17
+/// - cgroup_sysctl, since 5.17
+/// - raw_tracepoint_writable, since 5.17
+/// - cgroup_sockopt, since 5.17
+/// - tracing, since 5.17
+/// - struct_ops, since 5.17
+/// - lsm, since 5.17
+/// - sk_lookup, since 5.17
+/// - syscall, since 5.17
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_loop`",
     label = "`bpf_loop` is not available to this program type",
@@ -7407,36 +7407,36 @@ unsafe impl CanCall_bpf_loop for program::Tracepoint {}
 unsafe impl CanCall_bpf_loop for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strncmp`: Compare a buffer against a constant string known at load time.
 ///
-/// - socket_filter since 5.17
-/// - kprobe since 5.17
-/// - sched_cls since 5.17
-/// - sched_act since 5.17
-/// - tracepoint since 5.17
-/// - xdp since 5.17
-/// - perf_event since 5.17
-/// - cgroup_skb since 5.17
-/// - cgroup_sock since 5.17
-/// - lwt_in since 5.17
-/// - lwt_out since 5.17
-/// - lwt_xmit since 5.17
-/// - sock_ops since 5.17
-/// - sk_skb since 5.17
-/// - cgroup_device since 5.17
-/// - sk_msg since 5.17
-/// - raw_tracepoint since 5.17
-/// - cgroup_sock_addr since 5.17
-/// - lwt_seg6local since 5.17
-/// - sk_reuseport since 5.17
-/// - flow_dissector since 5.17
-/// - cgroup_sysctl since 5.17
-/// - raw_tracepoint_writable since 5.17
-/// - cgroup_sockopt since 5.17
-/// - tracing since 5.17
-/// - struct_ops since 5.17
-/// - lsm since 5.17
-/// - sk_lookup since 5.17
-/// - syscall since 5.17
-/// - netfilter since 6.4
+/// - socket_filter, since 5.17
+/// - kprobe, since 5.17
+/// - sched_cls, since 5.17
+/// - sched_act, since 5.17
+/// - tracepoint, since 5.17
+/// - xdp, since 5.17
+/// - perf_event, since 5.17
+/// - cgroup_skb, since 5.17
+/// - cgroup_sock, since 5.17
+/// - lwt_in, since 5.17
+/// - lwt_out, since 5.17
+/// - lwt_xmit, since 5.17
+/// - sock_ops, since 5.17
+/// - sk_skb, since 5.17
+/// - cgroup_device, since 5.17
+/// - sk_msg, since 5.17
+/// - raw_tracepoint, since 5.17
+/// - cgroup_sock_addr, since 5.17
+/// - lwt_seg6local, since 5.17
+/// - sk_reuseport, since 5.17
+/// - flow_dissector, since 5.17
+/// - cgroup_sysctl, since 5.17
+/// - raw_tracepoint_writable, since 5.17
+/// - cgroup_sockopt, since 5.17
+/// - tracing, since 5.17
+/// - struct_ops, since 5.17
+/// - lsm, since 5.17
+/// - sk_lookup, since 5.17
+/// - syscall, since 5.17
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strncmp`",
     label = "`bpf_strncmp` is not available to this program type",
@@ -7479,11 +7479,11 @@ unsafe impl CanCall_bpf_strncmp for program::Tracepoint {}
 unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_arg`: Read one argument slot of the function a trampoline program is attached to.
 ///
-/// - tracing (trampoline only) since 5.17
+/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
-    note = "`bpf_get_func_arg` may be called from: tracing (trampoline only)"
+    note = "`bpf_get_func_arg` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
@@ -7494,11 +7494,11 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
 ///
-/// - tracing (trampoline only) since 5.17
+/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ret`",
     label = "`bpf_get_func_ret` is not available to this program type",
-    note = "`bpf_get_func_ret` may be called from: tracing (trampoline only)"
+    note = "`bpf_get_func_ret` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_ret: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
@@ -7509,11 +7509,11 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
-/// - tracing (trampoline only) since 5.17
+/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
-    note = "`bpf_get_func_arg_cnt` may be called from: tracing (trampoline only)"
+    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg_cnt: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
@@ -7524,15 +7524,15 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
-/// - cgroup_sock since 6.18
-/// - cgroup_device since 5.18
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
-/// - cgroup_sysctl since 5.18
-/// - cgroup_sockopt since 5.18
+/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_device, since 5.18
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.18
+/// - cgroup_sockopt, since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_retval`",
     label = "`bpf_get_retval` is not available to this program type",
-    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
 )]
 pub unsafe trait CanCall_bpf_get_retval: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_retval
@@ -7556,15 +7556,15 @@ for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_set_retval`: Choose the errno a cgroup hook reports to user space.
 ///
-/// - cgroup_sock since 6.18
-/// - cgroup_device since 5.18
-/// - cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg) since 6.18
-/// - cgroup_sysctl since 5.18
-/// - cgroup_sockopt since 5.18
+/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_device, since 5.18
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.18
+/// - cgroup_sockopt, since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_retval`",
     label = "`bpf_set_retval` is not available to this program type",
-    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (attach types cgroup_inet4_bind, cgroup_inet6_bind, cgroup_inet4_connect, cgroup_inet6_connect, cgroup_udp4_sendmsg, cgroup_udp6_sendmsg, cgroup_unix_connect, cgroup_unix_sendmsg), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
 )]
 pub unsafe trait CanCall_bpf_set_retval: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_set_retval
@@ -7588,13 +7588,13 @@ for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_xdp_get_buff_len`: Get the full length of an XDP frame, including fragments of multi-buffer packets.
 ///
-/// - xdp since 5.18
-/// - tracing since 5.18, needs CONFIG_NET
-/// - syscall since 6.18
+/// - xdp, since 5.18
+/// - tracing (needs CONFIG_NET), since 5.18
+/// - syscall, since 5.18–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
-    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing, syscall"
+    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_get_buff_len: ProgramType {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_get_buff_len
@@ -7603,7 +7603,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_xdp_get_buff_len for program::Syscall<S
 unsafe impl CanCall_bpf_xdp_get_buff_len for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_load_bytes`: Copy bytes out of an XDP frame, transparently crossing fragment boundaries.
 ///
-/// - xdp since 5.18
+/// - xdp, since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_load_bytes`",
     label = "`bpf_xdp_load_bytes` is not available to this program type",
@@ -7613,7 +7613,7 @@ pub unsafe trait CanCall_bpf_xdp_load_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_load_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_store_bytes`: Write bytes into an XDP frame, including its fragments.
 ///
-/// - xdp since 5.18
+/// - xdp, since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_store_bytes`",
     label = "`bpf_xdp_store_bytes` is not available to this program type",
@@ -7623,40 +7623,40 @@ pub unsafe trait CanCall_bpf_xdp_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_copy_from_user_task`: Read user memory of an arbitrary task from a sleepable program.
 ///
-/// - socket_filter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - kprobe (sleepable only) since 5.18
-/// - sched_cls (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracepoint (sleepable only) since 5.18
-/// - xdp (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - perf_event (sleepable only) since 5.18
-/// - cgroup_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_device (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint (sleepable only) since 5.18
-/// - cgroup_sock_addr (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_reuseport (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sysctl (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - raw_tracepoint_writable (sleepable only) since 5.18
-/// - cgroup_sockopt (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing (sleepable only) since 5.18
-/// - struct_ops (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lsm (sleepable only) since 5.18
-/// - sk_lookup (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 5.18, needs CAP_BPF or CAP_PERFMON
-/// - netfilter (sleepable only) since 6.18, needs CAP_BPF or CAP_PERFMON
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - kprobe (only in sleepable programs), since 5.18
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - tracepoint (only in sleepable programs), since 5.18
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - perf_event (only in sleepable programs), since 5.18
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - raw_tracepoint (only in sleepable programs), since 5.18
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - raw_tracepoint_writable (only in sleepable programs), since 5.18
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - tracing (only in sleepable programs), since 5.18
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - lsm (only in sleepable programs), since 5.18
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.18
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
-    note = "`bpf_copy_from_user_task` may be called from: socket_filter (sleepable only), kprobe (sleepable only), sched_cls (sleepable only), sched_act (sleepable only), tracepoint (sleepable only), xdp (sleepable only), perf_event (sleepable only), cgroup_skb (sleepable only), cgroup_sock (sleepable only), lwt_in (sleepable only), lwt_out (sleepable only), lwt_xmit (sleepable only), sock_ops (sleepable only), sk_skb (sleepable only), cgroup_device (sleepable only), sk_msg (sleepable only), raw_tracepoint (sleepable only), cgroup_sock_addr (sleepable only), lwt_seg6local (sleepable only), sk_reuseport (sleepable only), flow_dissector (sleepable only), cgroup_sysctl (sleepable only), raw_tracepoint_writable (sleepable only), cgroup_sockopt (sleepable only), tracing (sleepable only), struct_ops (sleepable only), lsm (sleepable only), sk_lookup (sleepable only), syscall, netfilter (sleepable only)"
+    note = "`bpf_copy_from_user_task` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user_task: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user_task
@@ -7668,58 +7668,58 @@ unsafe impl CanCall_bpf_copy_from_user_task for program::Kprobe<Sleepable> {}
 unsafe impl CanCall_bpf_copy_from_user_task for program::StructOps<Sleepable> {}
 /// Implemented for the program types that may call `bpf_skb_set_tstamp`: Set an skb's timestamp together with its clock type from a tc program.
 ///
-/// - sched_cls since 5.18, needs CONFIG_INET
-/// - sched_act since 5.18, needs CONFIG_INET
+/// - sched_cls (needs CONFIG_INET), since 5.18
+/// - sched_act (needs CONFIG_INET), since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tstamp`",
     label = "`bpf_skb_set_tstamp` is not available to this program type",
-    note = "`bpf_skb_set_tstamp` may be called from: sched_cls, sched_act"
+    note = "`bpf_skb_set_tstamp` may be called from: sched_cls (needs CONFIG_INET), sched_act (needs CONFIG_INET)"
 )]
 pub unsafe trait CanCall_bpf_skb_set_tstamp: ProgramType {}
 unsafe impl CanCall_bpf_skb_set_tstamp for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tstamp for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_ima_file_hash`: Obtain the IMA hash of an open file from a sleepable LSM program.
 ///
-/// - lsm (sleepable only) since 5.18
+/// - lsm (only in sleepable programs), since 5.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ima_file_hash`",
     label = "`bpf_ima_file_hash` is not available to this program type",
-    note = "`bpf_ima_file_hash` may be called from: lsm (sleepable only)"
+    note = "`bpf_ima_file_hash` may be called from: lsm (only in sleepable programs)"
 )]
 pub unsafe trait CanCall_bpf_ima_file_hash: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_ima_file_hash for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_kptr_xchg`: Atomically swap a referenced kernel pointer stored in a map value.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_kptr_xchg`",
     label = "`bpf_kptr_xchg` is not available to this program type",
@@ -7762,36 +7762,36 @@ unsafe impl CanCall_bpf_kptr_xchg for program::Tracepoint {}
 unsafe impl CanCall_bpf_kptr_xchg for program::Xdp {}
 /// Implemented for the program types that may call `bpf_map_lookup_percpu_elem`: Look up a per-CPU map element as stored for a specific CPU.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_lookup_percpu_elem`",
     label = "`bpf_map_lookup_percpu_elem` is not available to this program type",
@@ -7835,27 +7835,27 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_mptcp_sock`: Get the MPTCP connection socket that owns a TCP subflow.
 ///
-/// - socket_filter since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_cls since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sched_act since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - xdp since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_in since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_out since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_xmit since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sock_ops since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_skb since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - sk_msg since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - cgroup_sock_addr since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - lwt_seg6local since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - flow_dissector since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - tracing since 5.19, needs CONFIG_NET
-/// - sk_lookup since 6.18, needs CAP_BPF or CAP_PERFMON
-/// - syscall since 6.18
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - tracing (needs CONFIG_NET), since 5.19
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - syscall, since 5.19–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, flow_dissector, tracing, sk_lookup, syscall"
+    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_mptcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_mptcp_sock
@@ -7879,36 +7879,36 @@ unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_dynptr_from_mem`: Wrap a region of a map value in a local dynptr.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_from_mem`",
     label = "`bpf_dynptr_from_mem` is not available to this program type",
@@ -7951,36 +7951,36 @@ unsafe impl CanCall_bpf_dynptr_from_mem for program::Tracepoint {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_reserve_dynptr`: Reserve a ring buffer record of run-time size and expose it as a dynptr.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_reserve_dynptr`",
     label = "`bpf_ringbuf_reserve_dynptr` is not available to this program type",
@@ -8024,36 +8024,36 @@ unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_submit_dynptr`: Commit a dynptr-backed ring buffer record so user space can consume it.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_submit_dynptr`",
     label = "`bpf_ringbuf_submit_dynptr` is not available to this program type",
@@ -8097,36 +8097,36 @@ unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ringbuf_discard_dynptr`: Drop a dynptr-backed ring buffer record instead of publishing it.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_discard_dynptr`",
     label = "`bpf_ringbuf_discard_dynptr` is not available to this program type",
@@ -8170,36 +8170,36 @@ unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_dynptr_read`: Copy bytes out of a dynptr into a local buffer with run-time bounds checking.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_read`",
     label = "`bpf_dynptr_read` is not available to this program type",
@@ -8242,36 +8242,36 @@ unsafe impl CanCall_bpf_dynptr_read for program::Tracepoint {}
 unsafe impl CanCall_bpf_dynptr_read for program::Xdp {}
 /// Implemented for the program types that may call `bpf_dynptr_write`: Copy bytes from a local buffer into a dynptr with run-time bounds checking.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_write`",
     label = "`bpf_dynptr_write` is not available to this program type",
@@ -8314,36 +8314,36 @@ unsafe impl CanCall_bpf_dynptr_write for program::Tracepoint {}
 unsafe impl CanCall_bpf_dynptr_write for program::Xdp {}
 /// Implemented for the program types that may call `bpf_dynptr_data`: Get a direct pointer to a fixed-size window inside a dynptr.
 ///
-/// - socket_filter since 5.19
-/// - kprobe since 5.19
-/// - sched_cls since 5.19
-/// - sched_act since 5.19
-/// - tracepoint since 5.19
-/// - xdp since 5.19
-/// - perf_event since 5.19
-/// - cgroup_skb since 5.19
-/// - cgroup_sock since 5.19
-/// - lwt_in since 5.19
-/// - lwt_out since 5.19
-/// - lwt_xmit since 5.19
-/// - sock_ops since 5.19
-/// - sk_skb since 5.19
-/// - cgroup_device since 5.19
-/// - sk_msg since 5.19
-/// - raw_tracepoint since 5.19
-/// - cgroup_sock_addr since 5.19
-/// - lwt_seg6local since 5.19
-/// - sk_reuseport since 5.19
-/// - flow_dissector since 5.19
-/// - cgroup_sysctl since 5.19
-/// - raw_tracepoint_writable since 5.19
-/// - cgroup_sockopt since 5.19
-/// - tracing since 5.19
-/// - struct_ops since 5.19
-/// - lsm since 5.19
-/// - sk_lookup since 5.19
-/// - syscall since 5.19
-/// - netfilter since 6.4
+/// - socket_filter, since 5.19
+/// - kprobe, since 5.19
+/// - sched_cls, since 5.19
+/// - sched_act, since 5.19
+/// - tracepoint, since 5.19
+/// - xdp, since 5.19
+/// - perf_event, since 5.19
+/// - cgroup_skb, since 5.19
+/// - cgroup_sock, since 5.19
+/// - lwt_in, since 5.19
+/// - lwt_out, since 5.19
+/// - lwt_xmit, since 5.19
+/// - sock_ops, since 5.19
+/// - sk_skb, since 5.19
+/// - cgroup_device, since 5.19
+/// - sk_msg, since 5.19
+/// - raw_tracepoint, since 5.19
+/// - cgroup_sock_addr, since 5.19
+/// - lwt_seg6local, since 5.19
+/// - sk_reuseport, since 5.19
+/// - flow_dissector, since 5.19
+/// - cgroup_sysctl, since 5.19
+/// - raw_tracepoint_writable, since 5.19
+/// - cgroup_sockopt, since 5.19
+/// - tracing, since 5.19
+/// - struct_ops, since 5.19
+/// - lsm, since 5.19
+/// - sk_lookup, since 5.19
+/// - syscall, since 5.19
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_data`",
     label = "`bpf_dynptr_data` is not available to this program type",
@@ -8386,13 +8386,13 @@ unsafe impl CanCall_bpf_dynptr_data for program::Tracepoint {}
 unsafe impl CanCall_bpf_dynptr_data for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv4`: Compute a SYN cookie for an IPv4 SYN without needing a listening socket.
 ///
-/// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
-/// - xdp since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
+/// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
+/// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv4`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv4` is not available to this program type",
-    note = "`bpf_tcp_raw_gen_syncookie_ipv4` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_raw_gen_syncookie_ipv4` may be called from: sched_cls (needs CONFIG_SYN_COOKIES), sched_act (needs CONFIG_SYN_COOKIES), xdp (needs CONFIG_SYN_COOKIES)"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_gen_syncookie_ipv4: ProgramType {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::SchedAct {}
@@ -8400,13 +8400,13 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_gen_syncookie_ipv6`: Compute a SYN cookie for an IPv6 SYN without needing a listening socket.
 ///
-/// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
-/// - xdp since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
+/// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
+/// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv6`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv6` is not available to this program type",
-    note = "`bpf_tcp_raw_gen_syncookie_ipv6` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_raw_gen_syncookie_ipv6` may be called from: sched_cls (needs CONFIG_SYN_COOKIES), sched_act (needs CONFIG_SYN_COOKIES), xdp (needs CONFIG_SYN_COOKIES)"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_gen_syncookie_ipv6: ProgramType {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::SchedAct {}
@@ -8414,13 +8414,13 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv4`: Validate the SYN cookie carried in an IPv4 TCP ACK without a listener.
 ///
-/// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
-/// - xdp since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
+/// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
+/// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv4`",
     label = "`bpf_tcp_raw_check_syncookie_ipv4` is not available to this program type",
-    note = "`bpf_tcp_raw_check_syncookie_ipv4` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_raw_check_syncookie_ipv4` may be called from: sched_cls (needs CONFIG_SYN_COOKIES), sched_act (needs CONFIG_SYN_COOKIES), xdp (needs CONFIG_SYN_COOKIES)"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_check_syncookie_ipv4: ProgramType {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::SchedAct {}
@@ -8428,13 +8428,13 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_raw_check_syncookie_ipv6`: Validate the SYN cookie carried in an IPv6 TCP ACK without a listener.
 ///
-/// - sched_cls since 6.0, needs CONFIG_SYN_COOKIES
-/// - sched_act since 6.18
-/// - xdp since 6.0, needs CONFIG_SYN_COOKIES
+/// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
+/// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
+/// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv6`",
     label = "`bpf_tcp_raw_check_syncookie_ipv6` is not available to this program type",
-    note = "`bpf_tcp_raw_check_syncookie_ipv6` may be called from: sched_cls, sched_act, xdp"
+    note = "`bpf_tcp_raw_check_syncookie_ipv6` may be called from: sched_cls (needs CONFIG_SYN_COOKIES), sched_act (needs CONFIG_SYN_COOKIES), xdp (needs CONFIG_SYN_COOKIES)"
 )]
 pub unsafe trait CanCall_bpf_tcp_raw_check_syncookie_ipv6: ProgramType {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::SchedAct {}
@@ -8442,36 +8442,36 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::SchedCls {}
 unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ktime_get_tai_ns`: Read the current CLOCK_TAI time in nanoseconds.
 ///
-/// - socket_filter since 6.1
-/// - kprobe since 6.1
-/// - sched_cls since 6.1
-/// - sched_act since 6.1
-/// - tracepoint since 6.1
-/// - xdp since 6.1
-/// - perf_event since 6.1
-/// - cgroup_skb since 6.1
-/// - cgroup_sock since 6.1
-/// - lwt_in since 6.1
-/// - lwt_out since 6.1
-/// - lwt_xmit since 6.1
-/// - sock_ops since 6.1
-/// - sk_skb since 6.1
-/// - cgroup_device since 6.1
-/// - sk_msg since 6.1
-/// - raw_tracepoint since 6.1
-/// - cgroup_sock_addr since 6.1
-/// - lwt_seg6local since 6.1
-/// - sk_reuseport since 6.1
-/// - flow_dissector since 6.1
-/// - cgroup_sysctl since 6.1
-/// - raw_tracepoint_writable since 6.1
-/// - cgroup_sockopt since 6.1
-/// - tracing since 6.1
-/// - struct_ops since 6.1
-/// - lsm since 6.1
-/// - sk_lookup since 6.1
-/// - syscall since 6.1
-/// - netfilter since 6.4
+/// - socket_filter, since 6.1
+/// - kprobe, since 6.1
+/// - sched_cls, since 6.1
+/// - sched_act, since 6.1
+/// - tracepoint, since 6.1
+/// - xdp, since 6.1
+/// - perf_event, since 6.1
+/// - cgroup_skb, since 6.1
+/// - cgroup_sock, since 6.1
+/// - lwt_in, since 6.1
+/// - lwt_out, since 6.1
+/// - lwt_xmit, since 6.1
+/// - sock_ops, since 6.1
+/// - sk_skb, since 6.1
+/// - cgroup_device, since 6.1
+/// - sk_msg, since 6.1
+/// - raw_tracepoint, since 6.1
+/// - cgroup_sock_addr, since 6.1
+/// - lwt_seg6local, since 6.1
+/// - sk_reuseport, since 6.1
+/// - flow_dissector, since 6.1
+/// - cgroup_sysctl, since 6.1
+/// - raw_tracepoint_writable, since 6.1
+/// - cgroup_sockopt, since 6.1
+/// - tracing, since 6.1
+/// - struct_ops, since 6.1
+/// - lsm, since 6.1
+/// - sk_lookup, since 6.1
+/// - syscall, since 6.1
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_tai_ns`",
     label = "`bpf_ktime_get_tai_ns` is not available to this program type",
@@ -8514,36 +8514,36 @@ unsafe impl CanCall_bpf_ktime_get_tai_ns for program::Tracepoint {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_user_ringbuf_drain`: Consume samples that user space published into a user ring buffer.
 ///
-/// - socket_filter since 6.1
-/// - kprobe since 6.1
-/// - sched_cls since 6.1
-/// - sched_act since 6.1
-/// - tracepoint since 6.1
-/// - xdp since 6.1
-/// - perf_event since 6.1
-/// - cgroup_skb since 6.1
-/// - cgroup_sock since 6.1
-/// - lwt_in since 6.1
-/// - lwt_out since 6.1
-/// - lwt_xmit since 6.1
-/// - sock_ops since 6.1
-/// - sk_skb since 6.1
-/// - cgroup_device since 6.1
-/// - sk_msg since 6.1
-/// - raw_tracepoint since 6.1
-/// - cgroup_sock_addr since 6.1
-/// - lwt_seg6local since 6.1
-/// - sk_reuseport since 6.1
-/// - flow_dissector since 6.1
-/// - cgroup_sysctl since 6.1
-/// - raw_tracepoint_writable since 6.1
-/// - cgroup_sockopt since 6.1
-/// - tracing since 6.1
-/// - struct_ops since 6.1
-/// - lsm since 6.1
-/// - sk_lookup since 6.1
-/// - syscall since 6.1
-/// - netfilter since 6.4
+/// - socket_filter, since 6.1
+/// - kprobe, since 6.1
+/// - sched_cls, since 6.1
+/// - sched_act, since 6.1
+/// - tracepoint, since 6.1
+/// - xdp, since 6.1
+/// - perf_event, since 6.1
+/// - cgroup_skb, since 6.1
+/// - cgroup_sock, since 6.1
+/// - lwt_in, since 6.1
+/// - lwt_out, since 6.1
+/// - lwt_xmit, since 6.1
+/// - sock_ops, since 6.1
+/// - sk_skb, since 6.1
+/// - cgroup_device, since 6.1
+/// - sk_msg, since 6.1
+/// - raw_tracepoint, since 6.1
+/// - cgroup_sock_addr, since 6.1
+/// - lwt_seg6local, since 6.1
+/// - sk_reuseport, since 6.1
+/// - flow_dissector, since 6.1
+/// - cgroup_sysctl, since 6.1
+/// - raw_tracepoint_writable, since 6.1
+/// - cgroup_sockopt, since 6.1
+/// - tracing, since 6.1
+/// - struct_ops, since 6.1
+/// - lsm, since 6.1
+/// - sk_lookup, since 6.1
+/// - syscall, since 6.1
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_user_ringbuf_drain`",
     label = "`bpf_user_ringbuf_drain` is not available to this program type",
@@ -8586,40 +8586,40 @@ unsafe impl CanCall_bpf_user_ringbuf_drain for program::Tracepoint {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::Xdp {}
 /// Implemented for the program types that may call `bpf_cgrp_storage_get`: Get, and optionally create, the per-cgroup value of a cgroup storage map.
 ///
-/// - socket_filter since 6.2, needs CONFIG_CGROUPS
-/// - kprobe since 6.2, needs CONFIG_CGROUPS
-/// - sched_cls since 6.2, needs CONFIG_CGROUPS
-/// - sched_act since 6.2, needs CONFIG_CGROUPS
-/// - tracepoint since 6.2, needs CONFIG_CGROUPS
-/// - xdp since 6.2, needs CONFIG_CGROUPS
-/// - perf_event since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_skb since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sock since 6.2, needs CONFIG_CGROUPS
-/// - lwt_in since 6.2, needs CONFIG_CGROUPS
-/// - lwt_out since 6.2, needs CONFIG_CGROUPS
-/// - lwt_xmit since 6.2, needs CONFIG_CGROUPS
-/// - sock_ops since 6.2, needs CONFIG_CGROUPS
-/// - sk_skb since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_device since 6.2, needs CONFIG_CGROUPS
-/// - sk_msg since 6.2, needs CONFIG_CGROUPS
-/// - raw_tracepoint since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sock_addr since 6.2, needs CONFIG_CGROUPS
-/// - lwt_seg6local since 6.2, needs CONFIG_CGROUPS
-/// - sk_reuseport since 6.2, needs CONFIG_CGROUPS
-/// - flow_dissector since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sysctl since 6.2, needs CONFIG_CGROUPS
-/// - raw_tracepoint_writable since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sockopt since 6.2, needs CONFIG_CGROUPS
-/// - tracing since 6.2, needs CONFIG_CGROUPS
-/// - struct_ops since 6.2, needs CONFIG_CGROUPS
-/// - lsm since 6.2, needs CONFIG_CGROUPS
-/// - sk_lookup since 6.2, needs CONFIG_CGROUPS
-/// - syscall since 6.2, needs CONFIG_CGROUPS
-/// - netfilter since 6.4, needs CONFIG_CGROUPS
+/// - socket_filter (needs CONFIG_CGROUPS), since 6.2
+/// - kprobe (needs CONFIG_CGROUPS), since 6.2
+/// - sched_cls (needs CONFIG_CGROUPS), since 6.2
+/// - sched_act (needs CONFIG_CGROUPS), since 6.2
+/// - tracepoint (needs CONFIG_CGROUPS), since 6.2
+/// - xdp (needs CONFIG_CGROUPS), since 6.2
+/// - perf_event (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_skb (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sock (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_in (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_out (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_xmit (needs CONFIG_CGROUPS), since 6.2
+/// - sock_ops (needs CONFIG_CGROUPS), since 6.2
+/// - sk_skb (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_device (needs CONFIG_CGROUPS), since 6.2
+/// - sk_msg (needs CONFIG_CGROUPS), since 6.2
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.2
+/// - sk_reuseport (needs CONFIG_CGROUPS), since 6.2
+/// - flow_dissector (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sysctl (needs CONFIG_CGROUPS), since 6.2
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sockopt (needs CONFIG_CGROUPS), since 6.2
+/// - tracing (needs CONFIG_CGROUPS), since 6.2
+/// - struct_ops (needs CONFIG_CGROUPS), since 6.2
+/// - lsm (needs CONFIG_CGROUPS), since 6.2
+/// - sk_lookup (needs CONFIG_CGROUPS), since 6.2
+/// - syscall (needs CONFIG_CGROUPS), since 6.2
+/// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_cgrp_storage_get`",
     label = "`bpf_cgrp_storage_get` is not available to this program type",
-    note = "`bpf_cgrp_storage_get` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_cgrp_storage_get` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_get: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_get
@@ -8658,40 +8658,40 @@ unsafe impl CanCall_bpf_cgrp_storage_get for program::Tracepoint {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_cgrp_storage_delete`: Remove the value a cgroup storage map holds for a cgroup.
 ///
-/// - socket_filter since 6.2, needs CONFIG_CGROUPS
-/// - kprobe since 6.2, needs CONFIG_CGROUPS
-/// - sched_cls since 6.2, needs CONFIG_CGROUPS
-/// - sched_act since 6.2, needs CONFIG_CGROUPS
-/// - tracepoint since 6.2, needs CONFIG_CGROUPS
-/// - xdp since 6.2, needs CONFIG_CGROUPS
-/// - perf_event since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_skb since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sock since 6.2, needs CONFIG_CGROUPS
-/// - lwt_in since 6.2, needs CONFIG_CGROUPS
-/// - lwt_out since 6.2, needs CONFIG_CGROUPS
-/// - lwt_xmit since 6.2, needs CONFIG_CGROUPS
-/// - sock_ops since 6.2, needs CONFIG_CGROUPS
-/// - sk_skb since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_device since 6.2, needs CONFIG_CGROUPS
-/// - sk_msg since 6.2, needs CONFIG_CGROUPS
-/// - raw_tracepoint since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sock_addr since 6.2, needs CONFIG_CGROUPS
-/// - lwt_seg6local since 6.2, needs CONFIG_CGROUPS
-/// - sk_reuseport since 6.2, needs CONFIG_CGROUPS
-/// - flow_dissector since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sysctl since 6.2, needs CONFIG_CGROUPS
-/// - raw_tracepoint_writable since 6.2, needs CONFIG_CGROUPS
-/// - cgroup_sockopt since 6.2, needs CONFIG_CGROUPS
-/// - tracing since 6.2, needs CONFIG_CGROUPS
-/// - struct_ops since 6.2, needs CONFIG_CGROUPS
-/// - lsm since 6.2, needs CONFIG_CGROUPS
-/// - sk_lookup since 6.2, needs CONFIG_CGROUPS
-/// - syscall since 6.2, needs CONFIG_CGROUPS
-/// - netfilter since 6.4, needs CONFIG_CGROUPS
+/// - socket_filter (needs CONFIG_CGROUPS), since 6.2
+/// - kprobe (needs CONFIG_CGROUPS), since 6.2
+/// - sched_cls (needs CONFIG_CGROUPS), since 6.2
+/// - sched_act (needs CONFIG_CGROUPS), since 6.2
+/// - tracepoint (needs CONFIG_CGROUPS), since 6.2
+/// - xdp (needs CONFIG_CGROUPS), since 6.2
+/// - perf_event (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_skb (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sock (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_in (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_out (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_xmit (needs CONFIG_CGROUPS), since 6.2
+/// - sock_ops (needs CONFIG_CGROUPS), since 6.2
+/// - sk_skb (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_device (needs CONFIG_CGROUPS), since 6.2
+/// - sk_msg (needs CONFIG_CGROUPS), since 6.2
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 6.2
+/// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.2
+/// - sk_reuseport (needs CONFIG_CGROUPS), since 6.2
+/// - flow_dissector (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sysctl (needs CONFIG_CGROUPS), since 6.2
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 6.2
+/// - cgroup_sockopt (needs CONFIG_CGROUPS), since 6.2
+/// - tracing (needs CONFIG_CGROUPS), since 6.2
+/// - struct_ops (needs CONFIG_CGROUPS), since 6.2
+/// - lsm (needs CONFIG_CGROUPS), since 6.2
+/// - sk_lookup (needs CONFIG_CGROUPS), since 6.2
+/// - syscall (needs CONFIG_CGROUPS), since 6.2
+/// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_cgrp_storage_delete`",
     label = "`bpf_cgrp_storage_delete` is not available to this program type",
-    note = "`bpf_cgrp_storage_delete` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+    note = "`bpf_cgrp_storage_delete` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_delete: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_delete

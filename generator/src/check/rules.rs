@@ -3,8 +3,8 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
-use crate::model::{AttachType, Availability, Helper, KernelId, Model, ProgramType};
-use crate::version::KernelVersion;
+use crate::model::{AttachType, Helper, KernelId, Load, Model, ProgramType, Target, Unmet};
+use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
@@ -47,17 +47,27 @@ struct Class<'m> {
     program_type: Option<&'m ProgramType>,
     attach_type: Option<&'m AttachType>,
     sleepable: bool,
-    /// Runs from a BPF trampoline (`bpf_prog_has_trampoline()`).
-    trampoline: bool,
 }
 
-/// Why an availability entry does not cover a call, mildest first.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+impl Class<'_> {
+    /// The load the model judges, when the program type is known.
+    fn load(&self, gpl_compatible: bool) -> Option<Load> {
+        Some(Load {
+            program_type: self.program_type?.id,
+            attach_type: self.attach_type.map(|a| a.id),
+            sleepable: self.sleepable,
+            gpl_compatible,
+        })
+    }
+}
+
+/// Why the program type's right to a helper does not cover a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Miss {
-    /// The specs saw the pair only from this kernel, without knowing when it started: the
-    /// target may or may not allow it (a warning).
-    Unsure(KernelVersion),
-    TooNew(KernelVersion),
+    /// The target kernel is inside the range the specs give for the pair: it may or may not
+    /// allow it (a warning).
+    Unsure(Since),
+    TooNew(Since),
     Sleepable,
     Trampoline,
     Attach(Vec<KernelId>),
@@ -222,77 +232,45 @@ impl<'m> Checker<'m> {
             };
         let program_type = program_type.and_then(|p| model.program_type(p));
         let attach_type = attach_type.and_then(|a| model.attach_type(a));
-        let trampoline = match (program_type, attach_type) {
-            (Some(p), Some(a)) => {
-                (p.name == "BPF_PROG_TYPE_TRACING"
-                    && matches!(
-                        a.name.as_str(),
-                        "BPF_TRACE_FENTRY" | "BPF_TRACE_FEXIT" | "BPF_MODIFY_RETURN" | "BPF_TRACE_FSESSION"
-                    ))
-                    || (p.name == "BPF_PROG_TYPE_LSM" && a.name == "BPF_LSM_MAC")
-            }
-            _ => false,
-        };
-        Class { program_type, attach_type, sleepable, trampoline }
+        Class { program_type, attach_type, sleepable }
     }
 
-    /// Why `helper` is not available to a program of `class` on the target kernel; `None`
-    /// when it is, `Some(None)` when the program type may not call it at all.
+    /// The target as far as `check` knows it: the kernel version only, so conditions on the
+    /// machine (capabilities, lockdown, config) are never reported as met or unmet.
+    fn target(&self) -> Target<'static> {
+        Target { kernel: Some(self.options.kernel), ..Target::default() }
+    }
+
+    /// Why the program type's right to `helper` does not cover a program of `class` on the
+    /// target kernel; `None` when it does (or the program type is unknown, or takes its helpers
+    /// from its target), `Some(None)` when the program type may not call it at all.
     fn availability(&self, helper: &Helper, class: &Class<'_>) -> Option<Option<Miss>> {
-        let pt = class.program_type?;
-        if pt.helpers_from_target {
-            // freplace: the helpers are those of the program it replaces, unknown here.
+        // The license is judged on its own below.
+        let load = class.load(true)?;
+        let j = self.model.judge(helper, &load, &self.target());
+        if j.from_target {
             return None;
         }
-        let mut best: Option<Miss> = None;
-        let mut any = false;
-        for entry in helper.availability.iter().filter(|a| a.program_type == pt.id) {
-            any = true;
-            match self.miss(helper, entry, class) {
-                None => return None,
-                Some(m) => {
-                    if best.as_ref().is_none_or(|b| m < *b) {
-                        best = Some(m);
-                    }
-                }
-            }
+        // One diagnostic per call: the most fundamental condition the load misses.
+        let rank = |u: &Unmet| match u {
+            Unmet::NotForProgramType => Some((0, None)),
+            Unmet::AttachType(list) => Some((1, Some(Miss::Attach(list.clone())))),
+            Unmet::Trampoline => Some((2, Some(Miss::Trampoline))),
+            Unmet::Sleepable => Some((3, Some(Miss::Sleepable))),
+            Unmet::HelperTooNew(s) | Unmet::PairTooNew(s) => Some((4, Some(Miss::TooNew(*s)))),
+            _ => None,
+        };
+        if let Some((_, miss)) = j.unmet.iter().filter_map(rank).min_by_key(|(r, _)| *r) {
+            return Some(miss);
         }
-        if any {
-            Some(best)
-        } else {
-            Some(None)
-        }
-    }
-
-    fn miss(&self, helper: &Helper, entry: &Availability, class: &Class<'_>) -> Option<Miss> {
-        let q = &entry.qualifiers;
-        if let Some(allowed) = &q.attach_types {
-            // Without an expected attach type the kernel sees 0.
-            let at = class.attach_type.map_or(0, |a| a.id);
-            if !allowed.contains(&at) {
-                return Some(Miss::Attach(allowed.clone()));
-            }
-        }
-        if q.trampoline_only && !class.trampoline {
-            return Some(Miss::Trampoline);
-        }
-        if q.sleepable_only && !class.sleepable {
-            return Some(Miss::Sleepable);
-        }
-        let kernel = self.options.kernel;
-        if entry.since > kernel {
-            if entry.since_exact {
-                return Some(Miss::TooNew(entry.since));
-            }
-            // Only the helper's and the program type's own versions are known for sure.
-            let known = class.program_type.map_or(helper.since, |p| p.since.max(helper.since));
-            return Some(if known > kernel { Miss::TooNew(known) } else { Miss::Unsure(entry.since) });
-        }
-        None
+        j.unsure.iter().find_map(|u| match u {
+            Unmet::HelperTooNew(s) | Unmet::PairTooNew(s) => Some(Some(Miss::Unsure(*s))),
+            _ => None,
+        })
     }
 
     fn allowed(&self, helper: &Helper, class: &Class<'_>) -> bool {
-        self.availability(helper, class).is_none() && helper.since <= self.options.kernel
+        self.availability(helper, class).is_none() && helper.since.on(self.options.kernel) == Presence::Yes
     }
 
     fn check_call(
@@ -350,7 +328,7 @@ impl<'m> Checker<'m> {
         let pt_name = class.program_type.map(|p| p.name.as_str()).unwrap_or("");
 
         match self.availability(helper, class) {
-            None if helper.since > kernel => {
+            None if helper.since.on(kernel) == Presence::No => {
                 // Only reached for unknown program types: the pair's version covers the rest.
                 let mut d = ctx.diagnostic(
                     Code::HelperTooNew,
@@ -375,10 +353,10 @@ impl<'m> Checker<'m> {
 
         // Some program types get a prototype with another GPL rule (e.g. bpf_get_stackid in
         // perf_event programs), so the pair's rule decides.
-        let gpl_only = class
-            .program_type
-            .and_then(|p| helper.availability_for(p.id))
-            .map_or(helper.gpl_only, |a| helper.gpl_only_for(a, class.attach_type.map(|at| at.id)));
+        let gpl_only = match class.program_type {
+            Some(p) => model.gpl_only(helper, p.id, class.attach_type.map(|a| a.id)),
+            None => helper.gpl_only,
+        };
         if gpl_only && !license.is_some_and(is_gpl_compatible) {
             let why = match license {
                 Some(l) => format!("the license `{l}` is not GPL-compatible"),
@@ -427,17 +405,17 @@ impl<'m> Checker<'m> {
         let pt = class.program_type.expect("a miss needs a program type");
         let kernel = self.options.kernel;
         match miss {
-            Miss::Unsure(seen) => {
+            Miss::Unsure(since) => {
                 let mut d = ctx.diagnostic(
                     Code::HelperTooNew,
                     loc,
                     format!(
-                        "{} programs are known to call `{}` from Linux {seen} on, but not since when; the target kernel is {kernel}",
+                        "{} programs can call `{}` from Linux {since}, a range the measurements leave open; the target kernel {kernel} is inside it",
                         pt.name, helper.name
                     ),
                 );
                 d.severity = Severity::Warning;
-                d.help = Some(format!("check that Linux {kernel} allows it, or target Linux {seen}"));
+                d.help = Some(format!("check that Linux {kernel} allows it, or target Linux {}", since.at_most));
                 d
             }
             Miss::TooNew(since) => {
@@ -550,7 +528,7 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn too_new_help(&self, since: KernelVersion) -> String {
+    fn too_new_help(&self, since: impl std::fmt::Display) -> String {
         format!("needs Linux {since}; the target is {}", self.options.kernel)
     }
 

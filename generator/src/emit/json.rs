@@ -5,6 +5,25 @@
 use serde::Serialize;
 
 use crate::model::{Availability, Helper, Model};
+use crate::version::Since;
+
+/// A start in the export: `"6.1"` when exact, `{"at_least": "5.11", "at_most": "6.1"}` when the
+/// measurements only bound it (`at_least` is `null` when no lower bound is known).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SinceJson {
+    Exact(String),
+    Range { at_least: Option<String>, at_most: String },
+}
+
+impl From<Since> for SinceJson {
+    fn from(s: Since) -> SinceJson {
+        match s.exact_version() {
+            Some(v) => SinceJson::Exact(v.to_string()),
+            None => SinceJson::Range { at_least: s.at_least.map(|v| v.to_string()), at_most: s.at_most.to_string() },
+        }
+    }
+}
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -23,7 +42,7 @@ struct HelperJson<'a> {
     id: u32,
     name: &'a str,
     signature: SignatureJson<'a>,
-    since: String,
+    since: SinceJson,
     gpl_only: bool,
     summary: &'a str,
     program_types: Vec<AvailabilityJson<'a>>,
@@ -59,7 +78,7 @@ struct FlagJson<'a> {
 #[derive(Serialize)]
 struct AvailabilityJson<'a> {
     program_type: &'a str,
-    since: String,
+    since: SinceJson,
     /// False when `since` is only the oldest kernel where the pair was measured.
     since_exact: bool,
     attach_types: Option<Vec<&'a str>>,
@@ -81,7 +100,7 @@ struct ProgramTypeJson<'a> {
     id: u32,
     name: &'a str,
     short_name: &'a str,
-    since: String,
+    since: SinceJson,
     context: Option<&'a str>,
     attach_types: Vec<&'a str>,
     test_run: bool,
@@ -93,7 +112,7 @@ struct MapTypeJson<'a> {
     id: u32,
     name: &'a str,
     short_name: &'a str,
-    since: String,
+    since: SinceJson,
     per_cpu: bool,
 }
 
@@ -102,7 +121,7 @@ struct AttachTypeJson<'a> {
     id: u32,
     name: &'a str,
     short_name: &'a str,
-    since: String,
+    since: SinceJson,
     program_types: Vec<&'a str>,
 }
 
@@ -137,7 +156,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 .collect(),
             variadic: h.variadic,
         },
-        since: h.since.to_string(),
+        since: h.since.into(),
         gpl_only: h.gpl_only,
         summary: &h.summary,
         program_types: h
@@ -145,8 +164,8 @@ fn export_with<'a>(model: &'a Model) -> String {
             .iter()
             .map(|a: &Availability| AvailabilityJson {
                 program_type: prog_name(a.program_type),
-                since: a.since.to_string(),
-                since_exact: a.since_exact,
+                since: a.since.into(),
+                since_exact: a.since.is_exact(),
                 attach_types: a
                     .qualifiers
                     .attach_types
@@ -158,7 +177,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 capabilities: a.qualifiers.capabilities.iter().map(|c| c.name()).collect(),
                 kconfig: a.qualifiers.kconfig.iter().map(String::as_str).collect(),
                 via_set: a.via_set.as_deref(),
-                gpl_only: h.gpl_only_for(a, None),
+                gpl_only: model.gpl_only(h, a.program_type, None),
                 gpl_only_flipped_for: a.qualifiers.gpl_only_flipped_for.iter().map(|&i| attach_name(i)).collect(),
             })
             .collect(),
@@ -176,7 +195,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 id: p.id,
                 name: &p.name,
                 short_name: &p.short_name,
-                since: p.since.to_string(),
+                since: p.since.into(),
                 context: p.context.as_deref(),
                 attach_types: p.attach_types.iter().map(|&a| attach_name(a)).collect(),
                 test_run: p.test_run,
@@ -190,7 +209,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 id: m.id,
                 name: &m.name,
                 short_name: &m.short_name,
-                since: m.since.to_string(),
+                since: m.since.into(),
                 per_cpu: m.per_cpu,
             })
             .collect(),
@@ -201,7 +220,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 id: a.id,
                 name: &a.name,
                 short_name: &a.short_name,
-                since: a.since.to_string(),
+                since: a.since.into(),
                 program_types: a.program_types.iter().map(|&p| prog_name(p)).collect(),
             })
             .collect(),

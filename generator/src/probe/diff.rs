@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Capability, Helper, Model};
-use crate::version::KernelVersion;
+use crate::model::{Capability, Helper, Load, Model, Target, Unmet};
+use crate::version::{KernelVersion, Presence};
 
 use super::classify::Verdict;
 use super::kernel::KernelFacts;
@@ -216,32 +216,30 @@ struct Machine<'a> {
 }
 
 impl Machine<'_> {
-    fn holds(&self, cap: Capability, variant: CapVariant) -> bool {
-        let held: Vec<&str> = self.facts.capabilities.clone();
-        let has = |name: &str| {
-            held.contains(&name)
-                && !(variant == CapVariant::NoPerfmonSysadmin && matches!(name, "CAP_PERFMON" | "CAP_SYS_ADMIN"))
+    /// The capabilities this variant holds: the process's, less CAP_PERFMON and CAP_SYS_ADMIN
+    /// in the dropped variant.
+    fn held(&self, variant: CapVariant) -> Vec<Capability> {
+        let dropped = |c: &Capability| {
+            variant == CapVariant::NoPerfmonSysadmin && matches!(c, Capability::Perfmon | Capability::SysAdmin)
         };
-        // CAP_SYS_ADMIN implies CAP_BPF and CAP_PERFMON (bpf_capable(), perfmon_capable()).
-        has(cap.name()) || (matches!(cap, Capability::Bpf | Capability::Perfmon) && has("CAP_SYS_ADMIN"))
+        self.facts.capabilities.iter().filter_map(|n| Capability::from_name(n)).filter(|c| !dropped(c)).collect()
     }
 
-    /// Kconfig options among `options` that this kernel's config turns off; `None` when the
+    /// Kernel config options among `options` that this kernel's config turns off; `None` when the
     /// config cannot be read.
     fn config_off(&self, options: &[String]) -> Option<Vec<String>> {
         let config = self.facts.config.as_ref()?;
         Some(options.iter().filter(|o| !config.enabled(o)).cloned().collect())
     }
 
-    /// Is kernel lockdown active at `level` or stricter on this machine?
-    fn locked_down(&self, level: crate::model::Lockdown) -> Option<&str> {
-        let l = self.facts.lockdown.as_ref().filter(|l| l.active())?;
-        let active = match l.mode.as_str() {
-            "confidentiality" => crate::model::Lockdown::Confidentiality,
-            "integrity" => crate::model::Lockdown::Integrity,
-            _ => return None,
-        };
-        (active >= level).then_some(l.mode.as_str())
+    /// The active lockdown level; `None` when it cannot be read, `Some(None)` when off.
+    fn lockdown(&self) -> Option<Option<crate::model::Lockdown>> {
+        let l = self.facts.lockdown.as_ref()?;
+        Some(match l.mode.as_str() {
+            "confidentiality" => Some(crate::model::Lockdown::Confidentiality),
+            "integrity" => Some(crate::model::Lockdown::Integrity),
+            _ => None,
+        })
     }
 }
 
@@ -268,43 +266,65 @@ fn predict(
     attach_type: Option<u32>,
     variant: Variant,
 ) -> (Outcome, Option<(Outcome, String)>) {
-    if helper.since > m.version {
+    let held = m.held(variant.capabilities);
+    let enabled = |o: &str| m.facts.config.as_ref().is_some_and(|c| c.enabled(o));
+    let target = Target {
+        kernel: Some(m.version),
+        capabilities: Some(&held),
+        lockdown: m.lockdown(),
+        kconfig: m.facts.config.as_ref().map(|_| &enabled as &dyn Fn(&str) -> bool),
+    };
+    let load = Load {
+        program_type: prog_type,
+        attach_type,
+        sleepable: variant.sleepable,
+        gpl_compatible: variant.license_gpl,
+    };
+    let j = m.model.judge(helper, &load, &target);
+    if j.unmet.iter().any(|u| matches!(u, Unmet::HelperTooNew(_))) {
         return (Outcome::UnknownHelper, None);
     }
-    let Some(a) = helper.availability_for(prog_type) else { return (Outcome::NotAllowed, None) };
-    if a.since > m.version {
+    let refused = |u: &Unmet| {
+        matches!(u, Unmet::NotForProgramType | Unmet::AttachType(_) | Unmet::Trampoline | Unmet::PairTooNew(_))
+    };
+    if j.unmet.iter().any(refused) {
         return (Outcome::NotAllowed, None);
     }
-    if !m.model.attach_allowed(&a.qualifiers, attach_type) {
-        return (Outcome::NotAllowed, None);
-    }
-    let by_license = if helper.gpl_only_for(a, attach_type) && !variant.license_gpl {
+    let by_license = if j.unmet.contains(&Unmet::Gpl) {
         Outcome::GplOnly
-    } else if a.qualifiers.sleepable_only && !variant.sleepable {
+    } else if j.unmet.contains(&Unmet::Sleepable) {
         Outcome::SleepableOnly
     } else {
         Outcome::Callable
     };
-    // Qualifiers the machine may not meet: they remove the prototype.
-    let caps = &a.qualifiers.capabilities;
-    if !caps.iter().all(|&c| m.holds(c, variant.capabilities)) {
-        let names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
+    // Conditions the machine does not meet remove the prototype; the kernel agreeing with the
+    // outcome without them is explained by the machine.
+    let reason = j.unmet.iter().find_map(|u| match u {
+        Unmet::Capabilities(_) => {
+            let names: Vec<&str> = helper
+                .availability_for(prog_type)
+                .map(|a| a.qualifiers.capabilities.iter().map(|c| c.name()).collect())
+                .unwrap_or_default();
+            Some(format!("needs {} (dropped in this variant)", names.join(" and ")))
+        }
+        Unmet::Lockdown(_) => {
+            let mode = m.facts.lockdown.as_ref().map_or("?", |l| l.mode.as_str());
+            Some(format!("refused under kernel lockdown ({mode} here)"))
+        }
+        Unmet::Kconfig(off) => Some(format!("needs {} (not set in this kernel)", off.join(", "))),
+        _ => None,
+    });
+    if let Some(reason) = reason {
+        return (Outcome::NotAllowed, Some((by_license, reason)));
+    }
+    // A kernel inside the range the specs give for the pair: either answer is consistent.
+    if let Some(Unmet::HelperTooNew(s) | Unmet::PairTooNew(s)) =
+        j.unsure.iter().find(|u| matches!(u, Unmet::HelperTooNew(_) | Unmet::PairTooNew(_)))
+    {
         return (
             Outcome::NotAllowed,
-            Some((by_license, format!("needs {} (dropped in this variant)", names.join(" and ")))),
+            Some((by_license, format!("Linux {} is inside the range {s} of the specs", m.version))),
         );
-    }
-    if let Some(mode) = a.qualifiers.lockdown.and_then(|level| m.locked_down(level)) {
-        return (Outcome::NotAllowed, Some((by_license, format!("refused under kernel lockdown ({mode} here)"))));
-    }
-    match m.config_off(&a.qualifiers.kconfig) {
-        Some(off) if !off.is_empty() => {
-            return (
-                Outcome::NotAllowed,
-                Some((by_license, format!("needs {} (not set in this kernel)", off.join(", ")))),
-            );
-        }
-        _ => {}
     }
     (by_license, None)
 }
@@ -423,7 +443,7 @@ fn diff_program_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &
         let observed = if observed_supported { Outcome::Supported } else { Outcome::Unsupported };
         let (expected, naive) = match spec {
             None => (Outcome::Unsupported, None),
-            Some(s) if s.since > m.version => (Outcome::Unsupported, None),
+            Some(s) if s.since.on(m.version) == Presence::No => (Outcome::Unsupported, None),
             Some(s) => config_explains(m, observed, &format!("{}\n{}", s.summary, s.description)),
         };
         record(
@@ -444,7 +464,7 @@ fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut 
         let observed = if mt.supported { Outcome::Supported } else { Outcome::Unsupported };
         let (expected, naive) = match model.map_type(mt.id) {
             None => (Outcome::Unsupported, None),
-            Some(s) if s.since > m.version => (Outcome::Unsupported, None),
+            Some(s) if s.since.on(m.version) == Presence::No => (Outcome::Unsupported, None),
             Some(s) => config_explains(m, observed, &format!("{}\n{}\n{}", s.summary, s.description, s.constraints)),
         };
         record(
@@ -466,12 +486,17 @@ fn diff_attach_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &m
     for a in &report.attach_types {
         let Some(exists) = a.exists else { continue };
         let observed = if exists { Outcome::Supported } else { Outcome::Unsupported };
-        let expected = match model.attach_type(a.id) {
-            Some(s) if s.since <= m.version => Outcome::Supported,
-            _ => Outcome::Unsupported,
+        let (expected, naive) = match model.attach_type(a.id).map(|s| (s.since.on(m.version), s.since)) {
+            Some((Presence::Yes, _)) => (Outcome::Supported, None),
+            None | Some((Presence::No, _)) => (Outcome::Unsupported, None),
+            // Inside the specs' range: either answer is consistent.
+            Some((Presence::Unknown, since)) => {
+                let other = if observed == Outcome::Supported { Outcome::Unsupported } else { Outcome::Supported };
+                (observed, Some((other, format!("Linux {} is inside the range {since} of the specs", m.version))))
+            }
         };
         let evidence = a.source.as_deref().map_or_else(String::new, |s| format!("source: {s}"));
-        record(d, "attach_type", short(&a.name), None, expected, None, observed, evidence);
+        record(d, "attach_type", short(&a.name), None, expected, naive, observed, evidence);
     }
 }
 
@@ -486,7 +511,9 @@ fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff)
             }
         };
         let Some(h) = model.helper(r.helper_id) else { continue };
-        if h.since > m.version || model.map_type(r.map_type_id).is_none_or(|t| t.since > m.version) {
+        if h.since.on(m.version) != Presence::Yes
+            || model.map_type(r.map_type_id).is_none_or(|t| t.since.on(m.version) != Presence::Yes)
+        {
             continue;
         }
         let expected = if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
@@ -569,7 +596,7 @@ mod tests {
         Helper {
             id,
             name: name.to_owned(),
-            since: KernelVersion::new(4, 0),
+            since: KernelVersion::new(4, 0).into(),
             gpl_only,
             summary: String::new(),
             description: String::new(),
@@ -589,13 +616,7 @@ mod tests {
     }
 
     fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
-        Availability {
-            program_type: prog_type,
-            since: KernelVersion::new(4, 0),
-            since_exact: true,
-            qualifiers,
-            via_set: None,
-        }
+        Availability { program_type: prog_type, since: KernelVersion::new(4, 0).into(), qualifiers, via_set: None }
     }
 
     fn empty_model() -> Model {

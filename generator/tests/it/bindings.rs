@@ -527,3 +527,55 @@ fn bindings_crate_is_no_std_and_declares_every_module() {
         );
     }
 }
+
+/// The fixture's `bpf_get_current_task_btf` in `tracing` carries every qualifier the specs know;
+/// each emitter must say each one, in the model's words. (Capabilities once read "or" here
+/// although all of them are needed, and the per-program-type GPL rule was dropped.)
+#[test]
+fn every_qualifier_reaches_every_emitter() {
+    let model = fixture_model();
+    let outputs = bindings::emit(&model);
+    let rustdoc = file(&outputs, "src/helpers.rs");
+    let compat = file(&outputs, "src/compat.rs");
+    let gates = bpfspec::emit::gates::emit(&model).contents;
+    let export = bpfspec::emit::json::export(&model);
+    let site: String = bpfspec::emit::site::site(&model)
+        .into_iter()
+        .filter(|o| o.path.contains("bpf_get_current_task_btf"))
+        .map(|o| o.contents)
+        .collect();
+    let words = [
+        "only with attach type",
+        "only from a BPF trampoline",
+        "only in sleepable programs",
+        "refused under lockdown",
+        "not GPL-only here, GPL-only with",
+        "5.11–6.1",
+    ];
+    for (name, text) in [("rustdoc", rustdoc), ("gates", gates.as_str()), ("site", site.as_str())] {
+        for w in words {
+            assert!(text.contains(w), "{name} does not say `{w}`");
+        }
+        assert!(!text.contains("CAP_BPF` or") && !text.contains("CAP_BPF or"), "{name} reads capabilities as `or`");
+    }
+    assert!(rustdoc.contains("needs `CAP_BPF` and `CAP_PERFMON`") && rustdoc.contains("needs `CONFIG_DEBUG_INFO_BTF`"));
+    assert!(gates.contains("needs CAP_BPF and CAP_PERFMON") && gates.contains("needs CONFIG_DEBUG_INFO_BTF"));
+    assert!(site.contains("needs CAP_BPF and CAP_PERFMON") && site.contains("needs CONFIG_DEBUG_INFO_BTF"));
+    for w in [
+        "gpl_only: Some(false)",
+        "gpl_only_flipped_for: &[AttachType::TraceFentry]",
+        "at_least: Some(KernelVersion::new(5, 11))",
+    ] {
+        assert!(compat.contains(w), "compat tables lack `{w}`");
+    }
+    let v: serde_json::Value = serde_json::from_str(&export).expect("the export is JSON");
+    let h = v["helpers"].as_array().unwrap().iter().find(|h| h["name"] == "bpf_get_current_task_btf").unwrap();
+    let a =
+        h["program_types"].as_array().unwrap().iter().find(|a| a["program_type"] == "BPF_PROG_TYPE_TRACING").unwrap();
+    assert_eq!(a["since"], serde_json::json!({"at_least": "5.11", "at_most": "6.1"}));
+    assert_eq!(a["gpl_only"], false);
+    assert_eq!(a["gpl_only_flipped_for"], serde_json::json!(["BPF_TRACE_FENTRY"]));
+    assert_eq!(a["capabilities"], serde_json::json!(["CAP_BPF", "CAP_PERFMON"]));
+    assert_eq!(a["lockdown"], "integrity");
+    assert_eq!(a["trampoline_only"], true);
+}

@@ -7,6 +7,7 @@ mod support;
 
 mod bindings;
 mod check;
+mod examples;
 mod kernels;
 mod probe;
 mod site;

@@ -177,10 +177,10 @@ fn libbpf_declarations(text: &str) -> BTreeMap<u32, Declaration> {
             .filter(|a| !a.is_empty() && *a != "void" && *a != "...")
             .map(|a| {
                 let split = a.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map(|i| i + 1).unwrap_or(0);
-                (bpfspec::lower::normalize_c_type(&a[..split]), a[split..].to_owned())
+                (bpfspec::types::normalize_c_type(&a[..split]), a[split..].to_owned())
             })
             .collect();
-        out.insert(id, (name.to_owned(), bpfspec::lower::normalize_c_type(ret), args));
+        out.insert(id, (name.to_owned(), bpfspec::types::normalize_c_type(ret), args));
     }
     out
 }

@@ -7,11 +7,31 @@ use quote::quote;
 use super::ident;
 use crate::model::{Capability, Lockdown, Model};
 use crate::names::rust_type_name;
-use crate::version::KernelVersion;
+use crate::version::{KernelVersion, Since};
 
 fn version(v: KernelVersion) -> TokenStream {
     let (major, minor) = (Literal::u16_unsuffixed(v.major), Literal::u16_unsuffixed(v.minor));
     quote!(KernelVersion::new(#major, #minor))
+}
+
+fn since_tokens(s: Since) -> TokenStream {
+    match (s.exact_version(), s.at_least) {
+        (Some(v), _) => {
+            let v = version(v);
+            quote!(Since::exact(#v))
+        }
+        (None, at_least) => {
+            let at_least = match at_least {
+                Some(v) => {
+                    let v = version(v);
+                    quote!(Some(#v))
+                }
+                None => quote!(None),
+            };
+            let at_most = version(s.at_most);
+            quote!(Since { at_least: #at_least, at_most: #at_most })
+        }
+    }
 }
 
 fn program_type(model: &Model, id: u32) -> TokenStream {
@@ -45,12 +65,12 @@ pub fn emit(model: &Model) -> TokenStream {
     let helpers = model.helpers.iter().map(|h| {
         let id = Literal::u32_unsuffixed(h.id);
         let name = &h.name;
-        let since = version(h.since);
+        let since = since_tokens(h.since);
         let gpl = h.gpl_only;
         let maps = h.map_types.iter().map(|m| map_type(model, *m));
         let avail = h.availability.iter().map(|a| {
             let pt = program_type(model, a.program_type);
-            let since = version(a.since);
+            let since = since_tokens(a.since);
             let q = &a.qualifiers;
             let mut fields = Vec::new();
             if let Some(ids) = &q.attach_types {
@@ -76,8 +96,15 @@ pub fn emit(model: &Model) -> TokenStream {
                 let kconfig = &q.kconfig;
                 fields.push(quote!(kconfig: &[#(#kconfig),*],));
             }
-            if fields.is_empty() {
-                let (major, minor) = (Literal::u16_unsuffixed(a.since.major), Literal::u16_unsuffixed(a.since.minor));
+            if let Some(gpl) = q.gpl_only {
+                fields.push(quote!(gpl_only: Some(#gpl),));
+            }
+            if !q.gpl_only_flipped_for.is_empty() {
+                let ats = q.gpl_only_flipped_for.iter().map(|i| attach_type(model, *i));
+                fields.push(quote!(gpl_only_flipped_for: &[#(#ats),*],));
+            }
+            if let (true, Some(v)) = (fields.is_empty(), a.since.exact_version()) {
+                let (major, minor) = (Literal::u16_unsuffixed(v.major), Literal::u16_unsuffixed(v.minor));
                 return quote!(Availability::plain(#pt, #major, #minor),);
             }
             quote! {
@@ -129,6 +156,41 @@ pub fn emit(model: &Model) -> TokenStream {
             }
         }
 
+        /// When something appeared: exact when `at_least == Some(at_most)`, otherwise the bounds
+        /// measurements give (`at_least: None`: present in `at_most`, start unknown).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct Since {
+            pub at_least: Option<KernelVersion>,
+            pub at_most: KernelVersion,
+        }
+
+        impl Since {
+            pub const fn exact(v: KernelVersion) -> Since {
+                Since { at_least: Some(v), at_most: v }
+            }
+
+            /// Is the release known exactly?
+            pub const fn is_exact(&self) -> bool {
+                match self.at_least {
+                    Some(l) => l.major == self.at_most.major && l.minor == self.at_most.minor,
+                    None => false,
+                }
+            }
+
+            /// Known to be there on `kernel`.
+            pub const fn present_on(&self, kernel: KernelVersion) -> bool {
+                kernel.at_least(self.at_most)
+            }
+
+            /// Known to be absent on `kernel`.
+            pub const fn absent_on(&self, kernel: KernelVersion) -> bool {
+                match self.at_least {
+                    Some(l) => !kernel.at_least(l),
+                    None => false,
+                }
+            }
+        }
+
         /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Lockdown {
@@ -160,10 +222,16 @@ pub fn emit(model: &Model) -> TokenStream {
             pub trampoline_only: bool,
             /// Refused while kernel lockdown is at this level or stricter.
             pub lockdown: Option<Lockdown>,
-            /// Any one of these capabilities is needed.
+            /// Capabilities needed, all of them (`CAP_SYS_ADMIN` stands in for `CAP_BPF` and
+            /// `CAP_PERFMON`).
             pub capabilities: &'static [Capability],
             /// Kernel config options that must be enabled.
             pub kconfig: &'static [&'static str],
+            /// Overrides the helper's [`HelperInfo::gpl_only`] for this program type (the kernel
+            /// hands it another prototype).
+            pub gpl_only: Option<bool>,
+            /// Attach types for which the opposite of the GPL rule holds.
+            pub gpl_only_flipped_for: &'static [AttachType],
         }
 
         impl Conditions {
@@ -175,6 +243,8 @@ pub fn emit(model: &Model) -> TokenStream {
                 lockdown: None,
                 capabilities: &[],
                 kconfig: &[],
+                gpl_only: None,
+                gpl_only_flipped_for: &[],
             };
 
             /// No condition at all.
@@ -185,6 +255,8 @@ pub fn emit(model: &Model) -> TokenStream {
                     && self.lockdown.is_none()
                     && self.capabilities.is_empty()
                     && self.kconfig.is_empty()
+                    && self.gpl_only.is_none()
+                    && self.gpl_only_flipped_for.is_empty()
             }
 
             /// Do the attach-type conditions admit this attach type?
@@ -210,14 +282,14 @@ pub fn emit(model: &Model) -> TokenStream {
         pub struct Availability {
             pub program_type: ProgramType,
             /// The first kernel where this program type may call the helper.
-            pub since: KernelVersion,
+            pub since: Since,
             pub conditions: Conditions,
         }
 
         impl Availability {
             /// A right without conditions, from kernel `major.minor` (most entries of the tables).
             pub const fn plain(program_type: ProgramType, major: u16, minor: u16) -> Availability {
-                Availability { program_type, since: KernelVersion::new(major, minor), conditions: Conditions::NONE }
+                Availability { program_type, since: Since::exact(KernelVersion::new(major, minor)), conditions: Conditions::NONE }
             }
         }
 
@@ -227,7 +299,8 @@ pub fn emit(model: &Model) -> TokenStream {
             /// `BPF_FUNC_*` value.
             pub id: u32,
             pub name: &'static str,
-            pub since: KernelVersion,
+            pub since: Since,
+            /// The default; a program type's [`Conditions::gpl_only`] may override it.
             pub gpl_only: bool,
             /// Sorted by program type value.
             pub program_types: &'static [Availability],
@@ -288,10 +361,11 @@ pub fn emit(model: &Model) -> TokenStream {
             }
         }
 
-        /// May programs of `program_type` call helper `helper` on kernel `kernel` or later?
+        /// Is it known that programs of `program_type` may call helper `helper` on kernel
+        /// `kernel` (possibly under conditions)? `false` also inside a range the specs leave open.
         pub const fn allowed_since(helper: u32, program_type: u32, kernel: KernelVersion) -> bool {
             match availability(helper, program_type) {
-                Some(a) => kernel.at_least(a.since),
+                Some(a) => a.since.present_on(kernel),
                 None => false,
             }
         }
@@ -310,12 +384,35 @@ pub fn emit(model: &Model) -> TokenStream {
             false
         }
 
-        /// Is helper `helper` GPL-only? `false` for unknown helpers.
+        /// Is helper `helper` GPL-only by default? `false` for unknown helpers. Some program
+        /// types get another rule: see [`gpl_only_for`].
         pub const fn gpl_only(helper: u32) -> bool {
             match self::helper(helper) {
                 Some(info) => info.gpl_only,
                 None => false,
             }
+        }
+
+        /// Is helper `helper` GPL-only when called from `program_type` with `attach_type`?
+        pub const fn gpl_only_for(helper: u32, program_type: u32, attach_type: Option<AttachType>) -> bool {
+            let Some(info) = self::helper(helper) else { return false };
+            let Some(a) = availability(helper, program_type) else { return info.gpl_only };
+            let rule = match a.conditions.gpl_only {
+                Some(rule) => rule,
+                None => info.gpl_only,
+            };
+            let mut flipped = false;
+            if let Some(at) = attach_type {
+                let list = a.conditions.gpl_only_flipped_for;
+                let mut i = 0;
+                while i < list.len() {
+                    if list[i] as u32 == at as u32 {
+                        flipped = true;
+                    }
+                    i += 1;
+                }
+            }
+            rule != flipped
         }
 
         /// The helpers programs of `program_type` may call, by ID (empty for unknown types).

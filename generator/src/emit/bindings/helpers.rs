@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::Doc;
 use super::{ident, rust_type};
-use crate::model::{Availability, Helper, Model};
+use crate::model::{code_term, Availability, Helper, Model, Term};
 use crate::types::CType;
 
 /// BPF helpers take at most five arguments (registers r1–r5).
@@ -71,6 +71,10 @@ fn helper_fn(model: &Model, h: &Helper) -> TokenStream {
 fn helper_doc(model: &Model, h: &Helper) -> Doc {
     let mut d = Doc::new();
     d.summary(&h.summary).blank().spec(&h.description);
+    if let Some(usage) = &h.usage {
+        d.heading("Usage");
+        d.spec(usage);
+    }
 
     d.heading("Arguments");
     if h.args.is_empty() && !h.variadic {
@@ -124,7 +128,7 @@ fn helper_doc(model: &Model, h: &Helper) -> Doc {
         h.id,
         h.enum_name(),
         h.enum_name(),
-        h.since,
+        Model::since_words(&h.since),
         if h.gpl_only {
             "**GPL-only**: only programs with a GPL-compatible license may call it."
         } else {
@@ -138,7 +142,8 @@ fn helper_doc(model: &Model, h: &Helper) -> Doc {
         d.raw("Program types that may call it:").blank();
         d.raw("| Program type | Since | Conditions |").raw("|---|---|---|");
         for a in &h.availability {
-            d.raw(format!("| {} | {} | {} |", program_type_link(model, a.program_type), a.since, conditions(model, a)));
+            let since = Model::since_words(&a.since);
+            d.raw(format!("| {} | {since} | {} |", program_type_link(model, a.program_type), conditions(model, h, a)));
         }
     }
     if let Some(i) = h.map_arg() {
@@ -202,34 +207,17 @@ pub(super) fn attach_type_link(model: &Model, id: u32) -> String {
 }
 
 /// The qualifiers of one availability entry, in words, or `—` when unconditional.
-fn conditions(model: &Model, a: &Availability) -> String {
-    let q = &a.qualifiers;
-    let mut parts = Vec::new();
-    if let Some(ids) = &q.attach_types {
-        let links: Vec<String> = ids.iter().map(|i| attach_type_link(model, *i)).collect();
-        parts.push(format!("attach types {}", links.join(", ")));
-    }
-    if q.sleepable_only {
-        parts.push("sleepable programs only".to_owned());
-    }
-    if q.trampoline_only {
-        parts.push("trampoline programs only (fentry, fexit, fmod_ret, LSM)".to_owned());
-    }
-    if let Some(l) = q.lockdown {
-        parts.push(format!("refused under lockdown `{}`", l.name()));
-    }
-    if !q.capabilities.is_empty() {
-        let caps: Vec<String> = q.capabilities.iter().map(|c| format!("`{}`", c.name())).collect();
-        parts.push(format!("needs {}", caps.join(" or ")));
-    }
-    if !q.kconfig.is_empty() {
-        let k: Vec<String> = q.kconfig.iter().map(|c| format!("`{c}`")).collect();
-        parts.push(format!("needs {}", k.join(", ")));
-    }
-    if parts.is_empty() {
+/// The pair's conditions as the model words them, names linked into the crate.
+fn conditions(model: &Model, h: &Helper, a: &Availability) -> String {
+    let term = |t: Term<'_>| match t {
+        Term::AttachType(id) => attach_type_link(model, id),
+        other => code_term(model)(other),
+    };
+    let words: Vec<String> = model.conditions(h, a, &term).into_iter().map(|c| c.words).collect();
+    if words.is_empty() {
         "—".to_owned()
     } else {
-        parts.join("; ")
+        words.join("; ")
     }
 }
 

@@ -25,7 +25,7 @@ pub fn emit(model: &Model) -> TokenStream {
             kernel_name: &p.name,
             short_name: &p.short_name,
             id: p.id,
-            since: p.since,
+            since: p.since.at_most,
             doc: program_type_doc(model, p),
         }),
     );
@@ -39,7 +39,7 @@ pub fn emit(model: &Model) -> TokenStream {
                 m.since,
                 if m.per_cpu { " Per-CPU: each CPU has its own copy of every value." } else { "" }
             ));
-            Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id, since: m.since, doc: d }
+            Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id, since: m.since.at_most, doc: d }
         }),
     );
     let attach_types = kernel_enum(
@@ -49,7 +49,7 @@ pub fn emit(model: &Model) -> TokenStream {
             let mut d = Doc::new();
             let progs: Vec<String> = a.program_types.iter().map(|p| program_type_link(model, *p)).collect();
             d.summary(&a.summary).blank().raw(format!("Since Linux {}. Program types: {}.", a.since, progs.join(", ")));
-            Variant { kernel_name: &a.name, short_name: &a.short_name, id: a.id, since: a.since, doc: d }
+            Variant { kernel_name: &a.name, short_name: &a.short_name, id: a.id, since: a.since.at_most, doc: d }
         }),
     );
 

@@ -6,8 +6,8 @@ use super::markdown::{escape, Markdown};
 use super::rust_sig::{rust_ident, rust_type, variadic_extras};
 use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
-use crate::model::{Availability, Helper, MapType, Model, ProgramType, SizeRule, VerifierClass};
-use crate::version::KernelVersion;
+use crate::model::{plain_term, Availability, Helper, MapType, Model, ProgramType, SizeRule, Term, VerifierClass};
+use crate::version::{KernelVersion, Since};
 
 /// What every page builder needs: the model and the Markdown renderer that knows its names.
 pub struct Pages<'m> {
@@ -20,8 +20,9 @@ impl<'m> Pages<'m> {
         Pages { model, md: Markdown::new(model) }
     }
 
-    fn since(&self, l: &Linker, v: KernelVersion) -> Link {
-        Link { text: v.to_string(), href: l.href(&Item::Kernel(v)) }
+    /// A start links to the kernel where it is known to be present; a range reads as one.
+    fn since(&self, l: &Linker, s: Since) -> Link {
+        Link { text: s.to_string(), href: l.href(&Item::Kernel(s.at_most)) }
     }
 
     fn helper_link(&self, l: &Linker, h: &Helper) -> Link {
@@ -75,94 +76,30 @@ impl<'m> Pages<'m> {
 
     /// The pair came later than both of its sides: a condition worth showing.
     fn later(&self, h: &Helper, a: &Availability) -> bool {
-        a.since > h.since.max(self.prog(a.program_type).since)
+        a.since != h.since.max(self.prog(a.program_type).since)
     }
 
     /// Every condition on a helper/program type pair, as chips.
-    pub fn quals(&self, l: &Linker, h: &Helper, a: &Availability) -> Vec<Qual> {
-        let q = &a.qualifiers;
+    pub fn quals(&self, h: &Helper, a: &Availability) -> Vec<Qual> {
         let mut out = Vec::new();
-        if self.later(h, a) && a.since_exact {
-            out.push(Qual {
-                kind: "since",
-                label: format!("from {}", a.since),
-                title: format!("this program type may call it only from Linux {}", a.since),
-                links: vec![],
-            });
-        } else if self.later(h, a) {
-            out.push(Qual {
-                kind: "since",
-                label: format!("seen in {}", a.since),
-                title: format!(
-                    "measured on Linux {} by bpfspec probe; the kernel that introduced this pair is not known and may be older",
-                    a.since
-                ),
-                links: vec![],
-            });
+        if self.later(h, a) {
+            let words = format!("from {}", Model::since_words(&a.since));
+            out.push(Qual { kind: "since", label: words.clone(), title: words, links: vec![] });
         }
-        if let Some(ids) = &q.attach_types {
-            let links = ids
-                .iter()
-                .map(|&id| {
-                    let at = self.model.attach_type(id).expect("model references resolve");
-                    Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) }
-                })
-                .collect();
-            out.push(Qual {
-                kind: "attach",
-                label: "only with".into(),
-                title: "only for programs loaded with one of these expected attach types".into(),
-                links,
-            });
-        }
-        if q.sleepable_only {
-            out.push(Qual {
-                kind: "sleepable",
-                label: "sleepable only".into(),
-                title: "only in programs loaded with BPF_F_SLEEPABLE".into(),
-                links: vec![],
-            });
-        }
-        if q.trampoline_only {
-            out.push(Qual {
-                kind: "trampoline",
-                label: "trampoline only".into(),
-                title: "only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".into(),
-                links: vec![],
-            });
-        }
-        if let Some(level) = q.lockdown {
-            out.push(Qual {
-                kind: "lockdown",
-                label: format!("not under lockdown={}", level.name()),
-                title: format!("refused while kernel lockdown is at `{}` or stricter", level.name()),
-                links: vec![],
-            });
-        }
-        for c in &q.capabilities {
-            out.push(Qual {
-                kind: "cap",
-                label: c.name().into(),
-                title: format!("needs {} (CAP_SYS_ADMIN also grants it)", c.name()),
-                links: vec![],
-            });
-        }
-        for k in &q.kconfig {
-            out.push(Qual {
-                kind: "kconfig",
-                label: k.clone(),
-                title: format!("needs a kernel built with {k}"),
-                links: vec![],
-            });
+        let term = |t: Term<'_>| match t {
+            Term::AttachType(id) => self.model.attach_type(id).map_or_else(|| id.to_string(), |a| a.short_name.clone()),
+            other => plain_term(self.model)(other),
+        };
+        for c in self.model.conditions(h, a, &term) {
+            out.push(Qual { kind: c.kind.tag(), label: c.words.clone(), title: c.words, links: vec![] });
         }
         out
     }
 
     /// The same conditions as one line of plain text (matrix tooltips; the page adds the names).
     fn quals_text(&self, h: &Helper, a: &Availability) -> String {
-        let l = Linker::for_page(&Item::Matrix);
         let mut parts = vec![format!("since {}", a.since)];
-        for q in self.quals(&l, h, a) {
+        for q in self.quals(h, a) {
             if q.kind == "since" {
                 continue;
             }
@@ -204,7 +141,7 @@ impl<'m> Pages<'m> {
                 Count { label: "map types", n: m.map_types.len(), href: l.href(&Item::MapTypes) },
                 Count { label: "attach types", n: m.attach_types.len(), href: l.href(&Item::AttachTypes) },
             ],
-            newest: self.since(l, newest),
+            newest: self.since(l, newest.into()),
             recent,
             program_types: m.program_types.iter().map(|p| self.program_type_brief(l, p)).collect(),
             map_types: m.map_types.iter().map(|x| self.map_type_brief(l, x)).collect(),
@@ -230,7 +167,7 @@ impl<'m> Pages<'m> {
                         text: set.to_owned(),
                         href: l.href(&Item::HelperSet { program_type: &p.short_name, set: Some(set) }),
                     }),
-                    quals: self.quals(l, h, a),
+                    quals: self.quals(h, a),
                 }
             })
             .collect();
@@ -249,6 +186,7 @@ impl<'m> Pages<'m> {
             gpl_only: h.gpl_only,
             summary_html: self.md.inline(&h.summary),
             description_html: self.md.block(&h.description, l),
+            usage_html: h.usage.as_deref().map(|u| self.md.block(u, l)).unwrap_or_default(),
             c_sig_html: c_signature_html(h),
             rust_sig_html: rust_signature_html(h),
             rust_path: format!("bpfspec_bindings::helpers::{}", h.name),
@@ -336,7 +274,7 @@ impl<'m> Pages<'m> {
                 brief: self.helper_brief(l, h),
                 pair_since: self.since(l, a.since),
                 later: self.later(h, a),
-                quals: self.quals(l, h, a),
+                quals: self.quals(h, a),
             });
         }
         let groups = groups
@@ -394,6 +332,7 @@ impl<'m> Pages<'m> {
             value_size: size(&x.value_size),
             summary_html: self.md.inline(&x.summary),
             description_html: self.md.block(&x.description, l),
+            usage_html: x.usage.as_deref().map(|u| self.md.block(u, l)).unwrap_or_default(),
             constraints_html: self.md.block(&x.constraints, l),
             helpers: self
                 .model
@@ -530,11 +469,18 @@ impl<'m> Pages<'m> {
     pub fn versions(&self) -> Vec<KernelVersion> {
         let m = self.model;
         let mut set = BTreeSet::new();
-        set.extend(m.helpers.iter().map(|h| h.since));
-        set.extend(m.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since)));
-        set.extend(m.program_types.iter().map(|p| p.since));
-        set.extend(m.map_types.iter().map(|x| x.since));
-        set.extend(m.attach_types.iter().map(|a| a.since));
+        let starts = m
+            .helpers
+            .iter()
+            .map(|h| h.since)
+            .chain(m.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since)))
+            .chain(m.program_types.iter().map(|p| p.since))
+            .chain(m.map_types.iter().map(|x| x.since))
+            .chain(m.attach_types.iter().map(|a| a.since));
+        for s in starts {
+            set.insert(s.at_most);
+            set.extend(s.at_least);
+        }
         set.into_iter().collect()
     }
 
@@ -547,8 +493,8 @@ impl<'m> Pages<'m> {
             .map(|v| {
                 let mut pairs: BTreeMap<u32, Vec<Link>> = BTreeMap::new();
                 for h in &m.helpers {
-                    // Undated pairs were only seen on `since`; they are not news of that kernel.
-                    for a in h.availability.iter().filter(|a| a.since == v && a.since_exact && self.later(h, a)) {
+                    // A pair known only within a range is not news of any one kernel.
+                    for a in h.availability.iter().filter(|a| a.since.exact_version() == Some(v) && self.later(h, a)) {
                         pairs.entry(a.program_type).or_default().push(self.helper_link(l, h));
                     }
                 }
@@ -557,18 +503,28 @@ impl<'m> Pages<'m> {
                     version: v.to_string(),
                     anchor: super::url::kernel_anchor(v),
                     href: l.href(&Item::Kernel(v)),
-                    helpers: m.helpers.iter().filter(|h| h.since == v).map(|h| self.helper_link(l, h)).collect(),
+                    helpers: m
+                        .helpers
+                        .iter()
+                        .filter(|h| h.since.exact_version() == Some(v))
+                        .map(|h| self.helper_link(l, h))
+                        .collect(),
                     program_types: m
                         .program_types
                         .iter()
-                        .filter(|p| p.since == v)
+                        .filter(|p| p.since.exact_version() == Some(v))
                         .map(|p| self.program_type_link(l, p))
                         .collect(),
-                    map_types: m.map_types.iter().filter(|x| x.since == v).map(|x| self.map_type_link(l, x)).collect(),
+                    map_types: m
+                        .map_types
+                        .iter()
+                        .filter(|x| x.since.exact_version() == Some(v))
+                        .map(|x| self.map_type_link(l, x))
+                        .collect(),
                     attach_types: m
                         .attach_types
                         .iter()
-                        .filter(|a| a.since == v)
+                        .filter(|a| a.since.exact_version() == Some(v))
                         .map(|a| Link { text: a.short_name.clone(), href: l.href(&Item::AttachType(&a.short_name)) })
                         .collect(),
                     pairs: pairs

@@ -94,6 +94,8 @@ pub struct HelperPage {
     pub gpl_only: bool,
     pub summary_html: String,
     pub description_html: String,
+    /// When and how to use it, and what the verifier refuses (empty when the specs say nothing).
+    pub usage_html: String,
     /// The C declaration, highlighted (escaped HTML).
     pub c_sig_html: String,
     /// The Rust declaration, highlighted (escaped HTML).
@@ -212,6 +214,8 @@ pub struct MapTypePage {
     pub value_size: String,
     pub summary_html: String,
     pub description_html: String,
+    /// How to declare and use it (empty when the specs say nothing).
+    pub usage_html: String,
     pub constraints_html: String,
     pub helpers: Vec<Brief>,
 }

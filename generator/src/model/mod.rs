@@ -4,7 +4,10 @@
 //! helper sets have been expanded, and collections are sorted by kernel ID, so consumers can
 //! index without re-checking anything. No serde here: the YAML shape lives in [`crate::spec`].
 
-use crate::version::KernelVersion;
+use crate::version::{KernelVersion, Since};
+
+mod conditions;
+pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
 
 /// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
 pub type KernelId = u32;
@@ -32,7 +35,7 @@ pub struct Helper {
     pub id: KernelId,
     /// `bpf_map_lookup_elem`.
     pub name: String,
-    pub since: KernelVersion,
+    pub since: Since,
     pub gpl_only: bool,
     pub summary: String,
     /// Markdown.
@@ -61,13 +64,6 @@ impl Helper {
     /// The index of the argument that takes a map (class `ARG_CONST_MAP_PTR`), if any.
     pub fn map_arg(&self) -> Option<usize> {
         self.args.iter().position(|a| a.class.base == "ARG_CONST_MAP_PTR")
-    }
-
-    /// Is a GPL-compatible license needed to call the helper through `a` with this attach type?
-    pub fn gpl_only_for(&self, a: &Availability, attach_type: Option<KernelId>) -> bool {
-        let rule = a.qualifiers.gpl_only.unwrap_or(self.gpl_only);
-        let flipped = attach_type.is_some_and(|at| a.qualifiers.gpl_only_flipped_for.contains(&at));
-        rule != flipped
     }
 
     /// The availability entry for a program type, if the helper may be called from it at all.
@@ -125,11 +121,8 @@ pub struct Flag {
 pub struct Availability {
     pub program_type: KernelId,
     /// The first kernel where this program type may call the helper: the latest of the helper's
-    /// version, the program type's version and any pair-specific version.
-    pub since: KernelVersion,
-    /// False when `since` is only the oldest kernel where the pair was seen (the kernel that
-    /// introduced it is not known, and may be older).
-    pub since_exact: bool,
+    /// start, the program type's and any pair-specific one (a range when measurements only bound it).
+    pub since: Since,
     pub qualifiers: Qualifiers,
     /// The helper set this right came through (`base`), or `None` when listed directly.
     pub via_set: Option<String>,
@@ -205,7 +198,7 @@ pub struct ProgramType {
     pub name: String,
     /// `xdp`: the spec file name.
     pub short_name: String,
-    pub since: KernelVersion,
+    pub since: Since,
     pub summary: String,
     pub description: String,
     /// C struct name without `struct`, when fixed.
@@ -235,7 +228,7 @@ pub struct MapType {
     pub id: KernelId,
     pub name: String,
     pub short_name: String,
-    pub since: KernelVersion,
+    pub since: Since,
     pub per_cpu: bool,
     pub summary: String,
     pub description: String,
@@ -260,7 +253,7 @@ pub struct AttachType {
     /// `BPF_CGROUP_INET4_CONNECT`.
     pub name: String,
     pub short_name: String,
-    pub since: KernelVersion,
+    pub since: Since,
     pub program_types: Vec<KernelId>,
     /// Programs with this attach type run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
     pub trampoline: bool,
@@ -339,24 +332,13 @@ impl Model {
         self.sections.iter().find(|s| s.matches(section))
     }
 
-    /// Do the attach-type conditions of `q` (`attach_types`, `trampoline_only`) admit a program
-    /// loaded with this expected attach type?
-    pub fn attach_allowed(&self, q: &Qualifiers, attach_type: Option<KernelId>) -> bool {
-        if let Some(list) = &q.attach_types {
-            if !attach_type.is_some_and(|a| list.contains(&a)) {
-                return false;
-            }
-        }
-        !q.trampoline_only || attach_type.and_then(|a| self.attach_type(a)).is_some_and(|a| a.trampoline)
-    }
-
     /// The newest kernel version any item of the specs mentions.
     pub fn newest_kernel(&self) -> KernelVersion {
-        let helpers = self.helpers.iter().map(|h| h.since);
-        let pairs = self.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since));
-        let progs = self.program_types.iter().map(|p| p.since);
-        let maps = self.map_types.iter().map(|m| m.since);
-        let attach = self.attach_types.iter().map(|a| a.since);
+        let helpers = self.helpers.iter().map(|h| h.since.at_most);
+        let pairs = self.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since.at_most));
+        let progs = self.program_types.iter().map(|p| p.since.at_most);
+        let maps = self.map_types.iter().map(|m| m.since.at_most);
+        let attach = self.attach_types.iter().map(|a| a.since.at_most);
         helpers.chain(pairs).chain(progs).chain(maps).chain(attach).max().unwrap_or(KernelVersion::new(3, 18))
     }
 }
