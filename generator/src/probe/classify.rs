@@ -116,10 +116,26 @@ const MAP_MESSAGES: &[&str] = &[
     "invalid zero-sized read",
 ];
 
-/// The log's lines, with the statistics the kernel sometimes appends without a newline
-/// (`expected prog array map for tail callprocessed 9 insns ...`) cut off.
+/// The verifier's own log, without the explanation 7.3 appends to a refusal: a blank line, then
+/// `Verification failed: <category>: <problem>` and indented `Reason:` / `Suggestion:` sections
+/// and source lanes, in words that are not the verifier's message. The message that decided is
+/// the line before the block, so the block is cut off before classifying.
+pub fn verifier_part(log: &str) -> &str {
+    let mut at = 0;
+    for line in log.split_inclusive('\n') {
+        if line.starts_with("Verification failed:") {
+            return &log[..at];
+        }
+        at += line.len();
+    }
+    log
+}
+
+/// The log's lines (the verifier's part: see [`verifier_part`]), with the statistics the kernel
+/// sometimes appends without a newline (`expected prog array map for tail callprocessed 9 insns
+/// ...`) cut off.
 fn lines(log: &str) -> impl DoubleEndedIterator<Item = &str> {
-    log.lines().map(|l| {
+    verifier_part(log).lines().map(|l| {
         let l = l.trim();
         match l.find("processed ") {
             Some(at) if at > 0 && l[at..].contains(" insns") => l[..at].trim_end(),
@@ -191,7 +207,8 @@ pub fn classify(errno: i32, log: &str) -> Classified {
 /// Did verification reach a helper call instruction? Level-1 logs print the instructions of the
 /// failing path, so a `(85) call` line means the call was being (or had been) checked.
 fn reached_call(log: &str) -> bool {
-    log.lines().filter_map(|l| instruction(l.trim())).any(|(_, op, rest)| op == "85" && rest.contains("call "))
+    verifier_part(log)
+        .lines().filter_map(|l| instruction(l.trim())).any(|(_, op, rest)| op == "85" && rest.contains("call "))
 }
 
 /// Did the failure happen after the helper call (with this ID) had been fully checked? True when
@@ -201,7 +218,7 @@ pub fn failed_after_call(log: &str, helper_id: u32) -> bool {
     let suffix = format!("#{helper_id}");
     let mut seen_call = false;
     let mut after = false;
-    for (_, op, rest) in log.lines().filter_map(|l| instruction(l.trim())) {
+    for (_, op, rest) in verifier_part(log).lines().filter_map(|l| instruction(l.trim())) {
         // `call bpf_ringbuf_reserve#131      ; R0=ringbuf_mem_or_null(...)`
         let insn = rest.split(';').next().unwrap_or(rest).trim_end();
         if op == "85" && insn.ends_with(&suffix) {
@@ -315,6 +332,25 @@ mod tests {
         let c = fixture!("invalid-func-4.19");
         assert_eq!(c.verdict, Verdict::UnknownHelper);
         assert_eq!(c.evidence, "invalid func unknown#150");
+    }
+
+    #[test]
+    fn sleepable_only_7_2() {
+        let c = fixture!("sleepable-only-7.2");
+        assert_eq!(c.verdict, Verdict::SleepableOnly);
+        assert_eq!(c.evidence, "sleepable helper bpf_copy_from_user#148 in non-sleepable prog");
+    }
+
+    #[test]
+    fn explanation_block_of_7_3_is_not_the_verdict() {
+        let c = fixture!("arg-type-hint-7.3");
+        assert_eq!(c.verdict, Verdict::Allowed, "{c:?}");
+        assert_eq!(c.evidence, "R1 type=scalar expected=map_ptr");
+        let c = fixture!("not-allowed-hint-7.3");
+        assert_eq!(c.verdict, Verdict::NotAllowed, "{c:?}");
+        assert_eq!(c.evidence, "program of this type cannot use helper bpf_skb_load_bytes#26");
+        assert_eq!(verifier_part("a\nVerification failed: x\n"), "a\n");
+        assert_eq!(verifier_part("a\nb\n"), "a\nb\n");
     }
 
     #[test]
