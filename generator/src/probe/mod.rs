@@ -16,10 +16,13 @@
 //! - `kernel`: `release` (`uname -r`), `version` (`"6.18"`), `config_source`
 //!   (`/proc/config.gz`, `/boot/config-<release>` or `null`), `lockdown` (`{mode, source}` or
 //!   `null`), `capabilities` (the BPF-relevant ones this process holds);
-//! - `duration_ms`, `phases` (time per phase), `loads`, `helper_ids` (`[1, 220]`);
+//! - `duration_ms`, `phases` (time per phase), `loads`, `prog_load_calls` (loads are made
+//!   without a verifier log; a refusal is loaded again with one), `helper_ids` (`[1, 220]`);
 //! - `program_types`: `{type, id, supported, not_probed_reason, evidence}`; `supported` is
 //!   `null` when the kernel refused every load with EPERM and no log (not probed);
 //! - `map_types`: `{type, id, supported, evidence}`;
+//! - `attach_types`: `{type, id, exists, source}`, from the kernel's `enum bpf_attach_type`
+//!   (`source: "btf"`) or, without BTF, from loads;
 //! - `helpers`: `{id, name, known}`;
 //! - `targets`: every (program type, attach type, BTF target, variant) tried with a trivial
 //!   program: `{program_type, program_type_id, attach_type, attach_type_id, target, variant,
