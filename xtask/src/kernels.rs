@@ -165,7 +165,8 @@ impl Apt {
         let mut c = self.command("apt-get");
         c.args(["-q", "download", &format!("{}={}", p.package, p.version)]).current_dir(&dir);
         run_quiet(c, &format!("apt-get download {}", p.package))?;
-        let deb = single_deb(&dir)?.ok_or_else(|| Error(format!("apt-get download left no .deb in {}", dir.display())))?;
+        let deb =
+            single_deb(&dir)?.ok_or_else(|| Error(format!("apt-get download left no .deb in {}", dir.display())))?;
         let sum = sha256(&deb)?;
         if !p.sha256.is_empty() && sum != p.sha256 {
             return err(format!("{}: sha256 {sum} does not match the index's {}", deb.display(), p.sha256));
@@ -353,8 +354,8 @@ fn boot_one(
         fs::write(&stamp, &want_stamp).map_err(|e| Error(format!("writing {}: {e}", stamp.display())))?;
     }
     let (vmlinuz, config_path, release) = find_kernel(&tree)?;
-    let config_text = fs::read_to_string(&config_path)
-        .map_err(|e| Error(format!("reading {}: {e}", config_path.display())))?;
+    let config_text =
+        fs::read_to_string(&config_path).map_err(|e| Error(format!("reading {}: {e}", config_path.display())))?;
 
     let initrd = kdir.join("initramfs.cpio.gz");
     build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text)?;
@@ -422,7 +423,15 @@ fn boot_one(
         m.loads
     );
     write_atomic(&kdir.join("timing.txt"), timing.as_bytes())?;
-    Ok(Outcome { name: suite.to_owned(), package: Some(package), release, wall, probe_ms, loads: m.loads, measurement: path })
+    Ok(Outcome {
+        name: suite.to_owned(),
+        package: Some(package),
+        release,
+        wall,
+        probe_ms,
+        loads: m.loads,
+        measurement: path,
+    })
 }
 
 /// Probe the running kernel natively and write its measurement.
@@ -541,11 +550,8 @@ fn shared_libraries(bin: &Path) -> Result<Vec<PathBuf>> {
     let mut c = Command::new("ldd");
     c.arg(bin);
     let text = capture(c, "ldd")?;
-    let mut libs: Vec<PathBuf> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with('/')))
-        .map(PathBuf::from)
-        .collect();
+    let mut libs: Vec<PathBuf> =
+        text.lines().filter_map(|l| l.split_whitespace().find(|w| w.starts_with('/'))).map(PathBuf::from).collect();
     libs.sort();
     libs.dedup();
     Ok(libs)

@@ -208,7 +208,9 @@ pub fn classify(errno: i32, log: &str) -> Classified {
 /// failing path, so a `(85) call` line means the call was being (or had been) checked.
 fn reached_call(log: &str) -> bool {
     verifier_part(log)
-        .lines().filter_map(|l| instruction(l.trim())).any(|(_, op, rest)| op == "85" && rest.contains("call "))
+        .lines()
+        .filter_map(|l| instruction(l.trim()))
+        .any(|(_, op, rest)| op == "85" && rest.contains("call "))
 }
 
 /// Did the failure happen after the helper call (with this ID) had been fully checked? True when

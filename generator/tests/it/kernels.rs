@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 use bpfspec::probe::diff::Disagreement;
 use bpfspec::probe::measurement::Measurement;
-use bpfspec::probe::{self};
+use bpfspec::probe::report::{short, ProbeReport};
+use bpfspec::probe::{self, CapVariant, Variant, Verdict};
+use bpfspec::version::KernelVersion;
 
 /// Kernel releases whose measurements the specs must agree with. A release is added here once
 /// the specs have been corrected for it.
@@ -73,6 +75,7 @@ fn specs_agree_with_every_measured_kernel() {
     let model = crate::support::model();
     let mut failures = Vec::new();
     let mut summary = Vec::new();
+    let mut measured: Vec<(Measurement, ProbeReport, probe::Diff)> = Vec::new();
     for path in measurement_files() {
         let (_, m) = load(&path);
         let report = m.to_report();
@@ -110,6 +113,14 @@ fn specs_agree_with_every_measured_kernel() {
                 println!("{}: {}", m.kernel.release, describe(x));
             }
         }
+        measured.push((m, report, d));
+    }
+    if std::env::var_os("BPFSPEC_WRITE_PROPOSALS").is_some() {
+        let path = crate::support::repo_root().join("specs/kernels/PROPOSED-CORRECTIONS.md");
+        let text = proposals(&measured);
+        let tmp = path.with_extension("md.tmp");
+        std::fs::write(&tmp, text).expect("writing the proposals");
+        std::fs::rename(&tmp, &path).expect("renaming the proposals");
     }
     // The summary is shown even when the test passes: it is the state of the specs.
     {
@@ -117,4 +128,145 @@ fn specs_agree_with_every_measured_kernel() {
         let _ = writeln!(std::io::stderr().lock(), "specs vs. measured kernels:\n{}", summary.join("\n"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `xdp`, `cgroup_sock_addr/cgroup_inet4_connect`: the subject the diff names a row by.
+fn subject(program_type: &str, attach_type: Option<&str>) -> String {
+    match attach_type {
+        Some(a) => format!("{}/{}", short(program_type), short(a)),
+        None => short(program_type),
+    }
+}
+
+fn variant_tag(v: &Variant) -> String {
+    let mut parts = vec![if v.license_gpl { "GPL" } else { "non-GPL" }];
+    if v.sleepable {
+        parts.push("sleepable");
+    }
+    if v.capabilities == CapVariant::NoPerfmonSysadmin {
+        parts.push("no CAP_PERFMON/CAP_SYS_ADMIN");
+    }
+    parts.join(", ")
+}
+
+/// What a kernel said for a row, in one word (the most permissive over struct_ops members and
+/// BTF targets, as the diff counts it).
+fn outcome_word(v: &Verdict) -> Option<(u8, &'static str)> {
+    Some(match v {
+        Verdict::Allowed | Verdict::TargetRestricted => (0, "callable"),
+        Verdict::SleepableOnly => (1, "sleepable-only"),
+        Verdict::GplOnly => (2, "GPL-only"),
+        Verdict::NotAllowed => (3, "refused"),
+        Verdict::UnknownHelper => (4, "unknown"),
+        _ => return None,
+    })
+}
+
+/// The first release after `v` among those that exist (`5.10` → `5.11`, `6.18` → `6.19`).
+fn next_release(v: KernelVersion) -> String {
+    format!("{}.{}", v.major, v.minor + 1)
+}
+
+/// `specs/kernels/PROPOSED-CORRECTIONS.md`: every (helper, program type, attach type, variant)
+/// that contradicts the specs on some measured kernel, what each kernel shows, and the `since`
+/// bounds the measurements give. Regenerate with
+/// `BPFSPEC_WRITE_PROPOSALS=1 cargo test -p bpfspec --test it kernels::specs_agree`.
+fn proposals(measured: &[(Measurement, ProbeReport, probe::Diff)]) -> String {
+    type Key = (String, String, String);
+    let mut order: Vec<(KernelVersion, &str)> =
+        measured.iter().filter_map(|(m, r, _)| r.kernel.version.map(|v| (v, m.kernel.release.as_str()))).collect();
+    order.sort();
+    // Per kernel: row key -> what it showed.
+    let mut shown: Vec<BTreeMap<Key, (u8, &'static str)>> = Vec::new();
+    let mut specs_say: BTreeMap<Key, BTreeMap<String, String>> = BTreeMap::new();
+    let mut other: Vec<String> = Vec::new();
+    for (_, release) in &order {
+        let (m, r, d) = measured.iter().find(|(m, _, _)| m.kernel.release == *release).expect("listed above");
+        let mut rows: BTreeMap<Key, (u8, &'static str)> = BTreeMap::new();
+        for x in &r.results {
+            let Some(o) = outcome_word(&x.verdict) else { continue };
+            let key = (x.helper.clone(), subject(&x.program_type, x.attach_type.as_deref()), variant_tag(&x.variant));
+            let e = rows.entry(key).or_insert(o);
+            if o.0 < e.0 {
+                *e = o;
+            }
+        }
+        shown.push(rows);
+        for x in &d.disagreements {
+            match (&x.helper, x.kind, x.variant) {
+                (Some(h), "helper", Some(v)) => {
+                    specs_say
+                        .entry((h.clone(), x.subject.clone(), variant_tag(&v)))
+                        .or_default()
+                        .insert(m.kernel.release.clone(), x.expected.to_string());
+                }
+                _ => other.push(format!(
+                    "| {} | {} | {} | {} | {} | {} |",
+                    m.kernel.release,
+                    x.kind,
+                    x.subject,
+                    x.helper.as_deref().or(x.map_type.as_deref()).unwrap_or("-"),
+                    x.expected,
+                    x.observed
+                )),
+            }
+        }
+    }
+    let mut out = String::new();
+    out.push_str("# Proposed corrections of the specs, from the measured kernels\n\n");
+    out.push_str("Generated by `BPFSPEC_WRITE_PROPOSALS=1 cargo test -p bpfspec --test it kernels::specs_agree`\n");
+    out.push_str("from `specs/kernels/*.json` and the specs; do not edit. One row per (helper, program type /\n");
+    out.push_str("attach type, variant) that contradicts the specs on at least one measured kernel. Kernel\n");
+    out.push_str("columns: what that kernel's verifier answered (`callable`, `refused`, `GPL-only`,\n");
+    out.push_str("`sleepable-only`, `unknown`; `-` not measured there), `*` marking a contradiction. `specs`:\n");
+    out.push_str("what the specs predict where they contradict. `bounds`: the first kernel that allows the call\n");
+    out.push_str("after the last that refuses it (`at_least`..`at_most` for a `since`), or `varies`.\n\n");
+    let releases: Vec<String> = order.iter().map(|(v, _)| v.to_string()).collect();
+    out.push_str(&format!(
+        "| helper | program type / attach type | variant | specs | {} | bounds |\n",
+        releases.join(" | ")
+    ));
+    out.push_str(&format!("|---|---|---|---|{}---|\n", "---|".repeat(releases.len())));
+    for (key, by_kernel) in &specs_say {
+        let mut cells = Vec::new();
+        let mut seq: Vec<(KernelVersion, bool)> = Vec::new();
+        for (i, (v, release)) in order.iter().enumerate() {
+            match shown[i].get(key) {
+                Some((_, word)) => {
+                    let star = if by_kernel.contains_key(*release) { "*" } else { "" };
+                    cells.push(format!("{word}{star}"));
+                    seq.push((*v, *word == "callable"));
+                }
+                None => cells.push("-".to_owned()),
+            }
+        }
+        let says: std::collections::BTreeSet<&str> = by_kernel.values().map(String::as_str).collect();
+        let first_yes = seq.iter().position(|(_, y)| *y);
+        let bounds = match first_yes {
+            None => "never callable".to_owned(),
+            Some(i) if seq[i..].iter().all(|(_, y)| *y) => match i.checked_sub(1).map(|j| seq[j].0) {
+                Some(before) => format!("{}..{}", next_release(before), seq[i].0),
+                None => format!("..{} (callable in every measured kernel)", seq[i].0),
+            },
+            Some(_) => "varies".to_owned(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {bounds} |\n",
+            key.0,
+            key.1,
+            key.2,
+            says.into_iter().collect::<Vec<_>>().join(", "),
+            cells.join(" | ")
+        ));
+    }
+    if !other.is_empty() {
+        out.push_str("\n## Types and maps\n\n| kernel | kind | subject | helper or map type | specs | kernel |\n|---|---|---|---|---|---|\n");
+        other.sort();
+        other.dedup();
+        for line in other {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
 }
