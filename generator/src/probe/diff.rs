@@ -378,7 +378,17 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     diff_map_types(&m, report, model, &mut d);
     diff_attach_types(&m, report, model, &mut d);
 
+    // A kernel that lacks an attach type may still load a program that names it (older kernels
+    // ignore `expected_attach_type` for some program types): what such a program may call
+    // says nothing about the attach type, so those rows are not compared.
+    let absent: BTreeSet<u32> =
+        report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
+    let mut skipped: BTreeSet<String> = BTreeSet::new();
     for r in merged_rows(report) {
+        if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
+            skipped.insert(subject(r));
+            continue;
+        }
         let Some(observed) = Outcome::of_verdict(&r.verdict) else {
             *d.inconclusive.entry(r.evidence.clone()).or_default() += 1;
             continue;
@@ -426,6 +436,12 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
 
     diff_maps(&m, report, model, &mut d);
 
+    for subject in skipped {
+        d.not_probed.push(NotCompared {
+            subject,
+            reason: "this kernel's enum bpf_attach_type lacks the attach type; the load ignored it".to_owned(),
+        });
+    }
     for t in report.targets_not_probed() {
         d.not_probed.push(NotCompared { subject: t.target_name(), reason: t.evidence.clone() });
     }

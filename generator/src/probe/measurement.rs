@@ -286,6 +286,8 @@ const CONFIG_WORDS: &[&str] = &[
     "SECURITY",
     "ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE",
     "DEBUG_INFO",
+    "KALLSYMS",
+    "FTRACE",
 ];
 /// Options kept by exact name (their names are too short to match by word).
 const CONFIG_EXACT: &[&str] = &["CONFIG_NET", "CONFIG_HZ", "CONFIG_LSM", "CONFIG_MODULES", "CONFIG_PERF_EVENTS"];
