@@ -49,6 +49,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Use this `bpfspec` binary instead of building the release binary of this worktree.
     pub bpfspec: Option<PathBuf>,
+    /// Make the measurements from the reports the last boots left in `target/kernels/<suite>/`
+    /// instead of booting (after a change of the measurement format).
+    pub reuse_reports: bool,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
             refresh: false,
             timeout: Duration::from_secs(40 * 60),
             bpfspec: None,
+            reuse_reports: false,
         }
     }
 }
@@ -259,7 +263,18 @@ pub fn kernels(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
     for (suite, series) in selected {
         let started = Instant::now();
         eprintln!("xtask: kernel {suite} ({series})");
-        let o = boot_one(&apt, &work, &debs, suite, &busybox, &bpfspec_bin, &out_dir, &extra_config, opts.timeout)?;
+        let o = boot_one(
+            &apt,
+            &work,
+            &debs,
+            suite,
+            &busybox,
+            &bpfspec_bin,
+            &out_dir,
+            &extra_config,
+            opts.timeout,
+            opts.reuse_reports,
+        )?;
         eprintln!(
             "xtask: {suite}: {} ({} {}), {} loads, probe {:.1} s, boot+probe {:.1} s",
             o.release,
@@ -333,6 +348,7 @@ fn boot_one(
     out_dir: &Path,
     extra_config: &BTreeSet<String>,
     timeout: Duration,
+    reuse: bool,
 ) -> Result<Outcome> {
     let (carrier, extra) = resolve(apt, suite)?;
     let deb = apt.download(&carrier, debs)?;
@@ -357,9 +373,53 @@ fn boot_one(
     let config_text =
         fs::read_to_string(&config_path).map_err(|e| Error(format!("reading {}: {e}", config_path.display())))?;
 
-    let initrd = kdir.join("initramfs.cpio.gz");
-    build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text)?;
+    let saved = kdir.join("report.json");
+    let (json, wall) = if reuse && saved.exists() {
+        let json = fs::read_to_string(&saved).map_err(|e| Error(format!("reading {}: {e}", saved.display())))?;
+        (json, Duration::ZERO)
+    } else {
+        let initrd = kdir.join("initramfs.cpio.gz");
+        build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text)?;
+        let (json, wall) = boot(suite, &vmlinuz, &initrd, &kdir, timeout)?;
+        write_atomic(&saved, json.as_bytes())?;
+        (json, wall)
+    };
+    let package = Package {
+        suite: suite.to_owned(),
+        name: carrier.package.clone(),
+        version: carrier.version.clone(),
+        sha256: sha256(&deb)?,
+    };
+    let config = KernelConfig::parse(&format!("/boot/config-{release}"), &config_text);
+    let m = Measurement::from_report_json(&json, Some(&config), extra_config, Some(package.clone()))
+        .map_err(|e| Error(format!("{suite}: {e}")))?;
+    let probe_ms = serde_json::from_str::<serde_json::Value>(&json)
+        .ok()
+        .and_then(|v| v.get("duration_ms").and_then(|d| d.as_u64()))
+        .unwrap_or(0);
+    let path = out_dir.join(format!("{}.json", m.kernel.release));
+    write_atomic(&path, m.to_json().as_bytes())?;
+    let timing = format!(
+        "release {release}\nboot+probe+poweroff {:.1} s\nprobe {probe_ms} ms\nloads {}\n",
+        wall.as_secs_f64(),
+        m.loads
+    );
+    if wall > Duration::ZERO {
+        write_atomic(&kdir.join("timing.txt"), timing.as_bytes())?;
+    }
+    Ok(Outcome {
+        name: suite.to_owned(),
+        package: Some(package),
+        release,
+        wall,
+        probe_ms,
+        loads: m.loads,
+        measurement: path,
+    })
+}
 
+/// Boot one kernel with its initramfs and bring back the probe's JSON report.
+fn boot(suite: &str, vmlinuz: &Path, initrd: &Path, kdir: &Path, timeout: Duration) -> Result<(String, Duration)> {
     let console = kdir.join("console.log");
     let serial = kdir.join("report.b64");
     let _ = fs::remove_file(&serial);
@@ -367,9 +427,9 @@ fn boot_one(
     let mut qemu = Command::new("qemu-system-x86_64");
     qemu.args(["-accel", "tcg", "-m", "2G", "-smp", "1", "-nographic", "-no-reboot", "-net", "none"])
         .arg("-kernel")
-        .arg(&vmlinuz)
+        .arg(vmlinuz)
         .arg("-initrd")
-        .arg(&initrd)
+        .arg(initrd)
         .args(["-append", "console=ttyS0 panic=-1 quiet"])
         .args(["-serial", "mon:stdio"])
         .arg("-serial")
@@ -401,37 +461,7 @@ fn boot_one(
         let tail: Vec<&str> = console_text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
         Error(format!("{suite}: {}; last console lines:\n{}", e.0, tail.join("\n")))
     })?;
-    write_atomic(&kdir.join("report.json"), json.as_bytes())?;
-    let package = Package {
-        suite: suite.to_owned(),
-        name: carrier.package.clone(),
-        version: carrier.version.clone(),
-        sha256: sha256(&deb)?,
-    };
-    let config = KernelConfig::parse(&format!("/boot/config-{release}"), &config_text);
-    let m = Measurement::from_report_json(&json, Some(&config), extra_config, Some(package.clone()))
-        .map_err(|e| Error(format!("{suite}: {e}")))?;
-    let probe_ms = serde_json::from_str::<serde_json::Value>(&json)
-        .ok()
-        .and_then(|v| v.get("duration_ms").and_then(|d| d.as_u64()))
-        .unwrap_or(0);
-    let path = out_dir.join(format!("{}.json", m.kernel.release));
-    write_atomic(&path, m.to_json().as_bytes())?;
-    let timing = format!(
-        "release {release}\nboot+probe+poweroff {:.1} s\nprobe {probe_ms} ms\nloads {}\n",
-        wall.as_secs_f64(),
-        m.loads
-    );
-    write_atomic(&kdir.join("timing.txt"), timing.as_bytes())?;
-    Ok(Outcome {
-        name: suite.to_owned(),
-        package: Some(package),
-        release,
-        wall,
-        probe_ms,
-        loads: m.loads,
-        measurement: path,
-    })
+    Ok((json, wall))
 }
 
 /// Probe the running kernel natively and write its measurement.

@@ -13,11 +13,13 @@ tasks:
                             the toolchain, then each example program to target/bpf/<name>.o
                             and the C twins in examples/c to target/bpf/c/<name>.o
   kernels [--kernel NAME]... [--host] [--out DIR] [--refresh] [--timeout MINUTES] [--bpfspec BIN]
+          [--reuse-reports]
                             boot Debian's kernels (bullseye 5.10, bookworm 6.1, trixie 6.12,
                             sid 7.2, experimental 7.3; all by default) under qemu (TCG), run
                             `bpfspec probe` in each and write specs/kernels/<release>.json;
-                            --host also probes the running kernel natively. Downloads and
-                            images are cached in target/kernels";
+                            --host also probes the running kernel natively; --reuse-reports
+                            remakes the measurements from the last boots' reports. Downloads
+                            and images are cached in target/kernels";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -86,6 +88,7 @@ fn kernels_options(args: &[String]) -> Result<xtask::kernels::Options, String> {
             "--kernel" => opts.kernels.push(value("--kernel")?),
             "--host" => opts.host = true,
             "--refresh" => opts.refresh = true,
+            "--reuse-reports" => opts.reuse_reports = true,
             "--out" => opts.out = Some(value("--out")?.into()),
             "--bpfspec" => opts.bpfspec = Some(value("--bpfspec")?.into()),
             "--timeout" => {
