@@ -591,7 +591,7 @@ fn shared_libraries(bin: &Path) -> Result<Vec<PathBuf>> {
 /// owner zero so that the same inputs give the same bytes.
 fn newc(files: &[(String, u32, Vec<u8>)]) -> Vec<u8> {
     fn pad(out: &mut Vec<u8>) {
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push(0);
         }
     }
