@@ -381,8 +381,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     // A kernel that lacks an attach type may still load a program that names it (older kernels
     // ignore `expected_attach_type` for some program types): what such a program may call
     // says nothing about the attach type, so those rows are not compared.
-    let absent: BTreeSet<u32> =
-        report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
+    let absent: BTreeSet<u32> = report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
     let mut skipped: BTreeSet<String> = BTreeSet::new();
     for r in merged_rows(report) {
         if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
