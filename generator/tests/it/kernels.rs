@@ -205,7 +205,12 @@ fn proposals(measured: &[(Measurement, ProbeReport, probe::Diff)]) -> String {
                     m.kernel.release,
                     x.kind,
                     x.subject,
-                    x.helper.as_deref().or(x.map_type.as_deref()).unwrap_or("-"),
+                    match (&x.helper, &x.map_type) {
+                        (Some(h), Some(t)) => format!("{h} with {t}"),
+                        (Some(h), None) => h.clone(),
+                        (None, Some(t)) => t.clone(),
+                        (None, None) => "-".to_owned(),
+                    },
                     x.expected,
                     x.observed
                 )),
@@ -219,8 +224,10 @@ fn proposals(measured: &[(Measurement, ProbeReport, probe::Diff)]) -> String {
     out.push_str("attach type, variant) that contradicts the specs on at least one measured kernel. Kernel\n");
     out.push_str("columns: what that kernel's verifier answered (`callable`, `refused`, `GPL-only`,\n");
     out.push_str("`sleepable-only`, `unknown`; `-` not measured there), `*` marking a contradiction. `specs`:\n");
-    out.push_str("what the specs predict where they contradict. `bounds`: the first kernel that allows the call\n");
-    out.push_str("after the last that refuses it (`at_least`..`at_most` for a `since`), or `varies`.\n\n");
+    out.push_str("what the specs predict where they contradict. `bounds`: where the prototype appears (the\n");
+    out.push_str("verifier answered `callable`, `GPL-only` or `sleepable-only`): `at_least..at_most` for a\n");
+    out.push_str("`since`, from the last measured kernel without it and the first with it; `varies` when it\n");
+    out.push_str("comes and goes; `never present` when no measured kernel has it.\n\n");
     let releases: Vec<String> = order.iter().map(|(v, _)| v.to_string()).collect();
     out.push_str(&format!(
         "| helper | program type / attach type | variant | specs | {} | bounds |\n",
@@ -235,7 +242,8 @@ fn proposals(measured: &[(Measurement, ProbeReport, probe::Diff)]) -> String {
                 Some((_, word)) => {
                     let star = if by_kernel.contains_key(*release) { "*" } else { "" };
                     cells.push(format!("{word}{star}"));
-                    seq.push((*v, *word == "callable"));
+                    // The prototype is there when the verifier got past looking it up.
+                    seq.push((*v, matches!(*word, "callable" | "GPL-only" | "sleepable-only")));
                 }
                 None => cells.push("-".to_owned()),
             }
@@ -243,10 +251,10 @@ fn proposals(measured: &[(Measurement, ProbeReport, probe::Diff)]) -> String {
         let says: std::collections::BTreeSet<&str> = by_kernel.values().map(String::as_str).collect();
         let first_yes = seq.iter().position(|(_, y)| *y);
         let bounds = match first_yes {
-            None => "never callable".to_owned(),
+            None => "never present".to_owned(),
             Some(i) if seq[i..].iter().all(|(_, y)| *y) => match i.checked_sub(1).map(|j| seq[j].0) {
                 Some(before) => format!("{}..{}", next_release(before), seq[i].0),
-                None => format!("..{} (callable in every measured kernel)", seq[i].0),
+                None => format!("..{} (present in every measured kernel)", seq[i].0),
             },
             Some(_) => "varies".to_owned(),
         };
