@@ -5,6 +5,10 @@
 //!   installed into `target/tools`. Idempotent.
 //! - [`build_ebpf`]: the toolchain, then every program of `examples/` to `target/bpf/<name>.o`,
 //!   and the C twins in `examples/c/` (for the zero-cost comparison) to `target/bpf/c/<name>.o`.
+//! - [`kernels::kernels`]: Debian's kernels booted under qemu, each probed by `bpfspec probe`,
+//!   the answers written to `specs/kernels/<release>.json`.
+
+pub mod kernels;
 
 use std::fmt;
 use std::fs;

@@ -11,7 +11,15 @@ tasks:
                             against that nightly's libLLVM) in target/tools
   build-ebpf [--skip-c] [EXAMPLE...]
                             the toolchain, then each example program to target/bpf/<name>.o
-                            and the C twins in examples/c to target/bpf/c/<name>.o";
+                            and the C twins in examples/c to target/bpf/c/<name>.o
+  kernels [--kernel NAME]... [--host] [--out DIR] [--refresh] [--timeout MINUTES] [--bpfspec BIN]
+          [--reuse-reports]
+                            boot Debian's kernels (bullseye 5.10, bookworm 6.1, trixie 6.12,
+                            sid 7.2, experimental 7.3; all by default) under qemu (TCG), run
+                            `bpfspec probe` in each and write specs/kernels/<release>.json;
+                            --host also probes the running kernel natively; --reuse-reports
+                            remakes the measurements from the last boots' reports. Downloads
+                            and images are cached in target/kernels";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +42,25 @@ fn main() -> ExitCode {
             }
             xtask::build_ebpf(&root, &opts).map(|_| ())
         }
+        Some("kernels") => match kernels_options(&args[1..]) {
+            Ok(opts) => xtask::kernels::kernels(&root, &opts).map(|outcomes| {
+                for o in outcomes {
+                    eprintln!(
+                        "xtask: {:<12} {:<28} {:>6} loads  probe {:>6.1} s  wall {:>6.1} s  -> {}",
+                        o.name,
+                        o.release,
+                        o.loads,
+                        o.probe_ms as f64 / 1000.0,
+                        o.wall.as_secs_f64(),
+                        o.measurement.display()
+                    );
+                }
+            }),
+            Err(e) => {
+                eprintln!("error: {e}\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        },
         Some("help" | "--help" | "-h") | None => {
             println!("{HELP}");
             return ExitCode::SUCCESS;
@@ -50,4 +77,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn kernels_options(args: &[String]) -> Result<xtask::kernels::Options, String> {
+    let mut opts = xtask::kernels::Options::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
+        match arg.as_str() {
+            "--kernel" => opts.kernels.push(value("--kernel")?),
+            "--host" => opts.host = true,
+            "--refresh" => opts.refresh = true,
+            "--reuse-reports" => opts.reuse_reports = true,
+            "--out" => opts.out = Some(value("--out")?.into()),
+            "--bpfspec" => opts.bpfspec = Some(value("--bpfspec")?.into()),
+            "--timeout" => {
+                let v = value("--timeout")?;
+                let minutes: u64 = v.parse().map_err(|_| format!("`--timeout {v}`: expected whole minutes"))?;
+                opts.timeout = std::time::Duration::from_secs(minutes * 60);
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(opts)
 }

@@ -91,6 +91,8 @@ const HELPER_MESSAGES: &[(&str, Verdict)] = &[
     ("unknown func ", Verdict::NotAllowed),
     ("cannot call GPL-restricted function from non-GPL compatible program", Verdict::GplOnly),
     ("helper call might sleep in a non-sleepable prog", Verdict::SleepableOnly),
+    // 7.2: `sleepable helper bpf_copy_from_user#148 in non-sleepable prog`
+    (" in non-sleepable prog", Verdict::SleepableOnly),
     ("helper call is not allowed in probe", Verdict::TargetRestricted),
 ];
 
@@ -114,10 +116,36 @@ const MAP_MESSAGES: &[&str] = &[
     "invalid zero-sized read",
 ];
 
-/// The log's lines, with the statistics the kernel sometimes appends without a newline
-/// (`expected prog array map for tail callprocessed 9 insns ...`) cut off.
+/// The verifier's own lines, without the explanation blocks 7.3 writes into the log: a line
+/// `Verification failed: <category>: <problem>`, then blank lines, section titles (`Reason:`,
+/// `Suggestion:`, `At:`, ...) and indented text and source lanes, in words that are not the
+/// verifier's message. A block can sit between two verifier lines (`Unreleased reference ...`,
+/// block, `BPF_EXIT instruction ... reference leak`), so only the block is dropped.
+pub fn verifier_lines(log: &str) -> Vec<&str> {
+    let is_title = |l: &str| l.len() < 40 && l.ends_with(':') && !l.contains(['=', '(', '#']);
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in log.lines() {
+        if line.starts_with("Verification failed:") {
+            in_block = true;
+            continue;
+        }
+        if in_block {
+            if line.trim().is_empty() || line.starts_with([' ', '\t']) || is_title(line) {
+                continue;
+            }
+            in_block = false;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// The log's lines (the verifier's: see [`verifier_lines`]), with the statistics the kernel
+/// sometimes appends without a newline (`expected prog array map for tail callprocessed 9 insns
+/// ...`) cut off.
 fn lines(log: &str) -> impl DoubleEndedIterator<Item = &str> {
-    log.lines().map(|l| {
+    verifier_lines(log).into_iter().map(|l| {
         let l = l.trim();
         match l.find("processed ") {
             Some(at) if at > 0 && l[at..].contains(" insns") => l[..at].trim_end(),
@@ -189,7 +217,10 @@ pub fn classify(errno: i32, log: &str) -> Classified {
 /// Did verification reach a helper call instruction? Level-1 logs print the instructions of the
 /// failing path, so a `(85) call` line means the call was being (or had been) checked.
 fn reached_call(log: &str) -> bool {
-    log.lines().filter_map(|l| instruction(l.trim())).any(|(_, op, rest)| op == "85" && rest.contains("call "))
+    verifier_lines(log)
+        .into_iter()
+        .filter_map(|l| instruction(l.trim()))
+        .any(|(_, op, rest)| op == "85" && rest.contains("call "))
 }
 
 /// Did the failure happen after the helper call (with this ID) had been fully checked? True when
@@ -199,7 +230,7 @@ pub fn failed_after_call(log: &str, helper_id: u32) -> bool {
     let suffix = format!("#{helper_id}");
     let mut seen_call = false;
     let mut after = false;
-    for (_, op, rest) in log.lines().filter_map(|l| instruction(l.trim())) {
+    for (_, op, rest) in verifier_lines(log).into_iter().filter_map(|l| instruction(l.trim())) {
         // `call bpf_ringbuf_reserve#131      ; R0=ringbuf_mem_or_null(...)`
         let insn = rest.split(';').next().unwrap_or(rest).trim_end();
         if op == "85" && insn.ends_with(&suffix) {
@@ -313,6 +344,27 @@ mod tests {
         let c = fixture!("invalid-func-4.19");
         assert_eq!(c.verdict, Verdict::UnknownHelper);
         assert_eq!(c.evidence, "invalid func unknown#150");
+    }
+
+    #[test]
+    fn sleepable_only_7_2() {
+        let c = fixture!("sleepable-only-7.2");
+        assert_eq!(c.verdict, Verdict::SleepableOnly);
+        assert_eq!(c.evidence, "sleepable helper bpf_copy_from_user#148 in non-sleepable prog");
+    }
+
+    #[test]
+    fn explanation_block_of_7_3_is_not_the_verdict() {
+        let c = fixture!("arg-type-hint-7.3");
+        assert_eq!(c.verdict, Verdict::Allowed, "{c:?}");
+        assert_eq!(c.evidence, "R1 type=scalar expected=map_ptr");
+        let c = fixture!("not-allowed-hint-7.3");
+        assert_eq!(c.verdict, Verdict::NotAllowed, "{c:?}");
+        assert_eq!(c.evidence, "program of this type cannot use helper bpf_skb_load_bytes#26");
+        let c = fixture!("reference-leak-hint-7.3");
+        assert_eq!(c.evidence, "BPF_EXIT instruction in main prog would lead to reference leak");
+        assert_eq!(verifier_lines("a\n\nVerification failed: x\n\nReason:\n  y\n\nb\n"), vec!["a", "", "b"]);
+        assert_eq!(verifier_lines("a\nb\n"), vec!["a", "b"]);
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl std::fmt::Display for Outcome {
 /// One difference between the specs and the kernel.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
-    /// `helper`, `map`, `program_type`, `map_type`.
+    /// `helper`, `map`, `program_type`, `map_type`, `attach_type`.
     pub kind: &'static str,
     /// `xdp/xdp_devmap`, `struct_ops`, a program or map type short name.
     pub subject: String,
@@ -197,7 +197,7 @@ fn render_grouped(out: &mut String, ds: &[Disagreement]) {
         if !evidence.is_empty() {
             let _ = writeln!(out, "      verifier: {evidence}");
         }
-        if kind != "program_type" && kind != "map_type" {
+        if !matches!(kind, "program_type" | "map_type" | "attach_type") {
             let wheres: Vec<String> = wheres.into_iter().collect();
             let _ = writeln!(out, "      in: {}", abbreviate(&wheres, 10));
         }
@@ -376,8 +376,18 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
 
     diff_program_types(&m, report, model, &mut d);
     diff_map_types(&m, report, model, &mut d);
+    diff_attach_types(&m, report, model, &mut d);
 
+    // A kernel that lacks an attach type may still load a program that names it (older kernels
+    // ignore `expected_attach_type` for some program types): what such a program may call
+    // says nothing about the attach type, so those rows are not compared.
+    let absent: BTreeSet<u32> = report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
+    let mut skipped: BTreeSet<String> = BTreeSet::new();
     for r in merged_rows(report) {
+        if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
+            skipped.insert(subject(r));
+            continue;
+        }
         let Some(observed) = Outcome::of_verdict(&r.verdict) else {
             *d.inconclusive.entry(r.evidence.clone()).or_default() += 1;
             continue;
@@ -425,6 +435,12 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
 
     diff_maps(&m, report, model, &mut d);
 
+    for subject in skipped {
+        d.not_probed.push(NotCompared {
+            subject,
+            reason: "this kernel's enum bpf_attach_type lacks the attach type; the load ignored it".to_owned(),
+        });
+    }
     for t in report.targets_not_probed() {
         d.not_probed.push(NotCompared { subject: t.target_name(), reason: t.evidence.clone() });
     }
@@ -476,6 +492,26 @@ fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut 
             observed,
             mt.evidence.clone().unwrap_or_default(),
         );
+    }
+}
+
+/// Attach types: the kernel's `enum bpf_attach_type` (or a load) against the specs' list and
+/// versions. Only IDs the kernel answered for are compared.
+fn diff_attach_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff) {
+    for a in &report.attach_types {
+        let Some(exists) = a.exists else { continue };
+        let observed = if exists { Outcome::Supported } else { Outcome::Unsupported };
+        let (expected, naive) = match model.attach_type(a.id).map(|s| (s.since.on(m.version), s.since)) {
+            Some((Presence::Yes, _)) => (Outcome::Supported, None),
+            None | Some((Presence::No, _)) => (Outcome::Unsupported, None),
+            // Inside the specs' range: either answer is consistent.
+            Some((Presence::Unknown, since)) => {
+                let other = if observed == Outcome::Supported { Outcome::Unsupported } else { Outcome::Supported };
+                (observed, Some((other, format!("Linux {} is inside the range {since} of the specs", m.version))))
+            }
+        };
+        let evidence = a.source.as_deref().map_or_else(String::new, |s| format!("source: {s}"));
+        record(d, "attach_type", short(&a.name), None, expected, naive, observed, evidence);
     }
 }
 

@@ -16,10 +16,13 @@
 //! - `kernel`: `release` (`uname -r`), `version` (`"6.18"`), `config_source`
 //!   (`/proc/config.gz`, `/boot/config-<release>` or `null`), `lockdown` (`{mode, source}` or
 //!   `null`), `capabilities` (the BPF-relevant ones this process holds);
-//! - `duration_ms`, `phases` (time per phase), `loads`, `helper_ids` (`[1, 220]`);
+//! - `duration_ms`, `phases` (time per phase), `loads`, `prog_load_calls` (loads are made
+//!   without a verifier log; a refusal is loaded again with one), `helper_ids` (`[1, 220]`);
 //! - `program_types`: `{type, id, supported, not_probed_reason, evidence}`; `supported` is
 //!   `null` when the kernel refused every load with EPERM and no log (not probed);
 //! - `map_types`: `{type, id, supported, evidence}`;
+//! - `attach_types`: `{type, id, exists, source}`, from the kernel's `enum bpf_attach_type`
+//!   (`source: "btf"`) or, without BTF, from loads;
 //! - `helpers`: `{id, name, known}`;
 //! - `targets`: every (program type, attach type, BTF target, variant) tried with a trivial
 //!   program: `{program_type, program_type_id, attach_type, attach_type_id, target, variant,
@@ -39,6 +42,7 @@ pub mod btf;
 pub mod classify;
 pub mod diff;
 pub mod kernel;
+pub mod measurement;
 pub mod plan;
 pub mod report;
 pub mod run;
@@ -91,7 +95,8 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut stdout = std::io::stdout().lock();
+    // The JSON report is tens of MB written in small pieces: buffer it.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if args.diff {
         let d = diff(&report, model);
         match args.format {
@@ -101,6 +106,7 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
             }
             Format::Human => write!(stdout, "{}", d.render_human())?,
         }
+        stdout.flush()?;
         return Ok(if d.unexplained().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     match args.format {
@@ -110,5 +116,6 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         }
         Format::Human => write!(stdout, "{}", report.render_human(args.detail))?,
     }
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }

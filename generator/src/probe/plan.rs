@@ -14,6 +14,8 @@ use crate::btf::{Btf, Kind};
 pub const MAX_PROG_TYPE: u32 = 40;
 /// The highest map type ID tried.
 pub const MAX_MAP_TYPE: u32 = 40;
+/// The highest attach type ID reported on (6.18 has 0..=57; 7.x adds a few).
+pub const MAX_ATTACH_TYPE: u32 = 72;
 /// The highest helper ID tried: 211 is the last helper (6.2), a few more notice new ones.
 pub const MAX_HELPER_ID: u32 = 220;
 
@@ -225,6 +227,26 @@ pub struct MapParams {
     pub needs_inner_map: bool,
     /// struct_ops: a vmlinux `bpf_struct_ops_*` value type.
     pub struct_ops: bool,
+}
+
+/// Other parameters to try when a map type refuses [`map_params`]: map types newer than this
+/// table (7.x's `BPF_MAP_TYPE_INSN_ARRAY` wants 16-byte values, `BPF_MAP_TYPE_RHASH`
+/// `BPF_F_NO_PREALLOC`) still get created, and their existence is measured, not assumed.
+pub fn map_params_fallbacks(map_type: u32) -> Vec<MapParams> {
+    use super::sys::BPF_F_NO_PREALLOC;
+    let base = map_params(map_type);
+    if base.needs_btf || base.needs_inner_map || base.struct_ops {
+        return Vec::new();
+    }
+    let kv =
+        |k, v, flags| MapParams { key_size: k, value_size: v, max_entries: 1, map_flags: flags, ..Default::default() };
+    vec![
+        kv(4, 8, BPF_F_NO_PREALLOC),
+        kv(4, 16, 0),
+        kv(4, 16, BPF_F_NO_PREALLOC),
+        kv(4, 4, 0),
+        kv(8, 8, BPF_F_NO_PREALLOC),
+    ]
 }
 
 pub fn map_params(map_type: u32) -> MapParams {

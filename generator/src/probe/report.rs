@@ -103,10 +103,14 @@ pub struct ProbeReport {
     pub phases: Phases,
     /// Number of programs loaded (or refused).
     pub loads: usize,
+    /// `BPF_PROG_LOAD` calls made (a refusal is loaded a second time, with a verifier log).
+    pub prog_load_calls: usize,
     /// First and last helper ID probed.
     pub helper_ids: [u32; 2],
     pub program_types: Vec<ProgramTypeStatus>,
     pub map_types: Vec<MapTypeStatus>,
+    /// Which attach types the kernel has.
+    pub attach_types: Vec<AttachTypeStatus>,
     pub helpers: Vec<HelperStatus>,
     /// Every (target, variant) tried with a trivial program, and whether it loaded.
     pub targets: Vec<TargetStatus>,
@@ -134,6 +138,60 @@ pub struct MapTypeStatus {
     pub supported: bool,
     /// The creation error, when not supported.
     pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachTypeStatus {
+    #[serde(rename = "type")]
+    pub name: String,
+    pub id: u32,
+    /// `None` when neither the kernel's BTF nor a load says.
+    pub exists: Option<bool>,
+    /// `btf` (a member of the kernel's `enum bpf_attach_type`) or `load` (a program with this
+    /// expected attach type loaded, or every load was refused as an unknown attach type).
+    pub source: Option<String>,
+}
+
+/// Which attach types exist: the kernel's own `enum bpf_attach_type` when it has BTF, else
+/// whether a program with that expected attach type loaded. Reported for every ID the BTF,
+/// the specs or the targets name, and up to [`super::plan::MAX_ATTACH_TYPE`].
+pub fn attach_types(btf: Option<&Btf<'_>>, model: &Model, targets: &[TargetStatus]) -> Vec<AttachTypeStatus> {
+    let mut from_btf: BTreeMap<u32, String> = BTreeMap::new();
+    let have_btf = match btf.and_then(|b| enum_values(b, "bpf_attach_type")) {
+        Some(values) => {
+            for (name, value) in values {
+                if name.starts_with("__") {
+                    continue;
+                }
+                if let Ok(id) = u32::try_from(value) {
+                    from_btf.insert(id, name);
+                }
+            }
+            true
+        }
+        None => false,
+    };
+    let spec_names: BTreeMap<u32, &str> = model.attach_types.iter().map(|a| (a.id, a.name.as_str())).collect();
+    let mut out = Vec::new();
+    for id in 0..=super::plan::MAX_ATTACH_TYPE {
+        let tried: Vec<&TargetStatus> = targets.iter().filter(|t| t.attach_type_id == Some(id)).collect();
+        let loaded = tried.iter().any(|t| t.loads);
+        let name = from_btf
+            .get(&id)
+            .cloned()
+            .or_else(|| spec_names.get(&id).map(|n| (*n).to_owned()))
+            .or_else(|| tried.first().and_then(|t| t.attach_type.clone()));
+        let (exists, source) = if have_btf {
+            (Some(from_btf.contains_key(&id)), Some("btf"))
+        } else if loaded {
+            (Some(true), Some("load"))
+        } else {
+            (None, None)
+        };
+        let Some(name) = name.or_else(|| (exists == Some(true)).then(|| format!("unknown#{id}"))) else { continue };
+        out.push(AttachTypeStatus { name, id, exists, source: source.map(str::to_owned) });
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -334,6 +392,8 @@ pub(super) fn assemble(
         duration_ms: elapsed.as_millis() as u64,
         phases: Phases::default(),
         loads,
+        prog_load_calls: 0,
+        attach_types: Vec::new(),
         helper_ids: [1, max_helper_id],
         program_types,
         map_types,

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
 
@@ -20,11 +20,11 @@ use super::classify::{self, Classified, Verdict};
 use super::kernel::KernelFacts;
 use super::plan::{self, ArgShape, BtfAttach, MapParams};
 use super::report::{Names, ProbeReport};
-use super::sys::{self, Insn, LoadError, ProgLoad, R0, R1, R10, R6};
+use super::sys::{self, Insn, LoadError, LogMode, ProgLoad, R0, R1, R10, R6};
 use crate::btf::Btf;
 
 /// Capabilities a variant runs with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapVariant {
     /// Whatever this process has (all of them, when run as root).
@@ -44,7 +44,7 @@ impl CapVariant {
 }
 
 /// The conditions one load runs under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Variant {
     pub license_gpl: bool,
     pub sleepable: bool,
@@ -156,6 +156,11 @@ pub fn probe_kernel(options: &Options) -> Result<ProbeReport, ProbeError> {
 /// to try, and the argument shapes of map-taking helpers.
 pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError> {
     let start = Instant::now();
+    // Before 5.11 every map and program is charged to RLIMIT_MEMLOCK (64 KiB by default), and
+    // thousands of loads in flight exceed it with EPERM; later kernels charge the memory
+    // cgroup and ignore the limit.
+    sys::raise_memlock_limit();
+    let calls_before = sys::prog_load_calls();
     check_permission()?;
     let facts = KernelFacts::gather();
     let vmlinux = btf::read_vmlinux().ok();
@@ -264,17 +269,41 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     // the first run did not find cannot appear — the verifier looks the prototype up before it
     // checks the license, and dropping capabilities only removes prototypes — so those rows are
     // implied from the first run instead of loaded again (about a third of all loads).
+    //
+    // A helper ID past the kernel's last one is refused as `invalid func` by every program type
+    // alike (the ID is checked before any prototype), so the socket filter's base run finds
+    // them and every other target's rows for them are implied.
     let is_base = |v: &Variant| v.license_gpl && v.capabilities == CapVariant::Full;
     let mut results: Vec<(usize, Variant, u32, Classified)> = Vec::new();
     let mut base_verdicts: HashMap<(usize, bool, u32), Classified> = HashMap::new();
+    let mut unknown_ids: HashMap<u32, String> = HashMap::new();
     let mut helper_loads = 0;
-    for pass in [true, false] {
+    let first_target =
+        targets.iter().position(|t| t.prog_type == 1 && t.attach_type.is_none() && t.unresolved.is_none());
+    let first_pass = |ti: usize, v: &Variant| Some(ti) == first_target && *v == Variant::BASE;
+    for pass in [Pass::First, Pass::Base, Pass::Others] {
         for caps in &cap_variants {
             let mut jobs: Vec<(usize, Variant, u32)> = Vec::new();
-            for &(ti, v) in matrix_variants.iter().filter(|(_, v)| v.capabilities == *caps && is_base(v) == pass) {
+            let in_pass = |&&(ti, v): &&(usize, Variant)| {
+                v.capabilities == *caps
+                    && match pass {
+                        Pass::First => first_pass(ti, &v),
+                        Pass::Base => is_base(&v) && !first_pass(ti, &v),
+                        Pass::Others => !is_base(&v),
+                    }
+            };
+            for &(ti, v) in matrix_variants.iter().filter(in_pass) {
                 for id in 1..=options.max_helper_id {
+                    if let Some(evidence) = unknown_ids.get(&id) {
+                        let evidence = format!("implied by the socket filter's run: {evidence}");
+                        results.push((ti, v, id, Classified { verdict: Verdict::UnknownHelper, evidence }));
+                        continue;
+                    }
                     match base_verdicts.get(&(ti, v.sleepable, id)) {
-                        Some(base) if !pass && matches!(base.verdict, Verdict::NotAllowed | Verdict::UnknownHelper) => {
+                        Some(base)
+                            if pass == Pass::Others
+                                && matches!(base.verdict, Verdict::NotAllowed | Verdict::UnknownHelper) =>
+                        {
                             let evidence = format!("implied by the GPL, full-capability run: {}", base.evidence);
                             results.push((ti, v, id, Classified { verdict: base.verdict.clone(), evidence }));
                         }
@@ -290,11 +319,24 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
                 let mut insns: Vec<Insn> = (1..=5).map(|r| Insn::mov64_imm(r, 0)).collect();
                 insns.extend([Insn::call(id as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
-                outcome(load(&targets[ti], v, &insns, &res, log, None))
+                let mode = if expect_refusal(model, &targets[ti], v, id) {
+                    LogMode::Always
+                } else {
+                    LogMode::OnRefusalExceptEacces
+                };
+                match load_with(&targets[ti], v, &insns, &res, log, None, mode) {
+                    Err(e) if e.errno == libc::EACCES && e.log.is_empty() => {
+                        Classified { verdict: Verdict::Allowed, evidence: EACCES_EVIDENCE.to_owned() }
+                    }
+                    r => outcome(r),
+                }
             })?;
             for (&(ti, v, id), c) in jobs.iter().zip(out) {
-                if pass {
+                if pass != Pass::Others {
                     base_verdicts.insert((ti, v.sleepable, id), c.clone());
+                }
+                if pass == Pass::First && c.verdict == Verdict::UnknownHelper {
+                    unknown_ids.insert(id, c.evidence.clone());
                 }
                 results.push((ti, v, id, c));
             }
@@ -338,7 +380,36 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     report.phases = phases;
     // Implied rows were not loaded.
     report.loads = statuses.len() + helper_loads;
+    report.prog_load_calls = sys::prog_load_calls().saturating_sub(calls_before);
+    report.attach_types = super::report::attach_types(btf.as_ref(), model, &report.targets);
     Ok(report)
+}
+
+/// The order of the helper matrix: the socket filter's base run (which finds the unknown helper
+/// IDs), every other base run, then the variants implied in part by the base runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Base,
+    Others,
+}
+
+/// The evidence of a call refused with `EACCES` before any log was asked for. The verifier
+/// looks up the prototype and checks the licence, the attach target and sleepability (all
+/// `EINVAL`) before the arguments, and only argument checks answer `EACCES` for these
+/// programs, so the helper is callable; no log is loaded to say which argument it disliked.
+pub const EACCES_EVIDENCE: &str = "EACCES from an argument check: the prototype was found (no log asked)";
+
+/// Does the specs' reading of this load expect a refusal? Then the verifier log is asked for
+/// on the first load, instead of loading twice. The answer only chooses when to ask for the
+/// log: every verdict still comes from the kernel, and a wrong guess costs one load.
+fn expect_refusal(model: &Model, target: &Target, v: Variant, helper: u32) -> bool {
+    let Some(h) = model.helper(helper) else { return true };
+    let Some(a) = h.availability_for(target.prog_type) else { return true };
+    if !v.license_gpl && h.gpl_only {
+        return true;
+    }
+    a.qualifiers.sleepable_only && !v.sleepable
 }
 
 /// Where the time of a probe run went, in milliseconds.
@@ -433,6 +504,19 @@ fn load(
     log: &mut Vec<u8>,
     func_info: Option<&[[u32; 2]]>,
 ) -> Result<OwnedFd, LoadError> {
+    load_with(target, variant, insns, res, log, func_info, LogMode::OnRefusal)
+}
+
+/// [`load`], choosing when the verifier log is asked for.
+fn load_with(
+    target: &Target,
+    variant: Variant,
+    insns: &[Insn],
+    res: &Resources,
+    log: &mut Vec<u8>,
+    func_info: Option<&[[u32; 2]]>,
+    mode: LogMode,
+) -> Result<OwnedFd, LoadError> {
     let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
     let mut p = ProgLoad::new(target.prog_type, insns, license);
     p.expected_attach_type = target.struct_ops_member.or(target.attach_type).unwrap_or(0);
@@ -449,7 +533,7 @@ fn load(
         p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
         p.func_info = info;
     }
-    sys::prog_load(&p, log)
+    sys::prog_load_with(&p, log, mode)
 }
 
 /// A socket filter whose BTF describes its main function, for `ext` programs to replace.
@@ -502,10 +586,41 @@ fn plan_targets(btf: Option<&Btf<'_>>, model: &Model, res: &Resources) -> Vec<Ta
                 for at in plan::extra_spec_targets(model, prog_type) {
                     targets.push(plain(prog_type, Some(at)));
                 }
+                if prog_type == 26 {
+                    targets.extend(new_tracing_targets(btf));
+                }
             }
         }
     }
     targets
+}
+
+/// Tracing attach types the kernel's BTF names that [`plan::kernel_targets`] does not list
+/// (7.x's `BPF_TRACE_FSESSION`, `BPF_TRACE_FENTRY_MULTI`, ...): tried on the function the
+/// fentry target uses, so what they allow is measured from their number alone.
+fn new_tracing_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
+    let Some(btf) = btf else { return Vec::new() };
+    let known: Vec<Option<u32>> = plan::kernel_targets(26).into_iter().map(|(a, _)| a).collect();
+    let Some(func) = plan::resolve_btf(btf, &BtfAttach::Func("bpf_fentry_test1")) else { return Vec::new() };
+    let mut out: Vec<Target> = btf::enum_values(btf, "bpf_attach_type")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("BPF_TRACE_F"))
+        .filter_map(|(_, v)| u32::try_from(v).ok())
+        .filter(|id| !known.contains(&Some(*id)))
+        .map(|id| Target {
+            prog_type: 26,
+            attach_type: Some(id),
+            label: Some("bpf_fentry_test1".to_owned()),
+            attach_btf_id: func,
+            struct_ops_member: None,
+            ext: false,
+            unresolved: None,
+        })
+        .collect();
+    out.sort_by_key(|t| t.attach_type);
+    out.dedup_by_key(|t| t.attach_type);
+    out
 }
 
 /// One target per callback member of every struct_ops type in vmlinux BTF.
@@ -542,9 +657,33 @@ fn struct_ops_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
 }
 
 /// Create a map of a type with parameters the kernel accepts.
+///
+/// When the usual parameters are refused with EINVAL, the fallbacks of
+/// [`plan::map_params_fallbacks`] are tried; the first error is the one reported.
 fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf<'_>>) -> std::io::Result<OwnedFd> {
+    let first = match create_map_with(map_type, plan::map_params(map_type), res, btf) {
+        Ok(fd) => return Ok(fd),
+        Err(e) => e,
+    };
+    if first.raw_os_error() != Some(libc::EINVAL) {
+        return Err(first);
+    }
+    for params in plan::map_params_fallbacks(map_type) {
+        if let Ok(fd) = create_map_with(map_type, params, res, btf) {
+            return Ok(fd);
+        }
+    }
+    Err(first)
+}
+
+fn create_map_with(
+    map_type: u32,
+    params: MapParams,
+    res: &Resources,
+    btf: Option<&Btf<'_>>,
+) -> std::io::Result<OwnedFd> {
     let MapParams { key_size, value_size, max_entries, map_flags, map_extra, needs_btf, needs_inner_map, struct_ops } =
-        plan::map_params(map_type);
+        params;
     let mut m =
         sys::MapCreate { map_type, key_size, value_size, max_entries, map_flags, map_extra, ..Default::default() };
     if needs_btf {

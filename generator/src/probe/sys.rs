@@ -17,6 +17,7 @@
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_PROG_LOAD: libc::c_long = 5;
@@ -196,7 +197,36 @@ struct BtfLoadAttr {
     btf_token_fd: i32,
 }
 
+/// `BPF_PROG_LOAD` calls made by this process, for the probe's statistics.
+static PROG_LOAD_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many `BPF_PROG_LOAD` calls this process has made so far.
+pub fn prog_load_calls() -> usize {
+    PROG_LOAD_CALLS.load(Ordering::Relaxed)
+}
+
+/// Raise `RLIMIT_MEMLOCK` as far as this process may (to infinity as root). Kernels before 5.11
+/// charge BPF maps and programs to it; failing to raise it only leaves the old limit.
+pub fn raise_memlock_limit() {
+    let unlimited = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+    // SAFETY: a valid rlimit struct.
+    if unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &unlimited) } == 0 {
+        return;
+    }
+    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: valid pointers to rlimit structs.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut current) == 0 {
+            current.rlim_cur = current.rlim_max;
+            libc::setrlimit(libc::RLIMIT_MEMLOCK, &current);
+        }
+    }
+}
+
 fn bpf<T>(cmd: libc::c_long, attr: &mut T) -> io::Result<OwnedFd> {
+    if cmd == BPF_PROG_LOAD {
+        PROG_LOAD_CALLS.fetch_add(1, Ordering::Relaxed);
+    }
     // SAFETY: `attr` is a live, fully initialised `#[repr(C)]` prefix of `union bpf_attr` and
     // its size is passed along; every pointer inside it points into memory the caller keeps
     // alive for the duration of the call.
@@ -249,21 +279,33 @@ pub struct LoadError {
     pub log: String,
 }
 
-/// Load a program with a level-1 verifier log into `log_buf` (reused between calls: the probe
-/// makes tens of thousands of loads). The program is closed when the returned fd drops.
+/// How [`prog_load`] asks for the verifier log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogMode {
+    /// First without a log: formatting the log is a large part of the cost of a small load,
+    /// and a load that succeeds needs no explanation. A refusal is loaded again with a log.
+    OnRefusal,
+    /// First without a log, and an `EACCES` refusal is returned as is (with an empty log):
+    /// for callers that know what `EACCES` means for their program.
+    OnRefusalExceptEacces,
+    /// With a log right away, when a refusal is expected.
+    Always,
+}
+
+/// Load a program; on a refusal the error carries a level-1 verifier log, written into
+/// `log_buf` (reused between calls: the probe makes tens of thousands of loads). The program is
+/// closed when the returned fd drops.
 pub fn prog_load(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>) -> Result<OwnedFd, LoadError> {
-    if log_buf.len() < 4096 {
-        log_buf.resize(64 * 1024, 0);
-    }
-    log_buf[0] = 0;
+    prog_load_with(p, log_buf, LogMode::OnRefusal)
+}
+
+/// [`prog_load`], choosing when the log is asked for.
+pub fn prog_load_with(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, mode: LogMode) -> Result<OwnedFd, LoadError> {
     let mut attr = ProgLoadAttr {
         prog_type: p.prog_type,
         insn_cnt: p.insns.len() as u32,
         insns: p.insns.as_ptr() as u64,
         license: p.license.as_ptr() as u64,
-        log_level: 1,
-        log_size: log_buf.len() as u32,
-        log_buf: log_buf.as_mut_ptr() as u64,
         prog_flags: p.prog_flags,
         expected_attach_type: p.expected_attach_type,
         attach_btf_id: p.attach_btf_id,
@@ -276,7 +318,28 @@ pub fn prog_load(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>) -> Result<OwnedFd, Loa
         attr.func_info = p.func_info.as_ptr() as u64;
         attr.func_info_cnt = p.func_info.len() as u32;
     }
-    let mut result = bpf(BPF_PROG_LOAD, &mut attr);
+    if mode != LogMode::Always {
+        match bpf(BPF_PROG_LOAD, &mut attr) {
+            Ok(fd) => return Ok(fd),
+            Err(e) if mode == LogMode::OnRefusalExceptEacces && e.raw_os_error() == Some(libc::EACCES) => {
+                return Err(LoadError { errno: libc::EACCES, log: String::new() });
+            }
+            Err(_) => {}
+        }
+    }
+    prog_load_logged(&mut attr, log_buf)
+}
+
+/// Load again with a level-1 log, for a refusal to be classified.
+fn prog_load_logged(attr: &mut ProgLoadAttr, log_buf: &mut Vec<u8>) -> Result<OwnedFd, LoadError> {
+    if log_buf.len() < 4096 {
+        log_buf.resize(64 * 1024, 0);
+    }
+    log_buf[0] = 0;
+    attr.log_level = 1;
+    attr.log_size = log_buf.len() as u32;
+    attr.log_buf = log_buf.as_mut_ptr() as u64;
+    let mut result = bpf(BPF_PROG_LOAD, attr);
     if let Err(e) = &result {
         // A log that did not fit must not hide the verdict: retry once with a larger buffer.
         if e.raw_os_error() == Some(libc::ENOSPC) && log_buf.len() < 16 << 20 {
@@ -284,7 +347,7 @@ pub fn prog_load(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>) -> Result<OwnedFd, Loa
             log_buf[0] = 0;
             attr.log_size = log_buf.len() as u32;
             attr.log_buf = log_buf.as_mut_ptr() as u64;
-            result = bpf(BPF_PROG_LOAD, &mut attr);
+            result = bpf(BPF_PROG_LOAD, attr);
         }
     }
     result.map_err(|e| LoadError { errno: e.raw_os_error().unwrap_or(0), log: c_string(log_buf) })

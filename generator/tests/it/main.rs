@@ -12,6 +12,7 @@ mod check_rules;
 mod check_target;
 mod elfgen;
 mod examples;
+mod kernels;
 mod output;
 mod probe;
 mod serve;

@@ -247,3 +247,41 @@ fn leak_check_child() {
     let after = bpf_fds();
     assert_eq!(before, after, "bpf fds left open");
 }
+
+#[test]
+fn attach_types_come_from_the_kernel() {
+    let Some(r) = report() else { return };
+    let find = |id: u32| r.attach_types.iter().find(|a| a.id == id);
+    // BPF_CGROUP_INET4_CONNECT has existed since 4.17; a kernel with BTF names it.
+    let connect = find(BPF_CGROUP_INET4_CONNECT).expect("attach type 10 is reported");
+    assert_eq!(connect.exists, Some(true), "{connect:?}");
+    if connect.source.as_deref() == Some("btf") {
+        assert_eq!(connect.name, "BPF_CGROUP_INET4_CONNECT");
+        // IDs past the enum are reported absent, not guessed.
+        let last = r.attach_types.iter().filter(|a| a.exists == Some(true)).map(|a| a.id).max().unwrap_or(0);
+        assert!(r.attach_types.iter().filter(|a| a.id > last).all(|a| a.exists == Some(false)));
+    }
+}
+
+#[test]
+fn refusals_are_classified_from_a_log() {
+    let Some(r) = report() else { return };
+    // Loads go first without a verifier log; every refusal that decides a verdict other than
+    // "callable" must have been loaded again with one (its evidence is a verifier line).
+    assert!(r.prog_load_calls >= r.loads, "{} calls for {} loads", r.prog_load_calls, r.loads);
+    for row in &r.results {
+        if matches!(row.verdict, Verdict::NotAllowed | Verdict::GplOnly | Verdict::SleepableOnly)
+            && !row.evidence.starts_with("implied")
+        {
+            assert!(
+                !row.evidence.is_empty() && !row.evidence.contains("empty verifier log"),
+                "{} {}: {:?} without a log line",
+                row.target_name(),
+                row.helper,
+                row.verdict
+            );
+        }
+    }
+    // A call refused by an argument check is callable without a log.
+    assert!(verdict(r, XDP, None, BPF_XDP_ADJUST_HEAD, Variant::BASE).callable());
+}
