@@ -44,6 +44,9 @@ const KEYWORDS: &[&str] = &[
     "false",
 ];
 
+/// The map-definition and section macros of `bpf_helpers.h`, lower-case but not calls.
+const LIBBPF_MACROS: &[&str] = &["SEC", "__uint", "__type", "__array", "__ulong", "__ksym", "__kconfig", "__weak"];
+
 const TYPES: &[&str] = &[
     "void",
     "char",
@@ -168,6 +171,8 @@ pub fn c_html(source: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
                 "t"
             } else if KEYWORDS.contains(&word) {
                 "k"
+            } else if LIBBPF_MACROS.contains(&word) {
+                "m"
             } else if TYPES.contains(&word) {
                 "t"
             } else if called {
@@ -192,7 +197,9 @@ pub fn c_html(source: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
             i = end;
             continue;
         }
-        // Anything else (operators, punctuation, non-ASCII text) one character at a time.
+        // Anything else (operators, punctuation, non-ASCII text) one character at a time; after
+        // `struct {` no name follows.
+        tag_next = false;
         let ch = rest.chars().next().expect("i is below the length");
         out.push_str(&escape(ch.encode_utf8(&mut [0; 4])));
         i += ch.len_utf8();
