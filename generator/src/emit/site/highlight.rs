@@ -115,8 +115,8 @@ pub fn c_html(source: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
             i = end;
             continue;
         }
-        if rest.starts_with("/*") {
-            let end = rest[2..].find("*/").map_or(source.len(), |n| i + 2 + n + 2);
+        if let Some(body) = rest.strip_prefix("/*") {
+            let end = body.find("*/").map_or(source.len(), |n| i + 2 + n + 2);
             push(&mut out, "c", &source[i..end]);
             i = end;
             continue;
