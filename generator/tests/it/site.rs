@@ -549,6 +549,40 @@ fn site_matrix_explains_ext_and_ranges() {
     assert_eq!(ranged, in_model);
 }
 
+/// Each helper page links out to its name in the kernel source, to the kernel functions of the
+/// helper sets it comes through, and to the man page; map type pages to their enum name.
+#[test]
+fn site_pages_link_out() {
+    let model = support::model();
+    let files = build_repo();
+    let elixir = "https://elixir.bootlin.com/linux/latest/A/ident/";
+    for h in &model.helpers {
+        let doc = Html::parse_document(&files[&format!("helpers/{}.html", h.name)]);
+        let links: BTreeSet<String> =
+            doc.select(&sel("#elsewhere a[href]")).filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+        let mut want = BTreeSet::from([
+            format!("{elixir}{}", h.name),
+            "https://man7.org/linux/man-pages/man7/bpf-helpers.7.html".to_owned(),
+        ]);
+        for a in &h.availability {
+            let set = a.via_set.as_deref().and_then(|n| model.helper_sets.iter().find(|s| s.name == n));
+            if let Some(f) = set.and_then(|s| s.kernel_function.as_deref()) {
+                want.insert(format!("{elixir}{f}"));
+            }
+        }
+        assert_eq!(links, want, "{}", h.name);
+    }
+    for m in &model.map_types {
+        let doc = Html::parse_document(&files[&format!("map-types/{}.html", m.short_name)]);
+        let href = format!("{elixir}{}", m.name);
+        assert!(
+            doc.select(&sel("#elsewhere a[href]")).any(|a| a.value().attr("href") == Some(&href)),
+            "{}",
+            m.short_name
+        );
+    }
+}
+
 #[test]
 fn site_is_deterministic_and_small() {
     let model = support::model();

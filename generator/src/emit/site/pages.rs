@@ -260,13 +260,7 @@ impl<'m> Pages<'m> {
             rust_sig_html: rust_signature_html(h),
             rust_path: format!("bpfspec_bindings::helpers::{}", h.name),
             examples: self.example_views(l, self.examples.for_helper(&h.name)),
-            outside: vec![
-                Link {
-                    text: "Kernel source (Elixir identifier search)".into(),
-                    href: format!("{KERNEL_SOURCE}{}", slug(&h.name)),
-                },
-                Link { text: "bpf-helpers(7) man page".into(), href: MAN_HELPERS.into() },
-            ],
+            outside: self.helper_outside(h),
             args: h
                 .args
                 .iter()
@@ -308,6 +302,35 @@ impl<'m> Pages<'m> {
             prev: h.id.checked_sub(1).and_then(neighbour),
             next: neighbour(h.id + 1),
         }
+    }
+
+    /// Links out of the site for a helper: its name in the kernel source, the kernel functions
+    /// of the helper sets it comes through (the specs know those), the man page.
+    fn helper_outside(&self, h: &Helper) -> Vec<Link> {
+        let mut out = vec![Link {
+            text: format!("{} in the kernel source (Elixir identifier search)", h.name),
+            href: format!("{KERNEL_SOURCE}{}", slug(&h.name)),
+        }];
+        let sets: BTreeSet<&str> = h.availability.iter().filter_map(|a| a.via_set.as_deref()).collect();
+        let functions: BTreeMap<&str, Vec<&str>> = sets
+            .into_iter()
+            .filter_map(|name| {
+                let set = self.model.helper_sets.iter().find(|s| s.name == name)?;
+                Some((set.kernel_function.as_deref()?, name))
+            })
+            .fold(BTreeMap::new(), |mut m, (f, set)| {
+                m.entry(f).or_default().push(set);
+                m
+            });
+        for (function, sets) in functions {
+            let noun = if sets.len() == 1 { "helper set" } else { "helper sets" };
+            out.push(Link {
+                text: format!("{function}(), which offers it ({noun} {})", sets.join(", ")),
+                href: format!("{KERNEL_SOURCE}{}", slug(function)),
+            });
+        }
+        out.push(Link { text: "bpf-helpers(7) man page".into(), href: MAN_HELPERS.into() });
+        out
     }
 
     pub fn program_type(&self, l: &Linker, p: &'m ProgramType) -> ProgramTypePage {
@@ -362,7 +385,9 @@ impl<'m> Pages<'m> {
                         Some(name) => format!("From the {name} helper set"),
                         None => format!("Listed for {}", p.short_name),
                     },
-                    kernel_function: info.and_then(|s| s.kernel_function.clone()),
+                    kernel_function: info
+                        .and_then(|s| s.kernel_function.as_deref())
+                        .map(|f| Link { text: format!("{f}()"), href: format!("{KERNEL_SOURCE}{}", slug(f)) }),
                     description_html: info.map(|s| self.md.inline(&s.description)).unwrap_or_default(),
                     rows,
                 }
@@ -419,7 +444,7 @@ impl<'m> Pages<'m> {
             examples: self.example_views(l, self.examples.for_map_type(&x.short_name)),
             outside: vec![
                 Link {
-                    text: "Kernel source (Elixir identifier search)".into(),
+                    text: format!("{} in the kernel source (Elixir identifier search)", x.name),
                     href: format!("{KERNEL_SOURCE}{}", slug(&x.name)),
                 },
                 Link { text: "bpf(2) man page".into(), href: MAN_BPF.into() },

@@ -192,7 +192,8 @@ pub struct SectionView {
 pub struct HelperGroup {
     pub anchor: String,
     pub title: String,
-    pub kernel_function: Option<String>,
+    /// The kernel function the set mirrors, linked to the kernel source.
+    pub kernel_function: Option<Link>,
     pub description_html: String,
     pub rows: Vec<HelperRow>,
 }
