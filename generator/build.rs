@@ -1,7 +1,7 @@
 //! Embeds every file under `../specs` into the binary, so an installed `bpfspec` works anywhere.
 //!
 //! Next to each YAML file goes the same document as JSON: serde_json reads it several times
-//! faster than serde_yaml reads the YAML, which is most of a `bpfspec` start-up. The YAML stays
+//! faster than the YAML parser reads the YAML, which is most of a `bpfspec` start-up. The YAML stays
 //! the source; `load::embedded` falls back to it for anything that does not load cleanly, so
 //! diagnostics still point into the YAML.
 
@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let specs = manifest.join("../specs");
+    // An installed binary without its specs would be useless: say so at build time.
+    assert!(specs.is_dir(), "build.rs: no specs folder at {} (the binary embeds it)", specs.display());
     let mut files = Vec::new();
     collect(&specs, &specs, &mut files);
     files.sort();
@@ -22,7 +24,7 @@ fn main() {
         let abs = specs.join(rel);
         let json = std::fs::read_to_string(&abs)
             .ok()
-            .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|text| serde_saphyr::from_str::<serde_json::Value>(&text).ok())
             .and_then(|value| serde_json::to_string(&value).ok());
         writeln!(out, "    ({rel:?}, include_str!({:?}), {json:?}),", abs.display().to_string()).unwrap();
     }

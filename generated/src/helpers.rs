@@ -30,6 +30,20 @@ use crate::types::*;
 /// - A hash entry can be deleted by someone else while you hold the pointer. The memory stays
 ///   valid for the rest of the program run (RCU), but it may already be recycled for another key.
 ///
+/// # Usage
+///
+/// Reach for it whenever a program keeps state between runs: counters, per-flow records,
+/// configuration written by user space. Declare the map with BTF (`__type(key, ...)`,
+/// `__type(value, ...)`) in `SEC(".maps")` and pass a pointer to a key on the stack or in another
+/// map value; the key must be exactly `key_size` bytes the verifier can see.
+///
+/// What the verifier enforces: a NULL test on every path before the first dereference, and accesses
+/// inside `value_size` (a variable offset needs a bounds check). The pointer is only good for the
+/// current run; never store it in a map or a global.
+///
+/// To insert a value use `bpf_map_update_elem`. For configuration fixed at load time, a
+/// `const volatile` global (`.rodata`) avoids the lookup entirely.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -123,6 +137,21 @@ pub unsafe fn bpf_map_lookup_elem(map: *mut c_void, key: *const c_void) -> *mut 
 ///   from user space.
 /// - Updating a hash map from tracing programs that can fire in NMI context requires a
 ///   preallocated map (the default unless `BPF_F_NO_PREALLOC` is set).
+///
+/// # Usage
+///
+/// Use it to create entries (a new flow, a new process) or to replace a whole value in one step.
+/// When the entry is known to exist, writing through the pointer from `bpf_map_lookup_elem` is
+/// cheaper, and for arrays it is the normal way to change a slot.
+///
+/// Patterns that work well:
+/// - Count with lookup first, then `bpf_map_update_elem(..., BPF_NOEXIST)` on a miss, and if that
+///   returns `-EEXIST` (another CPU won the race) look up again and add.
+/// - Use an LRU hash for keys taken from the network, so a flood of new keys cannot fill it.
+///
+/// Pitfalls: key and value must cover `key_size` and `value_size` bytes; zero a struct key before
+/// filling it, since its padding is part of the key. Unknown `flags` fail with `-EINVAL`, and a
+/// full map with `-E2BIG`, so check the result.
 ///
 /// # Arguments
 ///
@@ -231,6 +260,21 @@ pub unsafe fn bpf_map_update_elem(
 /// safe but they may be working on stale data. If several programs race to consume an entry,
 /// check the return value: only one of them gets 0.
 ///
+/// # Usage
+///
+/// Use it to drop state when its subject goes away: a connection closes, a process exits, an
+/// entry-time timestamp has been consumed by the exit probe. Because only one caller can delete a
+/// given entry successfully, the return value also works as a claim ticket between CPUs (0: this
+/// caller removed it, `-ENOENT`: it was not there).
+///
+/// Pitfalls:
+/// - Array, per-CPU array and similar fixed-slot maps refuse deletion; write a zero value instead.
+/// - A pointer obtained from `bpf_map_lookup_elem` for the same key stays readable until the
+///   program ends, but its contents may belong to a new entry soon after; copy what you need first.
+/// - The key must be a pointer to `key_size` bytes, not the key value itself.
+///
+/// For entries that should expire on their own, an LRU map or a timer (`bpf_timer_init`) is simpler.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -326,6 +370,21 @@ pub unsafe fn bpf_map_delete_elem(map: *mut c_void, key: *const c_void) -> i64 {
 /// - Kernel lockdown in confidentiality mode removes the helper entirely.
 /// - The helper is restricted to GPL-compatible programs.
 ///
+/// # Usage
+///
+/// Only for old code and old kernels (before 5.5). New programs should call `bpf_probe_read_kernel`
+/// for kernel pointers and `bpf_probe_read_user` for user pointers, or use `BPF_CORE_READ` from
+/// `bpf_core_read.h`, which also relocates field offsets.
+///
+/// How it is used: take an address from the context or from `bpf_get_current_task`, and copy the
+/// field behind it into a stack variable or map value, checking the result (negative on a fault,
+/// with the destination zeroed). Without `vmlinux.h`, declare a local struct subset with
+/// `__attribute__((preserve_access_index))` so libbpf fixes the offsets at load time.
+///
+/// The verifier wants a destination it can write and a size it can bound, and the program must be
+/// GPL-compatible. It is refused outside tracing program types and, on a kernel in lockdown
+/// confidentiality mode, everywhere.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_UNINIT_MEM`.
@@ -398,6 +457,20 @@ pub unsafe fn bpf_probe_read(
 ///   there, which reads the same clock.
 /// - Suspend time is excluded; if intervals may span a suspend, use `bpf_ktime_get_boot_ns`.
 /// - Deltas between events on different CPUs are fine, since the clock is global.
+///
+/// # Usage
+///
+/// The default clock for latency measurements: store a stamp in a hash map keyed by thread id
+/// (`bpf_get_current_pid_tgid`) or by flow at the start, read the clock again at the end and
+/// subtract. It is available in every program type and needs no capability beyond loading.
+///
+/// Choose a sibling when the default does not fit: `bpf_ktime_get_boot_ns` if intervals may span a
+/// suspend, `bpf_ktime_get_coarse_ns` when a tick-level resolution is enough and the call rate is
+/// high, `bpf_ktime_get_tai_ns` to compare with TAI timestamps (e.g. for hardware timestamping).
+/// `bpf_jiffies64` is the cheapest when you compare with kernel timeouts.
+///
+/// No verifier pitfall is specific to it; keep the subtraction in 64 bits, and do not assume two
+/// CPUs' readings are ordered with their events unless the events are themselves ordered.
 ///
 /// # Arguments
 ///
@@ -486,6 +559,19 @@ pub unsafe fn bpf_ktime_get_ns() -> u64 {
 /// - Only GPL-compatible programs may call it.
 ///
 /// For production event streaming use `bpf_ringbuf_output` or `bpf_perf_event_output` instead.
+///
+/// # Usage
+///
+/// Use it while developing, to see values and control flow, and remove it before shipping: output
+/// goes to the system-wide trace buffer that every tracer shares, and its cost is far above that of
+/// a map update. Call it through `bpf_printk(fmt, ...)` from `bpf_helpers.h`; read the lines with
+/// `bpftool prog tracelog` or from `trace_pipe`.
+///
+/// What makes a load fail: a license that is not GPL-compatible, or a format size the verifier
+/// cannot prove to lie within the buffer. A bad conversion (`%f`, a precision) is only found at run
+/// time, when the call returns an error. It takes at most three values; for more,
+/// `bpf_trace_vprintk` (bpf_printk switches by itself). For real event reporting, use
+/// `bpf_ringbuf_output` or `bpf_perf_event_output`.
 ///
 /// # Arguments
 ///
@@ -581,6 +667,19 @@ pub unsafe fn bpf_trace_printk(
 /// For sampling, compare against a threshold instead of using modulo with a non-power-of-two,
 /// e.g. `if (bpf_get_prandom_u32() < 0xffffffff / 100)` keeps roughly one percent.
 ///
+/// # Usage
+///
+/// Use it for decisions that only need to be unpredictable on average: keep one event in N, spread
+/// connections over backends, drop a fraction of packets under load, add jitter. It is callable
+/// from every program type with no setup and no map.
+///
+/// Keep the sampling rate configurable from user space with a `const volatile` global or an array
+/// map, and compare against a threshold (`rnd < rate`) rather than using `%`, which is slower and
+/// biased for divisors that are not powers of two.
+///
+/// Never use the value as a secret: cookies, nonces and tokens need a cryptographic source outside
+/// BPF. There is no verifier pitfall specific to this helper.
+///
 /// # Arguments
 ///
 /// None.
@@ -662,6 +761,19 @@ pub unsafe fn bpf_get_prandom_u32() -> u32 {
 /// (`BPF_MAP_TYPE_PERCPU_ARRAY`, `BPF_MAP_TYPE_PERCPU_HASH`) already select the local copy.
 /// In XDP and tc programs the CPU is the one doing the receive or transmit processing, which
 /// depends on RSS and IRQ affinity rather than on the application.
+///
+/// # Usage
+///
+/// Use it when the CPU itself is the information: checking how RSS or RPS spreads traffic, tagging
+/// events so user space can group them, or picking a per-CPU slot in a plain array sized to the
+/// number of possible CPUs. The value is stable for the whole program run.
+///
+/// Often there is a better tool: a `BPF_MAP_TYPE_PERCPU_ARRAY` or `BPF_MAP_TYPE_PERCPU_HASH`
+/// selects the local copy by itself; `bpf_perf_event_output` and `bpf_perf_event_read` accept
+/// `BPF_F_CURRENT_CPU`.
+///
+/// Pitfall: the CPU number can exceed an array sized by hand for a smaller machine, so check it
+/// against the map size (the lookup then simply returns NULL, which must be handled anyway).
 ///
 /// # Arguments
 ///
@@ -746,6 +858,21 @@ pub unsafe fn bpf_get_smp_processor_id() -> u32 {
 /// `len` must be bounded at verification time, and `from` must point to readable memory such
 /// as the stack or a map value.
 ///
+/// # Usage
+///
+/// The portable way for tc, lwt_xmit and sk_skb programs to write into a packet: it works on cloned
+/// and non-linear packets, where direct writes would need `bpf_skb_pull_data` first. Use it for
+/// header rewrites (MAC, addresses, ports, DSCP) and for writing headers into room made by
+/// `bpf_skb_change_head`, `bpf_skb_adjust_room` or `bpf_skb_change_proto`.
+///
+/// Recipe for a checksummed field: read the old value (`bpf_skb_load_bytes`), patch the checksum
+/// with `bpf_l3_csum_replace` / `bpf_l4_csum_replace`, then store the new value. Add
+/// `BPF_F_INVALIDATE_HASH` when the rewritten bytes feed the flow hash.
+///
+/// Verifier rules: `len` must be a constant (or bounded) size and `from` readable memory; every
+/// packet pointer derived from `skb->data` is invalid after the call and must be reloaded and
+/// bounds-checked again. XDP has no such helper: write through `data` directly.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -826,6 +953,21 @@ pub unsafe fn bpf_skb_store_bytes(
 /// helpers that may unshare the packet, it invalidates previously checked packet pointers.
 /// For TCP/UDP checksums use `bpf_l4_csum_replace`, which also handles the pseudo-header.
 ///
+/// # Usage
+///
+/// Use it in tc and lwt_xmit programs whenever a field of the IPv4 header changes (TTL, TOS/DSCP,
+/// addresses, ID): it updates the header checksum incrementally. For TCP and UDP, whose checksum
+/// also covers the addresses via the pseudo-header, add a call to `bpf_l4_csum_replace`.
+///
+/// How to call it: the offset is that of the `check` field from the start of the packet
+/// (`ETH_HLEN + offsetof(struct iphdr, check)` on tc), `from`/`to` are the old and new field values
+/// as they sit in the packet (network order), and `size` is 2 or 4. For several changes at once,
+/// sum them with `bpf_csum_diff` and pass the result as `to` with `from` 0 and size 0.
+///
+/// Pitfalls: passing host-order values or the wrong size gives a wrong checksum without an error;
+/// the helper invalidates packet pointers. IPv6 has no header checksum, so only the L4 call is
+/// needed there. In XDP, fold the change from `bpf_csum_diff` into the field yourself.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -901,6 +1043,20 @@ pub unsafe fn bpf_l3_csum_replace(
 /// The checksum offset must be even and below 64 KiB. Packet pointers are invalidated by the
 /// call. Rewriting an address usually needs two calls: one for the IP header and one for the
 /// L4 checksum with `BPF_F_PSEUDO_HDR`.
+///
+/// # Usage
+///
+/// The TCP/UDP counterpart of `bpf_l3_csum_replace` for tc and lwt_xmit programs: call it after
+/// changing a port, an address, or any payload-covered field, so the transport checksum stays
+/// valid. A NAT rewrite of an IPv4 address takes two calls, one per checksum, with
+/// `BPF_F_PSEUDO_HDR` on the L4 one.
+///
+/// Flags: the low 4 bits give the field size (2 or 4, or 0 when `to` is a difference from
+/// `bpf_csum_diff`); `BPF_F_PSEUDO_HDR` for pseudo-header fields (addresses, IPv6 addresses via a
+/// diff); `BPF_F_MARK_MANGLED_0` for UDP, whose 0 checksum means "none".
+///
+/// Pitfalls: the offset of the transport checksum depends on the IPv4 `ihl` (check it, or refuse
+/// packets with options); values are in network order; packet pointers are invalid afterwards.
 ///
 /// # Arguments
 ///
@@ -986,6 +1142,21 @@ pub unsafe fn bpf_l4_csum_replace(
 /// - Mixing tail calls with BPF-to-BPF subprogram calls needs JIT support and limits the stack
 ///   usage of each frame (256 bytes) on x86-64.
 /// - Program arrays can only be filled from user space.
+///
+/// # Usage
+///
+/// Use it to split a program that grows past what the verifier accepts, to dispatch by protocol or
+/// event type to specialised programs, or to let user space replace one stage without reloading the
+/// others. The callee must have the same program type and is stored in a `BPF_MAP_TYPE_PROG_ARRAY`,
+/// filled by user space (or by libbpf from a static initializer with `__array(values, ...)` when
+/// the object loads).
+///
+/// Always put fallback code after the call: it runs when the slot is empty, the index is out of
+/// range, or the chain is too long. State travels to the callee only through the context
+/// (`skb->cb`, XDP metadata) or maps, since the stack is reused.
+///
+/// Verifier rules: the map argument must be a constant map pointer; mixing tail calls with
+/// BPF-to-BPF calls limits each frame's stack. To get control back, use subprograms instead.
 ///
 /// # Arguments
 ///
@@ -1086,6 +1257,20 @@ pub unsafe fn bpf_tail_call(
 /// re-checked. The target device is looked up in the network namespace of the packet's current
 /// device.
 ///
+/// # Usage
+///
+/// Use it when the original packet must go on and a copy must go elsewhere: traffic mirroring to a
+/// monitoring port, taps, or sending one packet to several interfaces (one call each). To move a
+/// packet without keeping it, `bpf_redirect` is cheaper, since nothing is copied.
+///
+/// How to call it: pass the target ifindex (from a config global or a map, since ifindexes differ
+/// between machines) and 0 to transmit, or `BPF_F_INGRESS` to inject into the target's receive
+/// path; then return the verdict for the original (`TC_ACT_OK`, ...). Check the result: a missing
+/// device or a failed clone gives a negative error.
+///
+/// Verifier rule: packet pointers are invalid after the call; reload `data`/`data_end` before
+/// touching the packet again. Available to tc and lwt_xmit programs; XDP has no clone.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -1153,6 +1338,20 @@ pub unsafe fn bpf_clone_redirect(skb: *mut __sk_buff, ifindex: u32, flags: u64) 
 /// - In interrupt or softirq context (e.g. many networking hooks) "current" is whatever task
 ///   happened to be interrupted, so the result is usually meaningless there.
 /// - For the idle task both halves are 0.
+///
+/// # Usage
+///
+/// Use it in tracing programs to filter by process (compare `id >> 32` with a PID set through a
+/// `const volatile` global) and as the key that pairs an entry probe with its exit probe
+/// (`(__u32)id`, the thread id, because threads of one process run concurrently).
+///
+/// How it fits with maps: an entry probe stores a timestamp or an argument in a hash map keyed by
+/// thread id, the exit probe looks it up, uses it and deletes it with `bpf_map_delete_elem`. Size
+/// such maps for the number of threads that can be inside the call at once.
+///
+/// Pitfalls: the ids are those of the initial PID namespace (use `bpf_get_ns_current_pid_tgid`
+/// inside containers); in softirq context, as in most networking hooks, "current" is an unrelated
+/// interrupted task. The verifier places no condition on the call itself.
 ///
 /// # Arguments
 ///
@@ -1235,6 +1434,19 @@ pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
 /// As with other "current task" helpers, the result is only meaningful when the program runs
 /// in process context.
 ///
+/// # Usage
+///
+/// Use it to attribute or filter events per user in tracing programs: count exec or open calls per
+/// UID, or only record activity of one user set by the loader. Split it with `(__u32)val` for the
+/// UID and `val >> 32` for the GID.
+///
+/// For other ids, read the task's credentials with CO-RE through `bpf_get_current_task` (effective,
+/// saved, filesystem UIDs) or, in packet programs, ask the socket with `bpf_get_socket_uid`, which
+/// is meaningful where "current" is not.
+///
+/// Pitfalls: the values are in the initial user namespace, and in interrupt context they belong to
+/// whatever task was interrupted. There is nothing specific for the verifier to check.
+///
 /// # Arguments
 ///
 /// None.
@@ -1313,6 +1525,19 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 ///
 /// The name describes a thread, not a process: in multithreaded programs threads may have
 /// different names. It is also trivially spoofable, so do not base security decisions on it.
+///
+/// # Usage
+///
+/// Use it to label events with a readable process name, or for a cheap first-level filter in
+/// tracing programs (exact matches against a short list of names). Store the name in the event
+/// record or a map value directly, sized `TASK_COMM_LEN` (16), so no copy is needed.
+///
+/// For the name of another task (the parent, a task from a context argument), read its `comm` field
+/// with `bpf_probe_read_kernel_str` or CO-RE instead. For identity decisions use PIDs, cgroups
+/// (`bpf_get_current_cgroup_id`) or credentials: any process can rename itself.
+///
+/// Verifier rules: `buf` must be writable stack or map-value memory and `size_of_buf` a constant
+/// the verifier knows. Outside tracing program types loading it needs `CAP_BPF` and `CAP_PERFMON`.
 ///
 /// # Arguments
 ///
@@ -1400,6 +1625,20 @@ pub unsafe fn bpf_get_current_comm(buf: *mut c_void, size_of_buf: u32) -> i64 {
 /// `net_cls` exists only in cgroup v1 and requires `CONFIG_CGROUP_NET_CLASSID`. On cgroup v2
 /// systems, identify the sender's cgroup with `bpf_skb_cgroup_id` or `bpf_skb_under_cgroup`.
 ///
+/// # Usage
+///
+/// Use it on egress to classify or police traffic by the cgroup v1 `net_cls` class id that an
+/// operator assigned to a service, the BPF counterpart of the `cls_cgroup` tc filter. The result
+/// can go straight into `skb->tc_classid` or a per-class counter map.
+///
+/// On hosts with only cgroup v2 (most current distributions) the id is always 0: identify the
+/// sender with `bpf_skb_cgroup_id`, `bpf_skb_ancestor_cgroup_id` or `bpf_skb_under_cgroup` instead,
+/// and in tracing programs with `bpf_get_current_cgroup_id`.
+///
+/// Pitfalls: the id is only meaningful where the packet still has its sending socket or runs in the
+/// sender's context (egress); a 0 result is not an error. The verifier has no special condition for
+/// it.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -1485,6 +1724,20 @@ pub unsafe fn bpf_get_cgroup_classid(skb: *mut __sk_buff) -> u32 {
 /// invalidated and needs a fresh bounds check. It is available to tc programs only; XDP programs have to edit the Ethernet header themselves after growing
 /// the head with `bpf_xdp_adjust_head`.
 ///
+/// # Usage
+///
+/// Use it in tc programs to tag frames for a trunk port, to add an outer 802.1ad tag (QinQ) for a
+/// customer VLAN, or before `bpf_redirect` to a tagged interface. Remove tags with
+/// `bpf_skb_vlan_pop`; read the current one from `skb->vlan_present` and `skb->vlan_tci`.
+///
+/// How to call it: `bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), vid | (prio << 13))`. The TCI is
+/// in host order. The tag usually ends up in the skb's offload metadata, not in the packet bytes,
+/// so direct reads of the Ethernet header do not show it.
+///
+/// Pitfalls: a protocol value in host order is quietly treated as 802.1Q; packet pointers are
+/// invalid after the call. In XDP, grow the head with `bpf_xdp_adjust_head` and write the tag into
+/// the frame yourself.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -1548,6 +1801,20 @@ pub unsafe fn bpf_skb_vlan_push(
 /// Like other helpers that change the packet layout, it invalidates all packet pointers; reload
 /// `data` and `data_end` and check bounds again afterwards.
 ///
+/// # Usage
+///
+/// Use it in tc programs to strip the tag of frames arriving from a trunk before handing them to an
+/// untagged interface (often with `bpf_redirect`), or to remove an outer QinQ tag. Check
+/// `skb->vlan_present` first when the tag decides what to do, and save `skb->vlan_tci` before
+/// popping if you need it later.
+///
+/// Calling it on an untagged frame is harmless and returns 0, so it can be used unconditionally; a
+/// negative result means the packet could not be changed (memory, malformed tag). Each call removes
+/// one tag.
+///
+/// Verifier rule: packet pointers are invalid after the call. Re-tag with `bpf_skb_vlan_push`. XDP
+/// has no equivalent: move the MAC addresses and shrink with `bpf_xdp_adjust_head`.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -1604,6 +1871,20 @@ pub unsafe fn bpf_skb_vlan_pop(skb: *mut __sk_buff) -> i64 {
 /// `size` should be `sizeof(struct bpf_tunnel_key)`. A few older, shorter layouts of the struct
 /// are still accepted for compatibility, but any other size fails. On error the whole buffer is
 /// cleared, so it is safe to read even after a failed call.
+///
+/// # Usage
+///
+/// Use it on the tc ingress hook of a collect-metadata tunnel device (`external` VXLAN, Geneve,
+/// GRE, IPIP) to learn which peer and which tunnel id a decapsulated packet came through:
+/// per-tenant policy, accounting, or choosing the reply tunnel. Options carried by the tunnel are
+/// read separately with `bpf_skb_get_tunnel_opt`.
+///
+/// How to call it: zero a `struct bpf_tunnel_key` on the stack and pass `sizeof(key)`, with
+/// `BPF_F_TUNINFO_IPV6` when the underlay is IPv6. Fields come back in host byte order.
+///
+/// Pitfalls: a packet that did not come from such a device has no metadata and the call fails
+/// (`-EINVAL`), so handle the error rather than reading a zeroed key as tunnel 0. The size must be
+/// a constant; the buffer need not be initialised, as the helper writes all of it.
 ///
 /// # Arguments
 ///
@@ -1681,6 +1962,21 @@ pub unsafe fn bpf_skb_get_tunnel_key(
 /// - Addresses and the tunnel ID are in host byte order in the struct.
 /// - Fields you do not set should be zero; `tunnel_label` must be 0 unless IPv6 is selected.
 /// - `size` should be `sizeof(struct bpf_tunnel_key)`; a few older shorter layouts still work.
+///
+/// # Usage
+///
+/// Use it on tc egress (or lwt_xmit) to pick the remote endpoint and tunnel id per packet, then
+/// send the packet to a collect-metadata tunnel device with `bpf_redirect`; one device then serves
+/// every peer. Typical in overlay networks, where a map from inner destination to (remote address,
+/// VNI) drives the choice.
+///
+/// How to call it: fill a zeroed `struct bpf_tunnel_key` (`remote_ipv4` in host order, `tunnel_id`,
+/// `tunnel_ttl`), pass `sizeof(key)` and flags 0 (or e.g. `BPF_F_TUNINFO_IPV6`), add options with
+/// `bpf_skb_set_tunnel_opt` if needed, and `return bpf_redirect(ifindex, 0)`.
+///
+/// Pitfalls: the target device must be in collect-metadata mode, or the metadata is ignored;
+/// unknown flags, or a flow label on an IPv4 key, fail the call. `key` must be readable memory of a
+/// constant size.
 ///
 /// # Arguments
 ///
@@ -1761,6 +2057,21 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 /// `bpf_perf_event_read_value` fixes that and also reports enabled/running times so you can
 /// account for multiplexing; prefer it on kernels that have it (4.15+). Only GPL-compatible
 /// programs may call this helper.
+///
+/// # Usage
+///
+/// Use it to read a hardware or software counter (cycles, instructions, cache misses) from a
+/// tracing program, for example once at function entry and once at exit to count the cycles in
+/// between. New code should prefer `bpf_perf_event_read_value`, which returns errors separately and
+/// adds enabled/running times for multiplexed counters.
+///
+/// Setup: user space opens one counter per CPU with `perf_event_open()` (pid -1, cpu N) and stores
+/// the fds in a `BPF_MAP_TYPE_PERF_EVENT_ARRAY` at index N; the program passes `BPF_F_CURRENT_CPU`.
+/// An empty slot gives `-ENOENT`.
+///
+/// Pitfalls: the result is a count or a negative error in the same `u64`; test for small negative
+/// values explicitly. GPL-only; outside tracing types it needs `CAP_BPF`+`CAP_PERFMON`. The map
+/// must be a perf event array, not a ring buffer.
 ///
 /// # Arguments
 ///
@@ -1857,6 +2168,21 @@ pub unsafe fn bpf_perf_event_read(map: *mut c_void, flags: u64) -> u64 {
 /// Only the last call before returning counts. If the interface does not exist when the
 /// redirect is executed, the packet is dropped.
 ///
+/// # Usage
+///
+/// Use it to forward a packet to one interface chosen at run time: out of a tc program
+/// (`TC_ACT_REDIRECT`, egress or, with `BPF_F_INGRESS`, the target's receive path) or out of XDP
+/// (`XDP_REDIRECT`). Pass the ifindex from a config global or a map, and return the helper's result
+/// directly: `return bpf_redirect(ifindex, 0);`.
+///
+/// Better choices in some cases: `bpf_redirect_map` with a devmap in XDP (batched, and with a
+/// fallback action for missing entries); `bpf_redirect_neigh` or `bpf_redirect_peer` in tc when the
+/// kernel should fill in the MAC addresses or cross into a container namespace cheaply;
+/// `bpf_clone_redirect` when the original must continue.
+///
+/// Pitfalls: only the last call before returning counts, and nothing happens unless the program
+/// returns the redirect code. In XDP any non-zero flag makes the call return `XDP_ABORTED`.
+///
 /// # Arguments
 ///
 /// - `ifindex`: `__u32` (Rust `u32`), verifier class `ARG_ANYTHING`.
@@ -1916,6 +2242,20 @@ pub unsafe fn bpf_redirect(ifindex: u32, flags: u64) -> i64 {
 /// usually no route yet and the result is 0.
 ///
 /// The kernel must be built with `CONFIG_IP_ROUTE_CLASSID`; otherwise the helper always returns 0.
+///
+/// # Usage
+///
+/// Use it for per-route accounting or policy: routes get a realm with `ip route ... realm N`, and a
+/// tc egress or lightweight-tunnel program counts bytes or classifies by it, much like the old
+/// `route` classifier. Index an array map with the low 16 bits (destination realm); the high 16
+/// bits carry the source realm.
+///
+/// Only where the packet has been routed does it carry a route to read, which means egress hooks
+/// and lwt programs; on tc ingress the result is 0. The kernel must have `CONFIG_IP_ROUTE_CLASSID`,
+/// otherwise the result is always 0 too.
+///
+/// The verifier checks nothing beyond the program type; keep an index derived from the result
+/// bounded by the array size (the lookup returns NULL otherwise).
 ///
 /// # Arguments
 ///
@@ -1982,6 +2322,21 @@ pub unsafe fn bpf_get_route_realm(skb: *mut __sk_buff) -> u32 {
 /// - Records from different CPUs arrive out of global order; add a timestamp if order matters.
 /// - On 5.8+ kernels `bpf_ringbuf_output` or `bpf_ringbuf_reserve` is usually the better
 ///   choice: one shared buffer, ordered events, less memory.
+///
+/// # Usage
+///
+/// Use it to stream records to user space where the ring buffer is not available (kernels before
+/// 5.8) or where per-CPU buffers are wanted; on newer kernels `bpf_ringbuf_output` /
+/// `bpf_ringbuf_reserve` are simpler and keep one global order. User space consumes the records
+/// with libbpf's `perf_buffer__new()` and `perf_buffer__poll()`.
+///
+/// How to call it: declare a `BPF_MAP_TYPE_PERF_EVENT_ARRAY` (libbpf sizes it to the number of
+/// CPUs), build the record on the stack or in a per-CPU array map (for records above the 512-byte
+/// stack), and pass `BPF_F_CURRENT_CPU`. In packet programs, set `(__u64)len << 32` in the flags to
+/// append packet bytes without copying them first.
+///
+/// Pitfalls: GPL-only; `size` must be bounded; the first argument is the context pointer, not the
+/// packet data. Without a reader the call fails (`-ENOENT`); a full buffer drops the record.
 ///
 /// # Arguments
 ///
@@ -2086,6 +2441,21 @@ pub unsafe fn bpf_perf_event_output(
 /// value); it does not need to be initialised. If the requested range lies beyond the end of the
 /// packet, the call fails and `to` is zeroed.
 ///
+/// # Usage
+///
+/// Use it to read headers at offsets only known at run time (after IP options, in tunnels), in
+/// program types without direct packet access such as cgroup_skb and socket filters, and on
+/// non-linear packets. In tc and XDP, direct access is cheaper for the first headers.
+///
+/// Offsets count from where the program type's view of the packet starts: the MAC header in tc, the
+/// network header in cgroup_skb and lwt; in socket filters it depends on the socket, so use
+/// `bpf_skb_load_bytes_relative` with `BPF_HDR_START_NET` there. Copy into a stack struct of the
+/// header type and validate it (`ihl`, `doff`) before using it to compute the next offset.
+///
+/// Verifier rules: `len` must be a non-zero constant or bounded size, and `to` writable memory; the
+/// offset can be any value, as the helper checks it at run time and fails (zeroing the buffer) when
+/// the range leaves the packet. Check the return value before using the bytes.
+///
 /// # Arguments
 ///
 /// - `skb`: `const void *` (Rust `*const c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -2167,6 +2537,21 @@ pub unsafe fn bpf_skb_load_bytes(
 /// need frame pointers in the traced binaries to be complete. Only GPL-compatible programs may
 /// use this helper; for raw stacks in a buffer, see `bpf_get_stack`.
 ///
+/// # Usage
+///
+/// Use it to build profiles: a perf_event program sampling at a fixed frequency, or a tracing
+/// program at an event of interest, stores the stack in a `BPF_MAP_TYPE_STACK_TRACE` map and counts
+/// hits per returned id in a hash map. User space reads each id's addresses from the stack map and
+/// resolves symbols (`/proc/kallsyms`, ELF symbols for user stacks).
+///
+/// Size the stack map's `value_size` for the deepest stack you want (8 bytes per frame) and its
+/// `max_entries` well above the number of distinct stacks, to limit hash collisions. Call twice (0
+/// and `BPF_F_USER_STACK`) for kernel and user stacks. To get the frames into your own buffer
+/// instead, use `bpf_get_stack`.
+///
+/// Pitfalls: GPL-only; the first argument must be the program's context; the map must be a stack
+/// trace map; a negative result (collision, no free entry) is normal under load, so check it.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -2247,6 +2632,21 @@ pub unsafe fn bpf_get_stackid(ctx: *mut c_void, map: *mut c_void, flags: u64) ->
 /// the verifier. Packet pointers may be passed directly as buffers after the usual bounds checks.
 /// The helper does not modify any packet.
 ///
+/// # Usage
+///
+/// Use it whenever a checksum must follow a change larger than one field or in XDP, which has no
+/// checksum-replace helpers: compute the difference between the old and new bytes and fold it into
+/// the checksum (`~fold(diff(old, new, ~check))`), or pass it to `bpf_l3_csum_replace` /
+/// `bpf_l4_csum_replace` with size 0, or to `bpf_csum_update`.
+///
+/// With `from` NULL and size 0 it just sums `to`, which verifies or computes an IPv4 header
+/// checksum: a correct 20-byte header folds to 0xffff.
+///
+/// Verifier rules: both sizes must be multiples of 4 known to the verifier (at most 512 bytes in
+/// total); buffers can be stack, map values or bounds-checked packet memory. A field that is not
+/// 4-byte aligned must be copied into a zero-padded 4-byte word first. Fold the 32-bit result
+/// yourself; the helper never touches the packet.
+///
 /// # Arguments
 ///
 /// - `from`: `__be32 *` (Rust `*mut __be32`), verifier class `ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY`.
@@ -2323,6 +2723,21 @@ pub unsafe fn bpf_csum_diff(
 /// Parsing the TLVs is up to the program; remember that the verifier needs bounded loops and
 /// constant-size accesses when doing so.
 ///
+/// # Usage
+///
+/// Use it next to `bpf_skb_get_tunnel_key` on the ingress of a collect-metadata Geneve, VXLAN (GBP)
+/// or ERSPAN device, when the sender put information in tunnel options: a tenant or policy id in a
+/// Geneve TLV, a VXLAN group policy id. The returned length tells how many bytes of the buffer hold
+/// options.
+///
+/// How to call it: pass a stack or map-value buffer large enough for every option the peer may send
+/// (up to 252 bytes for Geneve); a buffer that is too small fails instead of truncating. Walk the
+/// TLVs with a bounded loop and constant-size reads.
+///
+/// Pitfalls: packets without tunnel metadata or without options fail (`-ENOENT`), so treat a
+/// negative result as "no options". The size must be a constant; the buffer need not be
+/// initialised.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -2387,6 +2802,21 @@ pub unsafe fn bpf_skb_get_tunnel_opt(
 ///
 /// `size` has to be a multiple of 4 bytes and may not exceed the kernel limit of 255 bytes of
 /// options, so 252 bytes in practice.
+///
+/// # Usage
+///
+/// Use it to carry extra data in the encapsulation a collect-metadata tunnel device builds: Geneve
+/// TLV options (tenant ids, service chain data), a VXLAN group policy id, ERSPAN fields. It only
+/// completes the metadata set by `bpf_skb_set_tunnel_key`, which must run first in the same
+/// program.
+///
+/// How to call it: build the options in the tunnel protocol's wire format in a stack struct (for
+/// Geneve: class, type, length in 4-byte words, data), pass its size, then redirect to the tunnel
+/// device with `bpf_redirect`. The receiver reads them with `bpf_skb_get_tunnel_opt`.
+///
+/// Pitfalls: the size must be a multiple of 4 and at most 252 bytes; without a prior
+/// `bpf_skb_set_tunnel_key` the call fails with `-EINVAL`. The verifier wants readable memory of a
+/// constant size.
 ///
 /// # Arguments
 ///
@@ -2455,6 +2885,21 @@ pub unsafe fn bpf_skb_set_tunnel_opt(
 /// Pass `proto` in network byte order, e.g. `bpf_htons(ETH_P_IPV6)`. `flags` is reserved and must
 /// be 0. The packet layout changes, so all packet pointers are invalidated after the call.
 ///
+/// # Usage
+///
+/// Use it in tc programs that translate between IPv4 and IPv6 (NAT46, NAT64, SIIT, CLAT): it
+/// resizes the network header room and updates the skb's protocol and GSO state, and the program
+/// writes the new header. It is not for encapsulation; for adding outer headers use
+/// `bpf_skb_adjust_room`.
+///
+/// Recipe: read the old header, build the new one on the stack, compute the pseudo-header
+/// difference of the addresses with `bpf_csum_diff`, call the helper with `bpf_htons(ETH_P_IPV6)`
+/// (or `ETH_P_IP`) and flags 0, then store the EtherType and the header with `bpf_skb_store_bytes`
+/// and fix the L4 checksum with `bpf_l4_csum_replace` and `BPF_F_PSEUDO_HDR`.
+///
+/// Pitfalls: IPv4 options, IPv6 extension headers, fragments and ICMP (whose checksum and message
+/// types differ) need extra work; packet pointers are invalid after the call.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -2521,6 +2966,20 @@ pub unsafe fn bpf_skb_change_proto(
 /// - `PACKET_OTHERHOST` (3): addressed to another host
 ///   The current value can be read from `skb->pkt_type` in the context.
 ///
+/// # Usage
+///
+/// Use it on tc ingress when the program changes who a frame is for: after rewriting the
+/// destination MAC to the local device, mark it `PACKET_HOST` so the IP stack accepts it; to keep
+/// mirrored traffic away from the stack, mark it `PACKET_OTHERHOST`. Read the current type from
+/// `skb->pkt_type`.
+///
+/// How to call it: `bpf_skb_change_type(skb, PACKET_HOST)` with the constants from
+/// `linux/if_packet.h`. Only host, broadcast, multicast and other-host can be set, and only on
+/// packets that have one of those four types already (not loopback or outgoing).
+///
+/// Pitfalls: a refused change returns `-EINVAL` and leaves the type as it was, so check the result
+/// before relying on it. The verifier checks only the program type.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -2578,6 +3037,20 @@ pub unsafe fn bpf_skb_change_type(skb: *mut __sk_buff, r#type: u32) -> i64 {
 ///
 /// For a plain ID instead of a membership test, see `bpf_skb_cgroup_id` and
 /// `bpf_skb_ancestor_cgroup_id`.
+///
+/// # Usage
+///
+/// Use it in tc (and lwt) programs for per-service policy on cgroup v2: drop, mark or count packets
+/// of sockets that belong to one cgroup subtree. User space opens the cgroup directory and writes
+/// its fd into a `BPF_MAP_TYPE_CGROUP_ARRAY`; the program passes that map and the index.
+///
+/// Read the result in three ways: 1 inside, 0 outside, negative when it cannot tell (no socket, as
+/// on most ingress paths, or an empty slot). Decide explicitly what errors mean rather than
+/// treating them as "outside".
+///
+/// Alternatives: `bpf_skb_cgroup_id` or `bpf_skb_ancestor_cgroup_id` compare ids without a map;
+/// cgroup_skb programs attached to the cgroup itself avoid the question entirely. The map argument
+/// must be a constant pointer to a cgroup array.
 ///
 /// # Arguments
 ///
@@ -2651,6 +3124,20 @@ pub unsafe fn bpf_skb_under_cgroup(
 /// when present, is returned without that cost. The value is only meant for load spreading, not
 /// for security decisions.
 ///
+/// # Usage
+///
+/// Use it in tc programs when a per-flow value is needed and `skb->hash` may be unset: spreading
+/// flows over backends or queues, sampling by flow, or after a rewrite that invalidated the hash
+/// (`bpf_set_hash_invalid`, `BPF_F_INVALIDATE_HASH`). Once it has been computed, reading
+/// `skb->hash` is enough.
+///
+/// The value is cached in the skb, so the stack (RPS, fq, ECMP) uses the same hash afterwards. To
+/// impose a hash of your own, for instance one based on inner headers of a tunnel, use
+/// `bpf_set_hash`.
+///
+/// Pitfalls: the hash depends on a per-boot random seed, so never store it as a stable id or
+/// compare it across machines or reboots. The verifier places no condition on the call.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -2711,6 +3198,20 @@ pub unsafe fn bpf_get_hash_recalc(skb: *mut __sk_buff) -> u32 {
 ///
 /// Only GPL-compatible programs may call it. In interrupt context the task is whatever happened
 /// to be running, so interpret the result with care.
+///
+/// # Usage
+///
+/// Use it in tracing programs to reach task data no helper exposes: the parent, the thread group
+/// leader, namespaces, credentials, the mm. Read fields with `BPF_CORE_READ()` (which uses
+/// `bpf_probe_read_kernel` and relocates offsets) through a local struct declared with
+/// `preserve_access_index`, so the program runs on kernels with different layouts.
+///
+/// On 5.11+ tracing programs with BTF (fentry, LSM, iterators), `bpf_get_current_task_btf` returns
+/// a typed pointer that can be dereferenced directly and passed to kfuncs; prefer it there.
+///
+/// Pitfalls: the result is a plain number to the verifier, so a direct dereference fails to load;
+/// GPL-only, and outside tracing types it needs `CAP_BPF`+`CAP_PERFMON`. In interrupt context the
+/// task is whichever was interrupted.
 ///
 /// # Arguments
 ///
@@ -2795,6 +3296,20 @@ pub unsafe fn bpf_get_current_task() -> u64 {
 /// change, and a TOCTOU gap exists between the write and the kernel's later reads. Never rely on
 /// it for security enforcement; use LSM programs or seccomp for that.
 ///
+/// # Usage
+///
+/// Use it only for experiments, fault injection and debugging: changing a syscall argument in
+/// flight, or what one process sees. It is never the right tool for enforcement (use LSM programs
+/// or seccomp) or for production fixes, since the process can race with the write.
+///
+/// How it is used: capture a user pointer at syscall entry (tracepoint args or `PT_REGS_PARM`) in a
+/// map keyed by thread id, and write at entry (to alter what the kernel reads) or at exit (to alter
+/// what the process reads). Restrict it to a target PID.
+///
+/// What makes a load fail: a license that is not GPL-compatible, a loader without `CAP_SYS_ADMIN`,
+/// and kernel lockdown in integrity mode or stricter. The source must be readable memory of a
+/// constant size; the kernel logs a warning when such a program is loaded.
+///
 /// # Arguments
 ///
 /// - `dst`: `void *` (Rust `*mut c_void`), verifier class `ARG_ANYTHING`.
@@ -2867,6 +3382,20 @@ pub unsafe fn bpf_probe_write_user(
 ///   tracepoint, fentry/fexit and friends).
 /// - If an id comparison is enough, `bpf_get_current_cgroup_id` or
 ///   `bpf_get_current_ancestor_cgroup_id` avoid the map entirely and are cheaper.
+///
+/// # Usage
+///
+/// Use it in tracing programs to limit recording to one cgroup v2 subtree (a container, a systemd
+/// service) without knowing its processes: user space writes the fd of the opened cgroup directory
+/// into a `BPF_MAP_TYPE_CGROUP_ARRAY`, the program checks membership at the start and returns early
+/// when the answer is 0.
+///
+/// Treat the result in three ways: 1 inside, 0 outside, negative when the check could not be made
+/// (`-EAGAIN` for an empty slot, `-E2BIG` for a bad index). When comparing with one known cgroup is
+/// enough, `bpf_get_current_cgroup_id` or `bpf_get_current_ancestor_cgroup_id` avoid the map.
+///
+/// Pitfalls: in interrupt context the "current" task is unrelated to the event; the map argument
+/// must be a constant pointer to a cgroup array.
 ///
 /// # Arguments
 ///
@@ -2963,6 +3492,21 @@ pub unsafe fn bpf_current_task_under_cgroup(map: *mut c_void, index: u32) -> i64
 ///   obtained before the call. Reload `data` / `data_end` and redo bounds checks afterwards.
 /// - Available to tc (`sched_cls` / `sched_act`), `lwt_xmit` and `sk_skb` programs.
 ///
+/// # Usage
+///
+/// Use it to resize a packet at its end in tc, lwt_xmit or sk_skb programs: trim to a snap length
+/// before mirroring, strip a trailer, add room for one, or turn a received packet into a reply of a
+/// different size (ICMP errors, ARP replies). Write the bytes and fix lengths and checksums
+/// yourself afterwards.
+///
+/// It is a slow-path helper (the packet becomes private and linear, GSO state is reset), so call it
+/// for a minority of packets. For growing at the front use `bpf_skb_change_head`; for room between
+/// headers, `bpf_skb_adjust_room`.
+///
+/// Pitfalls: the new length cannot cut into the headers, flags must be 0, encapsulated packets are
+/// refused; all packet pointers are invalid after the call. When the packet is shortened, update
+/// the IP total length and the L4 checksum, or receivers drop it.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3033,6 +3577,21 @@ pub unsafe fn bpf_skb_change_tail(skb: *mut __sk_buff, len: u32, flags: u64) -> 
 /// by the verifier and must be reloaded from the context and rechecked. Usable from tc, the
 /// lightweight-tunnel (`lwt_*`) program types and `sk_skb` programs.
 ///
+/// # Usage
+///
+/// Use it in tc, lwt and sk_skb programs before direct packet access when the headers you need
+/// might sit in paged fragments: if `data + len > data_end` fails, pull `len` bytes, reload
+/// `data`/`data_end` from the context and check again. A single pull of the largest header length
+/// at the start is cheaper than repeated ones.
+///
+/// For a few isolated reads, `bpf_skb_load_bytes` avoids the pull altogether; for writes,
+/// `bpf_skb_store_bytes` handles cloned and paged packets itself. In XDP, multi-buffer frames use
+/// `bpf_xdp_load_bytes` instead.
+///
+/// Verifier rule: after the call every packet pointer is invalid, even when nothing moved, so code
+/// that keeps using an old pointer fails to load. A negative result means the packet is shorter
+/// than `len` or memory was short.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3098,6 +3657,21 @@ pub unsafe fn bpf_skb_pull_data(skb: *mut __sk_buff, len: u32) -> i64 {
 /// so it is safe to call unconditionally after a rewrite. Available to tc and `lwt_xmit`
 /// programs.
 ///
+/// # Usage
+///
+/// Use it in tc and lwt_xmit programs that change packet bytes through direct packet access on
+/// ingress, where the NIC may have supplied a whole-packet checksum (`CHECKSUM_COMPLETE`): feed it
+/// the `bpf_csum_diff` of the old and new bytes so `skb->csum` keeps matching the data. Helpers
+/// like `bpf_skb_store_bytes` with `BPF_F_RECOMPUTE_CSUM` do this for you.
+///
+/// It is only needed for changes that no header checksum compensates (a rewritten IPv6 flow label,
+/// payload bytes of a protocol without a checksum); when the IP or TCP checksum field is patched
+/// accordingly, the whole-packet sum is unchanged.
+///
+/// The call returns `-ENOTSUPP` for packets in any other checksum state, which is normal and safe
+/// to ignore. Header checksum fields are separate: fix them with `bpf_l3_csum_replace` /
+/// `bpf_l4_csum_replace`.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3156,6 +3730,18 @@ pub unsafe fn bpf_csum_update(skb: *mut __sk_buff, csum: __wsum) -> i64 {
 ///
 /// Available to tc and `lwt_xmit` programs.
 ///
+/// # Usage
+///
+/// Use it in tc or lwt_xmit programs right after rewriting fields the flow hash is computed from
+/// (addresses, ports, protocol), typically in NAT and load balancers, so RPS, fq and ECMP do not
+/// keep steering by the old tuple. One call after the last edit is enough.
+///
+/// The next reader recomputes the hash, or the program can at once with `bpf_get_hash_recalc`.
+/// `bpf_skb_store_bytes` with `BPF_F_INVALIDATE_HASH` achieves the same as part of the write;
+/// `bpf_set_hash` sets a value of your own instead.
+///
+/// The helper cannot fail and the verifier places no condition on it beyond the program type.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3208,6 +3794,19 @@ pub unsafe fn bpf_set_hash_invalid(skb: *mut __sk_buff) {
 /// BPF programs run with migration disabled, so the value is stable for the duration of one
 /// invocation, but it can of course differ between invocations. On machines without NUMA (or
 /// kernels built without it) the result is always 0.
+///
+/// # Usage
+///
+/// Use it where locality matters: an `sk_reuseport` program that picks a listening socket served by
+/// threads on the same node, per-node statistics, or choosing a per-node queue or CPU map entry. On
+/// single-node machines it is always 0, so code using it keeps working.
+///
+/// Index an array map sized for the node count (or a hash map keyed by node); bound the index
+/// before the lookup, since the machine may have more nodes than the map has slots.
+///
+/// There is no verifier condition beyond that; the value is stable within one program run but may
+/// differ between runs as the program runs on different CPUs. `bpf_get_smp_processor_id` gives the
+/// CPU itself.
 ///
 /// # Arguments
 ///
@@ -3293,6 +3892,20 @@ pub unsafe fn bpf_get_numa_node_id() -> i64 {
 /// by the verifier; reload and recheck them. Available to tc, `lwt_xmit` and `sk_skb`
 /// programs.
 ///
+/// # Usage
+///
+/// Use it in tc, lwt_xmit or sk_skb programs to prepend a header at the very front of the packet:
+/// typically an Ethernet header for packets coming from an L3 device (tun, WireGuard, ipip) before
+/// `bpf_redirect` to an L2 device. The new bytes must then be written with `bpf_skb_store_bytes`.
+///
+/// For space between the MAC and network headers (encapsulation) use `bpf_skb_adjust_room`, which
+/// also keeps GSO and checksum offload consistent; for the tail, `bpf_skb_change_tail`. In XDP the
+/// equivalent is `bpf_xdp_adjust_head` with a negative delta.
+///
+/// Pitfalls: flags must be 0 and the result must be checked; the skb's protocol and network header
+/// are not changed, so pushing a header in front of an L2 frame yields a frame the stack does not
+/// expect. All packet pointers are invalid after the call.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3360,6 +3973,20 @@ pub unsafe fn bpf_skb_change_head(skb: *mut __sk_buff, len: u32, flags: u64) -> 
 ///
 /// Only XDP programs can use this helper.
 ///
+/// # Usage
+///
+/// Use it in XDP to push a header (VLAN tag, encapsulation, a custom tag for the next hop) or to
+/// pop one (decapsulation) at line rate. For changes at the end use `bpf_xdp_adjust_tail`; for
+/// metadata passed to a later tc program, `bpf_xdp_adjust_meta`.
+///
+/// Recipe: call it, then reload `ctx->data` and `ctx->data_end`, bounds-check the new header area
+/// and write every byte of it; when pushing, move the Ethernet addresses to the new front. Return
+/// `XDP_PASS`, `XDP_TX` or redirect as usual.
+///
+/// What makes a load fail: any use of a packet pointer from before the call. At run time a delta
+/// beyond the headroom (shared with metadata and the kernel's frame info) or leaving less than an
+/// Ethernet header fails with `-EINVAL`, so always check the result.
+///
 /// # Arguments
 ///
 /// - `xdp_md`: `struct xdp_md *` (Rust `*mut xdp_md`), verifier class `ARG_PTR_TO_CTX`.
@@ -3421,6 +4048,21 @@ pub unsafe fn bpf_xdp_adjust_head(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 /// - The helper is GPL-only, and kernel lockdown (confidentiality mode) can disable it.
 /// - Available to tracing programs: kprobes, tracepoints, perf events, raw tracepoints and
 ///   the like.
+///
+/// # Usage
+///
+/// Only for old kernels (before 5.5); new code should say which memory it reads:
+/// `bpf_probe_read_user_str` for strings from user space (syscall path arguments, argv),
+/// `bpf_probe_read_kernel_str` for kernel strings (a task's `comm`, a dentry name). For the current
+/// task's name, `bpf_get_current_comm` is simpler still.
+///
+/// How it is used: pass a stack or map-value buffer and its constant size; the result is the length
+/// with the terminating NUL, or negative on a fault. Use it to size what you send to user space,
+/// and zero the buffer first if it becomes a map key, since bytes after the NUL are left as they
+/// were.
+///
+/// What makes a load fail: a license that is not GPL-compatible, a program type outside tracing, an
+/// architecture with overlapping address spaces, or lockdown in confidentiality mode.
 ///
 /// # Arguments
 ///
@@ -3497,6 +4139,21 @@ pub unsafe fn bpf_probe_read_str(
 /// Generating a cookie is cheap (a single atomic operation the first time), so calling it on
 /// every packet is fine.
 ///
+/// # Usage
+///
+/// Use it to key per-socket state in maps (byte counters, policy decisions, connection metadata)
+/// and to correlate one socket across hooks: a `sock_ops` program, a cgroup `connect` hook and a
+/// cgroup_skb program all get the same cookie, and user space reads it with
+/// `getsockopt(SO_COOKIE)`.
+///
+/// How to call it: pass the program's context (`skb`, `ctx` of sock_addr, sock or sock_ops); the
+/// helper picks the socket from it. A 0 result means "no socket" (many tc ingress packets), so skip
+/// those instead of counting them under key 0. An LRU hash keeps the map bounded as sockets come
+/// and go.
+///
+/// The verifier checks only that the argument is the context of an allowed program type; tracing
+/// and sk_reuseport programs pass a socket pointer instead.
+///
 /// # Arguments
 ///
 /// - `ctx`: `void *` (Rust `*mut c_void`), verifier class `ARG_PTR_TO_CTX`.
@@ -3563,6 +4220,19 @@ pub unsafe fn bpf_get_socket_cookie(ctx: *mut c_void) -> u64 {
 /// alone; check `skb->sk` or use `bpf_sk_fullsock` if the distinction matters.
 /// Available to socket filter, cgroup skb, tc and `sk_skb` programs.
 ///
+/// # Usage
+///
+/// Use it for per-user traffic accounting or policy on packets, the BPF equivalent of the iptables
+/// `owner` match: in cgroup_skb programs (per cgroup), socket filters or tc egress. For events in
+/// process context, `bpf_get_current_uid_gid` answers the same question for the calling task.
+///
+/// The result is in the initial user namespace. Key a hash map with it to count, or look it up in a
+/// policy map filled by user space to allow or drop.
+///
+/// Pitfall: packets without a usable socket (tc ingress before demux, some kernel-generated
+/// replies) come back as the overflow UID (65534, also "nobody"); when that matters, check
+/// `skb->sk` first. The verifier checks only the program type.
+///
 /// # Arguments
 ///
 /// - `skb`: `struct __sk_buff *` (Rust `*mut __sk_buff`), verifier class `ARG_PTR_TO_CTX`.
@@ -3621,6 +4291,20 @@ pub unsafe fn bpf_get_socket_uid(skb: *mut __sk_buff) -> u32 {
 /// distributed; feeding a constant collapses all traffic onto one queue.
 ///
 /// Only tc (`sched_cls` / `sched_act`) programs can use it.
+///
+/// # Usage
+///
+/// Use it in tc programs when the program knows the flow better than the kernel's dissector: hash
+/// the inner headers of tunnelled traffic, group all flows of a client onto one CPU or queue, or
+/// restore a hash after decapsulation. RPS, XPS, fq and ECMP then use this value.
+///
+/// Derive the value from the fields that define your notion of a flow with a well-mixing function
+/// (a multiplicative hash, jhash) and avoid 0, which reads as "no hash". `bpf_get_hash_recalc`
+/// gives the kernel's hash, `bpf_set_hash_invalid` drops any hash.
+///
+/// Pitfalls: a constant or badly mixed hash sends every packet to one queue; the value is replaced
+/// if something later clears and recomputes the hash. No verifier condition applies beyond the
+/// program type.
 ///
 /// # Arguments
 ///
@@ -3689,6 +4373,21 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// takes the algorithm name as a string; switching to `cdg` is refused, and changing the
 /// algorithm again from inside a congestion-control init callback returns `-EBUSY`. With
 /// `vmlinux.h` you usually have to define constants such as `SOL_TCP` yourself.
+///
+/// # Usage
+///
+/// Use it to apply per-connection settings without changing applications: a `sock_ops` program
+/// chooses congestion control, initial window or buffer sizes when a connection is established
+/// (`BPF_SOCK_OPS_*_ESTABLISHED_CB`); a cgroup `connect` hook sets `SO_MARK` or binds to a device.
+/// Read the current value with `bpf_getsockopt`.
+///
+/// How to call it: `bpf_setsockopt(ctx, SOL_TCP, TCP_NODELAY, &one, sizeof(one))` with an `int` for
+/// integer options and a NUL-terminated name for `TCP_CONGESTION`. Check the result: unsupported
+/// options, wrong lengths and unknown algorithms fail without changing the socket.
+///
+/// What makes a load fail: an attach type outside the allowed set (cgroup sockopt only for
+/// setsockopt hooks, tracing only for iterators, LSM only for cgroup LSM), or a length that is not
+/// a verifier-known constant.
 ///
 /// # Arguments
 ///
@@ -3767,6 +4466,21 @@ pub unsafe fn bpf_setsockopt(
 /// state is reset unless `NO_CSUM_RESET` is given (then see `bpf_csum_level`). In `sk_skb`
 /// programs `mode` and `flags` must be 0 and room changes at the front of the data. All
 /// packet pointers are invalidated: reload and recheck them.
+///
+/// # Usage
+///
+/// Use it in tc programs to encapsulate or decapsulate: open room after the MAC header
+/// (`BPF_ADJ_ROOM_MAC`) and write an outer IP, GRE or UDP header into it, or close that room to
+/// strip one. With the `BPF_F_ADJ_ROOM_ENCAP_*` flags the kernel knows where the inner headers are,
+/// so GSO and checksum offload still work on the tunnelled packet.
+///
+/// Recipe for IPIP: build the outer `iphdr` on the stack (checksum via `bpf_csum_diff`), call
+/// `bpf_skb_adjust_room(skb, sizeof(outer), BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4)`, then
+/// `bpf_skb_store_bytes` at the network header offset. For growing at the very front use
+/// `bpf_skb_change_head`; for IPv4/IPv6 translation, `bpf_skb_change_proto`.
+///
+/// Pitfalls: only IPv4/IPv6 packets; the flags must match the direction and the header you write;
+/// all packet pointers are invalid after the call.
 ///
 /// # Arguments
 ///
@@ -3855,6 +4569,21 @@ pub unsafe fn bpf_skb_adjust_room(
 /// the key is ignored; `BPF_F_EXCLUDE_INGRESS` then skips the receiving interface.
 /// In this kernel generation the helper is only available to XDP programs.
 ///
+/// # Usage
+///
+/// The fast path for XDP forwarding: send frames to another interface (devmap, devmap hash), to
+/// another CPU's network stack (cpumap), or to an AF_XDP socket (xskmap). User space fills the map;
+/// the program picks a key and returns the helper's result.
+///
+/// Use the low bits of `flags` as the fallback action for a missing key, e.g. `XDP_PASS` so frames
+/// without an AF_XDP socket on their queue still reach the stack. `BPF_F_BROADCAST` with a devmap
+/// sends a copy to every port (`BPF_F_EXCLUDE_INGRESS` skips the one it came from). For a single
+/// fixed target, `bpf_redirect` needs no map.
+///
+/// Pitfalls: nothing is sent unless the program returns `XDP_REDIRECT`; the map argument must be a
+/// constant pointer to one of the redirect map types; devmap targets need XDP transmit support in
+/// their driver.
+///
 /// # Arguments
 ///
 /// - `map`: `void *` (Rust `*mut c_void`), verifier class `ARG_CONST_MAP_PTR`.
@@ -3925,6 +4654,21 @@ pub unsafe fn bpf_redirect_map(map: *mut c_void, key: u64, flags: u64) -> i64 {
 /// The target must be usable: a listening TCP socket is refused, and non-TCP sockets must be
 /// connected. Any problem (empty slot, bad flags, unsuitable socket) simply yields `SK_DROP`.
 /// For a key of arbitrary shape use a sockhash and `bpf_sk_redirect_hash`.
+///
+/// # Usage
+///
+/// Use it in `sk_skb` stream or skb verdict programs to pass data between sockets inside the
+/// kernel: a local proxy that splices a client connection to a backend, or socket-to-socket
+/// acceleration on one host (`BPF_F_INGRESS`). Sockets get into the `BPF_MAP_TYPE_SOCKMAP` from
+/// user space or from a `sock_ops` program with `bpf_sock_map_update`.
+///
+/// Return the helper's result as the verdict: `SK_PASS` when a target was found, `SK_DROP`
+/// otherwise. For keys that are not small integers (a 4-tuple), use a sockhash with
+/// `bpf_sk_redirect_hash`; for `sk_msg` programs, `bpf_msg_redirect_map`.
+///
+/// Pitfalls: the map argument must be a constant sockmap pointer, and the key a plain index; an
+/// empty slot, unknown flags or an unsuitable target (a listening socket) give `SK_DROP` at run
+/// time, so the data is dropped rather than passed on.
 ///
 /// # Arguments
 ///
@@ -3999,6 +4743,20 @@ pub unsafe fn bpf_sk_redirect_map(
 /// - Replacing an occupied slot drops the previous socket from the map. Sockets are removed
 ///   automatically when they close, so no manual cleanup is needed.
 /// - `key` must point to memory holding the 32-bit index, typically a stack variable.
+///
+/// # Usage
+///
+/// Use it in `sock_ops` programs to add sockets to a sockmap automatically as connections are
+/// established, so the `sk_skb` / `sk_msg` programs attached to the map start handling them without
+/// any user-space involvement per connection.
+///
+/// How to call it: in the `BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB` and
+/// `BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB` cases (or `BPF_SOCK_OPS_TCP_LISTEN_CB`), compute a slot (a
+/// port, a hash of the 4-tuple modulo the map size) and pass a pointer to it with `BPF_ANY`. For
+/// arbitrary keys, `bpf_sock_hash_update` with a sockhash avoids collisions.
+///
+/// Pitfalls: the key must be a pointer to a `__u32` index, not the index itself; calls from other
+/// callbacks fail with `-EOPNOTSUPP`; the map argument must be a constant sockmap pointer.
 ///
 /// # Arguments
 ///

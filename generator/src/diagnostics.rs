@@ -43,29 +43,30 @@ pub enum Severity {
     Warning,
 }
 
-/// A place in a spec file.
+/// A place in a spec file: a byte range of its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     pub file: FileId,
-    pub at: At,
-}
-
-/// Where in the file: a byte range, or a YAML node path (`helpers[3].helper`) that is turned
-/// into a range only when the diagnostic is rendered, so loading valid specs never pays for
-/// locating nodes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum At {
-    Range(Range<usize>),
-    Node(String),
+    pub range: Range<usize>,
 }
 
 impl Span {
     pub fn range(file: FileId, range: Range<usize>) -> Span {
-        Span { file, at: At::Range(range) }
+        Span { file, range }
     }
 
-    pub fn node(file: FileId, path: &str) -> Span {
-        Span { file, at: At::Node(path.to_owned()) }
+    /// Where a parsed node sits: the parser's own span of it (the start of the file when the
+    /// node came without one, from the embedded JSON twin).
+    pub fn of<T>(file: FileId, node: &crate::spec::Spanned<T>) -> Span {
+        let span = node.referenced.span();
+        match (span.byte_offset(), span.byte_len()) {
+            (Some(start), Some(len)) if start != u64::from(u32::MAX) => {
+                let start = usize::try_from(start).unwrap_or(usize::MAX);
+                let len = usize::try_from(len).unwrap_or(0).max(1);
+                Span::range(file, start..start.saturating_add(len))
+            }
+            _ => Span::range(file, 0..0),
+        }
     }
 }
 
@@ -96,7 +97,6 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
     }
     let config = term::Config::default();
     let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
-    let mut located: std::collections::HashMap<FileId, crate::yaml_nodes::Locations> = std::collections::HashMap::new();
     for d in diagnostics {
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -105,14 +105,8 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> S
         let mut cs = base.with_message(&d.message);
         if let Some(span) = &d.span {
             let text = &sources.get(span.file).text;
-            let range = match &span.at {
-                At::Range(r) => r.clone(),
-                At::Node(path) => {
-                    located.entry(span.file).or_insert_with(|| crate::yaml_nodes::Locations::index(text)).get(path)
-                }
-            };
             let len = text.len();
-            let range = range.start.min(len)..range.end.min(len);
+            let range = span.range.start.min(len)..span.range.end.min(len);
             cs = cs.with_labels(vec![Label::primary(span.file, range)]);
         }
         if let Some(help) = &d.help {
@@ -169,15 +163,5 @@ mod tests {
         assert!(out.contains("specs/x.yaml:2:7"), "{out}");
         assert!(out.contains("^^^"), "{out}");
         assert!(out.contains("help: did you mean `bar`?"), "{out}");
-    }
-}
-
-/// Hands out spans by node path for a parsed file; they are located when rendered.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NodeSpans;
-
-impl NodeSpans {
-    pub fn span(&self, file: FileId, path: &str) -> Span {
-        Span::node(file, path)
     }
 }

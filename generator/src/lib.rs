@@ -15,4 +15,3 @@ pub mod serve;
 pub mod spec;
 pub mod types;
 pub mod version;
-pub mod yaml_nodes;

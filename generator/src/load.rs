@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::{self, Diagnostic, FileId, NodeSpans, SourceMap, Span};
+use crate::diagnostics::{self, Diagnostic, FileId, SourceMap, Span};
 use crate::model::Model;
 use crate::spec::{Parsed, Specs};
 
@@ -79,7 +79,7 @@ fn embedded_from_json() -> Option<Model> {
         let (folder, stem) = split_spec_path(path);
         let stem = stem.to_owned();
         fn parse<T: DeserializeOwned>(json: &str, file: FileId, stem: String) -> Option<Parsed<T>> {
-            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem, locations: NodeSpans })
+            serde_json::from_str(json).ok().map(|value| Parsed { value, file, stem })
         }
         match folder {
             "helpers" => specs.helpers.push(parse(json, file, stem)?),
@@ -189,32 +189,71 @@ fn parse_one<T: DeserializeOwned>(
     stem: String,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Parsed<T>> {
-    match serde_yaml::from_str::<T>(text) {
-        Ok(value) => Some(Parsed { value, file, stem, locations: NodeSpans }),
+    match serde_saphyr::from_str_with_options::<T>(text, parse_options()) {
+        Ok(value) => Some(Parsed { value, file, stem }),
         Err(e) => {
-            let range = e.location().map(|l| l.index()..(l.index() + token_len(text, l.index()))).unwrap_or(0..0);
-            let message = strip_location(&e.to_string());
-            diagnostics.push(Diagnostic::error(Some(Span::range(file, range)), message));
+            diagnostics.push(Diagnostic::error(Some(error_span(file, &e)), error_message(&e)));
             None
         }
     }
 }
 
-/// serde_yaml appends ` at line L column C` to its messages; the rendered span says that already.
-fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+/// Bounds on what one spec file may make the parser do: spec files are small and shallow, so
+/// anything far beyond them is refused with a clear error instead of costing time or memory.
+fn parse_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = 200_000;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Deeper than any spec file nests (types with nested unions reach 7).
+pub const MAX_DEPTH: usize = 32;
+
+/// Larger than any spec file needs (the largest is under 20 KiB).
+pub const MAX_FILE_BYTES: usize = 4 << 20;
+
+fn error_span(file: FileId, e: &serde_saphyr::Error) -> Span {
+    let Some(location) = e.location() else { return Span::range(file, 0..0) };
+    let span = location.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(start), len) if start != u64::from(u32::MAX) => {
+            let start = usize::try_from(start).unwrap_or(0);
+            let len = len.and_then(|l| usize::try_from(l).ok()).filter(|&l| l != u32::MAX as usize).unwrap_or(1);
+            Span::range(file, start..start.saturating_add(len.max(1)))
+        }
+        _ => Span::range(file, 0..0),
     }
 }
 
-/// The length of the YAML token starting at `start`, for underlining.
-fn token_len(text: &str, start: usize) -> usize {
-    let rest = text.get(start..).unwrap_or("");
-    let line = rest.lines().next().unwrap_or("");
-    let token = match line.find(": ") {
-        Some(i) if !line.starts_with(['"', '\'']) => &line[..i],
-        _ => line,
+/// The parser's message without its own location prefix and source snippet: the rendered
+/// diagnostic shows both, pointing into the file.
+fn error_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") && prefix.contains(" column ") => rest,
+        _ => first,
     };
-    token.trim_end().len().max(1)
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    };
+    cut(message, 300)
+}
+
+/// At most `max` bytes of a message (never a whole offending line of a huge file).
+fn cut(message: &str, max: usize) -> String {
+    if message.len() <= max {
+        return message.to_owned();
+    }
+    let mut end = max;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &message[..end])
 }

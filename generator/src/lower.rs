@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diagnostics::{closest, Diagnostic, Span};
+use crate::diagnostics::{closest, Diagnostic, FileId, Span};
 use crate::model::*;
 use crate::names;
 use crate::spec::*;
@@ -163,8 +163,9 @@ impl Lower<'_> {
     }
 
     /// A start as the specs write it, checked: bounds must be in order.
-    fn since(&mut self, spec: &SpecSince, span: Span) -> Since {
-        match *spec {
+    fn since(&mut self, spec: &Spanned<SpecSince>, file: FileId) -> Since {
+        let span = Span::of(file, spec);
+        match spec.value {
             SpecSince::Exact(v) => Since::exact(v.0),
             SpecSince::Bounds(SpecBounds { at_least, at_most }) => {
                 let since = Since { at_least: at_least.map(|v| v.0), at_most: at_most.0 };
@@ -187,34 +188,35 @@ impl Lower<'_> {
         }
     }
 
-    fn check_unique_ids<T>(&mut self, items: &[Parsed<T>], id: impl Fn(&T) -> u32, kind: &str) {
+    fn check_unique_ids<T>(&mut self, items: &[Parsed<T>], id: impl Fn(&T) -> &Spanned<u32>, kind: &str) {
         let mut seen: HashMap<u32, &str> = HashMap::new();
         for p in items {
-            let i = id(&p.value);
+            let node = id(&p.value);
+            let i = node.value;
             if let Some(other) = seen.insert(i, &p.stem) {
-                let span = p.locations.span(p.file, "id");
+                let span = Span::of(p.file, node);
                 self.error(span, format!("duplicate {kind} ID {i}")).help = Some(format!("`{other}` has ID {i} too"));
             }
         }
     }
 
     fn map_types(&mut self, specs: &[Parsed<MapTypeSpec>]) -> Vec<MapType> {
-        self.check_unique_ids(specs, |m| m.id, "map type");
+        self.check_unique_ids(specs, |m| &m.id, "map type");
         let mut out: Vec<MapType> = specs
             .iter()
             .map(|p| {
                 let m = &p.value;
                 self.check_name(
-                    p.locations.span(p.file, "name"),
+                    Span::of(p.file, &m.name),
                     &names::map_type_enum(&p.stem),
-                    &m.name,
+                    &m.name.value,
                     "map type name",
                 );
                 MapType {
-                    id: m.id,
-                    name: m.name.clone(),
+                    id: m.id.value,
+                    name: m.name.value.clone(),
                     short_name: p.stem.clone(),
-                    since: self.since(&m.since, p.locations.span(p.file, "since")),
+                    since: self.since(&m.since, p.file),
                     per_cpu: m.per_cpu,
                     summary: m.summary.trim().to_owned(),
                     description: m.description.clone(),
@@ -230,25 +232,25 @@ impl Lower<'_> {
     }
 
     fn program_types(&mut self, specs: &[Parsed<ProgramTypeSpec>]) -> Vec<ProgramType> {
-        self.check_unique_ids(specs, |p| p.id, "program type");
+        self.check_unique_ids(specs, |p| &p.id, "program type");
         let mut out: Vec<ProgramType> = specs
             .iter()
             .map(|p| {
                 let t = &p.value;
                 self.check_name(
-                    p.locations.span(p.file, "name"),
+                    Span::of(p.file, &t.name),
                     &names::program_type_enum(&p.stem),
-                    &t.name,
+                    &t.name.value,
                     "program type name",
                 );
                 ProgramType {
-                    id: t.id,
-                    name: t.name.clone(),
+                    id: t.id.value,
+                    name: t.name.value.clone(),
                     short_name: p.stem.clone(),
-                    since: self.since(&t.since, p.locations.span(p.file, "since")),
+                    since: self.since(&t.since, p.file),
                     summary: t.summary.trim().to_owned(),
                     description: t.description.clone(),
-                    context: t.context.clone(),
+                    context: t.context.as_ref().map(|c| c.value.clone()),
                     return_value: t.return_value.clone(),
                     attach_types: Vec::new(),
                     test_run: t.test_run,
@@ -263,36 +265,28 @@ impl Lower<'_> {
     }
 
     fn attach_types(&mut self, specs: &[Parsed<AttachTypeSpec>], program_types: &[ProgramType]) -> Vec<AttachType> {
-        self.check_unique_ids(specs, |a| a.id, "attach type");
+        self.check_unique_ids(specs, |a| &a.id, "attach type");
         let prog_names = names_of(program_types.iter().map(|p| (&p.short_name, p.id)));
         let mut out: Vec<AttachType> = specs
             .iter()
             .map(|p| {
                 let a = &p.value;
                 self.check_name(
-                    p.locations.span(p.file, "name"),
+                    Span::of(p.file, &a.name),
                     &names::attach_type_enum(&p.stem),
-                    &a.name,
+                    &a.name.value,
                     "attach type name",
                 );
                 let program_types = a
                     .program_types
                     .iter()
-                    .enumerate()
-                    .filter_map(|(i, name)| {
-                        self.resolve(
-                            &prog_names,
-                            "program type",
-                            name,
-                            p.locations.span(p.file, &format!("program_types[{i}]")),
-                        )
-                    })
+                    .filter_map(|name| self.resolve(&prog_names, "program type", &name.value, Span::of(p.file, name)))
                     .collect();
                 AttachType {
-                    id: a.id,
-                    name: a.name.clone(),
+                    id: a.id.value,
+                    name: a.name.value.clone(),
                     short_name: p.stem.clone(),
-                    since: self.since(&a.since, p.locations.span(p.file, "since")),
+                    since: self.since(&a.since, p.file),
                     program_types,
                     trampoline: a.trampoline,
                     summary: a.summary.trim().to_owned(),
@@ -317,15 +311,22 @@ impl Lower<'_> {
     }
 
     fn helper_index(&mut self, specs: &[Parsed<HelperSpec>]) -> Names {
-        self.check_unique_ids(specs, |h| h.id, "helper");
-        let ids: BTreeSet<u32> = specs.iter().map(|p| p.value.id).collect();
+        self.check_unique_ids(specs, |h| &h.id, "helper");
+        let ids: BTreeSet<u32> = specs.iter().map(|p| p.value.id.value).collect();
         if let Some(&max) = ids.iter().next_back() {
-            let missing: Vec<String> = (1..=max).filter(|i| !ids.contains(i)).map(|i| i.to_string()).collect();
+            let missing: Vec<u32> = (1..=max).filter(|i| !ids.contains(i)).collect();
             if !missing.is_empty() {
+                // A huge ID would list millions of gaps: say how many, and the first few.
+                let shown: Vec<String> = missing.iter().take(10).map(u32::to_string).collect();
+                let more = if missing.len() > shown.len() {
+                    format!(" and {} more", missing.len() - shown.len())
+                } else {
+                    String::new()
+                };
                 self.diagnostics.push(
                     Diagnostic::error(
                         None,
-                        format!("helper IDs are not contiguous: no helper has ID {}", missing.join(", ")),
+                        format!("helper IDs are not contiguous: no helper has ID {}{more}", shown.join(", ")),
                     )
                     .with_help(format!(
                         "helper IDs run from 1 to {max} without gaps; add specs/helpers/<name>.yaml for each"
@@ -334,7 +335,7 @@ impl Lower<'_> {
             }
         }
         // The file name is the identity other specs refer to.
-        names_of(specs.iter().map(|p| (&p.stem, p.value.id)))
+        names_of(specs.iter().map(|p| (&p.stem, p.value.id.value)))
     }
 
     fn helpers(&mut self, specs: &[Parsed<HelperSpec>], helper_names: &Names, map_types: &[MapType]) -> Vec<Helper> {
@@ -344,92 +345,103 @@ impl Lower<'_> {
         out
     }
 
+    /// Names that become Rust identifiers in the bindings must be C identifiers.
+    fn check_identifier(&mut self, node: &Spanned<String>, file: FileId, what: &str) {
+        if !crate::names::is_c_identifier(&node.value) {
+            self.error(Span::of(file, node), format!("{what} `{}` is not an identifier", node.value)).help =
+                Some("use letters, digits and `_`, not starting with a digit".into());
+        }
+    }
+
     fn helper(&mut self, p: &Parsed<HelperSpec>, helper_names: &Names, map_names: &Names) -> Helper {
         let h = &p.value;
-        let at = |path: &str| p.locations.span(p.file, path);
-        self.check_name(at("name"), &p.stem, &h.name, "helper name");
-        self.check_c_type(&h.returns.c_type, at("returns.type"));
-        let ret_class = h.returns.class.as_deref().and_then(|c| self.class(c, RET_CLASSES, at("returns.class")));
+        let file = p.file;
+        let name = &h.name.value;
+        self.check_name(Span::of(file, &h.name), &p.stem, name, "helper name");
+        self.check_c_type(&h.returns.c_type, file);
+        let ret_class = h.returns.class.as_ref().and_then(|c| self.class(&c.value, RET_CLASSES, Span::of(file, c)));
         let args: Vec<Arg> = h
             .args
+            .value
             .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                self.check_c_type(&a.c_type, at(&format!("args[{i}].type")));
-                let class = self.class(&a.class, ARG_CLASSES, at(&format!("args[{i}].class")));
+            .map(|a| {
+                self.check_c_type(&a.c_type, file);
+                self.check_identifier(&a.name, file, "argument name");
+                let class = self.class(&a.class.value, ARG_CLASSES, Span::of(file, &a.class));
                 Arg {
-                    name: a.name.clone(),
-                    c_type: a.c_type.clone(),
-                    class: class.unwrap_or(VerifierClass { base: a.class.clone(), modifiers: Vec::new() }),
+                    name: a.name.value.clone(),
+                    c_type: a.c_type.value.clone(),
+                    class: class.unwrap_or(VerifierClass { base: a.class.value.clone(), modifiers: Vec::new() }),
                     doc: a.doc.clone(),
                 }
             })
             .collect();
         if args.len() > 5 {
             self.error(
-                at("args"),
-                format!("helper `{}` has {} arguments; BPF helpers take at most 5", h.name, args.len()),
+                Span::of(file, &h.args),
+                format!("helper `{name}` has {} arguments; BPF helpers take at most 5", args.len()),
             );
         }
         let mut seen_args = BTreeSet::new();
-        for (i, a) in h.args.iter().enumerate() {
-            if !seen_args.insert(&a.name) {
-                self.error(at(&format!("args[{i}].name")), format!("duplicate argument name `{}`", a.name));
+        for a in &h.args.value {
+            if !seen_args.insert(&a.name.value) {
+                self.error(Span::of(file, &a.name), format!("duplicate argument name `{}`", a.name.value));
             }
         }
         let flags = h
             .flags
             .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if !h.args.iter().any(|a| a.name == f.arg) {
-                    let names: Vec<&str> = h.args.iter().map(|a| a.name.as_str()).collect();
+            .map(|f| {
+                self.check_identifier(&f.name, file, "flag name");
+                if !h.args.value.iter().any(|a| a.name.value == f.arg.value) {
+                    let names: Vec<&str> = h.args.value.iter().map(|a| a.name.value.as_str()).collect();
                     self.error(
-                        at(&format!("flags[{i}].arg")),
-                        format!("flag `{}` names argument `{}`, which `{}` does not have", f.name, f.arg, h.name),
+                        Span::of(file, &f.arg),
+                        format!(
+                            "flag `{}` names argument `{}`, which `{name}` does not have",
+                            f.name.value, f.arg.value
+                        ),
                     )
                     .help = Some(format!("the arguments are: {}", names.join(", ")));
                 }
-                Flag { arg: f.arg.clone(), name: f.name.clone(), value: f.value, doc: f.doc.clone() }
+                Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value: f.value, doc: f.doc.clone() }
             })
             .collect();
         let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");
-        if !takes_map && !h.map_types.is_empty() {
-            self.error(at("map_types"), format!("helper `{}` takes no map, but lists map types", h.name)).help =
+        if let (false, Some(first)) = (takes_map, h.map_types.first()) {
+            self.error(Span::of(file, first), format!("helper `{name}` takes no map, but lists map types")).help =
                 Some("only helpers with an `ARG_CONST_MAP_PTR` argument accept map types; remove `map_types`".into());
         }
         if takes_map && h.map_types.is_empty() {
-            self.error(at("args"), format!("helper `{}` takes a map but lists no `map_types`", h.name)).help =
+            self.error(Span::of(file, &h.args), format!("helper `{name}` takes a map but lists no `map_types`")).help =
                 Some("list the map types the verifier accepts for its map argument".into());
         }
         let map_types = h
             .map_types
             .iter()
-            .enumerate()
-            .filter_map(|(i, m)| self.resolve(map_names, "map type", m, at(&format!("map_types[{i}]"))))
+            .filter_map(|m| self.resolve(map_names, "map type", &m.value, Span::of(file, m)))
             .collect();
         let related = h
             .related
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
-                let span = at(&format!("related[{i}]"));
-                if *r == h.name {
-                    self.error(span, format!("helper `{}` lists itself as related", h.name));
+            .filter_map(|r| {
+                let span = Span::of(file, r);
+                if r.value == *name {
+                    self.error(span, format!("helper `{name}` lists itself as related"));
                     return None;
                 }
-                self.resolve(helper_names, "helper", r, span)
+                self.resolve(helper_names, "helper", &r.value, span)
             })
             .collect();
         Helper {
-            id: h.id,
-            name: h.name.clone(),
-            since: self.since(&h.since, p.locations.span(p.file, "since")),
+            id: h.id.value,
+            name: name.clone(),
+            since: self.since(&h.since, file),
             gpl_only: h.gpl_only,
             summary: h.summary.trim().to_owned(),
             description: h.description.clone(),
             usage: h.usage.clone(),
-            returns: Return { c_type: h.returns.c_type.clone(), class: ret_class, doc: h.returns.doc.clone() },
+            returns: Return { c_type: h.returns.c_type.value.clone(), class: ret_class, doc: h.returns.doc.clone() },
             args,
             variadic: h.variadic,
             flags,
@@ -439,7 +451,8 @@ impl Lower<'_> {
         }
     }
 
-    fn check_c_type(&mut self, c_type: &str, span: Span) {
+    fn check_c_type(&mut self, node: &Spanned<String>, file: FileId) {
+        let (c_type, span) = (node.value.as_str(), Span::of(file, node));
         let normal = normalize_c_type(c_type);
         if normal != c_type {
             self.error(span, format!("C type `{c_type}` is not written the canonical way")).help =
@@ -472,9 +485,9 @@ impl Lower<'_> {
         let mut out: Vec<HelperSet> = specs
             .iter()
             .map(|p| {
-                self.check_name(p.locations.span(p.file, "name"), &p.stem, &p.value.name, "helper set name");
+                self.check_name(Span::of(p.file, &p.value.name), &p.stem, &p.value.name.value, "helper set name");
                 HelperSet {
-                    name: p.value.name.clone(),
+                    name: p.value.name.value.clone(),
                     kernel_function: p.value.kernel_function.clone(),
                     description: p.value.description.clone(),
                 }
@@ -494,7 +507,7 @@ impl Lower<'_> {
         attach_types: &[AttachType],
     ) -> Vec<(KernelId, Vec<Exclusion>)> {
         let sets: HashMap<&str, &Parsed<HelperSetSpec>> =
-            specs.helper_sets.iter().map(|p| (p.value.name.as_str(), p)).collect();
+            specs.helper_sets.iter().map(|p| (p.value.name.value.as_str(), p)).collect();
         let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
         let reasons = specs.reasons.as_ref().map(|r| r.value.reasons.clone()).unwrap_or_default();
         let mut exclusions_by_type = Vec::new();
@@ -511,16 +524,16 @@ impl Lower<'_> {
                 stack: Vec::new(),
                 exclusions: Vec::new(),
             };
-            if p.value.helpers_from_target && !p.value.helpers.is_empty() {
+            if let (true, Some(first)) = (p.value.helpers_from_target, p.value.helpers.first()) {
                 expander
                     .cx
                     .error(
-                        p.locations.span(p.file, "helpers"),
+                        Span::of(p.file, first),
                         format!("program type `{}` takes its helpers from its target, so it lists none", p.stem),
                     )
                     .help = Some("remove `helpers:` or `helpers_from_target: true`".into());
             }
-            expander.entries(&p.value.helpers, p, "helpers", &Inherited::default());
+            expander.entries(&p.value.helpers, p.file, &Inherited::default());
             let resolved = expander.resolved;
             let mut exclusions = expander.exclusions;
             exclusions.sort_by_key(|x| x.helper);
@@ -559,14 +572,14 @@ impl Lower<'_> {
         let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, s) in p.value.sections.iter().enumerate() {
-            let at = |field: &str| p.locations.span(p.file, &format!("sections[{i}].{field}"));
-            if !seen.insert(s.pattern.as_str()) {
-                self.error(at("pattern"), format!("section pattern `{}` appears twice", s.pattern));
+        for s in &p.value.sections {
+            let at = |node: &Spanned<String>| Span::of(p.file, node);
+            if !seen.insert(s.pattern.value.as_str()) {
+                self.error(at(&s.pattern), format!("section pattern `{}` appears twice", s.pattern.value));
             }
-            let program_type = self.resolve(&prog_names, "program type", &s.program_type, at("program_type"));
+            let program_type = self.resolve(&prog_names, "program type", &s.program_type.value, at(&s.program_type));
             let attach_type = match &s.attach_type {
-                Some(a) => match self.resolve(&attach_names, "attach type", a, at("attach_type")) {
+                Some(a) => match self.resolve(&attach_names, "attach type", &a.value, at(a)) {
                     Some(id) => Some(id),
                     None => continue,
                 },
@@ -574,19 +587,19 @@ impl Lower<'_> {
             };
             if let (Some(pt), Some(at_id)) = (program_type, attach_type) {
                 let attach = attach_types.iter().find(|a| a.id == at_id).expect("resolved");
-                if !attach.program_types.contains(&pt) {
+                if let (false, Some(node)) = (attach.program_types.contains(&pt), &s.attach_type) {
                     self.error(
-                        at("attach_type"),
+                        at(node),
                         format!(
                             "attach type `{}` does not belong to program type `{}`",
-                            attach.short_name, s.program_type
+                            attach.short_name, s.program_type.value
                         ),
                     );
                 }
             }
             if let Some(program_type) = program_type {
                 out.push(SectionDef {
-                    pattern: s.pattern.clone(),
+                    pattern: s.pattern.value.clone(),
                     program_type,
                     attach_type,
                     sleepable: s.sleepable,
@@ -632,32 +645,30 @@ struct Inherited<'s> {
 }
 
 impl Expander<'_, '_> {
-    fn entries<T>(&mut self, entries: &[HelperEntrySpec], file: &Parsed<T>, list_path: &str, outer: &Inherited<'_>) {
+    fn entries(&mut self, entries: &[Spanned<HelperEntrySpec>], file: FileId, outer: &Inherited<'_>) {
         let Inherited { qualifiers: outer_qualifiers, since: outer_since, via_set } = outer;
         let (outer_since, via_set) = (*outer_since, *via_set);
-        for (i, e) in entries.iter().enumerate() {
-            let path = format!("{list_path}[{i}]");
-            let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
+        for node in entries {
+            let e = &node.value;
+            let at = |n: &Spanned<String>| Span::of(file, n);
             let kinds = [e.helper.is_some(), e.set.is_some(), e.exclude.is_some()].iter().filter(|b| **b).count();
             if kinds != 1 {
                 self.cx
-                    .error(
-                        file.locations.span(file.file, &path),
-                        "a helpers entry needs exactly one of `helper`, `set` or `exclude`",
-                    )
+                    .error(Span::of(file, node), "a helpers entry needs exactly one of `helper`, `set` or `exclude`")
                     .help = Some("write `- helper: bpf_x`, `- set: base` or `- exclude: bpf_x`".into());
                 continue;
             }
-            let Some(qualifiers) = self.qualifiers(e, file, &path, outer_qualifiers) else { continue };
-            let entry_since = e.since.as_ref().map(|s| self.cx.since(s, at("since")));
+            let Some(qualifiers) = self.qualifiers(e, file, outer_qualifiers) else { continue };
+            let entry_since = e.since.as_ref().map(|s| self.cx.since(s, file));
             let since = [outer_since, entry_since].into_iter().flatten().reduce(Since::max);
-            if let Some(name) = &e.helper {
-                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("helper")) else { continue };
+            if let Some(node) = &e.helper {
+                let name = &node.value;
+                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at(node)) else { continue };
                 let direct = via_set.is_none();
                 match self.resolved.get(&id) {
                     Some(prev) if prev.direct && direct => {
                         self.cx.error(
-                            at("helper"),
+                            at(node),
                             format!(
                                 "helper `{name}` is listed twice for program type `{}`",
                                 self.program_type.short_name
@@ -671,15 +682,16 @@ impl Expander<'_, '_> {
                 }
                 let resolved = Resolved { since, qualifiers, via_set: via_set.map(str::to_owned), direct };
                 self.resolved.insert(id, resolved);
-            } else if let Some(set_name) = &e.set {
+            } else if let Some(node) = &e.set {
+                let set_name = &node.value;
                 let Some(set) = self.sets.get(set_name.as_str()).copied() else {
                     let names: Names = self.sets.keys().map(|k| (k.to_string(), 0)).collect();
-                    self.cx.resolve(&names, "helper set", set_name, at("set"));
+                    self.cx.resolve(&names, "helper set", set_name, at(node));
                     continue;
                 };
                 if self.stack.contains(set_name) {
                     self.cx.error(
-                        at("set"),
+                        at(node),
                         format!("helper set `{set_name}` includes itself (through {})", self.stack.join(" → ")),
                     );
                     continue;
@@ -687,26 +699,27 @@ impl Expander<'_, '_> {
                 self.stack.push(set_name.clone());
                 let via = via_set.unwrap_or(set_name);
                 let inherited = Inherited { qualifiers, since, via_set: Some(via) };
-                self.entries(&set.value.helpers, set, "helpers", &inherited);
+                self.entries(&set.value.helpers, set.file, &inherited);
                 self.stack.pop();
-            } else if let Some(name) = &e.exclude {
-                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at("exclude")) else { continue };
+            } else if let Some(node) = &e.exclude {
+                let name = &node.value;
+                let Some(id) = self.cx.resolve(self.helper_names, "helper", name, at(node)) else { continue };
                 if let Some(key) = &e.why {
-                    match self.reasons.get(key) {
+                    match self.reasons.get(&key.value) {
                         Some(why) => self.exclusions.push(Exclusion { helper: id, why: why.trim().to_owned() }),
                         None => {
-                            let help = match closest(key, self.reasons.keys().map(String::as_str)) {
+                            let help = match closest(&key.value, self.reasons.keys().map(String::as_str)) {
                                 Some(c) => format!("did you mean `{c}`?"),
                                 None => "name a reason defined in specs/reasons.yaml, or add it there".to_owned(),
                             };
-                            self.cx.error(at("why"), format!("unknown reason `{key}`")).help = Some(help);
+                            self.cx.error(at(key), format!("unknown reason `{}`", key.value)).help = Some(help);
                         }
                     }
                 }
                 if self.resolved.remove(&id).is_none() {
                     self.cx
                         .error(
-                            at("exclude"),
+                            at(node),
                             format!(
                                 "`exclude: {name}` removes nothing: no earlier entry of `{}` brings it in",
                                 self.program_type.short_name
@@ -719,42 +732,37 @@ impl Expander<'_, '_> {
     }
 
     /// Combines an entry's qualifiers with those of the set entry that brought it in.
-    fn qualifiers<T>(
-        &mut self,
-        e: &HelperEntrySpec,
-        file: &Parsed<T>,
-        path: &str,
-        outer: &Qualifiers,
-    ) -> Option<Qualifiers> {
-        let at = |field: &str| file.locations.span(file.file, &format!("{path}.{field}"));
+    fn qualifiers(&mut self, e: &HelperEntrySpec, file: FileId, outer: &Qualifiers) -> Option<Qualifiers> {
+        let at = |n: &Spanned<String>| Span::of(file, n);
         let mut q = outer.clone();
         let mut ok = true;
-        for (i, c) in e.capabilities.iter().enumerate() {
-            match Capability::from_name(c) {
+        for c in &e.capabilities {
+            match Capability::from_name(&c.value) {
                 Some(cap) => q.capabilities.push(cap),
                 None => {
                     let names = Capability::ALL.map(Capability::name);
-                    self.cx.error(at(&format!("capabilities[{i}]")), format!("unknown capability `{c}`")).help =
+                    self.cx.error(at(c), format!("unknown capability `{}`", c.value)).help =
                         Some(format!("known capabilities: {}", names.join(", ")));
                     ok = false;
                 }
             }
         }
-        for (i, k) in e.kconfig.iter().enumerate() {
-            let valid = k.strip_prefix("CONFIG_").is_some_and(|rest| {
+        for k in &e.kconfig {
+            let valid = k.value.strip_prefix("CONFIG_").is_some_and(|rest| {
                 !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
             });
             if !valid {
-                self.cx.error(at(&format!("kconfig[{i}]")), format!("`{k}` is not a kernel config option")).help =
+                self.cx.error(at(k), format!("`{}` is not a kernel config option", k.value)).help =
                     Some("write options as the kernel does, e.g. `CONFIG_INET`".into());
                 ok = false;
             }
-            q.kconfig.push(k.clone());
+            q.kconfig.push(k.value.clone());
         }
         if let Some(list) = &e.attach_types {
             let mut ids = Vec::new();
-            for (i, name) in list.iter().enumerate() {
-                let span = at(&format!("attach_types[{i}]"));
+            for node in list {
+                let name = &node.value;
+                let span = at(node);
                 let Some(id) = self.cx.resolve(self.attach_names, "attach type", name, span.clone()) else {
                     ok = false;
                     continue;
@@ -781,17 +789,16 @@ impl Expander<'_, '_> {
         if e.gpl_only.is_some() {
             q.gpl_only = e.gpl_only;
         }
-        for (i, name) in e.gpl_only_flipped_for.iter().enumerate() {
-            let span = at(&format!("gpl_only_flipped_for[{i}]"));
-            match self.cx.resolve(self.attach_names, "attach type", name, span) {
+        for node in &e.gpl_only_flipped_for {
+            match self.cx.resolve(self.attach_names, "attach type", &node.value, at(node)) {
                 Some(id) => q.gpl_only_flipped_for.push(id),
                 None => ok = false,
             }
         }
         q.gpl_only_flipped_for.sort();
         q.gpl_only_flipped_for.dedup();
-        if e.why.is_some() && e.exclude.is_none() {
-            self.cx.error(at("why"), "`why` explains an `exclude` entry; this entry excludes nothing");
+        if let (Some(why), None) = (&e.why, &e.exclude) {
+            self.cx.error(at(why), "`why` explains an `exclude` entry; this entry excludes nothing");
             ok = false;
         }
         if let Some(level) = e.lockdown {

@@ -27,6 +27,16 @@ pub fn helper_enum(name: &str) -> String {
     format!("BPF_FUNC_{}", name.strip_prefix("bpf_").unwrap_or(name))
 }
 
+/// A C identifier: letters, digits and `_`, not starting with a digit, and not a Rust keyword
+/// that cannot be a raw identifier (the bindings turn names into Rust identifiers).
+pub fn is_c_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(s, "_" | "self" | "Self" | "super" | "crate")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,15 +7,18 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+/// A value with where it sits in its YAML file (a span of the parsed text; unknown when the
+/// value came from the embedded JSON twin).
+pub use serde_saphyr::Spanned;
 
 use crate::version::KernelVersion;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HelperSpec {
-    pub id: u32,
-    pub name: String,
-    pub since: SpecSince,
+    pub id: Spanned<u32>,
+    pub name: Spanned<String>,
+    pub since: Spanned<SpecSince>,
     pub gpl_only: bool,
     pub summary: String,
     pub description: String,
@@ -24,43 +27,43 @@ pub struct HelperSpec {
     #[serde(default)]
     pub usage: Option<String>,
     pub returns: ReturnSpec,
-    pub args: Vec<ArgSpec>,
+    pub args: Spanned<Vec<ArgSpec>>,
     /// The C declaration ends in `...` (only `bpf_trace_printk`).
     #[serde(default)]
     pub variadic: bool,
     #[serde(default)]
     pub flags: Vec<FlagSpec>,
     #[serde(default)]
-    pub map_types: Vec<String>,
+    pub map_types: Vec<Spanned<String>>,
     #[serde(default)]
-    pub related: Vec<String>,
+    pub related: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnSpec {
     #[serde(rename = "type")]
-    pub c_type: String,
+    pub c_type: Spanned<String>,
     #[serde(default)]
-    pub class: Option<String>,
+    pub class: Option<Spanned<String>>,
     pub doc: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArgSpec {
-    pub name: String,
+    pub name: Spanned<String>,
     #[serde(rename = "type")]
-    pub c_type: String,
-    pub class: String,
+    pub c_type: Spanned<String>,
+    pub class: Spanned<String>,
     pub doc: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagSpec {
-    pub arg: String,
-    pub name: String,
+    pub arg: Spanned<String>,
+    pub name: Spanned<String>,
     pub value: u64,
     pub doc: String,
 }
@@ -70,12 +73,12 @@ pub struct FlagSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HelperEntrySpec {
-    pub helper: Option<String>,
-    pub set: Option<String>,
-    pub exclude: Option<String>,
+    pub helper: Option<Spanned<String>>,
+    pub set: Option<Spanned<String>>,
+    pub exclude: Option<Spanned<String>>,
     /// When this program type gained the helper, if later than both of them.
-    pub since: Option<SpecSince>,
-    pub attach_types: Option<Vec<String>>,
+    pub since: Option<Spanned<SpecSince>>,
+    pub attach_types: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub sleepable: bool,
     /// Only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
@@ -85,18 +88,18 @@ pub struct HelperEntrySpec {
     #[serde(default)]
     pub lockdown: Option<LockdownSpec>,
     #[serde(default)]
-    pub capabilities: Vec<String>,
+    pub capabilities: Vec<Spanned<String>>,
     #[serde(default)]
-    pub kconfig: Vec<String>,
+    pub kconfig: Vec<Spanned<String>>,
     /// Overrides the helper's `gpl_only` for this program type (the kernel hands it a
     /// different `bpf_func_proto`).
     pub gpl_only: Option<bool>,
     /// Attach types for which the opposite of the GPL rule holds.
     #[serde(default)]
-    pub gpl_only_flipped_for: Vec<String>,
+    pub gpl_only_flipped_for: Vec<Spanned<String>>,
     /// With `exclude`: why the helper is unusable although the verifier knows its prototype,
     /// as the key of a reason in `reasons.yaml`.
-    pub why: Option<String>,
+    pub why: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -109,22 +112,22 @@ pub enum LockdownSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HelperSetSpec {
-    pub name: String,
+    pub name: Spanned<String>,
     #[serde(default)]
     pub kernel_function: Option<String>,
     pub description: String,
-    pub helpers: Vec<HelperEntrySpec>,
+    pub helpers: Vec<Spanned<HelperEntrySpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramTypeSpec {
-    pub id: u32,
-    pub name: String,
-    pub since: SpecSince,
+    pub id: Spanned<u32>,
+    pub name: Spanned<String>,
+    pub since: Spanned<SpecSince>,
     pub summary: String,
     pub description: String,
-    pub context: Option<String>,
+    pub context: Option<Spanned<String>>,
     pub return_value: String,
     pub test_run: bool,
     pub sleepable: bool,
@@ -132,15 +135,15 @@ pub struct ProgramTypeSpec {
     #[serde(default)]
     pub helpers_from_target: bool,
     #[serde(default)]
-    pub helpers: Vec<HelperEntrySpec>,
+    pub helpers: Vec<Spanned<HelperEntrySpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapTypeSpec {
-    pub id: u32,
-    pub name: String,
-    pub since: SpecSince,
+    pub id: Spanned<u32>,
+    pub name: Spanned<String>,
+    pub since: Spanned<SpecSince>,
     pub per_cpu: bool,
     pub summary: String,
     pub description: String,
@@ -171,10 +174,10 @@ pub enum SizeKeyword {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachTypeSpec {
-    pub id: u32,
-    pub name: String,
-    pub since: SpecSince,
-    pub program_types: Vec<String>,
+    pub id: Spanned<u32>,
+    pub name: Spanned<String>,
+    pub since: Spanned<SpecSince>,
+    pub program_types: Vec<Spanned<String>>,
     /// Programs with this attach type run from a BPF trampoline (`bpf_prog_has_trampoline`).
     #[serde(default)]
     pub trampoline: bool,
@@ -197,10 +200,10 @@ pub struct SectionsSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
-    pub pattern: String,
-    pub program_type: String,
+    pub pattern: Spanned<String>,
+    pub program_type: Spanned<String>,
     #[serde(default)]
-    pub attach_type: Option<String>,
+    pub attach_type: Option<Spanned<String>>,
     #[serde(default)]
     pub sleepable: bool,
     #[serde(default)]
@@ -302,14 +305,13 @@ pub struct Specs {
     pub unparsed: std::collections::BTreeSet<String>,
 }
 
-/// A parsed spec file: its value, the file it came from, and where each node sits in it.
+/// A parsed spec file: its value (whose nodes carry their spans) and the file it came from.
 #[derive(Debug)]
 pub struct Parsed<T> {
     pub value: T,
     pub file: crate::diagnostics::FileId,
     /// File stem, which must equal the item's (short) name.
     pub stem: String,
-    pub locations: crate::diagnostics::NodeSpans,
 }
 
 // C types of `specs/types/` (lowered by `crate::types`).
@@ -318,7 +320,7 @@ pub struct Parsed<T> {
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// The C tag without `struct`: `__sk_buff`, `task_struct`.
-    pub name: String,
+    pub name: Spanned<String>,
     pub kind: TypeKindSpec,
     /// One line, our words.
     pub summary: String,
@@ -330,9 +332,9 @@ pub struct TypeSpec {
     pub header: Option<String>,
     /// `__attribute__((aligned(N)))` on the whole type.
     #[serde(default)]
-    pub align: Option<u32>,
+    pub align: Option<Spanned<u32>>,
     #[serde(default)]
-    pub fields: Vec<FieldSpec>,
+    pub fields: Vec<Spanned<FieldSpec>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -350,25 +352,25 @@ pub enum TypeKindSpec {
 pub struct FieldSpec {
     /// Absent for anonymous nested aggregates and unnamed padding bit-fields (`__u32 :24`).
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     /// C type, canonical spelling: `__u32`, `struct bpf_sock *`, `const void *`.
     #[serde(rename = "type", default)]
-    pub c_type: Option<String>,
+    pub c_type: Option<Spanned<String>>,
     /// Array length (`__u32 cb[5]` has `len: 5`; `0` is a flexible array).
     #[serde(default)]
-    pub len: Option<u32>,
+    pub len: Option<Spanned<u32>>,
     /// Bit-field width.
     #[serde(default)]
-    pub bits: Option<u32>,
+    pub bits: Option<Spanned<u32>>,
     /// A nested struct's members.
     #[serde(default, rename = "struct")]
-    pub struct_fields: Option<Vec<FieldSpec>>,
+    pub struct_fields: Option<Vec<Spanned<FieldSpec>>>,
     /// A nested union's members.
     #[serde(default, rename = "union")]
-    pub union_fields: Option<Vec<FieldSpec>>,
+    pub union_fields: Option<Vec<Spanned<FieldSpec>>>,
     /// `__attribute__((aligned(N)))` on a nested aggregate (what `__bpf_md_ptr` expands to).
     #[serde(default)]
-    pub align: Option<u32>,
+    pub align: Option<Spanned<u32>>,
     /// Markdown, optional.
     #[serde(default)]
     pub doc: Option<String>,

@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diagnostics::{closest, Diagnostic, Span};
-use crate::spec::{FieldSpec, Parsed, Specs, TypeKindSpec, TypeSpec};
+use crate::diagnostics::{closest, Diagnostic, FileId, Span};
+use crate::spec::{FieldSpec, Parsed, Spanned, Specs, TypeKindSpec, TypeSpec};
 
 // ---------------------------------------------------------------------------------------------
 // Spec: mirrors `specs/types/<name>.yaml` exactly.
@@ -307,18 +307,16 @@ pub fn lower(specs: &Specs, diagnostics: &mut Vec<Diagnostic>) -> Vec<TypeDef> {
     let mut cx = Cx { diagnostics, specs: HashMap::new() };
     let mut seen = BTreeMap::new();
     for p in &specs.types {
-        if let Some(other) = seen.insert(p.value.name.clone(), &p.stem) {
-            cx.error(p.locations.span(p.file, "name"), format!("type `{}` is specified twice", p.value.name)).help =
+        let name = &p.value.name;
+        if let Some(other) = seen.insert(name.value.clone(), &p.stem) {
+            cx.error(Span::of(p.file, name), format!("type `{}` is specified twice", name.value)).help =
                 Some(format!("`{other}.yaml` specifies it too"));
         }
-        if p.value.name != p.stem {
-            cx.error(
-                p.locations.span(p.file, "name"),
-                format!("type name `{}` does not match its file name", p.value.name),
-            )
-            .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
+        if name.value != p.stem {
+            cx.error(Span::of(p.file, name), format!("type name `{}` does not match its file name", name.value)).help =
+                Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
         }
-        cx.specs.insert(p.value.name.clone(), p);
+        cx.specs.insert(name.value.clone(), p);
     }
     let names: Vec<String> = cx.specs.keys().cloned().collect();
     let mut done: BTreeMap<String, TypeDef> = BTreeMap::new();
@@ -336,14 +334,15 @@ struct Cx<'a> {
     specs: HashMap<String, &'a Parsed<TypeSpec>>,
 }
 
-/// Where we are while lowering one type: for spans and messages.
-struct At<'a> {
-    parsed: &'a Parsed<TypeSpec>,
+/// The file of the type being lowered, for spans.
+#[derive(Clone, Copy)]
+struct At {
+    file: FileId,
 }
 
-impl At<'_> {
-    fn span(&self, path: &str) -> Span {
-        self.parsed.locations.span(self.parsed.file, path)
+impl At {
+    fn of<T>(self, node: &Spanned<T>) -> Span {
+        Span::of(self.file, node)
     }
 }
 
@@ -378,26 +377,25 @@ impl Cx<'_> {
         }
         let Some(parsed) = self.specs.get(name).copied() else { return false };
         if stack.iter().any(|s| s == name) {
-            let at = At { parsed };
             self.error(
-                at.span("name"),
+                Span::of(parsed.file, &parsed.value.name),
                 format!("type `{name}` contains itself by value (through {})", stack.join(" → ")),
             );
             failed.insert(name.to_owned());
             return false;
         }
         stack.push(name.to_owned());
-        let at = At { parsed };
+        let at = At { file: parsed.file };
         let spec = &parsed.value;
         let errors_before = self.diagnostics.len();
         let body = match spec.kind {
             TypeKindSpec::Opaque => {
-                if !spec.fields.is_empty() {
-                    self.error(at.span("fields"), format!("opaque type `{name}` cannot have fields")).help =
+                if let Some(first) = spec.fields.first() {
+                    self.error(at.of(first), format!("opaque type `{name}` cannot have fields")).help =
                         Some("use `kind: struct` to describe its layout".into());
                 }
-                if spec.align.is_some() {
-                    self.error(at.span("align"), "an opaque type has no alignment to declare");
+                if let Some(align) = &spec.align {
+                    self.error(at.of(align), "an opaque type has no alignment to declare");
                 }
                 Some(TypeBody::Opaque)
             }
@@ -412,8 +410,9 @@ impl Cx<'_> {
                     }
                 }
                 let done_list: Vec<TypeDef> = done.values().cloned().collect();
-                let align = self.check_align(spec.align, &at, "align");
-                self.aggregate(kind, &spec.fields, align, &at, "fields", &done_list).map(TypeBody::Aggregate)
+                let align = self.check_align(spec.align.as_ref(), at);
+                let whole = at.of(&spec.name);
+                self.aggregate(kind, &spec.fields, align, at, whole, &done_list).map(TypeBody::Aggregate)
             }
         };
         stack.pop();
@@ -438,10 +437,11 @@ impl Cx<'_> {
         }
     }
 
-    fn check_align(&mut self, align: Option<u32>, at: &At, path: &str) -> Option<u32> {
-        let a = align?;
+    fn check_align(&mut self, align: Option<&Spanned<u32>>, at: At) -> Option<u32> {
+        let node = align?;
+        let a = node.value;
         if a == 0 || !a.is_power_of_two() || a > 4096 {
-            self.error(at.span(path), format!("alignment {a} is not a power of two up to 4096"));
+            self.error(at.of(node), format!("alignment {a} is not a power of two up to 4096"));
             return None;
         }
         Some(a)
@@ -452,10 +452,10 @@ impl Cx<'_> {
     fn aggregate(
         &mut self,
         kind: AggregateKind,
-        fields: &[FieldSpec],
+        fields: &[Spanned<FieldSpec>],
         explicit_align: Option<u32>,
-        at: &At,
-        path: &str,
+        at: At,
+        whole: Span,
         types: &[TypeDef],
     ) -> Option<Aggregate> {
         let mut ok = true;
@@ -463,15 +463,16 @@ impl Cx<'_> {
         let mut bit: u64 = 0; // struct: next free bit; union: largest member in bits
         let mut align = 1u32;
         let mut names = BTreeSet::new();
-        for (i, f) in fields.iter().enumerate() {
-            let fpath = format!("{path}[{i}]");
-            let Some(member) = self.member(f, at, &fpath, types) else {
+        for f in fields {
+            let field_span = at.of(f);
+            let Some(member) = self.member(f, at, types) else {
                 ok = false;
                 continue;
             };
             for n in visible_names(&member) {
                 if !names.insert(n.clone()) {
-                    self.error(at.span(&format!("{fpath}.name")), format!("duplicate member name `{n}`"));
+                    let span = f.value.name.as_ref().map_or_else(|| field_span.clone(), |n| at.of(n));
+                    self.error(span, format!("duplicate member name `{n}`"));
                     ok = false;
                 }
             }
@@ -500,7 +501,7 @@ impl Cx<'_> {
                         }
                     };
                     let Ok(bit_offset) = u32::try_from(placed) else {
-                        self.error(at.span(&fpath), "type too large");
+                        self.error(field_span, "type too large");
                         return None;
                     };
                     if member.name.is_some() {
@@ -536,7 +537,7 @@ impl Cx<'_> {
                 }
             };
             let Ok(offset) = u32::try_from(offset) else {
-                self.error(at.span(&fpath), "type too large");
+                self.error(field_span, "type too large");
                 return None;
             };
             members.push(Member { offset, ..member });
@@ -546,47 +547,53 @@ impl Cx<'_> {
         }
         let size = align_up(bit.div_ceil(8), u64::from(align));
         let Ok(size) = u32::try_from(size) else {
-            self.error(at.span(path), "type too large");
+            self.error(whole, "type too large");
             return None;
         };
         ok.then_some(Aggregate { kind, members, size, align, explicit_align })
     }
 
     /// Checks one field and builds its member (offset filled in by the caller).
-    fn member(&mut self, f: &FieldSpec, at: &At, path: &str, types: &[TypeDef]) -> Option<Member> {
-        let span = |field: &str| at.span(&format!("{path}.{field}"));
+    fn member(&mut self, node: &Spanned<FieldSpec>, at: At, types: &[TypeDef]) -> Option<Member> {
+        let f = &node.value;
+        let whole = at.of(node);
         let shapes = [f.c_type.is_some(), f.struct_fields.is_some(), f.union_fields.is_some()];
         if shapes.iter().filter(|b| **b).count() != 1 {
-            self.error(at.span(path), "a field needs exactly one of `type`, `struct` or `union`").help =
+            self.error(whole, "a field needs exactly one of `type`, `struct` or `union`").help =
                 Some("write `- { name: x, type: __u32 }` or `- union: [...]`".into());
             return None;
         }
         if let Some(name) = &f.name {
-            if !is_identifier(name) {
-                self.error(span("name"), format!("`{name}` is not a C identifier"));
+            if !crate::names::is_c_identifier(&name.value) {
+                self.error(at.of(name), format!("`{}` is not a C identifier", name.value));
                 return None;
             }
         }
+        let name = f.name.as_ref().map(|n| n.value.clone());
+        let len = f.len.as_ref().map(|l| l.value);
         let doc = f.doc.clone().unwrap_or_default();
         let nested = f
             .struct_fields
             .as_ref()
             .map(|v| (AggregateKind::Struct, v, "struct"))
             .or_else(|| f.union_fields.as_ref().map(|v| (AggregateKind::Union, v, "union")));
-        if let Some((kind, fields, key)) = nested {
+        if let Some((kind, fields, _key)) = nested {
             if f.len.is_some() || f.bits.is_some() {
-                self.error(at.span(path), "`len` and `bits` apply to `type` fields only");
+                self.error(whole, "`len` and `bits` apply to `type` fields only");
                 return None;
             }
-            let align = self.check_align(f.align, at, &format!("{path}.align"));
-            let agg = self.aggregate(kind, fields, align, at, &format!("{path}.{key}"), types)?;
-            return Some(Member { name: f.name.clone(), offset: 0, ty: MemberType::Nested(agg), doc });
+            let align = self.check_align(f.align.as_ref(), at);
+            let agg = self.aggregate(kind, fields, align, at, whole, types)?;
+            return Some(Member { name, offset: 0, ty: MemberType::Nested(agg), doc });
         }
-        if f.align.is_some() {
-            self.error(span("align"), "`align` applies to nested `struct` and `union` fields only");
+        if let Some(align) = &f.align {
+            self.error(at.of(align), "`align` applies to nested `struct` and `union` fields only");
             return None;
         }
-        let text = f.c_type.as_deref().expect("exactly one shape");
+        let type_node = f.c_type.as_ref().expect("exactly one shape");
+        let type_span = at.of(type_node);
+        let span = |_field: &str| type_span.clone();
+        let text = type_node.value.as_str();
         let normal = normalize_c_type(text);
         if normal != text {
             self.error(span("type"), format!("C type `{text}` is not written the canonical way")).help =
@@ -624,35 +631,31 @@ impl Cx<'_> {
             }
             _ => {}
         }
-        if let Some(width) = f.bits {
+        if let Some(bits) = &f.bits {
+            let (width, bits_span) = (bits.value, at.of(bits));
             let CType::Int(int) = &c_type else {
-                self.error(span("bits"), "only integer members can be bit-fields");
+                self.error(bits_span, "only integer members can be bit-fields");
                 return None;
             };
             if f.len.is_some() {
-                self.error(span("bits"), "a bit-field cannot be an array");
+                self.error(bits_span, "a bit-field cannot be an array");
                 return None;
             }
             if width > int.size * 8 {
-                self.error(span("bits"), format!("a `{}` bit-field holds at most {} bits", int.c, int.size * 8));
+                self.error(bits_span, format!("a `{}` bit-field holds at most {} bits", int.c, int.size * 8));
                 return None;
             }
             if width == 0 && f.name.is_some() {
-                self.error(span("bits"), "a zero-width bit-field must be unnamed");
+                self.error(bits_span, "a zero-width bit-field must be unnamed");
                 return None;
             }
-            return Some(Member {
-                name: f.name.clone(),
-                offset: 0,
-                ty: MemberType::Bitfield { c_type, bit_offset: 0, width },
-                doc,
-            });
+            return Some(Member { name, offset: 0, ty: MemberType::Bitfield { c_type, bit_offset: 0, width }, doc });
         }
         if f.name.is_none() {
-            self.error(at.span(path), "only bit-fields (`bits`) and nested aggregates may be unnamed");
+            self.error(whole, "only bit-fields (`bits`) and nested aggregates may be unnamed");
             return None;
         }
-        Some(Member { name: f.name.clone(), offset: 0, ty: MemberType::Plain { c_type, len: f.len }, doc })
+        Some(Member { name, offset: 0, ty: MemberType::Plain { c_type, len }, doc })
     }
 
     /// Every C type in a helper signature must map to Rust, and every struct a signature or
@@ -660,19 +663,17 @@ impl Cx<'_> {
     fn check_references(&mut self, specs: &Specs, types: &[TypeDef]) {
         for p in &specs.helpers {
             let h = &p.value;
-            let check = |cx: &mut Self, text: &str, path: &str| {
-                let span = p.locations.span(p.file, path);
-                match CType::parse(text) {
+            let hname = &h.name.value;
+            let check = |cx: &mut Self, node: &Spanned<String>| {
+                let span = Span::of(p.file, node);
+                match CType::parse(&node.value) {
                     Err(e) => {
-                        cx.error(span, format!("helper `{}`: {e}", h.name)).help = Some(integer_help());
+                        cx.error(span, format!("helper `{hname}`: {e}")).help = Some(integer_help());
                     }
                     Ok(CType::Struct(s)) => {
                         cx.error(
                             span,
-                            format!(
-                                "helper `{}` passes `struct {s}` by value; helpers take and return pointers",
-                                h.name
-                            ),
+                            format!("helper `{hname}` passes `struct {s}` by value; helpers take and return pointers"),
                         );
                     }
                     Ok(t) => {
@@ -684,18 +685,18 @@ impl Cx<'_> {
                     }
                 }
             };
-            check(self, &h.returns.c_type, "returns.type");
-            for (i, a) in h.args.iter().enumerate() {
-                check(self, &a.c_type, &format!("args[{i}].type"));
-                if CType::parse(&a.c_type) == Ok(CType::Void) {
-                    self.error(p.locations.span(p.file, &format!("args[{i}].type")), "an argument cannot be `void`");
+            check(self, &h.returns.c_type);
+            for a in &h.args.value {
+                check(self, &a.c_type);
+                if CType::parse(&a.c_type.value) == Ok(CType::Void) {
+                    self.error(Span::of(p.file, &a.c_type), "an argument cannot be `void`");
                 }
             }
         }
         for p in &specs.program_types {
             if let Some(ctx) = &p.value.context {
-                if find(types, ctx).is_none() && !self.specs.contains_key(ctx) {
-                    self.unknown_struct(ctx, p.locations.span(p.file, "context"));
+                if find(types, &ctx.value).is_none() && !self.specs.contains_key(&ctx.value) {
+                    self.unknown_struct(&ctx.value, Span::of(p.file, ctx));
                 }
             }
         }
@@ -708,9 +709,10 @@ fn integer_help() -> String {
 }
 
 /// Struct tags embedded by value (not through pointers) anywhere in these fields.
-fn collect_embedded(fields: &[FieldSpec], out: &mut Vec<String>) {
+fn collect_embedded(fields: &[Spanned<FieldSpec>], out: &mut Vec<String>) {
     for f in fields {
-        if let Some(Ok(CType::Struct(s))) = f.c_type.as_deref().map(CType::parse) {
+        let f = &f.value;
+        if let Some(Ok(CType::Struct(s))) = f.c_type.as_ref().map(|t| CType::parse(&t.value)) {
             out.push(s);
         }
         for nested in [&f.struct_fields, &f.union_fields].into_iter().flatten() {

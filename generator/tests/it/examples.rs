@@ -1150,7 +1150,6 @@ fn broken_examples_fail() {
 
 /// Every helper and map type of the specs has an example.
 #[test]
-#[ignore = "until every batch of examples has landed"]
 fn every_helper_and_map_type_has_an_example() {
     let model = support::model();
     let mut have: BTreeMap<Kind, BTreeSet<String>> =
