@@ -1138,6 +1138,13 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     );
     assert!(labels.as_array().is_some_and(|l| l.len() == 6), "{labels}");
     d.viewport_shot(&shots.join("phone-nav-375.png"));
+    // An example's long lines scroll inside its code box, not the page.
+    d.goto(&format!("{site_url}helpers/{with_example}.html#example"));
+    d.wait_for("the example page", "return document.readyState === 'complete'");
+    let overflow = d.js("return document.documentElement.scrollWidth <= window.innerWidth + 1");
+    assert_eq!(overflow, true, "the example page scrolls sideways on a phone");
+    d.js("document.getElementById('example').scrollIntoView({ behavior: 'instant' }); return true");
+    d.viewport_shot(&shots.join("phone-example-375.png"));
     d.set_size(390, 844);
     let overflow = d.js("return document.documentElement.scrollWidth <= window.innerWidth + 1");
     assert_eq!(overflow, true, "the helper page scrolls sideways on a phone");
