@@ -17,8 +17,9 @@ const MAX_VERIFIED_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExamplesError {
-    #[error("cannot read examples from `{}`: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    // Not named `source`: the message carries the cause, and anyhow would print it twice.
+    #[error("cannot read examples from `{}`: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("example `{path}` is {size} bytes; examples are at most {MAX_EXAMPLE_BYTES} bytes")]
     TooLarge { path: String, size: usize },
     #[error("example `{path}` is not UTF-8 text")]
@@ -92,7 +93,7 @@ impl Examples {
     /// missing). Only regular files directly in those two folders are read; links are not
     /// followed, so the folder cannot make the tool read files elsewhere.
     pub fn load_dir(dir: &Path) -> Result<Examples, ExamplesError> {
-        let io = |path: &Path, source| ExamplesError::Io { path: path.to_owned(), source };
+        let io = |path: &Path, error| ExamplesError::Io { path: path.to_owned(), error };
         let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
         if !meta.is_dir() {
             return Err(io(dir, std::io::Error::other("not a directory")));

@@ -479,6 +479,48 @@ fn site_examples_shown_with_their_status() {
     assert!(doc.select(&sel("section#example p.empty")).next().is_some());
 }
 
+/// `--examples DIR` reads only regular files in DIR/helpers and DIR/maps: a link to a file
+/// elsewhere is not followed, an oversized file or a bad verified.json is a clear error.
+#[test]
+fn site_examples_folder_is_read_safely() {
+    let tmp = tempdir("examples-input");
+    let dir = tmp.join("ex");
+    std::fs::create_dir_all(dir.join("helpers")).expect("mkdir");
+    std::fs::write(tmp.join("secret.txt"), "do-not-show-this").expect("write");
+    std::os::unix::fs::symlink(tmp.join("secret.txt"), dir.join("helpers/bpf_ktime_get_ns.bpf.c")).expect("symlink");
+    std::fs::write(dir.join("helpers/bpf_get_prandom_u32.bpf.c"), "int x;\n").expect("write");
+    let examples = Examples::load_dir(&dir).expect("a folder without verified.json is fine");
+    assert_eq!(examples.examples.len(), 1, "the link was not followed");
+    let files = build_with(&fixture_model(), &examples);
+    assert!(files.values().all(|t| !t.contains("do-not-show-this")));
+    assert!(files["helpers/bpf_get_prandom_u32.html"].contains("Not verified yet."));
+    let run = |dir: &Path| {
+        Command::new(support::bpfspec_bin())
+            .args(["--specs", fixture_dir().to_str().expect("utf-8")])
+            .args(["--examples", dir.to_str().expect("utf-8")])
+            .args(["site", "--out", tmp.join("out").to_str().expect("utf-8")])
+            .output()
+            .expect("run bpfspec site")
+    };
+    std::fs::write(dir.join("verified.json"), r#"{"format":1,"examples":{"helpers/x.bpf.c":{}}}"#).expect("write");
+    let out = run(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not a valid verified.json") && err.contains("missing field"), "{err}");
+    std::fs::remove_file(dir.join("verified.json")).expect("rm");
+    std::fs::write(dir.join("helpers/bpf_map_lookup_elem.bpf.c"), "x".repeat(65 * 1024)).expect("write");
+    let out = run(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bpf_map_lookup_elem.bpf.c") && err.contains("at most"), "{err}");
+    let out = run(&tmp.join("missing"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot read examples from"), "{err}");
+    assert!(!tmp.join("out").exists(), "nothing is written after an error");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
 /// The home page lists only releases that added something a reader can name: a release that is
 /// only the end of ranges (`≤ 6.18`) has no entry there, and the timeline says what it means.
 #[test]
