@@ -641,6 +641,14 @@ fn site_is_deterministic_and_small() {
     for m in &model.map_types {
         assert!(files.contains_key(&format!("map-types/{}.html", m.short_name)), "no page for {}", m.short_name);
     }
+    // With its examples inlined, no helper or map type page gets heavy.
+    let (largest, size) = files
+        .iter()
+        .filter(|(p, _)| (p.starts_with("helpers/") || p.starts_with("map-types/")) && !p.ends_with("index.html"))
+        .map(|(p, t)| (p, t.len()))
+        .max_by_key(|(_, n)| *n)
+        .expect("pages");
+    assert!(size < 96 * 1024, "{largest} is {size} bytes");
     let home = files["index.html"].len();
     let first_view =
         home + files["assets/site.css"].len() + files["assets/site.js"].len() + files["assets/favicon.svg"].len();
@@ -1151,7 +1159,23 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.js("document.querySelector('#example button.copy').scrollIntoView({ block: 'center', behavior: 'instant' }); return true");
     d.click("#example button.copy");
     d.wait_for("the copy", "return document.querySelector('#example button.copy').getAttribute('data-copied') === '1'");
+    // What landed on the clipboard is the program, as text.
+    let origin = site_url.trim_end_matches('/');
+    d.cdp(
+        "Browser.grantPermissions",
+        serde_json::json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
+    );
+    let pasted = d.js("return navigator.clipboard.readText()");
+    let source = std::fs::read_to_string(support::repo_root().join(format!("examples/c/helpers/{with_example}.bpf.c")))
+        .expect("read the example");
+    assert_eq!(pasted.as_str(), Some(source.trim_end()), "the clipboard holds the example's source");
     d.screenshot(&shots.join("helper-example.png"));
+
+    // A map type page: its example, verified, linked from its table of contents.
+    d.goto(&format!("{site_url}map-types/hash.html"));
+    d.wait_for("the map type page", "return !!document.querySelector('.toc a[href=\"#example\"]')");
+    d.wait_for("its example", "return !!document.querySelector('#example figure.example .ex-steps')");
+    d.screenshot(&shots.join("map-type-hash.png"));
 
     // A program type page links into the matrix with its filter applied.
     d.goto(&format!("{site_url}program-types/xdp.html"));
@@ -1211,6 +1235,16 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.wait_for(
         "a result from file://",
         &format!("var e = {first_option}; return !!e && e.textContent === 'bpf_ringbuf_reserve'"),
+    );
+
+    // The copy button works from file:// too (the Clipboard API or the textarea fallback).
+    d.goto(&format!("file://{}/site/helpers/{with_example}.html", tmp.display()));
+    d.wait_for("the copy button", "var b = document.querySelector('#example button.copy'); return !!b && !b.hidden");
+    d.js("document.querySelector('#example button.copy').scrollIntoView({ block: 'center', behavior: 'instant' }); return true");
+    d.click("#example button.copy");
+    d.wait_for(
+        "the copy from file://",
+        "return document.querySelector('#example button.copy').getAttribute('data-copied') === '1'",
     );
 
     // The XSS fixture renders inert: no alert, no injected element, the text shows as text.
