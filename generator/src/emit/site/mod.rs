@@ -70,13 +70,12 @@ const NAV: &[(Section, &str, Item<'static>)] = &[
     (Section::Kernels, "Kernels", Item::Kernels),
 ];
 
-/// Every file of the site, sorted by path: pages, assets and the search index.
+/// Every file of the site, sorted by path: pages, assets and the search index, with the example
+/// programs embedded in the binary ([`site_with`] takes others).
 ///
-/// Output depends only on the model, so two builds are byte-identical.
-///
-/// The examples are the ones embedded in the binary; [`site_with`] takes others.
+/// Output depends only on the model and the examples, so two builds are byte-identical.
 pub fn site(model: &Model) -> Vec<Output> {
-    // The embedded copy was read at build time; if it does not parse, pages say "not verified yet".
+    // The embedded copy is checked by a unit test (examples::tests); the CLI reports its errors.
     let examples = Examples::embedded().unwrap_or_default();
     site_with(model, &examples)
 }

@@ -67,7 +67,6 @@ impl<'m> Pages<'m> {
             ExampleView {
                 anchor: format!("example-{}", e.variant.as_deref().map_or("main".to_owned(), slug)),
                 path: format!("examples/c/{}", e.path),
-                variant: e.variant.clone(),
                 code_html: highlight::c_html(e.source.trim_end(), &link),
                 lines: e.source.trim_end().lines().count(),
                 steps,
@@ -75,7 +74,6 @@ impl<'m> Pages<'m> {
                 facts: facts.unwrap_or_default(),
                 kernel: status.and_then(|s| s.loaded.clone()),
                 retval: status.and_then(|s| s.run.as_ref().map(|r| r.retval)),
-                check_only: status.and_then(|s| s.check_only.clone()),
             }
         })
         .collect()

@@ -232,8 +232,6 @@ pub struct ExampleView {
     pub anchor: String,
     /// `examples/c/helpers/bpf_ktime_get_ns.bpf.c`.
     pub path: String,
-    /// The `<what>` of `<name>__<what>.bpf.c`.
-    pub variant: Option<String>,
     /// The source, highlighted (escaped HTML).
     pub code_html: String,
     pub lines: usize,
@@ -246,7 +244,6 @@ pub struct ExampleView {
     pub facts: String,
     pub kernel: Option<String>,
     pub retval: Option<i64>,
-    pub check_only: Option<String>,
 }
 
 #[derive(Serialize)]
