@@ -450,6 +450,25 @@ fn site_examples_shown_with_their_status() {
         .count();
     assert_eq!(n, on_disk, "every example file names a helper or map type of the specs");
     let _ = writeln!(std::io::stderr().lock(), "site: {n} examples shown on their pages");
+    // The list of helpers says "run" for exactly the helpers with an example that was test-run.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("verified.json")).expect("verified.json"))
+            .expect("json");
+    let run: BTreeSet<&str> = json["examples"]
+        .as_object()
+        .expect("examples")
+        .iter()
+        .filter(|(_, e)| !e["run"].is_null())
+        .filter_map(|(p, _)| p.strip_prefix("helpers/")?.strip_suffix(".bpf.c")?.split("__").next())
+        .collect();
+    let files = build_repo();
+    let list = Html::parse_document(&files["helpers/index.html"]);
+    let shown: BTreeSet<String> = list
+        .select(&sel("tbody tr"))
+        .filter(|tr| tr.select(&sel("td.ex-word")).any(|td| td.text().collect::<String>() == "run"))
+        .filter_map(|tr| tr.select(&sel("th code")).next().map(|c| c.text().collect()))
+        .collect();
+    assert_eq!(shown, run.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
     // The fixture covers the states the repo may not have right now: a variant, check-only with
     // a warning, a failed compile, no entry at all, and markup in the code and in the JSON.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-examples");

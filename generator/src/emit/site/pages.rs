@@ -456,7 +456,16 @@ impl<'m> Pages<'m> {
                 .model
                 .helpers
                 .iter()
-                .map(|h| HelperListRow { brief: self.helper_brief(l, h), program_types: h.availability.len() })
+                .map(|h| HelperListRow {
+                    brief: self.helper_brief(l, h),
+                    program_types: h.availability.len(),
+                    example: self
+                        .examples
+                        .for_helper(&h.name)
+                        .map(|e| verified_word(self.examples.status(&e.path)))
+                        .max()
+                        .map(|(_, w)| w),
+                })
                 .collect(),
         }
     }
@@ -712,6 +721,18 @@ fn rust_signature_html(h: &Helper) -> String {
         format!("{head}({}){ret}", args.join(", "))
     } else {
         format!("{head}(\n    {},\n){ret}", args.join(",\n    "))
+    }
+}
+
+/// How far an example got, ranked (higher is further) and in a word or two for the lists.
+fn verified_word(status: Option<&Status>) -> (u8, &'static str) {
+    match status {
+        None => (0, "not verified"),
+        Some(s) if !(s.compiled && s.checked) => (1, "failing"),
+        Some(s) if s.run.is_some() => (5, "run"),
+        Some(s) if s.loaded.is_some() => (4, "loaded"),
+        Some(s) if s.check_only.is_some() => (3, "check only"),
+        Some(_) => (2, "checked"),
     }
 }
 

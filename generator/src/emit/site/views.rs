@@ -262,6 +262,8 @@ pub struct HelpersPage {
 pub struct HelperListRow {
     pub brief: Brief,
     pub program_types: usize,
+    /// How far its best example was verified, in a word or two (`None`: no example).
+    pub example: Option<&'static str>,
 }
 
 #[derive(Serialize)]
