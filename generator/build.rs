@@ -37,6 +37,49 @@ fn main() {
     let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_specs.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
     println!("cargo:rerun-if-changed={}", specs.display());
+    embed_examples(&manifest);
+}
+
+/// Embeds `examples/c/{helpers,maps}/*.bpf.c` and `examples/c/verified.json` (when present) for
+/// the site's example sections; `examples::Examples::embedded` reads them.
+fn embed_examples(manifest: &Path) {
+    let root = manifest.join("../examples/c");
+    let mut files = Vec::new();
+    for folder in ["helpers", "maps"] {
+        let dir = root.join(folder);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".bpf.c") && entry.file_type().is_ok_and(|t| t.is_file()) {
+                println!("cargo:rerun-if-changed={}", entry.path().display());
+                files.push((format!("{folder}/{name}"), entry.path()));
+            }
+        }
+    }
+    files.sort();
+    let mut out = String::from(
+        "/// Example programs embedded at build time: (path relative to examples/c/, text).\n\
+         pub static EMBEDDED_EXAMPLES: &[(&str, &str)] = &[\n",
+    );
+    for (rel, abs) in &files {
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.display().to_string()).unwrap();
+    }
+    out.push_str("];\n");
+    let verified = root.join("verified.json");
+    println!("cargo:rerun-if-changed={}", verified.display());
+    if verified.is_file() {
+        writeln!(
+            out,
+            "/// examples/c/verified.json at build time.\npub static EMBEDDED_VERIFIED: Option<&str> = Some(include_str!({:?}));",
+            verified.display().to_string()
+        )
+        .unwrap();
+    } else {
+        out.push_str("/// There was no examples/c/verified.json at build time.\npub static EMBEDDED_VERIFIED: Option<&str> = None;\n");
+    }
+    let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_examples.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {

@@ -5,6 +5,7 @@ pub mod btf;
 pub mod check;
 pub mod diagnostics;
 pub mod emit;
+pub mod examples;
 pub mod load;
 pub mod lower;
 pub mod model;

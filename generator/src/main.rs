@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use bpfspec::examples::Examples;
 use bpfspec::load::{self, LoadError};
 use bpfspec::model::Model;
 use bpfspec::output;
@@ -31,6 +32,11 @@ struct Cli {
     /// Read specs from this folder instead of the copy embedded in the binary.
     #[arg(long, global = true, value_name = "DIR")]
     specs: Option<PathBuf>,
+
+    /// Read the site's example programs (helpers/, maps/, verified.json) from this folder
+    /// instead of the copy of examples/c/ embedded in the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    examples: Option<PathBuf>,
 
     /// When to color diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
@@ -162,7 +168,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             if code != ExitCode::SUCCESS {
                 return Ok(code);
             }
-            site(&model, site_dir)
+            site(&model, &load_examples(cli)?, site_dir)
         }
         Command::Validate => {
             eprintln!(
@@ -182,13 +188,15 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Site { out } => site(&model, out),
+        Command::Site { out } => site(&model, &load_examples(cli)?, out),
         Command::Check(args) => Ok(bpfspec::check::run_cli(args, &model, color)),
         Command::Probe(args) => bpfspec::probe::run(args, &model),
         Command::Serve { port, dir } => {
             let source = match dir {
                 Some(dir) => bpfspec::serve::Source::dir(dir)?,
-                None => bpfspec::serve::Source::from_outputs(bpfspec::emit::site::site(&model)),
+                None => {
+                    bpfspec::serve::Source::from_outputs(bpfspec::emit::site::site_with(&model, &load_examples(cli)?))
+                }
             };
             let listener = bpfspec::serve::bind(*port).with_context(|| format!("listening on 127.0.0.1:{port}"))?;
             let addr = listener.local_addr().context("reading the bound address")?;
@@ -239,9 +247,9 @@ fn generate(model: &Model, root: &Path, check: bool) -> anyhow::Result<ExitCode>
 }
 
 /// Render the reference site into `out`, replacing it in one step once complete.
-fn site(model: &Model, out: &Path) -> anyhow::Result<ExitCode> {
+fn site(model: &Model, examples: &Examples, out: &Path) -> anyhow::Result<ExitCode> {
     let start = std::time::Instant::now();
-    let files = bpfspec::emit::site::site(model);
+    let files = bpfspec::emit::site::site_with(model, examples);
     let rendered = start.elapsed();
     let report = output::publish(&files, out).with_context(|| format!("writing the site to `{}`", out.display()))?;
     for w in &report.warnings {
@@ -263,6 +271,13 @@ fn site(model: &Model, out: &Path) -> anyhow::Result<ExitCode> {
         out.join("index.html").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn load_examples(cli: &Cli) -> anyhow::Result<Examples> {
+    Ok(match &cli.examples {
+        Some(dir) => Examples::load_dir(dir)?,
+        None => Examples::embedded().context("the examples embedded in this binary")?,
+    })
 }
 
 fn load_model(cli: &Cli) -> Result<Model, LoadError> {

@@ -190,6 +190,44 @@
     input.select();
   });
 
+  /* ---------- copy buttons of the examples ---------- */
+
+  // The Clipboard API is missing or refused on some file:// pages; a selected textarea and
+  // execCommand("copy") work there.
+  function copyText(text, done) {
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      document.body.removeChild(area);
+      done(ok);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
+    var code = document.getElementById(b.getAttribute("data-copy"));
+    if (!code) { return; }
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      copyText(code.textContent, function (ok) {
+        b.textContent = ok ? "Copied" : "Select and copy by hand";
+        b.setAttribute("data-copied", ok ? "1" : "0");
+        setTimeout(function () { b.textContent = "Copy"; }, 2000);
+      });
+    });
+  });
+
   /* ---------- matrix ---------- */
 
   var table = document.getElementById("matrix");
@@ -199,6 +237,21 @@
     if (!v) { return Infinity; }
     var p = v.split(".");
     return parseInt(p[0], 10) * 1000 + parseInt(p[1], 10);
+  }
+
+  // A since as the pages print it: "5.8", "5.11–6.1" (started in one of these), "≤ 6.18"
+  // (there by 6.18, start unknown). lo: the oldest release it can be in; hi: known from here.
+  function since(v) {
+    var m = /^(?:(≤)\s*|([0-9.]+)\s*–\s*)?([0-9.]+)$/.exec((v || "").trim());
+    if (!m) { return { lo: -Infinity, hi: -Infinity }; }
+    var hi = version(m[3]);
+    return { lo: m[1] ? -Infinity : (m[2] ? version(m[2]) : hi), hi: hi };
+  }
+
+  // "yes", "no" or "unknown" (the kernel is inside the range).
+  function presence(s, k) {
+    if (k >= s.hi) { return "yes"; }
+    return k >= s.lo ? "unknown" : "no";
   }
 
   var f = {
@@ -213,7 +266,7 @@
   var form = document.getElementById("mx-filters");
   var heads = Array.prototype.slice.call(table.tHead.rows[0].cells, 1);
   var columns = heads.map(function (th) {
-    return { th: th, pt: th.getAttribute("data-pt"), since: version(th.getAttribute("data-s")) };
+    return { th: th, pt: th.getAttribute("data-pt"), since: since(th.getAttribute("data-s")) };
   });
   var rows = Array.prototype.map.call(table.tBodies[0].rows, function (tr) {
     var cells = Array.prototype.slice.call(tr.cells, 1);
@@ -221,10 +274,10 @@
       tr: tr,
       text: (tr.cells[0].textContent + " " + tr.getAttribute("data-id") + " " + tr.getAttribute("data-t")).toLowerCase(),
       id: tr.getAttribute("data-id"),
-      since: version(tr.getAttribute("data-s")),
+      since: since(tr.getAttribute("data-s")),
       maps: " " + tr.getAttribute("data-m") + " ",
       cells: cells.map(function (td) {
-        return { td: td, on: td.className === "yes" || td.className === "cond", since: version(td.getAttribute("data-s")) };
+        return { td: td, on: td.className === "yes" || td.className === "cond", since: since(td.getAttribute("data-s")) };
       })
     };
   });
@@ -237,31 +290,46 @@
     var map = f.map.value;
     var k = version(f.kernel.value);
     var hide = f.hide.checked;
+    // Only what the kernel is known to lack is hidden; what it may or may not have stays, marked.
     columns.forEach(function (c, j) {
-      var gone = hide && c.since > k;
+      var p = presence(c.since, k);
+      var gone = hide && p === "no";
       c.hidden = gone;
       c.th.hidden = gone;
       c.th.classList.toggle("sel", j === col);
-      c.th.classList.toggle("future", c.since > k);
+      c.th.classList.toggle("future", p === "no");
+      c.th.classList.toggle("unk", p === "unknown");
     });
     var visible = 0;
+    var unknown = 0;
     rows.forEach(function (r) {
       var ok = tokens.every(function (t) { return t === r.id || r.text.indexOf(t) >= 0; });
       if (ok && map) { ok = r.maps.indexOf(" " + map + " ") >= 0; }
-      if (ok && col >= 0) { ok = r.cells[col].on && (!hide || r.cells[col].since <= k); }
-      if (ok && hide) { ok = r.since <= k; }
+      if (ok && col >= 0) { ok = r.cells[col].on && (!hide || presence(r.cells[col].since, k) !== "no"); }
+      var p = presence(r.since, k);
+      if (ok && hide) { ok = p !== "no"; }
       r.tr.hidden = !ok;
       if (!ok) { return; }
       visible += 1;
-      r.tr.classList.toggle("future", r.since > k);
+      r.tr.classList.toggle("future", p === "no");
+      r.tr.classList.toggle("unk", p === "unknown");
       r.cells.forEach(function (c, j) {
         c.td.hidden = columns[j].hidden;
         c.td.classList.toggle("sel", j === col);
-        if (c.on) { c.td.classList.toggle("na", c.since > k); }
+        if (c.on) {
+          var q = presence(c.since, k);
+          c.td.classList.toggle("na", q === "no");
+          c.td.classList.toggle("unk", q === "unknown");
+          if (q === "unknown" && !c.td.hidden) { unknown += 1; }
+        }
       });
     });
     count.textContent = visible + " of " + rows.length + " helpers" +
-      (f.kernel.value ? " · as of Linux " + f.kernel.value : "");
+      (f.kernel.value ? " · as of Linux " + f.kernel.value : "") +
+      (unknown ? " · " + unknown + " pairs unknown for it" : "");
+    var target = col >= 0 && columns[col].th.getAttribute("data-note");
+    empty.textContent = target ? "No helper is listed for " + columns[col].pt + ": it " + target + "." :
+      "No helper matches these filters.";
     empty.hidden = visible > 0;
     if (writeState) { saveState(); }
   }
@@ -280,7 +348,13 @@
     catch (err) { window.location.hash = hash; }
   }
 
+  // The address is the whole state: a filter it does not name goes back to its default.
   function loadState() {
+    f.text.value = "";
+    f.pt.value = "";
+    f.map.value = "";
+    f.kernel.value = "";
+    f.hide.checked = false;
     window.location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
       var kv = pair.split("=");
       var v = decodeURIComponent(kv[1] || "");
@@ -305,7 +379,8 @@
     var tr = td.parentNode;
     var j = Array.prototype.indexOf.call(tr.cells, td) - 1;
     var name = tr.cells[0].textContent + " in " + columns[j].pt + ": ";
-    detail.textContent = name + (td.title || "not callable");
+    var note = columns[j].th.getAttribute("data-note");
+    detail.textContent = name + (td.title || (note ? "not listed; " + columns[j].pt + " " + note : "not callable"));
   });
 
   [f.text].forEach(function (i) { i.addEventListener("input", function () { apply(true); }); });

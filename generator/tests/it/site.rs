@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bpfspec::emit::site::site;
+use bpfspec::emit::site::{site, site_with};
+use bpfspec::examples::Examples;
 use bpfspec::model::Model;
 use scraper::{Html, Selector};
 
@@ -31,9 +32,30 @@ fn fixture_model() -> Model {
     }
 }
 
+/// The fixture's example programs and verified.json.
+fn fixture_examples() -> Examples {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-examples");
+    Examples::load_dir(&dir).unwrap_or_else(|e| panic!("site fixture examples: {e}"))
+}
+
+/// This repository's `examples/c/`, read from disk (the binary embeds the same files).
+fn repo_examples() -> Examples {
+    Examples::load_dir(&support::repo_root().join("examples/c")).unwrap_or_else(|e| panic!("examples/c: {e}"))
+}
+
 /// The site as path → text.
-fn build(model: &Model) -> BTreeMap<String, String> {
-    site(model).into_iter().map(|o| (o.path, o.contents)).collect()
+fn build_with(model: &Model, examples: &Examples) -> BTreeMap<String, String> {
+    site_with(model, examples).into_iter().map(|o| (o.path, o.contents)).collect()
+}
+
+/// The fixture site, with the fixture examples.
+fn build_fixture() -> BTreeMap<String, String> {
+    build_with(&fixture_model(), &fixture_examples())
+}
+
+/// The repository's site, with its examples.
+fn build_repo() -> BTreeMap<String, String> {
+    build_with(&support::model(), &repo_examples())
 }
 
 fn sel(css: &str) -> Selector {
@@ -57,8 +79,14 @@ fn resolve(from: &str, href: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The only places a page may link to outside the site: the kernel source browser and the man
+/// pages, over https. Anything else that is not a file of the site is a broken link once the
+/// folder is published alone.
+const OUTSIDE: &[&str] = &["https://elixir.bootlin.com/linux/latest/A/ident/", "https://man7.org/linux/man-pages/"];
+
 /// Every `href`/`src` of every page points at a file of the site, and every `#fragment` at an
-/// element with that id (fragments holding `=` are page state for the matrix, not anchors).
+/// element with that id (fragments holding `=` are page state for the matrix, not anchors);
+/// nothing climbs out of the site, and the links that leave it go to [`OUTSIDE`].
 fn check_links(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut docs = Vec::new();
@@ -73,7 +101,10 @@ fn check_links(files: &BTreeMap<String, String>) -> Vec<String> {
     for (path, doc) in &docs {
         for e in doc.select(&sel("[href], [src]")) {
             let link = e.value().attr("href").or(e.value().attr("src")).expect("selected for it");
-            if ["http://", "https://", "mailto:"].iter().any(|p| link.starts_with(p)) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                if !OUTSIDE.iter().any(|o| link.starts_with(o)) {
+                    problems.push(format!("{path}: `{link}` leaves the site for somewhere not allowed"));
+                }
                 continue;
             }
             checked += 1;
@@ -83,10 +114,7 @@ fn check_links(files: &BTreeMap<String, String>) -> Vec<String> {
             };
             let target = if file.is_empty() { Some((*path).to_owned()) } else { resolve(path, file) };
             let Some(target) = target else {
-                // The one address outside the site: the bindings' rustdoc next to it in target/.
-                if !(link.contains("../doc/bpfspec_bindings/helpers/fn.") && link.ends_with(".html")) {
-                    problems.push(format!("{path}: `{link}` leaves the site"));
-                }
+                problems.push(format!("{path}: `{link}` leaves the site"));
                 continue;
             };
             if !files.contains_key(&target) {
@@ -121,10 +149,52 @@ fn check_links(files: &BTreeMap<String, String>) -> Vec<String> {
 
 #[test]
 fn site_links_and_anchors_resolve() {
-    let problems = check_links(&build(&fixture_model()));
+    let problems = check_links(&build_fixture());
     assert!(problems.is_empty(), "fixture site:\n{}", problems.join("\n"));
-    let problems = check_links(&build(&support::model()));
+    let problems = check_links(&build_repo());
     assert!(problems.is_empty(), "repo site:\n{}", problems.join("\n"));
+}
+
+/// Reads a folder back as root-relative path → text (binary files as lossy text).
+fn read_tree(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list the published folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).expect("below root").to_string_lossy().replace('\\', "/");
+                out.insert(rel, String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The folder `bpfspec site` writes is the whole site: copied anywhere alone (GitHub Pages, an
+/// intranet), every link in it resolves inside it or goes to an allowed page on the web.
+#[test]
+fn site_published_folder_stands_alone() {
+    let tmp = tempdir("alone");
+    let out = tmp.join("published");
+    let status = Command::new(support::bpfspec_bin())
+        .args(["--specs", support::repo_root().join("specs").to_str().expect("utf-8")])
+        .args(["--examples", support::repo_root().join("examples/c").to_str().expect("utf-8")])
+        .args(["site", "--out", out.to_str().expect("utf-8")])
+        .stderr(Stdio::null())
+        .status()
+        .expect("run bpfspec site");
+    assert!(status.success(), "bpfspec site failed");
+    let files = read_tree(&out);
+    assert!(files.len() > 200, "only {} files published", files.len());
+    let problems = check_links(&files);
+    assert!(problems.is_empty(), "published folder:\n{}", problems.join("\n"));
+    // No page promises docs that live elsewhere on disk.
+    let leaks: Vec<&String> = files.iter().filter(|(_, t)| t.contains("../doc/")).map(|(p, _)| p).collect();
+    assert!(leaks.is_empty(), "pages still point at ../doc/: {leaks:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 /// html5ever reports misnested and unclosed elements as parse errors; there must be none, and
@@ -160,15 +230,15 @@ fn check_html(files: &BTreeMap<String, String>) -> Vec<String> {
 
 #[test]
 fn site_html_parses_cleanly() {
-    let problems = check_html(&build(&fixture_model()));
+    let problems = check_html(&build_fixture());
     assert!(problems.is_empty(), "fixture site:\n{}", problems.join("\n"));
-    let problems = check_html(&build(&support::model()));
+    let problems = check_html(&build_repo());
     assert!(problems.is_empty(), "repo site:\n{}", problems.join("\n"));
 }
 
 #[test]
 fn site_spec_text_is_inert() {
-    let files = build(&fixture_model());
+    let files = build_fixture();
     let page = &files["helpers/bpf_xss_fixture.html"];
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let doc = Html::parse_document(text);
@@ -205,7 +275,7 @@ fn site_spec_text_is_inert() {
 /// Golden files, one page of each kind, from the fixture specs.
 #[test]
 fn site_snapshots() {
-    let files = build(&fixture_model());
+    let files = build_fixture();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-snapshots");
     let bless = std::env::var_os("BLESS").is_some();
     let pages = [
@@ -254,6 +324,326 @@ fn site_snapshots() {
     );
 }
 
+/// Every helper and map type page whose subject has example files under `dir` shows each one in
+/// its `#example` section, code intact, with the status `dir/verified.json` records, and its
+/// table of contents links there. Read straight from the folder and the JSON, not through the
+/// generator's own example loader. Returns how many examples were checked.
+fn check_examples(model: &Model, dir: &Path, files: &BTreeMap<String, String>) -> (usize, Vec<String>) {
+    let verified: Option<serde_json::Value> = std::fs::read_to_string(dir.join("verified.json"))
+        .ok()
+        .map(|t| serde_json::from_str(&t).expect("verified.json is JSON"));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (folder, kind) in [("helpers", "helpers"), ("maps", "map-types")] {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else { continue };
+        let mut names: Vec<String> =
+            entries.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for file in names.iter().filter(|n| n.ends_with(".bpf.c")) {
+            let stem = file.trim_end_matches(".bpf.c");
+            let subject = stem.split("__").next().expect("split yields one");
+            let known = match folder {
+                "helpers" => model.helper_by_name(subject).is_some(),
+                _ => model.map_types.iter().any(|m| m.short_name == subject),
+            };
+            if !known {
+                continue;
+            }
+            checked += 1;
+            let rel = format!("{folder}/{file}");
+            let page_path = format!("{kind}/{subject}.html");
+            let Some(page) = files.get(&page_path) else {
+                problems.push(format!("{rel}: no page {page_path}"));
+                continue;
+            };
+            let doc = Html::parse_document(page);
+            if doc.select(&sel(".toc a[href='#example']")).next().is_none() {
+                problems.push(format!("{page_path}: the table of contents does not link #example"));
+            }
+            let shown = format!("examples/c/{rel}");
+            let Some(fig) = doc
+                .select(&sel("section#example figure.example"))
+                .find(|f| f.select(&sel(".ex-path")).any(|p| p.text().collect::<String>() == shown))
+            else {
+                problems.push(format!("{page_path}: #example does not show {shown}"));
+                continue;
+            };
+            let source = std::fs::read_to_string(dir.join(folder).join(file)).expect("read the example");
+            let code: String = fig.select(&sel("pre.ex-code")).flat_map(|p| p.text()).collect();
+            if code != source.trim_end() {
+                problems.push(format!("{page_path}: the code shown differs from {rel}"));
+            }
+            let attr = |name: &str| fig.value().attr(name).map(str::to_owned);
+            let text: String = fig.text().collect();
+            let entry = verified.as_ref().and_then(|v| v["examples"].get(&rel)).filter(|e| !e.is_null());
+            let Some(entry) = entry else {
+                if !text.contains("Not verified yet") {
+                    problems.push(format!("{page_path}: {rel} has no status recorded but does not say so"));
+                }
+                continue;
+            };
+            let mut facts = Vec::new();
+            for (key, word) in [("compiled", "compiled"), ("checked", "checked")] {
+                if entry[key] == serde_json::Value::Bool(true) {
+                    facts.push(word);
+                }
+            }
+            if !entry["loaded"].is_null() {
+                facts.push("loaded");
+            }
+            if !entry["run"].is_null() {
+                facts.push("run");
+            }
+            if attr("data-facts").unwrap_or_default() != facts.join(" ") {
+                problems.push(format!(
+                    "{page_path}: {rel} shows facts {:?}, verified.json says {facts:?}",
+                    attr("data-facts")
+                ));
+            }
+            if attr("data-kernel").as_deref() != entry["loaded"].as_str() {
+                problems.push(format!(
+                    "{page_path}: {rel} names kernel {:?}, verified.json {}",
+                    attr("data-kernel"),
+                    entry["loaded"]
+                ));
+            }
+            if let Some(kernel) = entry["loaded"].as_str() {
+                if !text.contains(&format!("loaded by the verifier of Linux {kernel}")) {
+                    problems.push(format!("{page_path}: {rel} does not say which kernel loaded it"));
+                }
+            }
+            let retval = entry["run"]["retval"].as_i64();
+            if attr("data-retval").and_then(|r| r.parse::<i64>().ok()) != retval {
+                problems.push(format!(
+                    "{page_path}: {rel} shows return value {:?}, verified.json {retval:?}",
+                    attr("data-retval")
+                ));
+            }
+            if let Some(r) = retval {
+                if !text.contains(&format!("run with BPF_PROG_TEST_RUN, returning {r}")) {
+                    problems.push(format!("{page_path}: {rel} does not say it was run and returned {r}"));
+                }
+            }
+            if let Some(reason) = entry["check_only"].as_str() {
+                if !text.contains(&format!("check only: {reason}")) {
+                    problems.push(format!("{page_path}: {rel} does not give its check-only reason"));
+                }
+            }
+            if entry["compiled"] == serde_json::Value::Bool(false) && !text.contains("does not compile") {
+                problems.push(format!("{page_path}: {rel} failed to compile but does not say so"));
+            }
+        }
+    }
+    (checked, problems)
+}
+
+#[test]
+fn site_examples_shown_with_their_status() {
+    let model = support::model();
+    let dir = support::repo_root().join("examples/c");
+    let (n, problems) = check_examples(&model, &dir, &build_repo());
+    assert!(problems.is_empty(), "repo site:\n{}", problems.join("\n"));
+    let on_disk = ["helpers", "maps"]
+        .iter()
+        .flat_map(|f| std::fs::read_dir(dir.join(f)).into_iter().flatten())
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".bpf.c")))
+        .count();
+    assert_eq!(n, on_disk, "every example file names a helper or map type of the specs");
+    let _ = writeln!(std::io::stderr().lock(), "site: {n} examples shown on their pages");
+    // The list of helpers says "run" for exactly the helpers with an example that was test-run.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("verified.json")).expect("verified.json"))
+            .expect("json");
+    let run: BTreeSet<&str> = json["examples"]
+        .as_object()
+        .expect("examples")
+        .iter()
+        .filter(|(_, e)| !e["run"].is_null())
+        .filter_map(|(p, _)| p.strip_prefix("helpers/")?.strip_suffix(".bpf.c")?.split("__").next())
+        .collect();
+    let files = build_repo();
+    let list = Html::parse_document(&files["helpers/index.html"]);
+    let shown: BTreeSet<String> = list
+        .select(&sel("tbody tr"))
+        .filter(|tr| tr.select(&sel("td.ex-word")).any(|td| td.text().collect::<String>() == "run"))
+        .filter_map(|tr| tr.select(&sel("th code")).next().map(|c| c.text().collect()))
+        .collect();
+    assert_eq!(shown, run.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
+    // The fixture covers the states the repo may not have right now: a variant, check-only with
+    // a warning, a failed compile, no entry at all, and markup in the code and in the JSON.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-examples");
+    let files = build_fixture();
+    let (n, problems) = check_examples(&fixture_model(), &fixture, &files);
+    assert!(problems.is_empty(), "fixture site:\n{}", problems.join("\n"));
+    assert_eq!(n, 4);
+    let page = &files["helpers/bpf_map_update_elem.html"];
+    assert!(page.contains("id=\"example-main\"") && page.contains("id=\"example-percpu\""));
+    assert!(page.contains("passed bpfspec check (1 warning)"));
+    assert!(page.contains("check only: kprobe programs are &lt;not&gt; loaded here"));
+    // Names in the code link to their pages, except the page's own name.
+    assert!(page
+        .contains("<a href=\"../helpers/bpf_map_lookup_elem.html\"><span class=\"f\">bpf_map_lookup_elem</span></a>"));
+    assert!(page.contains("<a href=\"../map-types/hash.html\"><span class=\"m\">BPF_MAP_TYPE_HASH</span></a>"));
+    assert!(!page.contains("href=\"#\"") && !page.contains("<a href=\"bpf_map_update_elem.html\""));
+    // Without any verified.json, every example says it is not verified yet.
+    let bare =
+        Examples::from_files(fixture_examples().examples.into_iter().map(|e| (e.path, e.source)).collect(), None)
+            .expect("valid");
+    let files = build_with(&fixture_model(), &bare);
+    let doc = Html::parse_document(&files["map-types/hash.html"]);
+    let said: String = doc.select(&sel("#example")).flat_map(|e| e.text()).collect();
+    assert!(said.contains("Not verified yet."), "{said}");
+    // A page without an example still has the section the table of contents links.
+    let doc = Html::parse_document(&files["helpers/bpf_ktime_get_ns.html"]);
+    assert!(doc.select(&sel("section#example p.empty")).next().is_some());
+}
+
+/// `--examples DIR` reads only regular files in DIR/helpers and DIR/maps: a link to a file
+/// elsewhere is not followed, an oversized file or a bad verified.json is a clear error.
+#[test]
+fn site_examples_folder_is_read_safely() {
+    let tmp = tempdir("examples-input");
+    let dir = tmp.join("ex");
+    std::fs::create_dir_all(dir.join("helpers")).expect("mkdir");
+    std::fs::write(tmp.join("secret.txt"), "do-not-show-this").expect("write");
+    std::os::unix::fs::symlink(tmp.join("secret.txt"), dir.join("helpers/bpf_ktime_get_ns.bpf.c")).expect("symlink");
+    std::fs::write(dir.join("helpers/bpf_get_prandom_u32.bpf.c"), "int x;\n").expect("write");
+    let examples = Examples::load_dir(&dir).expect("a folder without verified.json is fine");
+    assert_eq!(examples.examples.len(), 1, "the link was not followed");
+    let files = build_with(&fixture_model(), &examples);
+    assert!(files.values().all(|t| !t.contains("do-not-show-this")));
+    assert!(files["helpers/bpf_get_prandom_u32.html"].contains("Not verified yet."));
+    let run = |dir: &Path| {
+        Command::new(support::bpfspec_bin())
+            .args(["--specs", fixture_dir().to_str().expect("utf-8")])
+            .args(["--examples", dir.to_str().expect("utf-8")])
+            .args(["site", "--out", tmp.join("out").to_str().expect("utf-8")])
+            .output()
+            .expect("run bpfspec site")
+    };
+    std::fs::write(dir.join("verified.json"), r#"{"format":1,"examples":{"helpers/x.bpf.c":{}}}"#).expect("write");
+    let out = run(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not a valid verified.json") && err.contains("missing field"), "{err}");
+    std::fs::remove_file(dir.join("verified.json")).expect("rm");
+    std::fs::write(dir.join("helpers/bpf_map_lookup_elem.bpf.c"), "x".repeat(65 * 1024)).expect("write");
+    let out = run(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bpf_map_lookup_elem.bpf.c") && err.contains("at most"), "{err}");
+    let out = run(&tmp.join("missing"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot read examples from"), "{err}");
+    assert!(!tmp.join("out").exists(), "nothing is written after an error");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The home page lists only releases that added something a reader can name: a release that is
+/// only the end of ranges (`≤ 6.18`) has no entry there, and the timeline says what it means.
+#[test]
+fn site_recently_added_has_no_empty_release() {
+    let files = build_repo();
+    let doc = Html::parse_document(&files["index.html"]);
+    let card = doc.select(&sel("section[aria-labelledby=recent-h]")).next().expect("the recent card");
+    let heads: Vec<_> = card.select(&sel("h3")).collect();
+    assert!(!heads.is_empty());
+    for h in heads {
+        let mut next = h.next_siblings().filter_map(scraper::ElementRef::wrap);
+        let following = next.next();
+        let has_items =
+            following.is_some_and(|e| e.value().name() == "p" && !e.text().collect::<String>().trim().is_empty());
+        assert!(has_items, "`{}` on the home page lists nothing", h.text().collect::<String>());
+    }
+    // The specs have `≤ 6.18` ranges; the timeline explains the release they end in.
+    let model = support::model();
+    let newest = model.newest_kernel().to_string();
+    let kernels = Html::parse_document(&files["kernels/index.html"]);
+    let entry = kernels.select(&sel(&format!("li[id='v{newest}']"))).next().expect("the newest release");
+    let text: String = entry.text().collect();
+    let ranged = model.helpers.iter().any(|h| !h.since.is_exact() && h.since.at_most.to_string() == newest)
+        || model
+            .helpers
+            .iter()
+            .flat_map(|h| &h.availability)
+            .any(|a| !a.since.is_exact() && a.since.at_most.to_string() == newest);
+    if ranged {
+        assert!(text.contains("without a known first release"), "{text}");
+    }
+}
+
+/// The matrix says why freplace's (`ext`) column is empty, and the kernel selector has a legend
+/// entry for "unknown", the state of a pair whose range holds the chosen kernel.
+#[test]
+fn site_matrix_explains_ext_and_ranges() {
+    let model = support::model();
+    let files = build_repo();
+    let doc = Html::parse_document(&files["matrix/index.html"]);
+    let legend: String = doc.select(&sel(".legend")).flat_map(|e| e.text()).collect();
+    assert!(legend.contains("unknown for the chosen kernel"), "{legend}");
+    let from_target: Vec<_> = model.program_types.iter().filter(|p| p.helpers_from_target).collect();
+    assert!(!from_target.is_empty(), "the specs have freplace");
+    for p in from_target {
+        let th = doc
+            .select(&sel(&format!("thead th[data-pt='{}']", p.short_name)))
+            .next()
+            .unwrap_or_else(|| panic!("no column for {}", p.short_name));
+        assert!(th.value().attr("data-note").is_some_and(|n| n.contains("program it replaces")));
+        assert!(legend.contains(&p.short_name), "the legend names {}", p.short_name);
+        let col =
+            doc.select(&sel("thead th")).position(|h| h.value().attr("data-pt") == Some(&p.short_name)).expect("found");
+        for tr in doc.select(&sel("tbody tr")) {
+            let td = tr.select(&sel("th, td")).nth(col).expect("a cell per column");
+            assert_eq!(
+                td.value().attr("class"),
+                Some("tgt"),
+                "{} cell of {}",
+                p.short_name,
+                tr.value().attr("data-id").unwrap_or("")
+            );
+        }
+    }
+    // Range cells carry the range for the script, as the pages print it.
+    let ranged = doc.select(&sel("tbody td[data-s^='≤'], tbody td[data-s*='–']")).count();
+    let in_model = model.helpers.iter().flat_map(|h| &h.availability).filter(|a| !a.since.is_exact()).count();
+    assert_eq!(ranged, in_model);
+}
+
+/// Each helper page links out to its name in the kernel source, to the kernel functions of the
+/// helper sets it comes through, and to the man page; map type pages to their enum name.
+#[test]
+fn site_pages_link_out() {
+    let model = support::model();
+    let files = build_repo();
+    let elixir = "https://elixir.bootlin.com/linux/latest/A/ident/";
+    for h in &model.helpers {
+        let doc = Html::parse_document(&files[&format!("helpers/{}.html", h.name)]);
+        let links: BTreeSet<String> =
+            doc.select(&sel("#elsewhere a[href]")).filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+        let mut want = BTreeSet::from([
+            format!("{elixir}{}", h.name),
+            "https://man7.org/linux/man-pages/man7/bpf-helpers.7.html".to_owned(),
+        ]);
+        for a in &h.availability {
+            let set = a.via_set.as_deref().and_then(|n| model.helper_sets.iter().find(|s| s.name == n));
+            if let Some(f) = set.and_then(|s| s.kernel_function.as_deref()) {
+                want.insert(format!("{elixir}{f}"));
+            }
+        }
+        assert_eq!(links, want, "{}", h.name);
+    }
+    for m in &model.map_types {
+        let doc = Html::parse_document(&files[&format!("map-types/{}.html", m.short_name)]);
+        let href = format!("{elixir}{}", m.name);
+        assert!(
+            doc.select(&sel("#elsewhere a[href]")).any(|a| a.value().attr("href") == Some(&href)),
+            "{}",
+            m.short_name
+        );
+    }
+}
+
 #[test]
 fn site_is_deterministic_and_small() {
     let model = support::model();
@@ -270,6 +660,14 @@ fn site_is_deterministic_and_small() {
     for m in &model.map_types {
         assert!(files.contains_key(&format!("map-types/{}.html", m.short_name)), "no page for {}", m.short_name);
     }
+    // With its examples inlined, no helper or map type page gets heavy.
+    let (largest, size) = files
+        .iter()
+        .filter(|(p, _)| (p.starts_with("helpers/") || p.starts_with("map-types/")) && !p.ends_with("index.html"))
+        .map(|(p, t)| (p, t.len()))
+        .max_by_key(|(_, n)| *n)
+        .expect("pages");
+    assert!(size < 96 * 1024, "{largest} is {size} bytes");
     let home = files["index.html"].len();
     let first_view =
         home + files["assets/site.css"].len() + files["assets/site.js"].len() + files["assets/favicon.svg"].len();
@@ -725,6 +1123,83 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     );
     d.screenshot(&shots.join("matrix-kernel-4.18-hidden.png"));
 
+    // A kernel inside a pair's range (`≤ 6.18`) leaves that pair unknown: never greyed as absent,
+    // never shown as plainly there, and hiding keeps it.
+    d.click("#mx-filters button[type=reset]");
+    d.click("#mx-kernel option[value='6.1']");
+    d.wait_for("the kernel selector", "return document.querySelector('#mx-count').textContent.indexOf('6.1') > 0");
+    // Each ranged cell, by the test's own reading of `lo–hi` / `≤ hi`: [cells, wrong ones].
+    let ranged = "Array.prototype.filter.call(document.querySelectorAll('#matrix tbody td[data-s]'), function (td) { return /–|≤/.test(td.getAttribute('data-s')); })";
+    let states = d.js(&format!(
+        "var v = function (s) {{ var p = s.split('.'); return +p[0] * 1000 + +p[1]; }}; var k = v('6.1'); var r = {ranged}; \
+         var wrong = r.filter(function (td) {{ var m = /^(?:([0-9.]+)–|≤ ?)([0-9.]+)$/.exec(td.getAttribute('data-s')); \
+           var lo = m[1] ? v(m[1]) : 0, hi = v(m[2]); var unk = td.classList.contains('unk'), na = td.classList.contains('na'); \
+           if (k >= hi) {{ return unk || na; }} if (k >= lo) {{ return !unk || na; }} return !na; }}); \
+         return [r.length, wrong.length, r.filter(function (td) {{ return td.classList.contains('unk'); }}).length]"
+    ));
+    let (n, wrong, unknown) =
+        (states[0].as_u64().expect("n"), states[1].as_u64().expect("n"), states[2].as_u64().expect("n"));
+    assert!(n > 0 && unknown > 0, "the specs have pairs whose range holds 6.1 ({n} ranged, {unknown} unknown)");
+    assert_eq!(wrong, 0, "of {n} ranged pairs, {wrong} are not shown as yes, unknown or absent as their range says");
+    assert!(
+        d.js("return document.querySelector('#mx-count').textContent").as_str().is_some_and(|t| t.contains("unknown")),
+        "the count says how many pairs are unknown"
+    );
+    d.click("#mx-hide");
+    d.wait_for("hiding", "return document.querySelector('#mx-hide').checked");
+    let kept = d.js(&format!(
+        "return {ranged}.filter(function (td) {{ return !td.closest('tr').hidden && !td.hidden; }}).length"
+    ));
+    assert!(kept.as_u64().expect("n") > 0, "hiding what 6.1 lacks keeps what it may have");
+    d.screenshot(&shots.join("matrix-kernel-6.1-unknown.png"));
+
+    // A new address is the whole state: filters it does not name are cleared.
+    d.goto(&format!("{site_url}matrix/index.html#pt=xdp&q=redirect&k=5.10&hide=1"));
+    d.wait_for("the filters from the address", "return document.querySelector('#mx-pt').value === 'xdp'");
+    d.js("location.hash = '#map=ringbuf'; return true");
+    d.wait_for(
+        "the filters of the new address",
+        "var v = function (id) { return document.getElementById(id).value; }; return v('mx-map') === 'ringbuf' && v('mx-pt') === '' && v('mx-text') === '' && v('mx-kernel') === '' && !document.getElementById('mx-hide').checked",
+    );
+
+    // freplace's column is empty on purpose, and the page says so.
+    d.click("#mx-filters button[type=reset]");
+    d.click("#mx-pt option[value=ext]");
+    d.wait_for("the ext filter", "return !document.getElementById('mx-empty').hidden");
+    let said = d.js("return document.getElementById('mx-empty').textContent");
+    assert!(said.as_str().is_some_and(|t| t.contains("program it replaces")), "{said}");
+
+    // A helper page shows its example, and the copy button copies it.
+    let with_example = std::fs::read_dir(support::repo_root().join("examples/c/helpers"))
+        .expect("examples/c/helpers")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".bpf.c").map(str::to_owned))
+        .filter(|n| !n.contains("__"))
+        .min()
+        .expect("at least one helper example");
+    d.goto(&format!("{site_url}helpers/{with_example}.html#example"));
+    d.wait_for("the example", "return !!document.querySelector('#example figure.example pre code')");
+    d.wait_for("the copy button", "var b = document.querySelector('#example button.copy'); return !!b && !b.hidden");
+    d.js("document.querySelector('#example button.copy').scrollIntoView({ block: 'center', behavior: 'instant' }); return true");
+    d.click("#example button.copy");
+    d.wait_for("the copy", "return document.querySelector('#example button.copy').getAttribute('data-copied') === '1'");
+    // What landed on the clipboard is the program, as text.
+    let origin = site_url.trim_end_matches('/');
+    d.cdp(
+        "Browser.grantPermissions",
+        serde_json::json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
+    );
+    let pasted = d.js("return navigator.clipboard.readText()");
+    let source = std::fs::read_to_string(support::repo_root().join(format!("examples/c/helpers/{with_example}.bpf.c")))
+        .expect("read the example");
+    assert_eq!(pasted.as_str(), Some(source.trim_end()), "the clipboard holds the example's source");
+    d.screenshot(&shots.join("helper-example.png"));
+
+    // A map type page: its example, verified, linked from its table of contents.
+    d.goto(&format!("{site_url}map-types/hash.html"));
+    d.wait_for("the map type page", "return !!document.querySelector('.toc a[href=\"#example\"]')");
+    d.wait_for("its example", "return !!document.querySelector('#example figure.example .ex-steps')");
+    d.screenshot(&shots.join("map-type-hash.png"));
+
     // A program type page links into the matrix with its filter applied.
     d.goto(&format!("{site_url}program-types/xdp.html"));
     d.click("a[href$='matrix/index.html#pt=xdp']");
@@ -740,6 +1215,26 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.set_size(390, 844);
     d.goto(&format!("{site_url}helpers/bpf_map_lookup_elem.html"));
     d.wait_for("the helper page", "return document.readyState === 'complete'");
+    // Every section of the navigation is in sight at phone width, none cut off or scrolled away.
+    d.set_size(375, 812);
+    d.wait_for("the phone width", "return window.innerWidth <= 375");
+    let cut = d.js(
+        "var w = document.documentElement.clientWidth; return Array.prototype.filter.call(document.querySelectorAll('.nav a'), function (a) { var r = a.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > w + 0.5 || r.bottom > window.innerHeight; }).map(function (a) { return a.textContent; })",
+    );
+    assert_eq!(cut, serde_json::json!([]), "navigation links out of sight at 375 px");
+    let labels = d.js(
+        "return Array.prototype.map.call(document.querySelectorAll('.nav a'), function (a) { return a.textContent; })",
+    );
+    assert!(labels.as_array().is_some_and(|l| l.len() >= 6), "{labels}");
+    d.viewport_shot(&shots.join("phone-nav-375.png"));
+    // An example's long lines scroll inside its code box, not the page.
+    d.goto(&format!("{site_url}helpers/{with_example}.html#example"));
+    d.wait_for("the example page", "return document.readyState === 'complete'");
+    let overflow = d.js("return document.documentElement.scrollWidth <= window.innerWidth + 1");
+    assert_eq!(overflow, true, "the example page scrolls sideways on a phone");
+    d.js("document.getElementById('example').scrollIntoView({ behavior: 'instant' }); return true");
+    d.viewport_shot(&shots.join("phone-example-375.png"));
+    d.set_size(390, 844);
     let overflow = d.js("return document.documentElement.scrollWidth <= window.innerWidth + 1");
     assert_eq!(overflow, true, "the helper page scrolls sideways on a phone");
     d.viewport_shot(&shots.join("phone-helper.png"));
@@ -763,6 +1258,16 @@ fn browse(d: &Driver, site_url: &str, tmp: &Path, shots: &Path) {
     d.wait_for(
         "a result from file://",
         &format!("var e = {first_option}; return !!e && e.textContent === 'bpf_ringbuf_reserve'"),
+    );
+
+    // The copy button works from file:// too (the Clipboard API or the textarea fallback).
+    d.goto(&format!("file://{}/site/helpers/{with_example}.html", tmp.display()));
+    d.wait_for("the copy button", "var b = document.querySelector('#example button.copy'); return !!b && !b.hidden");
+    d.js("document.querySelector('#example button.copy').scrollIntoView({ block: 'center', behavior: 'instant' }); return true");
+    d.click("#example button.copy");
+    d.wait_for(
+        "the copy from file://",
+        "return document.querySelector('#example button.copy').getAttribute('data-copied') === '1'",
     );
 
     // The XSS fixture renders inert: no alert, no injected element, the text shows as text.

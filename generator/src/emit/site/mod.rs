@@ -4,6 +4,7 @@
 //! them. Templates and assets live in `site/` at the repository root and are compiled in, so
 //! the binary renders from any working directory.
 
+mod highlight;
 mod markdown;
 mod pages;
 mod rust_sig;
@@ -20,6 +21,7 @@ use self::pages::Pages;
 use self::url::{file_of, Item, Linker};
 use self::views::{Layout, NavLink};
 use super::Output;
+use crate::examples::Examples;
 use crate::model::Model;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -68,12 +70,20 @@ const NAV: &[(Section, &str, Item<'static>)] = &[
     (Section::Kernels, "Kernels", Item::Kernels),
 ];
 
-/// Every file of the site, sorted by path: pages, assets and the search index.
+/// Every file of the site, sorted by path: pages, assets and the search index, with the example
+/// programs embedded in the binary ([`site_with`] takes others).
 ///
-/// Output depends only on the model, so two builds are byte-identical.
+/// Output depends only on the model and the examples, so two builds are byte-identical.
 pub fn site(model: &Model) -> Vec<Output> {
+    // The embedded copy is checked by a unit test (examples::tests); the CLI reports its errors.
+    let examples = Examples::embedded().unwrap_or_default();
+    site_with(model, &examples)
+}
+
+/// Every file of the site, with these example programs on the helper and map type pages.
+pub fn site_with(model: &Model, examples: &Examples) -> Vec<Output> {
     let env = environment();
-    let pages = Pages::new(model);
+    let pages = Pages::new(model, examples);
     let r = Renderer { env: &env, model };
     let mut out = Vec::new();
 

@@ -2,10 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::highlight;
 use super::markdown::{escape, Markdown};
 use super::rust_sig::{rust_ident, rust_type, variadic_extras};
 use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
+use crate::examples::{Example, Examples, Status};
 use crate::model::{plain_term, Availability, Helper, MapType, Model, ProgramType, SizeRule, Term, VerifierClass};
 use crate::version::{KernelVersion, Since};
 
@@ -13,11 +15,68 @@ use crate::version::{KernelVersion, Since};
 pub struct Pages<'m> {
     pub model: &'m Model,
     pub md: Markdown<'m>,
+    pub examples: &'m Examples,
+    /// Names an example's code links to their pages: helpers and `BPF_MAP_TYPE_*`.
+    code_links: BTreeMap<&'m str, Item<'m>>,
 }
 
+/// Where a helper's or map type's name is looked up in the kernel's source: an identifier search,
+/// since the specs do not record source locations.
+const KERNEL_SOURCE: &str = "https://elixir.bootlin.com/linux/latest/A/ident/";
+/// The bpf-helpers(7) and bpf(2) man pages.
+const MAN_HELPERS: &str = "https://man7.org/linux/man-pages/man7/bpf-helpers.7.html";
+const MAN_BPF: &str = "https://man7.org/linux/man-pages/man2/bpf.2.html";
+
 impl<'m> Pages<'m> {
-    pub fn new(model: &'m Model) -> Self {
-        Pages { model, md: Markdown::new(model) }
+    pub fn new(model: &'m Model, examples: &'m Examples) -> Self {
+        let mut code_links = BTreeMap::new();
+        for h in &model.helpers {
+            code_links.insert(h.name.as_str(), Item::Helper(&h.name));
+        }
+        for x in &model.map_types {
+            code_links.insert(x.name.as_str(), Item::MapType(&x.short_name));
+        }
+        Pages { model, md: Markdown::new(model), examples, code_links }
+    }
+
+    /// The example programs of a helper or map type, highlighted, with what was verified.
+    fn example_views<'e>(&self, l: &Linker, list: impl Iterator<Item = &'e Example>) -> Vec<ExampleView> {
+        let link = |word: &str| {
+            let item = self.code_links.get(word)?;
+            (!l.is_self(item)).then(|| l.href(item))
+        };
+        list.map(|e| {
+            let status = self.examples.status(&e.path);
+            let (steps, words) = status_words(status, self.examples.verified.is_some());
+            let facts = status.map(|s| {
+                let mut f = Vec::new();
+                if s.compiled {
+                    f.push("compiled");
+                }
+                if s.checked {
+                    f.push("checked");
+                }
+                if s.loaded.is_some() {
+                    f.push("loaded");
+                }
+                if s.run.is_some() {
+                    f.push("run");
+                }
+                f.join(" ")
+            });
+            ExampleView {
+                anchor: format!("example-{}", e.variant.as_deref().map_or("main".to_owned(), slug)),
+                path: format!("examples/c/{}", e.path),
+                code_html: highlight::c_html(e.source.trim_end(), &link),
+                lines: e.source.trim_end().lines().count(),
+                steps,
+                status: words,
+                facts: facts.unwrap_or_default(),
+                kernel: status.and_then(|s| s.loaded.clone()),
+                retval: status.and_then(|s| s.run.as_ref().map(|r| r.retval)),
+            }
+        })
+        .collect()
     }
 
     /// A start links to the kernel where it is known to be present; a range reads as one.
@@ -113,8 +172,16 @@ impl<'m> Pages<'m> {
         let m = self.model;
         let newest = m.newest_kernel();
         let timeline = self.timeline(l);
+        // A release only known as the end of ranges added nothing anyone can name.
         let recent = timeline
             .iter()
+            .filter(|k| {
+                k.pair_count > 0
+                    || !(k.helpers.is_empty()
+                        && k.program_types.is_empty()
+                        && k.map_types.is_empty()
+                        && k.attach_types.is_empty())
+            })
             .take(4)
             .map(|k| {
                 let items: Vec<Link> = [&k.helpers, &k.program_types, &k.map_types, &k.attach_types]
@@ -190,8 +257,8 @@ impl<'m> Pages<'m> {
             c_sig_html: c_signature_html(h),
             rust_sig_html: rust_signature_html(h),
             rust_path: format!("bpfspec_bindings::helpers::{}", h.name),
-            // cargo doc puts the bindings' docs in target/doc, next to the default target/site.
-            rustdoc_href: format!("{}../doc/bpfspec_bindings/helpers/fn.{}.html", l.root, slug(&h.name)),
+            examples: self.example_views(l, self.examples.for_helper(&h.name)),
+            outside: self.helper_outside(h),
             args: h
                 .args
                 .iter()
@@ -233,6 +300,35 @@ impl<'m> Pages<'m> {
             prev: h.id.checked_sub(1).and_then(neighbour),
             next: neighbour(h.id + 1),
         }
+    }
+
+    /// Links out of the site for a helper: its name in the kernel source, the kernel functions
+    /// of the helper sets it comes through (the specs know those), the man page.
+    fn helper_outside(&self, h: &Helper) -> Vec<Link> {
+        let mut out = vec![Link {
+            text: format!("{} in the kernel source (Elixir identifier search)", h.name),
+            href: format!("{KERNEL_SOURCE}{}", slug(&h.name)),
+        }];
+        let sets: BTreeSet<&str> = h.availability.iter().filter_map(|a| a.via_set.as_deref()).collect();
+        let functions: BTreeMap<&str, Vec<&str>> = sets
+            .into_iter()
+            .filter_map(|name| {
+                let set = self.model.helper_sets.iter().find(|s| s.name == name)?;
+                Some((set.kernel_function.as_deref()?, name))
+            })
+            .fold(BTreeMap::new(), |mut m, (f, set)| {
+                m.entry(f).or_default().push(set);
+                m
+            });
+        for (function, sets) in functions {
+            let noun = if sets.len() == 1 { "helper set" } else { "helper sets" };
+            out.push(Link {
+                text: format!("{function}(), which offers it ({noun} {})", sets.join(", ")),
+                href: format!("{KERNEL_SOURCE}{}", slug(function)),
+            });
+        }
+        out.push(Link { text: "bpf-helpers(7) man page".into(), href: MAN_HELPERS.into() });
+        out
     }
 
     pub fn program_type(&self, l: &Linker, p: &'m ProgramType) -> ProgramTypePage {
@@ -287,7 +383,9 @@ impl<'m> Pages<'m> {
                         Some(name) => format!("From the {name} helper set"),
                         None => format!("Listed for {}", p.short_name),
                     },
-                    kernel_function: info.and_then(|s| s.kernel_function.clone()),
+                    kernel_function: info
+                        .and_then(|s| s.kernel_function.as_deref())
+                        .map(|f| Link { text: format!("{f}()"), href: format!("{KERNEL_SOURCE}{}", slug(f)) }),
                     description_html: info.map(|s| self.md.inline(&s.description)).unwrap_or_default(),
                     rows,
                 }
@@ -341,6 +439,14 @@ impl<'m> Pages<'m> {
                 .filter(|h| h.map_types.contains(&x.id))
                 .map(|h| self.helper_brief(l, h))
                 .collect(),
+            examples: self.example_views(l, self.examples.for_map_type(&x.short_name)),
+            outside: vec![
+                Link {
+                    text: format!("{} in the kernel source (Elixir identifier search)", x.name),
+                    href: format!("{KERNEL_SOURCE}{}", slug(&x.name)),
+                },
+                Link { text: "bpf(2) man page".into(), href: MAN_BPF.into() },
+            ],
         }
     }
 
@@ -350,7 +456,16 @@ impl<'m> Pages<'m> {
                 .model
                 .helpers
                 .iter()
-                .map(|h| HelperListRow { brief: self.helper_brief(l, h), program_types: h.availability.len() })
+                .map(|h| HelperListRow {
+                    brief: self.helper_brief(l, h),
+                    program_types: h.availability.len(),
+                    example: self
+                        .examples
+                        .for_helper(&h.name)
+                        .map(|e| verified_word(self.examples.status(&e.path)))
+                        .max()
+                        .map(|(_, w)| w),
+                })
                 .collect(),
         }
     }
@@ -424,6 +539,9 @@ impl<'m> Pages<'m> {
                     .program_types
                     .iter()
                     .map(|p| match h.availability_for(p.id) {
+                        None if p.helpers_from_target => {
+                            MatrixCell { mark: "tgt", since: String::new(), title: String::new() }
+                        }
                         None => MatrixCell { mark: "", since: String::new(), title: String::new() },
                         Some(a) => {
                             let conditional = a.qualifiers != Default::default() || self.later(h, a);
@@ -453,9 +571,14 @@ impl<'m> Pages<'m> {
                 .iter()
                 .map(|p| MatrixColumn {
                     short_name: p.short_name.clone(),
+                    from_target: p.helpers_from_target,
                     href: l.href(&Item::ProgramType(&p.short_name)),
                     since: p.since.to_string(),
-                    title: format!("{} (since {})", p.name, p.since),
+                    title: if p.helpers_from_target {
+                        format!("{} (since {}): may call the helpers of the program it replaces", p.name, p.since)
+                    } else {
+                        format!("{} (since {})", p.name, p.since)
+                    },
                 })
                 .collect(),
             rows,
@@ -499,6 +622,15 @@ impl<'m> Pages<'m> {
                     }
                 }
                 let pair_count = pairs.values().map(Vec::len).sum();
+                let ends_here = |s: &Since| !s.is_exact() && s.at_most == v;
+                let ranged = m.helpers.iter().filter(|h| ends_here(&h.since)).count()
+                    + m.helpers
+                        .iter()
+                        .flat_map(|h| h.availability.iter().filter(move |a| ends_here(&a.since) && self.later(h, a)))
+                        .count()
+                    + m.program_types.iter().filter(|p| ends_here(&p.since)).count()
+                    + m.map_types.iter().filter(|x| ends_here(&x.since)).count()
+                    + m.attach_types.iter().filter(|a| ends_here(&a.since)).count();
                 KernelView {
                     version: v.to_string(),
                     anchor: super::url::kernel_anchor(v),
@@ -535,6 +667,7 @@ impl<'m> Pages<'m> {
                         })
                         .collect(),
                     pair_count,
+                    ranged,
                 }
             })
             .collect()
@@ -589,4 +722,65 @@ fn rust_signature_html(h: &Helper) -> String {
     } else {
         format!("{head}(\n    {},\n){ret}", args.join(",\n    "))
     }
+}
+
+/// How far an example got, ranked (higher is further) and in a word or two for the lists.
+fn verified_word(status: Option<&Status>) -> (u8, &'static str) {
+    match status {
+        None => (0, "not verified"),
+        Some(s) if !(s.compiled && s.checked) => (1, "failing"),
+        Some(s) if s.run.is_some() => (5, "run"),
+        Some(s) if s.loaded.is_some() => (4, "loaded"),
+        Some(s) if s.check_only.is_some() => (3, "check only"),
+        Some(_) => (2, "checked"),
+    }
+}
+
+/// What was verified about an example, as steps and as one line. `have_file`: whether there is
+/// a `verified.json` at all (without one, nothing has been verified yet).
+fn status_words(status: Option<&Status>, have_file: bool) -> (Vec<StepView>, String) {
+    let Some(s) = status else {
+        let words = if have_file {
+            "not verified yet: verified.json has no entry for this example"
+        } else {
+            "not verified yet"
+        };
+        return (Vec::new(), words.to_owned());
+    };
+    let step = |state: &'static str, text: String| StepView { state, text };
+    let mut steps = vec![if s.compiled {
+        step("ok", "compiled with clang, without a warning".into())
+    } else {
+        step("no", "does not compile cleanly".into())
+    }];
+    let warnings = match s.warnings {
+        0 => String::new(),
+        1 => " (1 warning)".to_owned(),
+        n => format!(" ({n} warnings)"),
+    };
+    steps.push(if s.checked {
+        step("ok", format!("passed bpfspec check{warnings}"))
+    } else {
+        step("no", "fails bpfspec check".into())
+    });
+    match (&s.loaded, &s.check_only) {
+        (Some(kernel), _) => {
+            steps.push(step("ok", format!("loaded by the verifier of Linux {kernel}")));
+            steps.push(match &s.run {
+                Some(r) => {
+                    let maps = match r.maps_checked {
+                        0 => String::new(),
+                        1 => ", with the map value it promises".to_owned(),
+                        n => format!(", with the {n} map values it promises"),
+                    };
+                    step("ok", format!("run with BPF_PROG_TEST_RUN, returning {}{maps}", r.retval))
+                }
+                None => step("skip", "not test-run".into()),
+            });
+        }
+        (None, Some(reason)) => steps.push(step("skip", format!("check only: {reason}"))),
+        (None, None) => steps.push(step("skip", "not loaded by a verifier".into())),
+    }
+    let line = steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("; ");
+    (steps, line)
 }

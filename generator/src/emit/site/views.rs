@@ -101,7 +101,9 @@ pub struct HelperPage {
     /// The Rust declaration, highlighted (escaped HTML).
     pub rust_sig_html: String,
     pub rust_path: String,
-    pub rustdoc_href: String,
+    pub examples: Vec<ExampleView>,
+    /// Where to read the kernel's source for it, the man page: links leaving the site.
+    pub outside: Vec<Link>,
     pub args: Vec<ArgView>,
     pub returns: ReturnView,
     pub flags: Vec<FlagView>,
@@ -190,7 +192,8 @@ pub struct SectionView {
 pub struct HelperGroup {
     pub anchor: String,
     pub title: String,
-    pub kernel_function: Option<String>,
+    /// The kernel function the set mirrors, linked to the kernel source.
+    pub kernel_function: Option<Link>,
     pub description_html: String,
     pub rows: Vec<HelperRow>,
 }
@@ -218,6 +221,36 @@ pub struct MapTypePage {
     pub usage_html: String,
     pub constraints_html: String,
     pub helpers: Vec<Brief>,
+    pub examples: Vec<ExampleView>,
+    pub outside: Vec<Link>,
+}
+
+/// One example program on a helper or map type page.
+#[derive(Serialize)]
+pub struct ExampleView {
+    /// `example-main`, `example-<what>`: unique on the page.
+    pub anchor: String,
+    /// `examples/c/helpers/bpf_ktime_get_ns.bpf.c`.
+    pub path: String,
+    /// The source, highlighted (escaped HTML).
+    pub code_html: String,
+    pub lines: usize,
+    /// What was verified, one step per item; empty when nothing was recorded.
+    pub steps: Vec<StepView>,
+    /// The verification in one line of words.
+    pub status: String,
+    /// The same facts as data, for tests and scripts: `compiled checked loaded run`, the ones
+    /// that hold.
+    pub facts: String,
+    pub kernel: Option<String>,
+    pub retval: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    /// `ok` (held), `no` (failed) or `skip` (not tried here).
+    pub state: &'static str,
+    pub text: String,
 }
 
 #[derive(Serialize)]
@@ -229,6 +262,8 @@ pub struct HelpersPage {
 pub struct HelperListRow {
     pub brief: Brief,
     pub program_types: usize,
+    /// How far its best example was verified, in a word or two (`None`: no example).
+    pub example: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -286,6 +321,8 @@ pub struct MatrixPage {
 #[derive(Serialize)]
 pub struct MatrixColumn {
     pub short_name: String,
+    /// freplace (`ext`): callable helpers are those of the target program.
+    pub from_target: bool,
     pub href: String,
     pub since: String,
     pub title: String,
@@ -306,7 +343,8 @@ pub struct MatrixRow {
 
 #[derive(Serialize)]
 pub struct MatrixCell {
-    /// `""` (not callable), `"yes"` (callable) or `"cond"` (callable under conditions).
+    /// `""` (not callable), `"yes"` (callable), `"cond"` (callable under conditions) or `"tgt"`
+    /// (the program type takes its helpers from the program it replaces).
     pub mark: &'static str,
     pub since: String,
     pub title: String,
@@ -328,6 +366,8 @@ pub struct KernelView {
     pub attach_types: Vec<Link>,
     pub pairs: Vec<PairGroup>,
     pub pair_count: usize,
+    /// Items and pairs known to be present in this release whose first release is not known.
+    pub ranged: usize,
 }
 
 #[derive(Serialize)]
