@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod load;
 pub mod lower;
+pub mod lower_kfuncs;
 pub mod model;
 pub mod names;
 pub mod probe;
