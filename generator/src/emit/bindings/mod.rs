@@ -9,6 +9,7 @@ mod compat;
 mod docs;
 mod helpers;
 mod ids;
+mod kfuncs;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -39,6 +40,7 @@ pub fn emit(model: &Model) -> Vec<Output> {
         file("src/compat.rs", "Compatibility tables: which program types may call each helper, under which conditions, from which kernel, with which map types.", compat::emit(model)),
         file("src/flags.rs", "Flag values that helper arguments accept, by kernel name, and per helper.", helpers::emit_flags(model)),
         file("src/helpers.rs", "One function per BPF helper, calling the helper by its ID.", helpers::emit(model)),
+        file("src/kfuncs.rs", "One `extern \"C\"` declaration per kfunc, documented with its signature, flags, program types and kernel version.", kfuncs::emit(model)),
         file("src/ids.rs", "Kernel enum values: helper IDs, program types, map types and attach types.", ids::emit(model)),
         file("src/types.rs", "The C types of helper signatures and program contexts.", types::emit(model)),
     ];
