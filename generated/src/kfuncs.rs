@@ -98,11 +98,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -132,11 +132,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -169,11 +169,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -203,11 +203,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -238,11 +238,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -272,11 +272,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -306,11 +306,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -340,11 +340,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -379,41 +379,41 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -456,41 +456,41 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -535,37 +535,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -603,39 +603,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -673,24 +673,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -728,24 +728,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -781,24 +781,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -907,24 +907,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -966,37 +966,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1038,41 +1038,41 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1118,37 +1118,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1195,37 +1195,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1273,37 +1273,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1351,37 +1351,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -1422,15 +1422,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -1467,15 +1467,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1511,15 +1511,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1553,15 +1553,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1592,15 +1592,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1632,15 +1632,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1672,15 +1672,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1712,15 +1712,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -1755,15 +1755,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1795,15 +1795,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1834,15 +1834,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1874,15 +1874,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1913,15 +1913,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1952,15 +1952,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -1992,15 +1992,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2033,15 +2033,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2117,15 +2117,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -2161,15 +2161,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2200,15 +2200,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2240,15 +2240,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2280,15 +2280,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2320,15 +2320,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2360,15 +2360,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -2403,15 +2403,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2444,15 +2444,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -2485,7 +2485,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2527,11 +2527,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | sleepable programs only |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -2569,7 +2569,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2610,13 +2610,13 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2658,13 +2658,13 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2704,12 +2704,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2744,12 +2744,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2785,12 +2785,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2824,12 +2824,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2866,12 +2866,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2911,12 +2911,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2951,12 +2951,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -2992,39 +2992,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3061,39 +3061,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3209,29 +3209,29 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -3317,11 +3317,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -3359,39 +3359,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3427,39 +3427,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3566,39 +3566,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3637,39 +3637,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3713,39 +3713,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3786,7 +3786,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// No program type may call it: the kernel registers it for none.
     ///
@@ -3821,11 +3821,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -3866,11 +3866,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -3974,11 +3974,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -4012,39 +4012,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4082,39 +4082,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4155,39 +4155,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4223,39 +4223,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4295,39 +4295,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4364,39 +4364,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4432,39 +4432,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4503,39 +4503,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4572,39 +4572,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -4645,37 +4645,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -4714,37 +4714,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -4784,37 +4784,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -4853,37 +4853,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -4922,37 +4922,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -4992,37 +4992,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -5056,39 +5056,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5126,39 +5126,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5195,39 +5195,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5263,39 +5263,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5335,39 +5335,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5408,39 +5408,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5476,39 +5476,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5547,39 +5547,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5620,39 +5620,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -5688,24 +5688,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -5740,15 +5740,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -5779,15 +5779,15 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # Safety
@@ -5923,24 +5923,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -5976,24 +5976,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6031,24 +6031,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6091,24 +6091,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6285,24 +6285,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6340,25 +6340,25 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | sleepable programs only |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | sleepable programs only |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | sleepable programs only |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | sleepable programs only |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | sleepable programs only |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -6392,39 +6392,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -6457,7 +6457,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// No program type may call it: the kernel registers it for none.
     ///
@@ -6495,7 +6495,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// No program type may call it: the kernel registers it for none.
     ///
@@ -6535,39 +6535,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -6600,24 +6600,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6654,24 +6654,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6711,11 +6711,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -6750,24 +6750,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6804,24 +6804,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -6859,39 +6859,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -6927,39 +6927,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -7299,11 +7299,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -7341,24 +7341,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -7399,24 +7399,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -7506,24 +7506,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -7663,39 +7663,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -7731,39 +7731,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -7800,39 +7800,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -7871,24 +7871,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -7931,7 +7931,7 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -8302,11 +8302,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | only with attach type [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only with attach types [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
     ///
     /// # See also
     ///
@@ -8340,11 +8340,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | only with attach type [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only with attach types [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
     ///
     /// # See also
     ///
@@ -8385,7 +8385,7 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -8427,11 +8427,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -8475,12 +8475,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -8525,12 +8525,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -8572,17 +8572,17 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -8616,11 +8616,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
     ///
     /// # See also
     ///
@@ -9604,24 +9604,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -9657,24 +9657,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -9765,24 +9765,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -9820,24 +9820,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -9873,24 +9873,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -10081,24 +10081,24 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     ///
     /// # See also
@@ -10135,39 +10135,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -10206,39 +10206,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -10280,39 +10280,39 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 3.19–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 4.18–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -10353,12 +10353,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -10403,12 +10403,12 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -10451,11 +10451,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -10495,11 +10495,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
     ///
     /// # See also
     ///
@@ -10538,11 +10538,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
     ///
     /// # See also
     ///
@@ -10578,11 +10578,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only with attach type [`xdp`](crate::ids::AttachType::Xdp) |
     ///
     /// # See also
     ///
@@ -10659,11 +10659,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -10701,10 +10701,10 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | sleepable programs only |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | sleepable programs only |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -10781,11 +10781,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10817,11 +10817,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10852,11 +10852,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10886,11 +10886,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10920,11 +10920,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10955,11 +10955,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -10991,11 +10991,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -11027,11 +11027,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -11061,11 +11061,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -11095,11 +11095,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///
@@ -11130,11 +11130,11 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux ≤ 6.12 (seen there, start unknown).
+    /// Since Linux 5.13–6.12 (measured bounds).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     ///
     /// # Safety
     ///

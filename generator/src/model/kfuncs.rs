@@ -96,6 +96,23 @@ pub struct KfuncAvailability {
     pub since: Since,
 }
 
+impl KfuncAvailability {
+    /// The conditions on this pair in words, each a phrase; `term` names an attach type.
+    /// The one place they are worded: bindings and site both call it.
+    pub fn conditions(&self, term: &dyn Fn(KernelId) -> String) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(ids) = &self.attach_types {
+            let names: Vec<String> = ids.iter().map(|&id| term(id)).collect();
+            let noun = if ids.len() == 1 { "attach type" } else { "attach types" };
+            out.push(format!("only with {noun} {}", names.join(" or ")));
+        }
+        if self.sleepable_only {
+            out.push("only in sleepable programs".to_owned());
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct KfuncSet {
     pub name: String,

@@ -151,14 +151,7 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
     } else {
         d.raw("| Program type | Since | Conditions |").raw("|---|---|---|");
         for a in &k.availability {
-            let mut conditions = Vec::new();
-            if let Some(ats) = &a.attach_types {
-                let links: Vec<String> = ats.iter().map(|&id| attach_type_link(model, id)).collect();
-                conditions.push(format!("only with attach type {}", links.join(" or ")));
-            }
-            if a.sleepable_only {
-                conditions.push("sleepable programs only".to_owned());
-            }
+            let conditions = a.conditions(&|id| attach_type_link(model, id));
             let conditions = if conditions.is_empty() { "—".to_owned() } else { conditions.join("; ") };
             d.raw(format!(
                 "| {} | {} | {conditions} |",

@@ -9,7 +9,7 @@ mod compat;
 mod docs;
 mod helpers;
 mod ids;
-mod kfuncs;
+pub mod kfuncs;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -4,6 +4,7 @@
 //! them. Templates and assets live in `site/` at the repository root and are compiled in, so
 //! the binary renders from any working directory.
 
+mod kfuncs;
 mod markdown;
 mod pages;
 mod rust_sig;
@@ -35,6 +36,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("attach_types.html", include_str!("../../../../site/templates/attach_types.html")),
     ("matrix.html", include_str!("../../../../site/templates/matrix.html")),
     ("kernels.html", include_str!("../../../../site/templates/kernels.html")),
+    ("kfunc.html", include_str!("../../../../site/templates/kfunc.html")),
+    ("kfuncs.html", include_str!("../../../../site/templates/kfuncs.html")),
 ];
 
 /// Static assets, copied as they are.
@@ -57,6 +60,7 @@ enum Section {
     AttachTypes,
     Matrix,
     Kernels,
+    Kfuncs,
 }
 
 const NAV: &[(Section, &str, Item<'static>)] = &[
@@ -66,6 +70,7 @@ const NAV: &[(Section, &str, Item<'static>)] = &[
     (Section::AttachTypes, "Attach types", Item::AttachTypes),
     (Section::Matrix, "Matrix", Item::Matrix),
     (Section::Kernels, "Kernels", Item::Kernels),
+    (Section::Kfuncs, "Kfuncs", Item::Kfuncs),
 ];
 
 /// Every file of the site, sorted by path: pages, assets and the search index.
@@ -177,6 +182,8 @@ pub fn site(model: &Model) -> Vec<Output> {
         "BPF helpers, program types, map types and attach types by the Linux version that introduced them.".into(),
         &pages.kernels(&l),
     ));
+
+    out.extend(kfuncs::pages(&r, model));
 
     for (name, text) in ASSETS {
         out.push(Output { path: file_of(&Item::Asset(name)), contents: (*text).to_owned() });
