@@ -27,8 +27,8 @@ pub fn lower(
     for p in &specs.kfunc_sets {
         let s = &p.value;
         if s.set != p.stem {
-            cx.error(p.locations.span(p.file, "set"), format!("kfunc set `{}` does not match its file name", s.set)).help =
-                Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
+            cx.error(p.locations.span(p.file, "set"), format!("kfunc set `{}` does not match its file name", s.set))
+                .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
         }
         if let Some(other) = seen_sets.insert(&s.set, &p.stem) {
             cx.error(p.locations.span(p.file, "set"), format!("duplicate kfunc set `{}`", s.set)).help =
@@ -113,7 +113,8 @@ impl<'a> Cx<'a> {
         let mut out: Vec<SetEntry> = Vec::new();
         for (i, e) in list.iter().enumerate() {
             let path = format!("program_types[{i}]");
-            let Some(pt) = self.program_type(&e.program_type, p.locations.span(p.file, &format!("{path}.program_type")))
+            let Some(pt) =
+                self.program_type(&e.program_type, p.locations.span(p.file, &format!("{path}.program_type")))
             else {
                 continue;
             };
@@ -161,11 +162,8 @@ impl<'a> Cx<'a> {
             return None;
         };
         if !at.program_types.contains(&pt.id) {
-            let own: Vec<&str> = ats
-                .iter()
-                .filter(|a| a.program_types.contains(&pt.id))
-                .map(|a| a.short_name.as_str())
-                .collect();
+            let own: Vec<&str> =
+                ats.iter().filter(|a| a.program_types.contains(&pt.id)).map(|a| a.short_name.as_str()).collect();
             self.error(span, format!("attach type `{name}` is not one of program type `{}`", pt.short_name)).help =
                 Some(format!("`{}` has: {}", pt.short_name, own.join(", ")));
             return None;
@@ -222,7 +220,8 @@ impl<'a> Cx<'a> {
             match self.helpers.iter().find(|x| &x.name == h) {
                 Some(x) => related_helpers.push(x.id),
                 None => {
-                    let help = closest(h, self.helpers.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?"));
+                    let help = closest(h, self.helpers.iter().map(|x| x.name.as_str()))
+                        .map(|c| format!("did you mean `{c}`?"));
                     self.error(span(&format!("related_helpers[{i}]")), format!("unknown helper `{h}`")).help = help;
                 }
             }

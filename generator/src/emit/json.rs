@@ -283,7 +283,11 @@ fn export_with<'a>(model: &'a Model) -> String {
                     args: k
                         .args
                         .iter()
-                        .map(|a| KfuncArgJson { name: &a.name, c_type: &a.c_type, annotation: a.annotation.map(|x| x.key()) })
+                        .map(|a| KfuncArgJson {
+                            name: &a.name,
+                            c_type: &a.c_type,
+                            annotation: a.annotation.map(|x| x.key()),
+                        })
                         .collect(),
                 },
                 flags: k.flags.iter().map(|f| f.name()).collect(),

@@ -304,7 +304,9 @@ impl ArgAnnotation {
     pub fn meaning(self) -> &'static str {
         match self {
             ArgAnnotation::Size => "the size in bytes of the memory the previous argument points to",
-            ArgAnnotation::ConstSize => "the size in bytes of the previous argument's buffer, a constant known at load time",
+            ArgAnnotation::ConstSize => {
+                "the size in bytes of the previous argument's buffer, a constant known at load time"
+            }
             ArgAnnotation::Const => "a constant known at load time",
             ArgAnnotation::Ignore => "not type-checked by the verifier",
             ArgAnnotation::Uninit => "points to an uninitialized dynptr or iterator that the kfunc sets up",

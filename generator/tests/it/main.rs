@@ -7,6 +7,7 @@ mod support;
 
 mod bindings;
 mod check;
+mod kfuncs;
 mod probe;
 mod site;
 mod specs;

@@ -84,7 +84,8 @@ fn check_links(files: &BTreeMap<String, String>) -> Vec<String> {
             let target = if file.is_empty() { Some((*path).to_owned()) } else { resolve(path, file) };
             let Some(target) = target else {
                 // The one address outside the site: the bindings' rustdoc next to it in target/.
-                if !(link.contains("../doc/bpfspec_bindings/helpers/fn.") && link.ends_with(".html")) {
+                let rustdoc = ["../doc/bpfspec_bindings/helpers/fn.", "../doc/bpfspec_bindings/kfuncs/fn."];
+                if !(rustdoc.iter().any(|r| link.contains(r)) && link.ends_with(".html")) {
                     problems.push(format!("{path}: `{link}` leaves the site"));
                 }
                 continue;
@@ -220,6 +221,8 @@ fn site_snapshots() {
         ("attach-types.html", "attach-types/index.html"),
         ("matrix.html", "matrix/index.html"),
         ("kernels.html", "kernels/index.html"),
+        ("kfuncs.html", "kfuncs/index.html"),
+        ("kfunc.html", "kfuncs/bpf_fixture_acquire.html"),
         ("search-index.js", "assets/search-index.js"),
     ];
     let mut failures = Vec::new();

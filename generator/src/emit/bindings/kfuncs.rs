@@ -18,6 +18,7 @@ use crate::types::CType;
 pub fn emit(model: &Model) -> TokenStream {
     let decls = model.kfuncs.iter().map(|k| declaration(model, k));
     quote! {
+        #[allow(unused_imports, reason = "which types a kfunc signature uses depends on the specs")]
         use core::ffi::{c_char, c_void};
         #[allow(unused_imports, reason = "which types a kfunc signature uses depends on the specs")]
         use crate::types::*;
@@ -161,13 +162,14 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
         }
     }
 
-    let mut see: Vec<String> = k
-        .related
-        .iter()
-        .filter(|r| model.kfunc(r).is_some())
-        .map(|r| format!("[`{r}`](crate::kfuncs::{r})"))
-        .collect();
-    see.extend(k.related_helpers.iter().filter_map(|&id| model.helper(id)).map(|h| format!("[`{0}`](crate::helpers::{0})", h.name)));
+    let mut see: Vec<String> =
+        k.related.iter().filter(|r| model.kfunc(r).is_some()).map(|r| format!("[`{r}`]")).collect();
+    see.extend(
+        k.related_helpers
+            .iter()
+            .filter_map(|&id| model.helper(id))
+            .map(|h| format!("[`{0}`](crate::helpers::{0})", h.name)),
+    );
     if !see.is_empty() {
         d.heading("See also");
         d.raw(see.join(", "));

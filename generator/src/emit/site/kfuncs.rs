@@ -10,7 +10,7 @@ use super::views::{Brief, Link, Qual};
 use super::{Output, Renderer, Section};
 use crate::emit::bindings::kfuncs::rust_spelling;
 use crate::model::{c_declaration, Kfunc, KfuncSet, Model};
-use crate::version::Since;
+use crate::version::{KernelVersion, Since};
 
 #[derive(Serialize)]
 struct KfuncPage {
@@ -107,6 +107,8 @@ struct KfuncRow {
 /// The list page and every kfunc page.
 pub(super) fn pages(r: &Renderer, model: &Model) -> Vec<Output> {
     let md = Markdown::new(model);
+    let versions = super::pages::Pages::new(model).versions();
+    let cx = Cx { model, md: &md, versions: &versions };
     let mut out = Vec::new();
     let l = Linker::for_page(&Item::Kfuncs);
     out.push(r.page(
@@ -115,7 +117,7 @@ pub(super) fn pages(r: &Renderer, model: &Model) -> Vec<Output> {
         "kfuncs.html",
         "BPF kfuncs — bpfspec".into(),
         format!("All {} BPF kfuncs by kfunc set, with flags, kernel versions and summaries.", model.kfuncs.len()),
-        &list(model, &md, &l),
+        &list(&cx, &l),
     ));
     for k in &model.kfuncs {
         let item = Item::Kfunc(&k.name);
@@ -126,21 +128,32 @@ pub(super) fn pages(r: &Renderer, model: &Model) -> Vec<Output> {
             "kfunc.html",
             format!("{} — bpfspec", k.name),
             plain(&k.summary),
-            &page(model, &md, &l, k),
+            &page(&cx, &l, k),
         ));
     }
     out
 }
 
-fn since(l: &Linker, s: Since) -> Link {
-    Link { text: s.to_string(), href: l.href(&Item::Kernel(s.at_most)) }
+/// A start links to its kernel on the timeline when the timeline has that kernel (it lists the
+/// kernels that helpers, program types, map and attach types name), else to the timeline.
+fn since(l: &Linker, versions: &[KernelVersion], s: Since) -> Link {
+    let item = if versions.contains(&s.at_most) { Item::Kernel(s.at_most) } else { Item::Kernels };
+    Link { text: s.to_string(), href: l.href(&item) }
 }
 
 fn kfunc_link(l: &Linker, name: &str) -> Link {
     Link { text: name.to_owned(), href: l.href(&Item::Kfunc(name)) }
 }
 
-fn list(model: &Model, md: &Markdown, l: &Linker) -> KfuncsPage {
+struct Cx<'a> {
+    model: &'a Model,
+    md: &'a Markdown<'a>,
+    versions: &'a [KernelVersion],
+}
+
+fn list(cx: &Cx, l: &Linker) -> KfuncsPage {
+    let (model, md) = (cx.model, cx.md);
+    let since = |s| since(l, cx.versions, s);
     let sets = model
         .kfunc_sets
         .iter()
@@ -168,7 +181,7 @@ fn list(model: &Model, md: &Markdown, l: &Linker) -> KfuncsPage {
                     .iter()
                     .map(|k| KfuncRow {
                         link: kfunc_link(l, &k.name),
-                        since: since(l, k.since),
+                        since: since(k.since),
                         flags: k.flags.iter().map(|f| f.name()).collect(),
                         program_types: k.availability.len(),
                         summary_html: md.inline(&k.summary),
@@ -180,7 +193,9 @@ fn list(model: &Model, md: &Markdown, l: &Linker) -> KfuncsPage {
     KfuncsPage { count: model.kfuncs.len(), sets }
 }
 
-fn page(model: &Model, md: &Markdown, l: &Linker, k: &Kfunc) -> KfuncPage {
+fn page(cx: &Cx, l: &Linker, k: &Kfunc) -> KfuncPage {
+    let (model, md) = (cx.model, cx.md);
+    let since = |s| since(l, cx.versions, s);
     let set = model.kfunc_set(&k.set).expect("every kfunc's set is in the model");
     let availability = k
         .availability
@@ -200,7 +215,7 @@ fn page(model: &Model, md: &Markdown, l: &Linker, k: &Kfunc) -> KfuncPage {
             AvailView {
                 program_type: Link { text: p.short_name.clone(), href: l.href(&Item::ProgramType(&p.short_name)) },
                 enum_name: p.name.clone(),
-                since: since(l, a.since),
+                since: since(a.since),
                 quals,
             }
         })
@@ -217,7 +232,7 @@ fn page(model: &Model, md: &Markdown, l: &Linker, k: &Kfunc) -> KfuncPage {
         set: Link { text: k.set.clone(), href: l.href(&Item::KfuncSet(&k.set)) },
         set_summary_html: md.inline(&set.summary),
         kernel_file: set.kernel_file.clone(),
-        since: since(l, k.since),
+        since: since(k.since),
         summary_html: md.inline(&k.summary),
         description_html: k.description.as_deref().map(|d| md.block(d, l)).unwrap_or_default(),
         c_sig_html: c_signature_html(k),
@@ -243,7 +258,11 @@ fn page(model: &Model, md: &Markdown, l: &Linker, k: &Kfunc) -> KfuncPage {
             .related
             .iter()
             .filter_map(|n| model.kfunc(n))
-            .map(|r| KfuncBrief { link: kfunc_link(l, &r.name), since: since(l, r.since), summary_html: md.inline(&r.summary) })
+            .map(|r| KfuncBrief {
+                link: kfunc_link(l, &r.name),
+                since: since(r.since),
+                summary_html: md.inline(&r.summary),
+            })
             .collect(),
         related_helpers: k
             .related_helpers
@@ -253,7 +272,7 @@ fn page(model: &Model, md: &Markdown, l: &Linker, k: &Kfunc) -> KfuncPage {
                 link: Link { text: h.name.clone(), href: l.href(&Item::Helper(&h.name)) },
                 enum_name: h.enum_name(),
                 id: h.id,
-                since: since(l, h.since),
+                since: since(h.since),
                 summary_html: md.inline(&h.summary),
                 gpl_only: h.gpl_only,
             })
@@ -286,7 +305,8 @@ fn c_signature_html(k: &Kfunc) -> String {
     };
     let args: Vec<String> = k.args.iter().map(|a| typed(&a.c_type, &a.name, "p")).collect();
     let head = typed(&k.returns, &k.name, "f");
-    let len: usize = k.returns.len() + k.name.len() + k.args.iter().map(|a| a.c_type.len() + a.name.len() + 3).sum::<usize>();
+    let len: usize =
+        k.returns.len() + k.name.len() + k.args.iter().map(|a| a.c_type.len() + a.name.len() + 3).sum::<usize>();
     match args.len() {
         0 => format!("{head}({});", span("t", "void")),
         _ if len <= 72 => format!("{head}({});", args.join(", ")),

@@ -117,7 +117,11 @@ pub fn index_js(model: &Model) -> String {
         let summary = plain(&k.summary);
         let flags: Vec<String> = k.flags.iter().map(|f| f.name().to_lowercase()).collect();
         let set = model.kfunc_set(&k.set);
-        let texts = [k.description.as_deref().unwrap_or(""), set.map_or("", |s| s.summary.as_str()), set.map_or("", |s| s.description.as_str())];
+        let texts = [
+            k.description.as_deref().unwrap_or(""),
+            set.map_or("", |s| s.summary.as_str()),
+            set.map_or("", |s| s.description.as_str()),
+        ];
         items.push((
             "kfunc",
             &k.name,
@@ -138,8 +142,11 @@ pub fn index_js(model: &Model) -> String {
         }
     }
     let limit = (items.len() / 10).max(3);
-    let common: BTreeSet<String> =
-        frequency.into_iter().filter(|&(w, n)| n > limit && !w.starts_with("kf_") && w != "kfunc").map(|(w, _)| w.to_owned()).collect();
+    let common: BTreeSet<String> = frequency
+        .into_iter()
+        .filter(|&(w, n)| n > limit && !w.starts_with("kf_") && w != "kfunc")
+        .map(|(w, _)| w.to_owned())
+        .collect();
     for item in &mut items {
         item.7 = item.7.split(' ').filter(|w| !common.contains(*w)).collect::<Vec<_>>().join(" ");
     }
