@@ -378,3 +378,23 @@ fn kfunc_site_pages() {
     assert!(index.contains("\"kfunc\",\"bpf_task_acquire\""), "kfuncs are in the search index");
     assert!(index.contains("kf_acquire"), "flags are searchable");
 }
+
+/// `tests/kfunc-e2e/run.sh`: a Rust BPF program calls kfuncs through the bindings, built with
+/// bpf-linker, given the kfuncs' BTF from the specs, loaded and run in the kernel.
+#[test]
+fn kfunc_called_from_rust_end_to_end() {
+    let script = support::repo_root().join("tests/kfunc-e2e/run.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .env("BPFSPEC", support::bpfspec_bin())
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{} failed:\n{stdout}\n{stderr}", script.display());
+    if let Some(line) = stdout.lines().find(|l| l.starts_with("SKIP:")) {
+        let reason = line.trim_start_matches("SKIP: kfunc-e2e: ");
+        return support::skip("kfunc_called_from_rust_end_to_end", reason);
+    }
+    assert!(stdout.contains("ok: kfunc-e2e: 6 kfuncs called from Rust"), "{stdout}\n{stderr}");
+}
