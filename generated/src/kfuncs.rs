@@ -10493,7 +10493,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 6.12 sources set them.
     ///
@@ -10536,7 +10536,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 6.12 sources set them.
     ///
@@ -10576,7 +10576,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 6.12 sources set them.
     ///
