@@ -398,3 +398,26 @@ fn kfunc_called_from_rust_end_to_end() {
     }
     assert!(stdout.contains("ok: kfunc-e2e: 6 kfuncs called from Rust"), "{stdout}\n{stderr}");
 }
+
+/// Markup in kfunc spec text stays text on the kfunc pages (the site fixture's kfunc set
+/// carries it in a summary and in the set's description).
+#[test]
+fn kfunc_pages_keep_markup_inert() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-specs");
+    let model = bpfspec::load::load_dir(&dir).unwrap_or_else(|e| panic!("site fixture specs: {e}"));
+    let files: BTreeMap<String, String> =
+        bpfspec::emit::site::site(&model).into_iter().map(|o| (o.path, o.contents)).collect();
+    for path in ["kfuncs/bpf_fixture_acquire.html", "kfuncs/bpf_fixture_release.html", "kfuncs/index.html"] {
+        let page = &files[path];
+        assert!(!page.contains("<script>alert"), "{path}: raw <script> from the specs");
+        assert!(!page.contains("<img"), "{path}: raw <img> from the specs");
+        assert!(!page.contains("<b>markup</b>"), "{path}: raw <b> from the specs");
+    }
+    let page = &files["kfuncs/bpf_fixture_acquire.html"];
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the markup shows as text");
+    // Code spans naming a kfunc or a helper link to its page.
+    assert!(page.contains("<a href=\"../kfuncs/bpf_fixture_release.html\"><code>bpf_fixture_release</code></a>"));
+    assert!(page.contains("only with attach type trace_kprobe_multi"), "attach type condition shown");
+    assert!(page.contains("only in sleepable programs"), "sleepable condition shown");
+    assert!(page.contains("int (*cb)(void *, int *)"), "function pointer arguments read as C");
+}
