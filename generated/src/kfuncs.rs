@@ -528,6 +528,7 @@ extern "C" {
     ///
     /// # Flags
     ///
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     /// - `KF_ARENA_ARG2`: its second pointer argument points into a BPF arena.
     ///
@@ -1189,6 +1190,7 @@ extern "C" {
     ///
     /// # Flags
     ///
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     ///
     /// Flags as the Linux 7.2 sources set them.
@@ -1345,6 +1347,7 @@ extern "C" {
     ///
     /// # Flags
     ///
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     ///
     /// Flags as the Linux 7.2 sources set them.
@@ -3270,7 +3273,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
@@ -8243,7 +8246,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
@@ -8653,7 +8656,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
@@ -9042,7 +9045,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
@@ -9927,7 +9930,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
@@ -10005,7 +10008,7 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
     /// Flags as the Linux 7.2 sources set them.
     ///
