@@ -13,7 +13,7 @@ use core::ffi::{c_char, c_void};
 use crate::types::*;
 
 extern "C" {
-    /// Stop the program on purpose, for testing how a trap at run time is reported.
+    /// A marker the compiler emits for code that must never run (`__builtin_trap()`); the verifier refuses a program that can reach it.
     ///
     /// ```c
     /// void __bpf_trap(void);
