@@ -5,6 +5,8 @@
 //!   GPL-only status and the program types (and conditions) that may call it.
 //! - [`ids`]: helper IDs, and program, map and attach types with their kernel values.
 //! - [`flags`]: the flag values helper arguments accept.
+//! - [`kfuncs`]: one `extern "C"` declaration per kfunc, with its flags, program types and
+//!   kernel version in the docs.
 //! - [`types`]: `#[repr(C)]` layouts of the uapi structs helpers and program contexts use,
 //!   and opaque kernel structs.
 //! - [`compat`]: the compatibility tables as `const` data with `const fn` queries, e.g.
@@ -41,5 +43,7 @@ pub mod flags;
 pub mod helpers;
 #[rustfmt::skip]
 pub mod ids;
+#[rustfmt::skip]
+pub mod kfuncs;
 #[rustfmt::skip]
 pub mod types;

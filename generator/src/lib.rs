@@ -8,6 +8,7 @@ pub mod emit;
 pub mod examples;
 pub mod load;
 pub mod lower;
+pub mod lower_kfuncs;
 pub mod model;
 pub mod names;
 pub mod output;

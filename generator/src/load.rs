@@ -99,6 +99,7 @@ pub fn embedded_from_json() -> Option<Model> {
             "attach-types" => specs.attach_types.push(parse(json, file, stem)?),
             "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
             "types" => specs.types.push(parse(json, file, stem)?),
+            "kfuncs" => specs.kfunc_sets.push(parse(json, file, stem)?),
             "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
             "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
             _ => return None,
@@ -231,6 +232,7 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "attach-types" => parse_into!(specs.attach_types),
             "helper-sets" => parse_into!(specs.helper_sets),
             "types" => parse_into!(specs.types),
+            "kfuncs" => parse_into!(specs.kfunc_sets),
             "" if stem == "sections" => {
                 specs.sections = parse_one(text, file, stem, &mut diagnostics);
             }
@@ -239,7 +241,7 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
-                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, or are sections.yaml or reasons.yaml"),
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, types/, kfuncs/, or are sections.yaml or reasons.yaml"),
             ),
         }
     }

@@ -114,8 +114,10 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     }
     let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);
     let types = crate::types::lower(specs, &mut cx.diagnostics);
+    let (kfuncs, kfunc_sets) =
+        crate::lower_kfuncs::lower(specs, &helpers, &program_types, &attach_types, &mut cx.diagnostics);
     if cx.diagnostics.is_empty() {
-        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections, types })
+        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections, types, kfuncs, kfunc_sets })
     } else {
         Err(cx.diagnostics)
     }

@@ -172,12 +172,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Validate => {
             eprintln!(
-                "specs are valid: {} helpers, {} program types, {} map types, {} attach types, {} section names",
+                "specs are valid: {} helpers, {} program types, {} map types, {} attach types, {} section names, {} kfuncs in {} sets",
                 model.helpers.len(),
                 model.program_types.len(),
                 model.map_types.len(),
                 model.attach_types.len(),
-                model.sections.len()
+                model.sections.len(),
+                model.kfuncs.len(),
+                model.kfunc_sets.len()
             );
             Ok(ExitCode::SUCCESS)
         }

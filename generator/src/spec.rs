@@ -301,6 +301,7 @@ pub struct Specs {
     pub sections: Option<Parsed<SectionsSpec>>,
     pub reasons: Option<Parsed<ReasonsSpec>>,
     pub types: Vec<Parsed<TypeSpec>>,
+    pub kfunc_sets: Vec<Parsed<KfuncSetSpec>>,
     /// Files that did not parse, as `folder/stem`: references to them are not reported again.
     pub unparsed: std::collections::BTreeSet<String>,
 }
@@ -374,4 +375,78 @@ pub struct FieldSpec {
     /// Markdown, optional.
     #[serde(default)]
     pub doc: Option<String>,
+}
+
+// Kfunc sets of `specs/kfuncs/` (lowered by `crate::lower_kfuncs`).
+
+/// `specs/kfuncs/<set>.yaml`: one kernel kfunc set (`BTF_KFUNCS_START(<set>)`) and its kfuncs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KfuncSetSpec {
+    /// The kernel's name of the set; must equal the file name.
+    pub set: Spanned<String>,
+    /// One line, our words.
+    pub summary: String,
+    /// Markdown, our words.
+    pub description: String,
+    /// The kernel source file that defines the set, relative to the tree's root.
+    pub kernel_file: String,
+    /// Which program types may call the set's kfuncs: `all`, or a list.
+    pub program_types: KfuncProgramTypesSpec,
+    pub kfuncs: Vec<KfuncSpec>,
+}
+
+/// `all` (the set is registered for `BPF_PROG_TYPE_UNSPEC`), or the program types one by one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "`all`, or a list of `{program_type: NAME, attach_types: [...]}` entries")]
+pub enum KfuncProgramTypesSpec {
+    Keyword(AllKeyword),
+    List(Vec<KfuncProgramTypeSpec>),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllKeyword {
+    All,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KfuncProgramTypeSpec {
+    pub program_type: Spanned<String>,
+    /// Only for these expected attach types; absent when any attach type works.
+    #[serde(default)]
+    pub attach_types: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KfuncSpec {
+    pub name: Spanned<String>,
+    /// One line, our words, no trailing period.
+    pub summary: Spanned<String>,
+    /// Markdown, optional: more than the summary says.
+    #[serde(default)]
+    pub description: Option<String>,
+    pub since: Spanned<SpecSince>,
+    /// `KF_*` flags, kernel spelling.
+    pub flags: Vec<Spanned<String>>,
+    /// The kernel release whose sources the flags were read from.
+    pub flags_from: SpecVersion,
+    /// Return C type, as BTF spells it.
+    pub returns: String,
+    pub args: Vec<KfuncArgSpec>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub related_helpers: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KfuncArgSpec {
+    /// The parameter name as BTF has it, with any `__suffix` annotation.
+    pub name: Spanned<String>,
+    #[serde(rename = "type")]
+    pub c_type: Spanned<String>,
 }

@@ -35,6 +35,44 @@ struct Export<'a> {
     map_types: Vec<MapTypeJson<'a>>,
     attach_types: Vec<AttachTypeJson<'a>>,
     sections: Vec<SectionJson<'a>>,
+    kfuncs: Vec<KfuncJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct KfuncJson<'a> {
+    name: &'a str,
+    signature: KfuncSignatureJson<'a>,
+    flags: Vec<&'static str>,
+    set: &'a str,
+    program_types: Vec<KfuncAvailabilityJson<'a>>,
+    since: SinceJson,
+    summary: &'a str,
+    /// The kernel release whose sources gave the flags.
+    flags_from: String,
+}
+
+#[derive(Serialize)]
+struct KfuncSignatureJson<'a> {
+    #[serde(rename = "return")]
+    ret: &'a str,
+    args: Vec<KfuncArgJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct KfuncArgJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    c_type: &'a str,
+    /// The parameter name's `__suffix` without underscores (`sz`, `nullable`), or null.
+    annotation: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct KfuncAvailabilityJson<'a> {
+    program_type: &'a str,
+    attach_types: Option<Vec<&'a str>>,
+    sleepable_only: bool,
+    since: SinceJson,
 }
 
 #[derive(Serialize)]
@@ -238,6 +276,40 @@ fn export_with<'a>(model: &'a Model) -> String {
                 attach_type: s.attach_type.map(attach_name),
                 sleepable: s.sleepable,
                 attach_btf: s.attach_btf,
+            })
+            .collect(),
+        kfuncs: model
+            .kfuncs
+            .iter()
+            .map(|k| KfuncJson {
+                name: &k.name,
+                signature: KfuncSignatureJson {
+                    ret: &k.returns,
+                    args: k
+                        .args
+                        .iter()
+                        .map(|a| KfuncArgJson {
+                            name: &a.name,
+                            c_type: &a.c_type,
+                            annotation: a.annotation.map(|x| x.key()),
+                        })
+                        .collect(),
+                },
+                flags: k.flags.iter().map(|f| f.name()).collect(),
+                set: &k.set,
+                program_types: k
+                    .availability
+                    .iter()
+                    .map(|a| KfuncAvailabilityJson {
+                        program_type: prog_name(a.program_type),
+                        attach_types: a.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                        sleepable_only: a.sleepable_only,
+                        since: a.since.into(),
+                    })
+                    .collect(),
+                since: k.since.into(),
+                summary: &k.summary,
+                flags_from: k.flags_from.to_string(),
             })
             .collect(),
     };

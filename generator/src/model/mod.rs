@@ -7,7 +7,9 @@
 use crate::version::{KernelVersion, Since};
 
 mod conditions;
+mod kfuncs;
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
+pub use kfuncs::{c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet};
 
 /// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
 pub type KernelId = u32;
@@ -28,6 +30,10 @@ pub struct Model {
     pub sections: Vec<SectionDef>,
     /// C types of helper signatures and program contexts, sorted by name.
     pub types: Vec<crate::types::TypeDef>,
+    /// Kfuncs, sorted by name.
+    pub kfuncs: Vec<Kfunc>,
+    /// Kfunc sets, sorted by name.
+    pub kfunc_sets: Vec<KfuncSet>,
 }
 
 #[derive(Debug, Clone)]

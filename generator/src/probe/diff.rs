@@ -643,6 +643,8 @@ mod tests {
             helper_sets: vec![],
             sections: vec![],
             types: Default::default(),
+            kfuncs: vec![],
+            kfunc_sets: vec![],
         }
     }
 

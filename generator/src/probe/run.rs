@@ -148,6 +148,8 @@ pub fn probe_kernel(options: &Options) -> Result<ProbeReport, ProbeError> {
         helper_sets: Vec::new(),
         sections: Vec::new(),
         types: Vec::new(),
+        kfuncs: Vec::new(),
+        kfunc_sets: Vec::new(),
     };
     probe(&empty, options)
 }

@@ -13,6 +13,7 @@ mod check_target;
 mod elfgen;
 mod examples;
 mod kernels;
+mod kfuncs;
 mod output;
 mod probe;
 mod serve;

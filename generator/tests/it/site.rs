@@ -290,6 +290,8 @@ fn site_snapshots() {
         ("attach-types.html", "attach-types/index.html"),
         ("matrix.html", "matrix/index.html"),
         ("kernels.html", "kernels/index.html"),
+        ("kfuncs.html", "kfuncs/index.html"),
+        ("kfunc.html", "kfuncs/bpf_fixture_acquire.html"),
         ("search-index.js", "assets/search-index.js"),
     ];
     let mut failures = Vec::new();

@@ -8,6 +8,7 @@ mod compat;
 mod docs;
 mod helpers;
 mod ids;
+pub mod kfuncs;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -46,6 +47,7 @@ pub fn files(model: &Model) -> Vec<RustFile> {
         file("compat.rs", "Compatibility tables: which program types may call each helper, under which conditions, from which kernel, with which map types.", compat::emit(model)),
         file("flags.rs", "Flag values that helper arguments accept, by kernel name, and per helper.", helpers::emit_flags(model)),
         file("helpers.rs", "One function per BPF helper, calling the helper by its ID.", helpers::emit(model)),
+        file("kfuncs.rs", "One `extern \"C\"` declaration per kfunc, documented with its signature, flags, program types and kernel version.", kfuncs::emit(model)),
         file("ids.rs", "Kernel enum values: helper IDs, program types, map types and attach types.", ids::emit(model)),
         file("types.rs", "The C types of helper signatures and program contexts.", types::emit(model)),
     ];

@@ -21,6 +21,9 @@ impl<'m> Markdown<'m> {
             targets.insert(format!("{}()", h.name), Item::Helper(&h.name));
             targets.insert(h.enum_name(), Item::Helper(&h.name));
         }
+        for k in &model.kfuncs {
+            targets.insert(k.name.clone(), Item::Kfunc(&k.name));
+        }
         for p in &model.program_types {
             targets.insert(p.name.clone(), Item::ProgramType(&p.short_name));
         }

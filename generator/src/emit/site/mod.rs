@@ -5,6 +5,7 @@
 //! the binary renders from any working directory.
 
 mod highlight;
+mod kfuncs;
 mod markdown;
 mod pages;
 mod rust_sig;
@@ -37,6 +38,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("attach_types.html", include_str!("../../../../site/templates/attach_types.html")),
     ("matrix.html", include_str!("../../../../site/templates/matrix.html")),
     ("kernels.html", include_str!("../../../../site/templates/kernels.html")),
+    ("kfunc.html", include_str!("../../../../site/templates/kfunc.html")),
+    ("kfuncs.html", include_str!("../../../../site/templates/kfuncs.html")),
 ];
 
 /// Static assets, copied as they are.
@@ -59,6 +62,7 @@ enum Section {
     AttachTypes,
     Matrix,
     Kernels,
+    Kfuncs,
 }
 
 const NAV: &[(Section, &str, Item<'static>)] = &[
@@ -68,6 +72,7 @@ const NAV: &[(Section, &str, Item<'static>)] = &[
     (Section::AttachTypes, "Attach types", Item::AttachTypes),
     (Section::Matrix, "Matrix", Item::Matrix),
     (Section::Kernels, "Kernels", Item::Kernels),
+    (Section::Kfuncs, "Kfuncs", Item::Kfuncs),
 ];
 
 /// Every file of the site, sorted by path: pages, assets and the search index, with the example
@@ -187,6 +192,8 @@ pub fn site_with(model: &Model, examples: &Examples) -> Vec<Output> {
         "BPF helpers, program types, map types and attach types by the Linux version that introduced them.".into(),
         &pages.kernels(&l),
     ));
+
+    out.extend(kfuncs::pages(&r, model, &pages.versions()));
 
     for (name, text) in ASSETS {
         out.push(Output { path: file_of(&Item::Asset(name)), contents: (*text).to_owned() });

@@ -113,6 +113,27 @@ pub fn index_js(model: &Model) -> String {
             a.program_types.iter().map(|&p| pt_pos(p)).collect(),
         ));
     }
+    for k in &model.kfuncs {
+        let summary = plain(&k.summary);
+        let flags: Vec<String> = k.flags.iter().map(|f| f.name().to_lowercase()).collect();
+        let set = model.kfunc_set(&k.set);
+        let texts = [
+            k.description.as_deref().unwrap_or(""),
+            set.map_or("", |s| s.summary.as_str()),
+            set.map_or("", |s| s.description.as_str()),
+        ];
+        items.push((
+            "kfunc",
+            &k.name,
+            k.set.clone(),
+            0,
+            k.since.to_string(),
+            summary.clone(),
+            url_for(&Item::Kfunc(&k.name)),
+            format!("kfunc {} {}", flags.join(" "), keywords(&texts, &format!("{} {summary}", k.name))),
+            k.availability.iter().map(|a| pt_pos(a.program_type)).collect(),
+        ));
+    }
     // Words that a tenth of all entries share find everything and so nothing; drop them.
     let mut frequency: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for item in &items {
@@ -121,8 +142,11 @@ pub fn index_js(model: &Model) -> String {
         }
     }
     let limit = (items.len() / 10).max(3);
-    let common: BTreeSet<String> =
-        frequency.into_iter().filter(|&(_, n)| n > limit).map(|(w, _)| w.to_owned()).collect();
+    let common: BTreeSet<String> = frequency
+        .into_iter()
+        .filter(|&(w, n)| n > limit && !w.starts_with("kf_") && w != "kfunc")
+        .map(|(w, _)| w.to_owned())
+        .collect();
     for item in &mut items {
         item.7 = item.7.split(' ').filter(|w| !common.contains(*w)).collect::<Vec<_>>().join(" ");
     }

@@ -28,6 +28,10 @@ pub enum Item<'a> {
     Kernels,
     Kernel(KernelVersion),
     Asset(&'a str),
+    Kfuncs,
+    Kfunc(&'a str),
+    /// A kfunc set's group on the kfunc list.
+    KfuncSet(&'a str),
 }
 
 /// The address of an item relative to the site root, with a `#fragment` when the item is a
@@ -50,6 +54,9 @@ pub fn url_for(item: &Item) -> String {
         Item::Kernels => "kernels/index.html".into(),
         Item::Kernel(v) => format!("kernels/index.html#{}", kernel_anchor(v)),
         Item::Asset(name) => format!("assets/{}", slug(name)),
+        Item::Kfuncs => "kfuncs/index.html".into(),
+        Item::Kfunc(name) => format!("kfuncs/{}.html", slug(name)),
+        Item::KfuncSet(name) => format!("kfuncs/index.html#set-{}", slug(name)),
     }
 }
 

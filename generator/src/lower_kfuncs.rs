@@ -1,0 +1,269 @@
+//! Lowering of `specs/kfuncs/`: kfunc sets → [`Kfunc`]s and [`KfuncSet`]s of the model.
+//!
+//! Called once from [`crate::lower::lower`] after program types and attach types are known;
+//! every problem becomes a diagnostic pointing into the set's YAML file.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostics::{closest, Diagnostic, Span};
+use crate::model::{
+    ArgAnnotation, AttachType, Helper, KernelId, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet, ProgramType,
+};
+use crate::names::is_c_identifier;
+use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, SpecBounds, SpecSince, Spanned, Specs};
+use crate::version::Since;
+
+/// Kfuncs sorted by name and sets sorted by name; problems go to `diagnostics`.
+pub fn lower(
+    specs: &Specs,
+    helpers: &[Helper],
+    program_types: &[ProgramType],
+    attach_types: &[AttachType],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Kfunc>, Vec<KfuncSet>) {
+    let mut cx = Cx { diagnostics, program_types, attach_types, helpers };
+    let mut kfuncs: BTreeMap<String, (Kfunc, Span)> = BTreeMap::new();
+    let mut sets = Vec::new();
+    let mut seen_sets: HashMap<&str, &str> = HashMap::new();
+    for p in &specs.kfunc_sets {
+        let s = &p.value;
+        let set_span = Span::of(p.file, &s.set);
+        if s.set.value != p.stem {
+            cx.error(set_span.clone(), format!("kfunc set `{}` does not match its file name", s.set.value))
+                .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
+        }
+        if let Some(other) = seen_sets.insert(&s.set.value, &p.stem) {
+            cx.error(set_span, format!("duplicate kfunc set `{}`", s.set.value)).help =
+                Some(format!("`kfuncs/{other}.yaml` names it too"));
+        }
+        let availability = cx.set_availability(p);
+        let mut names = Vec::new();
+        for k in &s.kfuncs {
+            let kfunc = cx.kfunc(p, k, &availability);
+            let span = Span::of(p.file, &k.name);
+            if let Some((other, _)) = kfuncs.get(&k.name.value) {
+                let help = format!("kfunc set `{}` has it already; a kfunc belongs to one set", other.set);
+                cx.error(span, format!("duplicate kfunc `{}`", k.name.value)).help = Some(help);
+                continue;
+            }
+            names.push(k.name.value.clone());
+            kfuncs.insert(k.name.value.clone(), (kfunc, span));
+        }
+        names.sort();
+        sets.push(KfuncSet {
+            name: s.set.value.clone(),
+            summary: s.summary.trim().to_owned(),
+            description: s.description.clone(),
+            kernel_file: s.kernel_file.clone(),
+            all_program_types: matches!(s.program_types, KfuncProgramTypesSpec::Keyword(_)),
+            kfuncs: names,
+        });
+    }
+    // Related kfuncs may sit in any set, so they resolve once all are known.
+    let known: Vec<&str> = kfuncs.keys().map(String::as_str).collect();
+    let mut unresolved = Vec::new();
+    for (kfunc, span) in kfuncs.values() {
+        for r in &kfunc.related {
+            if known.binary_search(&r.as_str()).is_err() {
+                unresolved.push((span.clone(), r.clone(), closest(r, known.iter().copied()).map(str::to_owned)));
+            }
+        }
+    }
+    for (span, name, suggestion) in unresolved {
+        let help = suggestion.map(|c| format!("did you mean `{c}`?"));
+        cx.error(span, format!("unknown related kfunc `{name}`")).help = help;
+    }
+    sets.sort_by(|a, b| a.name.cmp(&b.name));
+    (kfuncs.into_values().map(|(k, _)| k).collect(), sets)
+}
+
+struct Cx<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+    program_types: &'a [ProgramType],
+    attach_types: &'a [AttachType],
+    helpers: &'a [Helper],
+}
+
+/// A set's program types, before each kfunc's own since and sleepability are folded in.
+struct SetEntry {
+    program_type: KernelId,
+    attach_types: Option<Vec<KernelId>>,
+    since: Since,
+}
+
+impl<'a> Cx<'a> {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(Some(span), message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn set_availability(&mut self, p: &Parsed<KfuncSetSpec>) -> Vec<SetEntry> {
+        let list = match &p.value.program_types {
+            // `BPF_PROG_TYPE_UNSPEC`: every program type. freplace programs call what their
+            // target may, so they get no entry of their own (as with helpers).
+            KfuncProgramTypesSpec::Keyword(_) => {
+                return self
+                    .program_types
+                    .iter()
+                    .filter(|pt| !pt.helpers_from_target)
+                    .map(|pt| SetEntry { program_type: pt.id, attach_types: None, since: pt.since })
+                    .collect();
+            }
+            KfuncProgramTypesSpec::List(list) => list,
+        };
+        let mut out: Vec<SetEntry> = Vec::new();
+        for e in list {
+            let pt_span = Span::of(p.file, &e.program_type);
+            let Some(pt) = self.program_type(&e.program_type.value, pt_span.clone()) else {
+                continue;
+            };
+            if out.iter().any(|o| o.program_type == pt.id) {
+                self.error(pt_span, format!("program type `{}` is listed twice", e.program_type.value));
+                continue;
+            }
+            let attach_types = e.attach_types.as_ref().map(|names| {
+                let mut ids = Vec::new();
+                for name in names {
+                    if let Some(id) = self.attach_type(&name.value, pt, Span::of(p.file, name)) {
+                        ids.push(id);
+                    }
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            });
+            out.push(SetEntry { program_type: pt.id, attach_types, since: pt.since });
+        }
+        out.sort_by_key(|e| e.program_type);
+        out
+    }
+
+    fn program_type(&mut self, name: &str, span: Span) -> Option<&'a ProgramType> {
+        let pts = self.program_types;
+        if let Some(pt) = pts.iter().find(|p| p.short_name == name) {
+            return Some(pt);
+        }
+        let help = match closest(name, pts.iter().map(|p| p.short_name.as_str())) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "program types are named by their spec file name, e.g. `xdp`".to_owned(),
+        };
+        self.error(span, format!("unknown program type `{name}`")).help = Some(help);
+        None
+    }
+
+    fn attach_type(&mut self, name: &str, pt: &ProgramType, span: Span) -> Option<KernelId> {
+        let ats = self.attach_types;
+        let Some(at) = ats.iter().find(|a| a.short_name == name) else {
+            let help = closest(name, ats.iter().map(|a| a.short_name.as_str())).map(|c| format!("did you mean `{c}`?"));
+            self.error(span, format!("unknown attach type `{name}`")).help = help;
+            return None;
+        };
+        if !at.program_types.contains(&pt.id) {
+            let own: Vec<&str> =
+                ats.iter().filter(|a| a.program_types.contains(&pt.id)).map(|a| a.short_name.as_str()).collect();
+            self.error(span, format!("attach type `{name}` is not one of program type `{}`", pt.short_name)).help =
+                Some(format!("`{}` has: {}", pt.short_name, own.join(", ")));
+            return None;
+        }
+        Some(at.id)
+    }
+
+    fn kfunc(&mut self, p: &Parsed<KfuncSetSpec>, k: &KfuncSpec, set: &[SetEntry]) -> Kfunc {
+        let span = |node: &Spanned<String>| Span::of(p.file, node);
+        if !is_c_identifier(&k.name.value) {
+            self.error(span(&k.name), format!("kfunc name `{}` is not a C identifier", k.name.value));
+        }
+        let summary = k.summary.value.trim();
+        if summary.is_empty() || summary.ends_with('.') || summary.contains('\n') {
+            self.error(span(&k.summary), "a kfunc summary is one line of text without a trailing period");
+        }
+        let since = self.since(&k.since.value, Span::of(p.file, &k.since));
+        let mut flags = Vec::new();
+        for node in &k.flags {
+            let (f, fspan) = (&node.value, span(node));
+            match KfuncFlag::from_name(f) {
+                Some(flag) if flags.contains(&flag) => {
+                    self.error(fspan, format!("flag `{f}` is listed twice"));
+                }
+                Some(flag) => flags.push(flag),
+                None => {
+                    let help = match closest(f, KfuncFlag::ALL.iter().map(|f| f.name())) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => "kfunc flags are the kernel's `KF_*` names, e.g. `KF_ACQUIRE`".to_owned(),
+                    };
+                    self.error(fspan, format!("unknown kfunc flag `{f}`")).help = Some(help);
+                }
+            }
+        }
+        flags.sort();
+        let mut args = Vec::new();
+        for a in &k.args {
+            let annotation = match ArgAnnotation::of(&a.name.value) {
+                Ok(annotation) => annotation,
+                Err(suffix) => {
+                    let known: Vec<&str> = ArgAnnotation::ALL.iter().map(|a| a.suffix()).collect();
+                    self.error(span(&a.name), format!("unknown argument annotation `{suffix}` in `{}`", a.name.value)).help =
+                        Some(format!("the verifier knows {}", known.join(", ")));
+                    None
+                }
+            };
+            if a.c_type.value.trim().is_empty() {
+                self.error(span(&a.c_type), format!("argument `{}` has no C type", a.name.value));
+            }
+            args.push(KfuncArg { name: a.name.value.clone(), c_type: a.c_type.value.clone(), annotation });
+        }
+        let mut related_helpers = Vec::new();
+        for node in &k.related_helpers {
+            let h = &node.value;
+            match self.helpers.iter().find(|x| &x.name == h) {
+                Some(x) => related_helpers.push(x.id),
+                None => {
+                    let help = closest(h, self.helpers.iter().map(|x| x.name.as_str()))
+                        .map(|c| format!("did you mean `{c}`?"));
+                    self.error(span(node), format!("unknown helper `{h}`")).help = help;
+                }
+            }
+        }
+        let sleepable_only = flags.contains(&KfuncFlag::Sleepable);
+        let availability = set
+            .iter()
+            .map(|e| KfuncAvailability {
+                program_type: e.program_type,
+                attach_types: e.attach_types.clone(),
+                sleepable_only,
+                since: since.max(e.since),
+            })
+            .collect();
+        Kfunc {
+            name: k.name.value.clone(),
+            set: p.value.set.value.clone(),
+            summary: summary.to_owned(),
+            description: k.description.clone(),
+            since,
+            flags,
+            flags_from: k.flags_from.0,
+            returns: k.returns.clone(),
+            args,
+            related: k.related.clone(),
+            related_helpers,
+            availability,
+        }
+    }
+
+    /// A start as the specs write it, checked as for helpers: bounds in order, not exact.
+    fn since(&mut self, spec: &SpecSince, span: Span) -> Since {
+        match *spec {
+            SpecSince::Exact(v) => Since::exact(v.0),
+            SpecSince::Bounds(SpecBounds { at_least, at_most }) => {
+                let since = Since { at_least: at_least.map(|v| v.0), at_most: at_most.0 };
+                if let Some(low) = since.at_least.filter(|&l| l > since.at_most) {
+                    self.error(span, format!("`at_least` {low} is after `at_most` {}", since.at_most));
+                } else if since.is_exact() {
+                    self.error(span, format!("the bounds say exactly {}", since.at_most)).help =
+                        Some(format!("write `since: \"{}\"`", since.at_most));
+                }
+                since
+            }
+        }
+    }
+}
