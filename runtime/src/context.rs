@@ -286,6 +286,25 @@ pub trait Helpers: ProgramContext {
         unsafe { sys::bpf_get_func_ip(self.as_ptr()) }
     }
 
+    /// `bpf_loop`: call `callback(i, data)` for `i` in `0..n` (at most 8 Mi iterations), stopping
+    /// early when it returns 1; the number of calls made. The verifier checks the callback once,
+    /// whatever `n` is, so this is the loop to use for large or data-dependent bounds.
+    ///
+    /// # Example
+    #[doc = concat!("```ignore\n", include_str!("../../examples/src/bin/bpf_loop.rs"), "```")]
+    #[inline(always)]
+    fn loop_n<T>(&self, n: u32, callback: extern "C" fn(u32, &mut T) -> i64, data: &mut T) -> Result<u32, i64>
+    where
+        Self::Program: CanCall_bpf_loop,
+    {
+        let r = unsafe { sys::bpf_loop(n, callback as *mut c_void, (data as *mut T).cast(), 0) };
+        if r >= 0 {
+            Ok(r as u32)
+        } else {
+            Err(r)
+        }
+    }
+
     /// `bpf_trace_printk` with up to three arguments; `fmt` must end in NUL.
     #[inline(always)]
     fn trace_printk(&self, fmt: &[u8], args: [u64; 3]) -> i64
