@@ -305,6 +305,22 @@ pub trait Helpers: ProgramContext {
         }
     }
 
+    /// `bpf_spin_lock`: take the lock embedded in a map value; it is released (`bpf_spin_unlock`)
+    /// when the guard is dropped. The value's type must carry the lock as a field of type
+    /// [`sys::bpf_spin_lock`] (the verifier finds it by that BTF name), and while the guard lives
+    /// the program may not call helpers or functions, nor take a second lock.
+    ///
+    /// # Example
+    #[doc = concat!("```ignore\n", include_str!("../../examples/src/bin/bpf_spin_lock.rs"), "```")]
+    #[inline(always)]
+    fn spin_lock<'a>(&self, lock: &'a mut sys::bpf_spin_lock) -> SpinLockGuard<'a>
+    where
+        Self::Program: CanCall_bpf_spin_lock + CanCall_bpf_spin_unlock,
+    {
+        unsafe { sys::bpf_spin_lock(lock) };
+        SpinLockGuard { lock }
+    }
+
     /// `bpf_trace_printk` with up to three arguments; `fmt` must end in NUL.
     #[inline(always)]
     fn trace_printk(&self, fmt: &[u8], args: [u64; 3]) -> i64
@@ -316,6 +332,20 @@ pub trait Helpers: ProgramContext {
 }
 
 impl<C: ProgramContext> Helpers for C {}
+
+/// A held [`Helpers::spin_lock`]; dropping it unlocks. Only made by `spin_lock`, which checked
+/// that the program type may call both helpers.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct SpinLockGuard<'a> {
+    lock: &'a mut sys::bpf_spin_lock,
+}
+
+impl Drop for SpinLockGuard<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        unsafe { sys::bpf_spin_unlock(self.lock) };
+    }
+}
 
 /// Runs a helper that fills one `T` (`bpf_probe_read_*`, `bpf_copy_from_user`) and returns the
 /// `T` when the helper reports 0, or the helper's negative error.

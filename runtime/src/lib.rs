@@ -42,7 +42,7 @@ pub mod programs;
 pub mod section;
 pub mod sys;
 
-pub use context::{BaseHelpers, Helpers, ProgramContext};
+pub use context::{BaseHelpers, Helpers, ProgramContext, SpinLockGuard};
 
 /// Everything a BPF program usually needs, for `use bpfspec_runtime::prelude::*`.
 pub mod prelude {
