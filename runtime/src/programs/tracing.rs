@@ -137,11 +137,18 @@ impl PerfEventContext {
     where
         program::PerfEvent: CanCall_bpf_perf_prog_read_value,
     {
-        let mut v = sys::bpf_perf_event_value::default();
+        // Not `default()`: zeroing a struct whose address escapes compiles to a `memset` call,
+        // and the examples link without the memory builtins, so the object would not load.
+        // The helper writes every field (it zeroes them itself on failure).
+        let mut v = core::mem::MaybeUninit::<sys::bpf_perf_event_value>::uninit();
         check(unsafe {
-            sys::bpf_perf_prog_read_value(self.ctx.cast(), &mut v, size_of::<sys::bpf_perf_event_value>() as u32)
+            sys::bpf_perf_prog_read_value(
+                self.ctx.cast(),
+                v.as_mut_ptr(),
+                size_of::<sys::bpf_perf_event_value>() as u32,
+            )
         })?;
-        Ok(v)
+        Ok(unsafe { v.assume_init() })
     }
 }
 

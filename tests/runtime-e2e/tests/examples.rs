@@ -255,8 +255,10 @@ fn bpfspec_check(bin: &Path, obj: &Path) -> Result<Checked, String> {
     Ok(Checked { calls, sections })
 }
 
+/// Open an object; map types aya 0.14 has no typed wrapper for (task storage, ...) are created
+/// all the same, as the kernel knows them.
 fn load_obj(path: &Path) -> Result<Ebpf, String> {
-    Ebpf::load_file(path).map_err(|e| chain(&e))
+    aya::EbpfLoader::new().allow_unsupported_maps().load_file(path).map_err(|e| chain(&e))
 }
 
 fn chain(e: &dyn std::error::Error) -> String {
