@@ -78,6 +78,7 @@ pub struct PidTgid {
 /// ```
 pub trait Helpers: ProgramContext {
     /// `bpf_ktime_get_ns`: monotonic time in nanoseconds, not counting suspend.
+    #[doc = example!("bpf_ktime_get_ns")]
     #[inline(always)]
     fn ktime_get_ns(&self) -> u64
     where
@@ -87,6 +88,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_ktime_get_boot_ns`: monotonic time in nanoseconds, counting suspend.
+    #[doc = example!("bpf_ktime_get_boot_ns")]
     #[inline(always)]
     fn ktime_get_boot_ns(&self) -> u64
     where
@@ -96,6 +98,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_smp_processor_id`: the CPU the program runs on.
+    #[doc = example!("bpf_get_smp_processor_id")]
     #[inline(always)]
     fn smp_processor_id(&self) -> u32
     where
@@ -105,6 +108,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_prandom_u32`: a pseudo-random number (not for cryptography).
+    #[doc = example!("bpf_get_prandom_u32")]
     #[inline(always)]
     fn prandom_u32(&self) -> u32
     where
@@ -114,6 +118,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_jiffies64`.
+    #[doc = example!("bpf_jiffies64")]
     #[inline(always)]
     fn jiffies64(&self) -> u64
     where
@@ -123,6 +128,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_current_pid_tgid`, split into thread and process id.
+    #[doc = example!("bpf_get_current_pid_tgid")]
     #[inline(always)]
     fn current_pid_tgid(&self) -> PidTgid
     where
@@ -142,6 +148,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_current_uid_gid`: `gid << 32 | uid`.
+    #[doc = example!("bpf_get_current_uid_gid")]
     #[inline(always)]
     fn get_current_uid_gid(&self) -> u64
     where
@@ -152,6 +159,7 @@ pub trait Helpers: ProgramContext {
 
     /// `bpf_get_current_comm` straight into `buf` (no zeroing pass, no byte-by-byte copy: the
     /// helper writes the NUL-padded name itself).
+    #[doc = example!("bpf_get_current_comm")]
     #[inline(always)]
     fn current_comm_into(&self, buf: &mut [u8; 16]) -> Result<(), i64>
     where
@@ -166,6 +174,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_current_cgroup_id`: the cgroup v2 id of the current task.
+    #[doc = example!("bpf_get_current_cgroup_id")]
     #[inline(always)]
     fn current_cgroup_id(&self) -> u64
     where
@@ -175,6 +184,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_current_task_btf`: the current task as a BTF pointer.
+    #[doc = example!("bpf_get_current_task_btf")]
     #[inline(always)]
     fn current_task_btf(&self) -> *mut sys::task_struct
     where
@@ -187,6 +197,7 @@ pub trait Helpers: ProgramContext {
     ///
     /// # Safety
     /// `src` is read as a `T`; any bit pattern must be a valid `T`.
+    #[doc = example!("bpf_probe_read_kernel")]
     #[inline(always)]
     unsafe fn probe_read_kernel<T>(&self, src: *const T) -> Result<T, i64>
     where
@@ -199,6 +210,7 @@ pub trait Helpers: ProgramContext {
     ///
     /// # Safety
     /// `src` is read as a `T`; any bit pattern must be a valid `T`.
+    #[doc = example!("bpf_probe_read_user")]
     #[inline(always)]
     unsafe fn probe_read_user<T>(&self, src: *const T) -> Result<T, i64>
     where
@@ -211,6 +223,7 @@ pub trait Helpers: ProgramContext {
     ///
     /// # Safety
     /// `src` must be a user-space address (the helper handles faults).
+    #[doc = example!("bpf_probe_read_user_str")]
     #[inline(always)]
     unsafe fn probe_read_user_str(&self, src: *const u8, buf: &mut [u8]) -> Result<usize, i64>
     where
@@ -228,6 +241,7 @@ pub trait Helpers: ProgramContext {
     ///
     /// # Safety
     /// Any bit pattern must be a valid `T`.
+    #[doc = example!("bpf_copy_from_user")]
     #[inline(always)]
     unsafe fn copy_from_user<T>(&self, src: *const T) -> Result<T, i64>
     where
@@ -237,6 +251,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_send_signal` to the current process.
+    #[doc = example!("bpf_send_signal")]
     #[inline(always)]
     fn send_signal(&self, sig: u32) -> Result<(), i64>
     where
@@ -251,6 +266,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_socket_cookie` of the context's socket.
+    #[doc = example!("bpf_get_socket_cookie")]
     #[inline(always)]
     fn socket_cookie(&self) -> u64
     where
@@ -260,6 +276,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_netns_cookie` of the context's network namespace.
+    #[doc = example!("bpf_get_netns_cookie")]
     #[inline(always)]
     fn netns_cookie(&self) -> u64
     where
@@ -269,6 +286,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_attach_cookie`: the cookie user space gave the attachment.
+    #[doc = example!("bpf_get_attach_cookie")]
     #[inline(always)]
     fn attach_cookie(&self) -> u64
     where
@@ -278,6 +296,7 @@ pub trait Helpers: ProgramContext {
     }
 
     /// `bpf_get_func_ip`: address of the traced function.
+    #[doc = example!("bpf_get_func_ip")]
     #[inline(always)]
     fn func_ip(&self) -> u64
     where
@@ -286,7 +305,39 @@ pub trait Helpers: ProgramContext {
         unsafe { sys::bpf_get_func_ip(self.as_ptr()) }
     }
 
+    /// `bpf_loop`: call `callback(i, data)` for `i` in `0..n` (at most 8 Mi iterations), stopping
+    /// early when it returns 1; the number of calls made. The verifier checks the callback once,
+    /// whatever `n` is, so this is the loop to use for large or data-dependent bounds.
+    #[doc = example!("bpf_loop")]
+    #[inline(always)]
+    fn loop_n<T>(&self, n: u32, callback: extern "C" fn(u32, &mut T) -> i64, data: &mut T) -> Result<u32, i64>
+    where
+        Self::Program: CanCall_bpf_loop,
+    {
+        let r = unsafe { sys::bpf_loop(n, callback as *mut c_void, (data as *mut T).cast(), 0) };
+        if r >= 0 {
+            Ok(r as u32)
+        } else {
+            Err(r)
+        }
+    }
+
+    /// `bpf_spin_lock`: take the lock embedded in a map value; it is released (`bpf_spin_unlock`)
+    /// when the guard is dropped. The value's type must carry the lock as a field of type
+    /// [`sys::bpf_spin_lock`](struct@sys::bpf_spin_lock) (the verifier finds it by that BTF name), and while the guard lives
+    /// the program may not call helpers or functions, nor take a second lock.
+    #[doc = example!("bpf_spin_lock")]
+    #[inline(always)]
+    fn spin_lock<'a>(&self, lock: &'a mut sys::bpf_spin_lock) -> SpinLockGuard<'a>
+    where
+        Self::Program: CanCall_bpf_spin_lock + CanCall_bpf_spin_unlock,
+    {
+        unsafe { sys::bpf_spin_lock(lock) };
+        SpinLockGuard { lock }
+    }
+
     /// `bpf_trace_printk` with up to three arguments; `fmt` must end in NUL.
+    #[doc = example!("bpf_trace_printk")]
     #[inline(always)]
     fn trace_printk(&self, fmt: &[u8], args: [u64; 3]) -> i64
     where
@@ -297,6 +348,20 @@ pub trait Helpers: ProgramContext {
 }
 
 impl<C: ProgramContext> Helpers for C {}
+
+/// A held [`Helpers::spin_lock`]; dropping it unlocks. Only made by `spin_lock`, which checked
+/// that the program type may call both helpers.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct SpinLockGuard<'a> {
+    lock: &'a mut sys::bpf_spin_lock,
+}
+
+impl Drop for SpinLockGuard<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        unsafe { sys::bpf_spin_unlock(self.lock) };
+    }
+}
 
 /// Runs a helper that fills one `T` (`bpf_probe_read_*`, `bpf_copy_from_user`) and returns the
 /// `T` when the helper reports 0, or the helper's negative error.

@@ -31,6 +31,21 @@
 #![cfg_attr(target_arch = "bpf", feature(asm_experimental_arch))]
 #![warn(missing_docs)]
 
+/// The `# Example` section of an item's docs: the example program `examples/src/bin/<name>.rs`,
+/// which `tests/runtime-e2e` builds, checks, loads and (where this kernel can) runs, so the
+/// example shown is one the verifier accepts. Defined before the modules so they all see it.
+macro_rules! example {
+    ($name:literal) => {
+        concat!(
+            "\n# Example\n\n`examples/src/bin/",
+            $name,
+            ".rs`, built, checked and loaded by `tests/runtime-e2e`:\n\n```ignore\n",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/src/bin/", $name, ".rs")),
+            "```\n"
+        )
+    };
+}
+
 #[rustfmt::skip]
 #[allow(missing_docs, reason = "generated; each item carries the docs the specs give it")]
 #[path = "../generated/gates.rs"]
@@ -45,7 +60,7 @@ pub mod programs;
 pub mod section;
 pub mod sys;
 
-pub use context::{BaseHelpers, Helpers, ProgramContext};
+pub use context::{BaseHelpers, Helpers, ProgramContext, SpinLockGuard};
 
 /// Everything a BPF program usually needs, for `use bpfspec_runtime::prelude::*`.
 pub mod prelude {

@@ -4,6 +4,7 @@ use super::{check, map_def, map_type_field, raw};
 use crate::gates::map;
 
 /// `BPF_MAP_TYPE_ARRAY`: `M` preallocated values indexed by `u32`; entries cannot be deleted.
+#[doc = example!("map_array")]
 #[repr(C)]
 pub struct Array<V, const M: usize, const F: usize = 0> {
     r#type: map_type_field!(map::Array),
@@ -22,6 +23,7 @@ impl<V, const M: usize, const F: usize> Array<V, M, F> {
         unsafe { (raw::lookup(self, &index) as *const V).as_ref() }
     }
     /// A mutable pointer to the value at `index`.
+    #[doc = example!("bpf_map_lookup_elem")]
     #[inline(always)]
     pub fn get_ptr_mut(&self, index: u32) -> Option<*mut V> {
         let p = unsafe { raw::lookup(self, &index) } as *mut V;
@@ -50,6 +52,7 @@ impl<const M: usize, const F: usize> Array<u64, M, F> {
 
 /// `BPF_MAP_TYPE_PERCPU_ARRAY`: an array with one value per CPU; lookups see this CPU's (no
 /// atomics needed).
+#[doc = example!("map_percpu_array")]
 #[repr(C)]
 pub struct PerCpuArray<V, const M: usize, const F: usize = 0> {
     r#type: map_type_field!(map::PercpuArray),
@@ -78,6 +81,7 @@ impl<V, const M: usize, const F: usize> PerCpuArray<V, M, F> {
         }
     }
     /// `bpf_map_lookup_percpu_elem`: another CPU's value.
+    #[doc = example!("bpf_map_lookup_percpu_elem")]
     #[inline(always)]
     pub fn get_ptr_on_cpu(&self, index: u32, cpu: u32) -> Option<*const V> {
         let p = unsafe { raw::lookup_percpu(self, &index, cpu) } as *const V;
@@ -91,6 +95,7 @@ impl<V, const M: usize, const F: usize> PerCpuArray<V, M, F> {
 
 /// `BPF_MAP_TYPE_CGROUP_ARRAY`: cgroup fds set by user space, for `bpf_skb_under_cgroup` and
 /// `bpf_current_task_under_cgroup`.
+#[doc = example!("map_cgroup_array")]
 #[repr(C)]
 pub struct CgroupArray<const M: usize> {
     r#type: map_type_field!(map::CgroupArray),

@@ -4,10 +4,11 @@ use super::{check, map_def, map_type_field, raw, BPF_F_NO_PREALLOC};
 use crate::gates::map;
 
 macro_rules! hash_map {
-    ($(#[$m:meta])* $name:ident, $kind:ty) => {
+    ($(#[$m:meta])* $name:ident, $kind:ty, $example:literal) => {
         $(#[$m])*
         ///
         /// `M` is `max_entries`, `F` the map flags.
+        #[doc = example!($example)]
         #[repr(C)]
         pub struct $name<K, V, const M: usize, const F: usize = 0> {
             r#type: map_type_field!($kind),
@@ -44,12 +45,14 @@ macro_rules! hash_map {
             }
 
             /// Insert or replace (`flags`: [`BPF_ANY`](super::BPF_ANY), [`BPF_NOEXIST`](super::BPF_NOEXIST), [`BPF_EXIST`](super::BPF_EXIST)).
+            #[doc = example!("bpf_map_update_elem")]
             #[inline(always)]
             pub fn insert(&self, key: &K, value: &V, flags: u64) -> Result<(), i64> {
                 check(unsafe { raw::update(self, key, value, flags) })
             }
 
             /// Remove `key`.
+            #[doc = example!("bpf_map_delete_elem")]
             #[inline(always)]
             pub fn remove(&self, key: &K) -> Result<(), i64> {
                 check(unsafe { raw::delete(self, key) })
@@ -61,22 +64,26 @@ macro_rules! hash_map {
 hash_map!(
     /// `BPF_MAP_TYPE_HASH`.
     HashMap,
-    map::Hash
+    map::Hash,
+    "map_hash"
 );
 hash_map!(
     /// `BPF_MAP_TYPE_LRU_HASH`: evicts the least recently used entry when full.
     LruHashMap,
-    map::LruHash
+    map::LruHash,
+    "map_lru_hash"
 );
 hash_map!(
     /// `BPF_MAP_TYPE_PERCPU_HASH`: one value per CPU; lookups see this CPU's.
     PerCpuHashMap,
-    map::PercpuHash
+    map::PercpuHash,
+    "map_percpu_hash"
 );
 hash_map!(
     /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`.
     LruPerCpuHashMap,
-    map::LruPercpuHash
+    map::LruPercpuHash,
+    "map_lru_percpu_hash"
 );
 
 macro_rules! counter_methods {
@@ -130,6 +137,7 @@ pub struct LpmKey<K> {
 }
 
 /// `BPF_MAP_TYPE_LPM_TRIE`: longest-prefix match; `BPF_F_NO_PREALLOC` is set, as the kernel requires.
+#[doc = example!("map_lpm_trie")]
 #[repr(C)]
 pub struct LpmTrie<K, V, const M: usize> {
     r#type: map_type_field!(map::LpmTrie),

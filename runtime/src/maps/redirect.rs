@@ -7,6 +7,7 @@ use crate::sys;
 use crate::ProgramContext;
 
 /// `BPF_MAP_TYPE_DEVMAP`: interface indexes for `XdpContext::redirect_map`.
+#[doc = example!("map_devmap")]
 #[repr(C)]
 pub struct DevMap<const M: usize> {
     r#type: map_type_field!(map::Devmap),
@@ -17,6 +18,7 @@ pub struct DevMap<const M: usize> {
 map_def!([const M: usize] DevMap<M> => map::Devmap);
 
 /// `BPF_MAP_TYPE_DEVMAP_HASH`: like [`DevMap`], keyed sparsely.
+#[doc = example!("map_devmap_hash")]
 #[repr(C)]
 pub struct DevMapHash<const M: usize> {
     r#type: map_type_field!(map::DevmapHash),
@@ -27,6 +29,7 @@ pub struct DevMapHash<const M: usize> {
 map_def!([const M: usize] DevMapHash<M> => map::DevmapHash);
 
 /// `BPF_MAP_TYPE_CPUMAP`: queue sizes per CPU, to redirect XDP frames to another CPU.
+#[doc = example!("map_cpumap")]
 #[repr(C)]
 pub struct CpuMap<const M: usize> {
     r#type: map_type_field!(map::Cpumap),
@@ -37,6 +40,7 @@ pub struct CpuMap<const M: usize> {
 map_def!([const M: usize] CpuMap<M> => map::Cpumap);
 
 /// `BPF_MAP_TYPE_XSKMAP`: AF_XDP sockets per receive queue.
+#[doc = example!("map_xskmap")]
 #[repr(C)]
 pub struct XskMap<const M: usize> {
     r#type: map_type_field!(map::Xskmap),
@@ -57,6 +61,7 @@ impl<const M: usize> XskMap<M> {
 
 /// `BPF_MAP_TYPE_SOCKMAP`: sockets by index, for sk_msg/sk_skb redirects; filled from user space
 /// or from sock_ops programs.
+#[doc = example!("map_sockmap")]
 #[repr(C)]
 pub struct SockMap<const M: usize> {
     r#type: map_type_field!(map::Sockmap),
@@ -68,6 +73,7 @@ map_def!([const M: usize] SockMap<M> => map::Sockmap);
 
 impl<const M: usize> SockMap<M> {
     /// `bpf_sock_map_update` from a sock_ops program: put the context's socket at `key`.
+    #[doc = example!("bpf_sock_map_update")]
     #[inline(always)]
     pub fn update(&self, ctx: &SockOpsContext, key: u32, flags: u64) -> Result<(), i64>
     where
@@ -82,6 +88,7 @@ impl<const M: usize> SockMap<M> {
 }
 
 /// `BPF_MAP_TYPE_SOCKHASH`: sockets by key `K`.
+#[doc = example!("map_sockhash")]
 #[repr(C)]
 pub struct SockHash<K, const M: usize> {
     r#type: map_type_field!(map::Sockhash),
@@ -93,6 +100,7 @@ map_def!([K, const M: usize] SockHash<K, M> => map::Sockhash);
 
 impl<K, const M: usize> SockHash<K, M> {
     /// `bpf_sock_hash_update` from a sock_ops program.
+    #[doc = example!("bpf_sock_hash_update")]
     #[inline(always)]
     pub fn update(&self, ctx: &SockOpsContext, key: &K, flags: u64) -> Result<(), i64>
     where

@@ -10,6 +10,7 @@ use crate::ProgramContext;
 /// `BPF_MAP_TYPE_RINGBUF`: a multi-producer ring buffer of `BYTES` bytes (a power of two and a
 /// multiple of the page size). Its definition carries only `type` and `max_entries`: libbpf
 /// refuses ring buffers that declare a value type.
+#[doc = example!("map_ringbuf")]
 #[repr(C)]
 pub struct RingBuf<const BYTES: usize> {
     r#type: map_type_field!(map::Ringbuf),
@@ -40,11 +41,13 @@ impl<T> RingBufEntry<T> {
         unsafe { self.ptr.write(value) }
     }
     /// Publish the record (`flags`: `BPF_RB_NO_WAKEUP`, `BPF_RB_FORCE_WAKEUP` or 0).
+    #[doc = example!("bpf_ringbuf_submit")]
     #[inline(always)]
     pub fn submit(self, flags: u64) {
         unsafe { sys::bpf_ringbuf_submit(self.ptr.cast(), flags) }
     }
     /// Release the record unpublished.
+    #[doc = example!("bpf_ringbuf_discard")]
     #[inline(always)]
     pub fn discard(self, flags: u64) {
         unsafe { sys::bpf_ringbuf_discard(self.ptr.cast(), flags) }
@@ -53,6 +56,7 @@ impl<T> RingBufEntry<T> {
 
 impl<const BYTES: usize> RingBuf<BYTES> {
     /// `bpf_ringbuf_reserve` space for one `T`.
+    #[doc = example!("bpf_ringbuf_reserve")]
     #[inline(always)]
     pub fn reserve<T>(&self) -> Option<RingBufEntry<T>>
     where
@@ -67,6 +71,7 @@ impl<const BYTES: usize> RingBuf<BYTES> {
     }
 
     /// `bpf_ringbuf_output`: copy `value` into the ring buffer.
+    #[doc = example!("bpf_ringbuf_output")]
     #[inline(always)]
     pub fn output<T>(&self, value: &T, flags: u64) -> Result<(), i64>
     where
@@ -83,6 +88,7 @@ impl<const BYTES: usize> RingBuf<BYTES> {
     }
 
     /// `bpf_ringbuf_query` (`BPF_RB_AVAIL_DATA` = 0, `BPF_RB_RING_SIZE` = 1, ...).
+    #[doc = example!("bpf_ringbuf_query")]
     #[inline(always)]
     pub fn query(&self, flags: u64) -> u64
     where
@@ -98,6 +104,7 @@ pub const BPF_F_CURRENT_CPU: u64 = 0xffff_ffff;
 /// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`: per-CPU perf buffers user space opens; `max_entries` 0
 /// lets the loader size it to the number of CPUs. Records are typed per call: a definition may
 /// hold no field libbpf does not know, so the record type cannot live in it.
+#[doc = example!("map_perf_event_array")]
 #[repr(C)]
 pub struct PerfEventArray<const M: usize = 0> {
     r#type: map_type_field!(map::PerfEventArray),
@@ -111,6 +118,7 @@ map_def!([const M: usize] PerfEventArray<M> => map::PerfEventArray);
 impl<const M: usize> PerfEventArray<M> {
     /// `bpf_perf_event_output` of one record to this CPU's buffer. Gated on the context's
     /// program type (not every program type may call it).
+    #[doc = example!("bpf_perf_event_output")]
     #[inline(always)]
     pub fn output<C: ProgramContext, T>(&self, ctx: &C, record: &T) -> Result<(), i64>
     where

@@ -12,10 +12,11 @@ pub const BPF_LOCAL_STORAGE_GET_F_CREATE: u64 = 1;
 
 macro_rules! local_storage {
     (
-        $(#[$m:meta])* $name:ident, $kind:ty, $owner:ty,
+        $(#[$m:meta])* $name:ident, $kind:ty, $owner:ty, examples: $ex_map:literal,
         get: $get:ident / $get_gate:ident / $get_map:ident, delete: $delete:ident / $delete_gate:ident / $delete_map:ident
     ) => {
         $(#[$m])*
+        #[doc = example!($ex_map)]
         #[repr(C)]
         pub struct $name<V> {
             r#type: map_type_field!($kind),
@@ -66,25 +67,25 @@ macro_rules! local_storage {
 local_storage!(
     /// `BPF_MAP_TYPE_CGRP_STORAGE`: a value per cgroup (`bpf_cgrp_storage_get` with a
     /// `struct cgroup *`, e.g. a BTF tracepoint's argument).
-    CgrpStorage, map::CgrpStorage, sys::cgroup,
+    CgrpStorage, map::CgrpStorage, sys::cgroup, examples: "map_cgrp_storage",
     get: bpf_cgrp_storage_get / CanCall_bpf_cgrp_storage_get / MapFor_bpf_cgrp_storage_get,
     delete: bpf_cgrp_storage_delete / CanCall_bpf_cgrp_storage_delete / MapFor_bpf_cgrp_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_TASK_STORAGE`: a value per task (`bpf_task_storage_get`).
-    TaskStorage, map::TaskStorage, sys::task_struct,
+    TaskStorage, map::TaskStorage, sys::task_struct, examples: "map_task_storage",
     get: bpf_task_storage_get / CanCall_bpf_task_storage_get / MapFor_bpf_task_storage_get,
     delete: bpf_task_storage_delete / CanCall_bpf_task_storage_delete / MapFor_bpf_task_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_SK_STORAGE`: a value per socket (`bpf_sk_storage_get` with a socket pointer).
-    SkStorage, map::SkStorage, core::ffi::c_void,
+    SkStorage, map::SkStorage, core::ffi::c_void, examples: "map_sk_storage",
     get: bpf_sk_storage_get / CanCall_bpf_sk_storage_get / MapFor_bpf_sk_storage_get,
     delete: bpf_sk_storage_delete / CanCall_bpf_sk_storage_delete / MapFor_bpf_sk_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_INODE_STORAGE`: a value per inode (`bpf_inode_storage_get`, LSM programs).
-    InodeStorage, map::InodeStorage, sys::inode,
+    InodeStorage, map::InodeStorage, sys::inode, examples: "map_inode_storage",
     get: bpf_inode_storage_get / CanCall_bpf_inode_storage_get / MapFor_bpf_inode_storage_get,
     delete: bpf_inode_storage_delete / CanCall_bpf_inode_storage_delete / MapFor_bpf_inode_storage_delete
 );
@@ -101,6 +102,7 @@ pub struct CgroupStorageKey {
 
 /// `BPF_MAP_TYPE_CGROUP_STORAGE`: one value per (cgroup, attach type) the program is attached
 /// to, reached with `bpf_get_local_storage` from cgroup program types. `max_entries` is 0.
+#[doc = example!("map_cgroup_storage")]
 #[repr(C)]
 pub struct CgroupStorage<V> {
     r#type: map_type_field!(map::CgroupStorage),
@@ -111,6 +113,7 @@ pub struct CgroupStorage<V> {
 map_def!([V] CgroupStorage<V> => map::CgroupStorage);
 
 /// `BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE`: [`CgroupStorage`] with one value per CPU.
+#[doc = example!("map_percpu_cgroup_storage")]
 #[repr(C)]
 pub struct PerCpuCgroupStorage<V> {
     r#type: map_type_field!(map::PercpuCgroupStorage),
@@ -124,6 +127,7 @@ macro_rules! cgroup_storage_get {
     ($name:ident, $kind:ty) => {
         impl<V> $name<V> {
             /// `bpf_get_local_storage`: this program's value for the cgroup it runs for.
+            #[doc = example!("bpf_get_local_storage")]
             #[inline(always)]
             pub fn get<C: ProgramContext>(&self, _ctx: &C) -> *mut V
             where

@@ -138,6 +138,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_load_bytes`: copy bytes at `offset` into `dst` (works on non-linear data too).
+    #[doc = example!("bpf_skb_load_bytes")]
     #[inline(always)]
     pub fn load_bytes(&self, offset: u32, dst: &mut [u8]) -> Result<(), i64>
     where
@@ -160,6 +161,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_store_bytes`: write `src` at `offset` (`BPF_F_RECOMPUTE_CSUM` to fix skb->csum).
+    #[doc = example!("bpf_skb_store_bytes")]
     #[inline(always)]
     pub fn store_bytes(&self, offset: u32, src: &[u8], flags: u64) -> Result<(), i64>
     where
@@ -181,6 +183,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
 
     /// `bpf_l3_csum_replace`: incrementally fix the IP header checksum at `offset` after a field
     /// of `size` bytes (2 or 4) changed from `from` to `to`.
+    #[doc = example!("bpf_l3_csum_replace")]
     #[inline(always)]
     pub fn l3_csum_replace(&self, offset: u32, from: u64, to: u64, size: u64) -> Result<(), i64>
     where
@@ -191,6 +194,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
 
     /// `bpf_l4_csum_replace`: the same for a TCP/UDP checksum (`BPF_F_PSEUDO_HDR` for fields of
     /// the pseudo-header).
+    #[doc = example!("bpf_l4_csum_replace")]
     #[inline(always)]
     pub fn l4_csum_replace(&self, offset: u32, from: u64, to: u64, flags: u64) -> Result<(), i64>
     where
@@ -200,6 +204,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_pull_data`: make the first `len` bytes linear, for direct access.
+    #[doc = example!("bpf_skb_pull_data")]
     #[inline(always)]
     pub fn pull_data(&self, len: u32) -> Result<(), i64>
     where
@@ -218,6 +223,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_clone_redirect`: send a clone of the packet to `ifindex`.
+    #[doc = example!("bpf_clone_redirect")]
     #[inline(always)]
     pub fn clone_redirect(&self, ifindex: u32, flags: u64) -> Result<(), i64>
     where
@@ -227,6 +233,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_vlan_push`.
+    #[doc = example!("bpf_skb_vlan_push")]
     #[inline(always)]
     pub fn vlan_push(&self, proto: u16, tci: u16) -> Result<(), i64>
     where
@@ -236,6 +243,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_vlan_pop`.
+    #[doc = example!("bpf_skb_vlan_pop")]
     #[inline(always)]
     pub fn vlan_pop(&self) -> Result<(), i64>
     where
@@ -245,6 +253,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_skb_change_type`: set `skb->pkt_type`.
+    #[doc = example!("bpf_skb_change_type")]
     #[inline(always)]
     pub fn change_type(&self, ty: u32) -> Result<(), i64>
     where
@@ -254,6 +263,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_get_hash_recalc`: the flow hash, computing it if needed.
+    #[doc = example!("bpf_get_hash_recalc")]
     #[inline(always)]
     pub fn hash_recalc(&self) -> u32
     where
@@ -263,6 +273,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_set_hash`.
+    #[doc = example!("bpf_set_hash")]
     #[inline(always)]
     pub fn set_hash(&self, hash: u32) -> Result<(), i64>
     where
@@ -272,6 +283,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_get_socket_uid`: owner uid of the packet's socket (overflow uid when none).
+    #[doc = example!("bpf_get_socket_uid")]
     #[inline(always)]
     pub fn socket_uid(&self) -> u32
     where
@@ -281,6 +293,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_get_cgroup_classid`: net_cls class id of the packet's socket's cgroup.
+    #[doc = example!("bpf_get_cgroup_classid")]
     #[inline(always)]
     pub fn cgroup_classid(&self) -> u32
     where
@@ -291,6 +304,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
 
     /// `bpf_skb_under_cgroup`: is the packet's socket in the cgroup at `index` of a
     /// [`CgroupArray`](crate::maps::CgroupArray)?
+    #[doc = example!("bpf_skb_under_cgroup")]
     #[inline(always)]
     pub fn under_cgroup<M: Map>(&self, map: &M, index: u32) -> Result<bool, i64>
     where
@@ -306,6 +320,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
 
     /// `bpf_sk_redirect_map` (sk_skb verdicts): redirect to the socket at `key` of a
     /// [`SockMap`](crate::maps::SockMap). Returns the verdict to return.
+    #[doc = example!("bpf_sk_redirect_map")]
     #[inline(always)]
     pub fn sk_redirect_map<M: Map>(&self, map: &M, key: u32, flags: u64) -> i32
     where
@@ -316,6 +331,7 @@ impl<P: ctx::__sk_buff> SkBuffContext<P> {
     }
 
     /// `bpf_sk_redirect_hash` (sk_skb verdicts) through a [`SockHash`](crate::maps::SockHash).
+    #[doc = example!("bpf_sk_redirect_hash")]
     #[inline(always)]
     pub fn sk_redirect_hash<M: Map, K>(&self, map: &M, key: &K, flags: u64) -> i32
     where

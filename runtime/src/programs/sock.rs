@@ -87,6 +87,7 @@ impl<A: attach::ForCgroupSockAddr> SockAddrContext<A> {
 
     /// `bpf_bind`: bind the socket to `addr` before the connect goes on. Only connect hooks may
     /// call it; for other attach types this does not compile.
+    #[doc = example!("bpf_bind")]
     #[inline(always)]
     pub fn bind(&self, addr: &SockaddrIn) -> Result<(), i64>
     where
@@ -142,6 +143,7 @@ impl SockOpsContext {
         unsafe { core::ptr::addr_of_mut!((*self.ctx).anon_1.reply).write_volatile(reply) }
     }
     /// `bpf_sock_ops_cb_flags_set`: choose which further callbacks run.
+    #[doc = example!("bpf_sock_ops_cb_flags_set")]
     #[inline(always)]
     pub fn set_cb_flags(&self, flags: i32) -> Result<(), i64>
     where
@@ -176,6 +178,7 @@ impl SkMsgContext {
         field!(self.size)
     }
     /// `bpf_msg_apply_bytes`: apply the verdict to the next `bytes` bytes.
+    #[doc = example!("bpf_msg_apply_bytes")]
     #[inline(always)]
     pub fn apply_bytes(&self, bytes: u32) -> Result<(), i64>
     where
@@ -184,6 +187,7 @@ impl SkMsgContext {
         check(unsafe { sys::bpf_msg_apply_bytes(self.ctx, bytes) })
     }
     /// `bpf_msg_cork_bytes`: wait for `bytes` bytes before running again.
+    #[doc = example!("bpf_msg_cork_bytes")]
     #[inline(always)]
     pub fn cork_bytes(&self, bytes: u32) -> Result<(), i64>
     where
@@ -200,6 +204,7 @@ impl SkMsgContext {
         check(unsafe { sys::bpf_msg_pull_data(self.ctx, start, end, 0) })
     }
     /// `bpf_msg_redirect_map` through a [`SockMap`](crate::maps::SockMap); returns the verdict.
+    #[doc = example!("bpf_msg_redirect_map")]
     #[inline(always)]
     pub fn redirect_map<M: Map>(&self, map: &M, key: u32, flags: u64) -> u32
     where
@@ -209,6 +214,7 @@ impl SkMsgContext {
         unsafe { sys::bpf_msg_redirect_map(self.ctx, map.as_map_ptr(), key, flags) as u32 }
     }
     /// `bpf_msg_redirect_hash` through a [`SockHash`](crate::maps::SockHash); returns the verdict.
+    #[doc = example!("bpf_msg_redirect_hash")]
     #[inline(always)]
     pub fn redirect_hash<M: Map, K>(&self, map: &M, key: &K, flags: u64) -> u32
     where

@@ -68,6 +68,7 @@ impl<S: Sleepability> ProbeContext<S> {
         field!(self.rax)
     }
     /// `bpf_override_return`: make the probed function return `rc` (error-injection targets).
+    #[doc = example!("bpf_override_return")]
     #[inline(always)]
     pub fn override_return(&self, rc: u64) -> Result<(), i64>
     where
@@ -132,16 +133,24 @@ impl PerfEventContext {
         field!(self.addr)
     }
     /// `bpf_perf_prog_read_value`: counter, enabled and running time of the event.
+    #[doc = example!("bpf_perf_prog_read_value")]
     #[inline(always)]
     pub fn read_value(&self) -> Result<sys::bpf_perf_event_value, i64>
     where
         program::PerfEvent: CanCall_bpf_perf_prog_read_value,
     {
-        let mut v = sys::bpf_perf_event_value::default();
+        // Not `default()`: zeroing a struct whose address escapes compiles to a `memset` call,
+        // and the examples link without the memory builtins, so the object would not load.
+        // The helper writes every field (it zeroes them itself on failure).
+        let mut v = core::mem::MaybeUninit::<sys::bpf_perf_event_value>::uninit();
         check(unsafe {
-            sys::bpf_perf_prog_read_value(self.ctx.cast(), &mut v, size_of::<sys::bpf_perf_event_value>() as u32)
+            sys::bpf_perf_prog_read_value(
+                self.ctx.cast(),
+                v.as_mut_ptr(),
+                size_of::<sys::bpf_perf_event_value>() as u32,
+            )
         })?;
-        Ok(v)
+        Ok(unsafe { v.assume_init() })
     }
 }
 
@@ -172,6 +181,7 @@ impl<A: attach::ForTracing, S: Sleepability> TracingContext<A, S> {
     }
     /// `bpf_get_func_arg`: argument `n`, checked against the argument count. Only programs run
     /// from a trampoline (fentry, fexit, fmod_ret) may call it.
+    #[doc = example!("bpf_get_func_arg")]
     #[inline(always)]
     pub fn func_arg(&self, n: u32) -> Result<u64, i64>
     where
@@ -182,6 +192,7 @@ impl<A: attach::ForTracing, S: Sleepability> TracingContext<A, S> {
         Ok(v)
     }
     /// `bpf_get_func_ret`: the traced function's return value (fexit and fmod_ret).
+    #[doc = example!("bpf_get_func_ret")]
     #[inline(always)]
     pub fn func_ret(&self) -> Result<u64, i64>
     where
@@ -192,6 +203,7 @@ impl<A: attach::ForTracing, S: Sleepability> TracingContext<A, S> {
         Ok(v)
     }
     /// `bpf_get_func_arg_cnt`.
+    #[doc = example!("bpf_get_func_arg_cnt")]
     #[inline(always)]
     pub fn func_arg_cnt(&self) -> u64
     where

@@ -65,6 +65,7 @@ impl XdpContext {
     }
 
     /// `bpf_xdp_adjust_head`: move the packet start by `delta` bytes (negative grows headroom).
+    #[doc = example!("bpf_xdp_adjust_head")]
     #[inline(always)]
     pub fn adjust_head(&self, delta: i32) -> Result<(), i64>
     where
@@ -74,6 +75,7 @@ impl XdpContext {
     }
 
     /// `bpf_xdp_adjust_tail`: grow or shrink the packet at its end.
+    #[doc = example!("bpf_xdp_adjust_tail")]
     #[inline(always)]
     pub fn adjust_tail(&self, delta: i32) -> Result<(), i64>
     where
@@ -83,6 +85,7 @@ impl XdpContext {
     }
 
     /// `bpf_xdp_adjust_meta`: grow or shrink the metadata area.
+    #[doc = example!("bpf_xdp_adjust_meta")]
     #[inline(always)]
     pub fn adjust_meta(&self, delta: i32) -> Result<(), i64>
     where
@@ -92,6 +95,7 @@ impl XdpContext {
     }
 
     /// `bpf_xdp_get_buff_len`: total length including fragments.
+    #[doc = example!("bpf_xdp_get_buff_len")]
     #[inline(always)]
     pub fn buff_len(&self) -> u64
     where
@@ -101,6 +105,7 @@ impl XdpContext {
     }
 
     /// `bpf_redirect`: send the packet to another interface; returns the verdict to return.
+    #[doc = example!("bpf_redirect")]
     #[inline(always)]
     pub fn redirect(&self, ifindex: u32, flags: u64) -> u32
     where
@@ -113,6 +118,7 @@ impl XdpContext {
     /// [`DevMapHash`](crate::maps::DevMapHash), [`CpuMap`](crate::maps::CpuMap) or
     /// [`XskMap`](crate::maps::XskMap); other maps do not compile. The low bits of `flags` are
     /// the verdict to use when the lookup fails. Returns the verdict to return.
+    #[doc = example!("bpf_redirect_map")]
     #[inline(always)]
     pub fn redirect_map<M: Map>(&self, map: &M, key: u32, flags: u64) -> u32
     where

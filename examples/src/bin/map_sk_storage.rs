@@ -1,0 +1,23 @@
+//! `BPF_MAP_TYPE_SK_STORAGE`: a value attached to each socket, freed with it — here the time each
+//! socket was created, from a `cgroup/sock_create` program whose context is the new socket.
+#![no_std]
+#![no_main]
+
+use bpfspec_runtime::prelude::*;
+
+#[unsafe(link_section = ".maps")]
+#[unsafe(no_mangle)]
+static CREATED_AT: SkStorage<u64> = SkStorage::new();
+
+program! {
+    #[section = "cgroup/sock_create"]
+    fn stamp_socket(ctx: CgroupSockContext) -> i32 {
+        let now = ctx.ktime_get_ns();
+        if let Some(v) = CREATED_AT.get_or_insert(&ctx, ctx.as_ptr(), Some(&now)) {
+            unsafe { *v = now };
+        }
+        1
+    }
+}
+
+license!("GPL");
