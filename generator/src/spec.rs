@@ -397,15 +397,42 @@ pub struct KfuncSetSpec {
 }
 
 /// `all` (the set is registered for `BPF_PROG_TYPE_UNSPEC`), or the program types one by one.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged, expecting = "`all`, or a list of `{program_type: NAME, attach_types: [...]}` entries")]
+///
+/// Deserialized by hand rather than as an untagged enum: serde buffers untagged input, which
+/// would drop the spans of the list's nodes.
+#[derive(Debug, Clone)]
 pub enum KfuncProgramTypesSpec {
     Keyword(AllKeyword),
     List(Vec<KfuncProgramTypeSpec>),
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
+impl<'de> Deserialize<'de> for KfuncProgramTypesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KfuncProgramTypesSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`all`, or a list of `{program_type: NAME, attach_types: [...]}` entries")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v {
+                    "all" => Ok(KfuncProgramTypesSpec::Keyword(AllKeyword::All)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(entry) = seq.next_element()? {
+                    list.push(entry);
+                }
+                Ok(KfuncProgramTypesSpec::List(list))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
 pub enum AllKeyword {
     All,
 }
