@@ -264,9 +264,11 @@ fn encode_path(path: &str) -> String {
 }
 
 /// A SARIF artifact location for a file: relative to `%SRCROOT%` when under the root, an
-/// absolute `file://` URI otherwise. `known` is the real path when we know it.
-fn artifact(opts: &SarifOptions, name: &str, known: Option<&Path>) -> Value {
-    let path = known.map(Path::to_path_buf).or_else(|| std::fs::canonicalize(name).ok());
+/// absolute `file://` URI otherwise. `known` is the real path when we know it; only the names
+/// of inputs (given by the user) are resolved here, never names from an object, whose
+/// symlinks could otherwise be followed into the output.
+fn artifact(opts: &SarifOptions, name: &str, known: Option<&Path>, input: bool) -> Value {
+    let path = known.map(Path::to_path_buf).or_else(|| input.then(|| std::fs::canonicalize(name).ok()).flatten());
     let path = path.unwrap_or_else(|| std::path::PathBuf::from(name));
     if let Some(rel) = opts.root.as_deref().and_then(|r| path.strip_prefix(r).ok()) {
         let rel = rel.to_string_lossy();
@@ -319,7 +321,7 @@ pub fn sarif_with(report: &Report, opts: &SarifOptions) -> String {
     let rule_index = |c: Code| Code::ALL.iter().position(|x| *x == c).unwrap_or(0);
     let mut results = Vec::new();
     for object in &report.objects {
-        let object_loc = artifact(opts, object_file(&object.path), None);
+        let object_loc = artifact(opts, object_file(&object.path), None, true);
         if let Some(e) = &object.error {
             results.push(json!({
                 "ruleId": Code::UnreadableObject.as_str(),
@@ -344,7 +346,7 @@ pub fn sarif_with(report: &Report, opts: &SarifOptions) -> String {
                     if src.column > 0 {
                         region["startColumn"] = json!(src.column);
                     }
-                    json!({ "artifactLocation": artifact(opts, &src.file, src.resolved.as_deref()), "region": region })
+                    json!({ "artifactLocation": artifact(opts, &src.file, src.resolved.as_deref(), false), "region": region })
                 }
                 None => json!({ "artifactLocation": object_loc.clone() }),
             };

@@ -69,9 +69,21 @@ pub fn run_check(cwd: &Path, args: &[&str]) -> Run {
     let stdout = std::fs::File::create(&out_path).expect("stdout file");
     let stderr = std::fs::File::create(&err_path).expect("stderr file");
     let start = Instant::now();
-    // Reaped by wait4 below, which also gives its peak RSS.
+    // The child's peak RSS: wait4's ru_maxrss of a child forked from this (large) test process
+    // includes the test process's pages from before the exec, so `/usr/bin/time` (small) starts
+    // bpfspec and reports its own child's peak; without it, wait4's figure is an upper bound.
+    let rss_file = out_dir.0.join("rss");
+    let time = Path::new("/usr/bin/time");
+    let mut cmd = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin());
+        c
+    } else {
+        Command::new(bin())
+    };
+    // Reaped by wait4 below.
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(bin())
+    let child = cmd
         .arg("check")
         .args(args)
         .current_dir(cwd)
@@ -93,20 +105,25 @@ pub fn run_check(cwd: &Path, args: &[&str]) -> Run {
         }
         assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
         if start.elapsed() > TIME_LIMIT * 2 {
-            // SAFETY: the child is ours and not yet reaped.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: the child's process group is ours (the child and what it started).
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
         }
         std::thread::sleep(Duration::from_millis(5));
     }
     let elapsed = start.elapsed();
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // /usr/bin/time exits 128 + N when its child dies of signal N.
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)).filter(|c| *c < 128);
+    let max_rss_kib = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse::<i64>().ok()))
+        .unwrap_or(usage.ru_maxrss);
     let out_len = std::fs::metadata(&out_path).map(|m| m.len()).unwrap_or(0);
     let err_len = std::fs::metadata(&err_path).map(|m| m.len()).unwrap_or(0);
     assert!(out_len + err_len <= OUTPUT_LIMIT, "output of {args:?} is {} bytes", out_len + err_len);
     Run {
         code,
         elapsed,
-        max_rss_kib: usage.ru_maxrss,
+        max_rss_kib,
         stdout: std::fs::read(&out_path).unwrap_or_default(),
         stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
     }
