@@ -210,6 +210,16 @@ pub const BPF_F_SKIP_FIELD_MASK: u64 = 255;
 /// Accepted by [`bpf_sysctl_get_name`](crate::helpers::bpf_sysctl_get_name) (`flags`).
 pub const BPF_F_SYSCTL_BASE_NAME: u64 = 1;
 
+/// `nsecs` is an absolute expiry time on the timer's clock, not a delay.
+///
+/// Accepted by [`bpf_timer_start`](crate::helpers::bpf_timer_start) (`flags`).
+pub const BPF_F_TIMER_ABS: u64 = 1;
+
+/// Run the callback on the CPU that armed the timer.
+///
+/// Accepted by [`bpf_timer_start`](crate::helpers::bpf_timer_start) (`flags`).
+pub const BPF_F_TIMER_CPU_PIN: u64 = 2;
+
 /// Also report the tunnel flags in the `tunnel_flags` field (newer kernels).
 ///
 /// Accepted by [`bpf_skb_get_tunnel_key`](crate::helpers::bpf_skb_get_tunnel_key) (`flags`).
@@ -706,6 +716,12 @@ pub mod bpf_bprm_opts_set {
 /// Flags of [`bpf_check_mtu`](crate::helpers::bpf_check_mtu).
 pub mod bpf_check_mtu {
     pub use super::BPF_MTU_CHK_SEGS;
+}
+
+/// Flags of [`bpf_timer_start`](crate::helpers::bpf_timer_start).
+pub mod bpf_timer_start {
+    pub use super::BPF_F_TIMER_ABS;
+    pub use super::BPF_F_TIMER_CPU_PIN;
 }
 
 /// Flags of [`bpf_skb_set_tstamp`](crate::helpers::bpf_skb_set_tstamp).

@@ -3378,8 +3378,8 @@ pub unsafe fn bpf_probe_write_user(
 /// - The answer is about `current`. In hard or soft interrupt context that is simply whichever
 ///   task was interrupted, so results from IRQ-time tracepoints or networking paths are noise.
 /// - Only the unified (v2) hierarchy is supported.
-/// - The helper is offered to tracing program types (kprobe, tracepoint, perf_event, raw
-///   tracepoint, fentry/fexit and friends).
+/// - Tracing program types have it since 4.9; newer kernels offer it to every program type
+///   through the common helper set (the program type table gives the version for each).
 /// - If an id comparison is enough, `bpf_get_current_cgroup_id` or
 ///   `bpf_get_current_ancestor_cgroup_id` avoid the map entirely and are cheaper.
 ///
@@ -8206,8 +8206,9 @@ pub unsafe fn bpf_rc_pointer_rel(ctx: *mut c_void, rel_x: i32, rel_y: i32) -> i6
 ///   no `BPF_LD_ABS`/`BPF_LD_IND` instructions;
 /// - the lock field itself may only be touched through the two helpers, never by loads or
 ///   stores;
-/// - it is not usable in socket filter, tracing or sleepable programs, needs `CAP_BPF`, and
-///   maps containing a lock cannot be inner maps of a map-in-map.
+/// - it is not usable in socket filter or tracing programs and needs `CAP_BPF`; older
+///   kernels also refused it in sleepable programs (7.2's verifier no longer does); maps
+///   containing a lock cannot be inner maps of a map-in-map.
 ///
 /// The helper disables interrupts on the local CPU and spins, so keep the critical section
 /// to a handful of instructions. User space can take the same lock by passing `BPF_F_LOCK`
@@ -9586,8 +9587,6 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 ///
 /// The call is refused with `-EPERM` for kernel threads, tasks that are exiting,
 /// the init process (PID 1), and when user-memory access is not currently safe.
-/// It is available to the tracing program family (kprobe, tracepoint, raw and BTF
-/// tracepoints, perf_event, fentry/fexit, LSM).
 ///
 /// # Usage
 ///
@@ -10895,9 +10894,6 @@ pub unsafe fn bpf_xdp_output(
 /// returns the cookie of the initial network namespace, which is handy for an
 /// "is this the host namespace?" comparison. User space can fetch the cookie of
 /// its own namespace with `getsockopt(SO_NETNS_COOKIE)` (5.14+).
-///
-/// Available in cgroup sock (socket creation), cgroup sock_addr
-/// (bind/connect/sendmsg/...), cgroup sockopt, sock_ops and sk_msg programs.
 ///
 /// # Usage
 ///
@@ -14546,7 +14542,6 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// The result is a BTF pointer that may be NULL, so the verifier requires a NULL check. Fields
 /// can then be read directly. The socket stays valid only for as long as the file does, which is
 /// for the duration of the hook or iterator callback. Do not keep the pointer anywhere.
-/// Available to tracing (`BPF_PROG_TYPE_TRACING`) and LSM programs.
 ///
 /// # Usage
 ///
@@ -15378,8 +15373,10 @@ pub unsafe fn bpf_timer_set_callback(
 /// the loading process exits. If the map is only held by an fd, closing that fd cancels
 /// everything.
 ///
-/// Both `bpf_timer_init` and `bpf_timer_set_callback` must have succeeded first, and `flags`
-/// must be 0 in this kernel. A delay of 0 makes the timer fire as soon as possible.
+/// Both `bpf_timer_init` and `bpf_timer_set_callback` must have succeeded first, `flags` is 0
+/// (`nsecs` relative to now), or a combination of `BPF_F_TIMER_ABS` (`nsecs` is an absolute time on
+/// the timer's clock) and `BPF_F_TIMER_CPU_PIN` (the callback runs on the CPU that armed the timer);
+/// 6.1 knows neither flag and refuses any non-zero value, 7.2 knows both. A delay of 0 makes the timer fire as soon as possible.
 ///
 /// # Usage
 ///
@@ -15402,14 +15399,19 @@ pub unsafe fn bpf_timer_set_callback(
 /// - `nsecs`: `__u64` (Rust `u64`), verifier class `ARG_ANYTHING`.
 ///   Delay until expiry, in nanoseconds, relative to now.
 /// - `flags`: `__u64` (Rust `u64`), verifier class `ARG_ANYTHING`.
-///   Reserved; must be 0.
+///   0, or `BPF_F_TIMER_ABS` and/or `BPF_F_TIMER_CPU_PIN`.
 ///
 /// # Returns
 ///
 /// `long`, verifier class `RET_INTEGER`.
 ///
 /// 0 when the timer was armed. `-EINVAL` if the timer is not initialised, has no callback, or
-/// `flags` is non-zero. `-EOPNOTSUPP` when called from NMI context.
+/// `flags` holds a bit the kernel does not know. `-EOPNOTSUPP` when called from NMI context.
+///
+/// # Flags
+///
+/// - [`BPF_F_TIMER_ABS`](crate::flags::bpf_timer_start::BPF_F_TIMER_ABS) = `0x1`, in `flags`: `nsecs` is an absolute expiry time on the timer's clock, not a delay
+/// - [`BPF_F_TIMER_CPU_PIN`](crate::flags::bpf_timer_start::BPF_F_TIMER_CPU_PIN) = `0x2`, in `flags`: Run the callback on the CPU that armed the timer
 ///
 /// # Availability
 ///
