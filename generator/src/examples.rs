@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_examples.rs"));
 
@@ -49,15 +49,16 @@ pub struct Example {
 }
 
 /// A test run with `BPF_PROG_TEST_RUN` that kept every promise of the example.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     pub retval: i64,
     pub maps_checked: u32,
 }
 
-/// What the examples test measured for one example (`verified.json`, format 1).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// What the examples test measured for one example (`verified.json`, format 1), and what
+/// `cargo xtask guest-examples` measured in guest kernels. The field order is the file's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
     pub compiled: bool,
     pub checked: bool,
@@ -66,6 +67,29 @@ pub struct Status {
     /// The kernel release whose verifier accepted every program.
     pub loaded: Option<String>,
     pub run: Option<Run>,
+    /// Loads in kernels booted under qemu, sorted by release; absent when none was tried.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guests: Vec<Guest>,
+}
+
+/// One load of an example's object in a guest kernel (`cargo xtask guest-examples`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guest {
+    /// The guest's release (`uname -r`), as in `specs/kernels/<release>.json`.
+    pub kernel: String,
+    /// Whether its verifier accepted every program of the object.
+    pub loaded: bool,
+    /// When not loaded: why, in one line (the verifier's or libbpf's last word).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Status {
+    /// The first guest kernel that loaded the example, if any did.
+    pub fn guest_loaded(&self) -> Option<&Guest> {
+        self.guests.iter().find(|g| g.loaded)
+    }
 }
 
 #[derive(Deserialize)]
@@ -179,13 +203,28 @@ impl Examples {
     }
 }
 
-fn parse_verified(text: &str) -> Result<BTreeMap<String, Status>, ExamplesError> {
+/// The statuses of a `verified.json` text.
+pub fn parse_verified(text: &str) -> Result<BTreeMap<String, Status>, ExamplesError> {
     let bad = |message: String| ExamplesError::Verified { path: "verified.json".into(), message };
     let file: VerifiedFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
     if file.format != 1 {
         return Err(bad(format!("format {} is not known (this bpfspec reads format 1)", file.format)));
     }
     Ok(file.examples)
+}
+
+/// A `verified.json` text: one example per line, sorted by path, so that merges of different
+/// examples touch different lines.
+pub fn render_verified(entries: &BTreeMap<String, Status>) -> String {
+    let mut s = String::from("{\n  \"format\": 1,\n  \"examples\": {");
+    for (i, (file, v)) in entries.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { ",\n" };
+        let key = serde_json::to_string(file).expect("a string serializes");
+        let value = serde_json::to_string(v).expect("a status serializes");
+        s.push_str(&format!("{sep}    {key}: {value}"));
+    }
+    s.push_str("\n  }\n}\n");
+    s
 }
 
 /// `helpers/bpf_x__what.bpf.c` → (Helper `bpf_x`, Some(`what`)); anything else → `None`.
@@ -247,7 +286,16 @@ mod tests {
         assert_eq!(some.for_map_type("hash").count(), 1);
         let err = Examples::from_files(files.clone(), Some(r#"{"format":2,"examples":{}}"#)).unwrap_err();
         assert!(err.to_string().contains("format 2"), "{err}");
-        assert!(Examples::from_files(files, Some("[")).is_err());
+        assert!(Examples::from_files(files.clone(), Some("[")).is_err());
+        let guest = r#"{"format":1,"examples":{"maps/hash.bpf.c":{"compiled":true,"checked":true,"warnings":0,"check_only":"no","loaded":null,"run":null,"guests":[{"kernel":"6.12.1","loaded":false,"reason":"r"},{"kernel":"7.2","loaded":true}]}}}"#;
+        let g = Examples::from_files(files.clone(), Some(guest)).expect("valid");
+        let s = g.status("maps/hash.bpf.c").expect("recorded");
+        assert_eq!(s.guest_loaded().map(|g| g.kernel.as_str()), Some("7.2"));
+        assert_eq!(s.guests[0].reason.as_deref(), Some("r"));
+        let map = parse_verified(guest).expect("valid");
+        let text = render_verified(&map);
+        assert_eq!(parse_verified(&text).expect("rendered text parses"), map, "render and parse round-trip");
+        assert_eq!(text.lines().count(), 6, "one example per line: {text}");
         let big = vec![("maps/x.bpf.c".to_owned(), "x".repeat(MAX_EXAMPLE_BYTES + 1))];
         assert!(matches!(Examples::from_files(big, None), Err(ExamplesError::TooLarge { .. })));
     }

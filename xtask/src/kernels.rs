@@ -83,8 +83,8 @@ pub struct Outcome {
 }
 
 /// apt with our own sources list, lists, cache and archives, all under `dir`.
-struct Apt {
-    dir: PathBuf,
+pub(crate) struct Apt {
+    pub(crate) dir: PathBuf,
 }
 
 impl Apt {
@@ -108,7 +108,7 @@ impl Apt {
     }
 
     /// Write the sources list and fetch the package lists (once, or again with `refresh`).
-    fn prepare(&self, refresh: bool) -> Result<()> {
+    pub(crate) fn prepare(&self, refresh: bool) -> Result<()> {
         for sub in ["lists/partial", "cache", "archives/partial"] {
             mkdir(&self.dir.join(sub))?;
         }
@@ -180,7 +180,7 @@ impl Apt {
 }
 
 #[derive(Debug, Clone)]
-struct Paragraph {
+pub(crate) struct Paragraph {
     package: String,
     version: String,
     depends: String,
@@ -323,7 +323,7 @@ fn spec_kconfig(root: &Path) -> BTreeSet<String> {
     out
 }
 
-fn fetch_busybox(apt: &Apt, debs: &Path, work: &Path) -> Result<PathBuf> {
+pub(crate) fn fetch_busybox(apt: &Apt, debs: &Path, work: &Path) -> Result<PathBuf> {
     let p = apt.show(&format!("busybox-static/{BUSYBOX_SUITE}"))?;
     let deb = apt.download(&p, debs)?;
     let dir = work.join("busybox");
@@ -337,19 +337,20 @@ fn fetch_busybox(apt: &Apt, debs: &Path, work: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn boot_one(
-    apt: &Apt,
-    work: &Path,
-    debs: &Path,
-    suite: &str,
-    busybox: &Path,
-    bpfspec_bin: &Path,
-    out_dir: &Path,
-    extra_config: &BTreeSet<String>,
-    timeout: Duration,
-    reuse: bool,
-) -> Result<Outcome> {
+/// One suite's kernel, downloaded and unpacked under `work/<suite>/package`.
+pub(crate) struct Unpacked {
+    /// The package that carries the kernel image, and its `.deb`.
+    pub carrier: Paragraph,
+    pub deb: PathBuf,
+    /// `work/<suite>`: what the harness keeps for this kernel.
+    pub kdir: PathBuf,
+    pub vmlinuz: PathBuf,
+    pub release: String,
+    pub config_text: String,
+}
+
+/// Resolve, download (once) and unpack (once per package version) one suite's kernel.
+pub(crate) fn unpack(apt: &Apt, work: &Path, debs: &Path, suite: &str) -> Result<Unpacked> {
     let (carrier, extra) = resolve(apt, suite)?;
     let deb = apt.download(&carrier, debs)?;
     let mut extra_debs = Vec::new();
@@ -372,6 +373,23 @@ fn boot_one(
     let (vmlinuz, config_path, release) = find_kernel(&tree)?;
     let config_text =
         fs::read_to_string(&config_path).map_err(|e| Error(format!("reading {}: {e}", config_path.display())))?;
+    Ok(Unpacked { carrier, deb, kdir, vmlinuz, release, config_text })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn boot_one(
+    apt: &Apt,
+    work: &Path,
+    debs: &Path,
+    suite: &str,
+    busybox: &Path,
+    bpfspec_bin: &Path,
+    out_dir: &Path,
+    extra_config: &BTreeSet<String>,
+    timeout: Duration,
+    reuse: bool,
+) -> Result<Outcome> {
+    let Unpacked { carrier, deb, kdir, vmlinuz, release, config_text } = unpack(apt, work, debs, suite)?;
 
     let saved = kdir.join("report.json");
     let (json, wall) = if reuse && saved.exists() {
@@ -419,7 +437,13 @@ fn boot_one(
 }
 
 /// Boot one kernel with its initramfs and bring back the probe's JSON report.
-fn boot(suite: &str, vmlinuz: &Path, initrd: &Path, kdir: &Path, timeout: Duration) -> Result<(String, Duration)> {
+pub(crate) fn boot(
+    suite: &str,
+    vmlinuz: &Path,
+    initrd: &Path,
+    kdir: &Path,
+    timeout: Duration,
+) -> Result<(String, Duration)> {
     let console = kdir.join("console.log");
     let serial = kdir.join("report.b64");
     let _ = fs::remove_file(&serial);
@@ -537,25 +561,43 @@ poweroff -f
 "#;
 
 fn build_initramfs(path: &Path, busybox: &Path, bpfspec_bin: &Path, release: &str, config: &str) -> Result<()> {
-    let mut files: Vec<(String, u32, Vec<u8>)> = Vec::new();
+    let config = (format!("boot/config-{release}"), 0o100644, config.as_bytes().to_vec());
+    write_initramfs(path, busybox, INIT, &[("bin/bpfspec", bpfspec_bin)], vec![config])
+}
+
+/// A gzipped initramfs: the usual directories, `init`, busybox, each binary (stripped of debug
+/// info) at its place with the shared libraries `ldd` names for it, and `files` as given
+/// (name, mode, bytes; their parent directories must be listed before them).
+pub(crate) fn write_initramfs(
+    path: &Path,
+    busybox: &Path,
+    init: &str,
+    binaries: &[(&str, &Path)],
+    files: Vec<(String, u32, Vec<u8>)>,
+) -> Result<()> {
+    let mut all: Vec<(String, u32, Vec<u8>)> = Vec::new();
     for dir in ["bin", "boot", "dev", "proc", "sys", "tmp", "lib", "lib64", "lib/x86_64-linux-gnu"] {
-        files.push((dir.to_owned(), 0o040755, Vec::new()));
+        all.push((dir.to_owned(), 0o040755, Vec::new()));
     }
-    files.push(("init".to_owned(), 0o100755, INIT.as_bytes().to_vec()));
-    files.push(("bin/busybox".to_owned(), 0o100755, read(busybox)?));
-    files.push(("bin/bpfspec".to_owned(), 0o100755, stripped(bpfspec_bin)?));
-    files.push((format!("boot/config-{release}"), 0o100644, config.as_bytes().to_vec()));
-    for lib in shared_libraries(bpfspec_bin)? {
+    all.push(("init".to_owned(), 0o100755, init.as_bytes().to_vec()));
+    all.push(("bin/busybox".to_owned(), 0o100755, read(busybox)?));
+    let mut libs = BTreeSet::new();
+    for (name, bin) in binaries {
+        all.push(((*name).to_owned(), 0o100755, stripped(bin)?));
+        libs.extend(shared_libraries(bin)?);
+    }
+    for lib in libs {
         let rel = lib.to_string_lossy().trim_start_matches('/').to_owned();
         if let Some(parent) = Path::new(&rel).parent().filter(|p| !p.as_os_str().is_empty()) {
             let parent = parent.to_string_lossy().into_owned();
-            if !files.iter().any(|(n, _, _)| *n == parent) {
-                files.push((parent, 0o040755, Vec::new()));
+            if !all.iter().any(|(n, _, _)| *n == parent) {
+                all.push((parent, 0o040755, Vec::new()));
             }
         }
-        files.push((rel, 0o100755, read(&lib)?));
+        all.push((rel, 0o100755, read(&lib)?));
     }
-    let cpio = newc(&files);
+    all.extend(files);
+    let cpio = newc(&all);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&cpio).map_err(|e| Error(format!("compressing the initramfs: {e}")))?;
     let bytes = gz.finish().map_err(|e| Error(format!("compressing the initramfs: {e}")))?;
@@ -699,15 +741,15 @@ fn sha256(path: &Path) -> Result<String> {
     out.split_whitespace().next().map(str::to_owned).ok_or_else(|| Error("sha256sum printed nothing".to_owned()))
 }
 
-fn which(tool: &str) -> Option<PathBuf> {
+pub(crate) fn which(tool: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(tool)).find(|p| p.is_file())
 }
 
-fn mkdir(dir: &Path) -> Result<()> {
+pub(crate) fn mkdir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error(format!("creating {}: {e}", dir.display())))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error(format!("reading {}: {e}", path.display())))
 }
 
@@ -722,7 +764,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(|e| Error(format!("renaming {} to {}: {e}", tmp.display(), path.display())))
 }
 
-fn capture(mut cmd: Command, what: &str) -> Result<String> {
+pub(crate) fn capture(mut cmd: Command, what: &str) -> Result<String> {
     let out = cmd.output().map_err(|e| Error(format!("{what}: {e}")))?;
     if !out.status.success() {
         return err(format!("{what} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));

@@ -7,7 +7,10 @@
 //!   and the C twins in `examples/c/` (for the zero-cost comparison) to `target/bpf/c/<name>.o`.
 //! - [`kernels::kernels`]: Debian's kernels booted under qemu, each probed by `bpfspec probe`,
 //!   the answers written to `specs/kernels/<release>.json`.
+//! - [`guest_examples::guest_examples`]: the C examples this machine cannot load, loaded in
+//!   those kernels, the outcome recorded in `examples/c/verified.json`.
 
+pub mod guest_examples;
 pub mod kernels;
 
 use std::fmt;

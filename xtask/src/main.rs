@@ -19,7 +19,13 @@ tasks:
                             `bpfspec probe` in each and write specs/kernels/<release>.json;
                             --host also probes the running kernel natively; --reuse-reports
                             remakes the measurements from the last boots' reports. Downloads
-                            and images are cached in target/kernels";
+                            and images are cached in target/kernels
+  guest-examples [--kernel NAME]... [--all] [--filter TEXT] [--timeout MINUTES] [--dry-run]
+                            compile the check-only C examples (every one with --all; those whose
+                            path contains TEXT with --filter), boot a Debian kernel (6.12 unless
+                            --kernel names others) under qemu with them and bpftool, load each
+                            with `bpftool prog loadall`, and record which guest kernel loaded it,
+                            or why not, in examples/c/verified.json (--dry-run: only print)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +67,27 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Some("guest-examples") => match guest_examples_options(&args[1..]) {
+            Ok(opts) => xtask::guest_examples::guest_examples(&root, &opts).map(|outcomes| {
+                for o in outcomes {
+                    let loaded = o.loads.values().filter(|g| g.loaded).count();
+                    eprintln!(
+                        "xtask: {:<12} {:<28} {loaded:>4} of {:<4} loaded  wall {:>6.1} s",
+                        o.suite,
+                        o.release,
+                        o.loads.len(),
+                        o.wall.as_secs_f64()
+                    );
+                    for (rel, g) in o.loads.iter().filter(|(_, g)| !g.loaded) {
+                        eprintln!("  refused {rel}: {}", g.reason.as_deref().unwrap_or(""));
+                    }
+                }
+            }),
+            Err(e) => {
+                eprintln!("error: {e}\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        },
         Some("help" | "--help" | "-h") | None => {
             println!("{HELP}");
             return ExitCode::SUCCESS;
@@ -91,6 +118,27 @@ fn kernels_options(args: &[String]) -> Result<xtask::kernels::Options, String> {
             "--reuse-reports" => opts.reuse_reports = true,
             "--out" => opts.out = Some(value("--out")?.into()),
             "--bpfspec" => opts.bpfspec = Some(value("--bpfspec")?.into()),
+            "--timeout" => {
+                let v = value("--timeout")?;
+                let minutes: u64 = v.parse().map_err(|_| format!("`--timeout {v}`: expected whole minutes"))?;
+                opts.timeout = std::time::Duration::from_secs(minutes * 60);
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(opts)
+}
+
+fn guest_examples_options(args: &[String]) -> Result<xtask::guest_examples::Options, String> {
+    let mut opts = xtask::guest_examples::Options::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
+        match arg.as_str() {
+            "--kernel" => opts.kernels.push(value("--kernel")?),
+            "--all" => opts.all = true,
+            "--dry-run" => opts.dry_run = true,
+            "--filter" => opts.filter = Some(value("--filter")?),
             "--timeout" => {
                 let v = value("--timeout")?;
                 let minutes: u64 = v.parse().map_err(|_| format!("`--timeout {v}`: expected whole minutes"))?;

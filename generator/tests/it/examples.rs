@@ -815,6 +815,9 @@ struct Verified {
     /// The kernel release (`uname -r`) whose verifier accepted it; `null` when not loaded.
     loaded: Option<String>,
     run: Option<VerifiedRun>,
+    /// Written by `cargo xtask guest-examples`, not by this test: kept as committed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    guests: Vec<bpfspec::examples::Guest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -840,6 +843,7 @@ fn verified_of(o: &Outcome, release: &str) -> Verified {
             .retval
             .filter(|_| o.failures.is_empty())
             .map(|retval| VerifiedRun { retval, maps_checked: o.maps_checked }),
+        guests: Vec::new(),
     }
 }
 
@@ -918,7 +922,8 @@ fn compare_verified(
                 _ => {}
             }
         }
-        if c != m && !(no_load && c.compiled == m.compiled && c.checked == m.checked) {
+        let same = Verified { guests: Vec::new(), ..c.clone() } == *m;
+        if !same && !(no_load && c.compiled == m.compiled && c.checked == m.checked) {
             notes.push(format!("{file}: verified.json differs from what was measured"));
         }
     }
@@ -1023,6 +1028,28 @@ fn examples_compile_check_load_and_run() {
             BTreeMap::new()
         }
     };
+    {
+        // What guest kernels loaded (recorded by `cargo xtask guest-examples`, not measured
+        // here), among the check-only examples of this run.
+        let listed: Vec<&Verified> = outcomes
+            .iter()
+            .filter(|(_, o)| o.check_only.is_some())
+            .filter_map(|(i, _)| committed.get(&examples[*i].rel))
+            .collect();
+        let in_guest = listed.iter().filter(|v| v.guests.iter().any(|g| g.loaded)).count();
+        let kernels: BTreeSet<&str> = listed.iter().flat_map(|v| v.guests.iter().map(|g| g.kernel.as_str())).collect();
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "examples: {in_guest} of {} check-only loaded in a guest kernel ({}; cargo xtask guest-examples)",
+            check_only.len(),
+            if kernels.is_empty() {
+                "none tried".to_owned()
+            } else {
+                kernels.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        );
+    }
     if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
         if cx.no_load.is_some() {
             failures.push("BLESS=1 needs a machine that can load the examples (see the SKIP line)".into());
@@ -1030,7 +1057,13 @@ fn examples_compile_check_load_and_run() {
             // Keep what a filtered run did not measure, drop what no longer exists.
             let mut entries: BTreeMap<String, Verified> =
                 committed.into_iter().filter(|(f, _)| all_files.contains(f)).collect();
-            entries.extend(measured);
+            for (file, mut m) in measured {
+                // The guests' loads are the harness's to record (this test cannot boot one).
+                if let Some(c) = entries.get_mut(&file) {
+                    m.guests = std::mem::take(&mut c.guests);
+                }
+                entries.insert(file, m);
+            }
             write_verified(&entries);
             eprintln!("wrote {}", verified_path().display());
         }
@@ -1268,6 +1301,7 @@ fn verified_json_claims_only_what_was_measured() {
         check_only: None,
         loaded: Some("6.18.0".into()),
         run: Some(VerifiedRun { retval: 2, maps_checked: 1 }),
+        guests: Vec::new(),
     };
     let all: BTreeSet<String> = ["helpers/a.bpf.c".to_owned()].into();
     let one = |v: Verified| BTreeMap::from([("helpers/a.bpf.c".to_owned(), v)]);
@@ -1299,8 +1333,16 @@ fn verified_json_claims_only_what_was_measured() {
     // The rendering reads back and is stable.
     let text = render_verified(&one(base.clone()));
     let back: VerifiedFile = serde_json::from_str(&text).expect("render_verified writes valid JSON");
-    assert_eq!(back.examples, one(base));
+    assert_eq!(back.examples, one(base.clone()));
     assert_eq!(render_verified(&back.examples), text);
+    // A guest's load (the harness's record) is neither a claim nor a difference for this test,
+    // and the file reads the same through the library (the site, the harness) as here.
+    let guest = bpfspec::examples::Guest { kernel: "6.12.1".into(), loaded: true, reason: None };
+    let with_guest = Verified { guests: vec![guest], ..base.clone() };
+    assert_eq!(compare_verified(&one(with_guest.clone()), &one(base.clone()), &all, false), (vec![], vec![]));
+    let text = render_verified(&one(with_guest));
+    let lib = bpfspec::examples::parse_verified(&text).expect("the library reads the test's file");
+    assert_eq!(bpfspec::examples::render_verified(&lib), text, "one format, two writers");
 }
 
 #[test]
@@ -1322,4 +1364,28 @@ fn header_names_the_subject() {
     let e = check_header("// SPDX-License-Identifier: GPL-2.0\n// bpf_x: counts.\n", &helper, "")
         .expect_err("other license");
     assert!(e.contains("line 1"), "{e}");
+}
+
+/// The guests' loads in `verified.json` (written by `cargo xtask guest-examples`) name kernels
+/// that were measured (`specs/kernels/<release>.json`), only for examples this machine cannot
+/// load, and say why wherever the guest refused.
+#[test]
+fn guest_loads_name_measured_kernels() {
+    let committed = read_verified().expect("verified.json reads");
+    let kernels = repo_root().join("specs/kernels");
+    let mut problems = Vec::new();
+    for (file, v) in &committed {
+        for g in &v.guests {
+            if !kernels.join(format!("{}.json", g.kernel)).is_file() {
+                problems.push(format!("{file}: guest kernel {} has no specs/kernels/{0}.json", g.kernel));
+            }
+            if g.loaded == g.reason.is_some() {
+                problems.push(format!("{file}: guest {}: a reason is given exactly when it refused", g.kernel));
+            }
+        }
+        if !v.guests.is_empty() && v.check_only.is_none() && v.loaded.is_none() {
+            problems.push(format!("{file}: loaded in a guest, but neither check-only nor loaded here"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -393,8 +393,24 @@ fn check_examples(model: &Model, dir: &Path, files: &BTreeMap<String, String>) -
             if !entry["loaded"].is_null() {
                 facts.push("loaded");
             }
+            let guests = entry["guests"].as_array().cloned().unwrap_or_default();
+            let guest_loaded = guests.iter().find(|g| g["loaded"] == serde_json::Value::Bool(true));
+            if guest_loaded.is_some() {
+                facts.push("guest-loaded");
+            }
             if !entry["run"].is_null() {
                 facts.push("run");
+            }
+            for g in &guests {
+                let kernel = g["kernel"].as_str().unwrap_or_default();
+                let said = if g["loaded"] == serde_json::Value::Bool(true) {
+                    format!("loaded by the verifier of Linux {kernel} (guest)")
+                } else {
+                    format!("refused by the verifier of Linux {kernel} (guest): {}", g["reason"].as_str().unwrap_or(""))
+                };
+                if !text.contains(&said) {
+                    problems.push(format!("{page_path}: {rel} does not say `{said}`"));
+                }
             }
             if attr("data-facts").unwrap_or_default() != facts.join(" ") {
                 problems.push(format!(
@@ -402,7 +418,8 @@ fn check_examples(model: &Model, dir: &Path, files: &BTreeMap<String, String>) -
                     attr("data-facts")
                 ));
             }
-            if attr("data-kernel").as_deref() != entry["loaded"].as_str() {
+            let kernel = entry["loaded"].as_str().or_else(|| guest_loaded.and_then(|g| g["kernel"].as_str()));
+            if attr("data-kernel").as_deref() != kernel {
                 problems.push(format!(
                     "{page_path}: {rel} names kernel {:?}, verified.json {}",
                     attr("data-kernel"),
@@ -482,6 +499,8 @@ fn site_examples_shown_with_their_status() {
     assert!(page.contains("id=\"example-main\"") && page.contains("id=\"example-percpu\""));
     assert!(page.contains("passed bpfspec check (1 warning)"));
     assert!(page.contains("check only: kprobe programs are &lt;not&gt; loaded here"));
+    assert!(page.contains("loaded by the verifier of Linux 6.12.0-fixture (guest)"));
+    assert!(page.contains("refused by the verifier of Linux 7.2.0-&lt;b&gt;fixture (guest): unknown &lt;func&gt;"));
     // Names in the code link to their pages, except the page's own name.
     assert!(page
         .contains("<a href=\"../helpers/bpf_map_lookup_elem.html\"><span class=\"f\">bpf_map_lookup_elem</span></a>"));

@@ -59,6 +59,9 @@ impl<'m> Pages<'m> {
                 if s.loaded.is_some() {
                     f.push("loaded");
                 }
+                if s.guest_loaded().is_some() {
+                    f.push("guest-loaded");
+                }
                 if s.run.is_some() {
                     f.push("run");
                 }
@@ -72,7 +75,7 @@ impl<'m> Pages<'m> {
                 steps,
                 status: words,
                 facts: facts.unwrap_or_default(),
-                kernel: status.and_then(|s| s.loaded.clone()),
+                kernel: status.and_then(|s| s.loaded.clone().or_else(|| s.guest_loaded().map(|g| g.kernel.clone()))),
                 retval: status.and_then(|s| s.run.as_ref().map(|r| r.retval)),
             }
         })
@@ -731,6 +734,7 @@ fn verified_word(status: Option<&Status>) -> (u8, &'static str) {
         Some(s) if !(s.compiled && s.checked) => (1, "failing"),
         Some(s) if s.run.is_some() => (5, "run"),
         Some(s) if s.loaded.is_some() => (4, "loaded"),
+        Some(s) if s.guest_loaded().is_some() => (4, "loaded (guest)"),
         Some(s) if s.check_only.is_some() => (3, "check only"),
         Some(_) => (2, "checked"),
     }
@@ -779,7 +783,20 @@ fn status_words(status: Option<&Status>, have_file: bool) -> (Vec<StepView>, Str
             });
         }
         (None, Some(reason)) => steps.push(step("skip", format!("check only: {reason}"))),
-        (None, None) => steps.push(step("skip", "not loaded by a verifier".into())),
+        (None, None) if s.guests.is_empty() => steps.push(step("skip", "not loaded by a verifier".into())),
+        (None, None) => {}
+    }
+    // Kernels booted under qemu by `cargo xtask guest-examples`: they load, never run.
+    for g in &s.guests {
+        steps.push(if g.loaded {
+            step("ok", format!("loaded by the verifier of Linux {} (guest)", g.kernel))
+        } else {
+            let why = g.reason.as_deref().map_or(String::new(), |r| format!(": {r}"));
+            step("no", format!("refused by the verifier of Linux {} (guest){why}", g.kernel))
+        });
+    }
+    if s.loaded.is_none() && s.guest_loaded().is_some() {
+        steps.push(step("skip", "not test-run (guest kernels only load)".into()));
     }
     let line = steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("; ");
     (steps, line)
