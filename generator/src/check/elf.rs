@@ -132,6 +132,8 @@ pub struct BpfObject<'d> {
     pub maps: Vec<MapDef>,
     /// Names of undefined symbols that calls refer to (kfuncs).
     pub externs: Vec<String>,
+    /// Names of `__weak` undefined symbols, sorted (a loader resolves a missing one to 0).
+    pub weak_externs: Vec<String>,
     pub btf: Option<Btf<'d>>,
     /// BTF line info, parsed when a diagnostic first needs it.
     pub lines: Lines<'d>,
@@ -372,6 +374,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     // Relocations, resolved to what they point at.
     let mut externs = Externs::default();
     let mut relocs: Vec<HashMap<u32, Target>> = vec![HashMap::new(); code.len()];
+    let mut weak_externs: Vec<String> = Vec::new();
     let section_count = sections.len();
     for (rel_index, section) in sections.enumerate() {
         if section.sh_type(endian) != elf::SHT_REL {
@@ -435,6 +438,9 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                     if kconfig.contains(name.as_str()) {
                         Target::ReadOnly
                     } else {
+                        if sym.st_bind() == object::elf::STB_WEAK {
+                            weak_externs.push(name.clone());
+                        }
                         Target::Extern(name)
                     }
                 }
@@ -503,7 +509,9 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
 
     let warnings = warnings.finish();
     let externs = externs.names;
-    Ok(BpfObject { big_endian, code, programs, license, maps, externs, btf, lines, warnings, insn_count })
+    weak_externs.sort();
+    weak_externs.dedup();
+    Ok(BpfObject { big_endian, code, programs, license, maps, externs, weak_externs, btf, lines, warnings, insn_count })
 }
 
 /// Names of kfuncs called, each once, with their index.

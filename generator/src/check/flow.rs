@@ -916,6 +916,7 @@ mod tests {
                 })
                 .collect(),
             externs: Vec::new(),
+            weak_externs: Vec::new(),
             btf: None,
             lines: Lines::default(),
             warnings: Vec::new(),

@@ -14,6 +14,7 @@ pub mod elf;
 pub mod flow;
 pub mod input;
 pub mod insn;
+pub mod kfuncs;
 pub mod layout;
 pub mod min_kernel;
 pub mod render;

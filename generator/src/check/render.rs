@@ -244,6 +244,11 @@ fn rule_page(code: Code) -> &'static str {
         Code::AttachTypeTooNew => "attach-types/index.html",
         Code::MapTypeTooNew | Code::MapTypeUnknown => "map-types/index.html",
         Code::KernelConfig | Code::Lockdown | Code::Capabilities => "matrix/index.html",
+        Code::UnknownKfunc
+        | Code::KfuncNotAllowed
+        | Code::KfuncSleepableOnly
+        | Code::KfuncTooNew
+        | Code::KfuncDestructive => "kfuncs/index.html",
         Code::MalformedObject | Code::AnalysisIncomplete | Code::TooManyDiagnostics | Code::UnreadableObject => {
             "index.html"
         }

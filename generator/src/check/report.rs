@@ -215,10 +215,20 @@ pub enum Code {
     Lockdown,
     /// The helper needs capabilities the loader lacks (a warning when unknown).
     Capabilities,
+    /// A kfunc call names no kfunc the specs know.
+    UnknownKfunc,
+    /// The program type (or its attach type) may not call the kfunc.
+    KfuncNotAllowed,
+    /// The kfunc may sleep and the program is not sleepable.
+    KfuncSleepableOnly,
+    /// The target kernel lacks the kfunc, or lacks it for this program type.
+    KfuncTooNew,
+    /// A warning: the kfunc is `KF_DESTRUCTIVE`.
+    KfuncDestructive,
 }
 
 impl Code {
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 24] = [
         Code::UnknownHelper,
         Code::HelperNotAllowed,
         Code::AttachType,
@@ -238,6 +248,11 @@ impl Code {
         Code::KernelConfig,
         Code::Lockdown,
         Code::Capabilities,
+        Code::UnknownKfunc,
+        Code::KfuncNotAllowed,
+        Code::KfuncSleepableOnly,
+        Code::KfuncTooNew,
+        Code::KfuncDestructive,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -261,6 +276,11 @@ impl Code {
             Code::KernelConfig => "kernel-config",
             Code::Lockdown => "lockdown",
             Code::Capabilities => "capabilities",
+            Code::UnknownKfunc => "unknown-kfunc",
+            Code::KfuncNotAllowed => "kfunc-not-allowed",
+            Code::KfuncSleepableOnly => "kfunc-sleepable-only",
+            Code::KfuncTooNew => "kfunc-too-new",
+            Code::KfuncDestructive => "kfunc-destructive",
         }
     }
 
@@ -286,6 +306,11 @@ impl Code {
             Code::KernelConfig => "The helper needs kernel config options the target may lack",
             Code::Lockdown => "The helper is refused under the target's kernel lockdown",
             Code::Capabilities => "The helper needs capabilities the loader may lack",
+            Code::UnknownKfunc => "The kfunc is not one the specs know",
+            Code::KfuncNotAllowed => "The program type or attach type may not call this kfunc",
+            Code::KfuncSleepableOnly => "The kfunc may only be called from sleepable programs",
+            Code::KfuncTooNew => "The target kernel lacks the kfunc, or lacks it for this program type",
+            Code::KfuncDestructive => "The kfunc can harm the system and needs CAP_SYS_BOOT",
         }
     }
 }
@@ -300,6 +325,9 @@ pub struct Diagnostic {
     pub insn: Option<u32>,
     pub helper: Option<String>,
     pub helper_id: Option<u32>,
+    /// The kfunc's name, for kfunc diagnostics (and `gpl-only` on a kfunc call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kfunc: Option<String>,
     /// The map's name, for map-type diagnostics.
     pub map: Option<String>,
     pub message: String,
@@ -337,6 +365,7 @@ impl Diagnostic {
             insn: None,
             helper: None,
             helper_id: None,
+            kfunc: None,
             map: None,
             message,
             help: None,

@@ -309,6 +309,7 @@ impl<'m> Checker<'m> {
                         helper: f.diagnostic.helper_id,
                         map: f.map,
                         guarded: call.guarded,
+                        kfunc: None,
                     };
                     sink.push_copy(key, insn, f.diagnostic.severity, || {
                         let mut d = f.diagnostic.clone();
@@ -338,6 +339,7 @@ impl<'m> Checker<'m> {
                 })
                 .collect::<Vec<_>>();
             listed = listed.saturating_add(kfuncs.len());
+            self.check_kfunc_calls(&ctx, &class, license.as_deref(), prog_index, &flow.kfunc_calls, &mut sink);
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
@@ -720,6 +722,48 @@ impl<'m> Checker<'m> {
     }
 }
 
+impl Checker<'_> {
+    /// The kfunc findings of one program ([`super::kfuncs`]), placed at each call.
+    fn check_kfunc_calls(
+        &self,
+        ctx: &Ctx<'_, '_>,
+        class: &Class<'_>,
+        license: Option<&str>,
+        prog_index: u32,
+        calls: &[super::flow::KfuncCall],
+        sink: &mut Sink,
+    ) {
+        let load = super::kfuncs::KfuncLoad {
+            program_type: class.program_type,
+            attach_type: class.attach_type,
+            sleepable: class.sleepable,
+            license,
+        };
+        for k in calls {
+            let Some(index) = k.name else { continue };
+            let Some(name) = ctx.obj.externs.get(index as usize) else { continue };
+            let weak = ctx.obj.weak_externs.binary_search(name).is_ok();
+            for d in super::kfuncs::check_kfunc_call(self.model, self.options.kernel, &load, name, weak) {
+                let at = ctx.line_key(k.loc).map_or(Where::Insn(k.loc), |(f, l)| Where::Line(f, l));
+                let key = CallKey {
+                    code: d.code,
+                    program: prog_index,
+                    at,
+                    helper: None,
+                    map: None,
+                    guarded: false,
+                    kfunc: Some(index),
+                };
+                sink.push_copy(key, ctx.index(k.loc), d.severity, || {
+                    let mut d = d;
+                    ctx.locate(&mut d, k.loc);
+                    d
+                });
+            }
+        }
+    }
+}
+
 fn list(items: &[&str]) -> String {
     match items {
         [] => "no map type".to_owned(),
@@ -835,6 +879,8 @@ struct CallKey {
     helper: Option<u32>,
     map: Option<u32>,
     guarded: bool,
+    /// The kfunc's index in the object's externs, for kfunc findings.
+    kfunc: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

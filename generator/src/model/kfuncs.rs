@@ -4,8 +4,8 @@
 //! Every flag and argument annotation is decided and worded here, once: the bindings, the
 //! site and the export read [`KfuncFlag::meaning`] and [`ArgAnnotation::meaning`].
 
-use super::{KernelId, Model};
-use crate::version::{KernelVersion, Since};
+use super::{KernelId, Load, Model};
+use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
 #[derive(Debug, Clone)]
@@ -322,7 +322,82 @@ impl ArgAnnotation {
     }
 }
 
+/// One condition of a kfunc call that a load does not meet (or may not meet), in the order the
+/// verifier checks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KfuncUnmet {
+    /// The target kernel does not have the kfunc yet.
+    TooNew(Since),
+    /// No kfunc set of the kfunc is registered for the program type.
+    NotForProgramType,
+    /// Only with these expected attach types.
+    AttachType(Vec<KernelId>),
+    /// The program type gains the kfunc later than the target.
+    PairTooNew(Since),
+    /// Only in sleepable programs.
+    Sleepable,
+}
+
+/// The answer to "may this load call this kfunc?".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KfuncJudgement {
+    /// Conditions known not to be met; empty: allowed (up to `unsure`).
+    pub unmet: Vec<KfuncUnmet>,
+    /// Conditions the target's kernel version cannot decide (it is inside a range).
+    pub unsure: Vec<KfuncUnmet>,
+    /// freplace: the kfuncs are those of the replaced program's type.
+    pub from_target: bool,
+}
+
+impl KfuncJudgement {
+    pub fn allowed(&self) -> bool {
+        self.unmet.is_empty()
+    }
+
+    fn push(&mut self, presence: Presence, unmet: KfuncUnmet) {
+        match presence {
+            Presence::Yes => {}
+            Presence::No => self.unmet.push(unmet),
+            Presence::Unknown => self.unsure.push(unmet),
+        }
+    }
+}
+
 impl Model {
+    /// The one decision for kfunc calls: every condition of `kfunc`'s availability that `load`
+    /// on `kernel` (when known) does not meet, and those the version cannot decide.
+    pub fn judge_kfunc(&self, kfunc: &Kfunc, load: &Load, kernel: Option<KernelVersion>) -> KfuncJudgement {
+        let mut j = KfuncJudgement::default();
+        if let Some(kernel) = kernel {
+            j.push(kfunc.since.on(kernel), KfuncUnmet::TooNew(kfunc.since));
+            if !j.unmet.is_empty() {
+                return j;
+            }
+        }
+        if self.program_type(load.program_type).is_some_and(|p| p.helpers_from_target) {
+            j.from_target = true;
+            return j;
+        }
+        let Some(a) = kfunc.availability_for(load.program_type) else {
+            j.unmet.push(KfuncUnmet::NotForProgramType);
+            return j;
+        };
+        if let Some(list) = &a.attach_types {
+            if !list.contains(&load.attach_type_seen()) {
+                j.unmet.push(KfuncUnmet::AttachType(list.clone()));
+            }
+        }
+        if let Some(kernel) = kernel {
+            if a.since != kfunc.since {
+                j.push(a.since.on(kernel), KfuncUnmet::PairTooNew(a.since));
+            }
+        }
+        if a.sleepable_only && !load.sleepable {
+            j.unmet.push(KfuncUnmet::Sleepable);
+        }
+        j
+    }
+
     /// By name; kfuncs are sorted by name.
     pub fn kfunc(&self, name: &str) -> Option<&Kfunc> {
         self.kfuncs.binary_search_by(|k| k.name.as_str().cmp(name)).ok().map(|i| &self.kfuncs[i])

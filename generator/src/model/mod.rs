@@ -9,7 +9,9 @@ use crate::version::{KernelVersion, Since};
 mod conditions;
 mod kfuncs;
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
-pub use kfuncs::{c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet};
+pub use kfuncs::{
+    c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncJudgement, KfuncSet, KfuncUnmet,
+};
 
 /// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
 pub type KernelId = u32;

@@ -79,10 +79,12 @@ impl std::fmt::Display for Outcome {
 /// One difference between the specs and the kernel.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
-    /// `helper`, `map`, `program_type`, `map_type`, `attach_type`.
+    /// `helper`, `map`, `program_type`, `map_type`, `attach_type`, `kfunc` (a kfunc call from a
+    /// program type), `kfunc_name` (a kfunc the specs or the kernel's BTF lack).
     pub kind: &'static str,
     /// `xdp/xdp_devmap`, `struct_ops`, a program or map type short name.
     pub subject: String,
+    /// The helper's name, or the kfunc's (kinds `kfunc`, `kfunc_name`).
     pub helper: Option<String>,
     pub map_type: Option<String>,
     pub variant: Option<Variant>,
@@ -434,6 +436,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     }
 
     diff_maps(&m, report, model, &mut d);
+    super::kfuncs::diff_kfuncs(report, model, version, &mut d);
 
     for subject in skipped {
         d.not_probed.push(NotCompared {

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::classify::Verdict;
 use super::kernel::{KernelConfig, KernelFacts, Lockdown};
+use super::kfuncs::{KfuncName, KfuncReport, KfuncResult, KfuncVerdict};
 use super::report::{
     AttachTypeStatus, HelperResult, HelperStatus, MapResult, MapTypeStatus, ProbeReport, ProgramTypeStatus,
     TargetStatus,
@@ -66,6 +67,37 @@ pub struct Measurement {
     pub targets: Vec<MeasuredTarget>,
     /// Map types passed to each map-taking helper.
     pub maps: Vec<MeasuredMaps>,
+    /// The kfunc matrix; `None` in measurements made before the probe called kfuncs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kfuncs: Option<MeasuredKfuncs>,
+}
+
+/// The kfuncs of the kernel's BTF and, per target, which of them it may call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredKfuncs {
+    /// Every kfunc the kernel's BTF tags, sorted.
+    pub names: Vec<String>,
+    pub targets: Vec<MeasuredKfuncTarget>,
+}
+
+/// Kfunc names by verdict for one target; every name not listed was `not_allowed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredKfuncTarget {
+    pub program_type: u32,
+    pub attach_type: Option<u32>,
+    pub target: Option<String>,
+    /// The variant the kfuncs were called in (always GPL, full capabilities).
+    pub sleepable: bool,
+    pub allowed: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sleepable_only: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub device_bound: Vec<String>,
+    /// Loads that said nothing about the kfunc, with the deciding line.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inconclusive: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +210,30 @@ struct RawReport {
     targets: Vec<RawTarget>,
     results: Vec<RawRow>,
     map_results: Vec<RawMapRow>,
+    #[serde(default)]
+    kfuncs: Option<RawKfuncs>,
+}
+
+#[derive(Deserialize)]
+struct RawKfuncs {
+    names: Vec<RawKfuncName>,
+    results: Vec<RawKfuncRow>,
+}
+
+#[derive(Deserialize)]
+struct RawKfuncName {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct RawKfuncRow {
+    program_type_id: u32,
+    attach_type_id: Option<u32>,
+    target: Option<String>,
+    kfunc: String,
+    variant: Variant,
+    verdict: String,
+    evidence: String,
 }
 
 #[derive(Deserialize)]
@@ -435,6 +491,10 @@ impl Measurement {
             }
         }
 
+        let kfuncs = match raw.kfuncs {
+            Some(k) => Some(measured_kfuncs(k)?),
+            None => None,
+        };
         let mut m = Measurement {
             schema: SCHEMA,
             kernel: MeasuredKernel {
@@ -454,6 +514,7 @@ impl Measurement {
             names,
             targets: targets.into_values().collect(),
             maps: maps.into_values().collect(),
+            kfuncs,
         };
         m.normalize();
         Ok(m)
@@ -485,6 +546,17 @@ impl Measurement {
             m.rejected.sort_unstable();
         }
         self.maps.sort_by_key(|m| m.helper);
+        if let Some(k) = &mut self.kfuncs {
+            k.names.sort();
+            k.names.dedup();
+            for t in &mut k.targets {
+                for v in [&mut t.allowed, &mut t.sleepable_only, &mut t.device_bound] {
+                    v.sort();
+                    v.dedup();
+                }
+            }
+            k.targets.sort_by(|a, b| a.key().cmp(&b.key()));
+        }
     }
 
     /// Read a measurement file's text.
@@ -527,7 +599,19 @@ impl Measurement {
             let sep = if i + 1 < self.maps.len() { "," } else { "" };
             let _ = writeln!(out, "    {}{sep}", line(m));
         }
-        out.push_str("  ]\n}\n");
+        match &self.kfuncs {
+            None => out.push_str("  ]\n}\n"),
+            Some(k) => {
+                out.push_str("  ],\n  \"kfuncs\": {\n");
+                let _ = writeln!(out, "    \"names\": {},", line(&k.names));
+                out.push_str("    \"targets\": [\n");
+                for (i, t) in k.targets.iter().enumerate() {
+                    let sep = if i + 1 < k.targets.len() { "," } else { "" };
+                    let _ = writeln!(out, "      {}{sep}", line(t));
+                }
+                out.push_str("    ]\n  }\n}\n");
+            }
+        }
         out
     }
 
@@ -674,7 +758,92 @@ impl Measurement {
             targets,
             results,
             map_results,
+            kfuncs: self.kfuncs.as_ref().map(|k| k.to_report(n)).unwrap_or_default(),
         }
+    }
+}
+
+/// Group the kfunc rows of a report by target.
+fn measured_kfuncs(raw: RawKfuncs) -> Result<MeasuredKfuncs, MeasurementError> {
+    let mut targets: BTreeMap<(u32, Option<u32>, Option<String>, bool), MeasuredKfuncTarget> = BTreeMap::new();
+    for r in raw.results {
+        let key = (r.program_type_id, r.attach_type_id, r.target.clone(), r.variant.sleepable);
+        let t = targets.entry(key).or_insert_with(|| MeasuredKfuncTarget {
+            program_type: r.program_type_id,
+            attach_type: r.attach_type_id,
+            target: r.target.clone(),
+            sleepable: r.variant.sleepable,
+            allowed: Vec::new(),
+            sleepable_only: Vec::new(),
+            device_bound: Vec::new(),
+            inconclusive: BTreeMap::new(),
+        });
+        match KfuncVerdict::from_tag(&r.verdict, &r.evidence).ok_or(MeasurementError::Verdict(r.verdict.clone()))? {
+            KfuncVerdict::Allowed => t.allowed.push(r.kfunc),
+            KfuncVerdict::SleepableOnly => t.sleepable_only.push(r.kfunc),
+            KfuncVerdict::DeviceBound => t.device_bound.push(r.kfunc),
+            KfuncVerdict::NotAllowed => {}
+            KfuncVerdict::Other(line) => {
+                t.inconclusive.insert(r.kfunc, line);
+            }
+        }
+    }
+    Ok(MeasuredKfuncs {
+        names: raw.names.into_iter().map(|n| n.name).collect(),
+        targets: targets.into_values().collect(),
+    })
+}
+
+impl MeasuredKfuncTarget {
+    fn key(&self) -> (u32, Option<u32>, &Option<String>, bool) {
+        (self.program_type, self.attach_type, &self.target, self.sleepable)
+    }
+
+    /// The verdict for one kfunc: the list it is in, else `not_allowed`.
+    pub fn verdict(&self, kfunc: &str) -> KfuncVerdict {
+        let has = |v: &Vec<String>| v.binary_search_by(|x| x.as_str().cmp(kfunc)).is_ok();
+        if has(&self.allowed) {
+            KfuncVerdict::Allowed
+        } else if has(&self.sleepable_only) {
+            KfuncVerdict::SleepableOnly
+        } else if has(&self.device_bound) {
+            KfuncVerdict::DeviceBound
+        } else if let Some(line) = self.inconclusive.get(kfunc) {
+            KfuncVerdict::Other(line.clone())
+        } else {
+            KfuncVerdict::NotAllowed
+        }
+    }
+}
+
+impl MeasuredKfuncs {
+    /// Back to report rows (BTF IDs are not kept: 0).
+    fn to_report(&self, n: &Names) -> KfuncReport {
+        let name =
+            |table: &BTreeMap<u32, String>, id: u32| table.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"));
+        let mut results = Vec::new();
+        for t in &self.targets {
+            let variant = Variant { license_gpl: true, sleepable: t.sleepable, capabilities: CapVariant::Full };
+            for k in &self.names {
+                let verdict = t.verdict(k);
+                let evidence = match &verdict {
+                    KfuncVerdict::Other(line) => line.clone(),
+                    v => format!("measured: {v}"),
+                };
+                results.push(KfuncResult {
+                    program_type: name(&n.program_types, t.program_type),
+                    program_type_id: t.program_type,
+                    attach_type: t.attach_type.map(|id| name(&n.attach_types, id)),
+                    attach_type_id: t.attach_type,
+                    target: t.target.clone(),
+                    kfunc: k.clone(),
+                    variant,
+                    verdict,
+                    evidence,
+                });
+            }
+        }
+        KfuncReport { names: self.names.iter().map(|k| KfuncName { name: k.clone(), btf_id: 0 }).collect(), results }
     }
 }
 

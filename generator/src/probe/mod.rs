@@ -30,7 +30,11 @@
 //! - `results`: one row per (target, helper ID, variant): `{program_type, program_type_id,
 //!   attach_type, attach_type_id, target, helper, helper_id, variant: {license_gpl, sleepable,
 //!   capabilities: "full" | "no_perfmon_sysadmin"}, verdict, evidence}`;
-//! - `map_results`: `{helper, helper_id, map_type, map_type_id, verdict, evidence, caller}`.
+//! - `map_results`: `{helper, helper_id, map_type, map_type_id, verdict, evidence, caller}`;
+//! - `kfuncs`: `{names: [{name, btf_id}], results: [{program_type, program_type_id,
+//!   attach_type, attach_type_id, target, kfunc, variant, verdict, evidence}]}`: every kfunc of
+//!   the kernel's BTF called from every loadable target ([`kfuncs`]); `verdict` is one of
+//!   `allowed`, `not_allowed`, `sleepable_only`, `device_bound`, `other`.
 //!
 //! Names are kernel enum names (`BPF_PROG_TYPE_XDP`, `BPF_CGROUP_INET4_CONNECT`,
 //! `BPF_MAP_TYPE_HASH`, `bpf_map_lookup_elem`). `verdict` is one of `allowed`,
@@ -42,6 +46,7 @@ pub mod btf;
 pub mod classify;
 pub mod diff;
 pub mod kernel;
+pub mod kfuncs;
 pub mod measurement;
 pub mod plan;
 pub mod report;

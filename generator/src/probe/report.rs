@@ -116,6 +116,8 @@ pub struct ProbeReport {
     pub targets: Vec<TargetStatus>,
     pub results: Vec<HelperResult>,
     pub map_results: Vec<MapResult>,
+    /// The kfunc matrix.
+    pub kfuncs: super::kfuncs::KfuncReport,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -401,6 +403,7 @@ pub(super) fn assemble(
         targets: target_status,
         results: rows,
         map_results,
+        kfuncs: Default::default(),
     }
 }
 

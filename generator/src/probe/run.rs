@@ -366,7 +366,34 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         probe_map_pair(model, *h, *m, callers, &targets, &rets, &res, btf.as_ref(), log)
     })?;
 
-    phases.maps_ms = ms(helpers_done, Instant::now());
+    let maps_done = Instant::now();
+    phases.maps_ms = ms(helpers_done, maps_done);
+
+    // Phase 5: every kfunc of the kernel's BTF from every target, in its first loadable GPL,
+    // full-capability variant (not sleepable when that loads). A kfunc that only sleepable
+    // programs may call says so (`sleepable_only`) after the lookup, so one variant suffices.
+    let kfunc_names = btf.as_ref().map(super::kfuncs::kfunc_names).unwrap_or_default();
+    let kfunc_targets: Vec<(usize, Variant)> = (0..targets.len())
+        .filter_map(|ti| {
+            let v = |sleepable| Variant { license_gpl: true, sleepable, capabilities: CapVariant::Full };
+            [v(false), v(true)].into_iter().find(|&v| loaded(ti, v)).map(|v| (ti, v))
+        })
+        .collect();
+    let kfunc_jobs: Vec<(usize, Variant, usize)> =
+        kfunc_targets.iter().flat_map(|&(ti, v)| (0..kfunc_names.len()).map(move |k| (ti, v, k))).collect();
+    let kfunc_out = parallel(&kfunc_jobs, CapVariant::Full, threads, |&(ti, v, k), log| {
+        let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
+        let insns = super::kfuncs::call_program(kfunc_names[k].btf_id, ret);
+        // Zeroed arguments fail most calls: ask for the log on the first load.
+        match load_with(&targets[ti], v, &insns, &res, log, None, LogMode::Always) {
+            Ok(fd) => {
+                drop(fd);
+                super::kfuncs::classify_kfunc(0, "")
+            }
+            Err(e) => super::kfuncs::classify_kfunc(e.errno, &e.log),
+        }
+    })?;
+    phases.kfuncs_ms = ms(maps_done, Instant::now());
 
     let mut report = super::report::assemble(
         facts,
@@ -384,6 +411,28 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     report.loads = statuses.len() + helper_loads;
     report.prog_load_calls = sys::prog_load_calls().saturating_sub(calls_before);
     report.attach_types = super::report::attach_types(btf.as_ref(), model, &report.targets);
+    report.loads += kfunc_jobs.len();
+    report.kfuncs = super::kfuncs::KfuncReport {
+        results: kfunc_jobs
+            .iter()
+            .zip(kfunc_out)
+            .map(|(&(ti, v, k), (verdict, evidence))| {
+                let t = &targets[ti];
+                super::kfuncs::KfuncResult {
+                    program_type: names.prog(t.prog_type),
+                    program_type_id: t.prog_type,
+                    attach_type: t.attach_type.map(|a| names.attach(a)),
+                    attach_type_id: t.attach_type,
+                    target: t.label.clone(),
+                    kfunc: kfunc_names[k].name.clone(),
+                    variant: v,
+                    verdict,
+                    evidence,
+                }
+            })
+            .collect(),
+        names: kfunc_names,
+    };
     Ok(report)
 }
 
@@ -425,6 +474,8 @@ pub struct Phases {
     pub helpers_ms: u64,
     /// Map creation and map compatibility.
     pub maps_ms: u64,
+    /// The kfunc matrix.
+    pub kfuncs_ms: u64,
 }
 
 fn ms(from: Instant, to: Instant) -> u64 {

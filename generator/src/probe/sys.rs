@@ -105,6 +105,11 @@ impl Insn {
         Insn::new(BPF_JMP | BPF_CALL, 0, 0, 0, id)
     }
 
+    /// `call kfunc`: a kernel function by its vmlinux BTF ID.
+    pub const fn kfunc_call(btf_id: i32) -> Insn {
+        Insn::new(BPF_JMP | BPF_CALL, 0, super::kfuncs::BPF_PSEUDO_KFUNC_CALL, 0, btf_id)
+    }
+
     /// `call pc+off+1`, a call to a subprogram.
     pub const fn call_subprog(off: i32) -> Insn {
         Insn::new(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, off)

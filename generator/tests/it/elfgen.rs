@@ -217,6 +217,11 @@ impl Elf {
         self.symbol(name, STB_GLOBAL << 4, 0, 0, 0)
     }
 
+    /// An undefined `__weak` symbol (`extern ... __ksym __weak`).
+    pub fn undefined_weak(&mut self, name: &str) -> u32 {
+        self.symbol(name, 2 << 4, 0, 0, 0)
+    }
+
     /// A relocation on instruction `insn` of `section` against symbol `sym`.
     pub fn reloc(&mut self, section: u32, insn: u64, sym: u32, r_type: u32) {
         self.raw_reloc(section, insn * 8, u64::from(sym), r_type);

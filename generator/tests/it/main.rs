@@ -8,6 +8,7 @@ mod support;
 mod bindings;
 mod check;
 mod check_hostile;
+mod check_kfuncs;
 mod check_rules;
 mod check_target;
 mod elfgen;

@@ -285,3 +285,61 @@ fn refusals_are_classified_from_a_log() {
     // A call refused by an argument check is callable without a log.
     assert!(verdict(r, XDP, None, BPF_XDP_ADJUST_HEAD, Variant::BASE).callable());
 }
+
+/// The kfunc verdict of one (program type, attach type, kfunc) row, any BTF target.
+fn kfunc_verdict(r: &ProbeReport, prog: u32, attach: Option<u32>, kfunc: &str) -> Option<String> {
+    r.kfuncs
+        .results
+        .iter()
+        .find(|x| x.program_type_id == prog && x.attach_type_id == attach && x.kfunc == kfunc)
+        .map(|x| x.verdict.tag().to_owned())
+}
+
+/// Kernel facts about kfuncs, true since they exist: `bpf_task_acquire` is for tracing and not
+/// for socket filters; `bpf_copy_from_user_str` may sleep; every kfunc of the BTF was tried.
+#[test]
+fn kfunc_calls_follow_program_types() {
+    let Some(r) = report() else { return };
+    let has = |name: &str| r.kfuncs.names.iter().any(|n| n.name == name);
+    if !has("bpf_task_acquire") {
+        crate::support::skip("kfunc_calls_follow_program_types", "this kernel's BTF tags no bpf_task_acquire");
+        return;
+    }
+    assert_eq!(kfunc_verdict(r, TRACING, Some(BPF_TRACE_ITER), "bpf_task_acquire").as_deref(), Some("allowed"));
+    assert_eq!(kfunc_verdict(r, SOCKET_FILTER, None, "bpf_task_acquire").as_deref(), Some("not_allowed"));
+    if has("bpf_copy_from_user_str") {
+        assert_eq!(
+            kfunc_verdict(r, TRACING, Some(BPF_TRACE_ITER), "bpf_copy_from_user_str").as_deref(),
+            Some("sleepable_only")
+        );
+    }
+    let loaded_targets = r.targets.iter().filter(|t| t.loads && t.variant.license_gpl).count();
+    assert!(loaded_targets > 0);
+    for n in &r.kfuncs.names {
+        assert!(r.kfuncs.results.iter().any(|x| x.kfunc == n.name), "kfunc {} was never called", n.name);
+    }
+}
+
+/// The kfunc diff is live: taking tracing away from `bpf_task_acquire` in the specs must show
+/// as disagreements on this kernel, and dropping a kfunc from the specs as a name disagreement.
+#[test]
+fn kfunc_diff_notices_a_wrong_spec() {
+    let Some(r) = report() else { return };
+    if !r.kfuncs.names.iter().any(|n| n.name == "bpf_task_acquire") {
+        crate::support::skip("kfunc_diff_notices_a_wrong_spec", "this kernel's BTF tags no bpf_task_acquire");
+        return;
+    }
+    let mut model = crate::support::model();
+    let i = model.kfuncs.iter().position(|k| k.name == "bpf_task_acquire").expect("specs have bpf_task_acquire");
+    model.kfuncs[i].availability.retain(|a| a.program_type != TRACING);
+    let d = probe::diff(r, &model);
+    assert!(
+        d.disagreements.iter().any(|x| x.kind == "kfunc"
+            && x.helper.as_deref() == Some("bpf_task_acquire")
+            && x.subject.starts_with("tracing")),
+        "no kfunc disagreement for bpf_task_acquire in tracing"
+    );
+    model.kfuncs.remove(i);
+    let d = probe::diff(r, &model);
+    assert!(d.disagreements.iter().any(|x| x.kind == "kfunc_name" && x.helper.as_deref() == Some("bpf_task_acquire")));
+}
