@@ -238,9 +238,8 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
                 }
             }
             Directive::Kernel => {
-                let version: KernelVersion = args
-                    .parse()
-                    .map_err(|_| err(format!("`kernel` takes a release `MAJOR.MINOR`, not `{args}`")))?;
+                let version: KernelVersion =
+                    args.parse().map_err(|_| err(format!("`kernel` takes a release `MAJOR.MINOR`, not `{args}`")))?;
                 if version <= SPECS_KERNEL {
                     return Err(err(format!(
                         "`kernel {version}`: examples are checked against {SPECS_KERNEL} already; \
