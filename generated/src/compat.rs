@@ -237,6 +237,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             MapType::Xskmap,
             MapType::Sockhash,
             MapType::DevmapHash,
+            MapType::Rhash,
         ],
     },
     HelperInfo {
@@ -287,6 +288,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             MapType::LpmTrie,
             MapType::Sockmap,
             MapType::Sockhash,
+            MapType::Rhash,
         ],
     },
     HelperInfo {
@@ -337,6 +339,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             MapType::LpmTrie,
             MapType::Sockmap,
             MapType::Sockhash,
+            MapType::Rhash,
         ],
     },
     HelperInfo {
@@ -10687,6 +10690,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             MapType::PercpuArray,
             MapType::LruHash,
             MapType::LruPercpuHash,
+            MapType::Rhash,
         ],
     },
     HelperInfo {
@@ -11129,7 +11133,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
         ],
-        map_types: &[MapType::Hash, MapType::Array, MapType::LruHash],
+        map_types: &[MapType::Hash, MapType::Array, MapType::LruHash, MapType::Rhash],
     },
     HelperInfo {
         id: 170,
@@ -11815,6 +11819,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                             AttachType::TraceFentry,
                             AttachType::TraceFexit,
                             AttachType::ModifyReturn,
+                            AttachType::TraceFsession,
+                            AttachType::TraceFentryMulti,
+                            AttachType::TraceFexitMulti,
+                            AttachType::TraceFsessionMulti,
                         ],
                     ),
                     ..Conditions::NONE

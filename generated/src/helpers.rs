@@ -98,7 +98,7 @@ use crate::types::*;
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
-/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`array_of_maps`](crate::ids::MapType::ArrayOfMaps), [`hash_of_maps`](crate::ids::MapType::HashOfMaps), [`devmap`](crate::ids::MapType::Devmap), [`sockmap`](crate::ids::MapType::Sockmap), [`xskmap`](crate::ids::MapType::Xskmap), [`sockhash`](crate::ids::MapType::Sockhash), [`devmap_hash`](crate::ids::MapType::DevmapHash).
+/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`array_of_maps`](crate::ids::MapType::ArrayOfMaps), [`hash_of_maps`](crate::ids::MapType::HashOfMaps), [`devmap`](crate::ids::MapType::Devmap), [`sockmap`](crate::ids::MapType::Sockmap), [`xskmap`](crate::ids::MapType::Xskmap), [`sockhash`](crate::ids::MapType::Sockhash), [`devmap_hash`](crate::ids::MapType::DevmapHash), [`rhash`](crate::ids::MapType::Rhash).
 ///
 /// # See also
 ///
@@ -219,7 +219,7 @@ pub unsafe fn bpf_map_lookup_elem(map: *mut c_void, key: *const c_void) -> *mut 
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
-/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash).
+/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash), [`rhash`](crate::ids::MapType::Rhash).
 ///
 /// # See also
 ///
@@ -329,7 +329,7 @@ pub unsafe fn bpf_map_update_elem(
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
-/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash).
+/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash), [`rhash`](crate::ids::MapType::Rhash).
 ///
 /// # See also
 ///
@@ -14785,7 +14785,7 @@ pub unsafe fn bpf_check_mtu(
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
-/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash).
+/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`rhash`](crate::ids::MapType::Rhash).
 ///
 /// # See also
 ///
@@ -15235,7 +15235,7 @@ pub unsafe fn bpf_sys_close(fd: u32) -> i64 {
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
 ///
-/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`lru_hash`](crate::ids::MapType::LruHash).
+/// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`lru_hash`](crate::ids::MapType::LruHash), [`rhash`](crate::ids::MapType::Rhash).
 ///
 /// # See also
 ///
@@ -15685,7 +15685,7 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn), [`trace_fsession`](crate::ids::AttachType::TraceFsession), [`trace_fentry_multi`](crate::ids::AttachType::TraceFentryMulti), [`trace_fexit_multi`](crate::ids::AttachType::TraceFexitMulti) or [`trace_fsession_multi`](crate::ids::AttachType::TraceFsessionMulti) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
 ///
 /// # See also

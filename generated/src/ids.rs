@@ -784,7 +784,7 @@ pub enum ProgramType {
     /// BTF-based tracing: fentry, fexit, fmod_ret, BTF tracepoints and BPF iterators.
     ///
     /// Since Linux 5.5. Context: depends on the attach target.
-    /// Attach types: [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn), [`trace_iter`](crate::ids::AttachType::TraceIter).
+    /// Attach types: [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn), [`trace_iter`](crate::ids::AttachType::TraceIter), [`trace_fsession`](crate::ids::AttachType::TraceFsession), [`trace_fentry_multi`](crate::ids::AttachType::TraceFentryMulti), [`trace_fexit_multi`](crate::ids::AttachType::TraceFexitMulti), [`trace_fsession_multi`](crate::ids::AttachType::TraceFsessionMulti).
     #[doc(alias = "BPF_PROG_TYPE_TRACING")]
     Tracing = 26,
     /// Implement kernel operation tables (struct *_ops) with BPF programs.
@@ -1279,11 +1279,21 @@ pub enum MapType {
     /// Since Linux 6.9.
     #[doc(alias = "BPF_MAP_TYPE_ARENA")]
     Arena = 33,
+    /// Table of instruction offsets of one program, the jump tables of indirect jumps.
+    ///
+    /// Since Linux 6.19–7.2.
+    #[doc(alias = "BPF_MAP_TYPE_INSN_ARRAY")]
+    InsnArray = 34,
+    /// Hash table that grows and shrinks with its contents, elements allocated on demand.
+    ///
+    /// Since Linux 6.19–7.2.
+    #[doc(alias = "BPF_MAP_TYPE_RHASH")]
+    Rhash = 35,
 }
 
 impl MapType {
     /// Every value the specs know, in kernel order.
-    pub const ALL: [MapType; 33] = [
+    pub const ALL: [MapType; 35] = [
         MapType::Hash,
         MapType::Array,
         MapType::ProgArray,
@@ -1317,6 +1327,8 @@ impl MapType {
         MapType::UserRingbuf,
         MapType::CgrpStorage,
         MapType::Arena,
+        MapType::InsnArray,
+        MapType::Rhash,
     ];
     /// The kernel value.
     pub const fn id(self) -> u32 {
@@ -1358,6 +1370,8 @@ impl MapType {
             31 => Some(MapType::UserRingbuf),
             32 => Some(MapType::CgrpStorage),
             33 => Some(MapType::Arena),
+            34 => Some(MapType::InsnArray),
+            35 => Some(MapType::Rhash),
             _ => None,
         }
     }
@@ -1397,6 +1411,8 @@ impl MapType {
             MapType::UserRingbuf => "BPF_MAP_TYPE_USER_RINGBUF",
             MapType::CgrpStorage => "BPF_MAP_TYPE_CGRP_STORAGE",
             MapType::Arena => "BPF_MAP_TYPE_ARENA",
+            MapType::InsnArray => "BPF_MAP_TYPE_INSN_ARRAY",
+            MapType::Rhash => "BPF_MAP_TYPE_RHASH",
         }
     }
     /// The short name the specs and libbpf use.
@@ -1435,6 +1451,8 @@ impl MapType {
             MapType::UserRingbuf => "user_ringbuf",
             MapType::CgrpStorage => "cgrp_storage",
             MapType::Arena => "arena",
+            MapType::InsnArray => "insn_array",
+            MapType::Rhash => "rhash",
         }
     }
     /// The first kernel that has it.
@@ -1473,6 +1491,8 @@ impl MapType {
             MapType::UserRingbuf => KernelVersion::new(6, 1),
             MapType::CgrpStorage => KernelVersion::new(6, 2),
             MapType::Arena => KernelVersion::new(6, 9),
+            MapType::InsnArray => KernelVersion::new(7, 2),
+            MapType::Rhash => KernelVersion::new(7, 2),
         }
     }
 }
@@ -1575,6 +1595,12 @@ pub const BPF_MAP_TYPE_CGRP_STORAGE: u32 = 32;
 
 /// The kernel value of [`MapType::Arena`] (`arena`).
 pub const BPF_MAP_TYPE_ARENA: u32 = 33;
+
+/// The kernel value of [`MapType::InsnArray`] (`insn_array`).
+pub const BPF_MAP_TYPE_INSN_ARRAY: u32 = 34;
+
+/// The kernel value of [`MapType::Rhash`] (`rhash`).
+pub const BPF_MAP_TYPE_RHASH: u32 = 35;
 
 ///An attach type (`enum bpf_attach_type`), by kernel value.
 #[repr(u32)]
@@ -1870,11 +1896,31 @@ pub enum AttachType {
     /// Since Linux 6.13. Program types: [`kprobe`](crate::ids::ProgramType::Kprobe).
     #[doc(alias = "BPF_TRACE_UPROBE_SESSION")]
     TraceUprobeSession = 57,
+    /// Run one tracing program at both the entry and the exit of a kernel or BPF function through a trampoline.
+    ///
+    /// Since Linux 6.19–7.2. Program types: [`tracing`](crate::ids::ProgramType::Tracing).
+    #[doc(alias = "BPF_TRACE_FSESSION")]
+    TraceFsession = 58,
+    /// Run one fentry program at the entry of many kernel functions, attached together through one tracing_multi link.
+    ///
+    /// Since Linux 6.19–7.2. Program types: [`tracing`](crate::ids::ProgramType::Tracing).
+    #[doc(alias = "BPF_TRACE_FENTRY_MULTI")]
+    TraceFentryMulti = 59,
+    /// Run one fexit program at the exit of many kernel functions, attached together through one tracing_multi link.
+    ///
+    /// Since Linux 6.19–7.2. Program types: [`tracing`](crate::ids::ProgramType::Tracing).
+    #[doc(alias = "BPF_TRACE_FEXIT_MULTI")]
+    TraceFexitMulti = 60,
+    /// Run one session program at the entry and exit of many kernel functions, attached together through one tracing_multi link.
+    ///
+    /// Since Linux 6.19–7.2. Program types: [`tracing`](crate::ids::ProgramType::Tracing).
+    #[doc(alias = "BPF_TRACE_FSESSION_MULTI")]
+    TraceFsessionMulti = 61,
 }
 
 impl AttachType {
     /// Every value the specs know, in kernel order.
-    pub const ALL: [AttachType; 58] = [
+    pub const ALL: [AttachType; 62] = [
         AttachType::CgroupInetIngress,
         AttachType::CgroupInetEgress,
         AttachType::CgroupInetSockCreate,
@@ -1933,6 +1979,10 @@ impl AttachType {
         AttachType::NetkitPeer,
         AttachType::TraceKprobeSession,
         AttachType::TraceUprobeSession,
+        AttachType::TraceFsession,
+        AttachType::TraceFentryMulti,
+        AttachType::TraceFexitMulti,
+        AttachType::TraceFsessionMulti,
     ];
     /// The kernel value.
     pub const fn id(self) -> u32 {
@@ -1999,6 +2049,10 @@ impl AttachType {
             55 => Some(AttachType::NetkitPeer),
             56 => Some(AttachType::TraceKprobeSession),
             57 => Some(AttachType::TraceUprobeSession),
+            58 => Some(AttachType::TraceFsession),
+            59 => Some(AttachType::TraceFentryMulti),
+            60 => Some(AttachType::TraceFexitMulti),
+            61 => Some(AttachType::TraceFsessionMulti),
             _ => None,
         }
     }
@@ -2065,6 +2119,10 @@ impl AttachType {
             AttachType::NetkitPeer => "BPF_NETKIT_PEER",
             AttachType::TraceKprobeSession => "BPF_TRACE_KPROBE_SESSION",
             AttachType::TraceUprobeSession => "BPF_TRACE_UPROBE_SESSION",
+            AttachType::TraceFsession => "BPF_TRACE_FSESSION",
+            AttachType::TraceFentryMulti => "BPF_TRACE_FENTRY_MULTI",
+            AttachType::TraceFexitMulti => "BPF_TRACE_FEXIT_MULTI",
+            AttachType::TraceFsessionMulti => "BPF_TRACE_FSESSION_MULTI",
         }
     }
     /// The short name the specs and libbpf use.
@@ -2128,6 +2186,10 @@ impl AttachType {
             AttachType::NetkitPeer => "netkit_peer",
             AttachType::TraceKprobeSession => "trace_kprobe_session",
             AttachType::TraceUprobeSession => "trace_uprobe_session",
+            AttachType::TraceFsession => "trace_fsession",
+            AttachType::TraceFentryMulti => "trace_fentry_multi",
+            AttachType::TraceFexitMulti => "trace_fexit_multi",
+            AttachType::TraceFsessionMulti => "trace_fsession_multi",
         }
     }
     /// The first kernel that has it.
@@ -2191,6 +2253,10 @@ impl AttachType {
             AttachType::NetkitPeer => KernelVersion::new(6, 7),
             AttachType::TraceKprobeSession => KernelVersion::new(6, 10),
             AttachType::TraceUprobeSession => KernelVersion::new(6, 13),
+            AttachType::TraceFsession => KernelVersion::new(7, 2),
+            AttachType::TraceFentryMulti => KernelVersion::new(7, 2),
+            AttachType::TraceFexitMulti => KernelVersion::new(7, 2),
+            AttachType::TraceFsessionMulti => KernelVersion::new(7, 2),
         }
     }
 }
@@ -2369,6 +2435,18 @@ pub const BPF_TRACE_KPROBE_SESSION: u32 = 56;
 /// The kernel value of [`AttachType::TraceUprobeSession`] (`trace_uprobe_session`).
 pub const BPF_TRACE_UPROBE_SESSION: u32 = 57;
 
+/// The kernel value of [`AttachType::TraceFsession`] (`trace_fsession`).
+pub const BPF_TRACE_FSESSION: u32 = 58;
+
+/// The kernel value of [`AttachType::TraceFentryMulti`] (`trace_fentry_multi`).
+pub const BPF_TRACE_FENTRY_MULTI: u32 = 59;
+
+/// The kernel value of [`AttachType::TraceFexitMulti`] (`trace_fexit_multi`).
+pub const BPF_TRACE_FEXIT_MULTI: u32 = 60;
+
+/// The kernel value of [`AttachType::TraceFsessionMulti`] (`trace_fsession_multi`).
+pub const BPF_TRACE_FSESSION_MULTI: u32 = 61;
+
 impl ProgramType {
     /// The attach types programs of this type may be loaded with (`expected_attach_type`).
     pub const fn attach_types(self) -> &'static [AttachType] {
@@ -2461,6 +2539,10 @@ impl ProgramType {
                     AttachType::TraceFexit,
                     AttachType::ModifyReturn,
                     AttachType::TraceIter,
+                    AttachType::TraceFsession,
+                    AttachType::TraceFentryMulti,
+                    AttachType::TraceFexitMulti,
+                    AttachType::TraceFsessionMulti,
                 ]
             }
             ProgramType::StructOps => &[AttachType::StructOps],
@@ -2648,6 +2730,10 @@ impl AttachType {
             AttachType::NetkitPeer => &[ProgramType::SchedCls],
             AttachType::TraceKprobeSession => &[ProgramType::Kprobe],
             AttachType::TraceUprobeSession => &[ProgramType::Kprobe],
+            AttachType::TraceFsession => &[ProgramType::Tracing],
+            AttachType::TraceFentryMulti => &[ProgramType::Tracing],
+            AttachType::TraceFexitMulti => &[ProgramType::Tracing],
+            AttachType::TraceFsessionMulti => &[ProgramType::Tracing],
         }
     }
 }
@@ -2689,6 +2775,8 @@ impl MapType {
             MapType::UserRingbuf => false,
             MapType::CgrpStorage => false,
             MapType::Arena => false,
+            MapType::InsnArray => false,
+            MapType::Rhash => false,
         }
     }
 }

@@ -516,6 +516,38 @@ pub mod attach {
         const ID: u32 = 57;
         const NAME: &'static str = "trace_uprobe_session";
     }
+    /// `BPF_TRACE_FSESSION`: Run one tracing program at both the entry and the exit of a kernel or BPF function through a trampoline
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum TraceFsession {}
+    impl super::AttachType for TraceFsession {
+        const ID: u32 = 58;
+        const NAME: &'static str = "trace_fsession";
+    }
+    /// `BPF_TRACE_FENTRY_MULTI`: Run one fentry program at the entry of many kernel functions, attached together through one tracing_multi link
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum TraceFentryMulti {}
+    impl super::AttachType for TraceFentryMulti {
+        const ID: u32 = 59;
+        const NAME: &'static str = "trace_fentry_multi";
+    }
+    /// `BPF_TRACE_FEXIT_MULTI`: Run one fexit program at the exit of many kernel functions, attached together through one tracing_multi link
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum TraceFexitMulti {}
+    impl super::AttachType for TraceFexitMulti {
+        const ID: u32 = 60;
+        const NAME: &'static str = "trace_fexit_multi";
+    }
+    /// `BPF_TRACE_FSESSION_MULTI`: Run one session program at the entry and exit of many kernel functions, attached together through one tracing_multi link
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum TraceFsessionMulti {}
+    impl super::AttachType for TraceFsessionMulti {
+        const ID: u32 = 61;
+        const NAME: &'static str = "trace_fsession_multi";
+    }
     /// The attach types of program type `cgroup_sock_addr`.
     pub unsafe trait ForCgroupSockAddr: super::AttachType {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Bind {}
@@ -546,6 +578,10 @@ pub mod attach {
     unsafe impl ForTracing for TraceFexit {}
     unsafe impl ForTracing for ModifyReturn {}
     unsafe impl ForTracing for TraceIter {}
+    unsafe impl ForTracing for TraceFsession {}
+    unsafe impl ForTracing for TraceFentryMulti {}
+    unsafe impl ForTracing for TraceFexitMulti {}
+    unsafe impl ForTracing for TraceFsessionMulti {}
     /// The attach types of program type `lsm`.
     pub unsafe trait ForLsm: super::AttachType {}
     unsafe impl ForLsm for LsmMac {}
@@ -1094,6 +1130,22 @@ pub mod map {
     impl super::MapType for Arena {
         const ID: u32 = 33;
         const NAME: &'static str = "arena";
+    }
+    /// `BPF_MAP_TYPE_INSN_ARRAY`: Table of instruction offsets of one program, the jump tables of indirect jumps
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum InsnArray {}
+    impl super::MapType for InsnArray {
+        const ID: u32 = 34;
+        const NAME: &'static str = "insn_array";
+    }
+    /// `BPF_MAP_TYPE_RHASH`: Hash table that grows and shrinks with its contents, elements allocated on demand
+    ///
+    /// Since Linux 6.19–7.2.
+    pub enum Rhash {}
+    impl super::MapType for Rhash {
+        const ID: u32 = 35;
+        const NAME: &'static str = "rhash";
     }
 }
 /// Context structs, as traits implemented by the program types that receive them.
@@ -6970,12 +7022,12 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - perf_event, since 5.15
 /// - raw_tracepoint, since 5.15
 /// - raw_tracepoint_writable, since 5.15–6.18 (measured bounds)
-/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), since 5.15
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI), since 5.15
 /// - lsm, since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), lsm"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI), lsm"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_attach_cookie
@@ -6986,7 +7038,15 @@ for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFentryMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFexitMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFsession, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Tracing<attach::TraceFsessionMulti, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Tracing<attach::TraceRawTp, S> {}
 unsafe impl CanCall_bpf_get_attach_cookie for program::PerfEvent {}
@@ -7491,7 +7551,15 @@ for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceFentryMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceFexitMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceFsession, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceFsessionMulti, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
@@ -7506,7 +7574,15 @@ for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Tracing<attach::TraceFentryMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Tracing<attach::TraceFexitMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Tracing<attach::TraceFsession, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Tracing<attach::TraceFsessionMulti, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
@@ -7521,7 +7597,15 @@ for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceFentryMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceFexitMulti, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceFsession, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceFsessionMulti, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
 /// - cgroup_sock, since 5.18–6.18 (measured bounds)
@@ -8728,11 +8812,11 @@ unsafe impl CanCall_bpf_cgrp_storage_delete for program::SockOps {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::SocketFilter {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::Tracepoint {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::Xdp {}
-/// Implemented for the map types `bpf_map_lookup_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash.
+/// Implemented for the map types `bpf_map_lookup_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash, rhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_lookup_elem`",
     label = "`bpf_map_lookup_elem` does not accept this map type",
-    note = "`bpf_map_lookup_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash"
+    note = "`bpf_map_lookup_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, devmap, sockmap, xskmap, sockhash, devmap_hash, rhash"
 )]
 pub unsafe trait MapFor_bpf_map_lookup_elem: MapType {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Hash {}
@@ -8749,11 +8833,12 @@ unsafe impl MapFor_bpf_map_lookup_elem for map::Sockmap {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Xskmap {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::Sockhash {}
 unsafe impl MapFor_bpf_map_lookup_elem for map::DevmapHash {}
-/// Implemented for the map types `bpf_map_update_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash.
+unsafe impl MapFor_bpf_map_lookup_elem for map::Rhash {}
+/// Implemented for the map types `bpf_map_update_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash, rhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_update_elem`",
     label = "`bpf_map_update_elem` does not accept this map type",
-    note = "`bpf_map_update_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash"
+    note = "`bpf_map_update_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash, rhash"
 )]
 pub unsafe trait MapFor_bpf_map_update_elem: MapType {}
 unsafe impl MapFor_bpf_map_update_elem for map::Hash {}
@@ -8765,11 +8850,12 @@ unsafe impl MapFor_bpf_map_update_elem for map::LruPercpuHash {}
 unsafe impl MapFor_bpf_map_update_elem for map::LpmTrie {}
 unsafe impl MapFor_bpf_map_update_elem for map::Sockmap {}
 unsafe impl MapFor_bpf_map_update_elem for map::Sockhash {}
-/// Implemented for the map types `bpf_map_delete_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash.
+unsafe impl MapFor_bpf_map_update_elem for map::Rhash {}
+/// Implemented for the map types `bpf_map_delete_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash, rhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_delete_elem`",
     label = "`bpf_map_delete_elem` does not accept this map type",
-    note = "`bpf_map_delete_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash"
+    note = "`bpf_map_delete_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, lpm_trie, sockmap, sockhash, rhash"
 )]
 pub unsafe trait MapFor_bpf_map_delete_elem: MapType {}
 unsafe impl MapFor_bpf_map_delete_elem for map::Hash {}
@@ -8781,6 +8867,7 @@ unsafe impl MapFor_bpf_map_delete_elem for map::LruPercpuHash {}
 unsafe impl MapFor_bpf_map_delete_elem for map::LpmTrie {}
 unsafe impl MapFor_bpf_map_delete_elem for map::Sockmap {}
 unsafe impl MapFor_bpf_map_delete_elem for map::Sockhash {}
+unsafe impl MapFor_bpf_map_delete_elem for map::Rhash {}
 /// Implemented for the map types `bpf_tail_call` accepts: prog_array.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_tail_call`",
@@ -9032,11 +9119,11 @@ unsafe impl MapFor_bpf_task_storage_get for map::TaskStorage {}
 )]
 pub unsafe trait MapFor_bpf_task_storage_delete: MapType {}
 unsafe impl MapFor_bpf_task_storage_delete for map::TaskStorage {}
-/// Implemented for the map types `bpf_for_each_map_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash.
+/// Implemented for the map types `bpf_for_each_map_elem` accepts: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, rhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_for_each_map_elem`",
     label = "`bpf_for_each_map_elem` does not accept this map type",
-    note = "`bpf_for_each_map_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash"
+    note = "`bpf_for_each_map_elem` accepts map types: hash, array, percpu_hash, percpu_array, lru_hash, lru_percpu_hash, rhash"
 )]
 pub unsafe trait MapFor_bpf_for_each_map_elem: MapType {}
 unsafe impl MapFor_bpf_for_each_map_elem for map::Hash {}
@@ -9045,16 +9132,18 @@ unsafe impl MapFor_bpf_for_each_map_elem for map::PercpuHash {}
 unsafe impl MapFor_bpf_for_each_map_elem for map::PercpuArray {}
 unsafe impl MapFor_bpf_for_each_map_elem for map::LruHash {}
 unsafe impl MapFor_bpf_for_each_map_elem for map::LruPercpuHash {}
-/// Implemented for the map types `bpf_timer_init` accepts: hash, array, lru_hash.
+unsafe impl MapFor_bpf_for_each_map_elem for map::Rhash {}
+/// Implemented for the map types `bpf_timer_init` accepts: hash, array, lru_hash, rhash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_timer_init`",
     label = "`bpf_timer_init` does not accept this map type",
-    note = "`bpf_timer_init` accepts map types: hash, array, lru_hash"
+    note = "`bpf_timer_init` accepts map types: hash, array, lru_hash, rhash"
 )]
 pub unsafe trait MapFor_bpf_timer_init: MapType {}
 unsafe impl MapFor_bpf_timer_init for map::Hash {}
 unsafe impl MapFor_bpf_timer_init for map::Array {}
 unsafe impl MapFor_bpf_timer_init for map::LruHash {}
+unsafe impl MapFor_bpf_timer_init for map::Rhash {}
 /// Implemented for the map types `bpf_map_lookup_percpu_elem` accepts: percpu_hash, percpu_array, lru_percpu_hash.
 #[diagnostic::on_unimplemented(
     message = "map type `{Self}` cannot be passed to `bpf_map_lookup_percpu_elem`",
@@ -9584,6 +9673,54 @@ pub const SECTIONS: &[Section] = &[
         pattern: "fexit.s+",
         program_type: 26,
         attach_type: Some(25),
+        sleepable: true,
+    },
+    Section {
+        pattern: "fsession+",
+        program_type: 26,
+        attach_type: Some(58),
+        sleepable: false,
+    },
+    Section {
+        pattern: "fsession.s+",
+        program_type: 26,
+        attach_type: Some(58),
+        sleepable: true,
+    },
+    Section {
+        pattern: "fsession.multi+",
+        program_type: 26,
+        attach_type: Some(61),
+        sleepable: false,
+    },
+    Section {
+        pattern: "fsession.multi.s+",
+        program_type: 26,
+        attach_type: Some(61),
+        sleepable: true,
+    },
+    Section {
+        pattern: "fentry.multi+",
+        program_type: 26,
+        attach_type: Some(59),
+        sleepable: false,
+    },
+    Section {
+        pattern: "fexit.multi+",
+        program_type: 26,
+        attach_type: Some(60),
+        sleepable: false,
+    },
+    Section {
+        pattern: "fentry.multi.s+",
+        program_type: 26,
+        attach_type: Some(59),
+        sleepable: true,
+    },
+    Section {
+        pattern: "fexit.multi.s+",
+        program_type: 26,
+        attach_type: Some(60),
         sleepable: true,
     },
     Section {

@@ -15,5 +15,8 @@
 #define BPF_MAP_TYPE_CGRP_STORAGE 32
 /* Linux 6.9 */
 #define BPF_MAP_TYPE_ARENA 33
+/* Linux 6.19-7.2 (absent in 6.18, present in 7.2; the release is not pinned) */
+#define BPF_MAP_TYPE_INSN_ARRAY 34
+#define BPF_MAP_TYPE_RHASH 35
 
 #endif

@@ -153,6 +153,46 @@ fn bloom_filter_needs_5_16() {
     assert_eq!(old["min_kernel_by"][0], "BPF_MAP_TYPE_BLOOM_FILTER");
 }
 
+/// The 6.19-7.2 enum members: too new for the 6.18 host (an error), inside the range the
+/// measurements leave open on 6.19 (a warning), present on 7.2.
+#[test]
+fn types_of_linux_6_19_to_7_2_are_too_new_for_6_18() {
+    const GET_FUNC_RET: i32 = 184;
+    let exit0 = [asm::mov_imm(0, 0), asm::exit()];
+    for (section, attach) in [
+        ("fsession/do_unlinkat", "BPF_TRACE_FSESSION"),
+        ("fsession.s/do_unlinkat", "BPF_TRACE_FSESSION"),
+        ("fentry.multi/do_*", "BPF_TRACE_FENTRY_MULTI"),
+        ("fexit.multi/do_*", "BPF_TRACE_FEXIT_MULTI"),
+        ("fsession.multi/do_*", "BPF_TRACE_FSESSION_MULTI"),
+    ] {
+        let bytes = object(section, &exit0, &[]);
+        let old = check(&bytes, "6.18", Machine::default());
+        assert!(has(&old, "error", "attach-type-too-new"), "{section}: {old:#}");
+        assert!(message(&old, "attach-type-too-new").contains(attach), "{section}: {old:#}");
+        let inside = check(&bytes, "6.19", Machine::default());
+        assert!(has(&inside, "warning", "attach-type-too-new"), "{section}: {inside:#}");
+        assert!(!has(&inside, "error", "attach-type-too-new"), "{section}: {inside:#}");
+        let new = check(&bytes, "7.2", Machine::default());
+        assert!(codes(&new).is_empty(), "{section}: {new:#}");
+    }
+    // They run from a trampoline: the return value helper is theirs.
+    let mut p = vec![asm::mov_imm(1, 0), insn(0xbf, 2, 10, 0, 0), insn(0x07, 2, 0, 0, -8)];
+    p.extend([asm::call(GET_FUNC_RET), asm::mov_imm(0, 0), asm::exit()]);
+    for section in ["fsession/do_unlinkat", "fexit.multi/do_*"] {
+        let new = check(&object(section, &p, &[]), "7.2", Machine::default());
+        assert!(codes(&new).is_empty(), "{section}: {new:#}");
+    }
+    for (map_type, name) in [(34, "BPF_MAP_TYPE_INSN_ARRAY"), (35, "BPF_MAP_TYPE_RHASH")] {
+        let bytes = object("xdp", &[asm::mov_imm(0, 2), asm::exit()], &[("m", map_type, 0)]);
+        let old = check(&bytes, "6.18", Machine::default());
+        assert!(has(&old, "error", "map-type-too-new"), "{name}: {old:#}");
+        assert!(message(&old, "map-type-too-new").contains(name), "{name}: {old:#}");
+        assert!(codes(&check(&bytes, "7.2", Machine::default())).is_empty(), "{name}");
+        assert_eq!(old["min_kernel_by"][0], name, "{old:#}");
+    }
+}
+
 #[test]
 fn kernel_outside_the_specs_is_a_usage_error() {
     let dir = TempDir::new("target-range");

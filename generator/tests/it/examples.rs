@@ -46,7 +46,14 @@ struct Meta {
     run_input_none: bool,
     expect_maps: Vec<ExpectMap>,
     cflags: Vec<String>,
+    /// The kernel to check it against when its subject is newer than [`SPECS_KERNEL`]; the
+    /// check against `SPECS_KERNEL` must then report the subject as too new.
+    kernel: Option<KernelVersion>,
 }
+
+/// The kernel examples are checked against unless they say `kernel X.Y`: the host's release,
+/// the one the specs have been measured on most.
+const SPECS_KERNEL: KernelVersion = KernelVersion::new(6, 18);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ExpectMap {
@@ -112,16 +119,18 @@ enum Directive {
     RunInput,
     ExpectMap,
     Cflags,
+    Kernel,
 }
 
 impl Directive {
-    const ALL: [Directive; 6] = [
+    const ALL: [Directive; 7] = [
         Directive::CheckOnly,
         Directive::Run,
         Directive::RunProg,
         Directive::RunInput,
         Directive::ExpectMap,
         Directive::Cflags,
+        Directive::Kernel,
     ];
 
     fn name(self) -> &'static str {
@@ -132,6 +141,7 @@ impl Directive {
             Directive::RunInput => "run-input",
             Directive::ExpectMap => "expect-map",
             Directive::Cflags => "cflags",
+            Directive::Kernel => "kernel",
         }
     }
 }
@@ -226,6 +236,17 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
                     }
                     meta.cflags.push(flag.to_owned());
                 }
+            }
+            Directive::Kernel => {
+                let version: KernelVersion =
+                    args.parse().map_err(|_| err(format!("`kernel` takes a release `MAJOR.MINOR`, not `{args}`")))?;
+                if version <= SPECS_KERNEL {
+                    return Err(err(format!(
+                        "`kernel {version}`: examples are checked against {SPECS_KERNEL} already; \
+                         `kernel` is for examples of something newer"
+                    )));
+                }
+                meta.kernel = Some(version);
             }
         }
     }
@@ -573,15 +594,41 @@ impl<'a> Context<'a> {
         Context {
             model,
             // The specs describe 6.18; examples are checked against that kernel.
-            checker: Checker::new(
-                model,
-                Options { kernel: KernelVersion::new(6, 18), license: None, overrides: Vec::new() },
-            ),
+            checker: checker_for(model, SPECS_KERNEL),
             out_dir,
             no_load,
             packet: test_packet(),
         }
     }
+}
+
+fn checker_for(model: &Model, kernel: KernelVersion) -> Checker<'_> {
+    Checker::new(model, Options { kernel, license: None, overrides: Vec::new() })
+}
+
+/// An example that says `kernel X.Y` is about something [`SPECS_KERNEL`] lacks: checked
+/// against that kernel, `bpfspec check` must report its helper or map type as too new.
+fn reported_too_new(cx: &Context<'_>, ex: &Example, wanted: &str, data: &[u8]) -> Result<(), String> {
+    use bpfspec::check::Code;
+    let reports = cx.checker.check_file(&format!("examples/c/{}", ex.rel), data);
+    let too_new = |d: &&bpfspec::check::Diagnostic| {
+        let subject = match ex.kind {
+            Kind::Helper => d.helper.as_deref(),
+            Kind::Map => d.map_type.as_deref(),
+        };
+        d.severity == Severity::Error
+            && matches!(d.code, Code::HelperTooNew | Code::MapTypeTooNew)
+            && subject == Some(wanted)
+    };
+    if reports.iter().flat_map(|o| &o.diagnostics).any(|d| too_new(&d)) {
+        return Ok(());
+    }
+    let report = Report { kernel: SPECS_KERNEL.to_string(), objects: reports };
+    Err(format!(
+        "it says `kernel`, so checked against {SPECS_KERNEL} `bpfspec check` must report `{wanted}` as too new \
+         (an error); it reports:\n{}",
+        bpfspec::check::render::human(&report, false, false)
+    ))
 }
 
 fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
@@ -646,8 +693,10 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
             return o;
         }
     };
-    let reports = cx.checker.check_file(&format!("examples/c/{}", ex.rel), &data);
-    let report = Report { kernel: cx.checker.options().kernel.to_string(), objects: reports };
+    let own_checker = meta.kernel.map(|k| checker_for(cx.model, k));
+    let checker = own_checker.as_ref().unwrap_or(&cx.checker);
+    let reports = checker.check_file(&format!("examples/c/{}", ex.rel), &data);
+    let report = Report { kernel: checker.options().kernel.to_string(), objects: reports };
     let errors = report.count(Severity::Error);
     o.warnings = report.count(Severity::Warning);
     if errors > 0 || report.unreadable() {
@@ -665,6 +714,11 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
     };
     if let Err(e) = calls_its_subject(ex, &wanted, obj, &data) {
         o.failures.push(e);
+    }
+    if meta.kernel.is_some() {
+        if let Err(e) = reported_too_new(cx, ex, &wanted, &data) {
+            o.failures.push(e);
+        }
     }
     if !o.checked {
         return o;
@@ -1096,9 +1150,17 @@ fn broken_examples_fail() {
     let array = "struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, __u32); __type(value, __u64); \
                  __uint(max_entries, 1); } counts SEC(\".maps\");\n";
     // (file name, metadata, body, needs the kernel, expected failure)
-    let cases: [(&str, &str, &str, bool, &str); 9] = [
+    let cases: [(&str, &str, &str, bool, &str); 10] = [
         ("helpers/bpf_not_a_helper.bpf.c", "", "", false, "is no helper of the specs"),
         ("maps/no_such_map.bpf.c", "", "", false, "is no map type short name"),
+        (
+            // `kernel` on an example 6.18 can load: the check against 6.18 finds nothing too new.
+            "maps/array.bpf.c",
+            "// bpfspec: check-only not really\n// bpfspec: kernel 7.2\n",
+            "SEC(\"xdp\") int f(struct xdp_md *ctx) { __u32 k = 0; return bpf_map_lookup_elem(&counts, &k) ? 2 : 1; }\n",
+            false,
+            "must report `BPF_MAP_TYPE_ARRAY` as too new",
+        ),
         ("helpers/bpf_ktime_get_ns.bpf.c", "// bpfspec: runs retval=2\n", "", false, ":3: unknown directive `runs`"),
         (
             "helpers/bpf_ktime_get_ns.bpf.c",
@@ -1244,12 +1306,14 @@ fn metadata_reads_every_directive() {
     assert_eq!((m.run, m.run_input_none), (Some(-1), true));
     let m = parse_meta("// bpfspec: check-only fentry loads fail with EPERM here\n").expect("valid");
     assert_eq!(m.check_only.as_deref(), Some("fentry loads fail with EPERM here"));
+    let m = parse_meta("// bpfspec: check-only too new here\n// bpfspec: kernel 7.2\n").expect("valid");
+    assert_eq!(m.kernel, Some(KernelVersion::new(7, 2)));
     assert_eq!(parse_meta("// plain comment\nint x;\n").expect("no metadata is fine"), Meta::default());
 }
 
 #[test]
 fn metadata_errors_name_the_line() {
-    let cases: [(&str, usize, &str); 17] = [
+    let cases: [(&str, usize, &str); 20] = [
         ("// ok\n// bpfspec: runs retval=2\n", 2, "unknown directive `runs`"),
         ("// bpfspec: run retval=2\n// bpfspec: run retval=3\n", 2, "given twice (first on line 1)"),
         ("// bpfspec: run 2\n", 1, "`run` takes `retval=N`"),
@@ -1267,6 +1331,9 @@ fn metadata_errors_name_the_line() {
         ("//bpfspec: run retval=0\n", 1, "malformed metadata line"),
         ("  // bpfspec: run retval=0\n", 1, "malformed metadata line"),
         ("// bpfspec:run retval=0\n", 1, "a space must follow"),
+        ("// bpfspec: kernel seven\n", 1, "`kernel` takes a release"),
+        ("// bpfspec: kernel 6.1\n", 1, "checked against 6.18 already"),
+        ("// bpfspec: kernel 7.2\n// bpfspec: kernel 7.3\n", 2, "given twice"),
     ];
     for (text, line, message) in cases {
         let e = parse_meta(text).expect_err(text);
