@@ -19,7 +19,7 @@ use crate::version::{KernelVersion, Presence};
 use super::classify::Verdict;
 use super::kernel::KernelFacts;
 use super::report::{short, HelperResult, ProbeReport};
-use super::run::{CapVariant, Variant};
+use super::run::{CapVariant, Variant, EXT_TARGET_PROGRAM_TYPE};
 
 /// The outcome classes the specs can predict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -392,8 +392,16 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
             *d.inconclusive.entry(r.evidence.clone()).or_default() += 1;
             continue;
         };
+        // An ext (freplace) program calls what the program it replaces may call; the probe's
+        // ext programs replace a socket filter of its own, so their rows are judged as that.
+        let (judged_type, judged_attach) =
+            if model.program_type(r.program_type_id).is_some_and(|p| p.helpers_from_target) {
+                (EXT_TARGET_PROGRAM_TYPE, None)
+            } else {
+                (r.program_type_id, r.attach_type_id)
+            };
         let (expected, naive) = match model.helper(r.helper_id) {
-            Some(h) => predict(&m, h, r.program_type_id, r.attach_type_id, r.variant),
+            Some(h) => predict(&m, h, judged_type, judged_attach, r.variant),
             None => (Outcome::UnknownHelper, None),
         };
         d.compared += 1;
@@ -418,7 +426,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
                 }
             }
         } else if let Some(why) = (expected == Outcome::NotAllowed)
-            .then(|| model.program_type(r.program_type_id))
+            .then(|| model.program_type(judged_type))
             .flatten()
             .and_then(|p| p.exclusions.iter().find(|x| x.helper == r.helper_id))
             .map(|x| x.why.clone())
