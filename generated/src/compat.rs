@@ -671,24 +671,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 7,
         name: "bpf_get_prandom_u32",
-        since: Since::exact(KernelVersion::new(4, 17)),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 4, 17),
-            Availability::plain(ProgramType::Kprobe, 4, 17),
-            Availability::plain(ProgramType::SchedCls, 4, 17),
-            Availability::plain(ProgramType::SchedAct, 4, 17),
-            Availability::plain(ProgramType::Tracepoint, 4, 17),
-            Availability::plain(ProgramType::Xdp, 4, 17),
-            Availability::plain(ProgramType::PerfEvent, 4, 17),
-            Availability::plain(ProgramType::CgroupSkb, 4, 17),
-            Availability::plain(ProgramType::CgroupSock, 4, 17),
-            Availability::plain(ProgramType::LwtIn, 4, 17),
-            Availability::plain(ProgramType::LwtOut, 4, 17),
-            Availability::plain(ProgramType::LwtXmit, 4, 17),
-            Availability::plain(ProgramType::SockOps, 4, 17),
-            Availability::plain(ProgramType::SkSkb, 4, 17),
-            Availability::plain(ProgramType::CgroupDevice, 4, 17),
+            Availability::plain(ProgramType::SocketFilter, 4, 1),
+            Availability::plain(ProgramType::Kprobe, 4, 1),
+            Availability::plain(ProgramType::SchedCls, 4, 1),
+            Availability::plain(ProgramType::SchedAct, 4, 1),
+            Availability::plain(ProgramType::Tracepoint, 4, 7),
+            Availability::plain(ProgramType::Xdp, 4, 8),
+            Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability::plain(ProgramType::CgroupSkb, 4, 10),
+            Availability::plain(ProgramType::CgroupSock, 4, 10),
+            Availability::plain(ProgramType::LwtIn, 4, 10),
+            Availability::plain(ProgramType::LwtOut, 4, 10),
+            Availability::plain(ProgramType::LwtXmit, 4, 10),
+            Availability::plain(ProgramType::SockOps, 4, 13),
+            Availability::plain(ProgramType::SkSkb, 4, 14),
+            Availability::plain(ProgramType::CgroupDevice, 4, 15),
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
@@ -842,36 +842,57 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 1),
+            Availability::plain(ProgramType::SocketFilter, 6, 10),
             Availability::plain(ProgramType::Kprobe, 4, 2),
-            Availability::plain(ProgramType::SchedCls, 6, 1),
-            Availability::plain(ProgramType::SchedAct, 6, 1),
+            Availability::plain(ProgramType::SchedCls, 6, 10),
+            Availability::plain(ProgramType::SchedAct, 6, 10),
             Availability::plain(ProgramType::Tracepoint, 4, 7),
-            Availability::plain(ProgramType::Xdp, 6, 1),
+            Availability::plain(ProgramType::Xdp, 6, 10),
             Availability::plain(ProgramType::PerfEvent, 4, 9),
-            Availability::plain(ProgramType::CgroupSkb, 6, 1),
+            Availability::plain(ProgramType::CgroupSkb, 6, 10),
             Availability::plain(ProgramType::CgroupSock, 4, 10),
-            Availability::plain(ProgramType::LwtIn, 6, 1),
-            Availability::plain(ProgramType::LwtOut, 6, 1),
-            Availability::plain(ProgramType::LwtXmit, 6, 1),
-            Availability::plain(ProgramType::SockOps, 6, 1),
-            Availability::plain(ProgramType::SkSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupDevice, 6, 1),
+            Availability::plain(ProgramType::LwtIn, 6, 10),
+            Availability::plain(ProgramType::LwtOut, 6, 10),
+            Availability::plain(ProgramType::LwtXmit, 6, 10),
+            Availability::plain(ProgramType::SockOps, 6, 10),
+            Availability::plain(ProgramType::SkSkb, 6, 10),
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 1),
-            Availability::plain(ProgramType::SkReuseport, 6, 1),
-            Availability::plain(ProgramType::FlowDissector, 6, 1),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 1),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 10),
+            Availability::plain(ProgramType::SkReuseport, 6, 10),
+            Availability::plain(ProgramType::FlowDissector, 6, 10),
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 1),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::StructOps, 6, 1),
+            Availability::plain(ProgramType::StructOps, 6, 10),
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 1),
+            Availability::plain(ProgramType::SkLookup, 6, 10),
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 4),
+            Availability::plain(ProgramType::Netfilter, 6, 10),
         ],
         map_types: &[],
     },
@@ -884,7 +905,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -893,7 +914,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -901,7 +922,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -910,7 +931,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -919,7 +940,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -928,7 +949,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -936,7 +957,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -944,7 +965,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -952,7 +973,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -960,7 +981,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -972,7 +993,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -980,7 +1001,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -988,7 +1009,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1000,7 +1021,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1009,7 +1030,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1018,7 +1039,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1035,7 +1056,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1047,7 +1068,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1058,7 +1079,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1070,7 +1091,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1082,7 +1103,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1101,7 +1122,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1112,7 +1133,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1123,7 +1144,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1134,7 +1155,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1145,7 +1166,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1156,8 +1177,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1167,7 +1188,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1187,7 +1208,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1198,7 +1219,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1209,7 +1230,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1220,8 +1241,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1232,8 +1253,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1244,7 +1265,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1256,7 +1277,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1275,7 +1296,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1295,7 +1316,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1303,7 +1324,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1313,7 +1334,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 7)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1321,7 +1342,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1329,7 +1350,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1337,7 +1358,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1356,7 +1377,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1364,7 +1385,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1372,8 +1393,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1388,7 +1409,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1405,7 +1426,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1413,7 +1434,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1421,15 +1442,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1437,15 +1458,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1453,7 +1474,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1461,7 +1482,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1469,7 +1490,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1477,7 +1498,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1485,7 +1506,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1548,7 +1569,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1560,7 +1581,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1571,7 +1592,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1583,7 +1604,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1595,7 +1616,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1606,7 +1627,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1617,7 +1638,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1628,7 +1649,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1639,7 +1660,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1650,7 +1671,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1661,7 +1682,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1672,7 +1693,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1683,7 +1704,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1695,7 +1716,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1706,7 +1727,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1717,7 +1738,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1728,7 +1749,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1739,7 +1760,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1751,7 +1772,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1763,7 +1784,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1775,7 +1796,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1794,7 +1815,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1866,7 +1887,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1875,7 +1896,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1925,7 +1946,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1933,7 +1954,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2314,7 +2335,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2323,7 +2344,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2331,7 +2352,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2340,7 +2361,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2349,7 +2370,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2357,15 +2378,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2373,7 +2394,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2381,7 +2402,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2389,7 +2410,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2397,7 +2418,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2405,15 +2426,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2422,15 +2443,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2438,7 +2459,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2446,7 +2467,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2454,8 +2475,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2463,8 +2484,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2472,7 +2493,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2481,7 +2502,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2490,7 +2511,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2709,7 +2730,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::SkReuseport, 4, 19),
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -2719,7 +2743,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2779,8 +2803,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2853,7 +2877,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2865,7 +2889,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2876,7 +2900,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2888,7 +2912,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2900,7 +2924,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2911,7 +2935,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2922,7 +2946,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2933,7 +2957,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2944,7 +2968,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2955,7 +2979,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2966,7 +2990,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2977,7 +3001,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2988,7 +3012,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3000,7 +3024,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3011,7 +3035,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3022,7 +3046,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3033,7 +3057,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3044,7 +3068,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3056,7 +3080,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3068,7 +3092,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3080,7 +3104,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3099,7 +3123,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3146,8 +3170,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -3287,7 +3311,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -3295,7 +3319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -4189,7 +4213,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -4203,7 +4230,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
@@ -4383,7 +4417,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -4397,7 +4434,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
@@ -4683,168 +4727,168 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -4852,48 +4896,48 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -4901,18 +4945,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
-            Availability {
-                program_type: ProgramType::Netfilter,
-                since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
-                    at_most: KernelVersion::new(6, 18),
-                },
-                conditions: Conditions { ..Conditions::NONE },
-            },
+            Availability::plain(ProgramType::Netfilter, 6, 4),
         ],
         map_types: &[],
     },
@@ -4925,168 +4962,168 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5094,48 +5131,48 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5143,18 +5180,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
-            Availability {
-                program_type: ProgramType::Netfilter,
-                since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
-                    at_most: KernelVersion::new(6, 18),
-                },
-                conditions: Conditions { ..Conditions::NONE },
-            },
+            Availability::plain(ProgramType::Netfilter, 6, 4),
         ],
         map_types: &[],
     },
@@ -5200,7 +5230,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5248,7 +5278,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5264,7 +5294,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5276,7 +5306,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5287,7 +5317,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5299,7 +5329,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5311,7 +5341,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5322,7 +5352,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5333,7 +5363,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5344,7 +5374,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5355,7 +5385,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5366,7 +5396,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5377,7 +5407,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5388,7 +5418,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5399,7 +5429,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5411,7 +5441,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5422,7 +5452,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5433,7 +5463,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5444,7 +5474,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5455,7 +5485,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5467,7 +5497,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5479,7 +5509,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5491,7 +5521,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5510,7 +5540,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5572,7 +5602,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -6540,7 +6570,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6552,7 +6582,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6563,7 +6593,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6575,7 +6605,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6587,7 +6617,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6598,7 +6628,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6609,7 +6639,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6620,7 +6650,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6631,7 +6661,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6642,7 +6672,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6653,7 +6683,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6664,7 +6694,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6675,7 +6705,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6687,7 +6717,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6698,7 +6728,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6709,7 +6739,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6720,7 +6750,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6731,7 +6761,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6743,7 +6773,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6755,7 +6785,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6767,7 +6797,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6786,7 +6816,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -7004,36 +7034,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 1),
+            Availability::plain(ProgramType::SocketFilter, 6, 10),
             Availability::plain(ProgramType::Kprobe, 5, 7),
-            Availability::plain(ProgramType::SchedCls, 6, 1),
-            Availability::plain(ProgramType::SchedAct, 6, 1),
+            Availability::plain(ProgramType::SchedCls, 6, 10),
+            Availability::plain(ProgramType::SchedAct, 6, 10),
             Availability::plain(ProgramType::Tracepoint, 5, 7),
-            Availability::plain(ProgramType::Xdp, 6, 1),
+            Availability::plain(ProgramType::Xdp, 6, 10),
             Availability::plain(ProgramType::PerfEvent, 5, 7),
-            Availability::plain(ProgramType::CgroupSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupSock, 6, 1),
-            Availability::plain(ProgramType::LwtIn, 6, 1),
-            Availability::plain(ProgramType::LwtOut, 6, 1),
-            Availability::plain(ProgramType::LwtXmit, 6, 1),
-            Availability::plain(ProgramType::SockOps, 6, 1),
-            Availability::plain(ProgramType::SkSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupDevice, 6, 1),
-            Availability::plain(ProgramType::SkMsg, 6, 1),
+            Availability::plain(ProgramType::CgroupSkb, 6, 10),
+            Availability::plain(ProgramType::CgroupSock, 6, 10),
+            Availability::plain(ProgramType::LwtIn, 6, 10),
+            Availability::plain(ProgramType::LwtOut, 6, 10),
+            Availability::plain(ProgramType::LwtXmit, 6, 10),
+            Availability::plain(ProgramType::SockOps, 6, 10),
+            Availability::plain(ProgramType::SkSkb, 6, 10),
+            Availability::plain(ProgramType::CgroupDevice, 6, 10),
+            Availability::plain(ProgramType::SkMsg, 6, 10),
             Availability::plain(ProgramType::RawTracepoint, 5, 7),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 1),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 1),
-            Availability::plain(ProgramType::SkReuseport, 6, 1),
-            Availability::plain(ProgramType::FlowDissector, 6, 1),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 1),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 10),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 10),
+            Availability::plain(ProgramType::SkReuseport, 6, 10),
+            Availability::plain(ProgramType::FlowDissector, 6, 10),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 10),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 7),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 1),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 10),
             Availability::plain(ProgramType::Tracing, 5, 7),
-            Availability::plain(ProgramType::StructOps, 6, 1),
+            Availability::plain(ProgramType::StructOps, 6, 10),
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 1),
+            Availability::plain(ProgramType::SkLookup, 6, 10),
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 4),
+            Availability::plain(ProgramType::Netfilter, 6, 10),
         ],
         map_types: &[],
     },
@@ -7055,7 +7085,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -7073,12 +7103,29 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::SchedAct, 6, 13),
             Availability::plain(ProgramType::CgroupSkb, 6, 15),
             Availability::plain(ProgramType::CgroupSock, 5, 7),
-            Availability::plain(ProgramType::SockOps, 5, 7),
-            Availability::plain(ProgramType::SkMsg, 5, 7),
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSockAddr, 5, 7),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -7103,7 +7150,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7127,7 +7177,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7143,7 +7196,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7207,11 +7263,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
@@ -7223,7 +7279,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7263,15 +7322,18 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7279,15 +7341,18 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7303,7 +7368,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7319,7 +7387,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: Since::exact(KernelVersion::new(5, 14)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7687,7 +7758,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7698,7 +7769,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7709,7 +7780,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7720,7 +7791,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7731,7 +7802,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7742,7 +7813,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7753,7 +7824,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7764,7 +7835,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7799,7 +7870,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7810,7 +7881,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7845,7 +7916,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -7862,7 +7933,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7873,7 +7944,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7884,7 +7955,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7895,7 +7966,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7906,7 +7977,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7917,7 +7988,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7928,7 +7999,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7939,7 +8010,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7974,7 +8045,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7985,7 +8056,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8020,7 +8091,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8037,7 +8108,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8048,7 +8119,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8059,7 +8130,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8070,7 +8141,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8081,7 +8152,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8092,7 +8163,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8103,7 +8174,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8114,7 +8185,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8149,7 +8220,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8160,7 +8231,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8195,7 +8266,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8212,7 +8283,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8223,7 +8294,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8234,7 +8305,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8245,7 +8316,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8256,7 +8327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8267,7 +8338,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8278,7 +8349,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8289,7 +8360,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8324,7 +8395,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8335,7 +8406,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8370,7 +8441,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8387,7 +8458,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8398,7 +8469,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8409,7 +8480,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8420,7 +8491,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8431,7 +8502,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8442,7 +8513,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8453,7 +8524,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8464,7 +8535,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8499,7 +8570,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8510,7 +8581,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8545,7 +8616,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8561,7 +8632,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8573,7 +8644,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8584,7 +8655,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8596,7 +8667,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8608,7 +8679,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8619,7 +8690,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8630,7 +8701,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8641,7 +8712,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8652,7 +8723,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8663,7 +8734,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8674,7 +8745,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8685,7 +8756,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8696,7 +8767,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8708,7 +8779,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8719,7 +8790,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8730,7 +8801,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8741,7 +8812,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8752,7 +8823,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8764,7 +8835,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8776,7 +8847,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8788,7 +8859,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8807,7 +8878,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8896,7 +8967,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8912,7 +8983,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8932,7 +9003,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8944,7 +9015,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8964,7 +9035,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8984,7 +9055,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8996,7 +9067,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9008,7 +9079,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9020,7 +9091,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9032,7 +9103,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9044,7 +9115,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9056,7 +9127,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9068,7 +9139,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9080,7 +9151,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9100,7 +9171,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9112,7 +9183,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9124,7 +9195,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9136,7 +9207,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9148,7 +9219,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9168,7 +9239,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9188,7 +9259,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9208,7 +9279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9228,7 +9299,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9899,7 +9970,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9908,7 +9979,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9916,7 +9987,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9925,7 +9996,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9934,7 +10005,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9942,7 +10013,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9950,7 +10021,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9958,7 +10029,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9966,7 +10037,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9974,7 +10045,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9982,7 +10053,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9990,7 +10061,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9998,7 +10069,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10007,7 +10078,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10015,7 +10086,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10023,7 +10094,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10031,7 +10102,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10039,7 +10110,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10048,7 +10119,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10057,7 +10128,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10066,7 +10137,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10075,7 +10146,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10092,7 +10163,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10101,7 +10172,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10109,7 +10180,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10118,7 +10189,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10127,7 +10198,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10135,7 +10206,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10143,7 +10214,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10151,7 +10222,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10159,7 +10230,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10167,7 +10238,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10175,7 +10246,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10183,7 +10254,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10191,7 +10262,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10200,7 +10271,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10208,7 +10279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10216,7 +10287,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10224,7 +10295,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10232,7 +10303,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10241,7 +10312,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10250,7 +10321,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10259,7 +10330,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10268,7 +10339,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10494,7 +10565,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10502,7 +10573,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10510,7 +10581,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10518,7 +10589,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10526,7 +10597,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10535,7 +10606,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10543,7 +10614,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10551,7 +10622,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10562,7 +10633,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10570,7 +10641,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10581,7 +10652,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::StructOps,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10624,7 +10695,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -11796,12 +11867,19 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 15),
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability::plain(ProgramType::PerfEvent, 5, 15),
-            Availability::plain(ProgramType::RawTracepoint, 5, 15),
+            Availability {
+                program_type: ProgramType::RawTracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -12033,7 +12111,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12045,7 +12123,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12056,7 +12134,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12068,7 +12146,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12080,7 +12158,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12091,7 +12169,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12102,7 +12180,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12113,7 +12191,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12124,7 +12202,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12135,7 +12213,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12146,7 +12224,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12157,7 +12235,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12168,7 +12246,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12180,7 +12258,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12191,7 +12269,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12202,7 +12280,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12213,7 +12291,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12224,7 +12302,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12236,7 +12314,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12248,7 +12326,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12260,7 +12338,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12279,7 +12357,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12500,7 +12578,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12511,7 +12589,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12522,7 +12600,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12533,7 +12611,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12544,7 +12622,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12555,7 +12633,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12566,7 +12644,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12577,7 +12655,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12612,7 +12690,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12623,7 +12701,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12658,7 +12736,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -12682,7 +12760,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12694,7 +12772,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12705,7 +12783,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12717,7 +12795,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12729,7 +12807,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12740,7 +12818,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12751,7 +12829,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12762,7 +12840,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12773,7 +12851,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12784,7 +12862,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12795,7 +12873,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12806,7 +12884,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12817,7 +12895,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12829,7 +12907,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12840,7 +12918,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12851,7 +12929,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12862,7 +12940,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12873,7 +12951,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12885,7 +12963,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12897,7 +12975,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12909,7 +12987,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12928,7 +13006,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13078,7 +13156,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSock,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13087,7 +13165,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     attach_types: Some(
@@ -13120,7 +13198,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSock,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13129,7 +13207,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     attach_types: Some(
@@ -13171,7 +13249,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13203,7 +13281,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13223,7 +13301,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13235,7 +13313,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13255,7 +13333,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13275,7 +13353,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13287,7 +13365,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13299,7 +13377,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13311,7 +13389,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13323,7 +13401,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13335,7 +13413,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13347,7 +13425,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13359,7 +13437,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13371,7 +13449,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13391,7 +13469,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13403,7 +13481,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13415,7 +13493,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13427,7 +13505,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13439,7 +13517,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13459,7 +13537,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13479,7 +13557,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13499,7 +13577,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13519,7 +13597,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13661,7 +13739,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13672,7 +13750,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13683,7 +13761,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13694,7 +13772,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13705,7 +13783,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13716,7 +13794,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13727,7 +13805,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13738,7 +13816,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13749,7 +13827,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SockOps,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13760,7 +13838,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SkSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13771,7 +13849,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SkMsg,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13782,7 +13860,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13793,7 +13871,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13804,7 +13882,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::FlowDissector,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13823,7 +13901,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SkLookup,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13834,7 +13912,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },

@@ -692,27 +692,27 @@ pub unsafe fn bpf_trace_printk(
 ///
 /// # Availability
 ///
-/// Helper ID 7 ([`BPF_FUNC_get_prandom_u32`](crate::ids::BPF_FUNC_get_prandom_u32)), since Linux 4.17. Not GPL-only.
+/// Helper ID 7 ([`BPF_FUNC_get_prandom_u32`](crate::ids::BPF_FUNC_get_prandom_u32)), since Linux 4.1. Not GPL-only.
 ///
 /// Program types that may call it:
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.17 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.17 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.17 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.17 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.17 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.17 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.17 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.17 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.17 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.17 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.17 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.17 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
@@ -1372,36 +1372,36 @@ pub unsafe fn bpf_clone_redirect(skb: *mut __sk_buff, ifindex: u32, flags: u64) 
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.1 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.10 | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.1 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.10 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.10 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.1 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.10 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.1 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.10 | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.1 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.1 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.1 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.1 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.1 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.1 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.10 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.10 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.1 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.1 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.1 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.1 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.10 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.10 | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.10 | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.1 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.1 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.10 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.1 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.10 | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.10 | — |
 ///
 /// # See also
 ///
@@ -1466,36 +1466,36 @@ pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1561,36 +1561,36 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1659,36 +1659,36 @@ pub unsafe fn bpf_get_current_comm(buf: *mut c_void, size_of_buf: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | — |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3 | — |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -2100,36 +2100,36 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2394,9 +2394,9 @@ pub unsafe fn bpf_get_route_realm(skb: *mut __sk_buff) -> u32 {
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2589,8 +2589,8 @@ pub unsafe fn bpf_skb_load_bytes(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`stack_trace`](crate::ids::MapType::StackTrace).
 ///
@@ -3420,36 +3420,36 @@ pub unsafe fn bpf_probe_write_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.9–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.9–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.9–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.9–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.2–6.12 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.2–6.12 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.2–6.12 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.2–6.12 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.2–6.12 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`cgroup_array`](crate::ids::MapType::CgroupArray).
 ///
@@ -4183,8 +4183,8 @@ pub unsafe fn bpf_probe_read_str(
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -4422,7 +4422,7 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
@@ -4961,36 +4961,36 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -5162,7 +5162,7 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
@@ -5980,8 +5980,8 @@ pub unsafe fn bpf_skb_get_xfrm_state(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.18 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -8263,9 +8263,9 @@ pub unsafe fn bpf_rc_pointer_rel(ctx: *mut c_void, rel_x: i32, rel_y: i32) -> i6
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.1 | needs `CAP_BPF` |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_BPF` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
@@ -8347,9 +8347,9 @@ pub unsafe fn bpf_spin_lock(lock: *mut bpf_spin_lock) -> i64 {
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.1 | needs `CAP_BPF` |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_BPF` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
@@ -9206,36 +9206,36 @@ pub unsafe fn bpf_sysctl_set_new_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.1 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.1 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
 /// # See also
 ///
@@ -9313,36 +9313,36 @@ pub unsafe fn bpf_strtol(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.1 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.1 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
 /// # See also
 ///
@@ -9447,7 +9447,7 @@ pub unsafe fn bpf_strtoul(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -9545,7 +9545,7 @@ pub unsafe fn bpf_sk_storage_get(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -9624,36 +9624,36 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.3 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.3 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.3 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.3 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -9837,7 +9837,7 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -10438,36 +10438,36 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.6 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.6 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.6 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.6 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.6 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.6 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -10729,36 +10729,36 @@ pub unsafe fn bpf_read_branch_records(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.1 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.10 | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.7 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.1 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.10 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.10 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.1 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.10 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.7 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.1 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.1 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.1 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.1 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.1 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.1 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.1 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.1 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.1 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.10 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.10 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.10 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.10 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.10 | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.10 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.7 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.1 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.1 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.1 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.1 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.1 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.10 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.10 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.10 | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.10 | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.10 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.7 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.1 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.10 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.1 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.10 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.1 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.10 | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.10 | — |
 ///
 /// # See also
 ///
@@ -10852,7 +10852,7 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -10934,10 +10934,10 @@ pub unsafe fn bpf_xdp_output(
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13 | — |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.15 | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.7 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.7 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.7 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.7 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.7 | needs `CONFIG_NET` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
 ///
 /// # See also
 ///
@@ -11007,12 +11007,12 @@ pub unsafe fn bpf_get_netns_cookie(ctx: *mut c_void) -> u64 {
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.7 | needs `CONFIG_CGROUPS` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.4 | needs `CONFIG_CGROUPS` |
@@ -11020,21 +11020,21 @@ pub unsafe fn bpf_get_netns_cookie(ctx: *mut c_void) -> u64 {
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.4 | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.7 | needs `CONFIG_CGROUPS` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.7 | needs `CONFIG_CGROUPS` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.7 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CONFIG_CGROUPS` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CONFIG_CGROUPS` |
 ///
 /// # See also
@@ -12246,23 +12246,23 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12334,23 +12334,23 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12419,23 +12419,23 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12505,23 +12505,23 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12589,23 +12589,23 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12694,36 +12694,36 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.9 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.9 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13231,7 +13231,7 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -13304,36 +13304,36 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | only in sleepable programs |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | only in sleepable programs |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | only in sleepable programs |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | only in sleepable programs |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | only in sleepable programs |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only in sleepable programs |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | only in sleepable programs |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -14049,36 +14049,36 @@ pub unsafe fn bpf_redirect_peer(ifindex: u32, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -14156,36 +14156,36 @@ pub unsafe fn bpf_task_storage_get(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -14423,24 +14423,24 @@ pub unsafe fn bpf_bprm_opts_set(bprm: *mut linux_binprm, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | — |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | — |
 ///
 /// # See also
@@ -14579,7 +14579,7 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -15681,8 +15681,8 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.2–6.12 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.2–6.12 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
 ///
@@ -15858,36 +15858,36 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -16069,23 +16069,23 @@ pub unsafe fn bpf_trace_vprintk(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -16251,36 +16251,36 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.17 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -16780,9 +16780,9 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.1 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -16854,9 +16854,9 @@ pub unsafe fn bpf_get_retval() -> i32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.1 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
 ///
@@ -16926,7 +16926,7 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// |---|---|---|
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -17162,36 +17162,36 @@ pub unsafe fn bpf_xdp_store_bytes(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | only in sleepable programs |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | only in sleepable programs |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | only in sleepable programs |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | only in sleepable programs |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | only in sleepable programs |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | only in sleepable programs |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -17650,23 +17650,23 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.19 | needs `CONFIG_NET` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///

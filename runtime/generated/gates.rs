@@ -1554,21 +1554,21 @@ unsafe impl CanCall_bpf_trace_printk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_prandom_u32`: Return a 32-bit pseudo-random number.
 ///
-/// - socket_filter, since 4.17
-/// - kprobe, since 4.17
-/// - sched_cls, since 4.17
-/// - sched_act, since 4.17
-/// - tracepoint, since 4.17
-/// - xdp, since 4.17
-/// - perf_event, since 4.17
-/// - cgroup_skb, since 4.17
-/// - cgroup_sock, since 4.17
-/// - lwt_in, since 4.17
-/// - lwt_out, since 4.17
-/// - lwt_xmit, since 4.17
-/// - sock_ops, since 4.17
-/// - sk_skb, since 4.17
-/// - cgroup_device, since 4.17
+/// - socket_filter, since 4.1
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
@@ -1832,36 +1832,36 @@ unsafe impl CanCall_bpf_clone_redirect for program::SchedAct {}
 unsafe impl CanCall_bpf_clone_redirect for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_current_pid_tgid`: Get the process and thread IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter, since 6.1
+/// - socket_filter, since 6.10
 /// - kprobe, since 4.2
-/// - sched_cls, since 6.1
-/// - sched_act, since 6.1
+/// - sched_cls, since 6.10
+/// - sched_act, since 6.10
 /// - tracepoint, since 4.7
-/// - xdp, since 6.1
+/// - xdp, since 6.10
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 6.1
+/// - cgroup_skb, since 6.10
 /// - cgroup_sock, since 4.10
-/// - lwt_in, since 6.1
-/// - lwt_out, since 6.1
-/// - lwt_xmit, since 6.1
-/// - sock_ops, since 6.1
-/// - sk_skb, since 6.1
-/// - cgroup_device, since 6.1
+/// - lwt_in, since 6.10
+/// - lwt_out, since 6.10
+/// - lwt_xmit, since 6.10
+/// - sock_ops, since 6.10
+/// - sk_skb, since 6.10
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
-/// - lwt_seg6local, since 6.1
-/// - sk_reuseport, since 6.1
-/// - flow_dissector, since 6.1
-/// - cgroup_sysctl, since 6.1
+/// - lwt_seg6local, since 6.10
+/// - sk_reuseport, since 6.10
+/// - flow_dissector, since 6.10
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt, since 6.1
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops, since 6.1
+/// - struct_ops, since 6.10
 /// - lsm, since 5.7
-/// - sk_lookup, since 6.1
+/// - sk_lookup, since 6.10
 /// - syscall, since 5.14
-/// - netfilter, since 6.4
+/// - netfilter, since 6.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_pid_tgid`",
     label = "`bpf_get_current_pid_tgid` is not available to this program type",
@@ -1904,36 +1904,36 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_uid_gid`: Get the user and group IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter, since 4.2–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.2
-/// - sched_cls, since 4.2–6.18 (measured bounds)
-/// - sched_act, since 4.2–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp, since 4.8–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock, since 4.10
-/// - lwt_in, since 4.10–6.18 (measured bounds)
-/// - lwt_out, since 4.10–6.18 (measured bounds)
-/// - lwt_xmit, since 4.10–6.18 (measured bounds)
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_device, since 4.15
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
-/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
 /// - cgroup_sysctl, since 5.2
 /// - raw_tracepoint_writable, since 5.2
 /// - cgroup_sockopt, since 5.3
 /// - tracing, since 5.5
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
@@ -1976,36 +1976,36 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_comm`: Copy the command name of the current task into a buffer.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.2
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
@@ -2048,36 +2048,36 @@ unsafe impl CanCall_bpf_get_current_comm for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_cgroup_classid`: Get the net_cls cgroup class ID associated with a packet.
 ///
-/// - socket_filter, since 4.3–6.18 (measured bounds)
-/// - kprobe, since 4.3–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
+/// - kprobe, since 6.13–6.18 (measured bounds)
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
-/// - tracepoint, since 4.7–6.18 (measured bounds)
-/// - xdp, since 4.8–6.18 (measured bounds)
-/// - perf_event, since 4.9–6.18 (measured bounds)
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - tracepoint, since 6.13–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
+/// - perf_event, since 6.13–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), since 4.10
 /// - lwt_in, since 4.10
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
-/// - cgroup_device, since 4.15–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
-/// - raw_tracepoint, since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
 /// - lwt_seg6local, since 4.18
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint_writable, since 6.13–6.18 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 6.13–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
+/// - lsm, since 6.13–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
+/// - syscall, since 6.13–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
@@ -2172,36 +2172,36 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_read`: Read the current count of a perf event stored in a perf-event-array map.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.3
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
@@ -2303,9 +2303,9 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// - raw_tracepoint_writable, since 5.2
 /// - cgroup_sockopt, since 5.3
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
 /// - sk_lookup, since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
@@ -2380,8 +2380,8 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// - raw_tracepoint, since 4.17
 /// - raw_tracepoint_writable, since 5.2
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
@@ -2612,36 +2612,36 @@ unsafe impl CanCall_bpf_probe_write_user for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_current_task_under_cgroup`: Test whether the running task lives inside a cgroup v2 subtree stored in a cgroup array.
 ///
-/// - socket_filter, since 4.9–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.9
-/// - sched_cls, since 4.9–6.18 (measured bounds)
-/// - sched_act, since 4.9–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.9
-/// - xdp, since 4.9–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
-/// - cgroup_sock, since 4.10–6.18 (measured bounds)
-/// - lwt_in, since 4.10–6.18 (measured bounds)
-/// - lwt_out, since 4.10–6.18 (measured bounds)
-/// - lwt_xmit, since 4.10–6.18 (measured bounds)
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
-/// - cgroup_device, since 4.15–6.18 (measured bounds)
-/// - sk_msg, since 4.17–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.2–6.12 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.2–6.12 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr, since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.2–6.12 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.2–6.12 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.2–6.12 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
@@ -2886,8 +2886,8 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - sk_skb, since 4.14
 /// - cgroup_sock_addr, since 4.17
 /// - sk_reuseport, since 4.19
-/// - tracing (needs CONFIG_NET), since 5.5
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - tracing (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
@@ -2943,7 +2943,7 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// - cgroup_sock_addr, since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
@@ -3016,36 +3016,36 @@ pub unsafe trait CanCall_bpf_xdp_adjust_meta: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_event_read_value`: Read a perf counter together with its enabled and running times.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.15
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.15
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.15
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
@@ -3103,7 +3103,7 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// - cgroup_sock_addr, since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
@@ -3221,8 +3221,8 @@ unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// - raw_tracepoint, since 4.18
 /// - raw_tracepoint_writable, since 5.2
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
@@ -3835,9 +3835,9 @@ unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
 /// - flow_dissector (needs CAP_BPF), since 5.1
 /// - cgroup_sysctl (needs CAP_BPF), since 5.2
 /// - cgroup_sockopt (needs CAP_BPF), since 5.3
-/// - tracing (needs CAP_BPF), since 5.5
+/// - tracing (needs CAP_BPF), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CAP_BPF), since 5.6
-/// - lsm, since 5.7
+/// - lsm, since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
@@ -3895,9 +3895,9 @@ unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
 /// - flow_dissector (needs CAP_BPF), since 5.1
 /// - cgroup_sysctl (needs CAP_BPF), since 5.2
 /// - cgroup_sockopt (needs CAP_BPF), since 5.3
-/// - tracing (needs CAP_BPF), since 5.5
+/// - tracing (needs CAP_BPF), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CAP_BPF), since 5.6
-/// - lsm, since 5.7
+/// - lsm, since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
@@ -4073,36 +4073,36 @@ pub unsafe trait CanCall_bpf_sysctl_set_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_strtol`: Parse a signed integer from the start of a string buffer.
 ///
-/// - socket_filter, since 5.2–6.18 (measured bounds)
-/// - kprobe, since 5.2–6.18 (measured bounds)
-/// - sched_cls, since 5.2–6.18 (measured bounds)
-/// - sched_act, since 5.2–6.18 (measured bounds)
-/// - tracepoint, since 5.2–6.18 (measured bounds)
-/// - xdp, since 5.2–6.18 (measured bounds)
-/// - perf_event, since 5.2–6.18 (measured bounds)
-/// - cgroup_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock, since 5.2–6.18 (measured bounds)
-/// - lwt_in, since 5.2–6.18 (measured bounds)
-/// - lwt_out, since 5.2–6.18 (measured bounds)
-/// - lwt_xmit, since 5.2–6.18 (measured bounds)
-/// - sock_ops, since 5.2–6.18 (measured bounds)
-/// - sk_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_device, since 5.2–6.18 (measured bounds)
-/// - sk_msg, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
-/// - sk_reuseport, since 5.2–6.18 (measured bounds)
-/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - kprobe, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - tracepoint, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - perf_event, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock, since 5.11–6.1 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
+/// - sk_reuseport, since 5.11–6.1 (measured bounds)
+/// - flow_dissector, since 5.11–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.2
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 5.11–6.1 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
+/// - lsm, since 5.11–6.1 (measured bounds)
+/// - sk_lookup, since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
@@ -4145,36 +4145,36 @@ unsafe impl CanCall_bpf_strtol for program::Tracepoint {}
 unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strtoul`: Parse an unsigned integer from the start of a string buffer.
 ///
-/// - socket_filter, since 5.2–6.18 (measured bounds)
-/// - kprobe, since 5.2–6.18 (measured bounds)
-/// - sched_cls, since 5.2–6.18 (measured bounds)
-/// - sched_act, since 5.2–6.18 (measured bounds)
-/// - tracepoint, since 5.2–6.18 (measured bounds)
-/// - xdp, since 5.2–6.18 (measured bounds)
-/// - perf_event, since 5.2–6.18 (measured bounds)
-/// - cgroup_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock, since 5.2–6.18 (measured bounds)
-/// - lwt_in, since 5.2–6.18 (measured bounds)
-/// - lwt_out, since 5.2–6.18 (measured bounds)
-/// - lwt_xmit, since 5.2–6.18 (measured bounds)
-/// - sock_ops, since 5.2–6.18 (measured bounds)
-/// - sk_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_device, since 5.2–6.18 (measured bounds)
-/// - sk_msg, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
-/// - sk_reuseport, since 5.2–6.18 (measured bounds)
-/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - kprobe, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - tracepoint, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - perf_event, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock, since 5.11–6.1 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
+/// - sk_reuseport, since 5.11–6.1 (measured bounds)
+/// - flow_dissector, since 5.11–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.2
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 5.11–6.1 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
+/// - lsm, since 5.11–6.1 (measured bounds)
+/// - sk_lookup, since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
@@ -4228,7 +4228,7 @@ unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// - tracing (needs CONFIG_NET), since 5.11
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
@@ -4263,7 +4263,7 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// - tracing (needs CONFIG_NET), since 5.11
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
@@ -4287,36 +4287,36 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// Implemented for the program types that may call `bpf_send_signal`: Send a signal to the process (thread group) the current task belongs to.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.3
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.3
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.3
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.3
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.3
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
@@ -4374,7 +4374,7 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
 /// - tracing (needs CONFIG_NET), since 5.5
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
@@ -4685,36 +4685,36 @@ pub unsafe trait CanCall_bpf_tcp_send_ack: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> {}
 /// Implemented for the program types that may call `bpf_send_signal_thread`: Send a signal to exactly the thread that is currently running.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.6
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.6
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.6
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.6
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.6
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.6
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
@@ -4839,36 +4839,36 @@ pub unsafe trait CanCall_bpf_read_branch_records: ProgramType {}
 unsafe impl CanCall_bpf_read_branch_records for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_get_ns_current_pid_tgid`: Get the current task's PID and TGID as seen inside a given PID namespace.
 ///
-/// - socket_filter, since 6.1
+/// - socket_filter, since 6.10
 /// - kprobe, since 5.7
-/// - sched_cls, since 6.1
-/// - sched_act, since 6.1
+/// - sched_cls, since 6.10
+/// - sched_act, since 6.10
 /// - tracepoint, since 5.7
-/// - xdp, since 6.1
+/// - xdp, since 6.10
 /// - perf_event, since 5.7
-/// - cgroup_skb, since 6.1
-/// - cgroup_sock, since 6.1
-/// - lwt_in, since 6.1
-/// - lwt_out, since 6.1
-/// - lwt_xmit, since 6.1
-/// - sock_ops, since 6.1
-/// - sk_skb, since 6.1
-/// - cgroup_device, since 6.1
-/// - sk_msg, since 6.1
+/// - cgroup_skb, since 6.10
+/// - cgroup_sock, since 6.10
+/// - lwt_in, since 6.10
+/// - lwt_out, since 6.10
+/// - lwt_xmit, since 6.10
+/// - sock_ops, since 6.10
+/// - sk_skb, since 6.10
+/// - cgroup_device, since 6.10
+/// - sk_msg, since 6.10
 /// - raw_tracepoint, since 5.7
-/// - cgroup_sock_addr, since 6.1
-/// - lwt_seg6local, since 6.1
-/// - sk_reuseport, since 6.1
-/// - flow_dissector, since 6.1
-/// - cgroup_sysctl, since 6.1
+/// - cgroup_sock_addr, since 6.10
+/// - lwt_seg6local, since 6.10
+/// - sk_reuseport, since 6.10
+/// - flow_dissector, since 6.10
+/// - cgroup_sysctl, since 6.10
 /// - raw_tracepoint_writable, since 5.7
-/// - cgroup_sockopt, since 6.1
+/// - cgroup_sockopt, since 6.10
 /// - tracing, since 5.7
-/// - struct_ops, since 6.1
+/// - struct_ops, since 6.10
 /// - lsm, since 5.7
-/// - sk_lookup, since 6.1
+/// - sk_lookup, since 6.10
 /// - syscall, since 5.14
-/// - netfilter, since 6.4
+/// - netfilter, since 6.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_ns_current_pid_tgid`",
     label = "`bpf_get_ns_current_pid_tgid` is not available to this program type",
@@ -4914,7 +4914,7 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
 /// - tracing (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
@@ -4931,10 +4931,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
 /// - sched_act, since 6.13
 /// - cgroup_skb, since 6.15
 /// - cgroup_sock, since 5.7
-/// - sock_ops, since 5.7
-/// - sk_msg, since 5.7
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
 /// - cgroup_sock_addr, since 5.7
-/// - cgroup_sockopt (needs CONFIG_NET), since 5.7
+/// - cgroup_sockopt (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_netns_cookie`",
     label = "`bpf_get_netns_cookie` is not available to this program type",
@@ -4955,12 +4955,12 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_get_current_ancestor_cgroup_id`: Get the ID of an ancestor of the current task's cgroup v2 at a given depth.
 ///
 /// - socket_filter (needs CONFIG_CGROUPS), since 6.4
-/// - kprobe (needs CONFIG_CGROUPS), since 5.7
+/// - kprobe (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - sched_cls (needs CONFIG_CGROUPS), since 6.4
 /// - sched_act (needs CONFIG_CGROUPS), since 6.4
-/// - tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - tracepoint (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - xdp (needs CONFIG_CGROUPS), since 6.4
-/// - perf_event (needs CONFIG_CGROUPS), since 5.7
+/// - perf_event (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - cgroup_skb (needs CONFIG_CGROUPS), since 6.4
 /// - cgroup_sock (needs CONFIG_CGROUPS), since 5.7
 /// - lwt_in (needs CONFIG_CGROUPS), since 6.4
@@ -4968,26 +4968,26 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// - lwt_xmit (needs CONFIG_CGROUPS), since 6.4
 /// - sock_ops (needs CONFIG_CGROUPS), since 6.4
 /// - sk_skb (needs CONFIG_CGROUPS), since 6.4
-/// - cgroup_device (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg (needs CONFIG_CGROUPS), since 5.7
-/// - raw_tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 5.7
 /// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.4
 /// - sk_reuseport (needs CONFIG_CGROUPS), since 6.4
 /// - flow_dissector (needs CONFIG_CGROUPS), since 6.4
-/// - cgroup_sysctl (needs CONFIG_CGROUPS), since 6.4
-/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.7
-/// - cgroup_sockopt (needs CONFIG_CGROUPS), since 6.4
-/// - tracing (needs CONFIG_CGROUPS), since 5.7
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CONFIG_CGROUPS), since 6.4
-/// - lsm (needs CONFIG_CGROUPS), since 5.7
+/// - lsm (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
-/// - syscall (needs CONFIG_CGROUPS), since 5.14
+/// - syscall (needs CONFIG_CGROUPS), since 5.14–6.1 (measured bounds)
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_ancestor_cgroup_id`",
     label = "`bpf_get_current_ancestor_cgroup_id` is not available to this program type",
-    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
+    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_ancestor_cgroup_id: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_ancestor_cgroup_id
@@ -5538,23 +5538,23 @@ unsafe impl CanCall_bpf_csum_level for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp6_sock`: Cast a socket pointer to struct tcp6_sock if it is a full IPv6 TCP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
@@ -5582,23 +5582,23 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_sock`: Cast a socket pointer to struct tcp_sock if it is a full TCP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
@@ -5626,23 +5626,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_timewait_sock`: Cast a socket pointer to struct tcp_timewait_sock if it is in TIME_WAIT.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
@@ -5671,23 +5671,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_request_sock`: Cast a socket pointer to struct tcp_request_sock if it is a pending TCP request.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
@@ -5716,23 +5716,23 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_udp6_sock`: Cast a socket pointer to struct udp6_sock if it is an IPv6 UDP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
@@ -5760,36 +5760,36 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_task_stack`: Capture the kernel or user stack trace of a given task into a buffer.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.9
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.9
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.9
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.9
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.9
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
@@ -5885,7 +5885,7 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
 /// - tracing, since 5.10
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
@@ -5897,36 +5897,36 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_copy_from_user`: Copy memory from the current task's user address space, sleeping to fault pages in.
 ///
-/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe (only in sleepable programs), since 5.10
-/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint (only in sleepable programs), since 5.10
-/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event (only in sleepable programs), since 5.10
-/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint (only in sleepable programs), since 5.10
-/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable (only in sleepable programs), since 5.10
-/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing (only in sleepable programs), since 5.10
-/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.10
-/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
@@ -6205,36 +6205,36 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_task_storage_get`: Look up, and optionally create, the BPF local storage attached to a task.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.11
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.11
-/// - xdp, since 5.11–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.11
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_sock, since 5.11–6.18 (measured bounds)
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
-/// - sock_ops, since 5.11–6.18 (measured bounds)
-/// - sk_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_device, since 5.11–6.18 (measured bounds)
-/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.13–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.13–6.18 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
-/// - sk_reuseport, since 5.11–6.18 (measured bounds)
-/// - flow_dissector, since 5.11–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.11
-/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.11
-/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
@@ -6277,36 +6277,36 @@ unsafe impl CanCall_bpf_task_storage_get for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_task_storage_delete`: Remove the BPF local storage a map has attached to a task.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.11
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.11
-/// - xdp, since 5.11–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.11
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_sock, since 5.11–6.18 (measured bounds)
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
-/// - sock_ops, since 5.11–6.18 (measured bounds)
-/// - sk_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_device, since 5.11–6.18 (measured bounds)
-/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.13–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.13–6.18 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
-/// - sk_reuseport, since 5.11–6.18 (measured bounds)
-/// - flow_dissector, since 5.11–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.11
-/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.11
-/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
@@ -6432,24 +6432,24 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_bprm_opts_set
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_ktime_get_coarse_ns`: Read a cheap, low-resolution monotonic clock in nanoseconds.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
-/// - xdp, since 5.11–6.18 (measured bounds)
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
 /// - cgroup_sock, since 5.11
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
 /// - sock_ops, since 5.11
 /// - sk_skb, since 5.11
 /// - sk_msg, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
 /// - sk_reuseport, since 5.11
 /// - flow_dissector, since 5.11
 /// - cgroup_sysctl, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - sk_lookup, since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
@@ -6491,7 +6491,7 @@ for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
 /// - tracing (needs CONFIG_NET), since 5.11
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
@@ -6968,8 +6968,8 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - kprobe, since 5.15
 /// - tracepoint, since 5.15
 /// - perf_event, since 5.15
-/// - raw_tracepoint, since 5.15
-/// - raw_tracepoint_writable, since 5.15–6.18 (measured bounds)
+/// - raw_tracepoint, since 6.2–6.12 (measured bounds)
+/// - raw_tracepoint_writable, since 6.2–6.12 (measured bounds)
 /// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), since 5.15
 /// - lsm, since 5.19
 #[diagnostic::on_unimplemented(
@@ -7067,36 +7067,36 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_branch_snapshot`: Capture the hardware last-branch records (e.g. Intel LBR) at the current point.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.16
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.16
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.16
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.16
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.16
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.16
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.16
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
@@ -7211,23 +7211,23 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_unix_sock`: Safely cast a socket pointer to struct unix_sock if it is an AF_UNIX socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.16
 /// - sk_skb (needs CAP_PERFMON), since 5.16
 /// - sk_msg (needs CAP_PERFMON), since 5.16
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.16
 /// - tracing (needs CONFIG_NET), since 5.16
 /// - sk_lookup (needs CAP_PERFMON), since 5.16
-/// - syscall, since 5.16–6.18 (measured bounds)
+/// - syscall, since 5.16–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
@@ -7265,36 +7265,36 @@ pub unsafe trait CanCall_bpf_kallsyms_lookup_name: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_find_vma`: Locate the VMA of a task that covers an address and run a callback on it.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.17
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.17
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.17
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.17
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.17
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.17
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.17
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
@@ -7524,9 +7524,9 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
-/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_sock, since 5.18–6.1 (measured bounds)
 /// - cgroup_device, since 5.18
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
 #[diagnostic::on_unimplemented(
@@ -7556,9 +7556,9 @@ for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_set_retval`: Choose the errno a cgroup hook reports to user space.
 ///
-/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_sock, since 5.18–6.1 (measured bounds)
 /// - cgroup_device, since 5.18
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
 #[diagnostic::on_unimplemented(
@@ -7590,7 +7590,7 @@ unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 ///
 /// - xdp, since 5.18
 /// - tracing (needs CONFIG_NET), since 5.18
-/// - syscall, since 5.18–6.18 (measured bounds)
+/// - syscall, since 5.18–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
@@ -7623,36 +7623,36 @@ pub unsafe trait CanCall_bpf_xdp_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_copy_from_user_task`: Read user memory of an arbitrary task from a sleepable program.
 ///
-/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe (only in sleepable programs), since 5.18
-/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint (only in sleepable programs), since 5.18
-/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event (only in sleepable programs), since 5.18
-/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint (only in sleepable programs), since 5.18
-/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable (only in sleepable programs), since 5.18
-/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing (only in sleepable programs), since 5.18
-/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.18
-/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.18
-/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
@@ -7835,23 +7835,23 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_mptcp_sock`: Get the MPTCP connection socket that owns a TCP subflow.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - tracing (needs CONFIG_NET), since 5.19
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - syscall, since 5.19–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - syscall, since 5.19–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
