@@ -2264,6 +2264,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2272,6 +2273,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2280,6 +2282,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2288,6 +2291,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2296,6 +2300,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2304,6 +2309,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2312,6 +2318,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2320,6 +2327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2740,6 +2748,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
@@ -2781,8 +2800,46 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 13)),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 19)),
+                    at_most: KernelVersion::new(7, 2),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::CgroupInetSockCreate]),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::SockOps, 4, 13),
-            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since::exact(KernelVersion::new(5, 8)),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::CgroupInet4Bind,
+                            AttachType::CgroupInet6Bind,
+                            AttachType::CgroupInet4Connect,
+                            AttachType::CgroupInet6Connect,
+                            AttachType::CgroupUdp4Sendmsg,
+                            AttachType::CgroupUdp6Sendmsg,
+                            AttachType::CgroupUdp4Recvmsg,
+                            AttachType::CgroupUdp6Recvmsg,
+                            AttachType::CgroupInet4Getpeername,
+                            AttachType::CgroupInet6Getpeername,
+                            AttachType::CgroupInet4Getsockname,
+                            AttachType::CgroupInet6Getsockname,
+                            AttachType::CgroupUnixConnect,
+                            AttachType::CgroupUnixSendmsg,
+                            AttachType::CgroupUnixRecvmsg,
+                            AttachType::CgroupUnixGetpeername,
+                            AttachType::CgroupUnixGetsockname,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since::exact(KernelVersion::new(5, 15)),
@@ -3148,8 +3205,46 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 19)),
+                    at_most: KernelVersion::new(7, 2),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::CgroupInetSockCreate]),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::SockOps, 4, 15),
-            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
+            Availability {
+                program_type: ProgramType::CgroupSockAddr,
+                since: Since::exact(KernelVersion::new(5, 8)),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::CgroupInet4Bind,
+                            AttachType::CgroupInet6Bind,
+                            AttachType::CgroupInet4Connect,
+                            AttachType::CgroupInet6Connect,
+                            AttachType::CgroupUdp4Sendmsg,
+                            AttachType::CgroupUdp6Sendmsg,
+                            AttachType::CgroupUdp4Recvmsg,
+                            AttachType::CgroupUdp6Recvmsg,
+                            AttachType::CgroupInet4Getpeername,
+                            AttachType::CgroupInet6Getpeername,
+                            AttachType::CgroupInet4Getsockname,
+                            AttachType::CgroupInet6Getsockname,
+                            AttachType::CgroupUnixConnect,
+                            AttachType::CgroupUnixSendmsg,
+                            AttachType::CgroupUnixRecvmsg,
+                            AttachType::CgroupUnixGetpeername,
+                            AttachType::CgroupUnixGetsockname,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since::exact(KernelVersion::new(5, 15)),
@@ -3701,6 +3796,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockAddr, 4, 19),
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[MapType::CgroupStorage, MapType::PercpuCgroupStorage],
     },
@@ -5599,6 +5705,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
@@ -7082,6 +7199,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
@@ -7905,6 +8033,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8074,6 +8213,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 9)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -8255,6 +8405,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8430,6 +8591,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8599,6 +8771,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 9)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -8963,6 +9146,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::Tracing, 5, 10),
+            Availability::plain(ProgramType::Lsm, 5, 10),
             Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
@@ -10692,6 +10876,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
@@ -11898,7 +12093,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 19),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since::exact(KernelVersion::new(5, 19)),
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmMac]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -12725,6 +12927,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
@@ -13109,6 +13322,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    trampoline_only: true,
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13126,6 +13350,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    trampoline_only: true,
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13138,6 +13373,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 17)),
+                conditions: Conditions {
+                    trampoline_only: true,
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
@@ -13185,6 +13431,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13227,6 +13484,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13240,6 +13508,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 18)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -13892,6 +14171,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 19)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -14999,11 +15289,12 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSock,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 55, 80, 81,
-            87, 88, 89, 93, 94, 105, 106, 107, 109, 112, 113, 114, 115, 117, 118, 120,
-            122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157,
-            158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 186,
-            187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 49, 55, 57,
+            80, 81, 87, 88, 89, 93, 94, 105, 106, 107, 109, 112, 113, 114, 115, 117, 118,
+            120, 122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156,
+            157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182,
+            186, 187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
+            211,
         ],
     },
     ProgramTypeHelpers {
@@ -15202,11 +15493,12 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
         program_type: ProgramType::Lsm,
         helpers: &[
             1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
-            49, 55, 57, 67, 80, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 112, 113,
-            114, 115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 141, 145, 146,
-            148, 149, 153, 154, 156, 157, 158, 159, 161, 164, 165, 169, 170, 171, 172,
-            173, 174, 175, 176, 177, 180, 181, 182, 191, 193, 194, 195, 197, 198, 199,
-            200, 201, 202, 203, 208, 209, 210, 211,
+            46, 49, 55, 57, 67, 80, 81, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 111,
+            112, 113, 114, 115, 117, 118, 120, 121, 123, 125, 130, 131, 132, 133, 134,
+            136, 137, 138, 139, 140, 141, 145, 146, 147, 148, 149, 153, 154, 156, 157,
+            158, 159, 161, 162, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177,
+            178, 180, 181, 182, 183, 184, 185, 186, 187, 188, 191, 193, 194, 195, 196,
+            197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {

@@ -3334,14 +3334,14 @@ pub unsafe fn bpf_get_current_task() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` or stricter |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` or stricter |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` or stricter |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` or stricter |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` or stricter |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` or stricter |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` or stricter |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` or stricter |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
 ///
 /// # See also
 ///
@@ -4184,6 +4184,7 @@ pub unsafe fn bpf_probe_read_str(
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
@@ -4418,8 +4419,9 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -5158,8 +5160,9 @@ pub unsafe fn bpf_perf_prog_read_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -7182,6 +7185,7 @@ pub unsafe fn bpf_get_current_cgroup_id() -> u64 {
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.19 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// Map types accepted in `map`: [`cgroup_storage`](crate::ids::MapType::CgroupStorage), [`percpu_cgroup_storage`](crate::ids::MapType::PercpuCgroupStorage).
 ///
@@ -9837,6 +9841,7 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
@@ -10852,6 +10857,7 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
@@ -12261,6 +12267,7 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
@@ -12349,6 +12356,7 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
@@ -12434,6 +12442,7 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
@@ -12520,6 +12529,7 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
@@ -12604,6 +12614,7 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
@@ -13231,6 +13242,7 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
@@ -14579,6 +14591,7 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
@@ -15684,7 +15697,7 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.2–6.12 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.2–6.12 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | only with attach type [`lsm_mac`](crate::ids::AttachType::LsmMac) |
 ///
 /// # See also
 ///
@@ -16084,6 +16097,7 @@ pub unsafe fn bpf_trace_vprintk(
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.1 (measured bounds) | — |
 ///
@@ -16584,6 +16598,7 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16653,6 +16668,7 @@ pub unsafe fn bpf_get_func_arg(ctx: *mut c_void, n: u32, value: *mut u64) -> i64
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16718,6 +16734,7 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16785,6 +16802,7 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -16859,6 +16877,7 @@ pub unsafe fn bpf_get_retval() -> i32 {
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -16926,6 +16945,7 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// |---|---|---|
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.1 (measured bounds) | — |
 ///
 /// # See also
@@ -17665,6 +17685,7 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.19 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.1 (measured bounds) | — |
 ///

@@ -516,6 +516,12 @@ pub mod attach {
         const ID: u32 = 57;
         const NAME: &'static str = "trace_uprobe_session";
     }
+    /// The attach types of program type `cgroup_sock`.
+    pub unsafe trait ForCgroupSock: super::AttachType {}
+    unsafe impl ForCgroupSock for CgroupInetSockCreate {}
+    unsafe impl ForCgroupSock for CgroupInet4PostBind {}
+    unsafe impl ForCgroupSock for CgroupInet6PostBind {}
+    unsafe impl ForCgroupSock for CgroupInetSockRelease {}
     /// The attach types of program type `cgroup_sock_addr`.
     pub unsafe trait ForCgroupSockAddr: super::AttachType {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Bind {}
@@ -621,11 +627,13 @@ pub mod program {
         const SLEEPABLE: bool = false;
     }
     /// Program type `cgroup_sock` (`BPF_PROG_TYPE_CGROUP_SOCK`).
-    pub enum CgroupSock {}
-    impl super::ProgramType for CgroupSock {
+    ///
+    /// `A` is the expected attach type: some helpers depend on it.
+    pub struct CgroupSock<A>(core::marker::PhantomData<(A,)>);
+    impl<A: attach::ForCgroupSock> super::ProgramType for CgroupSock<A> {
         const ID: u32 = 9;
         const NAME: &'static str = "cgroup_sock";
-        const ATTACH_TYPE: Option<u32> = None;
+        const ATTACH_TYPE: Option<u32> = Some(<A as super::AttachType>::ID);
         const SLEEPABLE: bool = false;
     }
     /// Program type `lwt_in` (`BPF_PROG_TYPE_LWT_IN`).
@@ -1129,7 +1137,7 @@ pub mod ctx {
     unsafe impl bpf_sk_lookup for program::SkLookup {}
     /// Program types whose context is `struct bpf_sock`: cgroup_sock.
     pub unsafe trait bpf_sock: ProgramType {}
-    unsafe impl bpf_sock for program::CgroupSock {}
+    unsafe impl<A: attach::ForCgroupSock> bpf_sock for program::CgroupSock<A> {}
     /// Program types whose context is `struct bpf_sock_addr`: cgroup_sock_addr.
     pub unsafe trait bpf_sock_addr: ProgramType {}
     unsafe impl<A: attach::ForCgroupSockAddr> bpf_sock_addr
@@ -1195,6 +1203,8 @@ pub mod ctx {
     note = "`bpf_map_lookup_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_lookup_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_lookup_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_lookup_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_lookup_elem
@@ -1208,7 +1218,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::LircMode2 {}
@@ -1269,6 +1278,8 @@ unsafe impl CanCall_bpf_map_lookup_elem for program::Xdp {}
     note = "`bpf_map_update_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_update_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_update_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_update_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_update_elem
@@ -1282,7 +1293,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_update_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_update_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_update_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_update_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_update_elem for program::LircMode2 {}
@@ -1343,6 +1353,8 @@ unsafe impl CanCall_bpf_map_update_elem for program::Xdp {}
     note = "`bpf_map_delete_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_delete_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_delete_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_delete_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_delete_elem
@@ -1356,7 +1368,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_delete_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_delete_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_delete_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_delete_elem for program::LircMode2 {}
@@ -1443,6 +1454,8 @@ unsafe impl CanCall_bpf_probe_read for program::Tracepoint {}
     note = "`bpf_ktime_get_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_ns
@@ -1456,7 +1469,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_ns for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::LircMode2 {}
@@ -1517,6 +1529,8 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
     note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_printk: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_printk
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_printk
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_trace_printk
@@ -1530,7 +1544,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_trace_printk for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_trace_printk for program::Syscall<S> {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupDevice {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupSkb {}
-unsafe impl CanCall_bpf_trace_printk for program::CgroupSock {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_trace_printk for program::FlowDissector {}
 unsafe impl CanCall_bpf_trace_printk for program::LircMode2 {}
@@ -1591,6 +1604,8 @@ unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
     note = "`bpf_get_prandom_u32` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_prandom_u32: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_prandom_u32
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_prandom_u32
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_prandom_u32
@@ -1604,7 +1619,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_prandom_u32 for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_get_prandom_u32 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::LircMode2 {}
@@ -1664,6 +1678,8 @@ unsafe impl CanCall_bpf_get_prandom_u32 for program::Xdp {}
     note = "`bpf_get_smp_processor_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_smp_processor_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_smp_processor_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_smp_processor_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_smp_processor_id
@@ -1677,7 +1693,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_smp_processor_id for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_smp_processor_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::LwtIn {}
@@ -1781,6 +1796,7 @@ unsafe impl CanCall_bpf_l4_csum_replace for program::SchedCls {}
     note = "`bpf_tail_call` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_tail_call: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_tail_call for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_tail_call
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_tail_call
@@ -1794,7 +1810,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_tail_call for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_tail_call for program::Syscall<S> {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupDevice {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupSkb {}
-unsafe impl CanCall_bpf_tail_call for program::CgroupSock {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_tail_call for program::FlowDissector {}
 unsafe impl CanCall_bpf_tail_call for program::LircMode2 {}
@@ -1868,6 +1883,8 @@ unsafe impl CanCall_bpf_clone_redirect for program::SchedCls {}
     note = "`bpf_get_current_pid_tgid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_pid_tgid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_pid_tgid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_pid_tgid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_pid_tgid
@@ -1881,7 +1898,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_pid_tgid for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_pid_tgid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::LwtIn {}
@@ -1940,6 +1956,8 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
     note = "`bpf_get_current_uid_gid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_uid_gid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_uid_gid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_uid_gid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_uid_gid
@@ -1953,7 +1971,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtIn {}
@@ -2012,6 +2029,8 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
     note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_comm: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_comm
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_comm
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_comm
@@ -2025,7 +2044,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_comm for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_comm for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_comm for program::LwtIn {}
@@ -2084,6 +2102,8 @@ unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
     note = "`bpf_get_cgroup_classid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg (needs CONFIG_CGROUP_NET_CLASSID), raw_tracepoint, cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_cgroup_classid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_cgroup_classid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_cgroup_classid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_cgroup_classid
@@ -2097,7 +2117,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtIn {}
@@ -2208,6 +2227,8 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
     note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read
@@ -2221,7 +2242,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_read for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_read for program::FlowDissector {}
 unsafe impl CanCall_bpf_perf_event_read for program::LwtIn {}
@@ -2312,6 +2332,8 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
     note = "`bpf_perf_event_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, lsm, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_perf_event_output: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_output
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_output
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_output
@@ -2324,7 +2346,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Kprobe<S
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_output for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_output for program::LwtIn {}
 unsafe impl CanCall_bpf_perf_event_output for program::LwtOut {}
@@ -2550,6 +2571,8 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
     note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_task
@@ -2563,7 +2586,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_task for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_task for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_task for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_task for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_task for program::LwtIn {}
@@ -2586,18 +2608,18 @@ unsafe impl CanCall_bpf_get_current_task for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_task for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_write_user`: Write to user-space memory of the current process from a tracing program.
 ///
-/// - kprobe (refused under lockdown integrity or stricter), since 4.8
-/// - tracepoint (refused under lockdown integrity or stricter), since 4.8
-/// - perf_event (refused under lockdown integrity or stricter), since 4.9
-/// - raw_tracepoint (refused under lockdown integrity or stricter), since 4.17
-/// - raw_tracepoint_writable (refused under lockdown integrity or stricter), since 5.2
-/// - tracing (refused under lockdown integrity or stricter), since 5.5
-/// - lsm (refused under lockdown integrity or stricter), since 5.7
-/// - syscall (refused under lockdown integrity or stricter), since 5.14
+/// - kprobe (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.8
+/// - tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.8
+/// - perf_event (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.9
+/// - raw_tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.17
+/// - raw_tracepoint_writable (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.2
+/// - tracing (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.5
+/// - lsm (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.7
+/// - syscall (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_write_user`",
     label = "`bpf_probe_write_user` is not available to this program type",
-    note = "`bpf_probe_write_user` may be called from: kprobe (refused under lockdown integrity or stricter), tracepoint (refused under lockdown integrity or stricter), perf_event (refused under lockdown integrity or stricter), raw_tracepoint (refused under lockdown integrity or stricter), raw_tracepoint_writable (refused under lockdown integrity or stricter), tracing (refused under lockdown integrity or stricter), lsm (refused under lockdown integrity or stricter), syscall (refused under lockdown integrity or stricter)"
+    note = "`bpf_probe_write_user` may be called from: kprobe (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), perf_event (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), raw_tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), raw_tracepoint_writable (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), tracing (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), lsm (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), syscall (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter)"
 )]
 pub unsafe trait CanCall_bpf_probe_write_user: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_probe_write_user
@@ -2648,6 +2670,8 @@ unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
     note = "`bpf_current_task_under_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_current_task_under_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_current_task_under_cgroup
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_current_task_under_cgroup
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_current_task_under_cgroup
@@ -2664,7 +2688,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_current_task_under_cgroup
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupDevice {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSkb {}
-unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSock {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::FlowDissector {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtIn {}
@@ -2789,6 +2812,8 @@ unsafe impl CanCall_bpf_set_hash_invalid for program::SchedCls {}
     note = "`bpf_get_numa_node_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_numa_node_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_numa_node_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_numa_node_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_numa_node_id
@@ -2802,7 +2827,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_numa_node_id for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_numa_node_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::LwtIn {}
@@ -2887,20 +2911,24 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - cgroup_sock_addr, since 4.17
 /// - sk_reuseport, since 4.19
 /// - tracing (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
-    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_get_socket_cookie: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_socket_cookie
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_socket_cookie
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_socket_cookie
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_socket_cookie
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_socket_cookie for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SchedAct {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SchedCls {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SkReuseport {}
@@ -2939,8 +2967,9 @@ unsafe impl CanCall_bpf_set_hash for program::SchedAct {}
 unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_setsockopt`: Set a socket option from BPF on the socket behind the program context.
 ///
+/// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.13
-/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
@@ -2948,16 +2977,48 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
-    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_setsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_setsockopt: ProgramType {}
-unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_setsockopt
-for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Tracing<attach::TraceIter, S> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSock<attach::CgroupInetSockCreate> {}
+unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
+unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUnixGetpeername> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUnixGetsockname> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUnixRecvmsg> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_setsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_adjust_room`: Insert or remove space inside a packet for tunnel encapsulation or decapsulation.
@@ -3052,6 +3113,8 @@ unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
     note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read_value: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read_value
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read_value
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read_value
@@ -3066,7 +3129,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read_value for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::FlowDissector {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::LwtIn {}
@@ -3099,8 +3161,9 @@ pub unsafe trait CanCall_bpf_perf_prog_read_value: ProgramType {}
 unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_getsockopt`: Read a socket option from BPF on the socket behind the program context.
 ///
+/// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.15
-/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
@@ -3108,16 +3171,48 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
-    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_getsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_getsockopt: ProgramType {}
-unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_getsockopt
-for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Tracing<attach::TraceIter, S> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSock<attach::CgroupInetSockCreate> {}
+unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
+unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUnixGetpeername> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUnixGetsockname> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUnixRecvmsg> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_getsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
@@ -3415,6 +3510,8 @@ unsafe impl CanCall_bpf_skb_cgroup_id for program::SchedCls {}
     note = "`bpf_get_current_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_cgroup_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_cgroup_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_cgroup_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_cgroup_id
@@ -3429,7 +3526,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_cgroup_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::LwtIn {}
@@ -3459,19 +3555,23 @@ unsafe impl CanCall_bpf_get_current_cgroup_id for program::Xdp {}
 /// - cgroup_sock_addr, since 4.19
 /// - cgroup_sysctl, since 5.2
 /// - cgroup_sockopt, since 5.3
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_local_storage`",
     label = "`bpf_get_local_storage` is not available to this program type",
-    note = "`bpf_get_local_storage` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_local_storage` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_get_local_storage: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_local_storage
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_local_storage
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_local_storage
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_local_storage
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_local_storage for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_local_storage for program::SockOps {}
 /// Implemented for the program types that may call `bpf_sk_select_reuseport`: Pick the socket of an SO_REUSEPORT group that should receive a new connection or packet.
@@ -3602,6 +3702,8 @@ unsafe impl CanCall_bpf_sk_release for program::Xdp {}
     note = "`bpf_map_push_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_push_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_push_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_push_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_push_elem
@@ -3615,7 +3717,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_push_elem for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_map_push_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_push_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_push_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_push_elem for program::LircMode2 {}
@@ -3676,6 +3777,8 @@ unsafe impl CanCall_bpf_map_push_elem for program::Xdp {}
     note = "`bpf_map_pop_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_pop_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_pop_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_pop_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_pop_elem
@@ -3689,7 +3792,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_pop_elem for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_map_pop_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_pop_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_pop_elem for program::LircMode2 {}
@@ -3750,6 +3852,8 @@ unsafe impl CanCall_bpf_map_pop_elem for program::Xdp {}
     note = "`bpf_map_peek_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_peek_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_peek_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_peek_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_peek_elem
@@ -3763,7 +3867,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_peek_elem for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_map_peek_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_peek_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_peek_elem for program::LircMode2 {}
@@ -3847,6 +3950,7 @@ unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
     note = "`bpf_spin_lock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_lock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_spin_lock for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_lock
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_spin_lock
@@ -3859,7 +3963,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_spin_lock for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_spin_lock for program::Syscall<S> {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupDevice {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupSkb {}
-unsafe impl CanCall_bpf_spin_lock for program::CgroupSock {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_spin_lock for program::FlowDissector {}
 unsafe impl CanCall_bpf_spin_lock for program::LwtIn {}
@@ -3907,6 +4010,8 @@ unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
     note = "`bpf_spin_unlock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_unlock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_spin_unlock
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_unlock
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_spin_unlock
@@ -3919,7 +4024,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_spin_unlock for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_spin_unlock for program::Syscall<S> {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupDevice {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupSkb {}
-unsafe impl CanCall_bpf_spin_unlock for program::CgroupSock {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_spin_unlock for program::FlowDissector {}
 unsafe impl CanCall_bpf_spin_unlock for program::LwtIn {}
@@ -4109,6 +4213,7 @@ unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
     note = "`bpf_strtol` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtol: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strtol for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtol
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtol
@@ -4122,7 +4227,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strtol for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strtol for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strtol for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtol for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strtol for program::FlowDissector {}
 unsafe impl CanCall_bpf_strtol for program::LwtIn {}
@@ -4181,6 +4285,7 @@ unsafe impl CanCall_bpf_strtol for program::Xdp {}
     note = "`bpf_strtoul` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtoul: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strtoul for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtoul
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtoul
@@ -4194,7 +4299,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strtoul for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strtoul for program::FlowDissector {}
 unsafe impl CanCall_bpf_strtoul for program::LwtIn {}
@@ -4235,6 +4339,8 @@ unsafe impl CanCall_bpf_strtoul for program::Xdp {}
     note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET), tracing (needs CONFIG_NET), struct_ops, lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_sk_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_sk_storage_get
@@ -4246,7 +4352,6 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SchedAct {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SchedCls {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SkMsg {}
@@ -4323,6 +4428,8 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
     note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal
@@ -4336,7 +4443,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::Syscall<S> {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupDevice {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupSkb {}
-unsafe impl CanCall_bpf_send_signal for program::CgroupSock {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_send_signal for program::FlowDissector {}
 unsafe impl CanCall_bpf_send_signal for program::LwtIn {}
@@ -4374,13 +4480,16 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
 /// - tracing (needs CONFIG_NET), since 5.5
+/// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
-    note = "`bpf_skb_output` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_skb_output` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_skb_output: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skb_output
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skb_output
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
@@ -4422,6 +4531,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
     note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_user
@@ -4435,7 +4546,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_user for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_user for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_user for program::LwtIn {}
@@ -4494,6 +4604,8 @@ unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
     note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_kernel
@@ -4507,7 +4619,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::LwtIn {}
@@ -4566,6 +4677,8 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
     note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user_str: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user_str
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user_str
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_user_str
@@ -4579,7 +4692,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user_str for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user_str for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::LwtIn {}
@@ -4638,6 +4750,8 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
     note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel_str: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel_str
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel_str
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_kernel_str
@@ -4652,7 +4766,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel_str for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::LwtIn {}
@@ -4721,6 +4834,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> 
     note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal_thread: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal_thread
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal_thread
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal_thread
@@ -4734,7 +4849,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::Syscall<S> {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupDevice {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSkb {}
-unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSock {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_send_signal_thread for program::FlowDissector {}
 unsafe impl CanCall_bpf_send_signal_thread for program::LwtIn {}
@@ -4793,6 +4907,7 @@ unsafe impl CanCall_bpf_send_signal_thread for program::Xdp {}
     note = "`bpf_jiffies64` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_jiffies64: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_jiffies64 for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_jiffies64
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_jiffies64
@@ -4806,7 +4921,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_jiffies64 for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_jiffies64 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupDevice {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupSkb {}
-unsafe impl CanCall_bpf_jiffies64 for program::CgroupSock {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_jiffies64 for program::FlowDissector {}
 unsafe impl CanCall_bpf_jiffies64 for program::LwtIn {}
@@ -4875,6 +4989,8 @@ unsafe impl CanCall_bpf_read_branch_records for program::PerfEvent {}
     note = "`bpf_get_ns_current_pid_tgid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_ns_current_pid_tgid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_ns_current_pid_tgid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_ns_current_pid_tgid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_ns_current_pid_tgid
@@ -4890,7 +5006,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_ns_current_pid_tgid
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::LwtIn {}
@@ -4914,13 +5029,16 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
 /// - tracing (needs CONFIG_NET), since 5.7
+/// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
-    note = "`bpf_xdp_output` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_xdp_output` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_output: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_xdp_output
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_output
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
@@ -4941,12 +5059,13 @@ unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
     note = "`bpf_get_netns_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET)"
 )]
 pub unsafe trait CanCall_bpf_get_netns_cookie: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_netns_cookie
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_netns_cookie
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_netns_cookie
 for program::CgroupSockopt<A> {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_netns_cookie for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SchedAct {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SchedCls {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SkMsg {}
@@ -4990,6 +5109,8 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
     note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_ancestor_cgroup_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_ancestor_cgroup_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_ancestor_cgroup_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_ancestor_cgroup_id
@@ -5010,7 +5131,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_ancestor_cgroup_id
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::LwtIn {}
@@ -5085,6 +5205,8 @@ unsafe impl CanCall_bpf_sk_assign for program::SkLookup {}
     note = "`bpf_ktime_get_boot_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_boot_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_boot_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_boot_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_boot_ns
@@ -5098,7 +5220,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_boot_ns for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_boot_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::LircMode2 {}
@@ -5200,6 +5321,8 @@ unsafe impl CanCall_bpf_sk_ancestor_cgroup_id for program::CgroupSkb {}
     note = "`bpf_ringbuf_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_output: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_output
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_output
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_output
@@ -5213,7 +5336,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_output for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_output for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_output for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_output for program::LwtIn {}
@@ -5272,6 +5394,8 @@ unsafe impl CanCall_bpf_ringbuf_output for program::Xdp {}
     note = "`bpf_ringbuf_reserve` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_reserve: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_reserve
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_reserve
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_reserve
@@ -5285,7 +5409,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::LwtIn {}
@@ -5344,6 +5467,8 @@ unsafe impl CanCall_bpf_ringbuf_reserve for program::Xdp {}
     note = "`bpf_ringbuf_submit` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_submit: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_submit
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_submit
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_submit
@@ -5357,7 +5482,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::LwtIn {}
@@ -5416,6 +5540,8 @@ unsafe impl CanCall_bpf_ringbuf_submit for program::Xdp {}
     note = "`bpf_ringbuf_discard` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_discard: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_discard
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_discard
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_discard
@@ -5429,7 +5555,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::LwtIn {}
@@ -5488,6 +5613,8 @@ unsafe impl CanCall_bpf_ringbuf_discard for program::Xdp {}
     note = "`bpf_ringbuf_query` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_query: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_query
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_query
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_query
@@ -5501,7 +5628,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_query for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_query for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_query for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_query for program::LwtIn {}
@@ -5553,16 +5679,19 @@ unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp6_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp6_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp6_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp6_sock for program::Syscall<S> {}
@@ -5597,16 +5726,19 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_sock for program::Syscall<S> {}
@@ -5641,16 +5773,19 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_timewait_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_timewait_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
@@ -5686,16 +5821,19 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_request_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_request_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
@@ -5731,16 +5869,19 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_udp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_udp6_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_udp6_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_udp6_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_udp6_sock for program::Syscall<S> {}
@@ -5796,6 +5937,8 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
     note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_task_stack: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_task_stack
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_task_stack
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_task_stack
@@ -5809,7 +5952,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_task_stack for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_task_stack for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_task_stack for program::LwtIn {}
@@ -5885,13 +6027,16 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
 /// - tracing, since 5.10
+/// - lsm, since 5.10
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
-    note = "`bpf_d_path` may be called from: tracing, syscall"
+    note = "`bpf_d_path` may be called from: tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_d_path: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_d_path
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_d_path
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
@@ -5978,6 +6123,8 @@ unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
     note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf_btf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf_btf
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf_btf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_snprintf_btf
@@ -5991,7 +6138,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_snprintf_btf for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_snprintf_btf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSock {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_snprintf_btf for program::FlowDissector {}
 unsafe impl CanCall_bpf_snprintf_btf for program::LwtIn {}
@@ -6085,6 +6231,8 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
     note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_per_cpu_ptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_per_cpu_ptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_per_cpu_ptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_per_cpu_ptr
@@ -6098,7 +6246,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_per_cpu_ptr for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_per_cpu_ptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::LwtIn {}
@@ -6157,6 +6304,8 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
     note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_this_cpu_ptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_this_cpu_ptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_this_cpu_ptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_this_cpu_ptr
@@ -6170,7 +6319,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_this_cpu_ptr for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_this_cpu_ptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::LwtIn {}
@@ -6241,6 +6389,8 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
     note = "`bpf_task_storage_get` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_get
@@ -6254,7 +6404,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_storage_get for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_storage_get for program::LwtIn {}
@@ -6313,6 +6462,8 @@ unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
     note = "`bpf_task_storage_delete` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_delete: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_storage_delete
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_delete
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_delete
@@ -6326,7 +6477,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_storage_delete for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_storage_delete for program::LwtIn {}
@@ -6385,6 +6535,8 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
     note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task_btf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task_btf
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task_btf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_task_btf
@@ -6398,7 +6550,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_task_btf for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_task_btf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::LwtIn {}
@@ -6457,11 +6608,12 @@ for program::Lsm<A, S> {}
     note = "`bpf_ktime_get_coarse_ns` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, struct_ops, sk_lookup"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_coarse_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_coarse_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_coarse_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_coarse_ns for program::StructOps<S> {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtIn {}
@@ -6491,13 +6643,16 @@ for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
 /// - tracing (needs CONFIG_NET), since 5.11
+/// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
-    note = "`bpf_sock_from_file` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_sock_from_file` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sock_from_file: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_sock_from_file
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sock_from_file
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sock_from_file for program::Syscall<S> {}
@@ -6553,6 +6708,8 @@ unsafe impl CanCall_bpf_check_mtu for program::Xdp {}
     note = "`bpf_for_each_map_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_for_each_map_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_for_each_map_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_for_each_map_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_for_each_map_elem
@@ -6566,7 +6723,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_for_each_map_elem for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_for_each_map_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::LwtIn {}
@@ -6625,6 +6781,7 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
     note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_snprintf
@@ -6638,7 +6795,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_snprintf for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_snprintf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_snprintf for program::CgroupSock {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_snprintf for program::FlowDissector {}
 unsafe impl CanCall_bpf_snprintf for program::LwtIn {}
@@ -6722,6 +6878,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_sys_close for program::Syscall<S> {}
     note = "`bpf_timer_init` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_init: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_init for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_init
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_init
@@ -6734,7 +6891,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_init for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_timer_init for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_init for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_init for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_init for program::LwtIn {}
@@ -6784,6 +6940,8 @@ unsafe impl CanCall_bpf_timer_init for program::Xdp {}
     note = "`bpf_timer_set_callback` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_set_callback: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_set_callback
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_set_callback
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_set_callback
@@ -6796,7 +6954,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_set_callback for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_timer_set_callback for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_set_callback for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_set_callback for program::LwtIn {}
@@ -6846,6 +7003,8 @@ unsafe impl CanCall_bpf_timer_set_callback for program::Xdp {}
     note = "`bpf_timer_start` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_start: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_start
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_start
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_start
@@ -6858,7 +7017,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_start for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_timer_start for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_start for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_start for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_start for program::LwtIn {}
@@ -6908,6 +7066,8 @@ unsafe impl CanCall_bpf_timer_start for program::Xdp {}
     note = "`bpf_timer_cancel` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_cancel: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_cancel
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_cancel
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_cancel
@@ -6920,7 +7080,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_cancel for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_timer_cancel for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_cancel for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_cancel for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_cancel for program::LwtIn {}
@@ -6971,16 +7130,16 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - raw_tracepoint, since 6.2–6.12 (measured bounds)
 /// - raw_tracepoint_writable, since 6.2–6.12 (measured bounds)
 /// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), since 5.15
-/// - lsm, since 5.19
+/// - lsm (only with attach type BPF_LSM_MAC), since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), lsm"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), lsm (only with attach type BPF_LSM_MAC)"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
-unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_attach_cookie
-for program::Lsm<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
@@ -7031,6 +7190,8 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
     note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_task_pt_regs: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_pt_regs
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_pt_regs
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_pt_regs
@@ -7044,7 +7205,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_pt_regs for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_task_pt_regs for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_pt_regs for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_pt_regs for program::LwtIn {}
@@ -7103,6 +7263,8 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
     note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_branch_snapshot: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_branch_snapshot
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_branch_snapshot
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_branch_snapshot
@@ -7116,7 +7278,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtIn {}
@@ -7175,6 +7336,8 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
     note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_vprintk: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_vprintk
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_vprintk
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_trace_vprintk
@@ -7188,7 +7351,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_trace_vprintk for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_trace_vprintk for program::Syscall<S> {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupDevice {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSkb {}
-unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSock {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_trace_vprintk for program::FlowDissector {}
 unsafe impl CanCall_bpf_trace_vprintk for program::LwtIn {}
@@ -7226,16 +7388,19 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.16
 /// - tracing (needs CONFIG_NET), since 5.16
+/// - lsm (needs CONFIG_NET), since 5.16–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.16
 /// - syscall, since 5.16–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
-    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_unix_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_unix_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_unix_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_unix_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_unix_sock for program::Syscall<S> {}
@@ -7301,6 +7466,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Sysca
     note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_find_vma: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_find_vma for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_find_vma
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_find_vma
@@ -7314,7 +7480,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::Syscall<S> {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupDevice {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupSkb {}
-unsafe impl CanCall_bpf_find_vma for program::CgroupSock {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_find_vma for program::FlowDissector {}
 unsafe impl CanCall_bpf_find_vma for program::LwtIn {}
@@ -7373,6 +7538,7 @@ unsafe impl CanCall_bpf_find_vma for program::Xdp {}
     note = "`bpf_loop` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_loop: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_loop for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_loop
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_loop for program::CgroupSockopt<A> {}
@@ -7384,7 +7550,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_loop for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_loop for program::Syscall<S> {}
 unsafe impl CanCall_bpf_loop for program::CgroupDevice {}
 unsafe impl CanCall_bpf_loop for program::CgroupSkb {}
-unsafe impl CanCall_bpf_loop for program::CgroupSock {}
 unsafe impl CanCall_bpf_loop for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_loop for program::FlowDissector {}
 unsafe impl CanCall_bpf_loop for program::LwtIn {}
@@ -7443,6 +7608,7 @@ unsafe impl CanCall_bpf_loop for program::Xdp {}
     note = "`bpf_strncmp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strncmp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strncmp for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strncmp
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strncmp
@@ -7456,7 +7622,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strncmp for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strncmp for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strncmp for program::CgroupSock {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strncmp for program::FlowDissector {}
 unsafe impl CanCall_bpf_strncmp for program::LwtIn {}
@@ -7480,12 +7645,15 @@ unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_arg`: Read one argument slot of the function a trampoline program is attached to.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
-    note = "`bpf_get_func_arg` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
@@ -7495,12 +7663,15 @@ for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ret`",
     label = "`bpf_get_func_ret` is not available to this program type",
-    note = "`bpf_get_func_ret` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_ret` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_ret: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
@@ -7510,12 +7681,15 @@ for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
-    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg_cnt: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
@@ -7529,16 +7703,19 @@ for program::Tracing<attach::TraceFexit, S> {}
 /// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_retval`",
     label = "`bpf_get_retval` is not available to this program type",
-    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_get_retval: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_retval for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_retval
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_retval
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupDevice {}
-unsafe impl CanCall_bpf_get_retval for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
 unsafe impl CanCall_bpf_get_retval
 for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
@@ -7561,16 +7738,19 @@ unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_retval`",
     label = "`bpf_set_retval` is not available to this program type",
-    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_set_retval: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_set_retval for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_set_retval
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_set_retval
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupDevice {}
-unsafe impl CanCall_bpf_set_retval for program::CgroupSock {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
 unsafe impl CanCall_bpf_set_retval
 for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
@@ -7590,13 +7770,16 @@ unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 ///
 /// - xdp, since 5.18
 /// - tracing (needs CONFIG_NET), since 5.18
+/// - lsm (needs CONFIG_NET), since 5.18–6.1 (measured bounds)
 /// - syscall, since 5.18–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
-    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_get_buff_len: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_xdp_get_buff_len
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_get_buff_len
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_xdp_get_buff_len for program::Syscall<S> {}
@@ -7726,6 +7909,7 @@ unsafe impl<A: attach::ForLsm> CanCall_bpf_ima_file_hash for program::Lsm<A, Sle
     note = "`bpf_kptr_xchg` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_kptr_xchg: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_kptr_xchg for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_kptr_xchg
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_kptr_xchg
@@ -7739,7 +7923,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_kptr_xchg for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_kptr_xchg for program::Syscall<S> {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupDevice {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSkb {}
-unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSock {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_kptr_xchg for program::FlowDissector {}
 unsafe impl CanCall_bpf_kptr_xchg for program::LwtIn {}
@@ -7798,6 +7981,8 @@ unsafe impl CanCall_bpf_kptr_xchg for program::Xdp {}
     note = "`bpf_map_lookup_percpu_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_lookup_percpu_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_lookup_percpu_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_lookup_percpu_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_lookup_percpu_elem
@@ -7812,7 +7997,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_percpu_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::LwtIn {}
@@ -7850,16 +8034,19 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - tracing (needs CONFIG_NET), since 5.19
+/// - lsm (needs CONFIG_NET), since 5.19–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - syscall, since 5.19–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_mptcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_mptcp_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_mptcp_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_mptcp_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_mptcp_sock for program::Syscall<S> {}
@@ -7915,6 +8102,8 @@ unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::Xdp {}
     note = "`bpf_dynptr_from_mem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_from_mem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_from_mem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_from_mem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_from_mem
@@ -7928,7 +8117,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_from_mem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_from_mem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::LwtIn {}
@@ -7987,6 +8175,8 @@ unsafe impl CanCall_bpf_dynptr_from_mem for program::Xdp {}
     note = "`bpf_ringbuf_reserve_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_reserve_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_reserve_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_reserve_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_reserve_dynptr
@@ -8001,7 +8191,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::LwtIn {}
@@ -8060,6 +8249,8 @@ unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::Xdp {}
     note = "`bpf_ringbuf_submit_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_submit_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_submit_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_submit_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_submit_dynptr
@@ -8074,7 +8265,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::LwtIn {}
@@ -8133,6 +8323,8 @@ unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::Xdp {}
     note = "`bpf_ringbuf_discard_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_discard_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_discard_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_discard_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_discard_dynptr
@@ -8147,7 +8339,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::LwtIn {}
@@ -8206,6 +8397,8 @@ unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::Xdp {}
     note = "`bpf_dynptr_read` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_read: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_read
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_read
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_read
@@ -8219,7 +8412,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_read for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_read for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_read for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_read for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_read for program::LwtIn {}
@@ -8278,6 +8470,8 @@ unsafe impl CanCall_bpf_dynptr_read for program::Xdp {}
     note = "`bpf_dynptr_write` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_write: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_write
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_write
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_write
@@ -8291,7 +8485,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_write for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_write for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_write for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_write for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_write for program::LwtIn {}
@@ -8350,6 +8543,8 @@ unsafe impl CanCall_bpf_dynptr_write for program::Xdp {}
     note = "`bpf_dynptr_data` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_data: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_data
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_data
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_data
@@ -8363,7 +8558,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_data for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_data for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_data for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_data for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_data for program::LwtIn {}
@@ -8478,6 +8672,8 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::Xdp {}
     note = "`bpf_ktime_get_tai_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_tai_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_tai_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_tai_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_tai_ns
@@ -8491,7 +8687,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_tai_ns for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_tai_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::LwtIn {}
@@ -8550,6 +8745,8 @@ unsafe impl CanCall_bpf_ktime_get_tai_ns for program::Xdp {}
     note = "`bpf_user_ringbuf_drain` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_user_ringbuf_drain: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_user_ringbuf_drain
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_user_ringbuf_drain
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_user_ringbuf_drain
@@ -8563,7 +8760,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_user_ringbuf_drain for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_user_ringbuf_drain for program::Syscall<S> {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupDevice {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSkb {}
-unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSock {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::FlowDissector {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::LwtIn {}
@@ -8622,6 +8818,8 @@ unsafe impl CanCall_bpf_user_ringbuf_drain for program::Xdp {}
     note = "`bpf_cgrp_storage_get` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_cgrp_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_cgrp_storage_get
@@ -8635,7 +8833,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_get for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupDevice {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::FlowDissector {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::LwtIn {}
@@ -8694,6 +8891,8 @@ unsafe impl CanCall_bpf_cgrp_storage_get for program::Xdp {}
     note = "`bpf_cgrp_storage_delete` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_delete: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_cgrp_storage_delete
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_delete
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_cgrp_storage_delete
@@ -8707,7 +8906,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_delete for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_delete for program::Syscall<S> {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupDevice {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSkb {}
-unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSock {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::FlowDissector {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::LwtIn {}

@@ -29,6 +29,9 @@ pub enum Outcome {
     NotAllowed,
     GplOnly,
     SleepableOnly,
+    /// Both GPL-only and sleepable-only for this load: a kernel may name either refusal, or
+    /// (older kernels, which hide a sleepable-only prototype from other programs) neither.
+    GplAndSleepableOnly,
     UnknownHelper,
     Supported,
     Unsupported,
@@ -43,6 +46,7 @@ impl Outcome {
             Outcome::NotAllowed => "not allowed",
             Outcome::GplOnly => "GPL only",
             Outcome::SleepableOnly => "sleepable only",
+            Outcome::GplAndSleepableOnly => "GPL and sleepable only",
             Outcome::UnknownHelper => "unknown helper",
             Outcome::Supported => "supported",
             Outcome::Unsupported => "unsupported",
@@ -66,7 +70,10 @@ impl Outcome {
     /// may be refused either way: by a `might_sleep` prototype (`sleepable_only`) or by a
     /// `get_func_proto()` that checks `prog->sleepable` (`not_allowed`).
     fn satisfies(observed: Outcome, expected: Outcome) -> bool {
-        observed == expected || (expected == Outcome::SleepableOnly && observed == Outcome::NotAllowed)
+        observed == expected
+            || (expected == Outcome::SleepableOnly && observed == Outcome::NotAllowed)
+            || (expected == Outcome::GplAndSleepableOnly
+                && matches!(observed, Outcome::GplOnly | Outcome::SleepableOnly | Outcome::NotAllowed))
     }
 }
 
@@ -290,7 +297,9 @@ fn predict(
     if j.unmet.iter().any(refused) {
         return (Outcome::NotAllowed, None);
     }
-    let by_license = if j.unmet.contains(&Unmet::Gpl) {
+    let by_license = if j.unmet.contains(&Unmet::Gpl) && j.unmet.contains(&Unmet::Sleepable) {
+        Outcome::GplAndSleepableOnly
+    } else if j.unmet.contains(&Unmet::Gpl) {
         Outcome::GplOnly
     } else if j.unmet.contains(&Unmet::Sleepable) {
         Outcome::SleepableOnly
@@ -736,6 +745,18 @@ mod tests {
         );
         assert_eq!(predict(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
         assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
+        // Non-GPL and not sleepable: 6.1 hides the prototype, 6.12 names the license.
+        let sleepy_gpl = helper(
+            111,
+            "bpf_copy_from_user_task",
+            true,
+            vec![avail(2, Qualifiers { sleepable_only: true, ..Qualifiers::default() })],
+        );
+        assert_eq!(predict(&m, &sleepy_gpl, 2, None, nongpl).0, Outcome::GplAndSleepableOnly);
+        for seen in [Outcome::NotAllowed, Outcome::GplOnly, Outcome::SleepableOnly] {
+            assert!(Outcome::satisfies(seen, Outcome::GplAndSleepableOnly));
+        }
+        assert!(!Outcome::satisfies(Outcome::Callable, Outcome::GplAndSleepableOnly));
         assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
 
         // Lockdown (integrity here) refuses helpers whose spec says so at integrity, not those
