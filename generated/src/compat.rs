@@ -2812,34 +2812,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability::plain(ProgramType::SockOps, 4, 13),
-            Availability {
-                program_type: ProgramType::CgroupSockAddr,
-                since: Since::exact(KernelVersion::new(5, 8)),
-                conditions: Conditions {
-                    attach_types: Some(
-                        &[
-                            AttachType::CgroupInet4Bind,
-                            AttachType::CgroupInet6Bind,
-                            AttachType::CgroupInet4Connect,
-                            AttachType::CgroupInet6Connect,
-                            AttachType::CgroupUdp4Sendmsg,
-                            AttachType::CgroupUdp6Sendmsg,
-                            AttachType::CgroupUdp4Recvmsg,
-                            AttachType::CgroupUdp6Recvmsg,
-                            AttachType::CgroupInet4Getpeername,
-                            AttachType::CgroupInet6Getpeername,
-                            AttachType::CgroupInet4Getsockname,
-                            AttachType::CgroupInet6Getsockname,
-                            AttachType::CgroupUnixConnect,
-                            AttachType::CgroupUnixSendmsg,
-                            AttachType::CgroupUnixRecvmsg,
-                            AttachType::CgroupUnixGetpeername,
-                            AttachType::CgroupUnixGetsockname,
-                        ],
-                    ),
-                    ..Conditions::NONE
-                },
-            },
+            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since::exact(KernelVersion::new(5, 15)),
@@ -3217,34 +3190,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability::plain(ProgramType::SockOps, 4, 15),
-            Availability {
-                program_type: ProgramType::CgroupSockAddr,
-                since: Since::exact(KernelVersion::new(5, 8)),
-                conditions: Conditions {
-                    attach_types: Some(
-                        &[
-                            AttachType::CgroupInet4Bind,
-                            AttachType::CgroupInet6Bind,
-                            AttachType::CgroupInet4Connect,
-                            AttachType::CgroupInet6Connect,
-                            AttachType::CgroupUdp4Sendmsg,
-                            AttachType::CgroupUdp6Sendmsg,
-                            AttachType::CgroupUdp4Recvmsg,
-                            AttachType::CgroupUdp6Recvmsg,
-                            AttachType::CgroupInet4Getpeername,
-                            AttachType::CgroupInet6Getpeername,
-                            AttachType::CgroupInet4Getsockname,
-                            AttachType::CgroupInet6Getsockname,
-                            AttachType::CgroupUnixConnect,
-                            AttachType::CgroupUnixSendmsg,
-                            AttachType::CgroupUnixRecvmsg,
-                            AttachType::CgroupUnixGetpeername,
-                            AttachType::CgroupUnixGetsockname,
-                        ],
-                    ),
-                    ..Conditions::NONE
-                },
-            },
+            Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since::exact(KernelVersion::new(5, 15)),
@@ -13318,7 +13264,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
-                    trampoline_only: true,
+                    attach_types: Some(
+                        &[
+                            AttachType::TraceRawTp,
+                            AttachType::TraceFentry,
+                            AttachType::TraceFexit,
+                            AttachType::ModifyReturn,
+                        ],
+                    ),
                     ..Conditions::NONE
                 },
             },
@@ -13374,7 +13327,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
-                    trampoline_only: true,
+                    attach_types: Some(
+                        &[
+                            AttachType::TraceRawTp,
+                            AttachType::TraceFentry,
+                            AttachType::TraceFexit,
+                            AttachType::ModifyReturn,
+                        ],
+                    ),
                     ..Conditions::NONE
                 },
             },

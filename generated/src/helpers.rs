@@ -626,7 +626,7 @@ pub unsafe fn bpf_ktime_get_ns() -> u64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -1569,27 +1569,27 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -2128,7 +2128,7 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
@@ -3259,7 +3259,7 @@ pub unsafe fn bpf_get_hash_recalc(skb: *mut __sk_buff) -> u32 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -3620,7 +3620,7 @@ pub unsafe fn bpf_skb_change_tail(skb: *mut __sk_buff, len: u32, flags: u64) -> 
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -4421,7 +4421,7 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// |---|---|---|
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -4991,7 +4991,7 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
@@ -5162,7 +5162,7 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// |---|---|---|
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg), [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg), [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername), [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername), [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname), [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect), [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg), [`cgroup_unix_recvmsg`](crate::ids::AttachType::CgroupUnixRecvmsg), [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -9656,7 +9656,7 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -9956,7 +9956,7 @@ pub unsafe fn bpf_skb_output(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -10068,7 +10068,7 @@ pub unsafe fn bpf_probe_read_user(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none); refused under lockdown `confidentiality` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
@@ -10182,7 +10182,7 @@ pub unsafe fn bpf_probe_read_kernel(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -10292,7 +10292,7 @@ pub unsafe fn bpf_probe_read_user_str(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none); refused under lockdown `confidentiality` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
@@ -10471,7 +10471,7 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -12733,7 +12733,7 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -13344,7 +13344,7 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | only in sleepable programs |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -13464,7 +13464,7 @@ pub unsafe fn bpf_copy_from_user(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -13761,7 +13761,9 @@ pub unsafe fn bpf_redirect_neigh(
 ///
 /// - The first argument must be a per-CPU `__ksym` (or a per-CPU kptr), not an ordinary pointer.
 /// - NULL-check the result: CPUs at or above `nr_cpu_ids` give NULL, and the verifier insists.
-/// - The memory is read-only. Outside the tracing types the loader needs `CAP_BPF`.
+/// - The memory is read-only. Outside the tracing types the loader needs `CAP_BPF`; builds
+///   differ here: one 6.18.44 build refuses the call without `CAP_PERFMON` as well, another
+///   accepts `CAP_BPF` alone.
 /// - The verifier needs the symbol's address: kernels built without `CONFIG_KALLSYMS_ALL`
 ///   cannot resolve data symbols, and the load fails with "failed to find the address".
 ///
@@ -13786,36 +13788,36 @@ pub unsafe fn bpf_redirect_neigh(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -13856,7 +13858,8 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 ///
 /// - The argument must be a per-CPU typed `__ksym` (or a per-CPU kptr).
 /// - The result is never NULL, so no check is required, but it is read-only.
-/// - Outside the tracing types the loader needs `CAP_BPF`.
+/// - Outside the tracing types the loader needs `CAP_BPF`; one 6.18.44 build wants
+///   `CAP_PERFMON` as well, another does not.
 /// - Kernels built without `CONFIG_KALLSYMS_ALL` cannot resolve data symbols, so the load fails
 ///   with "failed to find the address for kernel symbol".
 ///
@@ -13879,36 +13882,36 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -14293,7 +14296,7 @@ pub unsafe fn bpf_task_storage_delete(map: *mut c_void, task: *mut task_struct) 
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -14920,7 +14923,7 @@ pub unsafe fn bpf_for_each_map_elem(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -15696,7 +15699,7 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.2–6.12 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.2–6.12 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.2–6.12 on |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | only with attach type [`lsm_mac`](crate::ids::AttachType::LsmMac) |
 ///
 /// # See also
@@ -15791,7 +15794,7 @@ pub unsafe fn bpf_get_attach_cookie(ctx: *mut c_void) -> u64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.15 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -15899,7 +15902,7 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -16010,7 +16013,7 @@ pub unsafe fn bpf_get_branch_snapshot(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -16293,7 +16296,7 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -16597,7 +16600,7 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
@@ -16733,7 +16736,7 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
@@ -17210,7 +17213,7 @@ pub unsafe fn bpf_xdp_store_bytes(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also

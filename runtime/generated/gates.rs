@@ -1521,12 +1521,12 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_printk`",
     label = "`bpf_trace_printk` is not available to this program type",
-    note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_printk: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_printk
@@ -2001,32 +2001,32 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
 /// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 4.10
 /// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
 /// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 4.17
 /// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
 /// - tracing, since 5.5
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
-    note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_comm: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_comm
@@ -2219,12 +2219,12 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
-    note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read
@@ -2563,12 +2563,12 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task`",
     label = "`bpf_get_current_task` is not available to this program type",
-    note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task
@@ -2732,11 +2732,11 @@ unsafe impl CanCall_bpf_skb_change_tail for program::SkSkb {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
-/// - lwt_seg6local, since 4.18
+/// - lwt_seg6local (some kernel builds refuse it (stable updates differ)), since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_pull_data`",
     label = "`bpf_skb_pull_data` is not available to this program type",
-    note = "`bpf_skb_pull_data` may be called from: sched_cls, sched_act, lwt_in, lwt_out, lwt_xmit, sk_skb, lwt_seg6local"
+    note = "`bpf_skb_pull_data` may be called from: sched_cls, sched_act, lwt_in, lwt_out, lwt_xmit, sk_skb, lwt_seg6local (some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_skb_pull_data: ProgramType {}
 unsafe impl CanCall_bpf_skb_pull_data for program::LwtIn {}
@@ -2969,7 +2969,7 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 ///
 /// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.13
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), since 5.8
+/// - cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
@@ -2977,9 +2977,11 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
-    note = "`bpf_setsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_setsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_setsockopt: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_setsockopt
+for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt for program::StructOps<S> {}
@@ -2987,38 +2989,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Tracing<attach::TraceIter, S> {}
 unsafe impl CanCall_bpf_setsockopt
 for program::CgroupSock<attach::CgroupInetSockCreate> {}
-unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
-unsafe impl CanCall_bpf_setsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUnixGetpeername> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUnixGetsockname> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUnixRecvmsg> {}
-unsafe impl CanCall_bpf_setsockopt
-for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_setsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_adjust_room`: Insert or remove space inside a packet for tunnel encapsulation or decapsulation.
@@ -3105,12 +3075,12 @@ unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
-    note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read_value: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read_value
@@ -3163,7 +3133,7 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 ///
 /// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.15
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), since 5.8
+/// - cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
@@ -3171,9 +3141,11 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
-    note = "`bpf_getsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG, BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME, BPF_CGROUP_INET4_GETSOCKNAME, BPF_CGROUP_INET6_GETSOCKNAME, BPF_CGROUP_UNIX_CONNECT, BPF_CGROUP_UNIX_SENDMSG, BPF_CGROUP_UNIX_RECVMSG, BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_getsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_getsockopt: ProgramType {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_getsockopt
+for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt for program::StructOps<S> {}
@@ -3181,38 +3153,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Tracing<attach::TraceIter, S> {}
 unsafe impl CanCall_bpf_getsockopt
 for program::CgroupSock<attach::CgroupInetSockCreate> {}
-unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getpeername> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet4Getsockname> {}
-unsafe impl CanCall_bpf_getsockopt for program::CgroupSockAddr<attach::CgroupInet6Bind> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Connect> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getpeername> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupInet6Getsockname> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Recvmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp4Sendmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Recvmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUdp6Sendmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUnixConnect> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUnixGetpeername> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUnixGetsockname> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUnixRecvmsg> {}
-unsafe impl CanCall_bpf_getsockopt
-for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_getsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
@@ -4420,12 +4360,12 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
-    note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal
@@ -4523,12 +4463,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user`",
     label = "`bpf_probe_read_user` is not available to this program type",
-    note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user
@@ -4596,12 +4536,12 @@ unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
 /// - lsm (refused under lockdown confidentiality), since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel`",
     label = "`bpf_probe_read_kernel` is not available to this program type",
-    note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
+    note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel
@@ -4669,12 +4609,12 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user_str`",
     label = "`bpf_probe_read_user_str` is not available to this program type",
-    note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user_str: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user_str
@@ -4742,12 +4682,12 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
 /// - lsm (refused under lockdown confidentiality), since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel_str`",
     label = "`bpf_probe_read_kernel_str` is not available to this program type",
-    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
+    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel_str: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel_str
@@ -4826,12 +4766,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> 
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
-    note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal_thread: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal_thread
@@ -5929,12 +5869,12 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.9
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
-    note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_task_stack: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_task_stack
@@ -6070,12 +6010,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.10
 /// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
-    note = "`bpf_copy_from_user` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_copy_from_user` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user
@@ -6115,12 +6055,12 @@ unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.10
 /// - lsm, since 5.10
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.10
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf_btf`",
     label = "`bpf_snprintf_btf` is not available to this program type",
-    note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf_btf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf_btf
@@ -6195,40 +6135,40 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_per_cpu_ptr`: Get a pointer to a given CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter (needs CAP_BPF), since 5.10
+/// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - kprobe, since 5.10
-/// - sched_cls (needs CAP_BPF), since 5.10
-/// - sched_act (needs CAP_BPF), since 5.10
+/// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracepoint, since 5.10
-/// - xdp (needs CAP_BPF), since 5.10
+/// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - perf_event, since 5.10
-/// - cgroup_skb (needs CAP_BPF), since 5.10
-/// - cgroup_sock (needs CAP_BPF), since 5.10
-/// - lwt_in (needs CAP_BPF), since 5.10
-/// - lwt_out (needs CAP_BPF), since 5.10
-/// - lwt_xmit (needs CAP_BPF), since 5.10
-/// - sock_ops (needs CAP_BPF), since 5.10
-/// - sk_skb (needs CAP_BPF), since 5.10
-/// - cgroup_device (needs CAP_BPF), since 5.10
-/// - sk_msg (needs CAP_BPF), since 5.10
+/// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint, since 5.10
-/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
-/// - lwt_seg6local (needs CAP_BPF), since 5.10
-/// - sk_reuseport (needs CAP_BPF), since 5.10
-/// - flow_dissector (needs CAP_BPF), since 5.10
-/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint_writable, since 5.10
-/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracing, since 5.10
-/// - struct_ops (needs CAP_BPF), since 5.10
+/// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lsm, since 5.10
-/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall, since 5.14
-/// - netfilter (needs CAP_BPF), since 6.4
+/// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_per_cpu_ptr`",
     label = "`bpf_per_cpu_ptr` is not available to this program type",
-    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
+    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_per_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_per_cpu_ptr
@@ -6268,40 +6208,40 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_this_cpu_ptr`: Get a pointer to the current CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter (needs CAP_BPF), since 5.10
+/// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - kprobe, since 5.10
-/// - sched_cls (needs CAP_BPF), since 5.10
-/// - sched_act (needs CAP_BPF), since 5.10
+/// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracepoint, since 5.10
-/// - xdp (needs CAP_BPF), since 5.10
+/// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - perf_event, since 5.10
-/// - cgroup_skb (needs CAP_BPF), since 5.10
-/// - cgroup_sock (needs CAP_BPF), since 5.10
-/// - lwt_in (needs CAP_BPF), since 5.10
-/// - lwt_out (needs CAP_BPF), since 5.10
-/// - lwt_xmit (needs CAP_BPF), since 5.10
-/// - sock_ops (needs CAP_BPF), since 5.10
-/// - sk_skb (needs CAP_BPF), since 5.10
-/// - cgroup_device (needs CAP_BPF), since 5.10
-/// - sk_msg (needs CAP_BPF), since 5.10
+/// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint, since 5.10
-/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
-/// - lwt_seg6local (needs CAP_BPF), since 5.10
-/// - sk_reuseport (needs CAP_BPF), since 5.10
-/// - flow_dissector (needs CAP_BPF), since 5.10
-/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint_writable, since 5.10
-/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracing, since 5.10
-/// - struct_ops (needs CAP_BPF), since 5.10
+/// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lsm, since 5.10
-/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall, since 5.14
-/// - netfilter (needs CAP_BPF), since 6.4
+/// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_this_cpu_ptr`",
     label = "`bpf_this_cpu_ptr` is not available to this program type",
-    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
+    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_this_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_this_cpu_ptr
@@ -6527,12 +6467,12 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.11
 /// - lsm, since 5.11
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.11
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task_btf`",
     label = "`bpf_get_current_task_btf` is not available to this program type",
-    note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task_btf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task_btf
@@ -6773,12 +6713,12 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.13
 /// - lsm, since 5.13
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.13
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf`",
     label = "`bpf_snprintf` is not available to this program type",
-    note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf for program::CgroupSock<A> {}
@@ -7129,12 +7069,12 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - perf_event, since 5.15
 /// - raw_tracepoint, since 6.2–6.12 (measured bounds)
 /// - raw_tracepoint_writable, since 6.2–6.12 (measured bounds)
-/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), since 5.15
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.2–6.12 on), since 5.15
 /// - lsm (only with attach type BPF_LSM_MAC), since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN), lsm (only with attach type BPF_LSM_MAC)"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.2–6.12 on), lsm (only with attach type BPF_LSM_MAC)"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie for program::Kprobe<S> {}
@@ -7182,12 +7122,12 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.15
 /// - lsm, since 5.15
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.15
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.15
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_pt_regs`",
     label = "`bpf_task_pt_regs` is not available to this program type",
-    note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_task_pt_regs: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_pt_regs
@@ -7255,12 +7195,12 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.16
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
-    note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_branch_snapshot: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_branch_snapshot
@@ -7328,12 +7268,12 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16
 /// - lsm, since 5.16
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_vprintk`",
     label = "`bpf_trace_vprintk` is not available to this program type",
-    note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_vprintk: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_vprintk
@@ -7458,12 +7398,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Sysca
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.17
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.17
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.17
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
-    note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_find_vma: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_find_vma for program::CgroupSock<A> {}
@@ -7644,12 +7584,12 @@ unsafe impl CanCall_bpf_strncmp for program::Tracepoint {}
 unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_arg`: Read one argument slot of the function a trampoline program is attached to.
 ///
-/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
-    note = "`bpf_get_func_arg` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
@@ -7660,6 +7600,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
@@ -7680,12 +7622,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFexit, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
-/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
-    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg_cnt: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
@@ -7696,6 +7638,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
 /// - cgroup_sock, since 5.18–6.1 (measured bounds)
@@ -7834,12 +7778,12 @@ unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.18
 /// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.18
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.18
 /// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
-    note = "`bpf_copy_from_user_task` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_copy_from_user_task` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user_task: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user_task

@@ -264,15 +264,16 @@ fn config_tokens(text: &str) -> Vec<String> {
 }
 
 /// The specs' prediction for one helper in one program type, attach type and variant: the
-/// outcome with every qualifier applied, and the one ignoring qualifiers the machine does not
-/// meet (with the reason).
+/// outcome with every qualifier applied, the one ignoring qualifiers the machine does not meet
+/// (with the reason), and an outcome the specs accept as well (with the reason: kernels of one
+/// release disagree, or this kernel may or may not ask for the pair's capabilities).
 fn predict(
     m: &Machine<'_>,
     helper: &Helper,
     prog_type: u32,
     attach_type: Option<u32>,
     variant: Variant,
-) -> (Outcome, Option<(Outcome, String)>) {
+) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
     let held = m.held(variant.capabilities);
     let enabled = |o: &str| m.facts.config.as_ref().is_some_and(|c| c.enabled(o));
     let target = Target {
@@ -289,13 +290,13 @@ fn predict(
     };
     let j = m.model.judge(helper, &load, &target);
     if j.unmet.iter().any(|u| matches!(u, Unmet::HelperTooNew(_))) {
-        return (Outcome::UnknownHelper, None);
+        return (Outcome::UnknownHelper, None, None);
     }
     let refused = |u: &Unmet| {
         matches!(u, Unmet::NotForProgramType | Unmet::AttachType(_) | Unmet::Trampoline | Unmet::PairTooNew(_))
     };
     if j.unmet.iter().any(refused) {
-        return (Outcome::NotAllowed, None);
+        return (Outcome::NotAllowed, None, None);
     }
     let by_license = if j.unmet.contains(&Unmet::Gpl) && j.unmet.contains(&Unmet::Sleepable) {
         Outcome::GplAndSleepableOnly
@@ -324,7 +325,7 @@ fn predict(
         _ => None,
     });
     if let Some(reason) = reason {
-        return (Outcome::NotAllowed, Some((by_license, reason)));
+        return (Outcome::NotAllowed, Some((by_license, reason)), None);
     }
     // A kernel inside the range the specs give for the pair: either answer is consistent.
     if let Some(Unmet::HelperTooNew(s) | Unmet::PairTooNew(s)) =
@@ -333,9 +334,21 @@ fn predict(
         return (
             Outcome::NotAllowed,
             Some((by_license, format!("Linux {} is inside the range {s} of the specs", m.version))),
+            None,
         );
     }
-    (by_license, None)
+    // Either answer agrees with the specs: kernels of this release disagree, or this kernel is
+    // inside the range from which the pair's capabilities are asked for.
+    let also = j.unsure.iter().find_map(|u| match u {
+        Unmet::VariesByBuild => Some("some kernel builds refuse it (varies_by_build)".to_owned()),
+        Unmet::Capabilities(missing) => Some(format!(
+            "Linux {} may or may not ask for {} (capabilities_since)",
+            m.version,
+            missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(" and ")
+        )),
+        _ => None,
+    });
+    (by_license, None, also.map(|why| (Outcome::NotAllowed, why)))
 }
 
 /// Rows grouped by (program type, attach type, helper, variant): struct_ops has one target per
@@ -409,9 +422,9 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
             } else {
                 (r.program_type_id, r.attach_type_id)
             };
-        let (expected, naive) = match model.helper(r.helper_id) {
+        let (expected, naive, also) = match model.helper(r.helper_id) {
             Some(h) => predict(&m, h, judged_type, judged_attach, r.variant),
-            None => (Outcome::UnknownHelper, None),
+            None => (Outcome::UnknownHelper, None, None),
         };
         d.compared += 1;
         let mut entry = Disagreement {
@@ -434,6 +447,10 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
                     d.explained.push(entry);
                 }
             }
+        } else if let Some((_, why)) = also.as_ref().filter(|(o, _)| Outcome::satisfies(observed, *o)) {
+            d.agreements += 1;
+            entry.explanation = Some(why.clone());
+            d.explained.push(entry);
         } else if let Some(why) = (expected == Outcome::NotAllowed)
             .then(|| model.program_type(judged_type))
             .flatten()
@@ -713,7 +730,7 @@ mod tests {
             true,
             vec![avail(6, Qualifiers { capabilities: vec![Capability::Perfmon], ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &perfmon, 6, None, nocap);
+        let (expected, naive, _) = predict(&m, &perfmon, 6, None, nocap);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
 
@@ -723,7 +740,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { kconfig: vec!["CONFIG_KPROBES".into()], ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &kconfig, 2, None, base);
+        let (expected, naive, _) = predict(&m, &kconfig, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert!(naive.is_some_and(|(o, why)| o == Outcome::Callable && why.contains("CONFIG_KPROBES")));
 
@@ -767,7 +784,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Integrity), ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &write_user, 2, None, base);
+        let (expected, naive, _) = predict(&m, &write_user, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
         let read_kernel = helper(
