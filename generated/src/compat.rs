@@ -674,24 +674,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
     HelperInfo {
         id: 7,
         name: "bpf_get_prandom_u32",
-        since: Since::exact(KernelVersion::new(4, 17)),
+        since: Since::exact(KernelVersion::new(4, 1)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 4, 17),
-            Availability::plain(ProgramType::Kprobe, 4, 17),
-            Availability::plain(ProgramType::SchedCls, 4, 17),
-            Availability::plain(ProgramType::SchedAct, 4, 17),
-            Availability::plain(ProgramType::Tracepoint, 4, 17),
-            Availability::plain(ProgramType::Xdp, 4, 17),
-            Availability::plain(ProgramType::PerfEvent, 4, 17),
-            Availability::plain(ProgramType::CgroupSkb, 4, 17),
-            Availability::plain(ProgramType::CgroupSock, 4, 17),
-            Availability::plain(ProgramType::LwtIn, 4, 17),
-            Availability::plain(ProgramType::LwtOut, 4, 17),
-            Availability::plain(ProgramType::LwtXmit, 4, 17),
-            Availability::plain(ProgramType::SockOps, 4, 17),
-            Availability::plain(ProgramType::SkSkb, 4, 17),
-            Availability::plain(ProgramType::CgroupDevice, 4, 17),
+            Availability::plain(ProgramType::SocketFilter, 4, 1),
+            Availability::plain(ProgramType::Kprobe, 4, 1),
+            Availability::plain(ProgramType::SchedCls, 4, 1),
+            Availability::plain(ProgramType::SchedAct, 4, 1),
+            Availability::plain(ProgramType::Tracepoint, 4, 7),
+            Availability::plain(ProgramType::Xdp, 4, 8),
+            Availability::plain(ProgramType::PerfEvent, 4, 9),
+            Availability::plain(ProgramType::CgroupSkb, 4, 10),
+            Availability::plain(ProgramType::CgroupSock, 4, 10),
+            Availability::plain(ProgramType::LwtIn, 4, 10),
+            Availability::plain(ProgramType::LwtOut, 4, 10),
+            Availability::plain(ProgramType::LwtXmit, 4, 10),
+            Availability::plain(ProgramType::SockOps, 4, 13),
+            Availability::plain(ProgramType::SkSkb, 4, 14),
+            Availability::plain(ProgramType::CgroupDevice, 4, 15),
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
@@ -845,36 +845,57 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 2)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 1),
+            Availability::plain(ProgramType::SocketFilter, 6, 10),
             Availability::plain(ProgramType::Kprobe, 4, 2),
-            Availability::plain(ProgramType::SchedCls, 6, 1),
-            Availability::plain(ProgramType::SchedAct, 6, 1),
+            Availability::plain(ProgramType::SchedCls, 6, 10),
+            Availability::plain(ProgramType::SchedAct, 6, 10),
             Availability::plain(ProgramType::Tracepoint, 4, 7),
-            Availability::plain(ProgramType::Xdp, 6, 1),
+            Availability::plain(ProgramType::Xdp, 6, 10),
             Availability::plain(ProgramType::PerfEvent, 4, 9),
-            Availability::plain(ProgramType::CgroupSkb, 6, 1),
+            Availability::plain(ProgramType::CgroupSkb, 6, 10),
             Availability::plain(ProgramType::CgroupSock, 4, 10),
-            Availability::plain(ProgramType::LwtIn, 6, 1),
-            Availability::plain(ProgramType::LwtOut, 6, 1),
-            Availability::plain(ProgramType::LwtXmit, 6, 1),
-            Availability::plain(ProgramType::SockOps, 6, 1),
-            Availability::plain(ProgramType::SkSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupDevice, 6, 1),
+            Availability::plain(ProgramType::LwtIn, 6, 10),
+            Availability::plain(ProgramType::LwtOut, 6, 10),
+            Availability::plain(ProgramType::LwtXmit, 6, 10),
+            Availability::plain(ProgramType::SockOps, 6, 10),
+            Availability::plain(ProgramType::SkSkb, 6, 10),
+            Availability {
+                program_type: ProgramType::CgroupDevice,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::SkMsg, 4, 17),
             Availability::plain(ProgramType::RawTracepoint, 4, 17),
             Availability::plain(ProgramType::CgroupSockAddr, 4, 17),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 1),
-            Availability::plain(ProgramType::SkReuseport, 6, 1),
-            Availability::plain(ProgramType::FlowDissector, 6, 1),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 1),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 10),
+            Availability::plain(ProgramType::SkReuseport, 6, 10),
+            Availability::plain(ProgramType::FlowDissector, 6, 10),
+            Availability {
+                program_type: ProgramType::CgroupSysctl,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::RawTracepointWritable, 5, 2),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 1),
+            Availability {
+                program_type: ProgramType::CgroupSockopt,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::Tracing, 5, 5),
-            Availability::plain(ProgramType::StructOps, 6, 1),
+            Availability::plain(ProgramType::StructOps, 6, 10),
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 1),
+            Availability::plain(ProgramType::SkLookup, 6, 10),
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 4),
+            Availability::plain(ProgramType::Netfilter, 6, 10),
         ],
         map_types: &[],
     },
@@ -887,7 +908,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -896,7 +917,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -904,7 +925,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -913,7 +934,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -922,7 +943,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -931,7 +952,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -939,7 +960,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -947,7 +968,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -955,7 +976,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -963,7 +984,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -975,7 +996,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -983,7 +1004,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -991,7 +1012,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1003,7 +1024,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1012,7 +1033,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1021,7 +1042,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1038,7 +1059,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1050,7 +1071,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1061,7 +1082,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1073,7 +1094,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1085,7 +1106,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1104,7 +1125,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1115,7 +1136,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1126,7 +1147,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1137,7 +1158,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1148,7 +1169,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1159,8 +1180,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1170,7 +1191,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1190,7 +1211,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1201,7 +1222,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1212,7 +1233,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1223,8 +1244,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1235,8 +1256,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -1247,7 +1268,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1259,7 +1280,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1278,7 +1299,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1298,7 +1319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1306,7 +1327,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1316,7 +1337,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 7)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1324,7 +1345,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1332,7 +1353,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1340,7 +1361,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1359,7 +1380,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1367,7 +1388,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1375,8 +1396,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1391,7 +1412,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1408,7 +1429,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1416,7 +1437,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1424,15 +1445,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1440,15 +1461,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1456,7 +1477,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1464,7 +1485,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1472,7 +1493,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1480,7 +1501,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1488,7 +1509,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -1551,7 +1572,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1563,7 +1584,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1574,7 +1595,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1586,7 +1607,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 8)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1598,7 +1619,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1609,7 +1630,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1620,7 +1641,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1631,7 +1652,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1642,7 +1663,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1653,7 +1674,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1664,7 +1685,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1675,7 +1696,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1686,7 +1707,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1698,7 +1719,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1709,7 +1730,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1720,7 +1741,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1731,7 +1752,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1742,7 +1763,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1754,7 +1775,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1766,7 +1787,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1778,7 +1799,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1797,7 +1818,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -1869,7 +1890,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1878,7 +1899,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1928,7 +1949,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -1936,7 +1957,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2246,6 +2267,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2254,6 +2276,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 8)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2262,6 +2285,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 9)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2270,6 +2294,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(4, 17)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2278,6 +2303,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 2)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2286,6 +2312,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 5)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2294,6 +2321,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 7)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2302,6 +2330,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 since: Since::exact(KernelVersion::new(5, 14)),
                 conditions: Conditions {
                     lockdown: Some(Lockdown::Integrity),
+                    capabilities: &[Capability::SysAdmin],
                     ..Conditions::NONE
                 },
             },
@@ -2317,7 +2346,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2326,7 +2355,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2334,7 +2363,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2343,7 +2372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2352,7 +2381,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2360,15 +2389,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2376,7 +2405,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2384,7 +2413,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2392,7 +2421,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 13)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2400,7 +2429,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 14)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2408,15 +2437,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2425,15 +2454,15 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2441,7 +2470,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2449,7 +2478,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2457,8 +2486,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2466,8 +2495,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2475,7 +2504,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2484,7 +2513,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2493,7 +2522,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -2712,7 +2741,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::SkReuseport, 4, 19),
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -2722,7 +2765,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2760,6 +2803,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 13)),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 19)),
+                    at_most: KernelVersion::new(7, 2),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::CgroupInetSockCreate]),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::SockOps, 4, 13),
             Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
@@ -2782,8 +2836,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -2856,7 +2910,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2868,7 +2922,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2879,7 +2933,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2891,7 +2945,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2903,7 +2957,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2914,7 +2968,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2925,7 +2979,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2936,7 +2990,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2947,7 +3001,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2958,7 +3012,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2969,7 +3023,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2980,7 +3034,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 15)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -2991,7 +3045,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3003,7 +3057,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3014,7 +3068,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3025,7 +3079,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 19)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3036,7 +3090,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(4, 20)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3047,7 +3101,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3059,7 +3113,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3071,7 +3125,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3083,7 +3137,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3102,7 +3156,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -3127,6 +3181,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(4, 15)),
         gpl_only: false,
         program_types: &[
+            Availability {
+                program_type: ProgramType::CgroupSock,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 19)),
+                    at_most: KernelVersion::new(7, 2),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::CgroupInetSockCreate]),
+                    ..Conditions::NONE
+                },
+            },
             Availability::plain(ProgramType::SockOps, 4, 15),
             Availability::plain(ProgramType::CgroupSockAddr, 5, 8),
             Availability {
@@ -3149,8 +3214,8 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -3290,7 +3355,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Lsm,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -3298,7 +3363,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -3680,6 +3745,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::CgroupSockAddr, 4, 19),
             Availability::plain(ProgramType::CgroupSysctl, 5, 2),
             Availability::plain(ProgramType::CgroupSockopt, 5, 3),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[MapType::CgroupStorage, MapType::PercpuCgroupStorage],
     },
@@ -4192,7 +4268,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -4206,7 +4285,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
@@ -4386,7 +4472,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 5)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf],
                     ..Conditions::NONE
@@ -4400,7 +4489,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 7),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
@@ -4686,168 +4782,168 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -4855,48 +4951,48 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -4904,18 +5000,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
-            Availability {
-                program_type: ProgramType::Netfilter,
-                since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
-                    at_most: KernelVersion::new(6, 18),
-                },
-                conditions: Conditions { ..Conditions::NONE },
-            },
+            Availability::plain(ProgramType::Netfilter, 6, 4),
         ],
         map_types: &[],
     },
@@ -4928,168 +5017,168 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Kprobe,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5097,48 +5186,48 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 2)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 5)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Lsm,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 7)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5146,18 +5235,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
-            Availability {
-                program_type: ProgramType::Netfilter,
-                since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
-                    at_most: KernelVersion::new(6, 18),
-                },
-                conditions: Conditions { ..Conditions::NONE },
-            },
+            Availability::plain(ProgramType::Netfilter, 6, 4),
         ],
         map_types: &[],
     },
@@ -5203,7 +5285,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5251,7 +5333,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -5267,7 +5349,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5279,7 +5361,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5290,7 +5372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5302,7 +5384,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5314,7 +5396,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5325,7 +5407,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5336,7 +5418,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5347,7 +5429,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5358,7 +5440,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5369,7 +5451,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5380,7 +5462,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5391,7 +5473,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5402,7 +5484,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5414,7 +5496,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5425,7 +5507,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5436,7 +5518,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5447,7 +5529,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5458,7 +5540,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5470,7 +5552,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 3)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5482,7 +5564,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5494,7 +5576,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5513,7 +5595,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -5572,10 +5654,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -6543,7 +6636,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6555,7 +6648,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6566,7 +6659,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6578,7 +6671,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6590,7 +6683,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6601,7 +6694,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6612,7 +6705,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6623,7 +6716,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6634,7 +6727,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6645,7 +6738,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6656,7 +6749,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6667,7 +6760,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6678,7 +6771,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6690,7 +6783,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6701,7 +6794,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6712,7 +6805,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6723,7 +6816,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6734,7 +6827,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6746,7 +6839,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6758,7 +6851,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 6)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6770,7 +6863,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -6789,7 +6882,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -7007,36 +7100,36 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         since: Since::exact(KernelVersion::new(5, 7)),
         gpl_only: false,
         program_types: &[
-            Availability::plain(ProgramType::SocketFilter, 6, 1),
+            Availability::plain(ProgramType::SocketFilter, 6, 10),
             Availability::plain(ProgramType::Kprobe, 5, 7),
-            Availability::plain(ProgramType::SchedCls, 6, 1),
-            Availability::plain(ProgramType::SchedAct, 6, 1),
+            Availability::plain(ProgramType::SchedCls, 6, 10),
+            Availability::plain(ProgramType::SchedAct, 6, 10),
             Availability::plain(ProgramType::Tracepoint, 5, 7),
-            Availability::plain(ProgramType::Xdp, 6, 1),
+            Availability::plain(ProgramType::Xdp, 6, 10),
             Availability::plain(ProgramType::PerfEvent, 5, 7),
-            Availability::plain(ProgramType::CgroupSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupSock, 6, 1),
-            Availability::plain(ProgramType::LwtIn, 6, 1),
-            Availability::plain(ProgramType::LwtOut, 6, 1),
-            Availability::plain(ProgramType::LwtXmit, 6, 1),
-            Availability::plain(ProgramType::SockOps, 6, 1),
-            Availability::plain(ProgramType::SkSkb, 6, 1),
-            Availability::plain(ProgramType::CgroupDevice, 6, 1),
-            Availability::plain(ProgramType::SkMsg, 6, 1),
+            Availability::plain(ProgramType::CgroupSkb, 6, 10),
+            Availability::plain(ProgramType::CgroupSock, 6, 10),
+            Availability::plain(ProgramType::LwtIn, 6, 10),
+            Availability::plain(ProgramType::LwtOut, 6, 10),
+            Availability::plain(ProgramType::LwtXmit, 6, 10),
+            Availability::plain(ProgramType::SockOps, 6, 10),
+            Availability::plain(ProgramType::SkSkb, 6, 10),
+            Availability::plain(ProgramType::CgroupDevice, 6, 10),
+            Availability::plain(ProgramType::SkMsg, 6, 10),
             Availability::plain(ProgramType::RawTracepoint, 5, 7),
-            Availability::plain(ProgramType::CgroupSockAddr, 6, 1),
-            Availability::plain(ProgramType::LwtSeg6local, 6, 1),
-            Availability::plain(ProgramType::SkReuseport, 6, 1),
-            Availability::plain(ProgramType::FlowDissector, 6, 1),
-            Availability::plain(ProgramType::CgroupSysctl, 6, 1),
+            Availability::plain(ProgramType::CgroupSockAddr, 6, 10),
+            Availability::plain(ProgramType::LwtSeg6local, 6, 10),
+            Availability::plain(ProgramType::SkReuseport, 6, 10),
+            Availability::plain(ProgramType::FlowDissector, 6, 10),
+            Availability::plain(ProgramType::CgroupSysctl, 6, 10),
             Availability::plain(ProgramType::RawTracepointWritable, 5, 7),
-            Availability::plain(ProgramType::CgroupSockopt, 6, 1),
+            Availability::plain(ProgramType::CgroupSockopt, 6, 10),
             Availability::plain(ProgramType::Tracing, 5, 7),
-            Availability::plain(ProgramType::StructOps, 6, 1),
+            Availability::plain(ProgramType::StructOps, 6, 10),
             Availability::plain(ProgramType::Lsm, 5, 7),
-            Availability::plain(ProgramType::SkLookup, 6, 1),
+            Availability::plain(ProgramType::SkLookup, 6, 10),
             Availability::plain(ProgramType::Syscall, 5, 14),
-            Availability::plain(ProgramType::Netfilter, 6, 4),
+            Availability::plain(ProgramType::Netfilter, 6, 10),
         ],
         map_types: &[],
     },
@@ -7055,10 +7148,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 7)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -7076,12 +7180,29 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::SchedAct, 6, 13),
             Availability::plain(ProgramType::CgroupSkb, 6, 15),
             Availability::plain(ProgramType::CgroupSock, 5, 7),
-            Availability::plain(ProgramType::SockOps, 5, 7),
-            Availability::plain(ProgramType::SkMsg, 5, 7),
+            Availability {
+                program_type: ProgramType::SockOps,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
+            Availability {
+                program_type: ProgramType::SkMsg,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability::plain(ProgramType::CgroupSockAddr, 5, 7),
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_NET"],
                     ..Conditions::NONE
@@ -7106,7 +7227,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Kprobe,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7130,7 +7254,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Tracepoint,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7146,7 +7273,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::PerfEvent,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7210,11 +7340,11 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupDevice,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::SkMsg,
@@ -7226,7 +7356,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::RawTracepoint,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7266,15 +7399,18 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSysctl,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7282,15 +7418,18 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::CgroupSockopt,
-                since: Since::exact(KernelVersion::new(6, 4)),
-                conditions: Conditions {
-                    kconfig: &["CONFIG_CGROUPS"],
-                    ..Conditions::NONE
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
                 },
+                conditions: Conditions { ..Conditions::NONE },
             },
             Availability {
                 program_type: ProgramType::Tracing,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7306,7 +7445,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Lsm,
-                since: Since::exact(KernelVersion::new(5, 7)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7322,7 +7464,10 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability {
                 program_type: ProgramType::Syscall,
-                since: Since::exact(KernelVersion::new(5, 14)),
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 14)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     kconfig: &["CONFIG_CGROUPS"],
                     ..Conditions::NONE
@@ -7690,7 +7835,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7701,7 +7846,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7712,7 +7857,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7723,7 +7868,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7734,7 +7879,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7745,7 +7890,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7756,7 +7901,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7767,7 +7912,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7802,7 +7947,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7813,7 +7958,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7837,6 +7982,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -7848,7 +8004,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -7865,7 +8021,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7876,7 +8032,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7887,7 +8043,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7898,7 +8054,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7909,7 +8065,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7920,7 +8076,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7931,7 +8087,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7942,7 +8098,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7977,7 +8133,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -7988,7 +8144,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8012,6 +8168,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8023,7 +8190,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8040,7 +8207,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8051,7 +8218,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8062,7 +8229,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8073,7 +8240,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8084,7 +8251,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8095,7 +8262,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8106,7 +8273,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8117,7 +8284,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8152,7 +8319,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8163,7 +8330,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8187,6 +8354,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8198,7 +8376,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8215,7 +8393,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8226,7 +8404,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8237,7 +8415,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8248,7 +8426,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8259,7 +8437,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8270,7 +8448,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8281,7 +8459,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8292,7 +8470,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8327,7 +8505,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8338,7 +8516,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8362,6 +8540,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8373,7 +8562,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8390,7 +8579,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8401,7 +8590,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8412,7 +8601,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8423,7 +8612,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8434,7 +8623,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8445,7 +8634,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8456,7 +8645,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8467,7 +8656,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8502,7 +8691,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8513,7 +8702,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 9)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(5, 10),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -8537,6 +8726,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_most: KernelVersion::new(5, 10),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 9)),
                 conditions: Conditions {
@@ -8548,7 +8748,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8564,7 +8764,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8576,7 +8776,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8587,7 +8787,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8599,7 +8799,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8611,7 +8811,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8622,7 +8822,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8633,7 +8833,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8644,7 +8844,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8655,7 +8855,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8666,7 +8866,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8677,7 +8877,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8688,7 +8888,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8699,7 +8899,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8711,7 +8911,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8722,7 +8922,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8733,7 +8933,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8744,7 +8944,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8755,7 +8955,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8767,7 +8967,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8779,7 +8979,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8791,7 +8991,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 9)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8810,7 +9010,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8895,11 +9095,12 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         gpl_only: false,
         program_types: &[
             Availability::plain(ProgramType::Tracing, 5, 10),
+            Availability::plain(ProgramType::Lsm, 5, 10),
             Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -8915,7 +9116,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8935,7 +9136,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8947,7 +9148,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8967,7 +9168,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8987,7 +9188,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -8999,7 +9200,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9011,7 +9212,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9023,7 +9224,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9035,7 +9236,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9047,7 +9248,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9059,7 +9260,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9071,7 +9272,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9083,7 +9284,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9103,7 +9304,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9115,7 +9316,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9127,7 +9328,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9139,7 +9340,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9151,7 +9352,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9171,7 +9372,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9191,7 +9392,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9211,7 +9412,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 10)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9231,7 +9432,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -9902,7 +10103,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9911,7 +10112,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9919,7 +10120,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9928,7 +10129,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9937,7 +10138,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9945,7 +10146,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9953,7 +10154,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9961,7 +10162,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9969,7 +10170,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9977,7 +10178,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9985,7 +10186,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -9993,7 +10194,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10001,7 +10202,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10010,7 +10211,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10018,7 +10219,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10026,7 +10227,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10034,7 +10235,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10042,7 +10243,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10051,7 +10252,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10060,7 +10261,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10069,7 +10270,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10078,7 +10279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10095,7 +10296,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10104,7 +10305,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10112,7 +10313,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10121,7 +10322,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10130,7 +10331,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10138,7 +10339,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10146,7 +10347,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10154,7 +10355,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10162,7 +10363,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10170,7 +10371,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10178,7 +10379,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10186,7 +10387,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10194,7 +10395,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10203,7 +10404,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10211,7 +10412,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10219,7 +10420,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10227,7 +10428,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10235,7 +10436,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10244,7 +10445,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10253,7 +10454,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10262,7 +10463,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10271,7 +10472,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions { ..Conditions::NONE },
@@ -10497,7 +10698,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10505,7 +10706,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10513,7 +10714,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10521,7 +10722,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10529,7 +10730,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10538,7 +10739,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10546,7 +10747,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10554,7 +10755,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10565,7 +10766,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10573,7 +10774,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10584,7 +10785,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::StructOps,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 11)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -10624,10 +10825,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 11)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 14)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -11800,12 +12012,19 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability::plain(ProgramType::Kprobe, 5, 15),
             Availability::plain(ProgramType::Tracepoint, 5, 15),
             Availability::plain(ProgramType::PerfEvent, 5, 15),
-            Availability::plain(ProgramType::RawTracepoint, 5, 15),
+            Availability {
+                program_type: ProgramType::RawTracepoint,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
+                },
+                conditions: Conditions { ..Conditions::NONE },
+            },
             Availability {
                 program_type: ProgramType::RawTracepointWritable,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 15)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_least: Some(KernelVersion::new(6, 2)),
+                    at_most: KernelVersion::new(6, 12),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -11828,7 +12047,14 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
-            Availability::plain(ProgramType::Lsm, 5, 19),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since::exact(KernelVersion::new(5, 19)),
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmMac]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -12041,7 +12267,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12053,7 +12279,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12064,7 +12290,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12076,7 +12302,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12088,7 +12314,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12099,7 +12325,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12110,7 +12336,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12121,7 +12347,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12132,7 +12358,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12143,7 +12369,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12154,7 +12380,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12165,7 +12391,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12176,7 +12402,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12188,7 +12414,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12199,7 +12425,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12210,7 +12436,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12221,7 +12447,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12232,7 +12458,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12244,7 +12470,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12256,7 +12482,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12268,7 +12494,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12287,7 +12513,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12508,7 +12734,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12519,7 +12745,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12530,7 +12756,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12541,7 +12767,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12552,7 +12778,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12563,7 +12789,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12574,7 +12800,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12585,7 +12811,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12620,7 +12846,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12631,7 +12857,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -12655,6 +12881,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 16)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since::exact(KernelVersion::new(5, 16)),
                 conditions: Conditions {
@@ -12666,7 +12903,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 16)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -12690,7 +12927,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12702,7 +12939,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12713,7 +12950,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12725,7 +12962,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12737,7 +12974,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12748,7 +12985,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12759,7 +12996,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12770,7 +13007,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12781,7 +13018,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12792,7 +13029,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12803,7 +13040,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12814,7 +13051,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12825,7 +13062,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12837,7 +13074,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12848,7 +13085,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12859,7 +13096,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12870,7 +13107,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12881,7 +13118,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12893,7 +13130,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12905,7 +13142,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12917,7 +13154,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -12936,7 +13173,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13035,6 +13272,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 17)),
                 conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::TraceRawTp,
+                            AttachType::TraceFentry,
+                            AttachType::TraceFexit,
+                            AttachType::ModifyReturn,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
                 },
@@ -13056,6 +13311,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                     ..Conditions::NONE
                 },
             },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    trampoline_only: true,
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13068,6 +13334,24 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Tracing,
                 since: Since::exact(KernelVersion::new(5, 17)),
+                conditions: Conditions {
+                    attach_types: Some(
+                        &[
+                            AttachType::TraceRawTp,
+                            AttachType::TraceFentry,
+                            AttachType::TraceFexit,
+                            AttachType::ModifyReturn,
+                        ],
+                    ),
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 17)),
+                    at_most: KernelVersion::new(6, 1),
+                },
                 conditions: Conditions {
                     trampoline_only: true,
                     ..Conditions::NONE
@@ -13086,7 +13370,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSock,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13095,7 +13379,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     attach_types: Some(
@@ -13115,6 +13399,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13128,7 +13423,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSock,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13137,7 +13432,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     attach_types: Some(
@@ -13157,6 +13452,17 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             },
             Availability::plain(ProgramType::CgroupSysctl, 5, 18),
             Availability::plain(ProgramType::CgroupSockopt, 5, 18),
+            Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(6, 0)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    attach_types: Some(&[AttachType::LsmCgroup]),
+                    ..Conditions::NONE
+                },
+            },
         ],
         map_types: &[],
     },
@@ -13176,10 +13482,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 18)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -13211,7 +13528,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SocketFilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13231,7 +13548,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedCls,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13243,7 +13560,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SchedAct,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13263,7 +13580,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Xdp,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13283,7 +13600,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13295,7 +13612,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSock,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13307,7 +13624,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtIn,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13319,7 +13636,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtOut,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13331,7 +13648,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtXmit,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13343,7 +13660,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SockOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13355,7 +13672,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkSkb,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13367,7 +13684,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupDevice,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13379,7 +13696,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkMsg,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13399,7 +13716,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13411,7 +13728,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13423,7 +13740,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkReuseport,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13435,7 +13752,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::FlowDissector,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13447,7 +13764,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSysctl,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13467,7 +13784,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::CgroupSockopt,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13487,7 +13804,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::StructOps,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13507,7 +13824,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
-                    at_least: Some(KernelVersion::new(5, 18)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13527,7 +13844,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
             Availability {
                 program_type: ProgramType::Netfilter,
                 since: Since {
-                    at_least: Some(KernelVersion::new(6, 4)),
+                    at_least: Some(KernelVersion::new(6, 13)),
                     at_most: KernelVersion::new(6, 18),
                 },
                 conditions: Conditions {
@@ -13669,7 +13986,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SocketFilter,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13680,7 +13997,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedCls,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13691,7 +14008,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SchedAct,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13702,7 +14019,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Xdp,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13713,7 +14030,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13724,7 +14041,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtIn,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13735,7 +14052,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtOut,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13746,7 +14063,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtXmit,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13757,7 +14074,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SockOps,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13768,7 +14085,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SkSkb,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13779,7 +14096,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::SkMsg,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13790,7 +14107,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::CgroupSockAddr,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13801,7 +14118,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::LwtSeg6local,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13812,7 +14129,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::FlowDissector,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13828,10 +14145,21 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 },
             },
             Availability {
+                program_type: ProgramType::Lsm,
+                since: Since {
+                    at_least: Some(KernelVersion::new(5, 19)),
+                    at_most: KernelVersion::new(6, 1),
+                },
+                conditions: Conditions {
+                    kconfig: &["CONFIG_NET"],
+                    ..Conditions::NONE
+                },
+            },
+            Availability {
                 program_type: ProgramType::SkLookup,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions {
                     capabilities: &[Capability::Bpf, Capability::Perfmon],
@@ -13842,7 +14170,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                 program_type: ProgramType::Syscall,
                 since: Since {
                     at_least: Some(KernelVersion::new(5, 19)),
-                    at_most: KernelVersion::new(6, 18),
+                    at_most: KernelVersion::new(6, 1),
                 },
                 conditions: Conditions { ..Conditions::NONE },
             },
@@ -14929,11 +15257,12 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
     ProgramTypeHelpers {
         program_type: ProgramType::CgroupSock,
         helpers: &[
-            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 55, 80, 81,
-            87, 88, 89, 93, 94, 105, 106, 107, 109, 112, 113, 114, 115, 117, 118, 120,
-            122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156, 157,
-            158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182, 186,
-            187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
+            1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 35, 37, 42, 46, 49, 55, 57,
+            80, 81, 87, 88, 89, 93, 94, 105, 106, 107, 109, 112, 113, 114, 115, 117, 118,
+            120, 122, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156,
+            157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 180, 181, 182,
+            186, 187, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210,
+            211,
         ],
     },
     ProgramTypeHelpers {
@@ -15132,11 +15461,12 @@ pub const PROGRAM_TYPES: &[ProgramTypeHelpers; 32] = &[
         program_type: ProgramType::Lsm,
         helpers: &[
             1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, 16, 17, 22, 25, 27, 35, 36, 37, 42, 45,
-            49, 55, 57, 67, 80, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 112, 113,
-            114, 115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 141, 145, 146,
-            148, 149, 153, 154, 156, 157, 158, 159, 161, 164, 165, 169, 170, 171, 172,
-            173, 174, 175, 176, 177, 180, 181, 182, 191, 193, 194, 195, 197, 198, 199,
-            200, 201, 202, 203, 208, 209, 210, 211,
+            46, 49, 55, 57, 67, 80, 81, 87, 88, 89, 93, 94, 105, 106, 107, 108, 109, 111,
+            112, 113, 114, 115, 117, 118, 120, 121, 123, 125, 130, 131, 132, 133, 134,
+            136, 137, 138, 139, 140, 141, 145, 146, 147, 148, 149, 153, 154, 156, 157,
+            158, 159, 161, 162, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177,
+            178, 180, 181, 182, 183, 184, 185, 186, 187, 188, 191, 193, 194, 195, 196,
+            197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211,
         ],
     },
     ProgramTypeHelpers {

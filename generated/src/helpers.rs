@@ -626,7 +626,7 @@ pub unsafe fn bpf_ktime_get_ns() -> u64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -692,27 +692,27 @@ pub unsafe fn bpf_trace_printk(
 ///
 /// # Availability
 ///
-/// Helper ID 7 ([`BPF_FUNC_get_prandom_u32`](crate::ids::BPF_FUNC_get_prandom_u32)), since Linux 4.17. Not GPL-only.
+/// Helper ID 7 ([`BPF_FUNC_get_prandom_u32`](crate::ids::BPF_FUNC_get_prandom_u32)), since Linux 4.1. Not GPL-only.
 ///
 /// Program types that may call it:
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.17 | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.17 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.17 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.17 | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.17 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.17 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.17 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.17 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.17 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.17 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.17 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.17 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.1 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.1 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.1 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
@@ -1372,36 +1372,36 @@ pub unsafe fn bpf_clone_redirect(skb: *mut __sk_buff, ifindex: u32, flags: u64) 
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.1 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.10 | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.1 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.10 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.10 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.1 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.10 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.1 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.10 | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.1 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.1 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.1 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.1 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.1 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.1 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.10 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.10 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.1 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.1 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.1 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.1 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.10 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.10 | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.10 | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.1 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.1 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.10 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.1 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.10 | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.10 | — |
 ///
 /// # See also
 ///
@@ -1466,36 +1466,36 @@ pub unsafe fn bpf_get_current_pid_tgid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -1561,36 +1561,36 @@ pub unsafe fn bpf_get_current_uid_gid() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.2 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -1659,36 +1659,36 @@ pub unsafe fn bpf_get_current_comm(buf: *mut c_void, size_of_buf: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | — |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3 | — |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3 | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10 | — |
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | needs `CONFIG_CGROUP_NET_CLASSID` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -2100,36 +2100,36 @@ pub unsafe fn bpf_skb_set_tunnel_key(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.8–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2394,9 +2394,9 @@ pub unsafe fn bpf_get_route_realm(skb: *mut __sk_buff) -> u32 {
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -2589,8 +2589,8 @@ pub unsafe fn bpf_skb_load_bytes(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`stack_trace`](crate::ids::MapType::StackTrace).
 ///
@@ -3259,7 +3259,7 @@ pub unsafe fn bpf_get_hash_recalc(skb: *mut __sk_buff) -> u32 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -3334,14 +3334,14 @@ pub unsafe fn bpf_get_current_task() -> u64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | refused under lockdown `integrity` or stricter |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | refused under lockdown `integrity` or stricter |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | refused under lockdown `integrity` or stricter |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | refused under lockdown `integrity` or stricter |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | refused under lockdown `integrity` or stricter |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | refused under lockdown `integrity` or stricter |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `integrity` or stricter |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | refused under lockdown `integrity` or stricter |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.8 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.8 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_SYS_ADMIN`; refused under lockdown `integrity` or stricter |
 ///
 /// # See also
 ///
@@ -3420,36 +3420,36 @@ pub unsafe fn bpf_probe_write_user(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.9–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.9–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.9–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.9–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.10–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.2–6.12 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.2–6.12 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.2–6.12 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.2–6.12 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.2–6.12 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`cgroup_array`](crate::ids::MapType::CgroupArray).
 ///
@@ -3620,7 +3620,7 @@ pub unsafe fn bpf_skb_change_tail(skb: *mut __sk_buff, len: u32, flags: u64) -> 
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -4183,8 +4183,9 @@ pub unsafe fn bpf_probe_read_str(
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17 | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19 | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -4418,11 +4419,12 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
@@ -4961,36 +4963,36 @@ pub unsafe fn bpf_xdp_adjust_meta(xdp_md: *mut xdp_md, delta: i32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 4.15 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.15 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.15 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 4.15–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 4.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 4.20–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -5158,11 +5160,12 @@ pub unsafe fn bpf_perf_prog_read_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0 | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
@@ -5980,8 +5983,8 @@ pub unsafe fn bpf_skb_get_xfrm_state(
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.18 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -7182,6 +7185,7 @@ pub unsafe fn bpf_get_current_cgroup_id() -> u64 {
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 4.19 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// Map types accepted in `map`: [`cgroup_storage`](crate::ids::MapType::CgroupStorage), [`percpu_cgroup_storage`](crate::ids::MapType::PercpuCgroupStorage).
 ///
@@ -8264,9 +8268,9 @@ pub unsafe fn bpf_rc_pointer_rel(ctx: *mut c_void, rel_x: i32, rel_y: i32) -> i6
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.1 | needs `CAP_BPF` |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_BPF` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
@@ -8348,9 +8352,9 @@ pub unsafe fn bpf_spin_lock(lock: *mut bpf_spin_lock) -> i64 {
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.1 | needs `CAP_BPF` |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | needs `CAP_BPF` |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3 | needs `CAP_BPF` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CAP_BPF` |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CAP_BPF` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
@@ -9207,36 +9211,36 @@ pub unsafe fn bpf_sysctl_set_new_value(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.1 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.1 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
 /// # See also
 ///
@@ -9314,36 +9318,36 @@ pub unsafe fn bpf_strtol(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.2–6.18 (measured bounds) | — |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.2–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.2–6.18 (measured bounds) | — |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.2–6.18 (measured bounds) | — |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.2–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.2–6.18 (measured bounds) | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.2–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.2–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.2–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.2–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.1 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.2 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.2–6.18 (measured bounds) | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–6.18 (measured bounds) | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | — |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–6.18 (measured bounds) | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.1 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
 /// # See also
 ///
@@ -9448,7 +9452,7 @@ pub unsafe fn bpf_strtoul(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -9546,7 +9550,7 @@ pub unsafe fn bpf_sk_storage_get(
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`sk_storage`](crate::ids::MapType::SkStorage).
 ///
@@ -9623,36 +9627,36 @@ pub unsafe fn bpf_sk_storage_delete(map: *mut c_void, sk: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.3 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.3 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.3 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.3 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.3 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.3–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -9836,7 +9840,8 @@ pub unsafe fn bpf_tcp_gen_syncookie(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -9950,7 +9955,7 @@ pub unsafe fn bpf_skb_output(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -10062,7 +10067,7 @@ pub unsafe fn bpf_probe_read_user(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none); refused under lockdown `confidentiality` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
@@ -10176,7 +10181,7 @@ pub unsafe fn bpf_probe_read_kernel(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -10286,7 +10291,7 @@ pub unsafe fn bpf_probe_read_user_str(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | refused under lockdown `confidentiality` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none); refused under lockdown `confidentiality` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON`; refused under lockdown `confidentiality` |
 ///
 /// # See also
@@ -10437,36 +10442,36 @@ pub unsafe fn bpf_tcp_send_ack(tp: *mut c_void, rcv_nxt: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.6 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.6 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.6 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.6 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.6 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.6 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -10728,36 +10733,36 @@ pub unsafe fn bpf_read_branch_records(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.1 | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.10 | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.7 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.1 | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.1 | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.10 | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.10 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.7 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.1 | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.10 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.7 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.1 | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.1 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.1 | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.1 | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.1 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.1 | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.1 | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.1 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.1 | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.10 | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.10 | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.10 | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.10 | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.10 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.10 | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.10 | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.10 | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.10 | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.7 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.1 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.1 | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.1 | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.1 | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.1 | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.10 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.10 | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.10 | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.10 | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.10 | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.7 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.1 | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.10 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.1 | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.10 | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.1 | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.10 | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.10 | — |
 ///
 /// # See also
 ///
@@ -10851,7 +10856,8 @@ pub unsafe fn bpf_get_ns_current_pid_tgid(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–5.10 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`perf_event_array`](crate::ids::MapType::PerfEventArray).
 ///
@@ -10930,10 +10936,10 @@ pub unsafe fn bpf_xdp_output(
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13 | — |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.15 | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.7 | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.7 | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.7 | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.1 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.7 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.7 | needs `CONFIG_NET` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
 ///
 /// # See also
 ///
@@ -11003,12 +11009,12 @@ pub unsafe fn bpf_get_netns_cookie(ctx: *mut c_void) -> u64 {
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.7 | needs `CONFIG_CGROUPS` |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.4 | needs `CONFIG_CGROUPS` |
@@ -11016,21 +11022,21 @@ pub unsafe fn bpf_get_netns_cookie(ctx: *mut c_void) -> u64 {
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.4 | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.7 | needs `CONFIG_CGROUPS` |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.7 | needs `CONFIG_CGROUPS` |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.4 | needs `CONFIG_CGROUPS` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.7 | needs `CONFIG_CGROUPS` |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.1 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.1 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7 | needs `CONFIG_CGROUPS` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.4 | needs `CONFIG_CGROUPS` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CONFIG_CGROUPS` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | needs `CONFIG_CGROUPS` |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CONFIG_CGROUPS` |
 ///
 /// # See also
@@ -12242,23 +12248,24 @@ pub unsafe fn bpf_csum_level(skb: *mut __sk_buff, level: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12330,23 +12337,24 @@ pub unsafe fn bpf_skc_to_tcp6_sock(sk: *mut c_void) -> *mut tcp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12415,23 +12423,24 @@ pub unsafe fn bpf_skc_to_tcp_sock(sk: *mut c_void) -> *mut tcp_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12501,23 +12510,24 @@ pub unsafe fn bpf_skc_to_tcp_timewait_sock(sk: *mut c_void) -> *mut tcp_timewait
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12585,23 +12595,24 @@ pub unsafe fn bpf_skc_to_tcp_request_sock(sk: *mut c_void) -> *mut tcp_request_s
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–5.10 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9–5.10 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -12690,36 +12701,36 @@ pub unsafe fn bpf_skc_to_udp6_sock(sk: *mut c_void) -> *mut udp6_sock {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.9 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.9 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.9 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.9 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.9 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.9 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.9 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.9–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13227,7 +13238,8 @@ pub unsafe fn bpf_inode_storage_delete(map: *mut c_void, inode: *mut c_void) -> 
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -13300,36 +13312,36 @@ pub unsafe fn bpf_d_path(path: *mut path, buf: *mut c_char, sz: u32) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | only in sleepable programs |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | only in sleepable programs |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | only in sleepable programs |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | only in sleepable programs |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | only in sleepable programs |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | only in sleepable programs |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | only in sleepable programs |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -13448,7 +13460,7 @@ pub unsafe fn bpf_copy_from_user(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -13745,7 +13757,9 @@ pub unsafe fn bpf_redirect_neigh(
 ///
 /// - The first argument must be a per-CPU `__ksym` (or a per-CPU kptr), not an ordinary pointer.
 /// - NULL-check the result: CPUs at or above `nr_cpu_ids` give NULL, and the verifier insists.
-/// - The memory is read-only. Outside the tracing types the loader needs `CAP_BPF`.
+/// - The memory is read-only. Outside the tracing types the loader needs `CAP_BPF`; builds
+///   differ here: one 6.18.44 build refuses the call without `CAP_PERFMON` as well, another
+///   accepts `CAP_BPF` alone.
 /// - The verifier needs the symbol's address: kernels built without `CONFIG_KALLSYMS_ALL`
 ///   cannot resolve data symbols, and the load fails with "failed to find the address".
 ///
@@ -13770,36 +13784,36 @@ pub unsafe fn bpf_redirect_neigh(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -13840,7 +13854,8 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 ///
 /// - The argument must be a per-CPU typed `__ksym` (or a per-CPU kptr).
 /// - The result is never NULL, so no check is required, but it is read-only.
-/// - Outside the tracing types the loader needs `CAP_BPF`.
+/// - Outside the tracing types the loader needs `CAP_BPF`; one 6.18.44 build wants
+///   `CAP_PERFMON` as well, another does not.
 /// - Kernels built without `CONFIG_KALLSYMS_ALL` cannot resolve data symbols, so the load fails
 ///   with "failed to find the address for kernel symbol".
 ///
@@ -13863,36 +13878,36 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
 ///
@@ -14045,36 +14060,36 @@ pub unsafe fn bpf_redirect_peer(ifindex: u32, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -14152,36 +14167,36 @@ pub unsafe fn bpf_task_storage_get(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.11 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.11 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.11 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11–6.18 (measured bounds) | — |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.11 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11–6.18 (measured bounds) | — |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
 /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | — |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
 ///
 /// Map types accepted in `map`: [`task_storage`](crate::ids::MapType::TaskStorage).
 ///
@@ -14277,7 +14292,7 @@ pub unsafe fn bpf_task_storage_delete(map: *mut c_void, task: *mut task_struct) 
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -14419,24 +14434,24 @@ pub unsafe fn bpf_bprm_opts_set(bprm: *mut linux_binprm, flags: u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.18 (measured bounds) | — |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.18 (measured bounds) | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.18 (measured bounds) | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.18 (measured bounds) | — |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.11–6.1 (measured bounds) | — |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.11–6.1 (measured bounds) | — |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.11–6.1 (measured bounds) | — |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.11–6.1 (measured bounds) | — |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.11 | — |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.18 (measured bounds) | — |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.11–6.1 (measured bounds) | — |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.11 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.11 | — |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.11 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.18 (measured bounds) | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.18 (measured bounds) | — |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.11–6.1 (measured bounds) | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.11 | — |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.11 | — |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.11 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.18 (measured bounds) | — |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.11 | — |
 ///
 /// # See also
@@ -14574,7 +14589,8 @@ pub unsafe fn bpf_ima_inode_hash(inode: *mut inode, dst: *mut c_void, size: u32)
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.11 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.11–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -14902,7 +14918,7 @@ pub unsafe fn bpf_for_each_map_elem(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -15683,10 +15699,10 @@ pub unsafe fn bpf_get_func_ip(ctx: *mut c_void) -> u64 {
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.15 | — |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.15 | — |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.15 | — |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.15 | — |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.15–6.18 (measured bounds) | — |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn), [`trace_fsession`](crate::ids::AttachType::TraceFsession), [`trace_fentry_multi`](crate::ids::AttachType::TraceFentryMulti), [`trace_fexit_multi`](crate::ids::AttachType::TraceFexitMulti) or [`trace_fsession_multi`](crate::ids::AttachType::TraceFsessionMulti) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.2–6.12 (measured bounds) | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.2–6.12 (measured bounds) | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.15 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn), [`trace_fsession`](crate::ids::AttachType::TraceFsession), [`trace_fentry_multi`](crate::ids::AttachType::TraceFentryMulti), [`trace_fexit_multi`](crate::ids::AttachType::TraceFexitMulti) or [`trace_fsession_multi`](crate::ids::AttachType::TraceFsessionMulti); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.2–6.12 on |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19 | only with attach type [`lsm_mac`](crate::ids::AttachType::LsmMac) |
 ///
 /// # See also
 ///
@@ -15780,7 +15796,7 @@ pub unsafe fn bpf_get_attach_cookie(ctx: *mut c_void) -> u64 {
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.15 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.15 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -15860,36 +15876,36 @@ pub unsafe fn bpf_task_pt_regs(task: *mut task_struct) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.16 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.16 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.16 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.16 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.16 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -15999,7 +16015,7 @@ pub unsafe fn bpf_get_branch_snapshot(
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16 | — |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
@@ -16071,23 +16087,24 @@ pub unsafe fn bpf_trace_vprintk(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.16 | needs `CAP_PERFMON` |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.16 | needs `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.16–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.16 | needs `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | needs `CONFIG_NET` |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.16–6.1 (measured bounds) | needs `CONFIG_NET` |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.16 | needs `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.18 (measured bounds) | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.16–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -16253,36 +16270,36 @@ pub unsafe fn bpf_kallsyms_lookup_name(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.17 | — |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.17 | — |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.17 | — |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.17 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.17 | — |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | — |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17 | — |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.17–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.17 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -16585,7 +16602,8 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16655,6 +16673,7 @@ pub unsafe fn bpf_get_func_arg(ctx: *mut c_void, n: u32, value: *mut u64) -> i64
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16719,7 +16738,8 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
 ///
@@ -16782,11 +16802,12 @@ pub unsafe fn bpf_get_func_arg_cnt(ctx: *mut c_void) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.1 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -16856,11 +16877,12 @@ pub unsafe fn bpf_get_retval() -> i32 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | — |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.1 (measured bounds) | — |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.1 (measured bounds) | only with attach types [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind), [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind), [`cgroup_inet4_connect`](crate::ids::AttachType::CgroupInet4Connect), [`cgroup_inet6_connect`](crate::ids::AttachType::CgroupInet6Connect), [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg), [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg), [`cgroup_unix_connect`](crate::ids::AttachType::CgroupUnixConnect) or [`cgroup_unix_sendmsg`](crate::ids::AttachType::CgroupUnixSendmsg) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18 | — |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.0–6.1 (measured bounds) | only with attach type [`lsm_cgroup`](crate::ids::AttachType::LsmCgroup) |
 ///
 /// # See also
 ///
@@ -16928,7 +16950,8 @@ pub unsafe fn bpf_set_retval(retval: i32) -> i32 {
 /// |---|---|---|
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18 | — |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | needs `CONFIG_NET` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///
@@ -17164,36 +17187,36 @@ pub unsafe fn bpf_xdp_store_bytes(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.18 | only in sleepable programs |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.18 | only in sleepable programs |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.18 | only in sleepable programs |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.18 | only in sleepable programs |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.18 | only in sleepable programs |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.18 | only in sleepable programs |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.18 | only in sleepable programs |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.18–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.18 | needs `CAP_BPF` and `CAP_PERFMON` from 6.13–6.18 on (earlier kernels need none) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs; needs `CAP_BPF` and `CAP_PERFMON` |
 ///
 /// # See also
 ///
@@ -17652,23 +17675,24 @@ pub unsafe fn bpf_map_lookup_percpu_elem(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.19 | needs `CONFIG_NET` |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.18 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.18 (measured bounds) | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.19–6.1 (measured bounds) | needs `CONFIG_NET` |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.19–6.1 (measured bounds) | needs `CAP_BPF` and `CAP_PERFMON` |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.19–6.1 (measured bounds) | — |
 ///
 /// # See also
 ///

@@ -733,6 +733,19 @@ impl Expander<'_, '_> {
         }
     }
 
+    /// An attach type named in a qualifier, which must belong to the program type.
+    fn own_attach_type(&mut self, name: &str, span: Span) -> Option<KernelId> {
+        let id = self.cx.resolve(self.attach_names, "attach type", name, span.clone())?;
+        if !self.program_type.attach_types.contains(&id) {
+            self.cx.error(
+                span,
+                format!("attach type `{name}` is not an attach type of program type `{}`", self.program_type.short_name),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
     /// Combines an entry's qualifiers with those of the set entry that brought it in.
     fn qualifiers(&mut self, e: &HelperEntrySpec, file: FileId, outer: &Qualifiers) -> Option<Qualifiers> {
         let at = |n: &Spanned<String>| Span::of(file, n);
@@ -810,6 +823,44 @@ impl Expander<'_, '_> {
             };
             // The stricter requirement is the weaker level: refused from `integrity` on.
             q.lockdown = Some(q.lockdown.map_or(level, |prev| prev.min(level)));
+        }
+        for (name, node) in &e.attach_since {
+            let span = Span::of(file, node);
+            match self.own_attach_type(name, span) {
+                Some(id) => {
+                    let since = self.cx.since(node, file);
+                    match q.attach_since.iter_mut().find(|(a, _)| *a == id) {
+                        Some((_, prev)) => *prev = prev.max(since),
+                        None => q.attach_since.push((id, since)),
+                    }
+                }
+                None => ok = false,
+            }
+        }
+        q.attach_since.sort_by_key(|(a, _)| *a);
+        if let Some(node) = &e.capabilities_since {
+            if e.capabilities.is_empty() && q.capabilities.is_empty() {
+                self.cx.error(Span::of(file, node), "`capabilities_since` dates capabilities this entry does not need")
+                    .help = Some("add `capabilities: [...]` or remove `capabilities_since`".into());
+                ok = false;
+            }
+            q.capabilities_since = Some(self.cx.since(node, file));
+        }
+        match &e.varies_by_build {
+            None | Some(VariesByBuildSpec::All(false)) => {}
+            Some(VariesByBuildSpec::All(true)) => q.varies_by_build = Some(BuildVariance::All),
+            Some(VariesByBuildSpec::AttachTypes(list)) => {
+                let mut ids = Vec::new();
+                for node in list {
+                    match self.own_attach_type(&node.value, at(node)) {
+                        Some(id) => ids.push(id),
+                        None => ok = false,
+                    }
+                }
+                ids.sort();
+                ids.dedup();
+                q.varies_by_build = Some(BuildVariance::AttachTypes(ids));
+            }
         }
         q.capabilities.sort();
         q.capabilities.dedup();

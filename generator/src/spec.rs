@@ -3,6 +3,7 @@
 //! Nothing is resolved here: names stay strings, and [`crate::lower`] turns them into the
 //! validated [`crate::model`], pointing back into the YAML when something does not resolve.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
@@ -100,6 +101,23 @@ pub struct HelperEntrySpec {
     /// With `exclude`: why the helper is unusable although the verifier knows its prototype,
     /// as the key of a reason in `reasons.yaml`.
     pub why: Option<Spanned<String>>,
+    /// Later starts for some expected attach types (attach type → since), when a kernel gave
+    /// the helper to those attach types after the rest of the program type.
+    #[serde(default)]
+    pub attach_since: BTreeMap<String, Spanned<SpecSince>>,
+    /// The release from which `capabilities` are needed; earlier kernels need none of them.
+    pub capabilities_since: Option<Spanned<SpecSince>>,
+    /// Kernels of the same or neighbouring releases disagree (stable updates, build options):
+    /// `true` for every load, or the attach types for which they do.
+    pub varies_by_build: Option<VariesByBuildSpec>,
+}
+
+/// `varies_by_build: true` or `varies_by_build: [attach types]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum VariesByBuildSpec {
+    All(bool),
+    AttachTypes(Vec<Spanned<String>>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

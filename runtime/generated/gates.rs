@@ -548,6 +548,12 @@ pub mod attach {
         const ID: u32 = 61;
         const NAME: &'static str = "trace_fsession_multi";
     }
+    /// The attach types of program type `cgroup_sock`.
+    pub unsafe trait ForCgroupSock: super::AttachType {}
+    unsafe impl ForCgroupSock for CgroupInetSockCreate {}
+    unsafe impl ForCgroupSock for CgroupInet4PostBind {}
+    unsafe impl ForCgroupSock for CgroupInet6PostBind {}
+    unsafe impl ForCgroupSock for CgroupInetSockRelease {}
     /// The attach types of program type `cgroup_sock_addr`.
     pub unsafe trait ForCgroupSockAddr: super::AttachType {}
     unsafe impl ForCgroupSockAddr for CgroupInet4Bind {}
@@ -657,11 +663,13 @@ pub mod program {
         const SLEEPABLE: bool = false;
     }
     /// Program type `cgroup_sock` (`BPF_PROG_TYPE_CGROUP_SOCK`).
-    pub enum CgroupSock {}
-    impl super::ProgramType for CgroupSock {
+    ///
+    /// `A` is the expected attach type: some helpers depend on it.
+    pub struct CgroupSock<A>(core::marker::PhantomData<(A,)>);
+    impl<A: attach::ForCgroupSock> super::ProgramType for CgroupSock<A> {
         const ID: u32 = 9;
         const NAME: &'static str = "cgroup_sock";
-        const ATTACH_TYPE: Option<u32> = None;
+        const ATTACH_TYPE: Option<u32> = Some(<A as super::AttachType>::ID);
         const SLEEPABLE: bool = false;
     }
     /// Program type `lwt_in` (`BPF_PROG_TYPE_LWT_IN`).
@@ -1181,7 +1189,7 @@ pub mod ctx {
     unsafe impl bpf_sk_lookup for program::SkLookup {}
     /// Program types whose context is `struct bpf_sock`: cgroup_sock.
     pub unsafe trait bpf_sock: ProgramType {}
-    unsafe impl bpf_sock for program::CgroupSock {}
+    unsafe impl<A: attach::ForCgroupSock> bpf_sock for program::CgroupSock<A> {}
     /// Program types whose context is `struct bpf_sock_addr`: cgroup_sock_addr.
     pub unsafe trait bpf_sock_addr: ProgramType {}
     unsafe impl<A: attach::ForCgroupSockAddr> bpf_sock_addr
@@ -1247,6 +1255,8 @@ pub mod ctx {
     note = "`bpf_map_lookup_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_lookup_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_lookup_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_lookup_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_lookup_elem
@@ -1260,7 +1270,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_lookup_elem for program::LircMode2 {}
@@ -1321,6 +1330,8 @@ unsafe impl CanCall_bpf_map_lookup_elem for program::Xdp {}
     note = "`bpf_map_update_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_update_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_update_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_update_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_update_elem
@@ -1334,7 +1345,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_update_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_update_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_update_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_update_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_update_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_update_elem for program::LircMode2 {}
@@ -1395,6 +1405,8 @@ unsafe impl CanCall_bpf_map_update_elem for program::Xdp {}
     note = "`bpf_map_delete_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_delete_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_delete_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_delete_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_delete_elem
@@ -1408,7 +1420,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_delete_elem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_map_delete_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_delete_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_delete_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_delete_elem for program::LircMode2 {}
@@ -1495,6 +1506,8 @@ unsafe impl CanCall_bpf_probe_read for program::Tracepoint {}
     note = "`bpf_ktime_get_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_ns
@@ -1508,7 +1521,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_ns for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_ns for program::LircMode2 {}
@@ -1561,14 +1573,16 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_printk`",
     label = "`bpf_trace_printk` is not available to this program type",
-    note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_trace_printk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), lirc_mode2 (needs CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_printk: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_printk
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_printk
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_trace_printk
@@ -1582,7 +1596,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_trace_printk for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_trace_printk for program::Syscall<S> {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupDevice {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupSkb {}
-unsafe impl CanCall_bpf_trace_printk for program::CgroupSock {}
 unsafe impl CanCall_bpf_trace_printk for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_trace_printk for program::FlowDissector {}
 unsafe impl CanCall_bpf_trace_printk for program::LircMode2 {}
@@ -1606,21 +1619,21 @@ unsafe impl CanCall_bpf_trace_printk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_prandom_u32`: Return a 32-bit pseudo-random number.
 ///
-/// - socket_filter, since 4.17
-/// - kprobe, since 4.17
-/// - sched_cls, since 4.17
-/// - sched_act, since 4.17
-/// - tracepoint, since 4.17
-/// - xdp, since 4.17
-/// - perf_event, since 4.17
-/// - cgroup_skb, since 4.17
-/// - cgroup_sock, since 4.17
-/// - lwt_in, since 4.17
-/// - lwt_out, since 4.17
-/// - lwt_xmit, since 4.17
-/// - sock_ops, since 4.17
-/// - sk_skb, since 4.17
-/// - cgroup_device, since 4.17
+/// - socket_filter, since 4.1
+/// - kprobe, since 4.1
+/// - sched_cls, since 4.1
+/// - sched_act, since 4.1
+/// - tracepoint, since 4.7
+/// - xdp, since 4.8
+/// - perf_event, since 4.9
+/// - cgroup_skb, since 4.10
+/// - cgroup_sock, since 4.10
+/// - lwt_in, since 4.10
+/// - lwt_out, since 4.10
+/// - lwt_xmit, since 4.10
+/// - sock_ops, since 4.13
+/// - sk_skb, since 4.14
+/// - cgroup_device, since 4.15
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
@@ -1643,6 +1656,8 @@ unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
     note = "`bpf_get_prandom_u32` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_prandom_u32: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_prandom_u32
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_prandom_u32
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_prandom_u32
@@ -1656,7 +1671,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_prandom_u32 for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_get_prandom_u32 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_prandom_u32 for program::LircMode2 {}
@@ -1716,6 +1730,8 @@ unsafe impl CanCall_bpf_get_prandom_u32 for program::Xdp {}
     note = "`bpf_get_smp_processor_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_smp_processor_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_smp_processor_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_smp_processor_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_smp_processor_id
@@ -1729,7 +1745,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_smp_processor_id for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_smp_processor_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_smp_processor_id for program::LwtIn {}
@@ -1833,6 +1848,7 @@ unsafe impl CanCall_bpf_l4_csum_replace for program::SchedCls {}
     note = "`bpf_tail_call` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_tail_call: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_tail_call for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_tail_call
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_tail_call
@@ -1846,7 +1862,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_tail_call for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_tail_call for program::Syscall<S> {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupDevice {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupSkb {}
-unsafe impl CanCall_bpf_tail_call for program::CgroupSock {}
 unsafe impl CanCall_bpf_tail_call for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_tail_call for program::FlowDissector {}
 unsafe impl CanCall_bpf_tail_call for program::LircMode2 {}
@@ -1884,42 +1899,44 @@ unsafe impl CanCall_bpf_clone_redirect for program::SchedAct {}
 unsafe impl CanCall_bpf_clone_redirect for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_get_current_pid_tgid`: Get the process and thread IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter, since 6.1
+/// - socket_filter, since 6.10
 /// - kprobe, since 4.2
-/// - sched_cls, since 6.1
-/// - sched_act, since 6.1
+/// - sched_cls, since 6.10
+/// - sched_act, since 6.10
 /// - tracepoint, since 4.7
-/// - xdp, since 6.1
+/// - xdp, since 6.10
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 6.1
+/// - cgroup_skb, since 6.10
 /// - cgroup_sock, since 4.10
-/// - lwt_in, since 6.1
-/// - lwt_out, since 6.1
-/// - lwt_xmit, since 6.1
-/// - sock_ops, since 6.1
-/// - sk_skb, since 6.1
-/// - cgroup_device, since 6.1
+/// - lwt_in, since 6.10
+/// - lwt_out, since 6.10
+/// - lwt_xmit, since 6.10
+/// - sock_ops, since 6.10
+/// - sk_skb, since 6.10
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
-/// - lwt_seg6local, since 6.1
-/// - sk_reuseport, since 6.1
-/// - flow_dissector, since 6.1
-/// - cgroup_sysctl, since 6.1
+/// - lwt_seg6local, since 6.10
+/// - sk_reuseport, since 6.10
+/// - flow_dissector, since 6.10
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt, since 6.1
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops, since 6.1
+/// - struct_ops, since 6.10
 /// - lsm, since 5.7
-/// - sk_lookup, since 6.1
+/// - sk_lookup, since 6.10
 /// - syscall, since 5.14
-/// - netfilter, since 6.4
+/// - netfilter, since 6.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_pid_tgid`",
     label = "`bpf_get_current_pid_tgid` is not available to this program type",
     note = "`bpf_get_current_pid_tgid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_pid_tgid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_pid_tgid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_pid_tgid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_pid_tgid
@@ -1933,7 +1950,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_pid_tgid for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_pid_tgid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::LwtIn {}
@@ -1956,42 +1972,44 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_uid_gid`: Get the user and group IDs of the current task as one 64-bit value.
 ///
-/// - socket_filter, since 4.2–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.2
-/// - sched_cls, since 4.2–6.18 (measured bounds)
-/// - sched_act, since 4.2–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp, since 4.8–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock, since 4.10
-/// - lwt_in, since 4.10–6.18 (measured bounds)
-/// - lwt_out, since 4.10–6.18 (measured bounds)
-/// - lwt_xmit, since 4.10–6.18 (measured bounds)
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_device, since 4.15
 /// - sk_msg, since 4.17
 /// - raw_tracepoint, since 4.17
 /// - cgroup_sock_addr, since 4.17
-/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
 /// - cgroup_sysctl, since 5.2
 /// - raw_tracepoint_writable, since 5.2
 /// - cgroup_sockopt, since 5.3
 /// - tracing, since 5.5
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
     note = "`bpf_get_current_uid_gid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_current_uid_gid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_uid_gid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_uid_gid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_uid_gid
@@ -2005,7 +2023,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_uid_gid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::LwtIn {}
@@ -2028,42 +2045,44 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_current_comm`: Copy the command name of the current task into a buffer.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.2
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.2–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 4.10
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 4.17
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.11–6.1 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
-    note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_comm` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_comm: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_comm
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_comm
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_comm
@@ -2077,7 +2096,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_comm for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_comm for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_comm for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_comm for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_comm for program::LwtIn {}
@@ -2100,42 +2118,44 @@ unsafe impl CanCall_bpf_get_current_comm for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_cgroup_classid`: Get the net_cls cgroup class ID associated with a packet.
 ///
-/// - socket_filter, since 4.3–6.18 (measured bounds)
-/// - kprobe, since 4.3–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
+/// - kprobe, since 6.13–6.18 (measured bounds)
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
-/// - tracepoint, since 4.7–6.18 (measured bounds)
-/// - xdp, since 4.8–6.18 (measured bounds)
-/// - perf_event, since 4.9–6.18 (measured bounds)
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
+/// - tracepoint, since 6.13–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
+/// - perf_event, since 6.13–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), since 4.10
 /// - lwt_in, since 4.10
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
-/// - cgroup_device, since 4.15–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
-/// - raw_tracepoint, since 4.17–6.18 (measured bounds)
+/// - raw_tracepoint, since 6.13–6.18 (measured bounds)
 /// - cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), since 4.17
 /// - lwt_seg6local, since 4.18
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint_writable, since 6.13–6.18 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 6.13–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
+/// - lsm, since 6.13–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
+/// - syscall, since 6.13–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
     note = "`bpf_get_cgroup_classid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock (needs CONFIG_CGROUP_NET_CLASSID), lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg (needs CONFIG_CGROUP_NET_CLASSID), raw_tracepoint, cgroup_sock_addr (needs CONFIG_CGROUP_NET_CLASSID), lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_cgroup_classid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_cgroup_classid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_cgroup_classid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_cgroup_classid
@@ -2149,7 +2169,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_get_cgroup_classid for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_cgroup_classid for program::LwtIn {}
@@ -2224,42 +2243,44 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedAct {}
 unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_perf_event_read`: Read the current count of a perf event stored in a perf-event-array map.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.3
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.3–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.7
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.8–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.10–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.13–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.14–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
-    note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_perf_event_read` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read
@@ -2273,7 +2294,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_read for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_read for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_read for program::FlowDissector {}
 unsafe impl CanCall_bpf_perf_event_read for program::LwtIn {}
@@ -2355,15 +2375,17 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// - raw_tracepoint_writable, since 5.2
 /// - cgroup_sockopt, since 5.3
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
 /// - sk_lookup, since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
     note = "`bpf_perf_event_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, lsm, sk_lookup, syscall"
 )]
 pub unsafe trait CanCall_bpf_perf_event_output: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_output
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_output
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_output
@@ -2376,7 +2398,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Kprobe<S
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_output for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_output for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_output for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_output for program::LwtIn {}
 unsafe impl CanCall_bpf_perf_event_output for program::LwtOut {}
@@ -2432,8 +2453,8 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// - raw_tracepoint, since 4.17
 /// - raw_tracepoint_writable, since 5.2
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
@@ -2594,14 +2615,16 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task`",
     label = "`bpf_get_current_task` is not available to this program type",
-    note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_task` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_task
@@ -2615,7 +2638,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_task for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_task for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_task for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_task for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_task for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_task for program::LwtIn {}
@@ -2638,18 +2660,18 @@ unsafe impl CanCall_bpf_get_current_task for program::Tracepoint {}
 unsafe impl CanCall_bpf_get_current_task for program::Xdp {}
 /// Implemented for the program types that may call `bpf_probe_write_user`: Write to user-space memory of the current process from a tracing program.
 ///
-/// - kprobe (refused under lockdown integrity or stricter), since 4.8
-/// - tracepoint (refused under lockdown integrity or stricter), since 4.8
-/// - perf_event (refused under lockdown integrity or stricter), since 4.9
-/// - raw_tracepoint (refused under lockdown integrity or stricter), since 4.17
-/// - raw_tracepoint_writable (refused under lockdown integrity or stricter), since 5.2
-/// - tracing (refused under lockdown integrity or stricter), since 5.5
-/// - lsm (refused under lockdown integrity or stricter), since 5.7
-/// - syscall (refused under lockdown integrity or stricter), since 5.14
+/// - kprobe (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.8
+/// - tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.8
+/// - perf_event (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.9
+/// - raw_tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 4.17
+/// - raw_tracepoint_writable (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.2
+/// - tracing (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.5
+/// - lsm (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.7
+/// - syscall (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.14
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_write_user`",
     label = "`bpf_probe_write_user` is not available to this program type",
-    note = "`bpf_probe_write_user` may be called from: kprobe (refused under lockdown integrity or stricter), tracepoint (refused under lockdown integrity or stricter), perf_event (refused under lockdown integrity or stricter), raw_tracepoint (refused under lockdown integrity or stricter), raw_tracepoint_writable (refused under lockdown integrity or stricter), tracing (refused under lockdown integrity or stricter), lsm (refused under lockdown integrity or stricter), syscall (refused under lockdown integrity or stricter)"
+    note = "`bpf_probe_write_user` may be called from: kprobe (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), perf_event (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), raw_tracepoint (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), raw_tracepoint_writable (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), tracing (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), lsm (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), syscall (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter)"
 )]
 pub unsafe trait CanCall_bpf_probe_write_user: ProgramType {}
 unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_probe_write_user
@@ -2664,42 +2686,44 @@ unsafe impl CanCall_bpf_probe_write_user for program::RawTracepointWritable {}
 unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// Implemented for the program types that may call `bpf_current_task_under_cgroup`: Test whether the running task lives inside a cgroup v2 subtree stored in a cgroup array.
 ///
-/// - socket_filter, since 4.9–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.9
-/// - sched_cls, since 4.9–6.18 (measured bounds)
-/// - sched_act, since 4.9–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.9
-/// - xdp, since 4.9–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.9
-/// - cgroup_skb, since 4.10–6.18 (measured bounds)
-/// - cgroup_sock, since 4.10–6.18 (measured bounds)
-/// - lwt_in, since 4.10–6.18 (measured bounds)
-/// - lwt_out, since 4.10–6.18 (measured bounds)
-/// - lwt_xmit, since 4.10–6.18 (measured bounds)
-/// - sock_ops, since 4.13–6.18 (measured bounds)
-/// - sk_skb, since 4.14–6.18 (measured bounds)
-/// - cgroup_device, since 4.15–6.18 (measured bounds)
-/// - sk_msg, since 4.17–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.2–6.12 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.2–6.12 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr, since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local, since 4.18–6.18 (measured bounds)
-/// - sk_reuseport, since 4.19–6.18 (measured bounds)
-/// - flow_dissector, since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.2–6.12 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.2–6.12 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.2–6.12 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
     note = "`bpf_current_task_under_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_current_task_under_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_current_task_under_cgroup
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_current_task_under_cgroup
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_current_task_under_cgroup
@@ -2716,7 +2740,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_current_task_under_cgroup
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupDevice {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSkb {}
-unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSock {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::FlowDissector {}
 unsafe impl CanCall_bpf_current_task_under_cgroup for program::LwtIn {}
@@ -2761,11 +2784,11 @@ unsafe impl CanCall_bpf_skb_change_tail for program::SkSkb {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
-/// - lwt_seg6local, since 4.18
+/// - lwt_seg6local (some kernel builds refuse it (stable updates differ)), since 4.18
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_pull_data`",
     label = "`bpf_skb_pull_data` is not available to this program type",
-    note = "`bpf_skb_pull_data` may be called from: sched_cls, sched_act, lwt_in, lwt_out, lwt_xmit, sk_skb, lwt_seg6local"
+    note = "`bpf_skb_pull_data` may be called from: sched_cls, sched_act, lwt_in, lwt_out, lwt_xmit, sk_skb, lwt_seg6local (some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_skb_pull_data: ProgramType {}
 unsafe impl CanCall_bpf_skb_pull_data for program::LwtIn {}
@@ -2841,6 +2864,8 @@ unsafe impl CanCall_bpf_set_hash_invalid for program::SchedCls {}
     note = "`bpf_get_numa_node_id` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_numa_node_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_numa_node_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_numa_node_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_numa_node_id
@@ -2854,7 +2879,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_numa_node_id for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_get_numa_node_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_numa_node_id for program::LwtIn {}
@@ -2938,21 +2962,25 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - sk_skb, since 4.14
 /// - cgroup_sock_addr, since 4.17
 /// - sk_reuseport, since 4.19
-/// - tracing (needs CONFIG_NET), since 5.5
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - tracing (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
-    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_get_socket_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_skb, cgroup_sock_addr, sk_reuseport, tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_get_socket_cookie: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_socket_cookie
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_socket_cookie
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_socket_cookie
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_get_socket_cookie
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_socket_cookie for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_socket_cookie for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SchedAct {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SchedCls {}
 unsafe impl CanCall_bpf_get_socket_cookie for program::SkReuseport {}
@@ -2991,16 +3019,17 @@ unsafe impl CanCall_bpf_set_hash for program::SchedAct {}
 unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_setsockopt`: Set a socket option from BPF on the socket behind the program context.
 ///
+/// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.13
-/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
-    note = "`bpf_setsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_setsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_setsockopt: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_setsockopt
@@ -3010,6 +3039,8 @@ for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_setsockopt
 for program::Tracing<attach::TraceIter, S> {}
+unsafe impl CanCall_bpf_setsockopt
+for program::CgroupSock<attach::CgroupInetSockCreate> {}
 unsafe impl CanCall_bpf_setsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_skb_adjust_room`: Insert or remove space inside a packet for tunnel encapsulation or decapsulation.
@@ -3068,42 +3099,44 @@ pub unsafe trait CanCall_bpf_xdp_adjust_meta: ProgramType {}
 unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_event_read_value`: Read a perf counter together with its enabled and running times.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 4.15
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 4.15
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 4.15
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 4.15–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 4.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 4.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 4.18–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 4.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 4.20–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.2–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.2
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
-    note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_perf_event_read_value` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_perf_event_read_value: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_perf_event_read_value
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_perf_event_read_value
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_perf_event_read_value
@@ -3118,7 +3151,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_perf_event_read_value for program::Syscall<S> {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupDevice {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSkb {}
-unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSock {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::FlowDissector {}
 unsafe impl CanCall_bpf_perf_event_read_value for program::LwtIn {}
@@ -3151,16 +3183,17 @@ pub unsafe trait CanCall_bpf_perf_prog_read_value: ProgramType {}
 unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_getsockopt`: Read a socket option from BPF on the socket behind the program context.
 ///
+/// - cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), since 6.19–7.2 (measured bounds)
 /// - sock_ops, since 4.15
-/// - cgroup_sock_addr, since 5.8
+/// - cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), since 5.8
 /// - cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), since 5.15
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
-/// - struct_ops, since 5.6–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
-    note = "`bpf_getsockopt` may be called from: sock_ops, cgroup_sock_addr, cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
+    note = "`bpf_getsockopt` may be called from: cgroup_sock (only with attach type BPF_CGROUP_INET_SOCK_CREATE), sock_ops, cgroup_sock_addr (with attach type BPF_CGROUP_INET4_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_BIND only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_SENDMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP4_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_UDP6_RECVMSG only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETPEERNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET4_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_INET6_GETSOCKNAME only from 5.11–6.1 on; with attach type BPF_CGROUP_UNIX_GETPEERNAME or BPF_CGROUP_UNIX_GETSOCKNAME: some kernel builds refuse it (stable updates differ)), cgroup_sockopt (only with attach type BPF_CGROUP_SETSOCKOPT; needs CONFIG_NET), tracing (only with attach type BPF_TRACE_ITER), struct_ops, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_getsockopt: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_getsockopt
@@ -3170,6 +3203,8 @@ for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_getsockopt
 for program::Tracing<attach::TraceIter, S> {}
+unsafe impl CanCall_bpf_getsockopt
+for program::CgroupSock<attach::CgroupInetSockCreate> {}
 unsafe impl CanCall_bpf_getsockopt for program::CgroupSockopt<attach::CgroupSetsockopt> {}
 unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
@@ -3273,8 +3308,8 @@ unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// - raw_tracepoint, since 4.18
 /// - raw_tracepoint_writable, since 5.2
 /// - tracing, since 5.5
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm, since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
@@ -3467,6 +3502,8 @@ unsafe impl CanCall_bpf_skb_cgroup_id for program::SchedCls {}
     note = "`bpf_get_current_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_cgroup_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_cgroup_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_cgroup_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_cgroup_id
@@ -3481,7 +3518,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_cgroup_id for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_cgroup_id for program::LwtIn {}
@@ -3511,19 +3547,23 @@ unsafe impl CanCall_bpf_get_current_cgroup_id for program::Xdp {}
 /// - cgroup_sock_addr, since 4.19
 /// - cgroup_sysctl, since 5.2
 /// - cgroup_sockopt, since 5.3
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_local_storage`",
     label = "`bpf_get_local_storage` is not available to this program type",
-    note = "`bpf_get_local_storage` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_local_storage` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_get_local_storage: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_local_storage
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_local_storage
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_local_storage
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_local_storage
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_local_storage for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_local_storage for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_local_storage for program::SockOps {}
 /// Implemented for the program types that may call `bpf_sk_select_reuseport`: Pick the socket of an SO_REUSEPORT group that should receive a new connection or packet.
@@ -3654,6 +3694,8 @@ unsafe impl CanCall_bpf_sk_release for program::Xdp {}
     note = "`bpf_map_push_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_push_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_push_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_push_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_push_elem
@@ -3667,7 +3709,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_push_elem for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_map_push_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_push_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_push_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_push_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_push_elem for program::LircMode2 {}
@@ -3728,6 +3769,8 @@ unsafe impl CanCall_bpf_map_push_elem for program::Xdp {}
     note = "`bpf_map_pop_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_pop_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_pop_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_pop_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_pop_elem
@@ -3741,7 +3784,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_pop_elem for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_map_pop_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_pop_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_pop_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_pop_elem for program::LircMode2 {}
@@ -3802,6 +3844,8 @@ unsafe impl CanCall_bpf_map_pop_elem for program::Xdp {}
     note = "`bpf_map_peek_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_peek_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_peek_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_peek_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_peek_elem
@@ -3815,7 +3859,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_map_peek_elem for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_map_peek_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_peek_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_peek_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_peek_elem for program::LircMode2 {}
@@ -3887,9 +3930,9 @@ unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
 /// - flow_dissector (needs CAP_BPF), since 5.1
 /// - cgroup_sysctl (needs CAP_BPF), since 5.2
 /// - cgroup_sockopt (needs CAP_BPF), since 5.3
-/// - tracing (needs CAP_BPF), since 5.5
+/// - tracing (needs CAP_BPF), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CAP_BPF), since 5.6
-/// - lsm, since 5.7
+/// - lsm, since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
@@ -3899,6 +3942,7 @@ unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
     note = "`bpf_spin_lock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_lock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_spin_lock for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_lock
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_spin_lock
@@ -3911,7 +3955,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_spin_lock for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_spin_lock for program::Syscall<S> {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupDevice {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupSkb {}
-unsafe impl CanCall_bpf_spin_lock for program::CgroupSock {}
 unsafe impl CanCall_bpf_spin_lock for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_spin_lock for program::FlowDissector {}
 unsafe impl CanCall_bpf_spin_lock for program::LwtIn {}
@@ -3947,9 +3990,9 @@ unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
 /// - flow_dissector (needs CAP_BPF), since 5.1
 /// - cgroup_sysctl (needs CAP_BPF), since 5.2
 /// - cgroup_sockopt (needs CAP_BPF), since 5.3
-/// - tracing (needs CAP_BPF), since 5.5
+/// - tracing (needs CAP_BPF), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CAP_BPF), since 5.6
-/// - lsm, since 5.7
+/// - lsm, since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
@@ -3959,6 +4002,8 @@ unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
     note = "`bpf_spin_unlock` may be called from: sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_spin_unlock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_spin_unlock
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_spin_unlock
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_spin_unlock
@@ -3971,7 +4016,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_spin_unlock for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_spin_unlock for program::Syscall<S> {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupDevice {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupSkb {}
-unsafe impl CanCall_bpf_spin_unlock for program::CgroupSock {}
 unsafe impl CanCall_bpf_spin_unlock for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_spin_unlock for program::FlowDissector {}
 unsafe impl CanCall_bpf_spin_unlock for program::LwtIn {}
@@ -4125,42 +4169,43 @@ pub unsafe trait CanCall_bpf_sysctl_set_new_value: ProgramType {}
 unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_strtol`: Parse a signed integer from the start of a string buffer.
 ///
-/// - socket_filter, since 5.2–6.18 (measured bounds)
-/// - kprobe, since 5.2–6.18 (measured bounds)
-/// - sched_cls, since 5.2–6.18 (measured bounds)
-/// - sched_act, since 5.2–6.18 (measured bounds)
-/// - tracepoint, since 5.2–6.18 (measured bounds)
-/// - xdp, since 5.2–6.18 (measured bounds)
-/// - perf_event, since 5.2–6.18 (measured bounds)
-/// - cgroup_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock, since 5.2–6.18 (measured bounds)
-/// - lwt_in, since 5.2–6.18 (measured bounds)
-/// - lwt_out, since 5.2–6.18 (measured bounds)
-/// - lwt_xmit, since 5.2–6.18 (measured bounds)
-/// - sock_ops, since 5.2–6.18 (measured bounds)
-/// - sk_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_device, since 5.2–6.18 (measured bounds)
-/// - sk_msg, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
-/// - sk_reuseport, since 5.2–6.18 (measured bounds)
-/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - kprobe, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - tracepoint, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - perf_event, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock, since 5.11–6.1 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
+/// - sk_reuseport, since 5.11–6.1 (measured bounds)
+/// - flow_dissector, since 5.11–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.2
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 5.11–6.1 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
+/// - lsm, since 5.11–6.1 (measured bounds)
+/// - sk_lookup, since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
     note = "`bpf_strtol` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtol: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strtol for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtol
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtol
@@ -4174,7 +4219,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strtol for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strtol for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strtol for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strtol for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtol for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strtol for program::FlowDissector {}
 unsafe impl CanCall_bpf_strtol for program::LwtIn {}
@@ -4197,42 +4241,43 @@ unsafe impl CanCall_bpf_strtol for program::Tracepoint {}
 unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// Implemented for the program types that may call `bpf_strtoul`: Parse an unsigned integer from the start of a string buffer.
 ///
-/// - socket_filter, since 5.2–6.18 (measured bounds)
-/// - kprobe, since 5.2–6.18 (measured bounds)
-/// - sched_cls, since 5.2–6.18 (measured bounds)
-/// - sched_act, since 5.2–6.18 (measured bounds)
-/// - tracepoint, since 5.2–6.18 (measured bounds)
-/// - xdp, since 5.2–6.18 (measured bounds)
-/// - perf_event, since 5.2–6.18 (measured bounds)
-/// - cgroup_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock, since 5.2–6.18 (measured bounds)
-/// - lwt_in, since 5.2–6.18 (measured bounds)
-/// - lwt_out, since 5.2–6.18 (measured bounds)
-/// - lwt_xmit, since 5.2–6.18 (measured bounds)
-/// - sock_ops, since 5.2–6.18 (measured bounds)
-/// - sk_skb, since 5.2–6.18 (measured bounds)
-/// - cgroup_device, since 5.2–6.18 (measured bounds)
-/// - sk_msg, since 5.2–6.18 (measured bounds)
-/// - raw_tracepoint, since 5.2–6.18 (measured bounds)
-/// - cgroup_sock_addr, since 5.2–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.2–6.18 (measured bounds)
-/// - sk_reuseport, since 5.2–6.18 (measured bounds)
-/// - flow_dissector, since 5.2–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - kprobe, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - tracepoint, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - perf_event, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock, since 5.11–6.1 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_skb, since 5.11–6.1 (measured bounds)
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint, since 5.11–6.1 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
+/// - sk_reuseport, since 5.11–6.1 (measured bounds)
+/// - flow_dissector, since 5.11–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.2
-/// - raw_tracepoint_writable, since 5.2–6.18 (measured bounds)
-/// - cgroup_sockopt, since 5.3–6.18 (measured bounds)
-/// - tracing, since 5.5–6.18 (measured bounds)
-/// - struct_ops, since 5.6–6.18 (measured bounds)
-/// - lsm, since 5.7–6.18 (measured bounds)
-/// - sk_lookup, since 5.9–6.18 (measured bounds)
-/// - syscall, since 5.14–6.18 (measured bounds)
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - raw_tracepoint_writable, since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing, since 5.11–6.1 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
+/// - lsm, since 5.11–6.1 (measured bounds)
+/// - sk_lookup, since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
+/// - netfilter, since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
     note = "`bpf_strtoul` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strtoul: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strtoul for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strtoul
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strtoul
@@ -4246,7 +4291,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strtoul for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strtoul for program::CgroupSock {}
 unsafe impl CanCall_bpf_strtoul for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strtoul for program::FlowDissector {}
 unsafe impl CanCall_bpf_strtoul for program::LwtIn {}
@@ -4280,13 +4324,15 @@ unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// - tracing (needs CONFIG_NET), since 5.11
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
     note = "`bpf_sk_storage_get` may be called from: sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET), tracing (needs CONFIG_NET), struct_ops, lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sk_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_sk_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_sk_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_sk_storage_get
@@ -4298,7 +4344,6 @@ for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sk_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_sk_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SchedAct {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SchedCls {}
 unsafe impl CanCall_bpf_sk_storage_get for program::SkMsg {}
@@ -4315,7 +4360,7 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// - tracing (needs CONFIG_NET), since 5.11
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
@@ -4339,42 +4384,44 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SkMsg {}
 unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// Implemented for the program types that may call `bpf_send_signal`: Send a signal to the process (thread group) the current task belongs to.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.3
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.3
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.3
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.3
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.3
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.3–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.5
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
-    note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_send_signal` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal
@@ -4388,7 +4435,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal for program::Syscall<S> {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupDevice {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupSkb {}
-unsafe impl CanCall_bpf_send_signal for program::CgroupSock {}
 unsafe impl CanCall_bpf_send_signal for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_send_signal for program::FlowDissector {}
 unsafe impl CanCall_bpf_send_signal for program::LwtIn {}
@@ -4426,13 +4472,16 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skb_output`: Emit a perf-buffer sample with metadata and optional packet bytes from a traced skb.
 ///
 /// - tracing (needs CONFIG_NET), since 5.5
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
-    note = "`bpf_skb_output` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_skb_output` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_skb_output: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skb_output
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skb_output
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
@@ -4466,14 +4515,16 @@ unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user`",
     label = "`bpf_probe_read_user` is not available to this program type",
-    note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_probe_read_user` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_user
@@ -4487,7 +4538,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_user for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_user for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_user for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_user for program::LwtIn {}
@@ -4538,14 +4588,16 @@ unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
 /// - lsm (refused under lockdown confidentiality), since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel`",
     label = "`bpf_probe_read_kernel` is not available to this program type",
-    note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
+    note = "`bpf_probe_read_kernel` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_kernel
@@ -4559,7 +4611,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_kernel for program::LwtIn {}
@@ -4610,14 +4661,16 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6
 /// - lsm, since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user_str`",
     label = "`bpf_probe_read_user_str` is not available to this program type",
-    note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_probe_read_user_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_user_str: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_user_str
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_user_str
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_user_str
@@ -4631,7 +4684,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user_str for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_user_str for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_user_str for program::LwtIn {}
@@ -4682,14 +4734,16 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.6
 /// - lsm (refused under lockdown confidentiality), since 5.7
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
-/// - syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel_str`",
     label = "`bpf_probe_read_kernel_str` is not available to this program type",
-    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
+    note = "`bpf_probe_read_kernel_str` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), kprobe (refused under lockdown confidentiality), sched_cls (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sched_act (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracepoint (refused under lockdown confidentiality), xdp (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), perf_event (refused under lockdown confidentiality), cgroup_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sock (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_in (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_out (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_xmit (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sock_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_skb (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_device (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_msg (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint (refused under lockdown confidentiality), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lwt_seg6local (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), sk_reuseport (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), flow_dissector (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), raw_tracepoint_writable (refused under lockdown confidentiality), cgroup_sockopt (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), tracing (refused under lockdown confidentiality), struct_ops (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), lsm (refused under lockdown confidentiality), sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality)"
 )]
 pub unsafe trait CanCall_bpf_probe_read_kernel_str: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_probe_read_kernel_str
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_probe_read_kernel_str
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_probe_read_kernel_str
@@ -4704,7 +4758,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_probe_read_kernel_str for program::Syscall<S> {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupDevice {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSkb {}
-unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSock {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::FlowDissector {}
 unsafe impl CanCall_bpf_probe_read_kernel_str for program::LwtIn {}
@@ -4737,42 +4790,44 @@ pub unsafe trait CanCall_bpf_tcp_send_ack: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> {}
 /// Implemented for the program types that may call `bpf_send_signal_thread`: Send a signal to exactly the thread that is currently running.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.6
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.6
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.6
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.6
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.6
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.6
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.6–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.7
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
-    note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_send_signal_thread` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_send_signal_thread: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_send_signal_thread
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_send_signal_thread
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_send_signal_thread
@@ -4786,7 +4841,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_send_signal_thread for program::Syscall<S> {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupDevice {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSkb {}
-unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSock {}
 unsafe impl CanCall_bpf_send_signal_thread for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_send_signal_thread for program::FlowDissector {}
 unsafe impl CanCall_bpf_send_signal_thread for program::LwtIn {}
@@ -4845,6 +4899,7 @@ unsafe impl CanCall_bpf_send_signal_thread for program::Xdp {}
     note = "`bpf_jiffies64` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_jiffies64: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_jiffies64 for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_jiffies64
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_jiffies64
@@ -4858,7 +4913,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_jiffies64 for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_jiffies64 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupDevice {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupSkb {}
-unsafe impl CanCall_bpf_jiffies64 for program::CgroupSock {}
 unsafe impl CanCall_bpf_jiffies64 for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_jiffies64 for program::FlowDissector {}
 unsafe impl CanCall_bpf_jiffies64 for program::LwtIn {}
@@ -4891,42 +4945,44 @@ pub unsafe trait CanCall_bpf_read_branch_records: ProgramType {}
 unsafe impl CanCall_bpf_read_branch_records for program::PerfEvent {}
 /// Implemented for the program types that may call `bpf_get_ns_current_pid_tgid`: Get the current task's PID and TGID as seen inside a given PID namespace.
 ///
-/// - socket_filter, since 6.1
+/// - socket_filter, since 6.10
 /// - kprobe, since 5.7
-/// - sched_cls, since 6.1
-/// - sched_act, since 6.1
+/// - sched_cls, since 6.10
+/// - sched_act, since 6.10
 /// - tracepoint, since 5.7
-/// - xdp, since 6.1
+/// - xdp, since 6.10
 /// - perf_event, since 5.7
-/// - cgroup_skb, since 6.1
-/// - cgroup_sock, since 6.1
-/// - lwt_in, since 6.1
-/// - lwt_out, since 6.1
-/// - lwt_xmit, since 6.1
-/// - sock_ops, since 6.1
-/// - sk_skb, since 6.1
-/// - cgroup_device, since 6.1
-/// - sk_msg, since 6.1
+/// - cgroup_skb, since 6.10
+/// - cgroup_sock, since 6.10
+/// - lwt_in, since 6.10
+/// - lwt_out, since 6.10
+/// - lwt_xmit, since 6.10
+/// - sock_ops, since 6.10
+/// - sk_skb, since 6.10
+/// - cgroup_device, since 6.10
+/// - sk_msg, since 6.10
 /// - raw_tracepoint, since 5.7
-/// - cgroup_sock_addr, since 6.1
-/// - lwt_seg6local, since 6.1
-/// - sk_reuseport, since 6.1
-/// - flow_dissector, since 6.1
-/// - cgroup_sysctl, since 6.1
+/// - cgroup_sock_addr, since 6.10
+/// - lwt_seg6local, since 6.10
+/// - sk_reuseport, since 6.10
+/// - flow_dissector, since 6.10
+/// - cgroup_sysctl, since 6.10
 /// - raw_tracepoint_writable, since 5.7
-/// - cgroup_sockopt, since 6.1
+/// - cgroup_sockopt, since 6.10
 /// - tracing, since 5.7
-/// - struct_ops, since 6.1
+/// - struct_ops, since 6.10
 /// - lsm, since 5.7
-/// - sk_lookup, since 6.1
+/// - sk_lookup, since 6.10
 /// - syscall, since 5.14
-/// - netfilter, since 6.4
+/// - netfilter, since 6.10
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_ns_current_pid_tgid`",
     label = "`bpf_get_ns_current_pid_tgid` is not available to this program type",
     note = "`bpf_get_ns_current_pid_tgid` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_get_ns_current_pid_tgid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_ns_current_pid_tgid
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_ns_current_pid_tgid
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_ns_current_pid_tgid
@@ -4942,7 +4998,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_ns_current_pid_tgid
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::LwtIn {}
@@ -4966,13 +5021,16 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_output`: Emit a perf-buffer sample with metadata and optional frame bytes from a traced XDP buffer.
 ///
 /// - tracing (needs CONFIG_NET), since 5.7
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
-    note = "`bpf_xdp_output` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_xdp_output` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_output: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_xdp_output
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_output
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
@@ -4983,22 +5041,23 @@ unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
 /// - sched_act, since 6.13
 /// - cgroup_skb, since 6.15
 /// - cgroup_sock, since 5.7
-/// - sock_ops, since 5.7
-/// - sk_msg, since 5.7
+/// - sock_ops, since 5.11–6.1 (measured bounds)
+/// - sk_msg, since 5.11–6.1 (measured bounds)
 /// - cgroup_sock_addr, since 5.7
-/// - cgroup_sockopt (needs CONFIG_NET), since 5.7
+/// - cgroup_sockopt (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_netns_cookie`",
     label = "`bpf_get_netns_cookie` is not available to this program type",
     note = "`bpf_get_netns_cookie` may be called from: socket_filter, sched_cls, sched_act, cgroup_skb, cgroup_sock, sock_ops, sk_msg, cgroup_sock_addr, cgroup_sockopt (needs CONFIG_NET)"
 )]
 pub unsafe trait CanCall_bpf_get_netns_cookie: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_netns_cookie
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_netns_cookie
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_netns_cookie
 for program::CgroupSockopt<A> {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_netns_cookie for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SchedAct {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SchedCls {}
 unsafe impl CanCall_bpf_get_netns_cookie for program::SkMsg {}
@@ -5007,12 +5066,12 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// Implemented for the program types that may call `bpf_get_current_ancestor_cgroup_id`: Get the ID of an ancestor of the current task's cgroup v2 at a given depth.
 ///
 /// - socket_filter (needs CONFIG_CGROUPS), since 6.4
-/// - kprobe (needs CONFIG_CGROUPS), since 5.7
+/// - kprobe (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - sched_cls (needs CONFIG_CGROUPS), since 6.4
 /// - sched_act (needs CONFIG_CGROUPS), since 6.4
-/// - tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - tracepoint (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - xdp (needs CONFIG_CGROUPS), since 6.4
-/// - perf_event (needs CONFIG_CGROUPS), since 5.7
+/// - perf_event (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - cgroup_skb (needs CONFIG_CGROUPS), since 6.4
 /// - cgroup_sock (needs CONFIG_CGROUPS), since 5.7
 /// - lwt_in (needs CONFIG_CGROUPS), since 6.4
@@ -5020,28 +5079,30 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// - lwt_xmit (needs CONFIG_CGROUPS), since 6.4
 /// - sock_ops (needs CONFIG_CGROUPS), since 6.4
 /// - sk_skb (needs CONFIG_CGROUPS), since 6.4
-/// - cgroup_device (needs CONFIG_CGROUPS), since 6.4
+/// - cgroup_device, since 5.11–6.1 (measured bounds)
 /// - sk_msg (needs CONFIG_CGROUPS), since 5.7
-/// - raw_tracepoint (needs CONFIG_CGROUPS), since 5.7
+/// - raw_tracepoint (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - cgroup_sock_addr (needs CONFIG_CGROUPS), since 5.7
 /// - lwt_seg6local (needs CONFIG_CGROUPS), since 6.4
 /// - sk_reuseport (needs CONFIG_CGROUPS), since 6.4
 /// - flow_dissector (needs CONFIG_CGROUPS), since 6.4
-/// - cgroup_sysctl (needs CONFIG_CGROUPS), since 6.4
-/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.7
-/// - cgroup_sockopt (needs CONFIG_CGROUPS), since 6.4
-/// - tracing (needs CONFIG_CGROUPS), since 5.7
+/// - cgroup_sysctl, since 5.11–6.1 (measured bounds)
+/// - raw_tracepoint_writable (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
+/// - cgroup_sockopt, since 5.11–6.1 (measured bounds)
+/// - tracing (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - struct_ops (needs CONFIG_CGROUPS), since 6.4
-/// - lsm (needs CONFIG_CGROUPS), since 5.7
+/// - lsm (needs CONFIG_CGROUPS), since 5.11–6.1 (measured bounds)
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
-/// - syscall (needs CONFIG_CGROUPS), since 5.14
+/// - syscall (needs CONFIG_CGROUPS), since 5.14–6.1 (measured bounds)
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_ancestor_cgroup_id`",
     label = "`bpf_get_current_ancestor_cgroup_id` is not available to this program type",
-    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
+    note = "`bpf_get_current_ancestor_cgroup_id` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device, sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl, raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt, tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_get_current_ancestor_cgroup_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_ancestor_cgroup_id
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_ancestor_cgroup_id
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_ancestor_cgroup_id
@@ -5062,7 +5123,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_ancestor_cgroup_id
 for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::LwtIn {}
@@ -5137,6 +5197,8 @@ unsafe impl CanCall_bpf_sk_assign for program::SkLookup {}
     note = "`bpf_ktime_get_boot_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_boot_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_boot_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_boot_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_boot_ns
@@ -5150,7 +5212,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_boot_ns for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_boot_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_boot_ns for program::LircMode2 {}
@@ -5252,6 +5313,8 @@ unsafe impl CanCall_bpf_sk_ancestor_cgroup_id for program::CgroupSkb {}
     note = "`bpf_ringbuf_output` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_output: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_output
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_output
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_output
@@ -5265,7 +5328,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_output for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_output for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_output for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_output for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_output for program::LwtIn {}
@@ -5324,6 +5386,8 @@ unsafe impl CanCall_bpf_ringbuf_output for program::Xdp {}
     note = "`bpf_ringbuf_reserve` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_reserve: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_reserve
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_reserve
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_reserve
@@ -5337,7 +5401,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_reserve for program::LwtIn {}
@@ -5396,6 +5459,8 @@ unsafe impl CanCall_bpf_ringbuf_reserve for program::Xdp {}
     note = "`bpf_ringbuf_submit` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_submit: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_submit
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_submit
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_submit
@@ -5409,7 +5474,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_submit for program::LwtIn {}
@@ -5468,6 +5532,8 @@ unsafe impl CanCall_bpf_ringbuf_submit for program::Xdp {}
     note = "`bpf_ringbuf_discard` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_discard: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_discard
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_discard
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_discard
@@ -5481,7 +5547,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_discard for program::LwtIn {}
@@ -5540,6 +5605,8 @@ unsafe impl CanCall_bpf_ringbuf_discard for program::Xdp {}
     note = "`bpf_ringbuf_query` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_query: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_query
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_query
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_query
@@ -5553,7 +5620,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_query for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_query for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_query for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_query for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_query for program::LwtIn {}
@@ -5590,31 +5656,34 @@ unsafe impl CanCall_bpf_csum_level for program::SchedAct {}
 unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp6_sock`: Cast a socket pointer to struct tcp6_sock if it is a full IPv6 TCP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp6_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp6_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp6_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp6_sock for program::Syscall<S> {}
@@ -5634,31 +5703,34 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_sock`: Cast a socket pointer to struct tcp_sock if it is a full TCP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_sock for program::Syscall<S> {}
@@ -5678,31 +5750,34 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_timewait_sock`: Cast a socket pointer to struct tcp_timewait_sock if it is in TIME_WAIT.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_timewait_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_timewait_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_timewait_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_timewait_sock
@@ -5723,31 +5798,34 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_tcp_request_sock`: Cast a socket pointer to struct tcp_request_sock if it is a pending TCP request.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
-    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_tcp_request_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_tcp_request_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_tcp_request_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_tcp_request_sock
@@ -5768,31 +5846,34 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_udp6_sock`: Cast a socket pointer to struct udp6_sock if it is an IPv6 UDP socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.9
 /// - sk_skb (needs CAP_PERFMON), since 5.9
 /// - sk_msg (needs CAP_PERFMON), since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–5.10 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.9
 /// - tracing (needs CONFIG_NET), since 5.9
+/// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
-    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_udp6_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_udp6_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_udp6_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_udp6_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_udp6_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_udp6_sock for program::Syscall<S> {}
@@ -5812,42 +5893,44 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::SocketFilter {}
 unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_task_stack`: Capture the kernel or user stack trace of a given task into a buffer.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.9
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.9
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.9
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.9
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.9
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.9
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.9
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
-    note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_task_stack` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_task_stack: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_task_stack
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_task_stack
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_task_stack
@@ -5861,7 +5944,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::StructOps<S
 unsafe impl<S: Sleepability> CanCall_bpf_get_task_stack for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_task_stack for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_task_stack for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_task_stack for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_task_stack for program::LwtIn {}
@@ -5937,52 +6019,55 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_d_path`: Resolve a kernel struct path into its absolute pathname string.
 ///
 /// - tracing, since 5.10
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm, since 5.10
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
-    note = "`bpf_d_path` may be called from: tracing, syscall"
+    note = "`bpf_d_path` may be called from: tracing, lsm, syscall"
 )]
 pub unsafe trait CanCall_bpf_d_path: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_d_path
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_d_path
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_copy_from_user`: Copy memory from the current task's user address space, sleeping to fault pages in.
 ///
-/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe (only in sleepable programs), since 5.10
-/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint (only in sleepable programs), since 5.10
-/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event (only in sleepable programs), since 5.10
-/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint (only in sleepable programs), since 5.10
-/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable (only in sleepable programs), since 5.10
-/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing (only in sleepable programs), since 5.10
-/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.10
-/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.10–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
-/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
-    note = "`bpf_copy_from_user` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_copy_from_user` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user
@@ -6022,14 +6107,16 @@ unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.10
 /// - lsm, since 5.10
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.10
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf_btf`",
     label = "`bpf_snprintf_btf` is not available to this program type",
-    note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_snprintf_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf_btf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf_btf
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf_btf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_snprintf_btf
@@ -6043,7 +6130,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_snprintf_btf for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_snprintf_btf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSock {}
 unsafe impl CanCall_bpf_snprintf_btf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_snprintf_btf for program::FlowDissector {}
 unsafe impl CanCall_bpf_snprintf_btf for program::LwtIn {}
@@ -6101,42 +6187,44 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_per_cpu_ptr`: Get a pointer to a given CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter (needs CAP_BPF), since 5.10
+/// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - kprobe, since 5.10
-/// - sched_cls (needs CAP_BPF), since 5.10
-/// - sched_act (needs CAP_BPF), since 5.10
+/// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracepoint, since 5.10
-/// - xdp (needs CAP_BPF), since 5.10
+/// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - perf_event, since 5.10
-/// - cgroup_skb (needs CAP_BPF), since 5.10
-/// - cgroup_sock (needs CAP_BPF), since 5.10
-/// - lwt_in (needs CAP_BPF), since 5.10
-/// - lwt_out (needs CAP_BPF), since 5.10
-/// - lwt_xmit (needs CAP_BPF), since 5.10
-/// - sock_ops (needs CAP_BPF), since 5.10
-/// - sk_skb (needs CAP_BPF), since 5.10
-/// - cgroup_device (needs CAP_BPF), since 5.10
-/// - sk_msg (needs CAP_BPF), since 5.10
+/// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint, since 5.10
-/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
-/// - lwt_seg6local (needs CAP_BPF), since 5.10
-/// - sk_reuseport (needs CAP_BPF), since 5.10
-/// - flow_dissector (needs CAP_BPF), since 5.10
-/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint_writable, since 5.10
-/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracing, since 5.10
-/// - struct_ops (needs CAP_BPF), since 5.10
+/// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lsm, since 5.10
-/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall, since 5.14
-/// - netfilter (needs CAP_BPF), since 6.4
+/// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_per_cpu_ptr`",
     label = "`bpf_per_cpu_ptr` is not available to this program type",
-    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
+    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_per_cpu_ptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_per_cpu_ptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_per_cpu_ptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_per_cpu_ptr
@@ -6150,7 +6238,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_per_cpu_ptr for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_per_cpu_ptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::LwtIn {}
@@ -6173,42 +6260,44 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Tracepoint {}
 unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_this_cpu_ptr`: Get a pointer to the current CPU's copy of a per-CPU kernel variable.
 ///
-/// - socket_filter (needs CAP_BPF), since 5.10
+/// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - kprobe, since 5.10
-/// - sched_cls (needs CAP_BPF), since 5.10
-/// - sched_act (needs CAP_BPF), since 5.10
+/// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracepoint, since 5.10
-/// - xdp (needs CAP_BPF), since 5.10
+/// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - perf_event, since 5.10
-/// - cgroup_skb (needs CAP_BPF), since 5.10
-/// - cgroup_sock (needs CAP_BPF), since 5.10
-/// - lwt_in (needs CAP_BPF), since 5.10
-/// - lwt_out (needs CAP_BPF), since 5.10
-/// - lwt_xmit (needs CAP_BPF), since 5.10
-/// - sock_ops (needs CAP_BPF), since 5.10
-/// - sk_skb (needs CAP_BPF), since 5.10
-/// - cgroup_device (needs CAP_BPF), since 5.10
-/// - sk_msg (needs CAP_BPF), since 5.10
+/// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint, since 5.10
-/// - cgroup_sock_addr (needs CAP_BPF), since 5.10
-/// - lwt_seg6local (needs CAP_BPF), since 5.10
-/// - sk_reuseport (needs CAP_BPF), since 5.10
-/// - flow_dissector (needs CAP_BPF), since 5.10
-/// - cgroup_sysctl (needs CAP_BPF), since 5.10
+/// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
+/// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - raw_tracepoint_writable, since 5.10
-/// - cgroup_sockopt (needs CAP_BPF), since 5.10
+/// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - tracing, since 5.10
-/// - struct_ops (needs CAP_BPF), since 5.10
+/// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lsm, since 5.10
-/// - sk_lookup (needs CAP_BPF), since 5.10
+/// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall, since 5.14
-/// - netfilter (needs CAP_BPF), since 6.4
+/// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_this_cpu_ptr`",
     label = "`bpf_this_cpu_ptr` is not available to this program type",
-    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF), kprobe, sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), tracepoint, xdp (needs CAP_BPF), perf_event, cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF), tracing, struct_ops (needs CAP_BPF), lsm, sk_lookup (needs CAP_BPF), syscall, netfilter (needs CAP_BPF)"
+    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_this_cpu_ptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_this_cpu_ptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_this_cpu_ptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_this_cpu_ptr
@@ -6222,7 +6311,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_this_cpu_ptr for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_this_cpu_ptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_this_cpu_ptr for program::LwtIn {}
@@ -6257,42 +6345,44 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedAct {}
 unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_task_storage_get`: Look up, and optionally create, the BPF local storage attached to a task.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.11
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.11
-/// - xdp, since 5.11–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.11
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_sock, since 5.11–6.18 (measured bounds)
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
-/// - sock_ops, since 5.11–6.18 (measured bounds)
-/// - sk_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_device, since 5.11–6.18 (measured bounds)
-/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.13–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.13–6.18 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
-/// - sk_reuseport, since 5.11–6.18 (measured bounds)
-/// - flow_dissector, since 5.11–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.11
-/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.11
-/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
     note = "`bpf_task_storage_get` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_get
@@ -6306,7 +6396,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_storage_get for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_storage_get for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_storage_get for program::LwtIn {}
@@ -6329,42 +6418,44 @@ unsafe impl CanCall_bpf_task_storage_get for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// Implemented for the program types that may call `bpf_task_storage_delete`: Remove the BPF local storage a map has attached to a task.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.11
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
+/// - sched_cls, since 6.13–6.18 (measured bounds)
+/// - sched_act, since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.11
-/// - xdp, since 5.11–6.18 (measured bounds)
+/// - xdp, since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.11
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_sock, since 5.11–6.18 (measured bounds)
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
-/// - sock_ops, since 5.11–6.18 (measured bounds)
-/// - sk_skb, since 5.11–6.18 (measured bounds)
-/// - cgroup_device, since 5.11–6.18 (measured bounds)
-/// - sk_msg, since 5.11–6.18 (measured bounds)
+/// - cgroup_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_sock, since 6.13–6.18 (measured bounds)
+/// - lwt_in, since 6.13–6.18 (measured bounds)
+/// - lwt_out, since 6.13–6.18 (measured bounds)
+/// - lwt_xmit, since 6.13–6.18 (measured bounds)
+/// - sock_ops, since 6.13–6.18 (measured bounds)
+/// - sk_skb, since 6.13–6.18 (measured bounds)
+/// - cgroup_device, since 6.13–6.18 (measured bounds)
+/// - sk_msg, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
-/// - sk_reuseport, since 5.11–6.18 (measured bounds)
-/// - flow_dissector, since 5.11–6.18 (measured bounds)
-/// - cgroup_sysctl, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local, since 6.13–6.18 (measured bounds)
+/// - sk_reuseport, since 6.13–6.18 (measured bounds)
+/// - flow_dissector, since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl, since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.11
-/// - cgroup_sockopt, since 5.11–6.18 (measured bounds)
+/// - cgroup_sockopt, since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.11
-/// - sk_lookup, since 5.11–6.18 (measured bounds)
+/// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
-/// - netfilter, since 6.4–6.18 (measured bounds)
+/// - netfilter, since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
     note = "`bpf_task_storage_delete` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_task_storage_delete: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_storage_delete
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_storage_delete
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_storage_delete
@@ -6378,7 +6469,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_task_storage_delete for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_storage_delete for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_storage_delete for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_storage_delete for program::LwtIn {}
@@ -6429,14 +6519,16 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.11
 /// - lsm, since 5.11
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.11
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task_btf`",
     label = "`bpf_get_current_task_btf` is not available to this program type",
-    note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_current_task_btf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_current_task_btf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_current_task_btf
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_current_task_btf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_current_task_btf
@@ -6450,7 +6542,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_current_task_btf for program::Struc
 unsafe impl<S: Sleepability> CanCall_bpf_get_current_task_btf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_current_task_btf for program::LwtIn {}
@@ -6484,24 +6575,24 @@ unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_bprm_opts_set
 for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_ktime_get_coarse_ns`: Read a cheap, low-resolution monotonic clock in nanoseconds.
 ///
-/// - socket_filter, since 5.11–6.18 (measured bounds)
-/// - sched_cls, since 5.11–6.18 (measured bounds)
-/// - sched_act, since 5.11–6.18 (measured bounds)
-/// - xdp, since 5.11–6.18 (measured bounds)
-/// - cgroup_skb, since 5.11–6.18 (measured bounds)
+/// - socket_filter, since 5.11–6.1 (measured bounds)
+/// - sched_cls, since 5.11–6.1 (measured bounds)
+/// - sched_act, since 5.11–6.1 (measured bounds)
+/// - xdp, since 5.11–6.1 (measured bounds)
+/// - cgroup_skb, since 5.11–6.1 (measured bounds)
 /// - cgroup_sock, since 5.11
-/// - lwt_in, since 5.11–6.18 (measured bounds)
-/// - lwt_out, since 5.11–6.18 (measured bounds)
-/// - lwt_xmit, since 5.11–6.18 (measured bounds)
+/// - lwt_in, since 5.11–6.1 (measured bounds)
+/// - lwt_out, since 5.11–6.1 (measured bounds)
+/// - lwt_xmit, since 5.11–6.1 (measured bounds)
 /// - sock_ops, since 5.11
 /// - sk_skb, since 5.11
 /// - sk_msg, since 5.11
-/// - cgroup_sock_addr, since 5.11–6.18 (measured bounds)
-/// - lwt_seg6local, since 5.11–6.18 (measured bounds)
+/// - cgroup_sock_addr, since 5.11–6.1 (measured bounds)
+/// - lwt_seg6local, since 5.11–6.1 (measured bounds)
 /// - sk_reuseport, since 5.11
 /// - flow_dissector, since 5.11
 /// - cgroup_sysctl, since 5.11
-/// - struct_ops, since 5.11–6.18 (measured bounds)
+/// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - sk_lookup, since 5.11
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
@@ -6509,11 +6600,12 @@ for program::Lsm<A, S> {}
     note = "`bpf_ktime_get_coarse_ns` may be called from: socket_filter, sched_cls, sched_act, xdp, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, sk_msg, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, struct_ops, sk_lookup"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_coarse_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_coarse_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_coarse_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_coarse_ns for program::StructOps<S> {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::LwtIn {}
@@ -6543,13 +6635,16 @@ for program::Lsm<A, Sleepable> {}
 /// Implemented for the program types that may call `bpf_sock_from_file`: Get the struct socket behind a file, if the file is a socket.
 ///
 /// - tracing (needs CONFIG_NET), since 5.11
-/// - syscall, since 5.14–6.18 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+/// - syscall, since 5.14–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
-    note = "`bpf_sock_from_file` may be called from: tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_sock_from_file` may be called from: tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_sock_from_file: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_sock_from_file
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_sock_from_file
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_sock_from_file for program::Syscall<S> {}
@@ -6605,6 +6700,8 @@ unsafe impl CanCall_bpf_check_mtu for program::Xdp {}
     note = "`bpf_for_each_map_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_for_each_map_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_for_each_map_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_for_each_map_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_for_each_map_elem
@@ -6618,7 +6715,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_for_each_map_elem for program::StructOp
 unsafe impl<S: Sleepability> CanCall_bpf_for_each_map_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_for_each_map_elem for program::LwtIn {}
@@ -6669,14 +6765,15 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.13
 /// - lsm, since 5.13
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.13
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf`",
     label = "`bpf_snprintf` is not available to this program type",
-    note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_snprintf` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_snprintf: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_snprintf for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_snprintf
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_snprintf
@@ -6690,7 +6787,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_snprintf for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_snprintf for program::Syscall<S> {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupDevice {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupSkb {}
-unsafe impl CanCall_bpf_snprintf for program::CgroupSock {}
 unsafe impl CanCall_bpf_snprintf for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_snprintf for program::FlowDissector {}
 unsafe impl CanCall_bpf_snprintf for program::LwtIn {}
@@ -6774,6 +6870,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_sys_close for program::Syscall<S> {}
     note = "`bpf_timer_init` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_init: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_init for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_init
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_init
@@ -6786,7 +6883,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_init for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_timer_init for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_init for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_init for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_init for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_init for program::LwtIn {}
@@ -6836,6 +6932,8 @@ unsafe impl CanCall_bpf_timer_init for program::Xdp {}
     note = "`bpf_timer_set_callback` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_set_callback: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_set_callback
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_set_callback
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_set_callback
@@ -6848,7 +6946,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_set_callback for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_timer_set_callback for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_set_callback for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_set_callback for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_set_callback for program::LwtIn {}
@@ -6898,6 +6995,8 @@ unsafe impl CanCall_bpf_timer_set_callback for program::Xdp {}
     note = "`bpf_timer_start` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_start: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_start
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_start
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_start
@@ -6910,7 +7009,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_start for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_timer_start for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_start for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_start for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_start for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_start for program::LwtIn {}
@@ -6960,6 +7058,8 @@ unsafe impl CanCall_bpf_timer_start for program::Xdp {}
     note = "`bpf_timer_cancel` may be called from: socket_filter (needs CAP_BPF), sched_cls (needs CAP_BPF), sched_act (needs CAP_BPF), xdp (needs CAP_BPF), cgroup_skb (needs CAP_BPF), cgroup_sock (needs CAP_BPF), lwt_in (needs CAP_BPF), lwt_out (needs CAP_BPF), lwt_xmit (needs CAP_BPF), sock_ops (needs CAP_BPF), sk_skb (needs CAP_BPF), cgroup_device (needs CAP_BPF), sk_msg (needs CAP_BPF), cgroup_sock_addr (needs CAP_BPF), lwt_seg6local (needs CAP_BPF), sk_reuseport (needs CAP_BPF), flow_dissector (needs CAP_BPF), cgroup_sysctl (needs CAP_BPF), cgroup_sockopt (needs CAP_BPF), tracing (needs CAP_BPF), struct_ops (needs CAP_BPF), lsm (needs CAP_BPF), sk_lookup (needs CAP_BPF), syscall (needs CAP_BPF), netfilter (needs CAP_BPF)"
 )]
 pub unsafe trait CanCall_bpf_timer_cancel: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_timer_cancel
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_timer_cancel
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_timer_cancel
@@ -6972,7 +7072,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_timer_cancel for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_timer_cancel for program::Syscall<S> {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupDevice {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupSkb {}
-unsafe impl CanCall_bpf_timer_cancel for program::CgroupSock {}
 unsafe impl CanCall_bpf_timer_cancel for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_timer_cancel for program::FlowDissector {}
 unsafe impl CanCall_bpf_timer_cancel for program::LwtIn {}
@@ -7020,19 +7119,19 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - kprobe, since 5.15
 /// - tracepoint, since 5.15
 /// - perf_event, since 5.15
-/// - raw_tracepoint, since 5.15
-/// - raw_tracepoint_writable, since 5.15–6.18 (measured bounds)
-/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI), since 5.15
-/// - lsm, since 5.19
+/// - raw_tracepoint, since 6.2–6.12 (measured bounds)
+/// - raw_tracepoint_writable, since 6.2–6.12 (measured bounds)
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI; with attach type BPF_TRACE_RAW_TP only from 6.2–6.12 on), since 5.15
+/// - lsm (only with attach type BPF_LSM_MAC), since 5.19
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
-    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI), lsm"
+    note = "`bpf_get_attach_cookie` may be called from: kprobe, tracepoint, perf_event, raw_tracepoint, raw_tracepoint_writable, tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI; with attach type BPF_TRACE_RAW_TP only from 6.2–6.12 on), lsm (only with attach type BPF_LSM_MAC)"
 )]
 pub unsafe trait CanCall_bpf_get_attach_cookie: ProgramType {}
-unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_get_attach_cookie
-for program::Lsm<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_attach_cookie
@@ -7083,14 +7182,16 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.15
 /// - lsm, since 5.15
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.15
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.15
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.15
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_pt_regs`",
     label = "`bpf_task_pt_regs` is not available to this program type",
-    note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_task_pt_regs` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_task_pt_regs: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_task_pt_regs
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_task_pt_regs
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_task_pt_regs
@@ -7104,7 +7205,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_task_pt_regs for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_task_pt_regs for program::Syscall<S> {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupDevice {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSkb {}
-unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSock {}
 unsafe impl CanCall_bpf_task_pt_regs for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_task_pt_regs for program::FlowDissector {}
 unsafe impl CanCall_bpf_task_pt_regs for program::LwtIn {}
@@ -7127,42 +7227,44 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Tracepoint {}
 unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_branch_snapshot`: Capture the hardware last-branch records (e.g. Intel LBR) at the current point.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.16
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.16
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.16
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.16
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.16
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.16
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.16
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
-    note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_get_branch_snapshot` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_get_branch_snapshot: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_branch_snapshot
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_get_branch_snapshot
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_branch_snapshot
@@ -7176,7 +7278,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_get_branch_snapshot for program::Syscall<S> {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupDevice {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSkb {}
-unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::FlowDissector {}
 unsafe impl CanCall_bpf_get_branch_snapshot for program::LwtIn {}
@@ -7227,14 +7328,16 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
 /// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.16
 /// - lsm, since 5.16
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.16
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_vprintk`",
     label = "`bpf_trace_vprintk` is not available to this program type",
-    note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_trace_vprintk` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_trace_vprintk: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_trace_vprintk
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_trace_vprintk
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_trace_vprintk
@@ -7248,7 +7351,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_trace_vprintk for program::StructOps<S>
 unsafe impl<S: Sleepability> CanCall_bpf_trace_vprintk for program::Syscall<S> {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupDevice {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSkb {}
-unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSock {}
 unsafe impl CanCall_bpf_trace_vprintk for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_trace_vprintk for program::FlowDissector {}
 unsafe impl CanCall_bpf_trace_vprintk for program::LwtIn {}
@@ -7271,31 +7373,34 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Tracepoint {}
 unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_unix_sock`: Safely cast a socket pointer to struct unix_sock if it is an AF_UNIX socket.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
 /// - sock_ops (needs CAP_PERFMON), since 5.16
 /// - sk_skb (needs CAP_PERFMON), since 5.16
 /// - sk_msg (needs CAP_PERFMON), since 5.16
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.16–6.1 (measured bounds)
 /// - flow_dissector (needs CAP_PERFMON), since 5.16
 /// - tracing (needs CONFIG_NET), since 5.16
+/// - lsm (needs CONFIG_NET), since 5.16–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.16
-/// - syscall, since 5.16–6.18 (measured bounds)
+/// - syscall, since 5.16–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
-    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_unix_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_PERFMON), sk_skb (needs CAP_PERFMON), sk_msg (needs CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_unix_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_unix_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_unix_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_unix_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_unix_sock for program::Syscall<S> {}
@@ -7325,42 +7430,43 @@ pub unsafe trait CanCall_bpf_kallsyms_lookup_name: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_find_vma`: Locate the VMA of a task that covers an address and run a callback on it.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe, since 5.17
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint, since 5.17
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event, since 5.17
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint, since 5.17
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable, since 5.17
-/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing, since 5.17
-/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
+/// - struct_ops (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm, since 5.17
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.17–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.17
-/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.17
+/// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
-    note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_find_vma` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), kprobe, sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), tracepoint, xdp (needs CAP_BPF and CAP_PERFMON), perf_event, cgroup_skb (needs CAP_BPF and CAP_PERFMON), cgroup_sock (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), cgroup_device (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), sk_reuseport (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF and CAP_PERFMON), tracing, struct_ops (needs CAP_BPF and CAP_PERFMON), lsm, sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_find_vma: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_find_vma for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_find_vma
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_find_vma
@@ -7374,7 +7480,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_find_vma for program::Syscall<S> {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupDevice {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupSkb {}
-unsafe impl CanCall_bpf_find_vma for program::CgroupSock {}
 unsafe impl CanCall_bpf_find_vma for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_find_vma for program::FlowDissector {}
 unsafe impl CanCall_bpf_find_vma for program::LwtIn {}
@@ -7433,6 +7538,7 @@ unsafe impl CanCall_bpf_find_vma for program::Xdp {}
     note = "`bpf_loop` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_loop: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_loop for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_loop
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_loop for program::CgroupSockopt<A> {}
@@ -7444,7 +7550,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_loop for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_loop for program::Syscall<S> {}
 unsafe impl CanCall_bpf_loop for program::CgroupDevice {}
 unsafe impl CanCall_bpf_loop for program::CgroupSkb {}
-unsafe impl CanCall_bpf_loop for program::CgroupSock {}
 unsafe impl CanCall_bpf_loop for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_loop for program::FlowDissector {}
 unsafe impl CanCall_bpf_loop for program::LwtIn {}
@@ -7503,6 +7608,7 @@ unsafe impl CanCall_bpf_loop for program::Xdp {}
     note = "`bpf_strncmp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_strncmp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_strncmp for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_strncmp
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_strncmp
@@ -7516,7 +7622,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_strncmp for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_strncmp for program::Syscall<S> {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupDevice {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupSkb {}
-unsafe impl CanCall_bpf_strncmp for program::CgroupSock {}
 unsafe impl CanCall_bpf_strncmp for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_strncmp for program::FlowDissector {}
 unsafe impl CanCall_bpf_strncmp for program::LwtIn {}
@@ -7539,36 +7644,36 @@ unsafe impl CanCall_bpf_strncmp for program::Tracepoint {}
 unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_arg`: Read one argument slot of the function a trampoline program is attached to.
 ///
-/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
-    note = "`bpf_get_func_arg` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
-for program::Tracing<attach::TraceFentryMulti, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFexit, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
-for program::Tracing<attach::TraceFexitMulti, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
-for program::Tracing<attach::TraceFsession, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
-for program::Tracing<attach::TraceFsessionMulti, S> {}
+for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ret`",
     label = "`bpf_get_func_ret` is not available to this program type",
-    note = "`bpf_get_func_ret` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_ret` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_ret: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
@@ -7585,44 +7690,44 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFsessionMulti, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
-/// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
+/// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
-    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg_cnt: ProgramType {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Lsm<attach::LsmMac, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::ModifyReturn, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
-for program::Tracing<attach::TraceFentryMulti, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
-for program::Tracing<attach::TraceFexitMulti, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
-for program::Tracing<attach::TraceFsession, S> {}
-unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
-for program::Tracing<attach::TraceFsessionMulti, S> {}
+for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
 ///
-/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_sock, since 5.18–6.1 (measured bounds)
 /// - cgroup_device, since 5.18
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_retval`",
     label = "`bpf_get_retval` is not available to this program type",
-    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_get_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_get_retval: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_get_retval for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_get_retval
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_retval
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupDevice {}
-unsafe impl CanCall_bpf_get_retval for program::CgroupSock {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
 unsafe impl CanCall_bpf_get_retval
 for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
@@ -7640,21 +7745,24 @@ for program::CgroupSockAddr<attach::CgroupUnixSendmsg> {}
 unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_set_retval`: Choose the errno a cgroup hook reports to user space.
 ///
-/// - cgroup_sock, since 5.18–6.18 (measured bounds)
+/// - cgroup_sock, since 5.18–6.1 (measured bounds)
 /// - cgroup_device, since 5.18
-/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), since 5.18–6.1 (measured bounds)
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
+/// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_retval`",
     label = "`bpf_set_retval` is not available to this program type",
-    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt"
+    note = "`bpf_set_retval` may be called from: cgroup_sock, cgroup_device, cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UNIX_CONNECT or BPF_CGROUP_UNIX_SENDMSG), cgroup_sysctl, cgroup_sockopt, lsm (only with attach type BPF_LSM_CGROUP)"
 )]
 pub unsafe trait CanCall_bpf_set_retval: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_set_retval for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_set_retval
 for program::CgroupSockopt<A> {}
+unsafe impl<S: Sleepability> CanCall_bpf_set_retval
+for program::Lsm<attach::LsmCgroup, S> {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupDevice {}
-unsafe impl CanCall_bpf_set_retval for program::CgroupSock {}
 unsafe impl CanCall_bpf_set_retval for program::CgroupSockAddr<attach::CgroupInet4Bind> {}
 unsafe impl CanCall_bpf_set_retval
 for program::CgroupSockAddr<attach::CgroupInet4Connect> {}
@@ -7674,13 +7782,16 @@ unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 ///
 /// - xdp, since 5.18
 /// - tracing (needs CONFIG_NET), since 5.18
-/// - syscall, since 5.18–6.18 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.18–6.1 (measured bounds)
+/// - syscall, since 5.18–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
-    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing (needs CONFIG_NET), syscall"
+    note = "`bpf_xdp_get_buff_len` may be called from: xdp, tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), syscall"
 )]
 pub unsafe trait CanCall_bpf_xdp_get_buff_len: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_xdp_get_buff_len
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_xdp_get_buff_len
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_xdp_get_buff_len for program::Syscall<S> {}
@@ -7707,40 +7818,40 @@ pub unsafe trait CanCall_bpf_xdp_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_copy_from_user_task`: Read user memory of an arbitrary task from a sleepable program.
 ///
-/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - kprobe (only in sleepable programs), since 5.18
-/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracepoint (only in sleepable programs), since 5.18
-/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - perf_event (only in sleepable programs), since 5.18
-/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint (only in sleepable programs), since 5.18
-/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - raw_tracepoint_writable (only in sleepable programs), since 5.18
-/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - tracing (only in sleepable programs), since 5.18
-/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
+/// - struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - lsm (only in sleepable programs), since 5.18
-/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 5.18–6.18 (measured bounds)
-/// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.18
-/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.4–6.18 (measured bounds)
+/// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+/// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.18
+/// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
-    note = "`bpf_copy_from_user_task` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
+    note = "`bpf_copy_from_user_task` may be called from: socket_filter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), kprobe (only in sleepable programs), sched_cls (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sched_act (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracepoint (only in sleepable programs), xdp (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sock (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_in (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_out (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_xmit (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sock_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_skb (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_device (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_msg (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lwt_seg6local (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), sk_reuseport (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), flow_dissector (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), cgroup_sysctl (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), tracing (only in sleepable programs), struct_ops (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), lsm (only in sleepable programs), sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON)"
 )]
 pub unsafe trait CanCall_bpf_copy_from_user_task: ProgramType {}
 unsafe impl<A: attach::ForLsm> CanCall_bpf_copy_from_user_task
@@ -7810,6 +7921,7 @@ unsafe impl<A: attach::ForLsm> CanCall_bpf_ima_file_hash for program::Lsm<A, Sle
     note = "`bpf_kptr_xchg` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_kptr_xchg: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_kptr_xchg for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_kptr_xchg
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_kptr_xchg
@@ -7823,7 +7935,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_kptr_xchg for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_kptr_xchg for program::Syscall<S> {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupDevice {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSkb {}
-unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSock {}
 unsafe impl CanCall_bpf_kptr_xchg for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_kptr_xchg for program::FlowDissector {}
 unsafe impl CanCall_bpf_kptr_xchg for program::LwtIn {}
@@ -7882,6 +7993,8 @@ unsafe impl CanCall_bpf_kptr_xchg for program::Xdp {}
     note = "`bpf_map_lookup_percpu_elem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_map_lookup_percpu_elem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_map_lookup_percpu_elem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_map_lookup_percpu_elem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_map_lookup_percpu_elem
@@ -7896,7 +8009,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_map_lookup_percpu_elem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSock {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::FlowDissector {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::LwtIn {}
@@ -7919,31 +8031,34 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Tracepoint {}
 unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_skc_to_mptcp_sock`: Get the MPTCP connection socket that owns a TCP subflow.
 ///
-/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
+/// - socket_filter (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sched_cls (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sched_act (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - xdp (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - cgroup_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_in (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_out (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_xmit (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sock_ops (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sk_skb (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - sk_msg (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - lwt_seg6local (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - flow_dissector (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - tracing (needs CONFIG_NET), since 5.19
-/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.18 (measured bounds)
-/// - syscall, since 5.19–6.18 (measured bounds)
+/// - lsm (needs CONFIG_NET), since 5.19–6.1 (measured bounds)
+/// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
+/// - syscall, since 5.19–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
-    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), tracing (needs CONFIG_NET), sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall"
+    note = "`bpf_skc_to_mptcp_sock` may be called from: socket_filter (needs CAP_BPF and CAP_PERFMON), sched_cls (needs CAP_BPF and CAP_PERFMON), sched_act (needs CAP_BPF and CAP_PERFMON), xdp (needs CAP_BPF and CAP_PERFMON), cgroup_skb (needs CAP_BPF and CAP_PERFMON), lwt_in (needs CAP_BPF and CAP_PERFMON), lwt_out (needs CAP_BPF and CAP_PERFMON), lwt_xmit (needs CAP_BPF and CAP_PERFMON), sock_ops (needs CAP_BPF and CAP_PERFMON), sk_skb (needs CAP_BPF and CAP_PERFMON), sk_msg (needs CAP_BPF and CAP_PERFMON), cgroup_sock_addr (needs CAP_BPF and CAP_PERFMON), lwt_seg6local (needs CAP_BPF and CAP_PERFMON), flow_dissector (needs CAP_BPF and CAP_PERFMON), tracing (needs CONFIG_NET), lsm (needs CONFIG_NET), sk_lookup (needs CAP_BPF and CAP_PERFMON), syscall"
 )]
 pub unsafe trait CanCall_bpf_skc_to_mptcp_sock: ProgramType {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_skc_to_mptcp_sock
 for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCall_bpf_skc_to_mptcp_sock
+for program::Lsm<A, S> {}
 unsafe impl<A: attach::ForTracing, S: Sleepability> CanCall_bpf_skc_to_mptcp_sock
 for program::Tracing<A, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_skc_to_mptcp_sock for program::Syscall<S> {}
@@ -7999,6 +8114,8 @@ unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::Xdp {}
     note = "`bpf_dynptr_from_mem` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_from_mem: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_from_mem
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_from_mem
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_from_mem
@@ -8012,7 +8129,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_from_mem for program::StructOps<
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_from_mem for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_from_mem for program::LwtIn {}
@@ -8071,6 +8187,8 @@ unsafe impl CanCall_bpf_dynptr_from_mem for program::Xdp {}
     note = "`bpf_ringbuf_reserve_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_reserve_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_reserve_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_reserve_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_reserve_dynptr
@@ -8085,7 +8203,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_reserve_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::LwtIn {}
@@ -8144,6 +8261,8 @@ unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::Xdp {}
     note = "`bpf_ringbuf_submit_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_submit_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_submit_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_submit_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_submit_dynptr
@@ -8158,7 +8277,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_submit_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::LwtIn {}
@@ -8217,6 +8335,8 @@ unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::Xdp {}
     note = "`bpf_ringbuf_discard_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ringbuf_discard_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ringbuf_discard_dynptr
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ringbuf_discard_dynptr
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ringbuf_discard_dynptr
@@ -8231,7 +8351,6 @@ for program::StructOps<S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_ringbuf_discard_dynptr for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSock {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::FlowDissector {}
 unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::LwtIn {}
@@ -8290,6 +8409,8 @@ unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::Xdp {}
     note = "`bpf_dynptr_read` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_read: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_read
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_read
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_read
@@ -8303,7 +8424,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_read for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_read for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_read for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_read for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_read for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_read for program::LwtIn {}
@@ -8362,6 +8482,8 @@ unsafe impl CanCall_bpf_dynptr_read for program::Xdp {}
     note = "`bpf_dynptr_write` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_write: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_write
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_write
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_write
@@ -8375,7 +8497,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_write for program::StructOps<S> 
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_write for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_write for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_write for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_write for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_write for program::LwtIn {}
@@ -8434,6 +8555,8 @@ unsafe impl CanCall_bpf_dynptr_write for program::Xdp {}
     note = "`bpf_dynptr_data` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_dynptr_data: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_dynptr_data
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_dynptr_data
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_dynptr_data
@@ -8447,7 +8570,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_dynptr_data for program::StructOps<S> {
 unsafe impl<S: Sleepability> CanCall_bpf_dynptr_data for program::Syscall<S> {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupDevice {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupSkb {}
-unsafe impl CanCall_bpf_dynptr_data for program::CgroupSock {}
 unsafe impl CanCall_bpf_dynptr_data for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_dynptr_data for program::FlowDissector {}
 unsafe impl CanCall_bpf_dynptr_data for program::LwtIn {}
@@ -8562,6 +8684,8 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::Xdp {}
     note = "`bpf_ktime_get_tai_ns` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_ktime_get_tai_ns: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_ktime_get_tai_ns
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_ktime_get_tai_ns
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_ktime_get_tai_ns
@@ -8575,7 +8699,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_tai_ns for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_ktime_get_tai_ns for program::Syscall<S> {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupDevice {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSkb {}
-unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSock {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::FlowDissector {}
 unsafe impl CanCall_bpf_ktime_get_tai_ns for program::LwtIn {}
@@ -8634,6 +8757,8 @@ unsafe impl CanCall_bpf_ktime_get_tai_ns for program::Xdp {}
     note = "`bpf_user_ringbuf_drain` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
 )]
 pub unsafe trait CanCall_bpf_user_ringbuf_drain: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_user_ringbuf_drain
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_user_ringbuf_drain
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_user_ringbuf_drain
@@ -8647,7 +8772,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_user_ringbuf_drain for program::StructO
 unsafe impl<S: Sleepability> CanCall_bpf_user_ringbuf_drain for program::Syscall<S> {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupDevice {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSkb {}
-unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSock {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::FlowDissector {}
 unsafe impl CanCall_bpf_user_ringbuf_drain for program::LwtIn {}
@@ -8706,6 +8830,8 @@ unsafe impl CanCall_bpf_user_ringbuf_drain for program::Xdp {}
     note = "`bpf_cgrp_storage_get` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_get: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_cgrp_storage_get
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_get
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_cgrp_storage_get
@@ -8719,7 +8845,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_get for program::StructOps
 unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_get for program::Syscall<S> {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupDevice {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSkb {}
-unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSock {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::FlowDissector {}
 unsafe impl CanCall_bpf_cgrp_storage_get for program::LwtIn {}
@@ -8778,6 +8903,8 @@ unsafe impl CanCall_bpf_cgrp_storage_get for program::Xdp {}
     note = "`bpf_cgrp_storage_delete` may be called from: socket_filter (needs CONFIG_CGROUPS), kprobe (needs CONFIG_CGROUPS), sched_cls (needs CONFIG_CGROUPS), sched_act (needs CONFIG_CGROUPS), tracepoint (needs CONFIG_CGROUPS), xdp (needs CONFIG_CGROUPS), perf_event (needs CONFIG_CGROUPS), cgroup_skb (needs CONFIG_CGROUPS), cgroup_sock (needs CONFIG_CGROUPS), lwt_in (needs CONFIG_CGROUPS), lwt_out (needs CONFIG_CGROUPS), lwt_xmit (needs CONFIG_CGROUPS), sock_ops (needs CONFIG_CGROUPS), sk_skb (needs CONFIG_CGROUPS), cgroup_device (needs CONFIG_CGROUPS), sk_msg (needs CONFIG_CGROUPS), raw_tracepoint (needs CONFIG_CGROUPS), cgroup_sock_addr (needs CONFIG_CGROUPS), lwt_seg6local (needs CONFIG_CGROUPS), sk_reuseport (needs CONFIG_CGROUPS), flow_dissector (needs CONFIG_CGROUPS), cgroup_sysctl (needs CONFIG_CGROUPS), raw_tracepoint_writable (needs CONFIG_CGROUPS), cgroup_sockopt (needs CONFIG_CGROUPS), tracing (needs CONFIG_CGROUPS), struct_ops (needs CONFIG_CGROUPS), lsm (needs CONFIG_CGROUPS), sk_lookup (needs CONFIG_CGROUPS), syscall (needs CONFIG_CGROUPS), netfilter (needs CONFIG_CGROUPS)"
 )]
 pub unsafe trait CanCall_bpf_cgrp_storage_delete: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_cgrp_storage_delete
+for program::CgroupSock<A> {}
 unsafe impl<A: attach::ForCgroupSockAddr> CanCall_bpf_cgrp_storage_delete
 for program::CgroupSockAddr<A> {}
 unsafe impl<A: attach::ForCgroupSockopt> CanCall_bpf_cgrp_storage_delete
@@ -8791,7 +8918,6 @@ unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_delete for program::Struct
 unsafe impl<S: Sleepability> CanCall_bpf_cgrp_storage_delete for program::Syscall<S> {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupDevice {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSkb {}
-unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSock {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::CgroupSysctl {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::FlowDissector {}
 unsafe impl CanCall_bpf_cgrp_storage_delete for program::LwtIn {}

@@ -71,6 +71,8 @@ pub enum Unmet {
     Lockdown(Lockdown),
     /// Kernel config options that are off.
     Kconfig(Vec<String>),
+    /// Kernels of one or neighbouring releases disagree about the pair (only ever unsure).
+    VariesByBuild,
     /// GPL-only for this load, and the license is not GPL-compatible.
     Gpl,
     /// Only in sleepable programs.
@@ -80,7 +82,7 @@ pub enum Unmet {
 impl Unmet {
     /// Does meeting it depend on the machine rather than on the object and the kernel version?
     pub fn is_machine_fact(&self) -> bool {
-        matches!(self, Unmet::Capabilities(_) | Unmet::Lockdown(_) | Unmet::Kconfig(_))
+        matches!(self, Unmet::Capabilities(_) | Unmet::Lockdown(_) | Unmet::Kconfig(_) | Unmet::VariesByBuild)
     }
 }
 
@@ -178,20 +180,35 @@ impl Model {
             j.unmet.push(Unmet::Trampoline);
         }
         if let Some(kernel) = target.kernel {
-            // The helper's own start was judged above; what is left is the pair's.
-            if a.since != helper.since {
-                j.push(a.since.on(kernel), Unmet::PairTooNew(a.since));
+            // The helper's own start was judged above; what is left is the pair's, and the
+            // later one of the load's attach type.
+            let later = q.attach_since.iter().find(|(at, _)| *at == load.attach_type_seen()).map(|(_, s)| *s);
+            let since = later.map_or(a.since, |s| a.since.max(s));
+            if since != helper.since {
+                j.push(since.on(kernel), Unmet::PairTooNew(since));
             }
         }
         if !q.capabilities.is_empty() {
             let missing = |held: &[Capability]| -> Vec<Capability> {
                 q.capabilities.iter().copied().filter(|c| !c.held_in(held)).collect()
             };
-            match target.capabilities.map(missing) {
-                Some(m) if m.is_empty() => {}
-                Some(m) => j.unmet.push(Unmet::Capabilities(m)),
-                None => j.unsure.push(Unmet::Capabilities(q.capabilities.clone())),
+            // Whether this kernel asks for them at all (`capabilities_since`).
+            let asked = match (q.capabilities_since, target.kernel) {
+                (None, _) => Presence::Yes,
+                (Some(s), Some(kernel)) => s.on(kernel),
+                (Some(_), None) => Presence::Unknown,
+            };
+            if asked != Presence::No {
+                match target.capabilities.map(missing) {
+                    Some(m) if m.is_empty() => {}
+                    Some(m) if asked == Presence::Yes => j.unmet.push(Unmet::Capabilities(m)),
+                    Some(m) => j.unsure.push(Unmet::Capabilities(m)),
+                    None => j.unsure.push(Unmet::Capabilities(q.capabilities.clone())),
+                }
             }
+        }
+        if q.varies_by_build.as_ref().is_some_and(|v| v.covers(load.attach_type_seen())) {
+            j.unsure.push(Unmet::VariesByBuild);
         }
         if let Some(level) = q.lockdown {
             let refused = target.lockdown.map(|active| active.is_some_and(|l| l >= level));
@@ -242,6 +259,8 @@ pub enum ConditionKind {
     Capabilities,
     Lockdown,
     Kconfig,
+    /// Kernels of one release disagree ([`super::Qualifiers::varies_by_build`]).
+    Build,
     Gpl,
 }
 
@@ -255,6 +274,7 @@ impl ConditionKind {
             ConditionKind::Capabilities => "cap",
             ConditionKind::Lockdown => "lockdown",
             ConditionKind::Kconfig => "kconfig",
+            ConditionKind::Build => "build",
             ConditionKind::Gpl => "gpl",
         }
     }
@@ -280,6 +300,9 @@ impl Model {
             let noun = if ids.len() == 1 { "attach type" } else { "attach types" };
             push(ConditionKind::AttachTypes, format!("only with {noun} {}", list(names, "or")));
         }
+        for (id, s) in &q.attach_since {
+            push(ConditionKind::AttachTypes, format!("with attach type {} only from {s} on", term(Term::AttachType(*id))));
+        }
         if q.trampoline_only {
             push(ConditionKind::Trampoline, "only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".to_owned());
         }
@@ -288,7 +311,11 @@ impl Model {
         }
         if !q.capabilities.is_empty() {
             let caps = q.capabilities.iter().map(|&c| term(Term::Capability(c))).collect();
-            push(ConditionKind::Capabilities, format!("needs {}", list(caps, "and")));
+            let words = match &q.capabilities_since {
+                Some(s) => format!("needs {} from {} on (earlier kernels need none)", list(caps, "and"), s),
+                None => format!("needs {}", list(caps, "and")),
+            };
+            push(ConditionKind::Capabilities, words);
         }
         if let Some(level) = q.lockdown {
             let stricter = if level == Lockdown::Integrity { " or stricter" } else { "" };
@@ -297,6 +324,19 @@ impl Model {
         if !q.kconfig.is_empty() {
             let opts = q.kconfig.iter().map(|k| term(Term::Kconfig(k))).collect();
             push(ConditionKind::Kconfig, format!("needs {}", list(opts, "and")));
+        }
+        match &q.varies_by_build {
+            None => {}
+            Some(super::BuildVariance::All) => {
+                push(ConditionKind::Build, "some kernel builds refuse it (stable updates differ)".to_owned())
+            }
+            Some(super::BuildVariance::AttachTypes(ids)) => {
+                let names = ids.iter().map(|&id| term(Term::AttachType(id))).collect();
+                push(
+                    ConditionKind::Build,
+                    format!("with attach type {}: some kernel builds refuse it (stable updates differ)", list(names, "or")),
+                )
+            }
         }
         let default = helper.gpl_only;
         let rule = q.gpl_only.unwrap_or(default);

@@ -155,6 +155,30 @@ pub struct Qualifiers {
     pub gpl_only: Option<bool>,
     /// Attach types (IDs) for which the opposite of the GPL rule holds, sorted.
     pub gpl_only_flipped_for: Vec<KernelId>,
+    /// Later starts for some expected attach types (IDs, sorted), on top of the pair's own.
+    pub attach_since: Vec<(KernelId, Since)>,
+    /// The release from which [`Qualifiers::capabilities`] are needed (`None`: always).
+    pub capabilities_since: Option<Since>,
+    /// Kernels of one or neighbouring releases disagree about the pair, so no version says it.
+    pub varies_by_build: Option<BuildVariance>,
+}
+
+/// Which loads of a pair kernels disagree about ([`Qualifiers::varies_by_build`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildVariance {
+    /// Every load.
+    All,
+    /// Loads with these expected attach types (IDs, sorted).
+    AttachTypes(Vec<KernelId>),
+}
+
+impl BuildVariance {
+    pub fn covers(&self, attach_type: KernelId) -> bool {
+        match self {
+            BuildVariance::All => true,
+            BuildVariance::AttachTypes(ids) => ids.contains(&attach_type),
+        }
+    }
 }
 
 /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.

@@ -19,7 +19,7 @@ use crate::version::{KernelVersion, Presence};
 use super::classify::Verdict;
 use super::kernel::KernelFacts;
 use super::report::{short, HelperResult, ProbeReport};
-use super::run::{CapVariant, Variant};
+use super::run::{CapVariant, Variant, EXT_TARGET_PROGRAM_TYPE};
 
 /// The outcome classes the specs can predict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -29,6 +29,9 @@ pub enum Outcome {
     NotAllowed,
     GplOnly,
     SleepableOnly,
+    /// Both GPL-only and sleepable-only for this load: a kernel may name either refusal, or
+    /// (older kernels, which hide a sleepable-only prototype from other programs) neither.
+    GplAndSleepableOnly,
     UnknownHelper,
     Supported,
     Unsupported,
@@ -43,6 +46,7 @@ impl Outcome {
             Outcome::NotAllowed => "not allowed",
             Outcome::GplOnly => "GPL only",
             Outcome::SleepableOnly => "sleepable only",
+            Outcome::GplAndSleepableOnly => "GPL and sleepable only",
             Outcome::UnknownHelper => "unknown helper",
             Outcome::Supported => "supported",
             Outcome::Unsupported => "unsupported",
@@ -66,7 +70,10 @@ impl Outcome {
     /// may be refused either way: by a `might_sleep` prototype (`sleepable_only`) or by a
     /// `get_func_proto()` that checks `prog->sleepable` (`not_allowed`).
     fn satisfies(observed: Outcome, expected: Outcome) -> bool {
-        observed == expected || (expected == Outcome::SleepableOnly && observed == Outcome::NotAllowed)
+        observed == expected
+            || (expected == Outcome::SleepableOnly && observed == Outcome::NotAllowed)
+            || (expected == Outcome::GplAndSleepableOnly
+                && matches!(observed, Outcome::GplOnly | Outcome::SleepableOnly | Outcome::NotAllowed))
     }
 }
 
@@ -259,15 +266,16 @@ fn config_tokens(text: &str) -> Vec<String> {
 }
 
 /// The specs' prediction for one helper in one program type, attach type and variant: the
-/// outcome with every qualifier applied, and the one ignoring qualifiers the machine does not
-/// meet (with the reason).
+/// outcome with every qualifier applied, the one ignoring qualifiers the machine does not meet
+/// (with the reason), and an outcome the specs accept as well (with the reason: kernels of one
+/// release disagree, or this kernel may or may not ask for the pair's capabilities).
 fn predict(
     m: &Machine<'_>,
     helper: &Helper,
     prog_type: u32,
     attach_type: Option<u32>,
     variant: Variant,
-) -> (Outcome, Option<(Outcome, String)>) {
+) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
     let held = m.held(variant.capabilities);
     let enabled = |o: &str| m.facts.config.as_ref().is_some_and(|c| c.enabled(o));
     let target = Target {
@@ -284,15 +292,17 @@ fn predict(
     };
     let j = m.model.judge(helper, &load, &target);
     if j.unmet.iter().any(|u| matches!(u, Unmet::HelperTooNew(_))) {
-        return (Outcome::UnknownHelper, None);
+        return (Outcome::UnknownHelper, None, None);
     }
     let refused = |u: &Unmet| {
         matches!(u, Unmet::NotForProgramType | Unmet::AttachType(_) | Unmet::Trampoline | Unmet::PairTooNew(_))
     };
     if j.unmet.iter().any(refused) {
-        return (Outcome::NotAllowed, None);
+        return (Outcome::NotAllowed, None, None);
     }
-    let by_license = if j.unmet.contains(&Unmet::Gpl) {
+    let by_license = if j.unmet.contains(&Unmet::Gpl) && j.unmet.contains(&Unmet::Sleepable) {
+        Outcome::GplAndSleepableOnly
+    } else if j.unmet.contains(&Unmet::Gpl) {
         Outcome::GplOnly
     } else if j.unmet.contains(&Unmet::Sleepable) {
         Outcome::SleepableOnly
@@ -317,7 +327,7 @@ fn predict(
         _ => None,
     });
     if let Some(reason) = reason {
-        return (Outcome::NotAllowed, Some((by_license, reason)));
+        return (Outcome::NotAllowed, Some((by_license, reason)), None);
     }
     // A kernel inside the range the specs give for the pair: either answer is consistent.
     if let Some(Unmet::HelperTooNew(s) | Unmet::PairTooNew(s)) =
@@ -326,9 +336,21 @@ fn predict(
         return (
             Outcome::NotAllowed,
             Some((by_license, format!("Linux {} is inside the range {s} of the specs", m.version))),
+            None,
         );
     }
-    (by_license, None)
+    // Either answer agrees with the specs: kernels of this release disagree, or this kernel is
+    // inside the range from which the pair's capabilities are asked for.
+    let also = j.unsure.iter().find_map(|u| match u {
+        Unmet::VariesByBuild => Some("some kernel builds refuse it (varies_by_build)".to_owned()),
+        Unmet::Capabilities(missing) => Some(format!(
+            "Linux {} may or may not ask for {} (capabilities_since)",
+            m.version,
+            missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(" and ")
+        )),
+        _ => None,
+    });
+    (by_license, None, also.map(|why| (Outcome::NotAllowed, why)))
 }
 
 /// Rows grouped by (program type, attach type, helper, variant): struct_ops has one target per
@@ -394,9 +416,17 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
             *d.inconclusive.entry(r.evidence.clone()).or_default() += 1;
             continue;
         };
-        let (expected, naive) = match model.helper(r.helper_id) {
-            Some(h) => predict(&m, h, r.program_type_id, r.attach_type_id, r.variant),
-            None => (Outcome::UnknownHelper, None),
+        // An ext (freplace) program calls what the program it replaces may call; the probe's
+        // ext programs replace a socket filter of its own, so their rows are judged as that.
+        let (judged_type, judged_attach) =
+            if model.program_type(r.program_type_id).is_some_and(|p| p.helpers_from_target) {
+                (EXT_TARGET_PROGRAM_TYPE, None)
+            } else {
+                (r.program_type_id, r.attach_type_id)
+            };
+        let (expected, naive, also) = match model.helper(r.helper_id) {
+            Some(h) => predict(&m, h, judged_type, judged_attach, r.variant),
+            None => (Outcome::UnknownHelper, None, None),
         };
         d.compared += 1;
         let mut entry = Disagreement {
@@ -419,8 +449,12 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
                     d.explained.push(entry);
                 }
             }
+        } else if let Some((_, why)) = also.as_ref().filter(|(o, _)| Outcome::satisfies(observed, *o)) {
+            d.agreements += 1;
+            entry.explanation = Some(why.clone());
+            d.explained.push(entry);
         } else if let Some(why) = (expected == Outcome::NotAllowed)
-            .then(|| model.program_type(r.program_type_id))
+            .then(|| model.program_type(judged_type))
             .flatten()
             .and_then(|p| p.exclusions.iter().find(|x| x.helper == r.helper_id))
             .map(|x| x.why.clone())
@@ -699,7 +733,7 @@ mod tests {
             true,
             vec![avail(6, Qualifiers { capabilities: vec![Capability::Perfmon], ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &perfmon, 6, None, nocap);
+        let (expected, naive, _) = predict(&m, &perfmon, 6, None, nocap);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
 
@@ -709,7 +743,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { kconfig: vec!["CONFIG_KPROBES".into()], ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &kconfig, 2, None, base);
+        let (expected, naive, _) = predict(&m, &kconfig, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert!(naive.is_some_and(|(o, why)| o == Outcome::Callable && why.contains("CONFIG_KPROBES")));
 
@@ -731,6 +765,18 @@ mod tests {
         );
         assert_eq!(predict(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
         assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
+        // Non-GPL and not sleepable: 6.1 hides the prototype, 6.12 names the license.
+        let sleepy_gpl = helper(
+            111,
+            "bpf_copy_from_user_task",
+            true,
+            vec![avail(2, Qualifiers { sleepable_only: true, ..Qualifiers::default() })],
+        );
+        assert_eq!(predict(&m, &sleepy_gpl, 2, None, nongpl).0, Outcome::GplAndSleepableOnly);
+        for seen in [Outcome::NotAllowed, Outcome::GplOnly, Outcome::SleepableOnly] {
+            assert!(Outcome::satisfies(seen, Outcome::GplAndSleepableOnly));
+        }
+        assert!(!Outcome::satisfies(Outcome::Callable, Outcome::GplAndSleepableOnly));
         assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
 
         // Lockdown (integrity here) refuses helpers whose spec says so at integrity, not those
@@ -741,7 +787,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Integrity), ..Qualifiers::default() })],
         );
-        let (expected, naive) = predict(&m, &write_user, 2, None, base);
+        let (expected, naive, _) = predict(&m, &write_user, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
         let read_kernel = helper(

@@ -589,11 +589,16 @@ fn load_with(
     sys::prog_load_with(&p, log, mode)
 }
 
+/// The program type of the program every `ext` (freplace) probe replaces:
+/// `BPF_PROG_TYPE_SOCKET_FILTER`, loaded without an expected attach type. An ext program may
+/// call what its target may, so the diff judges ext rows as this type.
+pub const EXT_TARGET_PROGRAM_TYPE: u32 = 1;
+
 /// A socket filter whose BTF describes its main function, for `ext` programs to replace.
 fn load_ext_target(btf: &OwnedFd) -> Result<OwnedFd, LoadError> {
     let insns = [Insn::mov64_imm(R0, 0), Insn::exit()];
     let func_info = [[0u32, LocalBtf::FUNC_ID]];
-    let mut p = ProgLoad::new(1, &insns, c"GPL");
+    let mut p = ProgLoad::new(EXT_TARGET_PROGRAM_TYPE, &insns, c"GPL");
     p.prog_btf_fd = Some(btf.as_raw_fd());
     p.func_info = &func_info;
     sys::prog_load(&p, &mut Vec::new())
