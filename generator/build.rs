@@ -2,7 +2,7 @@
 //!
 //! Next to each YAML file goes the same document as JSON: serde_json reads it several times
 //! faster than the YAML parser reads the YAML, which is most of a `bpfspec` start-up. The YAML stays
-//! the source; `load::embedded` falls back to it for anything that does not load cleanly, so
+//! the source; `pipeline::embedded` falls back to it for anything that does not load cleanly, so
 //! diagnostics still point into the YAML.
 
 use std::fmt::Write as _;

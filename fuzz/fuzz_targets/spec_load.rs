@@ -1,11 +1,12 @@
-//! Fuzzes spec loading (`bpfspec::load::load_files`): the input is split at NUL bytes into
+//! Fuzzes spec loading (`bpfspec::pipeline::load_files`): the input is split at NUL bytes into
 //! spec files, each `PATH\nYAML`, then parsed, validated and lowered. Errors are expected;
 //! a panic, a hang or a runaway allocation is a finding.
 //!
 //!     cd fuzz && cargo +nightly fuzz run spec_load corpus/spec_load seeds/spec_load -- -max_len=16384
 #![no_main]
 
-use bpfspec::load::{load_files, SpecFile};
+use bpfspec::load::SpecFile;
+use bpfspec::pipeline::load_files;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

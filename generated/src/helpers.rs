@@ -13785,12 +13785,12 @@ pub unsafe fn bpf_redirect_neigh(
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
@@ -13800,19 +13800,19 @@ pub unsafe fn bpf_redirect_neigh(
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (stable updates differ) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also
@@ -13879,12 +13879,12 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 /// | Program type | Since | Conditions |
 /// |---|---|---|
 /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | — |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | — |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | — |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
@@ -13894,19 +13894,19 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | — |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | — |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | — |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | — |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (stable updates differ) |
 /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | — |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (stable updates differ) |
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
 ///
 /// # See also

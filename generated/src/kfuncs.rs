@@ -2058,14 +2058,14 @@ extern "C" {
     /// Fill a BPF cpumask from a bitmap in program memory.
     ///
     /// ```c
-    /// int bpf_cpumask_populate(struct cpumask *cpumask, void *src, size_t src__sz);
+    /// int bpf_cpumask_populate(struct bpf_cpumask *cpumask, void *src, size_t src__sz);
     /// ```
     ///
     /// Kfunc set `cpumask_kfunc_btf_ids`.
     ///
     /// # Arguments
     ///
-    /// - `cpumask`: `struct cpumask *` (Rust `*mut c_void`).
+    /// - `cpumask`: `struct bpf_cpumask *` (Rust `*mut c_void`).
     /// - `src`: `void *` (Rust `*mut c_void`).
     /// - `src__sz`: `size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
     ///

@@ -12,6 +12,8 @@ pub mod lower_kfuncs;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod parse;
+pub mod pipeline;
 pub mod probe;
 pub mod serve;
 pub mod spec;

@@ -739,7 +739,10 @@ impl Expander<'_, '_> {
         if !self.program_type.attach_types.contains(&id) {
             self.cx.error(
                 span,
-                format!("attach type `{name}` is not an attach type of program type `{}`", self.program_type.short_name),
+                format!(
+                    "attach type `{name}` is not an attach type of program type `{}`",
+                    self.program_type.short_name
+                ),
             );
             return None;
         }
@@ -840,7 +843,8 @@ impl Expander<'_, '_> {
         q.attach_since.sort_by_key(|(a, _)| *a);
         if let Some(node) = &e.capabilities_since {
             if e.capabilities.is_empty() && q.capabilities.is_empty() {
-                self.cx.error(Span::of(file, node), "`capabilities_since` dates capabilities this entry does not need")
+                self.cx
+                    .error(Span::of(file, node), "`capabilities_since` dates capabilities this entry does not need")
                     .help = Some("add `capabilities: [...]` or remove `capabilities_since`".into());
                 ok = false;
             }

@@ -10,7 +10,7 @@ use crate::model::{
     ArgAnnotation, AttachType, Helper, KernelId, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet, ProgramType,
 };
 use crate::names::is_c_identifier;
-use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, SpecBounds, SpecSince, Spanned, Specs};
+use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, Spanned, SpecBounds, SpecSince, Specs};
 use crate::version::Since;
 
 /// Kfuncs sorted by name and sets sorted by name; problems go to `diagnostics`.
@@ -29,8 +29,8 @@ pub fn lower(
         let s = &p.value;
         let set_span = Span::of(p.file, &s.set);
         if s.set.value != p.stem {
-            cx.error(set_span.clone(), format!("kfunc set `{}` does not match its file name", s.set.value))
-                .help = Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
+            cx.error(set_span.clone(), format!("kfunc set `{}` does not match its file name", s.set.value)).help =
+                Some(format!("the file name makes it `{}`; rename the file or fix the name", p.stem));
         }
         if let Some(other) = seen_sets.insert(&s.set.value, &p.stem) {
             cx.error(set_span, format!("duplicate kfunc set `{}`", s.set.value)).help =
@@ -202,8 +202,11 @@ impl<'a> Cx<'a> {
                 Ok(annotation) => annotation,
                 Err(suffix) => {
                     let known: Vec<&str> = ArgAnnotation::ALL.iter().map(|a| a.suffix()).collect();
-                    self.error(span(&a.name), format!("unknown argument annotation `{suffix}` in `{}`", a.name.value)).help =
-                        Some(format!("the verifier knows {}", known.join(", ")));
+                    self.error(
+                        span(&a.name),
+                        format!("unknown argument annotation `{suffix}` in `{}`", a.name.value),
+                    )
+                    .help = Some(format!("the verifier knows {}", known.join(", ")));
                     None
                 }
             };

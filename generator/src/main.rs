@@ -8,9 +8,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use bpfspec::examples::Examples;
-use bpfspec::load::{self, LoadError};
+use bpfspec::load::LoadError;
 use bpfspec::model::Model;
 use bpfspec::output;
+use bpfspec::pipeline;
 
 #[derive(Parser)]
 #[command(
@@ -284,7 +285,7 @@ fn load_examples(cli: &Cli) -> anyhow::Result<Examples> {
 
 fn load_model(cli: &Cli) -> Result<Model, LoadError> {
     match &cli.specs {
-        Some(dir) => load::load_dir(dir),
-        None => load::embedded(),
+        Some(dir) => pipeline::load_dir(dir),
+        None => pipeline::embedded(),
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 /// A value with where it sits in its YAML file (a span of the parsed text; unknown when the
@@ -14,11 +15,17 @@ pub use serde_saphyr::Spanned;
 
 use crate::version::KernelVersion;
 
-#[derive(Debug, Clone, Deserialize)]
+// `JsonSchema` gives `specs/schema/` (editor completion): the schema says what these types
+// accept. Spanned fields are described by their value's type (`#[schemars(with = ...)]`).
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelperSpec {
+    #[schemars(with = "u32")]
     pub id: Spanned<u32>,
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
     pub gpl_only: bool,
     pub summary: String,
@@ -28,6 +35,7 @@ pub struct HelperSpec {
     #[serde(default)]
     pub usage: Option<String>,
     pub returns: ReturnSpec,
+    #[schemars(with = "Vec<ArgSpec>")]
     pub args: Spanned<Vec<ArgSpec>>,
     /// The C declaration ends in `...` (only `bpf_trace_printk`).
     #[serde(default)]
@@ -35,50 +43,64 @@ pub struct HelperSpec {
     #[serde(default)]
     pub flags: Vec<FlagSpec>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub map_types: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub related: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnSpec {
     #[serde(rename = "type")]
+    #[schemars(with = "String")]
     pub c_type: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub class: Option<Spanned<String>>,
     pub doc: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArgSpec {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(rename = "type")]
+    #[schemars(with = "String")]
     pub c_type: Spanned<String>,
+    #[schemars(with = "String")]
     pub class: Spanned<String>,
     pub doc: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlagSpec {
+    #[schemars(with = "String")]
     pub arg: Spanned<String>,
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     pub value: u64,
     pub doc: String,
 }
 
 /// One entry of a program type's or helper set's `helpers:` list. Exactly one of `helper`,
-/// `set` and `exclude` is present; [`crate::lower`] checks that.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `set` and `exclude` is present (lowering checks that).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelperEntrySpec {
+    #[schemars(with = "Option<String>")]
     pub helper: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub set: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub exclude: Option<Spanned<String>>,
     /// When this program type gained the helper, if later than both of them.
+    #[schemars(with = "Option<SpecSince>")]
     pub since: Option<Spanned<SpecSince>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub attach_types: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub sleepable: bool,
@@ -89,23 +111,29 @@ pub struct HelperEntrySpec {
     #[serde(default)]
     pub lockdown: Option<LockdownSpec>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub capabilities: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub kconfig: Vec<Spanned<String>>,
     /// Overrides the helper's `gpl_only` for this program type (the kernel hands it a
     /// different `bpf_func_proto`).
     pub gpl_only: Option<bool>,
     /// Attach types for which the opposite of the GPL rule holds.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub gpl_only_flipped_for: Vec<Spanned<String>>,
     /// With `exclude`: why the helper is unusable although the verifier knows its prototype,
     /// as the key of a reason in `reasons.yaml`.
+    #[schemars(with = "Option<String>")]
     pub why: Option<Spanned<String>>,
     /// Later starts for some expected attach types (attach type → since), when a kernel gave
     /// the helper to those attach types after the rest of the program type.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, SpecSince>")]
     pub attach_since: BTreeMap<String, Spanned<SpecSince>>,
     /// The release from which `capabilities` are needed; earlier kernels need none of them.
+    #[schemars(with = "Option<SpecSince>")]
     pub capabilities_since: Option<Spanned<SpecSince>>,
     /// Kernels of the same or neighbouring releases disagree (stable updates, build options):
     /// `true` for every load, or the attach types for which they do.
@@ -113,38 +141,44 @@ pub struct HelperEntrySpec {
 }
 
 /// `varies_by_build: true` or `varies_by_build: [attach types]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum VariesByBuildSpec {
     All(bool),
-    AttachTypes(Vec<Spanned<String>>),
+    AttachTypes(#[schemars(with = "Vec<String>")] Vec<Spanned<String>>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LockdownSpec {
     Integrity,
     Confidentiality,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelperSetSpec {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(default)]
     pub kernel_function: Option<String>,
     pub description: String,
+    #[schemars(with = "Vec<HelperEntrySpec>")]
     pub helpers: Vec<Spanned<HelperEntrySpec>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramTypeSpec {
+    #[schemars(with = "u32")]
     pub id: Spanned<u32>,
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
     pub summary: String,
     pub description: String,
+    #[schemars(with = "Option<String>")]
     pub context: Option<Spanned<String>>,
     pub return_value: String,
     pub test_run: bool,
@@ -153,14 +187,18 @@ pub struct ProgramTypeSpec {
     #[serde(default)]
     pub helpers_from_target: bool,
     #[serde(default)]
+    #[schemars(with = "Vec<HelperEntrySpec>")]
     pub helpers: Vec<Spanned<HelperEntrySpec>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MapTypeSpec {
+    #[schemars(with = "u32")]
     pub id: Spanned<u32>,
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
     pub per_cpu: bool,
     pub summary: String,
@@ -175,7 +213,7 @@ pub struct MapTypeSpec {
 }
 
 /// `any`, a number, or a list of numbers.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged, expecting = "`any`, a size in bytes, or a list of sizes")]
 pub enum SizeSpec {
     Keyword(SizeKeyword),
@@ -183,18 +221,22 @@ pub enum SizeSpec {
     Many(Vec<u32>),
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SizeKeyword {
     Any,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttachTypeSpec {
+    #[schemars(with = "u32")]
     pub id: Spanned<u32>,
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
+    #[schemars(with = "Vec<String>")]
     pub program_types: Vec<Spanned<String>>,
     /// Programs with this attach type run from a BPF trampoline (`bpf_prog_has_trampoline`).
     #[serde(default)]
@@ -203,24 +245,27 @@ pub struct AttachTypeSpec {
 }
 
 /// `reasons.yaml`: each reason an `exclude` entry can give, written once, by key.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonsSpec {
     pub reasons: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionsSpec {
     pub sections: Vec<SectionSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
+    #[schemars(with = "String")]
     pub pattern: Spanned<String>,
+    #[schemars(with = "String")]
     pub program_type: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub attach_type: Option<Spanned<String>>,
     #[serde(default)]
     pub sleepable: bool,
@@ -228,7 +273,7 @@ pub struct SectionSpec {
     pub attach_target: Option<AttachTarget>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AttachTarget {
     Btf,
@@ -298,7 +343,7 @@ pub enum SpecSince {
     Bounds(SpecBounds),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecBounds {
     /// The oldest release it can have started in: the one after the newest kernel measured
@@ -335,10 +380,11 @@ pub struct Parsed<T> {
 
 // C types of `specs/types/` (lowered by `crate::types`).
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// The C tag without `struct`: `__sk_buff`, `task_struct`.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     pub kind: TypeKindSpec,
     /// One line, our words.
@@ -351,12 +397,14 @@ pub struct TypeSpec {
     pub header: Option<String>,
     /// `__attribute__((aligned(N)))` on the whole type.
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub align: Option<Spanned<u32>>,
     #[serde(default)]
+    #[schemars(with = "Vec<FieldSpec>")]
     pub fields: Vec<Spanned<FieldSpec>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TypeKindSpec {
     Struct,
@@ -366,29 +414,36 @@ pub enum TypeKindSpec {
 }
 
 /// One member. Exactly one of `type`, `struct` and `union` is present.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Absent for anonymous nested aggregates and unnamed padding bit-fields (`__u32 :24`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
     /// C type, canonical spelling: `__u32`, `struct bpf_sock *`, `const void *`.
     #[serde(rename = "type", default)]
+    #[schemars(with = "Option<String>")]
     pub c_type: Option<Spanned<String>>,
     /// Array length (`__u32 cb[5]` has `len: 5`; `0` is a flexible array).
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub len: Option<Spanned<u32>>,
     /// Bit-field width.
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub bits: Option<Spanned<u32>>,
     /// A nested struct's members.
     #[serde(default, rename = "struct")]
+    #[schemars(with = "Option<Vec<FieldSpec>>")]
     pub struct_fields: Option<Vec<Spanned<FieldSpec>>>,
     /// A nested union's members.
     #[serde(default, rename = "union")]
+    #[schemars(with = "Option<Vec<FieldSpec>>")]
     pub union_fields: Option<Vec<Spanned<FieldSpec>>>,
     /// `__attribute__((aligned(N)))` on a nested aggregate (what `__bpf_md_ptr` expands to).
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub align: Option<Spanned<u32>>,
     /// Markdown, optional.
     #[serde(default)]
@@ -398,10 +453,11 @@ pub struct FieldSpec {
 // Kfunc sets of `specs/kfuncs/` (lowered by `crate::lower_kfuncs`).
 
 /// `specs/kfuncs/<set>.yaml`: one kernel kfunc set (`BTF_KFUNCS_START(<set>)`) and its kfuncs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KfuncSetSpec {
     /// The kernel's name of the set; must equal the file name.
+    #[schemars(with = "String")]
     pub set: Spanned<String>,
     /// One line, our words.
     pub summary: String,
@@ -418,7 +474,8 @@ pub struct KfuncSetSpec {
 ///
 /// Deserialized by hand rather than as an untagged enum: serde buffers untagged input, which
 /// would drop the spans of the list's nodes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
 pub enum KfuncProgramTypesSpec {
     Keyword(AllKeyword),
     List(Vec<KfuncProgramTypeSpec>),
@@ -450,31 +507,38 @@ impl<'de> Deserialize<'de> for KfuncProgramTypesSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum AllKeyword {
     All,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KfuncProgramTypeSpec {
+    #[schemars(with = "String")]
     pub program_type: Spanned<String>,
     /// Only for these expected attach types; absent when any attach type works.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub attach_types: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KfuncSpec {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// One line, our words, no trailing period.
+    #[schemars(with = "String")]
     pub summary: Spanned<String>,
     /// Markdown, optional: more than the summary says.
     #[serde(default)]
     pub description: Option<String>,
+    #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
     /// `KF_*` flags, kernel spelling.
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
     /// The kernel release whose sources the flags were read from.
     pub flags_from: SpecVersion,
@@ -484,14 +548,44 @@ pub struct KfuncSpec {
     #[serde(default)]
     pub related: Vec<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub related_helpers: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KfuncArgSpec {
     /// The parameter name as BTF has it, with any `__suffix` annotation.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(rename = "type")]
+    #[schemars(with = "String")]
     pub c_type: Spanned<String>,
+}
+
+impl JsonSchema for SpecVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SpecVersion".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A kernel release as a quoted \"MAJOR.MINOR\" string, such as \"5.8\" or \"4.10\".",
+            "type": "string",
+            "pattern": "^[0-9]{1,2}\\.[0-9]{1,3}$"
+        })
+    }
+}
+
+impl JsonSchema for SpecSince {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SpecSince".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The kernel release that brought it, or the bounds measurements give.",
+            "anyOf": [generator.subschema_for::<SpecVersion>(), generator.subschema_for::<SpecBounds>()]
+        })
+    }
 }

@@ -6188,12 +6188,12 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_per_cpu_ptr`: Get a pointer to a given CPU's copy of a per-CPU kernel variable.
 ///
 /// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - kprobe, since 5.10
+/// - kprobe (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - tracepoint, since 5.10
+/// - tracepoint (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - perf_event, since 5.10
+/// - perf_event (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
@@ -6203,24 +6203,24 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - raw_tracepoint, since 5.10
+/// - raw_tracepoint (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - raw_tracepoint_writable, since 5.10
+/// - raw_tracepoint_writable (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - tracing, since 5.10
+/// - tracing (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - lsm, since 5.10
+/// - lsm (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - syscall, since 5.14
+/// - syscall (some kernel builds refuse it (stable updates differ)), since 5.14
 /// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_per_cpu_ptr`",
     label = "`bpf_per_cpu_ptr` is not available to this program type",
-    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
+    note = "`bpf_per_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe (some kernel builds refuse it (stable updates differ)), sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint (some kernel builds refuse it (stable updates differ)), xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event (some kernel builds refuse it (stable updates differ)), cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint (some kernel builds refuse it (stable updates differ)), cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable (some kernel builds refuse it (stable updates differ)), cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing (some kernel builds refuse it (stable updates differ)), struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm (some kernel builds refuse it (stable updates differ)), sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall (some kernel builds refuse it (stable updates differ)), netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_per_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_per_cpu_ptr
@@ -6261,12 +6261,12 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// Implemented for the program types that may call `bpf_this_cpu_ptr`: Get a pointer to the current CPU's copy of a per-CPU kernel variable.
 ///
 /// - socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - kprobe, since 5.10
+/// - kprobe (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - tracepoint, since 5.10
+/// - tracepoint (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - perf_event, since 5.10
+/// - perf_event (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
@@ -6276,24 +6276,24 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// - sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - raw_tracepoint, since 5.10
+/// - raw_tracepoint (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - raw_tracepoint_writable, since 5.10
+/// - raw_tracepoint_writable (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - tracing, since 5.10
+/// - tracing (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - lsm, since 5.10
+/// - lsm (some kernel builds refuse it (stable updates differ)), since 5.10
 /// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
-/// - syscall, since 5.14
+/// - syscall (some kernel builds refuse it (stable updates differ)), since 5.14
 /// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_this_cpu_ptr`",
     label = "`bpf_this_cpu_ptr` is not available to this program type",
-    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe, sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint, xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event, cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint, cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable, cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing, struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm, sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall, netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
+    note = "`bpf_this_cpu_ptr` may be called from: socket_filter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), kprobe (some kernel builds refuse it (stable updates differ)), sched_cls (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sched_act (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracepoint (some kernel builds refuse it (stable updates differ)), xdp (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), perf_event (some kernel builds refuse it (stable updates differ)), cgroup_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sock (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_in (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_out (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_xmit (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sock_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_skb (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_device (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_msg (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint (some kernel builds refuse it (stable updates differ)), cgroup_sock_addr (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lwt_seg6local (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), sk_reuseport (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), flow_dissector (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), cgroup_sysctl (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), raw_tracepoint_writable (some kernel builds refuse it (stable updates differ)), cgroup_sockopt (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), tracing (some kernel builds refuse it (stable updates differ)), struct_ops (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), lsm (some kernel builds refuse it (stable updates differ)), sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), syscall (some kernel builds refuse it (stable updates differ)), netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ))"
 )]
 pub unsafe trait CanCall_bpf_this_cpu_ptr: ProgramType {}
 unsafe impl<A: attach::ForCgroupSock> CanCall_bpf_this_cpu_ptr

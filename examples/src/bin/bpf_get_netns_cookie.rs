@@ -12,7 +12,7 @@ static SOCKETS: HashMap<u64, u64, 256> = HashMap::new();
 
 program! {
     #[section = "cgroup/sock_create"]
-    fn per_netns(ctx: CgroupSockContext) -> i32 {
+    fn per_netns(ctx: CgroupSockContext<attach::CgroupInetSockCreate>) -> i32 {
         SOCKETS.add(&ctx.netns_cookie(), 1);
         1
     }

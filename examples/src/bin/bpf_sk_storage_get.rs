@@ -11,7 +11,7 @@ static CREATED_AT: SkStorage<u64> = SkStorage::new();
 
 program! {
     #[section = "cgroup/sock_create"]
-    fn stamp_socket(ctx: CgroupSockContext) -> i32 {
+    fn stamp_socket(ctx: CgroupSockContext<attach::CgroupInetSockCreate>) -> i32 {
         let now = ctx.ktime_get_ns();
         if let Some(v) = CREATED_AT.get_or_insert(&ctx, ctx.as_ptr(), Some(&now)) {
             unsafe { *v = now };

@@ -11,14 +11,11 @@ use crate::model::Model;
 use crate::version::KernelVersion;
 
 use super::input::read_input;
+pub use super::render::DEFAULT_SITE_URL;
 use super::render::{self, SarifOptions};
 use super::report::{ObjectReport, Report, Severity};
 use super::rules::{Checker, Options, Override};
 use super::source::{self, SourceCache, SourcePolicy};
-
-/// Where `bpfspec serve` answers by default: the reference site pages SARIF rules link to
-/// unless `--site-url` names where the site is published.
-pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8000/";
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:\n  bpfspec check prog.bpf.o\n  \

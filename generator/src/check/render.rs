@@ -196,6 +196,10 @@ pub fn json(report: &Report) -> String {
     s
 }
 
+/// Where `bpfspec serve` answers by default: the reference site pages SARIF rules link to
+/// unless `--site-url` names where the site is published.
+pub const DEFAULT_SITE_URL: &str = "http://127.0.0.1:8000/";
+
 /// Where SARIF locations and links point.
 #[derive(Debug, Clone)]
 pub struct SarifOptions {
@@ -228,7 +232,7 @@ impl SarifOptions {
 
 impl Default for SarifOptions {
     fn default() -> Self {
-        SarifOptions::new(None, super::cli::DEFAULT_SITE_URL).expect("the default site URL is valid")
+        SarifOptions::new(None, DEFAULT_SITE_URL).expect("the default site URL is valid")
     }
 }
 

@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod gates;
 pub mod json;
 pub mod rust;
+pub mod schema;
 pub mod site;
 
 use crate::model::Model;
@@ -58,14 +59,15 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// The folders `bpfspec generate` owns: the bindings crate's sources and the runtime's gates.
-pub const GENERATED_FOLDERS: &[Folder] = &[bindings::FOLDER, gates::FOLDER];
+/// The folders `bpfspec generate` owns: the bindings crate's sources, the runtime's gates and
+/// the spec files' JSON Schemas.
+pub const GENERATED_FOLDERS: &[Folder] = &[bindings::FOLDER, gates::FOLDER, schema::FOLDER];
 
 /// The command that regenerates every generated file, for messages.
 pub const REGENERATE: &str = "cargo run -p bpfspec -- generate";
 
 /// Everything `bpfspec generate` writes, paths relative to the repository root, sorted: the
-/// Rust files and each folder's fingerprints file ([`rust::FINGERPRINTS`]).
+/// Rust files, each Rust folder's fingerprints file ([`rust::FINGERPRINTS`]) and the schemas.
 pub fn generated(model: &Model) -> Vec<Output> {
     generated_reusing(model, &|_| None)
 }
@@ -76,10 +78,11 @@ pub fn generated(model: &Model) -> Vec<Output> {
 pub fn generated_reusing(model: &Model, on_disk: &dyn Fn(&str) -> Option<String>) -> Vec<Output> {
     let files: Vec<rust::RustFile> = bindings::files(model).into_iter().chain(gates::files(model)).collect();
     let mut out = Vec::new();
-    for folder in GENERATED_FOLDERS {
+    for folder in [bindings::FOLDER, gates::FOLDER] {
         let mine: Vec<rust::RustFile> = files.iter().filter(|f| folder.contains(&f.path)).map(clone_file).collect();
         out.extend(rust::print_folder(&mine, &format!("{}/{}", folder.path, rust::FINGERPRINTS), on_disk));
     }
+    out.extend(schema::files());
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }

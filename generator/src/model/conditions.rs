@@ -301,7 +301,10 @@ impl Model {
             push(ConditionKind::AttachTypes, format!("only with {noun} {}", list(names, "or")));
         }
         for (id, s) in &q.attach_since {
-            push(ConditionKind::AttachTypes, format!("with attach type {} only from {s} on", term(Term::AttachType(*id))));
+            push(
+                ConditionKind::AttachTypes,
+                format!("with attach type {} only from {s} on", term(Term::AttachType(*id))),
+            );
         }
         if q.trampoline_only {
             push(ConditionKind::Trampoline, "only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)".to_owned());
@@ -334,7 +337,10 @@ impl Model {
                 let names = ids.iter().map(|&id| term(Term::AttachType(id))).collect();
                 push(
                     ConditionKind::Build,
-                    format!("with attach type {}: some kernel builds refuse it (stable updates differ)", list(names, "or")),
+                    format!(
+                        "with attach type {}: some kernel builds refuse it (stable updates differ)",
+                        list(names, "or")
+                    ),
                 )
             }
         }

@@ -19,7 +19,7 @@ use crate::version::{KernelVersion, Presence};
 use super::classify::Verdict;
 use super::kernel::KernelFacts;
 use super::report::{short, HelperResult, ProbeReport};
-use super::run::{CapVariant, Variant, EXT_TARGET_PROGRAM_TYPE};
+use super::target::{CapVariant, Variant, EXT_TARGET_PROGRAM_TYPE};
 
 /// The outcome classes the specs can predict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

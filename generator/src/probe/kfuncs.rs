@@ -25,7 +25,7 @@ use super::diff::{Diff, Disagreement, NotCompared, Outcome};
 use super::report::{short, ProbeReport};
 
 use super::classify::{self, deciding_line};
-use super::run::Variant;
+use super::target::Variant;
 
 /// `BPF_PSEUDO_KFUNC_CALL`: `src_reg` of a call to a kfunc by BTF ID.
 pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;

@@ -23,7 +23,7 @@ use super::report::{
     AttachTypeStatus, HelperResult, HelperStatus, MapResult, MapTypeStatus, ProbeReport, ProgramTypeStatus,
     TargetStatus,
 };
-use super::run::{CapVariant, Phases, Variant};
+use super::target::{CapVariant, Phases, Variant};
 use crate::version::KernelVersion;
 
 /// The format version of a measurement file.

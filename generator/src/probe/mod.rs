@@ -52,6 +52,7 @@ pub mod plan;
 pub mod report;
 pub mod run;
 pub mod sys;
+pub mod target;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -61,7 +62,8 @@ use crate::model::Model;
 pub use classify::Verdict;
 pub use diff::{diff, Diff};
 pub use report::ProbeReport;
-pub use run::{check_permission, probe, probe_kernel, CapVariant, Options, ProbeError, Variant};
+pub use run::{check_permission, probe, probe_kernel, Options, ProbeError};
+pub use target::{CapVariant, Variant};
 
 /// Output format of `bpfspec probe`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -11,7 +11,7 @@ use crate::model::Model;
 use super::btf::enum_values;
 use super::classify::{Classified, Verdict};
 use super::kernel::KernelFacts;
-use super::run::{CapVariant, Phases, Target, Variant};
+use super::target::{CapVariant, Phases, Target, Variant};
 use crate::btf::Btf;
 
 /// Kernel enum names by ID: from the running kernel's BTF, else from the specs.

@@ -283,7 +283,8 @@ fn unknown_struct_in_a_helper_is_an_error() {
     let mut files = bpfspec::load::read_dir(&fixture_specs()).expect("fixture specs");
     let f = files.iter_mut().find(|f| f.relative_path == "helpers/bpf_spin_lock.yaml").expect("fixture helper");
     f.text = f.text.replace("struct bpf_spin_lock *", "struct bpf_spin_lokc *");
-    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::load::load_files(&files, "bindings-specs") else {
+    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::pipeline::load_files(&files, "bindings-specs")
+    else {
         panic!("a misspelt struct must not validate")
     };
     let text = invalid.render(false);
@@ -297,7 +298,8 @@ fn type_spec_errors_point_into_the_yaml() {
     let mut files = bpfspec::load::read_dir(&fixture_specs()).expect("fixture specs");
     let f = files.iter_mut().find(|f| f.relative_path == "types/xdp_md.yaml").expect("fixture type");
     f.text.push_str("  - { name: data, type: __u33 }\n  - { name: x, type: __u8, bits: 9 }\n  - { name: y, type: struct task_struct }\n");
-    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::load::load_files(&files, "bindings-specs") else {
+    let Err(bpfspec::load::LoadError::Invalid(invalid)) = bpfspec::pipeline::load_files(&files, "bindings-specs")
+    else {
         panic!("bad fields must not validate")
     };
     let text = invalid.render(false);
@@ -323,7 +325,7 @@ fn fixture_crate() -> PathBuf {
 }
 
 fn fixture_model() -> Model {
-    match bpfspec::load::load_dir(&fixture_specs()) {
+    match bpfspec::pipeline::load_dir(&fixture_specs()) {
         Ok(m) => m,
         Err(bpfspec::load::LoadError::Invalid(i)) => panic!("fixture specs do not validate:\n{}", i.render(false)),
         Err(e) => panic!("{e}"),

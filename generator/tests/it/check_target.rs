@@ -251,7 +251,10 @@ fn machine_conditions_are_warnings_until_the_machine_is_known() {
     assert!(message(&o, "lockdown").contains("lockdown integrity"), "{o:#}");
     let locked = Machine { lockdown: Some(Some(Lockdown::Integrity)), ..Machine::default() };
     assert!(has(&check(&bytes, "6.1", locked), "error", "lockdown"));
+    // bpf_probe_write_user also wants CAP_SYS_ADMIN: unknown capabilities stay a warning.
     let open = Machine { lockdown: Some(None), ..Machine::default() };
+    assert_eq!(codes(&check(&bytes, "6.1", open)), [("warning".to_owned(), "capabilities".to_owned())]);
+    let open = Machine { lockdown: Some(None), capabilities: Some(vec![Capability::SysAdmin]), ..Machine::default() };
     assert!(codes(&check(&bytes, "6.1", open)).is_empty());
 
     let bytes = object("tc", &plain_call(SKC_TO_TCP_SOCK), &[]);
@@ -290,6 +293,12 @@ fn machine_flags_reach_the_checker() {
     let (rc, c) = first_code(&["--format", "json", "--kernel-config", "config.gz", "o.o"]);
     assert_eq!((rc, c.len()), (Some(0), 0));
     let (rc, c) = first_code(&["--format", "json", "--lockdown", "confidentiality", "w.o"]);
+    assert_eq!(
+        (rc, c),
+        (Some(1), vec!["\"error\":\"lockdown\"".to_owned(), "\"warning\":\"capabilities\"".to_owned()])
+    );
+    let (rc, c) =
+        first_code(&["--format", "json", "--lockdown", "confidentiality", "--capabilities", "CAP_SYS_ADMIN", "w.o"]);
     assert_eq!((rc, c), (Some(1), vec!["\"error\":\"lockdown\"".to_owned()]));
     let (rc, _) = first_code(&["--format", "json", "--lockdown", "strict", "w.o"]);
     assert_eq!(rc, Some(2));

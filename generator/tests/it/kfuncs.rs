@@ -404,7 +404,7 @@ fn kfunc_called_from_rust_end_to_end() {
 #[test]
 fn kfunc_pages_keep_markup_inert() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-specs");
-    let model = bpfspec::load::load_dir(&dir).unwrap_or_else(|e| panic!("site fixture specs: {e}"));
+    let model = bpfspec::pipeline::load_dir(&dir).unwrap_or_else(|e| panic!("site fixture specs: {e}"));
     let files: BTreeMap<String, String> =
         bpfspec::emit::site::site(&model).into_iter().map(|o| (o.path, o.contents)).collect();
     for path in ["kfuncs/bpf_fixture_acquire.html", "kfuncs/bpf_fixture_release.html", "kfuncs/index.html"] {

@@ -41,7 +41,7 @@ fn fixture_specs() -> PathBuf {
 }
 
 fn fixture_model() -> bpfspec::model::Model {
-    bpfspec::load::load_dir(&fixture_specs()).unwrap_or_else(|e| panic!("fixture specs: {e}"))
+    bpfspec::pipeline::load_dir(&fixture_specs()).unwrap_or_else(|e| panic!("fixture specs: {e}"))
 }
 
 fn bpfspec(specs: &Path) -> Command {

@@ -25,7 +25,7 @@ fn fixture_dir() -> PathBuf {
 }
 
 fn fixture_model() -> Model {
-    match bpfspec::load::load_dir(&fixture_dir()) {
+    match bpfspec::pipeline::load_dir(&fixture_dir()) {
         Ok(m) => m,
         Err(bpfspec::load::LoadError::Invalid(i)) => panic!("site fixture specs do not validate:\n{}", i.render(false)),
         Err(e) => panic!("{e}"),

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use bpfspec::load::{self, LoadError, SpecFile};
+use bpfspec::pipeline;
 use bpfspec::version::{KernelVersion, Presence, Since};
 
 use crate::support::{self, repo_root};
@@ -41,7 +42,7 @@ fn ui_broken_specs_give_expected_diagnostics() {
         let mut files: Vec<SpecFile> = base.iter().filter(|f| f.relative_path != replaces).cloned().collect();
         files.push(SpecFile { relative_path: replaces.clone(), text });
         files.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
-        let actual = match load::load_files(&files, "specs") {
+        let actual = match pipeline::load_files(&files, "specs") {
             Ok(_) => "(no diagnostics)\n".to_owned(),
             Err(LoadError::Invalid(invalid)) => invalid.render(false),
             Err(e) => format!("{e}\n"),
@@ -62,7 +63,7 @@ fn ui_broken_specs_give_expected_diagnostics() {
 #[test]
 fn ui_base_fixtures_are_valid() {
     let base = load::read_dir(&ui_dir().join("base")).expect("ui base fixtures are readable");
-    let model = match load::load_files(&base, "specs") {
+    let model = match pipeline::load_files(&base, "specs") {
         Ok(m) => m,
         Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
         Err(e) => panic!("{e}"),
@@ -294,18 +295,309 @@ fn embedded_specs_equal_the_repo_specs() {
 /// must give exactly the model the YAML gives.
 #[test]
 fn embedded_json_twins_give_the_yaml_model() {
-    let fast = match load::embedded() {
+    let fast = match pipeline::embedded() {
         Ok(m) => m,
         Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
         Err(e) => panic!("{e}"),
     };
-    let from_yaml = match load::load_files(&load::embedded_files(), "specs") {
+    let from_yaml = match pipeline::load_files(&load::embedded_files(), "specs") {
         Ok(m) => m,
         Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
         Err(e) => panic!("{e}"),
     };
     assert!(format!("{fast:?}") == format!("{from_yaml:?}"), "the JSON twins of the embedded specs load differently");
     // And the fast path is really taken: every twin loads (BPFSPEC_DEBUG_EMBEDDED=1 names a failing one).
-    assert!(load::embedded_from_json().is_some(), "an embedded JSON twin does not load; start-up falls back to YAML");
+    assert!(
+        pipeline::embedded_from_json().is_some(),
+        "an embedded JSON twin does not load; start-up falls back to YAML"
+    );
     assert_eq!(bpfspec::emit::json::export(&fast), bpfspec::emit::json::export(&from_yaml));
+}
+
+/// The front end is one-way: load → parse → lower → model. A stage's source names no later
+/// stage (`crate::lower` from `parse.rs`, say), so no two of them import each other again.
+#[test]
+fn front_end_stages_import_only_earlier_ones() {
+    let src = repo_root().join("generator/src");
+    // Each stage with the modules it must not name: everything after it in the pipeline.
+    let stages: &[(&str, &[&str])] = &[
+        ("diagnostics.rs", &["spec", "load", "parse", "lower", "types", "lower_kfuncs", "model", "pipeline"]),
+        ("spec.rs", &["load", "parse", "lower", "types", "lower_kfuncs", "model", "pipeline"]),
+        ("load.rs", &["spec", "parse", "lower", "types", "lower_kfuncs", "model", "pipeline"]),
+        ("parse.rs", &["lower", "types", "lower_kfuncs", "model", "pipeline"]),
+        ("types.rs", &["lower", "lower_kfuncs", "pipeline"]),
+        ("lower.rs", &["pipeline"]),
+        ("lower_kfuncs.rs", &["lower", "pipeline"]),
+        ("model/mod.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
+        ("model/conditions.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
+        ("model/kfuncs.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
+    ];
+    let mut wrong = Vec::new();
+    for (file, later) in stages {
+        let text = std::fs::read_to_string(src.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for module in *later {
+                let named = format!("crate::{module}");
+                let mut rest = line;
+                while let Some(at) = rest.find(&named) {
+                    let after = &rest[at + named.len()..];
+                    if !after.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        wrong.push(format!("{file} names {named}: {}", line.trim()));
+                    }
+                    rest = after;
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "a front-end stage imports a later one:\n{}", wrong.join("\n"));
+}
+
+/// Every field a spec schema accepts is documented in `specs/README.md`: in the section of a
+/// kind of spec file whose schema has the same object type (a helper set's entries are the
+/// program type's `helpers:` entries, documented there), as `field:` in an example or as
+/// `` `field` `` in the text.
+#[test]
+fn every_schema_field_is_documented_in_the_specs_readme() {
+    let readme = std::fs::read_to_string(repo_root().join("specs/README.md")).expect("read specs/README.md");
+    let sections: Vec<&str> = readme.split("\n## ").skip(1).collect();
+    let section_of = |kind: &str| -> &str {
+        let heading = |s: &&&str| {
+            let h = s.lines().next().unwrap_or("");
+            h.contains(&format!("`{kind}/")) || h.contains(&format!("`{kind}.yaml`"))
+        };
+        sections
+            .iter()
+            .copied()
+            .find(|s| heading(&s))
+            .unwrap_or_else(|| panic!("specs/README.md has no section for `{kind}`"))
+    };
+    // (object type, field) → the kinds whose schema has that object type.
+    let mut fields: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    let kinds = bpfspec::emit::schema::kinds();
+    for (kind, schema) in &kinds {
+        let root = schema.as_value();
+        let title = root["title"].as_str().expect("a root schema has a title").to_owned();
+        let mut objects = vec![(title, root)];
+        if let Some(defs) = root.get("definitions").and_then(|d| d.as_object()) {
+            objects.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+        }
+        for (object, def) in objects {
+            for field in def.get("properties").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.keys()) {
+                fields.entry((object.clone(), field.clone())).or_default().push(kind);
+            }
+        }
+    }
+    assert!(fields.len() > 50, "the schemas have fields ({} found)", fields.len());
+    let mentions = |text: &str, field: &str| {
+        text.match_indices(field).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + field.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && (after == Some(':') || (before == Some('`') && after == Some('`')))
+        })
+    };
+    let undocumented: Vec<String> = fields
+        .iter()
+        .filter(|((_, field), kinds)| !kinds.iter().any(|k| mentions(section_of(k), field)))
+        .map(|((object, field), kinds)| format!("`{field}` of {object} (in {})", kinds.join(", ")))
+        .collect();
+    assert!(undocumented.is_empty(), "schema fields not documented in specs/README.md:\n{}", undocumented.join("\n"));
+}
+
+/// The committed schemas are what the serde types give (`generate` writes them; this says
+/// which one is stale without a full `generate --check`).
+#[test]
+fn committed_spec_schemas_are_current() {
+    for output in bpfspec::emit::schema::files() {
+        let on_disk = std::fs::read_to_string(repo_root().join(&output.path)).unwrap_or_default();
+        assert!(on_disk == output.contents, "{} is stale; run `{}`", output.path, bpfspec::emit::REGENERATE);
+    }
+}
+
+/// Every spec file is valid against its schema, so an editor reading the schemas shows no
+/// false error; and the schemas refuse what the loader refuses (an unknown field, a number for
+/// a version).
+#[test]
+fn spec_files_are_valid_against_their_schemas() {
+    let kinds = bpfspec::emit::schema::kinds();
+    let schema_of = |rel: &str| {
+        let kind = bpfspec::emit::schema::kind_of(rel);
+        kinds
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| s.as_value())
+            .unwrap_or_else(|| panic!("no schema for {rel}"))
+    };
+    let files = load::read_dir(&repo_root().join("specs")).expect("read specs");
+    assert!(files.len() > 300, "the specs are there ({} files)", files.len());
+    let mut invalid = Vec::new();
+    for f in &files {
+        let value = yaml_1_2(&f.text).unwrap_or_else(|e| panic!("{}: {e}", f.relative_path));
+        let root = schema_of(&f.relative_path);
+        let mut errors = Vec::new();
+        schema_check::validate(root, root, &value, "", &mut errors);
+        invalid.extend(errors.into_iter().map(|e| format!("{}: {e}", f.relative_path)));
+    }
+    assert!(invalid.is_empty(), "spec files the schemas refuse:\n{}", invalid.join("\n"));
+
+    let helper = &files.iter().find(|f| f.relative_path == "helpers/bpf_map_lookup_elem.yaml").expect("a helper").text;
+    for (broken, why) in [
+        (format!("{helper}\nbogus: 1\n"), "an unknown field"),
+        (
+            helper
+                .lines()
+                .map(|l| if l.starts_with("since: ") { "since: 6.1" } else { l })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            "an unquoted version",
+        ),
+        (helper.replacen("gpl_only: false", "gpl_only: maybe", 1), "a string for a boolean"),
+    ] {
+        assert!(broken.trim_end() != helper.trim_end(), "the mutation for {why} applies");
+        let value = yaml_1_2(&broken).expect("still YAML");
+        let root = schema_of("helpers/x.yaml");
+        let mut errors = Vec::new();
+        schema_check::validate(root, root, &value, "", &mut errors);
+        assert!(!errors.is_empty(), "the helper schema accepts {why}");
+    }
+}
+
+/// YAML 1.2 (as the loader and editors read it: `n` is a string, not false) into JSON values.
+fn yaml_1_2(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+/// A JSON Schema (draft 7) check for exactly the keywords the generated schemas use; any other
+/// keyword fails the test, so nothing a schema says is silently skipped.
+mod schema_check {
+    use serde_json::Value;
+
+    pub fn validate(root: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+        let Some(schema) = schema.as_object() else {
+            if schema == &Value::Bool(false) {
+                errors.push(format!("{at}: not allowed"));
+            }
+            return;
+        };
+        for (keyword, arg) in schema {
+            match keyword.as_str() {
+                "$ref" => {
+                    let name = arg.as_str().and_then(|r| r.strip_prefix("#/definitions/")).expect("local $ref");
+                    validate(root, &root["definitions"][name], value, at, errors);
+                }
+                "type" => {
+                    let types: Vec<&str> = match arg {
+                        Value::String(t) => vec![t.as_str()],
+                        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                        _ => panic!("type {arg}"),
+                    };
+                    if !types.iter().any(|t| has_type(value, t)) {
+                        errors.push(format!("{at}: {value} is not {}", types.join(" or ")));
+                    }
+                }
+                "properties" | "required" | "additionalProperties" => {
+                    let Some(object) = value.as_object() else { continue };
+                    let properties = schema.get("properties").and_then(Value::as_object);
+                    if keyword == "properties" {
+                        for (name, sub) in properties.into_iter().flatten() {
+                            if let Some(v) = object.get(name) {
+                                validate(root, sub, v, &format!("{at}.{name}"), errors);
+                            }
+                        }
+                    } else if keyword == "required" {
+                        for name in arg.as_array().expect("required is a list").iter().filter_map(Value::as_str) {
+                            if !object.contains_key(name) {
+                                errors.push(format!("{at}: `{name}` is missing"));
+                            }
+                        }
+                    } else {
+                        for (name, v) in object {
+                            if !properties.is_some_and(|p| p.contains_key(name)) {
+                                validate(root, arg, v, &format!("{at}.{name}"), errors);
+                            }
+                        }
+                    }
+                }
+                "items" => {
+                    for (i, v) in value.as_array().into_iter().flatten().enumerate() {
+                        validate(root, arg, v, &format!("{at}[{i}]"), errors);
+                    }
+                }
+                "anyOf" | "allOf" | "oneOf" => {
+                    let passing = arg
+                        .as_array()
+                        .expect("a list of schemas")
+                        .iter()
+                        .filter(|s| {
+                            let mut e = Vec::new();
+                            validate(root, s, value, at, &mut e);
+                            e.is_empty()
+                        })
+                        .count();
+                    let n = arg.as_array().map_or(0, Vec::len);
+                    let ok = match keyword.as_str() {
+                        "anyOf" => passing > 0,
+                        "allOf" => passing == n,
+                        _ => passing == 1,
+                    };
+                    if !ok {
+                        errors.push(format!("{at}: {value} fails {keyword}"));
+                    }
+                }
+                "const" => {
+                    if arg != value {
+                        errors.push(format!("{at}: {value} is not {arg}"));
+                    }
+                }
+                "enum" => {
+                    if !arg.as_array().expect("enum is a list").contains(value) {
+                        errors.push(format!("{at}: {value} is not one of {arg}"));
+                    }
+                }
+                "minimum" => {
+                    if value.as_f64().zip(arg.as_f64()).is_some_and(|(v, min)| v < min) {
+                        errors.push(format!("{at}: {value} is below {arg}"));
+                    }
+                }
+                "format" => {
+                    let max = match arg.as_str() {
+                        Some("uint8") => u64::from(u8::MAX),
+                        Some("uint32") => u64::from(u32::MAX),
+                        Some("uint64") => u64::MAX,
+                        other => panic!("format {other:?}"),
+                    };
+                    if value.is_number() && !value.as_u64().is_some_and(|v| v <= max) {
+                        errors.push(format!("{at}: {value} is not a {arg}"));
+                    }
+                }
+                "pattern" => {
+                    // The one pattern the schemas have: a version, MAJOR.MINOR.
+                    assert_eq!(arg, r"^[0-9]{1,2}\.[0-9]{1,3}$", "a pattern this check does not know");
+                    let Some(s) = value.as_str() else { continue };
+                    let digits =
+                        |p: &str, max: usize| (1..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+                    if !s.split_once('.').is_some_and(|(a, b)| digits(a, 2) && digits(b, 3)) {
+                        errors.push(format!("{at}: {s:?} is not MAJOR.MINOR"));
+                    }
+                }
+                "description" | "default" | "title" | "$schema" | "definitions" => {}
+                other => panic!("schema keyword `{other}` is not checked here; teach schema_check"),
+            }
+        }
+    }
+
+    fn has_type(value: &Value, t: &str) -> bool {
+        match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            "number" => value.is_number(),
+            "integer" => value.is_i64() || value.is_u64(),
+            other => panic!("type `{other}`"),
+        }
+    }
 }

@@ -9,7 +9,7 @@ pub fn repo_root() -> PathBuf {
 
 /// The specs of this repository, loaded and validated.
 pub fn model() -> bpfspec::model::Model {
-    match bpfspec::load::load_dir(&repo_root().join("specs")) {
+    match bpfspec::pipeline::load_dir(&repo_root().join("specs")) {
         Ok(m) => m,
         Err(bpfspec::load::LoadError::Invalid(invalid)) => panic!("specs do not validate:\n{}", invalid.render(false)),
         Err(e) => panic!("{e}"),

@@ -273,14 +273,28 @@ impl SkLookupContext {
     }
 }
 
-context!(
-    /// Context of `cgroup_sock` programs (`cgroup/sock_create`, `cgroup/post_bind4`, ...).
-    CgroupSockContext,
-    sys::bpf_sock,
-    program::CgroupSock
-);
+/// Context of `cgroup_sock` programs, parameterized by the expected attach type, because some
+/// helpers depend on it (the kernels measured differ per hook): `CgroupSockContext<attach::CgroupInetSockCreate>`
+/// goes in section `cgroup/sock_create`, `attach::CgroupInet4PostBind` in `cgroup/post_bind4`.
+#[repr(transparent)]
+pub struct CgroupSockContext<A> {
+    ctx: *mut sys::bpf_sock,
+    _attach: PhantomData<A>,
+}
 
-impl CgroupSockContext {
+unsafe impl<A: attach::ForCgroupSock> crate::ProgramContext for CgroupSockContext<A> {
+    type Program = program::CgroupSock<A>;
+    #[inline(always)]
+    unsafe fn from_ptr(ptr: *mut core::ffi::c_void) -> Self {
+        Self { ctx: ptr.cast(), _attach: PhantomData }
+    }
+    #[inline(always)]
+    fn as_ptr(&self) -> *mut core::ffi::c_void {
+        self.ctx.cast()
+    }
+}
+
+impl<A: attach::ForCgroupSock> CgroupSockContext<A> {
     /// Socket family.
     #[inline(always)]
     pub fn family(&self) -> u32 {
