@@ -8,8 +8,8 @@ use crate::diagnostics::closest;
 use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType};
 use crate::version::KernelVersion;
 
+use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
 use super::report::{Code, Diagnostic, Severity};
-use super::rules::{is_gpl_compatible, GPL_COMPATIBLE};
 
 /// How the program that makes the call will be loaded.
 #[derive(Debug, Clone, Copy)]

@@ -16,6 +16,7 @@ pub mod input;
 pub mod insn;
 pub mod kfuncs;
 pub mod layout;
+pub mod license;
 pub mod min_kernel;
 pub mod render;
 pub mod report;
@@ -24,5 +25,6 @@ pub mod source;
 pub mod target;
 
 pub use cli::{run_cli, CheckArgs};
+pub use license::{is_gpl_compatible, GPL_COMPATIBLE};
 pub use report::{Code, Diagnostic, ObjectReport, Report, Severity};
-pub use rules::{is_gpl_compatible, Checker, Options, Override, GPL_COMPATIBLE};
+pub use rules::{Checker, Options, Override};

@@ -15,20 +15,13 @@ use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
 use super::insn::Loc;
 use super::layout::Layout;
+use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
 use super::min_kernel::Uses;
 use super::report::{
     CallReport, Code, Diagnostic, KfuncReport, MapReport, MinKernel, Name, ObjectReport, Place, ProgramReport,
     Severity, Source, MAX_COPIES_LISTED,
 };
 use super::target::Machine;
-
-/// The licenses the kernel's `license_is_gpl_compatible()` accepts, compared exactly.
-pub const GPL_COMPATIBLE: [&str; 6] =
-    ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
-
-pub fn is_gpl_compatible(license: &str) -> bool {
-    GPL_COMPATIBLE.contains(&license)
-}
 
 /// What the user told us.
 #[derive(Debug, Clone)]

@@ -13,11 +13,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Capability, Helper, Load, Model, Target, Unmet};
+use crate::model::{Capability, Helper, KfuncUnmet, Load, Model, Target, Unmet};
 use crate::version::{KernelVersion, Presence};
 
 use super::classify::Verdict;
 use super::kernel::KernelFacts;
+use super::kfuncs::{KfuncResult, KfuncVerdict};
 use super::report::{short, HelperResult, ProbeReport};
 use super::target::{CapVariant, Variant, EXT_TARGET_PROGRAM_TYPE};
 
@@ -470,7 +471,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     }
 
     diff_maps(&m, report, model, &mut d);
-    super::kfuncs::diff_kfuncs(report, model, version, &mut d);
+    diff_kfuncs(report, model, version, &mut d);
 
     for subject in skipped {
         d.not_probed.push(NotCompared {
@@ -635,6 +636,162 @@ fn record(
         }
     } else {
         d.disagreements.push(entry);
+    }
+}
+
+/// Compare the kfunc part of a report with the specs: the kfunc names (the kernel's BTF
+/// against the kfuncs the specs date to this kernel), then every (program type, attach type,
+/// kfunc) row, struct_ops members and BTF targets merged (most permissive answer counts: the
+/// specs do not tell members apart).
+fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &mut Diff) {
+    let k = &report.kfuncs;
+    if k.names.is_empty() {
+        d.not_probed.push(NotCompared {
+            subject: "kfuncs".to_owned(),
+            reason: "no kfunc names: the measurement predates the kfunc probe, or the kernel's BTF tags none"
+                .to_owned(),
+        });
+        return;
+    }
+    let in_btf: BTreeSet<&str> = k.names.iter().map(|n| n.name.as_str()).collect();
+    let mut names_entry = |name: &str, expected: Outcome, observed: Outcome, evidence: String, why: Option<String>| {
+        d.compared += 1;
+        let entry = Disagreement {
+            kind: "kfunc_name",
+            subject: name.to_owned(),
+            helper: Some(name.to_owned()),
+            map_type: None,
+            variant: None,
+            expected,
+            observed,
+            evidence,
+            explanation: why.clone(),
+        };
+        if expected == observed {
+            d.agreements += 1;
+        } else if why.is_some() {
+            d.agreements += 1;
+            d.explained.push(entry);
+        } else {
+            d.disagreements.push(entry);
+        }
+    };
+    for kf in &model.kfuncs {
+        let observed = if in_btf.contains(kf.name.as_str()) { Outcome::Supported } else { Outcome::Unsupported };
+        let (expected, why) = match kf.since.on(version) {
+            Presence::Yes => (Outcome::Supported, None),
+            Presence::No => (Outcome::Unsupported, None),
+            Presence::Unknown => {
+                (observed, Some(format!("Linux {version} is inside the range {} of the specs", kf.since)))
+            }
+        };
+        names_entry(&kf.name, expected, observed, "the kernel's BTF (bpf_kfunc tags)".to_owned(), why);
+    }
+    for n in &k.names {
+        if model.kfunc(&n.name).is_none() {
+            names_entry(
+                &n.name,
+                Outcome::Unsupported,
+                Outcome::Supported,
+                "tagged bpf_kfunc in the kernel's BTF; the specs have no such kfunc".to_owned(),
+                None,
+            );
+        }
+    }
+
+    let rank = |v: &KfuncVerdict| match v {
+        KfuncVerdict::Allowed => 0,
+        KfuncVerdict::SleepableOnly => 1,
+        KfuncVerdict::NotAllowed => 2,
+        KfuncVerdict::DeviceBound => 3,
+        KfuncVerdict::Other(_) => 4,
+    };
+    let mut best: BTreeMap<(u32, Option<u32>, &str, bool), &KfuncResult> = BTreeMap::new();
+    for r in &k.results {
+        let key = (r.program_type_id, r.attach_type_id, r.kfunc.as_str(), r.variant.sleepable);
+        match best.get(&key) {
+            Some(b) if rank(&b.verdict) <= rank(&r.verdict) => {}
+            _ => {
+                best.insert(key, r);
+            }
+        }
+    }
+    let mut device_bound: BTreeSet<String> = BTreeSet::new();
+    for r in best.into_values() {
+        let Some(kf) = model.kfunc(&r.kfunc) else { continue };
+        let observed = match &r.verdict {
+            KfuncVerdict::Allowed => Outcome::Callable,
+            KfuncVerdict::SleepableOnly => Outcome::SleepableOnly,
+            KfuncVerdict::NotAllowed => Outcome::NotAllowed,
+            KfuncVerdict::DeviceBound => {
+                device_bound.insert(r.kfunc.clone());
+                continue;
+            }
+            KfuncVerdict::Other(line) => {
+                *d.inconclusive.entry(format!("kfunc {}: {line}", r.kfunc)).or_default() += 1;
+                continue;
+            }
+        };
+        let load = Load {
+            program_type: r.program_type_id,
+            attach_type: r.attach_type_id,
+            sleepable: r.variant.sleepable,
+            gpl_compatible: true,
+        };
+        let j = model.judge_kfunc(kf, &load, Some(version));
+        if j.from_target || j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_))) {
+            // freplace takes its target's kfuncs; a kfunc the specs date later is already a
+            // `kfunc_name` disagreement.
+            continue;
+        }
+        let expected =
+            if j.unmet.iter().any(|u| {
+                matches!(u, KfuncUnmet::NotForProgramType | KfuncUnmet::AttachType(_) | KfuncUnmet::PairTooNew(_))
+            }) {
+                Outcome::NotAllowed
+            } else if j.unmet.contains(&KfuncUnmet::Sleepable) {
+                Outcome::SleepableOnly
+            } else {
+                Outcome::Callable
+            };
+        let unsure = j.unsure.iter().find_map(|u| match u {
+            KfuncUnmet::TooNew(s) | KfuncUnmet::PairTooNew(s) => Some(*s),
+            _ => None,
+        });
+        let mut subject = short(&r.program_type);
+        if let Some(a) = &r.attach_type {
+            subject.push('/');
+            subject.push_str(&short(a));
+        }
+        d.compared += 1;
+        let mut entry = Disagreement {
+            kind: "kfunc",
+            subject,
+            helper: Some(r.kfunc.clone()),
+            map_type: None,
+            variant: Some(r.variant),
+            expected,
+            observed,
+            evidence: r.evidence.clone(),
+            explanation: None,
+        };
+        if observed == expected {
+            d.agreements += 1;
+        } else if let Some(s) = unsure.filter(|_| observed == Outcome::NotAllowed) {
+            d.agreements += 1;
+            entry.explanation = Some(format!("Linux {version} is inside the range {s} of the specs"));
+            d.explained.push(entry);
+        } else {
+            d.disagreements.push(entry);
+        }
+    }
+    for name in device_bound {
+        d.not_probed.push(NotCompared {
+            subject: format!("kfunc {name}"),
+            reason: "refused before the lookup: metadata kfuncs require a device-bound XDP program, and the probe \
+                     has no device to bind to"
+                .to_owned(),
+        });
     }
 }
 

@@ -19,6 +19,9 @@ use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// `BPF_PSEUDO_KFUNC_CALL`: `src_reg` of a call to a kfunc by BTF ID.
+pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
+
 const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_BTF_LOAD: libc::c_long = 18;
@@ -107,7 +110,7 @@ impl Insn {
 
     /// `call kfunc`: a kernel function by its vmlinux BTF ID.
     pub const fn kfunc_call(btf_id: i32) -> Insn {
-        Insn::new(BPF_JMP | BPF_CALL, 0, super::kfuncs::BPF_PSEUDO_KFUNC_CALL, 0, btf_id)
+        Insn::new(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, btf_id)
     }
 
     /// `call pc+off+1`, a call to a subprogram.
