@@ -64,7 +64,14 @@ impl Source {
                     Ok(m) if m.is_dir() => Lookup::Dir,
                     // Only regular files: a FIFO or a device would block a worker or never end.
                     Ok(m) if m.is_file() && m.len() <= MAX_FILE => {
-                        std::fs::read(&path).map_or(Lookup::Missing, |b| Lookup::File(Cow::Owned(b)))
+                        match std::fs::read(&path) {
+                            Ok(b) => Lookup::File(Cow::Owned(b)),
+                            // Out of descriptors or memory: the file is there, we cannot send it now.
+                            Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOMEM)) => {
+                                Lookup::Busy
+                            }
+                            Err(_) => Lookup::Missing,
+                        }
                     }
                     _ => Lookup::Missing,
                 }
@@ -89,6 +96,8 @@ enum Lookup<'a> {
     /// A page's address without `.html`: redirect to the page.
     Moved(String),
     Missing,
+    /// The file exists but cannot be read for want of descriptors or memory: `503`.
+    Busy,
 }
 
 /// Binds the loopback address only: the site is for local browsing. Port 0 picks a free one.
@@ -161,6 +170,9 @@ pub fn serve_with(listener: TcpListener, source: Source, limits: &Limits) -> io:
         }
     }
     let queue = (workers > 0).then_some(queue);
+    // Idle connections may not take the descriptors that answering needs (a worker holds a
+    // connection and a file): under a low RLIMIT_NOFILE the pending list is cut to fit.
+    let limits = &Limits { pending: limits.pending.min(pending_budget(workers)), ..limits.clone() };
     let mut pending: Vec<Pending> = Vec::new();
     loop {
         let ready = wait(&listener, &pending, limits);
@@ -184,8 +196,44 @@ pub fn serve_with(listener: TcpListener, source: Source, limits: &Limits) -> io:
         }
         let now = Instant::now();
         pending.retain(|p| now.duration_since(p.since) < limits.head_timeout);
-        accept(&listener, &mut pending, limits);
+        accept(&listener, &mut pending, limits, &mut |p| serve_if_complete(p, queue.as_ref(), &source, limits));
     }
+}
+
+/// Reads what a connection sent so far; a complete head is dispatched (`None`), anything else
+/// stays pending. Called on every new connection at once, so a client that sent its request
+/// with the connect is answered before later arrivals can push it out of the pending list.
+fn serve_if_complete(
+    mut p: Pending,
+    queue: Option<&SyncSender<Request>>,
+    source: &Source,
+    limits: &Limits,
+) -> Option<Pending> {
+    match read_head(&mut p, limits) {
+        HeadState::Waiting => Some(p),
+        HeadState::Gone => None,
+        HeadState::Complete(method, target) => {
+            dispatch(Request { stream: p.stream, method, target }, queue, source, limits);
+            None
+        }
+        HeadState::TooLong => {
+            let _ = answer_now(&mut p.stream, "431 Request Header Fields Too Large", b"request head too long\n");
+            None
+        }
+    }
+}
+
+/// How many connections may wait for their request head: the descriptor limit less what the
+/// process already holds (standard streams, the listener, a few for libraries) and two per
+/// worker, at least one.
+fn pending_budget(workers: usize) -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes one rlimit struct, which `limit` is.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 || limit.rlim_cur == libc::RLIM_INFINITY {
+        return usize::MAX;
+    }
+    let soft = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+    soft.saturating_sub(16 + 2 * workers.max(1)).max(1)
 }
 
 /// Blocks until the listener or a pending connection is readable, or the next deadline;
@@ -209,17 +257,25 @@ fn wait(listener: &TcpListener, pending: &[Pending], limits: &Limits) -> Vec<boo
 
 /// Accepts what is waiting, without blocking. When descriptors run out, the connection that
 /// has been idle longest makes room; nothing here can fail the server.
-fn accept(listener: &TcpListener, pending: &mut Vec<Pending>, limits: &Limits) {
+fn accept(
+    listener: &TcpListener,
+    pending: &mut Vec<Pending>,
+    limits: &Limits,
+    first_read: &mut dyn FnMut(Pending) -> Option<Pending>,
+) {
     for _ in 0..256 {
         match listener.accept() {
             Ok((stream, _)) => {
                 if stream.set_nonblocking(true).is_err() {
                     continue;
                 }
-                if pending.len() >= limits.pending.max(1) {
-                    drop(pending.remove(0));
+                let fresh = Pending { stream, head: Vec::new(), since: Instant::now() };
+                if let Some(waiting) = first_read(fresh) {
+                    if pending.len() >= limits.pending.max(1) {
+                        drop(pending.remove(0));
+                    }
+                    pending.push(waiting);
                 }
-                pending.push(Pending { stream, head: Vec::new(), since: Instant::now() });
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)) => {
@@ -338,6 +394,14 @@ fn respond_to(request: Request, source: &Source, timeout: Duration) -> io::Resul
     };
     match found {
         Lookup::File(bytes) => respond(&mut stream, "200 OK", content_type(&file), &bytes, &[], head_only),
+        Lookup::Busy => respond(
+            &mut stream,
+            "503 Service Unavailable",
+            "text/plain; charset=utf-8",
+            b"busy, try again\n",
+            &[],
+            head_only,
+        ),
         Lookup::Dir => {
             let location = location(&format!("/{}/", rel.trim_end_matches('/')));
             respond(

@@ -1,67 +1,56 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// bpf_skc_to_unix_sock: list the Unix domain sockets each process holds open.
+// bpf_skc_to_unix_sock: split a sockmap's traffic by socket kind.
 //
-// The skc_to_* helpers are checked casts: given any socket pointer they return the
-// requested protocol's struct, or NULL when the socket is of another kind, so the result
-// must be NULL-checked before use. Here a task_file iterator goes file -> socket (with
-// bpf_sock_from_file) -> sock and keeps only AF_UNIX sockets, printing pid, fd and
-// whether the socket is bound to an address. Iterators are not test-run, so the example
-// is only loaded.
+// The skc_to_* helpers are checked casts: given a socket pointer they return the requested
+// protocol's struct, or NULL when the socket is of another kind, so the result must be
+// NULL-checked before use. A sockhash can hold TCP and Unix stream sockets side by side;
+// this sk_msg program, run on every sendmsg of a socket in the map, counts bytes sent by
+// non-Unix sockets (slot 0), unbound Unix sockets (slot 1) and bound ones (slot 2).
+//
+// The argument must be a pointer the verifier trusts (here the context's own `msg->sk`):
+// some 6.18 builds mark a socket reached by walking other pointers (for example
+// `bpf_sock_from_file(file)->sk`) as untrusted, and these helpers refuse it. Loaded only:
+// sk_msg programs are not test-run.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-struct seq_file;
-struct file;
-struct sock;
 struct unix_address;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-} __attribute__((preserve_access_index));
-
-struct task_struct {
-	int tgid;
-} __attribute__((preserve_access_index));
-
-struct socket {
-	struct sock *sk;
-} __attribute__((preserve_access_index));
 
 struct unix_sock {
 	struct unix_address *addr;
 } __attribute__((preserve_access_index));
 
-struct bpf_iter__task_file {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-	__u32 fd;
-	struct file *file;
-} __attribute__((preserve_access_index));
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKHASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} socks SEC(".maps");
 
-SEC("iter/task_file")
-int list_unix_sockets(struct bpf_iter__task_file *ctx)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 3);
+	__type(key, __u32);
+	__type(value, __u64);
+} bytes_sent SEC(".maps");
+
+SEC("sk_msg")
+int bytes_by_kind(struct sk_msg_md *msg)
 {
-	static const char fmt[] = "pid %d fd %u unix bound=%d\n";
-	struct seq_file *seq = ctx->meta->seq;
-	struct task_struct *task = ctx->task;
-	struct file *file = ctx->file;
+	struct bpf_sock *sk = msg->sk;
 	struct unix_sock *usk;
-	struct socket *sock;
-	__u64 args[3];
+	__u32 kind = 0;
+	__u64 *total;
 
-	if (!task || !file)
-		return 0;
-	sock = bpf_sock_from_file(file);
-	if (!sock)
-		return 0;
-	usk = bpf_skc_to_unix_sock(sock->sk);
-	if (!usk)
-		return 0; /* a socket, but not AF_UNIX */
-	args[0] = task->tgid;
-	args[1] = ctx->fd;
-	args[2] = usk->addr != NULL;
-	bpf_seq_printf(seq, fmt, sizeof(fmt), args, sizeof(args));
-	return 0;
+	if (!sk)
+		return SK_PASS;
+	usk = bpf_skc_to_unix_sock(sk);
+	if (usk)
+		kind = usk->addr ? 2 : 1; /* bound to a path or abstract name, or not */
+	total = bpf_map_lookup_elem(&bytes_sent, &kind);
+	if (total)
+		__sync_fetch_and_add(total, msg->size);
+	return SK_PASS;
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -601,3 +601,42 @@ mod schema_check {
         }
     }
 }
+
+/// Every spec file's first line names its JSON Schema (`# yaml-language-server: $schema=...`),
+/// and that schema file exists: editors complete and check fields from it.
+#[test]
+fn every_spec_file_names_its_schema() {
+    let specs = repo_root().join("specs");
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    let mut stack = vec![specs.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read a specs folder") {
+            let path = entry.expect("entry").path();
+            let rel = path.strip_prefix(&specs).expect("under specs/").to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                // Measurements and the schemas themselves are not spec files.
+                if rel != "kernels" && rel != "schema" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !rel.ends_with(".yaml") {
+                continue;
+            }
+            seen += 1;
+            let want = bpfspec::emit::schema::schema_comment(&rel);
+            let text = std::fs::read_to_string(&path).expect("read a spec file");
+            let first = text.lines().next().unwrap_or("");
+            if first != want {
+                wrong.push(format!("specs/{rel}: first line is `{first}`, want `{want}`"));
+            }
+            let target = want.split_once("$schema=").expect("modeline").1;
+            if !path.parent().expect("parent").join(target).is_file() {
+                wrong.push(format!("specs/{rel}: names {target}, which does not exist"));
+            }
+        }
+    }
+    assert!(seen > 400, "only {seen} spec files found");
+    assert!(wrong.is_empty(), "{} spec file(s) without their schema line:\n{}", wrong.len(), wrong.join("\n"));
+}
