@@ -95,13 +95,31 @@ pub fn help() -> String {
     );
     for s in STEPS {
         let default = if s.by_default { "" } else { " (only when named)" };
-        out.push_str(&format!(
-            "  {}{default}\n      blesses: {}\n      runs:    {}\n",
-            s.name,
-            s.blesses,
-            s.command_line()
-        ));
+        out.push_str(&format!("  {}{default}\n", s.name));
+        out.push_str(&wrap(&format!("blesses: {}", s.blesses), "      ", "               "));
+        out.push_str(&format!("      runs:    {}\n", s.command_line()));
     }
+    out
+}
+
+/// `text` in lines of at most 100 columns (a longer word stays whole), the first line after
+/// `first`, the others after `rest`.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_owned();
+    for word in text.split_whitespace() {
+        let started = !line.trim().is_empty();
+        if started && line.len() + 1 + word.len() > 100 {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_owned();
+        } else if started {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
     out
 }
 
