@@ -166,7 +166,7 @@ fn record(verified: &mut BTreeMap<String, Status>, loads: &BTreeMap<String, Gues
     for (rel, g) in loads {
         let Some(status) = verified.get_mut(rel) else {
             return err(format!(
-                "{rel} is not in examples/c/verified.json yet: run the examples test with BLESS=1 first"
+                "{rel} is not in examples/c/verified.json yet: record it first with `cargo xtask bless verified`"
             ));
         };
         status.guests.retain(|old| old.kernel != g.kernel);

@@ -9,7 +9,9 @@
 //!   the answers written to `specs/kernels/<release>.json`.
 //! - [`guest_examples::guest_examples`]: the C examples this machine cannot load, loaded in
 //!   those kernels, the outcome recorded in `examples/c/verified.json`.
+//! - [`bless::bless`]: the tests that own golden files, run with their update switch.
 
+pub mod bless;
 pub mod guest_examples;
 pub mod kernels;
 

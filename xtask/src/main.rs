@@ -25,7 +25,12 @@ tasks:
                             path contains TEXT with --filter), boot a Debian kernel (6.12 unless
                             --kernel names others) under qemu with them and bpftool, load each
                             with `bpftool prog loadall`, and record which guest kernel loaded it,
-                            or why not, in examples/c/verified.json (--dry-run: only print)";
+                            or why not, in examples/c/verified.json (--dry-run: only print)
+  bless [goldens] [compile-fail] [verified]
+                            rewrite golden files from what the code now produces: the tests that
+                            own them, under UPDATE_EXPECT=1 (expect-test) or TRYBUILD=overwrite
+                            (trybuild); `cargo xtask bless --help` lists each step's files and
+                            command";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -88,6 +93,26 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Some("bless") => {
+            if args[1..].iter().any(|a| matches!(a.as_str(), "--help" | "-h" | "help")) {
+                println!("{}", xtask::bless::help());
+                return ExitCode::SUCCESS;
+            }
+            if let Some(flag) = args[1..].iter().find(|a| a.starts_with('-')) {
+                eprintln!("error: unknown flag `{flag}`\n\n{}", xtask::bless::help());
+                return ExitCode::from(2);
+            }
+            xtask::bless::select(&args[1..]).and_then(|steps| xtask::bless::bless(&root, &steps)).map(|ran| {
+                for r in ran {
+                    eprintln!(
+                        "xtask: blessed {:<12} {:>6.1} s  {}",
+                        r.step.name,
+                        r.wall.as_secs_f64(),
+                        r.step.command_line()
+                    );
+                }
+            })
+        }
         Some("help" | "--help" | "-h") | None => {
             println!("{HELP}");
             return ExitCode::SUCCESS;

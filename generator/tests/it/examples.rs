@@ -2,8 +2,8 @@
 //! `bpfspec check` (in-process) against the specs of this repository, loaded into the running
 //! kernel with `bpftool prog loadall` unless it says `check-only`, and run once with
 //! `BPF_PROG_TEST_RUN` when it says `run`, with its `expect-map` promises checked afterwards.
-//! What was measured is compared with (or, under `BLESS=1`, written to) `examples/c/verified.json`,
-//! which the site reads. The metadata format is documented in `examples/c/README.md`.
+//! What was measured is compared with (or, under expect-test's `UPDATE_EXPECT=1`, the bless
+//! switch of every golden file, written to) `examples/c/verified.json`, which the site reads. The metadata format is documented in `examples/c/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,7 +21,7 @@ use crate::support::{self, repo_root};
 
 const TEST: &str = "examples";
 /// The command that rewrites `examples/c/verified.json`, printed wherever it is stale.
-const BLESS_COMMAND: &str = "BLESS=1 cargo test -p bpfspec --test it examples -- --nocapture";
+const RECORD_COMMAND: &str = "cargo xtask bless verified";
 /// The folders of `examples/c/` that hold examples, and what their file names name.
 const KINDS: [(&str, Kind); 2] = [("helpers", Kind::Helper), ("maps", Kind::Map)];
 
@@ -1104,9 +1104,15 @@ fn examples_compile_check_load_and_run() {
             }
         );
     }
-    if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
+    // The same test as expect-test's (`std::env::var("UPDATE_EXPECT").is_ok()`), so one switch
+    // blesses every golden file.
+    if std::env::var("UPDATE_EXPECT").is_ok() {
         if cx.no_load.is_some() {
-            failures.push("BLESS=1 needs a machine that can load the examples (see the SKIP line)".into());
+            failures.push(
+                "UPDATE_EXPECT is set, but this machine cannot load the examples to record verified.json \
+                 (see the SKIP line); `cargo xtask bless` blesses the other golden files"
+                    .into(),
+            );
         } else {
             // Keep what a filtered run did not measure, drop what no longer exists.
             let mut entries: BTreeMap<String, Verified> =
@@ -1128,7 +1134,7 @@ fn examples_compile_check_load_and_run() {
         }
         failures.extend(fails);
         if !notes.is_empty() || failures.iter().any(|f| f.contains("verified.json")) {
-            eprintln!("to record what this machine measured: {BLESS_COMMAND}");
+            eprintln!("to record what this machine measured: {RECORD_COMMAND}");
         }
     }
     assert!(failures.is_empty(), "{} example failure(s):\n{}", failures.len(), failures.join("\n\n"));

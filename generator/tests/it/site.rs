@@ -3,8 +3,8 @@
 //! byte-identical, publishing is all-or-nothing, and a real headless Chromium can search, follow
 //! a result, filter the matrix and pick a kernel.
 //!
-//! Snapshots: `tests/fixtures/site-snapshots/`, re-blessed with
-//! `BLESS=1 cargo test -p bpfspec --test it site_snapshots`.
+//! Snapshots: `tests/fixtures/site-snapshots/`, expect-test golden files, re-blessed with
+//! `cargo xtask bless`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -277,7 +277,6 @@ fn site_spec_text_is_inert() {
 fn site_snapshots() {
     let files = build_fixture();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-snapshots");
-    let bless = std::env::var_os("BLESS").is_some();
     let pages = [
         ("home.html", "index.html"),
         ("helpers.html", "helpers/index.html"),
@@ -294,36 +293,10 @@ fn site_snapshots() {
         ("kfunc.html", "kfuncs/bpf_fixture_acquire.html"),
         ("search-index.js", "assets/search-index.js"),
     ];
-    let mut failures = Vec::new();
-    for (snapshot, page) in pages {
+    support::assert_goldens(pages.map(|(snapshot, page)| {
         let actual = files.get(page).unwrap_or_else(|| panic!("the site has no `{page}`"));
-        let path = dir.join(snapshot);
-        if bless {
-            std::fs::create_dir_all(&dir).expect("create the snapshot folder");
-            std::fs::write(&path, actual).expect("write a snapshot");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
-        if &expected != actual {
-            let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
-            let show = |s: &str| {
-                let lines = s.lines().skip(first.saturating_sub(2)).take(6);
-                lines.map(|l| l.chars().take(300).collect::<String>()).collect::<Vec<_>>().join("\n")
-            };
-            failures.push(format!(
-                "--- {} (first difference at line {})\nexpected:\n{}\nactual:\n{}",
-                path.display(),
-                first + 1,
-                show(&expected),
-                show(actual)
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{}\n\nif the new output is right: BLESS=1 cargo test -p bpfspec --test it site_snapshots",
-        failures.join("\n")
-    );
+        (dir.join(snapshot), actual)
+    }));
 }
 
 /// Every helper and map type page whose subject has example files under `dir` shows each one in

@@ -17,11 +17,10 @@ fn ui_dir() -> std::path::PathBuf {
 
 /// Each `tests/ui/cases/<case>.yaml` starts with `# replaces: <path>`: the fixture specs of
 /// `tests/ui/base/` with that one file replaced must produce exactly `<case>.stderr`.
-/// Re-bless with `BLESS=1 cargo test -p bpfspec --test it ui_`.
+/// The `.stderr` files are expect-test golden files, re-blessed with `cargo xtask bless`.
 #[test]
 fn ui_broken_specs_give_expected_diagnostics() {
     let base = load::read_dir(&ui_dir().join("base")).expect("ui base fixtures are readable");
-    let bless = std::env::var_os("BLESS").is_some();
     let mut cases: Vec<_> = std::fs::read_dir(ui_dir().join("cases"))
         .expect("ui cases folder")
         .map(|e| e.expect("dir entry").path())
@@ -29,7 +28,7 @@ fn ui_broken_specs_give_expected_diagnostics() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 10, "expected the UI case folder to hold the broken-spec fixtures");
-    let mut failures = Vec::new();
+    let mut goldens = Vec::new();
     for case in &cases {
         let text = std::fs::read_to_string(case).expect("case readable");
         let replaces = text
@@ -47,17 +46,9 @@ fn ui_broken_specs_give_expected_diagnostics() {
             Err(LoadError::Invalid(invalid)) => invalid.render(false),
             Err(e) => format!("{e}\n"),
         };
-        let expected_path = case.with_extension("stderr");
-        if bless {
-            std::fs::write(&expected_path, &actual).expect("write .stderr");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!("--- {}\nexpected:\n{expected}\nactual:\n{actual}", expected_path.display()));
-        }
+        goldens.push((case.with_extension("stderr"), actual));
     }
-    assert!(failures.is_empty(), "{}\n(re-bless with BLESS=1 if the new output is right)", failures.join("\n"));
+    support::assert_goldens(goldens);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! bpfspec-runtime, tested for real.
 //!
 //! - `compile_fail`: the gates reject what the kernel would (trybuild, `tests/ui/*.rs` next to
-//!   the expected `*.stderr`; re-bless with `TRYBUILD=overwrite`).
+//!   the expected `*.stderr`; re-bless with `cargo xtask bless`, which runs
+//!   this test under `TRYBUILD=overwrite`).
 //! - the other tests build every example with `cargo xtask build-ebpf`'s library, run
 //!   `bpfspec check` on each object, load it with aya, run it with `BPF_PROG_TEST_RUN` and check
 //!   return values and map contents; `zero_cost` compares the Rust programs with their C twins.
