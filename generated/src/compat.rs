@@ -13278,6 +13278,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                             AttachType::TraceFentry,
                             AttachType::TraceFexit,
                             AttachType::ModifyReturn,
+                            AttachType::TraceFsession,
                         ],
                     ),
                     ..Conditions::NONE
@@ -13341,6 +13342,7 @@ pub const HELPERS: &[HelperInfo; 211] = &[
                             AttachType::TraceFentry,
                             AttachType::TraceFexit,
                             AttachType::ModifyReturn,
+                            AttachType::TraceFsession,
                         ],
                     ),
                     ..Conditions::NONE

@@ -16602,7 +16602,7 @@ pub unsafe fn bpf_strncmp(s1: *const c_char, s1_sz: u32, s2: *const c_char) -> i
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn) or [`trace_fsession`](crate::ids::AttachType::TraceFsession); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also
@@ -16738,7 +16738,7 @@ pub unsafe fn bpf_get_func_ret(ctx: *mut c_void, value: *mut u64) -> i64 {
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit) or [`modify_return`](crate::ids::AttachType::ModifyReturn); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.17 | only with attach types [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp), [`trace_fentry`](crate::ids::AttachType::TraceFentry), [`trace_fexit`](crate::ids::AttachType::TraceFexit), [`modify_return`](crate::ids::AttachType::ModifyReturn) or [`trace_fsession`](crate::ids::AttachType::TraceFsession); with attach type [`trace_raw_tp`](crate::ids::AttachType::TraceRawTp) only from 6.19–7.2 on |
 /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.17–6.1 (measured bounds) | only from a BPF trampoline (fentry, fexit, fmod_ret, LSM) |
 ///
 /// # See also

@@ -7644,12 +7644,12 @@ unsafe impl CanCall_bpf_strncmp for program::Tracepoint {}
 unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 /// Implemented for the program types that may call `bpf_get_func_arg`: Read one argument slot of the function a trampoline program is attached to.
 ///
-/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
-    note = "`bpf_get_func_arg` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
@@ -7660,6 +7660,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
+for program::Tracing<attach::TraceFsession, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg
 for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_func_ret`: Read the return value of the traced function from an fexit or fmod_ret program.
@@ -7690,12 +7692,12 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_ret
 for program::Tracing<attach::TraceFsessionMulti, S> {}
 /// Implemented for the program types that may call `bpf_get_func_arg_cnt`: Get the number of argument register slots of the traced function.
 ///
-/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
+/// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
-    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
+    note = "`bpf_get_func_arg_cnt` may be called from: tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM))"
 )]
 pub unsafe trait CanCall_bpf_get_func_arg_cnt: ProgramType {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
@@ -7706,6 +7708,8 @@ unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFentry, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceFexit, S> {}
+unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
+for program::Tracing<attach::TraceFsession, S> {}
 unsafe impl<S: Sleepability> CanCall_bpf_get_func_arg_cnt
 for program::Tracing<attach::TraceRawTp, S> {}
 /// Implemented for the program types that may call `bpf_get_retval`: Read the errno value a cgroup program chain will hand back to user space.
