@@ -215,6 +215,9 @@ pub enum Code {
     Lockdown,
     /// The helper needs capabilities the loader lacks (a warning when unknown).
     Capabilities,
+    /// Builds of one kernel release disagree about the call (always a warning: only a load on
+    /// the target tells).
+    VariesByBuild,
     /// A kfunc call names no kfunc the specs know.
     UnknownKfunc,
     /// The program type (or its attach type) may not call the kfunc.
@@ -228,7 +231,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::UnknownHelper,
         Code::HelperNotAllowed,
         Code::AttachType,
@@ -248,6 +251,7 @@ impl Code {
         Code::KernelConfig,
         Code::Lockdown,
         Code::Capabilities,
+        Code::VariesByBuild,
         Code::UnknownKfunc,
         Code::KfuncNotAllowed,
         Code::KfuncSleepableOnly,
@@ -276,6 +280,7 @@ impl Code {
             Code::KernelConfig => "kernel-config",
             Code::Lockdown => "lockdown",
             Code::Capabilities => "capabilities",
+            Code::VariesByBuild => "varies-by-build",
             Code::UnknownKfunc => "unknown-kfunc",
             Code::KfuncNotAllowed => "kfunc-not-allowed",
             Code::KfuncSleepableOnly => "kfunc-sleepable-only",
@@ -306,6 +311,7 @@ impl Code {
             Code::KernelConfig => "The helper needs kernel config options the target may lack",
             Code::Lockdown => "The helper is refused under the target's kernel lockdown",
             Code::Capabilities => "The helper needs capabilities the loader may lack",
+            Code::VariesByBuild => "Builds of the target's kernel release disagree about the call",
             Code::UnknownKfunc => "The kfunc is not one the specs know",
             Code::KfuncNotAllowed => "The program type or attach type may not call this kfunc",
             Code::KfuncSleepableOnly => "The kfunc may only be called from sleepable programs",

@@ -1133,6 +1133,21 @@ impl Checker<'_> {
                     "--capabilities LIST",
                     format!("the loader lacks {}", missing.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")),
                 ),
+                Unmet::VariesByBuild => {
+                    let Some(words) = words(ConditionKind::Build) else { continue };
+                    let mut d = ctx.diagnostic(
+                        Code::VariesByBuild,
+                        loc,
+                        format!("`{}` in {} programs: {words}", helper.name, pt.name),
+                    );
+                    d.severity = Severity::Warning;
+                    d.help = Some(
+                        "load it on the target kernel to be sure (`bpfspec probe --diff` there lists what that build allows)"
+                            .to_owned(),
+                    );
+                    out.push(d);
+                    continue;
+                }
                 _ => continue,
             };
             let Some(words) = words(kind) else { continue };
@@ -1214,5 +1229,5 @@ fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
 
 /// Codes of conditions on the machine rather than the kernel version.
 fn is_machine_code(code: Code) -> bool {
-    matches!(code, Code::KernelConfig | Code::Lockdown | Code::Capabilities)
+    matches!(code, Code::KernelConfig | Code::Lockdown | Code::Capabilities | Code::VariesByBuild)
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Availability, Helper, Model};
+use crate::model::{Availability, BuildVariance, Helper, Model};
 use crate::version::Since;
 
 /// A start in the export: `"6.1"` when exact, `{"at_least": "5.11", "at_most": "6.1"}` when the
@@ -131,6 +131,26 @@ struct AvailabilityJson<'a> {
     gpl_only: bool,
     /// Attach types for which the opposite of `gpl_only` holds.
     gpl_only_flipped_for: Vec<&'a str>,
+    /// Later starts for some attach types, on top of `since`.
+    attach_since: Vec<AttachSinceJson<'a>>,
+    /// The release from which `capabilities` are needed; `null`: on every kernel.
+    capabilities_since: Option<SinceJson>,
+    /// Kernels of one release disagree about the pair: `"all"` loads, or the attach types
+    /// concerned; `null` when measured kernels agree.
+    varies_by_build: Option<VariesJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AttachSinceJson<'a> {
+    attach_type: &'a str,
+    since: SinceJson,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VariesJson<'a> {
+    All(&'static str),
+    AttachTypes(Vec<&'a str>),
 }
 
 #[derive(Serialize)]
@@ -222,6 +242,19 @@ fn export_with<'a>(model: &'a Model) -> String {
                 via_set: a.via_set.as_deref(),
                 gpl_only: model.gpl_only(h, a.program_type, None),
                 gpl_only_flipped_for: a.qualifiers.gpl_only_flipped_for.iter().map(|&i| attach_name(i)).collect(),
+                attach_since: a
+                    .qualifiers
+                    .attach_since
+                    .iter()
+                    .map(|&(i, since)| AttachSinceJson { attach_type: attach_name(i), since: since.into() })
+                    .collect(),
+                capabilities_since: a.qualifiers.capabilities_since.map(SinceJson::from),
+                varies_by_build: a.qualifiers.varies_by_build.as_ref().map(|v| match v {
+                    BuildVariance::All => VariesJson::All("all"),
+                    BuildVariance::AttachTypes(ids) => {
+                        VariesJson::AttachTypes(ids.iter().map(|&i| attach_name(i)).collect())
+                    }
+                }),
             })
             .collect(),
         map_types: h.map_types.iter().map(|&m| map_name(m)).collect(),

@@ -23,6 +23,7 @@ const RINGBUF_OUTPUT: i32 = 130;
 const OVERRIDE_RETURN: i32 = 58;
 const PROBE_WRITE_USER: i32 = 36;
 const SKC_TO_TCP_SOCK: i32 = 137;
+const PER_CPU_PTR: i32 = 153;
 const MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 const MAP_TYPE_RINGBUF: u32 = 27;
 const MAP_TYPE_BLOOM_FILTER: u32 = 30;
@@ -267,6 +268,22 @@ fn machine_conditions_are_warnings_until_the_machine_is_known() {
     // Its start is only bounded by the data: min_kernel is a range.
     let o = check(&bytes, "6.18", Machine::default());
     assert!(o["programs"][0]["min_kernel"]["at_most"].is_string(), "{o:#}");
+}
+
+/// A pair builds of one release disagree about is a warning, whatever the machine profile says:
+/// only a load on the target tells.
+#[test]
+fn pairs_that_vary_by_build_are_warnings() {
+    let bytes = object("syscall", &plain_call(PER_CPU_PTR), &[]);
+    let o = check(&bytes, "6.18", Machine::default());
+    assert_eq!(codes(&o), [("warning".to_owned(), "varies-by-build".to_owned())], "{o:#}");
+    assert!(message(&o, "varies-by-build").contains("some kernel builds refuse it"), "{o:#}");
+    let root = Machine { capabilities: Some(vec![Capability::SysAdmin]), lockdown: Some(None), ..Machine::default() };
+    assert_eq!(codes(&check(&bytes, "6.18", root)), [("warning".to_owned(), "varies-by-build".to_owned())]);
+    // A helper every build agrees about gets no such warning.
+    const KTIME_GET_NS: i32 = 5;
+    let bytes = object("syscall", &plain_call(KTIME_GET_NS), &[]);
+    assert!(codes(&check(&bytes, "6.18", Machine::default())).is_empty());
 }
 
 #[test]

@@ -252,6 +252,28 @@ fn export_follows_the_json_contract() {
             assert!(h["signature"]["args"].as_array().expect("args").iter().all(|a| a["class"] != "ARG_CONST_MAP_PTR"));
         }
     }
+    // The qualifiers the measured kernels brought: each reaches the export.
+    let pair = |helper: &str, program_type: &str| -> serde_json::Value {
+        let h = helpers.iter().find(|h| h["name"] == helper).unwrap_or_else(|| panic!("{helper}"));
+        h["program_types"]
+            .as_array()
+            .expect("program_types")
+            .iter()
+            .find(|p| p["program_type"] == program_type)
+            .unwrap_or_else(|| panic!("{helper} in {program_type}"))
+            .clone()
+    };
+    let arg = pair("bpf_get_func_arg", "BPF_PROG_TYPE_TRACING");
+    assert_eq!(
+        arg["attach_since"],
+        serde_json::json!([{"attach_type": "BPF_TRACE_RAW_TP", "since": {"at_least": "6.19", "at_most": "7.2"}}])
+    );
+    let printk = pair("bpf_trace_printk", "BPF_PROG_TYPE_SYSCALL");
+    assert_eq!(printk["capabilities_since"], serde_json::json!({"at_least": "6.13", "at_most": "6.18"}));
+    assert_eq!(printk["capabilities"], serde_json::json!(["CAP_BPF", "CAP_PERFMON"]));
+    assert_eq!(pair("bpf_per_cpu_ptr", "BPF_PROG_TYPE_SYSCALL")["varies_by_build"], "all");
+    assert!(xdp["attach_since"] == serde_json::json!([]) && xdp["varies_by_build"].is_null());
+    assert!(xdp["capabilities_since"].is_null());
     let progs = doc["program_types"].as_array().expect("program_types");
     assert!(progs.iter().any(|p| p["id"] == 6 && p["name"] == "BPF_PROG_TYPE_XDP" && p["since"] == "4.8"));
     assert!(doc["map_types"]
