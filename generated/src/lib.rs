@@ -35,7 +35,6 @@
 #[cfg(not(target_pointer_width = "64"))]
 compile_error!("bpfspec-bindings describes 64-bit layouts (BPF and the kernels it runs in)");
 
-#[rustfmt::skip]
 pub mod compat;
 #[rustfmt::skip]
 pub mod flags;

@@ -53,7 +53,8 @@ fn generation_is_deterministic() {
 }
 
 /// A fixture's owned folder: the crate's `src/` with its hand-written `lib.rs`.
-const FIXTURE_SRC: Folder = Folder { path: "src", hand_written: &["src/lib.rs"], requires: &["Cargo.toml"] };
+const FIXTURE_SRC: Folder =
+    Folder { path: "src", hand_written: &["src/lib.rs", "src/compat.rs"], requires: &["Cargo.toml"] };
 
 /// The bindings as a crate of their own: paths relative to the crate folder.
 fn crate_relative(outputs: Vec<Output>) -> Vec<Output> {
@@ -334,11 +335,16 @@ fn fixture_model() -> Model {
 
 /// The emitter's output on the fixture specs, file by file, as expect-test golden files in the
 /// fixture crate's `src/` (re-blessed with `cargo xtask bless`); `src/` holds nothing else but
-/// the hand-written `lib.rs`.
+/// the hand-written `lib.rs` and `compat.rs` (a copy of the bindings crate's).
 #[test]
 fn golden_fixture_output() {
     let outputs = crate_relative(bindings::emit(&fixture_model()));
     let dir = fixture_crate();
+    let read = |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    assert!(
+        read(dir.join("src/compat.rs")) == read(generated_dir().join("src/compat.rs")),
+        "the fixture crate's src/compat.rs is a copy of generated/src/compat.rs: copy it again"
+    );
     let stale: Vec<String> = output::changes(&dir, &[FIXTURE_SRC], &outputs)
         .expect("fixture crate readable")
         .into_iter()
@@ -548,13 +554,23 @@ fn bindings_crate_docs_build_cleanly() {
 fn bindings_crate_is_no_std_and_declares_every_module() {
     let lib = std::fs::read_to_string(generated_dir().join("src/lib.rs")).expect("generated/src/lib.rs");
     assert!(lib.contains("#![no_std]"));
+    let compat = std::fs::read_to_string(generated_dir().join("src/compat.rs")).expect("generated/src/compat.rs");
     for o in crate_relative(bindings::emit(&support::model())) {
         let module = Path::new(&o.path).file_stem().expect("file name").to_string_lossy().into_owned();
+        if module == "compat_tables" {
+            // The tables belong to the hand-written `compat` module, which includes them.
+            assert!(
+                compat.contains("#[rustfmt::skip]\n#[path = \"compat_tables.rs\"]\nmod tables;"),
+                "compat.rs includes compat_tables.rs with #[rustfmt::skip]"
+            );
+            continue;
+        }
         assert!(
             lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")),
             "lib.rs declares `{module}` with #[rustfmt::skip]"
         );
     }
+    assert!(lib.contains("\npub mod compat;"), "lib.rs declares the hand-written `compat`");
 }
 
 /// The fixture's `bpf_get_current_task_btf` in `tracing` carries every qualifier the specs know;
@@ -565,7 +581,7 @@ fn every_qualifier_reaches_every_emitter() {
     let model = fixture_model();
     let outputs = bindings::emit(&model);
     let rustdoc = file(&outputs, "src/helpers.rs");
-    let compat = file(&outputs, "src/compat.rs");
+    let compat = file(&outputs, "src/compat_tables.rs");
     let gates: String = bpfspec::emit::gates::emit(&model).into_iter().map(|o| o.contents).collect();
     let export = bpfspec::emit::json::export(&model);
     let site: String = bpfspec::emit::site::site(&model)

@@ -27,6 +27,7 @@ pub fn checkout(root: &Path) {
     for (path, text) in [
         ("generated/Cargo.toml", "[package]\nname = \"bpfspec-bindings\"\n"),
         ("generated/src/lib.rs", "// hand-written\n"),
+        ("generated/src/compat.rs", "// hand-written\n"),
         ("runtime/Cargo.toml", "[package]\nname = \"bpfspec-runtime\"\n"),
         ("runtime/src/lib.rs", "// hand-written\n"),
     ] {

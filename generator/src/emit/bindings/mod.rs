@@ -25,11 +25,12 @@ pub const HEADER: &str = super::rust::HEADER;
 pub const CRATE_DIR: &str = "generated";
 
 /// The folder whose files the generator owns: it deletes any file there that it did not
-/// produce, except the hand-written `lib.rs`.
+/// produce, except the hand-written `lib.rs` and `compat.rs` (the types and queries of the
+/// compatibility tables, which are generated into `compat_tables.rs`).
 pub const FOLDER: Folder = Folder {
     path: "generated/src",
-    hand_written: &["generated/src/lib.rs"],
-    requires: &["generated/Cargo.toml", "generated/src/lib.rs"],
+    hand_written: &["generated/src/lib.rs", "generated/src/compat.rs"],
+    requires: &["generated/Cargo.toml", "generated/src/lib.rs", "generated/src/compat.rs"],
 };
 
 /// The command that regenerates the bindings, for messages.
@@ -44,7 +45,7 @@ pub fn emit(model: &Model) -> Vec<Output> {
 /// The files of [`emit`] before printing.
 pub fn files(model: &Model) -> Vec<RustFile> {
     let mut out = vec![
-        file("compat.rs", "Compatibility tables: which program types may call each helper, under which conditions, from which kernel, with which map types.", compat::emit(model)),
+        file("compat_tables.rs", "The tables of [`crate::compat`], from the specs: per helper, its program types with their conditions and kernels, and its map types.", compat::emit(model)),
         file("flags.rs", "Flag values that helper arguments accept, by kernel name, and per helper.", helpers::emit_flags(model)),
         file("helpers.rs", "One function per BPF helper, calling the helper by its ID.", helpers::emit(model)),
         file("kfuncs.rs", "One `extern \"C\"` declaration per kfunc, documented with its signature, flags, program types and kernel version.", kfuncs::emit(model)),
