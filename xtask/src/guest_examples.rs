@@ -224,6 +224,8 @@ fn select(examples_dir: &Path, opts: &Options) -> Result<Vec<String>> {
 struct Meta {
     check_only: Option<String>,
     cflags: Vec<String>,
+    /// `clang N`: built with `clang-N`, as the examples test builds it.
+    clang: Option<String>,
 }
 
 impl Meta {
@@ -235,6 +237,7 @@ impl Meta {
             match word {
                 "check-only" => m.check_only = Some(args.trim().to_owned()),
                 "cflags" => m.cflags.extend(args.split_whitespace().map(str::to_owned)),
+                "clang" => m.clang = Some(format!("clang-{}", args.trim())),
                 _ => {}
             }
         }
@@ -249,7 +252,7 @@ fn compile(examples_dir: &Path, rel: &str, out_dir: &Path) -> Result<Object> {
     let meta = Meta::of(&text);
     let name = rel.replace('/', "__").replace(".bpf.c", "");
     let path = out_dir.join(format!("{name}.o"));
-    let mut c = Command::new("clang");
+    let mut c = Command::new(meta.clang.as_deref().unwrap_or("clang"));
     c.args(["-O2", "-g", "-Wall", "-target", "bpf", "-I"])
         .arg(examples_dir.join("include"))
         .args(&meta.cflags)

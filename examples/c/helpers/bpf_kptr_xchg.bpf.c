@@ -8,7 +8,9 @@
 // every packet; the old one is freed with bpf_obj_drop. On the first packet the slot is
 // still empty, so nothing is freed.
 //
-// bpfspec: check-only clang 14 (the only C compiler here) drops the btf_type_tag("kptr") of a struct field from BTF, so the kernel sees no kptr field; needs a newer clang
+// clang 14 drops the btf_type_tag("kptr") of a struct field from BTF, so the kernel would see
+// no kptr field and refuse the program ("R1 has no valid kptr"); clang 15 and later keep it.
+// bpfspec: clang 16
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>

@@ -49,6 +49,9 @@ struct Meta {
     /// The kernel to check it against when its subject is newer than [`SPECS_KERNEL`]; the
     /// check against `SPECS_KERNEL` must then report the subject as too new.
     kernel: Option<KernelVersion>,
+    /// The oldest clang major version that builds it right (`clang 16`): compiled with
+    /// `clang-N` (Debian's versioned name) instead of `clang`.
+    clang: Option<u32>,
 }
 
 /// The kernel examples are checked against unless they say `kernel X.Y`: the host's release,
@@ -120,10 +123,11 @@ enum Directive {
     ExpectMap,
     Cflags,
     Kernel,
+    Clang,
 }
 
 impl Directive {
-    const ALL: [Directive; 7] = [
+    const ALL: [Directive; 8] = [
         Directive::CheckOnly,
         Directive::Run,
         Directive::RunProg,
@@ -131,6 +135,7 @@ impl Directive {
         Directive::ExpectMap,
         Directive::Cflags,
         Directive::Kernel,
+        Directive::Clang,
     ];
 
     fn name(self) -> &'static str {
@@ -142,6 +147,7 @@ impl Directive {
             Directive::ExpectMap => "expect-map",
             Directive::Cflags => "cflags",
             Directive::Kernel => "kernel",
+            Directive::Clang => "clang",
         }
     }
 }
@@ -193,6 +199,14 @@ fn parse_meta(text: &str) -> Result<Meta, MetaError> {
             seen.insert(key, line);
         }
         match key {
+            Directive::Clang => {
+                let n = args
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (15..100).contains(n))
+                    .ok_or_else(|| err(format!("`clang` takes a major version of 15 or more, not `{args}`")))?;
+                meta.clang = Some(n);
+            }
             Directive::CheckOnly => {
                 if args.is_empty() {
                     return Err(err("`check-only` needs a reason: why this machine cannot load the program".into()));
@@ -664,7 +678,8 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
 
     // Compile.
     let object = cx.out_dir.join(ex.rel.replace('/', "__").replace(".bpf.c", ".o"));
-    let clang = Command::new("clang")
+    let compiler = meta.clang.map_or_else(|| "clang".to_owned(), |n| format!("clang-{n}"));
+    let clang = Command::new(&compiler)
         .args(["-O2", "-g", "-Wall", "-target", "bpf", "-I"])
         .arg(examples_dir().join("include"))
         .args(&meta.cflags)
@@ -679,7 +694,14 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
             .failures
             .push(format!("clang warns (examples build warning-free):\n{}", String::from_utf8_lossy(&out.stderr))),
         Ok(out) => o.failures.push(format!("clang failed:\n{}", String::from_utf8_lossy(&out.stderr))),
-        Err(e) => o.failures.push(format!("cannot run clang: {e}")),
+        Err(e) => o.failures.push(format!(
+            "cannot run {compiler}: {e}{}",
+            if meta.clang.is_some() {
+                " (the example asks for it with `// bpfspec: clang N`; install it, e.g. Debian's clang-16)"
+            } else {
+                ""
+            }
+        )),
     }
     if !o.compiled {
         return o;
