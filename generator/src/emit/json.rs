@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Availability, Helper, Model};
+use crate::model::{AttachTypeId, Availability, Helper, HelperId, MapTypeId, Model, ProgramTypeId};
 use crate::version::Since;
 
 /// A start in the export: `"6.1"` when exact, `{"at_least": "5.11", "at_most": "6.1"}` when the
@@ -77,7 +77,7 @@ struct KfuncAvailabilityJson<'a> {
 
 #[derive(Serialize)]
 struct HelperJson<'a> {
-    id: u32,
+    id: HelperId,
     name: &'a str,
     signature: SignatureJson<'a>,
     since: SinceJson,
@@ -135,7 +135,7 @@ struct AvailabilityJson<'a> {
 
 #[derive(Serialize)]
 struct ProgramTypeJson<'a> {
-    id: u32,
+    id: ProgramTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,
@@ -147,7 +147,7 @@ struct ProgramTypeJson<'a> {
 
 #[derive(Serialize)]
 struct MapTypeJson<'a> {
-    id: u32,
+    id: MapTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,
@@ -156,7 +156,7 @@ struct MapTypeJson<'a> {
 
 #[derive(Serialize)]
 struct AttachTypeJson<'a> {
-    id: u32,
+    id: AttachTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,

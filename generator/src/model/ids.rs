@@ -1,0 +1,89 @@
+//! The four kernel ID spaces as distinct types, so a helper ID cannot stand where a program type
+//! ID is expected.
+//!
+//! The kernel numbers helpers, program types, map types and attach types separately, each from
+//! its own enum; the same number means four unrelated things. Raw numbers enter and leave only
+//! through [`HelperId::new`] and [`HelperId::get`] (and their twins), at the edges where the
+//! model meets instructions, `bpf()` attributes and measurement files. They serialize as the
+//! bare number and print as it, so the JSON export and every rendered text read as before.
+
+use serde::Serialize;
+
+macro_rules! kernel_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// The ID with this kernel number.
+            pub const fn new(number: u32) -> Self {
+                $name(number)
+            }
+
+            /// The kernel number.
+            pub const fn get(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    };
+}
+
+kernel_id! {
+    /// A helper's `BPF_FUNC_*` number: the immediate of a helper call instruction.
+    HelperId
+}
+
+impl HelperId {
+    /// The ID as a `usize`: the helper's position in a table indexed by helper ID, and the
+    /// value a BPF program's helper function pointer holds.
+    pub fn index(self) -> usize {
+        usize::try_from(self.0).expect("a u32 fits in usize on the targets bpfspec builds for")
+    }
+}
+
+kernel_id! {
+    /// A `BPF_PROG_TYPE_*` number: `prog_type` of `BPF_PROG_LOAD`.
+    ProgramTypeId
+}
+
+kernel_id! {
+    /// A `BPF_MAP_TYPE_*` number: `map_type` of `BPF_MAP_CREATE`.
+    MapTypeId
+}
+
+kernel_id! {
+    /// A `BPF_*` attach type number (`enum bpf_attach_type`): `expected_attach_type` of
+    /// `BPF_PROG_LOAD`.
+    AttachTypeId
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_and_serialize_as_the_bare_number() {
+        assert_eq!(HelperId::new(1).to_string(), "1");
+        assert_eq!(ProgramTypeId::new(31).to_string(), "31");
+        assert_eq!(format!("{:>4}", MapTypeId::new(7)), "   7");
+        assert_eq!(AttachTypeId::new(u32::MAX).to_string(), u32::MAX.to_string());
+        let ids = (HelperId::new(130), ProgramTypeId::new(6), MapTypeId::new(27), AttachTypeId::new(0));
+        assert_eq!(serde_json::to_string(&ids).expect("ids serialize"), "[130,6,27,0]");
+        assert_eq!(serde_json::to_string(&Some(vec![AttachTypeId::new(3)])).expect("ids serialize"), "[3]");
+    }
+
+    #[test]
+    fn ids_order_by_number() {
+        let mut ids = vec![HelperId::new(10), HelperId::new(2), HelperId::new(33)];
+        ids.sort();
+        assert_eq!(ids.iter().map(|h| h.get()).collect::<Vec<_>>(), [2, 10, 33]);
+    }
+}
