@@ -4,15 +4,16 @@
 //! The kernel numbers helpers, program types, map types and attach types separately, each from
 //! its own enum; the same number means four unrelated things. Raw numbers enter and leave only
 //! through [`HelperId::new`] and [`HelperId::get`] (and their twins), at the edges where the
-//! model meets instructions, `bpf()` attributes and measurement files. They serialize as the
-//! bare number and print as it, so the JSON export and every rendered text read as before.
+//! model meets instructions and `bpf()` attributes. In JSON (the export, `check` and `probe`
+//! reports, measurement files) they are the bare number both ways, and they print as it, so
+//! every output reads as it did when the IDs were plain numbers.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 macro_rules! kernel_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(u32);
 
@@ -42,6 +43,11 @@ kernel_id! {
 }
 
 impl HelperId {
+    /// Every helper ID from this one to `last`, both included.
+    pub fn through(self, last: HelperId) -> impl Iterator<Item = HelperId> {
+        (self.0..=last.0).map(HelperId)
+    }
+
     /// The ID as a `usize`: the helper's position in a table indexed by helper ID, and the
     /// value a BPF program's helper function pointer holds.
     pub fn index(self) -> usize {

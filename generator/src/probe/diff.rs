@@ -8,6 +8,7 @@
 //! is *explained*: the spec already says why. Anything else that differs is a disagreement,
 //! carrying the verifier line that decided it.
 
+use crate::model::{AttachTypeId, HelperId, ProgramTypeId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -273,8 +274,8 @@ fn config_tokens(text: &str) -> Vec<String> {
 fn predict(
     m: &Machine<'_>,
     helper: &Helper,
-    prog_type: u32,
-    attach_type: Option<u32>,
+    prog_type: ProgramTypeId,
+    attach_type: Option<AttachTypeId>,
     variant: Variant,
 ) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
     let held = m.held(variant.capabilities);
@@ -365,7 +366,7 @@ fn merged_rows(report: &ProbeReport) -> Vec<&HelperResult> {
         Some(_) => 4,
         None => 5,
     };
-    let mut best: BTreeMap<(u32, Option<u32>, u32, Variant), &HelperResult> = BTreeMap::new();
+    let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, HelperId, Variant), &HelperResult> = BTreeMap::new();
     for r in &report.results {
         let key = (r.program_type_id, r.attach_type_id, r.helper_id, r.variant);
         match best.get(&key) {
@@ -406,7 +407,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     // A kernel that lacks an attach type may still load a program that names it (older kernels
     // ignore `expected_attach_type` for some program types): what such a program may call
     // says nothing about the attach type, so those rows are not compared.
-    let absent: BTreeSet<u32> = report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
+    let absent: BTreeSet<AttachTypeId> = report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
     let mut skipped: BTreeSet<String> = BTreeSet::new();
     for r in merged_rows(report) {
         if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
@@ -706,7 +707,7 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
         KfuncVerdict::DeviceBound => 3,
         KfuncVerdict::Other(_) => 4,
     };
-    let mut best: BTreeMap<(u32, Option<u32>, &str, bool), &KfuncResult> = BTreeMap::new();
+    let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, &str, bool), &KfuncResult> = BTreeMap::new();
     for r in &k.results {
         let key = (r.program_type_id, r.attach_type_id, r.kfunc.as_str(), r.variant.sleepable);
         match best.get(&key) {
@@ -824,7 +825,7 @@ mod tests {
         }
     }
 
-    fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
+    fn avail(prog_type: ProgramTypeId, qualifiers: Qualifiers) -> Availability {
         Availability { program_type: prog_type, since: KernelVersion::new(4, 0).into(), qualifiers, via_set: None }
     }
 

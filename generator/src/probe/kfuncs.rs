@@ -13,6 +13,7 @@
 //! XDP program: the probe has no device to bind to), and loads the kernel refuses before any
 //! kfunc is considered (no JIT, non-GPL).
 
+use crate::model::{AttachTypeId, ProgramTypeId};
 use serde::{Deserialize, Serialize};
 
 use crate::btf::{Btf, Kind};
@@ -138,9 +139,9 @@ fn reached_kfunc_call(log: &str) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct KfuncResult {
     pub program_type: String,
-    pub program_type_id: u32,
+    pub program_type_id: ProgramTypeId,
     pub attach_type: Option<String>,
-    pub attach_type_id: Option<u32>,
+    pub attach_type_id: Option<AttachTypeId>,
     pub target: Option<String>,
     pub kfunc: String,
     pub variant: Variant,
