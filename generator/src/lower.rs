@@ -340,7 +340,12 @@ impl Lower<'_> {
         names_of(specs.iter().map(|p| (&p.stem, HelperId::new(p.value.id.value))))
     }
 
-    fn helpers(&mut self, specs: &[Parsed<HelperSpec>], helper_names: &Names<HelperId>, map_types: &[MapType]) -> Vec<Helper> {
+    fn helpers(
+        &mut self,
+        specs: &[Parsed<HelperSpec>],
+        helper_names: &Names<HelperId>,
+        map_types: &[MapType],
+    ) -> Vec<Helper> {
         let map_names = names_of(map_types.iter().map(|m| (&m.short_name, m.id)));
         let mut out: Vec<Helper> = specs.iter().map(|p| self.helper(p, helper_names, &map_names)).collect();
         out.sort_by_key(|h| h.id);
@@ -355,7 +360,12 @@ impl Lower<'_> {
         }
     }
 
-    fn helper(&mut self, p: &Parsed<HelperSpec>, helper_names: &Names<HelperId>, map_names: &Names<MapTypeId>) -> Helper {
+    fn helper(
+        &mut self,
+        p: &Parsed<HelperSpec>,
+        helper_names: &Names<HelperId>,
+        map_names: &Names<MapTypeId>,
+    ) -> Helper {
         let h = &p.value;
         let file = p.file;
         let name = &h.name.value;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 use crate::model::{
-    ArgAnnotation, AttachType, AttachTypeId, Helper, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet, ProgramType, ProgramTypeId,
+    ArgAnnotation, AttachType, AttachTypeId, Helper, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet,
+    ProgramType, ProgramTypeId,
 };
 use crate::names::is_c_identifier;
 use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, Spanned, SpecBounds, SpecSince, Specs};

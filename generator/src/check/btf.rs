@@ -274,7 +274,7 @@ mod tests {
             let btf = Btf::parse(&data).unwrap();
             assert_eq!(
                 datasec_vars(&btf, ".maps"),
-                [BtfVar { name: "m", offset: 0, map_type: Some(27), inner_map_type: None }],
+                [BtfVar { name: "m", offset: 0, map_type: Some(MapTypeId::new(27)), inner_map_type: None }],
                 "big endian: {big}"
             );
         }

@@ -280,8 +280,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     };
     let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
     // By name and by offset, first one winning: objects can have many thousands of maps.
-    let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> = HashMap::with_capacity(btf_maps.len());
-    let mut btf_map_by_offset: HashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> = HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> =
+        HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_offset: HashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> =
+        HashMap::with_capacity(btf_maps.len());
     for v in &btf_maps {
         btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
         btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));

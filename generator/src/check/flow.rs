@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::elf::{BpfObject, ProgramDef};
-use crate::model::HelperId;
 use super::insn::{Loc, Op};
+use crate::model::HelperId;
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
 const BUDGET_BASE: u64 = 2_000_000;
@@ -911,7 +911,7 @@ mod tests {
                 .map(|i| MapDef {
                     name: format!("m{i}"),
                     section: ".maps".into(),
-                    map_type: Some(1),
+                    map_type: Some(crate::model::MapTypeId::new(1)),
                     inner: None,
                     inner_of: None,
                 })

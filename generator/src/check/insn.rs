@@ -406,7 +406,7 @@ mod tests {
                 Op::AddImm(10, -8),
                 Op::Store { base: 10, off: -8, src: 1 },
                 Op::Load { dst: 2, base: 10, off: -8, size: 8 },
-                Op::Helper(1),
+                Op::Helper(HelperId::new(1)),
                 Op::CallSub(Loc { section: 0, insn: 7 }),
                 Op::Invalid,
                 Op::Exit,

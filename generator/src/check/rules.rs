@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::model::{
-    plain_term, AttachType, AttachTypeId, ConditionKind, Helper, HelperId, Judgement, Load, MapTypeId, Model, ProgramType,
-    ProgramTypeId, Unmet,
+    plain_term, AttachType, AttachTypeId, ConditionKind, Helper, HelperId, Judgement, Load, MapTypeId, Model,
+    ProgramType, ProgramTypeId, Unmet,
 };
 use crate::version::{KernelVersion, Presence, Since};
 

@@ -9,8 +9,8 @@ use crate::version::{KernelVersion, Since};
 mod conditions;
 mod ids;
 mod kfuncs;
-pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
+pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use kfuncs::{
     c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncJudgement, KfuncSet, KfuncUnmet,
 };

@@ -782,7 +782,8 @@ impl Measurement {
 
 /// Group the kfunc rows of a report by target.
 fn measured_kfuncs(raw: RawKfuncs) -> Result<MeasuredKfuncs, MeasurementError> {
-    let mut targets: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, Option<String>, bool), MeasuredKfuncTarget> = BTreeMap::new();
+    let mut targets: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, Option<String>, bool), MeasuredKfuncTarget> =
+        BTreeMap::new();
     for r in raw.results {
         let key = (r.program_type_id, r.attach_type_id, r.target.clone(), r.variant.sleepable);
         let t = targets.entry(key).or_insert_with(|| MeasuredKfuncTarget {
@@ -946,9 +947,9 @@ mod tests {
     fn round_trip_keeps_every_verdict() {
         let m = Measurement::from_report_json(&report_json(), None, &BTreeSet::new(), None).expect("valid report");
         let h = m.targets[0].helpers.as_ref().expect("the matrix ran");
-        assert_eq!(h.allowed, vec![1, 2], "sorted");
-        assert_eq!(h.unknown, vec![4]);
-        assert_eq!(h.verdict(3), Verdict::NotAllowed);
+        assert_eq!(h.allowed, [1, 2].map(HelperId::new), "sorted");
+        assert_eq!(h.unknown, [HelperId::new(4)]);
+        assert_eq!(h.verdict(HelperId::new(3)), Verdict::NotAllowed);
         let text = m.to_json();
         let back = Measurement::parse(&text).expect("own output parses");
         assert_eq!(back, m);
@@ -957,7 +958,10 @@ mod tests {
         assert_eq!(r.results.len(), 4);
         assert_eq!(r.results[2].verdict, Verdict::NotAllowed);
         assert_eq!(r.kernel.version, KernelVersion::from_release("5.10"));
-        assert_eq!(r.program_types.iter().find(|p| p.id == 33).and_then(|p| p.supported), Some(false));
+        assert_eq!(
+            r.program_types.iter().find(|p| p.id == ProgramTypeId::new(33)).and_then(|p| p.supported),
+            Some(false)
+        );
     }
 
     #[test]

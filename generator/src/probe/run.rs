@@ -776,7 +776,12 @@ fn probe_map_pair(
 /// `r6 = ctx; zero 128 bytes of stack; set up the arguments; call; r0 = ret; exit`, followed
 /// by a callback subprogram `r0 = 0; exit` when an argument needs one (then with the BTF func
 /// info the verifier demands of programs with callbacks).
-pub fn map_call_program(helper: HelperId, args: &[ArgShape], map_fd: i32, ret: i32) -> (Vec<Insn>, Option<Vec<[u32; 2]>>) {
+pub fn map_call_program(
+    helper: HelperId,
+    args: &[ArgShape],
+    map_fd: i32,
+    ret: i32,
+) -> (Vec<Insn>, Option<Vec<[u32; 2]>>) {
     const STACK: i32 = 128;
     const DYNPTR: i32 = 160;
     let mut insns = vec![Insn::mov64_reg(R6, R1)];

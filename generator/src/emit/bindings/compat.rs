@@ -129,8 +129,11 @@ pub fn emit(model: &Model) -> TokenStream {
     let count = Literal::usize_unsuffixed(model.helpers.len());
     let by_program = model.program_types.iter().map(|p| {
         let v = ident(&rust_type_name(&p.short_name));
-        let ids =
-            model.helpers.iter().filter(|h| h.availability_for(p.id).is_some()).map(|h| Literal::u32_unsuffixed(h.id.get()));
+        let ids = model
+            .helpers
+            .iter()
+            .filter(|h| h.availability_for(p.id).is_some())
+            .map(|h| Literal::u32_unsuffixed(h.id.get()));
         quote!(ProgramTypeHelpers { program_type: ProgramType::#v, helpers: &[#(#ids),*] },)
     });
     let program_count = Literal::usize_unsuffixed(model.program_types.len());

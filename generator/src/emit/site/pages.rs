@@ -9,7 +9,8 @@ use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
 use crate::examples::{Example, Examples, Status};
 use crate::model::{
-    plain_term, Availability, Helper, HelperId, MapType, Model, ProgramType, ProgramTypeId, SizeRule, Term, VerifierClass,
+    plain_term, Availability, Helper, HelperId, MapType, Model, ProgramType, ProgramTypeId, SizeRule, Term,
+    VerifierClass,
 };
 use crate::version::{KernelVersion, Since};
 
