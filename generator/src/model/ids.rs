@@ -7,6 +7,37 @@
 //! model meets instructions and `bpf()` attributes. In JSON (the export, `check` and `probe`
 //! reports, measurement files) they are the bare number both ways, and they print as it, so
 //! every output reads as it did when the IDs were plain numbers.
+//!
+//! Mixing two kinds up is a compile error, not a wrong lookup at run time. With the right kinds
+//! each of the examples below compiles:
+//!
+//! ```
+//! use bpfspec::model::{AttachTypeId, HelperId, MapTypeId, Model};
+//! let helper: HelperId = HelperId::new(6);
+//! assert!(AttachTypeId::new(1) == AttachTypeId::new(1));
+//! fn map_of(model: &Model, map_type: MapTypeId) -> bool {
+//!     model.map_type(map_type).is_some()
+//! }
+//! ```
+//!
+//! and with two kinds mixed up, none does:
+//!
+//! ```compile_fail,E0308
+//! use bpfspec::model::{HelperId, ProgramTypeId};
+//! let helper: HelperId = ProgramTypeId::new(6);
+//! ```
+//!
+//! ```compile_fail,E0308
+//! use bpfspec::model::{AttachTypeId, MapTypeId};
+//! assert!(AttachTypeId::new(1) == MapTypeId::new(1));
+//! ```
+//!
+//! ```compile_fail,E0308
+//! use bpfspec::model::{HelperId, Model};
+//! fn map_of(model: &Model, helper: HelperId) -> bool {
+//!     model.map_type(helper).is_some()
+//! }
+//! ```
 
 use serde::{Deserialize, Serialize};
 

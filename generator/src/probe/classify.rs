@@ -5,9 +5,9 @@
 //! every message the verifier uses to refuse a helper call, on old and new kernels, has a
 //! verdict, and the line that decided it is kept as evidence.
 
-use crate::model::HelperId;
 use serde::{Serialize, Serializer};
 
+use crate::model::HelperId;
 /// What the verifier said about one helper call (or one map passed to a helper).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

@@ -8,13 +8,12 @@
 //! is *explained*: the spec already says why. Anything else that differs is a disagreement,
 //! carrying the verifier line that decided it.
 
-use crate::model::{AttachTypeId, HelperId, ProgramTypeId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Capability, Helper, KfuncUnmet, Load, Model, Target, Unmet};
+use crate::model::{AttachTypeId, Capability, Helper, HelperId, KfuncUnmet, Load, Model, ProgramTypeId, Target, Unmet};
 use crate::version::{KernelVersion, Presence};
 
 use super::classify::Verdict;

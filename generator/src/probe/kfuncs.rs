@@ -13,10 +13,10 @@
 //! XDP program: the probe has no device to bind to), and loads the kernel refuses before any
 //! kfunc is considered (no JIT, non-GPL).
 
-use crate::model::{AttachTypeId, ProgramTypeId};
 use serde::{Deserialize, Serialize};
 
 use crate::btf::{Btf, Kind};
+use crate::model::{AttachTypeId, ProgramTypeId};
 
 use super::classify::{self, deciding_line};
 use super::target::Variant;

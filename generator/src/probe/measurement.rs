@@ -11,7 +11,6 @@
 //! the kernel release, lockdown, the config options that matter to BPF, which program, map and
 //! attach types exist, and which map types each map-taking helper accepts.
 
-use crate::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -25,6 +24,7 @@ use super::report::{
     TargetStatus,
 };
 use super::target::{CapVariant, Phases, Variant};
+use crate::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use crate::version::KernelVersion;
 
 /// The format version of a measurement file.

@@ -1,13 +1,12 @@
 //! The probe's findings: what `--format json` prints and what the human summary is made from.
 
-use crate::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
 use super::btf::enum_values;
 use super::classify::{Classified, Verdict};

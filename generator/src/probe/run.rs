@@ -4,7 +4,6 @@
 //! CAP_SYS_ADMIN" variant runs on workers that dropped those capabilities from their own
 //! effective set (credentials are per thread; see [`sys::drop_effective_caps`]).
 
-use crate::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use std::collections::HashMap;
 use std::ffi::CStr;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -12,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::model::Model;
+use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
 use super::btf::{self, LocalBtf};
 use super::classify::{self, Classified, Verdict};

@@ -14,11 +14,12 @@
 //! Every file descriptor comes back as an [`OwnedFd`], so it is closed when dropped; nothing here
 //! pins or attaches anything.
 
-use crate::model::{HelperId, ProgramTypeId};
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::model::{HelperId, ProgramTypeId};
 
 /// `BPF_PSEUDO_KFUNC_CALL`: `src_reg` of a call to a kfunc by BTF ID.
 pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;

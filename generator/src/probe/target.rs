@@ -1,9 +1,9 @@
 //! What one probe load is tried against (a [`Target`] in a [`Variant`]) and where a run's time
 //! went ([`Phases`]): the vocabulary shared by the runner, the report and the measurement files.
 
-use crate::model::{AttachTypeId, ProgramTypeId};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{AttachTypeId, ProgramTypeId};
 /// Capabilities a variant runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
