@@ -130,7 +130,7 @@ struct Lower<'a> {
 }
 
 /// Name → ID for one kind of item, for resolving references with suggestions.
-type Names = BTreeMap<String, KernelId>;
+type Names<Id> = BTreeMap<String, Id>;
 
 impl Lower<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
@@ -138,7 +138,7 @@ impl Lower<'_> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    fn resolve(&mut self, names: &Names, kind: &str, name: &str, span: Span) -> Option<KernelId> {
+    fn resolve<Id: Copy>(&mut self, names: &Names<Id>, kind: &str, name: &str, span: Span) -> Option<Id> {
         if let Some(id) = names.get(name) {
             return Some(*id);
         }
@@ -215,7 +215,7 @@ impl Lower<'_> {
                     "map type name",
                 );
                 MapType {
-                    id: m.id.value,
+                    id: MapTypeId::new(m.id.value),
                     name: m.name.value.clone(),
                     short_name: p.stem.clone(),
                     since: self.since(&m.since, p.file),
@@ -246,7 +246,7 @@ impl Lower<'_> {
                     "program type name",
                 );
                 ProgramType {
-                    id: t.id.value,
+                    id: ProgramTypeId::new(t.id.value),
                     name: t.name.value.clone(),
                     short_name: p.stem.clone(),
                     since: self.since(&t.since, p.file),
@@ -285,7 +285,7 @@ impl Lower<'_> {
                     .filter_map(|name| self.resolve(&prog_names, "program type", &name.value, Span::of(p.file, name)))
                     .collect();
                 AttachType {
-                    id: a.id.value,
+                    id: AttachTypeId::new(a.id.value),
                     name: a.name.value.clone(),
                     short_name: p.stem.clone(),
                     since: self.since(&a.since, p.file),
@@ -312,7 +312,7 @@ impl Lower<'_> {
         program_types
     }
 
-    fn helper_index(&mut self, specs: &[Parsed<HelperSpec>]) -> Names {
+    fn helper_index(&mut self, specs: &[Parsed<HelperSpec>]) -> Names<HelperId> {
         self.check_unique_ids(specs, |h| &h.id, "helper");
         let ids: BTreeSet<u32> = specs.iter().map(|p| p.value.id.value).collect();
         if let Some(&max) = ids.iter().next_back() {
@@ -337,10 +337,15 @@ impl Lower<'_> {
             }
         }
         // The file name is the identity other specs refer to.
-        names_of(specs.iter().map(|p| (&p.stem, p.value.id.value)))
+        names_of(specs.iter().map(|p| (&p.stem, HelperId::new(p.value.id.value))))
     }
 
-    fn helpers(&mut self, specs: &[Parsed<HelperSpec>], helper_names: &Names, map_types: &[MapType]) -> Vec<Helper> {
+    fn helpers(
+        &mut self,
+        specs: &[Parsed<HelperSpec>],
+        helper_names: &Names<HelperId>,
+        map_types: &[MapType],
+    ) -> Vec<Helper> {
         let map_names = names_of(map_types.iter().map(|m| (&m.short_name, m.id)));
         let mut out: Vec<Helper> = specs.iter().map(|p| self.helper(p, helper_names, &map_names)).collect();
         out.sort_by_key(|h| h.id);
@@ -355,7 +360,12 @@ impl Lower<'_> {
         }
     }
 
-    fn helper(&mut self, p: &Parsed<HelperSpec>, helper_names: &Names, map_names: &Names) -> Helper {
+    fn helper(
+        &mut self,
+        p: &Parsed<HelperSpec>,
+        helper_names: &Names<HelperId>,
+        map_names: &Names<MapTypeId>,
+    ) -> Helper {
         let h = &p.value;
         let file = p.file;
         let name = &h.name.value;
@@ -436,7 +446,7 @@ impl Lower<'_> {
             })
             .collect();
         Helper {
-            id: h.id.value,
+            id: HelperId::new(h.id.value),
             name: name.clone(),
             since: self.since(&h.since, file),
             gpl_only: h.gpl_only,
@@ -504,10 +514,10 @@ impl Lower<'_> {
         &mut self,
         specs: &Specs,
         helpers: &mut [Helper],
-        helper_names: &Names,
+        helper_names: &Names<HelperId>,
         program_types: &[ProgramType],
         attach_types: &[AttachType],
-    ) -> Vec<(KernelId, Vec<Exclusion>)> {
+    ) -> Vec<(ProgramTypeId, Vec<Exclusion>)> {
         let sets: HashMap<&str, &Parsed<HelperSetSpec>> =
             specs.helper_sets.iter().map(|p| (p.value.name.value.as_str(), p)).collect();
         let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
@@ -627,10 +637,10 @@ struct Expander<'a, 'b> {
     reasons: &'a BTreeMap<String, String>,
     cx: &'a mut Lower<'b>,
     sets: &'a HashMap<&'a str, &'a Parsed<HelperSetSpec>>,
-    helper_names: &'a Names,
-    attach_names: &'a Names,
+    helper_names: &'a Names<HelperId>,
+    attach_names: &'a Names<AttachTypeId>,
     program_type: &'a ProgramType,
-    resolved: BTreeMap<KernelId, Resolved>,
+    resolved: BTreeMap<HelperId, Resolved>,
     /// Sets being expanded, to catch cycles.
     stack: Vec<String>,
     /// `exclude` entries that say why.
@@ -687,7 +697,7 @@ impl Expander<'_, '_> {
             } else if let Some(node) = &e.set {
                 let set_name = &node.value;
                 let Some(set) = self.sets.get(set_name.as_str()).copied() else {
-                    let names: Names = self.sets.keys().map(|k| (k.to_string(), 0)).collect();
+                    let names: Names<()> = self.sets.keys().map(|k| (k.to_string(), ())).collect();
                     self.cx.resolve(&names, "helper set", set_name, at(node));
                     continue;
                 };
@@ -734,7 +744,7 @@ impl Expander<'_, '_> {
     }
 
     /// An attach type named in a qualifier, which must belong to the program type.
-    fn own_attach_type(&mut self, name: &str, span: Span) -> Option<KernelId> {
+    fn own_attach_type(&mut self, name: &str, span: Span) -> Option<AttachTypeId> {
         let id = self.cx.resolve(self.attach_names, "attach type", name, span.clone())?;
         if !self.program_type.attach_types.contains(&id) {
             self.cx.error(
@@ -878,7 +888,7 @@ impl Expander<'_, '_> {
     }
 }
 
-fn names_of<'a>(items: impl Iterator<Item = (&'a String, KernelId)>) -> Names {
+fn names_of<'a, Id>(items: impl Iterator<Item = (&'a String, Id)>) -> Names<Id> {
     items.map(|(n, id)| (n.clone(), id)).collect()
 }
 

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 use crate::model::{
-    ArgAnnotation, AttachType, Helper, KernelId, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet, ProgramType,
+    ArgAnnotation, AttachType, AttachTypeId, Helper, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet,
+    ProgramType, ProgramTypeId,
 };
 use crate::names::is_c_identifier;
 use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, Spanned, SpecBounds, SpecSince, Specs};
@@ -86,8 +87,8 @@ struct Cx<'a> {
 
 /// A set's program types, before each kfunc's own since and sleepability are folded in.
 struct SetEntry {
-    program_type: KernelId,
-    attach_types: Option<Vec<KernelId>>,
+    program_type: ProgramTypeId,
+    attach_types: Option<Vec<AttachTypeId>>,
     since: Since,
 }
 
@@ -151,7 +152,7 @@ impl<'a> Cx<'a> {
         None
     }
 
-    fn attach_type(&mut self, name: &str, pt: &ProgramType, span: Span) -> Option<KernelId> {
+    fn attach_type(&mut self, name: &str, pt: &ProgramType, span: Span) -> Option<AttachTypeId> {
         let ats = self.attach_types;
         let Some(at) = ats.iter().find(|a| a.short_name == name) else {
             let help = closest(name, ats.iter().map(|a| a.short_name.as_str())).map(|c| format!("did you mean `{c}`?"));

@@ -393,8 +393,15 @@ mod tests {
 
     #[test]
     fn metadata_lines() {
-        let m = Meta::of("// x\n// bpfspec: check-only LSM\n// bpfspec: cflags -DA -DB=1\n//bpfspec: cflags -DC\n");
-        assert_eq!(m, Meta { check_only: Some("LSM".into()), cflags: vec!["-DA".into(), "-DB=1".into()] });
+        let m = Meta::of(
+            "// x\n// bpfspec: check-only LSM\n// bpfspec: cflags -DA -DB=1\n//bpfspec: cflags -DC\n// bpfspec: clang 16\n",
+        );
+        let want = Meta {
+            check_only: Some("LSM".into()),
+            cflags: vec!["-DA".into(), "-DB=1".into()],
+            clang: Some("clang-16".into()),
+        };
+        assert_eq!(m, want);
         assert_eq!(Meta::of("// bpfspec: run retval=0\n"), Meta::default());
     }
 

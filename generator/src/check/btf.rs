@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::btf::{Btf, BtfError, Bytes, Kind};
+use crate::model::MapTypeId;
 
 /// The variables of the `DATASEC` named `section`: (name, offset in the section, map type)
 /// where the map type is the length of the array that the `type` member points to, as
@@ -31,20 +32,20 @@ pub fn datasec_vars<'a>(btf: &Btf<'a>, section: &str) -> Vec<BtfVar<'a>> {
     vars
 }
 
-fn map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
+fn map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
     let def = btf.resolve(def)?;
     let member = btf.members(def)?.find(|m| m.name == "type")?;
     let ptr = btf.get(btf.resolve(member.type_id)?)?;
     if ptr.kind != Kind::Ptr {
         return None;
     }
-    Some(btf.array(btf.resolve(ptr.size_or_type)?)?.nelems)
+    Some(MapTypeId::new(btf.array(btf.resolve(ptr.size_or_type)?)?.nelems))
 }
 
 /// The map type of the inner maps of a map-in-map, from the `values` member that libbpf's
 /// `__array(values, struct inner)` declares: an array of pointers to the inner map's
 /// definition, whose own `type` member gives it.
-fn inner_map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
+fn inner_map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
     let def = btf.resolve(def)?;
     let member = btf.members(def)?.find(|m| m.name == "values")?;
     let array = btf.array(btf.resolve(member.type_id)?)?;
@@ -61,9 +62,9 @@ fn inner_map_type(btf: &Btf<'_>, def: u32) -> Option<u32> {
 pub struct BtfVar<'a> {
     pub name: &'a str,
     pub offset: u32,
-    pub map_type: Option<u32>,
+    pub map_type: Option<MapTypeId>,
     /// For a map-in-map declared with `__array(values, ...)`: the inner maps' type.
-    pub inner_map_type: Option<u32>,
+    pub inner_map_type: Option<MapTypeId>,
 }
 
 /// One line-info record: where the instruction at `insn_off` (bytes, section-relative) came from.
@@ -273,7 +274,7 @@ mod tests {
             let btf = Btf::parse(&data).unwrap();
             assert_eq!(
                 datasec_vars(&btf, ".maps"),
-                [BtfVar { name: "m", offset: 0, map_type: Some(27), inner_map_type: None }],
+                [BtfVar { name: "m", offset: 0, map_type: Some(MapTypeId::new(27)), inner_map_type: None }],
                 "big endian: {big}"
             );
         }

@@ -15,6 +15,7 @@ use object::{Endianness, SectionIndex};
 use super::btf::{self, LineInfo};
 use super::insn::{decode_op, Insn, Op, Target};
 use crate::btf::Btf;
+use crate::model::MapTypeId;
 
 /// The longest license libbpf passes to the kernel (its buffer is 64 bytes with the NUL).
 const LICENSE_MAX: usize = 63;
@@ -111,7 +112,7 @@ pub struct MapDef {
     /// `.maps` (BTF-defined) or `maps` (legacy `struct bpf_map_def`).
     pub section: String,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
-    pub map_type: Option<u32>,
+    pub map_type: Option<MapTypeId>,
     /// For a map-in-map: the index of the entry standing for its inner maps (named
     /// `OUTER.inner`, as libbpf names the inner map it creates).
     pub inner: Option<u32>,
@@ -120,7 +121,7 @@ pub struct MapDef {
 }
 
 /// `BPF_MAP_TYPE_ARRAY_OF_MAPS` and `BPF_MAP_TYPE_HASH_OF_MAPS`: values are maps.
-pub const MAP_IN_MAP_TYPES: [u32; 2] = [12, 13];
+pub const MAP_IN_MAP_TYPES: [MapTypeId; 2] = [MapTypeId::new(12), MapTypeId::new(13)];
 
 #[derive(Debug)]
 pub struct BpfObject<'d> {
@@ -279,8 +280,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     };
     let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
     // By name and by offset, first one winning: objects can have many thousands of maps.
-    let mut btf_map_by_name: HashMap<&str, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
-    let mut btf_map_by_offset: HashMap<u32, (Option<u32>, Option<u32>)> = HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> =
+        HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_offset: HashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> =
+        HashMap::with_capacity(btf_maps.len());
     for v in &btf_maps {
         btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
         btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
@@ -323,11 +326,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                         let raw = at.and_then(|a| bytes.get(a..a.checked_add(4)?));
                         let map_type = raw.map(|b| {
                             let b: [u8; 4] = b.try_into().expect("slice of 4 bytes");
-                            if big_endian {
-                                u32::from_be_bytes(b)
-                            } else {
-                                u32::from_le_bytes(b)
-                            }
+                            MapTypeId::new(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
                         });
                         ("maps", map_type)
                     }

@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use super::elf::{BpfObject, ProgramDef};
 use super::insn::{Loc, Op};
+use crate::model::HelperId;
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
 const BUDGET_BASE: u64 = 2_000_000;
@@ -315,7 +316,7 @@ impl State {
 /// A helper call as one function context sees it.
 #[derive(Debug)]
 struct CallRecord {
-    helper: u32,
+    helper: HelperId,
     /// Maps possibly in the map argument (interned).
     maps: u32,
     /// Load-time branches every path to the call took.
@@ -370,7 +371,7 @@ impl Summary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelperCall {
     pub loc: Loc,
-    pub helper: u32,
+    pub helper: HelperId,
     /// Maps that may be in the helper's map argument (indices into the object's maps).
     pub maps: Vec<u32>,
     /// Reached only through branches on load-time constants: may be dead on the target.
@@ -509,7 +510,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
-        let mut helpers: Vec<(Loc, u32, u32, bool)> = Vec::new();
+        let mut helpers: Vec<(Loc, HelperId, u32, bool)> = Vec::new();
         let mut kfuncs: Vec<KfuncCall> = Vec::new();
         for (f, s) in &done {
             flow.reached_insns += s.reached;
@@ -521,7 +522,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow.incomplete |= self.budget == 0;
         // Two functions of a program can share code (a jump into another's body): merge.
         helpers.sort_by_key(|h| h.0);
-        let mut merged: Vec<(Loc, u32, u32, bool)> = Vec::with_capacity(helpers.len());
+        let mut merged: Vec<(Loc, HelperId, u32, bool)> = Vec::with_capacity(helpers.len());
         for h in helpers {
             match merged.last_mut() {
                 Some(last) if last.0 == h.0 => {
@@ -728,7 +729,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 }
 
 /// `BPF_FUNC_map_lookup_elem`: on a map-in-map it returns an inner map.
-const MAP_LOOKUP_ELEM: u32 = 1;
+const MAP_LOOKUP_ELEM: HelperId = HelperId::new(1);
 
 type Tables<'a> = (&'a [Option<u8>], &'a [Option<u32>]);
 
@@ -828,7 +829,7 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
             }
         }
         Op::Helper(id) => {
-            let arg = map_arg.get(id as usize).copied().flatten();
+            let arg = map_arg.get(id.index()).copied().flatten();
             let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
             summary.helpers.push((i, CallRecord { helper: id, maps, assume: st.assume.clone() }));
             st.clobber_caller_saved();
@@ -910,7 +911,7 @@ mod tests {
                 .map(|i| MapDef {
                     name: format!("m{i}"),
                     section: ".maps".into(),
-                    map_type: Some(1),
+                    map_type: Some(crate::model::MapTypeId::new(1)),
                     inner: None,
                     inner_of: None,
                 })

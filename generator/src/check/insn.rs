@@ -1,6 +1,8 @@
 //! BPF instructions: decoding the 8-byte slots of either byte order, and the small set of
 //! effects ([`Op`]) the analysis cares about.
 
+use crate::model::HelperId;
+
 /// A code location: an executable section (index into [`super::elf::BpfObject::code`]) and an
 /// instruction slot inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -161,7 +163,7 @@ pub enum Op {
         fetch: Option<u8>,
     },
     /// `call helper`.
-    Helper(u32),
+    Helper(HelperId),
     /// bpf-to-bpf call.
     CallSub(Loc),
     /// kfunc call; the name's index in [`super::elf::BpfObject::externs`], if known.
@@ -329,8 +331,8 @@ fn call_op(
     }
     match insn.src {
         0 => match u32::try_from(insn.imm) {
-            Ok(id) => Op::Helper(id),
-            Err(_) => Op::Helper(u32::MAX),
+            Ok(id) => Op::Helper(HelperId::new(id)),
+            Err(_) => Op::Helper(HelperId::new(u32::MAX)),
         },
         PSEUDO_CALL => match target(idx) {
             Some(Target::Code { section: s, byte_off }) => {
@@ -404,7 +406,7 @@ mod tests {
                 Op::AddImm(10, -8),
                 Op::Store { base: 10, off: -8, src: 1 },
                 Op::Load { dst: 2, base: 10, off: -8, size: 8 },
-                Op::Helper(1),
+                Op::Helper(HelperId::new(1)),
                 Op::CallSub(Loc { section: 0, insn: 7 }),
                 Op::Invalid,
                 Op::Exit,

@@ -5,7 +5,7 @@
 //! findings and their fix hints. Pure: names and the model in, diagnostics out.
 
 use crate::diagnostics::closest;
-use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType};
+use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType, ProgramTypeId};
 use crate::version::KernelVersion;
 
 use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
@@ -146,7 +146,7 @@ fn with(mut d: Diagnostic, name: &str) -> Diagnostic {
 
 /// A load of no particular program type, for the version check alone.
 fn any_load() -> Load {
-    Load { program_type: u32::MAX, attach_type: None, sleepable: false, gpl_compatible: true }
+    Load { program_type: ProgramTypeId::new(u32::MAX), attach_type: None, sleepable: false, gpl_compatible: true }
 }
 
 /// The kfunc's (or the pair's) start against the target kernel: an error when known to be

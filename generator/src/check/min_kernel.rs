@@ -1,7 +1,7 @@
 //! The lowest kernel release an object or a program loads on: the latest start among
 //! everything it uses, combined with [`Since::max`] so that a range in the data stays a range.
 
-use crate::model::{Helper, KernelId, Model};
+use crate::model::{Helper, Model, ProgramTypeId};
 use crate::version::Since;
 
 use std::fmt::Write as _;
@@ -30,7 +30,7 @@ impl Uses {
 
     /// A helper called from `program_type` (`None`: not known): the pair's start, which is
     /// the latest of the helper's, the program type's and the pair's own.
-    pub fn helper(&mut self, model: &Model, helper: &Helper, program_type: Option<KernelId>) {
+    pub fn helper(&mut self, model: &Model, helper: &Helper, program_type: Option<ProgramTypeId>) {
         let since = match program_type.and_then(|p| model.program_type(p)) {
             None => Some(helper.since),
             Some(p) if p.helpers_from_target => Some(helper.since),

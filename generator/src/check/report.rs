@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
+use crate::model::{HelperId, MapTypeId};
+
 /// A shared, immutable name (helper, section, function): a program's calls repeat a few
 /// names many times, and reports are built by the thousand.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,7 +109,7 @@ pub struct MapReport {
     /// `BPF_MAP_TYPE_HASH`; `null` when unknown.
     #[serde(rename = "type")]
     pub map_type: Option<String>,
-    pub type_id: Option<u32>,
+    pub type_id: Option<MapTypeId>,
     /// For the inner map of a map-in-map (named `OUTER.inner`): the outer map's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_of: Option<String>,
@@ -145,7 +147,7 @@ fn is_zero(n: &usize) -> bool {
 pub struct CallReport {
     /// The instruction index the verifier will print (program first, then appended subprograms).
     pub insn: u32,
-    pub helper_id: u32,
+    pub helper_id: HelperId,
     /// `null` for an unknown helper ID.
     pub helper: Option<Name>,
     #[serde(flatten)]
@@ -330,7 +332,7 @@ pub struct Diagnostic {
     /// Verifier instruction index (see [`CallReport::insn`]).
     pub insn: Option<u32>,
     pub helper: Option<String>,
-    pub helper_id: Option<u32>,
+    pub helper_id: Option<HelperId>,
     /// The kfunc's name, for kfunc diagnostics (and `gpl-only` on a kfunc call).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kfunc: Option<String>,

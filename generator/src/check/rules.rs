@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::model::{
-    plain_term, AttachType, ConditionKind, Helper, Judgement, KernelId, Load, Model, ProgramType, Unmet,
+    plain_term, AttachType, AttachTypeId, ConditionKind, Helper, HelperId, Judgement, Load, MapTypeId, Model,
+    ProgramType, ProgramTypeId, Unmet,
 };
 use crate::version::{KernelVersion, Presence, Since};
 
@@ -37,8 +38,8 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
     pub section: String,
-    pub program_type: KernelId,
-    pub attach_type: Option<KernelId>,
+    pub program_type: ProgramTypeId,
+    pub attach_type: Option<AttachTypeId>,
     pub sleepable: bool,
 }
 
@@ -71,7 +72,7 @@ enum Miss {
     TooNew(Since),
     Sleepable,
     Trampoline,
-    Attach(Vec<KernelId>),
+    Attach(Vec<AttachTypeId>),
 }
 
 pub struct Checker<'m> {
@@ -87,12 +88,12 @@ pub struct Checker<'m> {
 
 impl<'m> Checker<'m> {
     pub fn new(model: &'m Model, options: Options) -> Checker<'m> {
-        let max = model.helpers.iter().map(|h| h.id as usize).max().unwrap_or(0);
+        let max = model.helpers.iter().map(|h| h.id.index()).max().unwrap_or(0);
         let mut map_arg = vec![None; max + 1];
         let mut helper_names = vec![None; max + 1];
         for h in &model.helpers {
-            map_arg[h.id as usize] = h.map_arg().and_then(|a| u8::try_from(a).ok());
-            helper_names[h.id as usize] = Some(Name::from(h.name.as_str()));
+            map_arg[h.id.index()] = h.map_arg().and_then(|a| u8::try_from(a).ok());
+            helper_names[h.id.index()] = Some(Name::from(h.name.as_str()));
         }
         Checker { model, options, map_arg, helper_names, machine: Machine::default() }
     }
@@ -184,7 +185,7 @@ impl<'m> Checker<'m> {
         // The findings of a call depend only on its section's class, the helper, the maps that
         // reach it and whether it is guarded: worked out once, then placed at every copy.
         let mut map_sets: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut memo: HashMap<(u32, u32, u32, bool), Rc<[Finding]>> = HashMap::new();
+        let mut memo: HashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = HashMap::new();
         let mut layout_budget =
             LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
         let mut listed = 0usize;
@@ -260,7 +261,7 @@ impl<'m> Checker<'m> {
                     calls.push(CallReport {
                         insn,
                         helper_id: call.helper,
-                        helper: self.helper_names.get(call.helper as usize).cloned().flatten(),
+                        helper: self.helper_names.get(call.helper.index()).cloned().flatten(),
                         place: ctx.place(call.loc),
                     });
                 } else {
@@ -291,9 +292,9 @@ impl<'m> Checker<'m> {
                         Some(pt)
                             if f.diagnostic.severity == Severity::Warning && is_machine_code(f.diagnostic.code) =>
                         {
-                            (pt.id | 1 << 31, Where::Insn(Loc { section: u32::MAX, insn: 0 }))
+                            (Scope::ProgramType(pt.id), Where::Insn(Loc { section: u32::MAX, insn: 0 }))
                         }
-                        _ => (prog_index, at),
+                        _ => (Scope::Program(prog_index), at),
                     };
                     let key = CallKey {
                         code: f.diagnostic.code,
@@ -695,7 +696,7 @@ impl<'m> Checker<'m> {
         format!("needs Linux {since}; the target is {}", self.options.kernel)
     }
 
-    fn map_help(&self, helper: &Helper, class: &Class<'_>, map_type: KernelId, type_name: &str) -> String {
+    fn map_help(&self, helper: &Helper, class: &Class<'_>, map_type: MapTypeId, type_name: &str) -> String {
         let model = self.model;
         let accepted: Vec<&str> =
             helper.map_types.iter().filter_map(|t| model.map_type(*t)).map(|t| t.name.as_str()).collect();
@@ -740,7 +741,7 @@ impl Checker<'_> {
                 let at = ctx.line_key(k.loc).map_or(Where::Insn(k.loc), |(f, l)| Where::Line(f, l));
                 let key = CallKey {
                     code: d.code,
-                    program: prog_index,
+                    program: Scope::Program(prog_index),
                     at,
                     helper: None,
                     map: None,
@@ -862,14 +863,23 @@ enum Where {
     Insn(Loc),
 }
 
+/// Where copies of a finding merge: within one program, or, for a condition on a machine not
+/// described, across every program of one program type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Scope {
+    /// The index of the program in the object.
+    Program(u32),
+    ProgramType(ProgramTypeId),
+}
+
 /// What makes two call findings one diagnostic: copies of one call (unrolled loops, inlining)
 /// have the same code, program, source line, helper, map and guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct CallKey {
     code: Code,
-    program: u32,
+    program: Scope,
     at: Where,
-    helper: Option<u32>,
+    helper: Option<HelperId>,
     map: Option<u32>,
     guarded: bool,
     /// The kfunc's index in the object's externs, for kfunc findings.

@@ -17,7 +17,7 @@ use quote::quote;
 
 use crate::emit::rust::RustFile;
 use crate::emit::{Folder, Output};
-use crate::model::{plain_term, Availability, Helper, KernelId, Load, Model, ProgramType};
+use crate::model::{plain_term, AttachTypeId, Availability, Helper, Load, Model, ProgramType, ProgramTypeId};
 use crate::names;
 
 /// Where the output goes, relative to the repository root: a folder of its own, which the
@@ -71,11 +71,11 @@ pub fn files(model: &Model) -> Vec<RustFile> {
 
 /// How a program type's marker looks: its Rust name and which parameters it takes.
 struct Shape {
-    id: KernelId,
+    id: ProgramTypeId,
     short_name: String,
     ident: Ident,
     /// Attach types of this program type (short names), when the marker takes one as parameter.
-    attach_param: Option<Vec<KernelId>>,
+    attach_param: Option<Vec<AttachTypeId>>,
     sleep_param: bool,
 }
 
@@ -120,10 +120,10 @@ impl Shape {
     /// when the entry fixes attach type or sleepability.
     fn impls(&self, model: &Model, trait_ident: &Ident, a: &Availability) -> Vec<TokenStream> {
         let name = &self.ident;
-        let attach_choice: Option<Vec<KernelId>> = match &self.attach_param {
+        let attach_choice: Option<Vec<AttachTypeId>> = match &self.attach_param {
             None => None,
             Some(all) => {
-                let mut allowed: Vec<KernelId> = all.clone();
+                let mut allowed: Vec<AttachTypeId> = all.clone();
                 if let Some(only) = &a.qualifiers.attach_types {
                     allowed.retain(|id| only.contains(id));
                 }
@@ -246,7 +246,7 @@ fn attach_bound(program_short: &str) -> Ident {
 fn attach_module(model: &Model, shapes: &[Shape]) -> TokenStream {
     let markers = model.attach_types.iter().map(|t| {
         let name = ident(&names::rust_type_name(&t.short_name));
-        let id = Literal::u32_unsuffixed(t.id);
+        let id = Literal::u32_unsuffixed(t.id.get());
         let short = &t.short_name;
         let doc = docs(&[format!("`{}`: {}", t.name, t.summary), String::new(), format!("Since Linux {}.", t.since)]);
         quote! {
@@ -283,7 +283,7 @@ fn attach_module(model: &Model, shapes: &[Shape]) -> TokenStream {
 fn program_module(shapes: &[Shape]) -> TokenStream {
     let markers = shapes.iter().map(|s| {
         let name = &s.ident;
-        let id = Literal::u32_unsuffixed(s.id);
+        let id = Literal::u32_unsuffixed(s.id.get());
         let short = &s.short_name;
         let (params, ty) = s.generics();
         let mut struct_params = Vec::new();
@@ -344,7 +344,7 @@ fn strip_program_prefix(ty: TokenStream) -> TokenStream {
 fn map_module(model: &Model) -> TokenStream {
     let markers = model.map_types.iter().map(|m| {
         let name = ident(&names::rust_type_name(&m.short_name));
-        let id = Literal::u32_unsuffixed(m.id);
+        let id = Literal::u32_unsuffixed(m.id.get());
         let short = &m.short_name;
         let doc = docs(&[format!("`{}`: {}", m.name, m.summary), String::new(), format!("Since Linux {}.", m.since)]);
         quote! {
@@ -481,10 +481,10 @@ fn alias_module(model: &Model) -> TokenStream {
 fn section_table(model: &Model) -> TokenStream {
     let rows = model.sections.iter().map(|s| {
         let pattern = &s.pattern;
-        let program = Literal::u32_unsuffixed(s.program_type);
+        let program = Literal::u32_unsuffixed(s.program_type.get());
         let attach = match s.attach_type {
             Some(id) => {
-                let id = Literal::u32_unsuffixed(id);
+                let id = Literal::u32_unsuffixed(id.get());
                 quote!(Some(#id))
             }
             None => quote!(None),

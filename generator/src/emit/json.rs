@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Availability, BuildVariance, Helper, Model};
+use crate::model::{AttachTypeId, Availability, BuildVariance, Helper, HelperId, MapTypeId, Model, ProgramTypeId};
 use crate::version::Since;
 
 /// A start in the export: `"6.1"` when exact, `{"at_least": "5.11", "at_most": "6.1"}` when the
@@ -77,7 +77,7 @@ struct KfuncAvailabilityJson<'a> {
 
 #[derive(Serialize)]
 struct HelperJson<'a> {
-    id: u32,
+    id: HelperId,
     name: &'a str,
     signature: SignatureJson<'a>,
     since: SinceJson,
@@ -155,7 +155,7 @@ enum VariesJson<'a> {
 
 #[derive(Serialize)]
 struct ProgramTypeJson<'a> {
-    id: u32,
+    id: ProgramTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,
@@ -167,7 +167,7 @@ struct ProgramTypeJson<'a> {
 
 #[derive(Serialize)]
 struct MapTypeJson<'a> {
-    id: u32,
+    id: MapTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,
@@ -176,7 +176,7 @@ struct MapTypeJson<'a> {
 
 #[derive(Serialize)]
 struct AttachTypeJson<'a> {
-    id: u32,
+    id: AttachTypeId,
     name: &'a str,
     short_name: &'a str,
     since: SinceJson,

@@ -4,17 +4,17 @@
 //! probe's diff; [`Model::condition_words`] says what a pair's conditions are, for the rustdoc,
 //! the runtime gates' diagnostics, the site and the compat tables.
 
-use super::{Availability, Capability, Helper, KernelId, Lockdown, Model};
+use super::{AttachTypeId, Availability, Capability, Helper, Lockdown, Model, ProgramTypeId};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// How a program is loaded: what the verifier sees of it when it looks up a helper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Load {
-    pub program_type: KernelId,
+    pub program_type: ProgramTypeId,
     /// The expected attach type; `None` when the program is loaded without one. The kernel then
     /// sees 0 (`BPF_CGROUP_INET_INGRESS`), so a pair limited to attach types admits such a load
     /// exactly when it lists attach type 0 ([`Load::attach_type_seen`]).
-    pub attach_type: Option<KernelId>,
+    pub attach_type: Option<AttachTypeId>,
     pub sleepable: bool,
     /// The object's license is one the kernel counts as GPL-compatible.
     pub gpl_compatible: bool,
@@ -22,8 +22,8 @@ pub struct Load {
 
 impl Load {
     /// The expected attach type as the kernel holds it: 0 when none was given.
-    pub fn attach_type_seen(&self) -> KernelId {
-        self.attach_type.unwrap_or(0)
+    pub fn attach_type_seen(&self) -> AttachTypeId {
+        self.attach_type.unwrap_or(AttachTypeId::new(0))
     }
 }
 
@@ -60,7 +60,7 @@ pub enum Unmet {
     /// The program type has no right to the helper at all.
     NotForProgramType,
     /// Only with these expected attach types.
-    AttachType(Vec<KernelId>),
+    AttachType(Vec<AttachTypeId>),
     /// Only in programs that run from a BPF trampoline.
     Trampoline,
     /// The program type gains the helper later than the target.
@@ -141,7 +141,7 @@ impl Model {
 
     /// Is the helper GPL-only for this load? The pair's rule (a different prototype in some
     /// program types, or for some attach types) wins over the helper's.
-    pub fn gpl_only(&self, helper: &Helper, program_type: KernelId, attach_type: Option<KernelId>) -> bool {
+    pub fn gpl_only(&self, helper: &Helper, program_type: ProgramTypeId, attach_type: Option<AttachTypeId>) -> bool {
         match helper.availability_for(program_type) {
             Some(a) => {
                 let rule = a.qualifiers.gpl_only.unwrap_or(helper.gpl_only);
@@ -238,7 +238,7 @@ impl Model {
 /// A name inside a condition's words, for the caller to render (a link, a code span, plain).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term<'a> {
-    AttachType(KernelId),
+    AttachType(AttachTypeId),
     Capability(Capability),
     Kconfig(&'a str),
     Lockdown(Lockdown),

@@ -4,7 +4,7 @@
 //! Every flag and argument annotation is decided and worded here, once: the bindings, the
 //! site and the export read [`KfuncFlag::meaning`] and [`ArgAnnotation::meaning`].
 
-use super::{KernelId, Load, Model};
+use super::{AttachTypeId, HelperId, Load, Model, ProgramTypeId};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
@@ -28,7 +28,7 @@ pub struct Kfunc {
     /// Related kfuncs, by name, as the specs list them.
     pub related: Vec<String>,
     /// Related helpers, by ID.
-    pub related_helpers: Vec<KernelId>,
+    pub related_helpers: Vec<HelperId>,
     /// Program types that may call it, sorted by program type ID.
     pub availability: Vec<KfuncAvailability>,
 }
@@ -43,7 +43,7 @@ impl Kfunc {
         self.has(KfuncFlag::Sleepable)
     }
 
-    pub fn availability_for(&self, program_type: KernelId) -> Option<&KfuncAvailability> {
+    pub fn availability_for(&self, program_type: ProgramTypeId) -> Option<&KfuncAvailability> {
         self.availability.iter().find(|a| a.program_type == program_type)
     }
 
@@ -88,9 +88,9 @@ impl KfuncArg {
 /// One program type's right to call a kfunc.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KfuncAvailability {
-    pub program_type: KernelId,
+    pub program_type: ProgramTypeId,
     /// Only for these expected attach types (IDs); `None` when any attach type works.
-    pub attach_types: Option<Vec<KernelId>>,
+    pub attach_types: Option<Vec<AttachTypeId>>,
     /// Only in sleepable programs (the kfunc is `KF_SLEEPABLE`).
     pub sleepable_only: bool,
     pub since: Since,
@@ -99,7 +99,7 @@ pub struct KfuncAvailability {
 impl KfuncAvailability {
     /// The conditions on this pair in words, each a phrase; `term` names an attach type.
     /// The one place they are worded: bindings and site both call it.
-    pub fn conditions(&self, term: &dyn Fn(KernelId) -> String) -> Vec<String> {
+    pub fn conditions(&self, term: &dyn Fn(AttachTypeId) -> String) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(ids) = &self.attach_types {
             let names: Vec<String> = ids.iter().map(|&id| term(id)).collect();
@@ -331,7 +331,7 @@ pub enum KfuncUnmet {
     /// No kfunc set of the kfunc is registered for the program type.
     NotForProgramType,
     /// Only with these expected attach types.
-    AttachType(Vec<KernelId>),
+    AttachType(Vec<AttachTypeId>),
     /// The program type gains the kfunc later than the target.
     PairTooNew(Since),
     /// Only in sleepable programs.

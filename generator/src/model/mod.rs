@@ -7,14 +7,13 @@
 use crate::version::{KernelVersion, Since};
 
 mod conditions;
+mod ids;
 mod kfuncs;
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
+pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use kfuncs::{
     c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncJudgement, KfuncSet, KfuncUnmet,
 };
-
-/// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
-pub type KernelId = u32;
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -40,7 +39,7 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Helper {
-    pub id: KernelId,
+    pub id: HelperId,
     /// `bpf_map_lookup_elem`.
     pub name: String,
     pub since: Since,
@@ -56,9 +55,9 @@ pub struct Helper {
     pub variadic: bool,
     pub flags: Vec<Flag>,
     /// Map types the verifier accepts in the map argument; empty when the helper takes no map.
-    pub map_types: Vec<KernelId>,
+    pub map_types: Vec<MapTypeId>,
     /// Related helpers, by ID.
-    pub related: Vec<KernelId>,
+    pub related: Vec<HelperId>,
     /// Program types that may call the helper, sorted by program type ID.
     pub availability: Vec<Availability>,
 }
@@ -75,7 +74,7 @@ impl Helper {
     }
 
     /// The availability entry for a program type, if the helper may be called from it at all.
-    pub fn availability_for(&self, program_type: KernelId) -> Option<&Availability> {
+    pub fn availability_for(&self, program_type: ProgramTypeId) -> Option<&Availability> {
         self.availability.iter().find(|a| a.program_type == program_type)
     }
 }
@@ -127,7 +126,7 @@ pub struct Flag {
 /// One program type's right to call one helper, with the conditions attached to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Availability {
-    pub program_type: KernelId,
+    pub program_type: ProgramTypeId,
     /// The first kernel where this program type may call the helper: the latest of the helper's
     /// start, the program type's and any pair-specific one (a range when measurements only bound it).
     pub since: Since,
@@ -140,7 +139,7 @@ pub struct Availability {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Qualifiers {
     /// Only for these expected attach types (IDs); `None` when any attach type works.
-    pub attach_types: Option<Vec<KernelId>>,
+    pub attach_types: Option<Vec<AttachTypeId>>,
     /// Only in sleepable programs.
     pub sleepable_only: bool,
     /// Only in programs that run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
@@ -154,9 +153,9 @@ pub struct Qualifiers {
     /// Overrides [`Helper::gpl_only`] for this program type.
     pub gpl_only: Option<bool>,
     /// Attach types (IDs) for which the opposite of the GPL rule holds, sorted.
-    pub gpl_only_flipped_for: Vec<KernelId>,
+    pub gpl_only_flipped_for: Vec<AttachTypeId>,
     /// Later starts for some expected attach types (IDs, sorted), on top of the pair's own.
-    pub attach_since: Vec<(KernelId, Since)>,
+    pub attach_since: Vec<(AttachTypeId, Since)>,
     /// The release from which [`Qualifiers::capabilities`] are needed (`None`: always).
     pub capabilities_since: Option<Since>,
     /// Kernels of one or neighbouring releases disagree about the pair, so no version says it.
@@ -169,11 +168,11 @@ pub enum BuildVariance {
     /// Every load.
     All,
     /// Loads with these expected attach types (IDs, sorted).
-    AttachTypes(Vec<KernelId>),
+    AttachTypes(Vec<AttachTypeId>),
 }
 
 impl BuildVariance {
-    pub fn covers(&self, attach_type: KernelId) -> bool {
+    pub fn covers(&self, attach_type: AttachTypeId) -> bool {
         match self {
             BuildVariance::All => true,
             BuildVariance::AttachTypes(ids) => ids.contains(&attach_type),
@@ -225,7 +224,7 @@ impl Capability {
 
 #[derive(Debug, Clone)]
 pub struct ProgramType {
-    pub id: KernelId,
+    pub id: ProgramTypeId,
     /// `BPF_PROG_TYPE_XDP`.
     pub name: String,
     /// `xdp`: the spec file name.
@@ -237,7 +236,7 @@ pub struct ProgramType {
     pub context: Option<String>,
     pub return_value: String,
     /// IDs, in spec order.
-    pub attach_types: Vec<KernelId>,
+    pub attach_types: Vec<AttachTypeId>,
     pub test_run: bool,
     pub sleepable: bool,
     /// The program may call exactly the helpers of the program it attaches to (freplace), so
@@ -251,13 +250,13 @@ pub struct ProgramType {
 /// A helper a program type cannot use for a reason outside the helper's prototype.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
-    pub helper: KernelId,
+    pub helper: HelperId,
     pub why: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct MapType {
-    pub id: KernelId,
+    pub id: MapTypeId,
     pub name: String,
     pub short_name: String,
     pub since: Since,
@@ -281,12 +280,12 @@ pub enum SizeRule {
 
 #[derive(Debug, Clone)]
 pub struct AttachType {
-    pub id: KernelId,
+    pub id: AttachTypeId,
     /// `BPF_CGROUP_INET4_CONNECT`.
     pub name: String,
     pub short_name: String,
     pub since: Since,
-    pub program_types: Vec<KernelId>,
+    pub program_types: Vec<ProgramTypeId>,
     /// Programs with this attach type run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
     pub trampoline: bool,
     pub summary: String,
@@ -304,8 +303,8 @@ pub struct HelperSet {
 pub struct SectionDef {
     /// As written in the specs: `kprobe+`, `xdp.frags`, `cgroup/connect4`.
     pub pattern: String,
-    pub program_type: KernelId,
-    pub attach_type: Option<KernelId>,
+    pub program_type: ProgramTypeId,
+    pub attach_type: Option<AttachTypeId>,
     pub sleepable: bool,
     /// The program needs a BTF attach target (fentry, lsm, tp_btf, iter, struct_ops, ...).
     pub attach_btf: bool,
@@ -326,7 +325,7 @@ impl SectionDef {
 }
 
 impl Model {
-    pub fn helper(&self, id: KernelId) -> Option<&Helper> {
+    pub fn helper(&self, id: HelperId) -> Option<&Helper> {
         self.helpers.binary_search_by_key(&id, |h| h.id).ok().map(|i| &self.helpers[i])
     }
 
@@ -334,7 +333,7 @@ impl Model {
         self.helpers.iter().find(|h| h.name == name)
     }
 
-    pub fn program_type(&self, id: KernelId) -> Option<&ProgramType> {
+    pub fn program_type(&self, id: ProgramTypeId) -> Option<&ProgramType> {
         self.program_types.binary_search_by_key(&id, |p| p.id).ok().map(|i| &self.program_types[i])
     }
 
@@ -343,7 +342,7 @@ impl Model {
         self.program_types.iter().find(|p| p.short_name == name || p.name == name)
     }
 
-    pub fn map_type(&self, id: KernelId) -> Option<&MapType> {
+    pub fn map_type(&self, id: MapTypeId) -> Option<&MapType> {
         self.map_types.binary_search_by_key(&id, |m| m.id).ok().map(|i| &self.map_types[i])
     }
 
@@ -351,7 +350,7 @@ impl Model {
         self.map_types.iter().find(|m| m.short_name == name || m.name == name)
     }
 
-    pub fn attach_type(&self, id: KernelId) -> Option<&AttachType> {
+    pub fn attach_type(&self, id: AttachTypeId) -> Option<&AttachType> {
         self.attach_types.binary_search_by_key(&id, |a| a.id).ok().map(|i| &self.attach_types[i])
     }
 

@@ -7,6 +7,7 @@
 
 use serde::{Serialize, Serializer};
 
+use crate::model::HelperId;
 /// What the verifier said about one helper call (or one map passed to a helper).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -226,7 +227,7 @@ fn reached_call(log: &str) -> bool {
 /// Did the failure happen after the helper call (with this ID) had been fully checked? True when
 /// the failing path shows an instruction after the call. Used by map probes: an error there
 /// means the map was accepted.
-pub fn failed_after_call(log: &str, helper_id: u32) -> bool {
+pub fn failed_after_call(log: &str, helper_id: HelperId) -> bool {
     let suffix = format!("#{helper_id}");
     let mut seen_call = false;
     let mut after = false;
@@ -247,7 +248,7 @@ pub fn failed_after_call(log: &str, helper_id: u32) -> bool {
 /// accepted when the load succeeded or failed only after the call had been checked; it was
 /// rejected when the verifier said so. Anything else (an argument the probe could not make
 /// valid) is inconclusive.
-pub fn classify_map_probe(errno: i32, log: &str, helper_id: u32) -> Classified {
+pub fn classify_map_probe(errno: i32, log: &str, helper_id: HelperId) -> Classified {
     if errno == 0 {
         return Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() };
     }
@@ -403,7 +404,7 @@ mod tests {
         let (head, log) = text.split_once('\n').unwrap_or((text, ""));
         let errno =
             head.strip_prefix("errno: ").and_then(|n| n.trim().parse().ok()).expect("fixture starts with `errno: N`");
-        classify_map_probe(errno, log, id)
+        classify_map_probe(errno, log, HelperId::new(id))
     }
 
     macro_rules! map_fixture {
@@ -454,9 +455,9 @@ mod tests {
     fn map_accepted_when_failing_after_the_call() {
         let text = include_str!("../../tests/fixtures/verifier-logs/unreleased-after-call-6.18.log");
         let log = text.split_once('\n').map_or("", |(_, l)| l);
-        assert!(failed_after_call(log, 131));
+        assert!(failed_after_call(log, HelperId::new(131)));
         let log = include_str!("../../tests/fixtures/verifier-logs/arg-type-6.18.log");
-        assert!(!failed_after_call(log, 44));
+        assert!(!failed_after_call(log, HelperId::new(44)));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Capability, Helper, KfuncUnmet, Load, Model, Target, Unmet};
+use crate::model::{AttachTypeId, Capability, Helper, HelperId, KfuncUnmet, Load, Model, ProgramTypeId, Target, Unmet};
 use crate::version::{KernelVersion, Presence};
 
 use super::classify::Verdict;
@@ -273,8 +273,8 @@ fn config_tokens(text: &str) -> Vec<String> {
 fn predict(
     m: &Machine<'_>,
     helper: &Helper,
-    prog_type: u32,
-    attach_type: Option<u32>,
+    prog_type: ProgramTypeId,
+    attach_type: Option<AttachTypeId>,
     variant: Variant,
 ) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
     let held = m.held(variant.capabilities);
@@ -365,7 +365,7 @@ fn merged_rows(report: &ProbeReport) -> Vec<&HelperResult> {
         Some(_) => 4,
         None => 5,
     };
-    let mut best: BTreeMap<(u32, Option<u32>, u32, Variant), &HelperResult> = BTreeMap::new();
+    let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, HelperId, Variant), &HelperResult> = BTreeMap::new();
     for r in &report.results {
         let key = (r.program_type_id, r.attach_type_id, r.helper_id, r.variant);
         match best.get(&key) {
@@ -406,7 +406,8 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     // A kernel that lacks an attach type may still load a program that names it (older kernels
     // ignore `expected_attach_type` for some program types): what such a program may call
     // says nothing about the attach type, so those rows are not compared.
-    let absent: BTreeSet<u32> = report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
+    let absent: BTreeSet<AttachTypeId> =
+        report.attach_types.iter().filter(|a| a.exists == Some(false)).map(|a| a.id).collect();
     let mut skipped: BTreeSet<String> = BTreeSet::new();
     for r in merged_rows(report) {
         if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
@@ -706,7 +707,7 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
         KfuncVerdict::DeviceBound => 3,
         KfuncVerdict::Other(_) => 4,
     };
-    let mut best: BTreeMap<(u32, Option<u32>, &str, bool), &KfuncResult> = BTreeMap::new();
+    let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, &str, bool), &KfuncResult> = BTreeMap::new();
     for r in &k.results {
         let key = (r.program_type_id, r.attach_type_id, r.kfunc.as_str(), r.variant.sleepable);
         match best.get(&key) {
@@ -803,7 +804,7 @@ mod tests {
 
     fn helper(id: u32, name: &str, gpl_only: bool, availability: Vec<Availability>) -> Helper {
         Helper {
-            id,
+            id: HelperId::new(id),
             name: name.to_owned(),
             since: KernelVersion::new(4, 0).into(),
             gpl_only,
@@ -825,7 +826,23 @@ mod tests {
     }
 
     fn avail(prog_type: u32, qualifiers: Qualifiers) -> Availability {
-        Availability { program_type: prog_type, since: KernelVersion::new(4, 0).into(), qualifiers, via_set: None }
+        Availability {
+            program_type: ProgramTypeId::new(prog_type),
+            since: KernelVersion::new(4, 0).into(),
+            qualifiers,
+            via_set: None,
+        }
+    }
+
+    /// [`predict`] for a program type and attach type given by kernel number.
+    fn predict_for(
+        m: &Machine<'_>,
+        helper: &Helper,
+        prog_type: u32,
+        attach_type: Option<u32>,
+        variant: Variant,
+    ) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
+        predict(m, helper, ProgramTypeId::new(prog_type), attach_type.map(AttachTypeId::new), variant)
     }
 
     fn empty_model() -> Model {
@@ -871,18 +888,18 @@ mod tests {
                 Qualifiers { capabilities: vec![Capability::Bpf, Capability::Perfmon], ..Qualifiers::default() },
             )],
         );
-        assert_eq!(predict(&m, &h, 6, None, base).0, Outcome::Callable);
-        assert_eq!(predict(&m, &h, 6, None, nongpl).0, Outcome::GplOnly);
+        assert_eq!(predict_for(&m, &h, 6, None, base).0, Outcome::Callable);
+        assert_eq!(predict_for(&m, &h, 6, None, nongpl).0, Outcome::GplOnly);
         // Every listed capability is needed: CAP_BPF is kept in the no-cap variant, CAP_PERFMON is not.
-        assert_eq!(predict(&m, &h, 6, None, nocap).0, Outcome::NotAllowed);
+        assert_eq!(predict_for(&m, &h, 6, None, nocap).0, Outcome::NotAllowed);
         let bpf_only = helper(
             93,
             "bpf_spin_lock",
             false,
             vec![avail(6, Qualifiers { capabilities: vec![Capability::Bpf], ..Qualifiers::default() })],
         );
-        assert_eq!(predict(&m, &bpf_only, 6, None, nocap).0, Outcome::Callable);
-        assert_eq!(predict(&m, &h, 1, None, base).0, Outcome::NotAllowed);
+        assert_eq!(predict_for(&m, &bpf_only, 6, None, nocap).0, Outcome::Callable);
+        assert_eq!(predict_for(&m, &h, 1, None, base).0, Outcome::NotAllowed);
 
         let perfmon = helper(
             113,
@@ -890,7 +907,7 @@ mod tests {
             true,
             vec![avail(6, Qualifiers { capabilities: vec![Capability::Perfmon], ..Qualifiers::default() })],
         );
-        let (expected, naive, _) = predict(&m, &perfmon, 6, None, nocap);
+        let (expected, naive, _) = predict_for(&m, &perfmon, 6, None, nocap);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
 
@@ -900,7 +917,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { kconfig: vec!["CONFIG_KPROBES".into()], ..Qualifiers::default() })],
         );
-        let (expected, naive, _) = predict(&m, &kconfig, 2, None, base);
+        let (expected, naive, _) = predict_for(&m, &kconfig, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert!(naive.is_some_and(|(o, why)| o == Outcome::Callable && why.contains("CONFIG_KPROBES")));
 
@@ -908,11 +925,17 @@ mod tests {
             64,
             "bpf_bind",
             false,
-            vec![avail(18, Qualifiers { attach_types: Some(vec![10, 11]), ..Qualifiers::default() })],
+            vec![avail(
+                18,
+                Qualifiers {
+                    attach_types: Some(vec![AttachTypeId::new(10), AttachTypeId::new(11)]),
+                    ..Qualifiers::default()
+                },
+            )],
         );
-        assert_eq!(predict(&m, &attach, 18, Some(10), base).0, Outcome::Callable);
-        assert_eq!(predict(&m, &attach, 18, Some(8), base).0, Outcome::NotAllowed);
-        assert_eq!(predict(&m, &attach, 18, None, base).0, Outcome::NotAllowed);
+        assert_eq!(predict_for(&m, &attach, 18, Some(10), base).0, Outcome::Callable);
+        assert_eq!(predict_for(&m, &attach, 18, Some(8), base).0, Outcome::NotAllowed);
+        assert_eq!(predict_for(&m, &attach, 18, None, base).0, Outcome::NotAllowed);
 
         let sleepy = helper(
             148,
@@ -920,7 +943,7 @@ mod tests {
             false,
             vec![avail(26, Qualifiers { sleepable_only: true, ..Qualifiers::default() })],
         );
-        assert_eq!(predict(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
+        assert_eq!(predict_for(&m, &sleepy, 26, Some(28), base).0, Outcome::SleepableOnly);
         assert!(Outcome::satisfies(Outcome::NotAllowed, Outcome::SleepableOnly));
         // Non-GPL and not sleepable: 6.1 hides the prototype, 6.12 names the license.
         let sleepy_gpl = helper(
@@ -929,12 +952,12 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { sleepable_only: true, ..Qualifiers::default() })],
         );
-        assert_eq!(predict(&m, &sleepy_gpl, 2, None, nongpl).0, Outcome::GplAndSleepableOnly);
+        assert_eq!(predict_for(&m, &sleepy_gpl, 2, None, nongpl).0, Outcome::GplAndSleepableOnly);
         for seen in [Outcome::NotAllowed, Outcome::GplOnly, Outcome::SleepableOnly] {
             assert!(Outcome::satisfies(seen, Outcome::GplAndSleepableOnly));
         }
         assert!(!Outcome::satisfies(Outcome::Callable, Outcome::GplAndSleepableOnly));
-        assert_eq!(predict(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
+        assert_eq!(predict_for(&m, &sleepy, 26, Some(28), Variant { sleepable: true, ..base }).0, Outcome::Callable);
 
         // Lockdown (integrity here) refuses helpers whose spec says so at integrity, not those
         // refused only from confidentiality on; it explains rather than predicts the refusal.
@@ -944,7 +967,7 @@ mod tests {
             true,
             vec![avail(2, Qualifiers { lockdown: Some(crate::model::Lockdown::Integrity), ..Qualifiers::default() })],
         );
-        let (expected, naive, _) = predict(&m, &write_user, 2, None, base);
+        let (expected, naive, _) = predict_for(&m, &write_user, 2, None, base);
         assert_eq!(expected, Outcome::NotAllowed);
         assert_eq!(naive.map(|n| n.0), Some(Outcome::Callable));
         let read_kernel = helper(
@@ -956,7 +979,7 @@ mod tests {
                 Qualifiers { lockdown: Some(crate::model::Lockdown::Confidentiality), ..Qualifiers::default() },
             )],
         );
-        assert_eq!(predict(&m, &read_kernel, 2, None, base).0, Outcome::Callable);
+        assert_eq!(predict_for(&m, &read_kernel, 2, None, base).0, Outcome::Callable);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::btf::{Btf, Kind};
+use crate::model::{AttachTypeId, ProgramTypeId};
 
 use super::classify::{self, deciding_line};
 use super::target::Variant;
@@ -138,9 +139,9 @@ fn reached_kfunc_call(log: &str) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct KfuncResult {
     pub program_type: String,
-    pub program_type_id: u32,
+    pub program_type_id: ProgramTypeId,
     pub attach_type: Option<String>,
-    pub attach_type_id: Option<u32>,
+    pub attach_type_id: Option<AttachTypeId>,
     pub target: Option<String>,
     pub kfunc: String,
     pub variant: Variant,

@@ -24,6 +24,7 @@ use super::report::{
     TargetStatus,
 };
 use super::target::{CapVariant, Phases, Variant};
+use crate::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use crate::version::KernelVersion;
 
 /// The format version of a measurement file.
@@ -56,12 +57,12 @@ pub struct Measurement {
     /// Programs loaded (or refused) to measure this; rows implied from others are not counted.
     pub loads: usize,
     /// First and last helper ID probed.
-    pub helper_ids: [u32; 2],
+    pub helper_ids: [HelperId; 2],
     /// Helper IDs the kernel knows (anything but `invalid func` somewhere).
-    pub helpers_known: Vec<u32>,
-    pub program_types: Presence,
-    pub map_types: Presence,
-    pub attach_types: Presence,
+    pub helpers_known: Vec<HelperId>,
+    pub program_types: Presence<ProgramTypeId>,
+    pub map_types: Presence<MapTypeId>,
+    pub attach_types: Presence<AttachTypeId>,
     /// Kernel enum names by ID (from the kernel's BTF, else the specs).
     pub names: Names,
     pub targets: Vec<MeasuredTarget>,
@@ -85,8 +86,8 @@ pub struct MeasuredKfuncs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuredKfuncTarget {
-    pub program_type: u32,
-    pub attach_type: Option<u32>,
+    pub program_type: ProgramTypeId,
+    pub attach_type: Option<AttachTypeId>,
     pub target: Option<String>,
     /// The variant the kfuncs were called in (always GPL, full capabilities).
     pub sleepable: bool,
@@ -125,34 +126,49 @@ pub struct Package {
 }
 
 /// Which IDs of one kind (program, map or attach types) exist.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Presence {
-    pub present: Vec<u32>,
-    pub absent: Vec<u32>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "Id: Ord + Deserialize<'de>"))]
+pub struct Presence<Id: Ord> {
+    pub present: Vec<Id>,
+    pub absent: Vec<Id>,
     /// IDs the probe could not decide, and why.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub not_probed: BTreeMap<u32, String>,
+    pub not_probed: BTreeMap<Id, String>,
     /// Why an absent ID is absent (the creation error, the verifier line).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub evidence: BTreeMap<u32, String>,
+    pub evidence: BTreeMap<Id, String>,
+}
+
+impl<Id: Ord> Presence<Id> {
+    fn normalize(&mut self) {
+        self.present.sort_unstable();
+        self.present.dedup();
+        self.absent.sort_unstable();
+        self.absent.dedup();
+    }
+}
+
+impl<Id: Ord> Default for Presence<Id> {
+    fn default() -> Self {
+        Presence { present: Vec::new(), absent: Vec::new(), not_probed: BTreeMap::new(), evidence: BTreeMap::new() }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
-    pub program_types: BTreeMap<u32, String>,
-    pub map_types: BTreeMap<u32, String>,
-    pub attach_types: BTreeMap<u32, String>,
-    pub helpers: BTreeMap<u32, String>,
+    pub program_types: BTreeMap<ProgramTypeId, String>,
+    pub map_types: BTreeMap<MapTypeId, String>,
+    pub attach_types: BTreeMap<AttachTypeId, String>,
+    pub helpers: BTreeMap<HelperId, String>,
 }
 
 /// One (program type, attach type, BTF target) in one variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuredTarget {
-    pub program_type: u32,
-    pub attach_type: Option<u32>,
+    pub program_type: ProgramTypeId,
+    pub attach_type: Option<AttachTypeId>,
     /// The BTF attach point (`bpf_fentry_test1`, `tcp_congestion_ops.cong_avoid`).
     pub target: Option<String>,
     pub gpl: bool,
@@ -172,28 +188,33 @@ pub struct MeasuredTarget {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HelperVerdicts {
-    pub allowed: Vec<u32>,
+    pub allowed: Vec<HelperId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub target_restricted: Vec<u32>,
+    pub target_restricted: Vec<HelperId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gpl_only: Vec<u32>,
+    pub gpl_only: Vec<HelperId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sleepable_only: Vec<u32>,
+    pub sleepable_only: Vec<HelperId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unknown: Vec<u32>,
+    pub unknown: Vec<HelperId>,
     /// Loads that said nothing about the helper, with the deciding line.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub inconclusive: BTreeMap<u32, String>,
+    pub inconclusive: BTreeMap<HelperId, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuredMaps {
-    pub helper: u32,
-    pub accepted: Vec<u32>,
-    pub rejected: Vec<u32>,
+    pub helper: HelperId,
+    pub accepted: Vec<MapTypeId>,
+    pub rejected: Vec<MapTypeId>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub inconclusive: BTreeMap<u32, String>,
+    pub inconclusive: BTreeMap<MapTypeId, String>,
+}
+
+/// The name a table gives an ID, or `unknown#ID`.
+fn name<Id: Ord + std::fmt::Display>(table: &BTreeMap<Id, String>, id: Id) -> String {
+    table.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"))
 }
 
 /// The subset of `bpfspec probe --format json` a measurement is made from.
@@ -201,7 +222,7 @@ pub struct MeasuredMaps {
 struct RawReport {
     kernel: RawKernel,
     loads: usize,
-    helper_ids: [u32; 2],
+    helper_ids: [HelperId; 2],
     program_types: Vec<RawProgramType>,
     map_types: Vec<RawMapType>,
     #[serde(default)]
@@ -227,8 +248,8 @@ struct RawKfuncName {
 
 #[derive(Deserialize)]
 struct RawKfuncRow {
-    program_type_id: u32,
-    attach_type_id: Option<u32>,
+    program_type_id: ProgramTypeId,
+    attach_type_id: Option<AttachTypeId>,
     target: Option<String>,
     kfunc: String,
     variant: Variant,
@@ -253,7 +274,7 @@ struct RawLockdown {
 struct RawProgramType {
     #[serde(rename = "type")]
     name: String,
-    id: u32,
+    id: ProgramTypeId,
     supported: Option<bool>,
     not_probed_reason: Option<String>,
     evidence: Option<String>,
@@ -263,7 +284,7 @@ struct RawProgramType {
 struct RawMapType {
     #[serde(rename = "type")]
     name: String,
-    id: u32,
+    id: MapTypeId,
     supported: bool,
     evidence: Option<String>,
 }
@@ -272,13 +293,13 @@ struct RawMapType {
 struct RawAttachType {
     #[serde(rename = "type")]
     name: String,
-    id: u32,
+    id: AttachTypeId,
     exists: Option<bool>,
 }
 
 #[derive(Deserialize)]
 struct RawHelper {
-    id: u32,
+    id: HelperId,
     name: String,
     known: bool,
 }
@@ -286,9 +307,9 @@ struct RawHelper {
 #[derive(Deserialize)]
 struct RawTarget {
     program_type: String,
-    program_type_id: u32,
+    program_type_id: ProgramTypeId,
     attach_type: Option<String>,
-    attach_type_id: Option<u32>,
+    attach_type_id: Option<AttachTypeId>,
     target: Option<String>,
     variant: Variant,
     loads: bool,
@@ -297,10 +318,10 @@ struct RawTarget {
 
 #[derive(Deserialize)]
 struct RawRow {
-    program_type_id: u32,
-    attach_type_id: Option<u32>,
+    program_type_id: ProgramTypeId,
+    attach_type_id: Option<AttachTypeId>,
     target: Option<String>,
-    helper_id: u32,
+    helper_id: HelperId,
     variant: Variant,
     verdict: String,
     evidence: String,
@@ -308,9 +329,9 @@ struct RawRow {
 
 #[derive(Deserialize)]
 struct RawMapRow {
-    helper_id: u32,
+    helper_id: HelperId,
     map_type: String,
-    map_type_id: u32,
+    map_type_id: MapTypeId,
     verdict: String,
     evidence: String,
 }
@@ -376,7 +397,7 @@ fn verdict_of(tag: &str, evidence: &str) -> Result<Verdict, MeasurementError> {
     })
 }
 
-type TargetKey = (u32, Option<u32>, Option<String>, Variant);
+type TargetKey = (ProgramTypeId, Option<AttachTypeId>, Option<String>, Variant);
 
 impl Measurement {
     /// Make a measurement from the JSON of `bpfspec probe --format json`, the kernel's config
@@ -473,7 +494,7 @@ impl Measurement {
                 }
             }
         }
-        let mut maps: BTreeMap<u32, MeasuredMaps> = BTreeMap::new();
+        let mut maps: BTreeMap<HelperId, MeasuredMaps> = BTreeMap::new();
         for m in &raw.map_results {
             names.map_types.entry(m.map_type_id).or_insert_with(|| m.map_type.clone());
             let e = maps.entry(m.helper_id).or_insert_with(|| MeasuredMaps {
@@ -522,12 +543,9 @@ impl Measurement {
 
     /// Sort every list, so equal measurements are equal bytes.
     fn normalize(&mut self) {
-        for p in [&mut self.program_types, &mut self.map_types, &mut self.attach_types] {
-            p.present.sort_unstable();
-            p.present.dedup();
-            p.absent.sort_unstable();
-            p.absent.dedup();
-        }
+        self.program_types.normalize();
+        self.map_types.normalize();
+        self.attach_types.normalize();
         self.helpers_known.sort_unstable();
         self.kernel.capabilities.sort();
         for t in &mut self.targets {
@@ -618,8 +636,6 @@ impl Measurement {
     /// The measurement as a probe report, for [`super::diff()`]. Verifier lines are not kept,
     /// so a row's evidence is its verdict (or the deciding line of an inconclusive load).
     pub fn to_report(&self) -> ProbeReport {
-        let name =
-            |table: &BTreeMap<u32, String>, id: u32| table.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"));
         let n = &self.names;
         let kernel = KernelFacts {
             release: self.kernel.release.clone(),
@@ -702,7 +718,7 @@ impl Measurement {
                 evidence: t.evidence.clone().unwrap_or_else(|| "loaded".to_owned()),
             });
             let Some(h) = &t.helpers else { continue };
-            for id in self.helper_ids[0]..=self.helper_ids[1] {
+            for id in self.helper_ids[0].through(self.helper_ids[1]) {
                 let verdict = h.verdict(id);
                 let evidence = match &verdict {
                     Verdict::Other(line) => line.clone(),
@@ -752,7 +768,8 @@ impl Measurement {
             program_types,
             map_types,
             attach_types,
-            helpers: (self.helper_ids[0]..=self.helper_ids[1])
+            helpers: self.helper_ids[0]
+                .through(self.helper_ids[1])
                 .map(|id| HelperStatus { id, name: name(&n.helpers, id), known: self.helpers_known.contains(&id) })
                 .collect(),
             targets,
@@ -765,7 +782,8 @@ impl Measurement {
 
 /// Group the kfunc rows of a report by target.
 fn measured_kfuncs(raw: RawKfuncs) -> Result<MeasuredKfuncs, MeasurementError> {
-    let mut targets: BTreeMap<(u32, Option<u32>, Option<String>, bool), MeasuredKfuncTarget> = BTreeMap::new();
+    let mut targets: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, Option<String>, bool), MeasuredKfuncTarget> =
+        BTreeMap::new();
     for r in raw.results {
         let key = (r.program_type_id, r.attach_type_id, r.target.clone(), r.variant.sleepable);
         let t = targets.entry(key).or_insert_with(|| MeasuredKfuncTarget {
@@ -795,7 +813,7 @@ fn measured_kfuncs(raw: RawKfuncs) -> Result<MeasuredKfuncs, MeasurementError> {
 }
 
 impl MeasuredKfuncTarget {
-    fn key(&self) -> (u32, Option<u32>, &Option<String>, bool) {
+    fn key(&self) -> (ProgramTypeId, Option<AttachTypeId>, &Option<String>, bool) {
         (self.program_type, self.attach_type, &self.target, self.sleepable)
     }
 
@@ -819,8 +837,6 @@ impl MeasuredKfuncTarget {
 impl MeasuredKfuncs {
     /// Back to report rows (BTF IDs are not kept: 0).
     fn to_report(&self, n: &Names) -> KfuncReport {
-        let name =
-            |table: &BTreeMap<u32, String>, id: u32| table.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"));
         let mut results = Vec::new();
         for t in &self.targets {
             let variant = Variant { license_gpl: true, sleepable: t.sleepable, capabilities: CapVariant::Full };
@@ -848,15 +864,15 @@ impl MeasuredKfuncs {
 }
 
 impl MeasuredTarget {
-    fn key(&self) -> (u32, Option<u32>, &Option<String>, bool, bool, CapVariant) {
+    fn key(&self) -> (ProgramTypeId, Option<AttachTypeId>, &Option<String>, bool, bool, CapVariant) {
         (self.program_type, self.attach_type, &self.target, self.gpl, self.sleepable, self.caps)
     }
 }
 
 impl HelperVerdicts {
     /// The verdict for one helper ID: the list it is in, else `not_allowed`.
-    pub fn verdict(&self, id: u32) -> Verdict {
-        let has = |v: &Vec<u32>| v.binary_search(&id).is_ok();
+    pub fn verdict(&self, id: HelperId) -> Verdict {
+        let has = |v: &Vec<HelperId>| v.binary_search(&id).is_ok();
         if has(&self.allowed) {
             Verdict::Allowed
         } else if has(&self.target_restricted) {
@@ -931,9 +947,9 @@ mod tests {
     fn round_trip_keeps_every_verdict() {
         let m = Measurement::from_report_json(&report_json(), None, &BTreeSet::new(), None).expect("valid report");
         let h = m.targets[0].helpers.as_ref().expect("the matrix ran");
-        assert_eq!(h.allowed, vec![1, 2], "sorted");
-        assert_eq!(h.unknown, vec![4]);
-        assert_eq!(h.verdict(3), Verdict::NotAllowed);
+        assert_eq!(h.allowed, [1, 2].map(HelperId::new), "sorted");
+        assert_eq!(h.unknown, [HelperId::new(4)]);
+        assert_eq!(h.verdict(HelperId::new(3)), Verdict::NotAllowed);
         let text = m.to_json();
         let back = Measurement::parse(&text).expect("own output parses");
         assert_eq!(back, m);
@@ -942,7 +958,10 @@ mod tests {
         assert_eq!(r.results.len(), 4);
         assert_eq!(r.results[2].verdict, Verdict::NotAllowed);
         assert_eq!(r.kernel.version, KernelVersion::from_release("5.10"));
-        assert_eq!(r.program_types.iter().find(|p| p.id == 33).and_then(|p| p.supported), Some(false));
+        assert_eq!(
+            r.program_types.iter().find(|p| p.id == ProgramTypeId::new(33)).and_then(|p| p.supported),
+            Some(false)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! facts the probe reports: the verdicts all come from the kernel. Kernel enum values are stable
 //! ABI, so they are written as numbers here; names come from the kernel's BTF or the specs.
 
-use crate::model::Model;
+use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
 use crate::btf::{Btf, Kind};
 
@@ -19,6 +19,13 @@ pub const MAX_ATTACH_TYPE: u32 = 72;
 /// The highest helper ID tried: 211 is the last helper (6.2), a few more notice new ones.
 pub const MAX_HELPER_ID: u32 = 220;
 
+/// `BPF_PROG_TYPE_TRACING`.
+pub const TRACING: ProgramTypeId = ProgramTypeId::new(26);
+/// `BPF_PROG_TYPE_STRUCT_OPS`.
+pub const STRUCT_OPS: ProgramTypeId = ProgramTypeId::new(27);
+/// `BPF_PROG_TYPE_EXT`.
+pub const EXT: ProgramTypeId = ProgramTypeId::new(28);
+
 /// How a target finds its BTF attach point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BtfAttach {
@@ -30,7 +37,12 @@ pub enum BtfAttach {
 
 /// Attach types and BTF targets of one program type, as the kernel wants them at load time.
 /// `None` is "no expected attach type" (0 in the attribute).
-pub fn kernel_targets(prog_type: u32) -> Vec<(Option<u32>, Option<BtfAttach>)> {
+pub fn kernel_targets(prog_type: ProgramTypeId) -> Vec<(Option<AttachTypeId>, Option<BtfAttach>)> {
+    kernel_target_table(prog_type.get()).into_iter().map(|(a, btf)| (a.map(AttachTypeId::new), btf)).collect()
+}
+
+/// [`kernel_targets`] in kernel numbers.
+fn kernel_target_table(prog_type: u32) -> Vec<(Option<u32>, Option<BtfAttach>)> {
     use BtfAttach::*;
     let plain = |ats: &[u32]| ats.iter().map(|&a| (Some(a), None)).collect::<Vec<_>>();
     match prog_type {
@@ -102,11 +114,12 @@ pub fn kernel_targets(prog_type: u32) -> Vec<(Option<u32>, Option<BtfAttach>)> {
 /// Attach types the specs list for a program type that the kernel table above lacks (so a new
 /// spec'd attach type is probed without touching this file). Only for program types that need
 /// no BTF target.
-pub fn extra_spec_targets(model: &Model, prog_type: u32) -> Vec<u32> {
-    if matches!(prog_type, 26..=29) {
+pub fn extra_spec_targets(model: &Model, prog_type: ProgramTypeId) -> Vec<AttachTypeId> {
+    // tracing, struct_ops, ext, lsm: their targets need BTF.
+    if matches!(prog_type.get(), 26..=29) {
         return Vec::new();
     }
-    let known: Vec<Option<u32>> = kernel_targets(prog_type).into_iter().map(|(a, _)| a).collect();
+    let known: Vec<Option<AttachTypeId>> = kernel_targets(prog_type).into_iter().map(|(a, _)| a).collect();
     model
         .program_type(prog_type)
         .map(|p| p.attach_types.iter().copied().filter(|a| !known.contains(&Some(*a))).collect())
@@ -165,9 +178,9 @@ impl ArgShape {
 
 /// Argument shapes of the map-taking helpers (those with an `ARG_CONST_MAP_PTR`), used when the
 /// specs do not describe a helper's arguments yet. From the kernel's `bpf_func_proto`s.
-pub fn builtin_map_helper_args(id: u32) -> Option<&'static [ArgShape]> {
+pub fn builtin_map_helper_args(id: HelperId) -> Option<&'static [ArgShape]> {
     use ArgShape::*;
-    Some(match id {
+    Some(match id.get() {
         1 | 3 | 88 | 89 => &[Map, Stack], // map_lookup_elem, map_delete_elem, map_pop/peek_elem
         2 => &[Map, Stack, Stack, Zero],  // map_update_elem
         12 => &[Ctx, Map, Zero],          // tail_call
@@ -193,7 +206,7 @@ pub fn builtin_map_helper_args(id: u32) -> Option<&'static [ArgShape]> {
 
 /// The argument shapes for a map-taking helper: from the specs when they describe its
 /// arguments, else from the built-in table. `None` when the helper takes no map.
-pub fn map_helper_args(model: &Model, id: u32) -> Option<Vec<ArgShape>> {
+pub fn map_helper_args(model: &Model, id: HelperId) -> Option<Vec<ArgShape>> {
     if let Some(h) = model.helper(id) {
         if h.map_arg().is_some() {
             return Some(h.args.iter().map(|a| ArgShape::from_class(&a.class.base)).collect());
@@ -206,8 +219,9 @@ pub fn map_helper_args(model: &Model, id: u32) -> Option<Vec<ArgShape>> {
 }
 
 /// IDs of every helper that takes a map, according to the specs and the built-in table.
-pub fn map_helpers(model: &Model) -> Vec<u32> {
-    let mut ids: Vec<u32> = (1..=MAX_HELPER_ID).filter(|&id| map_helper_args(model, id).is_some()).collect();
+pub fn map_helpers(model: &Model) -> Vec<HelperId> {
+    let mut ids: Vec<HelperId> =
+        (1..=MAX_HELPER_ID).map(HelperId::new).filter(|&id| map_helper_args(model, id).is_some()).collect();
     ids.dedup();
     ids
 }
@@ -232,7 +246,7 @@ pub struct MapParams {
 /// Other parameters to try when a map type refuses [`map_params`]: map types newer than this
 /// table (7.x's `BPF_MAP_TYPE_INSN_ARRAY` wants 16-byte values, `BPF_MAP_TYPE_RHASH`
 /// `BPF_F_NO_PREALLOC`) still get created, and their existence is measured, not assumed.
-pub fn map_params_fallbacks(map_type: u32) -> Vec<MapParams> {
+pub fn map_params_fallbacks(map_type: MapTypeId) -> Vec<MapParams> {
     use super::sys::BPF_F_NO_PREALLOC;
     let base = map_params(map_type);
     if base.needs_btf || base.needs_inner_map || base.struct_ops {
@@ -249,10 +263,10 @@ pub fn map_params_fallbacks(map_type: u32) -> Vec<MapParams> {
     ]
 }
 
-pub fn map_params(map_type: u32) -> MapParams {
+pub fn map_params(map_type: MapTypeId) -> MapParams {
     use super::sys::{BPF_F_MMAPABLE, BPF_F_NO_PREALLOC};
     let kv = |k, v| MapParams { key_size: k, value_size: v, max_entries: 1, ..Default::default() };
-    match map_type {
+    match map_type.get() {
         3 | 4 | 8 | 14 | 15 | 16 | 17 | 18 | 25 => kv(4, 4), // prog/perf/cgroup array, dev/sock/cpu/xsk maps
         7 => kv(4, 8),                                       // stack_trace: value is u64 ips
         11 => MapParams { map_flags: BPF_F_NO_PREALLOC, ..kv(8, 8) }, // lpm_trie: prefixlen + 4 bytes
@@ -277,5 +291,6 @@ pub fn map_params(map_type: u32) -> MapParams {
 
 /// Program types, in the order the map-compatibility probe prefers them as callers: types
 /// whose context and map rules are least restrictive first.
+/// Kernel numbers, like the tables above.
 pub const CALLER_PREFERENCE: &[u32] =
     &[3, 6, 1, 26, 2, 5, 17, 14, 16, 13, 8, 21, 9, 18, 4, 7, 25, 23, 15, 22, 30, 32, 31, 27];

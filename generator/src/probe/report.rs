@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
 use super::btf::enum_values;
 use super::classify::{Classified, Verdict};
@@ -17,33 +17,42 @@ use crate::btf::Btf;
 /// Kernel enum names by ID: from the running kernel's BTF, else from the specs.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    prog: BTreeMap<u32, String>,
-    map: BTreeMap<u32, String>,
-    attach: BTreeMap<u32, String>,
-    helper: BTreeMap<u32, String>,
+    prog: BTreeMap<ProgramTypeId, String>,
+    map: BTreeMap<MapTypeId, String>,
+    attach: BTreeMap<AttachTypeId, String>,
+    helper: BTreeMap<HelperId, String>,
+}
+
+/// The members of a kernel enum whose names start with `prefix`, by value, into `out`.
+fn names_from_btf<Id: Ord>(
+    btf: Option<&Btf<'_>>,
+    enum_name: &str,
+    prefix: &str,
+    id: fn(u32) -> Id,
+    out: &mut BTreeMap<Id, String>,
+) {
+    let Some(values) = btf.and_then(|b| enum_values(b, enum_name)) else { return };
+    for (name, value) in values {
+        if !name.starts_with(prefix) || name.starts_with("__") || name.ends_with("_UNSPEC") {
+            continue;
+        }
+        let Ok(number) = u32::try_from(value) else { continue };
+        let id = id(number);
+        // BPF_MAP_TYPE_CGROUP_STORAGE_DEPRECATED shares 19 with CGROUP_STORAGE.
+        if name.ends_with("_DEPRECATED") && out.contains_key(&id) {
+            continue;
+        }
+        out.insert(id, name);
+    }
 }
 
 impl Names {
     pub fn new(btf: Option<&Btf<'_>>, model: &Model) -> Names {
         let mut names = Names::default();
-        let from_btf = |enum_name: &str, prefix: &str, out: &mut BTreeMap<u32, String>| {
-            let Some(values) = btf.and_then(|b| enum_values(b, enum_name)) else { return };
-            for (name, value) in values {
-                if !name.starts_with(prefix) || name.starts_with("__") || name.ends_with("_UNSPEC") {
-                    continue;
-                }
-                let Ok(id) = u32::try_from(value) else { continue };
-                // BPF_MAP_TYPE_CGROUP_STORAGE_DEPRECATED shares 19 with CGROUP_STORAGE.
-                if name.ends_with("_DEPRECATED") && out.contains_key(&id) {
-                    continue;
-                }
-                out.insert(id, name);
-            }
-        };
-        from_btf("bpf_prog_type", "BPF_PROG_TYPE_", &mut names.prog);
-        from_btf("bpf_map_type", "BPF_MAP_TYPE_", &mut names.map);
-        from_btf("bpf_attach_type", "BPF_", &mut names.attach);
-        from_btf("bpf_func_id", "BPF_FUNC_", &mut names.helper);
+        names_from_btf(btf, "bpf_prog_type", "BPF_PROG_TYPE_", ProgramTypeId::new, &mut names.prog);
+        names_from_btf(btf, "bpf_map_type", "BPF_MAP_TYPE_", MapTypeId::new, &mut names.map);
+        names_from_btf(btf, "bpf_attach_type", "BPF_", AttachTypeId::new, &mut names.attach);
+        names_from_btf(btf, "bpf_func_id", "BPF_FUNC_", HelperId::new, &mut names.helper);
         // The map of deprecated aliases may have inserted the alias first.
         for name in names.map.values_mut() {
             if let Some(plain) = name.strip_suffix("_DEPRECATED") {
@@ -70,27 +79,27 @@ impl Names {
         names
     }
 
-    pub fn prog(&self, id: u32) -> String {
+    pub fn prog(&self, id: ProgramTypeId) -> String {
         self.prog.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"))
     }
 
-    pub fn map(&self, id: u32) -> String {
+    pub fn map(&self, id: MapTypeId) -> String {
         self.map.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"))
     }
 
-    pub fn attach(&self, id: u32) -> String {
+    pub fn attach(&self, id: AttachTypeId) -> String {
         self.attach.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"))
     }
 
-    pub fn helper(&self, id: u32) -> String {
+    pub fn helper(&self, id: HelperId) -> String {
         self.helper.get(&id).cloned().unwrap_or_else(|| format!("unknown#{id}"))
     }
 
-    fn has_prog(&self, id: u32) -> bool {
+    fn has_prog(&self, id: ProgramTypeId) -> bool {
         self.prog.contains_key(&id)
     }
 
-    fn has_map(&self, id: u32) -> bool {
+    fn has_map(&self, id: MapTypeId) -> bool {
         self.map.contains_key(&id)
     }
 }
@@ -106,7 +115,7 @@ pub struct ProbeReport {
     /// `BPF_PROG_LOAD` calls made (a refusal is loaded a second time, with a verifier log).
     pub prog_load_calls: usize,
     /// First and last helper ID probed.
-    pub helper_ids: [u32; 2],
+    pub helper_ids: [HelperId; 2],
     pub program_types: Vec<ProgramTypeStatus>,
     pub map_types: Vec<MapTypeStatus>,
     /// Which attach types the kernel has.
@@ -124,7 +133,7 @@ pub struct ProbeReport {
 pub struct ProgramTypeStatus {
     #[serde(rename = "type")]
     pub name: String,
-    pub id: u32,
+    pub id: ProgramTypeId,
     /// `None` when the kernel would not say (every target refused with EPERM).
     pub supported: Option<bool>,
     pub not_probed_reason: Option<String>,
@@ -136,7 +145,7 @@ pub struct ProgramTypeStatus {
 pub struct MapTypeStatus {
     #[serde(rename = "type")]
     pub name: String,
-    pub id: u32,
+    pub id: MapTypeId,
     pub supported: bool,
     /// The creation error, when not supported.
     pub evidence: Option<String>,
@@ -146,7 +155,7 @@ pub struct MapTypeStatus {
 pub struct AttachTypeStatus {
     #[serde(rename = "type")]
     pub name: String,
-    pub id: u32,
+    pub id: AttachTypeId,
     /// `None` when neither the kernel's BTF nor a load says.
     pub exists: Option<bool>,
     /// `btf` (a member of the kernel's `enum bpf_attach_type`) or `load` (a program with this
@@ -158,7 +167,7 @@ pub struct AttachTypeStatus {
 /// whether a program with that expected attach type loaded. Reported for every ID the BTF,
 /// the specs or the targets name, and up to [`super::plan::MAX_ATTACH_TYPE`].
 pub fn attach_types(btf: Option<&Btf<'_>>, model: &Model, targets: &[TargetStatus]) -> Vec<AttachTypeStatus> {
-    let mut from_btf: BTreeMap<u32, String> = BTreeMap::new();
+    let mut from_btf: BTreeMap<AttachTypeId, String> = BTreeMap::new();
     let have_btf = match btf.and_then(|b| enum_values(b, "bpf_attach_type")) {
         Some(values) => {
             for (name, value) in values {
@@ -166,16 +175,16 @@ pub fn attach_types(btf: Option<&Btf<'_>>, model: &Model, targets: &[TargetStatu
                     continue;
                 }
                 if let Ok(id) = u32::try_from(value) {
-                    from_btf.insert(id, name);
+                    from_btf.insert(AttachTypeId::new(id), name);
                 }
             }
             true
         }
         None => false,
     };
-    let spec_names: BTreeMap<u32, &str> = model.attach_types.iter().map(|a| (a.id, a.name.as_str())).collect();
+    let spec_names: BTreeMap<AttachTypeId, &str> = model.attach_types.iter().map(|a| (a.id, a.name.as_str())).collect();
     let mut out = Vec::new();
-    for id in 0..=super::plan::MAX_ATTACH_TYPE {
+    for id in (0..=super::plan::MAX_ATTACH_TYPE).map(AttachTypeId::new) {
         let tried: Vec<&TargetStatus> = targets.iter().filter(|t| t.attach_type_id == Some(id)).collect();
         let loaded = tried.iter().any(|t| t.loads);
         let name = from_btf
@@ -198,7 +207,7 @@ pub fn attach_types(btf: Option<&Btf<'_>>, model: &Model, targets: &[TargetStatu
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HelperStatus {
-    pub id: u32,
+    pub id: HelperId,
     pub name: String,
     /// Does the kernel know this ID (anything but `invalid func` somewhere)?
     pub known: bool,
@@ -207,9 +216,9 @@ pub struct HelperStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetStatus {
     pub program_type: String,
-    pub program_type_id: u32,
+    pub program_type_id: ProgramTypeId,
     pub attach_type: Option<String>,
-    pub attach_type_id: Option<u32>,
+    pub attach_type_id: Option<AttachTypeId>,
     /// BTF attach point, when the type needs one.
     pub target: Option<String>,
     pub variant: Variant,
@@ -220,12 +229,12 @@ pub struct TargetStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct HelperResult {
     pub program_type: String,
-    pub program_type_id: u32,
+    pub program_type_id: ProgramTypeId,
     pub attach_type: Option<String>,
-    pub attach_type_id: Option<u32>,
+    pub attach_type_id: Option<AttachTypeId>,
     pub target: Option<String>,
     pub helper: String,
-    pub helper_id: u32,
+    pub helper_id: HelperId,
     pub variant: Variant,
     pub verdict: Verdict,
     pub evidence: String,
@@ -234,9 +243,9 @@ pub struct HelperResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct MapResult {
     pub helper: String,
-    pub helper_id: u32,
+    pub helper_id: HelperId,
     pub map_type: String,
-    pub map_type_id: u32,
+    pub map_type_id: MapTypeId,
     pub verdict: Verdict,
     pub evidence: String,
     /// The program type (and attach type) the helper was called from.
@@ -254,9 +263,9 @@ pub(super) fn assemble(
     names: &Names,
     targets: &[Target],
     statuses: &[(usize, Variant, Classified)],
-    results: &[(usize, Variant, u32, Classified)],
-    map_status: &[(u32, Result<(), String>)],
-    map_results: Vec<(u32, u32, (Classified, Option<usize>))>,
+    results: &[(usize, Variant, HelperId, Classified)],
+    map_status: &[(MapTypeId, Result<(), String>)],
+    map_results: Vec<(HelperId, MapTypeId, (Classified, Option<usize>))>,
     max_helper_id: u32,
     elapsed: Duration,
 ) -> ProbeReport {
@@ -279,7 +288,7 @@ pub(super) fn assemble(
         .collect();
 
     let mut program_types = Vec::new();
-    for id in 1..=super::plan::MAX_PROG_TYPE {
+    for id in (1..=super::plan::MAX_PROG_TYPE).map(ProgramTypeId::new) {
         let base: Vec<&TargetStatus> = target_status
             .iter()
             .filter(|s| s.program_type_id == id && s.variant.capabilities == CapVariant::Full && s.variant.license_gpl)
@@ -358,6 +367,7 @@ pub(super) fn assemble(
     });
 
     let helpers = (1..=max_helper_id)
+        .map(HelperId::new)
         .map(|id| HelperStatus {
             id,
             name: names.helper(id),
@@ -396,7 +406,7 @@ pub(super) fn assemble(
         loads,
         prog_load_calls: 0,
         attach_types: Vec::new(),
-        helper_ids: [1, max_helper_id],
+        helper_ids: [HelperId::new(1), HelperId::new(max_helper_id)],
         program_types,
         map_types,
         helpers,
@@ -515,13 +525,13 @@ impl ProbeReport {
             if unsupported.is_empty() { String::new() } else { format!("; not created: {}", unsupported.join(", ")) }
         );
 
-        let known: Vec<u32> = self.helpers.iter().filter(|h| h.known).map(|h| h.id).collect();
+        let known: Vec<HelperId> = self.helpers.iter().filter(|h| h.known).map(|h| h.id).collect();
         let _ = writeln!(
             out,
             "helpers: {} IDs known to this kernel (highest {}); unknown: {}",
             known.len(),
-            known.last().copied().unwrap_or(0),
-            id_ranges(self.helpers.iter().filter(|h| !h.known).map(|h| h.id))
+            known.last().map_or(0, |h| h.get()),
+            id_ranges(self.helpers.iter().filter(|h| !h.known).map(|h| h.id.get()))
         );
 
         let not_loaded = self.targets_not_probed();
@@ -605,7 +615,7 @@ impl ProbeReport {
         }
         // Prototypes that exist only for sleepable programs (get_func_proto checks
         // prog->sleepable): refused without BPF_F_SLEEPABLE, callable with it.
-        let callable_in = |sleepable: bool| -> BTreeSet<(String, u32, &str)> {
+        let callable_in = |sleepable: bool| -> BTreeSet<(String, HelperId, &str)> {
             self.results
                 .iter()
                 .filter(|r| r.variant == Variant { sleepable, ..Variant::BASE } && r.verdict.callable())
@@ -651,7 +661,7 @@ impl ProbeReport {
         }
 
         // Capabilities: callable with full caps, refused without.
-        let full: BTreeSet<(String, u32)> = self
+        let full: BTreeSet<(String, HelperId)> = self
             .results
             .iter()
             .filter(|r| r.variant == Variant::BASE && r.verdict.callable())
@@ -695,8 +705,8 @@ impl ProbeReport {
 
     fn render_attach_dependence(&self, out: &mut String) {
         // For each program type with several targets: helpers callable from some but not all.
-        let mut per_type: BTreeMap<(u32, String), BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-        let mut targets_of: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        let mut per_type: BTreeMap<(ProgramTypeId, String), BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+        let mut targets_of: BTreeMap<ProgramTypeId, BTreeSet<String>> = BTreeMap::new();
         for r in self.results.iter().filter(|r| r.variant == Variant::BASE) {
             targets_of.entry(r.program_type_id).or_default().insert(r.target_name());
             if r.verdict.callable() {
@@ -733,7 +743,7 @@ impl ProbeReport {
 
     fn render_maps(&self, out: &mut String) {
         let _ = writeln!(out, "\nmap types accepted by map-taking helpers:");
-        let mut by_helper: BTreeMap<(u32, &str), (Vec<String>, usize)> = BTreeMap::new();
+        let mut by_helper: BTreeMap<(HelperId, &str), (Vec<String>, usize)> = BTreeMap::new();
         for m in &self.map_results {
             let e = by_helper.entry((m.helper_id, m.helper.as_str())).or_default();
             match m.verdict {

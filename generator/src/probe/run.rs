@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::model::Model;
+use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
 use super::btf::{self, LocalBtf};
 use super::classify::{self, Classified, Verdict};
@@ -19,7 +19,7 @@ use super::kernel::KernelFacts;
 use super::plan::{self, ArgShape, BtfAttach, MapParams};
 use super::report::{Names, ProbeReport};
 use super::sys::{self, Insn, LoadError, LogMode, ProgLoad, R0, R1, R10, R6};
-use super::target::{CapVariant, Phases, Target, Variant, EXT_TARGET_PROGRAM_TYPE};
+use super::target::{CapVariant, Phases, Target, Variant, EXT_TARGET_PROGRAM_TYPE, SOCKET_FILTER};
 use crate::btf::Btf;
 
 /// Why probing is impossible.
@@ -66,7 +66,7 @@ struct Resources {
 pub fn check_permission() -> Result<(), ProbeError> {
     let insns = [Insn::mov64_imm(R0, 0), Insn::exit()];
     let mut log = Vec::new();
-    match sys::prog_load(&ProgLoad::new(1, &insns, c"GPL"), &mut log) {
+    match sys::prog_load(&ProgLoad::new(SOCKET_FILTER, &insns, c"GPL"), &mut log) {
         Ok(_) => Ok(()),
         Err(e) => Err(ProbeError::NoPermission {
             errno: classify::errno_name(e.errno),
@@ -214,16 +214,16 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     // alike (the ID is checked before any prototype), so the socket filter's base run finds
     // them and every other target's rows for them are implied.
     let is_base = |v: &Variant| v.license_gpl && v.capabilities == CapVariant::Full;
-    let mut results: Vec<(usize, Variant, u32, Classified)> = Vec::new();
-    let mut base_verdicts: HashMap<(usize, bool, u32), Classified> = HashMap::new();
-    let mut unknown_ids: HashMap<u32, String> = HashMap::new();
+    let mut results: Vec<(usize, Variant, HelperId, Classified)> = Vec::new();
+    let mut base_verdicts: HashMap<(usize, bool, HelperId), Classified> = HashMap::new();
+    let mut unknown_ids: HashMap<HelperId, String> = HashMap::new();
     let mut helper_loads = 0;
     let first_target =
-        targets.iter().position(|t| t.prog_type == 1 && t.attach_type.is_none() && t.unresolved.is_none());
+        targets.iter().position(|t| t.prog_type == SOCKET_FILTER && t.attach_type.is_none() && t.unresolved.is_none());
     let first_pass = |ti: usize, v: &Variant| Some(ti) == first_target && *v == Variant::BASE;
     for pass in [Pass::First, Pass::Base, Pass::Others] {
         for caps in &cap_variants {
-            let mut jobs: Vec<(usize, Variant, u32)> = Vec::new();
+            let mut jobs: Vec<(usize, Variant, HelperId)> = Vec::new();
             let in_pass = |&&(ti, v): &&(usize, Variant)| {
                 v.capabilities == *caps
                     && match pass {
@@ -233,7 +233,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                     }
             };
             for &(ti, v) in matrix_variants.iter().filter(in_pass) {
-                for id in 1..=options.max_helper_id {
+                for id in (1..=options.max_helper_id).map(HelperId::new) {
                     if let Some(evidence) = unknown_ids.get(&id) {
                         let evidence = format!("implied by the socket filter's run: {evidence}");
                         results.push((ti, v, id, Classified { verdict: Verdict::UnknownHelper, evidence }));
@@ -258,7 +258,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
             let out = parallel(&jobs, *caps, threads, |&(ti, v, id), log| {
                 let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
                 let mut insns: Vec<Insn> = (1..=5).map(|r| Insn::mov64_imm(r, 0)).collect();
-                insns.extend([Insn::call(id as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
+                insns.extend([Insn::call(id), Insn::mov64_imm(R0, ret), Insn::exit()]);
                 let mode = if expect_refusal(model, &targets[ti], v, id) {
                     LogMode::Always
                 } else {
@@ -287,13 +287,13 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     phases.helpers_ms = ms(targets_done, helpers_done);
 
     // Phase 3: map types.
-    let map_ids: Vec<u32> = (1..=plan::MAX_MAP_TYPE).collect();
-    let map_status: Vec<(u32, Result<(), String>)> =
+    let map_ids: Vec<MapTypeId> = (1..=plan::MAX_MAP_TYPE).map(MapTypeId::new).collect();
+    let map_status: Vec<(MapTypeId, Result<(), String>)> =
         map_ids.iter().map(|&m| (m, create_map(m, &res, btf.as_ref()).map(drop).map_err(|e| map_error(&e)))).collect();
-    let supported_maps: Vec<u32> = map_status.iter().filter(|(_, r)| r.is_ok()).map(|(m, _)| *m).collect();
+    let supported_maps: Vec<MapTypeId> = map_status.iter().filter(|(_, r)| r.is_ok()).map(|(m, _)| *m).collect();
 
     // Phase 4: map compatibility of every map-taking helper, from a program that may call it.
-    let map_jobs: Vec<(u32, u32, Vec<usize>)> = plan::map_helpers(model)
+    let map_jobs: Vec<(HelperId, MapTypeId, Vec<usize>)> = plan::map_helpers(model)
         .into_iter()
         .flat_map(|h| {
             let callers = callers_for(h, &targets, &results);
@@ -392,7 +392,7 @@ pub const EACCES_EVIDENCE: &str = "EACCES from an argument check: the prototype 
 /// Does the specs' reading of this load expect a refusal? Then the verifier log is asked for
 /// on the first load, instead of loading twice. The answer only chooses when to ask for the
 /// log: every verdict still comes from the kernel, and a wrong guess costs one load.
-fn expect_refusal(model: &Model, target: &Target, v: Variant, helper: u32) -> bool {
+fn expect_refusal(model: &Model, target: &Target, v: Variant, helper: HelperId) -> bool {
     let Some(h) = model.helper(helper) else { return true };
     let Some(a) = h.availability_for(target.prog_type) else { return true };
     if !v.license_gpl && h.gpl_only {
@@ -495,7 +495,7 @@ fn load_with(
 ) -> Result<OwnedFd, LoadError> {
     let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
     let mut p = ProgLoad::new(target.prog_type, insns, license);
-    p.expected_attach_type = target.struct_ops_member.or(target.attach_type).unwrap_or(0);
+    p.expected_attach_type = target.struct_ops_member.or(target.attach_type.map(AttachTypeId::get)).unwrap_or(0);
     p.attach_btf_id = target.attach_btf_id;
     if variant.sleepable {
         p.prog_flags |= sys::BPF_F_SLEEPABLE;
@@ -534,15 +534,15 @@ fn plan_targets(btf: Option<&Btf<'_>>, model: &Model, res: &Resources) -> Vec<Ta
         ext: false,
         unresolved: None,
     };
-    for prog_type in 1..=plan::MAX_PROG_TYPE {
+    for prog_type in (1..=plan::MAX_PROG_TYPE).map(ProgramTypeId::new) {
         match prog_type {
-            27 => targets.extend(struct_ops_targets(btf)),
-            28 => targets.push(Target {
+            plan::STRUCT_OPS => targets.extend(struct_ops_targets(btf)),
+            plan::EXT => targets.push(Target {
                 label: Some("probe_fn (a socket filter of ours)".to_owned()),
                 attach_btf_id: LocalBtf::FUNC_ID,
                 ext: true,
                 unresolved: if res.local_btf.is_none() { Some("cannot load our BTF blob".to_owned()) } else { None },
-                ..plain(28, None)
+                ..plain(plan::EXT, None)
             }),
             _ => {
                 for (attach_type, attach) in plan::kernel_targets(prog_type) {
@@ -562,7 +562,7 @@ fn plan_targets(btf: Option<&Btf<'_>>, model: &Model, res: &Resources) -> Vec<Ta
                 for at in plan::extra_spec_targets(model, prog_type) {
                     targets.push(plain(prog_type, Some(at)));
                 }
-                if prog_type == 26 {
+                if prog_type == plan::TRACING {
                     targets.extend(new_tracing_targets(btf));
                 }
             }
@@ -576,16 +576,16 @@ fn plan_targets(btf: Option<&Btf<'_>>, model: &Model, res: &Resources) -> Vec<Ta
 /// fentry target uses, so what they allow is measured from their number alone.
 fn new_tracing_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
     let Some(btf) = btf else { return Vec::new() };
-    let known: Vec<Option<u32>> = plan::kernel_targets(26).into_iter().map(|(a, _)| a).collect();
+    let known: Vec<Option<AttachTypeId>> = plan::kernel_targets(plan::TRACING).into_iter().map(|(a, _)| a).collect();
     let Some(func) = plan::resolve_btf(btf, &BtfAttach::Func("bpf_fentry_test1")) else { return Vec::new() };
     let mut out: Vec<Target> = btf::enum_values(btf, "bpf_attach_type")
         .unwrap_or_default()
         .into_iter()
         .filter(|(name, _)| name.starts_with("BPF_TRACE_F"))
-        .filter_map(|(_, v)| u32::try_from(v).ok())
+        .filter_map(|(_, v)| u32::try_from(v).ok().map(AttachTypeId::new))
         .filter(|id| !known.contains(&Some(*id)))
         .map(|id| Target {
-            prog_type: 26,
+            prog_type: plan::TRACING,
             attach_type: Some(id),
             label: Some("bpf_fentry_test1".to_owned()),
             attach_btf_id: func,
@@ -603,7 +603,7 @@ fn new_tracing_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
 fn struct_ops_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
     let Some(btf) = btf else {
         return vec![Target {
-            prog_type: 27,
+            prog_type: plan::STRUCT_OPS,
             attach_type: None,
             label: None,
             attach_btf_id: 0,
@@ -619,7 +619,7 @@ fn struct_ops_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
                 continue;
             }
             out.push(Target {
-                prog_type: 27,
+                prog_type: plan::STRUCT_OPS,
                 attach_type: None,
                 label: Some(format!("{name}.{}", member.name)),
                 attach_btf_id: id,
@@ -636,7 +636,7 @@ fn struct_ops_targets(btf: Option<&Btf<'_>>) -> Vec<Target> {
 ///
 /// When the usual parameters are refused with EINVAL, the fallbacks of
 /// [`plan::map_params_fallbacks`] are tried; the first error is the one reported.
-fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf<'_>>) -> std::io::Result<OwnedFd> {
+fn create_map(map_type: MapTypeId, res: &Resources, btf: Option<&Btf<'_>>) -> std::io::Result<OwnedFd> {
     let first = match create_map_with(map_type, plan::map_params(map_type), res, btf) {
         Ok(fd) => return Ok(fd),
         Err(e) => e,
@@ -653,13 +653,14 @@ fn create_map(map_type: u32, res: &Resources, btf: Option<&Btf<'_>>) -> std::io:
 }
 
 fn create_map_with(
-    map_type: u32,
+    map_type: MapTypeId,
     params: MapParams,
     res: &Resources,
     btf: Option<&Btf<'_>>,
 ) -> std::io::Result<OwnedFd> {
     let MapParams { key_size, value_size, max_entries, map_flags, map_extra, needs_btf, needs_inner_map, struct_ops } =
         params;
+    let map_type = map_type.get();
     let mut m =
         sys::MapCreate { map_type, key_size, value_size, max_entries, map_flags, map_extra, ..Default::default() };
     if needs_btf {
@@ -691,7 +692,7 @@ fn create_map_with(
 }
 
 /// Targets (in the base variant) from which a helper is callable, in caller preference order.
-fn callers_for(helper: u32, targets: &[Target], results: &[(usize, Variant, u32, Classified)]) -> Vec<usize> {
+fn callers_for(helper: HelperId, targets: &[Target], results: &[(usize, Variant, HelperId, Classified)]) -> Vec<usize> {
     let mut callers: Vec<usize> = results
         .iter()
         .filter(|(_, v, id, c)| *v == Variant::BASE && *id == helper && c.verdict.callable())
@@ -699,7 +700,7 @@ fn callers_for(helper: u32, targets: &[Target], results: &[(usize, Variant, u32,
         .collect();
     let rank = |ti: &usize| {
         let t = &targets[*ti];
-        let pos = plan::CALLER_PREFERENCE.iter().position(|&p| p == t.prog_type).unwrap_or(usize::MAX);
+        let pos = plan::CALLER_PREFERENCE.iter().position(|&p| p == t.prog_type.get()).unwrap_or(usize::MAX);
         (pos, *ti)
     };
     callers.sort_by_key(rank);
@@ -720,8 +721,8 @@ const CALLER_SPECIFIC: &[&str] = &[
 #[allow(clippy::too_many_arguments)]
 fn probe_map_pair(
     model: &Model,
-    helper: u32,
-    map_type: u32,
+    helper: HelperId,
+    map_type: MapTypeId,
     callers: &[usize],
     targets: &[Target],
     rets: &HashMap<(usize, Variant), i32>,
@@ -774,7 +775,12 @@ fn probe_map_pair(
 /// `r6 = ctx; zero 128 bytes of stack; set up the arguments; call; r0 = ret; exit`, followed
 /// by a callback subprogram `r0 = 0; exit` when an argument needs one (then with the BTF func
 /// info the verifier demands of programs with callbacks).
-pub fn map_call_program(helper: u32, args: &[ArgShape], map_fd: i32, ret: i32) -> (Vec<Insn>, Option<Vec<[u32; 2]>>) {
+pub fn map_call_program(
+    helper: HelperId,
+    args: &[ArgShape],
+    map_fd: i32,
+    ret: i32,
+) -> (Vec<Insn>, Option<Vec<[u32; 2]>>) {
     const STACK: i32 = 128;
     const DYNPTR: i32 = 160;
     let mut insns = vec![Insn::mov64_reg(R6, R1)];
@@ -797,7 +803,7 @@ pub fn map_call_program(helper: u32, args: &[ArgShape], map_fd: i32, ret: i32) -
             }
         }
     }
-    insns.extend([Insn::call(helper as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
+    insns.extend([Insn::call(helper), Insn::mov64_imm(R0, ret), Insn::exit()]);
     if callback_fixups.is_empty() {
         return (insns, None);
     }

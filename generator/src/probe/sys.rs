@@ -19,6 +19,8 @@ use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::model::{HelperId, ProgramTypeId};
+
 /// `BPF_PSEUDO_KFUNC_CALL`: `src_reg` of a call to a kfunc by BTF ID.
 pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 
@@ -104,8 +106,9 @@ impl Insn {
     }
 
     /// `call helper#id`
-    pub const fn call(id: i32) -> Insn {
-        Insn::new(BPF_JMP | BPF_CALL, 0, 0, 0, id)
+    pub const fn call(helper: HelperId) -> Insn {
+        // The immediate holds the ID's bits.
+        Insn::new(BPF_JMP | BPF_CALL, 0, 0, 0, helper.get() as i32)
     }
 
     /// `call kfunc`: a kernel function by its vmlinux BTF ID.
@@ -251,7 +254,8 @@ fn bpf<T>(cmd: libc::c_long, attr: &mut T) -> io::Result<OwnedFd> {
 /// A program to load.
 #[derive(Debug, Clone, Copy)]
 pub struct ProgLoad<'a> {
-    pub prog_type: u32,
+    pub prog_type: ProgramTypeId,
+    /// An attach type, or for `struct_ops` the member index.
     pub expected_attach_type: u32,
     pub insns: &'a [Insn],
     pub license: &'a CStr,
@@ -265,7 +269,7 @@ pub struct ProgLoad<'a> {
 }
 
 impl<'a> ProgLoad<'a> {
-    pub fn new(prog_type: u32, insns: &'a [Insn], license: &'a CStr) -> Self {
+    pub fn new(prog_type: ProgramTypeId, insns: &'a [Insn], license: &'a CStr) -> Self {
         ProgLoad {
             prog_type,
             expected_attach_type: 0,
@@ -310,7 +314,7 @@ pub fn prog_load(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>) -> Result<OwnedFd, Loa
 /// [`prog_load`], choosing when the log is asked for.
 pub fn prog_load_with(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, mode: LogMode) -> Result<OwnedFd, LoadError> {
     let mut attr = ProgLoadAttr {
-        prog_type: p.prog_type,
+        prog_type: p.prog_type.get(),
         insn_cnt: p.insns.len() as u32,
         insns: p.insns.as_ptr() as u64,
         license: p.license.as_ptr() as u64,
@@ -364,6 +368,7 @@ fn prog_load_logged(attr: &mut ProgLoadAttr, log_buf: &mut Vec<u8>) -> Result<Ow
 /// A map to create.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MapCreate {
+    /// The kernel number of the map type.
     pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
@@ -512,7 +517,7 @@ mod tests {
     #[test]
     fn instruction_encoding() {
         assert_eq!(Insn::mov64_imm(R0, 0), Insn { code: 0xb7, regs: 0, off: 0, imm: 0 });
-        assert_eq!(Insn::call(1), Insn { code: 0x85, regs: 0, off: 0, imm: 1 });
+        assert_eq!(Insn::call(HelperId::new(1)), Insn { code: 0x85, regs: 0, off: 0, imm: 1 });
         assert_eq!(Insn::exit(), Insn { code: 0x95, regs: 0, off: 0, imm: 0 });
         assert_eq!(Insn::ld_map_fd(R1, 7)[0], Insn { code: 0x18, regs: 0x11, off: 0, imm: 7 });
         assert_eq!(Insn::stx_dw(R10, R1, -8), Insn { code: 0x7b, regs: 0x1a, off: -8, imm: 0 });

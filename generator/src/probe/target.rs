@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::{AttachTypeId, ProgramTypeId};
 /// Capabilities a variant runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,8 +52,8 @@ impl Variant {
 /// the type needs one, a BTF attach point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    pub prog_type: u32,
-    pub attach_type: Option<u32>,
+    pub prog_type: ProgramTypeId,
+    pub attach_type: Option<AttachTypeId>,
     /// The BTF attach point, for people: `btf_trace_sched_switch`, `tcp_congestion_ops.cong_avoid`.
     pub label: Option<String>,
     pub attach_btf_id: u32,
@@ -82,4 +83,7 @@ pub struct Phases {
 /// The program type of the program every `ext` (freplace) probe replaces:
 /// `BPF_PROG_TYPE_SOCKET_FILTER`, loaded without an expected attach type. An ext program may
 /// call what its target may, so the diff judges ext rows as this type.
-pub const EXT_TARGET_PROGRAM_TYPE: u32 = 1;
+pub const EXT_TARGET_PROGRAM_TYPE: ProgramTypeId = SOCKET_FILTER;
+
+/// `BPF_PROG_TYPE_SOCKET_FILTER`: loads on every kernel, so it answers what all program types share.
+pub const SOCKET_FILTER: ProgramTypeId = ProgramTypeId::new(1);

@@ -208,7 +208,7 @@ fn every_helper_calls_its_spec_id() {
             .iter()
             .find_map(stmt_transmute_arg)
             .unwrap_or_else(|| panic!("{} calls no transmute(ID)", h.name));
-        assert_eq!(id, u64::from(h.id), "{} calls the wrong ID", h.name);
+        assert_eq!(id, u64::from(h.id.get()), "{} calls the wrong ID", h.name);
 
         let alias = f.attrs.iter().find(|a| tokens(a).starts_with("#[doc(alias")).map(tokens);
         assert_eq!(alias, Some(format!("#[doc(alias=\"{}\")]", h.enum_name())), "{}", h.name);

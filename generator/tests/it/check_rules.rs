@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use bpfspec::check::render::{self, SarifOptions};
 use bpfspec::check::{Checker, Code, ObjectReport, Options, Report, Severity};
-use bpfspec::model::Model;
+use bpfspec::model::{HelperId, Model};
 use bpfspec::version::KernelVersion;
 use serde_json::Value;
 
@@ -82,7 +82,7 @@ fn helper_not_allowed_and_allowed() {
 fn unknown_helper() {
     let r = check(&calls("xdp", 100_000, "GPL"));
     assert_eq!(codes(&r), [Code::UnknownHelper]);
-    assert_eq!(r.diagnostics[0].helper_id, Some(100_000));
+    assert_eq!(r.diagnostics[0].helper_id, Some(HelperId::new(100_000)));
 }
 
 #[test]
@@ -233,8 +233,8 @@ fn callback_subprograms() {
     e.license("GPL");
     let r = check(&e.build());
     assert_eq!(findings(&r), [(Code::HelperNotAllowed, Severity::Error, Some("bpf_probe_read".into()))]);
-    let calls: BTreeSet<u32> = r.programs[0].calls.iter().map(|c| c.helper_id).collect();
-    assert_eq!(calls, BTreeSet::from([4, 181]));
+    let calls: BTreeSet<HelperId> = r.programs[0].calls.iter().map(|c| c.helper_id).collect();
+    assert_eq!(calls, BTreeSet::from([4, 181].map(HelperId::new)));
 }
 
 /// bpf-to-bpf calls into `.text`: the subprogram's calls are the program's; map arguments

@@ -203,7 +203,7 @@ fn ask(btf: &Btf<'_>, c: &Config, model: &Model, kfunc_id: u32, log: &mut Vec<u8
     let pt = model.program_type_by_name(c.program_type).expect("configs name real program types");
     let mut load = ProgLoad::new(pt.id, &insns, license);
     if let Some(at) = c.attach_type {
-        load.expected_attach_type = model.attach_type_by_name(at).expect("configs name real attach types").id;
+        load.expected_attach_type = model.attach_type_by_name(at).expect("configs name real attach types").id.get();
     }
     if let Some((kind, name)) = c.attach_btf {
         load.attach_btf_id = btf.find(kind, name).unwrap_or(0);

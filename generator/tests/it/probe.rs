@@ -5,31 +5,32 @@
 
 use std::sync::OnceLock;
 
+use bpfspec::model::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 use bpfspec::probe::report::{HelperResult, ProbeReport};
 use bpfspec::probe::{self, CapVariant, Options, Variant, Verdict};
 
-const SOCKET_FILTER: u32 = 1;
-const KPROBE: u32 = 2;
-const SCHED_CLS: u32 = 3;
-const XDP: u32 = 6;
-const CGROUP_SOCK_ADDR: u32 = 18;
-const TRACING: u32 = 26;
+const SOCKET_FILTER: ProgramTypeId = ProgramTypeId::new(1);
+const KPROBE: ProgramTypeId = ProgramTypeId::new(2);
+const SCHED_CLS: ProgramTypeId = ProgramTypeId::new(3);
+const XDP: ProgramTypeId = ProgramTypeId::new(6);
+const CGROUP_SOCK_ADDR: ProgramTypeId = ProgramTypeId::new(18);
+const TRACING: ProgramTypeId = ProgramTypeId::new(26);
 
-const BPF_CGROUP_INET4_CONNECT: u32 = 10;
-const BPF_CGROUP_UDP4_SENDMSG: u32 = 14;
-const BPF_TRACE_ITER: u32 = 28;
+const BPF_CGROUP_INET4_CONNECT: AttachTypeId = AttachTypeId::new(10);
+const BPF_CGROUP_UDP4_SENDMSG: AttachTypeId = AttachTypeId::new(14);
+const BPF_TRACE_ITER: AttachTypeId = AttachTypeId::new(28);
 
-const MAP_HASH: u32 = 1;
-const MAP_PROG_ARRAY: u32 = 3;
+const MAP_HASH: MapTypeId = MapTypeId::new(1);
+const MAP_PROG_ARRAY: MapTypeId = MapTypeId::new(3);
 
-const BPF_TAIL_CALL: u32 = 12;
-const BPF_GET_PRANDOM_U32: u32 = 7;
-const BPF_TRACE_PRINTK: u32 = 6;
-const BPF_SKB_LOAD_BYTES: u32 = 26;
-const BPF_XDP_ADJUST_HEAD: u32 = 44;
-const BPF_BIND: u32 = 64;
-const BPF_PROBE_READ_KERNEL: u32 = 113;
-const BPF_COPY_FROM_USER: u32 = 148;
+const BPF_TAIL_CALL: HelperId = HelperId::new(12);
+const BPF_GET_PRANDOM_U32: HelperId = HelperId::new(7);
+const BPF_TRACE_PRINTK: HelperId = HelperId::new(6);
+const BPF_SKB_LOAD_BYTES: HelperId = HelperId::new(26);
+const BPF_XDP_ADJUST_HEAD: HelperId = HelperId::new(44);
+const BPF_BIND: HelperId = HelperId::new(64);
+const BPF_PROBE_READ_KERNEL: HelperId = HelperId::new(113);
+const BPF_COPY_FROM_USER: HelperId = HelperId::new(148);
 
 /// One probe per test binary: it takes about a second and every test reads the same report.
 fn report() -> Option<&'static ProbeReport> {
@@ -44,13 +45,25 @@ fn report() -> Option<&'static ProbeReport> {
     }
 }
 
-fn row(r: &ProbeReport, prog: u32, attach: Option<u32>, helper: u32, v: Variant) -> Option<&HelperResult> {
+fn row(
+    r: &ProbeReport,
+    prog: ProgramTypeId,
+    attach: Option<AttachTypeId>,
+    helper: HelperId,
+    v: Variant,
+) -> Option<&HelperResult> {
     r.results
         .iter()
         .find(|x| x.program_type_id == prog && x.attach_type_id == attach && x.helper_id == helper && x.variant == v)
 }
 
-fn verdict(r: &ProbeReport, prog: u32, attach: Option<u32>, helper: u32, v: Variant) -> Verdict {
+fn verdict(
+    r: &ProbeReport,
+    prog: ProgramTypeId,
+    attach: Option<AttachTypeId>,
+    helper: HelperId,
+    v: Variant,
+) -> Verdict {
     row(r, prog, attach, helper, v)
         .unwrap_or_else(|| panic!("no result for program type {prog}/{attach:?}, helper {helper}, {v:?}"))
         .verdict
@@ -96,7 +109,7 @@ fn helpers_follow_program_types() {
 fn helper_ids_past_the_last_are_unknown() {
     let Some(r) = report() else { return };
     let last_known = r.helpers.iter().filter(|h| h.known).map(|h| h.id).max().expect("some helper is known");
-    assert!(last_known >= 211, "Linux has had 211 helpers since 6.2; the probe found {last_known}");
+    assert!(last_known >= HelperId::new(211), "Linux has had 211 helpers since 6.2; the probe found {last_known}");
     for h in r.helpers.iter().filter(|h| h.id > last_known) {
         assert_eq!(verdict(r, SOCKET_FILTER, None, h.id, Variant::BASE), Verdict::UnknownHelper);
     }
@@ -251,14 +264,20 @@ fn leak_check_child() {
 #[test]
 fn attach_types_come_from_the_kernel() {
     let Some(r) = report() else { return };
-    let find = |id: u32| r.attach_types.iter().find(|a| a.id == id);
+    let find = |id: AttachTypeId| r.attach_types.iter().find(|a| a.id == id);
     // BPF_CGROUP_INET4_CONNECT has existed since 4.17; a kernel with BTF names it.
     let connect = find(BPF_CGROUP_INET4_CONNECT).expect("attach type 10 is reported");
     assert_eq!(connect.exists, Some(true), "{connect:?}");
     if connect.source.as_deref() == Some("btf") {
         assert_eq!(connect.name, "BPF_CGROUP_INET4_CONNECT");
         // IDs past the enum are reported absent, not guessed.
-        let last = r.attach_types.iter().filter(|a| a.exists == Some(true)).map(|a| a.id).max().unwrap_or(0);
+        let last = r
+            .attach_types
+            .iter()
+            .filter(|a| a.exists == Some(true))
+            .map(|a| a.id)
+            .max()
+            .unwrap_or(AttachTypeId::new(0));
         assert!(r.attach_types.iter().filter(|a| a.id > last).all(|a| a.exists == Some(false)));
     }
 }
@@ -287,7 +306,7 @@ fn refusals_are_classified_from_a_log() {
 }
 
 /// The kfunc verdict of one (program type, attach type, kfunc) row, any BTF target.
-fn kfunc_verdict(r: &ProbeReport, prog: u32, attach: Option<u32>, kfunc: &str) -> Option<String> {
+fn kfunc_verdict(r: &ProbeReport, prog: ProgramTypeId, attach: Option<AttachTypeId>, kfunc: &str) -> Option<String> {
     r.kfuncs
         .results
         .iter()

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use bpfspec::load::{self, LoadError, SpecFile};
+use bpfspec::model::{HelperId, ProgramTypeId};
 use bpfspec::pipeline;
 use bpfspec::version::{KernelVersion, Presence, Since};
 
@@ -68,7 +69,7 @@ fn ui_base_fixtures_are_valid() {
         .collect();
     assert_eq!(names, ["xdp"]);
     let lookup = model.helper_by_name("bpf_map_lookup_elem").expect("fixture helper");
-    let xdp = lookup.availability_for(6).expect("xdp may look up");
+    let xdp = lookup.availability_for(ProgramTypeId::new(6)).expect("xdp may look up");
     assert_eq!(xdp.since.to_string(), "4.8", "pair version is the later of helper and program type");
     assert_eq!(xdp.via_set.as_deref(), Some("base"));
 }
@@ -77,7 +78,7 @@ fn ui_base_fixtures_are_valid() {
 fn repo_specs_validate_and_are_complete() {
     let model = support::model();
     assert_eq!(model.helpers.len(), 211, "all helpers 1..=211");
-    assert_eq!(model.helpers.last().map(|h| h.id), Some(211));
+    assert_eq!(model.helpers.last().map(|h| h.id), Some(HelperId::new(211)));
     assert_eq!(model.program_types.len(), 32);
     assert_eq!(model.map_types.len(), 35, "through BPF_MAP_TYPE_RHASH (7.2)");
     assert_eq!(model.attach_types.len(), 62, "through BPF_TRACE_FSESSION_MULTI (7.2)");
@@ -148,16 +149,16 @@ fn ids_and_names_equal_the_kernel_btf_enums() {
             .cloned()
             .collect()
     };
-    let helpers: BTreeMap<String, u32> = model.helpers.iter().map(|h| (h.enum_name(), h.id)).collect();
+    let helpers: BTreeMap<String, u32> = model.helpers.iter().map(|h| (h.enum_name(), h.id.get())).collect();
     assert_eq!(helpers, real("bpf_func_id", "BPF_FUNC_"));
     let progs: BTreeMap<String, u32> =
-        model.program_types.iter().filter(|p| here(p.since)).map(|p| (p.name.clone(), p.id)).collect();
+        model.program_types.iter().filter(|p| here(p.since)).map(|p| (p.name.clone(), p.id.get())).collect();
     assert_eq!(progs, real("bpf_prog_type", "BPF_PROG_TYPE_"));
     let maps: BTreeMap<String, u32> =
-        model.map_types.iter().filter(|m| here(m.since)).map(|m| (m.name.clone(), m.id)).collect();
+        model.map_types.iter().filter(|m| here(m.since)).map(|m| (m.name.clone(), m.id.get())).collect();
     assert_eq!(maps, real("bpf_map_type", "BPF_MAP_TYPE_"));
     let attach: BTreeMap<String, u32> =
-        model.attach_types.iter().filter(|a| here(a.since)).map(|a| (a.name.clone(), a.id)).collect();
+        model.attach_types.iter().filter(|a| here(a.since)).map(|a| (a.name.clone(), a.id.get())).collect();
     assert_eq!(attach, real("bpf_attach_type", "BPF_"));
 }
 
@@ -165,7 +166,7 @@ fn ids_and_names_equal_the_kernel_btf_enums() {
 type Declaration = (String, String, Vec<(String, String)>);
 
 /// `static long (*bpf_map_update_elem)(void *map, const void *key, ...) = (void *) 2;`
-fn libbpf_declarations(text: &str) -> BTreeMap<u32, Declaration> {
+fn libbpf_declarations(text: &str) -> BTreeMap<HelperId, Declaration> {
     let mut out = BTreeMap::new();
     for line in text.lines().filter(|l| l.starts_with("static ") && l.ends_with(';')) {
         let Some((decl, id)) = line.rsplit_once(" = (void *) ") else { continue };
@@ -183,7 +184,7 @@ fn libbpf_declarations(text: &str) -> BTreeMap<u32, Declaration> {
                 (bpfspec::types::normalize_c_type(&a[..split]), a[split..].to_owned())
             })
             .collect();
-        out.insert(id, (name.to_owned(), bpfspec::types::normalize_c_type(ret), args));
+        out.insert(HelperId::new(id), (name.to_owned(), bpfspec::types::normalize_c_type(ret), args));
     }
     out
 }

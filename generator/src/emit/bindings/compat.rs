@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
-use crate::model::{Capability, Lockdown, Model};
+use crate::model::{AttachTypeId, Capability, Lockdown, MapTypeId, Model, ProgramTypeId};
 use crate::names::rust_type_name;
 use crate::version::{KernelVersion, Since};
 
@@ -35,19 +35,19 @@ fn since_tokens(s: Since) -> TokenStream {
     }
 }
 
-fn program_type(model: &Model, id: u32) -> TokenStream {
+fn program_type(model: &Model, id: ProgramTypeId) -> TokenStream {
     let p = model.program_type(id).expect("availability names program types of the model");
     let v = ident(&rust_type_name(&p.short_name));
     quote!(ProgramType::#v)
 }
 
-fn map_type(model: &Model, id: u32) -> TokenStream {
+fn map_type(model: &Model, id: MapTypeId) -> TokenStream {
     let m = model.map_type(id).expect("helpers name map types of the model");
     let v = ident(&rust_type_name(&m.short_name));
     quote!(MapType::#v)
 }
 
-fn attach_type(model: &Model, id: u32) -> TokenStream {
+fn attach_type(model: &Model, id: AttachTypeId) -> TokenStream {
     let a = model.attach_type(id).expect("qualifiers name attach types of the model");
     let v = ident(&rust_type_name(&a.short_name));
     quote!(AttachType::#v)
@@ -64,7 +64,7 @@ fn capability(c: Capability) -> TokenStream {
 
 pub fn emit(model: &Model) -> TokenStream {
     let helpers = model.helpers.iter().map(|h| {
-        let id = Literal::u32_unsuffixed(h.id);
+        let id = Literal::u32_unsuffixed(h.id.get());
         let name = &h.name;
         let since = since_tokens(h.since);
         let gpl = h.gpl_only;
@@ -130,8 +130,11 @@ pub fn emit(model: &Model) -> TokenStream {
     let count = Literal::usize_unsuffixed(model.helpers.len());
     let by_program = model.program_types.iter().map(|p| {
         let v = ident(&rust_type_name(&p.short_name));
-        let ids =
-            model.helpers.iter().filter(|h| h.availability_for(p.id).is_some()).map(|h| Literal::u32_unsuffixed(h.id));
+        let ids = model
+            .helpers
+            .iter()
+            .filter(|h| h.availability_for(p.id).is_some())
+            .map(|h| Literal::u32_unsuffixed(h.id.get()));
         quote!(ProgramTypeHelpers { program_type: ProgramType::#v, helpers: &[#(#ids),*] },)
     });
     let program_count = Literal::usize_unsuffixed(model.program_types.len());

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::Doc;
 use super::{ident, rust_type};
-use crate::model::{code_term, Availability, Helper, Model, Term};
+use crate::model::{code_term, AttachTypeId, Availability, Helper, MapTypeId, Model, ProgramTypeId, Term};
 use crate::types::CType;
 
 /// BPF helpers take at most five arguments (registers r1–r5).
@@ -52,7 +52,7 @@ fn helper_fn(model: &Model, h: &Helper) -> TokenStream {
             quote!(-> #t)
         }
     };
-    let id = Literal::usize_suffixed(h.id as usize);
+    let id = Literal::usize_suffixed(h.id.index());
     let doc = helper_doc(model, h).tokens();
     let alias = h.enum_name();
     quote! {
@@ -179,7 +179,7 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| if l.is_empty() { String::new() } else { format!("  {l}") }).collect::<Vec<_>>().join("\n")
 }
 
-pub(super) fn program_type_link(model: &Model, id: u32) -> String {
+pub(super) fn program_type_link(model: &Model, id: ProgramTypeId) -> String {
     match model.program_type(id) {
         Some(p) => {
             format!("[`{}`](crate::ids::ProgramType::{})", p.short_name, crate::names::rust_type_name(&p.short_name))
@@ -188,7 +188,7 @@ pub(super) fn program_type_link(model: &Model, id: u32) -> String {
     }
 }
 
-pub(super) fn map_type_link(model: &Model, id: u32) -> String {
+pub(super) fn map_type_link(model: &Model, id: MapTypeId) -> String {
     match model.map_type(id) {
         Some(m) => {
             format!("[`{}`](crate::ids::MapType::{})", m.short_name, crate::names::rust_type_name(&m.short_name))
@@ -197,7 +197,7 @@ pub(super) fn map_type_link(model: &Model, id: u32) -> String {
     }
 }
 
-pub(super) fn attach_type_link(model: &Model, id: u32) -> String {
+pub(super) fn attach_type_link(model: &Model, id: AttachTypeId) -> String {
     match model.attach_type(id) {
         Some(a) => {
             format!("[`{}`](crate::ids::AttachType::{})", a.short_name, crate::names::rust_type_name(&a.short_name))

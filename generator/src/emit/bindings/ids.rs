@@ -14,7 +14,7 @@ use crate::version::KernelVersion;
 pub fn emit(model: &Model) -> TokenStream {
     let helper_consts = model.helpers.iter().map(|h| {
         let name = ident(&h.enum_name());
-        let id = Literal::u32_unsuffixed(h.id);
+        let id = Literal::u32_unsuffixed(h.id.get());
         let doc = format!(" [`{0}`](crate::helpers::{0}): {1}", h.name, super::docs::escape_markdown(&h.summary));
         quote! { #[doc = #doc] pub const #name: u32 = #id; }
     });
@@ -24,7 +24,7 @@ pub fn emit(model: &Model) -> TokenStream {
         model.program_types.iter().map(|p| Variant {
             kernel_name: &p.name,
             short_name: &p.short_name,
-            id: p.id,
+            id: p.id.get(),
             since: p.since.at_most,
             doc: program_type_doc(model, p),
         }),
@@ -39,7 +39,7 @@ pub fn emit(model: &Model) -> TokenStream {
                 m.since,
                 if m.per_cpu { " Per-CPU: each CPU has its own copy of every value." } else { "" }
             ));
-            Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id, since: m.since.at_most, doc: d }
+            Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id.get(), since: m.since.at_most, doc: d }
         }),
     );
     let attach_types = kernel_enum(
@@ -49,7 +49,7 @@ pub fn emit(model: &Model) -> TokenStream {
             let mut d = Doc::new();
             let progs: Vec<String> = a.program_types.iter().map(|p| program_type_link(model, *p)).collect();
             d.summary(&a.summary).blank().raw(format!("Since Linux {}. Program types: {}.", a.since, progs.join(", ")));
-            Variant { kernel_name: &a.name, short_name: &a.short_name, id: a.id, since: a.since.at_most, doc: d }
+            Variant { kernel_name: &a.name, short_name: &a.short_name, id: a.id.get(), since: a.since.at_most, doc: d }
         }),
     );
 
@@ -141,6 +141,7 @@ pub fn emit(model: &Model) -> TokenStream {
 struct Variant<'a> {
     kernel_name: &'a str,
     short_name: &'a str,
+    /// The kernel value the generated enum variant carries.
     id: u32,
     since: KernelVersion,
     doc: Doc,

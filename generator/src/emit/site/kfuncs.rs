@@ -268,7 +268,7 @@ fn page(cx: &Cx, l: &Linker, k: &Kfunc) -> KfuncPage {
             .map(|h| Brief {
                 link: Link { text: h.name.clone(), href: l.href(&Item::Helper(&h.name)) },
                 enum_name: h.enum_name(),
-                id: h.id,
+                id: h.id.get(),
                 since: since(h.since),
                 summary_html: md.inline(&h.summary),
                 gpl_only: h.gpl_only,

@@ -8,7 +8,10 @@ use super::rust_sig::{rust_ident, rust_type, variadic_extras};
 use super::url::{set_anchor, slug, Item, Linker};
 use super::views::*;
 use crate::examples::{Example, Examples, Status};
-use crate::model::{plain_term, Availability, Helper, MapType, Model, ProgramType, SizeRule, Term, VerifierClass};
+use crate::model::{
+    plain_term, Availability, Helper, HelperId, MapType, Model, ProgramType, ProgramTypeId, SizeRule, Term,
+    VerifierClass,
+};
 use crate::version::{KernelVersion, Since};
 
 /// What every page builder needs: the model and the Markdown renderer that knows its names.
@@ -99,7 +102,7 @@ impl<'m> Pages<'m> {
         Link { text: m.short_name.clone(), href: l.href(&Item::MapType(&m.short_name)) }
     }
 
-    fn prog(&self, id: u32) -> &'m ProgramType {
+    fn prog(&self, id: ProgramTypeId) -> &'m ProgramType {
         self.model.program_type(id).expect("model references resolve")
     }
 
@@ -107,7 +110,7 @@ impl<'m> Pages<'m> {
         Brief {
             link: self.helper_link(l, h),
             enum_name: h.enum_name(),
-            id: h.id,
+            id: h.id.get(),
             since: self.since(l, h.since),
             summary_html: self.md.inline(&h.summary),
             gpl_only: h.gpl_only,
@@ -118,7 +121,7 @@ impl<'m> Pages<'m> {
         Brief {
             link: self.program_type_link(l, p),
             enum_name: p.name.clone(),
-            id: p.id,
+            id: p.id.get(),
             since: self.since(l, p.since),
             summary_html: self.md.inline(&p.summary),
             gpl_only: false,
@@ -129,7 +132,7 @@ impl<'m> Pages<'m> {
         Brief {
             link: self.map_type_link(l, m),
             enum_name: m.name.clone(),
-            id: m.id,
+            id: m.id.get(),
             since: self.since(l, m.since),
             summary_html: self.md.inline(&m.summary),
             gpl_only: false,
@@ -247,10 +250,10 @@ impl<'m> Pages<'m> {
             .filter(|p| h.availability_for(p.id).is_none())
             .map(|p| self.program_type_link(l, p))
             .collect();
-        let neighbour = |id: u32| m.helper(id).map(|n| self.helper_link(l, n));
+        let neighbour = |id: u32| m.helper(HelperId::new(id)).map(|n| self.helper_link(l, n));
         HelperPage {
             name: h.name.clone(),
-            id: h.id,
+            id: h.id.get(),
             enum_name: h.enum_name(),
             since: self.since(l, h.since),
             gpl_only: h.gpl_only,
@@ -300,8 +303,8 @@ impl<'m> Pages<'m> {
             availability,
             unavailable,
             matrix_href: format!("{}#q={}", l.href(&Item::Matrix), slug(&h.name)),
-            prev: h.id.checked_sub(1).and_then(neighbour),
-            next: neighbour(h.id + 1),
+            prev: h.id.get().checked_sub(1).and_then(neighbour),
+            next: h.id.get().checked_add(1).and_then(neighbour),
         }
     }
 
@@ -357,7 +360,7 @@ impl<'m> Pages<'m> {
             .map(|at| Brief {
                 link: Link { text: at.short_name.clone(), href: l.href(&Item::AttachType(&at.short_name)) },
                 enum_name: at.name.clone(),
-                id: at.id,
+                id: at.id.get(),
                 since: self.since(l, at.since),
                 summary_html: self.md.inline(&at.summary),
                 gpl_only: false,
@@ -397,7 +400,7 @@ impl<'m> Pages<'m> {
         ProgramTypePage {
             name: p.name.clone(),
             short_name: p.short_name.clone(),
-            id: p.id,
+            id: p.id.get(),
             since: self.since(l, p.since),
             summary_html: self.md.inline(&p.summary),
             description_html: self.md.block(&p.description, l),
@@ -426,7 +429,7 @@ impl<'m> Pages<'m> {
         MapTypePage {
             name: x.name.clone(),
             short_name: x.short_name.clone(),
-            id: x.id,
+            id: x.id.get(),
             since: self.since(l, x.since),
             per_cpu: x.per_cpu,
             key_size: size(&x.key_size),
@@ -515,7 +518,7 @@ impl<'m> Pages<'m> {
                     anchor: slug(&a.short_name),
                     short_name: a.short_name.clone(),
                     enum_name: a.name.clone(),
-                    id: a.id,
+                    id: a.id.get(),
                     since: self.since(l, a.since),
                     program_types: a.program_types.iter().map(|&p| self.program_type_link(l, self.prog(p))).collect(),
                     sections: m
@@ -559,7 +562,7 @@ impl<'m> Pages<'m> {
                 MatrixRow {
                     name: h.name.clone(),
                     href: l.href(&Item::Helper(&h.name)),
-                    id: h.id,
+                    id: h.id.get(),
                     since: h.since.to_string(),
                     gpl_only: h.gpl_only,
                     summary: super::markdown::plain(&h.summary),
@@ -617,7 +620,7 @@ impl<'m> Pages<'m> {
             .into_iter()
             .rev()
             .map(|v| {
-                let mut pairs: BTreeMap<u32, Vec<Link>> = BTreeMap::new();
+                let mut pairs: BTreeMap<ProgramTypeId, Vec<Link>> = BTreeMap::new();
                 for h in &m.helpers {
                     // A pair known only within a range is not news of any one kernel.
                     for a in h.availability.iter().filter(|a| a.since.exact_version() == Some(v) && self.later(h, a)) {
