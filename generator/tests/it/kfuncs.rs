@@ -216,13 +216,23 @@ fn ask(btf: &Btf<'_>, c: &Config, model: &Model, kfunc_id: u32, log: &mut Vec<u8
     if c.program_type == "syscall" {
         load.prog_flags = sys::BPF_F_SLEEPABLE;
     }
-    match sys::prog_load(&load, log) {
-        Ok(_) => Answer::Allowed,
-        Err(e) if e.log.contains("is not allowed") && e.log.contains("calling kernel function") => Answer::NotAllowed,
-        Err(e) if e.log.contains("metadata kfuncs require device-bound program") => Answer::Inconclusive,
-        Err(e) if e.log.contains("program must be sleepable to call sleepable kfunc") => Answer::NeedsSleepable,
-        Err(_) => Answer::Allowed,
+    // A refusal without a verifier log (ENOMEM, EAGAIN while the machine is busy) says nothing
+    // about the kfunc: tried again, then left out rather than read as "allowed".
+    for _ in 0..3 {
+        return match sys::prog_load(&load, log) {
+            Ok(_) => Answer::Allowed,
+            Err(e) if e.log.trim().is_empty() => continue,
+            Err(e) if e.log.contains("is not allowed") && e.log.contains("calling kernel function") => {
+                Answer::NotAllowed
+            }
+            Err(e) if e.log.contains("metadata kfuncs require device-bound program") => Answer::Inconclusive,
+            Err(e) if e.log.contains("program must be sleepable to call sleepable kfunc") => Answer::NeedsSleepable,
+            // The verifier went past the call and refused something else (the zeroed arguments).
+            Err(_) => Answer::Allowed,
+        };
     }
+    eprintln!("note: {} in {}: three loads refused with no verifier log; not compared", kfunc_id, c.program_type);
+    Answer::Inconclusive
 }
 
 /// The specs' program types (with attach types) and sleepability of every kfunc, against the
