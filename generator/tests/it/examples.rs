@@ -590,6 +590,8 @@ struct Outcome {
     failures: Vec<String>,
     /// Things worth saying that are not failures.
     notes: Vec<String>,
+    /// What `bpfspec check` says is the oldest kernel the object loads on.
+    min_kernel: Option<bpfspec::version::Since>,
 }
 
 struct Context<'a> {
@@ -734,6 +736,7 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
         o.failures.push("bpfspec check returned no report".into());
         return o;
     };
+    o.min_kernel = obj.min_kernel.as_ref().and_then(|m| m.since);
     if let Err(e) = calls_its_subject(ex, &wanted, obj, &data) {
         o.failures.push(e);
     }
@@ -1126,6 +1129,51 @@ fn examples_compile_check_load_and_run() {
             }
         );
     }
+    // `min_kernel` against the measured kernels: every guest load recorded in verified.json
+    // (cargo xtask guest-examples: Debian's 5.10, 6.1, 6.12, 7.2) is a fact about the oldest
+    // kernel an example loads on. A load below the `min_kernel` bound, or a refusal at or above
+    // it for no machine reason (a config option, a module, EPERM), is a wrong `min_kernel`.
+    {
+        let (mut loads, mut refusals, mut machine) = (0, 0, 0);
+        for (i, o) in &outcomes {
+            let ex = &examples[*i];
+            let (Some(since), Some(v)) = (o.min_kernel, committed.get(&ex.rel)) else { continue };
+            for g in &v.guests {
+                let Some(kernel) = KernelVersion::from_release(&g.kernel) else { continue };
+                let reason = g.reason.as_deref().unwrap_or("");
+                if g.loaded {
+                    loads += 1;
+                    if since.at_least.is_some_and(|lo| kernel < lo) {
+                        failures.push(format!(
+                            "examples/c/{}: min_kernel says {} at the earliest, yet {} loaded it",
+                            ex.rel,
+                            since_words(since),
+                            g.kernel
+                        ));
+                    }
+                } else if reason.contains("this kernel's config") || reason.contains("Operation not permitted") {
+                    machine += 1;
+                } else {
+                    refusals += 1;
+                    if kernel >= since.at_most {
+                        failures.push(format!(
+                            "examples/c/{}: min_kernel says it loads on {} ({}), yet {} refused it: {reason}",
+                            ex.rel,
+                            since_words(since),
+                            kernel,
+                            g.kernel
+                        ));
+                    }
+                }
+            }
+        }
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "examples: min_kernel against guest kernels: {loads} loads, {refusals} refusals below it, \
+             {machine} refusals for machine reasons (not compared)"
+        );
+    }
     // The same test as expect-test's (`std::env::var("UPDATE_EXPECT").is_ok()`), so one switch
     // blesses every golden file.
     if std::env::var("UPDATE_EXPECT").is_ok() {
@@ -1483,4 +1531,13 @@ fn guest_loads_name_measured_kernels() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `5.8`, or `6.2–6.12` when only bounded.
+fn since_words(s: bpfspec::version::Since) -> String {
+    match (s.exact_version(), s.at_least) {
+        (Some(v), _) => v.to_string(),
+        (None, Some(lo)) => format!("{lo}–{}", s.at_most),
+        (None, None) => format!("≤ {}", s.at_most),
+    }
 }
