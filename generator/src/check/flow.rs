@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::elf::{BpfObject, ProgramDef};
-use super::insn::{Loc, Op};
+use super::insn::{IsaFeature, Loc, Op};
 use crate::model::HelperId;
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
@@ -335,6 +335,8 @@ struct Summary {
     callees: Vec<(Loc, Context)>,
     reached: usize,
     incomplete: bool,
+    /// [`IsaFeature`] bits of the instructions reached.
+    features: u8,
 }
 
 impl Summary {
@@ -395,6 +397,8 @@ pub struct ProgramFlow {
     pub reached_insns: usize,
     /// The work budget ran out: some calls may be missing.
     pub incomplete: bool,
+    /// Instructions that need a newer kernel than the first eBPF ones ([`IsaFeature`] bits).
+    pub isa_features: u8,
 }
 
 /// Per-section scratch marks, reset by bumping a generation number instead of clearing.
@@ -515,6 +519,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         for (f, s) in &done {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
+            flow.isa_features |= s.features;
             let at = |insn| Loc { section: f.section, insn };
             helpers.extend(s.helpers.iter().map(|(i, r)| (at(*i), r.helper, r.maps, !r.assume.is_empty())));
             kfuncs.extend(s.kfuncs.iter().map(|&(i, name)| KfuncCall { loc: at(i), name }));
@@ -639,6 +644,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             marks.visited[i as usize] = gen;
             summary.reached += 1;
             let op = ops[i as usize];
+            if let Some(&insn) = section.insns.get(i as usize) {
+                summary.features |= IsaFeature::bits_of(insn, op);
+            }
             let (fall, jump) = successors_in(op, i, lo, hi);
             let branches = jump.is_some();
             for s in [fall, jump].into_iter().flatten() {

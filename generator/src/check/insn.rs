@@ -2,6 +2,7 @@
 //! effects ([`Op`]) the analysis cares about.
 
 use crate::model::HelperId;
+use crate::version::{KernelVersion, Since};
 
 /// A code location: an executable section (index into [`super::elf::BpfObject::code`]) and an
 /// instruction slot inside it.
@@ -78,12 +79,114 @@ const CLASS_ALU64: u8 = 0x07;
 
 const MODE_MEM: u8 = 0x60;
 const MODE_ATOMIC: u8 = 0xc0;
+const MODE_MEMSX: u8 = 0x80;
 const SIZE_DW: u8 = 0x18;
 const SRC_X: u8 = 0x08;
 
 const ATOMIC_FETCH: i32 = 0x01;
 const ATOMIC_CMPXCHG: i32 = 0xf0 | ATOMIC_FETCH;
 const LOAD_ACQ: i32 = 0x100;
+const STORE_REL: i32 = 0x110;
+
+/// Instructions some kernels do not know: the verifier of an older kernel refuses them
+/// ("uses reserved fields", "unknown opcode") whatever the helpers. Each adds its release to a
+/// program's `min_kernel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IsaFeature {
+    /// `call` of a function of the object (`src_reg` 1).
+    BpfToBpfCall,
+    /// The `BPF_JMP32` class: jumps comparing 32-bit halves.
+    Jmp32,
+    /// Atomic operations other than the plain add: fetch variants, and/or/xor, xchg, cmpxchg.
+    AtomicOps,
+    /// `call` of a kernel function (`src_reg` 2).
+    KfuncCall,
+    /// The "v4" instructions: sign-extending loads and moves, signed division and modulo,
+    /// unconditional byte swaps, 32-bit-offset jumps (`gotol`).
+    Cpuv4,
+    /// Load-acquire and store-release atomics.
+    LoadAcquireStoreRelease,
+}
+
+impl IsaFeature {
+    /// Every feature, oldest first.
+    pub const ALL: [IsaFeature; 6] = [
+        IsaFeature::BpfToBpfCall,
+        IsaFeature::Jmp32,
+        IsaFeature::AtomicOps,
+        IsaFeature::KfuncCall,
+        IsaFeature::Cpuv4,
+        IsaFeature::LoadAcquireStoreRelease,
+    ];
+
+    /// The name a `min_kernel_by` list shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            IsaFeature::BpfToBpfCall => "bpf-to-bpf calls",
+            IsaFeature::Jmp32 => "BPF_JMP32 instructions",
+            IsaFeature::AtomicOps => "atomic fetch/and/or/xor/xchg/cmpxchg instructions",
+            IsaFeature::KfuncCall => "kfunc calls",
+            IsaFeature::Cpuv4 => "cpu v4 instructions (sign extension, signed division, bswap, gotol)",
+            IsaFeature::LoadAcquireStoreRelease => "load-acquire/store-release instructions",
+        }
+    }
+
+    /// The release whose verifier first accepts it (`-mcpu=v3` needs 5.1, `v4` 6.6).
+    pub fn since(self) -> Since {
+        let v = |major, minor| Since::exact(KernelVersion::new(major, minor));
+        match self {
+            IsaFeature::BpfToBpfCall => v(4, 16),
+            IsaFeature::Jmp32 => v(5, 1),
+            IsaFeature::AtomicOps => v(5, 12),
+            IsaFeature::KfuncCall => v(5, 13),
+            IsaFeature::Cpuv4 => v(6, 6),
+            // Absent in the measured 6.12, present in 7.2; the release between is not pinned.
+            IsaFeature::LoadAcquireStoreRelease => {
+                Since { at_least: Some(KernelVersion::new(6, 13)), at_most: KernelVersion::new(7, 2) }
+            }
+        }
+    }
+
+    /// The features one instruction slot uses, as bits (`1 << feature as u8`). Calls go by
+    /// their decoded `op`: in a relocatable object clang encodes a kfunc call like a call of
+    /// the object's own function (`src_reg` 1, relocated against the extern); libbpf rewrites it.
+    pub fn bits_of(insn: Insn, decoded: Op) -> u8 {
+        let bit = |f: IsaFeature| 1u8 << f as u8;
+        let (class, op) = (insn.class(), insn.code & 0xf0);
+        match class {
+            CLASS_JMP if insn.code == CALL => match decoded {
+                Op::CallSub(_) => bit(IsaFeature::BpfToBpfCall),
+                Op::Kfunc(_) => bit(IsaFeature::KfuncCall),
+                _ => 0,
+            },
+            // `gotol`: BPF_JA in the JMP32 class.
+            CLASS_JMP32 if op == 0x00 => bit(IsaFeature::Cpuv4),
+            CLASS_JMP32 => bit(IsaFeature::Jmp32),
+            CLASS_STX if insn.code & 0xe0 == MODE_ATOMIC => match insn.imm {
+                0 => 0,
+                LOAD_ACQ | STORE_REL => bit(IsaFeature::LoadAcquireStoreRelease),
+                _ => bit(IsaFeature::AtomicOps),
+            },
+            CLASS_LDX if insn.code & 0xe0 == MODE_MEMSX => bit(IsaFeature::Cpuv4),
+            CLASS_ALU | CLASS_ALU64 => {
+                let sign_ext_move = op == 0xb0 && insn.off != 0;
+                let signed_div = (op == 0x30 || op == 0x90) && insn.off == 1;
+                let bswap = class == CLASS_ALU64 && op == 0xd0;
+                if sign_ext_move || signed_div || bswap {
+                    bit(IsaFeature::Cpuv4)
+                } else {
+                    0
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// The features whose bits are set in `bits`.
+    pub fn from_bits(bits: u8) -> impl Iterator<Item = IsaFeature> {
+        IsaFeature::ALL.into_iter().filter(move |f| bits & (1 << *f as u8) != 0)
+    }
+}
 
 /// Where a relocation on an instruction points, resolved by the object reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,6 +473,45 @@ mod tests {
 
     fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
         Insn { code, dst, src, off, imm }
+    }
+
+    #[test]
+    fn isa_features_of_instructions() {
+        let features = |i: Insn| {
+            let op = decode_op(&[i], 0, 0, |_| None, |_| false);
+            IsaFeature::from_bits(IsaFeature::bits_of(i, op)).collect::<Vec<_>>()
+        };
+        // Plain eBPF: mov, add, exit, helper call, xadd, ld_imm64 and its second slot.
+        for plain in [
+            insn(0xb7, 0, 0, 0, 1),
+            insn(0x07, 1, 0, 0, 8),
+            insn(0x95, 0, 0, 0, 0),
+            insn(CALL, 0, 0, 0, 1),
+            insn(0xdb, 1, 2, 0, 0),
+            insn(LD_IMM64, 1, 1, 0, 0),
+            insn(0, 0, 0, 0, 0),
+        ] {
+            assert_eq!(features(plain), [], "{plain:?}");
+        }
+        let call =
+            |src, op| IsaFeature::from_bits(IsaFeature::bits_of(insn(CALL, 0, src, 0, -1), op)).collect::<Vec<_>>();
+        assert_eq!(call(PSEUDO_CALL, Op::CallSub(Loc { section: 0, insn: 3 })), [IsaFeature::BpfToBpfCall]);
+        // clang's encoding of a kfunc extern call (src_reg 1), and libbpf's (src_reg 2).
+        assert_eq!(call(PSEUDO_CALL, Op::Kfunc(None)), [IsaFeature::KfuncCall]);
+        assert_eq!(call(PSEUDO_KFUNC_CALL, Op::Kfunc(None)), [IsaFeature::KfuncCall]);
+        assert_eq!(call(0, Op::Helper(HelperId::new(1))), []);
+        assert_eq!(features(insn(0x16, 1, 0, 2, 0)), [IsaFeature::Jmp32], "jeq32 r1, 0");
+        assert_eq!(features(insn(0x06, 0, 0, 0, 100)), [IsaFeature::Cpuv4], "gotol");
+        assert_eq!(features(insn(0xdb, 1, 2, 0, 0x01)), [IsaFeature::AtomicOps], "fetch_add");
+        assert_eq!(features(insn(0xdb, 1, 2, 0, 0xf1)), [IsaFeature::AtomicOps], "cmpxchg");
+        assert_eq!(features(insn(0xc3, 1, 2, 0, 0x50)), [IsaFeature::AtomicOps], "32-bit atomic and");
+        assert_eq!(features(insn(0xdb, 1, 2, 0, 0x100)), [IsaFeature::LoadAcquireStoreRelease]);
+        assert_eq!(features(insn(0x91, 1, 2, 0, 0)), [IsaFeature::Cpuv4], "ldsx b");
+        assert_eq!(features(insn(0xbf, 1, 2, 8, 0)), [IsaFeature::Cpuv4], "movsx8");
+        assert_eq!(features(insn(0x3f, 1, 2, 1, 0)), [IsaFeature::Cpuv4], "sdiv");
+        assert_eq!(features(insn(0xd7, 1, 0, 0, 16)), [IsaFeature::Cpuv4], "bswap16");
+        assert_eq!(features(insn(0xd4, 1, 0, 0, 16)), [], "le16 (ALU class): old");
+        assert!(IsaFeature::ALL.windows(2).all(|w| w[0].since().at_most <= w[1].since().at_most));
     }
 
     #[test]

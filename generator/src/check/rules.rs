@@ -14,6 +14,7 @@ use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
+use super::insn::IsaFeature;
 use super::insn::Loc;
 use super::layout::Layout;
 use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
@@ -229,6 +230,9 @@ impl<'m> Checker<'m> {
                 continue;
             }
             let flow = analyzer.program(prog);
+            for feature in IsaFeature::from_bits(flow.isa_features) {
+                uses.push("instruction", feature.name(), Some(feature.since()));
+            }
             let layout = Layout::new(obj, prog, &mut layout_budget);
             let ctx = Ctx { obj, prog, section, layout: &layout, names: &names };
             if flow.incomplete {
@@ -334,6 +338,7 @@ impl<'m> Checker<'m> {
                 .collect::<Vec<_>>();
             listed = listed.saturating_add(kfuncs.len());
             self.check_kfunc_calls(&ctx, &class, license.as_deref(), prog_index, &flow.kfunc_calls, &mut sink);
+            self.kfunc_uses(&ctx, &class, &flow.kfunc_calls, &mut uses);
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
@@ -717,6 +722,23 @@ impl<'m> Checker<'m> {
 }
 
 impl Checker<'_> {
+    /// The kfuncs a program calls, for its `min_kernel`: each one's start for this program type
+    /// (the kfunc's own without one). A `__weak` extern is left out: the program may guard its
+    /// call with `bpf_ksym_exists()`, which the verifier drops where the kfunc is missing.
+    fn kfunc_uses(&self, ctx: &Ctx<'_, '_>, class: &Class<'_>, calls: &[super::flow::KfuncCall], uses: &mut Uses) {
+        for k in calls {
+            let Some(name) = k.name.and_then(|i| ctx.obj.externs.get(i as usize)) else { continue };
+            if ctx.obj.weak_externs.binary_search(name).is_ok() {
+                continue;
+            }
+            let since = self.model.kfunc(name).and_then(|kfunc| match class.program_type {
+                Some(pt) if !pt.helpers_from_target => kfunc.availability_for(pt.id).map(|a| a.since),
+                _ => Some(kfunc.since),
+            });
+            uses.push("kfunc", name, since);
+        }
+    }
+
     /// The kfunc findings of one program ([`super::kfuncs`]), placed at each call.
     fn check_kfunc_calls(
         &self,
