@@ -247,6 +247,7 @@ fn rule_page(code: Code) -> &'static str {
         Code::UnknownSection | Code::ProgramTypeTooNew => "program-types/index.html",
         Code::AttachTypeTooNew => "attach-types/index.html",
         Code::MapTypeTooNew | Code::MapTypeUnknown => "map-types/index.html",
+        Code::InstructionTooNew => "kernels/index.html",
         Code::KernelConfig | Code::Lockdown | Code::Capabilities | Code::VariesByBuild => "matrix/index.html",
         Code::UnknownKfunc
         | Code::KfuncNotAllowed

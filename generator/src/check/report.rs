@@ -210,6 +210,9 @@ pub enum Code {
     /// A warning: a map reaches a helper that takes only some map types, and its type cannot
     /// be read from the object.
     MapTypeUnknown,
+    /// The program uses instructions the target kernel's verifier does not know (32-bit jumps,
+    /// atomics, cpu v4, kfunc calls).
+    InstructionTooNew,
     /// The helper needs kernel config options the target lacks (a warning when the target's
     /// config is not known).
     KernelConfig,
@@ -233,7 +236,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 26] = [
         Code::UnknownHelper,
         Code::HelperNotAllowed,
         Code::AttachType,
@@ -250,6 +253,7 @@ impl Code {
         Code::AttachTypeTooNew,
         Code::MapTypeTooNew,
         Code::MapTypeUnknown,
+        Code::InstructionTooNew,
         Code::KernelConfig,
         Code::Lockdown,
         Code::Capabilities,
@@ -279,6 +283,7 @@ impl Code {
             Code::AttachTypeTooNew => "attach-type-too-new",
             Code::MapTypeTooNew => "map-type-too-new",
             Code::MapTypeUnknown => "map-type-unknown",
+            Code::InstructionTooNew => "instruction-too-new",
             Code::KernelConfig => "kernel-config",
             Code::Lockdown => "lockdown",
             Code::Capabilities => "capabilities",
@@ -310,6 +315,7 @@ impl Code {
             Code::AttachTypeTooNew => "The target kernel lacks the expected attach type",
             Code::MapTypeTooNew => "The target kernel lacks the map type",
             Code::MapTypeUnknown => "The type of a map that reaches a map helper cannot be known",
+            Code::InstructionTooNew => "The program uses instructions the target kernel does not know",
             Code::KernelConfig => "The helper needs kernel config options the target may lack",
             Code::Lockdown => "The helper is refused under the target's kernel lockdown",
             Code::Capabilities => "The helper needs capabilities the loader may lack",

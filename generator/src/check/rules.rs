@@ -232,6 +232,7 @@ impl<'m> Checker<'m> {
             let flow = analyzer.program(prog);
             for feature in IsaFeature::from_bits(flow.isa_features) {
                 uses.push("instruction", feature.name(), Some(feature.since()));
+                self.check_instruction_kernel(feature, prog, section, &mut sink, prog_index);
             }
             let layout = Layout::new(obj, prog, &mut layout_budget);
             let ctx = Ctx { obj, prog, section, layout: &layout, names: &names };
@@ -1105,6 +1106,40 @@ impl Checker<'_> {
         d.program = Some(prog.name.clone());
         d.section = Some(section.to_owned());
         d.help = Some(self.too_new_help(since));
+        sink.push_other(Some(index), d);
+    }
+
+    /// An error (a warning inside a range) for instructions the target's verifier does not know.
+    fn check_instruction_kernel(
+        &self,
+        feature: IsaFeature,
+        prog: &ProgramDef,
+        section: &str,
+        sink: &mut Sink,
+        index: u32,
+    ) {
+        let since = feature.since();
+        let severity = match since.on(self.options.kernel) {
+            Presence::Yes => return,
+            Presence::No => Severity::Error,
+            Presence::Unknown => Severity::Warning,
+        };
+        let mut d = Diagnostic::new(
+            severity,
+            Code::InstructionTooNew,
+            format!("program `{}` uses {}, which {}", prog.name, feature.name(), self.since_words(since)),
+        );
+        d.program = Some(prog.name.clone());
+        d.section = Some(section.to_owned());
+        d.help = Some(match feature {
+            IsaFeature::Jmp32 | IsaFeature::AtomicOps | IsaFeature::Cpuv4 | IsaFeature::LoadAcquireStoreRelease => {
+                format!(
+                    "{}; or build for an older instruction set (clang `-mcpu=v1`/`v2`: no 32-bit jumps, no atomics but the add whose result is unused)",
+                    self.too_new_help(since)
+                )
+            }
+            IsaFeature::BpfToBpfCall | IsaFeature::KfuncCall => self.too_new_help(since),
+        });
         sink.push_other(Some(index), d);
     }
 

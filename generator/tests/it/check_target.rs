@@ -120,6 +120,34 @@ fn plain_call(helper: i32) -> Vec<Insn> {
     vec![asm::mov_imm(1, 0), asm::mov_imm(2, 0), asm::call(helper), asm::mov_imm(0, 0), asm::exit()]
 }
 
+/// Instructions older verifiers do not know are target errors and count for `min_kernel`.
+#[test]
+fn instructions_newer_than_the_target() {
+    // r2 = 1; *(u64 *)(r10 - 8) = 0; r1 = r10; r1 += -8; r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)
+    let fetch_add = Insn { code: 0xdb, dst: 1, src: 2, off: 0, imm: 0x01 };
+    let insns = [
+        asm::mov_imm(2, 1),
+        Insn { code: 0x7a, dst: 10, src: 0, off: -8, imm: 0 },
+        Insn { code: 0xbf, dst: 1, src: 10, off: 0, imm: 0 },
+        Insn { code: 0x07, dst: 1, src: 0, off: 0, imm: -8 },
+        fetch_add,
+        asm::mov_imm(0, 0),
+        asm::exit(),
+    ];
+    let bytes = object("xdp", &insns, &[]);
+    let old = check(&bytes, "5.10", Machine::default());
+    assert_eq!(codes(&old), [("error".to_owned(), "instruction-too-new".to_owned())], "{old:#}");
+    assert!(message(&old, "instruction-too-new").contains("5.12"), "{old:#}");
+    let new = check(&bytes, "5.12", Machine::default());
+    assert!(codes(&new).is_empty(), "{new:#}");
+    assert_eq!(new["min_kernel"], "5.12", "{new:#}");
+    assert!(new["min_kernel_by"][0].as_str().is_some_and(|s| s.starts_with("atomic")), "{new:#}");
+    // The plain add whose result is unused (BPF_XADD) is as old as eBPF.
+    let xadd = Insn { imm: 0, ..fetch_add };
+    let bytes = object("xdp", &[&insns[..4], &[xadd], &insns[5..]].concat(), &[]);
+    assert!(codes(&check(&bytes, "4.18", Machine::default())).is_empty());
+}
+
 #[test]
 fn fentry_without_helper_calls_needs_its_program_type() {
     let bytes = object("fentry/do_unlinkat", &[asm::mov_imm(0, 0), asm::exit()], &[]);
