@@ -654,3 +654,22 @@ fn every_spec_file_names_its_schema() {
     assert!(seen > 400, "only {seen} spec files found");
     assert!(wrong.is_empty(), "{} spec file(s) without their schema line:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// `sched_cls` and `sched_act` share one kernel prototype function (`tc_cls_act_func_proto`),
+/// and the specs say so once (the `tc_cls_act` helper set): their helper rights are the same.
+#[test]
+fn sched_cls_and_sched_act_have_the_same_helper_rights() {
+    let model = support::model();
+    let cls = model.program_type_by_name("sched_cls").expect("sched_cls").id;
+    let act = model.program_type_by_name("sched_act").expect("sched_act").id;
+    let mut compared = 0;
+    for h in &model.helpers {
+        let (a, b) = (h.availability_for(cls), h.availability_for(act));
+        assert_eq!(a.is_some(), b.is_some(), "{}: in one of sched_cls and sched_act only", h.name);
+        if let (Some(a), Some(b)) = (a, b) {
+            compared += 1;
+            assert_eq!((a.since, &a.qualifiers), (b.since, &b.qualifiers), "{}: different rights", h.name);
+        }
+    }
+    assert!(compared > 100, "only {compared} helpers in sched_cls");
+}
