@@ -98,7 +98,8 @@ pub const CLASS_MODIFIERS: &[&str] = &[
 
 /// Turn parsed specs into the model, or every problem found on the way.
 pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
-    let mut cx = Lower { diagnostics: Vec::new(), unparsed: &specs.unparsed };
+    let mut cx = Lower { diagnostics: Vec::new(), unparsed: &specs.unparsed, shared_flags: BTreeMap::new() };
+    cx.shared_flags(specs);
     let map_types = cx.map_types(&specs.map_types);
     let program_types_unlinked = cx.program_types(&specs.program_types);
     let attach_types = cx.attach_types(&specs.attach_types, &program_types_unlinked);
@@ -127,12 +128,40 @@ struct Lower<'a> {
     diagnostics: Vec<Diagnostic>,
     /// `folder/stem` of spec files that did not parse; their names resolve to nothing quietly.
     unparsed: &'a BTreeSet<String>,
+    /// `flags.yaml`: name → (value, general meaning).
+    shared_flags: BTreeMap<String, (u64, String)>,
 }
 
 /// Name → ID for one kind of item, for resolving references with suggestions.
 type Names<Id> = BTreeMap<String, Id>;
 
 impl Lower<'_> {
+    /// `flags.yaml` into [`Lower::shared_flags`]; a flag defined twice, or that fewer than two
+    /// helpers take (it belongs in that helper's own file), is an error.
+    fn shared_flags(&mut self, specs: &Specs) {
+        let Some(p) = &specs.flags else { return };
+        for f in &p.value.flags {
+            self.check_identifier(&f.name, p.file, "flag name");
+            if self.shared_flags.insert(f.name.value.clone(), (f.value, f.doc.clone())).is_some() {
+                self.error(Span::of(p.file, &f.name), format!("flag `{}` is defined twice", f.name.value));
+            }
+        }
+        for f in &p.value.flags {
+            let takers =
+                specs.helpers.iter().filter(|h| h.value.flags.iter().any(|hf| hf.name.value == f.name.value)).count();
+            if takers < 2 {
+                self.error(
+                    Span::of(p.file, &f.name),
+                    format!(
+                        "flag `{}` is taken by {takers} helper(s); flags.yaml holds flags several helpers share",
+                        f.name.value
+                    ),
+                )
+                .help = Some("define it in the helper's own `flags:` with its `value:`".into());
+            }
+        }
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::error(Some(span), message));
         self.diagnostics.last_mut().expect("just pushed")
@@ -416,7 +445,32 @@ impl Lower<'_> {
                     )
                     .help = Some(format!("the arguments are: {}", names.join(", ")));
                 }
-                Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value: f.value, doc: f.doc.clone() }
+                let shared = self.shared_flags.get(&f.name.value).cloned();
+                let value = match (&f.value, &shared) {
+                    (Some(v), None) => v.value,
+                    (None, Some((v, _))) => *v,
+                    (Some(v), Some((shared, _))) => {
+                        self.error(
+                            Span::of(file, v),
+                            format!(
+                                "`{}` is defined in flags.yaml (value {shared}): its value is said there once",
+                                f.name.value
+                            ),
+                        )
+                        .help = Some("remove `value:` here".into());
+                        v.value
+                    }
+                    (None, None) => {
+                        self.error(Span::of(file, &f.name), format!("flag `{}` has no value", f.name.value)).help =
+                            Some(
+                                "add `value: N`, or define the flag in specs/flags.yaml when several helpers take it"
+                                    .into(),
+                            );
+                        0
+                    }
+                };
+                let doc = f.doc.clone().or_else(|| shared.map(|(_, d)| d)).unwrap_or_default();
+                Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value, doc }
             })
             .collect();
         let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");

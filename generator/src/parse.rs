@@ -41,9 +41,12 @@ pub fn parse_files(files: &[SpecFile], display_root: &str) -> (SourceMap, Specs,
             "" if stem == "reasons" => {
                 specs.reasons = parse_one(text, file, stem, &mut diagnostics);
             }
+            "" if stem == "flags" => {
+                specs.flags = parse_one(text, file, stem, &mut diagnostics);
+            }
             _ => diagnostics.push(
                 Diagnostic::error(Some(Span::range(file, 0..0)), format!("unexpected spec file `{}`", f.relative_path))
-                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, types/, kfuncs/, or are sections.yaml or reasons.yaml"),
+                    .with_help("spec files live in helpers/, program-types/, map-types/, attach-types/, helper-sets/, types/, kfuncs/, or are sections.yaml, reasons.yaml or flags.yaml"),
             ),
         }
     }
@@ -113,6 +116,7 @@ pub fn embedded_json() -> Option<(SourceMap, Specs)> {
             "kfuncs" => specs.kfunc_sets.push(parse(json, file, stem)?),
             "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
             "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
+            "" if stem == "flags" => specs.flags = Some(parse(json, file, stem)?),
             _ => return None,
         }
     }

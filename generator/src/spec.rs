@@ -82,6 +82,26 @@ pub struct FlagSpec {
     pub arg: Spanned<String>,
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// The value; omitted (and then required to be there) for a flag `flags.yaml` defines.
+    #[schemars(with = "Option<u64>")]
+    pub value: Option<Spanned<u64>>,
+    /// What the flag does for this helper; `flags.yaml`'s words when omitted.
+    pub doc: Option<String>,
+}
+
+/// `flags.yaml`: flags several helpers take, each defined once (name, value, general meaning).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlagsSpec {
+    pub flags: Vec<SharedFlagSpec>,
+}
+
+/// One flag of `flags.yaml`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedFlagSpec {
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
     pub value: u64,
     pub doc: String,
 }
@@ -363,6 +383,7 @@ pub struct Specs {
     pub helper_sets: Vec<Parsed<HelperSetSpec>>,
     pub sections: Option<Parsed<SectionsSpec>>,
     pub reasons: Option<Parsed<ReasonsSpec>>,
+    pub flags: Option<Parsed<FlagsSpec>>,
     pub types: Vec<Parsed<TypeSpec>>,
     pub kfunc_sets: Vec<Parsed<KfuncSetSpec>>,
     /// Files that did not parse, as `folder/stem`: references to them are not reported again.

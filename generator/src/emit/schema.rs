@@ -13,7 +13,7 @@ use crate::spec;
 pub const FOLDER: Folder = Folder { path: "specs/schema", hand_written: &[], requires: &[] };
 
 /// Each kind of spec file: where its files sit (a folder of `specs/`, or one file's stem for
-/// `sections.yaml` and `reasons.yaml`) and its schema.
+/// `sections.yaml`, `reasons.yaml` and `flags.yaml`) and its schema.
 pub fn kinds() -> Vec<(&'static str, schemars::Schema)> {
     vec![
         ("helpers", root::<spec::HelperSpec>()),
@@ -25,6 +25,7 @@ pub fn kinds() -> Vec<(&'static str, schemars::Schema)> {
         ("kfuncs", root::<spec::KfuncSetSpec>()),
         ("sections", root::<spec::SectionsSpec>()),
         ("reasons", root::<spec::ReasonsSpec>()),
+        ("flags", root::<spec::FlagsSpec>()),
     ]
 }
 
