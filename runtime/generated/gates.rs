@@ -1249,6 +1249,10 @@ pub mod ctx {
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_map_lookup_elem",
+    doc = example!("bpf_map_lookup_elem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_lookup_elem`",
     label = "`bpf_map_lookup_elem` is not available to this program type",
@@ -1324,6 +1328,10 @@ unsafe impl CanCall_bpf_map_lookup_elem for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_map_update_elem",
+    doc = example!("bpf_map_update_elem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_update_elem`",
     label = "`bpf_map_update_elem` is not available to this program type",
@@ -1399,6 +1407,10 @@ unsafe impl CanCall_bpf_map_update_elem for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_map_delete_elem",
+    doc = example!("bpf_map_delete_elem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_delete_elem`",
     label = "`bpf_map_delete_elem` is not available to this program type",
@@ -1451,6 +1463,7 @@ unsafe impl CanCall_bpf_map_delete_elem for program::Xdp {}
 /// - tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.5
 /// - lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.7
 /// - syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.14
+#[cfg_attr(bpfspec_example = "bpf_probe_read", doc = example!("bpf_probe_read"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read`",
     label = "`bpf_probe_read` is not available to this program type",
@@ -1500,6 +1513,7 @@ unsafe impl CanCall_bpf_probe_read for program::Tracepoint {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_ktime_get_ns", doc = example!("bpf_ktime_get_ns"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_ns`",
     label = "`bpf_ktime_get_ns` is not available to this program type",
@@ -1575,6 +1589,7 @@ unsafe impl CanCall_bpf_ktime_get_ns for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_trace_printk", doc = example!("bpf_trace_printk"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_printk`",
     label = "`bpf_trace_printk` is not available to this program type",
@@ -1650,6 +1665,10 @@ unsafe impl CanCall_bpf_trace_printk for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_prandom_u32",
+    doc = example!("bpf_get_prandom_u32")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_prandom_u32`",
     label = "`bpf_get_prandom_u32` is not available to this program type",
@@ -1724,6 +1743,10 @@ unsafe impl CanCall_bpf_get_prandom_u32 for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_smp_processor_id",
+    doc = example!("bpf_get_smp_processor_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_smp_processor_id`",
     label = "`bpf_get_smp_processor_id` is not available to this program type",
@@ -1771,6 +1794,10 @@ unsafe impl CanCall_bpf_get_smp_processor_id for program::Xdp {}
 /// - sched_act, since 4.1
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_store_bytes",
+    doc = example!("bpf_skb_store_bytes")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_store_bytes`",
     label = "`bpf_skb_store_bytes` is not available to this program type",
@@ -1786,6 +1813,10 @@ unsafe impl CanCall_bpf_skb_store_bytes for program::SkSkb {}
 /// - sched_cls, since 4.1
 /// - sched_act, since 4.1
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_l3_csum_replace",
+    doc = example!("bpf_l3_csum_replace")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_l3_csum_replace`",
     label = "`bpf_l3_csum_replace` is not available to this program type",
@@ -1800,6 +1831,10 @@ unsafe impl CanCall_bpf_l3_csum_replace for program::SchedCls {}
 /// - sched_cls, since 4.1
 /// - sched_act, since 4.1
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_l4_csum_replace",
+    doc = example!("bpf_l4_csum_replace")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_l4_csum_replace`",
     label = "`bpf_l4_csum_replace` is not available to this program type",
@@ -1842,6 +1877,7 @@ unsafe impl CanCall_bpf_l4_csum_replace for program::SchedCls {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_tail_call", doc = example!("bpf_tail_call"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tail_call`",
     label = "`bpf_tail_call` is not available to this program type",
@@ -1888,6 +1924,7 @@ unsafe impl CanCall_bpf_tail_call for program::Xdp {}
 /// - sched_cls, since 4.2
 /// - sched_act, since 4.2
 /// - lwt_xmit, since 4.10
+#[cfg_attr(bpfspec_example = "bpf_clone_redirect", doc = example!("bpf_clone_redirect"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_clone_redirect`",
     label = "`bpf_clone_redirect` is not available to this program type",
@@ -1929,6 +1966,10 @@ unsafe impl CanCall_bpf_clone_redirect for program::SchedCls {}
 /// - sk_lookup, since 6.10
 /// - syscall, since 5.14
 /// - netfilter, since 6.10
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_pid_tgid",
+    doc = example!("bpf_get_current_pid_tgid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_pid_tgid`",
     label = "`bpf_get_current_pid_tgid` is not available to this program type",
@@ -2002,6 +2043,10 @@ unsafe impl CanCall_bpf_get_current_pid_tgid for program::Xdp {}
 /// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
 /// - netfilter, since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_uid_gid",
+    doc = example!("bpf_get_current_uid_gid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_uid_gid`",
     label = "`bpf_get_current_uid_gid` is not available to this program type",
@@ -2075,6 +2120,10 @@ unsafe impl CanCall_bpf_get_current_uid_gid for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_comm",
+    doc = example!("bpf_get_current_comm")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_comm`",
     label = "`bpf_get_current_comm` is not available to this program type",
@@ -2148,6 +2197,10 @@ unsafe impl CanCall_bpf_get_current_comm for program::Xdp {}
 /// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 6.13–6.18 (measured bounds)
 /// - netfilter, since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_cgroup_classid",
+    doc = example!("bpf_get_cgroup_classid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_cgroup_classid`",
     label = "`bpf_get_cgroup_classid` is not available to this program type",
@@ -2193,6 +2246,7 @@ unsafe impl CanCall_bpf_get_cgroup_classid for program::Xdp {}
 ///
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
+#[cfg_attr(bpfspec_example = "bpf_skb_vlan_push", doc = example!("bpf_skb_vlan_push"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_vlan_push`",
     label = "`bpf_skb_vlan_push` is not available to this program type",
@@ -2205,6 +2259,7 @@ unsafe impl CanCall_bpf_skb_vlan_push for program::SchedCls {}
 ///
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
+#[cfg_attr(bpfspec_example = "bpf_skb_vlan_pop", doc = example!("bpf_skb_vlan_pop"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_vlan_pop`",
     label = "`bpf_skb_vlan_pop` is not available to this program type",
@@ -2218,6 +2273,10 @@ unsafe impl CanCall_bpf_skb_vlan_pop for program::SchedCls {}
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_get_tunnel_key",
+    doc = example!("bpf_skb_get_tunnel_key")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_tunnel_key`",
     label = "`bpf_skb_get_tunnel_key` is not available to this program type",
@@ -2232,6 +2291,10 @@ unsafe impl CanCall_bpf_skb_get_tunnel_key for program::SchedCls {}
 /// - sched_cls, since 4.3
 /// - sched_act, since 4.3
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_set_tunnel_key",
+    doc = example!("bpf_skb_set_tunnel_key")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tunnel_key`",
     label = "`bpf_skb_set_tunnel_key` is not available to this program type",
@@ -2273,6 +2336,10 @@ unsafe impl CanCall_bpf_skb_set_tunnel_key for program::SchedCls {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_perf_event_read",
+    doc = example!("bpf_perf_event_read")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read`",
     label = "`bpf_perf_event_read` is not available to this program type",
@@ -2320,6 +2387,7 @@ unsafe impl CanCall_bpf_perf_event_read for program::Xdp {}
 /// - sched_act, since 4.4
 /// - xdp, since 4.8
 /// - lwt_xmit, since 4.10
+#[cfg_attr(bpfspec_example = "bpf_redirect", doc = example!("bpf_redirect"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect`",
     label = "`bpf_redirect` is not available to this program type",
@@ -2338,6 +2406,10 @@ unsafe impl CanCall_bpf_redirect for program::Xdp {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_get_route_realm",
+    doc = example!("bpf_get_route_realm")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_route_realm`",
     label = "`bpf_get_route_realm` is not available to this program type",
@@ -2378,6 +2450,10 @@ unsafe impl CanCall_bpf_get_route_realm for program::SchedCls {}
 /// - lsm, since 5.7–5.10 (measured bounds)
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_perf_event_output",
+    doc = example!("bpf_perf_event_output")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_output`",
     label = "`bpf_perf_event_output` is not available to this program type",
@@ -2428,6 +2504,7 @@ unsafe impl CanCall_bpf_perf_event_output for program::Xdp {}
 /// - lwt_seg6local, since 4.18
 /// - sk_reuseport, since 4.19
 /// - flow_dissector, since 4.20
+#[cfg_attr(bpfspec_example = "bpf_skb_load_bytes", doc = example!("bpf_skb_load_bytes"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_load_bytes`",
     label = "`bpf_skb_load_bytes` is not available to this program type",
@@ -2455,6 +2532,7 @@ unsafe impl CanCall_bpf_skb_load_bytes for program::SocketFilter {}
 /// - tracing, since 5.5
 /// - lsm, since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_stackid", doc = example!("bpf_get_stackid"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stackid`",
     label = "`bpf_get_stackid` is not available to this program type",
@@ -2480,6 +2558,7 @@ unsafe impl CanCall_bpf_get_stackid for program::Tracepoint {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(bpfspec_example = "bpf_csum_diff", doc = example!("bpf_csum_diff"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_diff`",
     label = "`bpf_csum_diff` is not available to this program type",
@@ -2498,6 +2577,10 @@ unsafe impl CanCall_bpf_csum_diff for program::Xdp {}
 /// - sched_cls, since 4.6
 /// - sched_act, since 4.6
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_get_tunnel_opt",
+    doc = example!("bpf_skb_get_tunnel_opt")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_tunnel_opt`",
     label = "`bpf_skb_get_tunnel_opt` is not available to this program type",
@@ -2512,6 +2595,10 @@ unsafe impl CanCall_bpf_skb_get_tunnel_opt for program::SchedCls {}
 /// - sched_cls, since 4.6
 /// - sched_act, since 4.6
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_set_tunnel_opt",
+    doc = example!("bpf_skb_set_tunnel_opt")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tunnel_opt`",
     label = "`bpf_skb_set_tunnel_opt` is not available to this program type",
@@ -2525,6 +2612,10 @@ unsafe impl CanCall_bpf_skb_set_tunnel_opt for program::SchedCls {}
 ///
 /// - sched_cls, since 4.8
 /// - sched_act, since 4.8
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_change_proto",
+    doc = example!("bpf_skb_change_proto")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_proto`",
     label = "`bpf_skb_change_proto` is not available to this program type",
@@ -2537,6 +2628,10 @@ unsafe impl CanCall_bpf_skb_change_proto for program::SchedCls {}
 ///
 /// - sched_cls, since 4.8
 /// - sched_act, since 4.8
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_change_type",
+    doc = example!("bpf_skb_change_type")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_type`",
     label = "`bpf_skb_change_type` is not available to this program type",
@@ -2553,6 +2648,10 @@ unsafe impl CanCall_bpf_skb_change_type for program::SchedCls {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_under_cgroup",
+    doc = example!("bpf_skb_under_cgroup")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_under_cgroup`",
     label = "`bpf_skb_under_cgroup` is not available to this program type",
@@ -2573,6 +2672,10 @@ unsafe impl CanCall_bpf_skb_under_cgroup for program::SchedCls {}
 /// - lwt_out, since 4.10
 /// - lwt_xmit, since 4.10
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_get_hash_recalc",
+    doc = example!("bpf_get_hash_recalc")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_hash_recalc`",
     label = "`bpf_get_hash_recalc` is not available to this program type",
@@ -2617,6 +2720,10 @@ unsafe impl CanCall_bpf_get_hash_recalc for program::SchedCls {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_task",
+    doc = example!("bpf_get_current_task")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task`",
     label = "`bpf_get_current_task` is not available to this program type",
@@ -2668,6 +2775,10 @@ unsafe impl CanCall_bpf_get_current_task for program::Xdp {}
 /// - tracing (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.5
 /// - lsm (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.7
 /// - syscall (needs CAP_SYS_ADMIN; refused under lockdown integrity or stricter), since 5.14
+#[cfg_attr(
+    bpfspec_example = "bpf_probe_write_user",
+    doc = example!("bpf_probe_write_user")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_write_user`",
     label = "`bpf_probe_write_user` is not available to this program type",
@@ -2716,6 +2827,10 @@ unsafe impl CanCall_bpf_probe_write_user for program::Tracepoint {}
 /// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
 /// - netfilter, since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_current_task_under_cgroup",
+    doc = example!("bpf_current_task_under_cgroup")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_current_task_under_cgroup`",
     label = "`bpf_current_task_under_cgroup` is not available to this program type",
@@ -2766,6 +2881,10 @@ unsafe impl CanCall_bpf_current_task_under_cgroup for program::Xdp {}
 /// - sched_act, since 4.9
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_change_tail",
+    doc = example!("bpf_skb_change_tail")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_tail`",
     label = "`bpf_skb_change_tail` is not available to this program type",
@@ -2785,6 +2904,7 @@ unsafe impl CanCall_bpf_skb_change_tail for program::SkSkb {}
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
 /// - lwt_seg6local (some kernel builds refuse it (stable updates differ)), since 4.18
+#[cfg_attr(bpfspec_example = "bpf_skb_pull_data", doc = example!("bpf_skb_pull_data"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_pull_data`",
     label = "`bpf_skb_pull_data` is not available to this program type",
@@ -2803,6 +2923,7 @@ unsafe impl CanCall_bpf_skb_pull_data for program::SkSkb {}
 /// - sched_cls, since 4.9
 /// - sched_act, since 4.9
 /// - lwt_xmit, since 4.10
+#[cfg_attr(bpfspec_example = "bpf_csum_update", doc = example!("bpf_csum_update"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_update`",
     label = "`bpf_csum_update` is not available to this program type",
@@ -2817,6 +2938,10 @@ unsafe impl CanCall_bpf_csum_update for program::SchedCls {}
 /// - sched_cls, since 4.9
 /// - sched_act, since 4.9
 /// - lwt_xmit, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_set_hash_invalid",
+    doc = example!("bpf_set_hash_invalid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_hash_invalid`",
     label = "`bpf_set_hash_invalid` is not available to this program type",
@@ -2858,6 +2983,10 @@ unsafe impl CanCall_bpf_set_hash_invalid for program::SchedCls {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_numa_node_id",
+    doc = example!("bpf_get_numa_node_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_numa_node_id`",
     label = "`bpf_get_numa_node_id` is not available to this program type",
@@ -2905,6 +3034,10 @@ unsafe impl CanCall_bpf_get_numa_node_id for program::Xdp {}
 /// - sched_act, since 5.8
 /// - lwt_xmit, since 4.10
 /// - sk_skb, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_change_head",
+    doc = example!("bpf_skb_change_head")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_change_head`",
     label = "`bpf_skb_change_head` is not available to this program type",
@@ -2918,6 +3051,10 @@ unsafe impl CanCall_bpf_skb_change_head for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_xdp_adjust_head`: Move the start of an XDP packet to push or pop bytes at the front.
 ///
 /// - xdp, since 4.10
+#[cfg_attr(
+    bpfspec_example = "bpf_xdp_adjust_head",
+    doc = example!("bpf_xdp_adjust_head")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_head`",
     label = "`bpf_xdp_adjust_head` is not available to this program type",
@@ -2935,6 +3072,7 @@ unsafe impl CanCall_bpf_xdp_adjust_head for program::Xdp {}
 /// - tracing (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.5
 /// - lsm (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.7
 /// - syscall (refused under lockdown confidentiality; needs CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), since 5.14
+#[cfg_attr(bpfspec_example = "bpf_probe_read_str", doc = example!("bpf_probe_read_str"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_str`",
     label = "`bpf_probe_read_str` is not available to this program type",
@@ -2965,6 +3103,10 @@ unsafe impl CanCall_bpf_probe_read_str for program::Tracepoint {}
 /// - tracing (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 /// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_socket_cookie",
+    doc = example!("bpf_get_socket_cookie")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_cookie`",
     label = "`bpf_get_socket_cookie` is not available to this program type",
@@ -2994,6 +3136,7 @@ unsafe impl CanCall_bpf_get_socket_cookie for program::SocketFilter {}
 /// - sched_act, since 4.12
 /// - cgroup_skb, since 4.12
 /// - sk_skb, since 4.14
+#[cfg_attr(bpfspec_example = "bpf_get_socket_uid", doc = example!("bpf_get_socket_uid"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_socket_uid`",
     label = "`bpf_get_socket_uid` is not available to this program type",
@@ -3009,6 +3152,7 @@ unsafe impl CanCall_bpf_get_socket_uid for program::SocketFilter {}
 ///
 /// - sched_cls, since 4.13
 /// - sched_act, since 4.13
+#[cfg_attr(bpfspec_example = "bpf_set_hash", doc = example!("bpf_set_hash"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_hash`",
     label = "`bpf_set_hash` is not available to this program type",
@@ -3026,6 +3170,7 @@ unsafe impl CanCall_bpf_set_hash for program::SchedCls {}
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
+#[cfg_attr(bpfspec_example = "bpf_setsockopt", doc = example!("bpf_setsockopt"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_setsockopt`",
     label = "`bpf_setsockopt` is not available to this program type",
@@ -3048,6 +3193,10 @@ unsafe impl CanCall_bpf_setsockopt for program::SockOps {}
 /// - sched_cls, since 4.13
 /// - sched_act, since 4.13
 /// - sk_skb, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_adjust_room",
+    doc = example!("bpf_skb_adjust_room")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_adjust_room`",
     label = "`bpf_skb_adjust_room` is not available to this program type",
@@ -3060,6 +3209,7 @@ unsafe impl CanCall_bpf_skb_adjust_room for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_redirect_map`: Redirect an XDP frame to a device, CPU or AF_XDP socket stored in a map.
 ///
 /// - xdp, since 4.14
+#[cfg_attr(bpfspec_example = "bpf_redirect_map", doc = example!("bpf_redirect_map"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_map`",
     label = "`bpf_redirect_map` is not available to this program type",
@@ -3070,6 +3220,10 @@ unsafe impl CanCall_bpf_redirect_map for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sk_redirect_map`: Steer an sk_skb packet to a socket stored in a sockmap.
 ///
 /// - sk_skb, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_sk_redirect_map",
+    doc = example!("bpf_sk_redirect_map")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_redirect_map`",
     label = "`bpf_sk_redirect_map` is not available to this program type",
@@ -3080,6 +3234,10 @@ unsafe impl CanCall_bpf_sk_redirect_map for program::SkSkb {}
 /// Implemented for the program types that may call `bpf_sock_map_update`: Insert the current TCP socket into a sockmap from a sock_ops program.
 ///
 /// - sock_ops, since 4.14
+#[cfg_attr(
+    bpfspec_example = "bpf_sock_map_update",
+    doc = example!("bpf_sock_map_update")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_map_update`",
     label = "`bpf_sock_map_update` is not available to this program type",
@@ -3090,6 +3248,10 @@ unsafe impl CanCall_bpf_sock_map_update for program::SockOps {}
 /// Implemented for the program types that may call `bpf_xdp_adjust_meta`: Reserve or release a metadata area in front of an XDP packet.
 ///
 /// - xdp, since 4.15
+#[cfg_attr(
+    bpfspec_example = "bpf_xdp_adjust_meta",
+    doc = example!("bpf_xdp_adjust_meta")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_meta`",
     label = "`bpf_xdp_adjust_meta` is not available to this program type",
@@ -3129,6 +3291,10 @@ unsafe impl CanCall_bpf_xdp_adjust_meta for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_perf_event_read_value",
+    doc = example!("bpf_perf_event_read_value")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_event_read_value`",
     label = "`bpf_perf_event_read_value` is not available to this program type",
@@ -3174,6 +3340,10 @@ unsafe impl CanCall_bpf_perf_event_read_value for program::Xdp {}
 /// Implemented for the program types that may call `bpf_perf_prog_read_value`: Read the counter and timing values of the perf event that triggered the program.
 ///
 /// - perf_event, since 4.15
+#[cfg_attr(
+    bpfspec_example = "bpf_perf_prog_read_value",
+    doc = example!("bpf_perf_prog_read_value")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_perf_prog_read_value`",
     label = "`bpf_perf_prog_read_value` is not available to this program type",
@@ -3190,6 +3360,7 @@ unsafe impl CanCall_bpf_perf_prog_read_value for program::PerfEvent {}
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.16
 /// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0
+#[cfg_attr(bpfspec_example = "bpf_getsockopt", doc = example!("bpf_getsockopt"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_getsockopt`",
     label = "`bpf_getsockopt` is not available to this program type",
@@ -3210,6 +3381,10 @@ unsafe impl CanCall_bpf_getsockopt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_override_return`: Make a kprobed kernel function return immediately with a chosen value.
 ///
 /// - kprobe (needs CONFIG_BPF_KPROBE_OVERRIDE), since 4.16
+#[cfg_attr(
+    bpfspec_example = "bpf_override_return",
+    doc = example!("bpf_override_return")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_override_return`",
     label = "`bpf_override_return` is not available to this program type",
@@ -3220,6 +3395,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_override_return for program::Kprobe<S> 
 /// Implemented for the program types that may call `bpf_sock_ops_cb_flags_set`: Choose which optional sock_ops callbacks fire for the current TCP connection.
 ///
 /// - sock_ops, since 4.16
+#[cfg_attr(
+    bpfspec_example = "bpf_sock_ops_cb_flags_set",
+    doc = example!("bpf_sock_ops_cb_flags_set")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_ops_cb_flags_set`",
     label = "`bpf_sock_ops_cb_flags_set` is not available to this program type",
@@ -3230,6 +3409,10 @@ unsafe impl CanCall_bpf_sock_ops_cb_flags_set for program::SockOps {}
 /// Implemented for the program types that may call `bpf_msg_redirect_map`: Send an sk_msg payload to a socket stored in a sockmap instead of its own socket.
 ///
 /// - sk_msg, since 4.17
+#[cfg_attr(
+    bpfspec_example = "bpf_msg_redirect_map",
+    doc = example!("bpf_msg_redirect_map")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_redirect_map`",
     label = "`bpf_msg_redirect_map` is not available to this program type",
@@ -3240,6 +3423,10 @@ unsafe impl CanCall_bpf_msg_redirect_map for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_apply_bytes`: Let the current sk_msg verdict cover the next given number of bytes.
 ///
 /// - sk_msg, since 4.17
+#[cfg_attr(
+    bpfspec_example = "bpf_msg_apply_bytes",
+    doc = example!("bpf_msg_apply_bytes")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_apply_bytes`",
     label = "`bpf_msg_apply_bytes` is not available to this program type",
@@ -3250,6 +3437,7 @@ unsafe impl CanCall_bpf_msg_apply_bytes for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_cork_bytes`: Hold back sk_msg data until enough bytes have accumulated for a verdict.
 ///
 /// - sk_msg, since 4.17
+#[cfg_attr(bpfspec_example = "bpf_msg_cork_bytes", doc = example!("bpf_msg_cork_bytes"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_cork_bytes`",
     label = "`bpf_msg_cork_bytes` is not available to this program type",
@@ -3260,6 +3448,7 @@ unsafe impl CanCall_bpf_msg_cork_bytes for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_pull_data`: Make a byte range of an sk_msg directly readable through data and data_end.
 ///
 /// - sk_msg, since 4.17
+#[cfg_attr(bpfspec_example = "bpf_msg_pull_data", doc = example!("bpf_msg_pull_data"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_pull_data`",
     label = "`bpf_msg_pull_data` is not available to this program type",
@@ -3270,6 +3459,7 @@ unsafe impl CanCall_bpf_msg_pull_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_bind`: Bind the socket being connected to a chosen local address from a connect hook.
 ///
 /// - cgroup_sock_addr (only with attach types BPF_CGROUP_INET4_CONNECT or BPF_CGROUP_INET6_CONNECT), since 4.17
+#[cfg_attr(bpfspec_example = "bpf_bind", doc = example!("bpf_bind"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_bind`",
     label = "`bpf_bind` is not available to this program type",
@@ -3281,6 +3471,10 @@ unsafe impl CanCall_bpf_bind for program::CgroupSockAddr<attach::CgroupInet6Conn
 /// Implemented for the program types that may call `bpf_xdp_adjust_tail`: Grow or shrink an XDP packet at its end.
 ///
 /// - xdp, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_xdp_adjust_tail",
+    doc = example!("bpf_xdp_adjust_tail")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_adjust_tail`",
     label = "`bpf_xdp_adjust_tail` is not available to this program type",
@@ -3292,6 +3486,10 @@ unsafe impl CanCall_bpf_xdp_adjust_tail for program::Xdp {}
 ///
 /// - sched_cls (needs CONFIG_XFRM), since 4.18
 /// - sched_act (needs CONFIG_XFRM), since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_get_xfrm_state",
+    doc = example!("bpf_skb_get_xfrm_state")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_get_xfrm_state`",
     label = "`bpf_skb_get_xfrm_state` is not available to this program type",
@@ -3310,6 +3508,7 @@ unsafe impl CanCall_bpf_skb_get_xfrm_state for program::SchedCls {}
 /// - tracing, since 5.5
 /// - lsm, since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_stack", doc = example!("bpf_get_stack"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_stack`",
     label = "`bpf_get_stack` is not available to this program type",
@@ -3333,6 +3532,10 @@ unsafe impl CanCall_bpf_get_stack for program::Tracepoint {}
 /// - sched_act, since 4.18
 /// - cgroup_skb, since 4.18
 /// - sk_reuseport, since 4.19
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_load_bytes_relative",
+    doc = example!("bpf_skb_load_bytes_relative")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_load_bytes_relative`",
     label = "`bpf_skb_load_bytes_relative` is not available to this program type",
@@ -3349,6 +3552,7 @@ unsafe impl CanCall_bpf_skb_load_bytes_relative for program::SocketFilter {}
 /// - sched_cls, since 4.18
 /// - sched_act, since 4.18
 /// - xdp, since 4.18
+#[cfg_attr(bpfspec_example = "bpf_fib_lookup", doc = example!("bpf_fib_lookup"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_fib_lookup`",
     label = "`bpf_fib_lookup` is not available to this program type",
@@ -3361,6 +3565,10 @@ unsafe impl CanCall_bpf_fib_lookup for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sock_hash_update`: Insert the current TCP socket into a sockhash from a sock_ops program.
 ///
 /// - sock_ops, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_sock_hash_update",
+    doc = example!("bpf_sock_hash_update")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_hash_update`",
     label = "`bpf_sock_hash_update` is not available to this program type",
@@ -3371,6 +3579,10 @@ unsafe impl CanCall_bpf_sock_hash_update for program::SockOps {}
 /// Implemented for the program types that may call `bpf_msg_redirect_hash`: Send an sk_msg payload to a socket found by key in a sockhash.
 ///
 /// - sk_msg, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_msg_redirect_hash",
+    doc = example!("bpf_msg_redirect_hash")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_redirect_hash`",
     label = "`bpf_msg_redirect_hash` is not available to this program type",
@@ -3381,6 +3593,10 @@ unsafe impl CanCall_bpf_msg_redirect_hash for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_sk_redirect_hash`: Steer an skb to a socket held in a sockhash map, chosen by key.
 ///
 /// - sk_skb, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_sk_redirect_hash",
+    doc = example!("bpf_sk_redirect_hash")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_redirect_hash`",
     label = "`bpf_sk_redirect_hash` is not available to this program type",
@@ -3392,6 +3608,7 @@ unsafe impl CanCall_bpf_sk_redirect_hash for program::SkSkb {}
 ///
 /// - lwt_in, since 4.18
 /// - lwt_xmit, since 4.18
+#[cfg_attr(bpfspec_example = "bpf_lwt_push_encap", doc = example!("bpf_lwt_push_encap"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_push_encap`",
     label = "`bpf_lwt_push_encap` is not available to this program type",
@@ -3403,6 +3620,10 @@ unsafe impl CanCall_bpf_lwt_push_encap for program::LwtXmit {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_store_bytes`: Overwrite the flags, tag or TLV bytes of the outer SRv6 header in an End.BPF program.
 ///
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_lwt_seg6_store_bytes",
+    doc = example!("bpf_lwt_seg6_store_bytes")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_store_bytes`",
     label = "`bpf_lwt_seg6_store_bytes` is not available to this program type",
@@ -3413,6 +3634,10 @@ unsafe impl CanCall_bpf_lwt_seg6_store_bytes for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_adjust_srh`: Grow or shrink the TLV section of the outer SRv6 header in an End.BPF program.
 ///
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_lwt_seg6_adjust_srh",
+    doc = example!("bpf_lwt_seg6_adjust_srh")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_adjust_srh`",
     label = "`bpf_lwt_seg6_adjust_srh` is not available to this program type",
@@ -3423,6 +3648,10 @@ unsafe impl CanCall_bpf_lwt_seg6_adjust_srh for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_action`: Run a built-in SRv6 endpoint behaviour on the packet from an End.BPF program.
 ///
 /// - lwt_seg6local, since 4.18
+#[cfg_attr(
+    bpfspec_example = "bpf_lwt_seg6_action",
+    doc = example!("bpf_lwt_seg6_action")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_action`",
     label = "`bpf_lwt_seg6_action` is not available to this program type",
@@ -3433,6 +3662,7 @@ unsafe impl CanCall_bpf_lwt_seg6_action for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_rc_repeat`: Report an IR repeat code so the last pressed key stays held down.
 ///
 /// - lirc_mode2, since 4.18
+#[cfg_attr(bpfspec_example = "bpf_rc_repeat", doc = example!("bpf_rc_repeat"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_repeat`",
     label = "`bpf_rc_repeat` is not available to this program type",
@@ -3443,6 +3673,7 @@ unsafe impl CanCall_bpf_rc_repeat for program::LircMode2 {}
 /// Implemented for the program types that may call `bpf_rc_keydown`: Report a decoded IR key press to the rc-core input layer.
 ///
 /// - lirc_mode2, since 4.18
+#[cfg_attr(bpfspec_example = "bpf_rc_keydown", doc = example!("bpf_rc_keydown"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_keydown`",
     label = "`bpf_rc_keydown` is not available to this program type",
@@ -3455,6 +3686,7 @@ unsafe impl CanCall_bpf_rc_keydown for program::LircMode2 {}
 /// - sched_cls (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
 /// - sched_act (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
 /// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 4.18
+#[cfg_attr(bpfspec_example = "bpf_skb_cgroup_id", doc = example!("bpf_skb_cgroup_id"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_cgroup_id`",
     label = "`bpf_skb_cgroup_id` is not available to this program type",
@@ -3496,6 +3728,10 @@ unsafe impl CanCall_bpf_skb_cgroup_id for program::SchedCls {}
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
 /// - syscall (needs CONFIG_CGROUPS), since 5.14
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_cgroup_id",
+    doc = example!("bpf_get_current_cgroup_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_cgroup_id`",
     label = "`bpf_get_current_cgroup_id` is not available to this program type",
@@ -3548,6 +3784,10 @@ unsafe impl CanCall_bpf_get_current_cgroup_id for program::Xdp {}
 /// - cgroup_sysctl, since 5.2
 /// - cgroup_sockopt, since 5.3
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_local_storage",
+    doc = example!("bpf_get_local_storage")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_local_storage`",
     label = "`bpf_get_local_storage` is not available to this program type",
@@ -3569,6 +3809,10 @@ unsafe impl CanCall_bpf_get_local_storage for program::SockOps {}
 /// Implemented for the program types that may call `bpf_sk_select_reuseport`: Pick the socket of an SO_REUSEPORT group that should receive a new connection or packet.
 ///
 /// - sk_reuseport, since 4.19
+#[cfg_attr(
+    bpfspec_example = "bpf_sk_select_reuseport",
+    doc = example!("bpf_sk_select_reuseport")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_select_reuseport`",
     label = "`bpf_sk_select_reuseport` is not available to this program type",
@@ -3581,6 +3825,10 @@ unsafe impl CanCall_bpf_sk_select_reuseport for program::SkReuseport {}
 /// - sched_cls (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
 /// - sched_act (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
 /// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 4.19
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_ancestor_cgroup_id",
+    doc = example!("bpf_skb_ancestor_cgroup_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_ancestor_cgroup_id`",
     label = "`bpf_skb_ancestor_cgroup_id` is not available to this program type",
@@ -3598,6 +3846,7 @@ unsafe impl CanCall_bpf_skb_ancestor_cgroup_id for program::SchedCls {}
 /// - cgroup_skb (needs CONFIG_INET), since 4.20
 /// - sk_skb (needs CONFIG_INET), since 4.20
 /// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
+#[cfg_attr(bpfspec_example = "bpf_sk_lookup_tcp", doc = example!("bpf_sk_lookup_tcp"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_lookup_tcp`",
     label = "`bpf_sk_lookup_tcp` is not available to this program type",
@@ -3619,6 +3868,7 @@ unsafe impl CanCall_bpf_sk_lookup_tcp for program::Xdp {}
 /// - cgroup_skb (needs CONFIG_INET), since 4.20
 /// - sk_skb (needs CONFIG_INET), since 4.20
 /// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
+#[cfg_attr(bpfspec_example = "bpf_sk_lookup_udp", doc = example!("bpf_sk_lookup_udp"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_lookup_udp`",
     label = "`bpf_sk_lookup_udp` is not available to this program type",
@@ -3641,6 +3891,7 @@ unsafe impl CanCall_bpf_sk_lookup_udp for program::Xdp {}
 /// - sk_skb (needs CONFIG_INET), since 4.20
 /// - cgroup_sock_addr (needs CONFIG_INET), since 4.20
 /// - sk_lookup, since 5.9
+#[cfg_attr(bpfspec_example = "bpf_sk_release", doc = example!("bpf_sk_release"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_release`",
     label = "`bpf_sk_release` is not available to this program type",
@@ -3688,6 +3939,7 @@ unsafe impl CanCall_bpf_sk_release for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_map_push_elem", doc = example!("bpf_map_push_elem"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_push_elem`",
     label = "`bpf_map_push_elem` is not available to this program type",
@@ -3763,6 +4015,7 @@ unsafe impl CanCall_bpf_map_push_elem for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_map_pop_elem", doc = example!("bpf_map_pop_elem"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_pop_elem`",
     label = "`bpf_map_pop_elem` is not available to this program type",
@@ -3838,6 +4091,7 @@ unsafe impl CanCall_bpf_map_pop_elem for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_map_peek_elem", doc = example!("bpf_map_peek_elem"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_peek_elem`",
     label = "`bpf_map_peek_elem` is not available to this program type",
@@ -3883,6 +4137,7 @@ unsafe impl CanCall_bpf_map_peek_elem for program::Xdp {}
 /// Implemented for the program types that may call `bpf_msg_push_data`: Insert room for extra bytes into an sk_msg at a given offset.
 ///
 /// - sk_msg, since 4.20
+#[cfg_attr(bpfspec_example = "bpf_msg_push_data", doc = example!("bpf_msg_push_data"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_push_data`",
     label = "`bpf_msg_push_data` is not available to this program type",
@@ -3893,6 +4148,7 @@ unsafe impl CanCall_bpf_msg_push_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_msg_pop_data`: Remove a byte range from an sk_msg.
 ///
 /// - sk_msg, since 5.0
+#[cfg_attr(bpfspec_example = "bpf_msg_pop_data", doc = example!("bpf_msg_pop_data"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_msg_pop_data`",
     label = "`bpf_msg_pop_data` is not available to this program type",
@@ -3903,6 +4159,7 @@ unsafe impl CanCall_bpf_msg_pop_data for program::SkMsg {}
 /// Implemented for the program types that may call `bpf_rc_pointer_rel`: Report relative pointer movement decoded from an IR remote.
 ///
 /// - lirc_mode2, since 5.0
+#[cfg_attr(bpfspec_example = "bpf_rc_pointer_rel", doc = example!("bpf_rc_pointer_rel"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_rc_pointer_rel`",
     label = "`bpf_rc_pointer_rel` is not available to this program type",
@@ -3936,6 +4193,7 @@ unsafe impl CanCall_bpf_rc_pointer_rel for program::LircMode2 {}
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_spin_lock", doc = example!("bpf_spin_lock"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_spin_lock`",
     label = "`bpf_spin_lock` is not available to this program type",
@@ -3996,6 +4254,7 @@ unsafe impl CanCall_bpf_spin_lock for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall (needs CAP_BPF), since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_spin_unlock", doc = example!("bpf_spin_unlock"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_spin_unlock`",
     label = "`bpf_spin_unlock` is not available to this program type",
@@ -4036,6 +4295,7 @@ unsafe impl CanCall_bpf_spin_unlock for program::Xdp {}
 /// - sched_cls, since 5.1
 /// - sched_act, since 5.1
 /// - cgroup_skb, since 5.1
+#[cfg_attr(bpfspec_example = "bpf_sk_fullsock", doc = example!("bpf_sk_fullsock"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_fullsock`",
     label = "`bpf_sk_fullsock` is not available to this program type",
@@ -4052,6 +4312,7 @@ unsafe impl CanCall_bpf_sk_fullsock for program::SchedCls {}
 /// - cgroup_skb (needs CONFIG_INET), since 5.1
 /// - sock_ops (needs CONFIG_INET), since 5.1
 /// - cgroup_sockopt (needs CONFIG_INET), since 5.3
+#[cfg_attr(bpfspec_example = "bpf_tcp_sock", doc = example!("bpf_tcp_sock"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_sock`",
     label = "`bpf_tcp_sock` is not available to this program type",
@@ -4069,6 +4330,7 @@ unsafe impl CanCall_bpf_tcp_sock for program::SockOps {}
 /// - sched_cls (needs CONFIG_INET), since 5.1
 /// - sched_act (needs CONFIG_INET), since 5.1
 /// - cgroup_skb (needs CONFIG_INET), since 5.1
+#[cfg_attr(bpfspec_example = "bpf_skb_ecn_set_ce", doc = example!("bpf_skb_ecn_set_ce"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_ecn_set_ce`",
     label = "`bpf_skb_ecn_set_ce` is not available to this program type",
@@ -4083,6 +4345,10 @@ unsafe impl CanCall_bpf_skb_ecn_set_ce for program::SchedCls {}
 /// - sched_cls (needs CONFIG_INET), since 5.1
 /// - sched_act (needs CONFIG_INET), since 5.1
 /// - cgroup_skb (needs CONFIG_INET), since 5.1
+#[cfg_attr(
+    bpfspec_example = "bpf_get_listener_sock",
+    doc = example!("bpf_get_listener_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_listener_sock`",
     label = "`bpf_get_listener_sock` is not available to this program type",
@@ -4100,6 +4366,7 @@ unsafe impl CanCall_bpf_get_listener_sock for program::SchedCls {}
 /// - cgroup_skb (needs CONFIG_INET), since 5.2
 /// - sk_skb (needs CONFIG_INET), since 5.2
 /// - cgroup_sock_addr (needs CONFIG_INET), since 5.2
+#[cfg_attr(bpfspec_example = "bpf_skc_lookup_tcp", doc = example!("bpf_skc_lookup_tcp"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_lookup_tcp`",
     label = "`bpf_skc_lookup_tcp` is not available to this program type",
@@ -4118,6 +4385,10 @@ unsafe impl CanCall_bpf_skc_lookup_tcp for program::Xdp {}
 /// - sched_cls (needs CONFIG_INET), since 5.2
 /// - sched_act (needs CONFIG_INET), since 5.2
 /// - xdp (needs CONFIG_INET), since 5.2
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_check_syncookie",
+    doc = example!("bpf_tcp_check_syncookie")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_check_syncookie`",
     label = "`bpf_tcp_check_syncookie` is not available to this program type",
@@ -4130,6 +4401,10 @@ unsafe impl CanCall_bpf_tcp_check_syncookie for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sysctl_get_name`: Copy the name of the sysctl being accessed into a buffer.
 ///
 /// - cgroup_sysctl, since 5.2
+#[cfg_attr(
+    bpfspec_example = "bpf_sysctl_get_name",
+    doc = example!("bpf_sysctl_get_name")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_name`",
     label = "`bpf_sysctl_get_name` is not available to this program type",
@@ -4140,6 +4415,10 @@ unsafe impl CanCall_bpf_sysctl_get_name for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_get_current_value`: Copy the current text value of the sysctl being accessed into a buffer.
 ///
 /// - cgroup_sysctl, since 5.2
+#[cfg_attr(
+    bpfspec_example = "bpf_sysctl_get_current_value",
+    doc = example!("bpf_sysctl_get_current_value")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_current_value`",
     label = "`bpf_sysctl_get_current_value` is not available to this program type",
@@ -4150,6 +4429,10 @@ unsafe impl CanCall_bpf_sysctl_get_current_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_get_new_value`: Copy the value user space is trying to write to a sysctl into a buffer.
 ///
 /// - cgroup_sysctl, since 5.2
+#[cfg_attr(
+    bpfspec_example = "bpf_sysctl_get_new_value",
+    doc = example!("bpf_sysctl_get_new_value")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_get_new_value`",
     label = "`bpf_sysctl_get_new_value` is not available to this program type",
@@ -4160,6 +4443,10 @@ unsafe impl CanCall_bpf_sysctl_get_new_value for program::CgroupSysctl {}
 /// Implemented for the program types that may call `bpf_sysctl_set_new_value`: Replace the value user space is writing to a sysctl.
 ///
 /// - cgroup_sysctl, since 5.2
+#[cfg_attr(
+    bpfspec_example = "bpf_sysctl_set_new_value",
+    doc = example!("bpf_sysctl_set_new_value")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sysctl_set_new_value`",
     label = "`bpf_sysctl_set_new_value` is not available to this program type",
@@ -4199,6 +4486,7 @@ unsafe impl CanCall_bpf_sysctl_set_new_value for program::CgroupSysctl {}
 /// - sk_lookup, since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_strtol", doc = example!("bpf_strtol"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtol`",
     label = "`bpf_strtol` is not available to this program type",
@@ -4271,6 +4559,7 @@ unsafe impl CanCall_bpf_strtol for program::Xdp {}
 /// - sk_lookup, since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_strtoul", doc = example!("bpf_strtoul"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strtoul`",
     label = "`bpf_strtoul` is not available to this program type",
@@ -4325,6 +4614,7 @@ unsafe impl CanCall_bpf_strtoul for program::Xdp {}
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_sk_storage_get", doc = example!("bpf_sk_storage_get"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_get`",
     label = "`bpf_sk_storage_get` is not available to this program type",
@@ -4361,6 +4651,10 @@ unsafe impl CanCall_bpf_sk_storage_get for program::SockOps {}
 /// - struct_ops, since 5.6
 /// - lsm (needs CONFIG_NET), since 5.7
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_sk_storage_delete",
+    doc = example!("bpf_sk_storage_delete")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_storage_delete`",
     label = "`bpf_sk_storage_delete` is not available to this program type",
@@ -4414,6 +4708,7 @@ unsafe impl CanCall_bpf_sk_storage_delete for program::SockOps {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_send_signal", doc = example!("bpf_send_signal"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal`",
     label = "`bpf_send_signal` is not available to this program type",
@@ -4460,6 +4755,10 @@ unsafe impl CanCall_bpf_send_signal for program::Xdp {}
 /// - sched_cls (needs CONFIG_INET), since 5.4
 /// - sched_act (needs CONFIG_INET), since 5.4
 /// - xdp (needs CONFIG_INET), since 5.4
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_gen_syncookie",
+    doc = example!("bpf_tcp_gen_syncookie")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_gen_syncookie`",
     label = "`bpf_tcp_gen_syncookie` is not available to this program type",
@@ -4474,6 +4773,7 @@ unsafe impl CanCall_bpf_tcp_gen_syncookie for program::Xdp {}
 /// - tracing (needs CONFIG_NET), since 5.5
 /// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_skb_output", doc = example!("bpf_skb_output"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_output`",
     label = "`bpf_skb_output` is not available to this program type",
@@ -4517,6 +4817,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_skb_output for program::Syscall<S> {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_probe_read_user",
+    doc = example!("bpf_probe_read_user")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user`",
     label = "`bpf_probe_read_user` is not available to this program type",
@@ -4590,6 +4894,10 @@ unsafe impl CanCall_bpf_probe_read_user for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_probe_read_kernel",
+    doc = example!("bpf_probe_read_kernel")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel`",
     label = "`bpf_probe_read_kernel` is not available to this program type",
@@ -4663,6 +4971,10 @@ unsafe impl CanCall_bpf_probe_read_kernel for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_probe_read_user_str",
+    doc = example!("bpf_probe_read_user_str")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_user_str`",
     label = "`bpf_probe_read_user_str` is not available to this program type",
@@ -4736,6 +5048,10 @@ unsafe impl CanCall_bpf_probe_read_user_str for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 5.9
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none); refused under lockdown confidentiality), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON; refused under lockdown confidentiality), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_probe_read_kernel_str",
+    doc = example!("bpf_probe_read_kernel_str")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_probe_read_kernel_str`",
     label = "`bpf_probe_read_kernel_str` is not available to this program type",
@@ -4781,6 +5097,7 @@ unsafe impl CanCall_bpf_probe_read_kernel_str for program::Xdp {}
 /// Implemented for the program types that may call `bpf_tcp_send_ack`: Make a BPF TCP congestion-control module send an immediate ACK.
 ///
 /// - struct_ops, since 5.6
+#[cfg_attr(bpfspec_example = "bpf_tcp_send_ack", doc = example!("bpf_tcp_send_ack"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_send_ack`",
     label = "`bpf_tcp_send_ack` is not available to this program type",
@@ -4820,6 +5137,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_tcp_send_ack for program::StructOps<S> 
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_send_signal_thread",
+    doc = example!("bpf_send_signal_thread")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_send_signal_thread`",
     label = "`bpf_send_signal_thread` is not available to this program type",
@@ -4893,6 +5214,7 @@ unsafe impl CanCall_bpf_send_signal_thread for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF), since 5.9
 /// - syscall, since 5.14
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_jiffies64", doc = example!("bpf_jiffies64"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_jiffies64`",
     label = "`bpf_jiffies64` is not available to this program type",
@@ -4936,6 +5258,10 @@ unsafe impl CanCall_bpf_jiffies64 for program::Xdp {}
 /// Implemented for the program types that may call `bpf_read_branch_records`: Copy the hardware branch records attached to a perf event sample.
 ///
 /// - perf_event, since 5.7
+#[cfg_attr(
+    bpfspec_example = "bpf_read_branch_records",
+    doc = example!("bpf_read_branch_records")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_read_branch_records`",
     label = "`bpf_read_branch_records` is not available to this program type",
@@ -4975,6 +5301,10 @@ unsafe impl CanCall_bpf_read_branch_records for program::PerfEvent {}
 /// - sk_lookup, since 6.10
 /// - syscall, since 5.14
 /// - netfilter, since 6.10
+#[cfg_attr(
+    bpfspec_example = "bpf_get_ns_current_pid_tgid",
+    doc = example!("bpf_get_ns_current_pid_tgid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_ns_current_pid_tgid`",
     label = "`bpf_get_ns_current_pid_tgid` is not available to this program type",
@@ -5023,6 +5353,7 @@ unsafe impl CanCall_bpf_get_ns_current_pid_tgid for program::Xdp {}
 /// - tracing (needs CONFIG_NET), since 5.7
 /// - lsm (needs CONFIG_NET), since 5.7–5.10 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_xdp_output", doc = example!("bpf_xdp_output"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_output`",
     label = "`bpf_xdp_output` is not available to this program type",
@@ -5045,6 +5376,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_xdp_output for program::Syscall<S> {}
 /// - sk_msg, since 5.11–6.1 (measured bounds)
 /// - cgroup_sock_addr, since 5.7
 /// - cgroup_sockopt (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_netns_cookie",
+    doc = example!("bpf_get_netns_cookie")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_netns_cookie`",
     label = "`bpf_get_netns_cookie` is not available to this program type",
@@ -5095,6 +5430,10 @@ unsafe impl CanCall_bpf_get_netns_cookie for program::SocketFilter {}
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.4
 /// - syscall (needs CONFIG_CGROUPS), since 5.14–6.1 (measured bounds)
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_ancestor_cgroup_id",
+    doc = example!("bpf_get_current_ancestor_cgroup_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_ancestor_cgroup_id`",
     label = "`bpf_get_current_ancestor_cgroup_id` is not available to this program type",
@@ -5149,6 +5488,7 @@ unsafe impl CanCall_bpf_get_current_ancestor_cgroup_id for program::Xdp {}
 /// - sched_cls (needs CONFIG_INET), since 5.7
 /// - sched_act (needs CONFIG_INET), since 5.7
 /// - sk_lookup, since 5.9
+#[cfg_attr(bpfspec_example = "bpf_sk_assign", doc = example!("bpf_sk_assign"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_assign`",
     label = "`bpf_sk_assign` is not available to this program type",
@@ -5191,6 +5531,10 @@ unsafe impl CanCall_bpf_sk_assign for program::SkLookup {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ktime_get_boot_ns",
+    doc = example!("bpf_ktime_get_boot_ns")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_boot_ns`",
     label = "`bpf_ktime_get_boot_ns` is not available to this program type",
@@ -5236,6 +5580,7 @@ unsafe impl CanCall_bpf_ktime_get_boot_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_seq_printf`: Print formatted text into the output of a BPF iterator.
 ///
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.8
+#[cfg_attr(bpfspec_example = "bpf_seq_printf", doc = example!("bpf_seq_printf"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_printf`",
     label = "`bpf_seq_printf` is not available to this program type",
@@ -5247,6 +5592,7 @@ for program::Tracing<attach::TraceIter, S> {}
 /// Implemented for the program types that may call `bpf_seq_write`: Append raw bytes to the output of a BPF iterator.
 ///
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.8
+#[cfg_attr(bpfspec_example = "bpf_seq_write", doc = example!("bpf_seq_write"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_write`",
     label = "`bpf_seq_write` is not available to this program type",
@@ -5258,6 +5604,7 @@ for program::Tracing<attach::TraceIter, S> {}
 /// Implemented for the program types that may call `bpf_sk_cgroup_id`: Get the cgroup v2 ID that a socket was charged to.
 ///
 /// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 5.8
+#[cfg_attr(bpfspec_example = "bpf_sk_cgroup_id", doc = example!("bpf_sk_cgroup_id"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_cgroup_id`",
     label = "`bpf_sk_cgroup_id` is not available to this program type",
@@ -5268,6 +5615,10 @@ unsafe impl CanCall_bpf_sk_cgroup_id for program::CgroupSkb {}
 /// Implemented for the program types that may call `bpf_sk_ancestor_cgroup_id`: Get the ID of an ancestor of a socket's cgroup v2 at a given depth.
 ///
 /// - cgroup_skb (needs CONFIG_SOCK_CGROUP_DATA), since 5.8
+#[cfg_attr(
+    bpfspec_example = "bpf_sk_ancestor_cgroup_id",
+    doc = example!("bpf_sk_ancestor_cgroup_id")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sk_ancestor_cgroup_id`",
     label = "`bpf_sk_ancestor_cgroup_id` is not available to this program type",
@@ -5307,6 +5658,7 @@ unsafe impl CanCall_bpf_sk_ancestor_cgroup_id for program::CgroupSkb {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_ringbuf_output", doc = example!("bpf_ringbuf_output"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_output`",
     label = "`bpf_ringbuf_output` is not available to this program type",
@@ -5380,6 +5732,10 @@ unsafe impl CanCall_bpf_ringbuf_output for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ringbuf_reserve",
+    doc = example!("bpf_ringbuf_reserve")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_reserve`",
     label = "`bpf_ringbuf_reserve` is not available to this program type",
@@ -5453,6 +5809,7 @@ unsafe impl CanCall_bpf_ringbuf_reserve for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_ringbuf_submit", doc = example!("bpf_ringbuf_submit"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_submit`",
     label = "`bpf_ringbuf_submit` is not available to this program type",
@@ -5526,6 +5883,10 @@ unsafe impl CanCall_bpf_ringbuf_submit for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ringbuf_discard",
+    doc = example!("bpf_ringbuf_discard")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_discard`",
     label = "`bpf_ringbuf_discard` is not available to this program type",
@@ -5599,6 +5960,7 @@ unsafe impl CanCall_bpf_ringbuf_discard for program::Xdp {}
 /// - sk_lookup, since 5.9
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_ringbuf_query", doc = example!("bpf_ringbuf_query"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_query`",
     label = "`bpf_ringbuf_query` is not available to this program type",
@@ -5645,6 +6007,7 @@ unsafe impl CanCall_bpf_ringbuf_query for program::Xdp {}
 /// - sched_cls, since 5.8
 /// - sched_act, since 5.8
 /// - lwt_xmit, since 5.8
+#[cfg_attr(bpfspec_example = "bpf_csum_level", doc = example!("bpf_csum_level"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_csum_level`",
     label = "`bpf_csum_level` is not available to this program type",
@@ -5674,6 +6037,10 @@ unsafe impl CanCall_bpf_csum_level for program::SchedCls {}
 /// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_tcp6_sock",
+    doc = example!("bpf_skc_to_tcp6_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp6_sock`",
     label = "`bpf_skc_to_tcp6_sock` is not available to this program type",
@@ -5721,6 +6088,10 @@ unsafe impl CanCall_bpf_skc_to_tcp6_sock for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_tcp_sock",
+    doc = example!("bpf_skc_to_tcp_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_sock`",
     label = "`bpf_skc_to_tcp_sock` is not available to this program type",
@@ -5768,6 +6139,10 @@ unsafe impl CanCall_bpf_skc_to_tcp_sock for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_tcp_timewait_sock",
+    doc = example!("bpf_skc_to_tcp_timewait_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_timewait_sock`",
     label = "`bpf_skc_to_tcp_timewait_sock` is not available to this program type",
@@ -5816,6 +6191,10 @@ unsafe impl CanCall_bpf_skc_to_tcp_timewait_sock for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_tcp_request_sock",
+    doc = example!("bpf_skc_to_tcp_request_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_tcp_request_sock`",
     label = "`bpf_skc_to_tcp_request_sock` is not available to this program type",
@@ -5864,6 +6243,10 @@ unsafe impl CanCall_bpf_skc_to_tcp_request_sock for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.9–5.10 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.9
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_udp6_sock",
+    doc = example!("bpf_skc_to_udp6_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_udp6_sock`",
     label = "`bpf_skc_to_udp6_sock` is not available to this program type",
@@ -5923,6 +6306,7 @@ unsafe impl CanCall_bpf_skc_to_udp6_sock for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_task_stack", doc = example!("bpf_get_task_stack"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_task_stack`",
     label = "`bpf_get_task_stack` is not available to this program type",
@@ -5967,6 +6351,7 @@ unsafe impl CanCall_bpf_get_task_stack for program::Xdp {}
 /// Implemented for the program types that may call `bpf_load_hdr_opt`: Search the TCP header of the current (or SYN) packet for an option and copy it out.
 ///
 /// - sock_ops (needs CONFIG_INET), since 5.10
+#[cfg_attr(bpfspec_example = "bpf_load_hdr_opt", doc = example!("bpf_load_hdr_opt"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_load_hdr_opt`",
     label = "`bpf_load_hdr_opt` is not available to this program type",
@@ -5977,6 +6362,7 @@ unsafe impl CanCall_bpf_load_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_store_hdr_opt`: Append a custom TCP header option to the segment being written.
 ///
 /// - sock_ops (needs CONFIG_INET), since 5.10
+#[cfg_attr(bpfspec_example = "bpf_store_hdr_opt", doc = example!("bpf_store_hdr_opt"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_store_hdr_opt`",
     label = "`bpf_store_hdr_opt` is not available to this program type",
@@ -5987,6 +6373,10 @@ unsafe impl CanCall_bpf_store_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_reserve_hdr_opt`: Reserve room in the TCP header for options the program will write later.
 ///
 /// - sock_ops (needs CONFIG_INET), since 5.10
+#[cfg_attr(
+    bpfspec_example = "bpf_reserve_hdr_opt",
+    doc = example!("bpf_reserve_hdr_opt")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_reserve_hdr_opt`",
     label = "`bpf_reserve_hdr_opt` is not available to this program type",
@@ -5997,6 +6387,10 @@ unsafe impl CanCall_bpf_reserve_hdr_opt for program::SockOps {}
 /// Implemented for the program types that may call `bpf_inode_storage_get`: Look up, and optionally create, the BPF local storage attached to an inode.
 ///
 /// - lsm, since 5.10
+#[cfg_attr(
+    bpfspec_example = "bpf_inode_storage_get",
+    doc = example!("bpf_inode_storage_get")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_inode_storage_get`",
     label = "`bpf_inode_storage_get` is not available to this program type",
@@ -6008,6 +6402,10 @@ for program::Lsm<A, S> {}
 /// Implemented for the program types that may call `bpf_inode_storage_delete`: Remove the BPF local storage a map has attached to an inode.
 ///
 /// - lsm, since 5.10
+#[cfg_attr(
+    bpfspec_example = "bpf_inode_storage_delete",
+    doc = example!("bpf_inode_storage_delete")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_inode_storage_delete`",
     label = "`bpf_inode_storage_delete` is not available to this program type",
@@ -6021,6 +6419,7 @@ for program::Lsm<A, S> {}
 /// - tracing, since 5.10
 /// - lsm, since 5.10
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_d_path", doc = example!("bpf_d_path"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_d_path`",
     label = "`bpf_d_path` is not available to this program type",
@@ -6064,6 +6463,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_d_path for program::Syscall<S> {}
 /// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_copy_from_user", doc = example!("bpf_copy_from_user"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user`",
     label = "`bpf_copy_from_user` is not available to this program type",
@@ -6109,6 +6509,7 @@ unsafe impl CanCall_bpf_copy_from_user for program::StructOps<Sleepable> {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.10
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_snprintf_btf", doc = example!("bpf_snprintf_btf"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf_btf`",
     label = "`bpf_snprintf_btf` is not available to this program type",
@@ -6153,6 +6554,7 @@ unsafe impl CanCall_bpf_snprintf_btf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_seq_printf_btf`: Write a BTF-formatted dump of a kernel object to a BPF iterator's seq_file.
 ///
 /// - tracing (only with attach type BPF_TRACE_ITER), since 5.10
+#[cfg_attr(bpfspec_example = "bpf_seq_printf_btf", doc = example!("bpf_seq_printf_btf"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_seq_printf_btf`",
     label = "`bpf_seq_printf_btf` is not available to this program type",
@@ -6165,6 +6567,10 @@ for program::Tracing<attach::TraceIter, S> {}
 ///
 /// - sched_cls (needs CONFIG_CGROUP_NET_CLASSID), since 5.10
 /// - sched_act (needs CONFIG_CGROUP_NET_CLASSID), since 5.10
+#[cfg_attr(
+    bpfspec_example = "bpf_skb_cgroup_classid",
+    doc = example!("bpf_skb_cgroup_classid")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_cgroup_classid`",
     label = "`bpf_skb_cgroup_classid` is not available to this program type",
@@ -6177,6 +6583,7 @@ unsafe impl CanCall_bpf_skb_cgroup_classid for program::SchedCls {}
 ///
 /// - sched_cls, since 5.10
 /// - sched_act, since 5.10
+#[cfg_attr(bpfspec_example = "bpf_redirect_neigh", doc = example!("bpf_redirect_neigh"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_neigh`",
     label = "`bpf_redirect_neigh` is not available to this program type",
@@ -6217,6 +6624,7 @@ unsafe impl CanCall_bpf_redirect_neigh for program::SchedCls {}
 /// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall (some kernel builds refuse it (stable updates differ)), since 5.14
 /// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_per_cpu_ptr", doc = example!("bpf_per_cpu_ptr"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_per_cpu_ptr`",
     label = "`bpf_per_cpu_ptr` is not available to this program type",
@@ -6290,6 +6698,7 @@ unsafe impl CanCall_bpf_per_cpu_ptr for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 5.10
 /// - syscall (some kernel builds refuse it (stable updates differ)), since 5.14
 /// - netfilter (needs CAP_BPF; some kernel builds refuse it (stable updates differ)), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_this_cpu_ptr", doc = example!("bpf_this_cpu_ptr"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_this_cpu_ptr`",
     label = "`bpf_this_cpu_ptr` is not available to this program type",
@@ -6335,6 +6744,7 @@ unsafe impl CanCall_bpf_this_cpu_ptr for program::Xdp {}
 ///
 /// - sched_cls, since 5.10
 /// - sched_act, since 5.10
+#[cfg_attr(bpfspec_example = "bpf_redirect_peer", doc = example!("bpf_redirect_peer"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_redirect_peer`",
     label = "`bpf_redirect_peer` is not available to this program type",
@@ -6375,6 +6785,10 @@ unsafe impl CanCall_bpf_redirect_peer for program::SchedCls {}
 /// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
 /// - netfilter, since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_task_storage_get",
+    doc = example!("bpf_task_storage_get")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_get`",
     label = "`bpf_task_storage_get` is not available to this program type",
@@ -6448,6 +6862,10 @@ unsafe impl CanCall_bpf_task_storage_get for program::Xdp {}
 /// - sk_lookup, since 6.13–6.18 (measured bounds)
 /// - syscall, since 5.14
 /// - netfilter, since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_task_storage_delete",
+    doc = example!("bpf_task_storage_delete")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_storage_delete`",
     label = "`bpf_task_storage_delete` is not available to this program type",
@@ -6521,6 +6939,10 @@ unsafe impl CanCall_bpf_task_storage_delete for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.11
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_get_current_task_btf",
+    doc = example!("bpf_get_current_task_btf")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_current_task_btf`",
     label = "`bpf_get_current_task_btf` is not available to this program type",
@@ -6565,6 +6987,7 @@ unsafe impl CanCall_bpf_get_current_task_btf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_bprm_opts_set`: Set exec-time options, such as secure-exec mode, on a binary being loaded.
 ///
 /// - lsm, since 5.11
+#[cfg_attr(bpfspec_example = "bpf_bprm_opts_set", doc = example!("bpf_bprm_opts_set"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_bprm_opts_set`",
     label = "`bpf_bprm_opts_set` is not available to this program type",
@@ -6594,6 +7017,10 @@ for program::Lsm<A, S> {}
 /// - cgroup_sysctl, since 5.11
 /// - struct_ops, since 5.11–6.1 (measured bounds)
 /// - sk_lookup, since 5.11
+#[cfg_attr(
+    bpfspec_example = "bpf_ktime_get_coarse_ns",
+    doc = example!("bpf_ktime_get_coarse_ns")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_coarse_ns`",
     label = "`bpf_ktime_get_coarse_ns` is not available to this program type",
@@ -6624,6 +7051,7 @@ unsafe impl CanCall_bpf_ktime_get_coarse_ns for program::Xdp {}
 /// Implemented for the program types that may call `bpf_ima_inode_hash`: Fetch the file hash IMA has already measured for an inode.
 ///
 /// - lsm (only in sleepable programs), since 5.11
+#[cfg_attr(bpfspec_example = "bpf_ima_inode_hash", doc = example!("bpf_ima_inode_hash"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ima_inode_hash`",
     label = "`bpf_ima_inode_hash` is not available to this program type",
@@ -6637,6 +7065,7 @@ for program::Lsm<A, Sleepable> {}
 /// - tracing (needs CONFIG_NET), since 5.11
 /// - lsm (needs CONFIG_NET), since 5.11–6.1 (measured bounds)
 /// - syscall, since 5.14–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_sock_from_file", doc = example!("bpf_sock_from_file"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sock_from_file`",
     label = "`bpf_sock_from_file` is not available to this program type",
@@ -6653,6 +7082,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_sock_from_file for program::Syscall<S> 
 /// - sched_cls, since 5.12
 /// - sched_act, since 5.12
 /// - xdp, since 5.12
+#[cfg_attr(bpfspec_example = "bpf_check_mtu", doc = example!("bpf_check_mtu"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_check_mtu`",
     label = "`bpf_check_mtu` is not available to this program type",
@@ -6694,6 +7124,10 @@ unsafe impl CanCall_bpf_check_mtu for program::Xdp {}
 /// - sk_lookup, since 5.13
 /// - syscall, since 5.14
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_for_each_map_elem",
+    doc = example!("bpf_for_each_map_elem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_for_each_map_elem`",
     label = "`bpf_for_each_map_elem` is not available to this program type",
@@ -6767,6 +7201,7 @@ unsafe impl CanCall_bpf_for_each_map_elem for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.13
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.14
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_snprintf", doc = example!("bpf_snprintf"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_snprintf`",
     label = "`bpf_snprintf` is not available to this program type",
@@ -6810,6 +7245,7 @@ unsafe impl CanCall_bpf_snprintf for program::Xdp {}
 /// Implemented for the program types that may call `bpf_sys_bpf`: Issue a bpf() system call command from inside a BPF_PROG_TYPE_SYSCALL program.
 ///
 /// - syscall (needs CAP_BPF and CAP_PERFMON), since 5.14
+#[cfg_attr(bpfspec_example = "bpf_sys_bpf", doc = example!("bpf_sys_bpf"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sys_bpf`",
     label = "`bpf_sys_bpf` is not available to this program type",
@@ -6820,6 +7256,10 @@ unsafe impl<S: Sleepability> CanCall_bpf_sys_bpf for program::Syscall<S> {}
 /// Implemented for the program types that may call `bpf_btf_find_by_name_kind`: Look up a kernel or module BTF type id by name and kind.
 ///
 /// - syscall, since 5.14
+#[cfg_attr(
+    bpfspec_example = "bpf_btf_find_by_name_kind",
+    doc = example!("bpf_btf_find_by_name_kind")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_btf_find_by_name_kind`",
     label = "`bpf_btf_find_by_name_kind` is not available to this program type",
@@ -6830,6 +7270,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_btf_find_by_name_kind for program::Sysc
 /// Implemented for the program types that may call `bpf_sys_close`: Close a file descriptor from inside a BPF_PROG_TYPE_SYSCALL program.
 ///
 /// - syscall, since 5.14
+#[cfg_attr(bpfspec_example = "bpf_sys_close", doc = example!("bpf_sys_close"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_sys_close`",
     label = "`bpf_sys_close` is not available to this program type",
@@ -6864,6 +7305,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_sys_close for program::Syscall<S> {}
 /// - sk_lookup (needs CAP_BPF), since 5.15
 /// - syscall (needs CAP_BPF), since 5.15
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_timer_init", doc = example!("bpf_timer_init"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_init`",
     label = "`bpf_timer_init` is not available to this program type",
@@ -6926,6 +7368,10 @@ unsafe impl CanCall_bpf_timer_init for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF), since 5.15
 /// - syscall (needs CAP_BPF), since 5.15
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_timer_set_callback",
+    doc = example!("bpf_timer_set_callback")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_set_callback`",
     label = "`bpf_timer_set_callback` is not available to this program type",
@@ -6989,6 +7435,7 @@ unsafe impl CanCall_bpf_timer_set_callback for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF), since 5.15
 /// - syscall (needs CAP_BPF), since 5.15
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_timer_start", doc = example!("bpf_timer_start"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_start`",
     label = "`bpf_timer_start` is not available to this program type",
@@ -7052,6 +7499,7 @@ unsafe impl CanCall_bpf_timer_start for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF), since 5.15
 /// - syscall (needs CAP_BPF), since 5.15
 /// - netfilter (needs CAP_BPF), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_timer_cancel", doc = example!("bpf_timer_cancel"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_timer_cancel`",
     label = "`bpf_timer_cancel` is not available to this program type",
@@ -7098,6 +7546,7 @@ unsafe impl CanCall_bpf_timer_cancel for program::Xdp {}
 /// - tracing, since 5.15
 /// - lsm, since 5.15
 /// - syscall, since 5.15
+#[cfg_attr(bpfspec_example = "bpf_get_func_ip", doc = example!("bpf_get_func_ip"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ip`",
     label = "`bpf_get_func_ip` is not available to this program type",
@@ -7123,6 +7572,10 @@ unsafe impl CanCall_bpf_get_func_ip for program::Tracepoint {}
 /// - raw_tracepoint_writable, since 6.2–6.12 (measured bounds)
 /// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN, BPF_TRACE_FSESSION, BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI or BPF_TRACE_FSESSION_MULTI; with attach type BPF_TRACE_RAW_TP only from 6.2–6.12 on), since 5.15
 /// - lsm (only with attach type BPF_LSM_MAC), since 5.19
+#[cfg_attr(
+    bpfspec_example = "bpf_get_attach_cookie",
+    doc = example!("bpf_get_attach_cookie")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_attach_cookie`",
     label = "`bpf_get_attach_cookie` is not available to this program type",
@@ -7184,6 +7637,7 @@ unsafe impl CanCall_bpf_get_attach_cookie for program::Tracepoint {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.15
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.15
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_task_pt_regs", doc = example!("bpf_task_pt_regs"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_task_pt_regs`",
     label = "`bpf_task_pt_regs` is not available to this program type",
@@ -7257,6 +7711,10 @@ unsafe impl CanCall_bpf_task_pt_regs for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_branch_snapshot",
+    doc = example!("bpf_get_branch_snapshot")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_branch_snapshot`",
     label = "`bpf_get_branch_snapshot` is not available to this program type",
@@ -7330,6 +7788,7 @@ unsafe impl CanCall_bpf_get_branch_snapshot for program::Xdp {}
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.16
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.16
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.4
+#[cfg_attr(bpfspec_example = "bpf_trace_vprintk", doc = example!("bpf_trace_vprintk"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_trace_vprintk`",
     label = "`bpf_trace_vprintk` is not available to this program type",
@@ -7391,6 +7850,10 @@ unsafe impl CanCall_bpf_trace_vprintk for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.16–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_PERFMON), since 5.16
 /// - syscall, since 5.16–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_unix_sock",
+    doc = example!("bpf_skc_to_unix_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_unix_sock`",
     label = "`bpf_skc_to_unix_sock` is not available to this program type",
@@ -7421,6 +7884,10 @@ unsafe impl CanCall_bpf_skc_to_unix_sock for program::Xdp {}
 /// Implemented for the program types that may call `bpf_kallsyms_lookup_name`: Resolve a kernel symbol name to its address from a syscall program.
 ///
 /// - syscall, since 5.16
+#[cfg_attr(
+    bpfspec_example = "bpf_kallsyms_lookup_name",
+    doc = example!("bpf_kallsyms_lookup_name")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_kallsyms_lookup_name`",
     label = "`bpf_kallsyms_lookup_name` is not available to this program type",
@@ -7460,6 +7927,7 @@ unsafe impl<S: Sleepability> CanCall_bpf_kallsyms_lookup_name for program::Sysca
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.17
 /// - netfilter (needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_find_vma", doc = example!("bpf_find_vma"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_find_vma`",
     label = "`bpf_find_vma` is not available to this program type",
@@ -7532,6 +8000,7 @@ unsafe impl CanCall_bpf_find_vma for program::Xdp {}
 /// - sk_lookup, since 5.17
 /// - syscall, since 5.17
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_loop", doc = example!("bpf_loop"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_loop`",
     label = "`bpf_loop` is not available to this program type",
@@ -7602,6 +8071,7 @@ unsafe impl CanCall_bpf_loop for program::Xdp {}
 /// - sk_lookup, since 5.17
 /// - syscall, since 5.17
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_strncmp", doc = example!("bpf_strncmp"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_strncmp`",
     label = "`bpf_strncmp` is not available to this program type",
@@ -7646,6 +8116,7 @@ unsafe impl CanCall_bpf_strncmp for program::Xdp {}
 ///
 /// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_func_arg", doc = example!("bpf_get_func_arg"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg`",
     label = "`bpf_get_func_arg` is not available to this program type",
@@ -7668,6 +8139,7 @@ for program::Tracing<attach::TraceRawTp, S> {}
 ///
 /// - tracing (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_func_ret", doc = example!("bpf_get_func_ret"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_ret`",
     label = "`bpf_get_func_ret` is not available to this program type",
@@ -7694,6 +8166,10 @@ for program::Tracing<attach::TraceFsessionMulti, S> {}
 ///
 /// - tracing (only with attach types BPF_TRACE_RAW_TP, BPF_TRACE_FENTRY, BPF_TRACE_FEXIT, BPF_MODIFY_RETURN or BPF_TRACE_FSESSION; with attach type BPF_TRACE_RAW_TP only from 6.19–7.2 on), since 5.17
 /// - lsm (only from a BPF trampoline (fentry, fexit, fmod_ret, LSM)), since 5.17–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_get_func_arg_cnt",
+    doc = example!("bpf_get_func_arg_cnt")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_func_arg_cnt`",
     label = "`bpf_get_func_arg_cnt` is not available to this program type",
@@ -7720,6 +8196,7 @@ for program::Tracing<attach::TraceRawTp, S> {}
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_get_retval", doc = example!("bpf_get_retval"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_get_retval`",
     label = "`bpf_get_retval` is not available to this program type",
@@ -7755,6 +8232,7 @@ unsafe impl CanCall_bpf_get_retval for program::CgroupSysctl {}
 /// - cgroup_sysctl, since 5.18
 /// - cgroup_sockopt, since 5.18
 /// - lsm (only with attach type BPF_LSM_CGROUP), since 6.0–6.1 (measured bounds)
+#[cfg_attr(bpfspec_example = "bpf_set_retval", doc = example!("bpf_set_retval"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_set_retval`",
     label = "`bpf_set_retval` is not available to this program type",
@@ -7788,6 +8266,10 @@ unsafe impl CanCall_bpf_set_retval for program::CgroupSysctl {}
 /// - tracing (needs CONFIG_NET), since 5.18
 /// - lsm (needs CONFIG_NET), since 5.18–6.1 (measured bounds)
 /// - syscall, since 5.18–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_xdp_get_buff_len",
+    doc = example!("bpf_xdp_get_buff_len")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_get_buff_len`",
     label = "`bpf_xdp_get_buff_len` is not available to this program type",
@@ -7803,6 +8285,7 @@ unsafe impl CanCall_bpf_xdp_get_buff_len for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_load_bytes`: Copy bytes out of an XDP frame, transparently crossing fragment boundaries.
 ///
 /// - xdp, since 5.18
+#[cfg_attr(bpfspec_example = "bpf_xdp_load_bytes", doc = example!("bpf_xdp_load_bytes"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_load_bytes`",
     label = "`bpf_xdp_load_bytes` is not available to this program type",
@@ -7813,6 +8296,10 @@ unsafe impl CanCall_bpf_xdp_load_bytes for program::Xdp {}
 /// Implemented for the program types that may call `bpf_xdp_store_bytes`: Write bytes into an XDP frame, including its fragments.
 ///
 /// - xdp, since 5.18
+#[cfg_attr(
+    bpfspec_example = "bpf_xdp_store_bytes",
+    doc = example!("bpf_xdp_store_bytes")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_xdp_store_bytes`",
     label = "`bpf_xdp_store_bytes` is not available to this program type",
@@ -7852,6 +8339,10 @@ unsafe impl CanCall_bpf_xdp_store_bytes for program::Xdp {}
 /// - sk_lookup (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
 /// - syscall (needs CAP_BPF and CAP_PERFMON from 6.13–6.18 on (earlier kernels need none)), since 5.18
 /// - netfilter (only in sleepable programs; needs CAP_BPF and CAP_PERFMON), since 6.13–6.18 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_copy_from_user_task",
+    doc = example!("bpf_copy_from_user_task")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_copy_from_user_task`",
     label = "`bpf_copy_from_user_task` is not available to this program type",
@@ -7869,6 +8360,7 @@ unsafe impl CanCall_bpf_copy_from_user_task for program::StructOps<Sleepable> {}
 ///
 /// - sched_cls (needs CONFIG_INET), since 5.18
 /// - sched_act (needs CONFIG_INET), since 5.18
+#[cfg_attr(bpfspec_example = "bpf_skb_set_tstamp", doc = example!("bpf_skb_set_tstamp"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skb_set_tstamp`",
     label = "`bpf_skb_set_tstamp` is not available to this program type",
@@ -7880,6 +8372,7 @@ unsafe impl CanCall_bpf_skb_set_tstamp for program::SchedCls {}
 /// Implemented for the program types that may call `bpf_ima_file_hash`: Obtain the IMA hash of an open file from a sleepable LSM program.
 ///
 /// - lsm (only in sleepable programs), since 5.18
+#[cfg_attr(bpfspec_example = "bpf_ima_file_hash", doc = example!("bpf_ima_file_hash"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ima_file_hash`",
     label = "`bpf_ima_file_hash` is not available to this program type",
@@ -7919,6 +8412,7 @@ unsafe impl<A: attach::ForLsm> CanCall_bpf_ima_file_hash for program::Lsm<A, Sle
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_kptr_xchg", doc = example!("bpf_kptr_xchg"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_kptr_xchg`",
     label = "`bpf_kptr_xchg` is not available to this program type",
@@ -7991,6 +8485,10 @@ unsafe impl CanCall_bpf_kptr_xchg for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_map_lookup_percpu_elem",
+    doc = example!("bpf_map_lookup_percpu_elem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_map_lookup_percpu_elem`",
     label = "`bpf_map_lookup_percpu_elem` is not available to this program type",
@@ -8053,6 +8551,10 @@ unsafe impl CanCall_bpf_map_lookup_percpu_elem for program::Xdp {}
 /// - lsm (needs CONFIG_NET), since 5.19–6.1 (measured bounds)
 /// - sk_lookup (needs CAP_BPF and CAP_PERFMON), since 5.19–6.1 (measured bounds)
 /// - syscall, since 5.19–6.1 (measured bounds)
+#[cfg_attr(
+    bpfspec_example = "bpf_skc_to_mptcp_sock",
+    doc = example!("bpf_skc_to_mptcp_sock")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_skc_to_mptcp_sock`",
     label = "`bpf_skc_to_mptcp_sock` is not available to this program type",
@@ -8112,6 +8614,10 @@ unsafe impl CanCall_bpf_skc_to_mptcp_sock for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_dynptr_from_mem",
+    doc = example!("bpf_dynptr_from_mem")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_from_mem`",
     label = "`bpf_dynptr_from_mem` is not available to this program type",
@@ -8185,6 +8691,10 @@ unsafe impl CanCall_bpf_dynptr_from_mem for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ringbuf_reserve_dynptr",
+    doc = example!("bpf_ringbuf_reserve_dynptr")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_reserve_dynptr`",
     label = "`bpf_ringbuf_reserve_dynptr` is not available to this program type",
@@ -8259,6 +8769,10 @@ unsafe impl CanCall_bpf_ringbuf_reserve_dynptr for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ringbuf_submit_dynptr",
+    doc = example!("bpf_ringbuf_submit_dynptr")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_submit_dynptr`",
     label = "`bpf_ringbuf_submit_dynptr` is not available to this program type",
@@ -8333,6 +8847,10 @@ unsafe impl CanCall_bpf_ringbuf_submit_dynptr for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ringbuf_discard_dynptr",
+    doc = example!("bpf_ringbuf_discard_dynptr")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ringbuf_discard_dynptr`",
     label = "`bpf_ringbuf_discard_dynptr` is not available to this program type",
@@ -8407,6 +8925,7 @@ unsafe impl CanCall_bpf_ringbuf_discard_dynptr for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_dynptr_read", doc = example!("bpf_dynptr_read"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_read`",
     label = "`bpf_dynptr_read` is not available to this program type",
@@ -8480,6 +8999,7 @@ unsafe impl CanCall_bpf_dynptr_read for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_dynptr_write", doc = example!("bpf_dynptr_write"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_write`",
     label = "`bpf_dynptr_write` is not available to this program type",
@@ -8553,6 +9073,7 @@ unsafe impl CanCall_bpf_dynptr_write for program::Xdp {}
 /// - sk_lookup, since 5.19
 /// - syscall, since 5.19
 /// - netfilter, since 6.4
+#[cfg_attr(bpfspec_example = "bpf_dynptr_data", doc = example!("bpf_dynptr_data"))]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_dynptr_data`",
     label = "`bpf_dynptr_data` is not available to this program type",
@@ -8599,6 +9120,10 @@ unsafe impl CanCall_bpf_dynptr_data for program::Xdp {}
 /// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
 /// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
 /// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_raw_gen_syncookie_ipv4",
+    doc = example!("bpf_tcp_raw_gen_syncookie_ipv4")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv4`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv4` is not available to this program type",
@@ -8613,6 +9138,10 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv4 for program::Xdp {}
 /// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
 /// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
 /// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_raw_gen_syncookie_ipv6",
+    doc = example!("bpf_tcp_raw_gen_syncookie_ipv6")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_gen_syncookie_ipv6`",
     label = "`bpf_tcp_raw_gen_syncookie_ipv6` is not available to this program type",
@@ -8627,6 +9156,10 @@ unsafe impl CanCall_bpf_tcp_raw_gen_syncookie_ipv6 for program::Xdp {}
 /// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
 /// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
 /// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_raw_check_syncookie_ipv4",
+    doc = example!("bpf_tcp_raw_check_syncookie_ipv4")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv4`",
     label = "`bpf_tcp_raw_check_syncookie_ipv4` is not available to this program type",
@@ -8641,6 +9174,10 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv4 for program::Xdp {}
 /// - sched_cls (needs CONFIG_SYN_COOKIES), since 6.0
 /// - sched_act (needs CONFIG_SYN_COOKIES), since 6.0
 /// - xdp (needs CONFIG_SYN_COOKIES), since 6.0
+#[cfg_attr(
+    bpfspec_example = "bpf_tcp_raw_check_syncookie_ipv6",
+    doc = example!("bpf_tcp_raw_check_syncookie_ipv6")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_tcp_raw_check_syncookie_ipv6`",
     label = "`bpf_tcp_raw_check_syncookie_ipv6` is not available to this program type",
@@ -8682,6 +9219,10 @@ unsafe impl CanCall_bpf_tcp_raw_check_syncookie_ipv6 for program::Xdp {}
 /// - sk_lookup, since 6.1
 /// - syscall, since 6.1
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_ktime_get_tai_ns",
+    doc = example!("bpf_ktime_get_tai_ns")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_ktime_get_tai_ns`",
     label = "`bpf_ktime_get_tai_ns` is not available to this program type",
@@ -8755,6 +9296,10 @@ unsafe impl CanCall_bpf_ktime_get_tai_ns for program::Xdp {}
 /// - sk_lookup, since 6.1
 /// - syscall, since 6.1
 /// - netfilter, since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_user_ringbuf_drain",
+    doc = example!("bpf_user_ringbuf_drain")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_user_ringbuf_drain`",
     label = "`bpf_user_ringbuf_drain` is not available to this program type",
@@ -8828,6 +9373,10 @@ unsafe impl CanCall_bpf_user_ringbuf_drain for program::Xdp {}
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.2
 /// - syscall (needs CONFIG_CGROUPS), since 6.2
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_cgrp_storage_get",
+    doc = example!("bpf_cgrp_storage_get")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_cgrp_storage_get`",
     label = "`bpf_cgrp_storage_get` is not available to this program type",
@@ -8901,6 +9450,10 @@ unsafe impl CanCall_bpf_cgrp_storage_get for program::Xdp {}
 /// - sk_lookup (needs CONFIG_CGROUPS), since 6.2
 /// - syscall (needs CONFIG_CGROUPS), since 6.2
 /// - netfilter (needs CONFIG_CGROUPS), since 6.4
+#[cfg_attr(
+    bpfspec_example = "bpf_cgrp_storage_delete",
+    doc = example!("bpf_cgrp_storage_delete")
+)]
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_cgrp_storage_delete`",
     label = "`bpf_cgrp_storage_delete` is not available to this program type",

@@ -32,14 +32,16 @@
 #![warn(missing_docs)]
 
 /// The `# Example` section of an item's docs: the example program `examples/src/bin/<name>.rs`,
-/// which `tests/runtime-e2e` builds, checks, loads and (where this kernel can) runs, so the
-/// example shown is one the verifier accepts. Defined before the modules so they all see it.
+/// which the tests build, check with `bpfspec check` and load (where this machine can; the check
+/// corpus test compares the checker with the verifier on every one), so the example shown is one
+/// the verifier accepts. The generated gate traits use it for every helper with an example
+/// (`runtime/build.rs` says which). Defined before the modules so they all see it.
 macro_rules! example {
     ($name:literal) => {
         concat!(
             "\n# Example\n\n`examples/src/bin/",
             $name,
-            ".rs`, built, checked and loaded by `tests/runtime-e2e`:\n\n```ignore\n",
+            ".rs` (built by `cargo xtask build-ebpf`; the tests check it with `bpfspec check` and load it where the machine can):\n\n```ignore\n",
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/src/bin/", $name, ".rs")),
             "```\n"
         )

@@ -434,8 +434,11 @@ fn helper_gate(model: &Model, shapes: &[Shape], h: &Helper) -> TokenStream {
         .map(|t| t.to_string())
         .collect();
     let impls: Vec<TokenStream> = impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
+    // The Rust example of the helper, where `examples/src/bin/<helper>.rs` exists: the
+    // runtime's build script sets `bpfspec_example = "<name>"` for each file there.
     quote! {
         #doc
+        #[cfg_attr(bpfspec_example = #helper, doc = example!(#helper))]
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
         pub unsafe trait #trait_ident: ProgramType {}
         #(#impls)*

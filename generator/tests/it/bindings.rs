@@ -624,3 +624,28 @@ fn every_qualifier_reaches_every_emitter() {
     assert_eq!(a["lockdown"], "integrity");
     assert_eq!(a["trampoline_only"], true);
 }
+
+/// Every helper with a Rust example (`examples/src/bin/<helper>.rs`) shows it in the rustdoc of
+/// its gate trait: the generated gates carry the `cfg_attr` that `runtime/build.rs` switches on.
+#[test]
+fn gate_traits_carry_the_rust_examples() {
+    let root = support::repo_root();
+    let gates = std::fs::read_to_string(root.join("runtime/generated/gates.rs")).expect("runtime/generated/gates.rs");
+    // The printer wraps long attributes: compare without whitespace.
+    let gates: String = gates.chars().filter(|c| !c.is_whitespace()).collect();
+    let model = support::model();
+    let mut with_example = 0;
+    for entry in std::fs::read_dir(root.join("examples/src/bin")).expect("examples/src/bin") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        if model.helper_by_name(stem).is_none() {
+            continue;
+        }
+        with_example += 1;
+        let attr = format!("#[cfg_attr(bpfspec_example=\"{stem}\",doc=example!(\"{stem}\"))]");
+        assert!(gates.contains(&attr), "the gate of `{stem}` does not carry its example: {attr}");
+    }
+    assert!(with_example > 80, "only {with_example} helper examples found");
+    let build = std::fs::read_to_string(root.join("runtime/build.rs")).expect("runtime/build.rs");
+    assert!(build.contains("bpfspec_example=") && build.contains("examples/src/bin"));
+}
