@@ -37,6 +37,28 @@ macro_rules! context {
             }
         }
     };
+    // A context parameterized by the expected attach type `A` (bound `$for`), for program
+    // types whose helpers depend on it: `Name<attach::X>`.
+    ($(#[$m:meta])* $name:ident<A: $for:path>, $raw:ty, $program:ident) => {
+        $(#[$m])*
+        #[repr(transparent)]
+        pub struct $name<A> {
+            ctx: *mut $raw,
+            _attach: ::core::marker::PhantomData<A>,
+        }
+
+        unsafe impl<A: $for> $crate::ProgramContext for $name<A> {
+            type Program = program::$program<A>;
+            #[inline(always)]
+            unsafe fn from_ptr(ptr: *mut ::core::ffi::c_void) -> Self {
+                Self { ctx: ptr.cast(), _attach: ::core::marker::PhantomData }
+            }
+            #[inline(always)]
+            fn as_ptr(&self) -> *mut ::core::ffi::c_void {
+                self.ctx.cast()
+            }
+        }
+    };
 }
 pub(crate) use context;
 

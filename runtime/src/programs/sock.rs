@@ -1,33 +1,19 @@
 //! Socket-level program types: cgroup sock_addr, sock_ops, sk_msg, sk_lookup, cgroup sock,
 //! cgroup device and sysctl.
 
-use core::marker::PhantomData;
-
 use super::{check, context, field, set_field, PacketBounds};
 use crate::gates::*;
 use crate::maps::Map;
 use crate::sys;
 
-/// Context of `cgroup_sock_addr` programs, parameterized by the expected attach type, because
-/// some helpers depend on it (`bpf_bind` only from connect hooks): `SockAddrContext<attach::CgroupInet4Connect>`
-/// goes in section `cgroup/connect4`.
-#[repr(transparent)]
-pub struct SockAddrContext<A> {
-    ctx: *mut sys::bpf_sock_addr,
-    _attach: PhantomData<A>,
-}
-
-unsafe impl<A: attach::ForCgroupSockAddr> crate::ProgramContext for SockAddrContext<A> {
-    type Program = program::CgroupSockAddr<A>;
-    #[inline(always)]
-    unsafe fn from_ptr(ptr: *mut core::ffi::c_void) -> Self {
-        Self { ctx: ptr.cast(), _attach: PhantomData }
-    }
-    #[inline(always)]
-    fn as_ptr(&self) -> *mut core::ffi::c_void {
-        self.ctx.cast()
-    }
-}
+context!(
+    /// Context of `cgroup_sock_addr` programs, parameterized by the expected attach type, because
+    /// some helpers depend on it (`bpf_bind` only from connect hooks): `SockAddrContext<attach::CgroupInet4Connect>`
+    /// goes in section `cgroup/connect4`.
+    SockAddrContext<A: attach::ForCgroupSockAddr>,
+    sys::bpf_sock_addr,
+    CgroupSockAddr
+);
 
 /// `struct sockaddr_in`, for [`SockAddrContext::bind`].
 #[repr(C)]
@@ -273,26 +259,14 @@ impl SkLookupContext {
     }
 }
 
-/// Context of `cgroup_sock` programs, parameterized by the expected attach type, because some
-/// helpers depend on it (the kernels measured differ per hook): `CgroupSockContext<attach::CgroupInetSockCreate>`
-/// goes in section `cgroup/sock_create`, `attach::CgroupInet4PostBind` in `cgroup/post_bind4`.
-#[repr(transparent)]
-pub struct CgroupSockContext<A> {
-    ctx: *mut sys::bpf_sock,
-    _attach: PhantomData<A>,
-}
-
-unsafe impl<A: attach::ForCgroupSock> crate::ProgramContext for CgroupSockContext<A> {
-    type Program = program::CgroupSock<A>;
-    #[inline(always)]
-    unsafe fn from_ptr(ptr: *mut core::ffi::c_void) -> Self {
-        Self { ctx: ptr.cast(), _attach: PhantomData }
-    }
-    #[inline(always)]
-    fn as_ptr(&self) -> *mut core::ffi::c_void {
-        self.ctx.cast()
-    }
-}
+context!(
+    /// Context of `cgroup_sock` programs, parameterized by the expected attach type, because some
+    /// helpers depend on it (the kernels measured differ per hook): `CgroupSockContext<attach::CgroupInetSockCreate>`
+    /// goes in section `cgroup/sock_create`, `attach::CgroupInet4PostBind` in `cgroup/post_bind4`.
+    CgroupSockContext<A: attach::ForCgroupSock>,
+    sys::bpf_sock,
+    CgroupSock
+);
 
 impl<A: attach::ForCgroupSock> CgroupSockContext<A> {
     /// Socket family.
