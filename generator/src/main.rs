@@ -286,6 +286,6 @@ fn load_examples(cli: &Cli) -> anyhow::Result<Examples> {
 fn load_model(cli: &Cli) -> Result<Model, LoadError> {
     match &cli.specs {
         Some(dir) => pipeline::load_dir(dir),
-        None => pipeline::embedded(),
+        None => Ok(bpfspec::embedded::model()),
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Built by [`crate::lower`] from the parsed specs. Every cross-reference has been resolved,
 //! helper sets have been expanded, and collections are sorted by kernel ID, so consumers can
-//! index without re-checking anything. No serde here: the YAML shape lives in [`crate::spec`].
+//! index without re-checking anything. The YAML shape lives in [`crate::spec`]; serde derives
+//! here serve only build.rs, which embeds the lowered model ([`crate::embedded`]).
 
 use crate::version::{KernelVersion, Since};
 
@@ -16,7 +17,7 @@ pub use kfuncs::{
 /// A kernel enum value: `BPF_FUNC_*`, `BPF_PROG_TYPE_*`, `BPF_MAP_TYPE_*` or `BPF_*` attach type.
 pub type KernelId = u32;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Sorted by ID; IDs are contiguous from 1.
     pub helpers: Vec<Helper>,
@@ -38,7 +39,7 @@ pub struct Model {
     pub kfunc_sets: Vec<KfuncSet>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Helper {
     pub id: KernelId,
     /// `bpf_map_lookup_elem`.
@@ -80,7 +81,7 @@ impl Helper {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Return {
     /// C type as `bpf_helper_defs.h` spells it, single-spaced: `void *`, `long`, `__u64`.
     pub c_type: String,
@@ -88,7 +89,7 @@ pub struct Return {
     pub doc: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Arg {
     pub name: String,
     pub c_type: String,
@@ -97,7 +98,7 @@ pub struct Arg {
 }
 
 /// A verifier argument or return class, e.g. `ARG_PTR_TO_MEM | MEM_RDONLY`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VerifierClass {
     /// `ARG_PTR_TO_MEM`, `RET_INTEGER`, ...
     pub base: String,
@@ -115,7 +116,7 @@ impl std::fmt::Display for VerifierClass {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Flag {
     /// The argument the flag goes into.
     pub arg: String,
@@ -125,7 +126,7 @@ pub struct Flag {
 }
 
 /// One program type's right to call one helper, with the conditions attached to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Availability {
     pub program_type: KernelId,
     /// The first kernel where this program type may call the helper: the latest of the helper's
@@ -137,7 +138,7 @@ pub struct Availability {
 }
 
 /// Conditions under which a program type may call a helper. Empty means unconditional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Qualifiers {
     /// Only for these expected attach types (IDs); `None` when any attach type works.
     pub attach_types: Option<Vec<KernelId>>,
@@ -164,7 +165,7 @@ pub struct Qualifiers {
 }
 
 /// Which loads of a pair kernels disagree about ([`Qualifiers::varies_by_build`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BuildVariance {
     /// Every load.
     All,
@@ -182,7 +183,7 @@ impl BuildVariance {
 }
 
 /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lockdown {
     Integrity,
     Confidentiality,
@@ -197,7 +198,7 @@ impl Lockdown {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Capability {
     Bpf,
     Perfmon,
@@ -223,7 +224,7 @@ impl Capability {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ProgramType {
     pub id: KernelId,
     /// `BPF_PROG_TYPE_XDP`.
@@ -249,13 +250,13 @@ pub struct ProgramType {
 }
 
 /// A helper a program type cannot use for a reason outside the helper's prototype.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Exclusion {
     pub helper: KernelId,
     pub why: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MapType {
     pub id: KernelId,
     pub name: String,
@@ -272,14 +273,14 @@ pub struct MapType {
 }
 
 /// What a map type allows as key or value size.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SizeRule {
     Any,
     /// One of these sizes in bytes (`[0]` for "no key").
     OneOf(Vec<u32>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AttachType {
     pub id: KernelId,
     /// `BPF_CGROUP_INET4_CONNECT`.
@@ -292,7 +293,7 @@ pub struct AttachType {
     pub summary: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct HelperSet {
     pub name: String,
     pub kernel_function: Option<String>,
@@ -300,7 +301,7 @@ pub struct HelperSet {
 }
 
 /// One libbpf `SEC()` convention.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SectionDef {
     /// As written in the specs: `kprobe+`, `xdp.frags`, `cgroup/connect4`.
     pub pattern: String,
