@@ -1,43 +1,71 @@
-//! Embeds every file under `../specs` into the binary, so an installed `bpfspec` works anywhere.
+//! Lowers `specs/` into the model once, at build time, and embeds it in the binary as postcard
+//! bytes (`crate::embedded` reads them), so a `bpfspec` start does not parse and lower ~430 spec
+//! files. Also embeds the site's example programs.
 //!
-//! Next to each YAML file goes the same document as JSON: serde_json reads it several times
-//! faster than the YAML parser reads the YAML, which is most of a `bpfspec` start-up. The YAML stays
-//! the source; `pipeline::embedded` falls back to it for anything that does not load cleanly, so
-//! diagnostics still point into the YAML.
+//! The front end runs from its own source files (the `#[path]` modules below), so the model is
+//! the one `bpfspec --specs specs/` builds at run time. The list is the front end and what it
+//! imports, nothing else: load, spec, parse, types, lower, lower_kfuncs, pipeline, the model
+//! types (model/, version), and the diagnostics and names they use. Specs that do not validate
+//! fail the build with the same rustc-style diagnostics `bpfspec validate` prints.
+
+// Most of the front end serves the library's other consumers and is unused here.
+#![allow(dead_code, unused_imports, reason = "build.rs compiles the whole front end but only lowers")]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+// The front end, at the crate root as in the library (its modules name each other `crate::...`).
+#[path = "src/diagnostics.rs"]
+mod diagnostics;
+#[path = "src/load.rs"]
+mod load;
+#[path = "src/lower.rs"]
+mod lower;
+#[path = "src/lower_kfuncs.rs"]
+mod lower_kfuncs;
+#[path = "src/model/mod.rs"]
+mod model;
+#[path = "src/names.rs"]
+mod names;
+#[path = "src/parse.rs"]
+mod parse;
+#[path = "src/pipeline.rs"]
+mod pipeline;
+#[path = "src/spec.rs"]
+mod spec;
+#[path = "src/types.rs"]
+mod types;
+#[path = "src/version.rs"]
+mod version;
+
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let specs = manifest.join("../specs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    embed_model(&manifest.join("../specs"), &out_dir);
+    embed_examples(&manifest);
+}
+
+/// Lowers the specs folder and writes the model to `OUT_DIR/model.postcard`; any diagnostic
+/// fails the build.
+fn embed_model(specs: &Path, out_dir: &Path) {
     // An installed binary without its specs would be useless: say so at build time.
     assert!(specs.is_dir(), "build.rs: no specs folder at {} (the binary embeds it)", specs.display());
-    let mut files = Vec::new();
-    collect(&specs, &specs, &mut files);
-    files.sort();
-    let mut out = String::from(
-        "/// Spec files embedded at build time: (path relative to specs/, YAML text, the same as JSON\n\
-         /// when it converts).\npub static EMBEDDED_SPECS: &[(&str, &str, Option<&str>)] = &[\n",
-    );
-    for rel in &files {
-        let abs = specs.join(rel);
-        let json = std::fs::read_to_string(&abs)
-            .ok()
-            .and_then(|text| {
-                // YAML 1.2 booleans only, as the loader reads the specs: `n` is a name, not `false`.
-                let mut options = serde_saphyr::Options::default();
-                options.strict_booleans = true;
-                serde_saphyr::from_str_with_options::<serde_json::Value>(&text, options).ok()
-            })
-            .and_then(|value| serde_json::to_string(&value).ok());
-        writeln!(out, "    ({rel:?}, include_str!({:?}), {json:?}),", abs.display().to_string()).unwrap();
-    }
-    out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_specs.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    // A folder: cargo reruns this script when anything below it changes.
     println!("cargo:rerun-if-changed={}", specs.display());
-    embed_examples(&manifest);
+    let model = match pipeline::load_dir(specs) {
+        Ok(model) => model,
+        Err(load::LoadError::Invalid(invalid)) => {
+            eprint!("{}", invalid.render(false));
+            eprintln!(
+                "error: the specs have {} error(s); the binary embeds only specs that validate",
+                invalid.error_count()
+            );
+            std::process::exit(1);
+        }
+        Err(e) => panic!("build.rs: {e}"),
+    };
+    let bytes = postcard::to_allocvec(&model).expect("postcard serializes every model type");
+    std::fs::write(out_dir.join("model.postcard"), bytes).expect("OUT_DIR is writable");
 }
 
 /// Embeds `examples/c/{helpers,maps}/*.bpf.c` and `examples/c/verified.json` (when present) for
@@ -80,18 +108,4 @@ fn embed_examples(manifest: &Path) {
     }
     let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_examples.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
-}
-
-fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        println!("cargo:rerun-if-changed={}", path.display());
-        if path.is_dir() {
-            collect(root, &path, files);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            let rel = path.strip_prefix(root).expect("walked from root");
-            files.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
 }

@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| bpfspec::pipeline::embedded().expect("the embedded specs validate"))
+    MODEL.get_or_init(bpfspec::embedded::model)
 }
 
 fuzz_target!(|data: &[u8]| {

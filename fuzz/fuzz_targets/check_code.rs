@@ -20,7 +20,7 @@ use object::{
 
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| bpfspec::pipeline::embedded().expect("the embedded specs validate"))
+    MODEL.get_or_init(bpfspec::embedded::model)
 }
 
 const SECTIONS: [&str; 8] =

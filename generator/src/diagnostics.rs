@@ -56,7 +56,7 @@ impl Span {
     }
 
     /// Where a parsed node sits: the parser's own span of it (the start of the file when the
-    /// node came without one, from the embedded JSON twin).
+    /// parser gave it none).
     pub fn of<T>(file: FileId, node: &serde_saphyr::Spanned<T>) -> Span {
         let span = node.referenced.span();
         match (span.byte_offset(), span.byte_len()) {

@@ -4,6 +4,7 @@
 pub mod btf;
 pub mod check;
 pub mod diagnostics;
+pub mod embedded;
 pub mod emit;
 pub mod examples;
 pub mod load;

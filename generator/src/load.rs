@@ -1,12 +1,11 @@
-//! The first stage of the front end: reading `specs/` (from a folder or from the copy embedded
-//! in the binary) into [`SpecFile`]s. Nothing is parsed here; [`crate::parse`] does that, and
-//! [`crate::pipeline`] runs the stages in order (load → parse → lower → model).
+//! The first stage of the front end: reading a specs folder into [`SpecFile`]s. Nothing is
+//! parsed here; [`crate::parse`] does that, and [`crate::pipeline`] runs the stages in order
+//! (load → parse → lower → model). build.rs runs the same stages on `specs/` and embeds the model
+//! (see [`crate::embedded`]).
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{self, Diagnostic, SourceMap};
-
-include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 
 /// One spec file's text, with its path relative to the specs folder (`helpers/x.yaml`).
 #[derive(Debug, Clone)]
@@ -39,20 +38,6 @@ impl Invalid {
     pub fn render(&self, color: bool) -> String {
         diagnostics::render(&self.sources, &self.diagnostics, color)
     }
-}
-
-/// The spec files embedded in this binary at build time (see build.rs).
-pub fn embedded_files() -> Vec<SpecFile> {
-    EMBEDDED_SPECS
-        .iter()
-        .map(|(path, text, _)| SpecFile { relative_path: (*path).to_owned(), text: (*text).to_owned() })
-        .collect()
-}
-
-/// The embedded spec files as (path relative to `specs/`, YAML text, JSON twin if build.rs
-/// could convert it).
-pub fn embedded_twins() -> &'static [(&'static str, &'static str, Option<&'static str>)] {
-    EMBEDDED_SPECS
 }
 
 /// More spec files than any specs folder has (about 400 today): a folder beyond it is not one.

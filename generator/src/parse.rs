@@ -85,44 +85,6 @@ fn parse_options() -> serde_saphyr::Options {
 /// Deeper than any spec file nests (types with nested unions reach 7).
 pub const MAX_DEPTH: usize = 32;
 
-/// The embedded specs parsed from their JSON twins: `None` at the first file that does not
-/// parse (then the YAML is parsed instead, so diagnostics point into it).
-pub fn embedded_json() -> Option<(SourceMap, Specs)> {
-    let mut sources = SourceMap::default();
-    let mut specs = Specs::default();
-    for (path, yaml, json) in crate::load::embedded_twins() {
-        let json = (*json)?;
-        let file = sources.add(format!("specs/{path}"), (*yaml).to_owned());
-        let (folder, stem) = split_spec_path(path);
-        let stem = stem.to_owned();
-        fn parse<T: DeserializeOwned>(json: &str, file: FileId, stem: String) -> Option<Parsed<T>> {
-            match serde_json::from_str(json) {
-                Ok(value) => Some(Parsed { value, file, stem }),
-                Err(e) => {
-                    if std::env::var_os("BPFSPEC_DEBUG_EMBEDDED").is_some() {
-                        eprintln!("embedded JSON twin of {stem}: {e}");
-                    }
-                    None
-                }
-            }
-        }
-        match folder {
-            "helpers" => specs.helpers.push(parse(json, file, stem)?),
-            "program-types" => specs.program_types.push(parse(json, file, stem)?),
-            "map-types" => specs.map_types.push(parse(json, file, stem)?),
-            "attach-types" => specs.attach_types.push(parse(json, file, stem)?),
-            "helper-sets" => specs.helper_sets.push(parse(json, file, stem)?),
-            "types" => specs.types.push(parse(json, file, stem)?),
-            "kfuncs" => specs.kfunc_sets.push(parse(json, file, stem)?),
-            "" if stem == "sections" => specs.sections = Some(parse(json, file, stem)?),
-            "" if stem == "reasons" => specs.reasons = Some(parse(json, file, stem)?),
-            "" if stem == "flags" => specs.flags = Some(parse(json, file, stem)?),
-            _ => return None,
-        }
-    }
-    Some((sources, specs))
-}
-
 /// `helpers/bpf_x.yaml` → (`helpers`, `bpf_x`); `sections.yaml` → (``, `sections`).
 fn split_spec_path(relative_path: &str) -> (&str, &str) {
     match relative_path.rsplit_once('/') {

@@ -1,6 +1,7 @@
 //! The front end in one call: load (read spec files) → parse (serde types with spans) → lower
 //! (names resolved, checked) → [`Model`]. Each stage imports only the ones before it; this
-//! module is the only one that runs them all.
+//! module is the only one that runs them all. build.rs runs it too, on `specs/`, and embeds the
+//! model it gives (see [`crate::embedded`]); `--specs DIR` comes here at run time.
 
 use std::path::Path;
 
@@ -14,24 +15,6 @@ pub fn load_dir(dir: &Path) -> Result<Model, LoadError> {
     let display_root =
         dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
     load_files(&files, &display_root)
-}
-
-/// Loads and validates the specs embedded in this binary at build time.
-///
-/// Reads the JSON twins of the YAML files (see build.rs); if anything in them does not load
-/// cleanly, loads the YAML instead, so every diagnostic points into the YAML.
-pub fn embedded() -> Result<Model, LoadError> {
-    if let Some(model) = embedded_from_json() {
-        return Ok(model);
-    }
-    load_files(&load::embedded_files(), "specs")
-}
-
-/// The embedded specs through their JSON twins only: `None` at the first file that does not
-/// load (then [`embedded`] reads the YAML). Public so a test can see the fast path is taken.
-pub fn embedded_from_json() -> Option<Model> {
-    let (_sources, specs) = parse::embedded_json()?;
-    crate::lower::lower(&specs).ok()
 }
 
 /// Parse and lower spec files. Pure: no file access.

@@ -9,8 +9,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
-/// A value with where it sits in its YAML file (a span of the parsed text; unknown when the
-/// value came from the embedded JSON twin).
+/// A value with where it sits in its YAML file (a span of the parsed text).
 pub use serde_saphyr::Spanned;
 
 use crate::version::KernelVersion;

@@ -21,7 +21,7 @@ use crate::spec::{FieldSpec, Parsed, Spanned, Specs, TypeKindSpec, TypeSpec};
 // Model.
 
 /// A C type that helpers or program contexts refer to, with its layout when it has one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TypeDef {
     pub name: String,
     pub summary: String,
@@ -30,20 +30,20 @@ pub struct TypeDef {
     pub body: TypeBody,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum TypeBody {
     Opaque,
     Aggregate(Aggregate),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AggregateKind {
     Struct,
     Union,
 }
 
 /// A struct or union with its computed layout.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {
     pub kind: AggregateKind,
     pub members: Vec<Member>,
@@ -53,7 +53,7 @@ pub struct Aggregate {
     pub explicit_align: Option<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// `None` for anonymous aggregates and unnamed padding bit-fields.
     pub name: Option<String>,
@@ -64,7 +64,7 @@ pub struct Member {
     pub doc: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum MemberType {
     /// A plain member, or an array of `len` of them.
     Plain {
@@ -172,11 +172,29 @@ pub const C_INTEGERS: &[CInt] = &[
     CInt { c: "unsigned long long", rust: "u64", size: 8, alias: false, doc: "" },
 ];
 
+/// A [`CInt`] serialized by its C name and read back as the entry of [`C_INTEGERS`] (so the
+/// model build.rs embeds points into the same table).
+mod c_int_by_name {
+    use super::{CInt, C_INTEGERS};
+
+    pub fn serialize<S: serde::Serializer>(int: &&'static CInt, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(int.c)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<&'static CInt, D::Error> {
+        let name = <&str as serde::Deserialize>::deserialize(deserializer)?;
+        C_INTEGERS
+            .iter()
+            .find(|i| i.c == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not a C integer type of C_INTEGERS")))
+    }
+}
+
 /// A parsed C type: what a helper argument, return value or struct member is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CType {
     Void,
-    Int(&'static CInt),
+    Int(#[serde(with = "c_int_by_name")] &'static CInt),
     /// `struct X` (by value, or as a pointee).
     Struct(String),
     /// `const` describes the pointee: `const void *` is `Pointer { is_const: true, .. }`.

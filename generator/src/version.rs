@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A Linux kernel version, ordered the way releases are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct KernelVersion {
     pub major: u16,
     pub minor: u16,
@@ -81,7 +81,7 @@ mod tests {
 /// Exact when `at_least == Some(at_most)`. `at_least: None` means "present in `at_most`, start
 /// unknown". Every consumer decides with [`Since::on`] and words it with [`Since`]'s `Display`, so
 /// a range is never printed as an exact version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Since {
     /// The oldest release it can have started in (`None`: no lower bound is known).
     pub at_least: Option<KernelVersion>,

@@ -239,36 +239,36 @@ pub fn check_paths_with(
     for p in paths {
         expand(p, &mut inputs);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let cache = SourceCache::default();
-    let per_file: Vec<Vec<ObjectReport>> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let f = match input {
-                    Input::File(f) => f,
-                    Input::Problem(p, why) => {
-                        return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())]
-                    }
-                };
-                let name = f.display().to_string();
-                let mut reports = match read_input(f) {
-                    Ok(data) => checker.check_file(&name, &data),
-                    Err(e) => vec![ObjectReport::unreadable(name, e)],
-                };
-                if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.source.is_some())) {
-                    let dir = source::object_dir(f);
-                    for r in &mut reports {
-                        source::fill(r, dir.as_deref(), policy, &cache);
-                    }
-                }
-                reports
-            })
-            .collect()
-    });
+    let check_input = |input: &Input| {
+        let f = match input {
+            Input::File(f) => f,
+            Input::Problem(p, why) => return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())],
+        };
+        let name = f.display().to_string();
+        let mut reports = match read_input(f) {
+            Ok(data) => checker.check_file(&name, &data),
+            Err(e) => vec![ObjectReport::unreadable(name, e)],
+        };
+        if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.source.is_some())) {
+            let dir = source::object_dir(f);
+            for r in &mut reports {
+                source::fill(r, dir.as_deref(), policy, &cache);
+            }
+        }
+        reports
+    };
+    let per_file: Vec<Vec<ObjectReport>> = if inputs.len() <= 1 {
+        // Nothing to share out: starting worker threads would cost more than checking a small
+        // object does.
+        inputs.iter().map(check_input).collect()
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        pool.install(|| inputs.par_iter().map(check_input).collect())
+    };
     Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
 }
 

@@ -8,7 +8,7 @@ use super::{AttachTypeId, HelperId, Load, Model, ProgramTypeId};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Kfunc {
     /// `bpf_task_acquire`: the kernel function name, which is also how programs call it.
     pub name: String,
@@ -66,7 +66,7 @@ pub fn c_declaration(c_type: &str, name: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KfuncArg {
     /// As BTF has it, suffix included: `data__sz`.
     pub name: String,
@@ -86,7 +86,7 @@ impl KfuncArg {
 }
 
 /// One program type's right to call a kfunc.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KfuncAvailability {
     pub program_type: ProgramTypeId,
     /// Only for these expected attach types (IDs); `None` when any attach type works.
@@ -113,7 +113,7 @@ impl KfuncAvailability {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KfuncSet {
     pub name: String,
     pub summary: String,
@@ -128,7 +128,7 @@ pub struct KfuncSet {
 }
 
 /// The `KF_*` flags of `include/linux/btf.h`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum KfuncFlag {
     Acquire,
     Release,
@@ -218,7 +218,7 @@ impl KfuncFlag {
 }
 
 /// What a `__suffix` on a kfunc parameter name tells the verifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ArgAnnotation {
     /// `__sz`: the size in bytes of the memory the previous argument points to.
     Size,

@@ -2,7 +2,8 @@
 //!
 //! Built by [`crate::lower`] from the parsed specs. Every cross-reference has been resolved,
 //! helper sets have been expanded, and collections are sorted by kernel ID, so consumers can
-//! index without re-checking anything. No serde here: the YAML shape lives in [`crate::spec`].
+//! index without re-checking anything. The YAML shape lives in [`crate::spec`]; serde derives
+//! here serve only build.rs, which embeds the lowered model ([`crate::embedded`]).
 
 use crate::version::{KernelVersion, Since};
 
@@ -15,7 +16,7 @@ pub use kfuncs::{
     c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncJudgement, KfuncSet, KfuncUnmet,
 };
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Sorted by ID; IDs are contiguous from 1.
     pub helpers: Vec<Helper>,
@@ -37,7 +38,7 @@ pub struct Model {
     pub kfunc_sets: Vec<KfuncSet>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Helper {
     pub id: HelperId,
     /// `bpf_map_lookup_elem`.
@@ -79,7 +80,7 @@ impl Helper {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Return {
     /// C type as `bpf_helper_defs.h` spells it, single-spaced: `void *`, `long`, `__u64`.
     pub c_type: String,
@@ -87,7 +88,7 @@ pub struct Return {
     pub doc: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Arg {
     pub name: String,
     pub c_type: String,
@@ -96,7 +97,7 @@ pub struct Arg {
 }
 
 /// A verifier argument or return class, e.g. `ARG_PTR_TO_MEM | MEM_RDONLY`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VerifierClass {
     /// `ARG_PTR_TO_MEM`, `RET_INTEGER`, ...
     pub base: String,
@@ -114,7 +115,7 @@ impl std::fmt::Display for VerifierClass {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Flag {
     /// The argument the flag goes into.
     pub arg: String,
@@ -124,7 +125,7 @@ pub struct Flag {
 }
 
 /// One program type's right to call one helper, with the conditions attached to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Availability {
     pub program_type: ProgramTypeId,
     /// The first kernel where this program type may call the helper: the latest of the helper's
@@ -136,7 +137,7 @@ pub struct Availability {
 }
 
 /// Conditions under which a program type may call a helper. Empty means unconditional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Qualifiers {
     /// Only for these expected attach types (IDs); `None` when any attach type works.
     pub attach_types: Option<Vec<AttachTypeId>>,
@@ -163,7 +164,7 @@ pub struct Qualifiers {
 }
 
 /// Which loads of a pair kernels disagree about ([`Qualifiers::varies_by_build`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BuildVariance {
     /// Every load.
     All,
@@ -181,7 +182,7 @@ impl BuildVariance {
 }
 
 /// Kernel lockdown levels (`/sys/kernel/security/lockdown`), weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lockdown {
     Integrity,
     Confidentiality,
@@ -196,7 +197,7 @@ impl Lockdown {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Capability {
     Bpf,
     Perfmon,
@@ -222,7 +223,7 @@ impl Capability {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ProgramType {
     pub id: ProgramTypeId,
     /// `BPF_PROG_TYPE_XDP`.
@@ -248,13 +249,13 @@ pub struct ProgramType {
 }
 
 /// A helper a program type cannot use for a reason outside the helper's prototype.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Exclusion {
     pub helper: HelperId,
     pub why: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MapType {
     pub id: MapTypeId,
     pub name: String,
@@ -271,14 +272,14 @@ pub struct MapType {
 }
 
 /// What a map type allows as key or value size.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SizeRule {
     Any,
     /// One of these sizes in bytes (`[0]` for "no key").
     OneOf(Vec<u32>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AttachType {
     pub id: AttachTypeId,
     /// `BPF_CGROUP_INET4_CONNECT`.
@@ -291,7 +292,7 @@ pub struct AttachType {
     pub summary: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct HelperSet {
     pub name: String,
     pub kernel_function: Option<String>,
@@ -299,7 +300,7 @@ pub struct HelperSet {
 }
 
 /// One libbpf `SEC()` convention.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SectionDef {
     /// As written in the specs: `kprobe+`, `xdp.frags`, `cgroup/connect4`.
     pub pattern: String,

@@ -296,36 +296,18 @@ fn export_follows_the_json_contract() {
     assert_eq!(out.stdout, again.stdout);
 }
 
+/// The binary starts from the model build.rs lowered from specs/ (see `bpfspec::embedded`): it
+/// must be exactly the model the front end gives from the specs on disk now, so a stale or
+/// different embedded model fails here.
 #[test]
-fn embedded_specs_equal_the_repo_specs() {
-    let embedded = load::embedded_files();
-    let on_disk = load::read_dir(&repo_root().join("specs")).expect("read specs");
-    let e: Vec<(&str, &str)> = embedded.iter().map(|f| (f.relative_path.as_str(), f.text.as_str())).collect();
-    let d: Vec<(&str, &str)> = on_disk.iter().map(|f| (f.relative_path.as_str(), f.text.as_str())).collect();
-    assert!(e == d, "the binary embeds stale specs; rebuild (cargo build) so build.rs picks up specs/");
-}
-
-/// The binary loads its embedded specs through JSON twins made at build time (faster); they
-/// must give exactly the model the YAML gives.
-#[test]
-fn embedded_json_twins_give_the_yaml_model() {
-    let fast = match pipeline::embedded() {
-        Ok(m) => m,
-        Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
-        Err(e) => panic!("{e}"),
-    };
-    let from_yaml = match pipeline::load_files(&load::embedded_files(), "specs") {
-        Ok(m) => m,
-        Err(LoadError::Invalid(i)) => panic!("{}", i.render(false)),
-        Err(e) => panic!("{e}"),
-    };
-    assert!(format!("{fast:?}") == format!("{from_yaml:?}"), "the JSON twins of the embedded specs load differently");
-    // And the fast path is really taken: every twin loads (BPFSPEC_DEBUG_EMBEDDED=1 names a failing one).
+fn embedded_model_is_the_model_of_the_repo_specs() {
+    let embedded = bpfspec::embedded::model();
+    let from_specs = support::model();
     assert!(
-        pipeline::embedded_from_json().is_some(),
-        "an embedded JSON twin does not load; start-up falls back to YAML"
+        format!("{embedded:?}") == format!("{from_specs:?}"),
+        "the binary embeds a model other than specs/ gives; rebuild (cargo build) so build.rs lowers specs/ again"
     );
-    assert_eq!(bpfspec::emit::json::export(&fast), bpfspec::emit::json::export(&from_yaml));
+    assert_eq!(bpfspec::emit::json::export(&embedded), bpfspec::emit::json::export(&from_specs));
 }
 
 /// The front end is one-way: load → parse → lower → model. A stage's source names no later
@@ -345,6 +327,8 @@ fn front_end_stages_import_only_earlier_ones() {
         ("model/mod.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
         ("model/conditions.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
         ("model/kfuncs.rs", &["spec", "load", "parse", "lower", "lower_kfuncs", "pipeline"]),
+        // The start without --specs reads the model build.rs lowered and runs no stage itself.
+        ("embedded.rs", &["spec", "load", "parse", "lower", "types", "lower_kfuncs", "pipeline"]),
     ];
     let mut wrong = Vec::new();
     for (file, later) in stages {
