@@ -183,15 +183,7 @@ pub fn serve_with(listener: TcpListener, source: Source, limits: &Limits) -> io:
             }
             match read_head(&mut pending[i], limits) {
                 HeadState::Waiting => {}
-                HeadState::Gone => drop(pending.remove(i)),
-                HeadState::Complete(method, target) => {
-                    let p = pending.remove(i);
-                    dispatch(Request { stream: p.stream, method, target }, queue.as_ref(), &source, limits);
-                }
-                HeadState::TooLong => {
-                    let mut stream = pending.remove(i).stream;
-                    let _ = answer_now(&mut stream, "431 Request Header Fields Too Large", b"request head too long\n");
-                }
+                state => conclude(state, pending.remove(i), queue.as_ref(), &source, limits),
             }
         }
         let now = Instant::now();
@@ -211,14 +203,24 @@ fn serve_if_complete(
 ) -> Option<Pending> {
     match read_head(&mut p, limits) {
         HeadState::Waiting => Some(p),
-        HeadState::Gone => None,
-        HeadState::Complete(method, target) => {
-            dispatch(Request { stream: p.stream, method, target }, queue, source, limits);
+        state => {
+            conclude(state, p, queue, source, limits);
             None
         }
+    }
+}
+
+/// A connection whose head reading ended: its request dispatched, an answer to a head too
+/// long, or nothing when the client left.
+fn conclude(state: HeadState, p: Pending, queue: Option<&SyncSender<Request>>, source: &Source, limits: &Limits) {
+    match state {
+        HeadState::Waiting | HeadState::Gone => {}
+        HeadState::Complete(method, target) => {
+            dispatch(Request { stream: p.stream, method, target }, queue, source, limits);
+        }
         HeadState::TooLong => {
-            let _ = answer_now(&mut p.stream, "431 Request Header Fields Too Large", b"request head too long\n");
-            None
+            let mut stream = p.stream;
+            let _ = answer_now(&mut stream, "431 Request Header Fields Too Large", b"request head too long\n");
         }
     }
 }

@@ -338,8 +338,15 @@ impl<'m> Checker<'m> {
                 })
                 .collect::<Vec<_>>();
             listed = listed.saturating_add(kfuncs.len());
-            self.check_kfunc_calls(&ctx, &class, license.as_deref(), prog_index, &flow.kfunc_calls, &mut sink);
-            self.kfunc_uses(&ctx, &class, &flow.kfunc_calls, &mut uses);
+            self.check_kfunc_calls(
+                &ctx,
+                &class,
+                license.as_deref(),
+                prog_index,
+                &flow.kfunc_calls,
+                &mut sink,
+                &mut uses,
+            );
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
@@ -723,24 +730,11 @@ impl<'m> Checker<'m> {
 }
 
 impl Checker<'_> {
-    /// The kfuncs a program calls, for its `min_kernel`: each one's start for this program type
-    /// (the kfunc's own without one). A `__weak` extern is left out: the program may guard its
-    /// call with `bpf_ksym_exists()`, which the verifier drops where the kfunc is missing.
-    fn kfunc_uses(&self, ctx: &Ctx<'_, '_>, class: &Class<'_>, calls: &[super::flow::KfuncCall], uses: &mut Uses) {
-        for k in calls {
-            let Some(name) = k.name.and_then(|i| ctx.obj.externs.get(i as usize)) else { continue };
-            if ctx.obj.weak_externs.binary_search(name).is_ok() {
-                continue;
-            }
-            let since = self.model.kfunc(name).and_then(|kfunc| match class.program_type {
-                Some(pt) if !pt.helpers_from_target => kfunc.availability_for(pt.id).map(|a| a.since),
-                _ => Some(kfunc.since),
-            });
-            uses.push("kfunc", name, since);
-        }
-    }
-
-    /// The kfunc findings of one program ([`super::kfuncs`]), placed at each call.
+    /// The kfunc findings of one program ([`super::kfuncs`]), placed at each call, and the
+    /// kfuncs' starts for its `min_kernel`: each one's for this program type (the kfunc's own
+    /// without one). A `__weak` extern counts for neither bound: the program may guard its call
+    /// with `bpf_ksym_exists()`, which the verifier drops where the kfunc is missing.
+    #[allow(clippy::too_many_arguments, reason = "one program's context, passed as the other checks take it")]
     fn check_kfunc_calls(
         &self,
         ctx: &Ctx<'_, '_>,
@@ -749,6 +743,7 @@ impl Checker<'_> {
         prog_index: u32,
         calls: &[super::flow::KfuncCall],
         sink: &mut Sink,
+        uses: &mut Uses,
     ) {
         let load = super::kfuncs::KfuncLoad {
             program_type: class.program_type,
@@ -760,6 +755,13 @@ impl Checker<'_> {
             let Some(index) = k.name else { continue };
             let Some(name) = ctx.obj.externs.get(index as usize) else { continue };
             let weak = ctx.obj.weak_externs.binary_search(name).is_ok();
+            if !weak {
+                let since = self.model.kfunc(name).and_then(|kfunc| match class.program_type {
+                    Some(pt) if !pt.helpers_from_target => kfunc.availability_for(pt.id).map(|a| a.since),
+                    _ => Some(kfunc.since),
+                });
+                uses.push("kfunc", name, since);
+            }
             for d in super::kfuncs::check_kfunc_call(self.model, self.options.kernel, &load, name, weak) {
                 let at = ctx.line_key(k.loc).map_or(Where::Insn(k.loc), |(f, l)| Where::Line(f, l));
                 let key = CallKey {

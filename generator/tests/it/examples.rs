@@ -1147,9 +1147,7 @@ fn examples_compile_check_load_and_run() {
                     if since.at_least.is_some_and(|lo| kernel < lo) {
                         failures.push(format!(
                             "examples/c/{}: min_kernel says {} at the earliest, yet {} loaded it",
-                            ex.rel,
-                            since_words(since),
-                            g.kernel
+                            ex.rel, since, g.kernel
                         ));
                     }
                 } else if reason.contains("this kernel's config") || reason.contains("Operation not permitted") {
@@ -1161,10 +1159,7 @@ fn examples_compile_check_load_and_run() {
                     } else if kernel >= since.at_most {
                         failures.push(format!(
                             "examples/c/{}: min_kernel says it loads on {} ({}), yet {} refused it: {reason}",
-                            ex.rel,
-                            since_words(since),
-                            kernel,
-                            g.kernel
+                            ex.rel, since, kernel, g.kernel
                         ));
                     }
                 }
@@ -1546,15 +1541,6 @@ fn guest_loads_name_measured_kernels() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// `5.8`, or `6.2–6.12` when only bounded.
-fn since_words(s: bpfspec::version::Since) -> String {
-    match (s.exact_version(), s.at_least) {
-        (Some(v), _) => v.to_string(),
-        (None, Some(lo)) => format!("{lo}–{}", s.at_most),
-        (None, None) => format!("≤ {}", s.at_most),
-    }
 }
 
 /// Guest refusals at or above an example's `min_kernel` for reasons `bpfspec check` does not
