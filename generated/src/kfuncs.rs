@@ -102,7 +102,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -136,7 +136,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -173,7 +173,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -207,7 +207,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -242,7 +242,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -276,7 +276,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -310,7 +310,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -344,7 +344,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -376,10 +376,12 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
-    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_ARENA_RET`: returns a pointer into a BPF arena.
+    /// - `KF_ARENA_ARG2`: its second pointer argument points into a BPF arena.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2; KF_SLEEPABLE before Linux 6.19–7.2; KF_ARENA_RET from Linux 6.13–7.2; KF_ARENA_ARG2 from Linux 6.13–7.2; KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -387,37 +389,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -453,10 +455,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
-    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_ARENA_ARG2`: its second pointer argument points into a BPF arena.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2; KF_SLEEPABLE before Linux 6.19–7.2; KF_ARENA_ARG2 from Linux 6.13–7.2; KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -464,37 +467,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -528,11 +531,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
-    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     /// - `KF_ARENA_ARG2`: its second pointer argument points into a BPF arena.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2; KF_SLEEPABLE before Linux 6.19–7.2; KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -540,37 +543,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -688,8 +691,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -743,8 +747,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -796,8 +801,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -922,8 +928,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -962,8 +969,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1038,8 +1047,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1114,8 +1125,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1190,10 +1203,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2; KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1270,8 +1284,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1347,10 +1363,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2; KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -1423,9 +1440,9 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -1435,6 +1452,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1480,6 +1498,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1524,6 +1543,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1566,6 +1586,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1605,6 +1626,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1645,6 +1667,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1685,6 +1708,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1725,6 +1749,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1768,6 +1793,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1808,6 +1834,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1847,6 +1874,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1887,6 +1915,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1926,6 +1955,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -1965,6 +1995,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2005,6 +2036,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2046,6 +2078,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2087,6 +2120,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
@@ -2130,6 +2164,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2174,6 +2209,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2213,6 +2249,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2253,6 +2290,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2293,6 +2331,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2333,6 +2372,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2373,6 +2413,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2416,6 +2457,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2457,6 +2499,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
@@ -2705,13 +2748,14 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2745,13 +2789,14 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2792,7 +2837,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2831,7 +2876,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2867,13 +2912,14 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_NAT`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2912,13 +2958,14 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2952,13 +2999,14 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -3210,9 +3258,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -3230,14 +3279,16 @@ extern "C" {
     /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
     /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
     /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
     ///
@@ -3273,9 +3324,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2.
     ///
     /// # Availability
     ///
@@ -3821,10 +3873,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -3866,10 +3918,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -3909,9 +3961,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -3975,9 +4028,9 @@ extern "C" {
     ///
     /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -4084,8 +4137,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -4294,11 +4349,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
     /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -4503,10 +4558,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -5058,8 +5113,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_ITER_DESTROY`: ends an open-coded iterator, which the program must do on every path.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5128,8 +5185,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5197,8 +5256,10 @@ extern "C" {
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
     /// - `KF_ITER_NEXT`: steps an open-coded iterator; NULL ends the loop.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5334,11 +5395,11 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
     /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
     /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -5699,21 +5760,22 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -5754,6 +5816,7 @@ extern "C" {
     /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
@@ -5793,6 +5856,7 @@ extern "C" {
     /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
     /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
@@ -5820,8 +5884,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5837,6 +5903,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -5872,8 +5939,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5889,6 +5958,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -5925,8 +5995,10 @@ extern "C" {
     ///
     /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5940,8 +6012,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -5978,8 +6051,10 @@ extern "C" {
     ///
     /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -5993,8 +6068,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6032,9 +6108,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -6048,8 +6125,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6092,9 +6170,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -6108,8 +6187,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6296,21 +6376,22 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
     ///
     /// # See also
     ///
@@ -6351,21 +6432,22 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
     /// # See also
     ///
@@ -6393,9 +6475,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -6617,8 +6700,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6671,8 +6755,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6712,9 +6797,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -6767,8 +6853,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6821,8 +6908,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -6999,9 +7087,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7075,9 +7164,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7151,9 +7241,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7227,9 +7318,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7342,9 +7434,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7358,8 +7451,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -7401,8 +7495,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7416,8 +7512,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -7454,8 +7551,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7471,6 +7570,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -7508,8 +7608,10 @@ extern "C" {
     ///
     /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7523,8 +7625,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -7561,8 +7664,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7578,6 +7683,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -7613,8 +7719,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7630,6 +7738,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -7802,8 +7911,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_FASTCALL`: follows the fast calling convention: the JIT may keep caller-saved registers that the call does not use.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -7888,8 +7999,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -7967,8 +8079,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8036,8 +8150,10 @@ extern "C" {
     /// # Flags
     ///
     /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8106,9 +8222,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8175,9 +8292,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8246,9 +8364,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2.
     ///
     /// # Availability
     ///
@@ -8264,6 +8383,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -8314,6 +8434,7 @@ extern "C" {
     /// | Program type | Since | Conditions |
     /// |---|---|---|
     /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only with attach types [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | only with attach type [`trace_fsession`](crate::ids::AttachType::TraceFsession) |
     ///
     /// # See also
     ///
@@ -8352,6 +8473,7 @@ extern "C" {
     /// | Program type | Since | Conditions |
     /// |---|---|---|
     /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | only with attach types [`trace_kprobe_session`](crate::ids::AttachType::TraceKprobeSession) or [`trace_uprobe_session`](crate::ids::AttachType::TraceUprobeSession) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | only with attach type [`trace_fsession`](crate::ids::AttachType::TraceFsession) |
     ///
     /// # See also
     ///
@@ -8428,9 +8550,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -8482,7 +8605,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -8532,7 +8655,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -8585,7 +8708,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
@@ -8617,9 +8740,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 6.12 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
     ///
     /// # Availability
     ///
@@ -8656,9 +8780,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// - `KF_TRUSTED_ARGS`: pointer arguments must be trusted: fresh from the context, acquired, or reached through RCU, never walked to from another pointer.
+    /// None.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.19–7.2.
     ///
     /// # Availability
     ///
@@ -8697,9 +8822,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8766,9 +8892,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8835,9 +8962,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8904,9 +9032,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -8973,9 +9102,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9051,7 +9181,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 6.13–6.18 (measured bounds).
+    /// Since Linux 6.13–6.18 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -9119,9 +9249,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9189,9 +9320,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9258,9 +9390,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9328,9 +9461,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9397,9 +9531,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9466,9 +9601,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9535,9 +9671,10 @@ extern "C" {
     ///
     /// # Flags
     ///
-    /// None.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
     ///
-    /// Flags as the Linux 7.2 sources set them.
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
     ///
     /// # Availability
     ///
@@ -9621,8 +9758,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -9674,8 +9812,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -9729,6 +9868,7 @@ extern "C" {
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
     /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
@@ -9782,8 +9922,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -9837,8 +9978,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -9890,8 +10032,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -9936,7 +10079,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 6.13–6.18 (measured bounds).
+    /// Since Linux 6.13–6.18 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -10014,7 +10157,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 6.13–6.18 (measured bounds).
+    /// Since Linux 6.13–6.18 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -10098,8 +10241,9 @@ extern "C" {
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
     /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
     /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
@@ -10213,7 +10357,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -10360,7 +10504,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -10410,7 +10554,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -10710,6 +10854,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | only in sleepable programs |
     ///
@@ -10752,6 +10897,7 @@ extern "C" {
     /// |---|---|---|
     /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
     /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
     /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
     /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
     ///
@@ -10859,7 +11005,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds).
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|

@@ -105,7 +105,7 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let attach_types = cx.attach_types(&specs.attach_types, &program_types_unlinked);
     let program_types = cx.link_attach_types(program_types_unlinked, &attach_types);
     let helper_index = cx.helper_index(&specs.helpers);
-    let mut helpers = cx.helpers(&specs.helpers, &helper_index, &map_types);
+    let mut helpers = cx.helpers(&specs.helpers, &helper_index, &map_types, &program_types, &attach_types);
     let helper_sets = cx.helper_sets(&specs.helper_sets);
     let mut program_types = program_types;
     for (id, exclusions) in cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types) {
@@ -374,9 +374,18 @@ impl Lower<'_> {
         specs: &[Parsed<HelperSpec>],
         helper_names: &Names<HelperId>,
         map_types: &[MapType],
+        program_types: &[ProgramType],
+        attach_types: &[AttachType],
     ) -> Vec<Helper> {
         let map_names = names_of(map_types.iter().map(|m| (&m.short_name, m.id)));
-        let mut out: Vec<Helper> = specs.iter().map(|p| self.helper(p, helper_names, &map_names)).collect();
+        let mut out: Vec<Helper> = specs
+            .iter()
+            .map(|p| {
+                let mut h = self.helper(p, helper_names, &map_names);
+                h.map_type_callers = self.map_type_callers(p, &h, &map_names, program_types, attach_types);
+                h
+            })
+            .collect();
         out.sort_by_key(|h| h.id);
         out
     }
@@ -512,9 +521,88 @@ impl Lower<'_> {
             variadic: h.variadic,
             flags,
             map_types,
+            map_type_callers: Vec::new(),
             related,
             availability: Vec::new(),
         }
+    }
+
+    /// `map_type_callers` of one helper: each map type one of its `map_types`, each program
+    /// type and attach type known and belonging together.
+    fn map_type_callers(
+        &mut self,
+        p: &Parsed<HelperSpec>,
+        helper: &Helper,
+        map_names: &Names<MapTypeId>,
+        program_types: &[ProgramType],
+        attach_types: &[AttachType],
+    ) -> Vec<MapTypeCallers> {
+        let file = p.file;
+        let prog_names = names_of(program_types.iter().map(|t| (&t.short_name, t.id)));
+        let attach_names = names_of(attach_types.iter().map(|a| (&a.short_name, a.id)));
+        let mut out = Vec::new();
+        for (map_name, entries) in &p.value.map_type_callers {
+            let first = entries.first().map(|e| Span::of(file, &e.program_type));
+            let Some(&map_type) = map_names.get(map_name) else {
+                let help =
+                    closest(map_name, map_names.keys().map(String::as_str)).map(|c| format!("did you mean `{c}`?"));
+                self.diagnostics
+                    .push(Diagnostic::error(first, format!("`map_type_callers` names unknown map type `{map_name}`")));
+                self.diagnostics.last_mut().expect("just pushed").help = help;
+                continue;
+            };
+            if !helper.map_types.contains(&map_type) {
+                self.diagnostics.push(Diagnostic::error(
+                    first,
+                    format!("`map_type_callers` restricts `{map_name}`, which is not in `map_types`"),
+                ));
+                continue;
+            }
+            let mut callers: Vec<MapCaller> = Vec::new();
+            for e in entries {
+                let span = Span::of(file, &e.program_type);
+                let Some(program_type) = self.resolve(&prog_names, "program type", &e.program_type.value, span.clone())
+                else {
+                    continue;
+                };
+                if callers.iter().any(|c| c.program_type == program_type) {
+                    self.error(span, format!("program type `{}` is listed twice", e.program_type.value));
+                    continue;
+                }
+                let attach = e.attach_types.as_ref().map(|list| {
+                    let mut ids = Vec::new();
+                    for a in list {
+                        let at_span = Span::of(file, a);
+                        let Some(id) = self.resolve(&attach_names, "attach type", &a.value, at_span.clone()) else {
+                            continue;
+                        };
+                        if attach_types
+                            .iter()
+                            .find(|t| t.id == id)
+                            .is_some_and(|t| !t.program_types.contains(&program_type))
+                        {
+                            self.error(
+                                at_span,
+                                format!(
+                                    "attach type `{}` is not one of program type `{}`",
+                                    a.value, e.program_type.value
+                                ),
+                            );
+                            continue;
+                        }
+                        ids.push(id);
+                    }
+                    ids.sort_unstable();
+                    ids
+                });
+                let until = e.until.as_ref().map(|u| self.since(u, file));
+                callers.push(MapCaller { program_type, attach_types: attach, until });
+            }
+            callers.sort_by_key(|c| c.program_type);
+            out.push(MapTypeCallers { map_type, callers });
+        }
+        out.sort_by_key(|m| m.map_type);
+        out
     }
 
     fn check_c_type(&mut self, node: &Spanned<String>, file: FileId) {

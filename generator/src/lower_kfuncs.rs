@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 use crate::model::{
-    ArgAnnotation, AttachType, AttachTypeId, Helper, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncSet,
-    ProgramType, ProgramTypeId,
+    ArgAnnotation, AttachType, AttachTypeId, FlagChange, FlagChangeKind, Helper, Kfunc, KfuncArg, KfuncAvailability,
+    KfuncFlag, KfuncSet, ProgramType, ProgramTypeId,
 };
 use crate::names::is_c_identifier;
 use crate::spec::{KfuncProgramTypesSpec, KfuncSetSpec, KfuncSpec, Parsed, Spanned, SpecBounds, SpecSince, Specs};
@@ -26,6 +26,8 @@ pub fn lower(
     let mut kfuncs: BTreeMap<String, (Kfunc, Span)> = BTreeMap::new();
     let mut sets = Vec::new();
     let mut seen_sets: HashMap<&str, &str> = HashMap::new();
+    // Every set's program types first: a kfunc may name other sets in `also_in`.
+    let mut set_entries: HashMap<&str, (Vec<SetEntry>, Option<String>)> = HashMap::new();
     for p in &specs.kfunc_sets {
         let s = &p.value;
         let set_span = Span::of(p.file, &s.set);
@@ -36,14 +38,22 @@ pub fn lower(
         if let Some(other) = seen_sets.insert(&s.set.value, &p.stem) {
             cx.error(set_span, format!("duplicate kfunc set `{}`", s.set.value)).help =
                 Some(format!("`kfuncs/{other}.yaml` names it too"));
+            continue;
         }
-        let availability = cx.set_availability(p);
+        let kconfig = s.kconfig.as_ref().map(|k| cx.kconfig(p, k));
+        set_entries.insert(&s.set.value, (cx.set_availability(p), kconfig.flatten()));
+    }
+    for p in &specs.kfunc_sets {
+        let s = &p.value;
         let mut names = Vec::new();
         for k in &s.kfuncs {
-            let kfunc = cx.kfunc(p, k, &availability);
+            let kfunc = cx.kfunc(p, k, &set_entries);
             let span = Span::of(p.file, &k.name);
             if let Some((other, _)) = kfuncs.get(&k.name.value) {
-                let help = format!("kfunc set `{}` has it already; a kfunc belongs to one set", other.set);
+                let help = format!(
+                    "kfunc set `{}` has it already; a kfunc belongs to one set (name others in `also_in`)",
+                    other.set
+                );
                 cx.error(span, format!("duplicate kfunc `{}`", k.name.value)).help = Some(help);
                 continue;
             }
@@ -56,9 +66,22 @@ pub fn lower(
             summary: s.summary.trim().to_owned(),
             description: s.description.clone(),
             kernel_file: s.kernel_file.clone(),
+            kconfig: s.kconfig.as_ref().map(|k| k.value.clone()),
             all_program_types: matches!(s.program_types, KfuncProgramTypesSpec::Keyword(_)),
             kfuncs: names,
+            also_registers: Vec::new(),
         });
+    }
+    // Sets that register kfuncs of other sets (`also_in`) list them too.
+    let also: Vec<(String, String)> =
+        kfuncs.values().flat_map(|(k, _)| k.also_in.iter().map(move |set| (set.clone(), k.name.clone()))).collect();
+    for (set, name) in also {
+        if let Some(s) = sets.iter_mut().find(|s| s.name == set) {
+            s.also_registers.push(name);
+        }
+    }
+    for s in &mut sets {
+        s.also_registers.sort();
     }
     // Related kfuncs may sit in any set, so they resolve once all are known.
     let known: Vec<&str> = kfuncs.keys().map(String::as_str).collect();
@@ -133,7 +156,12 @@ impl<'a> Cx<'a> {
                 ids.dedup();
                 ids
             });
-            out.push(SetEntry { program_type: pt.id, attach_types, since: pt.since });
+            // A set entry's `since` is when the set reached this program type.
+            let since = match &e.since {
+                Some(node) => self.since(&node.value, Span::of(p.file, node)).max(pt.since),
+                None => pt.since,
+            };
+            out.push(SetEntry { program_type: pt.id, attach_types, since });
         }
         out.sort_by_key(|e| e.program_type);
         out
@@ -169,7 +197,26 @@ impl<'a> Cx<'a> {
         Some(at.id)
     }
 
-    fn kfunc(&mut self, p: &Parsed<KfuncSetSpec>, k: &KfuncSpec, set: &[SetEntry]) -> Kfunc {
+    /// A config option as the specs name it: `CONFIG_` and upper case.
+    fn kconfig(&mut self, p: &Parsed<KfuncSetSpec>, node: &Spanned<String>) -> Option<String> {
+        let k = &node.value;
+        let ok = k.strip_prefix("CONFIG_").is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        });
+        if !ok {
+            self.error(Span::of(p.file, node), format!("`{k}` is not a kernel config option")).help =
+                Some("write it as the kernel's Kconfig names it, with the prefix: `CONFIG_SCHED_CLASS_EXT`".into());
+            return None;
+        }
+        Some(k.clone())
+    }
+
+    fn kfunc(
+        &mut self,
+        p: &Parsed<KfuncSetSpec>,
+        k: &KfuncSpec,
+        sets: &HashMap<&str, (Vec<SetEntry>, Option<String>)>,
+    ) -> Kfunc {
         let span = |node: &Spanned<String>| Span::of(p.file, node);
         if !is_c_identifier(&k.name.value) {
             self.error(span(&k.name), format!("kfunc name `{}` is not a C identifier", k.name.value));
@@ -179,6 +226,16 @@ impl<'a> Cx<'a> {
             self.error(span(&k.summary), "a kfunc summary is one line of text without a trailing period");
         }
         let since = self.since(&k.since.value, Span::of(p.file, &k.since));
+        let until = k.until.as_ref().map(|node| {
+            let until = self.since(&node.value, Span::of(p.file, node));
+            if until.at_most <= since.earliest() {
+                self.error(Span::of(p.file, node), format!("`until` {until} is not after `since` {since}"));
+            }
+            until
+        });
+        let mut kconfig: Vec<String> =
+            sets.get(p.value.set.value.as_str()).and_then(|(_, k)| k.clone()).into_iter().collect();
+        kconfig.extend(k.kconfig.as_ref().and_then(|node| self.kconfig(p, node)));
         let mut flags = Vec::new();
         for node in &k.flags {
             let (f, fspan) = (&node.value, span(node));
@@ -197,10 +254,64 @@ impl<'a> Cx<'a> {
             }
         }
         flags.sort();
+        let mut flag_history: Vec<FlagChange> = Vec::new();
+        for c in &k.flag_history {
+            let Some(flag) = KfuncFlag::from_name(&c.flag.value) else {
+                self.error(span(&c.flag), format!("unknown kfunc flag `{}`", c.flag.value));
+                continue;
+            };
+            let change = match (&c.since, &c.until) {
+                (Some(s), None) => FlagChangeKind::Gained(self.since(&s.value, Span::of(p.file, s))),
+                (None, Some(u)) => FlagChangeKind::Dropped(self.since(&u.value, Span::of(p.file, u))),
+                _ => {
+                    self.error(
+                        span(&c.flag),
+                        format!("the change of `{}` needs exactly one of `since` and `until`", c.flag.value),
+                    )
+                    .help = Some(
+                        "`since`: the release that gave the kfunc the flag; `until`: the first release without it"
+                            .into(),
+                    );
+                    continue;
+                }
+            };
+            let at = match change {
+                FlagChangeKind::Gained(s) | FlagChangeKind::Dropped(s) => s,
+            };
+            if at.at_most > k.flags_from.0 {
+                self.error(
+                    span(&c.flag),
+                    format!("the change of `{}` at {at} is after `flags_from` {}", c.flag.value, k.flags_from.0),
+                );
+            }
+            let has = flags.contains(&flag);
+            if matches!(change, FlagChangeKind::Gained(_)) != has {
+                let what = if has { "dropped" } else { "gained" };
+                self.error(
+                    span(&c.flag),
+                    format!(
+                        "`{}` is {} the `flags` of {}, so it cannot have been {what} before",
+                        c.flag.value,
+                        if has { "in" } else { "not in" },
+                        k.flags_from.0
+                    ),
+                );
+                continue;
+            }
+            if flag_history.iter().any(|h| h.flag == flag) {
+                self.error(
+                    span(&c.flag),
+                    format!("`{}` changes twice; the history keeps one change per flag", c.flag.value),
+                );
+                continue;
+            }
+            flag_history.push(FlagChange { flag, change });
+        }
+        flag_history.sort_by_key(|c| c.flag);
         let mut args = Vec::new();
         for a in &k.args {
-            let annotation = match ArgAnnotation::of(&a.name.value) {
-                Ok(annotation) => annotation,
+            let annotations = match ArgAnnotation::of(&a.name.value) {
+                Ok(annotations) => annotations,
                 Err(suffix) => {
                     let known: Vec<&str> = ArgAnnotation::ALL.iter().map(|a| a.suffix()).collect();
                     self.error(
@@ -208,13 +319,13 @@ impl<'a> Cx<'a> {
                         format!("unknown argument annotation `{suffix}` in `{}`", a.name.value),
                     )
                     .help = Some(format!("the verifier knows {}", known.join(", ")));
-                    None
+                    Vec::new()
                 }
             };
             if a.c_type.value.trim().is_empty() {
                 self.error(span(&a.c_type), format!("argument `{}` has no C type", a.name.value));
             }
-            args.push(KfuncArg { name: a.name.value.clone(), c_type: a.c_type.value.clone(), annotation });
+            args.push(KfuncArg { name: a.name.value.clone(), c_type: a.c_type.value.clone(), annotations });
         }
         let mut related_helpers = Vec::new();
         for node in &k.related_helpers {
@@ -229,23 +340,67 @@ impl<'a> Cx<'a> {
             }
         }
         let sleepable_only = flags.contains(&KfuncFlag::Sleepable);
-        let availability = set
-            .iter()
-            .map(|e| KfuncAvailability {
+        // Its set's program types, and those of every set named in `also_in`; a program type
+        // two sets give keeps the earlier start and the wider attach types.
+        let mut entries: Vec<&SetEntry> =
+            sets.get(p.value.set.value.as_str()).map(|(e, _)| e.iter().collect()).unwrap_or_default();
+        let mut also_in = Vec::new();
+        for node in &k.also_in {
+            let name = node.value.as_str();
+            match sets.get(name) {
+                _ if name == p.value.set.value => {
+                    self.error(span(node), format!("`also_in` names the kfunc's own set `{name}`"));
+                }
+                Some((e, _)) => {
+                    entries.extend(e.iter());
+                    also_in.push(name.to_owned());
+                }
+                None => {
+                    let help = closest(name, sets.keys().copied()).map(|c| format!("did you mean `{c}`?"));
+                    self.error(span(node), format!("unknown kfunc set `{name}`")).help = help;
+                }
+            }
+        }
+        also_in.sort();
+        let mut availability: Vec<KfuncAvailability> = Vec::new();
+        for e in entries {
+            let pair = KfuncAvailability {
                 program_type: e.program_type,
                 attach_types: e.attach_types.clone(),
                 sleepable_only,
                 since: since.max(e.since),
-            })
-            .collect();
+            };
+            match availability.iter_mut().find(|a| a.program_type == e.program_type) {
+                Some(a) => {
+                    a.attach_types = match (a.attach_types.take(), &pair.attach_types) {
+                        (Some(mut x), Some(y)) => {
+                            x.extend(y);
+                            x.sort_unstable();
+                            x.dedup();
+                            Some(x)
+                        }
+                        _ => None,
+                    };
+                    if pair.since.earliest() < a.since.earliest() {
+                        a.since = pair.since;
+                    }
+                }
+                None => availability.push(pair),
+            }
+        }
+        availability.sort_by_key(|a| a.program_type);
         Kfunc {
             name: k.name.value.clone(),
             set: p.value.set.value.clone(),
             summary: summary.to_owned(),
             description: k.description.clone(),
             since,
+            until,
+            kconfig,
+            also_in,
             flags,
             flags_from: k.flags_from.0,
+            flag_history,
             returns: k.returns.clone(),
             args,
             related: k.related.clone(),

@@ -44,9 +44,29 @@ pub struct HelperSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub map_types: Vec<Spanned<String>>,
+    /// For some of `map_types`: the only program types that may pass such a map (the
+    /// verifier's rule for updating socket maps, say), by map type.
+    #[serde(default)]
+    pub map_type_callers: BTreeMap<String, Vec<MapCallerSpec>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub related: Vec<Spanned<String>>,
+}
+
+/// One program type that may pass a map of a restricted type to a helper.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapCallerSpec {
+    #[schemars(with = "String")]
+    pub program_type: Spanned<String>,
+    /// Only with these expected attach types; absent when any attach type works.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub attach_types: Option<Vec<Spanned<String>>>,
+    /// The first release that no longer lets it (exact or bounds); absent: every kernel does.
+    #[serde(default)]
+    #[schemars(with = "Option<SpecSince>")]
+    pub until: Option<Spanned<SpecSince>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -485,6 +505,11 @@ pub struct KfuncSetSpec {
     pub description: String,
     /// The kernel source file that defines the set, relative to the tree's root.
     pub kernel_file: String,
+    /// The kernel config option the set is built with (`CONFIG_SCHED_CLASS_EXT`); with `=m` its
+    /// kfuncs are in that module's BTF, not in vmlinux.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub kconfig: Option<Spanned<String>>,
     /// Which program types may call the set's kfuncs: `all`, or a list.
     pub program_types: KfuncProgramTypesSpec,
     pub kfuncs: Vec<KfuncSpec>,
@@ -542,6 +567,10 @@ pub struct KfuncProgramTypeSpec {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub attach_types: Option<Vec<Spanned<String>>>,
+    /// When the set reached this program type, if later than each kfunc's own start.
+    #[serde(default)]
+    #[schemars(with = "Option<SpecSince>")]
+    pub since: Option<Spanned<SpecSince>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -557,11 +586,26 @@ pub struct KfuncSpec {
     pub description: Option<String>,
     #[schemars(with = "SpecSince")]
     pub since: Spanned<SpecSince>,
-    /// `KF_*` flags, kernel spelling.
+    /// The first release without it (removed or renamed), exact or bounds; absent: still there.
+    #[serde(default)]
+    #[schemars(with = "Option<SpecSince>")]
+    pub until: Option<Spanned<SpecSince>>,
+    /// A kernel config option this kfunc needs beyond its set's.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub kconfig: Option<Spanned<String>>,
+    /// Other kfunc sets that register it too; their program types add to its set's.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub also_in: Vec<Spanned<String>>,
+    /// `KF_*` flags, kernel spelling, as of `flags_from`.
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,
     /// The kernel release whose sources the flags were read from.
     pub flags_from: SpecVersion,
+    /// Flags that changed on the way to `flags_from`: gained at `since`, or dropped at `until`.
+    #[serde(default)]
+    pub flag_history: Vec<KfuncFlagChangeSpec>,
     /// Return C type, as BTF spells it.
     pub returns: String,
     pub args: Vec<KfuncArgSpec>,
@@ -570,6 +614,21 @@ pub struct KfuncSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub related_helpers: Vec<Spanned<String>>,
+}
+
+/// One change of a kfunc's flags: `{flag: KF_SLEEPABLE, until: "7.2"}` (it had the flag before
+/// 7.2) or `{flag: KF_SPINLOCK_SAFE, since: "7.3"}` (it has it from 7.3). Exactly one of the two.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KfuncFlagChangeSpec {
+    #[schemars(with = "String")]
+    pub flag: Spanned<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<SpecSince>")]
+    pub since: Option<Spanned<SpecSince>>,
+    #[serde(default)]
+    #[schemars(with = "Option<SpecSince>")]
+    pub until: Option<Spanned<SpecSince>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

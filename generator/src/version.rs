@@ -98,6 +98,17 @@ pub enum Presence {
     Unknown,
 }
 
+impl Presence {
+    /// The opposite answer; `Unknown` stays unknown.
+    pub fn negate(self) -> Presence {
+        match self {
+            Presence::Yes => Presence::No,
+            Presence::No => Presence::Yes,
+            Presence::Unknown => Presence::Unknown,
+        }
+    }
+}
+
 impl Since {
     pub const fn exact(v: KernelVersion) -> Since {
         Since { at_least: Some(v), at_most: v }

@@ -5,7 +5,7 @@
 //! findings and their fix hints. Pure: names and the model in, diagnostics out.
 
 use crate::diagnostics::closest;
-use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType, ProgramTypeId};
+use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType, ProgramTypeId, Target};
 use crate::version::KernelVersion;
 
 use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
@@ -27,11 +27,12 @@ pub struct KfuncLoad<'m> {
 /// with `bpf_ksym_exists()`: a missing kfunc is then a warning, not an error.
 pub fn check_kfunc_call(
     model: &Model,
-    kernel: KernelVersion,
+    target: &Target<'_>,
     load: &KfuncLoad<'_>,
     name: &str,
     weak: bool,
 ) -> Vec<Diagnostic> {
+    let kernel = target.kernel.expect("a check always has a target kernel");
     let mut out = Vec::new();
     let new = |code: Code, message: String, help: String| {
         let mut d = Diagnostic::new(Severity::Error, code, message);
@@ -79,8 +80,9 @@ pub fn check_kfunc_call(
 
     let Some(pt) = load.program_type else {
         // Without a program type only the kernel version can be judged.
-        let j = model.judge_kfunc(kfunc, &any_load(), Some(kernel));
+        let j = model.judge_kfunc(kfunc, &any_load(), target);
         out.extend(version_findings(kfunc, kernel, &j.unmet, &j.unsure).into_iter().map(|d| soften(with(d, name))));
+        out.extend(config_findings(kfunc, &j.unmet, &j.unsure).into_iter().map(|d| soften(with(d, name))));
         out.extend(destructive(kfunc));
         return out;
     };
@@ -90,10 +92,11 @@ pub fn check_kfunc_call(
         sleepable: load.sleepable,
         gpl_compatible: load.license.is_some_and(is_gpl_compatible),
     };
-    let j = model.judge_kfunc(kfunc, &l, Some(kernel));
+    let j = model.judge_kfunc(kfunc, &l, target);
     let version = version_findings(kfunc, kernel, &j.unmet, &j.unsure);
-    if j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_))) {
-        out.extend(version.into_iter().map(|d| soften(with(d, name))));
+    let config = config_findings(kfunc, &j.unmet, &j.unsure);
+    if j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_) | KfuncUnmet::Removed(_) | KfuncUnmet::Kconfig(_))) {
+        out.extend(version.into_iter().chain(config).map(|d| soften(with(d, name))));
         return out;
     }
     if j.from_target {
@@ -126,6 +129,7 @@ pub fn check_kfunc_call(
                     "load the program with one of those expected attach types (its section name sets it)".to_owned(),
                 ));
             }
+            KfuncUnmet::Sleepable if j.unsure.contains(&KfuncUnmet::Sleepable) => {}
             KfuncUnmet::Sleepable => out.push(new(
                 Code::KfuncSleepableOnly,
                 format!("kfunc `{name}` may sleep: only sleepable programs may call it, and this {} program is not", pt.short_name),
@@ -134,8 +138,47 @@ pub fn check_kfunc_call(
             _ => {}
         }
     }
-    out.extend(version.into_iter().map(|d| with(d, name)));
+    if j.unsure.contains(&KfuncUnmet::Sleepable) {
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            Code::KfuncSleepableOnly,
+            format!(
+                "kfunc `{name}` stopped being sleepable-only at a release the measurements leave open ({}); the target kernel {kernel} may still refuse it in this non-sleepable {} program",
+                kfunc.flag_history_words().join(", "),
+                pt.short_name
+            ),
+        );
+        d.help = Some("load the program as sleepable, or check that the target allows the call".to_owned());
+        out.push(with(d, name));
+    }
+    out.extend(version.into_iter().chain(config).map(|d| with(d, name)));
     out.extend(destructive(kfunc));
+    out
+}
+
+/// The config options the kfunc needs: an error when the target's config turns one off, a
+/// warning when the config is not known.
+fn config_findings(kfunc: &Kfunc, unmet: &[KfuncUnmet], unsure: &[KfuncUnmet]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (u, severity) in unmet.iter().map(|u| (u, Severity::Error)).chain(unsure.iter().map(|u| (u, Severity::Warning)))
+    {
+        let KfuncUnmet::Kconfig(options) = u else { continue };
+        let list = options.join(", ");
+        let (message, help) = if severity == Severity::Error {
+            (
+                format!("kfunc `{}` needs {list}, which the target's kernel config turns off", kfunc.name),
+                "target a kernel built with it, or call something the target has".to_owned(),
+            )
+        } else {
+            (
+                format!("kfunc `{}` exists only in kernels built with {list}", kfunc.name),
+                "give the target machine's config (`--kernel-config FILE`, or `--host` on it) to check it".to_owned(),
+            )
+        };
+        let mut d = Diagnostic::new(severity, Code::KernelConfig, message);
+        d.help = Some(help);
+        out.push(d);
+    }
     out
 }
 
@@ -158,6 +201,28 @@ fn version_findings(
     unsure: &[KfuncUnmet],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for u in unmet.iter().chain(unsure) {
+        if let KfuncUnmet::Removed(s) = u {
+            let sure = unmet.contains(u);
+            let mut d = Diagnostic::new(
+                if sure { Severity::Error } else { Severity::Warning },
+                Code::KfuncTooNew,
+                if sure {
+                    format!(
+                        "kfunc `{}` is gone from Linux {s} on (removed or renamed); the target kernel is {kernel}",
+                        kfunc.name
+                    )
+                } else {
+                    format!("kfunc `{}` is gone from Linux {s} on, a range the measurements leave open; the target kernel {kernel} is inside it", kfunc.name)
+                },
+            );
+            d.help = Some(match kfunc.related.first() {
+                Some(r) => format!("target an older kernel, or call its successor (see `{r}`)"),
+                None => "target an older kernel, or call what replaced it".to_owned(),
+            });
+            out.push(d);
+        }
+    }
     for u in unmet {
         if let KfuncUnmet::TooNew(s) | KfuncUnmet::PairTooNew(s) = u {
             let what = if matches!(u, KfuncUnmet::TooNew(_)) { "kfunc" } else { "this program type's right to kfunc" };

@@ -213,8 +213,8 @@ pub enum Code {
     /// The program uses instructions the target kernel's verifier does not know (32-bit jumps,
     /// atomics, cpu v4, kfunc calls).
     InstructionTooNew,
-    /// The helper needs kernel config options the target lacks (a warning when the target's
-    /// config is not known).
+    /// The helper or kfunc needs kernel config options the target lacks (a warning when the
+    /// target's config is not known).
     KernelConfig,
     /// The helper is refused under the target's lockdown level (a warning when unknown).
     Lockdown,
@@ -229,7 +229,8 @@ pub enum Code {
     KfuncNotAllowed,
     /// The kfunc may sleep and the program is not sleepable.
     KfuncSleepableOnly,
-    /// The target kernel lacks the kfunc, or lacks it for this program type.
+    /// The target kernel lacks the kfunc (too old, or removed since), or lacks it for this
+    /// program type.
     KfuncTooNew,
     /// A warning: the kfunc is `KF_DESTRUCTIVE`.
     KfuncDestructive,
@@ -316,14 +317,16 @@ impl Code {
             Code::MapTypeTooNew => "The target kernel lacks the map type",
             Code::MapTypeUnknown => "The type of a map that reaches a map helper cannot be known",
             Code::InstructionTooNew => "The program uses instructions the target kernel does not know",
-            Code::KernelConfig => "The helper needs kernel config options the target may lack",
+            Code::KernelConfig => "The helper or kfunc needs kernel config options the target may lack",
             Code::Lockdown => "The helper is refused under the target's kernel lockdown",
             Code::Capabilities => "The helper needs capabilities the loader may lack",
             Code::VariesByBuild => "Builds of the target's kernel release disagree about the call",
             Code::UnknownKfunc => "The kfunc is not one the specs know",
             Code::KfuncNotAllowed => "The program type or attach type may not call this kfunc",
             Code::KfuncSleepableOnly => "The kfunc may only be called from sleepable programs",
-            Code::KfuncTooNew => "The target kernel lacks the kfunc, or lacks it for this program type",
+            Code::KfuncTooNew => {
+                "The target kernel lacks the kfunc (too old, or it was removed), or lacks it for this program type"
+            }
             Code::KfuncDestructive => "The kfunc can harm the system and needs CAP_SYS_BOOT",
         }
     }

@@ -554,6 +554,9 @@ impl<'m> Checker<'m> {
                 continue;
             };
             if helper.map_types.contains(&type_id) {
+                if let Some(d) = self.map_caller_diagnostic(ctx, class, helper, call.loc, map, type_id) {
+                    out.push(with_helper(d));
+                }
                 continue;
             }
             let type_name = model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
@@ -568,6 +571,61 @@ impl<'m> Checker<'m> {
             d.help = Some(self.map_help(helper, class, type_id, &type_name));
             out.push(with_helper(d));
         }
+    }
+
+    /// A map type the helper takes only from some program types (socket maps in
+    /// `bpf_map_update_elem`): an error when this program's type is not one of them on the
+    /// target, a warning when the target is inside the range of a caller's `until`.
+    fn map_caller_diagnostic(
+        &self,
+        ctx: &Tmpl<'_, '_>,
+        class: &Class<'_>,
+        helper: &Helper,
+        loc: Loc,
+        map: &super::elf::MapDef,
+        type_id: MapTypeId,
+    ) -> Option<Diagnostic> {
+        let rule = helper.map_type_callers(type_id)?;
+        let pt = class.program_type.filter(|p| !p.helpers_from_target)?;
+        let load = Load {
+            program_type: pt.id,
+            attach_type: class.attach_type.map(|a| a.id),
+            sleepable: class.sleepable,
+            gpl_compatible: true,
+        };
+        let kernel = self.options.kernel;
+        let type_name = self.model.map_type(type_id).map_or_else(|| format!("map type {type_id}"), |t| t.name.clone());
+        let rule_words = rule.words(self.model);
+        let mut d = match rule.allows(&load, Some(kernel)) {
+            Presence::Yes => return None,
+            Presence::No => ctx.diagnostic(
+                Code::MapTypeMismatch,
+                loc,
+                format!(
+                    "{} programs cannot pass map `{}` of type {type_name} to `{}` on Linux {kernel}: the verifier takes such maps {rule_words}",
+                    pt.short_name, map.name, helper.name
+                ),
+            ),
+            Presence::Unknown => {
+                let mut d = ctx.diagnostic(
+                    Code::MapTypeMismatch,
+                    loc,
+                    format!(
+                        "{} programs may lose the right to pass map `{}` of type {type_name} to `{}` at a release the measurements leave open ({rule_words}); the target kernel {kernel} is inside the range",
+                        pt.short_name, map.name, helper.name
+                    ),
+                );
+                d.severity = Severity::Warning;
+                d
+            }
+        };
+        d.map = Some(map.name.clone());
+        d.map_type = Some(type_name);
+        d.help = Some(format!(
+            "call `{}` on this map from one of those program types, or use another map type",
+            helper.name
+        ));
+        Some(d)
     }
 
     fn miss_diagnostic(
@@ -762,7 +820,10 @@ impl Checker<'_> {
                 });
                 uses.push("kfunc", name, since);
             }
-            for d in super::kfuncs::check_kfunc_call(self.model, self.options.kernel, &load, name, weak) {
+            let found = self.machine.with_target(self.options.kernel, |t| {
+                super::kfuncs::check_kfunc_call(self.model, t, &load, name, weak)
+            });
+            for d in found {
                 let at = ctx.line_key(k.loc).map_or(Where::Insn(k.loc), |(f, l)| Where::Line(f, l));
                 let key = CallKey {
                     code: d.code,

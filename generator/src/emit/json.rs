@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::model::{AttachTypeId, Availability, BuildVariance, Helper, HelperId, MapTypeId, Model, ProgramTypeId};
+use crate::model::{
+    AttachTypeId, Availability, BuildVariance, FlagChangeKind, Helper, HelperId, MapTypeId, Model, ProgramTypeId,
+};
 use crate::version::Since;
 
 /// A start in the export: `"6.1"` when exact, `{"at_least": "5.11", "at_most": "6.1"}` when the
@@ -46,9 +48,26 @@ struct KfuncJson<'a> {
     set: &'a str,
     program_types: Vec<KfuncAvailabilityJson<'a>>,
     since: SinceJson,
+    /// The first release without it (removed or renamed), or null.
+    until: Option<SinceJson>,
+    /// Kernel config options it needs (its set's and its own); `=m` puts it in a module.
+    kconfig: &'a [String],
+    /// Other sets that register it too.
+    also_in: &'a [String],
     summary: &'a str,
     /// The kernel release whose sources gave the flags.
     flags_from: String,
+    /// Flags that changed before `flags_from`.
+    flag_history: Vec<FlagChangeJson>,
+}
+
+#[derive(Serialize)]
+struct FlagChangeJson {
+    flag: &'static str,
+    /// The release that gave it the flag, or null.
+    since: Option<SinceJson>,
+    /// The first release without the flag, or null.
+    until: Option<SinceJson>,
 }
 
 #[derive(Serialize)]
@@ -63,8 +82,8 @@ struct KfuncArgJson<'a> {
     name: &'a str,
     #[serde(rename = "type")]
     c_type: &'a str,
-    /// The parameter name's `__suffix` without underscores (`sz`, `nullable`), or null.
-    annotation: Option<&'static str>,
+    /// The parameter name's `__suffix`es without underscores (`sz`, `nullable`), in order.
+    annotations: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -324,7 +343,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                         .map(|a| KfuncArgJson {
                             name: &a.name,
                             c_type: &a.c_type,
-                            annotation: a.annotation.map(|x| x.key()),
+                            annotations: a.annotations.iter().map(|x| x.key()).collect(),
                         })
                         .collect(),
                 },
@@ -341,8 +360,23 @@ fn export_with<'a>(model: &'a Model) -> String {
                     })
                     .collect(),
                 since: k.since.into(),
+                until: k.until.map(Into::into),
+                kconfig: &k.kconfig,
+                also_in: &k.also_in,
                 summary: &k.summary,
                 flags_from: k.flags_from.to_string(),
+                flag_history: k
+                    .flag_history
+                    .iter()
+                    .map(|c| match c.change {
+                        FlagChangeKind::Gained(s) => {
+                            FlagChangeJson { flag: c.flag.name(), since: Some(s.into()), until: None }
+                        }
+                        FlagChangeKind::Dropped(s) => {
+                            FlagChangeJson { flag: c.flag.name(), since: None, until: Some(s.into()) }
+                        }
+                    })
+                    .collect(),
             })
             .collect(),
     };

@@ -4,7 +4,7 @@
 //! Every flag and argument annotation is decided and worded here, once: the bindings, the
 //! site and the export read [`KfuncFlag::meaning`] and [`ArgAnnotation::meaning`].
 
-use super::{AttachTypeId, HelperId, Load, Model, ProgramTypeId};
+use super::{AttachTypeId, HelperId, Load, Model, ProgramTypeId, Target};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
@@ -18,10 +18,19 @@ pub struct Kfunc {
     /// Markdown.
     pub description: Option<String>,
     pub since: Since,
-    /// Sorted, no duplicates.
+    /// The first release without it (removed, or renamed); `None` while kernels still have it.
+    pub until: Option<Since>,
+    /// Kernel config options it needs, its set's and its own, sorted. With an option built as a
+    /// module (`=m`) the kfunc is in that module's BTF, not in vmlinux.
+    pub kconfig: Vec<String>,
+    /// Sorted, no duplicates: the flags as of `flags_from`.
     pub flags: Vec<KfuncFlag>,
     /// The kernel release whose sources the flags were read from.
     pub flags_from: KernelVersion,
+    /// Flags that changed before `flags_from`, by flag.
+    pub flag_history: Vec<FlagChange>,
+    /// Other sets that register it too (their program types are in `availability`), sorted.
+    pub also_in: Vec<String>,
     /// Return C type as BTF spells it.
     pub returns: String,
     pub args: Vec<KfuncArg>,
@@ -38,9 +47,42 @@ impl Kfunc {
         self.flags.contains(&flag)
     }
 
-    /// Only sleepable programs may call it.
+    /// Only sleepable programs may call it (as of `flags_from`).
     pub fn sleepable_only(&self) -> bool {
         self.has(KfuncFlag::Sleepable)
+    }
+
+    /// Does `kernel` have the kfunc at all: its start reached and its end not?
+    pub fn present_on(&self, kernel: KernelVersion) -> Presence {
+        let kept = self.until.map_or(Presence::Yes, |u| u.on(kernel).negate());
+        match (self.since.on(kernel), kept) {
+            (Presence::No, _) | (_, Presence::No) => Presence::No,
+            (Presence::Yes, Presence::Yes) => Presence::Yes,
+            _ => Presence::Unknown,
+        }
+    }
+
+    /// Does the kfunc carry `flag` on `kernel`? Its flags as of `flags_from`, changed back by
+    /// the history; a flag without history is taken to hold on every kernel that has the kfunc.
+    pub fn flag_on(&self, flag: KfuncFlag, kernel: KernelVersion) -> Presence {
+        let Some(change) = self.flag_history.iter().find(|c| c.flag == flag) else {
+            return if self.has(flag) { Presence::Yes } else { Presence::No };
+        };
+        match change.change {
+            FlagChangeKind::Gained(s) => s.on(kernel),
+            FlagChangeKind::Dropped(s) => s.on(kernel).negate(),
+        }
+    }
+
+    /// Its flag changes in words, one phrase each: `KF_SLEEPABLE until Linux 7.2`.
+    pub fn flag_history_words(&self) -> Vec<String> {
+        self.flag_history
+            .iter()
+            .map(|c| match c.change {
+                FlagChangeKind::Gained(s) => format!("{} from Linux {s}", c.flag.name()),
+                FlagChangeKind::Dropped(s) => format!("{} before Linux {s}", c.flag.name()),
+            })
+            .collect()
     }
 
     pub fn availability_for(&self, program_type: ProgramTypeId) -> Option<&KfuncAvailability> {
@@ -66,22 +108,35 @@ pub fn c_declaration(c_type: &str, name: &str) -> String {
     }
 }
 
+/// One change of a kfunc's flags before the release its flags were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FlagChange {
+    pub flag: KfuncFlag,
+    pub change: FlagChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FlagChangeKind {
+    /// The kfunc has the flag from this release on (not before).
+    Gained(Since),
+    /// The kfunc had the flag before this release (not from it on).
+    Dropped(Since),
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KfuncArg {
-    /// As BTF has it, suffix included: `data__sz`.
+    /// As BTF has it, suffixes included: `data__sz`, `ptr__arena__nullable`.
     pub name: String,
     pub c_type: String,
-    /// What the `__suffix` of the name tells the verifier, if it has one.
-    pub annotation: Option<ArgAnnotation>,
+    /// What the `__suffix`es of the name tell the verifier, in the order they are written.
+    pub annotations: Vec<ArgAnnotation>,
 }
 
 impl KfuncArg {
-    /// The name without its annotation suffix: `data__sz` → `data`.
+    /// The name without its annotation suffixes: `data__sz` → `data`.
     pub fn plain_name(&self) -> &str {
-        match self.annotation {
-            Some(a) => self.name.strip_suffix(a.suffix()).unwrap_or(&self.name),
-            None => &self.name,
-        }
+        let len: usize = self.annotations.iter().map(|a| a.suffix().len()).sum();
+        self.name.get(..self.name.len().saturating_sub(len)).filter(|s| !s.is_empty()).unwrap_or(&self.name)
     }
 }
 
@@ -121,10 +176,14 @@ pub struct KfuncSet {
     pub description: String,
     /// The kernel source file that defines it.
     pub kernel_file: String,
+    /// The kernel config option it is built with, if it needs one of its own.
+    pub kconfig: Option<String>,
     /// Registered for every program type (`BPF_PROG_TYPE_UNSPEC`).
     pub all_program_types: bool,
     /// Its kfuncs, sorted by name.
     pub kfuncs: Vec<String>,
+    /// Kfuncs of other sets it registers too (their `also_in`), sorted by name.
+    pub also_registers: Vec<String>,
 }
 
 /// The `KF_*` flags of `include/linux/btf.h`.
@@ -146,10 +205,12 @@ pub enum KfuncFlag {
     ArenaArg1,
     ArenaArg2,
     ImplicitArgs,
+    SpinlockSafe,
+    Perfmon,
 }
 
 impl KfuncFlag {
-    pub const ALL: [KfuncFlag; 16] = [
+    pub const ALL: [KfuncFlag; 18] = [
         KfuncFlag::Acquire,
         KfuncFlag::Release,
         KfuncFlag::RetNull,
@@ -166,6 +227,8 @@ impl KfuncFlag {
         KfuncFlag::ArenaArg1,
         KfuncFlag::ArenaArg2,
         KfuncFlag::ImplicitArgs,
+        KfuncFlag::SpinlockSafe,
+        KfuncFlag::Perfmon,
     ];
 
     /// The kernel spelling, `KF_ACQUIRE`.
@@ -187,6 +250,8 @@ impl KfuncFlag {
             KfuncFlag::ArenaArg1 => "KF_ARENA_ARG1",
             KfuncFlag::ArenaArg2 => "KF_ARENA_ARG2",
             KfuncFlag::ImplicitArgs => "KF_IMPLICIT_ARGS",
+            KfuncFlag::SpinlockSafe => "KF_SPINLOCK_SAFE",
+            KfuncFlag::Perfmon => "KF_PERFMON",
         }
     }
 
@@ -213,6 +278,8 @@ impl KfuncFlag {
             KfuncFlag::ArenaArg1 => "its first pointer argument points into a BPF arena",
             KfuncFlag::ArenaArg2 => "its second pointer argument points into a BPF arena",
             KfuncFlag::ImplicitArgs => "has arguments the verifier fills in itself; programs do not pass them",
+            KfuncFlag::SpinlockSafe => "may be called while the program holds a `bpf_spin_lock`",
+            KfuncFlag::Perfmon => "the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it",
         }
     }
 }
@@ -246,10 +313,18 @@ pub enum ArgAnnotation {
     IrqFlag,
     /// `__prog`: filled in by the verifier with the calling program.
     Prog,
+    /// `__arena`: points into a BPF arena.
+    Arena,
+    /// `__const_map`: a map the verifier knows at load time.
+    ConstMap,
+    /// `__iter`: an open-coded iterator on the stack.
+    Iter,
+    /// `__nonown_allowed`: may also be a non-owning reference to a collection node.
+    NonownAllowed,
 }
 
 impl ArgAnnotation {
-    pub const ALL: [ArgAnnotation; 13] = [
+    pub const ALL: [ArgAnnotation; 17] = [
         ArgAnnotation::Size,
         ArgAnnotation::ConstSize,
         ArgAnnotation::Const,
@@ -263,6 +338,10 @@ impl ArgAnnotation {
         ArgAnnotation::RefcountedKptr,
         ArgAnnotation::IrqFlag,
         ArgAnnotation::Prog,
+        ArgAnnotation::Arena,
+        ArgAnnotation::ConstMap,
+        ArgAnnotation::Iter,
+        ArgAnnotation::NonownAllowed,
     ];
 
     /// The suffix as the kernel spells it, `__sz`.
@@ -281,6 +360,10 @@ impl ArgAnnotation {
             ArgAnnotation::RefcountedKptr => "__refcounted_kptr",
             ArgAnnotation::IrqFlag => "__irq_flag",
             ArgAnnotation::Prog => "__prog",
+            ArgAnnotation::Arena => "__arena",
+            ArgAnnotation::ConstMap => "__const_map",
+            ArgAnnotation::Iter => "__iter",
+            ArgAnnotation::NonownAllowed => "__nonown_allowed",
         }
     }
 
@@ -289,15 +372,26 @@ impl ArgAnnotation {
         &self.suffix()[2..]
     }
 
-    /// The annotation a parameter name carries, if any. `Err` holds an unknown `__suffix`.
-    pub fn of(name: &str) -> Result<Option<ArgAnnotation>, &str> {
-        // Kernel names never start with `__` for a parameter, but `skb__` style names would
-        // split oddly; only a suffix after a non-empty stem counts.
-        let Some(i) = name.get(1..).and_then(|rest| rest.find("__")).map(|i| i + 1) else {
-            return Ok(None);
-        };
-        let suffix = &name[i..];
-        ArgAnnotation::ALL.into_iter().find(|a| a.suffix() == suffix).map(Some).ok_or(suffix)
+    /// The annotations a parameter name carries, in the order written (`ptr__arena__nullable`
+    /// → arena, nullable); empty when it has none. `Err` holds an unknown `__suffix`.
+    pub fn of(name: &str) -> Result<Vec<ArgAnnotation>, &str> {
+        // Only a suffix after a non-empty stem counts (`__x` is a name, not an annotation).
+        let mut rest = name;
+        let mut out = Vec::new();
+        loop {
+            let Some(a) =
+                ArgAnnotation::ALL.into_iter().find(|a| rest.len() > a.suffix().len() && rest.ends_with(a.suffix()))
+            else {
+                break;
+            };
+            rest = &rest[..rest.len() - a.suffix().len()];
+            out.push(a);
+        }
+        out.reverse();
+        match rest.get(1..).and_then(|r| r.find("__")) {
+            Some(i) => Err(&rest[i + 1..]),
+            None => Ok(out),
+        }
     }
 
     /// What the annotation means, in our words.
@@ -318,6 +412,12 @@ impl ArgAnnotation {
             ArgAnnotation::RefcountedKptr => "a refcounted program-allocated object",
             ArgAnnotation::IrqFlag => "a stack slot for saved interrupt flags",
             ArgAnnotation::Prog => "filled in by the verifier; programs pass NULL",
+            ArgAnnotation::Arena => "a pointer into a BPF arena",
+            ArgAnnotation::ConstMap => "a map known at load time (a map the program refers to directly)",
+            ArgAnnotation::Iter => "an open-coded iterator on the program's stack",
+            ArgAnnotation::NonownAllowed => {
+                "may also be a node the program reached without owning it (inside the lock's section)"
+            }
         }
     }
 }
@@ -328,6 +428,10 @@ impl ArgAnnotation {
 pub enum KfuncUnmet {
     /// The target kernel does not have the kfunc yet.
     TooNew(Since),
+    /// The kfunc is gone from this release on (removed or renamed).
+    Removed(Since),
+    /// Kernel config options the target turns off (or, unsure, that it needs).
+    Kconfig(Vec<String>),
     /// No kfunc set of the kfunc is registered for the program type.
     NotForProgramType,
     /// Only with these expected attach types.
@@ -365,13 +469,29 @@ impl KfuncJudgement {
 
 impl Model {
     /// The one decision for kfunc calls: every condition of `kfunc`'s availability that `load`
-    /// on `kernel` (when known) does not meet, and those the version cannot decide.
-    pub fn judge_kfunc(&self, kfunc: &Kfunc, load: &Load, kernel: Option<KernelVersion>) -> KfuncJudgement {
+    /// on `target` (its kernel and config, where known) does not meet, and those the target's
+    /// facts cannot decide (a version inside a range, a config not given).
+    pub fn judge_kfunc(&self, kfunc: &Kfunc, load: &Load, target: &Target<'_>) -> KfuncJudgement {
         let mut j = KfuncJudgement::default();
-        if let Some(kernel) = kernel {
+        if let Some(kernel) = target.kernel {
             j.push(kfunc.since.on(kernel), KfuncUnmet::TooNew(kfunc.since));
+            if let Some(until) = kfunc.until {
+                j.push(until.on(kernel).negate(), KfuncUnmet::Removed(until));
+            }
             if !j.unmet.is_empty() {
                 return j;
+            }
+        }
+        if !kfunc.kconfig.is_empty() {
+            match target.kconfig {
+                Some(enabled) => {
+                    let off: Vec<String> = kfunc.kconfig.iter().filter(|k| !enabled(k)).cloned().collect();
+                    if !off.is_empty() {
+                        j.unmet.push(KfuncUnmet::Kconfig(off));
+                        return j;
+                    }
+                }
+                None => j.unsure.push(KfuncUnmet::Kconfig(kfunc.kconfig.clone())),
             }
         }
         if self.program_type(load.program_type).is_some_and(|p| p.helpers_from_target) {
@@ -387,13 +507,17 @@ impl Model {
                 j.unmet.push(KfuncUnmet::AttachType(list.clone()));
             }
         }
-        if let Some(kernel) = kernel {
+        if let Some(kernel) = target.kernel {
             if a.since != kfunc.since {
                 j.push(a.since.on(kernel), KfuncUnmet::PairTooNew(a.since));
             }
         }
-        if a.sleepable_only && !load.sleepable {
-            j.unmet.push(KfuncUnmet::Sleepable);
+        if !load.sleepable {
+            match target.kernel {
+                Some(kernel) => j.push(kfunc.flag_on(KfuncFlag::Sleepable, kernel).negate(), KfuncUnmet::Sleepable),
+                None if a.sleepable_only => j.unmet.push(KfuncUnmet::Sleepable),
+                None => {}
+            }
         }
         j
     }

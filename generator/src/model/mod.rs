@@ -5,7 +5,7 @@
 //! index without re-checking anything. The YAML shape lives in [`crate::spec`]; serde derives
 //! here serve only build.rs, which embeds the lowered model ([`crate::embedded`]).
 
-use crate::version::{KernelVersion, Since};
+use crate::version::{KernelVersion, Presence, Since};
 
 mod conditions;
 mod ids;
@@ -13,8 +13,77 @@ mod kfuncs;
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
 pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use kfuncs::{
-    c_declaration, ArgAnnotation, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag, KfuncJudgement, KfuncSet, KfuncUnmet,
+    c_declaration, ArgAnnotation, FlagChange, FlagChangeKind, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag,
+    KfuncJudgement, KfuncSet, KfuncUnmet,
 };
+
+/// The program types that may pass one map type to one helper.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MapTypeCallers {
+    pub map_type: MapTypeId,
+    /// Sorted by program type.
+    pub callers: Vec<MapCaller>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MapCaller {
+    pub program_type: ProgramTypeId,
+    /// Only with these expected attach types; `None`: any.
+    pub attach_types: Option<Vec<AttachTypeId>>,
+    /// The first release that no longer lets this program type pass the map.
+    pub until: Option<Since>,
+}
+
+impl MapTypeCallers {
+    /// May a program of `load` pass the map on `kernel` (when known)? `No` when its program or
+    /// attach type is not one of the callers, or the kernel is past the caller's `until`.
+    pub fn allows(&self, load: &Load, kernel: Option<KernelVersion>) -> Presence {
+        let Some(c) = self.callers.iter().find(|c| c.program_type == load.program_type) else {
+            return Presence::No;
+        };
+        if c.attach_types.as_ref().is_some_and(|list| !list.contains(&load.attach_type_seen())) {
+            return Presence::No;
+        }
+        match (c.until, kernel) {
+            (None, _) => Presence::Yes,
+            (Some(u), Some(k)) => u.on(k).negate(),
+            (Some(_), None) => Presence::Unknown,
+        }
+    }
+
+    /// The rule in words, for rustdoc, the site and diagnostics: `only from socket_filter (before
+    /// Linux 7.3), sk_lookup, tracing with attach type trace_iter`.
+    pub fn words(&self, model: &Model) -> String {
+        let items: Vec<String> = self
+            .callers
+            .iter()
+            .map(|c| {
+                let mut w = model
+                    .program_type(c.program_type)
+                    .map_or_else(|| format!("#{}", c.program_type), |p| p.short_name.clone());
+                if let Some(list) = &c.attach_types {
+                    let names: Vec<String> = list
+                        .iter()
+                        .map(|&a| model.attach_type(a).map_or_else(|| format!("#{a}"), |t| t.short_name.clone()))
+                        .collect();
+                    w.push_str(&format!(" with attach type {}", names.join(" or ")));
+                }
+                if let Some(u) = c.until {
+                    w.push_str(&format!(" (before Linux {u})"));
+                }
+                w
+            })
+            .collect();
+        format!("only from {}", items.join(", "))
+    }
+}
+
+impl Helper {
+    /// The program-type rule for passing maps of `map_type`, if the helper has one.
+    pub fn map_type_callers(&self, map_type: MapTypeId) -> Option<&MapTypeCallers> {
+        self.map_type_callers.iter().find(|m| m.map_type == map_type)
+    }
+}
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
@@ -57,6 +126,9 @@ pub struct Helper {
     pub flags: Vec<Flag>,
     /// Map types the verifier accepts in the map argument; empty when the helper takes no map.
     pub map_types: Vec<MapTypeId>,
+    /// Map types of `map_types` that only some program types may pass, with those program
+    /// types; a map type not here may be passed from any program type that calls the helper.
+    pub map_type_callers: Vec<MapTypeCallers>,
     /// Related helpers, by ID.
     pub related: Vec<HelperId>,
     /// Program types that may call the helper, sorted by program type ID.

@@ -472,7 +472,7 @@ pub fn diff(report: &ProbeReport, model: &Model) -> Diff {
     }
 
     diff_maps(&m, report, model, &mut d);
-    diff_kfuncs(report, model, version, &mut d);
+    diff_kfuncs(&m, report, &absent, &mut d);
 
     for subject in skipped {
         d.not_probed.push(NotCompared {
@@ -570,10 +570,47 @@ fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff)
         {
             continue;
         }
-        let expected = if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
+        let mut expected =
+            if h.map_types.contains(&r.map_type_id) { Outcome::MapAccepted } else { Outcome::MapRejected };
+        let mut explanation = None;
+        if let (Outcome::MapAccepted, Some(rule)) = (expected, h.map_type_callers(r.map_type_id)) {
+            // Only some program types may pass this map type: the answer is the caller's.
+            match r.caller.as_deref().and_then(|c| caller_load(model, c)) {
+                Some(load) => match rule.allows(&load, Some(m.version)) {
+                    Presence::Yes => {}
+                    Presence::No => expected = Outcome::MapRejected,
+                    Presence::Unknown => {
+                        explanation = Some(format!(
+                            "Linux {} is inside a range of the specs' rule ({})",
+                            m.version,
+                            rule.words(model)
+                        ));
+                    }
+                },
+                None => {
+                    explanation = Some(format!(
+                        "the specs take this map type {}, and the measurement does not say which program type called",
+                        rule.words(model)
+                    ));
+                }
+            }
+        }
         d.compared += 1;
         if observed == expected {
             d.agreements += 1;
+        } else if let Some(why) = explanation {
+            d.agreements += 1;
+            d.explained.push(Disagreement {
+                kind: "map",
+                subject: r.caller.as_deref().map(short).unwrap_or_default(),
+                helper: Some(r.helper.clone()),
+                map_type: Some(short(&r.map_type)),
+                variant: None,
+                expected,
+                observed,
+                evidence: r.evidence.clone(),
+                explanation: Some(why),
+            });
         } else {
             d.disagreements.push(Disagreement {
                 kind: "map",
@@ -588,6 +625,22 @@ fn diff_maps(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut Diff)
             });
         }
     }
+}
+
+/// The load a map probe's caller stands for: `BPF_PROG_TYPE_TRACING/BPF_TRACE_ITER`,
+/// `BPF_PROG_TYPE_SCHED_CLS`, or `BPF_PROG_TYPE_STRUCT_OPS (label)`.
+fn caller_load(model: &Model, caller: &str) -> Option<Load> {
+    let caller = caller.split(" (").next().unwrap_or(caller);
+    let (prog, attach) = match caller.split_once('/') {
+        Some((p, a)) => (p, Some(a)),
+        None => (caller, None),
+    };
+    let program_type = model.program_types.iter().find(|p| p.name == prog)?.id;
+    let attach_type = match attach {
+        Some(a) => Some(model.attach_types.iter().find(|t| t.name == a)?.id),
+        None => None,
+    };
+    Some(Load { program_type, attach_type, sleepable: false, gpl_compatible: true })
 }
 
 /// The prediction for a program or map type the specs list for this version: supported, unless
@@ -644,7 +697,8 @@ fn record(
 /// against the kfuncs the specs date to this kernel), then every (program type, attach type,
 /// kfunc) row, struct_ops members and BTF targets merged (most permissive answer counts: the
 /// specs do not tell members apart).
-fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &mut Diff) {
+fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTypeId>, d: &mut Diff) {
+    let (model, version) = (m.model, m.version);
     let k = &report.kfuncs;
     if k.names.is_empty() {
         d.not_probed.push(NotCompared {
@@ -677,15 +731,33 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
             d.disagreements.push(entry);
         }
     };
+    let config = m.facts.config.as_ref();
     for kf in &model.kfuncs {
         let observed = if in_btf.contains(kf.name.as_str()) { Outcome::Supported } else { Outcome::Unsupported };
-        let (expected, why) = match kf.since.on(version) {
+        let (mut expected, mut why) = match kf.present_on(version) {
             Presence::Yes => (Outcome::Supported, None),
             Presence::No => (Outcome::Unsupported, None),
             Presence::Unknown => {
-                (observed, Some(format!("Linux {version} is inside the range {} of the specs", kf.since)))
+                let range = match kf.until {
+                    Some(u) => format!("{} (until {u})", kf.since),
+                    None => kf.since.to_string(),
+                };
+                (observed, Some(format!("Linux {version} is inside the range {range} of the specs")))
             }
         };
+        // The probe reads vmlinux BTF: a kfunc whose option is off, or a module (`=m`), is not there.
+        if expected == Outcome::Supported {
+            for option in &kf.kconfig {
+                match config.map(|c| c.options.get(option).map(String::as_str)) {
+                    None => {
+                        expected = observed;
+                        why = Some(format!("needs {option}, and this kernel's config was not read"));
+                    }
+                    Some(Some("y")) => {}
+                    Some(_) => expected = Outcome::Unsupported,
+                }
+            }
+        }
         names_entry(&kf.name, expected, observed, "the kernel's BTF (bpf_kfunc tags)".to_owned(), why);
     }
     for n in &k.names {
@@ -718,8 +790,18 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
         }
     }
     let mut device_bound: BTreeSet<String> = BTreeSet::new();
+    let enabled = |o: &str| config.is_some_and(|c| c.enabled(o));
+    let target = Target {
+        kernel: Some(version),
+        kconfig: config.map(|_| &enabled as &dyn Fn(&str) -> bool),
+        ..Target::default()
+    };
     for r in best.into_values() {
         let Some(kf) = model.kfunc(&r.kfunc) else { continue };
+        // As for helpers: a kernel without the attach type says nothing about it.
+        if r.attach_type_id.is_some_and(|a| absent.contains(&a)) {
+            continue;
+        }
         let observed = match &r.verdict {
             KfuncVerdict::Allowed => Outcome::Callable,
             KfuncVerdict::SleepableOnly => Outcome::SleepableOnly,
@@ -739,10 +821,14 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
             sleepable: r.variant.sleepable,
             gpl_compatible: true,
         };
-        let j = model.judge_kfunc(kf, &load, Some(version));
-        if j.from_target || j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_))) {
-            // freplace takes its target's kfuncs; a kfunc the specs date later is already a
-            // `kfunc_name` disagreement.
+        let j = model.judge_kfunc(kf, &load, &target);
+        if j.from_target
+            || j.unmet
+                .iter()
+                .any(|u| matches!(u, KfuncUnmet::TooNew(_) | KfuncUnmet::Removed(_) | KfuncUnmet::Kconfig(_)))
+        {
+            // freplace takes its target's kfuncs; a kfunc the specs date later (or give an
+            // option this kernel turns off) is already a `kfunc_name` disagreement.
             continue;
         }
         let expected =
@@ -751,6 +837,9 @@ fn diff_kfuncs(report: &ProbeReport, model: &Model, version: KernelVersion, d: &
             }) {
                 Outcome::NotAllowed
             } else if j.unmet.contains(&KfuncUnmet::Sleepable) {
+                Outcome::SleepableOnly
+            } else if j.unsure.contains(&KfuncUnmet::Sleepable) && observed == Outcome::SleepableOnly {
+                // The kfunc's sleepability changed inside a range: this kernel's answer is the specs'.
                 Outcome::SleepableOnly
             } else {
                 Outcome::Callable

@@ -210,6 +210,11 @@ pub struct MeasuredMaps {
     pub rejected: Vec<MapTypeId>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub inconclusive: BTreeMap<MapTypeId, String>,
+    /// The program type (as the probe names its target: `BPF_PROG_TYPE_SCHED_CLS`, with
+    /// `/ATTACH_TYPE` where it has one) each map type was passed from; empty in measurements
+    /// made before callers were kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub callers: BTreeMap<String, Vec<MapTypeId>>,
 }
 
 /// The name a table gives an ID, or `unknown#ID`.
@@ -334,6 +339,8 @@ struct RawMapRow {
     map_type_id: MapTypeId,
     verdict: String,
     evidence: String,
+    #[serde(default)]
+    caller: Option<String>,
 }
 
 /// Config options kept in a measurement: those whose names contain one of these (the options
@@ -502,7 +509,11 @@ impl Measurement {
                 accepted: Vec::new(),
                 rejected: Vec::new(),
                 inconclusive: BTreeMap::new(),
+                callers: BTreeMap::new(),
             });
+            if let Some(c) = &m.caller {
+                e.callers.entry(c.clone()).or_default().push(m.map_type_id);
+            }
             match verdict_of(&m.verdict, &m.evidence)? {
                 Verdict::Allowed => e.accepted.push(m.map_type_id),
                 Verdict::MapRejected => e.rejected.push(m.map_type_id),
@@ -562,6 +573,10 @@ impl Measurement {
         for m in &mut self.maps {
             m.accepted.sort_unstable();
             m.rejected.sort_unstable();
+            for v in m.callers.values_mut() {
+                v.sort_unstable();
+                v.dedup();
+            }
         }
         self.maps.sort_by_key(|m| m.helper);
         if let Some(k) = &mut self.kfuncs {
@@ -747,6 +762,7 @@ impl Measurement {
                 .chain(m.rejected.iter().map(|&t| (t, Verdict::MapRejected, "measured: rejected".to_owned())))
                 .chain(m.inconclusive.iter().map(|(&t, e)| (t, Verdict::Other(e.clone()), e.clone())));
             for (map_type, verdict, evidence) in rows {
+                let caller = m.callers.iter().find(|(_, ids)| ids.contains(&map_type)).map(|(c, _)| c.clone());
                 map_results.push(MapResult {
                     helper: name(&n.helpers, m.helper),
                     helper_id: m.helper,
@@ -754,7 +770,7 @@ impl Measurement {
                     map_type_id: map_type,
                     verdict,
                     evidence,
-                    caller: None,
+                    caller,
                 });
             }
         }

@@ -713,6 +713,8 @@ const CALLER_SPECIFIC: &[&str] = &[
     "Sleepable programs can only use",
     "perf_event programs can only use",
     "only one cgroup storage of each type is allowed",
+    // Socket maps may be updated and deleted from only some program types (and 7.3 has fewer).
+    "cannot update sockmap in this context",
     "offload",
 ];
 

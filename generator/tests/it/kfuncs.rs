@@ -301,17 +301,25 @@ fn kfunc_program_types_match_host_verifier() {
 
 #[test]
 fn kfunc_annotations_parse() {
-    assert_eq!(ArgAnnotation::of("data__sz"), Ok(Some(ArgAnnotation::Size)));
-    assert_eq!(ArgAnnotation::of("buffer__szk"), Ok(Some(ArgAnnotation::ConstSize)));
-    assert_eq!(ArgAnnotation::of("local_type_id__k"), Ok(Some(ArgAnnotation::Const)));
-    assert_eq!(ArgAnnotation::of("flags__irq_flag"), Ok(Some(ArgAnnotation::IrqFlag)));
-    assert_eq!(ArgAnnotation::of("skb_"), Ok(None));
-    assert_eq!(ArgAnnotation::of("__x"), Ok(None));
+    assert_eq!(ArgAnnotation::of("data__sz"), Ok(vec![ArgAnnotation::Size]));
+    assert_eq!(ArgAnnotation::of("buffer__szk"), Ok(vec![ArgAnnotation::ConstSize]));
+    assert_eq!(ArgAnnotation::of("local_type_id__k"), Ok(vec![ArgAnnotation::Const]));
+    assert_eq!(ArgAnnotation::of("flags__irq_flag"), Ok(vec![ArgAnnotation::IrqFlag]));
+    assert_eq!(ArgAnnotation::of("skb_"), Ok(vec![]));
+    assert_eq!(ArgAnnotation::of("__x"), Ok(vec![]));
     assert_eq!(ArgAnnotation::of("p__bogus"), Err("__bogus"));
+    // 7.x stacks them: `ptr__arena__nullable` is an arena pointer that may be NULL.
+    assert_eq!(ArgAnnotation::of("ptr__arena__nullable"), Ok(vec![ArgAnnotation::Arena, ArgAnnotation::Nullable]));
+    assert_eq!(ArgAnnotation::of("x__bogus__nullable"), Err("__bogus"));
     // Every annotated argument in the specs is understood, and each annotation is used.
     let model = support::model();
-    let used: BTreeSet<&str> =
-        model.kfuncs.iter().flat_map(|k| k.args.iter()).filter_map(|a| a.annotation).map(|a| a.suffix()).collect();
+    let used: BTreeSet<&str> = model
+        .kfuncs
+        .iter()
+        .flat_map(|k| k.args.iter())
+        .flat_map(|a| a.annotations.iter())
+        .map(|a| a.suffix())
+        .collect();
     for a in ["__sz", "__k", "__ign", "__uninit", "__nullable", "__str", "__opt", "__refcounted_kptr", "__irq_flag"] {
         assert!(used.contains(a), "no kfunc argument of the specs carries `{a}`");
     }

@@ -127,10 +127,8 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
     }
     for a in &k.args {
         let rust = rust_spelling(model, &a.c_type);
-        let note = match a.annotation {
-            Some(x) => format!(" The `{}` suffix: {}.", x.suffix(), x.meaning()),
-            None => String::new(),
-        };
+        let note: String =
+            a.annotations.iter().map(|x| format!(" The `{}` suffix: {}.", x.suffix(), x.meaning())).collect();
         d.raw(format!("- `{}`: `{}` (Rust `{rust}`).{note}", a.name, a.c_type));
     }
     d.heading("Returns");
@@ -144,9 +142,19 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
         d.raw(format!("- `{}`: {}.", f.name(), f.meaning()));
     }
     d.blank().raw(format!("Flags as the Linux {} sources set them.", k.flags_from));
+    if !k.flag_history.is_empty() {
+        d.raw(format!("Earlier kernels differ: {}.", k.flag_history_words().join("; ")));
+    }
 
     d.heading("Availability");
-    d.raw(format!("Since Linux {}.", Model::since_words(&k.since))).blank();
+    let mut when = format!("Since Linux {}", Model::since_words(&k.since));
+    if let Some(u) = k.until {
+        when.push_str(&format!("; gone from Linux {} on (removed or renamed)", Model::since_words(&u)));
+    }
+    if !k.kconfig.is_empty() {
+        when.push_str(&format!("; only in kernels built with `{}`", k.kconfig.join("` and `")));
+    }
+    d.raw(format!("{when}.")).blank();
     if k.availability.is_empty() {
         d.raw("No program type may call it: the kernel registers it for none.");
     } else {

@@ -28,6 +28,15 @@ struct KfuncPage {
     returns: TypeView,
     flags: Vec<FlagView>,
     flags_from: String,
+    /// Flag changes before `flags_from`, in words.
+    flag_history: Vec<String>,
+    /// The first release without it, when it is gone.
+    until: Option<Link>,
+    /// Config options it needs.
+    kconfig: Vec<String>,
+    /// Other sets that register it.
+    also_in: Vec<Link>,
+    kernels_href: String,
     availability: Vec<AvailView>,
     unavailable: Vec<Link>,
     related: Vec<KfuncBrief>,
@@ -40,7 +49,7 @@ struct ArgView {
     name: String,
     c_type: String,
     rust_type: String,
-    annotation: Option<AnnotationView>,
+    annotations: Vec<AnnotationView>,
 }
 
 #[derive(Serialize)]
@@ -243,12 +252,21 @@ fn page(cx: &Cx, l: &Linker, k: &Kfunc) -> KfuncPage {
                 name: a.name.clone(),
                 c_type: a.c_type.clone(),
                 rust_type: rust_spelling(model, &a.c_type),
-                annotation: a.annotation.map(|x| AnnotationView { suffix: x.suffix(), meaning: x.meaning() }),
+                annotations: a
+                    .annotations
+                    .iter()
+                    .map(|x| AnnotationView { suffix: x.suffix(), meaning: x.meaning() })
+                    .collect(),
             })
             .collect(),
         returns: TypeView { c_type: k.returns.clone(), rust_type: rust_return(model, k) },
         flags: k.flags.iter().map(|f| FlagView { name: f.name(), meaning: f.meaning() }).collect(),
         flags_from: k.flags_from.to_string(),
+        flag_history: k.flag_history_words(),
+        until: k.until.map(since),
+        kconfig: k.kconfig.clone(),
+        also_in: k.also_in.iter().map(|s| Link { text: s.clone(), href: l.href(&Item::KfuncSet(s)) }).collect(),
+        kernels_href: l.href(&Item::Kernels),
         availability,
         unavailable,
         related: k
