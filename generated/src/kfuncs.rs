@@ -77,6 +77,102 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn __bpf_trap();
+    /// Queue a task on a DSQ in virtual-time order, arguments packed in a struct.
+    ///
+    /// ```c
+    /// bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args);
+    /// ```
+    ///
+    /// Backend of the vtime insert: the DSQ id, slice, vtime and enqueue flags travel in a
+    /// `struct scx_bpf_dsq_insert_vtime_args` so the call fits the five-argument limit with the task pointer
+    /// kept separate (it must stay a trusted RCU pointer). Normally reached through the
+    /// `scx_bpf_dsq_insert_vtime()` wrapper in the scheduler headers. The target must be a user DSQ,
+    /// which is then ordered by vtime; the result says whether the insert was accepted.
+    ///
+    /// Kfunc set `scx_kfunc_ids_enqueue_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `args`: `struct scx_bpf_dsq_insert_vtime_args *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_insert_vtime`], [`scx_bpf_dsq_insert___v2`], [`scx_bpf_task_set_dsq_vtime`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn __scx_bpf_dsq_insert_vtime(p: *mut task_struct, args: *mut c_void) -> bool;
+    /// Pick an idle CPU for a task within a CPU mask, scalar arguments packed in a struct.
+    ///
+    /// ```c
+    /// s32 __scx_bpf_select_cpu_and(struct task_struct *p, const struct cpumask *cpus_allowed, struct scx_bpf_select_cpu_and_args *args);
+    /// ```
+    ///
+    /// Backend of `scx_bpf_select_cpu_and()` in current scheduler headers: the previous CPU, wake flags
+    /// and pick flags travel in a `struct scx_bpf_select_cpu_and_args`, leaving the task and the mask as
+    /// the RCU-trusted pointer arguments. Same contexts as `scx_bpf_select_cpu_dfl`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_unlocked`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `args`: `struct scx_bpf_select_cpu_and_args *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_select_cpu_and`], [`scx_bpf_select_cpu_dfl`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn __scx_bpf_select_cpu_and(
+        p: *mut task_struct,
+        cpus_allowed: *const c_void,
+        args: *mut c_void,
+    ) -> i32;
     /// BBR congestion control's handler for congestion-window events, for reuse from a BPF TCP congestion control.
     ///
     /// ```c
@@ -3238,6 +3334,152 @@ extern "C" {
         src_off: u32,
         size: u32,
     ) -> i32;
+    /// Release a file dynptr made by `bpf_dynptr_from_file`.
+    ///
+    /// ```c
+    /// int bpf_dynptr_file_discard(struct bpf_dynptr *dynptr);
+    /// ```
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dynptr`: `struct bpf_dynptr *` (Rust `*mut bpf_dynptr`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_dynptr_from_file`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_dynptr_file_discard(dynptr: *mut bpf_dynptr) -> i32;
+    /// Make a read-only dynptr over the contents of a file.
+    ///
+    /// ```c
+    /// int bpf_dynptr_from_file(struct file *file, u32 flags, struct bpf_dynptr *ptr__uninit);
+    /// ```
+    ///
+    /// Reads go through the page cache as the dynptr is used, so a slice or read may fail when the data is
+    /// not resident in a non-sleepable program. Every file dynptr must be handed to
+    /// `bpf_dynptr_file_discard` before the program ends; the verifier tracks it like a reference.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: `struct file *` (Rust `*mut file`).
+    /// - `flags`: `u32` (Rust `u32`).
+    /// - `ptr__uninit`: `struct bpf_dynptr *` (Rust `*mut bpf_dynptr`). The `__uninit` suffix: points to an uninitialized dynptr or iterator that the kfunc sets up.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_dynptr_file_discard`], [`bpf_dynptr_slice`], [`bpf_dynptr_size`], [`bpf_dynptr_read`](crate::helpers::bpf_dynptr_read)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_dynptr_from_file(
+        file: *mut file,
+        flags: u32,
+        ptr__uninit: *mut bpf_dynptr,
+    ) -> i32;
     /// Make a dynptr over a socket buffer's packet data.
     ///
     /// ```c
@@ -3943,6 +4185,49 @@ extern "C" {
         name__str: *const c_char,
         value_p: *mut bpf_dynptr,
     ) -> i32;
+    /// Read the fs-verity digest of a file into a dynptr.
+    ///
+    /// ```c
+    /// int bpf_get_fsverity_digest(struct file *file, const struct bpf_dynptr *digest_p);
+    /// ```
+    ///
+    /// The digest is written as a `struct fsverity_digest` header followed by the hash bytes; a file
+    /// without fs-verity gives an error. Lets an LSM program decide on a file by its measured content.
+    ///
+    /// Kfunc set `fsverity_set_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: `struct file *` (Rust `*mut file`).
+    /// - `digest_p`: `const struct bpf_dynptr *` (Rust `*const bpf_dynptr`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_FS_VERITY`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_file_xattr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_get_fsverity_digest(file: *mut file, digest_p: *const bpf_dynptr) -> i32;
     /// Find the slab cache an address belongs to.
     ///
     /// ```c
@@ -4008,6 +4293,148 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_get_kmem_cache(addr: u64) -> *mut c_void;
+    /// Get a reference to the memory cgroup of a cgroup subsystem state.
+    ///
+    /// ```c
+    /// struct mem_cgroup *bpf_get_mem_cgroup(struct cgroup_subsys_state *css);
+    /// ```
+    ///
+    /// Given any subsystem state of a cgroup, returns the memory controller's state of that cgroup
+    /// (NULL when the controller is not enabled there). Release it with `bpf_put_mem_cgroup`.
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `css`: `struct cgroup_subsys_state *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `struct mem_cgroup *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_put_mem_cgroup`], [`bpf_get_root_mem_cgroup`], [`bpf_mem_cgroup_usage`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_get_mem_cgroup(css: *mut c_void) -> *mut c_void;
+    /// Get the root memory cgroup.
+    ///
+    /// ```c
+    /// struct mem_cgroup *bpf_get_root_mem_cgroup(void);
+    /// ```
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `struct mem_cgroup *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_mem_cgroup`], [`bpf_put_mem_cgroup`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_get_root_mem_cgroup() -> *mut c_void;
     /// Get a reference to a task's executable file.
     ///
     /// ```c
@@ -4048,6 +4475,142 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_get_task_exe_file(task: *mut task_struct) -> *mut file;
+    /// Send an ICMP destination-unreachable error about the current packet.
+    ///
+    /// ```c
+    /// int bpf_icmp_send(struct __sk_buff *skb_ctx, int type, int code);
+    /// ```
+    ///
+    /// For cgroup socket buffer programs that refuse a packet and want the sender told why, as a
+    /// firewall's reject rule would: only destination unreachable (ICMP for IPv4, ICMPv6 for IPv6) is
+    /// supported, with the code given.
+    ///
+    /// Kfunc set `bpf_kfunc_check_set_icmp_send`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb_ctx`: `struct __sk_buff *` (Rust `*mut __sk_buff`).
+    /// - `type`: `int` (Rust `i32`).
+    /// - `code`: `int` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 7.3 | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 7.3 | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 7.3 | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 7.3 | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 7.3 | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 7.3 | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 7.3 | — |
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_icmp_send(skb_ctx: *mut __sk_buff, r#type: i32, code: i32) -> i32;
+    /// Get a pointer into a memory region registered with an io_uring.
+    ///
+    /// ```c
+    /// __u8 *bpf_io_uring_get_region(struct iou_ctx *loop_ctx, __u32 region_id, const size_t rdwr_buf_size);
+    /// ```
+    ///
+    /// Returns NULL when the region is smaller than `rdwr_buf_size`, the number of bytes the program
+    /// may then read and write through the pointer.
+    ///
+    /// Kfunc set `io_uring_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `loop_ctx`: `struct iou_ctx *` (Rust `*mut c_void`).
+    /// - `region_id`: `__u32` (Rust `u32`).
+    /// - `rdwr_buf_size`: `const size_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `__u8 *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_IO_URING_BPF_OPS`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_io_uring_submit_sqes`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_io_uring_get_region(
+        loop_ctx: *mut c_void,
+        region_id: u32,
+        rdwr_buf_size: u64,
+    ) -> *mut u8;
+    /// Submit queued io_uring submission entries from a BPF event loop.
+    ///
+    /// ```c
+    /// int bpf_io_uring_submit_sqes(struct iou_ctx *loop_ctx, u32 nr);
+    /// ```
+    ///
+    /// For the `loop_step` callback of `io_uring_bpf_ops`, which runs a ring's event loop in the
+    /// kernel: submits up to `nr` entries the program or user space wrote to the submission queue and
+    /// returns how many were taken. Sleepable.
+    ///
+    /// Kfunc set `io_uring_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `loop_ctx`: `struct iou_ctx *` (Rust `*mut c_void`).
+    /// - `nr`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_IO_URING_BPF_OPS`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_io_uring_get_region`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_io_uring_submit_sqes(loop_ctx: *mut c_void, nr: u32) -> i32;
     /// End a bit iterator.
     ///
     /// ```c
@@ -5307,6 +5870,152 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_iter_num_next(it: *mut c_void) -> *mut i32;
+    /// Finish a DSQ iterator.
+    ///
+    /// ```c
+    /// void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ITER_DESTROY`: ends an open-coded iterator, which the program must do on every path.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_iter_scx_dsq_new`], [`bpf_iter_scx_dsq_next`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_iter_scx_dsq_destroy(it: *mut c_void);
+    /// Start an iterator over the tasks of a dispatch queue.
+    ///
+    /// ```c
+    /// int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags);
+    /// ```
+    ///
+    /// Open-coded iterator over a user DSQ, front to back or with `SCX_DSQ_ITER_REV` back to front.
+    /// It must run inside an RCU read section (implicit in non-sleepable sched_ext callbacks) and be
+    /// paired with `bpf_iter_scx_dsq_destroy` on every path, even when it fails. Only tasks already
+    /// queued when it starts are visited. A negative result (no such DSQ, bad flags) leaves an empty
+    /// iterator.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ITER_NEW`: starts an open-coded iterator: the first argument is an iterator struct on the stack.
+    /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_iter_scx_dsq_next`], [`bpf_iter_scx_dsq_destroy`], [`scx_bpf_dsq_move`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_iter_scx_dsq_new(it: *mut c_void, dsq_id: u64, flags: u64) -> i32;
+    /// Step a DSQ iterator to its next task.
+    ///
+    /// ```c
+    /// struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it);
+    /// ```
+    ///
+    /// Returns NULL at the end; the task pointer is trusted until the next step, which is what lets
+    /// `scx_bpf_dsq_move` act on it.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `struct task_struct *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_ITER_NEXT`: steps an open-coded iterator; NULL ends the loop.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_iter_scx_dsq_new`], [`bpf_iter_scx_dsq_destroy`], [`scx_bpf_dsq_move`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_iter_scx_dsq_next(it: *mut c_void) -> *mut task_struct;
     /// End a task iterator.
     ///
     /// ```c
@@ -5785,6 +6494,47 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_key_put(bkey: *mut c_void);
+    /// Release a packet reference held by a BPF qdisc.
+    ///
+    /// ```c
+    /// void bpf_kfree_skb(struct sk_buff *skb);
+    /// ```
+    ///
+    /// For packets a qdisc program took out of its own queues (a list or tree of `bpf_obj_new` nodes)
+    /// and does not return from `dequeue`.
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb`: `struct sk_buff *` (Rust `*mut sk_buff`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_qdisc_skb_drop`], [`bpf_skb_get_hash`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_kfree_skb(skb: *mut sk_buff);
     /// Release function of the kernel self-test objects (test only).
     ///
     /// ```c
@@ -5865,6 +6615,285 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_kfunc_call_test_release(p: *mut c_void);
+    /// Take another reference on a program-owned kernel socket.
+    ///
+    /// ```c
+    /// struct bpf_ksock *bpf_ksock_acquire(struct bpf_ksock *ks);
+    /// ```
+    ///
+    /// Lets a socket made by a syscall program be kept (in a map, as a kptr) and used later by LSM
+    /// programs.
+    ///
+    /// Kfunc set `ksock_kfunc_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ks`: `struct bpf_ksock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `struct bpf_ksock *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ksock_release`], [`bpf_ksock_create`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_ksock_acquire(ks: *mut c_void) -> *mut c_void;
+    /// Connect a program-owned kernel socket to an address.
+    ///
+    /// ```c
+    /// int bpf_ksock_connect(struct bpf_ksock *ks, const union bpf_ksock_addr *addr, u32 addr__sz);
+    /// ```
+    ///
+    /// Kfunc set `ksock_init_kfunc_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ks`: `struct bpf_ksock *` (Rust `*mut c_void`).
+    /// - `addr`: `const union bpf_ksock_addr *` (Rust `*const c_void`).
+    /// - `addr__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ksock_create`], [`bpf_ksock_send`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_ksock_connect(ks: *mut c_void, addr: *const c_void, addr__sz: u32) -> i32;
+    /// Create a kernel socket owned by the program.
+    ///
+    /// ```c
+    /// struct bpf_ksock *bpf_ksock_create(const struct bpf_ksock_create_opts *opts, u32 opts__sz, int *err__uninit);
+    /// ```
+    ///
+    /// Options (family, type, protocol) come in a struct whose size is passed too; on failure NULL is
+    /// returned and the error is written to `err`. The socket lives until the last reference is
+    /// released; syscall programs only.
+    ///
+    /// Kfunc set `ksock_init_kfunc_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `opts`: `const struct bpf_ksock_create_opts *` (Rust `*const c_void`).
+    /// - `opts__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    /// - `err__uninit`: `int *` (Rust `*mut i32`). The `__uninit` suffix: points to an uninitialized dynptr or iterator that the kfunc sets up.
+    ///
+    /// # Returns
+    ///
+    /// `struct bpf_ksock *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ksock_connect`], [`bpf_ksock_send`], [`bpf_ksock_release`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_ksock_create(
+        opts: *const c_void,
+        opts__sz: u32,
+        err__uninit: *mut i32,
+    ) -> *mut c_void;
+    /// Drop a reference on a program-owned kernel socket.
+    ///
+    /// ```c
+    /// void bpf_ksock_release(struct bpf_ksock *ks);
+    /// ```
+    ///
+    /// Kfunc set `ksock_kfunc_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ks`: `struct bpf_ksock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ksock_acquire`], [`bpf_ksock_create`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_ksock_release(ks: *mut c_void);
+    /// Send bytes on a program-owned kernel socket.
+    ///
+    /// ```c
+    /// int bpf_ksock_send(struct bpf_ksock *ks, const void *data, u32 data__sz);
+    /// ```
+    ///
+    /// Kfunc set `ksock_kfunc_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ks`: `struct bpf_ksock *` (Rust `*mut c_void`).
+    /// - `data`: `const void *` (Rust `*const c_void`).
+    /// - `data__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ksock_create`], [`bpf_ksock_connect`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_ksock_send(ks: *mut c_void, data: *const c_void, data__sz: u32) -> i32;
+    /// Insert a program-allocated node into a BPF linked list after a given node.
+    ///
+    /// ```c
+    /// int bpf_list_add(struct bpf_list_head *head, struct bpf_list_node *new, struct bpf_list_node *prev__nonown_allowed);
+    /// ```
+    ///
+    /// `prev` may be a node the list already owns (a non-owning reference, as `bpf_list_front` returns).
+    /// Like every list operation it needs the list's `bpf_spin_lock` held; `new` is consumed whether
+    /// or not the insert succeeds.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `new`: `struct bpf_list_node *` (Rust `*mut c_void`).
+    /// - `prev__nonown_allowed`: `struct bpf_list_node *` (Rust `*mut c_void`). The `__nonown_allowed` suffix: may also be a node the program reached without owning it (inside the lock's section).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_del`], [`bpf_list_push_back`], [`bpf_list_push_front`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_add(
+        head: *mut c_void,
+        new: *mut c_void,
+        prev__nonown_allowed: *mut c_void,
+    ) -> i32;
     /// Peek at the last node of a BPF linked list without removing it.
     ///
     /// ```c
@@ -5920,6 +6949,123 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_list_back(head: *mut c_void) -> *mut c_void;
+    /// Unlink a given node from a BPF linked list and take ownership of it.
+    ///
+    /// ```c
+    /// struct bpf_list_node *bpf_list_del(struct bpf_list_head *head, struct bpf_list_node *node__nonown_allowed);
+    /// ```
+    ///
+    /// Returns NULL when the node is not on this list; the returned node must be freed with
+    /// `bpf_obj_drop` or inserted somewhere again.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `node__nonown_allowed`: `struct bpf_list_node *` (Rust `*mut c_void`). The `__nonown_allowed` suffix: may also be a node the program reached without owning it (inside the lock's section).
+    ///
+    /// # Returns
+    ///
+    /// `struct bpf_list_node *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_add`], [`bpf_list_pop_front`], [`bpf_list_pop_back`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_del(
+        head: *mut c_void,
+        node__nonown_allowed: *mut c_void,
+    ) -> *mut c_void;
+    /// Tell whether a BPF linked list has no nodes.
+    ///
+    /// ```c
+    /// bool bpf_list_empty(struct bpf_list_head *head);
+    /// ```
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_front`], [`bpf_list_is_first`], [`bpf_list_is_last`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_empty(head: *mut c_void) -> bool;
     /// Peek at the first node of a BPF linked list without removing it.
     ///
     /// ```c
@@ -5975,6 +7121,122 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_list_front(head: *mut c_void) -> *mut c_void;
+    /// Tell whether a node is the first of a BPF linked list.
+    ///
+    /// ```c
+    /// bool bpf_list_is_first(struct bpf_list_head *head, struct bpf_list_node *node__nonown_allowed);
+    /// ```
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `node__nonown_allowed`: `struct bpf_list_node *` (Rust `*mut c_void`). The `__nonown_allowed` suffix: may also be a node the program reached without owning it (inside the lock's section).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_is_last`], [`bpf_list_front`], [`bpf_list_empty`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_is_first(
+        head: *mut c_void,
+        node__nonown_allowed: *mut c_void,
+    ) -> bool;
+    /// Tell whether a node is the last of a BPF linked list.
+    ///
+    /// ```c
+    /// bool bpf_list_is_last(struct bpf_list_head *head, struct bpf_list_node *node__nonown_allowed);
+    /// ```
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `node__nonown_allowed`: `struct bpf_list_node *` (Rust `*mut c_void`). The `__nonown_allowed` suffix: may also be a node the program reached without owning it (inside the lock's section).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_is_first`], [`bpf_list_back`], [`bpf_list_empty`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_is_last(
+        head: *mut c_void,
+        node__nonown_allowed: *mut c_void,
+    ) -> bool;
     /// Remove and return the last node of a BPF linked list.
     ///
     /// ```c
@@ -6087,6 +7349,65 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_list_pop_front(head: *mut c_void) -> *mut c_void;
+    /// Add a program-allocated node at the tail of a BPF linked list.
+    ///
+    /// ```c
+    /// int bpf_list_push_back(struct bpf_list_head *head, struct bpf_list_node *node);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_list_push_back_impl`: the type metadata and node offset are implicit
+    /// arguments the verifier fills in, so programs call it directly instead of through a macro.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `node`: `struct bpf_list_node *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_push_front`], [`bpf_list_add`], [`bpf_list_pop_back`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_push_back(head: *mut c_void, node: *mut c_void) -> i32;
     /// Append an owned node to a BPF linked list (behind the `bpf_list_push_back` macro).
     ///
     /// ```c
@@ -6149,6 +7470,64 @@ extern "C" {
         meta__ign: *mut c_void,
         off: u64,
     ) -> i32;
+    /// Add a program-allocated node at the head of a BPF linked list.
+    ///
+    /// ```c
+    /// int bpf_list_push_front(struct bpf_list_head *head, struct bpf_list_node *node);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_list_push_front_impl`, with the type metadata and node offset implicit.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `head`: `struct bpf_list_head *` (Rust `*mut c_void`).
+    /// - `node`: `struct bpf_list_node *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_list_push_back`], [`bpf_list_add`], [`bpf_list_pop_front`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_list_push_front(head: *mut c_void, node: *mut c_void) -> i32;
     /// Prepend an owned node to a BPF linked list (behind the `bpf_list_push_front` macro).
     ///
     /// ```c
@@ -6522,6 +7901,354 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_map_sum_elem_count(map: *const c_void) -> i64;
+    /// Bring a memory cgroup's statistics up to date.
+    ///
+    /// ```c
+    /// void bpf_mem_cgroup_flush_stats(struct mem_cgroup *memcg);
+    /// ```
+    ///
+    /// Sleepable: folds the per-CPU counters in, so that the readers that follow see current values.
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_mem_cgroup_page_state`], [`bpf_mem_cgroup_vm_events`], [`bpf_mem_cgroup_memory_events`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_mem_cgroup_flush_stats(memcg: *mut c_void);
+    /// Read one memory event counter of a memory cgroup (low, high, max, oom, ...).
+    ///
+    /// ```c
+    /// long unsigned int bpf_mem_cgroup_memory_events(struct mem_cgroup *memcg, enum memcg_memory_event event);
+    /// ```
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    /// - `event`: `enum memcg_memory_event` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `long unsigned int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_mem_cgroup_flush_stats`], [`bpf_mem_cgroup_usage`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_mem_cgroup_memory_events(memcg: *mut c_void, event: u32) -> u64;
+    /// Read one page-state counter of a memory cgroup.
+    ///
+    /// ```c
+    /// long unsigned int bpf_mem_cgroup_page_state(struct mem_cgroup *memcg, int idx);
+    /// ```
+    ///
+    /// `idx` is a kernel `enum node_stat_item` or `enum memcg_stat_item` value, as `memory.stat` reports
+    /// them; out-of-range values read as 0.
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    /// - `idx`: `int` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `long unsigned int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_mem_cgroup_flush_stats`], [`bpf_mem_cgroup_vm_events`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_mem_cgroup_page_state(memcg: *mut c_void, idx: i32) -> u64;
+    /// Read a memory cgroup's current memory usage, in bytes.
+    ///
+    /// ```c
+    /// long unsigned int bpf_mem_cgroup_usage(struct mem_cgroup *memcg);
+    /// ```
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `long unsigned int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_mem_cgroup`], [`bpf_mem_cgroup_page_state`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_mem_cgroup_usage(memcg: *mut c_void) -> u64;
+    /// Read one VM event counter of a memory cgroup.
+    ///
+    /// ```c
+    /// long unsigned int bpf_mem_cgroup_vm_events(struct mem_cgroup *memcg, enum vm_event_item event);
+    /// ```
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    /// - `event`: `enum vm_event_item` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `long unsigned int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_mem_cgroup_flush_stats`], [`bpf_mem_cgroup_page_state`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_mem_cgroup_vm_events(memcg: *mut c_void, event: u32) -> u64;
     /// A kernel function that exists as an fmod_ret target for BPF self-tests.
     ///
     /// ```c
@@ -6665,6 +8392,62 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_modify_return_test_tp(nonce: i32) -> i32;
+    /// Free an object allocated with `bpf_obj_new`.
+    ///
+    /// ```c
+    /// void bpf_obj_drop(void *p__alloc);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_obj_drop_impl`, with the type metadata implicit.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p__alloc`: `void *` (Rust `*mut c_void`). The `__alloc` suffix: an object allocated with `bpf_obj_new`.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_obj_new`], [`bpf_percpu_obj_drop`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_obj_drop(p__alloc: *mut c_void);
     /// Free an object from `bpf_obj_new` (behind the `bpf_obj_drop` macro).
     ///
     /// ```c
@@ -6719,6 +8502,65 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_obj_drop_impl(p__alloc: *mut c_void, meta__ign: *mut c_void);
+    /// Allocate an object of a program-defined type.
+    ///
+    /// ```c
+    /// void *bpf_obj_new(u64 local_type_id__k);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_obj_new_impl`: the type's metadata is an implicit argument, so the
+    /// call takes only the local BTF type ID (a constant). The object starts zeroed, and the program
+    /// owns it until it puts it in a collection or frees it with `bpf_obj_drop`.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `local_type_id__k`: `u64` (Rust `u64`). The `__k` suffix: a constant known at load time.
+    ///
+    /// # Returns
+    ///
+    /// `void *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_obj_drop`], [`bpf_refcount_acquire`], [`bpf_percpu_obj_new`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_obj_new(local_type_id__k: u64) -> *mut c_void;
     /// Allocate an object of a program-defined type (behind the `bpf_obj_new` macro).
     ///
     /// ```c
@@ -6818,6 +8660,60 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_path_d_path(path: *const path, buf: *mut c_char, buf__sz: u64) -> i32;
+    /// Free a per-CPU object allocated with `bpf_percpu_obj_new`.
+    ///
+    /// ```c
+    /// void bpf_percpu_obj_drop(void *p__alloc);
+    /// ```
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p__alloc`: `void *` (Rust `*mut c_void`). The `__alloc` suffix: an object allocated with `bpf_obj_new`.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_percpu_obj_new`], [`bpf_obj_drop`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_percpu_obj_drop(p__alloc: *mut c_void);
     /// Free a per-CPU object (behind the `bpf_percpu_obj_drop` macro).
     ///
     /// ```c
@@ -6872,6 +8768,63 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_percpu_obj_drop_impl(p__alloc: *mut c_void, meta__ign: *mut c_void);
+    /// Allocate a per-CPU object of a program-defined type.
+    ///
+    /// ```c
+    /// void *bpf_percpu_obj_new(u64 local_type_id__k);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_percpu_obj_new_impl`, with the type metadata implicit.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `local_type_id__k`: `u64` (Rust `u64`). The `__k` suffix: a constant known at load time.
+    ///
+    /// # Returns
+    ///
+    /// `void *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_percpu_obj_drop`], [`bpf_obj_new`], [`bpf_per_cpu_ptr`](crate::helpers::bpf_per_cpu_ptr), [`bpf_this_cpu_ptr`](crate::helpers::bpf_this_cpu_ptr)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_percpu_obj_new(local_type_id__k: u64) -> *mut c_void;
     /// Allocate a per-CPU object of a program-defined type (behind the `bpf_percpu_obj_new` macro).
     ///
     /// ```c
@@ -7412,6 +9365,345 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_put_file(file: *mut file);
+    /// Drop a memory cgroup reference.
+    ///
+    /// ```c
+    /// void bpf_put_mem_cgroup(struct mem_cgroup *memcg);
+    /// ```
+    ///
+    /// Kfunc set `bpf_memcontrol_kfuncs`.
+    ///
+    /// # Arguments
+    ///
+    /// - `memcg`: `struct mem_cgroup *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_MEMCG`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_mem_cgroup`], [`bpf_get_root_mem_cgroup`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_put_mem_cgroup(memcg: *mut c_void);
+    /// Count a dequeued packet in a BPF qdisc's byte and packet statistics.
+    ///
+    /// ```c
+    /// void bpf_qdisc_bstats_update(struct Qdisc *sch, const struct sk_buff *skb);
+    /// ```
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sch`: `struct Qdisc *` (Rust `*mut c_void`).
+    /// - `skb`: `const struct sk_buff *` (Rust `*const sk_buff`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | only from the struct_ops callback Qdisc_ops.dequeue |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_qdisc_watchdog_schedule`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_qdisc_bstats_update(sch: *mut c_void, skb: *const sk_buff);
+    /// Attach a BPF qdisc to its parent class; called by the kernel, not by programs.
+    ///
+    /// ```c
+    /// int bpf_qdisc_init_prologue(struct Qdisc *sch, struct netlink_ext_ack *extack);
+    /// ```
+    ///
+    /// The kernel inserts this call into the prologue it generates for a BPF qdisc's `init`; the set's
+    /// filter refuses it to every program.
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sch`: `struct Qdisc *` (Rust `*mut c_void`).
+    /// - `extack`: `struct netlink_ext_ack *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | from no struct_ops callback: the kernel calls it itself |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_qdisc_reset_destroy_epilogue`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_qdisc_init_prologue(sch: *mut c_void, extack: *mut c_void) -> i32;
+    /// Purge a BPF qdisc's queued packets; called by the kernel, not by programs.
+    ///
+    /// ```c
+    /// void bpf_qdisc_reset_destroy_epilogue(struct Qdisc *sch);
+    /// ```
+    ///
+    /// The kernel inserts this call into the epilogue it generates for a BPF qdisc's `reset` and
+    /// `destroy`; the set's filter refuses it to every program.
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sch`: `struct Qdisc *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | from no struct_ops callback: the kernel calls it itself |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_qdisc_init_prologue`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_qdisc_reset_destroy_epilogue(sch: *mut c_void);
+    /// Drop a packet from a BPF qdisc's enqueue callback.
+    ///
+    /// ```c
+    /// void bpf_qdisc_skb_drop(struct sk_buff *skb, struct bpf_sk_buff_ptr *to_free_list);
+    /// ```
+    ///
+    /// Puts the packet on the to-free list the kernel passed to `enqueue`, which frees it after the
+    /// qdisc lock is dropped; this consumes the program's reference to the packet.
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb`: `struct sk_buff *` (Rust `*mut sk_buff`).
+    /// - `to_free_list`: `struct bpf_sk_buff_ptr *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | only from the struct_ops callback Qdisc_ops.enqueue |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_kfree_skb`], [`bpf_qdisc_watchdog_schedule`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_qdisc_skb_drop(skb: *mut sk_buff, to_free_list: *mut c_void);
+    /// Arm a BPF qdisc's watchdog timer to run dequeue again later.
+    ///
+    /// ```c
+    /// void bpf_qdisc_watchdog_schedule(struct Qdisc *sch, u64 expire, u64 delta_ns);
+    /// ```
+    ///
+    /// For shaping qdiscs whose `dequeue` has packets but may not send one yet: the kernel calls
+    /// dequeue again at `expire` (nanoseconds, monotonic clock), allowing `delta_ns` of slack.
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sch`: `struct Qdisc *` (Rust `*mut c_void`).
+    /// - `expire`: `u64` (Rust `u64`).
+    /// - `delta_ns`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | only from the struct_ops callback Qdisc_ops.dequeue |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_qdisc_bstats_update`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_qdisc_watchdog_schedule(sch: *mut c_void, expire: u64, delta_ns: u64);
+    /// Insert a program-allocated node into a BPF red-black tree, ordered by a callback.
+    ///
+    /// ```c
+    /// int bpf_rbtree_add(struct bpf_rb_root *root, struct bpf_rb_node *node, bool (*less)(struct bpf_rb_node *, const struct bpf_rb_node *));
+    /// ```
+    ///
+    /// The 7.x form of `bpf_rbtree_add_impl`: the type metadata and node offset are implicit. `less`
+    /// must be a static BPF subprogram; the tree's `bpf_spin_lock` must be held.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `root`: `struct bpf_rb_root *` (Rust `*mut c_void`).
+    /// - `node`: `struct bpf_rb_node *` (Rust `*mut c_void`).
+    /// - `less`: `bool (*)(struct bpf_rb_node *, const struct bpf_rb_node *)` (Rust `*const c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_rbtree_remove`], [`bpf_rbtree_first`], [`bpf_obj_new`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_rbtree_add(
+        root: *mut c_void,
+        node: *mut c_void,
+        less: *const c_void,
+    ) -> i32;
     /// Insert an owned node into a BPF red-black tree (behind the `bpf_rbtree_add` macro).
     ///
     /// ```c
@@ -7962,6 +10254,110 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_rdonly_cast(obj__ign: *const c_void, btf_id__k: u32) -> *mut c_void;
+    /// Get the inode that holds a file's data, below any overlay file system.
+    ///
+    /// ```c
+    /// struct inode *bpf_real_data_inode(struct file *file);
+    /// ```
+    ///
+    /// For a regular file on overlayfs this is the upper or lower inode that stores the bytes; for
+    /// anything else it is the file's own inode. The pointer is valid for the duration of the program;
+    /// it is not a reference to release.
+    ///
+    /// Kfunc set `bpf_fs_kfunc_set_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: `struct file *` (Rust `*mut file`).
+    ///
+    /// # Returns
+    ///
+    /// `struct inode *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_file_xattr`], [`bpf_get_task_exe_file`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_real_data_inode(file: *mut file) -> *mut inode;
+    /// Take another owning reference on a reference-counted program object.
+    ///
+    /// ```c
+    /// void *bpf_refcount_acquire(void *p__refcounted_kptr);
+    /// ```
+    ///
+    /// The 7.x form of `bpf_refcount_acquire_impl`. The object's type must have a `struct
+    /// bpf_refcount` field; the new reference may be NULL when the count already dropped to zero.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p__refcounted_kptr`: `void *` (Rust `*mut c_void`). The `__refcounted_kptr` suffix: a refcounted program-allocated object.
+    ///
+    /// # Returns
+    ///
+    /// `void *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_obj_new`], [`bpf_obj_drop`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_refcount_acquire(p__refcounted_kptr: *mut c_void) -> *mut c_void;
     /// Take another reference on a refcounted local object (behind the `bpf_refcount_acquire` macro).
     ///
     /// ```c
@@ -8676,6 +11072,44 @@ extern "C" {
         opts: *mut c_void,
         opts__sz: u32,
     ) -> *mut c_void;
+    /// Get a packet's flow hash, computing it when it is not known yet.
+    ///
+    /// ```c
+    /// u32 bpf_skb_get_hash(struct sk_buff *skb);
+    /// ```
+    ///
+    /// Kfunc set `qdisc_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb`: `struct sk_buff *` (Rust `*mut sk_buff`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_NET_SCH_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_kfree_skb`], [`bpf_get_hash_recalc`](crate::helpers::bpf_get_hash_recalc)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_skb_get_hash(skb: *mut sk_buff) -> u32;
     /// Rewrite the path of a Unix socket address in a sock_addr program.
     ///
     /// ```c
@@ -8803,6 +11237,53 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_sock_ops_enable_tx_tstamp(skops: *mut c_void, flags: u64) -> i32;
+    /// Read a `user.` extended attribute of a socket's inode into a dynptr.
+    ///
+    /// ```c
+    /// int bpf_sock_read_xattr(struct socket *sock, const char *name__str, struct bpf_dynptr *value_p);
+    /// ```
+    ///
+    /// Lets LSM programs read labels user space set on a socket with `fsetxattr`. Only names in the
+    /// `user.` namespace are accepted; the return value is the attribute's length.
+    ///
+    /// Kfunc set `bpf_fs_kfunc_set_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sock`: `struct socket *` (Rust `*mut socket`).
+    /// - `name__str`: `const char *` (Rust `*const c_char`). The `__str` suffix: a constant string in read-only map data.
+    /// - `value_p`: `struct bpf_dynptr *` (Rust `*mut bpf_dynptr`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_NET`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_get_file_xattr`], [`bpf_get_dentry_xattr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_sock_read_xattr(
+        sock: *mut socket,
+        name__str: *const c_char,
+        value_p: *mut bpf_dynptr,
+    ) -> i32;
     /// Compare two kernel strings ignoring case.
     ///
     /// ```c
@@ -8873,6 +11354,76 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_strcasecmp(s1__ign: *const c_char, s2__ign: *const c_char) -> i32;
+    /// Find the first occurrence of a string in another, ignoring case.
+    ///
+    /// ```c
+    /// int bpf_strcasestr(const char *s1__ign, const char *s2__ign);
+    /// ```
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `s1__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    /// - `s2__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_strstr`], [`bpf_strncasestr`], [`bpf_strcasecmp`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_strcasestr(s1__ign: *const c_char, s2__ign: *const c_char) -> i32;
     /// Find the first occurrence of a character in a string.
     ///
     /// ```c
@@ -9153,6 +11704,160 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_strcspn(s__ign: *const c_char, reject__ign: *const c_char) -> i32;
+    /// Write the current kernel stack trace into one of the program's BPF output streams.
+    ///
+    /// ```c
+    /// int bpf_stream_print_stack(int stream_id);
+    /// ```
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `stream_id`: `int` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3; KF_PERFMON from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_stream_vprintk`], [`bpf_get_stack`](crate::helpers::bpf_get_stack)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_stream_print_stack(stream_id: i32) -> i32;
+    /// Format a message into one of the program's BPF output streams.
+    ///
+    /// ```c
+    /// int bpf_stream_vprintk(int stream_id, const char *fmt__str, const void *args, u32 len__sz);
+    /// ```
+    ///
+    /// The 7.x name of `bpf_stream_vprintk_impl`: the program's own `aux` argument is now implicit
+    /// (`KF_IMPLICIT_ARGS`), filled in by the verifier. User space reads the stream from the program's
+    /// file descriptor.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `stream_id`: `int` (Rust `i32`).
+    /// - `fmt__str`: `const char *` (Rust `*const c_char`). The `__str` suffix: a constant string in read-only map data.
+    /// - `args`: `const void *` (Rust `*const c_void`).
+    /// - `len__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    /// - `KF_SPINLOCK_SAFE`: may be called while the program holds a `bpf_spin_lock`.
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_SPINLOCK_SAFE from Linux 7.3; KF_PERFMON from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_stream_print_stack`], [`bpf_trace_vprintk`](crate::helpers::bpf_trace_vprintk), [`bpf_snprintf`](crate::helpers::bpf_snprintf)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_stream_vprintk(
+        stream_id: i32,
+        fmt__str: *const c_char,
+        args: *const c_void,
+        len__sz: u32,
+    ) -> i32;
     /// Format a message into one of the BPF output streams of the program.
     ///
     /// ```c
@@ -9300,6 +12005,156 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_strlen(s__ign: *const c_char) -> i32;
+    /// Compare at most a given number of bytes of two strings, ignoring case.
+    ///
+    /// ```c
+    /// int bpf_strncasecmp(const char *s1__ign, const char *s2__ign, size_t len);
+    /// ```
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `s1__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    /// - `s2__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    /// - `len`: `size_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_strcasecmp`], [`bpf_strcmp`], [`bpf_strncasestr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_strncasecmp(
+        s1__ign: *const c_char,
+        s2__ign: *const c_char,
+        len: u64,
+    ) -> i32;
+    /// Find a string in the first bytes of another, ignoring case.
+    ///
+    /// ```c
+    /// int bpf_strncasestr(const char *s1__ign, const char *s2__ign, size_t len);
+    /// ```
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `s1__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    /// - `s2__ign`: `const char *` (Rust `*const c_char`). The `__ign` suffix: not type-checked by the verifier.
+    /// - `len`: `size_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_PERFMON`: the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) for a program that calls it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_PERFMON from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_strnstr`], [`bpf_strcasestr`], [`bpf_strncasecmp`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_strncasestr(
+        s1__ign: *const c_char,
+        s2__ign: *const c_char,
+        len: u64,
+    ) -> i32;
     /// Find a character among the first bytes of a string.
     ///
     /// ```c
@@ -10051,6 +12906,85 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_task_under_cgroup(task: *mut task_struct, ancestor: *mut cgroup) -> i64;
+    /// Queue a callback to run in a task's context when it next returns to user space.
+    ///
+    /// ```c
+    /// int bpf_task_work_schedule_resume(struct task_struct *task, struct bpf_task_work *tw, void *map__const_map, bpf_task_work_callback_t callback);
+    /// ```
+    ///
+    /// The 7.x name of `bpf_task_work_schedule_resume_impl`, with the program's `aux` pointer implicit.
+    /// The `struct bpf_task_work` must live in a map value of the map passed as `map__const_map`.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `task`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `tw`: `struct bpf_task_work *` (Rust `*mut c_void`).
+    /// - `map__const_map`: `void *` (Rust `*mut c_void`). The `__const_map` suffix: a map known at load time (a map the program refers to directly).
+    /// - `callback`: `bpf_task_work_callback_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_task_work_schedule_signal`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_task_work_schedule_resume(
+        task: *mut task_struct,
+        tw: *mut c_void,
+        map__const_map: *mut c_void,
+        callback: u64,
+    ) -> i32;
     /// Queue a BPF callback to run in task context when the task next returns to user space.
     ///
     /// ```c
@@ -10128,6 +13062,84 @@ extern "C" {
         map__map: *mut c_void,
         callback: u64,
         aux__prog: *mut c_void,
+    ) -> i32;
+    /// Queue a callback to run in a task's context, interrupting it as a signal would.
+    ///
+    /// ```c
+    /// int bpf_task_work_schedule_signal(struct task_struct *task, struct bpf_task_work *tw, void *map__const_map, bpf_task_work_callback_t callback);
+    /// ```
+    ///
+    /// The 7.x name of `bpf_task_work_schedule_signal_impl`, with the program's `aux` pointer implicit.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `task`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `tw`: `struct bpf_task_work *` (Rust `*mut c_void`).
+    /// - `map__const_map`: `void *` (Rust `*mut c_void`). The `__const_map` suffix: a map known at load time (a map the program refers to directly).
+    /// - `callback`: `bpf_task_work_callback_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_task_work_schedule_resume`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_task_work_schedule_signal(
+        task: *mut task_struct,
+        tw: *mut c_void,
+        map__const_map: *mut c_void,
+        callback: u64,
     ) -> i32;
     /// Queue a BPF callback to run in task context, interrupting the task like a signal.
     ///
@@ -10260,6 +13272,261 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_throw(cookie: u64);
+    /// Cancel a BPF timer without waiting for a running callback.
+    ///
+    /// ```c
+    /// int bpf_timer_cancel_async(struct bpf_timer *timer);
+    /// ```
+    ///
+    /// Unlike the `bpf_timer_cancel` helper it never waits, so non-sleepable and atomic contexts can
+    /// use it: when the callback is running, or the cancellation has to be deferred, the return value
+    /// says so instead of blocking.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `timer`: `struct bpf_timer *` (Rust `*mut bpf_timer`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_timer_cancel`](crate::helpers::bpf_timer_cancel), [`bpf_timer_start`](crate::helpers::bpf_timer_start)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_timer_cancel_async(timer: *mut bpf_timer) -> i32;
+    /// Check a PKCS#7 signature over data against a keyring.
+    ///
+    /// ```c
+    /// int bpf_verify_pkcs7_signature(const struct bpf_dynptr *data_p, const struct bpf_dynptr *sig_p, struct bpf_key *trusted_keyring);
+    /// ```
+    ///
+    /// Data and signature come as dynptrs; the keyring from `bpf_lookup_user_key` or
+    /// `bpf_lookup_system_key`. Returns 0 when the signature verifies. Needs a kernel with system data
+    /// verification (`CONFIG_SYSTEM_DATA_VERIFICATION`).
+    ///
+    /// Kfunc set `key_sig_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `data_p`: `const struct bpf_dynptr *` (Rust `*const bpf_dynptr`).
+    /// - `sig_p`: `const struct bpf_dynptr *` (Rust `*const bpf_dynptr`).
+    /// - `trusted_keyring`: `struct bpf_key *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_SYSTEM_DATA_VERIFICATION`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_lookup_user_key`], [`bpf_lookup_system_key`], [`bpf_key_put`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_verify_pkcs7_signature(
+        data_p: *const bpf_dynptr,
+        sig_p: *const bpf_dynptr,
+        trusted_keyring: *mut c_void,
+    ) -> i32;
+    /// Get the head of the kernel's list of wakeup sources.
+    ///
+    /// ```c
+    /// void *bpf_wakeup_sources_get_head(void);
+    /// ```
+    ///
+    /// An untyped pointer to the `list_head` that links every `struct wakeup_source`; programs cast it
+    /// and read the entries (with `bpf_core_cast`, say) while holding the read lock.
+    ///
+    /// Kfunc set `wakeup_source_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `void *`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_PM_SLEEP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_wakeup_sources_read_lock`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_wakeup_sources_get_head() -> *mut c_void;
+    /// Enter the read side of the wakeup source list.
+    ///
+    /// ```c
+    /// struct bpf_ws_lock *bpf_wakeup_sources_read_lock(void);
+    /// ```
+    ///
+    /// Returns a token that must be passed to `bpf_wakeup_sources_read_unlock` before the program
+    /// ends; the list may be walked in between.
+    ///
+    /// Kfunc set `wakeup_source_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `struct bpf_ws_lock *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_PM_SLEEP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_wakeup_sources_read_unlock`], [`bpf_wakeup_sources_get_head`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_wakeup_sources_read_lock() -> *mut c_void;
+    /// Leave the read side of the wakeup source list.
+    ///
+    /// ```c
+    /// void bpf_wakeup_sources_read_unlock(struct bpf_ws_lock *lock);
+    /// ```
+    ///
+    /// Kfunc set `wakeup_source_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `lock`: `struct bpf_ws_lock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_PM_SLEEP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_wakeup_sources_read_lock`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_wakeup_sources_read_unlock(lock: *mut c_void);
     /// Set up a BPF work-queue item stored in a map value.
     ///
     /// ```c
@@ -10330,6 +13597,82 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_wq_init(wq: *mut c_void, p__map: *mut c_void, flags: u32) -> i32;
+    /// Set the function a BPF work queue item runs.
+    ///
+    /// ```c
+    /// int bpf_wq_set_callback(struct bpf_wq *wq, int (*callback_fn)(void *, int *, void *), unsigned int flags);
+    /// ```
+    ///
+    /// The 7.x name of `bpf_wq_set_callback_impl`, with the program's `aux` pointer implicit.
+    ///
+    /// Kfunc set `common_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `wq`: `struct bpf_wq *` (Rust `*mut c_void`).
+    /// - `callback_fn`: `int (*)(void *, int *, void *)` (Rust `*const c_void`).
+    /// - `flags`: `unsigned int` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.19–7.2 (measured bounds) | — |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.19–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.19–7.2 (measured bounds) | — |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.19–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19–7.2 (measured bounds) | — |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.19–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19–7.2 (measured bounds) | — |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_wq_init`], [`bpf_wq_start`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_wq_set_callback(
+        wq: *mut c_void,
+        callback_fn: *const c_void,
+        flags: u32,
+    ) -> i32;
     /// Set the callback of a BPF work-queue item (behind the `bpf_wq_set_callback` macro).
     ///
     /// ```c
@@ -10824,6 +14167,152 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_xdp_xfrm_state_release(x: *mut c_void);
+    /// Flush a cgroup's pending per-CPU resource statistics (6.12 and before).
+    ///
+    /// ```c
+    /// void cgroup_rstat_flush(struct cgroup *cgrp);
+    /// ```
+    ///
+    /// Renamed `css_rstat_flush`, taking a `struct cgroup_subsys_state`, in a release between 6.13 and
+    /// 6.18.
+    ///
+    /// Kfunc set `bpf_rstat_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgrp`: `struct cgroup *` (Rust `*mut cgroup`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 6.12 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.13–6.18 (measured bounds) on (removed or renamed).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | only in sleepable programs |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`cgroup_rstat_updated`], [`css_rstat_flush`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn cgroup_rstat_flush(cgrp: *mut cgroup);
+    /// Mark a cgroup's per-CPU resource statistics as changed on a CPU (6.12 and before).
+    ///
+    /// ```c
+    /// void cgroup_rstat_updated(struct cgroup *cgrp, int cpu);
+    /// ```
+    ///
+    /// Renamed `css_rstat_updated` in a release between 6.13 and 6.18.
+    ///
+    /// Kfunc set `bpf_rstat_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgrp`: `struct cgroup *` (Rust `*mut cgroup`).
+    /// - `cpu`: `int` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 6.12 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.13–6.18 (measured bounds) on (removed or renamed).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`cgroup_rstat_flush`], [`css_rstat_updated`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn cgroup_rstat_updated(cgrp: *mut cgroup, cpu: i32);
+    /// Panic the kernel into the crash (kdump) kernel.
+    ///
+    /// ```c
+    /// void crash_kexec(struct pt_regs *regs);
+    /// ```
+    ///
+    /// Destructive: only a loader holding CAP_SYS_BOOT gets a program calling it past the verifier,
+    /// and the kfunc is only there when the kernel is built with crash dump support.
+    ///
+    /// Kfunc set `generic_btf_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `regs`: `struct pt_regs *` (Rust `*mut pt_regs`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_DESTRUCTIVE`: can harm the system (for example reboot it): the loader needs CAP_SYS_BOOT.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_CRASH_DUMP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19–7.2 (measured bounds) | — |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_send_signal`](crate::helpers::bpf_send_signal)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn crash_kexec(regs: *mut pt_regs);
     /// Flush a cgroup's pending per-CPU resource statistics.
     ///
     /// ```c
@@ -11015,6 +14504,48 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn cubictcp_cwnd_event(sk: *mut c_void, event: u32);
+    /// CUBIC's handling of the transmit-start congestion event.
+    ///
+    /// ```c
+    /// void cubictcp_cwnd_event_tx_start(struct sock *sk);
+    /// ```
+    ///
+    /// For BPF congestion controls that reuse CUBIC: the 7.x kernels moved the transmit-start case
+    /// of `cwnd_event` into this function of its own, matching the new `cwnd_event_tx_start` member of
+    /// `tcp_congestion_ops`.
+    ///
+    /// Kfunc set `tcp_cubic_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds).
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`cubictcp_init`], [`cubictcp_cong_avoid`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn cubictcp_cwnd_event_tx_start(sk: *mut c_void);
     /// Set up CUBIC's per-socket state.
     ///
     /// ```c
@@ -11118,6 +14649,3762 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn cubictcp_state(sk: *mut c_void, new_state: u8);
+    /// Open a HID device by its ID, for requests from outside an event.
+    ///
+    /// ```c
+    /// struct hid_bpf_ctx *hid_bpf_allocate_context(unsigned int hid_id);
+    /// ```
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `hid_id`: `unsigned int` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `struct hid_bpf_ctx *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_release_context`], [`hid_bpf_hw_request`], [`hid_bpf_input_report`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_allocate_context(hid_id: u32) -> *mut c_void;
+    /// Get a pointer into the report buffer of the HID event being processed.
+    ///
+    /// ```c
+    /// __u8 *hid_bpf_get_data(struct hid_bpf_ctx *ctx, unsigned int offset, const size_t rdwr_buf_size);
+    /// ```
+    ///
+    /// Returns NULL when `offset` plus `rdwr_buf_size` (a constant) passes the end of the buffer;
+    /// otherwise the program may read and rewrite that many bytes, which is how HID-BPF fixes up
+    /// device reports.
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    /// - `offset`: `unsigned int` (Rust `u32`).
+    /// - `rdwr_buf_size`: `const size_t` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `__u8 *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_allocate_context`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_get_data(
+        ctx: *mut c_void,
+        offset: u32,
+        rdwr_buf_size: u64,
+    ) -> *mut u8;
+    /// Send an output report to the HID device.
+    ///
+    /// ```c
+    /// int hid_bpf_hw_output_report(struct hid_bpf_ctx *ctx, __u8 *buf, size_t buf__sz);
+    /// ```
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    /// - `buf`: `__u8 *` (Rust `*mut u8`).
+    /// - `buf__sz`: `size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_hw_request`], [`hid_bpf_input_report`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_hw_output_report(ctx: *mut c_void, buf: *mut u8, buf__sz: u64) -> i32;
+    /// Send a raw HID get or set report request to the device.
+    ///
+    /// ```c
+    /// int hid_bpf_hw_request(struct hid_bpf_ctx *ctx, __u8 *buf, size_t buf__sz, enum hid_report_type rtype, enum hid_class_request reqtype);
+    /// ```
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    /// - `buf`: `__u8 *` (Rust `*mut u8`).
+    /// - `buf__sz`: `size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    /// - `rtype`: `enum hid_report_type` (Rust `u32`).
+    /// - `reqtype`: `enum hid_class_request` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_hw_output_report`], [`hid_bpf_allocate_context`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_hw_request(
+        ctx: *mut c_void,
+        buf: *mut u8,
+        buf__sz: u64,
+        rtype: u32,
+        reqtype: u32,
+    ) -> i32;
+    /// Inject an input report, as if the HID device had sent it.
+    ///
+    /// ```c
+    /// int hid_bpf_input_report(struct hid_bpf_ctx *ctx, enum hid_report_type type, u8 *buf, const size_t buf__sz);
+    /// ```
+    ///
+    /// Waits for the device's input lock, so it may sleep.
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    /// - `type`: `enum hid_report_type` (Rust `u32`).
+    /// - `buf`: `u8 *` (Rust `*mut u8`).
+    /// - `buf__sz`: `const size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_try_input_report`], [`hid_bpf_hw_output_report`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_input_report(
+        ctx: *mut c_void,
+        r#type: u32,
+        buf: *mut u8,
+        buf__sz: u64,
+    ) -> i32;
+    /// Release a HID context obtained with `hid_bpf_allocate_context`.
+    ///
+    /// ```c
+    /// void hid_bpf_release_context(struct hid_bpf_ctx *ctx);
+    /// ```
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_allocate_context`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_release_context(ctx: *mut c_void);
+    /// Inject an input report without waiting: fails when the device is busy.
+    ///
+    /// ```c
+    /// int hid_bpf_try_input_report(struct hid_bpf_ctx *ctx, enum hid_report_type type, u8 *buf, const size_t buf__sz);
+    /// ```
+    ///
+    /// The non-sleeping form of `hid_bpf_input_report`, for the `hid_device_event` callback.
+    ///
+    /// Kfunc set `hid_bpf_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct hid_bpf_ctx *` (Rust `*mut c_void`).
+    /// - `type`: `enum hid_report_type` (Rust `u32`).
+    /// - `buf`: `u8 *` (Rust `*mut u8`).
+    /// - `buf__sz`: `const size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_HID_BPF`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`hid_bpf_input_report`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn hid_bpf_try_input_report(
+        ctx: *mut c_void,
+        r#type: u32,
+        buf: *mut u8,
+        buf__sz: u64,
+    ) -> i32;
+    /// Get the task currently running on the CPU behind a cid.
+    ///
+    /// ```c
+    /// struct task_struct *scx_bpf_cid_curr(s32 cid);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `struct task_struct *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux ≤ 7.2 (seen there, start unknown); only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpu_curr`], [`bpf_rcu_read_lock`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cid_curr(cid: i32) -> *mut task_struct;
+    /// Replace the kernel's CPU-to-cid numbering and shard layout with the scheduler's own.
+    ///
+    /// ```c
+    /// void scx_bpf_cid_override(const s32 *cpu_to_cid__arena, u32 cpu_to_cid_cnt, const s32 *shard_start__arena, u32 shard_start_cnt);
+    /// ```
+    ///
+    /// Sleepable and meant for the root scheduler's setup: `ops.init()` in 7.2, the new
+    /// `ops.init_cids()` in 7.3. The 7.3 form takes arena arrays for the cpu-to-cid table and the shard
+    /// starts with their counts (7.2 took one sized cpu-to-cid buffer). Invalid tables abort the
+    /// scheduler.
+    ///
+    /// Kfunc set `scx_kfunc_ids_init_cids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu_to_cid__arena`: `const s32 *` (Rust `*const i32`). The `__arena` suffix: a pointer into a BPF arena.
+    /// - `cpu_to_cid_cnt`: `u32` (Rust `u32`).
+    /// - `shard_start__arena`: `const s32 *` (Rust `*const i32`). The `__arena` suffix: a pointer into a BPF arena.
+    /// - `shard_start_cnt`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cid_to_cpu`], [`scx_bpf_cid_topo`], [`scx_bpf_online_cmask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cid_override(
+        cpu_to_cid__arena: *const i32,
+        cpu_to_cid_cnt: u32,
+        shard_start__arena: *const i32,
+        shard_start_cnt: u32,
+    );
+    /// Translate a cid to its CPU number.
+    ///
+    /// ```c
+    /// s32 scx_bpf_cid_to_cpu(s32 cid);
+    /// ```
+    ///
+    /// An invalid cid raises a scheduler error and returns -EINVAL. The mapping does not change while
+    /// the scheduler is loaded, so the result can be cached.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cid`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpu_to_cid`], [`scx_bpf_cid_topo`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cid_to_cpu(cid: i32) -> i32;
+    /// Copy out the topology record of a cid (core, cache, node, shard).
+    ///
+    /// ```c
+    /// void scx_bpf_cid_topo(s32 cid, struct scx_cid_topo *out, size_t out__sz);
+    /// ```
+    ///
+    /// Copies as much of `struct scx_cid_topo` as both sides know (`out__sz` is the program's size) and
+    /// sets everything else to -1; an out-of-range cid is a scheduler error.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cid`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    /// - `out`: `struct scx_cid_topo *` (Rust `*mut c_void`).
+    /// - `out__sz`: `size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cid_to_cpu`], [`scx_bpf_cid_override`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cid_topo(cid: i32, out: *mut c_void, out__sz: u64);
+    /// Read the relative compute capacity of the CPU behind a cid.
+    ///
+    /// ```c
+    /// u32 scx_bpf_cidperf_cap(s32 cid);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux ≤ 7.2 (seen there, start unknown); only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cidperf_cur`], [`scx_bpf_cidperf_set`], [`scx_bpf_cpuperf_cap`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cidperf_cap(cid: i32) -> u32;
+    /// Read the current relative performance level of the CPU behind a cid.
+    ///
+    /// ```c
+    /// u32 scx_bpf_cidperf_cur(s32 cid);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cidperf_cap`], [`scx_bpf_cidperf_set`], [`scx_bpf_cpuperf_cur`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cidperf_cur(cid: i32) -> u32;
+    /// Ask for a performance level on the CPU behind a cid.
+    ///
+    /// ```c
+    /// s32 scx_bpf_cidperf_set(s32 cid, u32 perf);
+    /// ```
+    ///
+    /// cid counterpart of `scx_bpf_cpuperf_set`. A sub-scheduler needs the performance capability on
+    /// that cid. In 7.3 it returns 0, or a negative error such as -EACCES when the request was refused;
+    /// the 7.2 version returned nothing.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    /// - `perf`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpuperf_set`], [`scx_bpf_cidperf_cur`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cidperf_set(cid: i32, perf: u32) -> i32;
+    /// Get the task currently running on a CPU.
+    ///
+    /// ```c
+    /// struct task_struct *scx_bpf_cpu_curr(s32 cpu);
+    /// ```
+    ///
+    /// The result may be NULL and is only valid inside the current RCU read section
+    /// (`KF_RCU_PROTECTED`); sleepable programs need `bpf_rcu_read_lock`. Refused to cid-form
+    /// schedulers, which use `scx_bpf_cid_curr`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `struct task_struct *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.18; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.18 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.18 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.18 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.18 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cid_curr`], [`scx_bpf_locked_rq`], [`bpf_rcu_read_lock`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpu_curr(cpu: i32) -> *mut task_struct;
+    /// Get the NUMA node of a CPU.
+    ///
+    /// ```c
+    /// s32 scx_bpf_cpu_node(s32 cpu);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_nr_node_ids`], [`scx_bpf_pick_idle_cpu_node`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpu_node(cpu: i32) -> i32;
+    /// Get the runqueue of a CPU.
+    ///
+    /// ```c
+    /// struct rq *scx_bpf_cpu_rq(s32 cpu);
+    /// ```
+    ///
+    /// Hands out another CPU's runqueue without locking it. 7.2 warns once per scheduler that it is
+    /// deprecated in favour of `scx_bpf_locked_rq` (for the runqueue the callback holds) and
+    /// `scx_bpf_cpu_curr` (for a remote CPU's current task); 7.3 no longer has it.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `struct rq *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.2 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; gone from Linux 7.3 on (removed or renamed); only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_locked_rq`], [`scx_bpf_cpu_curr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpu_rq(cpu: i32) -> *mut c_void;
+    /// Translate a CPU number to its cid.
+    ///
+    /// ```c
+    /// s32 scx_bpf_cpu_to_cid(s32 cpu);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_cid`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cid_to_cpu`], [`scx_bpf_task_cid`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpu_to_cid(cpu: i32) -> i32;
+    /// Read the relative compute capacity of a CPU.
+    ///
+    /// ```c
+    /// u32 scx_bpf_cpuperf_cap(s32 cpu);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpuperf_cur`], [`scx_bpf_cpuperf_set`], [`scx_bpf_cidperf_cap`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpuperf_cap(cpu: i32) -> u32;
+    /// Read the current relative performance level of a CPU.
+    ///
+    /// ```c
+    /// u32 scx_bpf_cpuperf_cur(s32 cpu);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpuperf_cap`], [`scx_bpf_cpuperf_set`], [`scx_bpf_cidperf_cur`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpuperf_cur(cpu: i32) -> u32;
+    /// Ask for a performance level on a CPU (cpufreq schedutil hint).
+    ///
+    /// ```c
+    /// void scx_bpf_cpuperf_set(s32 cpu, u32 perf);
+    /// ```
+    ///
+    /// The target ranges from 0 to `SCX_CPUPERF_ONE` and is passed to the schedutil cpufreq governor;
+    /// what the hardware does with it depends on the driver. Refused to cid-form schedulers.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    /// - `perf`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpuperf_cur`], [`scx_bpf_cpuperf_cap`], [`scx_bpf_cidperf_set`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_cpuperf_set(cpu: i32, perf: u32);
+    /// Create a user dispatch queue with a chosen ID.
+    ///
+    /// ```c
+    /// s32 scx_bpf_create_dsq(u64 dsq_id, s32 node);
+    /// ```
+    ///
+    /// Sleepable: call it from a sleepable callback such as `ops.init()` or `ops.init_task()`, or from a
+    /// syscall program. The ID must not have the built-in flag bits set and must be unused; `node` picks
+    /// the NUMA node for the queue's memory (-1 for any). Returns 0 or a negative error.
+    ///
+    /// Kfunc set `scx_kfunc_ids_unlocked`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `node`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_SLEEPABLE`: may sleep: only sleepable programs may call it.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | only in sleepable programs |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | only in sleepable programs |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_destroy_dsq`], [`scx_bpf_dsq_nr_queued`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_create_dsq(dsq_id: u64, node: i32) -> i32;
+    /// Destroy a user dispatch queue.
+    ///
+    /// ```c
+    /// void scx_bpf_destroy_dsq(u64 dsq_id);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_create_dsq`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_destroy_dsq(dsq_id: u64);
+    /// Drop the most recent pending insert of the current ops.dispatch() call.
+    ///
+    /// ```c
+    /// void scx_bpf_dispatch_cancel(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_insert___v2`], [`scx_bpf_dispatch_nr_slots`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dispatch_cancel();
+    /// Count the dispatch slots left in the current ops.dispatch() call.
+    ///
+    /// ```c
+    /// u32 scx_bpf_dispatch_nr_slots(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_insert___v2`], [`scx_bpf_dispatch_cancel`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dispatch_nr_slots() -> u32;
+    /// Queue a task on a dispatch queue with a time slice (original form, no result).
+    ///
+    /// ```c
+    /// void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags);
+    /// ```
+    ///
+    /// Older spelling of `scx_bpf_dsq_insert___v2` that returns nothing; the kernel keeps it only so
+    /// schedulers built against 6.13-6.18 headers still load. Same rules as the `___v2` form: from
+    /// `ops.select_cpu()`/`ops.enqueue()` the task must be the one being placed, from `ops.dispatch()` any
+    /// task may be queued, up to the remaining batch slots.
+    ///
+    /// Kfunc set `scx_kfunc_ids_enqueue_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `slice`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_insert___v2`], [`scx_bpf_dsq_insert_vtime`], [`scx_bpf_dispatch_nr_slots`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_insert(
+        p: *mut task_struct,
+        dsq_id: u64,
+        slice: u64,
+        enq_flags: u64,
+    );
+    /// Queue a task on a dispatch queue with a time slice; tell whether it was queued.
+    ///
+    /// ```c
+    /// bool scx_bpf_dsq_insert___v2(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags);
+    /// ```
+    ///
+    /// The core placement call of a sched_ext scheduler. In `ops.select_cpu()` and `ops.enqueue()` it
+    /// directly dispatches the task being handled (a local DSQ target means the CPU picked for it); in
+    /// `ops.dispatch()` any task can be queued, each call using one of the `dispatch_max_batch` slots. A
+    /// zero slice keeps the task's remaining slice. A false result means the insert was refused; for the
+    /// root scheduler a refusal already aborts the scheduler, sub-schedulers must check it.
+    ///
+    /// Kfunc set `scx_kfunc_ids_enqueue_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `slice`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_insert`], [`__scx_bpf_dsq_insert_vtime`], [`scx_bpf_dsq_move_to_local___v2`], [`scx_bpf_dispatch_nr_slots`], [`scx_bpf_dispatch_cancel`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_insert___v2(
+        p: *mut task_struct,
+        dsq_id: u64,
+        slice: u64,
+        enq_flags: u64,
+    ) -> bool;
+    /// Queue a task on a DSQ in virtual-time order (original five-argument form).
+    ///
+    /// ```c
+    /// void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags);
+    /// ```
+    ///
+    /// The first vtime insert, taking every value as its own argument and returning nothing. Kept for
+    /// older schedulers; newer code goes through `__scx_bpf_dsq_insert_vtime`. Same context rules as
+    /// `scx_bpf_dsq_insert___v2`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_enqueue_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `slice`: `u64` (Rust `u64`).
+    /// - `vtime`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`__scx_bpf_dsq_insert_vtime`], [`scx_bpf_dsq_insert`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_insert_vtime(
+        p: *mut task_struct,
+        dsq_id: u64,
+        slice: u64,
+        vtime: u64,
+        enq_flags: u64,
+    );
+    /// Move the task an iterator is at to another DSQ.
+    ///
+    /// ```c
+    /// bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags);
+    /// ```
+    ///
+    /// Used inside a `bpf_iter_scx_dsq` loop (`it__iter` is the live iterator): moves a task that is
+    /// still on the iterated DSQ and was queued before the iteration began to any DSQ, local, global or
+    /// user, applying a slice or vtime staged with the `scx_bpf_dsq_move_set_*` kfuncs. Allowed in
+    /// `ops.dispatch()`, in callbacks that hold no runqueue lock and in syscall programs. Returns false
+    /// if the task was already taken or dequeued.
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it__iter`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`). The `__iter` suffix: an open-coded iterator on the program's stack.
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_iter_scx_dsq_new`], [`bpf_iter_scx_dsq_next`], [`scx_bpf_dsq_move_vtime`], [`scx_bpf_dsq_move_set_slice`], [`scx_bpf_dsq_move_set_vtime`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move(
+        it__iter: *mut c_void,
+        p: *mut task_struct,
+        dsq_id: u64,
+        enq_flags: u64,
+    ) -> bool;
+    /// Stage the time slice the next iterator-driven DSQ move gives its task.
+    ///
+    /// ```c
+    /// void scx_bpf_dsq_move_set_slice(struct bpf_iter_scx_dsq *it__iter, u64 slice);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it__iter`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`). The `__iter` suffix: an open-coded iterator on the program's stack.
+    /// - `slice`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move`], [`scx_bpf_dsq_move_vtime`], [`scx_bpf_dsq_move_set_vtime`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move_set_slice(it__iter: *mut c_void, slice: u64);
+    /// Stage the vtime the next iterator-driven DSQ move gives its task.
+    ///
+    /// ```c
+    /// void scx_bpf_dsq_move_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it__iter`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`). The `__iter` suffix: an open-coded iterator on the program's stack.
+    /// - `vtime`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move_vtime`], [`scx_bpf_dsq_move`], [`scx_bpf_dsq_move_set_slice`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move_set_vtime(it__iter: *mut c_void, vtime: u64);
+    /// Move the first task of a user DSQ to the current CPU's local DSQ (original form).
+    ///
+    /// ```c
+    /// bool scx_bpf_dsq_move_to_local(u64 dsq_id);
+    /// ```
+    ///
+    /// Only in `ops.dispatch()`. Flushes the inserts queued so far, then takes one task from the named
+    /// user DSQ (built-in DSQs are not accepted as sources) and puts it on the local DSQ of the CPU being
+    /// dispatched for. Returns false when there was nothing to move. Superseded by the `___v2` form,
+    /// which also takes enqueue flags.
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move_to_local___v2`], [`scx_bpf_dsq_insert___v2`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move_to_local(dsq_id: u64) -> bool;
+    /// Move the first task of a user DSQ to the current CPU's local DSQ, with enqueue flags.
+    ///
+    /// ```c
+    /// bool scx_bpf_dsq_move_to_local___v2(u64 dsq_id, u64 enq_flags);
+    /// ```
+    ///
+    /// Same as `scx_bpf_dsq_move_to_local` plus `SCX_ENQ_*` flags applied on the local DSQ. Only
+    /// allowed in `ops.dispatch()`; it may take runqueue locks, so it must not be called while the
+    /// program holds a BPF lock.
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.1; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.1 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move_to_local`], [`scx_bpf_dsq_insert___v2`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move_to_local___v2(dsq_id: u64, enq_flags: u64) -> bool;
+    /// Move the task an iterator is at to another DSQ in virtual-time order.
+    ///
+    /// ```c
+    /// bool scx_bpf_dsq_move_vtime(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id, u64 enq_flags);
+    /// ```
+    ///
+    /// Like `scx_bpf_dsq_move`, but the task is placed on the target user DSQ by its vtime (staged with
+    /// `scx_bpf_dsq_move_set_vtime`).
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `it__iter`: `struct bpf_iter_scx_dsq *` (Rust `*mut c_void`). The `__iter` suffix: an open-coded iterator on the program's stack.
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `enq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move`], [`scx_bpf_dsq_move_set_vtime`], [`bpf_iter_scx_dsq_next`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_move_vtime(
+        it__iter: *mut c_void,
+        p: *mut task_struct,
+        dsq_id: u64,
+        enq_flags: u64,
+    ) -> bool;
+    /// Count the tasks on a dispatch queue.
+    ///
+    /// ```c
+    /// s32 scx_bpf_dsq_nr_queued(u64 dsq_id);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_peek`], [`bpf_iter_scx_dsq_new`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_nr_queued(dsq_id: u64) -> i32;
+    /// Look at the first task of a DSQ without taking its lock.
+    ///
+    /// ```c
+    /// struct task_struct *scx_bpf_dsq_peek(u64 dsq_id);
+    /// ```
+    ///
+    /// A lock-free snapshot: the queue may change right after. Returns NULL for an empty queue or an
+    /// error, so check the result; the task pointer is only valid inside the current RCU read section.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `struct task_struct *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_iter_scx_dsq_new`], [`scx_bpf_dsq_nr_queued`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_peek(dsq_id: u64) -> *mut task_struct;
+    /// Send all tasks queued on a DSQ back through ops.enqueue().
+    ///
+    /// ```c
+    /// void scx_bpf_dsq_reenq(u64 dsq_id, u64 reenq_flags);
+    /// ```
+    ///
+    /// Works on a local DSQ (`SCX_DSQ_LOCAL` or `SCX_DSQ_LOCAL_ON | cpu`) or a user DSQ, from any
+    /// context; the re-enqueue happens asynchronously. `SCX_DSQ_LOCAL` means the CPU whose runqueue
+    /// the current callback holds, or the calling CPU.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `dsq_id`: `u64` (Rust `u64`).
+    /// - `reenq_flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.1; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.1 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.1 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.1 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.1 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.1 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.1 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.1 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_reenqueue_local___v2`], [`scx_bpf_reenqueue_local`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dsq_reenq(dsq_id: u64, reenq_flags: u64);
+    /// Append formatted text to the scheduler's debug dump.
+    ///
+    /// ```c
+    /// void scx_bpf_dump_bstr(char *fmt, long long unsigned int *data, u32 data__sz);
+    /// ```
+    ///
+    /// Backend of `scx_bpf_dump()`; only has an effect while a dump is being written, i.e. in
+    /// `ops.dump()`, `ops.dump_cpu()` and `ops.dump_task()`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `fmt`: `char *` (Rust `*mut c_char`).
+    /// - `data`: `long long unsigned int *` (Rust `*mut u64`).
+    /// - `data__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_error_bstr`], [`scx_bpf_exit_bstr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_dump_bstr(fmt: *mut c_char, data: *mut u64, data__sz: u32);
+    /// Abort the BPF scheduler with a formatted error message.
+    ///
+    /// ```c
+    /// void scx_bpf_error_bstr(char *fmt, long long unsigned int *data, u32 data__sz);
+    /// ```
+    ///
+    /// Backend of the `scx_bpf_error()` macro; the scheduler is torn down and tasks return to the fair
+    /// class, with the message and a debug dump reported to user space.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `fmt`: `char *` (Rust `*mut c_char`).
+    /// - `data`: `long long unsigned int *` (Rust `*mut u64`).
+    /// - `data__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_exit_bstr`], [`scx_bpf_dump_bstr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_error_bstr(fmt: *mut c_char, data: *mut u64, data__sz: u32);
+    /// Copy out the sched_ext event counters.
+    ///
+    /// ```c
+    /// void scx_bpf_events(struct scx_event_stats *events, size_t events__sz);
+    /// ```
+    ///
+    /// Fills a `struct scx_event_stats` with the counters sched_ext keeps for the scheduler (fallbacks,
+    /// refused slice changes and the like); `events__sz` is the program's view of the struct size, so
+    /// older and newer layouts both work.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `events`: `struct scx_event_stats *` (Rust `*mut c_void`).
+    /// - `events__sz`: `size_t` (Rust `u64`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_IMPLICIT_ARGS from Linux 7.3.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_set_slice`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_events(events: *mut c_void, events__sz: u64);
+    /// Unload the BPF scheduler with an exit code and a formatted reason.
+    ///
+    /// ```c
+    /// void scx_bpf_exit_bstr(s64 exit_code, char *fmt, long long unsigned int *data, u32 data__sz);
+    /// ```
+    ///
+    /// Backend of the `scx_bpf_exit()` macro, which packs the format arguments into `data`. The
+    /// scheduler is disabled asynchronously and user space sees the code and message.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `exit_code`: `s64` (Rust `i64`).
+    /// - `fmt`: `char *` (Rust `*mut c_char`).
+    /// - `data`: `long long unsigned int *` (Rust `*mut u64`).
+    /// - `data__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_error_bstr`], [`scx_bpf_dump_bstr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_exit_bstr(
+        exit_code: i64,
+        fmt: *mut c_char,
+        data: *mut u64,
+        data__sz: u32,
+    );
+    /// Borrow the mask of idle CPUs kept by sched_ext's built-in idle tracking.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_idle_cpumask(void);
+    /// ```
+    ///
+    /// Returns an acquired reference that must be returned with `scx_bpf_put_idle_cpumask`. Needs
+    /// built-in idle tracking, and when the scheduler tracks idle CPUs per NUMA node
+    /// (`SCX_OPS_BUILTIN_IDLE_PER_NODE`) the `_node` variant must be used instead.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_idle_cpumask_node`], [`scx_bpf_get_idle_smtmask`], [`scx_bpf_put_idle_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_idle_cpumask() -> *const c_void;
+    /// Borrow the idle CPU mask of one NUMA node.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_idle_cpumask_node(s32 node);
+    /// ```
+    ///
+    /// For schedulers with `SCX_OPS_BUILTIN_IDLE_PER_NODE`; return the mask with
+    /// `scx_bpf_put_idle_cpumask`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `node`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_idle_cpumask`], [`scx_bpf_put_idle_cpumask`], [`scx_bpf_cpu_node`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_idle_cpumask_node(node: i32) -> *const c_void;
+    /// Borrow the mask of CPUs whose whole SMT core is idle.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_idle_smtmask(void);
+    /// ```
+    ///
+    /// Returns an acquired reference that must be returned with `scx_bpf_put_idle_cpumask`; the
+    /// per-node variant applies with `SCX_OPS_BUILTIN_IDLE_PER_NODE`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_idle_smtmask_node`], [`scx_bpf_get_idle_cpumask`], [`scx_bpf_put_idle_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_idle_smtmask() -> *const c_void;
+    /// Borrow the fully-idle SMT core mask of one NUMA node.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_idle_smtmask_node(s32 node);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `node`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_idle_smtmask`], [`scx_bpf_put_idle_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_idle_smtmask_node(node: i32) -> *const c_void;
+    /// Borrow the mask of online CPUs.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_online_cpumask(void);
+    /// ```
+    ///
+    /// Returns an acquired reference that must be handed back with `scx_bpf_put_cpumask`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_possible_cpumask`], [`scx_bpf_put_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_online_cpumask() -> *const c_void;
+    /// Borrow the mask of possible CPUs.
+    ///
+    /// ```c
+    /// const struct cpumask *scx_bpf_get_possible_cpumask(void);
+    /// ```
+    ///
+    /// Returns an acquired reference that must be handed back with `scx_bpf_put_cpumask`; it can be
+    /// read with the `bpf_cpumask_*` query kfuncs.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `const struct cpumask *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_online_cpumask`], [`scx_bpf_put_cpumask`], [`bpf_cpumask_test_cpu`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_get_possible_cpumask() -> *const c_void;
+    /// Make the CPU behind a cid reschedule.
+    ///
+    /// ```c
+    /// void scx_bpf_kick_cid(s32 cid, u64 flags);
+    /// ```
+    ///
+    /// The cid counterpart of `scx_bpf_kick_cpu`. An invalid cid aborts the scheduler; for a
+    /// sub-scheduler, kicks on CPUs it holds no rights on are dropped and a preempt kick may be weakened.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cid`: `s32` (Rust `i32`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_kick_cpu`], [`scx_bpf_cpu_to_cid`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_kick_cid(cid: i32, flags: u64);
+    /// Make a CPU reschedule: wake it if idle, or preempt or wait on it.
+    ///
+    /// ```c
+    /// void scx_bpf_kick_cpu(s32 cpu, u64 flags);
+    /// ```
+    ///
+    /// The kick happens asynchronously. `SCX_KICK_IDLE` only wakes an idle CPU, `SCX_KICK_PREEMPT`
+    /// takes the CPU from its current task, `SCX_KICK_WAIT` waits for it to go through a scheduling
+    /// round. Refused to cid-form schedulers, which use `scx_bpf_kick_cid`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_kick_cid`], [`scx_bpf_pick_idle_cpu`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_kick_cpu(cpu: i32, flags: u64);
+    /// Get the runqueue sched_ext currently holds locked.
+    ///
+    /// ```c
+    /// struct rq *scx_bpf_locked_rq(void);
+    /// ```
+    ///
+    /// Returns NULL (and reports a scheduler error) when the current callback holds no runqueue lock,
+    /// so check the result.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `struct rq *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.18; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.18 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.18 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.18 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.18 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.18 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.18 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.18 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpu_curr`], [`scx_bpf_cpu_rq`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_locked_rq() -> *mut c_void;
+    /// Read a cheap nanosecond clock, cached per runqueue.
+    ///
+    /// ```c
+    /// u64 scx_bpf_now(void);
+    /// ```
+    ///
+    /// Returns the runqueue clock when it is current and falls back to a fresh reading otherwise, so it
+    /// is cheaper than `bpf_ktime_get_ns()` in hot scheduler paths while staying monotonic per CPU.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u64`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.14; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.14 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.14 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.14 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.14 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.14 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.14 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.14 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_ktime_get_ns`](crate::helpers::bpf_ktime_get_ns)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_now() -> u64;
+    /// Get the size of the cid space (one cid per possible CPU).
+    ///
+    /// ```c
+    /// u32 scx_bpf_nr_cids(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_nr_online_cids`], [`scx_bpf_nr_cpu_ids`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_nr_cids() -> u32;
+    /// Get the number of possible CPU IDs.
+    ///
+    /// ```c
+    /// u32 scx_bpf_nr_cpu_ids(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_nr_cids`], [`scx_bpf_nr_node_ids`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_nr_cpu_ids() -> u32;
+    /// Get the number of possible NUMA node IDs.
+    ///
+    /// ```c
+    /// u32 scx_bpf_nr_node_ids(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_cpu_node`], [`scx_bpf_nr_cpu_ids`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_nr_node_ids() -> u32;
+    /// Get the number of online CPUs, i.e. the online cid range.
+    ///
+    /// ```c
+    /// u32 scx_bpf_nr_online_cids(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_nr_cids`], [`scx_bpf_online_cmask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_nr_online_cids() -> u32;
+    /// Get the kernel-maintained mask of online cids, in the scheduler's arena.
+    ///
+    /// ```c
+    /// const void *scx_bpf_online_cmask(void);
+    /// ```
+    ///
+    /// Returns an arena pointer (`KF_ARENA_RET`) to a cid mask the kernel keeps current across CPU
+    /// hotplug; treat it as read-only. NULL when the program does not belong to a live cid-form
+    /// scheduler or the mask does not exist yet (as in `ops.init_cids()`).
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `const void *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ARENA_RET`: returns a pointer into a BPF arena.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.3 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.3 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.3 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.3 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.3 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_nr_online_cids`], [`scx_bpf_nr_cids`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_online_cmask() -> *const c_void;
+    /// Pick an idle CPU within a mask if there is one, otherwise any CPU of the mask.
+    ///
+    /// ```c
+    /// s32 scx_bpf_pick_any_cpu(const struct cpumask *cpus_allowed, u64 flags);
+    /// ```
+    ///
+    /// Never fails for a non-empty mask (-EBUSY for an empty one). Without built-in idle tracking it
+    /// simply picks some CPU of the mask. Pairing it with `scx_bpf_kick_cpu` guarantees a CPU will
+    /// come looking for work.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_pick_idle_cpu`], [`scx_bpf_pick_any_cpu_node`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_pick_any_cpu(cpus_allowed: *const c_void, flags: u64) -> i32;
+    /// Pick an idle CPU within a mask starting from a NUMA node, otherwise any CPU of the mask.
+    ///
+    /// ```c
+    /// s32 scx_bpf_pick_any_cpu_node(const struct cpumask *cpus_allowed, s32 node, u64 flags);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `node`: `s32` (Rust `i32`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_pick_any_cpu`], [`scx_bpf_pick_idle_cpu_node`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_pick_any_cpu_node(
+        cpus_allowed: *const c_void,
+        node: i32,
+        flags: u64,
+    ) -> i32;
+    /// Find and claim an idle CPU within a mask.
+    ///
+    /// ```c
+    /// s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed, u64 flags);
+    /// ```
+    ///
+    /// Returns the claimed CPU, or -EBUSY when none in `cpus_allowed` is idle; `SCX_PICK_IDLE_CORE`
+    /// asks for a fully idle SMT core. -EBUSY can be momentary while CPUs are going idle, so do not
+    /// conclude that work will be picked up anyway. Needs built-in idle tracking, and the `_node` form
+    /// with `SCX_OPS_BUILTIN_IDLE_PER_NODE`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_pick_idle_cpu_node`], [`scx_bpf_pick_any_cpu`], [`scx_bpf_kick_cpu`], [`scx_bpf_select_cpu_dfl`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_pick_idle_cpu(cpus_allowed: *const c_void, flags: u64) -> i32;
+    /// Find and claim an idle CPU within a mask, starting from a NUMA node.
+    ///
+    /// ```c
+    /// s32 scx_bpf_pick_idle_cpu_node(const struct cpumask *cpus_allowed, s32 node, u64 flags);
+    /// ```
+    ///
+    /// Per-node form for `SCX_OPS_BUILTIN_IDLE_PER_NODE` schedulers; `SCX_PICK_IDLE_IN_NODE` keeps
+    /// the search inside the node.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `node`: `s32` (Rust `i32`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.15; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.15 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.15 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.15 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.15 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.15 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.15 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.15 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_pick_idle_cpu`], [`scx_bpf_pick_any_cpu_node`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_pick_idle_cpu_node(
+        cpus_allowed: *const c_void,
+        node: i32,
+        flags: u64,
+    ) -> i32;
+    /// Return a CPU mask borrowed with scx_bpf_get_possible_cpumask or scx_bpf_get_online_cpumask.
+    ///
+    /// ```c
+    /// void scx_bpf_put_cpumask(const struct cpumask *cpumask);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpumask`: `const struct cpumask *` (Rust `*const c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_possible_cpumask`], [`scx_bpf_get_online_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_put_cpumask(cpumask: *const c_void);
+    /// Return an idle CPU or SMT mask borrowed from sched_ext.
+    ///
+    /// ```c
+    /// void scx_bpf_put_idle_cpumask(const struct cpumask *idle_mask);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `idle_mask`: `const struct cpumask *` (Rust `*const c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RELEASE`: releases the reference its argument holds; the pointer is unusable afterwards.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_get_idle_cpumask`], [`scx_bpf_get_idle_smtmask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_put_idle_cpumask(idle_mask: *const c_void);
+    /// Send the tasks on this CPU's local DSQ back to the scheduler; count them.
+    ///
+    /// ```c
+    /// u32 scx_bpf_reenqueue_local(void);
+    /// ```
+    ///
+    /// Only from `ops.cpu_release()`, typically to give back tasks stranded on a CPU that a higher
+    /// priority class took over. Each task goes through `ops.enqueue()` again. The `___v2` form works
+    /// from any callback.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_release`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_reenqueue_local___v2`], [`scx_bpf_dsq_reenq`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_reenqueue_local() -> u32;
+    /// Send the tasks on the calling CPU's local DSQ back to the scheduler, from any callback.
+    ///
+    /// ```c
+    /// void scx_bpf_reenqueue_local___v2(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_reenq`], [`scx_bpf_reenqueue_local`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_reenqueue_local___v2();
+    /// Pick an idle CPU for a task within a given CPU mask (five-argument form).
+    ///
+    /// ```c
+    /// s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags, const struct cpumask *cpus_allowed, u64 flags);
+    /// ```
+    ///
+    /// Like `scx_bpf_select_cpu_dfl` but limited to `cpus_allowed` and steered by `SCX_PICK_IDLE_*`
+    /// flags; returns the claimed CPU or a negative error when none is idle. Superseded by
+    /// `__scx_bpf_select_cpu_and`, which the scheduler headers wrap under this name.
+    ///
+    /// Kfunc set `scx_kfunc_ids_unlocked`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `prev_cpu`: `s32` (Rust `i32`).
+    /// - `wake_flags`: `u64` (Rust `u64`).
+    /// - `cpus_allowed`: `const struct cpumask *` (Rust `*const c_void`).
+    /// - `flags`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.16; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.16 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.16 | — |
+    ///
+    /// # See also
+    ///
+    /// [`__scx_bpf_select_cpu_and`], [`scx_bpf_select_cpu_dfl`], [`scx_bpf_pick_idle_cpu`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_select_cpu_and(
+        p: *mut task_struct,
+        prev_cpu: i32,
+        wake_flags: u64,
+        cpus_allowed: *const c_void,
+        flags: u64,
+    ) -> i32;
+    /// Pick a CPU for a waking task with sched_ext's default idle-CPU policy.
+    ///
+    /// ```c
+    /// s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle);
+    /// ```
+    ///
+    /// Meant for `ops.select_cpu()` (also allowed in `ops.enqueue()`, unlocked callbacks and syscall
+    /// programs): looks for an idle CPU close to the previous one, favouring fully idle SMT cores and the
+    /// same cache and NUMA node. `is_idle` is set when an idle CPU was found and claimed, the usual cue
+    /// to direct-dispatch to `SCX_DSQ_LOCAL`. Needs built-in idle tracking; refused to cid-form
+    /// schedulers.
+    ///
+    /// Kfunc set `scx_kfunc_ids_unlocked`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `prev_cpu`: `s32` (Rust `i32`).
+    /// - `wake_flags`: `u64` (Rust `u64`).
+    /// - `is_idle`: `bool *` (Rust `*mut bool`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_select_cpu_and`], [`scx_bpf_pick_idle_cpu`], [`scx_bpf_dsq_insert___v2`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_select_cpu_dfl(
+        p: *mut task_struct,
+        prev_cpu: i32,
+        wake_flags: u64,
+        is_idle: *mut bool,
+    ) -> i32;
+    /// Read which cids the caller or a direct child holds given capabilities on.
+    ///
+    /// ```c
+    /// s32 scx_bpf_sub_caps(u64 cgroup_id, u64 caps, struct scx_cmask *out__arena);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgroup_id`: `u64` (Rust `u64`).
+    /// - `caps`: `u64` (Rust `u64`).
+    /// - `out__arena`: `struct scx_cmask *` (Rust `*mut c_void`). The `__arena` suffix: a pointer into a BPF arena.
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.3 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.3 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.3 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.3 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.3 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_sub_grant`], [`scx_bpf_sub_revoke`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_sub_caps(cgroup_id: u64, caps: u64, out__arena: *mut c_void) -> i32;
+    /// Have a direct child sub-scheduler run its dispatch for the current CPU.
+    ///
+    /// ```c
+    /// bool scx_bpf_sub_dispatch(u64 cgroup_id);
+    /// ```
+    ///
+    /// For hierarchical sched_ext: a parent's `ops.dispatch()` names a child by its cgroup ID and the
+    /// child's dispatch runs to fill the local DSQ. Returns false for an unknown ID, a scheduler that is
+    /// not a direct child, or missing permission. Only built with `CONFIG_EXT_SUB_SCHED`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_dispatch`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgroup_id`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.1; only in kernels built with `CONFIG_SCHED_CLASS_EXT` and `CONFIG_EXT_SUB_SCHED`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.1 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_dsq_move_to_local___v2`], [`scx_bpf_sub_grant`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_sub_dispatch(cgroup_id: u64) -> bool;
+    /// Give a direct child sub-scheduler capabilities on a set of cids.
+    ///
+    /// ```c
+    /// s32 scx_bpf_sub_grant(u64 cgroup_id, u64 caps, const struct scx_cmask *cmask__arena, struct scx_cmask *denied_out__arena__nullable);
+    /// ```
+    ///
+    /// A cid is granted only if the parent itself holds every requested `SCX_CAP_*` bit on it; refused
+    /// cids are added to the optional `denied_out` mask. Both masks are arena pointers. Returns 0, -EPERM
+    /// when some cid was refused, or another negative error. Requires a cid-form scheduler.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgroup_id`: `u64` (Rust `u64`).
+    /// - `caps`: `u64` (Rust `u64`).
+    /// - `cmask__arena`: `const struct scx_cmask *` (Rust `*const c_void`). The `__arena` suffix: a pointer into a BPF arena.
+    /// - `denied_out__arena__nullable`: `struct scx_cmask *` (Rust `*mut c_void`). The `__arena` suffix: a pointer into a BPF arena. The `__nullable` suffix: may be NULL.
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.3 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.3 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.3 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.3 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.3 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_sub_revoke`], [`scx_bpf_sub_caps`], [`scx_bpf_sub_kill_bstr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_sub_grant(
+        cgroup_id: u64,
+        caps: u64,
+        cmask__arena: *const c_void,
+        denied_out__arena__nullable: *mut c_void,
+    ) -> i32;
+    /// Shut down a direct child sub-scheduler with a formatted reason.
+    ///
+    /// ```c
+    /// s32 scx_bpf_sub_kill_bstr(u64 cgroup_id, char *fmt, long long unsigned int *data, u32 data__sz);
+    /// ```
+    ///
+    /// The child and its own children are disabled asynchronously. Returns -ENODEV if no such
+    /// sub-scheduler exists (it may have just detached); naming one that is not a direct child aborts
+    /// the caller.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgroup_id`: `u64` (Rust `u64`).
+    /// - `fmt`: `char *` (Rust `*mut c_char`).
+    /// - `data`: `long long unsigned int *` (Rust `*mut u64`).
+    /// - `data__sz`: `u32` (Rust `u32`). The `__sz` suffix: the size in bytes of the memory the previous argument points to.
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.3 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.3 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.3 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.3 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.3 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_sub_grant`], [`scx_bpf_exit_bstr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_sub_kill_bstr(
+        cgroup_id: u64,
+        fmt: *mut c_char,
+        data: *mut u64,
+        data__sz: u32,
+    ) -> i32;
+    /// Take capabilities on a set of cids away from a direct child sub-scheduler and its descendants.
+    ///
+    /// ```c
+    /// void scx_bpf_sub_revoke(u64 cgroup_id, u64 caps, const struct scx_cmask *cmask__arena);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cgroup_id`: `u64` (Rust `u64`).
+    /// - `caps`: `u64` (Rust `u64`).
+    /// - `cmask__arena`: `const struct scx_cmask *` (Rust `*const c_void`). The `__arena` suffix: a pointer into a BPF arena.
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.3; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.3 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.3 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.3 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.3 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.3 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.3 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.3 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_sub_grant`], [`scx_bpf_sub_caps`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_sub_revoke(cgroup_id: u64, caps: u64, cmask__arena: *const c_void);
+    /// Get a reference to the cgroup sched_ext accounts a task to.
+    ///
+    /// ```c
+    /// struct cgroup *scx_bpf_task_cgroup(struct task_struct *p);
+    /// ```
+    ///
+    /// Returns an acquired cgroup that must be released with `bpf_cgroup_release`. Only exists when
+    /// the kernel has `CONFIG_CGROUP_SCHED`.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    ///
+    /// # Returns
+    ///
+    /// `struct cgroup *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_ACQUIRE`: returns a referenced pointer: the program must release it (or store it as a kptr) before it exits.
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT` and `CONFIG_CGROUP_SCHED`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_cgroup_release`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_cgroup(p: *mut task_struct) -> *mut cgroup;
+    /// Get the cid of the CPU a task is assigned to.
+    ///
+    /// ```c
+    /// s32 scx_bpf_task_cid(const struct task_struct *p);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `const struct task_struct *` (Rust `*const task_struct`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_cpu`], [`scx_bpf_this_cid`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_cid(p: *const task_struct) -> i32;
+    /// Get the CPU a task is assigned to.
+    ///
+    /// ```c
+    /// s32 scx_bpf_task_cpu(const struct task_struct *p);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `const struct task_struct *` (Rust `*const task_struct`).
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_cid`], [`scx_bpf_task_running`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_cpu(p: *const task_struct) -> i32;
+    /// Tell whether a task is currently running on a CPU.
+    ///
+    /// ```c
+    /// bool scx_bpf_task_running(const struct task_struct *p);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `const struct task_struct *` (Rust `*const task_struct`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_cpu`], [`scx_bpf_cpu_curr`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_running(p: *const task_struct) -> bool;
+    /// Set the virtual time a task is ordered by on vtime DSQs.
+    ///
+    /// ```c
+    /// bool scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `vtime`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_set_slice`], [`__scx_bpf_dsq_insert_vtime`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_set_dsq_vtime(p: *mut task_struct, vtime: u64) -> bool;
+    /// Set a task's remaining time slice.
+    ///
+    /// ```c
+    /// bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice);
+    /// ```
+    ///
+    /// Changes the slice of a task owned by the calling scheduler, whether or not its runqueue is
+    /// locked. Shortening always works; lengthening can be refused for sub-schedulers lacking the
+    /// capability on the task's CPU (counted as an event). Returns false if the task is not on the calling
+    /// scheduler.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `p`: `struct task_struct *` (Rust `*mut task_struct`).
+    /// - `slice`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RCU`: pointer arguments may also be RCU-protected pointers, valid inside an RCU read section.
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.19 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.19 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.19 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.19 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.19 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.19 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_set_dsq_vtime`], [`scx_bpf_events`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_task_set_slice(p: *mut task_struct, slice: u64) -> bool;
+    /// Claim a CPU if it is idle.
+    ///
+    /// ```c
+    /// bool scx_bpf_test_and_clear_cpu_idle(s32 cpu);
+    /// ```
+    ///
+    /// Atomically clears the CPU's idle bit and tells whether it was set, so only one caller wins the
+    /// CPU. Needs built-in idle tracking.
+    ///
+    /// Kfunc set `scx_kfunc_ids_cpu_only`.
+    ///
+    /// # Arguments
+    ///
+    /// - `cpu`: `s32` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `bool`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_IMPLICIT_ARGS`: has arguments the verifier fills in itself; programs do not pass them.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.12; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.12 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.12 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.12 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.12 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.12 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.12 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.12 | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_pick_idle_cpu`], [`scx_bpf_get_idle_cpumask`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_test_and_clear_cpu_idle(cpu: i32) -> bool;
+    /// Get the cid of the CPU the program runs on.
+    ///
+    /// ```c
+    /// s32 scx_bpf_this_cid(void);
+    /// ```
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// None.
+    ///
+    /// # Returns
+    ///
+    /// `s32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux ≤ 7.2 (seen there, start unknown); only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 4.7–7.2 (measured bounds) | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 4.9–7.2 (measured bounds) | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 4.17–7.2 (measured bounds) | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.5–7.2 (measured bounds) | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.6–7.2 (measured bounds) | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.7–7.2 (measured bounds) | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`scx_bpf_task_cid`], [`scx_bpf_cpu_to_cid`], [`bpf_get_smp_processor_id`](crate::helpers::bpf_get_smp_processor_id)
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_this_cid() -> i32;
+    /// Find a task by the sched_ext task ID stored in p->scx.tid.
+    ///
+    /// ```c
+    /// struct task_struct *scx_bpf_tid_to_task(u64 tid);
+    /// ```
+    ///
+    /// Lets a scheduler keep 64-bit task IDs instead of pointers. Requires the root scheduler to set
+    /// `SCX_OPS_TID_TO_TASK`, otherwise it errors out. The result may be NULL and is only valid inside
+    /// the current RCU read section.
+    ///
+    /// Kfunc set `scx_kfunc_ids_any`.
+    ///
+    /// # Arguments
+    ///
+    /// - `tid`: `u64` (Rust `u64`).
+    ///
+    /// # Returns
+    ///
+    /// `struct task_struct *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    /// - `KF_RCU_PROTECTED`: must be called inside an RCU read section.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 7.2; only in kernels built with `CONFIG_SCHED_CLASS_EXT`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 7.2 | — |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 7.2 | — |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 7.2 | — |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 7.2 | — |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 7.2 | — |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 7.2 | — |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 7.2 | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_task_from_pid`], [`bpf_rcu_read_lock`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn scx_bpf_tid_to_task(tid: u64) -> *mut task_struct;
     /// Grow the congestion window additively, as Reno does.
     ///
     /// ```c

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostics::{closest, Diagnostic, Span};
+use crate::diagnostics::{closest, Diagnostic, FileId, Span};
 use crate::model::{
     ArgAnnotation, AttachType, AttachTypeId, FlagChange, FlagChangeKind, Helper, Kfunc, KfuncArg, KfuncAvailability,
     KfuncFlag, KfuncSet, ProgramType, ProgramTypeId,
@@ -165,6 +165,42 @@ impl<'a> Cx<'a> {
         }
         out.sort_by_key(|e| e.program_type);
         out
+    }
+
+    /// `struct_ops_members: [Qdisc_ops.enqueue]`: narrow the kfunc's struct_ops pair to those
+    /// callbacks. Each is `<struct_ops type>.<member>`, as BTF names them.
+    fn struct_ops_members(
+        &mut self,
+        members: &[Spanned<String>],
+        availability: &mut [KfuncAvailability],
+        file: FileId,
+        kfunc: &Spanned<String>,
+    ) {
+        let mut names = Vec::new();
+        for m in members {
+            let ok = m.value.split_once('.').is_some_and(|(ty, member)| {
+                [ty, member].iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            });
+            if ok {
+                names.push(m.value.clone());
+            } else {
+                self.error(Span::of(file, m), format!("`{}` is not a struct_ops callback", m.value)).help =
+                    Some("name it `<struct_ops type>.<member>` as BTF does, e.g. `Qdisc_ops.enqueue`".into());
+            }
+        }
+        names.sort();
+        names.dedup();
+        let struct_ops = self.program_types.iter().find(|p| p.short_name == "struct_ops").map(|p| p.id);
+        match availability.iter_mut().find(|a| Some(a.program_type) == struct_ops) {
+            Some(a) => a.struct_ops_members = Some(names),
+            None => {
+                self.error(
+                    Span::of(file, kfunc),
+                    format!("kfunc `{}` has `struct_ops_members`, but no set of it is registered for struct_ops", kfunc.value),
+                )
+                .help = Some("drop `struct_ops_members`, or move the kfunc to a struct_ops set".into());
+            }
+        }
     }
 
     fn program_type(&mut self, name: &str, span: Span) -> Option<&'a ProgramType> {
@@ -368,6 +404,7 @@ impl<'a> Cx<'a> {
                 program_type: e.program_type,
                 attach_types: e.attach_types.clone(),
                 sleepable_only,
+                struct_ops_members: None,
                 since: since.max(e.since),
             };
             match availability.iter_mut().find(|a| a.program_type == e.program_type) {
@@ -389,6 +426,9 @@ impl<'a> Cx<'a> {
             }
         }
         availability.sort_by_key(|a| a.program_type);
+        if let Some(members) = &k.struct_ops_members {
+            self.struct_ops_members(members, &mut availability, p.file, &k.name);
+        }
         Kfunc {
             name: k.name.value.clone(),
             set: p.value.set.value.clone(),

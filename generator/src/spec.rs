@@ -598,6 +598,11 @@ pub struct KfuncSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub also_in: Vec<Spanned<String>>,
+    /// The struct_ops callbacks (`Qdisc_ops.enqueue`) that may call it, where its set's filter
+    /// narrows struct_ops further; an empty list: no callback may (the kernel calls it itself).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub struct_ops_members: Option<Vec<Spanned<String>>>,
     /// `KF_*` flags, kernel spelling, as of `flags_from`.
     #[schemars(with = "Vec<String>")]
     pub flags: Vec<Spanned<String>>,

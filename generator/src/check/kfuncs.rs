@@ -129,6 +129,13 @@ pub fn check_kfunc_call(
                     "load the program with one of those expected attach types (its section name sets it)".to_owned(),
                 ));
             }
+            KfuncUnmet::StructOpsMembers(_) => out.push(new(
+                Code::KfuncNotAllowed,
+                format!(
+                    "no struct_ops callback may call kfunc `{name}`: its set's filter refuses every program (the kernel calls it itself)"
+                ),
+                "drop the call".to_owned(),
+            )),
             KfuncUnmet::Sleepable if j.unsure.contains(&KfuncUnmet::Sleepable) => {}
             KfuncUnmet::Sleepable => out.push(new(
                 Code::KfuncSleepableOnly,
@@ -137,6 +144,21 @@ pub fn check_kfunc_call(
             )),
             _ => {}
         }
+    }
+    for u in &j.unsure {
+        let KfuncUnmet::StructOpsMembers(_) = u else { continue };
+        let a = kfunc.availability_for(pt.id).expect("a struct_ops member condition has a pair");
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            Code::KfuncNotAllowed,
+            format!(
+                "{} programs may call kfunc `{name}` {}; bpfspec does not tell which callback this program implements",
+                pt.short_name,
+                a.conditions(&term).join(", ")
+            ),
+        );
+        d.help = Some("make sure the program is one of those callbacks; the kernel refuses the call in the others".to_owned());
+        out.push(with(d, name));
     }
     if j.unsure.contains(&KfuncUnmet::Sleepable) {
         let mut d = Diagnostic::new(

@@ -90,6 +90,9 @@ struct KfuncArgJson<'a> {
 struct KfuncAvailabilityJson<'a> {
     program_type: &'a str,
     attach_types: Option<Vec<&'a str>>,
+    /// struct_ops only: the callbacks (`Qdisc_ops.enqueue`) that may call it; null: any; an
+    /// empty list: none (the kernel calls it itself).
+    struct_ops_members: Option<&'a [String]>,
     sleepable_only: bool,
     since: SinceJson,
 }
@@ -355,6 +358,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                     .map(|a| KfuncAvailabilityJson {
                         program_type: prog_name(a.program_type),
                         attach_types: a.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                        struct_ops_members: a.struct_ops_members.as_deref(),
                         sleepable_only: a.sleepable_only,
                         since: a.since.into(),
                     })

@@ -148,6 +148,10 @@ pub struct KfuncAvailability {
     pub attach_types: Option<Vec<AttachTypeId>>,
     /// Only in sleepable programs (the kfunc is `KF_SLEEPABLE`).
     pub sleepable_only: bool,
+    /// struct_ops only: the callbacks (`Qdisc_ops.enqueue`) that may call it, where its set's
+    /// filter narrows the program type further; empty: none may (the kernel calls it itself).
+    #[serde(default)]
+    pub struct_ops_members: Option<Vec<String>>,
     pub since: Since,
 }
 
@@ -160,6 +164,14 @@ impl KfuncAvailability {
             let names: Vec<String> = ids.iter().map(|&id| term(id)).collect();
             let noun = if ids.len() == 1 { "attach type" } else { "attach types" };
             out.push(format!("only with {noun} {}", names.join(" or ")));
+        }
+        match self.struct_ops_members.as_deref() {
+            Some([]) => out.push("from no struct_ops callback: the kernel calls it itself".to_owned()),
+            Some(members) => {
+                let noun = if members.len() == 1 { "callback" } else { "callbacks" };
+                out.push(format!("only from the struct_ops {noun} {}", members.join(" or ")));
+            }
+            None => {}
         }
         if self.sleepable_only {
             out.push("only in sleepable programs".to_owned());
@@ -438,6 +450,9 @@ pub enum KfuncUnmet {
     AttachType(Vec<AttachTypeId>),
     /// The program type gains the kfunc later than the target.
     PairTooNew(Since),
+    /// Only from these struct_ops callbacks (`Qdisc_ops.enqueue`); empty: from none. Unsure
+    /// when not empty: a program's callback is not something `bpfspec` reads from an object.
+    StructOpsMembers(Vec<String>),
     /// Only in sleepable programs.
     Sleepable,
 }
@@ -447,7 +462,8 @@ pub enum KfuncUnmet {
 pub struct KfuncJudgement {
     /// Conditions known not to be met; empty: allowed (up to `unsure`).
     pub unmet: Vec<KfuncUnmet>,
-    /// Conditions the target's kernel version cannot decide (it is inside a range).
+    /// Conditions the target's kernel version cannot decide (it is inside a range), or that
+    /// depend on what an object does not say (its struct_ops callback).
     pub unsure: Vec<KfuncUnmet>,
     /// freplace: the kfuncs are those of the replaced program's type.
     pub from_target: bool,
@@ -506,6 +522,11 @@ impl Model {
             if !list.contains(&load.attach_type_seen()) {
                 j.unmet.push(KfuncUnmet::AttachType(list.clone()));
             }
+        }
+        match a.struct_ops_members.as_deref() {
+            Some([]) => j.unmet.push(KfuncUnmet::StructOpsMembers(Vec::new())),
+            Some(members) => j.unsure.push(KfuncUnmet::StructOpsMembers(members.to_vec())),
+            None => {}
         }
         if let Some(kernel) = target.kernel {
             if a.since != kfunc.since {

@@ -781,6 +781,15 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
     };
     let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, &str, bool), &KfuncResult> = BTreeMap::new();
     for r in &k.results {
+        // A kfunc the specs narrow to some struct_ops callbacks is compared on those alone.
+        let members = model.kfunc(&r.kfunc).and_then(|kf| kf.availability_for(r.program_type_id)).and_then(|a| {
+            a.struct_ops_members.as_ref().filter(|m| !m.is_empty())
+        });
+        if let (Some(members), Some(label)) = (members, &r.target) {
+            if !members.contains(label) {
+                continue;
+            }
+        }
         let key = (r.program_type_id, r.attach_type_id, r.kfunc.as_str(), r.variant.sleepable);
         match best.get(&key) {
             Some(b) if rank(&b.verdict) <= rank(&r.verdict) => {}
@@ -833,7 +842,13 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
         }
         let expected =
             if j.unmet.iter().any(|u| {
-                matches!(u, KfuncUnmet::NotForProgramType | KfuncUnmet::AttachType(_) | KfuncUnmet::PairTooNew(_))
+                matches!(
+                    u,
+                    KfuncUnmet::NotForProgramType
+                        | KfuncUnmet::AttachType(_)
+                        | KfuncUnmet::PairTooNew(_)
+                        | KfuncUnmet::StructOpsMembers(_)
+                )
             }) {
                 Outcome::NotAllowed
             } else if j.unmet.contains(&KfuncUnmet::Sleepable) {
@@ -909,6 +924,7 @@ mod tests {
             variadic: false,
             flags: vec![],
             map_types: vec![],
+            map_type_callers: vec![],
             related: vec![],
             availability,
         }

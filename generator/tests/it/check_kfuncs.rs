@@ -320,3 +320,21 @@ fn check_agrees_with_the_verifier_on_the_kfunc_corpus() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn kfuncs_narrowed_to_struct_ops_callbacks() {
+    // The qdisc set's filter: `bpf_qdisc_skb_drop` only from `Qdisc_ops.enqueue` (bpfspec does
+    // not tell a program's callback: a warning that names it); the prologue kfunc from none.
+    let r = check_in(model(), &kfunc_object("struct_ops/enqueue", "bpf_qdisc_skb_drop", "GPL", false), (7, 2));
+    let d = one(&r, Code::KfuncNotAllowed);
+    assert_eq!(d.severity, Severity::Warning, "{}", d.message);
+    assert!(d.message.contains("callback Qdisc_ops.enqueue"), "{}", d.message);
+    assert_eq!(d.kfunc.as_deref(), Some("bpf_qdisc_skb_drop"));
+    let r = check_in(model(), &kfunc_object("struct_ops/init", "bpf_qdisc_init_prologue", "GPL", false), (7, 2));
+    let d = one(&r, Code::KfuncNotAllowed);
+    assert_eq!(d.severity, Severity::Error, "{}", d.message);
+    assert!(d.message.contains("no struct_ops callback"), "{}", d.message);
+    // A kfunc of the same set without narrowing is clean.
+    let r = check_in(model(), &kfunc_object("struct_ops/dequeue", "bpf_skb_get_hash", "GPL", false), (7, 2));
+    assert!(r.diagnostics.iter().all(|d| d.code != Code::KfuncNotAllowed), "{:?}", findings(&r));
+}

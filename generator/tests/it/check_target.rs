@@ -42,6 +42,9 @@ pub fn capable_machine(model: &Model) -> Machine {
             text.push_str(&format!("{k}=y\n"));
         }
     }
+    for k in model.kfuncs.iter().flat_map(|k| &k.kconfig) {
+        text.push_str(&format!("{k}=y\n"));
+    }
     Machine {
         config: Some(bpfspec::probe::kernel::KernelConfig::parse("all", &text)),
         lockdown: Some(None),

@@ -31,7 +31,9 @@ const AGREED: &[&str] = &[
     "6.12.117+deb13-amd64",
     "6.18.44-fc-v669",
     "6.18.44-fc-v1045",
+    "6.18.44-fc-v1098",
     "7.2.13+deb14-amd64",
+    "7.3-amd64",
 ];
 
 fn measurement_files() -> Vec<PathBuf> {

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::CStr;
 
 use bpfspec::btf::{Btf, Kind};
-use bpfspec::model::{ArgAnnotation, Model};
+use bpfspec::model::{ArgAnnotation, KfuncUnmet, Load, Model, Target};
+use bpfspec::version::Presence;
+use bpfspec::probe::kernel::KernelFacts;
 use bpfspec::probe::sys::{self, Insn, ProgLoad};
 
 use crate::support;
@@ -75,12 +77,31 @@ fn kfunc_names_equal_host_btf() {
     let btf = Btf::parse(&data).expect("the kernel's BTF parses");
     let host: BTreeSet<&str> = btf_kfuncs(&btf).into_keys().collect();
     let model = support::model();
-    let ours: BTreeSet<&str> = model.kfuncs.iter().map(|k| k.name.as_str()).collect();
-    let missing: Vec<_> = host.difference(&ours).collect();
+    let facts = KernelFacts::gather();
+    let Some(version) = facts.version else {
+        return support::skip("kfunc_names_equal_host_btf", &format!("no version in release {:?}", facts.release));
+    };
+    // The specs' kfuncs of this kernel: present on its version (a range that holds it leaves the
+    // kfunc out of the comparison) with every option it needs built in (`y`: vmlinux BTF).
+    let mut ours = BTreeSet::new();
+    let mut open = BTreeSet::new();
+    for k in &model.kfuncs {
+        let built_in = k.kconfig.iter().all(|o| facts.config.as_ref().is_none_or(|c| c.options.get(o).is_some_and(|v| v == "y")));
+        match k.present_on(version) {
+            Presence::Yes if built_in => {
+                ours.insert(k.name.as_str());
+            }
+            Presence::Unknown => {
+                open.insert(k.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    let missing: Vec<_> = host.iter().filter(|n| !ours.contains(*n) && !open.contains(*n)).collect();
     let extra: Vec<_> = ours.difference(&host).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "kfuncs in the host BTF but not in specs/kfuncs: {missing:?}\nin specs/kfuncs but not in the host BTF: {extra:?}"
+        "Linux {version}: kfuncs in the host BTF the specs do not give this kernel: {missing:?}\nkfuncs the specs give this kernel, not in its BTF: {extra:?}"
     );
     assert!(host.len() > 100, "only {} kfuncs tagged in the host BTF; is the tag lookup right?", host.len());
 }
@@ -259,6 +280,11 @@ fn kfunc_program_types_match_host_verifier() {
             &format!("bpf() refused a trivial program (errno {})", e.errno),
         );
     }
+    let facts = KernelFacts::gather();
+    let Some(version) = facts.version else {
+        return support::skip("kfunc_program_types_match_host_verifier", &format!("no version in {:?}", facts.release));
+    };
+    let target = Target { kernel: Some(version), ..Target::default() };
     let mut problems = Vec::new();
     let mut loads = 0;
     for k in &model.kfuncs {
@@ -266,11 +292,27 @@ fn kfunc_program_types_match_host_verifier() {
         for c in CONFIGS {
             let pt = model.program_type_by_name(c.program_type).expect("configs name real program types");
             let at = c.attach_type.and_then(|a| model.attach_type_by_name(a)).map(|a| a.id);
-            let ours = k.availability_for(pt.id).filter(|a| match (&a.attach_types, at) {
-                (None, _) => true,
-                (Some(list), Some(at)) => list.contains(&at),
-                (Some(_), None) => false,
+            // The specs' answer for this kernel, as `bpfspec check --kernel` gives it: the
+            // program type's right (with its start), then sleepability on this release.
+            let load = Load { program_type: pt.id, attach_type: at, sleepable: false, gpl_compatible: true };
+            let j = model.judge_kfunc(k, &load, &target);
+            if !j.unsure.is_empty() || j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_) | KfuncUnmet::Removed(_))) {
+                // A range that holds this kernel decides nothing; presence is the names test's.
+                continue;
+            }
+            let refused = j.unmet.iter().any(|u| {
+                matches!(
+                    u,
+                    KfuncUnmet::NotForProgramType
+                        | KfuncUnmet::AttachType(_)
+                        | KfuncUnmet::PairTooNew(_)
+                        | KfuncUnmet::StructOpsMembers(_)
+                )
             });
+            struct Ours {
+                sleepable_only: bool,
+            }
+            let ours = (!refused).then(|| Ours { sleepable_only: j.unmet.contains(&KfuncUnmet::Sleepable) });
             loads += 1;
             let where_ = format!(
                 "{} in {}{}",
@@ -363,7 +405,11 @@ fn kfunc_export_contract() {
     let sleepy = kfuncs.iter().find(|k| k["name"] == "bpf_copy_from_user_str").expect("exported");
     assert!(sleepy["program_types"].as_array().expect("list").iter().all(|p| p["sleepable_only"] == true));
     let sz = &sleepy["signature"]["args"][1];
-    assert_eq!((sz["name"].as_str(), sz["annotation"].as_str()), (Some("dst__sz"), Some("sz")));
+    assert_eq!((sz["name"].as_str(), &sz["annotations"]), (Some("dst__sz"), &serde_json::json!(["sz"])));
+    let skb_drop = kfuncs.iter().find(|k| k["name"] == "bpf_qdisc_skb_drop").expect("exported");
+    let st = skb_drop["program_types"].as_array().expect("list").iter().find(|p| p["program_type"] == "BPF_PROG_TYPE_STRUCT_OPS");
+    assert_eq!(st.expect("struct_ops may call it")["struct_ops_members"], serde_json::json!(["Qdisc_ops.enqueue"]));
+    assert!(tracing["struct_ops_members"].is_null(), "null: no callback narrowing");
 }
 
 #[test]
