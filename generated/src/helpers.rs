@@ -221,6 +221,10 @@ pub unsafe fn bpf_map_lookup_elem(map: *mut c_void, key: *const c_void) -> *mut 
 ///
 /// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash), [`rhash`](crate::ids::MapType::Rhash).
 ///
+/// [`sockmap`](crate::ids::MapType::Sockmap): only from socket_filter (before Linux 7.3), sched_cls (before Linux 7.3), sched_act (before Linux 7.3), xdp (before Linux 7.3), sk_reuseport, flow_dissector (before Linux 7.3), tracing with attach type trace_iter, sk_lookup.
+///
+/// [`sockhash`](crate::ids::MapType::Sockhash): only from socket_filter (before Linux 7.3), sched_cls (before Linux 7.3), sched_act (before Linux 7.3), xdp (before Linux 7.3), sk_reuseport, flow_dissector (before Linux 7.3), tracing with attach type trace_iter, sk_lookup.
+///
 /// # See also
 ///
 /// [`bpf_map_lookup_elem`], [`bpf_map_delete_elem`], [`bpf_spin_lock`](fn@bpf_spin_lock)
@@ -330,6 +334,10 @@ pub unsafe fn bpf_map_update_elem(
 /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | — |
 ///
 /// Map types accepted in `map`: [`hash`](crate::ids::MapType::Hash), [`array`](crate::ids::MapType::Array), [`percpu_hash`](crate::ids::MapType::PercpuHash), [`percpu_array`](crate::ids::MapType::PercpuArray), [`lru_hash`](crate::ids::MapType::LruHash), [`lru_percpu_hash`](crate::ids::MapType::LruPercpuHash), [`lpm_trie`](crate::ids::MapType::LpmTrie), [`sockmap`](crate::ids::MapType::Sockmap), [`sockhash`](crate::ids::MapType::Sockhash), [`rhash`](crate::ids::MapType::Rhash).
+///
+/// [`sockmap`](crate::ids::MapType::Sockmap): only from socket_filter (before Linux 7.3), sched_cls (before Linux 7.3), sched_act (before Linux 7.3), xdp (before Linux 7.3), sock_ops, sk_reuseport, flow_dissector (before Linux 7.3), tracing with attach type trace_iter, sk_lookup.
+///
+/// [`sockhash`](crate::ids::MapType::Sockhash): only from socket_filter (before Linux 7.3), sched_cls (before Linux 7.3), sched_act (before Linux 7.3), xdp (before Linux 7.3), sock_ops, sk_reuseport, flow_dissector (before Linux 7.3), tracing with attach type trace_iter, sk_lookup.
 ///
 /// # See also
 ///

@@ -107,8 +107,25 @@ struct HelperJson<'a> {
     summary: &'a str,
     program_types: Vec<AvailabilityJson<'a>>,
     map_types: Vec<&'a str>,
+    /// Map types only some program types may pass, with those program types.
+    map_type_callers: Vec<MapTypeCallersJson<'a>>,
     flags: Vec<FlagJson<'a>>,
     related: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MapTypeCallersJson<'a> {
+    map_type: &'a str,
+    callers: Vec<MapCallerJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MapCallerJson<'a> {
+    program_type: &'a str,
+    /// `null`: any attach type.
+    attach_types: Option<Vec<&'a str>>,
+    /// The first release where this program type may no longer pass the map, or null.
+    until: Option<SinceJson>,
 }
 
 #[derive(Serialize)]
@@ -280,6 +297,22 @@ fn export_with<'a>(model: &'a Model) -> String {
             })
             .collect(),
         map_types: h.map_types.iter().map(|&m| map_name(m)).collect(),
+        map_type_callers: h
+            .map_type_callers
+            .iter()
+            .map(|c| MapTypeCallersJson {
+                map_type: map_name(c.map_type),
+                callers: c
+                    .callers
+                    .iter()
+                    .map(|x| MapCallerJson {
+                        program_type: prog_name(x.program_type),
+                        attach_types: x.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                        until: x.until.map(Into::into),
+                    })
+                    .collect(),
+            })
+            .collect(),
         flags: h.flags.iter().map(|f| FlagJson { arg: &f.arg, name: &f.name, value: f.value }).collect(),
         related: h.related.iter().filter_map(|&r| model.helper(r)).map(|r| r.name.as_str()).collect(),
     };

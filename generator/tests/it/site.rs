@@ -604,6 +604,31 @@ fn site_matrix_explains_ext_and_ranges() {
     assert_eq!(ranged, in_model);
 }
 
+/// A helper page says which program types may pass a map type only some may (socket maps), as
+/// the model words it, and every helper with such a rule shows it.
+#[test]
+fn site_helper_pages_show_map_type_callers() {
+    let model = support::model();
+    let files = build_repo();
+    let mut shown = 0;
+    for h in model.helpers.iter().filter(|h| !h.map_type_callers.is_empty()) {
+        let doc = Html::parse_document(&files[&format!("helpers/{}.html", h.name)]);
+        let items: Vec<String> = doc.select(&sel("ul.map-callers li")).map(|li| li.text().collect()).collect();
+        assert_eq!(items.len(), h.map_type_callers.len(), "{}: {items:?}", h.name);
+        for (c, item) in h.map_type_callers.iter().zip(&items) {
+            let map = model.map_type(c.map_type).expect("a map type of the model");
+            assert_eq!(item, &format!("{}: {}.", map.short_name, c.words(&model)), "{}", h.name);
+        }
+        shown += 1;
+    }
+    assert!(shown >= 2, "bpf_map_update_elem and bpf_map_delete_elem have socket map rules ({shown})");
+    let update: String = Html::parse_document(&files["helpers/bpf_map_update_elem.html"])
+        .select(&sel("ul.map-callers"))
+        .flat_map(|e| e.text())
+        .collect();
+    assert!(update.contains("xdp (before Linux 7.3)"), "{update}");
+}
+
 /// Each helper page links out to its name in the kernel source, to the kernel functions of the
 /// helper sets it comes through, and to the man page; map type pages to their enum name.
 #[test]

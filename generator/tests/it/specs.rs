@@ -230,6 +230,17 @@ fn export_follows_the_json_contract() {
     assert_eq!(lookup["signature"]["args"][1]["name"], "key");
     assert_eq!(lookup["gpl_only"], false);
     assert!(lookup["map_types"].as_array().expect("map_types").iter().any(|m| m == "BPF_MAP_TYPE_HASH"));
+    assert_eq!(lookup["map_type_callers"], serde_json::json!([]), "any caller may look up any of its map types");
+    // Socket maps: only some program types may update them, and 7.3 drops the packet ones.
+    let update = helpers.iter().find(|h| h["name"] == "bpf_map_update_elem").expect("exported");
+    let sockmap = update["map_type_callers"]
+        .as_array()
+        .expect("map_type_callers")
+        .iter()
+        .find(|c| c["map_type"] == "BPF_MAP_TYPE_SOCKMAP")
+        .expect("a rule for sockmap");
+    let xdp_caller = sockmap["callers"].as_array().expect("callers").iter().find(|c| c["program_type"] == "BPF_PROG_TYPE_XDP");
+    assert_eq!(xdp_caller.expect("XDP may update a sockmap")["until"], "7.3");
     let xdp = lookup["program_types"]
         .as_array()
         .expect("program_types")

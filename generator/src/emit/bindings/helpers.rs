@@ -149,6 +149,9 @@ fn helper_doc(model: &Model, h: &Helper) -> Doc {
     if let Some(i) = h.map_arg() {
         let links: Vec<String> = h.map_types.iter().map(|m| map_type_link(model, *m)).collect();
         d.blank().raw(format!("Map types accepted in `{}`: {}.", h.args[i].name, links.join(", ")));
+        for c in &h.map_type_callers {
+            d.blank().raw(format!("{}: {}.", map_type_link(model, c.map_type), c.words(model)));
+        }
     }
 
     if !h.related.is_empty() {

@@ -299,6 +299,12 @@ impl<'m> Pages<'m> {
                 .iter()
                 .map(|&id| self.map_type_brief(l, m.map_type(id).expect("model references resolve")))
                 .collect(),
+            map_callers: h
+                .map_type_callers
+                .iter()
+                .filter_map(|c| m.map_type(c.map_type).map(|t| (c, t)))
+                .map(|(c, t)| MapCallersView { map_type: self.map_type_link(l, t), words: c.words(m) })
+                .collect(),
             related: h.related.iter().filter_map(|&id| m.helper(id)).map(|r| self.helper_brief(l, r)).collect(),
             availability,
             unavailable,

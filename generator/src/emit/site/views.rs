@@ -108,12 +108,20 @@ pub struct HelperPage {
     pub returns: ReturnView,
     pub flags: Vec<FlagView>,
     pub map_types: Vec<Brief>,
+    /// Map types only some program types may pass (socket maps), with the rule in words.
+    pub map_callers: Vec<MapCallersView>,
     pub related: Vec<Brief>,
     pub availability: Vec<AvailView>,
     pub unavailable: Vec<Link>,
     pub matrix_href: String,
     pub prev: Option<Link>,
     pub next: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct MapCallersView {
+    pub map_type: Link,
+    pub words: String,
 }
 
 #[derive(Serialize)]
