@@ -160,6 +160,7 @@ pub fn check_kfunc_call(
         d.help = Some("make sure the program is one of those callbacks; the kernel refuses the call in the others".to_owned());
         out.push(with(d, name));
     }
+    out.extend(capability_findings(kfunc, pt, &j.unmet, &j.unsure).into_iter().map(|d| with(d, name)));
     if j.unsure.contains(&KfuncUnmet::Sleepable) {
         let mut d = Diagnostic::new(
             Severity::Warning,
@@ -175,6 +176,37 @@ pub fn check_kfunc_call(
     }
     out.extend(version.into_iter().chain(config).map(|d| with(d, name)));
     out.extend(destructive(kfunc));
+    out
+}
+
+/// `KF_PERFMON`: an error when the loader is known to lack CAP_PERFMON (and CAP_SYS_ADMIN), a
+/// warning when its capabilities are not known.
+fn capability_findings(kfunc: &Kfunc, pt: &ProgramType, unmet: &[KfuncUnmet], unsure: &[KfuncUnmet]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (u, known) in unmet.iter().map(|u| (u, true)).chain(unsure.iter().map(|u| (u, false))) {
+        let KfuncUnmet::Capabilities(caps) = u else { continue };
+        let names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
+        let needs = format!("kfunc `{}` needs {} (or CAP_SYS_ADMIN) in the loader", kfunc.name, names.join(", "));
+        let mut d = if known {
+            Diagnostic::new(
+                Severity::Error,
+                Code::Capabilities,
+                format!("{needs}, and the {} program's loader lacks it", pt.short_name),
+            )
+        } else {
+            Diagnostic::new(
+                Severity::Warning,
+                Code::Capabilities,
+                format!("{needs}; the loader's capabilities are not known"),
+            )
+        };
+        d.help = Some(if known {
+            format!("load it with {}, or avoid `{}`", names.join(", "), kfunc.name)
+        } else {
+            "give the loader's capabilities with `--capabilities LIST` or `--host` to decide it".to_owned()
+        });
+        out.push(d);
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 //! Every flag and argument annotation is decided and worded here, once: the bindings, the
 //! site and the export read [`KfuncFlag::meaning`] and [`ArgAnnotation::meaning`].
 
-use super::{AttachTypeId, HelperId, Load, Model, ProgramTypeId, Target};
+use super::{AttachTypeId, Capability, HelperId, Load, Model, ProgramTypeId, Target};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
@@ -455,6 +455,9 @@ pub enum KfuncUnmet {
     StructOpsMembers(Vec<String>),
     /// Only in sleepable programs.
     Sleepable,
+    /// The loader must hold these (`KF_PERFMON`: CAP_PERFMON, or CAP_SYS_ADMIN); unsure when
+    /// the loader's capabilities are not known.
+    Capabilities(Vec<Capability>),
 }
 
 /// The answer to "may this load call this kfunc?".
@@ -538,6 +541,20 @@ impl Model {
                 Some(kernel) => j.push(kfunc.flag_on(KfuncFlag::Sleepable, kernel).negate(), KfuncUnmet::Sleepable),
                 None if a.sleepable_only => j.unmet.push(KfuncUnmet::Sleepable),
                 None => {}
+            }
+        }
+        // `KF_PERFMON`: the verifier asks the loader for CAP_PERFMON on the kernels that set it.
+        let asked = match target.kernel {
+            Some(kernel) => kfunc.flag_on(KfuncFlag::Perfmon, kernel),
+            None if kfunc.has(KfuncFlag::Perfmon) => Presence::Yes,
+            None => Presence::No,
+        };
+        if asked != Presence::No {
+            let needed = vec![Capability::Perfmon];
+            match target.capabilities {
+                Some(held) if Capability::Perfmon.held_in(held) => {}
+                Some(_) if asked == Presence::Yes => j.unmet.push(KfuncUnmet::Capabilities(needed)),
+                _ => j.unsure.push(KfuncUnmet::Capabilities(needed)),
             }
         }
         j

@@ -338,3 +338,31 @@ fn kfuncs_narrowed_to_struct_ops_callbacks() {
     let r = check_in(model(), &kfunc_object("struct_ops/dequeue", "bpf_skb_get_hash", "GPL", false), (7, 2));
     assert!(r.diagnostics.iter().all(|d| d.code != Code::KfuncNotAllowed), "{:?}", findings(&r));
 }
+
+#[test]
+fn perfmon_kfuncs_need_cap_perfmon_from_7_3() {
+    use bpfspec::model::Capability;
+    let obj = kfunc_object("xdp", "bpf_strlen", "GPL", false);
+    assert!(model().kfunc("bpf_strlen").expect("in the specs").has(KfuncFlag::Perfmon));
+    let run = |kernel: (u16, u16), capabilities: Option<Vec<Capability>>| {
+        let options = Options { kernel: KernelVersion::new(kernel.0, kernel.1), license: None, overrides: Vec::new() };
+        let mut machine = crate::check_target::capable_machine(model());
+        machine.capabilities = capabilities;
+        let mut r = Checker::new(model(), options).with_machine(machine).check_file("k.o", &obj);
+        r.remove(0)
+    };
+    let caps = |r: &ObjectReport| -> Vec<Severity> {
+        r.diagnostics.iter().filter(|d| d.code == Code::Capabilities).map(|d| d.severity).collect()
+    };
+    // 7.2 does not ask; 7.3 asks: an error without CAP_PERFMON, nothing with it or with
+    // CAP_SYS_ADMIN, a warning when the loader's capabilities are not known.
+    assert!(caps(&run((7, 2), Some(vec![Capability::Bpf]))).is_empty());
+    let r = run((7, 3), Some(vec![Capability::Bpf]));
+    assert_eq!(caps(&r), [Severity::Error], "{:?}", findings(&r));
+    let d = one(&r, Code::Capabilities);
+    assert_eq!(d.kfunc.as_deref(), Some("bpf_strlen"));
+    assert!(d.message.contains("CAP_PERFMON"), "{}", d.message);
+    assert!(caps(&run((7, 3), Some(vec![Capability::Bpf, Capability::Perfmon]))).is_empty());
+    assert!(caps(&run((7, 3), Some(vec![Capability::SysAdmin]))).is_empty());
+    assert_eq!(caps(&run((7, 3), None)), [Severity::Warning]);
+}
