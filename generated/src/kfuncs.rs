@@ -198,7 +198,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed); only in kernels built with `CONFIG_TCP_CONG_BBR`.
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -208,6 +208,47 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bbr_cwnd_event(sk: *mut c_void, event: u32);
+    /// BBR's handling of the transmit-start congestion event, for reuse from a BPF TCP congestion control.
+    ///
+    /// ```c
+    /// void bbr_cwnd_event_tx_start(struct sock *sk);
+    /// ```
+    ///
+    /// The 7.x kernels split the transmit-start case out of `cwnd_event` into this function, to
+    /// match the new `cwnd_event_tx_start` member of `tcp_congestion_ops`; `bbr_cwnd_event` is gone.
+    ///
+    /// Kfunc set `tcp_bbr_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.19–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bbr_init`], [`cubictcp_cwnd_event_tx_start`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bbr_cwnd_event_tx_start(sk: *mut c_void);
     /// Set up BBR's per-socket state, for reuse from a BPF TCP congestion control.
     ///
     /// ```c
@@ -11072,6 +11113,45 @@ extern "C" {
         opts: *mut c_void,
         opts__sz: u32,
     ) -> *mut c_void;
+    /// Read the FOU or GUE encapsulation of a packet's tunnel metadata.
+    ///
+    /// ```c
+    /// int bpf_skb_get_fou_encap(struct __sk_buff *skb_ctx, struct bpf_fou_encap *encap);
+    /// ```
+    ///
+    /// Kfunc set `fou_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb_ctx`: `struct __sk_buff *` (Rust `*mut __sk_buff`).
+    /// - `encap`: `struct bpf_fou_encap *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_skb_set_fou_encap`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_skb_get_fou_encap(skb_ctx: *mut __sk_buff, encap: *mut c_void) -> i32;
     /// Get a packet's flow hash, computing it when it is not known yet.
     ///
     /// ```c
@@ -11110,6 +11190,131 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn bpf_skb_get_hash(skb: *mut sk_buff) -> u32;
+    /// Read the XFRM interface ID and link of a received packet.
+    ///
+    /// ```c
+    /// int bpf_skb_get_xfrm_info(struct __sk_buff *skb_ctx, struct bpf_xfrm_info *to);
+    /// ```
+    ///
+    /// Kfunc set `xfrm_ifc_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb_ctx`: `struct __sk_buff *` (Rust `*mut __sk_buff`).
+    /// - `to`: `struct bpf_xfrm_info *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_skb_set_xfrm_info`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_skb_get_xfrm_info(skb_ctx: *mut __sk_buff, to: *mut c_void) -> i32;
+    /// Set FOU or GUE encapsulation in a packet's tunnel metadata.
+    ///
+    /// ```c
+    /// int bpf_skb_set_fou_encap(struct __sk_buff *skb_ctx, struct bpf_fou_encap *encap, int type);
+    /// ```
+    ///
+    /// `type` is a value of `enum bpf_fou_encap_type` (FOU or GUE); the packet needs tunnel metadata
+    /// already, as `bpf_skb_set_tunnel_key` gives it.
+    ///
+    /// Kfunc set `fou_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb_ctx`: `struct __sk_buff *` (Rust `*mut __sk_buff`).
+    /// - `encap`: `struct bpf_fou_encap *` (Rust `*mut c_void`).
+    /// - `type`: `int` (Rust `i32`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_skb_get_fou_encap`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_skb_set_fou_encap(
+        skb_ctx: *mut __sk_buff,
+        encap: *mut c_void,
+        r#type: i32,
+    ) -> i32;
+    /// Set the XFRM interface ID and link a packet is sent through.
+    ///
+    /// ```c
+    /// int bpf_skb_set_xfrm_info(struct __sk_buff *skb_ctx, const struct bpf_xfrm_info *from);
+    /// ```
+    ///
+    /// Kfunc set `xfrm_ifc_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `skb_ctx`: `struct __sk_buff *` (Rust `*mut __sk_buff`).
+    /// - `from`: `const struct bpf_xfrm_info *` (Rust `*const c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `int`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_skb_get_xfrm_info`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_skb_set_xfrm_info(skb_ctx: *mut __sk_buff, from: *const c_void) -> i32;
     /// Rewrite the path of a Unix socket address in a sock_addr program.
     ///
     /// ```c
@@ -13918,6 +14123,56 @@ extern "C" {
         opts: *mut c_void,
         opts__sz: u32,
     ) -> *mut c_void;
+    /// Find a packet's flow in the flowtable of the XDP program's device.
+    ///
+    /// ```c
+    /// struct flow_offload_tuple_rhash *bpf_xdp_flow_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib_tuple, struct bpf_flowtable_opts *opts, u32 opts_len);
+    /// ```
+    ///
+    /// The addresses and ports come in a `struct bpf_fib_lookup`; NULL when no offloaded flow matches,
+    /// with the reason in `opts->error`.
+    ///
+    /// Kfunc set `nf_ft_kfunc_set`.
+    ///
+    /// # Arguments
+    ///
+    /// - `ctx`: `struct xdp_md *` (Rust `*mut xdp_md`).
+    /// - `fib_tuple`: `struct bpf_fib_lookup *` (Rust `*mut bpf_fib_lookup`).
+    /// - `opts`: `struct bpf_flowtable_opts *` (Rust `*mut c_void`).
+    /// - `opts_len`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `struct flow_offload_tuple_rhash *`.
+    ///
+    /// # Flags
+    ///
+    /// - `KF_RET_NULL`: may return NULL: the program must check the result before using it.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    /// Earlier kernels differ: KF_TRUSTED_ARGS before Linux 6.13–7.2.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_FLOW_TABLE`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`bpf_xdp_ct_lookup`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn bpf_xdp_flow_lookup(
+        ctx: *mut xdp_md,
+        fib_tuple: *mut bpf_fib_lookup,
+        opts: *mut c_void,
+        opts_len: u32,
+    ) -> *mut c_void;
     /// Look up an IPsec state (SA) from XDP, with a reference on it.
     ///
     /// ```c
@@ -14649,6 +14904,278 @@ extern "C" {
     ///
     /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
     pub fn cubictcp_state(sk: *mut c_void, new_state: u8);
+    /// DCTCP's handler for congestion-window events.
+    ///
+    /// ```c
+    /// void dctcp_cwnd_event(struct sock *sk, enum tcp_ca_event ev);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    /// - `ev`: `enum tcp_ca_event` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_cwnd_event_tx_start`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_cwnd_event(sk: *mut c_void, ev: u32);
+    /// DCTCP's handling of the transmit-start congestion event.
+    ///
+    /// ```c
+    /// void dctcp_cwnd_event_tx_start(struct sock *sk);
+    /// ```
+    ///
+    /// Split out of `dctcp_cwnd_event` in the 7.x kernels, for the `cwnd_event_tx_start` member of
+    /// `tcp_congestion_ops`.
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–7.2 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_cwnd_event`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_cwnd_event_tx_start(sk: *mut c_void);
+    /// DCTCP's congestion window after a spurious loss is undone.
+    ///
+    /// ```c
+    /// u32 dctcp_cwnd_undo(struct sock *sk);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_ssthresh`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_cwnd_undo(sk: *mut c_void) -> u32;
+    /// Set up DCTCP's per-socket state.
+    ///
+    /// ```c
+    /// void dctcp_init(struct sock *sk);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_update_alpha`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_init(sk: *mut c_void);
+    /// DCTCP's slow-start threshold, from the fraction of ECN-marked bytes.
+    ///
+    /// ```c
+    /// u32 dctcp_ssthresh(struct sock *sk);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    ///
+    /// # Returns
+    ///
+    /// `u32`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_update_alpha`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_ssthresh(sk: *mut c_void) -> u32;
+    /// DCTCP's handler for congestion state changes.
+    ///
+    /// ```c
+    /// void dctcp_state(struct sock *sk, u8 new_state);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    /// - `new_state`: `u8` (Rust `u8`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_init`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_state(sk: *mut c_void, new_state: u8);
+    /// Update DCTCP's estimate of the fraction of ECN-marked bytes on an ACK.
+    ///
+    /// ```c
+    /// void dctcp_update_alpha(struct sock *sk, u32 flags);
+    /// ```
+    ///
+    /// Kfunc set `tcp_dctcp_check_kfunc_ids`.
+    ///
+    /// # Arguments
+    ///
+    /// - `sk`: `struct sock *` (Rust `*mut c_void`).
+    /// - `flags`: `u32` (Rust `u32`).
+    ///
+    /// # Returns
+    ///
+    /// `void`.
+    ///
+    /// # Flags
+    ///
+    /// None.
+    ///
+    /// Flags as the Linux 7.3 sources set them.
+    ///
+    /// # Availability
+    ///
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    ///
+    /// | Program type | Since | Conditions |
+    /// |---|---|---|
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
+    ///
+    /// # See also
+    ///
+    /// [`dctcp_ssthresh`]
+    ///
+    /// # Safety
+    ///
+    /// Only meaningful inside a loaded BPF program of a program type listed above; the verifier checks every argument against the kfunc's BTF signature and flags.
+    pub fn dctcp_update_alpha(sk: *mut c_void, flags: u32);
     /// Open a HID device by its ID, for requests from outside an event.
     ///
     /// ```c

@@ -234,6 +234,11 @@ impl<'a> Btf<'a> {
         std::str::from_utf8(&rest[..end]).ok()
     }
 
+    /// The length of the string section: where a split BTF's (a module's) own strings start.
+    pub fn strings_len(&self) -> usize {
+        self.strings.len()
+    }
+
     /// The number of types (the highest ID).
     pub fn len(&self) -> usize {
         self.types.len()

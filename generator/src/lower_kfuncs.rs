@@ -41,6 +41,16 @@ pub fn lower(
             continue;
         }
         let kconfig = s.kconfig.as_ref().map(|k| cx.kconfig(p, k));
+        if let Some(m) = &s.module {
+            if s.kconfig.is_none() {
+                cx.error(Span::of(p.file, m), format!("kfunc set `{}` names a module but no `kconfig`", s.set.value)).help =
+                    Some("a set is in a module when its option is `=m`: give the option as `kconfig`".into());
+            }
+            if m.value.is_empty() || !m.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                cx.error(Span::of(p.file, m), format!("`{}` is not a kernel module name", m.value)).help =
+                    Some("name it as /sys/kernel/btf/ does, with underscores: `nf_conntrack`".into());
+            }
+        }
         set_entries.insert(&s.set.value, (cx.set_availability(p), kconfig.flatten()));
     }
     for p in &specs.kfunc_sets {
@@ -67,6 +77,7 @@ pub fn lower(
             description: s.description.clone(),
             kernel_file: s.kernel_file.clone(),
             kconfig: s.kconfig.as_ref().map(|k| k.value.clone()),
+            module: s.module.as_ref().map(|m| m.value.clone()),
             all_program_types: matches!(s.program_types, KfuncProgramTypesSpec::Keyword(_)),
             kfuncs: names,
             also_registers: Vec::new(),
@@ -437,6 +448,7 @@ impl<'a> Cx<'a> {
             since,
             until,
             kconfig,
+            module: p.value.module.as_ref().map(|m| m.value.clone()),
             also_in,
             flags,
             flags_from: k.flags_from.0,

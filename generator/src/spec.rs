@@ -510,6 +510,11 @@ pub struct KfuncSetSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub kconfig: Option<Spanned<String>>,
+    /// The kernel module that carries the set when `kconfig` is `=m` (`nf_conntrack`), as
+    /// `/sys/kernel/btf/<module>` names it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub module: Option<Spanned<String>>,
     /// Which program types may call the set's kfuncs: `all`, or a list.
     pub program_types: KfuncProgramTypesSpec,
     pub kfuncs: Vec<KfuncSpec>,

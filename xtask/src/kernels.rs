@@ -13,7 +13,7 @@
 //! Everything downloaded or built stays under `target/kernels/`, so a second run needs no
 //! network unless `--refresh` is given.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -216,6 +216,10 @@ fn resolve(apt: &Apt, suite: &str) -> Result<(Paragraph, Vec<Paragraph>)> {
     for base in image.depends_on("linux-base-").into_iter().filter(|b| b != "linux-base") {
         extra.push(apt.show(&format!("{base}={}", image.version))?);
     }
+    // The modules that carry kfunc sets (nf_conntrack, tcp_bbr, ...) are in their own package.
+    for modules in image.depends_on("linux-modules-") {
+        extra.push(apt.show(&format!("{modules}={}", image.version))?);
+    }
     Ok((binary, extra))
 }
 
@@ -272,6 +276,7 @@ pub fn kernels(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
             &bpfspec_bin,
             &out_dir,
             &extra_config,
+            &spec_modules(root),
             opts.timeout,
             opts.reuse_reports,
         )?;
@@ -299,6 +304,137 @@ fn build_bpfspec(root: &Path) -> Result<PathBuf> {
 }
 
 /// Every kconfig option the specs name, so that a measurement answers each of them.
+/// The kernel modules that carry kfunc sets (`module:` of `specs/kfuncs/*.yaml`): the guest
+/// loads them before the probe, so their kfuncs are in its BTF.
+fn spec_modules(root: &Path) -> BTreeSet<String> {
+    let Ok(entries) = fs::read_dir(root.join("specs/kfuncs")) else { return BTreeSet::new() };
+    let mut out = BTreeSet::new();
+    for e in entries.flatten() {
+        let Ok(text) = fs::read_to_string(e.path()) else { continue };
+        for line in text.lines() {
+            if let Some(name) = line.strip_prefix("module:").map(str::trim).filter(|n| !n.is_empty()) {
+                out.insert(name.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The named modules of an unpacked kernel (`usr/lib/modules/<release>/kernel`), each after the
+/// modules it depends on (`depends=` of its `.modinfo`), decompressed: (name, bytes) in load
+/// order. Modules the kernel does not have (built in, or off) are left out.
+fn guest_modules(tree: &Path, release: &str, wanted: &BTreeSet<String>) -> Result<Vec<(String, Vec<u8>)>> {
+    let norm = |s: &str| s.replace('-', "_");
+    let mut index: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for base in ["usr/lib/modules", "lib/modules"] {
+        let mut stack = vec![tree.join(base).join(release).join("kernel")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for e in entries.flatten() {
+                let path = e.path();
+                let name = e.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Some(stem) = name.split(".ko").next().filter(|_| name.contains(".ko")) {
+                    index.insert(norm(stem), path);
+                }
+            }
+        }
+    }
+    let mut order: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    // Depth first, dependencies before their users.
+    fn visit(
+        name: &str,
+        index: &BTreeMap<String, PathBuf>,
+        seen: &mut BTreeSet<String>,
+        order: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<()> {
+        if !seen.insert(name.to_owned()) {
+            return Ok(());
+        }
+        let Some(path) = index.get(name) else { return Ok(()) };
+        let bytes = decompress_module(path)?;
+        // `softdep=pre: crc32c`: what its init needs loaded first, often a crypto algorithm by
+        // its name (`crc32c`), which the generic implementation's module carries.
+        let softdep = modinfo(&bytes, "softdep");
+        let pre = softdep.split("post:").next().unwrap_or("").trim().strip_prefix("pre:").unwrap_or("");
+        for dep in pre.split_whitespace().map(|d| d.replace('-', "_")) {
+            let dep = if index.contains_key(&dep) { dep } else { format!("{dep}_generic") };
+            visit(&dep, index, seen, order)?;
+        }
+        for dep in modinfo(&bytes, "depends").split(',').map(|d| d.trim().replace('-', "_")).filter(|d| !d.is_empty()) {
+            visit(&dep, index, seen, order)?;
+        }
+        order.push((name.to_owned(), bytes));
+        Ok(())
+    }
+    for w in wanted {
+        visit(&norm(w), &index, &mut seen, &mut order)?;
+    }
+    Ok(order)
+}
+
+/// A `.ko`, `.ko.xz`, `.ko.zst` or `.ko.gz` file's module image.
+fn decompress_module(path: &Path) -> Result<Vec<u8>> {
+    let name = path.to_string_lossy();
+    let tool = if name.ends_with(".xz") {
+        "xz"
+    } else if name.ends_with(".zst") {
+        "zstd"
+    } else if name.ends_with(".gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&read(path)?[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error(format!("decompressing {}: {e}", path.display())))?;
+        return Ok(out);
+    } else {
+        return read(path);
+    };
+    let out = Command::new(tool)
+        .args(["-dc"])
+        .arg(path)
+        .output()
+        .map_err(|e| Error(format!("{tool} -dc {}: {e}", path.display())))?;
+    if !out.status.success() {
+        return err(format!("{tool} -dc {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(out.stdout)
+}
+
+/// The value of `key` in a module's `.modinfo` section (NUL-separated `key=value` strings);
+/// empty when absent. 64-bit little-endian ELF, as x86-64 modules are.
+fn modinfo(elf: &[u8], key: &str) -> String {
+    let u16_at = |o: usize| elf.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let u32_at = |o: usize| elf.get(o..o + 4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize);
+    let u64_at = |o: usize| elf.get(o..o + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")) as usize);
+    let section = || -> Option<&[u8]> {
+        if elf.get(..4)? != b"\x7fELF" || elf.get(4)? != &2 {
+            return None;
+        }
+        let (shoff, shentsize, shnum, shstrndx) = (u64_at(0x28)?, u16_at(0x3a)?, u16_at(0x3c)?, u16_at(0x3e)?);
+        let sh = |i: usize| shoff.checked_add(i.checked_mul(shentsize)?);
+        let strtab = u64_at(sh(shstrndx)? + 0x18)?;
+        for i in 0..shnum {
+            let h = sh(i)?;
+            let name_at = strtab.checked_add(u32_at(h)?)?;
+            let name = elf.get(name_at..)?.split(|&c| c == 0).next()?;
+            if name == b".modinfo" {
+                let (off, size) = (u64_at(h + 0x18)?, u64_at(h + 0x20)?);
+                return elf.get(off..off.checked_add(size)?);
+            }
+        }
+        None
+    };
+    let prefix = format!("{key}=");
+    section()
+        .into_iter()
+        .flat_map(|s| s.split(|&c| c == 0))
+        .filter_map(|kv| std::str::from_utf8(kv).ok())
+        .find_map(|kv| kv.strip_prefix(&prefix).map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn spec_kconfig(root: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack = vec![root.join("specs")];
@@ -360,7 +496,10 @@ pub(crate) fn unpack(apt: &Apt, work: &Path, debs: &Path, suite: &str) -> Result
     let kdir = work.join(suite);
     let tree = kdir.join("package");
     let stamp = tree.join(".xtask-unpacked");
-    let want_stamp = format!("{} {}\n", carrier.package, carrier.version);
+    let want_stamp: String = std::iter::once(&carrier)
+        .chain(&extra)
+        .map(|p| format!("{} {}\n", p.package, p.version))
+        .collect();
     if fs::read_to_string(&stamp).ok().as_deref() != Some(want_stamp.as_str()) {
         if tree.exists() {
             fs::remove_dir_all(&tree).map_err(|e| Error(format!("removing {}: {e}", tree.display())))?;
@@ -386,6 +525,7 @@ fn boot_one(
     bpfspec_bin: &Path,
     out_dir: &Path,
     extra_config: &BTreeSet<String>,
+    modules: &BTreeSet<String>,
     timeout: Duration,
     reuse: bool,
 ) -> Result<Outcome> {
@@ -397,7 +537,12 @@ fn boot_one(
         (json, Duration::ZERO)
     } else {
         let initrd = kdir.join("initramfs.cpio.gz");
-        build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text)?;
+        let modules = guest_modules(&kdir.join("package"), &release, modules)?;
+        eprintln!(
+            "xtask: {suite}: modules for the guest: {}",
+            if modules.is_empty() { "none".to_owned() } else { modules.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" ") }
+        );
+        build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text, modules)?;
         let (json, wall) = boot(suite, &vmlinuz, &initrd, &kdir, timeout)?;
         write_atomic(&saved, json.as_bytes())?;
         (json, wall)
@@ -551,6 +696,9 @@ mount -t securityfs securityfs /sys/kernel/security
 mount -t debugfs debugfs /sys/kernel/debug
 ulimit -l unlimited
 echo "harness: $(uname -r) up, lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null)"
+for m in $(cat /lib/modules/order 2>/dev/null); do
+  insmod /lib/modules/$m.ko && echo "harness: module $m loaded" || echo "harness: module $m refused"
+done
 /bin/bpfspec probe --format json > /tmp/report.json 2> /tmp/probe.err
 rc=$?
 echo "harness: probe exit $rc, $(wc -c < /tmp/report.json) bytes"
@@ -560,9 +708,22 @@ echo "harness: report sent"
 poweroff -f
 "#;
 
-fn build_initramfs(path: &Path, busybox: &Path, bpfspec_bin: &Path, release: &str, config: &str) -> Result<()> {
-    let config = (format!("boot/config-{release}"), 0o100644, config.as_bytes().to_vec());
-    write_initramfs(path, busybox, INIT, &[("bin/bpfspec", bpfspec_bin)], vec![config])
+fn build_initramfs(
+    path: &Path,
+    busybox: &Path,
+    bpfspec_bin: &Path,
+    release: &str,
+    config: &str,
+    modules: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    let mut files = vec![(format!("boot/config-{release}"), 0o100644, config.as_bytes().to_vec())];
+    if !modules.is_empty() {
+        let order: String = modules.iter().map(|(n, _)| format!("{n}\n")).collect();
+        files.push(("lib/modules".to_owned(), 0o040755, Vec::new()));
+        files.push(("lib/modules/order".to_owned(), 0o100644, order.into_bytes()));
+        files.extend(modules.into_iter().map(|(n, b)| (format!("lib/modules/{n}.ko"), 0o100644, b)));
+    }
+    write_initramfs(path, busybox, INIT, &[("bin/bpfspec", bpfspec_bin)], files)
 }
 
 /// A gzipped initramfs: the usual directories, `init`, busybox, each binary (stripped of debug
@@ -785,6 +946,40 @@ mod tests {
         assert_eq!(base64_decode("aGVsbG8=\r\n").as_deref(), Some(&b"hello"[..]));
         assert_eq!(base64_decode("aGVs\r\nbG8h").as_deref(), Some(&b"hello!"[..]));
         assert_eq!(base64_decode("a$"), None);
+    }
+
+    /// A 64-bit ELF with a `.shstrtab` and a `.modinfo` section holding `info`.
+    fn elf_with_modinfo(info: &[u8]) -> Vec<u8> {
+        let shstrtab = b"\0.shstrtab\0.modinfo\0";
+        let mut e = vec![0u8; 64];
+        e[..4].copy_from_slice(b"\x7fELF");
+        e[4] = 2;
+        let (str_off, info_off) = (64usize, 64 + shstrtab.len());
+        e.extend(shstrtab);
+        e.extend(info);
+        let shoff = e.len();
+        e[0x28..0x30].copy_from_slice(&(shoff as u64).to_le_bytes());
+        e[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes());
+        e[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
+        e[0x3e..0x40].copy_from_slice(&1u16.to_le_bytes());
+        for (name, off, size) in [(0u32, 0usize, 0usize), (1, str_off, shstrtab.len()), (11, info_off, info.len())] {
+            let mut h = vec![0u8; 64];
+            h[..4].copy_from_slice(&name.to_le_bytes());
+            h[0x18..0x20].copy_from_slice(&(off as u64).to_le_bytes());
+            h[0x20..0x28].copy_from_slice(&(size as u64).to_le_bytes());
+            e.extend(h);
+        }
+        e
+    }
+
+    #[test]
+    fn modinfo_reads_depends_and_softdep() {
+        let elf = elf_with_modinfo(b"softdep=pre: crc32c\0license=GPL\0depends=nf_defrag_ipv6,libcrc32c\0");
+        assert_eq!(modinfo(&elf, "depends"), "nf_defrag_ipv6,libcrc32c");
+        assert_eq!(modinfo(&elf, "softdep"), "pre: crc32c");
+        assert_eq!(modinfo(&elf, "alias"), "");
+        assert_eq!(modinfo(b"\x7fELF short", "depends"), "");
+        assert_eq!(modinfo(&elf[..100], "depends"), "");
     }
 
     #[test]

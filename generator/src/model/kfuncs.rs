@@ -23,6 +23,9 @@ pub struct Kfunc {
     /// Kernel config options it needs, its set's and its own, sorted. With an option built as a
     /// module (`=m`) the kfunc is in that module's BTF, not in vmlinux.
     pub kconfig: Vec<String>,
+    /// Its set's module: where the kfunc is when the set's option is `=m`.
+    #[serde(default)]
+    pub module: Option<String>,
     /// Sorted, no duplicates: the flags as of `flags_from`.
     pub flags: Vec<KfuncFlag>,
     /// The kernel release whose sources the flags were read from.
@@ -190,6 +193,9 @@ pub struct KfuncSet {
     pub kernel_file: String,
     /// The kernel config option it is built with, if it needs one of its own.
     pub kconfig: Option<String>,
+    /// The kernel module that carries it when `kconfig` is `=m`.
+    #[serde(default)]
+    pub module: Option<String>,
     /// Registered for every program type (`BPF_PROG_TYPE_UNSPEC`).
     pub all_program_types: bool,
     /// Its kfuncs, sorted by name.

@@ -745,7 +745,9 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
                 (observed, Some(format!("Linux {version} is inside the range {range} of the specs")))
             }
         };
-        // The probe reads vmlinux BTF: a kfunc whose option is off, or a module (`=m`), is not there.
+        // The probe reads vmlinux BTF and that of the modules it found loaded: a kfunc whose
+        // option is off, or a module (`=m`) that was not loaded, is not there.
+        let module_read = kf.module.as_ref().is_some_and(|m| k.modules.contains(m));
         if expected == Outcome::Supported {
             for option in &kf.kconfig {
                 match config.map(|c| c.options.get(option).map(String::as_str)) {
@@ -754,6 +756,7 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
                         why = Some(format!("needs {option}, and this kernel's config was not read"));
                     }
                     Some(Some("y")) => {}
+                    Some(Some("m")) if module_read => {}
                     Some(_) => expected = Outcome::Unsupported,
                 }
             }

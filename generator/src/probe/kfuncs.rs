@@ -25,8 +25,11 @@ use super::target::Variant;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KfuncName {
     pub name: String,
-    /// Its `FUNC` type ID in vmlinux BTF (differs between builds; names do not).
+    /// Its `FUNC` type ID in vmlinux BTF, or in its module's (differs between builds; names do not).
     pub btf_id: u32,
+    /// The kernel module whose BTF has it; `None`: vmlinux.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
 }
 
 /// Every kfunc of a BTF blob: `FUNC`s a `bpf_kfunc` declaration tag points at, sorted by name.
@@ -36,7 +39,29 @@ pub fn kfunc_names(btf: &Btf<'_>) -> Vec<KfuncName> {
         .filter(|(_, t)| t.kind == Kind::DeclTag && btf.string(t.name_off) == Some("bpf_kfunc"))
         .filter_map(|(_, t)| {
             let id = t.size_or_type;
-            Some(KfuncName { name: btf.func_name(id)?.to_owned(), btf_id: id })
+            Some(KfuncName { name: btf.func_name(id)?.to_owned(), btf_id: id, module: None })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.btf_id.cmp(&b.btf_id)));
+    out.dedup_by(|a, b| a.name == b.name);
+    out
+}
+
+/// The kfuncs of a kernel module's BTF (`/sys/kernel/btf/<module>`): split BTF on top of
+/// vmlinux's, so its type IDs continue vmlinux's and its string offsets continue vmlinux's
+/// string section. Names the module shares with vmlinux are left to vmlinux.
+pub fn module_kfunc_names(base: &Btf<'_>, data: &[u8], module: &str) -> Vec<KfuncName> {
+    let Ok(m) = Btf::parse(data) else { return Vec::new() };
+    let (first, base_strings) = (base.len() as u32, base.strings_len() as u32);
+    let string = |off: u32| if off < base_strings { base.string(off) } else { m.string(off - base_strings) };
+    let mut out: Vec<KfuncName> = m
+        .types()
+        .filter(|(_, t)| t.kind == Kind::DeclTag && string(t.name_off) == Some("bpf_kfunc"))
+        .filter_map(|(_, t)| {
+            let id = t.size_or_type;
+            let f = m.get(id.checked_sub(first)?)?;
+            (f.kind == Kind::Func).then_some(())?;
+            Some(KfuncName { name: string(f.name_off)?.to_owned(), btf_id: id, module: Some(module.to_owned()) })
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.btf_id.cmp(&b.btf_id)));
@@ -152,23 +177,62 @@ pub struct KfuncResult {
 /// The kfunc part of a probe report.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KfuncReport {
-    /// Every kfunc of the kernel's BTF (vmlinux only: no modules are loaded).
+    /// Every kfunc of the kernel's BTF: vmlinux's and those of the loaded modules in `modules`.
     pub names: Vec<KfuncName>,
+    /// The kernel modules whose BTF was read (the loaded ones), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<String>,
     /// One row per (target, kfunc), in the target's first loadable GPL variant.
     pub results: Vec<KfuncResult>,
 }
 
 /// The instructions of one kfunc call returning `ret`.
 pub fn call_program(btf_id: u32, ret: i32) -> Vec<super::sys::Insn> {
+    call_program_in(btf_id, 0, ret)
+}
+
+/// [`call_program`] for a kfunc of the BTF at `fd_index` of the load's `fd_array` (0: vmlinux).
+pub fn call_program_in(btf_id: u32, fd_index: i16, ret: i32) -> Vec<super::sys::Insn> {
     use super::sys::{Insn, R0};
     let mut insns: Vec<Insn> = (1..=5).map(|r| Insn::mov64_imm(r, 0)).collect();
-    insns.extend([Insn::kfunc_call(btf_id as i32), Insn::mov64_imm(R0, ret), Insn::exit()]);
+    insns.extend([Insn::kfunc_call_in(btf_id as i32, fd_index), Insn::mov64_imm(R0, ret), Insn::exit()]);
     insns
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A BTF blob: header, the types (already encoded), the strings.
+    fn blob(types: &[u32], strings: &[u8]) -> Vec<u8> {
+        let type_len = (types.len() * 4) as u32;
+        let mut out = Vec::new();
+        out.extend(0xeb9fu16.to_le_bytes());
+        out.extend([1u8, 0]);
+        for v in [24u32, 0, type_len, type_len, strings.len() as u32] {
+            out.extend(v.to_le_bytes());
+        }
+        out.extend(types.iter().flat_map(|t| t.to_le_bytes()));
+        out.extend(strings);
+        out
+    }
+
+    #[test]
+    fn module_kfuncs_come_from_split_btf() {
+        const INT: u32 = 1 << 24;
+        const FUNC: u32 = 12 << 24;
+        const DECL_TAG: u32 = 17 << 24;
+        // vmlinux: [1] int, and the strings "int" (1) and "bpf_kfunc" (5), 15 bytes.
+        let base_strings = b"\0int\0bpf_kfunc\0";
+        let base = blob(&[1, INT, 4, 32], base_strings);
+        let base = Btf::parse(&base).expect("base parses");
+        // The module: [2] FUNC mod_fn (its own string, offset 15 + 1), [3] a tag naming [2] with
+        // vmlinux's "bpf_kfunc", [4] FUNC other_fn without a tag.
+        let m = blob(&[16, FUNC, 1, 5, DECL_TAG, 2, u32::MAX, 23, FUNC, 1], b"\0mod_fn\0other_fn\0");
+        let names = module_kfunc_names(&base, &m, "mod");
+        assert_eq!(names, [KfuncName { name: "mod_fn".into(), btf_id: 2, module: Some("mod".into()) }]);
+        assert!(module_kfunc_names(&base, b"not btf", "mod").is_empty());
+    }
 
     #[test]
     fn verdicts_come_from_the_lookup_messages() {

@@ -77,8 +77,11 @@ pub struct Measurement {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuredKfuncs {
-    /// Every kfunc the kernel's BTF tags, sorted.
+    /// Every kfunc the kernel's BTF tags (vmlinux's and the loaded modules'), sorted.
     pub names: Vec<String>,
+    /// The kernel modules whose BTF was read, sorted; empty when none was loaded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<String>,
     pub targets: Vec<MeasuredKfuncTarget>,
 }
 
@@ -243,6 +246,8 @@ struct RawReport {
 #[derive(Deserialize)]
 struct RawKfuncs {
     names: Vec<RawKfuncName>,
+    #[serde(default)]
+    modules: Vec<String>,
     results: Vec<RawKfuncRow>,
 }
 
@@ -637,6 +642,9 @@ impl Measurement {
             Some(k) => {
                 out.push_str("  ],\n  \"kfuncs\": {\n");
                 let _ = writeln!(out, "    \"names\": {},", line(&k.names));
+                if !k.modules.is_empty() {
+                    let _ = writeln!(out, "    \"modules\": {},", line(&k.modules));
+                }
                 out.push_str("    \"targets\": [\n");
                 for (i, t) in k.targets.iter().enumerate() {
                     let sep = if i + 1 < k.targets.len() { "," } else { "" };
@@ -823,7 +831,13 @@ fn measured_kfuncs(raw: RawKfuncs) -> Result<MeasuredKfuncs, MeasurementError> {
         }
     }
     Ok(MeasuredKfuncs {
-        names: raw.names.into_iter().map(|n| n.name).collect(),
+        names: {
+            let mut names: Vec<String> = raw.names.into_iter().map(|n| n.name).collect();
+            names.sort();
+            names.dedup();
+            names
+        },
+        modules: raw.modules,
         targets: targets.into_values().collect(),
     })
 }
@@ -875,7 +889,11 @@ impl MeasuredKfuncs {
                 });
             }
         }
-        KfuncReport { names: self.names.iter().map(|k| KfuncName { name: k.clone(), btf_id: 0 }).collect(), results }
+        KfuncReport {
+            names: self.names.iter().map(|k| KfuncName { name: k.clone(), btf_id: 0, module: None }).collect(),
+            modules: self.modules.clone(),
+            results,
+        }
     }
 }
 

@@ -4,9 +4,9 @@
 //! CAP_SYS_ADMIN" variant runs on workers that dropped those capabilities from their own
 //! effective set (credentials are per thread; see [`sys::drop_effective_caps`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -264,7 +264,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 } else {
                     LogMode::OnRefusalExceptEacces
                 };
-                match load_with(&targets[ti], v, &insns, &res, log, None, mode) {
+                match load_with(&targets[ti], v, &insns, &res, log, None, mode, &[]) {
                     Err(e) if e.errno == libc::EACCES && e.log.is_empty() => {
                         Classified { verdict: Verdict::Allowed, evidence: EACCES_EVIDENCE.to_owned() }
                     }
@@ -310,7 +310,13 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     // Phase 5: every kfunc of the kernel's BTF from every target, in its first loadable GPL,
     // full-capability variant (not sleepable when that loads). A kfunc that only sleepable
     // programs may call says so (`sleepable_only`) after the lookup, so one variant suffices.
-    let kfunc_names = btf.as_ref().map(super::kfuncs::kfunc_names).unwrap_or_default();
+    let mut kfunc_names = btf.as_ref().map(super::kfuncs::kfunc_names).unwrap_or_default();
+    // The loaded modules' kfuncs: their BTF from /sys/kernel/btf/<module>, called through an
+    // `fd_array` that holds the module BTF's fd.
+    let module_fds = match &btf {
+        Some(base) => module_kfuncs(base, &mut kfunc_names),
+        None => BTreeMap::new(),
+    };
     let kfunc_targets: Vec<(usize, Variant)> = (0..targets.len())
         .filter_map(|ti| {
             let v = |sleepable| Variant { license_gpl: true, sleepable, capabilities: CapVariant::Full };
@@ -321,9 +327,13 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         kfunc_targets.iter().flat_map(|&(ti, v)| (0..kfunc_names.len()).map(move |k| (ti, v, k))).collect();
     let kfunc_out = parallel(&kfunc_jobs, CapVariant::Full, threads, |&(ti, v, k), log| {
         let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
-        let insns = super::kfuncs::call_program(kfunc_names[k].btf_id, ret);
+        let kf = &kfunc_names[k];
+        let fd = kf.module.as_ref().and_then(|m| module_fds.get(m)).map(AsRawFd::as_raw_fd);
+        // `off` 1 names fd_array[1]; [0] is never read for a call (0 means vmlinux).
+        let fd_array: Vec<RawFd> = fd.map(|fd| vec![fd, fd]).unwrap_or_default();
+        let insns = super::kfuncs::call_program_in(kf.btf_id, if fd.is_some() { 1 } else { 0 }, ret);
         // Zeroed arguments fail most calls: ask for the log on the first load.
-        match load_with(&targets[ti], v, &insns, &res, log, None, LogMode::Always) {
+        match load_with(&targets[ti], v, &insns, &res, log, None, LogMode::Always, &fd_array) {
             Ok(fd) => {
                 drop(fd);
                 super::kfuncs::classify_kfunc(0, "")
@@ -370,9 +380,41 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
             })
             .collect(),
         names: kfunc_names,
+        modules: module_fds.into_keys().collect(),
     };
     Ok(report)
 }
+
+/// Add the kfuncs of every loaded module's BTF to `names` (sorted by name again) and open each
+/// such module's BTF, by name. A module whose BTF cannot be opened (no CAP_SYS_ADMIN) is left
+/// out, its kfuncs too: they could not be called.
+fn module_kfuncs(base: &Btf<'_>, names: &mut Vec<super::kfuncs::KfuncName>) -> BTreeMap<String, OwnedFd> {
+    let Ok(dir) = std::fs::read_dir("/sys/kernel/btf") else { return BTreeMap::new() };
+    let mut found = Vec::new();
+    let mut files: Vec<_> = dir.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    for module in files.into_iter().filter(|n| n != "vmlinux") {
+        let Ok(bytes) = std::fs::read(format!("/sys/kernel/btf/{module}")) else { continue };
+        let kfuncs = super::kfuncs::module_kfunc_names(base, &bytes, &module);
+        if !kfuncs.is_empty() {
+            found.push((module, kfuncs));
+        }
+    }
+    if found.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut fds = sys::module_btf_fds();
+    fds.retain(|m, _| found.iter().any(|(n, _)| n == m));
+    let mut known: std::collections::BTreeSet<String> = names.iter().map(|k| k.name.clone()).collect();
+    for (module, kfuncs) in found {
+        if fds.contains_key(&module) {
+            names.extend(kfuncs.into_iter().filter(|k| known.insert(k.name.clone())));
+        }
+    }
+    names.sort_by(|a, b| a.name.cmp(&b.name));
+    fds
+}
+
 
 /// The order of the helper matrix: the socket filter's base run (which finds the unknown helper
 /// IDs), every other base run, then the variants implied in part by the base runs.
@@ -480,7 +522,7 @@ fn load(
     log: &mut Vec<u8>,
     func_info: Option<&[[u32; 2]]>,
 ) -> Result<OwnedFd, LoadError> {
-    load_with(target, variant, insns, res, log, func_info, LogMode::OnRefusal)
+    load_with(target, variant, insns, res, log, func_info, LogMode::OnRefusal, &[])
 }
 
 /// [`load`], choosing when the verifier log is asked for.
@@ -492,6 +534,7 @@ fn load_with(
     log: &mut Vec<u8>,
     func_info: Option<&[[u32; 2]]>,
     mode: LogMode,
+    fd_array: &[RawFd],
 ) -> Result<OwnedFd, LoadError> {
     let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
     let mut p = ProgLoad::new(target.prog_type, insns, license);
@@ -509,6 +552,7 @@ fn load_with(
         p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
         p.func_info = info;
     }
+    p.fd_array = fd_array;
     sys::prog_load_with(&p, log, mode)
 }
 

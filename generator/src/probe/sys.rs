@@ -16,7 +16,7 @@
 
 use std::ffi::CStr;
 use std::io;
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{HelperId, ProgramTypeId};
@@ -27,6 +27,9 @@ pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_BTF_LOAD: libc::c_long = 18;
+const BPF_OBJ_GET_INFO_BY_FD: libc::c_long = 15;
+const BPF_BTF_GET_FD_BY_ID: libc::c_long = 19;
+const BPF_BTF_GET_NEXT_ID: libc::c_long = 23;
 
 /// `BPF_F_SLEEPABLE`, a `prog_flags` bit.
 pub const BPF_F_SLEEPABLE: u32 = 1 << 4;
@@ -114,6 +117,11 @@ impl Insn {
     /// `call kfunc`: a kernel function by its vmlinux BTF ID.
     pub const fn kfunc_call(btf_id: i32) -> Insn {
         Insn::new(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, btf_id)
+    }
+
+    /// `call` of a kfunc of a module's BTF: `off` is the index of that BTF's fd in `fd_array`.
+    pub const fn kfunc_call_in(btf_id: i32, fd_index: i16) -> Insn {
+        Insn::new(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, fd_index, btf_id)
     }
 
     /// `call pc+off+1`, a call to a subprogram.
@@ -234,6 +242,79 @@ pub fn raise_memlock_limit() {
     }
 }
 
+/// `bpf()` for the commands that answer in `attr` and return 0.
+fn bpf_query<T>(cmd: libc::c_long, attr: &mut T) -> io::Result<()> {
+    // SAFETY: as in `bpf`: a live `#[repr(C)]` prefix of `union bpf_attr`, its size passed along,
+    // its pointers into memory the caller keeps alive.
+    let ret =
+        unsafe { libc::syscall(libc::SYS_bpf, cmd, attr as *mut T as *mut libc::c_void, std::mem::size_of::<T>()) };
+    if ret < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[repr(C)]
+#[derive(Default)]
+struct GetIdAttr {
+    /// `start_id`, or `btf_id` for `BPF_BTF_GET_FD_BY_ID`.
+    id: u32,
+    next_id: u32,
+    open_flags: u32,
+}
+
+#[repr(C)]
+#[derive(Default)]
+struct InfoAttr {
+    bpf_fd: u32,
+    info_len: u32,
+    info: u64,
+}
+
+/// `struct bpf_btf_info`.
+#[repr(C)]
+#[derive(Default)]
+struct BtfInfo {
+    btf: u64,
+    btf_size: u32,
+    id: u32,
+    name: u64,
+    name_len: u32,
+    kernel_btf: u32,
+}
+
+/// A file descriptor of every kernel module's BTF the kernel holds, by module name (what
+/// `/sys/kernel/btf/<name>` is called). Needs CAP_SYS_ADMIN; empty when refused.
+pub fn module_btf_fds() -> std::collections::BTreeMap<String, OwnedFd> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut id = 0u32;
+    loop {
+        let mut next = GetIdAttr { id, ..Default::default() };
+        if bpf_query(BPF_BTF_GET_NEXT_ID, &mut next).is_err() {
+            break;
+        }
+        id = next.next_id;
+        let mut by_id = GetIdAttr { id, ..Default::default() };
+        let Ok(fd) = bpf(BPF_BTF_GET_FD_BY_ID, &mut by_id) else { continue };
+        let mut name = [0u8; 64];
+        let mut info = BtfInfo { name: name.as_mut_ptr() as u64, name_len: name.len() as u32, ..Default::default() };
+        let mut attr = InfoAttr {
+            bpf_fd: fd.as_raw_fd() as u32,
+            info_len: std::mem::size_of::<BtfInfo>() as u32,
+            info: &mut info as *mut BtfInfo as u64,
+        };
+        if bpf_query(BPF_OBJ_GET_INFO_BY_FD, &mut attr).is_err() || info.kernel_btf == 0 {
+            continue;
+        }
+        let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+        let name = String::from_utf8_lossy(&name[..len]).into_owned();
+        if name != "vmlinux" && !name.is_empty() {
+            out.insert(name, fd);
+        }
+    }
+    out
+}
+
 fn bpf<T>(cmd: libc::c_long, attr: &mut T) -> io::Result<OwnedFd> {
     if cmd == BPF_PROG_LOAD {
         PROG_LOAD_CALLS.fetch_add(1, Ordering::Relaxed);
@@ -266,6 +347,8 @@ pub struct ProgLoad<'a> {
     pub prog_btf_fd: Option<RawFd>,
     /// `struct bpf_func_info` records: (insn_off, type_id).
     pub func_info: &'a [[u32; 2]],
+    /// `fd_array`: a kfunc call's `off` indexes it for the BTF (a module's) its ID is in.
+    pub fd_array: &'a [RawFd],
 }
 
 impl<'a> ProgLoad<'a> {
@@ -280,6 +363,7 @@ impl<'a> ProgLoad<'a> {
             attach_fd: None,
             prog_btf_fd: None,
             func_info: &[],
+            fd_array: &[],
         }
     }
 }
@@ -325,6 +409,9 @@ pub fn prog_load_with(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, mode: LogMode) ->
         prog_btf_fd: p.prog_btf_fd.map_or(0, |fd| fd as u32),
         ..Default::default()
     };
+    if !p.fd_array.is_empty() {
+        attr.fd_array = p.fd_array.as_ptr() as u64;
+    }
     if !p.func_info.is_empty() {
         attr.func_info_rec_size = 8;
         attr.func_info = p.func_info.as_ptr() as u64;
