@@ -198,7 +198,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); gone from Linux 6.19–7.2 (measured bounds) on (removed or renamed); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -235,7 +235,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 6.19–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -273,7 +273,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -310,7 +310,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -344,7 +344,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -379,7 +379,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -413,7 +413,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -447,7 +447,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -481,7 +481,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_BBR` (as a module: `tcp_bbr`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2892,7 +2892,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2933,7 +2933,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -2974,7 +2974,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -3013,7 +3013,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -3056,7 +3056,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_NAT`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_NAT` (as a module: `nf_nat`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -3102,7 +3102,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -3143,7 +3143,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11042,7 +11042,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11092,7 +11092,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11138,7 +11138,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU` (as a module: `fou`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11215,7 +11215,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE` (as a module: `xfrm_interface`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11258,7 +11258,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NET_FOU` (as a module: `fou`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -11301,7 +11301,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_XFRM_INTERFACE` (as a module: `xfrm_interface`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -14052,7 +14052,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -14102,7 +14102,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_CONNTRACK` (as a module: `nf_conntrack`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -14154,7 +14154,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_FLOW_TABLE`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_NF_FLOW_TABLE` (as a module: `nf_flow_table`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -14929,7 +14929,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -14970,7 +14970,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 6.13–7.2 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -15008,7 +15008,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -15046,7 +15046,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -15084,7 +15084,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -15123,7 +15123,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
@@ -15162,7 +15162,7 @@ extern "C" {
     ///
     /// # Availability
     ///
-    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP`.
+    /// Since Linux 5.13–6.12 (measured bounds); only in kernels built with `CONFIG_TCP_CONG_DCTCP` (as a module: `tcp_dctcp`, which must be loaded).
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|

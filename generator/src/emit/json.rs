@@ -54,6 +54,8 @@ struct KfuncJson<'a> {
     kconfig: &'a [String],
     /// Other sets that register it too.
     also_in: &'a [String],
+    /// The kernel module whose BTF has it when its set's option is `=m`, or null.
+    module: Option<&'a str>,
     summary: &'a str,
     /// The kernel release whose sources gave the flags.
     flags_from: String,
@@ -400,6 +402,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 until: k.until.map(Into::into),
                 kconfig: &k.kconfig,
                 also_in: &k.also_in,
+                module: k.module.as_deref(),
                 summary: &k.summary,
                 flags_from: k.flags_from.to_string(),
                 flag_history: k

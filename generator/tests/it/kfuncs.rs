@@ -410,6 +410,9 @@ fn kfunc_export_contract() {
     let st = skb_drop["program_types"].as_array().expect("list").iter().find(|p| p["program_type"] == "BPF_PROG_TYPE_STRUCT_OPS");
     assert_eq!(st.expect("struct_ops may call it")["struct_ops_members"], serde_json::json!(["Qdisc_ops.enqueue"]));
     assert!(tracing["struct_ops_members"].is_null(), "null: no callback narrowing");
+    assert!(acquire["module"].is_null(), "vmlinux kfuncs have no module");
+    let ct = kfuncs.iter().find(|k| k["name"] == "bpf_skb_ct_lookup").expect("exported");
+    assert_eq!((&ct["module"], &ct["kconfig"]), (&serde_json::json!("nf_conntrack"), &serde_json::json!(["CONFIG_NF_CONNTRACK"])));
 }
 
 #[test]

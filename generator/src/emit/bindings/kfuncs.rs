@@ -153,6 +153,9 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
     }
     if !k.kconfig.is_empty() {
         when.push_str(&format!("; only in kernels built with `{}`", k.kconfig.join("` and `")));
+        if let Some(m) = &k.module {
+            when.push_str(&format!(" (as a module: `{m}`, which must be loaded)"));
+        }
     }
     d.raw(format!("{when}.")).blank();
     if k.availability.is_empty() {

@@ -34,6 +34,7 @@ struct KfuncPage {
     until: Option<Link>,
     /// Config options it needs.
     kconfig: Vec<String>,
+    module: Option<String>,
     /// Other sets that register it.
     also_in: Vec<Link>,
     kernels_href: String,
@@ -265,6 +266,7 @@ fn page(cx: &Cx, l: &Linker, k: &Kfunc) -> KfuncPage {
         flag_history: k.flag_history_words(),
         until: k.until.map(since),
         kconfig: k.kconfig.clone(),
+        module: k.module.clone(),
         also_in: k.also_in.iter().map(|s| Link { text: s.clone(), href: l.href(&Item::KfuncSet(s)) }).collect(),
         kernels_href: l.href(&Item::Kernels),
         availability,
