@@ -3,7 +3,8 @@
 //!
 //! `CanCall_<helper>` is implemented for the program types (markers in [`program`]) that may
 //! call the helper; `MapFor_<helper>` for the map types (markers in [`map`]) its map argument
-//! accepts. Program types whose helpers depend on the expected attach type take the attach type
+//! accepts; `CanCallKfunc_<kfunc>` for the program types that may call the kfunc. Program
+//! types whose helpers depend on the expected attach type take the attach type
 //! (markers in [`attach`]) as a parameter; program types that may be loaded sleepable take
 //! [`Sleepable`] or [`NonSleepable`].
 #![allow(
@@ -9869,6 +9870,8015 @@ unsafe impl MapFor_bpf_cgrp_storage_get for map::CgrpStorage {}
 )]
 pub unsafe trait MapFor_bpf_cgrp_storage_delete: MapType {}
 unsafe impl MapFor_bpf_cgrp_storage_delete for map::CgrpStorage {}
+/// Implemented for the program types that may call kfunc `__bpf_trap`: A marker the compiler emits for code that must never run (`__builtin_trap()`); the verifier refuses a program that can reach it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `__bpf_trap`",
+    label = "kfunc `__bpf_trap` is not available to this program type",
+    note = "kfunc `__bpf_trap` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc___bpf_trap: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc___bpf_trap
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc___bpf_trap
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc___bpf_trap
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc___bpf_trap
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc___bpf_trap
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc___bpf_trap for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc___bpf_trap for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc___bpf_trap for program::Syscall<S> {}
+unsafe impl CanCallKfunc___bpf_trap for program::CgroupDevice {}
+unsafe impl CanCallKfunc___bpf_trap for program::CgroupSkb {}
+unsafe impl CanCallKfunc___bpf_trap for program::CgroupSysctl {}
+unsafe impl CanCallKfunc___bpf_trap for program::FlowDissector {}
+unsafe impl CanCallKfunc___bpf_trap for program::LircMode2 {}
+unsafe impl CanCallKfunc___bpf_trap for program::LwtIn {}
+unsafe impl CanCallKfunc___bpf_trap for program::LwtOut {}
+unsafe impl CanCallKfunc___bpf_trap for program::LwtSeg6local {}
+unsafe impl CanCallKfunc___bpf_trap for program::LwtXmit {}
+unsafe impl CanCallKfunc___bpf_trap for program::Netfilter {}
+unsafe impl CanCallKfunc___bpf_trap for program::PerfEvent {}
+unsafe impl CanCallKfunc___bpf_trap for program::RawTracepoint {}
+unsafe impl CanCallKfunc___bpf_trap for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc___bpf_trap for program::SchedAct {}
+unsafe impl CanCallKfunc___bpf_trap for program::SchedCls {}
+unsafe impl CanCallKfunc___bpf_trap for program::SkLookup {}
+unsafe impl CanCallKfunc___bpf_trap for program::SkMsg {}
+unsafe impl CanCallKfunc___bpf_trap for program::SkReuseport {}
+unsafe impl CanCallKfunc___bpf_trap for program::SkSkb {}
+unsafe impl CanCallKfunc___bpf_trap for program::SockOps {}
+unsafe impl CanCallKfunc___bpf_trap for program::SocketFilter {}
+unsafe impl CanCallKfunc___bpf_trap for program::Tracepoint {}
+unsafe impl CanCallKfunc___bpf_trap for program::Xdp {}
+/// Implemented for the program types that may call kfunc `__scx_bpf_dsq_insert_vtime`: Queue a task on a DSQ in virtual-time order, arguments packed in a struct.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `__scx_bpf_dsq_insert_vtime`",
+    label = "kfunc `__scx_bpf_dsq_insert_vtime` is not available to this program type",
+    note = "kfunc `__scx_bpf_dsq_insert_vtime` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc___scx_bpf_dsq_insert_vtime: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc___scx_bpf_dsq_insert_vtime
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `__scx_bpf_select_cpu_and`: Pick an idle CPU for a task within a CPU mask, scalar arguments packed in a struct.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `__scx_bpf_select_cpu_and`",
+    label = "kfunc `__scx_bpf_select_cpu_and` is not available to this program type",
+    note = "kfunc `__scx_bpf_select_cpu_and` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc___scx_bpf_select_cpu_and: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc___scx_bpf_select_cpu_and
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc___scx_bpf_select_cpu_and
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bbr_cwnd_event`: BBR congestion control's handler for congestion-window events, for reuse from a BPF TCP congestion control.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_cwnd_event`",
+    label = "kfunc `bbr_cwnd_event` is not available to this program type",
+    note = "kfunc `bbr_cwnd_event` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_cwnd_event: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_cwnd_event for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_cwnd_event_tx_start`: BBR's handling of the transmit-start congestion event, for reuse from a BPF TCP congestion control.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_cwnd_event_tx_start`",
+    label = "kfunc `bbr_cwnd_event_tx_start` is not available to this program type",
+    note = "kfunc `bbr_cwnd_event_tx_start` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_cwnd_event_tx_start: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_cwnd_event_tx_start
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_init`: Set up BBR's per-socket state, for reuse from a BPF TCP congestion control.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_init`",
+    label = "kfunc `bbr_init` is not available to this program type",
+    note = "kfunc `bbr_init` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_init: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_init for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_main`: Run BBR's main per-ACK model update, for reuse from a BPF TCP congestion control.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_main`",
+    label = "kfunc `bbr_main` is not available to this program type",
+    note = "kfunc `bbr_main` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_main: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_main for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_min_tso_segs`: BBR's minimum TSO segment count for a socket.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_min_tso_segs`",
+    label = "kfunc `bbr_min_tso_segs` is not available to this program type",
+    note = "kfunc `bbr_min_tso_segs` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_min_tso_segs: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_min_tso_segs for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_set_state`: BBR's handler for changes of the TCP congestion state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_set_state`",
+    label = "kfunc `bbr_set_state` is not available to this program type",
+    note = "kfunc `bbr_set_state` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_set_state: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_set_state for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_sndbuf_expand`: BBR's send-buffer expansion factor.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_sndbuf_expand`",
+    label = "kfunc `bbr_sndbuf_expand` is not available to this program type",
+    note = "kfunc `bbr_sndbuf_expand` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_sndbuf_expand: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_sndbuf_expand for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_ssthresh`: BBR's slow-start threshold for a socket.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_ssthresh`",
+    label = "kfunc `bbr_ssthresh` is not available to this program type",
+    note = "kfunc `bbr_ssthresh` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_ssthresh: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_ssthresh for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bbr_undo_cwnd`: BBR's congestion window after a spurious loss is undone.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bbr_undo_cwnd`",
+    label = "kfunc `bbr_undo_cwnd` is not available to this program type",
+    note = "kfunc `bbr_undo_cwnd` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bbr_undo_cwnd: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bbr_undo_cwnd for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_arena_alloc_pages`: Allocate pages in a BPF arena map and return their address in the arena.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_arena_alloc_pages`",
+    label = "kfunc `bpf_arena_alloc_pages` is not available to this program type",
+    note = "kfunc `bpf_arena_alloc_pages` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_arena_alloc_pages: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_arena_alloc_pages
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_arena_alloc_pages
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_arena_alloc_pages
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_arena_alloc_pages
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_arena_alloc_pages
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_alloc_pages for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_alloc_pages
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_alloc_pages for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_alloc_pages for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_arena_free_pages`: Give pages of a BPF arena map back.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_arena_free_pages`",
+    label = "kfunc `bpf_arena_free_pages` is not available to this program type",
+    note = "kfunc `bpf_arena_free_pages` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_arena_free_pages: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_arena_free_pages
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_arena_free_pages
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_arena_free_pages
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_arena_free_pages
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_arena_free_pages
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_free_pages for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_free_pages
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_free_pages for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_free_pages for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_arena_reserve_pages`: Reserve a range of a BPF arena so later allocations do not use it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_arena_reserve_pages`",
+    label = "kfunc `bpf_arena_reserve_pages` is not available to this program type",
+    note = "kfunc `bpf_arena_reserve_pages` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_arena_reserve_pages: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_arena_reserve_pages
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_arena_reserve_pages
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_arena_reserve_pages
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_arena_reserve_pages
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_arena_reserve_pages
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_reserve_pages
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_reserve_pages
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_arena_reserve_pages
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_arena_reserve_pages for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cast_to_kern_ctx`: Turn the program's context pointer into a pointer to the kernel's own context struct.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cast_to_kern_ctx`",
+    label = "kfunc `bpf_cast_to_kern_ctx` is not available to this program type",
+    note = "kfunc `bpf_cast_to_kern_ctx` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_cast_to_kern_ctx: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cast_to_kern_ctx for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cast_to_kern_ctx
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cast_to_kern_ctx for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cast_to_kern_ctx for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cgroup_acquire`: Take a reference on a cgroup.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cgroup_acquire`",
+    label = "kfunc `bpf_cgroup_acquire` is not available to this program type",
+    note = "kfunc `bpf_cgroup_acquire` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cgroup_acquire: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cgroup_acquire
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cgroup_acquire
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cgroup_acquire
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cgroup_acquire
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cgroup_acquire
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_acquire for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_acquire for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_acquire for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cgroup_ancestor`: Find the ancestor of a cgroup at a given level, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cgroup_ancestor`",
+    label = "kfunc `bpf_cgroup_ancestor` is not available to this program type",
+    note = "kfunc `bpf_cgroup_ancestor` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cgroup_ancestor: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cgroup_ancestor
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cgroup_ancestor
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cgroup_ancestor
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cgroup_ancestor
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cgroup_ancestor
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_ancestor for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_ancestor for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_ancestor for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cgroup_from_id`: Look a cgroup up by its ID, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cgroup_from_id`",
+    label = "kfunc `bpf_cgroup_from_id` is not available to this program type",
+    note = "kfunc `bpf_cgroup_from_id` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cgroup_from_id: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cgroup_from_id
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cgroup_from_id
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cgroup_from_id
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cgroup_from_id
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cgroup_from_id
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_from_id for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_from_id for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_from_id for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cgroup_read_xattr`: Read an extended attribute of a cgroup's directory into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cgroup_read_xattr`",
+    label = "kfunc `bpf_cgroup_read_xattr` is not available to this program type",
+    note = "kfunc `bpf_cgroup_read_xattr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_cgroup_read_xattr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cgroup_read_xattr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cgroup_read_xattr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cgroup_read_xattr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cgroup_read_xattr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cgroup_read_xattr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_read_xattr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_read_xattr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_read_xattr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_read_xattr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_cgroup_release`: Drop a cgroup reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cgroup_release`",
+    label = "kfunc `bpf_cgroup_release` is not available to this program type",
+    note = "kfunc `bpf_cgroup_release` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cgroup_release: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_cgroup_release
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_cgroup_release
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_cgroup_release
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cgroup_release
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cgroup_release
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_release for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cgroup_release for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_cgroup_release for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_dynptr`: Copy user memory of the current task into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_dynptr`",
+    label = "kfunc `bpf_copy_from_user_dynptr` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_dynptr` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_dynptr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_dynptr
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_dynptr
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_dynptr for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_dynptr for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_dynptr for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_str`: Copy a NUL-terminated string from user memory into a buffer.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_str`",
+    label = "kfunc `bpf_copy_from_user_str` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_str` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_str: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_str
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_str
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_str_dynptr`: Copy a NUL-terminated string from user memory into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_str_dynptr`",
+    label = "kfunc `bpf_copy_from_user_str_dynptr` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_str_dynptr` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_str_dynptr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_str_dynptr
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_str_dynptr
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str_dynptr for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str_dynptr
+for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_str_dynptr for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_task_dynptr`: Copy another task's user memory into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_task_dynptr`",
+    label = "kfunc `bpf_copy_from_user_task_dynptr` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_task_dynptr` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_task_dynptr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_task_dynptr
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_task_dynptr
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_dynptr for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_dynptr
+for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_dynptr for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_task_str`: Copy a NUL-terminated string from another task's user memory into a buffer.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_task_str`",
+    label = "kfunc `bpf_copy_from_user_task_str` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_task_str` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_task_str: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_task_str
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_task_str
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_copy_from_user_task_str_dynptr`: Copy a NUL-terminated string from another task's user memory into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_copy_from_user_task_str_dynptr`",
+    label = "kfunc `bpf_copy_from_user_task_str_dynptr` is not available to this program type",
+    note = "kfunc `bpf_copy_from_user_task_str_dynptr` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_copy_from_user_task_str_dynptr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_copy_from_user_task_str_dynptr
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_copy_from_user_task_str_dynptr
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str_dynptr
+for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str_dynptr
+for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_copy_from_user_task_str_dynptr
+for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_acquire`: Take another reference on a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_acquire`",
+    label = "kfunc `bpf_cpumask_acquire` is not available to this program type",
+    note = "kfunc `bpf_cpumask_acquire` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_acquire: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_acquire
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_acquire
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_acquire for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_acquire for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_acquire for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_acquire for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_acquire for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_and`: Store the intersection of two CPU masks; tell whether it is non-empty.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_and`",
+    label = "kfunc `bpf_cpumask_and` is not available to this program type",
+    note = "kfunc `bpf_cpumask_and` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_and: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_and
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_and
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_and for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_and for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_and for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_and for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_and for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_any_and_distribute`: Pick a CPU present in both masks, spreading picks over calls.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_any_and_distribute`",
+    label = "kfunc `bpf_cpumask_any_and_distribute` is not available to this program type",
+    note = "kfunc `bpf_cpumask_any_and_distribute` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_any_and_distribute: ProgramType {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_any_and_distribute for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_any_and_distribute for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_any_and_distribute
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_any_and_distribute
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_and_distribute for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_and_distribute for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_and_distribute for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_any_distribute`: Pick a CPU of a mask, spreading picks over calls.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_any_distribute`",
+    label = "kfunc `bpf_cpumask_any_distribute` is not available to this program type",
+    note = "kfunc `bpf_cpumask_any_distribute` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_any_distribute: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_any_distribute
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_any_distribute for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_any_distribute
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_any_distribute
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_distribute for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_distribute for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_any_distribute for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_clear`: Remove every CPU from a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_clear`",
+    label = "kfunc `bpf_cpumask_clear` is not available to this program type",
+    note = "kfunc `bpf_cpumask_clear` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_clear: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_clear
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_clear
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_clear for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_clear for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_clear_cpu`: Remove one CPU from a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_clear_cpu`",
+    label = "kfunc `bpf_cpumask_clear_cpu` is not available to this program type",
+    note = "kfunc `bpf_cpumask_clear_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_clear_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_clear_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_clear_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_clear_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_clear_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_clear_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_copy`: Copy one CPU mask into a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_copy`",
+    label = "kfunc `bpf_cpumask_copy` is not available to this program type",
+    note = "kfunc `bpf_cpumask_copy` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_copy: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_copy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_copy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_copy for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_copy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_copy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_copy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_copy for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_create`: Allocate a new, empty BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_create`",
+    label = "kfunc `bpf_cpumask_create` is not available to this program type",
+    note = "kfunc `bpf_cpumask_create` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_create: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_create
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_create
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_create for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_create for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_create for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_create for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_create for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_empty`: Tell whether a CPU mask has no CPU set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_empty`",
+    label = "kfunc `bpf_cpumask_empty` is not available to this program type",
+    note = "kfunc `bpf_cpumask_empty` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_empty: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_empty
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_empty
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_empty for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_empty for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_empty for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_empty for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_empty for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_equal`: Tell whether two CPU masks are the same.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_equal`",
+    label = "kfunc `bpf_cpumask_equal` is not available to this program type",
+    note = "kfunc `bpf_cpumask_equal` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_equal: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_equal
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_equal
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_equal for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_equal for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_equal for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_equal for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_equal for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_first`: The lowest CPU number set in a mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_first`",
+    label = "kfunc `bpf_cpumask_first` is not available to this program type",
+    note = "kfunc `bpf_cpumask_first` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_first: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_first
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_first
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_first for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_first for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_first for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_first_and`: The lowest CPU number set in both masks.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_first_and`",
+    label = "kfunc `bpf_cpumask_first_and` is not available to this program type",
+    note = "kfunc `bpf_cpumask_first_and` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_first_and: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_first_and
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_first_and
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first_and
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first_and for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_and for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_and for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_and for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_first_zero`: The lowest CPU number not set in a mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_first_zero`",
+    label = "kfunc `bpf_cpumask_first_zero` is not available to this program type",
+    note = "kfunc `bpf_cpumask_first_zero` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_first_zero: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_first_zero
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_first_zero
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first_zero
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_first_zero
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_zero for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_zero for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_first_zero for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_full`: Tell whether a CPU mask has every possible CPU set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_full`",
+    label = "kfunc `bpf_cpumask_full` is not available to this program type",
+    note = "kfunc `bpf_cpumask_full` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_full: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_full
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_full
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_full for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_full for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_full for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_full for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_full for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_intersects`: Tell whether two CPU masks share a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_intersects`",
+    label = "kfunc `bpf_cpumask_intersects` is not available to this program type",
+    note = "kfunc `bpf_cpumask_intersects` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_intersects: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_intersects
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_intersects
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_intersects
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_intersects
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_intersects for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_intersects for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_intersects for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_or`: Store the union of two CPU masks.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_or`",
+    label = "kfunc `bpf_cpumask_or` is not available to this program type",
+    note = "kfunc `bpf_cpumask_or` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_or: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_or
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_or
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_or for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_or for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_or for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_or for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_or for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_populate`: Fill a BPF cpumask from a bitmap in program memory.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_populate`",
+    label = "kfunc `bpf_cpumask_populate` is not available to this program type",
+    note = "kfunc `bpf_cpumask_populate` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_populate: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_populate
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_populate
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_populate
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_populate for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_populate for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_populate for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_populate for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_release`: Drop a BPF cpumask reference, freeing the mask with the last one.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_release`",
+    label = "kfunc `bpf_cpumask_release` is not available to this program type",
+    note = "kfunc `bpf_cpumask_release` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_release: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_release
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_release
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_release for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_release for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_release for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_release for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_release for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_set_cpu`: Add one CPU to a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_set_cpu`",
+    label = "kfunc `bpf_cpumask_set_cpu` is not available to this program type",
+    note = "kfunc `bpf_cpumask_set_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_set_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_set_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_set_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_set_cpu for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_set_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_set_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_set_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_set_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_setall`: Add every CPU to a BPF cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_setall`",
+    label = "kfunc `bpf_cpumask_setall` is not available to this program type",
+    note = "kfunc `bpf_cpumask_setall` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_setall: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_setall
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_setall
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_setall for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_setall for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_setall for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_setall for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_setall for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_subset`: Tell whether every CPU of the first mask is in the second.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_subset`",
+    label = "kfunc `bpf_cpumask_subset` is not available to this program type",
+    note = "kfunc `bpf_cpumask_subset` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_subset: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_subset
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_subset
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_subset for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_subset for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_subset for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_subset for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_subset for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_test_and_clear_cpu`: Remove a CPU from a BPF cpumask and tell whether it was set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_test_and_clear_cpu`",
+    label = "kfunc `bpf_cpumask_test_and_clear_cpu` is not available to this program type",
+    note = "kfunc `bpf_cpumask_test_and_clear_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_test_and_clear_cpu: ProgramType {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_test_and_clear_cpu for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_test_and_clear_cpu for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_and_clear_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_and_clear_cpu
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_clear_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_clear_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_clear_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_test_and_set_cpu`: Add a CPU to a BPF cpumask and tell whether it was already set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_test_and_set_cpu`",
+    label = "kfunc `bpf_cpumask_test_and_set_cpu` is not available to this program type",
+    note = "kfunc `bpf_cpumask_test_and_set_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_test_and_set_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_test_and_set_cpu
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_cpumask_test_and_set_cpu for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_and_set_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_and_set_cpu
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_set_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_set_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_and_set_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_test_cpu`: Tell whether a CPU is set in a mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_test_cpu`",
+    label = "kfunc `bpf_cpumask_test_cpu` is not available to this program type",
+    note = "kfunc `bpf_cpumask_test_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_test_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_test_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_test_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_test_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_test_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_weight`: Count the CPUs set in a mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_weight`",
+    label = "kfunc `bpf_cpumask_weight` is not available to this program type",
+    note = "kfunc `bpf_cpumask_weight` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_weight: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_weight
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_weight
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_weight for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_weight for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_weight for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_weight for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_weight for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_cpumask_xor`: Store the CPUs set in exactly one of two masks.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_cpumask_xor`",
+    label = "kfunc `bpf_cpumask_xor` is not available to this program type",
+    note = "kfunc `bpf_cpumask_xor` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_cpumask_xor: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_cpumask_xor
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_cpumask_xor
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_xor for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_cpumask_xor for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_cpumask_xor for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_cpumask_xor for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_cpumask_xor for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_crypto_ctx_acquire`: Take another reference on a crypto context.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_crypto_ctx_acquire`",
+    label = "kfunc `bpf_crypto_ctx_acquire` is not available to this program type",
+    note = "kfunc `bpf_crypto_ctx_acquire` may be called from: syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_crypto_ctx_acquire: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_crypto_ctx_acquire
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_crypto_ctx_create`: Create a crypto context for a cipher and key.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_crypto_ctx_create`",
+    label = "kfunc `bpf_crypto_ctx_create` is not available to this program type",
+    note = "kfunc `bpf_crypto_ctx_create` may be called from: syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_crypto_ctx_create: ProgramType {}
+unsafe impl CanCallKfunc_bpf_crypto_ctx_create for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_crypto_ctx_release`: Drop a crypto context reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_crypto_ctx_release`",
+    label = "kfunc `bpf_crypto_ctx_release` is not available to this program type",
+    note = "kfunc `bpf_crypto_ctx_release` may be called from: syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_crypto_ctx_release: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_crypto_ctx_release
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_crypto_decrypt`: Decrypt data of one dynptr into another with a crypto context.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_crypto_decrypt`",
+    label = "kfunc `bpf_crypto_decrypt` is not available to this program type",
+    note = "kfunc `bpf_crypto_decrypt` may be called from: sched_cls, sched_act, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_crypto_decrypt: ProgramType {}
+unsafe impl CanCallKfunc_bpf_crypto_decrypt for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_crypto_decrypt for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_crypto_decrypt for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_crypto_encrypt`: Encrypt data of one dynptr into another with a crypto context.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_crypto_encrypt`",
+    label = "kfunc `bpf_crypto_encrypt` is not available to this program type",
+    note = "kfunc `bpf_crypto_encrypt` may be called from: sched_cls, sched_act, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_crypto_encrypt: ProgramType {}
+unsafe impl CanCallKfunc_bpf_crypto_encrypt for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_crypto_encrypt for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_crypto_encrypt for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_change_status`: Change the status bits of an inserted conntrack entry.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_change_status`",
+    label = "kfunc `bpf_ct_change_status` is not available to this program type",
+    note = "kfunc `bpf_ct_change_status` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_change_status: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_change_status for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_change_status for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_change_timeout`: Change the timeout of an inserted conntrack entry.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_change_timeout`",
+    label = "kfunc `bpf_ct_change_timeout` is not available to this program type",
+    note = "kfunc `bpf_ct_change_timeout` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_change_timeout: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_change_timeout for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_change_timeout for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_insert_entry`: Insert a conntrack entry allocated by the program into the table.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_insert_entry`",
+    label = "kfunc `bpf_ct_insert_entry` is not available to this program type",
+    note = "kfunc `bpf_ct_insert_entry` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_insert_entry: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_insert_entry for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_insert_entry for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_release`: Drop a conntrack entry reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_release`",
+    label = "kfunc `bpf_ct_release` is not available to this program type",
+    note = "kfunc `bpf_ct_release` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_release: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_release for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_release for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_set_nat_info`: Set up source or destination NAT on a conntrack entry not yet inserted.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_set_nat_info`",
+    label = "kfunc `bpf_ct_set_nat_info` is not available to this program type",
+    note = "kfunc `bpf_ct_set_nat_info` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_set_nat_info: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_set_nat_info for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_set_nat_info for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_set_status`: Set the status bits of a conntrack entry not yet inserted.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_set_status`",
+    label = "kfunc `bpf_ct_set_status` is not available to this program type",
+    note = "kfunc `bpf_ct_set_status` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_set_status: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_set_status for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_set_status for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_ct_set_timeout`: Set the timeout of a conntrack entry not yet inserted.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ct_set_timeout`",
+    label = "kfunc `bpf_ct_set_timeout` is not available to this program type",
+    note = "kfunc `bpf_ct_set_timeout` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_ct_set_timeout: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ct_set_timeout for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_ct_set_timeout for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_adjust`: Narrow a dynptr to a sub-range of what it points to.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_adjust`",
+    label = "kfunc `bpf_dynptr_adjust` is not available to this program type",
+    note = "kfunc `bpf_dynptr_adjust` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_adjust: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_adjust
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_adjust
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_adjust
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_adjust
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_adjust
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_adjust for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_adjust for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_adjust for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_adjust for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_clone`: Make a second dynptr that views the same data.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_clone`",
+    label = "kfunc `bpf_dynptr_clone` is not available to this program type",
+    note = "kfunc `bpf_dynptr_clone` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_clone: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_clone
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_clone
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_clone
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_clone
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_clone
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_clone for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_clone for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_clone for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_clone for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_copy`: Copy bytes from one dynptr to another.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_copy`",
+    label = "kfunc `bpf_dynptr_copy` is not available to this program type",
+    note = "kfunc `bpf_dynptr_copy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_copy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_copy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_copy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_copy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_copy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_copy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_copy for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_copy for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_copy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_copy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_file_discard`: Release a file dynptr made by `bpf_dynptr_from_file`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_file_discard`",
+    label = "kfunc `bpf_dynptr_file_discard` is not available to this program type",
+    note = "kfunc `bpf_dynptr_file_discard` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_file_discard: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_file_discard
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_file_discard
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_file_discard
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_file_discard
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_file_discard
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_file_discard
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_file_discard
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_file_discard
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_file_discard for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_from_file`: Make a read-only dynptr over the contents of a file.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_from_file`",
+    label = "kfunc `bpf_dynptr_from_file` is not available to this program type",
+    note = "kfunc `bpf_dynptr_from_file` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_from_file: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_from_file
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_from_file
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_from_file
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_from_file
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_from_file
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_from_file for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_from_file
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_from_file for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_file for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_from_skb`: Make a dynptr over a socket buffer's packet data.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_from_skb`",
+    label = "kfunc `bpf_dynptr_from_skb` is not available to this program type",
+    note = "kfunc `bpf_dynptr_from_skb` may be called from: socket_filter, sched_cls, sched_act, tracepoint, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_from_skb: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_from_skb
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_from_skb
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_from_skb
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_from_skb
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_from_skb
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_from_skb for program::StructOps<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_from_skb_meta`: Make a dynptr over a socket buffer's metadata area.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_from_skb_meta`",
+    label = "kfunc `bpf_dynptr_from_skb_meta` is not available to this program type",
+    note = "kfunc `bpf_dynptr_from_skb_meta` may be called from: sched_cls, sched_act"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_from_skb_meta: ProgramType {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb_meta for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_skb_meta for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_from_xdp`: Make a dynptr over an XDP buffer's packet data, fragments included.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_from_xdp`",
+    label = "kfunc `bpf_dynptr_from_xdp` is not available to this program type",
+    note = "kfunc `bpf_dynptr_from_xdp` may be called from: xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_from_xdp: ProgramType {}
+unsafe impl CanCallKfunc_bpf_dynptr_from_xdp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_is_null`: Tell whether a dynptr points to nothing.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_is_null`",
+    label = "kfunc `bpf_dynptr_is_null` is not available to this program type",
+    note = "kfunc `bpf_dynptr_is_null` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_is_null: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_is_null
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_is_null
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_is_null
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_is_null
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_is_null
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_null for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_null for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_null for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_null for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_is_rdonly`: Tell whether a dynptr is read-only.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_is_rdonly`",
+    label = "kfunc `bpf_dynptr_is_rdonly` is not available to this program type",
+    note = "kfunc `bpf_dynptr_is_rdonly` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_is_rdonly: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_rdonly for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_rdonly
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_is_rdonly for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_is_rdonly for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_memset`: Fill a range of a dynptr with one byte value.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_memset`",
+    label = "kfunc `bpf_dynptr_memset` is not available to this program type",
+    note = "kfunc `bpf_dynptr_memset` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_memset: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_memset
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_memset
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_memset
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_memset
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_memset
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_memset for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_memset for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_memset for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_memset for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_size`: The number of bytes a dynptr covers.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_size`",
+    label = "kfunc `bpf_dynptr_size` is not available to this program type",
+    note = "kfunc `bpf_dynptr_size` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_size: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_size
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_size
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_size
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_size
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_size
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_size for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_size for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_size for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_size for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_slice`: Get a read-only pointer to bytes of a dynptr, copied to a buffer when not contiguous.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_slice`",
+    label = "kfunc `bpf_dynptr_slice` is not available to this program type",
+    note = "kfunc `bpf_dynptr_slice` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_slice: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_slice
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_slice
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_slice
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_slice
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_slice
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_dynptr_slice_rdwr`: Get a writable pointer to bytes of a dynptr, copied to a buffer when not contiguous.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_dynptr_slice_rdwr`",
+    label = "kfunc `bpf_dynptr_slice_rdwr` is not available to this program type",
+    note = "kfunc `bpf_dynptr_slice_rdwr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_dynptr_slice_rdwr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice_rdwr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice_rdwr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_dynptr_slice_rdwr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_dynptr_slice_rdwr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_fentry_test1`: A kernel function that exists as an attach target for BPF self-tests.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_fentry_test1`",
+    label = "kfunc `bpf_fentry_test1` is not available to this program type",
+    note = "kfunc `bpf_fentry_test1` cannot be called from any program type"
+)]
+pub unsafe trait CanCallKfunc_bpf_fentry_test1: ProgramType {}
+/// Implemented for the program types that may call kfunc `bpf_get_dentry_xattr`: Read an extended attribute of a dentry into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_dentry_xattr`",
+    label = "kfunc `bpf_get_dentry_xattr` is not available to this program type",
+    note = "kfunc `bpf_get_dentry_xattr` may be called from: lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_dentry_xattr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_get_dentry_xattr
+for program::Lsm<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_get_file_xattr`: Read an extended attribute of an open file's inode into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_file_xattr`",
+    label = "kfunc `bpf_get_file_xattr` is not available to this program type",
+    note = "kfunc `bpf_get_file_xattr` may be called from: lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_file_xattr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_get_file_xattr
+for program::Lsm<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_get_fsverity_digest`: Read the fs-verity digest of a file into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_fsverity_digest`",
+    label = "kfunc `bpf_get_fsverity_digest` is not available to this program type",
+    note = "kfunc `bpf_get_fsverity_digest` may be called from: lsm"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_fsverity_digest: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_get_fsverity_digest
+for program::Lsm<A, S> {}
+/// Implemented for the program types that may call kfunc `bpf_get_kmem_cache`: Find the slab cache an address belongs to.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_kmem_cache`",
+    label = "kfunc `bpf_get_kmem_cache` is not available to this program type",
+    note = "kfunc `bpf_get_kmem_cache` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_kmem_cache: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_get_kmem_cache
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_get_kmem_cache
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_get_kmem_cache
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_get_kmem_cache
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_get_kmem_cache
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_kmem_cache for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_kmem_cache for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_kmem_cache for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_get_kmem_cache for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_get_mem_cgroup`: Get a reference to the memory cgroup of a cgroup subsystem state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_mem_cgroup`",
+    label = "kfunc `bpf_get_mem_cgroup` is not available to this program type",
+    note = "kfunc `bpf_get_mem_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_mem_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_get_mem_cgroup
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_get_mem_cgroup
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_get_mem_cgroup
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_get_mem_cgroup
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_get_mem_cgroup
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_mem_cgroup for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_mem_cgroup for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_mem_cgroup for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_get_mem_cgroup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_get_root_mem_cgroup`: Get the root memory cgroup.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_root_mem_cgroup`",
+    label = "kfunc `bpf_get_root_mem_cgroup` is not available to this program type",
+    note = "kfunc `bpf_get_root_mem_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_root_mem_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_get_root_mem_cgroup
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_get_root_mem_cgroup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_get_task_exe_file`: Get a reference to a task's executable file.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_get_task_exe_file`",
+    label = "kfunc `bpf_get_task_exe_file` is not available to this program type",
+    note = "kfunc `bpf_get_task_exe_file` may be called from: lsm"
+)]
+pub unsafe trait CanCallKfunc_bpf_get_task_exe_file: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_get_task_exe_file
+for program::Lsm<A, S> {}
+/// Implemented for the program types that may call kfunc `bpf_icmp_send`: Send an ICMP destination-unreachable error about the current packet.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_icmp_send`",
+    label = "kfunc `bpf_icmp_send` is not available to this program type",
+    note = "kfunc `bpf_icmp_send` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt"
+)]
+pub unsafe trait CanCallKfunc_bpf_icmp_send: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_icmp_send
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_icmp_send
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_icmp_send
+for program::CgroupSockopt<A> {}
+unsafe impl CanCallKfunc_bpf_icmp_send for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_icmp_send for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_icmp_send for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_icmp_send for program::SockOps {}
+/// Implemented for the program types that may call kfunc `bpf_io_uring_get_region`: Get a pointer into a memory region registered with an io_uring.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_io_uring_get_region`",
+    label = "kfunc `bpf_io_uring_get_region` is not available to this program type",
+    note = "kfunc `bpf_io_uring_get_region` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bpf_io_uring_get_region: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_io_uring_get_region
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_io_uring_submit_sqes`: Submit queued io_uring submission entries from a BPF event loop.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_io_uring_submit_sqes`",
+    label = "kfunc `bpf_io_uring_submit_sqes` is not available to this program type",
+    note = "kfunc `bpf_io_uring_submit_sqes` may be called from: struct_ops (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_io_uring_submit_sqes: ProgramType {}
+unsafe impl CanCallKfunc_bpf_io_uring_submit_sqes for program::StructOps<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_bits_destroy`: End a bit iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_bits_destroy`",
+    label = "kfunc `bpf_iter_bits_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_bits_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_bits_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_bits_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_bits_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_bits_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_bits_destroy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_bits_destroy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_destroy for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_destroy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_bits_new`: Start iterating over the set bits of a bitmap.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_bits_new`",
+    label = "kfunc `bpf_iter_bits_new` is not available to this program type",
+    note = "kfunc `bpf_iter_bits_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_bits_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_bits_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_bits_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_bits_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_bits_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_bits_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_bits_next`: Step a bit iterator to the next set bit.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_bits_next`",
+    label = "kfunc `bpf_iter_bits_next` is not available to this program type",
+    note = "kfunc `bpf_iter_bits_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_bits_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_bits_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_bits_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_bits_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_bits_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_bits_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_next for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_bits_next for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_bits_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_destroy`: End a cgroup subsystem state iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_destroy`",
+    label = "kfunc `bpf_iter_css_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_css_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_destroy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_css_destroy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_destroy for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_destroy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_new`: Start walking the descendants (or ancestors) of a cgroup subsystem state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_new`",
+    label = "kfunc `bpf_iter_css_new` is not available to this program type",
+    note = "kfunc `bpf_iter_css_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_css_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_next`: Step a cgroup subsystem state iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_next`",
+    label = "kfunc `bpf_iter_css_next` is not available to this program type",
+    note = "kfunc `bpf_iter_css_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_css_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_next for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_next for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_task_destroy`: End an iterator over the tasks of a cgroup.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_task_destroy`",
+    label = "kfunc `bpf_iter_css_task_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_css_task_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_task_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_task_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_task_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_task_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_task_destroy
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_iter_css_task_destroy for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_destroy
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_destroy
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_task_new`: Start iterating over the tasks of a cgroup subsystem state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_task_new`",
+    label = "kfunc `bpf_iter_css_task_new` is not available to this program type",
+    note = "kfunc `bpf_iter_css_task_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_task_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_task_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_task_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_task_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_task_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_css_task_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_new
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_css_task_next`: Step a cgroup task iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_css_task_next`",
+    label = "kfunc `bpf_iter_css_task_next` is not available to this program type",
+    note = "kfunc `bpf_iter_css_task_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_css_task_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_css_task_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_css_task_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_css_task_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_css_task_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_css_task_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_next
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_css_task_next
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_css_task_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_dmabuf_destroy`: End a DMA buffer iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_dmabuf_destroy`",
+    label = "kfunc `bpf_iter_dmabuf_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_dmabuf_destroy` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_dmabuf_destroy: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_dmabuf_destroy
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_dmabuf_destroy
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_destroy for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_destroy for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_destroy for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_dmabuf_new`: Start iterating over every DMA buffer in the system.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_dmabuf_new`",
+    label = "kfunc `bpf_iter_dmabuf_new` is not available to this program type",
+    note = "kfunc `bpf_iter_dmabuf_new` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_dmabuf_new: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_dmabuf_new
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_dmabuf_new
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_new for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_new for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_new for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_dmabuf_next`: Step a DMA buffer iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_dmabuf_next`",
+    label = "kfunc `bpf_iter_dmabuf_next` is not available to this program type",
+    note = "kfunc `bpf_iter_dmabuf_next` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_dmabuf_next: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_dmabuf_next
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_dmabuf_next
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_next for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_next for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_dmabuf_next for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_kmem_cache_destroy`: End a slab cache iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_kmem_cache_destroy`",
+    label = "kfunc `bpf_iter_kmem_cache_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_kmem_cache_destroy` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_kmem_cache_destroy: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_kmem_cache_destroy
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_kmem_cache_destroy
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_destroy for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_destroy for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_destroy for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_kmem_cache_new`: Start iterating over every slab cache.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_kmem_cache_new`",
+    label = "kfunc `bpf_iter_kmem_cache_new` is not available to this program type",
+    note = "kfunc `bpf_iter_kmem_cache_new` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_kmem_cache_new: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_kmem_cache_new
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_kmem_cache_new
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_new for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_new for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_new for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_kmem_cache_next`: Step a slab cache iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_kmem_cache_next`",
+    label = "kfunc `bpf_iter_kmem_cache_next` is not available to this program type",
+    note = "kfunc `bpf_iter_kmem_cache_next` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_kmem_cache_next: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_iter_kmem_cache_next
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_iter_kmem_cache_next
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_next for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_next for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_iter_kmem_cache_next for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_iter_num_destroy`: End a number-range iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_num_destroy`",
+    label = "kfunc `bpf_iter_num_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_num_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_num_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_num_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_num_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_num_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_num_destroy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_num_destroy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_destroy for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_destroy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_num_new`: Start iterating over a range of integers, for bounded loops.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_num_new`",
+    label = "kfunc `bpf_iter_num_new` is not available to this program type",
+    note = "kfunc `bpf_iter_num_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_num_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_num_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_num_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_num_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_num_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_num_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_num_next`: Step a number-range iterator to the next integer.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_num_next`",
+    label = "kfunc `bpf_iter_num_next` is not available to this program type",
+    note = "kfunc `bpf_iter_num_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_num_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_num_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_num_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_num_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_num_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_num_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_next for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_num_next for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_num_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_scx_dsq_destroy`: Finish a DSQ iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_scx_dsq_destroy`",
+    label = "kfunc `bpf_iter_scx_dsq_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_scx_dsq_destroy` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_scx_dsq_destroy: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_destroy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_destroy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_destroy
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_destroy for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_iter_scx_dsq_new`: Start an iterator over the tasks of a dispatch queue.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_scx_dsq_new`",
+    label = "kfunc `bpf_iter_scx_dsq_new` is not available to this program type",
+    note = "kfunc `bpf_iter_scx_dsq_new` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_scx_dsq_new: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_new
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_new for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_iter_scx_dsq_next`: Step a DSQ iterator to its next task.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_scx_dsq_next`",
+    label = "kfunc `bpf_iter_scx_dsq_next` is not available to this program type",
+    note = "kfunc `bpf_iter_scx_dsq_next` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_scx_dsq_next: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_next
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_scx_dsq_next for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_scx_dsq_next for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_destroy`: End a task iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_destroy`",
+    label = "kfunc `bpf_iter_task_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_task_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_destroy
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_task_destroy
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_destroy for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_destroy for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_new`: Start iterating over tasks or threads.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_new`",
+    label = "kfunc `bpf_iter_task_new` is not available to this program type",
+    note = "kfunc `bpf_iter_task_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_task_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_next`: Step a task iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_next`",
+    label = "kfunc `bpf_iter_task_next` is not available to this program type",
+    note = "kfunc `bpf_iter_task_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_task_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_next for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_next for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_vma_destroy`: End an iterator over a task's memory areas.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_vma_destroy`",
+    label = "kfunc `bpf_iter_task_vma_destroy` is not available to this program type",
+    note = "kfunc `bpf_iter_task_vma_destroy` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_vma_destroy: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_iter_task_vma_destroy for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_destroy
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_destroy for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_vma_new`: Start iterating over a task's memory areas from an address.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_vma_new`",
+    label = "kfunc `bpf_iter_task_vma_new` is not available to this program type",
+    note = "kfunc `bpf_iter_task_vma_new` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_vma_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_vma_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_vma_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_vma_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_vma_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_task_vma_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_new for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_new
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_iter_task_vma_next`: Step a task memory-area iterator.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_iter_task_vma_next`",
+    label = "kfunc `bpf_iter_task_vma_next` is not available to this program type",
+    note = "kfunc `bpf_iter_task_vma_next` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_iter_task_vma_next: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_iter_task_vma_next
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_iter_task_vma_next
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_iter_task_vma_next
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_iter_task_vma_next
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_iter_task_vma_next
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_next for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_next
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_iter_task_vma_next
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_iter_task_vma_next for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_key_put`: Drop a key reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_key_put`",
+    label = "kfunc `bpf_key_put` is not available to this program type",
+    note = "kfunc `bpf_key_put` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_key_put: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_key_put
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_key_put
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_key_put
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_key_put
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_key_put
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_key_put for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_key_put for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_key_put for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_key_put for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_key_put for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_key_put for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_key_put for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_key_put for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_key_put for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_key_put for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_key_put for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_kfree_skb`: Release a packet reference held by a BPF qdisc.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_kfree_skb`",
+    label = "kfunc `bpf_kfree_skb` is not available to this program type",
+    note = "kfunc `bpf_kfree_skb` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bpf_kfree_skb: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_kfree_skb for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_kfunc_call_memb_release`: Release function of the kernel self-test objects (test only).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_kfunc_call_memb_release`",
+    label = "kfunc `bpf_kfunc_call_memb_release` is not available to this program type",
+    note = "kfunc `bpf_kfunc_call_memb_release` may be called from: sched_cls, tracepoint, perf_event, raw_tracepoint, tracing, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_kfunc_call_memb_release: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_kfunc_call_memb_release
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_kfunc_call_memb_release for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_kfunc_call_memb_release
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_memb_release for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_memb_release for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_memb_release for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_memb_release for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_kfunc_call_test_release`: Release function of the kernel self-test objects (test only).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_kfunc_call_test_release`",
+    label = "kfunc `bpf_kfunc_call_test_release` is not available to this program type",
+    note = "kfunc `bpf_kfunc_call_test_release` may be called from: sched_cls, tracepoint, perf_event, raw_tracepoint, tracing, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_kfunc_call_test_release: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_kfunc_call_test_release
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_kfunc_call_test_release for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_kfunc_call_test_release
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_test_release for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_test_release for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_test_release for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_kfunc_call_test_release for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `bpf_ksock_acquire`: Take another reference on a program-owned kernel socket.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ksock_acquire`",
+    label = "kfunc `bpf_ksock_acquire` is not available to this program type",
+    note = "kfunc `bpf_ksock_acquire` may be called from: lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_ksock_acquire: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_ksock_acquire
+for program::Lsm<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_ksock_acquire for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_ksock_connect`: Connect a program-owned kernel socket to an address.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ksock_connect`",
+    label = "kfunc `bpf_ksock_connect` is not available to this program type",
+    note = "kfunc `bpf_ksock_connect` may be called from: syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_ksock_connect: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ksock_connect for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_ksock_create`: Create a kernel socket owned by the program.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ksock_create`",
+    label = "kfunc `bpf_ksock_create` is not available to this program type",
+    note = "kfunc `bpf_ksock_create` may be called from: syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_ksock_create: ProgramType {}
+unsafe impl CanCallKfunc_bpf_ksock_create for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_ksock_release`: Drop a reference on a program-owned kernel socket.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ksock_release`",
+    label = "kfunc `bpf_ksock_release` is not available to this program type",
+    note = "kfunc `bpf_ksock_release` may be called from: lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_ksock_release: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_ksock_release
+for program::Lsm<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_ksock_release for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_ksock_send`: Send bytes on a program-owned kernel socket.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_ksock_send`",
+    label = "kfunc `bpf_ksock_send` is not available to this program type",
+    note = "kfunc `bpf_ksock_send` may be called from: lsm (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_ksock_send: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_ksock_send
+for program::Lsm<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_ksock_send for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_list_add`: Insert a program-allocated node into a BPF linked list after a given node.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_add`",
+    label = "kfunc `bpf_list_add` is not available to this program type",
+    note = "kfunc `bpf_list_add` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_add: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_add
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_add
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_add
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_add
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_add
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_add for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_add for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_add for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_add for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_add for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_add for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_add for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_add for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_add for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_add for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_add for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_back`: Peek at the last node of a BPF linked list without removing it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_back`",
+    label = "kfunc `bpf_list_back` is not available to this program type",
+    note = "kfunc `bpf_list_back` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_back: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_back
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_back
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_back
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_back
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_back
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_back for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_back for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_back for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_back for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_back for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_back for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_back for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_back for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_back for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_back for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_back for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_del`: Unlink a given node from a BPF linked list and take ownership of it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_del`",
+    label = "kfunc `bpf_list_del` is not available to this program type",
+    note = "kfunc `bpf_list_del` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_del: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_del
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_del
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_del
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_del
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_del
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_del for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_del for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_del for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_del for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_del for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_del for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_del for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_del for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_del for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_del for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_del for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_empty`: Tell whether a BPF linked list has no nodes.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_empty`",
+    label = "kfunc `bpf_list_empty` is not available to this program type",
+    note = "kfunc `bpf_list_empty` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_empty: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_empty
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_empty
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_empty
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_empty
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_empty
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_empty for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_empty for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_empty for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_front`: Peek at the first node of a BPF linked list without removing it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_front`",
+    label = "kfunc `bpf_list_front` is not available to this program type",
+    note = "kfunc `bpf_list_front` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_front: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_front
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_front
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_front
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_front
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_front
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_front for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_front for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_front for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_front for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_front for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_front for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_front for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_front for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_front for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_front for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_front for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_is_first`: Tell whether a node is the first of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_is_first`",
+    label = "kfunc `bpf_list_is_first` is not available to this program type",
+    note = "kfunc `bpf_list_is_first` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_is_first: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_is_first
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_is_first
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_is_first
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_is_first
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_is_first
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_is_first for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_is_first for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_is_first for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_is_last`: Tell whether a node is the last of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_is_last`",
+    label = "kfunc `bpf_list_is_last` is not available to this program type",
+    note = "kfunc `bpf_list_is_last` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_is_last: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_is_last
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_is_last
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_is_last
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_is_last
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_is_last
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_is_last for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_is_last for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_is_last for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_pop_back`: Remove and return the last node of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_pop_back`",
+    label = "kfunc `bpf_list_pop_back` is not available to this program type",
+    note = "kfunc `bpf_list_pop_back` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_pop_back: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_pop_back
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_pop_back
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_pop_back
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_pop_back
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_pop_back
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_pop_back for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_pop_back for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_pop_back for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_pop_front`: Remove and return the first node of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_pop_front`",
+    label = "kfunc `bpf_list_pop_front` is not available to this program type",
+    note = "kfunc `bpf_list_pop_front` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_pop_front: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_pop_front
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_pop_front
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_pop_front
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_pop_front
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_pop_front
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_pop_front for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_pop_front for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_pop_front for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_push_back`: Add a program-allocated node at the tail of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_push_back`",
+    label = "kfunc `bpf_list_push_back` is not available to this program type",
+    note = "kfunc `bpf_list_push_back` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_push_back: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_push_back
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_push_back
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_push_back
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_push_back
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_push_back
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_back for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_back for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_back for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_push_back_impl`: Append an owned node to a BPF linked list (behind the `bpf_list_push_back` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_push_back_impl`",
+    label = "kfunc `bpf_list_push_back_impl` is not available to this program type",
+    note = "kfunc `bpf_list_push_back_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_push_back_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_push_back_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_push_back_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_push_back_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_push_back_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_push_back_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_back_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_back_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_back_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_push_front`: Add a program-allocated node at the head of a BPF linked list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_push_front`",
+    label = "kfunc `bpf_list_push_front` is not available to this program type",
+    note = "kfunc `bpf_list_push_front` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_push_front: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_push_front
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_push_front
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_push_front
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_push_front
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_push_front
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_front for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_front for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_front for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_list_push_front_impl`: Prepend an owned node to a BPF linked list (behind the `bpf_list_push_front` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_list_push_front_impl`",
+    label = "kfunc `bpf_list_push_front_impl` is not available to this program type",
+    note = "kfunc `bpf_list_push_front_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_list_push_front_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_list_push_front_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_list_push_front_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_list_push_front_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_list_push_front_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_list_push_front_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_front_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_list_push_front_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_list_push_front_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_local_irq_restore`: Re-enable local interrupts saved by `bpf_local_irq_save`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_local_irq_restore`",
+    label = "kfunc `bpf_local_irq_restore` is not available to this program type",
+    note = "kfunc `bpf_local_irq_restore` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_local_irq_restore: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_local_irq_restore
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_local_irq_restore
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_local_irq_restore
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_local_irq_restore
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_local_irq_restore
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_restore for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_restore
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_restore for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_local_irq_restore for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_local_irq_save`: Disable local interrupts and save their previous state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_local_irq_save`",
+    label = "kfunc `bpf_local_irq_save` is not available to this program type",
+    note = "kfunc `bpf_local_irq_save` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_local_irq_save: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_local_irq_save
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_local_irq_save
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_local_irq_save
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_local_irq_save
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_local_irq_save
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_save for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_save for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_local_irq_save for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_local_irq_save for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_lookup_system_key`: Get one of the kernel's built-in keyrings, for signature checks.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_lookup_system_key`",
+    label = "kfunc `bpf_lookup_system_key` is not available to this program type",
+    note = "kfunc `bpf_lookup_system_key` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_lookup_system_key: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_lookup_system_key
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_lookup_system_key
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_lookup_system_key
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_lookup_system_key
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_lookup_system_key
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_lookup_system_key
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_lookup_system_key for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_lookup_system_key for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_lookup_user_key`: Look a key up by its serial number, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_lookup_user_key`",
+    label = "kfunc `bpf_lookup_user_key` is not available to this program type",
+    note = "kfunc `bpf_lookup_user_key` may be called from: sched_cls (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), sock_ops (only in sleepable programs), cgroup_device (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), cgroup_sysctl (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_lookup_user_key: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_lookup_user_key
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_lookup_user_key
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_lookup_user_key for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_lookup_user_key for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_map_sum_elem_count`: Sum the per-CPU element counters of a map.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_map_sum_elem_count`",
+    label = "kfunc `bpf_map_sum_elem_count` is not available to this program type",
+    note = "kfunc `bpf_map_sum_elem_count` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_map_sum_elem_count: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_map_sum_elem_count
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_map_sum_elem_count
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_map_sum_elem_count
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_map_sum_elem_count
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_map_sum_elem_count
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_map_sum_elem_count for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_map_sum_elem_count
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_map_sum_elem_count
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_map_sum_elem_count for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_mem_cgroup_flush_stats`: Bring a memory cgroup's statistics up to date.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_mem_cgroup_flush_stats`",
+    label = "kfunc `bpf_mem_cgroup_flush_stats` is not available to this program type",
+    note = "kfunc `bpf_mem_cgroup_flush_stats` may be called from: socket_filter (only in sleepable programs), kprobe (only in sleepable programs), sched_cls (only in sleepable programs), sched_act (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), lwt_in (only in sleepable programs), lwt_out (only in sleepable programs), lwt_xmit (only in sleepable programs), sock_ops (only in sleepable programs), sk_skb (only in sleepable programs), cgroup_device (only in sleepable programs), sk_msg (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), lwt_seg6local (only in sleepable programs), lirc_mode2 (only in sleepable programs), sk_reuseport (only in sleepable programs), flow_dissector (only in sleepable programs), cgroup_sysctl (only in sleepable programs), raw_tracepoint_writable (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), sk_lookup (only in sleepable programs), syscall (only in sleepable programs), netfilter (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_mem_cgroup_flush_stats: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_mem_cgroup_flush_stats
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_mem_cgroup_flush_stats
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_flush_stats for program::Kprobe<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_flush_stats for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_flush_stats for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_mem_cgroup_memory_events`: Read one memory event counter of a memory cgroup (low, high, max, oom, ...).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_mem_cgroup_memory_events`",
+    label = "kfunc `bpf_mem_cgroup_memory_events` is not available to this program type",
+    note = "kfunc `bpf_mem_cgroup_memory_events` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_mem_cgroup_memory_events: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_mem_cgroup_memory_events for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_memory_events for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_mem_cgroup_page_state`: Read one page-state counter of a memory cgroup.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_mem_cgroup_page_state`",
+    label = "kfunc `bpf_mem_cgroup_page_state` is not available to this program type",
+    note = "kfunc `bpf_mem_cgroup_page_state` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_mem_cgroup_page_state: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_mem_cgroup_page_state for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_page_state
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_page_state for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_mem_cgroup_usage`: Read a memory cgroup's current memory usage, in bytes.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_mem_cgroup_usage`",
+    label = "kfunc `bpf_mem_cgroup_usage` is not available to this program type",
+    note = "kfunc `bpf_mem_cgroup_usage` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_mem_cgroup_usage: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_mem_cgroup_usage
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_mem_cgroup_usage
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_mem_cgroup_usage
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_usage
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_usage
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_usage for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_usage
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_usage for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_usage for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_mem_cgroup_vm_events`: Read one VM event counter of a memory cgroup.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_mem_cgroup_vm_events`",
+    label = "kfunc `bpf_mem_cgroup_vm_events` is not available to this program type",
+    note = "kfunc `bpf_mem_cgroup_vm_events` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_mem_cgroup_vm_events: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_mem_cgroup_vm_events
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_mem_cgroup_vm_events for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_modify_return_test`: A kernel function that exists as an fmod_ret target for BPF self-tests.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_modify_return_test`",
+    label = "kfunc `bpf_modify_return_test` is not available to this program type",
+    note = "kfunc `bpf_modify_return_test` cannot be called from any program type"
+)]
+pub unsafe trait CanCallKfunc_bpf_modify_return_test: ProgramType {}
+/// Implemented for the program types that may call kfunc `bpf_modify_return_test2`: A kernel function that exists as an fmod_ret target for BPF self-tests.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_modify_return_test2`",
+    label = "kfunc `bpf_modify_return_test2` is not available to this program type",
+    note = "kfunc `bpf_modify_return_test2` cannot be called from any program type"
+)]
+pub unsafe trait CanCallKfunc_bpf_modify_return_test2: ProgramType {}
+/// Implemented for the program types that may call kfunc `bpf_modify_return_test_tp`: A kernel function that fires a test tracepoint, for BPF self-tests.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_modify_return_test_tp`",
+    label = "kfunc `bpf_modify_return_test_tp` is not available to this program type",
+    note = "kfunc `bpf_modify_return_test_tp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_modify_return_test_tp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_modify_return_test_tp
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_modify_return_test_tp
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_modify_return_test_tp
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_modify_return_test_tp
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_modify_return_test_tp for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_modify_return_test_tp
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_modify_return_test_tp
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_modify_return_test_tp
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_modify_return_test_tp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_obj_drop`: Free an object allocated with `bpf_obj_new`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_obj_drop`",
+    label = "kfunc `bpf_obj_drop` is not available to this program type",
+    note = "kfunc `bpf_obj_drop` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_obj_drop: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_obj_drop
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_obj_drop
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_obj_drop
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_obj_drop
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_obj_drop
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_drop for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_drop for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_drop for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_obj_drop_impl`: Free an object from `bpf_obj_new` (behind the `bpf_obj_drop` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_obj_drop_impl`",
+    label = "kfunc `bpf_obj_drop_impl` is not available to this program type",
+    note = "kfunc `bpf_obj_drop_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_obj_drop_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_obj_drop_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_obj_drop_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_obj_drop_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_obj_drop_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_obj_drop_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_drop_impl for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_drop_impl for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_drop_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_obj_new`: Allocate an object of a program-defined type.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_obj_new`",
+    label = "kfunc `bpf_obj_new` is not available to this program type",
+    note = "kfunc `bpf_obj_new` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_obj_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_obj_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_obj_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_obj_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_obj_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_obj_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_obj_new_impl`: Allocate an object of a program-defined type (behind the `bpf_obj_new` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_obj_new_impl`",
+    label = "kfunc `bpf_obj_new_impl` is not available to this program type",
+    note = "kfunc `bpf_obj_new_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_obj_new_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_obj_new_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_obj_new_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_obj_new_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_obj_new_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_obj_new_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_new_impl for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_obj_new_impl for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_obj_new_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_path_d_path`: Write the full path name of a `struct path` into a buffer.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_path_d_path`",
+    label = "kfunc `bpf_path_d_path` is not available to this program type",
+    note = "kfunc `bpf_path_d_path` may be called from: lsm"
+)]
+pub unsafe trait CanCallKfunc_bpf_path_d_path: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_path_d_path
+for program::Lsm<A, S> {}
+/// Implemented for the program types that may call kfunc `bpf_percpu_obj_drop`: Free a per-CPU object allocated with `bpf_percpu_obj_new`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_percpu_obj_drop`",
+    label = "kfunc `bpf_percpu_obj_drop` is not available to this program type",
+    note = "kfunc `bpf_percpu_obj_drop` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_percpu_obj_drop: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_percpu_obj_drop
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_percpu_obj_drop
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_percpu_obj_drop
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_percpu_obj_drop_impl`: Free a per-CPU object (behind the `bpf_percpu_obj_drop` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_percpu_obj_drop_impl`",
+    label = "kfunc `bpf_percpu_obj_drop_impl` is not available to this program type",
+    note = "kfunc `bpf_percpu_obj_drop_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_percpu_obj_drop_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_drop_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_drop_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_percpu_obj_new`: Allocate a per-CPU object of a program-defined type.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_percpu_obj_new`",
+    label = "kfunc `bpf_percpu_obj_new` is not available to this program type",
+    note = "kfunc `bpf_percpu_obj_new` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_percpu_obj_new: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_percpu_obj_new
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_percpu_obj_new
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_percpu_obj_new
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_percpu_obj_new
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_percpu_obj_new
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_new for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_new for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_percpu_obj_new_impl`: Allocate a per-CPU object of a program-defined type (behind the `bpf_percpu_obj_new` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_percpu_obj_new_impl`",
+    label = "kfunc `bpf_percpu_obj_new_impl` is not available to this program type",
+    note = "kfunc `bpf_percpu_obj_new_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_percpu_obj_new_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_percpu_obj_new_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_percpu_obj_new_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_preempt_disable`: Disable preemption until the matching `bpf_preempt_enable`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_preempt_disable`",
+    label = "kfunc `bpf_preempt_disable` is not available to this program type",
+    note = "kfunc `bpf_preempt_disable` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_preempt_disable: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_preempt_disable
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_preempt_disable
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_preempt_disable
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_preempt_disable
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_preempt_disable
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_disable for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_disable for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_disable for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_preempt_disable for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_preempt_enable`: Re-enable preemption after `bpf_preempt_disable`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_preempt_enable`",
+    label = "kfunc `bpf_preempt_enable` is not available to this program type",
+    note = "kfunc `bpf_preempt_enable` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_preempt_enable: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_preempt_enable
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_preempt_enable
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_preempt_enable
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_preempt_enable
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_preempt_enable
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_enable for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_enable for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_preempt_enable for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_preempt_enable for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_probe_read_kernel_dynptr`: Copy kernel memory into a dynptr, tolerating faults.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_probe_read_kernel_dynptr`",
+    label = "kfunc `bpf_probe_read_kernel_dynptr` is not available to this program type",
+    note = "kfunc `bpf_probe_read_kernel_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_probe_read_kernel_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_kernel_dynptr for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_dynptr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_probe_read_kernel_str_dynptr`: Copy a NUL-terminated kernel string into a dynptr, tolerating faults.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_probe_read_kernel_str_dynptr`",
+    label = "kfunc `bpf_probe_read_kernel_str_dynptr` is not available to this program type",
+    note = "kfunc `bpf_probe_read_kernel_str_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_probe_read_kernel_str_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_kernel_str_dynptr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_probe_read_user_dynptr`: Copy user memory into a dynptr without sleeping, tolerating faults.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_probe_read_user_dynptr`",
+    label = "kfunc `bpf_probe_read_user_dynptr` is not available to this program type",
+    note = "kfunc `bpf_probe_read_user_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_probe_read_user_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_user_dynptr for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_dynptr
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_dynptr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_probe_read_user_str_dynptr`: Copy a NUL-terminated user string into a dynptr without sleeping.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_probe_read_user_str_dynptr`",
+    label = "kfunc `bpf_probe_read_user_str_dynptr` is not available to this program type",
+    note = "kfunc `bpf_probe_read_user_str_dynptr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_probe_read_user_str_dynptr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_user_str_dynptr for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_probe_read_user_str_dynptr for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_probe_read_user_str_dynptr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_put_file`: Drop a file reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_put_file`",
+    label = "kfunc `bpf_put_file` is not available to this program type",
+    note = "kfunc `bpf_put_file` may be called from: lsm"
+)]
+pub unsafe trait CanCallKfunc_bpf_put_file: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_put_file
+for program::Lsm<A, S> {}
+/// Implemented for the program types that may call kfunc `bpf_put_mem_cgroup`: Drop a memory cgroup reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_put_mem_cgroup`",
+    label = "kfunc `bpf_put_mem_cgroup` is not available to this program type",
+    note = "kfunc `bpf_put_mem_cgroup` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_put_mem_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_put_mem_cgroup
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_put_mem_cgroup
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_put_mem_cgroup
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_put_mem_cgroup
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_put_mem_cgroup
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_put_mem_cgroup for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_put_mem_cgroup for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_put_mem_cgroup for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_put_mem_cgroup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_qdisc_bstats_update`: Count a dequeued packet in a BPF qdisc's byte and packet statistics.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_qdisc_bstats_update`",
+    label = "kfunc `bpf_qdisc_bstats_update` is not available to this program type",
+    note = "kfunc `bpf_qdisc_bstats_update` may be called from: struct_ops (only from the struct_ops callback Qdisc_ops.dequeue)"
+)]
+pub unsafe trait CanCallKfunc_bpf_qdisc_bstats_update: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_qdisc_bstats_update
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_qdisc_init_prologue`: Attach a BPF qdisc to its parent class; called by the kernel, not by programs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_qdisc_init_prologue`",
+    label = "kfunc `bpf_qdisc_init_prologue` is not available to this program type",
+    note = "kfunc `bpf_qdisc_init_prologue` cannot be called from any program type"
+)]
+pub unsafe trait CanCallKfunc_bpf_qdisc_init_prologue: ProgramType {}
+/// Implemented for the program types that may call kfunc `bpf_qdisc_reset_destroy_epilogue`: Purge a BPF qdisc's queued packets; called by the kernel, not by programs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_qdisc_reset_destroy_epilogue`",
+    label = "kfunc `bpf_qdisc_reset_destroy_epilogue` is not available to this program type",
+    note = "kfunc `bpf_qdisc_reset_destroy_epilogue` cannot be called from any program type"
+)]
+pub unsafe trait CanCallKfunc_bpf_qdisc_reset_destroy_epilogue: ProgramType {}
+/// Implemented for the program types that may call kfunc `bpf_qdisc_skb_drop`: Drop a packet from a BPF qdisc's enqueue callback.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_qdisc_skb_drop`",
+    label = "kfunc `bpf_qdisc_skb_drop` is not available to this program type",
+    note = "kfunc `bpf_qdisc_skb_drop` may be called from: struct_ops (only from the struct_ops callback Qdisc_ops.enqueue)"
+)]
+pub unsafe trait CanCallKfunc_bpf_qdisc_skb_drop: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_qdisc_skb_drop for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_qdisc_watchdog_schedule`: Arm a BPF qdisc's watchdog timer to run dequeue again later.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_qdisc_watchdog_schedule`",
+    label = "kfunc `bpf_qdisc_watchdog_schedule` is not available to this program type",
+    note = "kfunc `bpf_qdisc_watchdog_schedule` may be called from: struct_ops (only from the struct_ops callback Qdisc_ops.dequeue)"
+)]
+pub unsafe trait CanCallKfunc_bpf_qdisc_watchdog_schedule: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_qdisc_watchdog_schedule
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_add`: Insert a program-allocated node into a BPF red-black tree, ordered by a callback.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_add`",
+    label = "kfunc `bpf_rbtree_add` is not available to this program type",
+    note = "kfunc `bpf_rbtree_add` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_add: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_add
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_add
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_add
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_add
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_add
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_add for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_add for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_add for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_add_impl`: Insert an owned node into a BPF red-black tree (behind the `bpf_rbtree_add` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_add_impl`",
+    label = "kfunc `bpf_rbtree_add_impl` is not available to this program type",
+    note = "kfunc `bpf_rbtree_add_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_add_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_add_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_add_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_add_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_add_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_add_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_add_impl for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_add_impl for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_add_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_first`: The leftmost (smallest) node of a BPF red-black tree.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_first`",
+    label = "kfunc `bpf_rbtree_first` is not available to this program type",
+    note = "kfunc `bpf_rbtree_first` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_first: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_first
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_first
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_first
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_first
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_first
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_first for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_first for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_first for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_left`: The left child of a node in a BPF red-black tree.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_left`",
+    label = "kfunc `bpf_rbtree_left` is not available to this program type",
+    note = "kfunc `bpf_rbtree_left` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_left: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_left
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_left
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_left
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_left
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_left
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_left for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_left for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_left for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_remove`: Remove a node from a BPF red-black tree and take ownership of it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_remove`",
+    label = "kfunc `bpf_rbtree_remove` is not available to this program type",
+    note = "kfunc `bpf_rbtree_remove` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_remove: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_remove
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_remove
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_remove
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_remove
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_remove
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_remove for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_remove for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_remove for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_right`: The right child of a node in a BPF red-black tree.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_right`",
+    label = "kfunc `bpf_rbtree_right` is not available to this program type",
+    note = "kfunc `bpf_rbtree_right` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_right: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_right
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_right
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_right
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_right
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_right
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_right for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_right for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_right for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rbtree_root`: The root node of a BPF red-black tree.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rbtree_root`",
+    label = "kfunc `bpf_rbtree_root` is not available to this program type",
+    note = "kfunc `bpf_rbtree_root` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_rbtree_root: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rbtree_root
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rbtree_root
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rbtree_root
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rbtree_root
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rbtree_root
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_root for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rbtree_root for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rbtree_root for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rcu_read_lock`: Enter an RCU read-side section, so RCU-protected pointers may be followed.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rcu_read_lock`",
+    label = "kfunc `bpf_rcu_read_lock` is not available to this program type",
+    note = "kfunc `bpf_rcu_read_lock` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_rcu_read_lock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rcu_read_lock
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rcu_read_lock
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rcu_read_lock
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rcu_read_lock
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rcu_read_lock
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_lock for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_lock for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_lock for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rcu_read_lock for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rcu_read_unlock`: Leave an RCU read-side section.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rcu_read_unlock`",
+    label = "kfunc `bpf_rcu_read_unlock` is not available to this program type",
+    note = "kfunc `bpf_rcu_read_unlock` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_rcu_read_unlock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rcu_read_unlock
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rcu_read_unlock
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rcu_read_unlock
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rcu_read_unlock
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rcu_read_unlock
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_unlock for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_unlock for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rcu_read_unlock for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rcu_read_unlock for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_rdonly_cast`: Treat a pointer as a read-only pointer to a given BTF type.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_rdonly_cast`",
+    label = "kfunc `bpf_rdonly_cast` is not available to this program type",
+    note = "kfunc `bpf_rdonly_cast` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_rdonly_cast: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_rdonly_cast
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_rdonly_cast
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_rdonly_cast
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_rdonly_cast
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_rdonly_cast
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rdonly_cast for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rdonly_cast for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_rdonly_cast for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_rdonly_cast for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_real_data_inode`: Get the inode that holds a file's data, below any overlay file system.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_real_data_inode`",
+    label = "kfunc `bpf_real_data_inode` is not available to this program type",
+    note = "kfunc `bpf_real_data_inode` may be called from: lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_real_data_inode: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_real_data_inode
+for program::Lsm<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_refcount_acquire`: Take another owning reference on a reference-counted program object.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_refcount_acquire`",
+    label = "kfunc `bpf_refcount_acquire` is not available to this program type",
+    note = "kfunc `bpf_refcount_acquire` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_refcount_acquire: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_refcount_acquire
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_refcount_acquire
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_refcount_acquire
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_refcount_acquire
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_refcount_acquire
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_refcount_acquire
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_refcount_acquire for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_refcount_acquire_impl`: Take another reference on a refcounted local object (behind the `bpf_refcount_acquire` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_refcount_acquire_impl`",
+    label = "kfunc `bpf_refcount_acquire_impl` is not available to this program type",
+    note = "kfunc `bpf_refcount_acquire_impl` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_refcount_acquire_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_refcount_acquire_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_refcount_acquire_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_refcount_acquire_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_refcount_acquire_impl
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_refcount_acquire_impl for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_refcount_acquire_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_refcount_acquire_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_refcount_acquire_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_remove_dentry_xattr`: Remove a security extended attribute of a dentry.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_remove_dentry_xattr`",
+    label = "kfunc `bpf_remove_dentry_xattr` is not available to this program type",
+    note = "kfunc `bpf_remove_dentry_xattr` may be called from: lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_remove_dentry_xattr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_remove_dentry_xattr
+for program::Lsm<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_res_spin_lock`: Take a resilient spin lock, which fails instead of deadlocking.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_res_spin_lock`",
+    label = "kfunc `bpf_res_spin_lock` is not available to this program type",
+    note = "kfunc `bpf_res_spin_lock` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_res_spin_lock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_res_spin_lock
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_res_spin_lock
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_res_spin_lock
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_res_spin_lock
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_res_spin_lock
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_res_spin_lock_irqsave`: Disable local interrupts and take a resilient spin lock.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_res_spin_lock_irqsave`",
+    label = "kfunc `bpf_res_spin_lock_irqsave` is not available to this program type",
+    note = "kfunc `bpf_res_spin_lock_irqsave` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_res_spin_lock_irqsave: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_res_spin_lock_irqsave for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_lock_irqsave
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_lock_irqsave for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_res_spin_unlock`: Release a resilient spin lock.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_res_spin_unlock`",
+    label = "kfunc `bpf_res_spin_unlock` is not available to this program type",
+    note = "kfunc `bpf_res_spin_unlock` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_res_spin_unlock: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_res_spin_unlock
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_res_spin_unlock
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_res_spin_unlock
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_res_spin_unlock
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_res_spin_unlock
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_res_spin_unlock_irqrestore`: Release a resilient spin lock and restore local interrupts.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_res_spin_unlock_irqrestore`",
+    label = "kfunc `bpf_res_spin_unlock_irqrestore` is not available to this program type",
+    note = "kfunc `bpf_res_spin_unlock_irqrestore` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_res_spin_unlock_irqrestore: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_res_spin_unlock_irqrestore for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_send_signal_task`: Send a signal, with a value, to a given task, process or process group.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_send_signal_task`",
+    label = "kfunc `bpf_send_signal_task` is not available to this program type",
+    note = "kfunc `bpf_send_signal_task` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_send_signal_task: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_send_signal_task
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_send_signal_task
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_send_signal_task
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_send_signal_task
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_send_signal_task
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_send_signal_task
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_send_signal_task for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_send_signal_task for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_session_cookie`: A per-call slot shared by the entry and return runs of a session probe.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_session_cookie`",
+    label = "kfunc `bpf_session_cookie` is not available to this program type",
+    note = "kfunc `bpf_session_cookie` may be called from: kprobe (only with attach types trace_kprobe_session or trace_uprobe_session), tracing (only with attach type trace_fsession)"
+)]
+pub unsafe trait CanCallKfunc_bpf_session_cookie: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_session_cookie for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_session_cookie
+for program::Tracing<attach::TraceFsession, S> {}
+/// Implemented for the program types that may call kfunc `bpf_session_is_return`: Tell whether a session probe runs at function return.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_session_is_return`",
+    label = "kfunc `bpf_session_is_return` is not available to this program type",
+    note = "kfunc `bpf_session_is_return` may be called from: kprobe (only with attach types trace_kprobe_session or trace_uprobe_session), tracing (only with attach type trace_fsession)"
+)]
+pub unsafe trait CanCallKfunc_bpf_session_is_return: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_session_is_return for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_session_is_return
+for program::Tracing<attach::TraceFsession, S> {}
+/// Implemented for the program types that may call kfunc `bpf_set_dentry_xattr`: Set a security extended attribute of a dentry.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_set_dentry_xattr`",
+    label = "kfunc `bpf_set_dentry_xattr` is not available to this program type",
+    note = "kfunc `bpf_set_dentry_xattr` may be called from: lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_set_dentry_xattr: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_set_dentry_xattr
+for program::Lsm<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_sk_assign_tcp_reqsk`: Attach a TCP request socket built from a SYN cookie to a packet.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_sk_assign_tcp_reqsk`",
+    label = "kfunc `bpf_sk_assign_tcp_reqsk` is not available to this program type",
+    note = "kfunc `bpf_sk_assign_tcp_reqsk` may be called from: sched_cls"
+)]
+pub unsafe trait CanCallKfunc_bpf_sk_assign_tcp_reqsk: ProgramType {}
+unsafe impl CanCallKfunc_bpf_sk_assign_tcp_reqsk for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_skb_ct_alloc`: Allocate a conntrack entry for a packet's tuple, from tc.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_ct_alloc`",
+    label = "kfunc `bpf_skb_ct_alloc` is not available to this program type",
+    note = "kfunc `bpf_skb_ct_alloc` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_ct_alloc: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_ct_alloc for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_skb_ct_alloc for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_skb_ct_lookup`: Look up the conntrack entry of a tuple, from tc.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_ct_lookup`",
+    label = "kfunc `bpf_skb_ct_lookup` is not available to this program type",
+    note = "kfunc `bpf_skb_ct_lookup` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_ct_lookup: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_ct_lookup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_skb_ct_lookup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_skb_get_fou_encap`: Read the FOU or GUE encapsulation of a packet's tunnel metadata.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_get_fou_encap`",
+    label = "kfunc `bpf_skb_get_fou_encap` is not available to this program type",
+    note = "kfunc `bpf_skb_get_fou_encap` may be called from: sched_cls"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_get_fou_encap: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_get_fou_encap for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_skb_get_hash`: Get a packet's flow hash, computing it when it is not known yet.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_get_hash`",
+    label = "kfunc `bpf_skb_get_hash` is not available to this program type",
+    note = "kfunc `bpf_skb_get_hash` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_get_hash: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_skb_get_hash for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `bpf_skb_get_xfrm_info`: Read the XFRM interface ID and link of a received packet.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_get_xfrm_info`",
+    label = "kfunc `bpf_skb_get_xfrm_info` is not available to this program type",
+    note = "kfunc `bpf_skb_get_xfrm_info` may be called from: sched_cls"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_get_xfrm_info: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_get_xfrm_info for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_skb_set_fou_encap`: Set FOU or GUE encapsulation in a packet's tunnel metadata.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_set_fou_encap`",
+    label = "kfunc `bpf_skb_set_fou_encap` is not available to this program type",
+    note = "kfunc `bpf_skb_set_fou_encap` may be called from: sched_cls"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_set_fou_encap: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_set_fou_encap for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_skb_set_xfrm_info`: Set the XFRM interface ID and link a packet is sent through.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_skb_set_xfrm_info`",
+    label = "kfunc `bpf_skb_set_xfrm_info` is not available to this program type",
+    note = "kfunc `bpf_skb_set_xfrm_info` may be called from: sched_cls"
+)]
+pub unsafe trait CanCallKfunc_bpf_skb_set_xfrm_info: ProgramType {}
+unsafe impl CanCallKfunc_bpf_skb_set_xfrm_info for program::SchedCls {}
+/// Implemented for the program types that may call kfunc `bpf_sock_addr_set_sun_path`: Rewrite the path of a Unix socket address in a sock_addr program.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_sock_addr_set_sun_path`",
+    label = "kfunc `bpf_sock_addr_set_sun_path` is not available to this program type",
+    note = "kfunc `bpf_sock_addr_set_sun_path` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt"
+)]
+pub unsafe trait CanCallKfunc_bpf_sock_addr_set_sun_path: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_sock_addr_set_sun_path
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_sock_addr_set_sun_path
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_sock_addr_set_sun_path
+for program::CgroupSockopt<A> {}
+unsafe impl CanCallKfunc_bpf_sock_addr_set_sun_path for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_sock_addr_set_sun_path for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_sock_addr_set_sun_path for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_sock_addr_set_sun_path for program::SockOps {}
+/// Implemented for the program types that may call kfunc `bpf_sock_destroy`: Abort a socket met while iterating sockets.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_sock_destroy`",
+    label = "kfunc `bpf_sock_destroy` is not available to this program type",
+    note = "kfunc `bpf_sock_destroy` may be called from: tracing (only with attach type trace_iter)"
+)]
+pub unsafe trait CanCallKfunc_bpf_sock_destroy: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_sock_destroy
+for program::Tracing<attach::TraceIter, S> {}
+/// Implemented for the program types that may call kfunc `bpf_sock_ops_enable_tx_tstamp`: Ask for transmit timestamps on a socket from sock_ops.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_sock_ops_enable_tx_tstamp`",
+    label = "kfunc `bpf_sock_ops_enable_tx_tstamp` is not available to this program type",
+    note = "kfunc `bpf_sock_ops_enable_tx_tstamp` may be called from: cgroup_skb, cgroup_sock, sock_ops, cgroup_device, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt"
+)]
+pub unsafe trait CanCallKfunc_bpf_sock_ops_enable_tx_tstamp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_sock_ops_enable_tx_tstamp
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_sock_ops_enable_tx_tstamp
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_sock_ops_enable_tx_tstamp
+for program::CgroupSockopt<A> {}
+unsafe impl CanCallKfunc_bpf_sock_ops_enable_tx_tstamp for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_sock_ops_enable_tx_tstamp for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_sock_ops_enable_tx_tstamp for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_sock_ops_enable_tx_tstamp for program::SockOps {}
+/// Implemented for the program types that may call kfunc `bpf_sock_read_xattr`: Read a `user.` extended attribute of a socket's inode into a dynptr.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_sock_read_xattr`",
+    label = "kfunc `bpf_sock_read_xattr` is not available to this program type",
+    note = "kfunc `bpf_sock_read_xattr` may be called from: lsm"
+)]
+pub unsafe trait CanCallKfunc_bpf_sock_read_xattr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_sock_read_xattr
+for program::Lsm<A, S> {}
+/// Implemented for the program types that may call kfunc `bpf_strcasecmp`: Compare two kernel strings ignoring case.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strcasecmp`",
+    label = "kfunc `bpf_strcasecmp` is not available to this program type",
+    note = "kfunc `bpf_strcasecmp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strcasecmp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strcasecmp
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strcasecmp
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strcasecmp
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strcasecmp
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strcasecmp
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasecmp for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasecmp for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasecmp for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strcasecmp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strcasestr`: Find the first occurrence of a string in another, ignoring case.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strcasestr`",
+    label = "kfunc `bpf_strcasestr` is not available to this program type",
+    note = "kfunc `bpf_strcasestr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strcasestr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strcasestr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strcasestr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strcasestr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strcasestr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strcasestr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasestr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasestr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcasestr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strcasestr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strchr`: Find the first occurrence of a character in a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strchr`",
+    label = "kfunc `bpf_strchr` is not available to this program type",
+    note = "kfunc `bpf_strchr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strchr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strchr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strchr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strchr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strchr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strchr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strchr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strchr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strchr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strchr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strchr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strchr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strchr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strchr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strchr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strchr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strchr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strchr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strchr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strchr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strchr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strchr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strchrnul`: Find the first occurrence of a character, or the end of the string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strchrnul`",
+    label = "kfunc `bpf_strchrnul` is not available to this program type",
+    note = "kfunc `bpf_strchrnul` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strchrnul: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strchrnul
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strchrnul
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strchrnul
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strchrnul
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strchrnul
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchrnul for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchrnul for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strchrnul for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strchrnul for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strcmp`: Compare two kernel strings.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strcmp`",
+    label = "kfunc `bpf_strcmp` is not available to this program type",
+    note = "kfunc `bpf_strcmp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strcmp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strcmp
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strcmp
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strcmp
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strcmp
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strcmp
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcmp for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcmp for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcmp for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strcmp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strcspn`: Length of the leading part of a string made of characters not in a reject set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strcspn`",
+    label = "kfunc `bpf_strcspn` is not available to this program type",
+    note = "kfunc `bpf_strcspn` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strcspn: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strcspn
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strcspn
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strcspn
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strcspn
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strcspn
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcspn for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcspn for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strcspn for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strcspn for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_stream_print_stack`: Write the current kernel stack trace into one of the program's BPF output streams.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_stream_print_stack`",
+    label = "kfunc `bpf_stream_print_stack` is not available to this program type",
+    note = "kfunc `bpf_stream_print_stack` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_stream_print_stack: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_stream_print_stack
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_stream_print_stack
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_stream_print_stack
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_stream_print_stack
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_stream_print_stack
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_print_stack for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_print_stack
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_print_stack
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_print_stack for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_stream_vprintk`: Format a message into one of the program's BPF output streams.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_stream_vprintk`",
+    label = "kfunc `bpf_stream_vprintk` is not available to this program type",
+    note = "kfunc `bpf_stream_vprintk` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_stream_vprintk: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_stream_vprintk
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_stream_vprintk
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_stream_vprintk
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_stream_vprintk
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_stream_vprintk
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_stream_vprintk_impl`: Format a message into one of the BPF output streams of the program.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_stream_vprintk_impl`",
+    label = "kfunc `bpf_stream_vprintk_impl` is not available to this program type",
+    note = "kfunc `bpf_stream_vprintk_impl` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_stream_vprintk_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_stream_vprintk_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_stream_vprintk_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_stream_vprintk_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_stream_vprintk_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_stream_vprintk_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk_impl
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_stream_vprintk_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_stream_vprintk_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strlen`: Length of a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strlen`",
+    label = "kfunc `bpf_strlen` is not available to this program type",
+    note = "kfunc `bpf_strlen` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strlen: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strlen
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strlen
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strlen
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strlen
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strlen
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strlen for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strlen for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strlen for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strlen for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strlen for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strlen for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strlen for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strlen for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strlen for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strlen for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strlen for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strlen for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strlen for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strlen for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strlen for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strlen for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strlen for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strlen for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strlen for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strncasecmp`: Compare at most a given number of bytes of two strings, ignoring case.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strncasecmp`",
+    label = "kfunc `bpf_strncasecmp` is not available to this program type",
+    note = "kfunc `bpf_strncasecmp` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strncasecmp: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strncasecmp
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strncasecmp
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strncasecmp
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strncasecmp
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strncasecmp
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasecmp for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasecmp for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasecmp for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strncasecmp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strncasestr`: Find a string in the first bytes of another, ignoring case.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strncasestr`",
+    label = "kfunc `bpf_strncasestr` is not available to this program type",
+    note = "kfunc `bpf_strncasestr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strncasestr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strncasestr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strncasestr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strncasestr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strncasestr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strncasestr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasestr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasestr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strncasestr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strncasestr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strnchr`: Find a character among the first bytes of a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strnchr`",
+    label = "kfunc `bpf_strnchr` is not available to this program type",
+    note = "kfunc `bpf_strnchr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strnchr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strnchr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strnchr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strnchr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strnchr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strnchr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnchr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnchr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnchr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strnchr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strnlen`: Length of a string, counting at most a limit.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strnlen`",
+    label = "kfunc `bpf_strnlen` is not available to this program type",
+    note = "kfunc `bpf_strnlen` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strnlen: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strnlen
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strnlen
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strnlen
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strnlen
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strnlen
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnlen for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnlen for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnlen for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strnlen for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strnstr`: Find a substring among the first bytes of a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strnstr`",
+    label = "kfunc `bpf_strnstr` is not available to this program type",
+    note = "kfunc `bpf_strnstr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strnstr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strnstr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strnstr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strnstr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strnstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strnstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnstr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnstr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strnstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strnstr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strrchr`: Find the last occurrence of a character in a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strrchr`",
+    label = "kfunc `bpf_strrchr` is not available to this program type",
+    note = "kfunc `bpf_strrchr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strrchr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strrchr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strrchr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strrchr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strrchr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strrchr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strrchr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strrchr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strrchr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strrchr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strspn`: Length of the leading part of a string made of characters of an accept set.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strspn`",
+    label = "kfunc `bpf_strspn` is not available to this program type",
+    note = "kfunc `bpf_strspn` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strspn: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strspn
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strspn
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strspn
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strspn
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strspn
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strspn for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strspn for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strspn for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strspn for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strspn for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strspn for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strspn for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strspn for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strspn for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strspn for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strspn for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strspn for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strspn for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strspn for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strspn for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strspn for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strspn for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strspn for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strspn for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_strstr`: Find a substring in a string.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_strstr`",
+    label = "kfunc `bpf_strstr` is not available to this program type",
+    note = "kfunc `bpf_strstr` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_strstr: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_strstr
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_strstr
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_strstr
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_strstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_strstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strstr for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strstr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_strstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_strstr for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_strstr for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_strstr for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_strstr for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_strstr for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_strstr for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_strstr for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_strstr for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_strstr for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_strstr for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_strstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_strstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_strstr for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_strstr for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_strstr for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_strstr for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_acquire`: Take a reference on a task.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_acquire`",
+    label = "kfunc `bpf_task_acquire` is not available to this program type",
+    note = "kfunc `bpf_task_acquire` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_acquire: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_acquire
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_acquire
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_acquire
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_acquire
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_acquire
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_acquire for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_acquire for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_acquire for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_from_pid`: Look a task up by its PID in the initial namespace, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_from_pid`",
+    label = "kfunc `bpf_task_from_pid` is not available to this program type",
+    note = "kfunc `bpf_task_from_pid` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_from_pid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_from_pid
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_from_pid
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_from_pid
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_from_pid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_from_pid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_from_pid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_from_pid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_from_pid for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_from_vpid`: Look a task up by its PID in the caller's PID namespace, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_from_vpid`",
+    label = "kfunc `bpf_task_from_vpid` is not available to this program type",
+    note = "kfunc `bpf_task_from_vpid` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_from_vpid: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_from_vpid
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_from_vpid
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_from_vpid
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_from_vpid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_from_vpid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_from_vpid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_from_vpid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_from_vpid for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_get_cgroup1`: Get a task's cgroup in a cgroup v1 hierarchy, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_get_cgroup1`",
+    label = "kfunc `bpf_task_get_cgroup1` is not available to this program type",
+    note = "kfunc `bpf_task_get_cgroup1` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_get_cgroup1: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_get_cgroup1
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_get_cgroup1
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_get_cgroup1
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_get_cgroup1
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_get_cgroup1
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_get_cgroup1
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_get_cgroup1 for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_get_cgroup1 for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_release`: Drop a task reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_release`",
+    label = "kfunc `bpf_task_release` is not available to this program type",
+    note = "kfunc `bpf_task_release` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_release: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_release
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_release
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_release
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_release
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_release
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_release for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_release for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_release for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_release for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_release for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_release for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_release for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_release for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_release for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_release for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_release for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_under_cgroup`: Tell whether a task is in a cgroup or one of its descendants.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_under_cgroup`",
+    label = "kfunc `bpf_task_under_cgroup` is not available to this program type",
+    note = "kfunc `bpf_task_under_cgroup` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_under_cgroup: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_under_cgroup
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_under_cgroup
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_under_cgroup
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_task_under_cgroup
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_task_under_cgroup
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_under_cgroup
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_under_cgroup for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_under_cgroup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_work_schedule_resume`: Queue a callback to run in a task's context when it next returns to user space.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_work_schedule_resume`",
+    label = "kfunc `bpf_task_work_schedule_resume` is not available to this program type",
+    note = "kfunc `bpf_task_work_schedule_resume` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_work_schedule_resume: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_work_schedule_resume
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_work_schedule_resume
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_work_schedule_resume
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_resume for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_resume for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_work_schedule_resume_impl`: Queue a BPF callback to run in task context when the task next returns to user space.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_work_schedule_resume_impl`",
+    label = "kfunc `bpf_task_work_schedule_resume_impl` is not available to this program type",
+    note = "kfunc `bpf_task_work_schedule_resume_impl` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_work_schedule_resume_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_resume_impl for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_resume_impl for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_resume_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_work_schedule_signal`: Queue a callback to run in a task's context, interrupting it as a signal would.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_work_schedule_signal`",
+    label = "kfunc `bpf_task_work_schedule_signal` is not available to this program type",
+    note = "kfunc `bpf_task_work_schedule_signal` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_work_schedule_signal: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_work_schedule_signal
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_work_schedule_signal
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_work_schedule_signal
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_signal for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_signal for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_task_work_schedule_signal_impl`: Queue a BPF callback to run in task context, interrupting the task like a signal.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_task_work_schedule_signal_impl`",
+    label = "kfunc `bpf_task_work_schedule_signal_impl` is not available to this program type",
+    note = "kfunc `bpf_task_work_schedule_signal_impl` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_task_work_schedule_signal_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_signal_impl for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_bpf_task_work_schedule_signal_impl for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl
+for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_task_work_schedule_signal_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_throw`: Throw a BPF exception: unwind the program and return through its exception callback.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_throw`",
+    label = "kfunc `bpf_throw` is not available to this program type",
+    note = "kfunc `bpf_throw` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_throw: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_throw for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_throw
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_throw
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_throw
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_throw
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_throw for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_throw for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_throw for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_throw for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_throw for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_throw for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_throw for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_throw for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_throw for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_throw for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_throw for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_timer_cancel_async`: Cancel a BPF timer without waiting for a running callback.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_timer_cancel_async`",
+    label = "kfunc `bpf_timer_cancel_async` is not available to this program type",
+    note = "kfunc `bpf_timer_cancel_async` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_timer_cancel_async: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_timer_cancel_async
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_timer_cancel_async
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_timer_cancel_async
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_timer_cancel_async
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_timer_cancel_async
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_timer_cancel_async for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_timer_cancel_async
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_timer_cancel_async
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_timer_cancel_async for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_verify_pkcs7_signature`: Check a PKCS#7 signature over data against a keyring.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_verify_pkcs7_signature`",
+    label = "kfunc `bpf_verify_pkcs7_signature` is not available to this program type",
+    note = "kfunc `bpf_verify_pkcs7_signature` may be called from: sched_cls (only in sleepable programs), tracepoint (only in sleepable programs), xdp (only in sleepable programs), perf_event (only in sleepable programs), cgroup_skb (only in sleepable programs), cgroup_sock (only in sleepable programs), sock_ops (only in sleepable programs), cgroup_device (only in sleepable programs), raw_tracepoint (only in sleepable programs), cgroup_sock_addr (only in sleepable programs), cgroup_sysctl (only in sleepable programs), cgroup_sockopt (only in sleepable programs), tracing (only in sleepable programs), struct_ops (only in sleepable programs), lsm (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_bpf_verify_pkcs7_signature: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_bpf_verify_pkcs7_signature
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_bpf_verify_pkcs7_signature
+for program::Tracing<A, Sleepable> {}
+unsafe impl CanCallKfunc_bpf_verify_pkcs7_signature for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_bpf_verify_pkcs7_signature for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `bpf_wakeup_sources_get_head`: Get the head of the kernel's list of wakeup sources.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wakeup_sources_get_head`",
+    label = "kfunc `bpf_wakeup_sources_get_head` is not available to this program type",
+    note = "kfunc `bpf_wakeup_sources_get_head` may be called from: syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_wakeup_sources_get_head: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wakeup_sources_get_head
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_wakeup_sources_read_lock`: Enter the read side of the wakeup source list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wakeup_sources_read_lock`",
+    label = "kfunc `bpf_wakeup_sources_read_lock` is not available to this program type",
+    note = "kfunc `bpf_wakeup_sources_read_lock` may be called from: syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_wakeup_sources_read_lock: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wakeup_sources_read_lock
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_wakeup_sources_read_unlock`: Leave the read side of the wakeup source list.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wakeup_sources_read_unlock`",
+    label = "kfunc `bpf_wakeup_sources_read_unlock` is not available to this program type",
+    note = "kfunc `bpf_wakeup_sources_read_unlock` may be called from: syscall"
+)]
+pub unsafe trait CanCallKfunc_bpf_wakeup_sources_read_unlock: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wakeup_sources_read_unlock
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `bpf_wq_init`: Set up a BPF work-queue item stored in a map value.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wq_init`",
+    label = "kfunc `bpf_wq_init` is not available to this program type",
+    note = "kfunc `bpf_wq_init` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_wq_init: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_wq_init
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_wq_init
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_wq_init
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_wq_init
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_wq_init
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_init for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_init for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_init for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_init for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_wq_set_callback`: Set the function a BPF work queue item runs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wq_set_callback`",
+    label = "kfunc `bpf_wq_set_callback` is not available to this program type",
+    note = "kfunc `bpf_wq_set_callback` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_wq_set_callback: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_wq_set_callback
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_wq_set_callback
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_wq_set_callback
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_wq_set_callback
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_wq_set_callback
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_wq_set_callback_impl`: Set the callback of a BPF work-queue item (behind the `bpf_wq_set_callback` macro).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wq_set_callback_impl`",
+    label = "kfunc `bpf_wq_set_callback_impl` is not available to this program type",
+    note = "kfunc `bpf_wq_set_callback_impl` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_wq_set_callback_impl: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_wq_set_callback_impl
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_wq_set_callback_impl
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_wq_set_callback_impl
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_wq_set_callback_impl
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_wq_set_callback_impl
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback_impl
+for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback_impl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_set_callback_impl
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_set_callback_impl for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_wq_start`: Queue a BPF work-queue item to run its callback in process context.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_wq_start`",
+    label = "kfunc `bpf_wq_start` is not available to this program type",
+    note = "kfunc `bpf_wq_start` may be called from: socket_filter, kprobe, sched_cls, sched_act, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, lwt_in, lwt_out, lwt_xmit, sock_ops, sk_skb, cgroup_device, sk_msg, raw_tracepoint, cgroup_sock_addr, lwt_seg6local, lirc_mode2, sk_reuseport, flow_dissector, cgroup_sysctl, raw_tracepoint_writable, cgroup_sockopt, tracing, struct_ops, lsm, sk_lookup, syscall, netfilter"
+)]
+pub unsafe trait CanCallKfunc_bpf_wq_start: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_bpf_wq_start
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_bpf_wq_start
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_bpf_wq_start
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_bpf_wq_start
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_bpf_wq_start
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_start for program::Kprobe<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_start for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_bpf_wq_start for program::Syscall<S> {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::CgroupDevice {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::CgroupSkb {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::FlowDissector {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::LircMode2 {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::LwtIn {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::LwtOut {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::LwtSeg6local {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::LwtXmit {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::Netfilter {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::PerfEvent {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::RawTracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::RawTracepointWritable {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SchedAct {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SkLookup {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SkMsg {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SkReuseport {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SkSkb {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SockOps {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::SocketFilter {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::Tracepoint {}
+unsafe impl CanCallKfunc_bpf_wq_start for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_ct_alloc`: Allocate a conntrack entry for a packet's tuple, from XDP.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_ct_alloc`",
+    label = "kfunc `bpf_xdp_ct_alloc` is not available to this program type",
+    note = "kfunc `bpf_xdp_ct_alloc` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_ct_alloc: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_ct_alloc for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_xdp_ct_alloc for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_ct_lookup`: Look up the conntrack entry of a tuple, from XDP.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_ct_lookup`",
+    label = "kfunc `bpf_xdp_ct_lookup` is not available to this program type",
+    note = "kfunc `bpf_xdp_ct_lookup` may be called from: sched_cls, xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_ct_lookup: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_ct_lookup for program::SchedCls {}
+unsafe impl CanCallKfunc_bpf_xdp_ct_lookup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_flow_lookup`: Find a packet's flow in the flowtable of the XDP program's device.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_flow_lookup`",
+    label = "kfunc `bpf_xdp_flow_lookup` is not available to this program type",
+    note = "kfunc `bpf_xdp_flow_lookup` may be called from: xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_flow_lookup: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_flow_lookup for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_get_xfrm_state`: Look up an IPsec state (SA) from XDP, with a reference on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_get_xfrm_state`",
+    label = "kfunc `bpf_xdp_get_xfrm_state` is not available to this program type",
+    note = "kfunc `bpf_xdp_get_xfrm_state` may be called from: xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_get_xfrm_state: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_get_xfrm_state for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_metadata_rx_hash`: Read the receive hash the NIC computed for an XDP frame.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_metadata_rx_hash`",
+    label = "kfunc `bpf_xdp_metadata_rx_hash` is not available to this program type",
+    note = "kfunc `bpf_xdp_metadata_rx_hash` may be called from: xdp (only with attach type xdp)"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_metadata_rx_hash: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_metadata_rx_hash for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_metadata_rx_timestamp`: Read the NIC's receive timestamp of an XDP frame.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_metadata_rx_timestamp`",
+    label = "kfunc `bpf_xdp_metadata_rx_timestamp` is not available to this program type",
+    note = "kfunc `bpf_xdp_metadata_rx_timestamp` may be called from: xdp (only with attach type xdp)"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_metadata_rx_timestamp: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_metadata_rx_timestamp for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_metadata_rx_vlan_tag`: Read the VLAN tag the NIC stripped from an XDP frame.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_metadata_rx_vlan_tag`",
+    label = "kfunc `bpf_xdp_metadata_rx_vlan_tag` is not available to this program type",
+    note = "kfunc `bpf_xdp_metadata_rx_vlan_tag` may be called from: xdp (only with attach type xdp)"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_metadata_rx_vlan_tag: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_metadata_rx_vlan_tag for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_pull_data`: Make more bytes of a multi-buffer XDP frame directly accessible in the linear part.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_pull_data`",
+    label = "kfunc `bpf_xdp_pull_data` is not available to this program type",
+    note = "kfunc `bpf_xdp_pull_data` may be called from: xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_pull_data: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_pull_data for program::Xdp {}
+/// Implemented for the program types that may call kfunc `bpf_xdp_xfrm_state_release`: Drop an IPsec state reference.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `bpf_xdp_xfrm_state_release`",
+    label = "kfunc `bpf_xdp_xfrm_state_release` is not available to this program type",
+    note = "kfunc `bpf_xdp_xfrm_state_release` may be called from: xdp"
+)]
+pub unsafe trait CanCallKfunc_bpf_xdp_xfrm_state_release: ProgramType {}
+unsafe impl CanCallKfunc_bpf_xdp_xfrm_state_release for program::Xdp {}
+/// Implemented for the program types that may call kfunc `cgroup_rstat_flush`: Flush a cgroup's pending per-CPU resource statistics (6.12 and before).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cgroup_rstat_flush`",
+    label = "kfunc `cgroup_rstat_flush` is not available to this program type",
+    note = "kfunc `cgroup_rstat_flush` may be called from: tracepoint (only in sleepable programs), perf_event (only in sleepable programs), raw_tracepoint (only in sleepable programs), tracing (only in sleepable programs), lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_cgroup_rstat_flush: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_cgroup_rstat_flush
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_cgroup_rstat_flush
+for program::Tracing<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `cgroup_rstat_updated`: Mark a cgroup's per-CPU resource statistics as changed on a CPU (6.12 and before).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cgroup_rstat_updated`",
+    label = "kfunc `cgroup_rstat_updated` is not available to this program type",
+    note = "kfunc `cgroup_rstat_updated` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, lsm"
+)]
+pub unsafe trait CanCallKfunc_cgroup_rstat_updated: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_cgroup_rstat_updated
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_cgroup_rstat_updated
+for program::Tracing<A, S> {}
+unsafe impl CanCallKfunc_cgroup_rstat_updated for program::PerfEvent {}
+unsafe impl CanCallKfunc_cgroup_rstat_updated for program::RawTracepoint {}
+unsafe impl CanCallKfunc_cgroup_rstat_updated for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `crash_kexec`: Panic the kernel into the crash (kdump) kernel.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `crash_kexec`",
+    label = "kfunc `crash_kexec` is not available to this program type",
+    note = "kfunc `crash_kexec` may be called from: sched_cls, tracepoint, xdp, perf_event, cgroup_skb, cgroup_sock, sock_ops, cgroup_device, raw_tracepoint, cgroup_sock_addr, cgroup_sysctl, cgroup_sockopt, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_crash_kexec: ProgramType {}
+unsafe impl<A: attach::ForCgroupSock> CanCallKfunc_crash_kexec
+for program::CgroupSock<A> {}
+unsafe impl<A: attach::ForCgroupSockAddr> CanCallKfunc_crash_kexec
+for program::CgroupSockAddr<A> {}
+unsafe impl<A: attach::ForCgroupSockopt> CanCallKfunc_crash_kexec
+for program::CgroupSockopt<A> {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_crash_kexec
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_crash_kexec
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_crash_kexec for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_crash_kexec for program::Syscall<S> {}
+unsafe impl CanCallKfunc_crash_kexec for program::CgroupDevice {}
+unsafe impl CanCallKfunc_crash_kexec for program::CgroupSkb {}
+unsafe impl CanCallKfunc_crash_kexec for program::CgroupSysctl {}
+unsafe impl CanCallKfunc_crash_kexec for program::PerfEvent {}
+unsafe impl CanCallKfunc_crash_kexec for program::RawTracepoint {}
+unsafe impl CanCallKfunc_crash_kexec for program::SchedCls {}
+unsafe impl CanCallKfunc_crash_kexec for program::SockOps {}
+unsafe impl CanCallKfunc_crash_kexec for program::Tracepoint {}
+unsafe impl CanCallKfunc_crash_kexec for program::Xdp {}
+/// Implemented for the program types that may call kfunc `css_rstat_flush`: Flush a cgroup's pending per-CPU resource statistics.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `css_rstat_flush`",
+    label = "kfunc `css_rstat_flush` is not available to this program type",
+    note = "kfunc `css_rstat_flush` may be called from: tracepoint (only in sleepable programs), perf_event (only in sleepable programs), raw_tracepoint (only in sleepable programs), tracing (only in sleepable programs), lsm (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_css_rstat_flush: ProgramType {}
+unsafe impl<A: attach::ForLsm> CanCallKfunc_css_rstat_flush
+for program::Lsm<A, Sleepable> {}
+unsafe impl<A: attach::ForTracing> CanCallKfunc_css_rstat_flush
+for program::Tracing<A, Sleepable> {}
+/// Implemented for the program types that may call kfunc `css_rstat_updated`: Mark a cgroup's per-CPU resource statistics as changed on a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `css_rstat_updated`",
+    label = "kfunc `css_rstat_updated` is not available to this program type",
+    note = "kfunc `css_rstat_updated` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, lsm"
+)]
+pub unsafe trait CanCallKfunc_css_rstat_updated: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_css_rstat_updated
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_css_rstat_updated
+for program::Tracing<A, S> {}
+unsafe impl CanCallKfunc_css_rstat_updated for program::PerfEvent {}
+unsafe impl CanCallKfunc_css_rstat_updated for program::RawTracepoint {}
+unsafe impl CanCallKfunc_css_rstat_updated for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `cubictcp_acked`: CUBIC's handler for acknowledged packets, for reuse from a BPF TCP congestion control.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_acked`",
+    label = "kfunc `cubictcp_acked` is not available to this program type",
+    note = "kfunc `cubictcp_acked` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_acked: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_acked for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_cong_avoid`: CUBIC's congestion-avoidance step.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_cong_avoid`",
+    label = "kfunc `cubictcp_cong_avoid` is not available to this program type",
+    note = "kfunc `cubictcp_cong_avoid` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_cong_avoid: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_cong_avoid for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_cwnd_event`: CUBIC's handler for congestion-window events.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_cwnd_event`",
+    label = "kfunc `cubictcp_cwnd_event` is not available to this program type",
+    note = "kfunc `cubictcp_cwnd_event` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_cwnd_event: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_cwnd_event for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_cwnd_event_tx_start`: CUBIC's handling of the transmit-start congestion event.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_cwnd_event_tx_start`",
+    label = "kfunc `cubictcp_cwnd_event_tx_start` is not available to this program type",
+    note = "kfunc `cubictcp_cwnd_event_tx_start` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_cwnd_event_tx_start: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_cwnd_event_tx_start
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_init`: Set up CUBIC's per-socket state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_init`",
+    label = "kfunc `cubictcp_init` is not available to this program type",
+    note = "kfunc `cubictcp_init` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_init: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_init for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_recalc_ssthresh`: CUBIC's slow-start threshold after a loss.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_recalc_ssthresh`",
+    label = "kfunc `cubictcp_recalc_ssthresh` is not available to this program type",
+    note = "kfunc `cubictcp_recalc_ssthresh` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_recalc_ssthresh: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_recalc_ssthresh
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `cubictcp_state`: CUBIC's handler for changes of the TCP congestion state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `cubictcp_state`",
+    label = "kfunc `cubictcp_state` is not available to this program type",
+    note = "kfunc `cubictcp_state` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_cubictcp_state: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_cubictcp_state for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_cwnd_event`: DCTCP's handler for congestion-window events.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_cwnd_event`",
+    label = "kfunc `dctcp_cwnd_event` is not available to this program type",
+    note = "kfunc `dctcp_cwnd_event` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_cwnd_event: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_cwnd_event for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_cwnd_event_tx_start`: DCTCP's handling of the transmit-start congestion event.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_cwnd_event_tx_start`",
+    label = "kfunc `dctcp_cwnd_event_tx_start` is not available to this program type",
+    note = "kfunc `dctcp_cwnd_event_tx_start` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_cwnd_event_tx_start: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_cwnd_event_tx_start
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_cwnd_undo`: DCTCP's congestion window after a spurious loss is undone.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_cwnd_undo`",
+    label = "kfunc `dctcp_cwnd_undo` is not available to this program type",
+    note = "kfunc `dctcp_cwnd_undo` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_cwnd_undo: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_cwnd_undo for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_init`: Set up DCTCP's per-socket state.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_init`",
+    label = "kfunc `dctcp_init` is not available to this program type",
+    note = "kfunc `dctcp_init` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_init: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_init for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_ssthresh`: DCTCP's slow-start threshold, from the fraction of ECN-marked bytes.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_ssthresh`",
+    label = "kfunc `dctcp_ssthresh` is not available to this program type",
+    note = "kfunc `dctcp_ssthresh` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_ssthresh: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_ssthresh for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_state`: DCTCP's handler for congestion state changes.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_state`",
+    label = "kfunc `dctcp_state` is not available to this program type",
+    note = "kfunc `dctcp_state` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_state: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_state for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `dctcp_update_alpha`: Update DCTCP's estimate of the fraction of ECN-marked bytes on an ACK.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `dctcp_update_alpha`",
+    label = "kfunc `dctcp_update_alpha` is not available to this program type",
+    note = "kfunc `dctcp_update_alpha` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_dctcp_update_alpha: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_dctcp_update_alpha for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_allocate_context`: Open a HID device by its ID, for requests from outside an event.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_allocate_context`",
+    label = "kfunc `hid_bpf_allocate_context` is not available to this program type",
+    note = "kfunc `hid_bpf_allocate_context` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_allocate_context: ProgramType {}
+unsafe impl CanCallKfunc_hid_bpf_allocate_context for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_hid_bpf_allocate_context for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_get_data`: Get a pointer into the report buffer of the HID event being processed.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_get_data`",
+    label = "kfunc `hid_bpf_get_data` is not available to this program type",
+    note = "kfunc `hid_bpf_get_data` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_get_data: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_hid_bpf_get_data for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_hw_output_report`: Send an output report to the HID device.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_hw_output_report`",
+    label = "kfunc `hid_bpf_hw_output_report` is not available to this program type",
+    note = "kfunc `hid_bpf_hw_output_report` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_hw_output_report: ProgramType {}
+unsafe impl CanCallKfunc_hid_bpf_hw_output_report for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_hid_bpf_hw_output_report for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_hw_request`: Send a raw HID get or set report request to the device.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_hw_request`",
+    label = "kfunc `hid_bpf_hw_request` is not available to this program type",
+    note = "kfunc `hid_bpf_hw_request` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_hw_request: ProgramType {}
+unsafe impl CanCallKfunc_hid_bpf_hw_request for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_hid_bpf_hw_request for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_input_report`: Inject an input report, as if the HID device had sent it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_input_report`",
+    label = "kfunc `hid_bpf_input_report` is not available to this program type",
+    note = "kfunc `hid_bpf_input_report` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_input_report: ProgramType {}
+unsafe impl CanCallKfunc_hid_bpf_input_report for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_hid_bpf_input_report for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_release_context`: Release a HID context obtained with `hid_bpf_allocate_context`.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_release_context`",
+    label = "kfunc `hid_bpf_release_context` is not available to this program type",
+    note = "kfunc `hid_bpf_release_context` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_release_context: ProgramType {}
+unsafe impl CanCallKfunc_hid_bpf_release_context for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_hid_bpf_release_context for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `hid_bpf_try_input_report`: Inject an input report without waiting: fails when the device is busy.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `hid_bpf_try_input_report`",
+    label = "kfunc `hid_bpf_try_input_report` is not available to this program type",
+    note = "kfunc `hid_bpf_try_input_report` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_hid_bpf_try_input_report: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_hid_bpf_try_input_report
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cid_curr`: Get the task currently running on the CPU behind a cid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cid_curr`",
+    label = "kfunc `scx_bpf_cid_curr` is not available to this program type",
+    note = "kfunc `scx_bpf_cid_curr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cid_curr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cid_curr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cid_curr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_curr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_curr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cid_curr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cid_curr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cid_curr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cid_override`: Replace the kernel's CPU-to-cid numbering and shard layout with the scheduler's own.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cid_override`",
+    label = "kfunc `scx_bpf_cid_override` is not available to this program type",
+    note = "kfunc `scx_bpf_cid_override` may be called from: struct_ops (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cid_override: ProgramType {}
+unsafe impl CanCallKfunc_scx_bpf_cid_override for program::StructOps<Sleepable> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cid_to_cpu`: Translate a cid to its CPU number.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cid_to_cpu`",
+    label = "kfunc `scx_bpf_cid_to_cpu` is not available to this program type",
+    note = "kfunc `scx_bpf_cid_to_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cid_to_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cid_to_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cid_to_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_to_cpu for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_to_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cid_to_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cid_to_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cid_to_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cid_topo`: Copy out the topology record of a cid (core, cache, node, shard).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cid_topo`",
+    label = "kfunc `scx_bpf_cid_topo` is not available to this program type",
+    note = "kfunc `scx_bpf_cid_topo` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cid_topo: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cid_topo
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cid_topo
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_topo for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cid_topo for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cid_topo for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cid_topo for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cid_topo for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cidperf_cap`: Read the relative compute capacity of the CPU behind a cid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cidperf_cap`",
+    label = "kfunc `scx_bpf_cidperf_cap` is not available to this program type",
+    note = "kfunc `scx_bpf_cidperf_cap` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cidperf_cap: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cap
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cap
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cap for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cap for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cap for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cap for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cap for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cidperf_cur`: Read the current relative performance level of the CPU behind a cid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cidperf_cur`",
+    label = "kfunc `scx_bpf_cidperf_cur` is not available to this program type",
+    note = "kfunc `scx_bpf_cidperf_cur` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cidperf_cur: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cur
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cur
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cur for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_cur for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cur for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cur for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_cur for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cidperf_set`: Ask for a performance level on the CPU behind a cid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cidperf_set`",
+    label = "kfunc `scx_bpf_cidperf_set` is not available to this program type",
+    note = "kfunc `scx_bpf_cidperf_set` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cidperf_set: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_set
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cidperf_set
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_set for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cidperf_set for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_set for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_set for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cidperf_set for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpu_curr`: Get the task currently running on a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpu_curr`",
+    label = "kfunc `scx_bpf_cpu_curr` is not available to this program type",
+    note = "kfunc `scx_bpf_cpu_curr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpu_curr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpu_curr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpu_curr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_curr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_curr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_curr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_curr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_curr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpu_node`: Get the NUMA node of a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpu_node`",
+    label = "kfunc `scx_bpf_cpu_node` is not available to this program type",
+    note = "kfunc `scx_bpf_cpu_node` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpu_node: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpu_node
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpu_node
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_node for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_node for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_node for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_node for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_node for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpu_rq`: Get the runqueue of a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpu_rq`",
+    label = "kfunc `scx_bpf_cpu_rq` is not available to this program type",
+    note = "kfunc `scx_bpf_cpu_rq` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpu_rq: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpu_rq
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpu_rq
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_rq for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_rq for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_rq for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_rq for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_rq for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpu_to_cid`: Translate a CPU number to its cid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpu_to_cid`",
+    label = "kfunc `scx_bpf_cpu_to_cid` is not available to this program type",
+    note = "kfunc `scx_bpf_cpu_to_cid` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpu_to_cid: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpu_to_cid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpu_to_cid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_to_cid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpu_to_cid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_to_cid for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_to_cid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpu_to_cid for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpuperf_cap`: Read the relative compute capacity of a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpuperf_cap`",
+    label = "kfunc `scx_bpf_cpuperf_cap` is not available to this program type",
+    note = "kfunc `scx_bpf_cpuperf_cap` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpuperf_cap: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cap
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cap
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cap for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cap for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cap for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cap for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cap for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpuperf_cur`: Read the current relative performance level of a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpuperf_cur`",
+    label = "kfunc `scx_bpf_cpuperf_cur` is not available to this program type",
+    note = "kfunc `scx_bpf_cpuperf_cur` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpuperf_cur: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cur
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cur
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cur for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_cur for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cur for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cur for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_cur for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_cpuperf_set`: Ask for a performance level on a CPU (cpufreq schedutil hint).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_cpuperf_set`",
+    label = "kfunc `scx_bpf_cpuperf_set` is not available to this program type",
+    note = "kfunc `scx_bpf_cpuperf_set` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_cpuperf_set: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_set
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_set
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_set for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_cpuperf_set for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_set for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_set for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_cpuperf_set for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_create_dsq`: Create a user dispatch queue with a chosen ID.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_create_dsq`",
+    label = "kfunc `scx_bpf_create_dsq` is not available to this program type",
+    note = "kfunc `scx_bpf_create_dsq` may be called from: struct_ops (only in sleepable programs), syscall (only in sleepable programs)"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_create_dsq: ProgramType {}
+unsafe impl CanCallKfunc_scx_bpf_create_dsq for program::StructOps<Sleepable> {}
+unsafe impl CanCallKfunc_scx_bpf_create_dsq for program::Syscall<Sleepable> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_destroy_dsq`: Destroy a user dispatch queue.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_destroy_dsq`",
+    label = "kfunc `scx_bpf_destroy_dsq` is not available to this program type",
+    note = "kfunc `scx_bpf_destroy_dsq` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_destroy_dsq: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_destroy_dsq
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_destroy_dsq
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_destroy_dsq for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_destroy_dsq for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_destroy_dsq for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_destroy_dsq for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_destroy_dsq for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dispatch_cancel`: Drop the most recent pending insert of the current ops.dispatch() call.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dispatch_cancel`",
+    label = "kfunc `scx_bpf_dispatch_cancel` is not available to this program type",
+    note = "kfunc `scx_bpf_dispatch_cancel` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dispatch_cancel: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dispatch_cancel
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dispatch_nr_slots`: Count the dispatch slots left in the current ops.dispatch() call.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dispatch_nr_slots`",
+    label = "kfunc `scx_bpf_dispatch_nr_slots` is not available to this program type",
+    note = "kfunc `scx_bpf_dispatch_nr_slots` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dispatch_nr_slots: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dispatch_nr_slots
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_insert`: Queue a task on a dispatch queue with a time slice (original form, no result).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_insert`",
+    label = "kfunc `scx_bpf_dsq_insert` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_insert` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_insert: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_insert for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_insert___v2`: Queue a task on a dispatch queue with a time slice; tell whether it was queued.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_insert___v2`",
+    label = "kfunc `scx_bpf_dsq_insert___v2` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_insert___v2` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_insert___v2: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_insert___v2
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_insert_vtime`: Queue a task on a DSQ in virtual-time order (original five-argument form).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_insert_vtime`",
+    label = "kfunc `scx_bpf_dsq_insert_vtime` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_insert_vtime` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_insert_vtime: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_insert_vtime
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move`: Move the task an iterator is at to another DSQ.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move`",
+    label = "kfunc `scx_bpf_dsq_move` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move_set_slice`: Stage the time slice the next iterator-driven DSQ move gives its task.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move_set_slice`",
+    label = "kfunc `scx_bpf_dsq_move_set_slice` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move_set_slice` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move_set_slice: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_set_slice
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_set_slice
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move_set_vtime`: Stage the vtime the next iterator-driven DSQ move gives its task.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move_set_vtime`",
+    label = "kfunc `scx_bpf_dsq_move_set_vtime` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move_set_vtime` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move_set_vtime: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_set_vtime
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_set_vtime
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move_to_local`: Move the first task of a user DSQ to the current CPU's local DSQ (original form).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move_to_local`",
+    label = "kfunc `scx_bpf_dsq_move_to_local` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move_to_local` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move_to_local: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_to_local
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move_to_local___v2`: Move the first task of a user DSQ to the current CPU's local DSQ, with enqueue flags.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move_to_local___v2`",
+    label = "kfunc `scx_bpf_dsq_move_to_local___v2` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move_to_local___v2` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move_to_local___v2: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_to_local___v2
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_move_vtime`: Move the task an iterator is at to another DSQ in virtual-time order.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_move_vtime`",
+    label = "kfunc `scx_bpf_dsq_move_vtime` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_move_vtime` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_move_vtime: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_vtime
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_move_vtime
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_nr_queued`: Count the tasks on a dispatch queue.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_nr_queued`",
+    label = "kfunc `scx_bpf_dsq_nr_queued` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_nr_queued` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_nr_queued: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_dsq_nr_queued
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_dsq_nr_queued
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_nr_queued
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_nr_queued for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_nr_queued for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_nr_queued for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_nr_queued for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_peek`: Look at the first task of a DSQ without taking its lock.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_peek`",
+    label = "kfunc `scx_bpf_dsq_peek` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_peek` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_peek: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_dsq_peek
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_dsq_peek
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_peek for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_peek for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_peek for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_peek for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_peek for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dsq_reenq`: Send all tasks queued on a DSQ back through ops.enqueue().
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dsq_reenq`",
+    label = "kfunc `scx_bpf_dsq_reenq` is not available to this program type",
+    note = "kfunc `scx_bpf_dsq_reenq` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dsq_reenq: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_dsq_reenq
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_dsq_reenq
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_reenq for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dsq_reenq for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_reenq for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_reenq for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_dsq_reenq for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_dump_bstr`: Append formatted text to the scheduler's debug dump.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_dump_bstr`",
+    label = "kfunc `scx_bpf_dump_bstr` is not available to this program type",
+    note = "kfunc `scx_bpf_dump_bstr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_dump_bstr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_dump_bstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_dump_bstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dump_bstr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_dump_bstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_dump_bstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_dump_bstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_dump_bstr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_error_bstr`: Abort the BPF scheduler with a formatted error message.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_error_bstr`",
+    label = "kfunc `scx_bpf_error_bstr` is not available to this program type",
+    note = "kfunc `scx_bpf_error_bstr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_error_bstr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_error_bstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_error_bstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_error_bstr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_error_bstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_error_bstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_error_bstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_error_bstr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_events`: Copy out the sched_ext event counters.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_events`",
+    label = "kfunc `scx_bpf_events` is not available to this program type",
+    note = "kfunc `scx_bpf_events` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_events: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_events
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_events
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_events for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_events for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_events for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_events for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_events for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_exit_bstr`: Unload the BPF scheduler with an exit code and a formatted reason.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_exit_bstr`",
+    label = "kfunc `scx_bpf_exit_bstr` is not available to this program type",
+    note = "kfunc `scx_bpf_exit_bstr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_exit_bstr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_exit_bstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_exit_bstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_exit_bstr for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_exit_bstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_exit_bstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_exit_bstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_exit_bstr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_idle_cpumask`: Borrow the mask of idle CPUs kept by sched_ext's built-in idle tracking.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_idle_cpumask`",
+    label = "kfunc `scx_bpf_get_idle_cpumask` is not available to this program type",
+    note = "kfunc `scx_bpf_get_idle_cpumask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_idle_cpumask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_idle_cpumask_node`: Borrow the idle CPU mask of one NUMA node.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_idle_cpumask_node`",
+    label = "kfunc `scx_bpf_get_idle_cpumask_node` is not available to this program type",
+    note = "kfunc `scx_bpf_get_idle_cpumask_node` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_idle_cpumask_node: ProgramType {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_idle_cpumask_node for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_idle_cpumask_node for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask_node
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_cpumask_node
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask_node for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask_node for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_cpumask_node for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_idle_smtmask`: Borrow the mask of CPUs whose whole SMT core is idle.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_idle_smtmask`",
+    label = "kfunc `scx_bpf_get_idle_smtmask` is not available to this program type",
+    note = "kfunc `scx_bpf_get_idle_smtmask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_idle_smtmask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_idle_smtmask_node`: Borrow the fully-idle SMT core mask of one NUMA node.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_idle_smtmask_node`",
+    label = "kfunc `scx_bpf_get_idle_smtmask_node` is not available to this program type",
+    note = "kfunc `scx_bpf_get_idle_smtmask_node` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_idle_smtmask_node: ProgramType {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_idle_smtmask_node for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_idle_smtmask_node for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask_node
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_idle_smtmask_node
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask_node for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask_node for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_idle_smtmask_node for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_online_cpumask`: Borrow the mask of online CPUs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_online_cpumask`",
+    label = "kfunc `scx_bpf_get_online_cpumask` is not available to this program type",
+    note = "kfunc `scx_bpf_get_online_cpumask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_online_cpumask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_get_online_cpumask
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_online_cpumask for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_online_cpumask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_online_cpumask
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_online_cpumask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_online_cpumask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_online_cpumask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_get_possible_cpumask`: Borrow the mask of possible CPUs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_get_possible_cpumask`",
+    label = "kfunc `scx_bpf_get_possible_cpumask` is not available to this program type",
+    note = "kfunc `scx_bpf_get_possible_cpumask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_get_possible_cpumask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_get_possible_cpumask
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_get_possible_cpumask for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_possible_cpumask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_get_possible_cpumask
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_get_possible_cpumask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_get_possible_cpumask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_get_possible_cpumask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_kick_cid`: Make the CPU behind a cid reschedule.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_kick_cid`",
+    label = "kfunc `scx_bpf_kick_cid` is not available to this program type",
+    note = "kfunc `scx_bpf_kick_cid` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_kick_cid: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_kick_cid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_kick_cid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_kick_cid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_kick_cid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cid for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cid for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_kick_cpu`: Make a CPU reschedule: wake it if idle, or preempt or wait on it.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_kick_cpu`",
+    label = "kfunc `scx_bpf_kick_cpu` is not available to this program type",
+    note = "kfunc `scx_bpf_kick_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_kick_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_kick_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_kick_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_kick_cpu for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_kick_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_kick_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_locked_rq`: Get the runqueue sched_ext currently holds locked.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_locked_rq`",
+    label = "kfunc `scx_bpf_locked_rq` is not available to this program type",
+    note = "kfunc `scx_bpf_locked_rq` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_locked_rq: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_locked_rq
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_locked_rq
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_locked_rq for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_locked_rq for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_locked_rq for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_locked_rq for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_locked_rq for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_now`: Read a cheap nanosecond clock, cached per runqueue.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_now`",
+    label = "kfunc `scx_bpf_now` is not available to this program type",
+    note = "kfunc `scx_bpf_now` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_now: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_now
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_now
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_now for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_now for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_now for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_now for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_now for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_nr_cids`: Get the size of the cid space (one cid per possible CPU).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_nr_cids`",
+    label = "kfunc `scx_bpf_nr_cids` is not available to this program type",
+    note = "kfunc `scx_bpf_nr_cids` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_nr_cids: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_nr_cids
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_nr_cids
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_cids for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_cids for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cids for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cids for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cids for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_nr_cpu_ids`: Get the number of possible CPU IDs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_nr_cpu_ids`",
+    label = "kfunc `scx_bpf_nr_cpu_ids` is not available to this program type",
+    note = "kfunc `scx_bpf_nr_cpu_ids` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_nr_cpu_ids: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_nr_cpu_ids
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_nr_cpu_ids
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_cpu_ids for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_cpu_ids for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cpu_ids for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cpu_ids for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_nr_cpu_ids for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_nr_node_ids`: Get the number of possible NUMA node IDs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_nr_node_ids`",
+    label = "kfunc `scx_bpf_nr_node_ids` is not available to this program type",
+    note = "kfunc `scx_bpf_nr_node_ids` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_nr_node_ids: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_nr_node_ids
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_nr_node_ids
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_node_ids for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_node_ids for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_nr_node_ids for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_nr_node_ids for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_nr_node_ids for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_nr_online_cids`: Get the number of online CPUs, i.e. the online cid range.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_nr_online_cids`",
+    label = "kfunc `scx_bpf_nr_online_cids` is not available to this program type",
+    note = "kfunc `scx_bpf_nr_online_cids` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_nr_online_cids: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_nr_online_cids
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_nr_online_cids
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_online_cids
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_nr_online_cids
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_nr_online_cids for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_nr_online_cids for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_nr_online_cids for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_online_cmask`: Get the kernel-maintained mask of online cids, in the scheduler's arena.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_online_cmask`",
+    label = "kfunc `scx_bpf_online_cmask` is not available to this program type",
+    note = "kfunc `scx_bpf_online_cmask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_online_cmask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_online_cmask
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_online_cmask
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_online_cmask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_online_cmask for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_online_cmask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_online_cmask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_online_cmask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_pick_any_cpu`: Pick an idle CPU within a mask if there is one, otherwise any CPU of the mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_pick_any_cpu`",
+    label = "kfunc `scx_bpf_pick_any_cpu` is not available to this program type",
+    note = "kfunc `scx_bpf_pick_any_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_pick_any_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_pick_any_cpu_node`: Pick an idle CPU within a mask starting from a NUMA node, otherwise any CPU of the mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_pick_any_cpu_node`",
+    label = "kfunc `scx_bpf_pick_any_cpu_node` is not available to this program type",
+    note = "kfunc `scx_bpf_pick_any_cpu_node` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_pick_any_cpu_node: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu_node
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_pick_any_cpu_node for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu_node
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_any_cpu_node
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu_node for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu_node for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_pick_any_cpu_node for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_pick_idle_cpu`: Find and claim an idle CPU within a mask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_pick_idle_cpu`",
+    label = "kfunc `scx_bpf_pick_idle_cpu` is not available to this program type",
+    note = "kfunc `scx_bpf_pick_idle_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_pick_idle_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_pick_idle_cpu_node`: Find and claim an idle CPU within a mask, starting from a NUMA node.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_pick_idle_cpu_node`",
+    label = "kfunc `scx_bpf_pick_idle_cpu_node` is not available to this program type",
+    note = "kfunc `scx_bpf_pick_idle_cpu_node` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_pick_idle_cpu_node: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu_node
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_pick_idle_cpu_node for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu_node
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_pick_idle_cpu_node
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu_node for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu_node for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_pick_idle_cpu_node for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_put_cpumask`: Return a CPU mask borrowed with scx_bpf_get_possible_cpumask or scx_bpf_get_online_cpumask.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_put_cpumask`",
+    label = "kfunc `scx_bpf_put_cpumask` is not available to this program type",
+    note = "kfunc `scx_bpf_put_cpumask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_put_cpumask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_put_cpumask
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_put_cpumask
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_put_cpumask for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_put_cpumask for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_put_cpumask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_put_cpumask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_put_cpumask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_put_idle_cpumask`: Return an idle CPU or SMT mask borrowed from sched_ext.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_put_idle_cpumask`",
+    label = "kfunc `scx_bpf_put_idle_cpumask` is not available to this program type",
+    note = "kfunc `scx_bpf_put_idle_cpumask` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_put_idle_cpumask: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_put_idle_cpumask
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_put_idle_cpumask
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_put_idle_cpumask
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_put_idle_cpumask
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_put_idle_cpumask for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_put_idle_cpumask for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_put_idle_cpumask for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_reenqueue_local`: Send the tasks on this CPU's local DSQ back to the scheduler; count them.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_reenqueue_local`",
+    label = "kfunc `scx_bpf_reenqueue_local` is not available to this program type",
+    note = "kfunc `scx_bpf_reenqueue_local` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_reenqueue_local: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_reenqueue_local
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_reenqueue_local___v2`: Send the tasks on the calling CPU's local DSQ back to the scheduler, from any callback.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_reenqueue_local___v2`",
+    label = "kfunc `scx_bpf_reenqueue_local___v2` is not available to this program type",
+    note = "kfunc `scx_bpf_reenqueue_local___v2` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_reenqueue_local___v2: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_reenqueue_local___v2
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_reenqueue_local___v2 for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_reenqueue_local___v2
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_reenqueue_local___v2
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_reenqueue_local___v2 for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_reenqueue_local___v2 for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_reenqueue_local___v2 for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_select_cpu_and`: Pick an idle CPU for a task within a given CPU mask (five-argument form).
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_select_cpu_and`",
+    label = "kfunc `scx_bpf_select_cpu_and` is not available to this program type",
+    note = "kfunc `scx_bpf_select_cpu_and` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_select_cpu_and: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_select_cpu_and
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_select_cpu_and
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_select_cpu_dfl`: Pick a CPU for a waking task with sched_ext's default idle-CPU policy.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_select_cpu_dfl`",
+    label = "kfunc `scx_bpf_select_cpu_dfl` is not available to this program type",
+    note = "kfunc `scx_bpf_select_cpu_dfl` may be called from: struct_ops, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_select_cpu_dfl: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_select_cpu_dfl
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_select_cpu_dfl
+for program::Syscall<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_sub_caps`: Read which cids the caller or a direct child holds given capabilities on.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_sub_caps`",
+    label = "kfunc `scx_bpf_sub_caps` is not available to this program type",
+    note = "kfunc `scx_bpf_sub_caps` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_sub_caps: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_sub_caps
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_sub_caps
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_caps for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_caps for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_sub_caps for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_sub_caps for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_sub_caps for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_sub_dispatch`: Have a direct child sub-scheduler run its dispatch for the current CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_sub_dispatch`",
+    label = "kfunc `scx_bpf_sub_dispatch` is not available to this program type",
+    note = "kfunc `scx_bpf_sub_dispatch` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_sub_dispatch: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_dispatch
+for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `scx_bpf_sub_grant`: Give a direct child sub-scheduler capabilities on a set of cids.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_sub_grant`",
+    label = "kfunc `scx_bpf_sub_grant` is not available to this program type",
+    note = "kfunc `scx_bpf_sub_grant` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_sub_grant: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_sub_grant
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_sub_grant
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_grant for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_grant for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_sub_grant for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_sub_grant for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_sub_grant for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_sub_kill_bstr`: Shut down a direct child sub-scheduler with a formatted reason.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_sub_kill_bstr`",
+    label = "kfunc `scx_bpf_sub_kill_bstr` is not available to this program type",
+    note = "kfunc `scx_bpf_sub_kill_bstr` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_sub_kill_bstr: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_sub_kill_bstr
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_sub_kill_bstr
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_kill_bstr
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_kill_bstr for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_sub_kill_bstr for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_sub_kill_bstr for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_sub_kill_bstr for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_sub_revoke`: Take capabilities on a set of cids away from a direct child sub-scheduler and its descendants.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_sub_revoke`",
+    label = "kfunc `scx_bpf_sub_revoke` is not available to this program type",
+    note = "kfunc `scx_bpf_sub_revoke` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_sub_revoke: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_sub_revoke
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_sub_revoke
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_revoke for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_sub_revoke for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_sub_revoke for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_sub_revoke for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_sub_revoke for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_cgroup`: Get a reference to the cgroup sched_ext accounts a task to.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_cgroup`",
+    label = "kfunc `scx_bpf_task_cgroup` is not available to this program type",
+    note = "kfunc `scx_bpf_task_cgroup` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_cgroup: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_cgroup
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_task_cgroup
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cgroup for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cgroup for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_cgroup for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_cgroup for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_cgroup for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_cid`: Get the cid of the CPU a task is assigned to.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_cid`",
+    label = "kfunc `scx_bpf_task_cid` is not available to this program type",
+    note = "kfunc `scx_bpf_task_cid` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_cid: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_cid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_task_cid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_cid for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_cid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_cid for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_cpu`: Get the CPU a task is assigned to.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_cpu`",
+    label = "kfunc `scx_bpf_task_cpu` is not available to this program type",
+    note = "kfunc `scx_bpf_task_cpu` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_cpu: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_cpu
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_task_cpu
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cpu for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_cpu for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_cpu for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_cpu for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_cpu for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_running`: Tell whether a task is currently running on a CPU.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_running`",
+    label = "kfunc `scx_bpf_task_running` is not available to this program type",
+    note = "kfunc `scx_bpf_task_running` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_running: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_running
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_task_running
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_running
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_running for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_running for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_running for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_running for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_set_dsq_vtime`: Set the virtual time a task is ordered by on vtime DSQs.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_set_dsq_vtime`",
+    label = "kfunc `scx_bpf_task_set_dsq_vtime` is not available to this program type",
+    note = "kfunc `scx_bpf_task_set_dsq_vtime` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_set_dsq_vtime: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_set_dsq_vtime
+for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_task_set_dsq_vtime for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_set_dsq_vtime
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_set_dsq_vtime
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_dsq_vtime for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_dsq_vtime for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_dsq_vtime for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_task_set_slice`: Set a task's remaining time slice.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_task_set_slice`",
+    label = "kfunc `scx_bpf_task_set_slice` is not available to this program type",
+    note = "kfunc `scx_bpf_task_set_slice` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_task_set_slice: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_task_set_slice
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_task_set_slice
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_set_slice
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_task_set_slice
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_slice for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_slice for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_task_set_slice for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_test_and_clear_cpu_idle`: Claim a CPU if it is idle.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_test_and_clear_cpu_idle`",
+    label = "kfunc `scx_bpf_test_and_clear_cpu_idle` is not available to this program type",
+    note = "kfunc `scx_bpf_test_and_clear_cpu_idle` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_test_and_clear_cpu_idle: ProgramType {}
+unsafe impl<
+    A: attach::ForLsm,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_test_and_clear_cpu_idle for program::Lsm<A, S> {}
+unsafe impl<
+    A: attach::ForTracing,
+    S: Sleepability,
+> CanCallKfunc_scx_bpf_test_and_clear_cpu_idle for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_test_and_clear_cpu_idle
+for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_test_and_clear_cpu_idle
+for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_test_and_clear_cpu_idle for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_test_and_clear_cpu_idle for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_test_and_clear_cpu_idle for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_this_cid`: Get the cid of the CPU the program runs on.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_this_cid`",
+    label = "kfunc `scx_bpf_this_cid` is not available to this program type",
+    note = "kfunc `scx_bpf_this_cid` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_this_cid: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_this_cid
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_this_cid
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_this_cid for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_this_cid for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_this_cid for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_this_cid for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_this_cid for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `scx_bpf_tid_to_task`: Find a task by the sched_ext task ID stored in p->scx.tid.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `scx_bpf_tid_to_task`",
+    label = "kfunc `scx_bpf_tid_to_task` is not available to this program type",
+    note = "kfunc `scx_bpf_tid_to_task` may be called from: tracepoint, perf_event, raw_tracepoint, tracing, struct_ops, lsm, syscall"
+)]
+pub unsafe trait CanCallKfunc_scx_bpf_tid_to_task: ProgramType {}
+unsafe impl<A: attach::ForLsm, S: Sleepability> CanCallKfunc_scx_bpf_tid_to_task
+for program::Lsm<A, S> {}
+unsafe impl<A: attach::ForTracing, S: Sleepability> CanCallKfunc_scx_bpf_tid_to_task
+for program::Tracing<A, S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_tid_to_task for program::StructOps<S> {}
+unsafe impl<S: Sleepability> CanCallKfunc_scx_bpf_tid_to_task for program::Syscall<S> {}
+unsafe impl CanCallKfunc_scx_bpf_tid_to_task for program::PerfEvent {}
+unsafe impl CanCallKfunc_scx_bpf_tid_to_task for program::RawTracepoint {}
+unsafe impl CanCallKfunc_scx_bpf_tid_to_task for program::Tracepoint {}
+/// Implemented for the program types that may call kfunc `tcp_cong_avoid_ai`: Grow the congestion window additively, as Reno does.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `tcp_cong_avoid_ai`",
+    label = "kfunc `tcp_cong_avoid_ai` is not available to this program type",
+    note = "kfunc `tcp_cong_avoid_ai` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_tcp_cong_avoid_ai: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_tcp_cong_avoid_ai for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `tcp_reno_cong_avoid`: Reno's congestion-avoidance step.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `tcp_reno_cong_avoid`",
+    label = "kfunc `tcp_reno_cong_avoid` is not available to this program type",
+    note = "kfunc `tcp_reno_cong_avoid` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_tcp_reno_cong_avoid: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_tcp_reno_cong_avoid for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `tcp_reno_ssthresh`: Reno's slow-start threshold: half the congestion window.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `tcp_reno_ssthresh`",
+    label = "kfunc `tcp_reno_ssthresh` is not available to this program type",
+    note = "kfunc `tcp_reno_ssthresh` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_tcp_reno_ssthresh: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_tcp_reno_ssthresh for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `tcp_reno_undo_cwnd`: Reno's congestion window after a spurious loss is undone.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `tcp_reno_undo_cwnd`",
+    label = "kfunc `tcp_reno_undo_cwnd` is not available to this program type",
+    note = "kfunc `tcp_reno_undo_cwnd` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_tcp_reno_undo_cwnd: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_tcp_reno_undo_cwnd for program::StructOps<S> {}
+/// Implemented for the program types that may call kfunc `tcp_slow_start`: Grow the congestion window in slow start.
+#[diagnostic::on_unimplemented(
+    message = "program type `{Self}` cannot call kfunc `tcp_slow_start`",
+    label = "kfunc `tcp_slow_start` is not available to this program type",
+    note = "kfunc `tcp_slow_start` may be called from: struct_ops"
+)]
+pub unsafe trait CanCallKfunc_tcp_slow_start: ProgramType {}
+unsafe impl<S: Sleepability> CanCallKfunc_tcp_slow_start for program::StructOps<S> {}
 /// The `CanCall_*` gates under the helpers' own names, for macros.
 pub mod can_call {
     pub use super::CanCall_bpf_map_lookup_elem as bpf_map_lookup_elem;
@@ -10082,6 +18092,368 @@ pub mod can_call {
     pub use super::CanCall_bpf_user_ringbuf_drain as bpf_user_ringbuf_drain;
     pub use super::CanCall_bpf_cgrp_storage_get as bpf_cgrp_storage_get;
     pub use super::CanCall_bpf_cgrp_storage_delete as bpf_cgrp_storage_delete;
+}
+/// The `CanCallKfunc_*` gates under the kfuncs' own names, for macros.
+pub mod can_call_kfunc {
+    pub use super::CanCallKfunc___bpf_trap as __bpf_trap;
+    pub use super::CanCallKfunc___scx_bpf_dsq_insert_vtime as __scx_bpf_dsq_insert_vtime;
+    pub use super::CanCallKfunc___scx_bpf_select_cpu_and as __scx_bpf_select_cpu_and;
+    pub use super::CanCallKfunc_bbr_cwnd_event as bbr_cwnd_event;
+    pub use super::CanCallKfunc_bbr_cwnd_event_tx_start as bbr_cwnd_event_tx_start;
+    pub use super::CanCallKfunc_bbr_init as bbr_init;
+    pub use super::CanCallKfunc_bbr_main as bbr_main;
+    pub use super::CanCallKfunc_bbr_min_tso_segs as bbr_min_tso_segs;
+    pub use super::CanCallKfunc_bbr_set_state as bbr_set_state;
+    pub use super::CanCallKfunc_bbr_sndbuf_expand as bbr_sndbuf_expand;
+    pub use super::CanCallKfunc_bbr_ssthresh as bbr_ssthresh;
+    pub use super::CanCallKfunc_bbr_undo_cwnd as bbr_undo_cwnd;
+    pub use super::CanCallKfunc_bpf_arena_alloc_pages as bpf_arena_alloc_pages;
+    pub use super::CanCallKfunc_bpf_arena_free_pages as bpf_arena_free_pages;
+    pub use super::CanCallKfunc_bpf_arena_reserve_pages as bpf_arena_reserve_pages;
+    pub use super::CanCallKfunc_bpf_cast_to_kern_ctx as bpf_cast_to_kern_ctx;
+    pub use super::CanCallKfunc_bpf_cgroup_acquire as bpf_cgroup_acquire;
+    pub use super::CanCallKfunc_bpf_cgroup_ancestor as bpf_cgroup_ancestor;
+    pub use super::CanCallKfunc_bpf_cgroup_from_id as bpf_cgroup_from_id;
+    pub use super::CanCallKfunc_bpf_cgroup_read_xattr as bpf_cgroup_read_xattr;
+    pub use super::CanCallKfunc_bpf_cgroup_release as bpf_cgroup_release;
+    pub use super::CanCallKfunc_bpf_copy_from_user_dynptr as bpf_copy_from_user_dynptr;
+    pub use super::CanCallKfunc_bpf_copy_from_user_str as bpf_copy_from_user_str;
+    pub use super::CanCallKfunc_bpf_copy_from_user_str_dynptr as bpf_copy_from_user_str_dynptr;
+    pub use super::CanCallKfunc_bpf_copy_from_user_task_dynptr as bpf_copy_from_user_task_dynptr;
+    pub use super::CanCallKfunc_bpf_copy_from_user_task_str as bpf_copy_from_user_task_str;
+    pub use super::CanCallKfunc_bpf_copy_from_user_task_str_dynptr as bpf_copy_from_user_task_str_dynptr;
+    pub use super::CanCallKfunc_bpf_cpumask_acquire as bpf_cpumask_acquire;
+    pub use super::CanCallKfunc_bpf_cpumask_and as bpf_cpumask_and;
+    pub use super::CanCallKfunc_bpf_cpumask_any_and_distribute as bpf_cpumask_any_and_distribute;
+    pub use super::CanCallKfunc_bpf_cpumask_any_distribute as bpf_cpumask_any_distribute;
+    pub use super::CanCallKfunc_bpf_cpumask_clear as bpf_cpumask_clear;
+    pub use super::CanCallKfunc_bpf_cpumask_clear_cpu as bpf_cpumask_clear_cpu;
+    pub use super::CanCallKfunc_bpf_cpumask_copy as bpf_cpumask_copy;
+    pub use super::CanCallKfunc_bpf_cpumask_create as bpf_cpumask_create;
+    pub use super::CanCallKfunc_bpf_cpumask_empty as bpf_cpumask_empty;
+    pub use super::CanCallKfunc_bpf_cpumask_equal as bpf_cpumask_equal;
+    pub use super::CanCallKfunc_bpf_cpumask_first as bpf_cpumask_first;
+    pub use super::CanCallKfunc_bpf_cpumask_first_and as bpf_cpumask_first_and;
+    pub use super::CanCallKfunc_bpf_cpumask_first_zero as bpf_cpumask_first_zero;
+    pub use super::CanCallKfunc_bpf_cpumask_full as bpf_cpumask_full;
+    pub use super::CanCallKfunc_bpf_cpumask_intersects as bpf_cpumask_intersects;
+    pub use super::CanCallKfunc_bpf_cpumask_or as bpf_cpumask_or;
+    pub use super::CanCallKfunc_bpf_cpumask_populate as bpf_cpumask_populate;
+    pub use super::CanCallKfunc_bpf_cpumask_release as bpf_cpumask_release;
+    pub use super::CanCallKfunc_bpf_cpumask_set_cpu as bpf_cpumask_set_cpu;
+    pub use super::CanCallKfunc_bpf_cpumask_setall as bpf_cpumask_setall;
+    pub use super::CanCallKfunc_bpf_cpumask_subset as bpf_cpumask_subset;
+    pub use super::CanCallKfunc_bpf_cpumask_test_and_clear_cpu as bpf_cpumask_test_and_clear_cpu;
+    pub use super::CanCallKfunc_bpf_cpumask_test_and_set_cpu as bpf_cpumask_test_and_set_cpu;
+    pub use super::CanCallKfunc_bpf_cpumask_test_cpu as bpf_cpumask_test_cpu;
+    pub use super::CanCallKfunc_bpf_cpumask_weight as bpf_cpumask_weight;
+    pub use super::CanCallKfunc_bpf_cpumask_xor as bpf_cpumask_xor;
+    pub use super::CanCallKfunc_bpf_crypto_ctx_acquire as bpf_crypto_ctx_acquire;
+    pub use super::CanCallKfunc_bpf_crypto_ctx_create as bpf_crypto_ctx_create;
+    pub use super::CanCallKfunc_bpf_crypto_ctx_release as bpf_crypto_ctx_release;
+    pub use super::CanCallKfunc_bpf_crypto_decrypt as bpf_crypto_decrypt;
+    pub use super::CanCallKfunc_bpf_crypto_encrypt as bpf_crypto_encrypt;
+    pub use super::CanCallKfunc_bpf_ct_change_status as bpf_ct_change_status;
+    pub use super::CanCallKfunc_bpf_ct_change_timeout as bpf_ct_change_timeout;
+    pub use super::CanCallKfunc_bpf_ct_insert_entry as bpf_ct_insert_entry;
+    pub use super::CanCallKfunc_bpf_ct_release as bpf_ct_release;
+    pub use super::CanCallKfunc_bpf_ct_set_nat_info as bpf_ct_set_nat_info;
+    pub use super::CanCallKfunc_bpf_ct_set_status as bpf_ct_set_status;
+    pub use super::CanCallKfunc_bpf_ct_set_timeout as bpf_ct_set_timeout;
+    pub use super::CanCallKfunc_bpf_dynptr_adjust as bpf_dynptr_adjust;
+    pub use super::CanCallKfunc_bpf_dynptr_clone as bpf_dynptr_clone;
+    pub use super::CanCallKfunc_bpf_dynptr_copy as bpf_dynptr_copy;
+    pub use super::CanCallKfunc_bpf_dynptr_file_discard as bpf_dynptr_file_discard;
+    pub use super::CanCallKfunc_bpf_dynptr_from_file as bpf_dynptr_from_file;
+    pub use super::CanCallKfunc_bpf_dynptr_from_skb as bpf_dynptr_from_skb;
+    pub use super::CanCallKfunc_bpf_dynptr_from_skb_meta as bpf_dynptr_from_skb_meta;
+    pub use super::CanCallKfunc_bpf_dynptr_from_xdp as bpf_dynptr_from_xdp;
+    pub use super::CanCallKfunc_bpf_dynptr_is_null as bpf_dynptr_is_null;
+    pub use super::CanCallKfunc_bpf_dynptr_is_rdonly as bpf_dynptr_is_rdonly;
+    pub use super::CanCallKfunc_bpf_dynptr_memset as bpf_dynptr_memset;
+    pub use super::CanCallKfunc_bpf_dynptr_size as bpf_dynptr_size;
+    pub use super::CanCallKfunc_bpf_dynptr_slice as bpf_dynptr_slice;
+    pub use super::CanCallKfunc_bpf_dynptr_slice_rdwr as bpf_dynptr_slice_rdwr;
+    pub use super::CanCallKfunc_bpf_fentry_test1 as bpf_fentry_test1;
+    pub use super::CanCallKfunc_bpf_get_dentry_xattr as bpf_get_dentry_xattr;
+    pub use super::CanCallKfunc_bpf_get_file_xattr as bpf_get_file_xattr;
+    pub use super::CanCallKfunc_bpf_get_fsverity_digest as bpf_get_fsverity_digest;
+    pub use super::CanCallKfunc_bpf_get_kmem_cache as bpf_get_kmem_cache;
+    pub use super::CanCallKfunc_bpf_get_mem_cgroup as bpf_get_mem_cgroup;
+    pub use super::CanCallKfunc_bpf_get_root_mem_cgroup as bpf_get_root_mem_cgroup;
+    pub use super::CanCallKfunc_bpf_get_task_exe_file as bpf_get_task_exe_file;
+    pub use super::CanCallKfunc_bpf_icmp_send as bpf_icmp_send;
+    pub use super::CanCallKfunc_bpf_io_uring_get_region as bpf_io_uring_get_region;
+    pub use super::CanCallKfunc_bpf_io_uring_submit_sqes as bpf_io_uring_submit_sqes;
+    pub use super::CanCallKfunc_bpf_iter_bits_destroy as bpf_iter_bits_destroy;
+    pub use super::CanCallKfunc_bpf_iter_bits_new as bpf_iter_bits_new;
+    pub use super::CanCallKfunc_bpf_iter_bits_next as bpf_iter_bits_next;
+    pub use super::CanCallKfunc_bpf_iter_css_destroy as bpf_iter_css_destroy;
+    pub use super::CanCallKfunc_bpf_iter_css_new as bpf_iter_css_new;
+    pub use super::CanCallKfunc_bpf_iter_css_next as bpf_iter_css_next;
+    pub use super::CanCallKfunc_bpf_iter_css_task_destroy as bpf_iter_css_task_destroy;
+    pub use super::CanCallKfunc_bpf_iter_css_task_new as bpf_iter_css_task_new;
+    pub use super::CanCallKfunc_bpf_iter_css_task_next as bpf_iter_css_task_next;
+    pub use super::CanCallKfunc_bpf_iter_dmabuf_destroy as bpf_iter_dmabuf_destroy;
+    pub use super::CanCallKfunc_bpf_iter_dmabuf_new as bpf_iter_dmabuf_new;
+    pub use super::CanCallKfunc_bpf_iter_dmabuf_next as bpf_iter_dmabuf_next;
+    pub use super::CanCallKfunc_bpf_iter_kmem_cache_destroy as bpf_iter_kmem_cache_destroy;
+    pub use super::CanCallKfunc_bpf_iter_kmem_cache_new as bpf_iter_kmem_cache_new;
+    pub use super::CanCallKfunc_bpf_iter_kmem_cache_next as bpf_iter_kmem_cache_next;
+    pub use super::CanCallKfunc_bpf_iter_num_destroy as bpf_iter_num_destroy;
+    pub use super::CanCallKfunc_bpf_iter_num_new as bpf_iter_num_new;
+    pub use super::CanCallKfunc_bpf_iter_num_next as bpf_iter_num_next;
+    pub use super::CanCallKfunc_bpf_iter_scx_dsq_destroy as bpf_iter_scx_dsq_destroy;
+    pub use super::CanCallKfunc_bpf_iter_scx_dsq_new as bpf_iter_scx_dsq_new;
+    pub use super::CanCallKfunc_bpf_iter_scx_dsq_next as bpf_iter_scx_dsq_next;
+    pub use super::CanCallKfunc_bpf_iter_task_destroy as bpf_iter_task_destroy;
+    pub use super::CanCallKfunc_bpf_iter_task_new as bpf_iter_task_new;
+    pub use super::CanCallKfunc_bpf_iter_task_next as bpf_iter_task_next;
+    pub use super::CanCallKfunc_bpf_iter_task_vma_destroy as bpf_iter_task_vma_destroy;
+    pub use super::CanCallKfunc_bpf_iter_task_vma_new as bpf_iter_task_vma_new;
+    pub use super::CanCallKfunc_bpf_iter_task_vma_next as bpf_iter_task_vma_next;
+    pub use super::CanCallKfunc_bpf_key_put as bpf_key_put;
+    pub use super::CanCallKfunc_bpf_kfree_skb as bpf_kfree_skb;
+    pub use super::CanCallKfunc_bpf_kfunc_call_memb_release as bpf_kfunc_call_memb_release;
+    pub use super::CanCallKfunc_bpf_kfunc_call_test_release as bpf_kfunc_call_test_release;
+    pub use super::CanCallKfunc_bpf_ksock_acquire as bpf_ksock_acquire;
+    pub use super::CanCallKfunc_bpf_ksock_connect as bpf_ksock_connect;
+    pub use super::CanCallKfunc_bpf_ksock_create as bpf_ksock_create;
+    pub use super::CanCallKfunc_bpf_ksock_release as bpf_ksock_release;
+    pub use super::CanCallKfunc_bpf_ksock_send as bpf_ksock_send;
+    pub use super::CanCallKfunc_bpf_list_add as bpf_list_add;
+    pub use super::CanCallKfunc_bpf_list_back as bpf_list_back;
+    pub use super::CanCallKfunc_bpf_list_del as bpf_list_del;
+    pub use super::CanCallKfunc_bpf_list_empty as bpf_list_empty;
+    pub use super::CanCallKfunc_bpf_list_front as bpf_list_front;
+    pub use super::CanCallKfunc_bpf_list_is_first as bpf_list_is_first;
+    pub use super::CanCallKfunc_bpf_list_is_last as bpf_list_is_last;
+    pub use super::CanCallKfunc_bpf_list_pop_back as bpf_list_pop_back;
+    pub use super::CanCallKfunc_bpf_list_pop_front as bpf_list_pop_front;
+    pub use super::CanCallKfunc_bpf_list_push_back as bpf_list_push_back;
+    pub use super::CanCallKfunc_bpf_list_push_back_impl as bpf_list_push_back_impl;
+    pub use super::CanCallKfunc_bpf_list_push_front as bpf_list_push_front;
+    pub use super::CanCallKfunc_bpf_list_push_front_impl as bpf_list_push_front_impl;
+    pub use super::CanCallKfunc_bpf_local_irq_restore as bpf_local_irq_restore;
+    pub use super::CanCallKfunc_bpf_local_irq_save as bpf_local_irq_save;
+    pub use super::CanCallKfunc_bpf_lookup_system_key as bpf_lookup_system_key;
+    pub use super::CanCallKfunc_bpf_lookup_user_key as bpf_lookup_user_key;
+    pub use super::CanCallKfunc_bpf_map_sum_elem_count as bpf_map_sum_elem_count;
+    pub use super::CanCallKfunc_bpf_mem_cgroup_flush_stats as bpf_mem_cgroup_flush_stats;
+    pub use super::CanCallKfunc_bpf_mem_cgroup_memory_events as bpf_mem_cgroup_memory_events;
+    pub use super::CanCallKfunc_bpf_mem_cgroup_page_state as bpf_mem_cgroup_page_state;
+    pub use super::CanCallKfunc_bpf_mem_cgroup_usage as bpf_mem_cgroup_usage;
+    pub use super::CanCallKfunc_bpf_mem_cgroup_vm_events as bpf_mem_cgroup_vm_events;
+    pub use super::CanCallKfunc_bpf_modify_return_test as bpf_modify_return_test;
+    pub use super::CanCallKfunc_bpf_modify_return_test2 as bpf_modify_return_test2;
+    pub use super::CanCallKfunc_bpf_modify_return_test_tp as bpf_modify_return_test_tp;
+    pub use super::CanCallKfunc_bpf_obj_drop as bpf_obj_drop;
+    pub use super::CanCallKfunc_bpf_obj_drop_impl as bpf_obj_drop_impl;
+    pub use super::CanCallKfunc_bpf_obj_new as bpf_obj_new;
+    pub use super::CanCallKfunc_bpf_obj_new_impl as bpf_obj_new_impl;
+    pub use super::CanCallKfunc_bpf_path_d_path as bpf_path_d_path;
+    pub use super::CanCallKfunc_bpf_percpu_obj_drop as bpf_percpu_obj_drop;
+    pub use super::CanCallKfunc_bpf_percpu_obj_drop_impl as bpf_percpu_obj_drop_impl;
+    pub use super::CanCallKfunc_bpf_percpu_obj_new as bpf_percpu_obj_new;
+    pub use super::CanCallKfunc_bpf_percpu_obj_new_impl as bpf_percpu_obj_new_impl;
+    pub use super::CanCallKfunc_bpf_preempt_disable as bpf_preempt_disable;
+    pub use super::CanCallKfunc_bpf_preempt_enable as bpf_preempt_enable;
+    pub use super::CanCallKfunc_bpf_probe_read_kernel_dynptr as bpf_probe_read_kernel_dynptr;
+    pub use super::CanCallKfunc_bpf_probe_read_kernel_str_dynptr as bpf_probe_read_kernel_str_dynptr;
+    pub use super::CanCallKfunc_bpf_probe_read_user_dynptr as bpf_probe_read_user_dynptr;
+    pub use super::CanCallKfunc_bpf_probe_read_user_str_dynptr as bpf_probe_read_user_str_dynptr;
+    pub use super::CanCallKfunc_bpf_put_file as bpf_put_file;
+    pub use super::CanCallKfunc_bpf_put_mem_cgroup as bpf_put_mem_cgroup;
+    pub use super::CanCallKfunc_bpf_qdisc_bstats_update as bpf_qdisc_bstats_update;
+    pub use super::CanCallKfunc_bpf_qdisc_init_prologue as bpf_qdisc_init_prologue;
+    pub use super::CanCallKfunc_bpf_qdisc_reset_destroy_epilogue as bpf_qdisc_reset_destroy_epilogue;
+    pub use super::CanCallKfunc_bpf_qdisc_skb_drop as bpf_qdisc_skb_drop;
+    pub use super::CanCallKfunc_bpf_qdisc_watchdog_schedule as bpf_qdisc_watchdog_schedule;
+    pub use super::CanCallKfunc_bpf_rbtree_add as bpf_rbtree_add;
+    pub use super::CanCallKfunc_bpf_rbtree_add_impl as bpf_rbtree_add_impl;
+    pub use super::CanCallKfunc_bpf_rbtree_first as bpf_rbtree_first;
+    pub use super::CanCallKfunc_bpf_rbtree_left as bpf_rbtree_left;
+    pub use super::CanCallKfunc_bpf_rbtree_remove as bpf_rbtree_remove;
+    pub use super::CanCallKfunc_bpf_rbtree_right as bpf_rbtree_right;
+    pub use super::CanCallKfunc_bpf_rbtree_root as bpf_rbtree_root;
+    pub use super::CanCallKfunc_bpf_rcu_read_lock as bpf_rcu_read_lock;
+    pub use super::CanCallKfunc_bpf_rcu_read_unlock as bpf_rcu_read_unlock;
+    pub use super::CanCallKfunc_bpf_rdonly_cast as bpf_rdonly_cast;
+    pub use super::CanCallKfunc_bpf_real_data_inode as bpf_real_data_inode;
+    pub use super::CanCallKfunc_bpf_refcount_acquire as bpf_refcount_acquire;
+    pub use super::CanCallKfunc_bpf_refcount_acquire_impl as bpf_refcount_acquire_impl;
+    pub use super::CanCallKfunc_bpf_remove_dentry_xattr as bpf_remove_dentry_xattr;
+    pub use super::CanCallKfunc_bpf_res_spin_lock as bpf_res_spin_lock;
+    pub use super::CanCallKfunc_bpf_res_spin_lock_irqsave as bpf_res_spin_lock_irqsave;
+    pub use super::CanCallKfunc_bpf_res_spin_unlock as bpf_res_spin_unlock;
+    pub use super::CanCallKfunc_bpf_res_spin_unlock_irqrestore as bpf_res_spin_unlock_irqrestore;
+    pub use super::CanCallKfunc_bpf_send_signal_task as bpf_send_signal_task;
+    pub use super::CanCallKfunc_bpf_session_cookie as bpf_session_cookie;
+    pub use super::CanCallKfunc_bpf_session_is_return as bpf_session_is_return;
+    pub use super::CanCallKfunc_bpf_set_dentry_xattr as bpf_set_dentry_xattr;
+    pub use super::CanCallKfunc_bpf_sk_assign_tcp_reqsk as bpf_sk_assign_tcp_reqsk;
+    pub use super::CanCallKfunc_bpf_skb_ct_alloc as bpf_skb_ct_alloc;
+    pub use super::CanCallKfunc_bpf_skb_ct_lookup as bpf_skb_ct_lookup;
+    pub use super::CanCallKfunc_bpf_skb_get_fou_encap as bpf_skb_get_fou_encap;
+    pub use super::CanCallKfunc_bpf_skb_get_hash as bpf_skb_get_hash;
+    pub use super::CanCallKfunc_bpf_skb_get_xfrm_info as bpf_skb_get_xfrm_info;
+    pub use super::CanCallKfunc_bpf_skb_set_fou_encap as bpf_skb_set_fou_encap;
+    pub use super::CanCallKfunc_bpf_skb_set_xfrm_info as bpf_skb_set_xfrm_info;
+    pub use super::CanCallKfunc_bpf_sock_addr_set_sun_path as bpf_sock_addr_set_sun_path;
+    pub use super::CanCallKfunc_bpf_sock_destroy as bpf_sock_destroy;
+    pub use super::CanCallKfunc_bpf_sock_ops_enable_tx_tstamp as bpf_sock_ops_enable_tx_tstamp;
+    pub use super::CanCallKfunc_bpf_sock_read_xattr as bpf_sock_read_xattr;
+    pub use super::CanCallKfunc_bpf_strcasecmp as bpf_strcasecmp;
+    pub use super::CanCallKfunc_bpf_strcasestr as bpf_strcasestr;
+    pub use super::CanCallKfunc_bpf_strchr as bpf_strchr;
+    pub use super::CanCallKfunc_bpf_strchrnul as bpf_strchrnul;
+    pub use super::CanCallKfunc_bpf_strcmp as bpf_strcmp;
+    pub use super::CanCallKfunc_bpf_strcspn as bpf_strcspn;
+    pub use super::CanCallKfunc_bpf_stream_print_stack as bpf_stream_print_stack;
+    pub use super::CanCallKfunc_bpf_stream_vprintk as bpf_stream_vprintk;
+    pub use super::CanCallKfunc_bpf_stream_vprintk_impl as bpf_stream_vprintk_impl;
+    pub use super::CanCallKfunc_bpf_strlen as bpf_strlen;
+    pub use super::CanCallKfunc_bpf_strncasecmp as bpf_strncasecmp;
+    pub use super::CanCallKfunc_bpf_strncasestr as bpf_strncasestr;
+    pub use super::CanCallKfunc_bpf_strnchr as bpf_strnchr;
+    pub use super::CanCallKfunc_bpf_strnlen as bpf_strnlen;
+    pub use super::CanCallKfunc_bpf_strnstr as bpf_strnstr;
+    pub use super::CanCallKfunc_bpf_strrchr as bpf_strrchr;
+    pub use super::CanCallKfunc_bpf_strspn as bpf_strspn;
+    pub use super::CanCallKfunc_bpf_strstr as bpf_strstr;
+    pub use super::CanCallKfunc_bpf_task_acquire as bpf_task_acquire;
+    pub use super::CanCallKfunc_bpf_task_from_pid as bpf_task_from_pid;
+    pub use super::CanCallKfunc_bpf_task_from_vpid as bpf_task_from_vpid;
+    pub use super::CanCallKfunc_bpf_task_get_cgroup1 as bpf_task_get_cgroup1;
+    pub use super::CanCallKfunc_bpf_task_release as bpf_task_release;
+    pub use super::CanCallKfunc_bpf_task_under_cgroup as bpf_task_under_cgroup;
+    pub use super::CanCallKfunc_bpf_task_work_schedule_resume as bpf_task_work_schedule_resume;
+    pub use super::CanCallKfunc_bpf_task_work_schedule_resume_impl as bpf_task_work_schedule_resume_impl;
+    pub use super::CanCallKfunc_bpf_task_work_schedule_signal as bpf_task_work_schedule_signal;
+    pub use super::CanCallKfunc_bpf_task_work_schedule_signal_impl as bpf_task_work_schedule_signal_impl;
+    pub use super::CanCallKfunc_bpf_throw as bpf_throw;
+    pub use super::CanCallKfunc_bpf_timer_cancel_async as bpf_timer_cancel_async;
+    pub use super::CanCallKfunc_bpf_verify_pkcs7_signature as bpf_verify_pkcs7_signature;
+    pub use super::CanCallKfunc_bpf_wakeup_sources_get_head as bpf_wakeup_sources_get_head;
+    pub use super::CanCallKfunc_bpf_wakeup_sources_read_lock as bpf_wakeup_sources_read_lock;
+    pub use super::CanCallKfunc_bpf_wakeup_sources_read_unlock as bpf_wakeup_sources_read_unlock;
+    pub use super::CanCallKfunc_bpf_wq_init as bpf_wq_init;
+    pub use super::CanCallKfunc_bpf_wq_set_callback as bpf_wq_set_callback;
+    pub use super::CanCallKfunc_bpf_wq_set_callback_impl as bpf_wq_set_callback_impl;
+    pub use super::CanCallKfunc_bpf_wq_start as bpf_wq_start;
+    pub use super::CanCallKfunc_bpf_xdp_ct_alloc as bpf_xdp_ct_alloc;
+    pub use super::CanCallKfunc_bpf_xdp_ct_lookup as bpf_xdp_ct_lookup;
+    pub use super::CanCallKfunc_bpf_xdp_flow_lookup as bpf_xdp_flow_lookup;
+    pub use super::CanCallKfunc_bpf_xdp_get_xfrm_state as bpf_xdp_get_xfrm_state;
+    pub use super::CanCallKfunc_bpf_xdp_metadata_rx_hash as bpf_xdp_metadata_rx_hash;
+    pub use super::CanCallKfunc_bpf_xdp_metadata_rx_timestamp as bpf_xdp_metadata_rx_timestamp;
+    pub use super::CanCallKfunc_bpf_xdp_metadata_rx_vlan_tag as bpf_xdp_metadata_rx_vlan_tag;
+    pub use super::CanCallKfunc_bpf_xdp_pull_data as bpf_xdp_pull_data;
+    pub use super::CanCallKfunc_bpf_xdp_xfrm_state_release as bpf_xdp_xfrm_state_release;
+    pub use super::CanCallKfunc_cgroup_rstat_flush as cgroup_rstat_flush;
+    pub use super::CanCallKfunc_cgroup_rstat_updated as cgroup_rstat_updated;
+    pub use super::CanCallKfunc_crash_kexec as crash_kexec;
+    pub use super::CanCallKfunc_css_rstat_flush as css_rstat_flush;
+    pub use super::CanCallKfunc_css_rstat_updated as css_rstat_updated;
+    pub use super::CanCallKfunc_cubictcp_acked as cubictcp_acked;
+    pub use super::CanCallKfunc_cubictcp_cong_avoid as cubictcp_cong_avoid;
+    pub use super::CanCallKfunc_cubictcp_cwnd_event as cubictcp_cwnd_event;
+    pub use super::CanCallKfunc_cubictcp_cwnd_event_tx_start as cubictcp_cwnd_event_tx_start;
+    pub use super::CanCallKfunc_cubictcp_init as cubictcp_init;
+    pub use super::CanCallKfunc_cubictcp_recalc_ssthresh as cubictcp_recalc_ssthresh;
+    pub use super::CanCallKfunc_cubictcp_state as cubictcp_state;
+    pub use super::CanCallKfunc_dctcp_cwnd_event as dctcp_cwnd_event;
+    pub use super::CanCallKfunc_dctcp_cwnd_event_tx_start as dctcp_cwnd_event_tx_start;
+    pub use super::CanCallKfunc_dctcp_cwnd_undo as dctcp_cwnd_undo;
+    pub use super::CanCallKfunc_dctcp_init as dctcp_init;
+    pub use super::CanCallKfunc_dctcp_ssthresh as dctcp_ssthresh;
+    pub use super::CanCallKfunc_dctcp_state as dctcp_state;
+    pub use super::CanCallKfunc_dctcp_update_alpha as dctcp_update_alpha;
+    pub use super::CanCallKfunc_hid_bpf_allocate_context as hid_bpf_allocate_context;
+    pub use super::CanCallKfunc_hid_bpf_get_data as hid_bpf_get_data;
+    pub use super::CanCallKfunc_hid_bpf_hw_output_report as hid_bpf_hw_output_report;
+    pub use super::CanCallKfunc_hid_bpf_hw_request as hid_bpf_hw_request;
+    pub use super::CanCallKfunc_hid_bpf_input_report as hid_bpf_input_report;
+    pub use super::CanCallKfunc_hid_bpf_release_context as hid_bpf_release_context;
+    pub use super::CanCallKfunc_hid_bpf_try_input_report as hid_bpf_try_input_report;
+    pub use super::CanCallKfunc_scx_bpf_cid_curr as scx_bpf_cid_curr;
+    pub use super::CanCallKfunc_scx_bpf_cid_override as scx_bpf_cid_override;
+    pub use super::CanCallKfunc_scx_bpf_cid_to_cpu as scx_bpf_cid_to_cpu;
+    pub use super::CanCallKfunc_scx_bpf_cid_topo as scx_bpf_cid_topo;
+    pub use super::CanCallKfunc_scx_bpf_cidperf_cap as scx_bpf_cidperf_cap;
+    pub use super::CanCallKfunc_scx_bpf_cidperf_cur as scx_bpf_cidperf_cur;
+    pub use super::CanCallKfunc_scx_bpf_cidperf_set as scx_bpf_cidperf_set;
+    pub use super::CanCallKfunc_scx_bpf_cpu_curr as scx_bpf_cpu_curr;
+    pub use super::CanCallKfunc_scx_bpf_cpu_node as scx_bpf_cpu_node;
+    pub use super::CanCallKfunc_scx_bpf_cpu_rq as scx_bpf_cpu_rq;
+    pub use super::CanCallKfunc_scx_bpf_cpu_to_cid as scx_bpf_cpu_to_cid;
+    pub use super::CanCallKfunc_scx_bpf_cpuperf_cap as scx_bpf_cpuperf_cap;
+    pub use super::CanCallKfunc_scx_bpf_cpuperf_cur as scx_bpf_cpuperf_cur;
+    pub use super::CanCallKfunc_scx_bpf_cpuperf_set as scx_bpf_cpuperf_set;
+    pub use super::CanCallKfunc_scx_bpf_create_dsq as scx_bpf_create_dsq;
+    pub use super::CanCallKfunc_scx_bpf_destroy_dsq as scx_bpf_destroy_dsq;
+    pub use super::CanCallKfunc_scx_bpf_dispatch_cancel as scx_bpf_dispatch_cancel;
+    pub use super::CanCallKfunc_scx_bpf_dispatch_nr_slots as scx_bpf_dispatch_nr_slots;
+    pub use super::CanCallKfunc_scx_bpf_dsq_insert as scx_bpf_dsq_insert;
+    pub use super::CanCallKfunc_scx_bpf_dsq_insert___v2 as scx_bpf_dsq_insert___v2;
+    pub use super::CanCallKfunc_scx_bpf_dsq_insert_vtime as scx_bpf_dsq_insert_vtime;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move as scx_bpf_dsq_move;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move_set_slice as scx_bpf_dsq_move_set_slice;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move_set_vtime as scx_bpf_dsq_move_set_vtime;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move_to_local as scx_bpf_dsq_move_to_local;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move_to_local___v2 as scx_bpf_dsq_move_to_local___v2;
+    pub use super::CanCallKfunc_scx_bpf_dsq_move_vtime as scx_bpf_dsq_move_vtime;
+    pub use super::CanCallKfunc_scx_bpf_dsq_nr_queued as scx_bpf_dsq_nr_queued;
+    pub use super::CanCallKfunc_scx_bpf_dsq_peek as scx_bpf_dsq_peek;
+    pub use super::CanCallKfunc_scx_bpf_dsq_reenq as scx_bpf_dsq_reenq;
+    pub use super::CanCallKfunc_scx_bpf_dump_bstr as scx_bpf_dump_bstr;
+    pub use super::CanCallKfunc_scx_bpf_error_bstr as scx_bpf_error_bstr;
+    pub use super::CanCallKfunc_scx_bpf_events as scx_bpf_events;
+    pub use super::CanCallKfunc_scx_bpf_exit_bstr as scx_bpf_exit_bstr;
+    pub use super::CanCallKfunc_scx_bpf_get_idle_cpumask as scx_bpf_get_idle_cpumask;
+    pub use super::CanCallKfunc_scx_bpf_get_idle_cpumask_node as scx_bpf_get_idle_cpumask_node;
+    pub use super::CanCallKfunc_scx_bpf_get_idle_smtmask as scx_bpf_get_idle_smtmask;
+    pub use super::CanCallKfunc_scx_bpf_get_idle_smtmask_node as scx_bpf_get_idle_smtmask_node;
+    pub use super::CanCallKfunc_scx_bpf_get_online_cpumask as scx_bpf_get_online_cpumask;
+    pub use super::CanCallKfunc_scx_bpf_get_possible_cpumask as scx_bpf_get_possible_cpumask;
+    pub use super::CanCallKfunc_scx_bpf_kick_cid as scx_bpf_kick_cid;
+    pub use super::CanCallKfunc_scx_bpf_kick_cpu as scx_bpf_kick_cpu;
+    pub use super::CanCallKfunc_scx_bpf_locked_rq as scx_bpf_locked_rq;
+    pub use super::CanCallKfunc_scx_bpf_now as scx_bpf_now;
+    pub use super::CanCallKfunc_scx_bpf_nr_cids as scx_bpf_nr_cids;
+    pub use super::CanCallKfunc_scx_bpf_nr_cpu_ids as scx_bpf_nr_cpu_ids;
+    pub use super::CanCallKfunc_scx_bpf_nr_node_ids as scx_bpf_nr_node_ids;
+    pub use super::CanCallKfunc_scx_bpf_nr_online_cids as scx_bpf_nr_online_cids;
+    pub use super::CanCallKfunc_scx_bpf_online_cmask as scx_bpf_online_cmask;
+    pub use super::CanCallKfunc_scx_bpf_pick_any_cpu as scx_bpf_pick_any_cpu;
+    pub use super::CanCallKfunc_scx_bpf_pick_any_cpu_node as scx_bpf_pick_any_cpu_node;
+    pub use super::CanCallKfunc_scx_bpf_pick_idle_cpu as scx_bpf_pick_idle_cpu;
+    pub use super::CanCallKfunc_scx_bpf_pick_idle_cpu_node as scx_bpf_pick_idle_cpu_node;
+    pub use super::CanCallKfunc_scx_bpf_put_cpumask as scx_bpf_put_cpumask;
+    pub use super::CanCallKfunc_scx_bpf_put_idle_cpumask as scx_bpf_put_idle_cpumask;
+    pub use super::CanCallKfunc_scx_bpf_reenqueue_local as scx_bpf_reenqueue_local;
+    pub use super::CanCallKfunc_scx_bpf_reenqueue_local___v2 as scx_bpf_reenqueue_local___v2;
+    pub use super::CanCallKfunc_scx_bpf_select_cpu_and as scx_bpf_select_cpu_and;
+    pub use super::CanCallKfunc_scx_bpf_select_cpu_dfl as scx_bpf_select_cpu_dfl;
+    pub use super::CanCallKfunc_scx_bpf_sub_caps as scx_bpf_sub_caps;
+    pub use super::CanCallKfunc_scx_bpf_sub_dispatch as scx_bpf_sub_dispatch;
+    pub use super::CanCallKfunc_scx_bpf_sub_grant as scx_bpf_sub_grant;
+    pub use super::CanCallKfunc_scx_bpf_sub_kill_bstr as scx_bpf_sub_kill_bstr;
+    pub use super::CanCallKfunc_scx_bpf_sub_revoke as scx_bpf_sub_revoke;
+    pub use super::CanCallKfunc_scx_bpf_task_cgroup as scx_bpf_task_cgroup;
+    pub use super::CanCallKfunc_scx_bpf_task_cid as scx_bpf_task_cid;
+    pub use super::CanCallKfunc_scx_bpf_task_cpu as scx_bpf_task_cpu;
+    pub use super::CanCallKfunc_scx_bpf_task_running as scx_bpf_task_running;
+    pub use super::CanCallKfunc_scx_bpf_task_set_dsq_vtime as scx_bpf_task_set_dsq_vtime;
+    pub use super::CanCallKfunc_scx_bpf_task_set_slice as scx_bpf_task_set_slice;
+    pub use super::CanCallKfunc_scx_bpf_test_and_clear_cpu_idle as scx_bpf_test_and_clear_cpu_idle;
+    pub use super::CanCallKfunc_scx_bpf_this_cid as scx_bpf_this_cid;
+    pub use super::CanCallKfunc_scx_bpf_tid_to_task as scx_bpf_tid_to_task;
+    pub use super::CanCallKfunc_tcp_cong_avoid_ai as tcp_cong_avoid_ai;
+    pub use super::CanCallKfunc_tcp_reno_cong_avoid as tcp_reno_cong_avoid;
+    pub use super::CanCallKfunc_tcp_reno_ssthresh as tcp_reno_ssthresh;
+    pub use super::CanCallKfunc_tcp_reno_undo_cwnd as tcp_reno_undo_cwnd;
+    pub use super::CanCallKfunc_tcp_slow_start as tcp_slow_start;
 }
 /// One libbpf `SEC()` convention: a section name pattern and what it means.
 pub struct Section {

@@ -62,6 +62,9 @@ pub mod programs;
 pub mod section;
 pub mod sys;
 
+/// The kfunc declarations of the generated bindings, for [`kfunc!`].
+pub use bpfspec_bindings::kfuncs;
+
 pub use context::{BaseHelpers, Helpers, ProgramContext, SpinLockGuard};
 
 /// Everything a BPF program usually needs, for `use bpfspec_runtime::prelude::*`.
@@ -71,7 +74,7 @@ pub mod prelude {
     pub use crate::gates::{NonSleepable, Sleepable};
     pub use crate::maps::*;
     pub use crate::programs::*;
-    pub use crate::{helper, license, program};
+    pub use crate::{helper, kfunc, license, program};
 }
 
 #[cfg(all(target_arch = "bpf", feature = "panic-handler"))]

@@ -69,6 +69,24 @@ macro_rules! helper {
     }};
 }
 
+/// Call a kfunc of the generated bindings, gated on the context's program type (with its attach
+/// type and sleepability) like [`helper!`]: `unsafe { kfunc!(ctx, bpf_rcu_read_lock()) }`. The
+/// call stays `unsafe`; the object needs the kfunc's BTF (`tests/kfunc-e2e/ksyms_btf.py` adds it
+/// after bpf-linker, see the README).
+#[macro_export]
+macro_rules! kfunc {
+    ($ctx:expr, $name:ident($($arg:expr),* $(,)?)) => {{
+        #[inline(always)]
+        fn gate<C: $crate::ProgramContext>(_: &C)
+        where
+            C::Program: $crate::gates::can_call_kfunc::$name,
+        {
+        }
+        gate(&$ctx);
+        $crate::kfuncs::$name($($arg),*)
+    }};
+}
+
 /// `"GPL"` → `*b"GPL\0"`, at compile time.
 #[doc(hidden)]
 pub const fn nul_terminated<const N: usize>(s: &str) -> [u8; N] {

@@ -17,7 +17,10 @@ use quote::quote;
 
 use crate::emit::rust::RustFile;
 use crate::emit::{Folder, Output};
-use crate::model::{plain_term, AttachTypeId, Availability, Helper, Load, Model, ProgramType, ProgramTypeId};
+use crate::model::{
+    plain_term, AttachTypeId, Availability, Helper, Kfunc, KfuncAvailability, Load, Model, ProgramType, ProgramTypeId,
+    Qualifiers,
+};
 use crate::names;
 
 /// Where the output goes, relative to the repository root: a folder of its own, which the
@@ -43,6 +46,7 @@ pub fn files(model: &Model) -> Vec<RustFile> {
     let helpers: Vec<TokenStream> = model.helpers.iter().map(|h| helper_gate(model, &shapes, h)).collect();
     let map_gates: Vec<TokenStream> =
         model.helpers.iter().filter(|h| !h.map_types.is_empty()).map(|h| map_gate(model, h)).collect();
+    let kfuncs: Vec<TokenStream> = model.kfuncs.iter().map(|k| kfunc_gate(model, &shapes, k)).collect();
     let aliases = alias_module(model);
     let sections = section_table(model);
     let file = quote! {
@@ -50,7 +54,8 @@ pub fn files(model: &Model) -> Vec<RustFile> {
         //!
         //! `CanCall_<helper>` is implemented for the program types (markers in [`program`]) that may
         //! call the helper; `MapFor_<helper>` for the map types (markers in [`map`]) its map argument
-        //! accepts. Program types whose helpers depend on the expected attach type take the attach type
+        //! accepts; `CanCallKfunc_<kfunc>` for the program types that may call the kfunc. Program
+        //! types whose helpers depend on the expected attach type take the attach type
         //! (markers in [`attach`]) as a parameter; program types that may be loaded sleepable take
         //! [`Sleepable`] or [`NonSleepable`].
         #![allow(non_camel_case_types, reason = "gate traits are named after the kernel's helpers")]
@@ -63,6 +68,7 @@ pub fn files(model: &Model) -> Vec<RustFile> {
         #contexts
         #(#helpers)*
         #(#map_gates)*
+        #(#kfuncs)*
         #aliases
         #sections
     };
@@ -445,6 +451,59 @@ fn helper_gate(model: &Model, shapes: &[Shape], h: &Helper) -> TokenStream {
     }
 }
 
+/// `CanCallKfunc_<kfunc>`: the program types (with attach types and sleepability) its sets are
+/// registered for, as [`helper_gate`] does for helpers. A struct_ops pair narrowed to some
+/// callbacks stays open (the callback is not in the type); one narrowed to none is left out.
+fn kfunc_gate(model: &Model, shapes: &[Shape], k: &Kfunc) -> TokenStream {
+    let trait_ident = ident(&format!("CanCallKfunc_{}", k.name));
+    let name = &k.name;
+    let term = |id| model.attach_type(id).map_or_else(|| id.to_string(), |a| a.short_name.clone());
+    let pairs: Vec<&KfuncAvailability> =
+        k.availability.iter().filter(|a| a.struct_ops_members.as_ref().is_none_or(|m| !m.is_empty())).collect();
+    let described: Vec<String> = pairs
+        .iter()
+        .filter_map(|a| {
+            let p = model.program_type(a.program_type)?;
+            let conditions = a.conditions(&term);
+            Some(if conditions.is_empty() { p.short_name.clone() } else { format!("{} ({})", p.short_name, conditions.join("; ")) })
+        })
+        .collect();
+    let message = format!("program type `{{Self}}` cannot call kfunc `{name}`");
+    let label = format!("kfunc `{name}` is not available to this program type");
+    let note = if described.is_empty() {
+        format!("kfunc `{name}` cannot be called from any program type")
+    } else {
+        format!("kfunc `{name}` may be called from: {}", described.join(", "))
+    };
+    let doc = docs(&[format!("Implemented for the program types that may call kfunc `{name}`: {}.", k.summary)]);
+    let impls: BTreeSet<String> = pairs
+        .iter()
+        .filter_map(|a| shapes.iter().find(|s| s.id == a.program_type).map(|s| (s, *a)))
+        .flat_map(|(s, a)| {
+            // The program type's right in the helpers' terms: attach types and sleepability.
+            let as_helper = Availability {
+                program_type: a.program_type,
+                since: a.since,
+                qualifiers: Qualifiers {
+                    attach_types: a.attach_types.clone(),
+                    sleepable_only: a.sleepable_only,
+                    ..Qualifiers::default()
+                },
+                via_set: None,
+            };
+            s.impls(model, &trait_ident, &as_helper)
+        })
+        .map(|t| t.to_string())
+        .collect();
+    let impls: Vec<TokenStream> = impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
+    quote! {
+        #doc
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub unsafe trait #trait_ident: ProgramType {}
+        #(#impls)*
+    }
+}
+
 fn map_gate(model: &Model, h: &Helper) -> TokenStream {
     let trait_ident = ident(&format!("MapFor_{}", h.name));
     let helper = &h.name;
@@ -473,10 +532,19 @@ fn alias_module(model: &Model) -> TokenStream {
         let gate = ident(&format!("CanCall_{}", h.name));
         quote!(pub use super::#gate as #helper;)
     });
+    let can_call_kfunc = model.kfuncs.iter().map(|k| {
+        let kfunc = ident(&k.name);
+        let gate = ident(&format!("CanCallKfunc_{}", k.name));
+        quote!(pub use super::#gate as #kfunc;)
+    });
     quote! {
         /// The `CanCall_*` gates under the helpers' own names, for macros.
         pub mod can_call {
             #(#can_call)*
+        }
+        /// The `CanCallKfunc_*` gates under the kfuncs' own names, for macros.
+        pub mod can_call_kfunc {
+            #(#can_call_kfunc)*
         }
     }
 }
