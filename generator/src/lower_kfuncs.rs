@@ -43,8 +43,8 @@ pub fn lower(
         let kconfig = s.kconfig.as_ref().map(|k| cx.kconfig(p, k));
         if let Some(m) = &s.module {
             if s.kconfig.is_none() {
-                cx.error(Span::of(p.file, m), format!("kfunc set `{}` names a module but no `kconfig`", s.set.value)).help =
-                    Some("a set is in a module when its option is `=m`: give the option as `kconfig`".into());
+                cx.error(Span::of(p.file, m), format!("kfunc set `{}` names a module but no `kconfig`", s.set.value))
+                    .help = Some("a set is in a module when its option is `=m`: give the option as `kconfig`".into());
             }
             if m.value.is_empty() || !m.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 cx.error(Span::of(p.file, m), format!("`{}` is not a kernel module name", m.value)).help =
@@ -207,7 +207,10 @@ impl<'a> Cx<'a> {
             None => {
                 self.error(
                     Span::of(file, kfunc),
-                    format!("kfunc `{}` has `struct_ops_members`, but no set of it is registered for struct_ops", kfunc.value),
+                    format!(
+                        "kfunc `{}` has `struct_ops_members`, but no set of it is registered for struct_ops",
+                        kfunc.value
+                    ),
                 )
                 .help = Some("drop `struct_ops_members`, or move the kfunc to a struct_ops set".into());
             }

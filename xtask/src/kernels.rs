@@ -496,10 +496,8 @@ pub(crate) fn unpack(apt: &Apt, work: &Path, debs: &Path, suite: &str) -> Result
     let kdir = work.join(suite);
     let tree = kdir.join("package");
     let stamp = tree.join(".xtask-unpacked");
-    let want_stamp: String = std::iter::once(&carrier)
-        .chain(&extra)
-        .map(|p| format!("{} {}\n", p.package, p.version))
-        .collect();
+    let want_stamp: String =
+        std::iter::once(&carrier).chain(&extra).map(|p| format!("{} {}\n", p.package, p.version)).collect();
     if fs::read_to_string(&stamp).ok().as_deref() != Some(want_stamp.as_str()) {
         if tree.exists() {
             fs::remove_dir_all(&tree).map_err(|e| Error(format!("removing {}: {e}", tree.display())))?;
@@ -540,7 +538,11 @@ fn boot_one(
         let modules = guest_modules(&kdir.join("package"), &release, modules)?;
         eprintln!(
             "xtask: {suite}: modules for the guest: {}",
-            if modules.is_empty() { "none".to_owned() } else { modules.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" ") }
+            if modules.is_empty() {
+                "none".to_owned()
+            } else {
+                modules.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" ")
+            }
         );
         build_initramfs(&initrd, busybox, bpfspec_bin, &release, &config_text, modules)?;
         let (json, wall) = boot(suite, &vmlinuz, &initrd, &kdir, timeout)?;

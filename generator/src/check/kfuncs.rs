@@ -157,7 +157,9 @@ pub fn check_kfunc_call(
                 a.conditions(&term).join(", ")
             ),
         );
-        d.help = Some("make sure the program is one of those callbacks; the kernel refuses the call in the others".to_owned());
+        d.help = Some(
+            "make sure the program is one of those callbacks; the kernel refuses the call in the others".to_owned(),
+        );
         out.push(with(d, name));
     }
     out.extend(capability_findings(kfunc, pt, &j.unmet, &j.unsure).into_iter().map(|d| with(d, name)));
@@ -181,7 +183,12 @@ pub fn check_kfunc_call(
 
 /// `KF_PERFMON`: an error when the loader is known to lack CAP_PERFMON (and CAP_SYS_ADMIN), a
 /// warning when its capabilities are not known.
-fn capability_findings(kfunc: &Kfunc, pt: &ProgramType, unmet: &[KfuncUnmet], unsure: &[KfuncUnmet]) -> Vec<Diagnostic> {
+fn capability_findings(
+    kfunc: &Kfunc,
+    pt: &ProgramType,
+    unmet: &[KfuncUnmet],
+    unsure: &[KfuncUnmet],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (u, known) in unmet.iter().map(|u| (u, true)).chain(unsure.iter().map(|u| (u, false))) {
         let KfuncUnmet::Capabilities(caps) = u else { continue };

@@ -465,7 +465,11 @@ fn kfunc_gate(model: &Model, shapes: &[Shape], k: &Kfunc) -> TokenStream {
         .filter_map(|a| {
             let p = model.program_type(a.program_type)?;
             let conditions = a.conditions(&term);
-            Some(if conditions.is_empty() { p.short_name.clone() } else { format!("{} ({})", p.short_name, conditions.join("; ")) })
+            Some(if conditions.is_empty() {
+                p.short_name.clone()
+            } else {
+                format!("{} ({})", p.short_name, conditions.join("; "))
+            })
         })
         .collect();
     let message = format!("program type `{{Self}}` cannot call kfunc `{name}`");

@@ -466,6 +466,20 @@ pub enum KfuncUnmet {
     Capabilities(Vec<Capability>),
 }
 
+impl KfuncUnmet {
+    /// Does it refuse the program (type, attach type, struct_ops callback) itself, as the
+    /// verifier's "calling kernel function X is not allowed" does? The one place that decides it.
+    pub fn refuses_program(&self) -> bool {
+        matches!(
+            self,
+            KfuncUnmet::NotForProgramType
+                | KfuncUnmet::AttachType(_)
+                | KfuncUnmet::PairTooNew(_)
+                | KfuncUnmet::StructOpsMembers(_)
+        )
+    }
+}
+
 /// The answer to "may this load call this kfunc?".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KfuncJudgement {

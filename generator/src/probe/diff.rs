@@ -785,9 +785,10 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
     let mut best: BTreeMap<(ProgramTypeId, Option<AttachTypeId>, &str, bool), &KfuncResult> = BTreeMap::new();
     for r in &k.results {
         // A kfunc the specs narrow to some struct_ops callbacks is compared on those alone.
-        let members = model.kfunc(&r.kfunc).and_then(|kf| kf.availability_for(r.program_type_id)).and_then(|a| {
-            a.struct_ops_members.as_ref().filter(|m| !m.is_empty())
-        });
+        let members = model
+            .kfunc(&r.kfunc)
+            .and_then(|kf| kf.availability_for(r.program_type_id))
+            .and_then(|a| a.struct_ops_members.as_ref().filter(|m| !m.is_empty()));
         if let (Some(members), Some(label)) = (members, &r.target) {
             if !members.contains(label) {
                 continue;
@@ -843,25 +844,16 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
             // option this kernel turns off) is already a `kfunc_name` disagreement.
             continue;
         }
-        let expected =
-            if j.unmet.iter().any(|u| {
-                matches!(
-                    u,
-                    KfuncUnmet::NotForProgramType
-                        | KfuncUnmet::AttachType(_)
-                        | KfuncUnmet::PairTooNew(_)
-                        | KfuncUnmet::StructOpsMembers(_)
-                )
-            }) {
-                Outcome::NotAllowed
-            } else if j.unmet.contains(&KfuncUnmet::Sleepable) {
-                Outcome::SleepableOnly
-            } else if j.unsure.contains(&KfuncUnmet::Sleepable) && observed == Outcome::SleepableOnly {
-                // The kfunc's sleepability changed inside a range: this kernel's answer is the specs'.
-                Outcome::SleepableOnly
-            } else {
-                Outcome::Callable
-            };
+        let expected = if j.unmet.iter().any(KfuncUnmet::refuses_program) {
+            Outcome::NotAllowed
+        } else if j.unmet.contains(&KfuncUnmet::Sleepable) {
+            Outcome::SleepableOnly
+        } else if j.unsure.contains(&KfuncUnmet::Sleepable) && observed == Outcome::SleepableOnly {
+            // The kfunc's sleepability changed inside a range: this kernel's answer is the specs'.
+            Outcome::SleepableOnly
+        } else {
+            Outcome::Callable
+        };
         let unsure = j.unsure.iter().find_map(|u| match u {
             KfuncUnmet::TooNew(s) | KfuncUnmet::PairTooNew(s) => Some(*s),
             _ => None,

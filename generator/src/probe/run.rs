@@ -264,7 +264,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 } else {
                     LogMode::OnRefusalExceptEacces
                 };
-                match load_with(&targets[ti], v, &insns, &res, log, None, mode, &[]) {
+                match load_with(&targets[ti], v, &insns, &res, log, Extra::default(), mode) {
                     Err(e) if e.errno == libc::EACCES && e.log.is_empty() => {
                         Classified { verdict: Verdict::Allowed, evidence: EACCES_EVIDENCE.to_owned() }
                     }
@@ -333,7 +333,15 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         let fd_array: Vec<RawFd> = fd.map(|fd| vec![fd, fd]).unwrap_or_default();
         let insns = super::kfuncs::call_program_in(kf.btf_id, if fd.is_some() { 1 } else { 0 }, ret);
         // Zeroed arguments fail most calls: ask for the log on the first load.
-        match load_with(&targets[ti], v, &insns, &res, log, None, LogMode::Always, &fd_array) {
+        match load_with(
+            &targets[ti],
+            v,
+            &insns,
+            &res,
+            log,
+            Extra { fd_array: &fd_array, ..Extra::default() },
+            LogMode::Always,
+        ) {
             Ok(fd) => {
                 drop(fd);
                 super::kfuncs::classify_kfunc(0, "")
@@ -414,7 +422,6 @@ fn module_kfuncs(base: &Btf<'_>, names: &mut Vec<super::kfuncs::KfuncName>) -> B
     names.sort_by(|a, b| a.name.cmp(&b.name));
     fds
 }
-
 
 /// The order of the helper matrix: the socket filter's base run (which finds the unknown helper
 /// IDs), every other base run, then the variants implied in part by the base runs.
@@ -522,7 +529,7 @@ fn load(
     log: &mut Vec<u8>,
     func_info: Option<&[[u32; 2]]>,
 ) -> Result<OwnedFd, LoadError> {
-    load_with(target, variant, insns, res, log, func_info, LogMode::OnRefusal, &[])
+    load_with(target, variant, insns, res, log, Extra { func_info, ..Extra::default() }, LogMode::OnRefusal)
 }
 
 /// [`load`], choosing when the verifier log is asked for.
@@ -532,9 +539,8 @@ fn load_with(
     insns: &[Insn],
     res: &Resources,
     log: &mut Vec<u8>,
-    func_info: Option<&[[u32; 2]]>,
+    extra: Extra<'_>,
     mode: LogMode,
-    fd_array: &[RawFd],
 ) -> Result<OwnedFd, LoadError> {
     let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
     let mut p = ProgLoad::new(target.prog_type, insns, license);
@@ -548,12 +554,20 @@ fn load_with(
         p.attach_fd = res.ext_target.as_ref().map(AsRawFd::as_raw_fd);
         p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
         p.func_info = &ext_info;
-    } else if let Some(info) = func_info {
+    } else if let Some(info) = extra.func_info {
         p.prog_btf_fd = res.local_btf.as_ref().map(AsRawFd::as_raw_fd);
         p.func_info = info;
     }
-    p.fd_array = fd_array;
+    p.fd_array = extra.fd_array;
     sys::prog_load_with(&p, log, mode)
+}
+
+/// What some loads add to the program: BTF function info (subprograms, `ext`), and the
+/// `fd_array` a module kfunc's call indexes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extra<'a> {
+    func_info: Option<&'a [[u32; 2]]>,
+    fd_array: &'a [RawFd],
 }
 
 /// A socket filter whose BTF describes its main function, for `ext` programs to replace.

@@ -6,9 +6,9 @@ use std::ffi::CStr;
 
 use bpfspec::btf::{Btf, Kind};
 use bpfspec::model::{ArgAnnotation, KfuncUnmet, Load, Model, Target};
-use bpfspec::version::Presence;
 use bpfspec::probe::kernel::KernelFacts;
 use bpfspec::probe::sys::{self, Insn, ProgLoad};
+use bpfspec::version::Presence;
 
 use crate::support;
 
@@ -86,7 +86,8 @@ fn kfunc_names_equal_host_btf() {
     let mut ours = BTreeSet::new();
     let mut open = BTreeSet::new();
     for k in &model.kfuncs {
-        let built_in = k.kconfig.iter().all(|o| facts.config.as_ref().is_none_or(|c| c.options.get(o).is_some_and(|v| v == "y")));
+        let built_in =
+            k.kconfig.iter().all(|o| facts.config.as_ref().is_none_or(|c| c.options.get(o).is_some_and(|v| v == "y")));
         match k.present_on(version) {
             Presence::Yes if built_in => {
                 ours.insert(k.name.as_str());
@@ -296,19 +297,13 @@ fn kfunc_program_types_match_host_verifier() {
             // program type's right (with its start), then sleepability on this release.
             let load = Load { program_type: pt.id, attach_type: at, sleepable: false, gpl_compatible: true };
             let j = model.judge_kfunc(k, &load, &target);
-            if !j.unsure.is_empty() || j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_) | KfuncUnmet::Removed(_))) {
+            if !j.unsure.is_empty()
+                || j.unmet.iter().any(|u| matches!(u, KfuncUnmet::TooNew(_) | KfuncUnmet::Removed(_)))
+            {
                 // A range that holds this kernel decides nothing; presence is the names test's.
                 continue;
             }
-            let refused = j.unmet.iter().any(|u| {
-                matches!(
-                    u,
-                    KfuncUnmet::NotForProgramType
-                        | KfuncUnmet::AttachType(_)
-                        | KfuncUnmet::PairTooNew(_)
-                        | KfuncUnmet::StructOpsMembers(_)
-                )
-            });
+            let refused = j.unmet.iter().any(KfuncUnmet::refuses_program);
             struct Ours {
                 sleepable_only: bool,
             }
@@ -407,12 +402,19 @@ fn kfunc_export_contract() {
     let sz = &sleepy["signature"]["args"][1];
     assert_eq!((sz["name"].as_str(), &sz["annotations"]), (Some("dst__sz"), &serde_json::json!(["sz"])));
     let skb_drop = kfuncs.iter().find(|k| k["name"] == "bpf_qdisc_skb_drop").expect("exported");
-    let st = skb_drop["program_types"].as_array().expect("list").iter().find(|p| p["program_type"] == "BPF_PROG_TYPE_STRUCT_OPS");
+    let st = skb_drop["program_types"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["program_type"] == "BPF_PROG_TYPE_STRUCT_OPS");
     assert_eq!(st.expect("struct_ops may call it")["struct_ops_members"], serde_json::json!(["Qdisc_ops.enqueue"]));
     assert!(tracing["struct_ops_members"].is_null(), "null: no callback narrowing");
     assert!(acquire["module"].is_null(), "vmlinux kfuncs have no module");
     let ct = kfuncs.iter().find(|k| k["name"] == "bpf_skb_ct_lookup").expect("exported");
-    assert_eq!((&ct["module"], &ct["kconfig"]), (&serde_json::json!("nf_conntrack"), &serde_json::json!(["CONFIG_NF_CONNTRACK"])));
+    assert_eq!(
+        (&ct["module"], &ct["kconfig"]),
+        (&serde_json::json!("nf_conntrack"), &serde_json::json!(["CONFIG_NF_CONNTRACK"]))
+    );
 }
 
 #[test]

@@ -239,7 +239,8 @@ fn export_follows_the_json_contract() {
         .iter()
         .find(|c| c["map_type"] == "BPF_MAP_TYPE_SOCKMAP")
         .expect("a rule for sockmap");
-    let xdp_caller = sockmap["callers"].as_array().expect("callers").iter().find(|c| c["program_type"] == "BPF_PROG_TYPE_XDP");
+    let xdp_caller =
+        sockmap["callers"].as_array().expect("callers").iter().find(|c| c["program_type"] == "BPF_PROG_TYPE_XDP");
     assert_eq!(xdp_caller.expect("XDP may update a sockmap")["until"], "7.3");
     let xdp = lookup["program_types"]
         .as_array()
