@@ -143,30 +143,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names() {
-        assert_eq!(closest("xdpp", ["xdp", "sched_cls", "lsm"]), Some("xdp"));
-        assert_eq!(closest("zzzzzzzz", ["xdp", "lsm"]), None);
-    }
-
-    #[test]
-    fn renders_file_line_and_caret() {
-        let mut sources = SourceMap::default();
-        let file = sources.add("specs/x.yaml".into(), "id: 1\nname: foo\n".into());
-        let d =
-            Diagnostic::error(Some(Span::range(file, 12..15)), "unknown thing `foo`").with_help("did you mean `bar`?");
-        let out = render(&sources, &[d], false);
-        assert!(out.contains("error: unknown thing `foo`"), "{out}");
-        assert!(out.contains("specs/x.yaml:2:7"), "{out}");
-        assert!(out.contains("^^^"), "{out}");
-        assert!(out.contains("help: did you mean `bar`?"), "{out}");
-    }
-}
-
 /// A file's text as diagnostics show it: lines longer than [`MAX_SHOWN_LINE`] bytes are cut, so
 /// an offending line of a huge file is never echoed whole. Line numbers stay the same.
 struct ShownText {
@@ -213,5 +189,29 @@ impl ShownText {
         let start = point(range.start);
         let end = point(range.end).max(start);
         start.min(self.text.len())..end.min(self.text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(closest("xdpp", ["xdp", "sched_cls", "lsm"]), Some("xdp"));
+        assert_eq!(closest("zzzzzzzz", ["xdp", "lsm"]), None);
+    }
+
+    #[test]
+    fn renders_file_line_and_caret() {
+        let mut sources = SourceMap::default();
+        let file = sources.add("specs/x.yaml".into(), "id: 1\nname: foo\n".into());
+        let d =
+            Diagnostic::error(Some(Span::range(file, 12..15)), "unknown thing `foo`").with_help("did you mean `bar`?");
+        let out = render(&sources, &[d], false);
+        assert!(out.contains("error: unknown thing `foo`"), "{out}");
+        assert!(out.contains("specs/x.yaml:2:7"), "{out}");
+        assert!(out.contains("^^^"), "{out}");
+        assert!(out.contains("help: did you mean `bar`?"), "{out}");
     }
 }

@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn ids_order_by_number() {
-        let mut ids = vec![HelperId::new(10), HelperId::new(2), HelperId::new(33)];
+        let mut ids = [HelperId::new(10), HelperId::new(2), HelperId::new(33)];
         ids.sort();
         assert_eq!(ids.iter().map(|h| h.get()).collect::<Vec<_>>(), [2, 10, 33]);
     }

@@ -396,12 +396,9 @@ impl ArgAnnotation {
         // Only a suffix after a non-empty stem counts (`__x` is a name, not an annotation).
         let mut rest = name;
         let mut out = Vec::new();
-        loop {
-            let Some(a) =
-                ArgAnnotation::ALL.into_iter().find(|a| rest.len() > a.suffix().len() && rest.ends_with(a.suffix()))
-            else {
-                break;
-            };
+        while let Some(a) =
+            ArgAnnotation::ALL.into_iter().find(|a| rest.len() > a.suffix().len() && rest.ends_with(a.suffix()))
+        {
             rest = &rest[..rest.len() - a.suffix().len()];
             out.push(a);
         }

@@ -266,6 +266,10 @@ fn config_tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// What [`predict`] gives: the expected outcome, the one ignoring unmet machine qualifiers, and
+/// another one the specs accept too, the last two with their reasons.
+type Prediction = (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>);
+
 /// The specs' prediction for one helper in one program type, attach type and variant: the
 /// outcome with every qualifier applied, the one ignoring qualifiers the machine does not meet
 /// (with the reason), and an outcome the specs accept as well (with the reason: kernels of one
@@ -276,7 +280,7 @@ fn predict(
     prog_type: ProgramTypeId,
     attach_type: Option<AttachTypeId>,
     variant: Variant,
-) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
+) -> Prediction {
     let held = m.held(variant.capabilities);
     let enabled = |o: &str| m.facts.config.as_ref().is_some_and(|c| c.enabled(o));
     let target = Target {
@@ -941,7 +945,7 @@ mod tests {
         prog_type: u32,
         attach_type: Option<u32>,
         variant: Variant,
-    ) -> (Outcome, Option<(Outcome, String)>, Option<(Outcome, String)>) {
+    ) -> Prediction {
         predict(m, helper, ProgramTypeId::new(prog_type), attach_type.map(AttachTypeId::new), variant)
     }
 

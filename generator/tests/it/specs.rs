@@ -578,7 +578,7 @@ mod schema_check {
                         Some("uint64") => u64::MAX,
                         other => panic!("format {other:?}"),
                     };
-                    if value.is_number() && !value.as_u64().is_some_and(|v| v <= max) {
+                    if value.is_number() && value.as_u64().is_none_or(|v| v > max) {
                         errors.push(format!("{at}: {value} is not a {arg}"));
                     }
                 }
