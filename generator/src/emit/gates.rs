@@ -432,14 +432,7 @@ fn helper_gate(model: &Model, shapes: &[Shape], h: &Helper) -> TokenStream {
         doc_lines.push(line);
     }
     let doc = docs(&doc_lines);
-    let impls: BTreeSet<String> = h
-        .availability
-        .iter()
-        .filter_map(|a| shapes.iter().find(|s| s.id == a.program_type).map(|s| (s, a)))
-        .flat_map(|(s, a)| s.impls(model, &trait_ident, a))
-        .map(|t| t.to_string())
-        .collect();
-    let impls: Vec<TokenStream> = impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
+    let impls = gate_impls(model, shapes, &trait_ident, h.availability.iter().cloned());
     // The Rust example of the helper, where `examples/src/bin/<helper>.rs` exists: the
     // runtime's build script sets `bpfspec_example = "<name>"` for each file there.
     quote! {
@@ -480,32 +473,40 @@ fn kfunc_gate(model: &Model, shapes: &[Shape], k: &Kfunc) -> TokenStream {
         format!("kfunc `{name}` may be called from: {}", described.join(", "))
     };
     let doc = docs(&[format!("Implemented for the program types that may call kfunc `{name}`: {}.", k.summary)]);
-    let impls: BTreeSet<String> = pairs
-        .iter()
-        .filter_map(|a| shapes.iter().find(|s| s.id == a.program_type).map(|s| (s, *a)))
-        .flat_map(|(s, a)| {
-            // The program type's right in the helpers' terms: attach types and sleepability.
-            let as_helper = Availability {
-                program_type: a.program_type,
-                since: a.since,
-                qualifiers: Qualifiers {
-                    attach_types: a.attach_types.clone(),
-                    sleepable_only: a.sleepable_only,
-                    ..Qualifiers::default()
-                },
-                via_set: None,
-            };
-            s.impls(model, &trait_ident, &as_helper)
-        })
-        .map(|t| t.to_string())
-        .collect();
-    let impls: Vec<TokenStream> = impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect();
+    // The program type's right in the helpers' terms: attach types and sleepability.
+    let as_helper = pairs.iter().map(|a| Availability {
+        program_type: a.program_type,
+        since: a.since,
+        qualifiers: Qualifiers {
+            attach_types: a.attach_types.clone(),
+            sleepable_only: a.sleepable_only,
+            ..Qualifiers::default()
+        },
+        via_set: None,
+    });
+    let impls = gate_impls(model, shapes, &trait_ident, as_helper);
     quote! {
         #doc
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
         pub unsafe trait #trait_ident: ProgramType {}
         #(#impls)*
     }
+}
+
+/// The `unsafe impl`s of a gate trait for each program type's right, deduplicated (program types
+/// sharing a marker give the same impl) and in a stable order.
+fn gate_impls(
+    model: &Model,
+    shapes: &[Shape],
+    trait_ident: &Ident,
+    rights: impl Iterator<Item = Availability>,
+) -> Vec<TokenStream> {
+    let impls: BTreeSet<String> = rights
+        .filter_map(|a| shapes.iter().find(|s| s.id == a.program_type).map(|s| (s, a)))
+        .flat_map(|(s, a)| s.impls(model, trait_ident, &a))
+        .map(|t| t.to_string())
+        .collect();
+    impls.iter().map(|s| s.parse().expect("impl tokens re-parse")).collect()
 }
 
 fn map_gate(model: &Model, h: &Helper) -> TokenStream {

@@ -246,6 +246,10 @@ pub fn export(model: &Model) -> String {
 fn export_with<'a>(model: &'a Model) -> String {
     let prog_name = |id| model.program_type(id).map(|p| p.name.as_str()).expect("model references resolve");
     let attach_name = |id| model.attach_type(id).map(|a| a.name.as_str()).expect("model references resolve");
+    // An optional attach type list (`None`: any), by kernel name.
+    let attach_names = |ids: &Option<Vec<AttachTypeId>>| {
+        ids.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect::<Vec<_>>())
+    };
     let map_name = |id| model.map_type(id).map(|m| m.name.as_str()).expect("model references resolve");
     let helper_json = |h: &'a Helper| HelperJson {
         id: h.id,
@@ -309,7 +313,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                     .iter()
                     .map(|x| MapCallerJson {
                         program_type: prog_name(x.program_type),
-                        attach_types: x.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                        attach_types: attach_names(&x.attach_types),
                         until: x.until.map(Into::into),
                     })
                     .collect(),
@@ -392,7 +396,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                     .iter()
                     .map(|a| KfuncAvailabilityJson {
                         program_type: prog_name(a.program_type),
-                        attach_types: a.attach_types.as_ref().map(|ids| ids.iter().map(|&i| attach_name(i)).collect()),
+                        attach_types: attach_names(&a.attach_types),
                         struct_ops_members: a.struct_ops_members.as_deref(),
                         sleepable_only: a.sleepable_only,
                         since: a.since.into(),
