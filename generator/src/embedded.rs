@@ -9,5 +9,5 @@ static MODEL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.postcard")
 
 /// The model lowered from `specs/` at build time.
 pub fn model() -> Model {
-    postcard::from_bytes(MODEL).expect("build.rs wrote these bytes from the same model types")
+    crate::model::decode_static(MODEL).expect("build.rs wrote these bytes from the same model types")
 }

@@ -118,7 +118,19 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let (kfuncs, kfunc_sets) =
         crate::lower_kfuncs::lower(specs, &helpers, &program_types, &attach_types, &mut cx.diagnostics);
     if cx.diagnostics.is_empty() {
-        Ok(Model { helpers, program_types, map_types, attach_types, helper_sets, sections, types, kfuncs, kfunc_sets })
+        let newest_kernel = crate::model::newest_kernel_of(&helpers, &program_types, &map_types, &attach_types);
+        Ok(Model {
+            helpers,
+            program_types,
+            map_types,
+            attach_types,
+            helper_sets,
+            sections,
+            types: types.into(),
+            kfuncs: kfuncs.into(),
+            kfunc_sets: kfunc_sets.into(),
+            newest_kernel,
+        })
     } else {
         Err(cx.diagnostics)
     }
@@ -249,12 +261,12 @@ impl Lower<'_> {
                     short_name: p.stem.clone(),
                     since: self.since(&m.since, p.file),
                     per_cpu: m.per_cpu,
-                    summary: m.summary.trim().to_owned(),
-                    description: m.description.clone(),
-                    usage: m.usage.clone(),
+                    summary: m.summary.trim().to_owned().into(),
+                    description: m.description.clone().into(),
+                    usage: m.usage.clone().into(),
                     key_size: size_rule(&m.key_size),
                     value_size: size_rule(&m.value_size),
-                    constraints: m.constraints.clone(),
+                    constraints: m.constraints.clone().into(),
                 }
             })
             .collect();
@@ -279,8 +291,8 @@ impl Lower<'_> {
                     name: t.name.value.clone(),
                     short_name: p.stem.clone(),
                     since: self.since(&t.since, p.file),
-                    summary: t.summary.trim().to_owned(),
-                    description: t.description.clone(),
+                    summary: t.summary.trim().to_owned().into(),
+                    description: t.description.clone().into(),
                     context: t.context.as_ref().map(|c| c.value.clone()),
                     return_value: t.return_value.clone(),
                     attach_types: Vec::new(),
@@ -320,7 +332,7 @@ impl Lower<'_> {
                     since: self.since(&a.since, p.file),
                     program_types,
                     trampoline: a.trampoline,
-                    summary: a.summary.trim().to_owned(),
+                    summary: a.summary.trim().to_owned().into(),
                 }
             })
             .collect();
@@ -422,7 +434,7 @@ impl Lower<'_> {
                     name: a.name.value.clone(),
                     c_type: a.c_type.value.clone(),
                     class: class.unwrap_or(VerifierClass { base: a.class.value.clone(), modifiers: Vec::new() }),
-                    doc: a.doc.clone(),
+                    doc: a.doc.clone().into(),
                 }
             })
             .collect();
@@ -438,7 +450,7 @@ impl Lower<'_> {
                 self.error(Span::of(file, &a.name), format!("duplicate argument name `{}`", a.name.value));
             }
         }
-        let flags = h
+        let flags: Vec<Flag> = h
             .flags
             .iter()
             .map(|f| {
@@ -479,7 +491,7 @@ impl Lower<'_> {
                     }
                 };
                 let doc = f.doc.clone().or_else(|| shared.map(|(_, d)| d)).unwrap_or_default();
-                Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value, doc }
+                Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value, doc: doc.into() }
             })
             .collect();
         let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");
@@ -513,17 +525,17 @@ impl Lower<'_> {
             name: name.clone(),
             since: self.since(&h.since, file),
             gpl_only: h.gpl_only,
-            summary: h.summary.trim().to_owned(),
-            description: h.description.clone(),
-            usage: h.usage.clone(),
-            returns: Return { c_type: h.returns.c_type.value.clone(), class: ret_class, doc: h.returns.doc.clone() },
-            args,
+            summary: h.summary.trim().to_owned().into(),
+            description: h.description.clone().into(),
+            usage: h.usage.clone().into(),
+            returns: Return { c_type: h.returns.c_type.value.clone(), class: ret_class, doc: h.returns.doc.clone().into() }.into(),
+            args: args.into(),
             variadic: h.variadic,
-            flags,
+            flags: flags.into(),
             map_types,
             map_type_callers: Vec::new(),
             related,
-            availability: Vec::new(),
+            availability: Lazy::default(),
         }
     }
 

@@ -10,8 +10,10 @@ use crate::version::{KernelVersion, Presence, Since};
 mod conditions;
 mod ids;
 mod kfuncs;
+mod lazy;
 pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
 pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
+pub use lazy::{decode_static, Lazy};
 pub use kfuncs::{
     c_declaration, ArgAnnotation, FlagChange, FlagChangeKind, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag,
     KfuncJudgement, KfuncSet, KfuncUnmet,
@@ -100,11 +102,13 @@ pub struct Model {
     /// In matching order (first match wins).
     pub sections: Vec<SectionDef>,
     /// C types of helper signatures and program contexts, sorted by name.
-    pub types: Vec<crate::types::TypeDef>,
+    pub types: Lazy<Vec<crate::types::TypeDef>>,
     /// Kfuncs, sorted by name.
-    pub kfuncs: Vec<Kfunc>,
+    pub kfuncs: Lazy<Vec<Kfunc>>,
     /// Kfunc sets, sorted by name.
-    pub kfunc_sets: Vec<KfuncSet>,
+    pub kfunc_sets: Lazy<Vec<KfuncSet>>,
+    /// The newest kernel version any item of the specs mentions ([`newest_kernel_of`]).
+    pub newest_kernel: KernelVersion,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -114,25 +118,27 @@ pub struct Helper {
     pub name: String,
     pub since: Since,
     pub gpl_only: bool,
-    pub summary: String,
+    pub summary: Lazy<String>,
     /// Markdown.
-    pub description: String,
+    pub description: Lazy<String>,
     /// Markdown: when and how to use it, and what the verifier refuses.
-    pub usage: Option<String>,
-    pub returns: Return,
-    pub args: Vec<Arg>,
+    pub usage: Lazy<Option<String>>,
+    pub returns: Lazy<Return>,
+    pub args: Lazy<Vec<Arg>>,
     /// The C declaration ends in `...`.
     pub variadic: bool,
-    pub flags: Vec<Flag>,
-    /// Map types the verifier accepts in the map argument; empty when the helper takes no map.
+    pub flags: Lazy<Vec<Flag>>,
+    /// Map types the verifier accepts in the map argument: empty exactly when the helper takes
+    /// no map (lowering refuses the other cases), so a reader can tell without decoding `args`.
     pub map_types: Vec<MapTypeId>,
     /// Map types of `map_types` that only some program types may pass, with those program
     /// types; a map type not here may be passed from any program type that calls the helper.
     pub map_type_callers: Vec<MapTypeCallers>,
     /// Related helpers, by ID.
     pub related: Vec<HelperId>,
-    /// Program types that may call the helper, sorted by program type ID.
-    pub availability: Vec<Availability>,
+    /// Program types that may call the helper, sorted by program type ID. Decoded from the
+    /// embedded model only when read: `check` reads it for the helpers an object calls.
+    pub availability: Lazy<Vec<Availability>>,
 }
 
 impl Helper {
@@ -157,7 +163,7 @@ pub struct Return {
     /// C type as `bpf_helper_defs.h` spells it, single-spaced: `void *`, `long`, `__u64`.
     pub c_type: String,
     pub class: Option<VerifierClass>,
-    pub doc: String,
+    pub doc: Lazy<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -165,7 +171,7 @@ pub struct Arg {
     pub name: String,
     pub c_type: String,
     pub class: VerifierClass,
-    pub doc: String,
+    pub doc: Lazy<String>,
 }
 
 /// A verifier argument or return class, e.g. `ARG_PTR_TO_MEM | MEM_RDONLY`.
@@ -193,7 +199,7 @@ pub struct Flag {
     pub arg: String,
     pub name: String,
     pub value: u64,
-    pub doc: String,
+    pub doc: Lazy<String>,
 }
 
 /// One program type's right to call one helper, with the conditions attached to it.
@@ -303,8 +309,8 @@ pub struct ProgramType {
     /// `xdp`: the spec file name.
     pub short_name: String,
     pub since: Since,
-    pub summary: String,
-    pub description: String,
+    pub summary: Lazy<String>,
+    pub description: Lazy<String>,
     /// C struct name without `struct`, when fixed.
     pub context: Option<String>,
     pub return_value: String,
@@ -334,13 +340,13 @@ pub struct MapType {
     pub short_name: String,
     pub since: Since,
     pub per_cpu: bool,
-    pub summary: String,
-    pub description: String,
+    pub summary: Lazy<String>,
+    pub description: Lazy<String>,
     /// Markdown: declaration, the helpers that use it, what user space does with it.
-    pub usage: Option<String>,
+    pub usage: Lazy<Option<String>>,
     pub key_size: SizeRule,
     pub value_size: SizeRule,
-    pub constraints: String,
+    pub constraints: Lazy<String>,
 }
 
 /// What a map type allows as key or value size.
@@ -361,7 +367,7 @@ pub struct AttachType {
     pub program_types: Vec<ProgramTypeId>,
     /// Programs with this attach type run from a BPF trampoline (fentry, fexit, fmod_ret, LSM).
     pub trampoline: bool,
-    pub summary: String,
+    pub summary: Lazy<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -438,11 +444,23 @@ impl Model {
 
     /// The newest kernel version any item of the specs mentions.
     pub fn newest_kernel(&self) -> KernelVersion {
-        let helpers = self.helpers.iter().map(|h| h.since.at_most);
-        let pairs = self.helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since.at_most));
-        let progs = self.program_types.iter().map(|p| p.since.at_most);
-        let maps = self.map_types.iter().map(|m| m.since.at_most);
-        let attach = self.attach_types.iter().map(|a| a.since.at_most);
-        helpers.chain(pairs).chain(progs).chain(maps).chain(attach).max().unwrap_or(KernelVersion::new(3, 18))
+        self.newest_kernel
     }
+}
+
+/// The newest kernel version any of these items mentions: the helpers' starts and their pairs',
+/// the program, map and attach types'. Lowering stores it in [`Model::newest_kernel`], so that
+/// reading it does not decode every helper's availability.
+pub fn newest_kernel_of(
+    helpers: &[Helper],
+    program_types: &[ProgramType],
+    map_types: &[MapType],
+    attach_types: &[AttachType],
+) -> KernelVersion {
+    let starts = helpers.iter().map(|h| h.since.at_most);
+    let pairs = helpers.iter().flat_map(|h| h.availability.iter().map(|a| a.since.at_most));
+    let progs = program_types.iter().map(|p| p.since.at_most);
+    let maps = map_types.iter().map(|m| m.since.at_most);
+    let attach = attach_types.iter().map(|a| a.since.at_most);
+    starts.chain(pairs).chain(progs).chain(maps).chain(attach).max().unwrap_or(KernelVersion::new(3, 18))
 }

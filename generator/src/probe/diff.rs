@@ -958,8 +958,9 @@ mod tests {
             helper_sets: vec![],
             sections: vec![],
             types: Default::default(),
-            kfuncs: vec![],
-            kfunc_sets: vec![],
+            kfuncs: Default::default(),
+            kfunc_sets: Default::default(),
+            newest_kernel: KernelVersion::new(3, 18),
         }
     }
 

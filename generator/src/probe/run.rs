@@ -85,9 +85,10 @@ pub fn probe_kernel(options: &Options) -> Result<ProbeReport, ProbeError> {
         attach_types: Vec::new(),
         helper_sets: Vec::new(),
         sections: Vec::new(),
-        types: Vec::new(),
-        kfuncs: Vec::new(),
-        kfunc_sets: Vec::new(),
+        types: Default::default(),
+        kfuncs: Default::default(),
+        kfunc_sets: Default::default(),
+        newest_kernel: crate::version::KernelVersion::new(3, 18),
     };
     probe(&empty, options)
 }

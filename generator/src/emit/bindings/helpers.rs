@@ -71,7 +71,7 @@ fn helper_fn(model: &Model, h: &Helper) -> TokenStream {
 fn helper_doc(model: &Model, h: &Helper) -> Doc {
     let mut d = Doc::new();
     d.summary(&h.summary).blank().spec(&h.description);
-    if let Some(usage) = &h.usage {
+    if let Some(usage) = &*h.usage {
         d.heading("Usage");
         d.spec(usage);
     }
