@@ -42,7 +42,6 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     embed_model(&manifest.join("../specs"), &out_dir);
-    println!("cargo:rustc-link-arg-bins=-no-pie");
     embed_examples(&manifest);
 }
 

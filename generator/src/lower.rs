@@ -110,7 +110,7 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let mut program_types = program_types;
     for (id, exclusions) in cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types) {
         if let Some(pt) = program_types.iter_mut().find(|p| p.id == id) {
-            pt.exclusions = exclusions;
+            *pt.exclusions = exclusions.into();
         }
     }
     let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);
@@ -299,7 +299,7 @@ impl Lower<'_> {
                     test_run: t.test_run,
                     sleepable: t.sleepable,
                     helpers_from_target: t.helpers_from_target,
-                    exclusions: Vec::new(),
+                    exclusions: Vec::new().into(),
                 }
             })
             .collect();
@@ -494,7 +494,8 @@ impl Lower<'_> {
                 Flag { arg: f.arg.value.clone(), name: f.name.value.clone(), value, doc: doc.into() }
             })
             .collect();
-        let takes_map = args.iter().any(|a| a.class.base == "ARG_CONST_MAP_PTR");
+        let map_arg = Helper::map_arg_of(&args);
+        let takes_map = map_arg.is_some();
         if let (false, Some(first)) = (takes_map, h.map_types.first()) {
             self.error(Span::of(file, first), format!("helper `{name}` takes no map, but lists map types")).help =
                 Some("only helpers with an `ARG_CONST_MAP_PTR` argument accept map types; remove `map_types`".into());
@@ -532,6 +533,7 @@ impl Lower<'_> {
             args: args.into(),
             variadic: h.variadic,
             flags: flags.into(),
+            map_arg,
             map_types,
             map_type_callers: Vec::new(),
             related,

@@ -93,10 +93,7 @@ impl<'m> Checker<'m> {
         let mut map_arg = vec![None; max + 1];
         let mut helper_names = vec![None; max + 1];
         for h in &model.helpers {
-            // Only map-taking helpers have a map argument: the others' `args` stay undecoded.
-            if !h.map_types.is_empty() {
-                map_arg[h.id.index()] = h.map_arg().and_then(|a| u8::try_from(a).ok());
-            }
+            map_arg[h.id.index()] = h.map_arg;
             helper_names[h.id.index()] = Some(Name::from(h.name.as_str()));
         }
         Checker { model, options, map_arg, helper_names, machine: Machine::default() }

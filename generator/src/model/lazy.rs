@@ -127,6 +127,12 @@ impl<T: serde::de::DeserializeOwned + Default> Default for Lazy<T> {
     }
 }
 
+impl<T> FromIterator<T> for Lazy<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Lazy::new(iter.into_iter().collect())
+    }
+}
+
 impl<'a, T: serde::de::DeserializeOwned> IntoIterator for &'a Lazy<Vec<T>> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;

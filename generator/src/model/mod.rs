@@ -128,14 +128,16 @@ pub struct Helper {
     /// The C declaration ends in `...`.
     pub variadic: bool,
     pub flags: Lazy<Vec<Flag>>,
-    /// Map types the verifier accepts in the map argument: empty exactly when the helper takes
-    /// no map (lowering refuses the other cases), so a reader can tell without decoding `args`.
+    /// The index of the argument that takes a map (class `ARG_CONST_MAP_PTR`), if any: decided
+    /// by lowering from `args`, kept here so that `check` need not decode every helper's `args`.
+    pub map_arg: Option<u8>,
+    /// Map types the verifier accepts in the map argument; empty when the helper takes no map.
     pub map_types: Vec<MapTypeId>,
     /// Map types of `map_types` that only some program types may pass, with those program
     /// types; a map type not here may be passed from any program type that calls the helper.
     pub map_type_callers: Vec<MapTypeCallers>,
     /// Related helpers, by ID.
-    pub related: Vec<HelperId>,
+    pub related: Lazy<Vec<HelperId>>,
     /// Program types that may call the helper, sorted by program type ID. Decoded from the
     /// embedded model only when read: `check` reads it for the helpers an object calls.
     pub availability: Lazy<Vec<Availability>>,
@@ -149,7 +151,12 @@ impl Helper {
 
     /// The index of the argument that takes a map (class `ARG_CONST_MAP_PTR`), if any.
     pub fn map_arg(&self) -> Option<usize> {
-        self.args.iter().position(|a| a.class.base == "ARG_CONST_MAP_PTR")
+        self.map_arg.map(usize::from)
+    }
+
+    /// The index of the first of `args` that takes a map: what lowering stores as `map_arg`.
+    pub fn map_arg_of(args: &[Arg]) -> Option<u8> {
+        args.iter().position(|a| a.class.base == "ARG_CONST_MAP_PTR").and_then(|i| u8::try_from(i).ok())
     }
 
     /// The availability entry for a program type, if the helper may be called from it at all.
@@ -323,7 +330,7 @@ pub struct ProgramType {
     pub helpers_from_target: bool,
     /// Helpers the verifier has a prototype for but that programs of this type still cannot
     /// use, with the reason (sorted by helper ID).
-    pub exclusions: Vec<Exclusion>,
+    pub exclusions: Lazy<Vec<Exclusion>>,
 }
 
 /// A helper a program type cannot use for a reason outside the helper's prototype.

@@ -911,21 +911,23 @@ mod tests {
             name: name.to_owned(),
             since: KernelVersion::new(4, 0).into(),
             gpl_only,
-            summary: String::new(),
-            description: String::new(),
-            usage: None,
+            summary: String::new().into(),
+            description: String::new().into(),
+            usage: None.into(),
             returns: Return {
                 c_type: "long".into(),
                 class: Some(VerifierClass { base: "RET_INTEGER".into(), modifiers: vec![] }),
-                doc: String::new(),
-            },
-            args: vec![],
+                doc: String::new().into(),
+            }
+            .into(),
+            args: vec![].into(),
             variadic: false,
-            flags: vec![],
+            flags: vec![].into(),
+            map_arg: None,
             map_types: vec![],
             map_type_callers: vec![],
-            related: vec![],
-            availability,
+            related: vec![].into(),
+            availability: availability.into(),
         }
     }
 
