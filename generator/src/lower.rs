@@ -110,7 +110,7 @@ pub fn lower(specs: &Specs) -> Result<Model, Vec<Diagnostic>> {
     let mut program_types = program_types;
     for (id, exclusions) in cx.availability(specs, &mut helpers, &helper_index, &program_types, &attach_types) {
         if let Some(pt) = program_types.iter_mut().find(|p| p.id == id) {
-            *pt.exclusions = exclusions.into();
+            pt.exclusions = exclusions.into();
         }
     }
     let sections = cx.sections(specs.sections.as_ref(), &program_types, &attach_types);

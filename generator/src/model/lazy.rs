@@ -39,6 +39,7 @@ pub fn decode_static<T: serde::de::DeserializeOwned>(bytes: &'static [u8]) -> po
 }
 
 /// An encoded value; static bytes stay borrowed by the `Lazy`s inside it.
+#[allow(clippy::ptr_arg, reason = "whether the bytes are borrowed decides how the value is decoded")]
 fn decode<T: serde::de::DeserializeOwned>(encoded: &Cow<'static, [u8]>) -> T {
     match encoded {
         Cow::Borrowed(bytes) => decode_static(bytes),
@@ -194,7 +195,7 @@ mod tests {
             assert!(matches!(lazy.encoded, std::borrow::Cow::Borrowed(_)), "kept a slice of the static bytes");
         }
         assert_eq!(*back[1], "two");
-        let copied: Vec<Lazy<String>> = postcard::from_bytes(&bytes.to_vec()).expect("deserializes");
+        let copied: Vec<Lazy<String>> = postcard::from_bytes(bytes).expect("deserializes");
         assert!(matches!(copied[0].encoded, std::borrow::Cow::Owned(_)), "other bytes are copied");
         assert_eq!(*copied[0], "one");
     }
