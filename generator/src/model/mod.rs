@@ -10,7 +10,9 @@ use crate::version::{KernelVersion, Presence, Since};
 mod conditions;
 mod ids;
 mod kfuncs;
-pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
+pub use conditions::{
+    code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet, VARIES_BY_BUILD,
+};
 pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use kfuncs::{
     c_declaration, ArgAnnotation, FlagChange, FlagChangeKind, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag,
@@ -341,6 +343,9 @@ pub struct MapType {
     pub key_size: SizeRule,
     pub value_size: SizeRule,
     pub constraints: String,
+    /// Builds of one release disagree about the map type (some refuse to create it), so no
+    /// version says it; worded by [`VARIES_BY_BUILD`].
+    pub varies_by_build: bool,
 }
 
 /// What a map type allows as key or value size.
