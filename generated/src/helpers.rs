@@ -3628,7 +3628,7 @@ pub unsafe fn bpf_skb_change_tail(skb: *mut __sk_buff, len: u32, flags: u64) -> 
 /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 4.10 | — |
 /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 4.10 | — |
 /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 4.14 | — |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | some kernel builds refuse it (stable updates differ) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | some kernel builds refuse it (the build decides, not the version) |
 ///
 /// # See also
 ///
@@ -4429,7 +4429,7 @@ pub unsafe fn bpf_set_hash(skb: *mut __sk_buff, hash: u32) -> i64 {
 /// |---|---|---|
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.13 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (the build decides, not the version) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -5170,7 +5170,7 @@ pub unsafe fn bpf_perf_prog_read_value(
 /// |---|---|---|
 /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.19–7.2 (measured bounds) | only with attach type [`cgroup_inet_sock_create`](crate::ids::AttachType::CgroupInetSockCreate) |
 /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 4.15 | — |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (stable updates differ) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.8 | with attach type [`cgroup_inet4_bind`](crate::ids::AttachType::CgroupInet4Bind) only from 5.11–6.1 on; with attach type [`cgroup_inet6_bind`](crate::ids::AttachType::CgroupInet6Bind) only from 5.11–6.1 on; with attach type [`cgroup_udp4_sendmsg`](crate::ids::AttachType::CgroupUdp4Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_sendmsg`](crate::ids::AttachType::CgroupUdp6Sendmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp4_recvmsg`](crate::ids::AttachType::CgroupUdp4Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_udp6_recvmsg`](crate::ids::AttachType::CgroupUdp6Recvmsg) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getpeername`](crate::ids::AttachType::CgroupInet4Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getpeername`](crate::ids::AttachType::CgroupInet6Getpeername) only from 5.11–6.1 on; with attach type [`cgroup_inet4_getsockname`](crate::ids::AttachType::CgroupInet4Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_inet6_getsockname`](crate::ids::AttachType::CgroupInet6Getsockname) only from 5.11–6.1 on; with attach type [`cgroup_unix_getpeername`](crate::ids::AttachType::CgroupUnixGetpeername) or [`cgroup_unix_getsockname`](crate::ids::AttachType::CgroupUnixGetsockname): some kernel builds refuse it (the build decides, not the version) |
 /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.15 | only with attach type [`cgroup_setsockopt`](crate::ids::AttachType::CgroupSetsockopt); needs `CONFIG_NET` |
 /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.16 | only with attach type [`trace_iter`](crate::ids::AttachType::TraceIter) |
 /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.11–6.1 (measured bounds) | — |
@@ -13792,36 +13792,36 @@ pub unsafe fn bpf_redirect_neigh(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (stable updates differ) |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
 ///
 /// # See also
 ///
@@ -13886,36 +13886,36 @@ pub unsafe fn bpf_per_cpu_ptr(percpu_ptr: *const c_void, cpu: u32) -> *mut c_voi
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (stable updates differ) |
-/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
-/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (stable updates differ) |
-/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (stable updates differ) |
+/// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.10 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.10 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
+/// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14 | some kernel builds refuse it (the build decides, not the version) |
+/// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4 | needs `CAP_BPF`; some kernel builds refuse it (the build decides, not the version) |
 ///
 /// # See also
 ///

@@ -1276,7 +1276,7 @@ pub enum MapType {
     CgrpStorage = 32,
     /// Sparse memory region shared between BPF programs and user space.
     ///
-    /// Since Linux 6.9.
+    /// Since Linux 6.9; some kernel builds refuse it (the build decides, not the version).
     #[doc(alias = "BPF_MAP_TYPE_ARENA")]
     Arena = 33,
     /// Table of instruction offsets of one program, the jump tables of indirect jumps.

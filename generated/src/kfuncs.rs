@@ -526,37 +526,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
     ///
     /// # See also
     ///
@@ -604,37 +604,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | — |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | — |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 5.13–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 5.14–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.4–6.12 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
     ///
     /// # See also
     ///
@@ -680,37 +680,37 @@ extern "C" {
     ///
     /// | Program type | Since | Conditions |
     /// |---|---|---|
-    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | — |
-    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | — |
-    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | — |
-    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | — |
-    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | — |
-    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | — |
-    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | — |
-    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | — |
-    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | — |
-    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | — |
-    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | — |
-    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | — |
-    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | — |
-    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | — |
-    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | — |
+    /// | [`socket_filter`](crate::ids::ProgramType::SocketFilter) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`kprobe`](crate::ids::ProgramType::Kprobe) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_cls`](crate::ids::ProgramType::SchedCls) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sched_act`](crate::ids::ProgramType::SchedAct) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracepoint`](crate::ids::ProgramType::Tracepoint) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`xdp`](crate::ids::ProgramType::Xdp) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`perf_event`](crate::ids::ProgramType::PerfEvent) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_skb`](crate::ids::ProgramType::CgroupSkb) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock`](crate::ids::ProgramType::CgroupSock) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_in`](crate::ids::ProgramType::LwtIn) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_out`](crate::ids::ProgramType::LwtOut) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_xmit`](crate::ids::ProgramType::LwtXmit) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sock_ops`](crate::ids::ProgramType::SockOps) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_skb`](crate::ids::ProgramType::SkSkb) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_device`](crate::ids::ProgramType::CgroupDevice) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_msg`](crate::ids::ProgramType::SkMsg) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint`](crate::ids::ProgramType::RawTracepoint) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sock_addr`](crate::ids::ProgramType::CgroupSockAddr) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lirc_mode2`](crate::ids::ProgramType::LircMode2) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_reuseport`](crate::ids::ProgramType::SkReuseport) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`flow_dissector`](crate::ids::ProgramType::FlowDissector) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sysctl`](crate::ids::ProgramType::CgroupSysctl) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`raw_tracepoint_writable`](crate::ids::ProgramType::RawTracepointWritable) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`cgroup_sockopt`](crate::ids::ProgramType::CgroupSockopt) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`tracing`](crate::ids::ProgramType::Tracing) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`struct_ops`](crate::ids::ProgramType::StructOps) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`lsm`](crate::ids::ProgramType::Lsm) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`sk_lookup`](crate::ids::ProgramType::SkLookup) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`syscall`](crate::ids::ProgramType::Syscall) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
+    /// | [`netfilter`](crate::ids::ProgramType::Netfilter) | 6.13–6.18 (measured bounds) | some kernel builds refuse it (the build decides, not the version) |
     ///
     /// # See also
     ///

@@ -267,6 +267,7 @@ impl Lower<'_> {
                     key_size: size_rule(&m.key_size),
                     value_size: size_rule(&m.value_size),
                     constraints: m.constraints.clone().into(),
+                    varies_by_build: m.varies_by_build,
                 }
             })
             .collect();

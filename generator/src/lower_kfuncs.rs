@@ -124,6 +124,8 @@ struct SetEntry {
     program_type: ProgramTypeId,
     attach_types: Option<Vec<AttachTypeId>>,
     since: Since,
+    /// The set says builds of one release disagree about it.
+    varies_by_build: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -141,7 +143,12 @@ impl<'a> Cx<'a> {
                     .program_types
                     .iter()
                     .filter(|pt| !pt.helpers_from_target)
-                    .map(|pt| SetEntry { program_type: pt.id, attach_types: None, since: pt.since })
+                    .map(|pt| SetEntry {
+                        program_type: pt.id,
+                        attach_types: None,
+                        since: pt.since,
+                        varies_by_build: p.value.varies_by_build,
+                    })
                     .collect();
             }
             KfuncProgramTypesSpec::List(list) => list,
@@ -172,7 +179,7 @@ impl<'a> Cx<'a> {
                 Some(node) => self.since(&node.value, Span::of(p.file, node)).max(pt.since),
                 None => pt.since,
             };
-            out.push(SetEntry { program_type: pt.id, attach_types, since });
+            out.push(SetEntry { program_type: pt.id, attach_types, since, varies_by_build: p.value.varies_by_build });
         }
         out.sort_by_key(|e| e.program_type);
         out
@@ -420,6 +427,7 @@ impl<'a> Cx<'a> {
                 sleepable_only,
                 struct_ops_members: None,
                 since: since.max(e.since),
+                varies_by_build: e.varies_by_build,
             };
             match availability.iter_mut().find(|a| a.program_type == e.program_type) {
                 Some(a) => {
@@ -435,6 +443,8 @@ impl<'a> Cx<'a> {
                     if pair.since.earliest() < a.since.earliest() {
                         a.since = pair.since;
                     }
+                    // A set every build registers gives the pair whatever the other says.
+                    a.varies_by_build &= pair.varies_by_build;
                 }
                 None => availability.push(pair),
             }

@@ -249,6 +249,10 @@ pub struct MapTypeSpec {
     pub key_size: SizeSpec,
     pub value_size: SizeSpec,
     pub constraints: String,
+    /// Builds of one release disagree about the map type (some refuse to create it) in a way no
+    /// version orders, as `varies_by_build` on a helper entry says of a pair.
+    #[serde(default)]
+    pub varies_by_build: bool,
 }
 
 /// `any`, a number, or a list of numbers.
@@ -517,6 +521,11 @@ pub struct KfuncSetSpec {
     pub module: Option<Spanned<String>>,
     /// Which program types may call the set's kfuncs: `all`, or a list.
     pub program_types: KfuncProgramTypesSpec,
+    /// Builds of one release disagree about the set (some refuse every call of its kfuncs, as
+    /// from a program type it is not registered for) in a way no version orders, as
+    /// `varies_by_build` on a helper entry says of a pair.
+    #[serde(default)]
+    pub varies_by_build: bool,
     pub kfuncs: Vec<KfuncSpec>,
 }
 

@@ -5,7 +5,10 @@
 //! findings and their fix hints. Pure: names and the model in, diagnostics out.
 
 use crate::diagnostics::closest;
-use crate::model::{AttachType, Kfunc, KfuncFlag, KfuncUnmet, Load, Model, ProgramType, ProgramTypeId, Target};
+use crate::model::{
+    AttachType, AttachTypeId, ConditionKind, Kfunc, KfuncAvailability, KfuncFlag, KfuncUnmet, Load, Model, ProgramType,
+    ProgramTypeId, Target,
+};
 use crate::version::KernelVersion;
 
 use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
@@ -124,7 +127,7 @@ pub fn check_kfunc_call(
                     format!(
                         "{} programs may call kfunc `{name}` {}; this one has {seen}",
                         pt.short_name,
-                        a.conditions(&term).join(", ")
+                        attach_words(a, &term)
                     ),
                     "load the program with one of those expected attach types (its section name sets it)".to_owned(),
                 ));
@@ -154,12 +157,24 @@ pub fn check_kfunc_call(
             format!(
                 "{} programs may call kfunc `{name}` {}; bpfspec does not tell which callback this program implements",
                 pt.short_name,
-                a.conditions(&term).join(", ")
+                attach_words(a, &term)
             ),
         );
         d.help = Some(
             "make sure the program is one of those callbacks; the kernel refuses the call in the others".to_owned(),
         );
+        out.push(with(d, name));
+    }
+    if j.unsure.contains(&KfuncUnmet::VariesByBuild) {
+        let a = kfunc.availability_for(pt.id).expect("a build condition has a pair");
+        let words = a.conditions(&term).into_iter().find(|c| c.kind == ConditionKind::Build);
+        let words = words.expect("a pair that varies by build says so in its conditions").words;
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            Code::VariesByBuild,
+            format!("kfunc `{name}` in {} programs: {words}", pt.name),
+        );
+        d.help = Some(super::rules::VARIES_BY_BUILD_HELP.to_owned());
         out.push(with(d, name));
     }
     out.extend(capability_findings(kfunc, pt, &j.unmet, &j.unsure).into_iter().map(|d| with(d, name)));
@@ -241,6 +256,14 @@ fn config_findings(kfunc: &Kfunc, unmet: &[KfuncUnmet], unsure: &[KfuncUnmet]) -
         out.push(d);
     }
     out
+}
+
+/// The pair's attach type and struct_ops callback conditions in words, for the findings about
+/// them (its other conditions have findings of their own).
+fn attach_words(a: &KfuncAvailability, term: &dyn Fn(AttachTypeId) -> String) -> String {
+    let words: Vec<String> =
+        a.conditions(term).into_iter().filter(|c| c.kind == ConditionKind::AttachTypes).map(|c| c.words).collect();
+    words.join(", ")
 }
 
 fn with(mut d: Diagnostic, name: &str) -> Diagnostic {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::model::{
     plain_term, AttachType, AttachTypeId, ConditionKind, Helper, HelperId, Judgement, Load, MapTypeId, Model,
-    ProgramType, ProgramTypeId, Unmet,
+    ProgramType, ProgramTypeId, Unmet, VARIES_BY_BUILD,
 };
 use crate::version::{KernelVersion, Presence, Since};
 
@@ -1109,21 +1109,28 @@ impl Checker<'_> {
                 continue;
             };
             uses.push("map_type", &t.name, Some(t.since));
-            let severity = match t.since.on(kernel) {
-                Presence::Yes => continue,
-                Presence::No => Severity::Error,
-                Presence::Unknown => Severity::Warning,
-            };
             let what = match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
                 Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
                 None => format!("map `{}` is of type {}", map.name, t.name),
             };
-            let mut d =
-                Diagnostic::new(severity, Code::MapTypeTooNew, format!("{what}, which {}", self.since_words(t.since)));
-            d.map = Some(map.name.clone());
-            d.map_type = Some(t.name.clone());
-            d.help = Some(self.too_new_help(t.since));
-            sink.push_other(None, d);
+            let presence = t.since.on(kernel);
+            if presence != Presence::Yes {
+                let severity = if presence == Presence::No { Severity::Error } else { Severity::Warning };
+                let message = format!("{what}, which {}", self.since_words(t.since));
+                let mut d = Diagnostic::new(severity, Code::MapTypeTooNew, message);
+                d.map = Some(map.name.clone());
+                d.map_type = Some(t.name.clone());
+                d.help = Some(self.too_new_help(t.since));
+                sink.push_other(None, d);
+            }
+            if t.varies_by_build && presence != Presence::No {
+                let mut d =
+                    Diagnostic::new(Severity::Warning, Code::VariesByBuild, format!("{what}: {VARIES_BY_BUILD}"));
+                d.map = Some(map.name.clone());
+                d.map_type = Some(t.name.clone());
+                d.help = Some(VARIES_BY_BUILD_HELP.to_owned());
+                sink.push_other(None, d);
+            }
         }
         uses
     }
@@ -1271,10 +1278,7 @@ impl Checker<'_> {
                         format!("`{}` in {} programs: {words}", helper.name, pt.name),
                     );
                     d.severity = Severity::Warning;
-                    d.help = Some(
-                        "load it on the target kernel to be sure (`bpfspec probe --diff` there lists what that build allows)"
-                            .to_owned(),
-                    );
+                    d.help = Some(VARIES_BY_BUILD_HELP.to_owned());
                     out.push(d);
                     continue;
                 }
@@ -1356,6 +1360,10 @@ fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
     let pt = class.program_type?;
     class.attach_type.filter(|_| ATTACH_TYPE_CHECKED_AT_LOAD.contains(&pt.name.as_str()))
 }
+
+/// What to do about a `varies-by-build` finding (helpers, map types, kfuncs).
+pub(super) const VARIES_BY_BUILD_HELP: &str =
+    "load it on the target kernel to be sure (`bpfspec probe --diff` there lists what that build allows)";
 
 /// Codes of conditions on the machine rather than the kernel version.
 fn is_machine_code(code: Code) -> bool {

@@ -457,7 +457,7 @@ fn kfunc_gate(model: &Model, shapes: &[Shape], k: &Kfunc) -> TokenStream {
         .iter()
         .filter_map(|a| {
             let p = model.program_type(a.program_type)?;
-            let conditions = a.conditions(&term);
+            let conditions: Vec<String> = a.conditions(&term).into_iter().map(|c| c.words).collect();
             Some(if conditions.is_empty() {
                 p.short_name.clone()
             } else {

@@ -97,6 +97,8 @@ struct KfuncAvailabilityJson<'a> {
     struct_ops_members: Option<&'a [String]>,
     sleepable_only: bool,
     since: SinceJson,
+    /// Builds of one release disagree about the pair: `"all"`, else `null` (as for helpers).
+    varies_by_build: Option<VariesJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -194,6 +196,13 @@ enum VariesJson<'a> {
     AttachTypes(Vec<&'a str>),
 }
 
+/// `varies_by_build` of every load (or creation): the one spelling of it in the export.
+const ALL_LOADS: &str = "all";
+
+fn every_load<'a>(varies: bool) -> Option<VariesJson<'a>> {
+    varies.then_some(VariesJson::All(ALL_LOADS))
+}
+
 #[derive(Serialize)]
 struct ProgramTypeJson<'a> {
     id: ProgramTypeId,
@@ -213,6 +222,8 @@ struct MapTypeJson<'a> {
     short_name: &'a str,
     since: SinceJson,
     per_cpu: bool,
+    /// Builds of one release disagree about the map type: `"all"`, else `null` (as for helpers).
+    varies_by_build: Option<VariesJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -295,7 +306,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                     .collect(),
                 capabilities_since: a.qualifiers.capabilities_since.map(SinceJson::from),
                 varies_by_build: a.qualifiers.varies_by_build.as_ref().map(|v| match v {
-                    BuildVariance::All => VariesJson::All("all"),
+                    BuildVariance::All => VariesJson::All(ALL_LOADS),
                     BuildVariance::AttachTypes(ids) => {
                         VariesJson::AttachTypes(ids.iter().map(|&i| attach_name(i)).collect())
                     }
@@ -348,6 +359,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                 short_name: &m.short_name,
                 since: m.since.into(),
                 per_cpu: m.per_cpu,
+                varies_by_build: every_load(m.varies_by_build),
             })
             .collect(),
         attach_types: model
@@ -400,6 +412,7 @@ fn export_with<'a>(model: &'a Model) -> String {
                         struct_ops_members: a.struct_ops_members.as_deref(),
                         sleepable_only: a.sleepable_only,
                         since: a.since.into(),
+                        varies_by_build: every_load(a.varies_by_build),
                     })
                     .collect(),
                 since: k.since.into(),

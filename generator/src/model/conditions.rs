@@ -235,6 +235,11 @@ impl Model {
     }
 }
 
+/// Builds of one release disagreeing, in words: the one place this is worded, for helper pairs
+/// ([`super::Qualifiers::varies_by_build`]), map types ([`super::MapType::varies_by_build`]) and
+/// kfunc pairs ([`super::KfuncAvailability::varies_by_build`]) alike.
+pub const VARIES_BY_BUILD: &str = "some kernel builds refuse it (the build decides, not the version)";
+
 /// A name inside a condition's words, for the caller to render (a link, a code span, plain).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term<'a> {
@@ -330,18 +335,10 @@ impl Model {
         }
         match &q.varies_by_build {
             None => {}
-            Some(super::BuildVariance::All) => {
-                push(ConditionKind::Build, "some kernel builds refuse it (stable updates differ)".to_owned())
-            }
+            Some(super::BuildVariance::All) => push(ConditionKind::Build, VARIES_BY_BUILD.to_owned()),
             Some(super::BuildVariance::AttachTypes(ids)) => {
                 let names = ids.iter().map(|&id| term(Term::AttachType(id))).collect();
-                push(
-                    ConditionKind::Build,
-                    format!(
-                        "with attach type {}: some kernel builds refuse it (stable updates differ)",
-                        list(names, "or")
-                    ),
-                )
+                push(ConditionKind::Build, format!("with attach type {}: {VARIES_BY_BUILD}", list(names, "or")))
             }
         }
         let default = helper.gpl_only;

@@ -4,7 +4,9 @@
 //! Every flag and argument annotation is decided and worded here, once: the bindings, the
 //! site and the export read [`KfuncFlag::meaning`] and [`ArgAnnotation::meaning`].
 
-use super::{AttachTypeId, Capability, HelperId, Load, Model, ProgramTypeId, Target};
+use super::{
+    AttachTypeId, Capability, Condition, ConditionKind, HelperId, Load, Model, ProgramTypeId, Target, VARIES_BY_BUILD,
+};
 use crate::version::{KernelVersion, Presence, Since};
 
 /// One kfunc, with where it comes from and who may call it.
@@ -156,28 +158,38 @@ pub struct KfuncAvailability {
     #[serde(default)]
     pub struct_ops_members: Option<Vec<String>>,
     pub since: Since,
+    /// Builds of one release disagree about the pair (some refuse the call), so no version says
+    /// it: every set that gives the pair says so (`varies_by_build` on the set).
+    #[serde(default)]
+    pub varies_by_build: bool,
 }
 
 impl KfuncAvailability {
-    /// The conditions on this pair in words, each a phrase; `term` names an attach type.
-    /// The one place they are worded: bindings and site both call it.
-    pub fn conditions(&self, term: &dyn Fn(AttachTypeId) -> String) -> Vec<String> {
+    /// The conditions on this pair in words, each a phrase of its kind; `term` names an attach
+    /// type. The one place they are worded: bindings, gates, site and check all call it.
+    pub fn conditions(&self, term: &dyn Fn(AttachTypeId) -> String) -> Vec<Condition> {
         let mut out = Vec::new();
+        let mut push = |kind, words| out.push(Condition { kind, words });
         if let Some(ids) = &self.attach_types {
             let names: Vec<String> = ids.iter().map(|&id| term(id)).collect();
             let noun = if ids.len() == 1 { "attach type" } else { "attach types" };
-            out.push(format!("only with {noun} {}", names.join(" or ")));
+            push(ConditionKind::AttachTypes, format!("only with {noun} {}", names.join(" or ")));
         }
         match self.struct_ops_members.as_deref() {
-            Some([]) => out.push("from no struct_ops callback: the kernel calls it itself".to_owned()),
+            Some([]) => {
+                push(ConditionKind::AttachTypes, "from no struct_ops callback: the kernel calls it itself".to_owned())
+            }
             Some(members) => {
                 let noun = if members.len() == 1 { "callback" } else { "callbacks" };
-                out.push(format!("only from the struct_ops {noun} {}", members.join(" or ")));
+                push(ConditionKind::AttachTypes, format!("only from the struct_ops {noun} {}", members.join(" or ")));
             }
             None => {}
         }
         if self.sleepable_only {
-            out.push("only in sleepable programs".to_owned());
+            push(ConditionKind::Sleepable, "only in sleepable programs".to_owned());
+        }
+        if self.varies_by_build {
+            push(ConditionKind::Build, VARIES_BY_BUILD.to_owned());
         }
         out
     }
@@ -461,6 +473,9 @@ pub enum KfuncUnmet {
     /// The loader must hold these (`KF_PERFMON`: CAP_PERFMON, or CAP_SYS_ADMIN); unsure when
     /// the loader's capabilities are not known.
     Capabilities(Vec<Capability>),
+    /// Builds of one release disagree about the pair (only ever unsure): some refuse the call
+    /// as they refuse a program type the kfunc's sets are not registered for.
+    VariesByBuild,
 }
 
 impl KfuncUnmet {
@@ -552,6 +567,9 @@ impl Model {
             if a.since != kfunc.since {
                 j.push(a.since.on(kernel), KfuncUnmet::PairTooNew(a.since));
             }
+        }
+        if a.varies_by_build {
+            j.unsure.push(KfuncUnmet::VariesByBuild);
         }
         if !load.sleepable {
             match target.kernel {

@@ -11,7 +11,9 @@ mod conditions;
 mod ids;
 mod kfuncs;
 mod lazy;
-pub use conditions::{code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet};
+pub use conditions::{
+    code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet, VARIES_BY_BUILD,
+};
 pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
 pub use lazy::{decode_static, Lazy};
 pub use kfuncs::{
@@ -354,6 +356,9 @@ pub struct MapType {
     pub key_size: SizeRule,
     pub value_size: SizeRule,
     pub constraints: Lazy<String>,
+    /// Builds of one release disagree about the map type (some refuse to create it), so no
+    /// version says it; worded by [`VARIES_BY_BUILD`].
+    pub varies_by_build: bool,
 }
 
 /// What a map type allows as key or value size.

@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{AttachTypeId, Capability, Helper, HelperId, KfuncUnmet, Load, Model, ProgramTypeId, Target, Unmet};
+use crate::model::{
+    AttachTypeId, Capability, Helper, HelperId, KfuncUnmet, Load, Model, ProgramTypeId, Target, Unmet, VARIES_BY_BUILD,
+};
 use crate::version::{KernelVersion, Presence};
 
 use super::classify::Verdict;
@@ -347,7 +349,7 @@ fn predict(
     // Either answer agrees with the specs: kernels of this release disagree, or this kernel is
     // inside the range from which the pair's capabilities are asked for.
     let also = j.unsure.iter().find_map(|u| match u {
-        Unmet::VariesByBuild => Some("some kernel builds refuse it (varies_by_build)".to_owned()),
+        Unmet::VariesByBuild => Some(varies_by_build_reason()),
         Unmet::Capabilities(missing) => Some(format!(
             "Linux {} may or may not ask for {} (capabilities_since)",
             m.version,
@@ -356,6 +358,11 @@ fn predict(
         _ => None,
     });
     (by_license, None, also.map(|why| (Outcome::NotAllowed, why)))
+}
+
+/// Why a refusal agrees with specs that say builds differ (`varies_by_build`).
+fn varies_by_build_reason() -> String {
+    format!("varies_by_build: {VARIES_BY_BUILD}")
 }
 
 /// Rows grouped by (program type, attach type, helper, variant): struct_ops has one target per
@@ -523,6 +530,10 @@ fn diff_map_types(m: &Machine<'_>, report: &ProbeReport, model: &Model, d: &mut 
         let (expected, naive) = match model.map_type(mt.id) {
             None => (Outcome::Unsupported, None),
             Some(s) if s.since.on(m.version) == Presence::No => (Outcome::Unsupported, None),
+            // Builds of this release disagree: a refusal is one of the answers the specs give.
+            Some(s) if s.varies_by_build && observed == Outcome::Unsupported => {
+                (Outcome::Unsupported, Some((Outcome::Supported, varies_by_build_reason())))
+            }
             Some(s) => config_explains(m, observed, &format!("{}\n{}\n{}", s.summary, s.description, s.constraints)),
         };
         record(
@@ -884,6 +895,11 @@ fn diff_kfuncs(m: &Machine<'_>, report: &ProbeReport, absent: &BTreeSet<AttachTy
         } else if let Some(s) = unsure.filter(|_| observed == Outcome::NotAllowed) {
             d.agreements += 1;
             entry.explanation = Some(format!("Linux {version} is inside the range {s} of the specs"));
+            d.explained.push(entry);
+        } else if observed == Outcome::NotAllowed && j.unsure.contains(&KfuncUnmet::VariesByBuild) {
+            // Builds of this release disagree about the pair: a refusal is one of its answers.
+            d.agreements += 1;
+            entry.explanation = Some(varies_by_build_reason());
             d.explained.push(entry);
         } else {
             d.disagreements.push(entry);

@@ -53,6 +53,23 @@ fn one(r: &ObjectReport, code: Code) -> &bpfspec::check::Diagnostic {
     hits[0]
 }
 
+/// A kfunc whose set builds of one release disagree about (the arena kfuncs on 6.18.44's
+/// builds) is a `varies-by-build` warning, never an error, in every program type.
+#[test]
+fn kfuncs_that_vary_by_build_are_warnings() {
+    // Sleepable programs: 6.18 still gives these kfuncs KF_SLEEPABLE.
+    for section in ["syscall", "lsm.s/file_open", "uprobe.s/x"] {
+        let r = check_in(model(), &kfunc_object(section, "bpf_arena_reserve_pages", "GPL", false), (6, 18));
+        let d = one(&r, Code::VariesByBuild);
+        assert_eq!((d.severity, d.kfunc.as_deref()), (Severity::Warning, Some("bpf_arena_reserve_pages")));
+        assert!(d.message.contains(bpfspec::model::VARIES_BY_BUILD), "{}", d.message);
+        assert!(r.diagnostics.iter().all(|d| d.severity == Severity::Warning), "{:?}", findings(&r));
+    }
+    // A kfunc of a set every build registers gets none.
+    let r = check_in(model(), &kfunc_object("syscall", "bpf_task_acquire", "GPL", false), (6, 18));
+    assert!(r.diagnostics.iter().all(|d| d.code != Code::VariesByBuild), "{:?}", findings(&r));
+}
+
 #[test]
 fn allowed_kfunc_calls_are_clean() {
     let r = check_in(model(), &kfunc_object("tp_btf/sched_switch", "bpf_task_acquire", "GPL", false), (6, 18));

@@ -317,6 +317,26 @@ fn pairs_that_vary_by_build_are_warnings() {
     assert!(codes(&check(&bytes, "6.18", Machine::default())).is_empty());
 }
 
+/// A map type builds of one release disagree about (6.18.44's builds and arena maps) is a
+/// warning on a kernel that has it, in the model's words; on one that lacks it, only the
+/// too-new error.
+#[test]
+fn map_types_that_vary_by_build_are_warnings() {
+    const MAP_TYPE_ARENA: u32 = 33;
+    assert!(model().map_type(bpfspec::model::MapTypeId::new(MAP_TYPE_ARENA)).is_some_and(|t| t.varies_by_build));
+    let bytes = object("syscall", &[asm::mov_imm(0, 0), asm::exit()], &[("arena", MAP_TYPE_ARENA, 0)]);
+    let root = Machine { capabilities: Some(vec![Capability::SysAdmin]), lockdown: Some(None), ..Machine::default() };
+    let o = check(&bytes, "6.18", root);
+    assert_eq!(codes(&o), [("warning".to_owned(), "varies-by-build".to_owned())], "{o:#}");
+    let d = &o["diagnostics"][0];
+    assert_eq!((d["map"].as_str(), d["map_type"].as_str()), (Some("arena"), Some("BPF_MAP_TYPE_ARENA")), "{o:#}");
+    assert!(message(&o, "varies-by-build").contains(bpfspec::model::VARIES_BY_BUILD), "{o:#}");
+    assert_eq!(codes(&check(&bytes, "6.1", Machine::default())), [("error".to_owned(), "map-type-too-new".to_owned())]);
+    // A map type every build agrees about gets no such warning.
+    let bytes = object("syscall", &[asm::mov_imm(0, 0), asm::exit()], &[("bloom", MAP_TYPE_BLOOM_FILTER, 0)]);
+    assert!(codes(&check(&bytes, "6.18", Machine::default())).is_empty());
+}
+
 #[test]
 fn machine_flags_reach_the_checker() {
     let dir = TempDir::new("target-flags");

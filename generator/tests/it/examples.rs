@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use bpfspec::check::{Checker, ObjectReport, Options, Report, Severity};
+use bpfspec::check::{Checker, Code, ObjectReport, Options, Report, Severity};
 use bpfspec::model::Model;
 use bpfspec::version::KernelVersion;
 use serde::{Deserialize, Serialize};
@@ -584,6 +584,9 @@ struct Outcome {
     warnings: usize,
     check_only: Option<String>,
     loaded: bool,
+    /// Not loaded because this kernel build refuses something the specs say builds of one
+    /// release disagree about (`varies_by_build`): the refusal's line.
+    refused_by_build: Option<String>,
     retval: Option<i64>,
     maps_checked: usize,
     /// Why it failed; empty when it did what it promises.
@@ -625,7 +628,6 @@ fn checker_for(model: &Model, kernel: KernelVersion) -> Checker<'_> {
 /// An example that says `kernel X.Y` is about something [`SPECS_KERNEL`] lacks: checked
 /// against that kernel, `bpfspec check` must report its helper or map type as too new.
 fn reported_too_new(cx: &Context<'_>, ex: &Example, wanted: &str, data: &[u8]) -> Result<(), String> {
-    use bpfspec::check::Code;
     let reports = cx.checker.check_file(&format!("examples/c/{}", ex.rel), data);
     let too_new = |d: &&bpfspec::check::Diagnostic| {
         let subject = match ex.kind {
@@ -774,7 +776,16 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
         (Some(_), Ok(())) => o.notes.push("marked check-only, but this machine loads it: drop `check-only`?".into()),
         (Some(_), Err(_)) => {}
         (None, Ok(())) => o.loaded = true,
-        (None, Err(log)) => o.failures.push(format!("bpftool prog loadall failed:\n{log}")),
+        (None, Err(log)) => match refused_by_build(obj, &log) {
+            Some(line) => {
+                o.notes.push(format!(
+                    "not loaded: this kernel build refuses what `bpfspec check` warns that builds differ on \
+                     (varies-by-build): {line}"
+                ));
+                o.refused_by_build = Some(line);
+            }
+            None => o.failures.push(format!("bpftool prog loadall failed:\n{log}")),
+        },
     }
     if !o.loaded {
         return o;
@@ -785,6 +796,25 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
         }
     }
     o
+}
+
+/// The line of a loader's log that refuses a map, kfunc or helper for which `bpfspec check`
+/// gave a `varies-by-build` warning (the specs say builds of one release disagree about it):
+/// libbpf failing to create that map, or the verifier refusing that kfunc or helper as it
+/// refuses one the program type may not call. `None` for any other refusal, which stays a
+/// failure.
+fn refused_by_build(obj: &ObjectReport, log: &str) -> Option<String> {
+    obj.diagnostics.iter().filter(|d| d.code == Code::VariesByBuild).find_map(|d| {
+        let refusals: Vec<String> = match (&d.map_type, &d.map, &d.kfunc, &d.helper, d.helper_id) {
+            (Some(_), Some(map), ..) => vec![format!("map '{map}': failed to create")],
+            (None, _, Some(k), ..) => vec![format!("calling kernel function {k} is not allowed")],
+            (None, _, None, Some(h), Some(id)) => {
+                vec![format!("unknown func {h}#{id}"), format!("program of this type cannot use helper {h}#{id}")]
+            }
+            _ => return None,
+        };
+        log.lines().find(|l| refusals.iter().any(|r| l.contains(r.as_str()))).map(|l| l.trim().to_owned())
+    })
 }
 
 const SPDX: &str = "// SPDX-License-Identifier: MIT OR Apache-2.0";
@@ -962,9 +992,12 @@ fn read_verified() -> Result<BTreeMap<String, Verified>, String> {
 
 /// Where the committed file claims more than this machine showed (failures), and where it is
 /// merely behind (notes).
+/// `refused_by_build`: the examples this kernel build refused for something the specs say builds
+/// differ on (with the refusal): another build's load and run of them are not contradicted.
 fn compare_verified(
     committed: &BTreeMap<String, Verified>,
     measured: &BTreeMap<String, Verified>,
+    refused_by_build: &BTreeMap<String, String>,
     all_files: &BTreeSet<String>,
     no_load: bool,
 ) -> (Vec<String>, Vec<String>) {
@@ -987,7 +1020,9 @@ fn compare_verified(
         if c.check_only.is_none() && m.check_only.is_some() {
             claim("it is not check-only");
         }
-        if !no_load {
+        if let (false, Some(why), Some(r)) = (no_load, refused_by_build.get(file), &c.loaded) {
+            notes.push(format!("{file}: verified.json says {r} loaded it; this build refuses it ({why})"));
+        } else if !no_load {
             if let Some(r) = &c.loaded {
                 if m.loaded.is_none() {
                     claim(&format!("the verifier accepts it (on {r})"));
@@ -1001,7 +1036,8 @@ fn compare_verified(
                 _ => {}
             }
         }
-        let same = Verified { guests: Vec::new(), ..c.clone() } == *m;
+        let same =
+            Verified { guests: Vec::new(), ..c.clone() } == kept_by_bless(c, m, refused_by_build.contains_key(file));
         if !(same || no_load && c.compiled == m.compiled && c.checked == m.checked) {
             notes.push(format!("{file}: verified.json differs from what was measured"));
         }
@@ -1010,6 +1046,18 @@ fn compare_verified(
         notes.push(format!("{file}: not in verified.json yet"));
     }
     (fails, notes)
+}
+
+/// What blessing records for an example, given the committed entry: what was measured, except
+/// that a load (and run) another build recorded stays when this build refused the example for
+/// something the specs say builds differ on (the entry names the release that loaded it).
+fn kept_by_bless(committed: &Verified, measured: &Verified, refused_by_build: bool) -> Verified {
+    let mut v = measured.clone();
+    if refused_by_build && committed.loaded.is_some() {
+        v.loaded = committed.loaded.clone();
+        v.run = committed.run.clone();
+    }
+    v
 }
 
 fn write_verified(entries: &BTreeMap<String, Verified>) {
@@ -1062,6 +1110,7 @@ fn examples_compile_check_load_and_run() {
     let release = kernel_release();
     let mut failures = Vec::new();
     let mut check_only = Vec::new();
+    let mut refused = BTreeMap::new();
     let mut measured = BTreeMap::new();
     let (mut compiled, mut checked, mut loaded, mut run) = (0, 0, 0, 0);
     for (i, o) in &outcomes {
@@ -1072,6 +1121,9 @@ fn examples_compile_check_load_and_run() {
         run += usize::from(o.retval.is_some() && o.failures.is_empty());
         if let Some(why) = &o.check_only {
             check_only.push(format!("  {}: {why}", ex.rel));
+        }
+        if let Some(line) = &o.refused_by_build {
+            refused.insert(ex.rel.clone(), line.clone());
         }
         for n in &o.notes {
             eprintln!("note: examples/c/{}: {n}", ex.rel);
@@ -1088,12 +1140,22 @@ fn examples_compile_check_load_and_run() {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "examples: {compiled} compiled, {checked} checked, {loaded} loaded, {run} run, {} check-only ({} listed)",
+            "examples: {compiled} compiled, {checked} checked, {loaded} loaded, {run} run, {} check-only, {} refused \
+             by this build ({} listed)",
             check_only.len(),
+            refused.len(),
             examples.len()
         );
         if !check_only.is_empty() {
             let _ = writeln!(err, "check-only (compiled and checked, not loaded here):\n{}", check_only.join("\n"));
+        }
+        if !refused.is_empty() {
+            let list: Vec<String> = refused.iter().map(|(f, line)| format!("  {f}: {line}")).collect();
+            let _ = writeln!(
+                err,
+                "refused by this build (varies_by_build in the specs: builds of one release differ):\n{}",
+                list.join("\n")
+            );
         }
     }
 
@@ -1200,6 +1262,7 @@ fn examples_compile_check_load_and_run() {
             for (file, mut m) in measured {
                 // The guests' loads are the harness's to record (this test cannot boot one).
                 if let Some(c) = entries.get_mut(&file) {
+                    m = kept_by_bless(c, &m, refused.contains_key(&file));
                     m.guests = std::mem::take(&mut c.guests);
                 }
                 entries.insert(file, m);
@@ -1208,7 +1271,7 @@ fn examples_compile_check_load_and_run() {
             eprintln!("wrote {}", verified_path().display());
         }
     } else {
-        let (fails, notes) = compare_verified(&committed, &measured, &all_files, cx.no_load.is_some());
+        let (fails, notes) = compare_verified(&committed, &measured, &refused, &all_files, cx.no_load.is_some());
         for n in &notes {
             eprintln!("note: {n}");
         }
@@ -1458,30 +1521,50 @@ fn verified_json_claims_only_what_was_measured() {
     };
     let all: BTreeSet<String> = ["helpers/a.bpf.c".to_owned()].into();
     let one = |v: Verified| BTreeMap::from([("helpers/a.bpf.c".to_owned(), v)]);
+    let none = BTreeMap::new();
     // The same: nothing to say.
-    assert_eq!(compare_verified(&one(base.clone()), &one(base.clone()), &all, false), (vec![], vec![]));
+    assert_eq!(compare_verified(&one(base.clone()), &one(base.clone()), &none, &all, false), (vec![], vec![]));
     // Claims a load this machine could not show.
-    let (fails, _) =
-        compare_verified(&one(base.clone()), &one(Verified { loaded: None, run: None, ..base.clone() }), &all, false);
+    let (fails, _) = compare_verified(
+        &one(base.clone()),
+        &one(Verified { loaded: None, run: None, ..base.clone() }),
+        &none,
+        &all,
+        false,
+    );
     assert_eq!(fails.len(), 2, "{fails:?}");
+    // ... or is refused by this build for something the specs say builds differ on: the other
+    // build's load is noted, and blessing keeps it.
+    let refused = BTreeMap::from([("helpers/a.bpf.c".to_owned(), "map 'm': failed to create".to_owned())]);
+    let not_loaded = Verified { loaded: None, run: None, ..base.clone() };
+    let (fails, notes) = compare_verified(&one(base.clone()), &one(not_loaded.clone()), &refused, &all, false);
+    assert!(fails.is_empty() && notes.len() == 1 && notes[0].contains("this build refuses it"), "{fails:?} {notes:?}");
+    assert_eq!(kept_by_bless(&base, &not_loaded, true), base);
+    assert_eq!(kept_by_bless(&base, &not_loaded, false), not_loaded);
     // ... unless this machine cannot load at all.
-    let (fails, notes) =
-        compare_verified(&one(base.clone()), &one(Verified { loaded: None, run: None, ..base.clone() }), &all, true);
+    let (fails, notes) = compare_verified(
+        &one(base.clone()),
+        &one(Verified { loaded: None, run: None, ..base.clone() }),
+        &none,
+        &all,
+        true,
+    );
     assert!(fails.is_empty() && notes.is_empty(), "{fails:?} {notes:?}");
     // Claims less than measured: a note, not a failure.
     let (fails, notes) =
-        compare_verified(&one(Verified { run: None, ..base.clone() }), &one(base.clone()), &all, false);
+        compare_verified(&one(Verified { run: None, ..base.clone() }), &one(base.clone()), &none, &all, false);
     assert!(fails.is_empty() && notes.len() == 1, "{fails:?} {notes:?}");
     // A different return value is a false claim.
     let (fails, _) = compare_verified(
         &one(base.clone()),
         &one(Verified { run: Some(VerifiedRun { retval: 1, maps_checked: 1 }), ..base.clone() }),
+        &none,
         &all,
         false,
     );
     assert_eq!(fails.len(), 1);
     // An entry for a file that is gone.
-    let (fails, _) = compare_verified(&one(base.clone()), &BTreeMap::new(), &BTreeSet::new(), false);
+    let (fails, _) = compare_verified(&one(base.clone()), &BTreeMap::new(), &none, &BTreeSet::new(), false);
     assert_eq!(fails.len(), 1);
     // The rendering reads back and is stable.
     let text = render_verified(&one(base.clone()));
@@ -1492,7 +1575,7 @@ fn verified_json_claims_only_what_was_measured() {
     // and the file reads the same through the library (the site, the harness) as here.
     let guest = bpfspec::examples::Guest { kernel: "6.12.1".into(), loaded: true, reason: None };
     let with_guest = Verified { guests: vec![guest], ..base.clone() };
-    assert_eq!(compare_verified(&one(with_guest.clone()), &one(base.clone()), &all, false), (vec![], vec![]));
+    assert_eq!(compare_verified(&one(with_guest.clone()), &one(base.clone()), &none, &all, false), (vec![], vec![]));
     let text = render_verified(&one(with_guest));
     let lib = bpfspec::examples::parse_verified(&text).expect("the library reads the test's file");
     assert_eq!(bpfspec::examples::render_verified(&lib), text, "one format, two writers");
@@ -1606,3 +1689,38 @@ const MIN_KERNEL_BLIND: &[(&str, &str, &str)] = &[
         "the object's BTF (clang 14) is more than 5.10 takes, so the map loses the BTF bpf_spin_lock needs",
     ),
 ];
+
+/// Only a refusal of the very map (or kfunc) that `bpfspec check` says builds differ on is
+/// excused; any other failed load of the same object stays a failure.
+#[test]
+fn only_refusals_of_what_varies_by_build_are_excused() {
+    use crate::elfgen::{asm, Elf, R_BPF_64_32, R_BPF_64_64};
+    const MAP_TYPE_ARENA: u32 = 33;
+    let model = support::model();
+    let mut e = Elf::new();
+    let mut code = asm::ld_imm64(1).to_vec();
+    code.extend([asm::call_sub(-1), asm::mov_imm(0, 0), asm::exit()]);
+    let s = e.code("syscall", &code);
+    e.func("prog", s, 0, code.len() as u64);
+    let maps = e.legacy_maps(&[("arena", MAP_TYPE_ARENA)]);
+    e.reloc(s, 0, maps[0], R_BPF_64_64);
+    let k = e.undefined("bpf_arena_free_pages");
+    e.reloc(s, 2, k, R_BPF_64_32);
+    e.license("GPL");
+    let reports = checker_for(&model, SPECS_KERNEL).check_file("x.o", &e.build());
+    let obj = &reports[0];
+    let map_line = "libbpf: map 'arena': failed to create: Operation not permitted";
+    assert_eq!(
+        refused_by_build(obj, &format!("libbpf: loading\n{map_line}\nError: failed")).as_deref(),
+        Some(map_line)
+    );
+    let kfunc_line = "calling kernel function bpf_arena_free_pages is not allowed";
+    assert_eq!(refused_by_build(obj, kfunc_line).as_deref(), Some(kfunc_line));
+    for other in [
+        "libbpf: map 'other': failed to create: Operation not permitted",
+        "calling kernel function bpf_task_acquire is not allowed",
+        "R1 invalid mem access 'scalar'",
+    ] {
+        assert_eq!(refused_by_build(obj, other), None, "{other}");
+    }
+}

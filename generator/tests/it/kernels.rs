@@ -32,6 +32,7 @@ const AGREED: &[&str] = &[
     "6.18.44-fc-v669",
     "6.18.44-fc-v1045",
     "6.18.44-fc-v1098",
+    "6.18.44-fc-v1147",
     "7.2.13+deb14-amd64",
     "7.3-amd64",
 ];
@@ -84,6 +85,39 @@ fn describe(d: &Disagreement) -> String {
     };
     let variant = d.variant.map(|v| format!(" [{}]", v.describe())).unwrap_or_default();
     format!("{what}{variant}: specs say {}, kernel says {}", d.expected, d.observed)
+}
+
+/// The 6.18.44 build v1147 refuses arena maps and the arena kfuncs that v1098 allows: with
+/// `varies_by_build` the diff takes either answer and says why; without it, both builds cannot
+/// agree with the specs.
+#[test]
+fn builds_that_differ_are_explained_by_varies_by_build() {
+    let model = crate::support::model();
+    let dir = crate::support::repo_root().join("specs/kernels");
+    let (_, v1147) = load(&dir.join("6.18.44-fc-v1147.json"));
+    let (_, v1098) = load(&dir.join("6.18.44-fc-v1098.json"));
+    let arena =
+        |d: &Disagreement| d.subject == "arena" || d.helper.as_deref().is_some_and(|h| h.starts_with("bpf_arena_"));
+    let d = probe::diff(&v1147.to_report(), &model);
+    let why = format!("varies_by_build: {}", bpfspec::model::VARIES_BY_BUILD);
+    let explained: Vec<&Disagreement> = d.explained.iter().filter(|x| arena(x)).collect();
+    assert!(explained.iter().any(|x| x.kind == "map_type"), "the arena map type is not explained");
+    assert!(explained.iter().filter(|x| x.kind == "kfunc").count() >= 3, "{} kfunc rows explained", explained.len());
+    assert!(explained.iter().all(|x| x.explanation.as_deref() == Some(why.as_str())), "{explained:#?}");
+    assert!(!d.disagreements.iter().any(arena), "{:#?}", d.disagreements);
+
+    // The same specs without the qualifier: v1147 contradicts them, v1098 does not.
+    let mut strict = model.clone();
+    for t in strict.map_types.iter_mut() {
+        t.varies_by_build = false;
+    }
+    for a in strict.kfuncs.iter_mut().flat_map(|k| k.availability.iter_mut()) {
+        a.varies_by_build = false;
+    }
+    let d = probe::diff(&v1147.to_report(), &strict);
+    assert!(d.disagreements.iter().any(|x| x.kind == "map_type" && x.subject == "arena"));
+    assert!(d.disagreements.iter().any(|x| x.kind == "kfunc" && arena(x)));
+    assert!(!probe::diff(&v1098.to_report(), &strict).disagreements.iter().any(arena));
 }
 
 #[test]

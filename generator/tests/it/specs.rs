@@ -287,6 +287,21 @@ fn export_follows_the_json_contract() {
     assert_eq!(pair("bpf_per_cpu_ptr", "BPF_PROG_TYPE_SYSCALL")["varies_by_build"], "all");
     assert!(xdp["attach_since"] == serde_json::json!([]) && xdp["varies_by_build"].is_null());
     assert!(xdp["capabilities_since"].is_null());
+    // Map types and kfunc pairs builds disagree about say so in the same shape.
+    let map_type = |name: &str| -> serde_json::Value {
+        let maps = doc["map_types"].as_array().expect("map_types");
+        maps.iter().find(|m| m["name"] == name).unwrap_or_else(|| panic!("{name}")).clone()
+    };
+    assert_eq!(map_type("BPF_MAP_TYPE_ARENA")["varies_by_build"], "all");
+    assert!(map_type("BPF_MAP_TYPE_HASH")["varies_by_build"].is_null());
+    let kfunc_pairs = |name: &str| -> Vec<serde_json::Value> {
+        let kfuncs = doc["kfuncs"].as_array().expect("kfuncs");
+        let k = kfuncs.iter().find(|k| k["name"] == name).unwrap_or_else(|| panic!("{name}"));
+        k["program_types"].as_array().expect("program_types").clone()
+    };
+    let arena = kfunc_pairs("bpf_arena_alloc_pages");
+    assert!(!arena.is_empty() && arena.iter().all(|p| p["varies_by_build"] == "all"));
+    assert!(kfunc_pairs("bpf_task_acquire").iter().all(|p| p["varies_by_build"].is_null()));
     let progs = doc["program_types"].as_array().expect("program_types");
     assert!(progs.iter().any(|p| p["id"] == 6 && p["name"] == "BPF_PROG_TYPE_XDP" && p["since"] == "4.8"));
     assert!(doc["map_types"]

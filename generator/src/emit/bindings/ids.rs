@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::Doc;
 use super::helpers::{attach_type_link, program_type_link};
 use super::ident;
-use crate::model::Model;
+use crate::model::{Model, VARIES_BY_BUILD};
 use crate::names::rust_type_name;
 use crate::version::KernelVersion;
 
@@ -35,8 +35,9 @@ pub fn emit(model: &Model) -> TokenStream {
         model.map_types.iter().map(|m| {
             let mut d = Doc::new();
             d.summary(&m.summary).blank().raw(format!(
-                "Since Linux {}.{}",
+                "Since Linux {}{}.{}",
                 m.since,
+                if m.varies_by_build { format!("; {VARIES_BY_BUILD}") } else { String::new() },
                 if m.per_cpu { " Per-CPU: each CPU has its own copy of every value." } else { "" }
             ));
             Variant { kernel_name: &m.name, short_name: &m.short_name, id: m.id.get(), since: m.since.at_most, doc: d }

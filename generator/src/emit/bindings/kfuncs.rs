@@ -163,7 +163,8 @@ fn kfunc_doc(model: &Model, k: &Kfunc) -> Doc {
     } else {
         d.raw("| Program type | Since | Conditions |").raw("|---|---|---|");
         for a in &k.availability {
-            let conditions = a.conditions(&|id| attach_type_link(model, id));
+            let conditions: Vec<String> =
+                a.conditions(&|id| attach_type_link(model, id)).into_iter().map(|c| c.words).collect();
             let conditions = if conditions.is_empty() { "—".to_owned() } else { conditions.join("; ") };
             d.raw(format!(
                 "| {} | {} | {conditions} |",

@@ -216,9 +216,8 @@ fn page(cx: &Cx, l: &Linker, k: &Kfunc) -> KfuncPage {
                 let words = format!("from {}", Model::since_words(&a.since));
                 quals.push(Qual { kind: "since", label: words.clone(), title: words, links: vec![] });
             }
-            for words in a.conditions(&attach) {
-                let kind = if words.contains("sleepable") { "sleepable" } else { "attach" };
-                quals.push(Qual { kind, label: words.clone(), title: words, links: vec![] });
+            for c in a.conditions(&attach) {
+                quals.push(Qual { kind: c.kind.tag(), label: c.words.clone(), title: c.words, links: vec![] });
             }
             AvailView {
                 program_type: Link { text: p.short_name.clone(), href: l.href(&Item::ProgramType(&p.short_name)) },

@@ -10,7 +10,7 @@ use super::views::*;
 use crate::examples::{Example, Examples, Status};
 use crate::model::{
     plain_term, Availability, Helper, HelperId, MapType, Model, ProgramType, ProgramTypeId, SizeRule, Term,
-    VerifierClass,
+    VerifierClass, VARIES_BY_BUILD,
 };
 use crate::version::{KernelVersion, Since};
 
@@ -438,6 +438,7 @@ impl<'m> Pages<'m> {
             id: x.id.get(),
             since: self.since(l, x.since),
             per_cpu: x.per_cpu,
+            varies_by_build: x.varies_by_build.then(|| VARIES_BY_BUILD.to_owned()),
             key_size: size(&x.key_size),
             value_size: size(&x.value_size),
             summary_html: self.md.inline(&x.summary),

@@ -221,6 +221,8 @@ pub struct MapTypePage {
     pub id: u32,
     pub since: Link,
     pub per_cpu: bool,
+    /// Builds of one release disagree about it, in the model's words; `None` when they agree.
+    pub varies_by_build: Option<String>,
     pub key_size: String,
     pub value_size: String,
     pub summary_html: String,
