@@ -351,6 +351,7 @@ impl<C: ProgramContext> Helpers for C {}
 
 /// A held [`Helpers::spin_lock`]; dropping it unlocks. Only made by `spin_lock`, which checked
 /// that the program type may call both helpers.
+#[doc = example!("bpf_spin_unlock")]
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct SpinLockGuard<'a> {
     lock: &'a mut sys::bpf_spin_lock,

@@ -26,6 +26,10 @@ macro_rules! program {
         $(#[doc = $doc])*
         #[unsafe(no_mangle)]
         #[unsafe(link_section = $section)]
+        #[allow(
+            clippy::not_unsafe_ptr_arg_deref,
+            reason = "only the kernel calls a program, with the context pointer its section promises"
+        )]
         $(#[$attr])*
         pub extern "C" fn $name(raw_ctx: *mut ::core::ffi::c_void) -> $ret {
             const _: () = $crate::section::assert_fits::<

@@ -2,7 +2,7 @@
 //! struct layouts equal the running kernel's BTF, and the emitter's golden output on a small
 //! fixture spec set (which is also compiled).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use bpfspec::emit::bindings;
@@ -648,4 +648,110 @@ fn gate_traits_carry_the_rust_examples() {
     assert!(with_example > 80, "only {with_example} helper examples found");
     let build = std::fs::read_to_string(root.join("runtime/build.rs")).expect("runtime/build.rs");
     assert!(build.contains("bpfspec_example=") && build.contains("examples/src/bin"));
+}
+
+/// The `.rs` files under `dir`, recursively, with their text.
+fn rust_sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("reading {}: {e}", d.display())) {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+                out.push((path, text));
+            }
+        }
+    }
+    out
+}
+
+/// The identifiers that follow `prefix` in `text` where `prefix` starts a path segment
+/// (`CanCall_` → `bpf_ktime_get_ns` in `Self::Program: CanCall_bpf_ktime_get_ns`).
+fn idents_after<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(prefix) {
+        if text[..at].chars().next_back().is_some_and(is_ident) {
+            continue;
+        }
+        let rest = &text[at + prefix.len()..];
+        let end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+        if end > 0 {
+            found.push(&rest[..end]);
+        }
+    }
+    found
+}
+
+/// What the runtime's hand-written API (`runtime/src`) exposes, by the specs' names: the helpers
+/// its methods are bounded by (`CanCall_<helper>`, `MapFor_<helper>`) or call (`sys::<helper>(`),
+/// and the map types it names as `map::<Marker>` (the kinds of its map definitions and the
+/// bounds on them). The generic `helper!` macro is not counted: it reaches every helper.
+fn runtime_exposes(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
+    let markers: BTreeMap<String, &str> = model
+        .map_types
+        .iter()
+        .map(|m| (bpfspec::names::rust_type_name(&m.short_name), m.short_name.as_str()))
+        .collect();
+    let (mut helpers, mut maps) = (BTreeSet::new(), BTreeSet::new());
+    for (path, text) in rust_sources(&support::repo_root().join("runtime/src")) {
+        for prefix in ["CanCall_", "MapFor_", "sys::"] {
+            for name in idents_after(&text, prefix) {
+                if model.helper_by_name(name).is_some() {
+                    helpers.insert(name.to_string());
+                }
+            }
+        }
+        for marker in idents_after(&text, "map::").into_iter().filter(|m| m.starts_with(char::is_uppercase)) {
+            let short = markers
+                .get(marker)
+                .unwrap_or_else(|| panic!("{}: `map::{marker}` is no map type of the specs", path.display()));
+            maps.insert(short.to_string());
+        }
+    }
+    (helpers, maps)
+}
+
+/// Every helper and map type the runtime's API exposes has a Rust example
+/// (`examples/src/bin/<helper>.rs`, `examples/src/bin/map_<short>.rs`), which the runtime-e2e
+/// examples test builds, checks and loads, and the runtime's own rustdoc shows it: `runtime/src`
+/// names it as a string, in `example!("<name>")` or as the example argument of the macros that
+/// define the map types (`hash_map!(.., "map_hash")`). The gate traits carry theirs, see above.
+#[test]
+fn runtime_helpers_and_map_types_have_rust_examples() {
+    let root = support::repo_root();
+    let model = support::model();
+    let (helpers, maps) = runtime_exposes(&model);
+    // Guards against the scan silently finding nothing.
+    assert!(helpers.len() > 70 && maps.len() > 25, "found only {} helpers and {} map types", helpers.len(), maps.len());
+    assert!(helpers.contains("bpf_ktime_get_ns") && helpers.contains("bpf_map_lookup_elem") && maps.contains("hash"));
+    let examples = root.join("examples/src/bin");
+    let wanted: Vec<String> = helpers.iter().cloned().chain(maps.iter().map(|m| format!("map_{m}"))).collect();
+    let missing: Vec<&str> =
+        wanted.iter().map(String::as_str).filter(|n| !examples.join(format!("{n}.rs")).is_file()).collect();
+    let docs: String = rust_sources(&root.join("runtime/src")).into_iter().map(|(_, t)| t).collect();
+    let undocumented: Vec<&str> = wanted
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !missing.contains(n) && !docs.contains(&format!("\"{n}\"")))
+        .collect();
+    eprintln!(
+        "runtime: {} helpers and {} map types, {} without a Rust example, {} not shown in the runtime's rustdoc",
+        helpers.len(),
+        maps.len(),
+        missing.len(),
+        undocumented.len()
+    );
+    assert!(
+        missing.is_empty() && undocumented.is_empty(),
+        "the runtime exposes {} helper(s) or map type(s) without a Rust example in examples/src/bin: {}\n\
+         and {} whose example its rustdoc does not show (no `example!(\"NAME\")` in runtime/src): {}",
+        missing.len(),
+        missing.join(", "),
+        undocumented.len(),
+        undocumented.join(", ")
+    );
 }

@@ -13,7 +13,8 @@ pub const BPF_LOCAL_STORAGE_GET_F_CREATE: u64 = 1;
 macro_rules! local_storage {
     (
         $(#[$m:meta])* $name:ident, $kind:ty, $owner:ty, examples: $ex_map:literal,
-        get: $get:ident / $get_gate:ident / $get_map:ident, delete: $delete:ident / $delete_gate:ident / $delete_map:ident
+        $(#[$get_m:meta])* get: $get:ident / $get_gate:ident / $get_map:ident,
+        $(#[$delete_m:meta])* delete: $delete:ident / $delete_gate:ident / $delete_map:ident
     ) => {
         $(#[$m])*
         #[doc = example!($ex_map)]
@@ -29,6 +30,7 @@ macro_rules! local_storage {
 
         impl<V> $name<V> {
             /// The value attached to `owner`, if any.
+            $(#[$get_m])*
             #[inline(always)]
             pub fn get<C: ProgramContext>(&self, _ctx: &C, owner: *mut $owner) -> Option<*mut V>
             where
@@ -40,6 +42,7 @@ macro_rules! local_storage {
             }
 
             /// The value attached to `owner`, created from `init` (or zeroed when `None`) if missing.
+            $(#[$get_m])*
             #[inline(always)]
             pub fn get_or_insert<C: ProgramContext>(&self, _ctx: &C, owner: *mut $owner, init: Option<&V>) -> Option<*mut V>
             where
@@ -52,6 +55,7 @@ macro_rules! local_storage {
             }
 
             /// Remove the value attached to `owner`.
+            $(#[$delete_m])*
             #[inline(always)]
             pub fn delete<C: ProgramContext>(&self, _ctx: &C, owner: *mut $owner) -> Result<(), i64>
             where
@@ -68,25 +72,33 @@ local_storage!(
     /// `BPF_MAP_TYPE_CGRP_STORAGE`: a value per cgroup (`bpf_cgrp_storage_get` with a
     /// `struct cgroup *`, e.g. a BTF tracepoint's argument).
     CgrpStorage, map::CgrpStorage, sys::cgroup, examples: "map_cgrp_storage",
+    #[doc = example!("bpf_cgrp_storage_get")]
     get: bpf_cgrp_storage_get / CanCall_bpf_cgrp_storage_get / MapFor_bpf_cgrp_storage_get,
+    #[doc = example!("bpf_cgrp_storage_delete")]
     delete: bpf_cgrp_storage_delete / CanCall_bpf_cgrp_storage_delete / MapFor_bpf_cgrp_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_TASK_STORAGE`: a value per task (`bpf_task_storage_get`).
     TaskStorage, map::TaskStorage, sys::task_struct, examples: "map_task_storage",
+    #[doc = example!("bpf_task_storage_get")]
     get: bpf_task_storage_get / CanCall_bpf_task_storage_get / MapFor_bpf_task_storage_get,
+    #[doc = example!("bpf_task_storage_delete")]
     delete: bpf_task_storage_delete / CanCall_bpf_task_storage_delete / MapFor_bpf_task_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_SK_STORAGE`: a value per socket (`bpf_sk_storage_get` with a socket pointer).
     SkStorage, map::SkStorage, core::ffi::c_void, examples: "map_sk_storage",
+    #[doc = example!("bpf_sk_storage_get")]
     get: bpf_sk_storage_get / CanCall_bpf_sk_storage_get / MapFor_bpf_sk_storage_get,
+    #[doc = example!("bpf_sk_storage_delete")]
     delete: bpf_sk_storage_delete / CanCall_bpf_sk_storage_delete / MapFor_bpf_sk_storage_delete
 );
 local_storage!(
     /// `BPF_MAP_TYPE_INODE_STORAGE`: a value per inode (`bpf_inode_storage_get`, LSM programs).
     InodeStorage, map::InodeStorage, sys::inode, examples: "map_inode_storage",
+    #[doc = example!("bpf_inode_storage_get")]
     get: bpf_inode_storage_get / CanCall_bpf_inode_storage_get / MapFor_bpf_inode_storage_get,
+    #[doc = example!("bpf_inode_storage_delete")]
     delete: bpf_inode_storage_delete / CanCall_bpf_inode_storage_delete / MapFor_bpf_inode_storage_delete
 );
 

@@ -182,6 +182,7 @@ impl SkMsgContext {
         check(unsafe { sys::bpf_msg_cork_bytes(self.ctx, bytes) })
     }
     /// `bpf_msg_pull_data`: make `start..end` directly accessible.
+    #[doc = example!("bpf_msg_pull_data")]
     #[inline(always)]
     pub fn pull_data(&self, start: u32, end: u32) -> Result<(), i64>
     where
@@ -250,6 +251,7 @@ impl SkLookupContext {
     ///
     /// # Safety
     /// `sk` must be a socket pointer obtained from a sockmap lookup or a socket lookup helper.
+    #[doc = example!("bpf_sk_assign")]
     #[inline(always)]
     pub unsafe fn assign(&self, sk: *mut core::ffi::c_void, flags: u64) -> Result<(), i64>
     where
