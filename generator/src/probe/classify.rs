@@ -275,24 +275,27 @@ pub fn cut_short(errno: i32) -> bool {
     matches!(errno, libc::ENOMEM | libc::EAGAIN | libc::ENOSPC | libc::E2BIG | libc::EINTR)
 }
 
-/// A messages-only log without the two lines only `BPF_LOG_STATS` writes
-/// (`verification time N usec`, `stack depth N[+N...]`, just before `processed ...`), so that
-/// it reads as a level-1 log without the trace; a message the kernel ended without a newline
-/// is then followed by `processed`, as in a level-1 log. `None` when the lines are not as the
-/// kernel writes them.
+/// A messages-only log without the lines only `BPF_LOG_STATS` writes, from
+/// `verification time N usec` to just before `processed N insns` (`stack depth N[+N...]`;
+/// 7.2 writes `stack depth N max N` and `insns processed N`, 7.3 `stack depth max N` and a line
+/// per subprogram), so that it reads as a level-1 log without the trace; a message the kernel
+/// ended without a newline is then followed by `processed`, as in a level-1 log. `None` when
+/// the two lines that bound them are not there.
 pub fn without_stats(log: &str) -> Option<String> {
     let Some(at) = memchr::memmem::rfind(log.as_bytes(), b"verification time ") else {
         return Some(log.to_owned());
     };
-    let (time, rest) = log[at..].split_once('\n')?;
+    let (time, mut rest) = log[at..].split_once('\n')?;
     let usec = time.strip_prefix("verification time ")?.strip_suffix(" usec")?;
-    let (depth, tail) = rest.split_once('\n')?;
-    let depth = depth.strip_prefix("stack depth ")?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(usec) || !depth.split('+').all(digits) || !(tail.is_empty() || tail.starts_with("processed ")) {
+    if usec.is_empty() || !usec.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(format!("{}{tail}", &log[..at]))
+    // print_verification_stats() writes the statistics and then `processed`, nothing between.
+    while !rest.starts_with("processed ") {
+        rest = rest.split_once('\n')?.1;
+    }
+    processed_insns(rest)?;
+    Some(format!("{}{rest}", &log[..at]))
 }
 
 /// `N` of the statistics line `processed N insns (limit ...)`: instructions the verifier visited.
@@ -669,8 +672,17 @@ mod tests {
         let log = "msgverification time 8 usec\nstack depth 0+16\nprocessed 9 insns (limit 1000000)\n";
         assert_eq!(without_stats(log).as_deref(), Some("msgprocessed 9 insns (limit 1000000)\n"));
         assert_eq!(without_stats("a\nprocessed 1 insns\n").as_deref(), Some("a\nprocessed 1 insns\n"));
-        assert_eq!(without_stats("verification time soon\nstack depth 0\n"), None);
-        assert_eq!(without_stats("verification time 8 usec\nstack 0\nprocessed 1 insns\n"), None);
+        // 7.2's and 7.3's statistics.
+        let v72 = "Program of this type cannot be sleepable\nverification time 227 usec\nstack depth 0 max 0\n\
+                   insns processed 0\nprocessed 0 insns (limit 1000000) max_states_per_insn 0\n";
+        let plain =
+            "Program of this type cannot be sleepable\nprocessed 0 insns (limit 1000000) max_states_per_insn 0\n";
+        assert_eq!(without_stats(v72).as_deref(), Some(plain));
+        let v73 = "x\nverification time 302 usec\nstack depth max 0\n\
+                   subprog 0 (<unknown>) main insns_self 0 insns_total 0 stack 0\nprocessed 0 insns (limit 1000000)\n";
+        assert_eq!(without_stats(v73).as_deref(), Some("x\nprocessed 0 insns (limit 1000000)\n"));
+        assert_eq!(without_stats("verification time soon\nstack depth 0\nprocessed 1 insns\n"), None);
+        assert_eq!(without_stats("verification time 8 usec\nstack depth 0\n"), None);
         assert_eq!(processed_insns(log), Some(9));
         assert_eq!(processed_insns("processed many insns"), None);
         assert_eq!(processed_insns("R1 !read_ok"), None);

@@ -118,7 +118,14 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         let d = diff(&report, model);
         match args.format {
             Format::Json => {
-                serde_json::to_writer(&mut stdout, &serde_json::json!({ "report": &report, "diff": &d }))?;
+                // Written as it is serialized: `json!` would first copy the whole report into a
+                // `serde_json::Value`.
+                #[derive(serde::Serialize)]
+                struct WithDiff<'a> {
+                    report: &'a ProbeReport,
+                    diff: &'a Diff,
+                }
+                serde_json::to_writer(&mut stdout, &WithDiff { report: &report, diff: &d })?;
                 writeln!(stdout)?;
             }
             Format::Human => write!(stdout, "{}", d.render_human())?,
