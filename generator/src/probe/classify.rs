@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use memchr::memmem::Finder;
+use memchr::memmem::{Finder, FinderRev};
 use serde::{Serialize, Serializer};
 
 use crate::model::HelperId;
@@ -160,6 +160,9 @@ pub fn finders<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Vec<Finder<'a
 static HELPER_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(HELPER_MESSAGES.iter().map(|m| m.0)));
 static MAP_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(MAP_MESSAGES.iter().copied()));
 static PROCESSED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("processed "));
+// `memmem::rfind` builds its searcher on every call; these are built once.
+static LAST_PROCESSED: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("processed "));
+static LAST_VERIFICATION_TIME: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("verification time "));
 
 /// `haystack.find(needle)`, as [`contains`].
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
@@ -282,7 +285,7 @@ pub fn cut_short(errno: i32) -> bool {
 /// ended without a newline is then followed by `processed`, as in a level-1 log. `None` when
 /// the two lines that bound them are not there.
 pub fn without_stats(log: &str) -> Option<String> {
-    let Some(at) = memchr::memmem::rfind(log.as_bytes(), b"verification time ") else {
+    let Some(at) = LAST_VERIFICATION_TIME.rfind(log.as_bytes()) else {
         return Some(log.to_owned());
     };
     let (time, mut rest) = log[at..].split_once('\n')?;
@@ -300,7 +303,7 @@ pub fn without_stats(log: &str) -> Option<String> {
 
 /// `N` of the statistics line `processed N insns (limit ...)`: instructions the verifier visited.
 pub fn processed_insns(log: &str) -> Option<usize> {
-    let at = memchr::memmem::rfind(log.as_bytes(), b"processed ")?;
+    let at = LAST_PROCESSED.rfind(log.as_bytes())?;
     let (n, rest) = log[at + "processed ".len()..].split_once(' ')?;
     rest.starts_with("insns").then(|| n.parse().ok()).flatten()
 }

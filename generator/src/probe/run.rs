@@ -241,7 +241,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     let mut base_verdicts: HashMap<(usize, bool, HelperId), Classified> = HashMap::new();
     let mut unknown_ids: HashMap<HelperId, String> = HashMap::new();
     let mut helper_loads = 0;
-    let expected = Expected::new(model);
+    let guess = super::diff::Guess::new(&facts, model);
     let first_target =
         targets.iter().position(|t| t.prog_type == SOCKET_FILTER && t.attach_type.is_none() && t.unresolved.is_none());
     let first_pass = |ti: usize, v: &Variant| Some(ti) == first_target && *v == Variant::BASE;
@@ -285,7 +285,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 insns.extend([Insn::call(id), Insn::mov64_imm(R0, ret), Insn::exit()]);
                 // A load expected to succeed goes first without a log, one expected to be refused
                 // with the verifier's messages (which decide most refusals).
-                let first = if expected.refusal(&targets[ti], v, id) { Log::Messages } else { Log::None };
+                let t = &targets[ti];
+                let first = if guess.refusal(id, t.prog_type, t.attach_type, v) { Log::Messages } else { Log::None };
                 let call = sys::visits_before_call(&insns);
                 read(
                     &Load::new(&targets[ti], v, &insns),
@@ -468,32 +469,6 @@ enum Pass {
 /// `EINVAL`) before the arguments, and only argument checks answer `EACCES` for these
 /// programs, so the helper is callable; no log is loaded to say which argument it disliked.
 pub const EACCES_EVIDENCE: &str = "EACCES from an argument check: the prototype was found (no log asked)";
-
-/// The specs' reading of each (helper, program type) pair: is it GPL-only, sleepable-only?
-/// Built once, as the helper matrix asks about every pair tens of times.
-struct Expected(HashMap<(HelperId, ProgramTypeId), (bool, bool)>);
-
-impl Expected {
-    fn new(model: &Model) -> Expected {
-        let mut pairs = HashMap::new();
-        for h in &model.helpers {
-            for a in &h.availability {
-                pairs.entry((h.id, a.program_type)).or_insert((h.gpl_only, a.qualifiers.sleepable_only));
-            }
-        }
-        Expected(pairs)
-    }
-
-    /// Does the specs' reading of this load expect a refusal? Then the verifier's messages are
-    /// asked for on the first load, instead of loading twice. The answer only chooses when to
-    /// ask for a log: every verdict still comes from the kernel, and a wrong guess costs one load.
-    fn refusal(&self, target: &Target, v: Variant, helper: HelperId) -> bool {
-        match self.0.get(&(helper, target.prog_type)) {
-            None => true,
-            Some(&(gpl_only, sleepable_only)) => (!v.license_gpl && gpl_only) || (sleepable_only && !v.sleepable),
-        }
-    }
-}
 
 /// A moment of the run: the clock, the process's CPU time and its `BPF_PROG_LOAD` calls.
 struct Mark {
