@@ -5,6 +5,9 @@
 //! every message the verifier uses to refuse a helper call, on old and new kernels, has a
 //! verdict, and the line that decided it is kept as evidence.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::{Finder, FinderRev};
 use serde::{Serialize, Serializer};
 
 use crate::model::HelperId;
@@ -142,14 +145,38 @@ pub fn verifier_lines(log: &str) -> Vec<&str> {
     out
 }
 
+/// `haystack.contains(needle)`, by memchr's searcher rather than a two-way searcher built for
+/// each call; for the patterns matched against every line, [`finders`] builds theirs once.
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
+/// A searcher for each pattern: the probe matches tens of thousands of short lines against a
+/// dozen patterns.
+pub fn finders<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Vec<Finder<'a>> {
+    patterns.into_iter().map(Finder::new).collect()
+}
+
+static HELPER_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(HELPER_MESSAGES.iter().map(|m| m.0)));
+static MAP_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(MAP_MESSAGES.iter().copied()));
+static PROCESSED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("processed "));
+// `memmem::rfind` builds its searcher on every call; these are built once.
+static LAST_PROCESSED: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("processed "));
+static LAST_VERIFICATION_TIME: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("verification time "));
+
+/// `haystack.find(needle)`, as [`contains`].
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
 /// The log's lines (the verifier's: see [`verifier_lines`]), with the statistics the kernel
 /// sometimes appends without a newline (`expected prog array map for tail callprocessed 9 insns
 /// ...`) cut off.
 fn lines(log: &str) -> impl DoubleEndedIterator<Item = &str> {
     verifier_lines(log).into_iter().map(|l| {
         let l = l.trim();
-        match l.find("processed ") {
-            Some(at) if at > 0 && l[at..].contains(" insns") => l[..at].trim_end(),
+        match PROCESSED.find(l.as_bytes()) {
+            Some(at) if at > 0 && contains(&l[at..], " insns") => l[..at].trim_end(),
             _ => l,
         }
     })
@@ -187,14 +214,10 @@ pub fn deciding_line(log: &str) -> Option<&str> {
 /// `errno` is 0 for a successful load.
 pub fn classify(errno: i32, log: &str) -> Classified {
     if errno == 0 {
-        return Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() };
+        return loaded();
     }
-    for line in lines(log) {
-        for (pattern, verdict) in HELPER_MESSAGES {
-            if line.contains(pattern) {
-                return Classified { verdict: verdict.clone(), evidence: line.to_owned() };
-            }
-        }
+    if let Some(c) = helper_message(log) {
+        return c;
     }
     let deciding = deciding_line(log);
     match deciding {
@@ -215,13 +238,103 @@ pub fn classify(errno: i32, log: &str) -> Classified {
     }
 }
 
+/// [`classify`] from a messages-only log ([`Log::Messages`](super::sys::Log::Messages)) of a
+/// load that calls at most one helper, on one straight path: the verdict and evidence the
+/// level-1 log of the same load gives, or `None` when only that log can tell.
+///
+/// Why they agree: the verifier's decisions do not depend on the log level, and every line of
+/// a messages-only log is a line of the level-1 log (`verbose()` writes at any level), which
+/// adds only the trace (instructions and register states, which `is_trace` skips and no
+/// message pattern matches) and lacks the two statistics lines (removed here). So the first
+/// line that matches a message, and the last line that is not trace, are the same lines. What
+/// the trace alone shows is whether the call was reached (`reached_call`); `do_check()`
+/// counts an instruction (`processed N insns`) just before it prints it, so the call was
+/// reached when the count exceeds `visits_before_call` ([`super::sys::visits_before_call`];
+/// `None` for a program without a call). Errnos of a load cut short for want of memory or by a
+/// signal, between the count and the print, are left to the level-1 log.
+pub fn classify_messages(errno: i32, log: &str, visits_before_call: Option<usize>) -> Option<Classified> {
+    if errno == 0 {
+        return Some(loaded());
+    }
+    if cut_short(errno) {
+        return None;
+    }
+    let log = without_stats(log)?;
+    if let Some(c) = helper_message(&log) {
+        return Some(c);
+    }
+    let Some(line) = deciding_line(&log) else { return Some(classify(errno, "")) };
+    let reached = match visits_before_call {
+        Some(before) => processed_insns(&log)? > before,
+        None => false,
+    };
+    let verdict = if reached { Verdict::Allowed } else { Verdict::Other(line.to_owned()) };
+    Some(Classified { verdict, evidence: line.to_owned() })
+}
+
+/// Errnos of a load the verifier gave up on for want of memory or time, or whose log did not
+/// fit: the level-1 log of the same load may have stopped elsewhere.
+pub fn cut_short(errno: i32) -> bool {
+    matches!(errno, libc::ENOMEM | libc::EAGAIN | libc::ENOSPC | libc::E2BIG | libc::EINTR)
+}
+
+/// A messages-only log without the lines only `BPF_LOG_STATS` writes, from
+/// `verification time N usec` to just before `processed N insns` (`stack depth N[+N...]`;
+/// 7.2 writes `stack depth N max N` and `insns processed N`, 7.3 `stack depth max N` and a line
+/// per subprogram), so that it reads as a level-1 log without the trace; a message the kernel
+/// ended without a newline is then followed by `processed`, as in a level-1 log. `None` when
+/// the two lines that bound them are not there.
+pub fn without_stats(log: &str) -> Option<String> {
+    let Some(at) = LAST_VERIFICATION_TIME.rfind(log.as_bytes()) else {
+        return Some(log.to_owned());
+    };
+    let (time, mut rest) = log[at..].split_once('\n')?;
+    let usec = time.strip_prefix("verification time ")?.strip_suffix(" usec")?;
+    if usec.is_empty() || !usec.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // print_verification_stats() writes the statistics and then `processed`, nothing between.
+    while !rest.starts_with("processed ") {
+        rest = rest.split_once('\n')?.1;
+    }
+    processed_insns(rest)?;
+    Some(format!("{}{rest}", &log[..at]))
+}
+
+/// `N` of the statistics line `processed N insns (limit ...)`: instructions the verifier visited.
+pub fn processed_insns(log: &str) -> Option<usize> {
+    let at = LAST_PROCESSED.rfind(log.as_bytes())?;
+    let (n, rest) = log[at + "processed ".len()..].split_once(' ')?;
+    rest.starts_with("insns").then(|| n.parse().ok()).flatten()
+}
+
+/// The verdict of a load that succeeded.
+fn loaded() -> Classified {
+    Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() }
+}
+
+/// The first line that refuses the helper call itself ([`HELPER_MESSAGES`]).
+fn helper_message(log: &str) -> Option<Classified> {
+    lines(log).find_map(|line| {
+        let i = HELPER_FINDERS.iter().position(|f| f.find(line.as_bytes()).is_some())?;
+        Some(Classified { verdict: HELPER_MESSAGES[i].1.clone(), evidence: line.to_owned() })
+    })
+}
+
+/// The first line that rejects the map ([`MAP_MESSAGES`]).
+fn map_message(log: &str) -> Option<Classified> {
+    lines(log)
+        .find(|line| MAP_FINDERS.iter().any(|f| f.find(line.as_bytes()).is_some()))
+        .map(|line| Classified { verdict: Verdict::MapRejected, evidence: line.to_owned() })
+}
+
 /// Did verification reach a helper call instruction? Level-1 logs print the instructions of the
 /// failing path, so a `(85) call` line means the call was being (or had been) checked.
 fn reached_call(log: &str) -> bool {
     verifier_lines(log)
         .into_iter()
         .filter_map(|l| instruction(l.trim()))
-        .any(|(_, op, rest)| op == "85" && rest.contains("call "))
+        .any(|(_, op, rest)| op == "85" && contains(rest, "call "))
 }
 
 /// Did the failure happen after the helper call (with this ID) had been fully checked? True when
@@ -250,12 +363,10 @@ pub fn failed_after_call(log: &str, helper_id: HelperId) -> bool {
 /// valid) is inconclusive.
 pub fn classify_map_probe(errno: i32, log: &str, helper_id: HelperId) -> Classified {
     if errno == 0 {
-        return Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() };
+        return loaded();
     }
-    for line in lines(log) {
-        if MAP_MESSAGES.iter().any(|p| line.contains(p)) {
-            return Classified { verdict: Verdict::MapRejected, evidence: line.to_owned() };
-        }
+    if let Some(c) = map_message(log) {
+        return c;
     }
     let c = classify(errno, log);
     if matches!(c.verdict, Verdict::Allowed) && failed_after_call(log, helper_id) {
@@ -267,11 +378,40 @@ pub fn classify_map_probe(errno: i32, log: &str, helper_id: HelperId) -> Classif
     }
 }
 
+/// [`classify_map_probe`] from a messages-only log: the same verdict and evidence, or `None`
+/// when only the level-1 log can tell. A message decides as in the level-1 log (see
+/// [`classify_messages`] for why the lines agree); otherwise, in a program of one straight path
+/// (`visits_before_call`, `None` for others), the count of visited instructions tells whether
+/// the verifier reached the call and whether it went past it, as the trace would show
+/// ([`failed_after_call`]).
+pub fn classify_map_probe_messages(errno: i32, log: &str, visits_before_call: Option<usize>) -> Option<Classified> {
+    if errno == 0 {
+        return Some(loaded());
+    }
+    if cut_short(errno) {
+        return None;
+    }
+    let log = without_stats(log)?;
+    if let Some(c) = map_message(&log).or_else(|| helper_message(&log)) {
+        return Some(c);
+    }
+    let Some(line) = deciding_line(&log) else { return Some(classify(errno, "")) };
+    let visited = processed_insns(&log)?;
+    let before = visits_before_call?;
+    let evidence = line.to_owned();
+    Some(if visited > before + 1 {
+        Classified { verdict: Verdict::Allowed, evidence: format!("map accepted; later: {evidence}") }
+    } else {
+        Classified { verdict: Verdict::Other(evidence.clone()), evidence }
+    })
+}
+
 /// The lowest return value the verifier wants, from `At program exit the register R0 has
 /// smin=0 smax=0 should have been in [1, 1]` (6.x) or `... should have been in (0x1; 0x1)`
 /// (5.x): some attach types must return 1.
 pub fn wanted_return(log: &str) -> Option<i32> {
-    let rest = log.lines().find_map(|l| l.split_once("should have been in ").map(|(_, r)| r))?;
+    const WANTED: &str = "should have been in ";
+    let rest = log.lines().find_map(|l| find(l, WANTED).map(|at| &l[at + WANTED.len()..]))?;
     let first = rest.trim_start_matches(['[', '(']).split([',', ';']).next()?.trim();
     match first.strip_prefix("0x") {
         Some(hex) => i32::from_str_radix(hex, 16).ok(),
@@ -478,6 +618,77 @@ mod tests {
                 "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable".to_owned()
             )
         );
+    }
+
+    /// A fixture's errno and log.
+    fn parts(text: &str) -> (i32, &str) {
+        let (head, log) = text.split_once('\n').unwrap_or((text, ""));
+        (head.strip_prefix("errno: ").and_then(|n| n.trim().parse().ok()).expect("fixture starts with `errno: N`"), log)
+    }
+
+    #[test]
+    fn messages_only_logs_read_as_level_one_logs() {
+        let pairs = [
+            (
+                include_str!("../../tests/fixtures/verifier-logs/not-allowed-6.18.messages.log"),
+                fixture!("not-allowed-6.18"),
+            ),
+            (include_str!("../../tests/fixtures/verifier-logs/arg-type-6.18.messages.log"), fixture!("arg-type-6.18")),
+        ];
+        for (messages, traced) in pairs {
+            let (errno, log) = parts(messages);
+            // r1..r5 = 0 (five visits), then the call.
+            assert_eq!(classify_messages(errno, log, Some(5)), Some(traced));
+        }
+        // Without the statistics line nothing tells whether the call was reached.
+        assert_eq!(classify_messages(libc::EACCES, "R1 type=scalar expected=ctx\n", Some(5)), None);
+        // Short of the call: the line is not about the helper.
+        let c = classify_messages(libc::EINVAL, "bad\nprocessed 3 insns (limit 1000000)\n", Some(5));
+        assert_eq!(c, Some(Classified { verdict: Verdict::Other("bad".into()), evidence: "bad".into() }));
+        // A load cut short is left to the level-1 log.
+        assert_eq!(classify_messages(libc::ENOMEM, "x\nprocessed 6 insns\n", Some(5)), None);
+        assert_eq!(classify_messages(0, "", Some(5)), Some(classify(0, "")));
+    }
+
+    #[test]
+    fn map_probes_from_messages_only_logs() {
+        let text = include_str!("../../tests/fixtures/verifier-logs/tail-call-not-prog-array-6.18.messages.log");
+        let (errno, log) = parts(text);
+        let traced = map_fixture!("tail-call-not-prog-array-6.18", 12);
+        assert_eq!(classify_map_probe_messages(errno, log, None), Some(traced));
+        // Past the call (four visits before it): the map was accepted.
+        let later = "BPF_EXIT instruction in main prog would lead to reference leak\nprocessed 7 insns\n";
+        let c = classify_map_probe_messages(libc::EINVAL, later, Some(4)).expect("decided");
+        assert_eq!(c.verdict, Verdict::Allowed);
+        assert!(c.evidence.starts_with("map accepted; later: "), "{c:?}");
+        // At the call: an argument the probe could not make valid.
+        let at = "R1 type=scalar expected=map_value\nprocessed 5 insns\n";
+        assert!(matches!(
+            classify_map_probe_messages(libc::EACCES, at, Some(4)).map(|c| c.verdict),
+            Some(Verdict::Other(_))
+        ));
+        assert_eq!(classify_map_probe_messages(libc::EACCES, at, None), None);
+    }
+
+    #[test]
+    fn statistics_lines_are_removed() {
+        let log = "msgverification time 8 usec\nstack depth 0+16\nprocessed 9 insns (limit 1000000)\n";
+        assert_eq!(without_stats(log).as_deref(), Some("msgprocessed 9 insns (limit 1000000)\n"));
+        assert_eq!(without_stats("a\nprocessed 1 insns\n").as_deref(), Some("a\nprocessed 1 insns\n"));
+        // 7.2's and 7.3's statistics.
+        let v72 = "Program of this type cannot be sleepable\nverification time 227 usec\nstack depth 0 max 0\n\
+                   insns processed 0\nprocessed 0 insns (limit 1000000) max_states_per_insn 0\n";
+        let plain =
+            "Program of this type cannot be sleepable\nprocessed 0 insns (limit 1000000) max_states_per_insn 0\n";
+        assert_eq!(without_stats(v72).as_deref(), Some(plain));
+        let v73 = "x\nverification time 302 usec\nstack depth max 0\n\
+                   subprog 0 (<unknown>) main insns_self 0 insns_total 0 stack 0\nprocessed 0 insns (limit 1000000)\n";
+        assert_eq!(without_stats(v73).as_deref(), Some("x\nprocessed 0 insns (limit 1000000)\n"));
+        assert_eq!(without_stats("verification time soon\nstack depth 0\nprocessed 1 insns\n"), None);
+        assert_eq!(without_stats("verification time 8 usec\nstack depth 0\n"), None);
+        assert_eq!(processed_insns(log), Some(9));
+        assert_eq!(processed_insns("processed many insns"), None);
+        assert_eq!(processed_insns("R1 !read_ok"), None);
     }
 
     #[test]

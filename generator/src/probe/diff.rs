@@ -255,6 +255,65 @@ impl Machine<'_> {
     }
 }
 
+/// The specs' guess, for the probe, of whether a helper load will be refused, from the same
+/// decision the diff compares with ([`Model::judge`], on this machine's version, capabilities,
+/// lockdown and config). The probe then asks for the verifier's messages on the first load
+/// instead of loading twice; the guess only chooses the log, never a verdict.
+pub(crate) struct Guess<'a> {
+    machine: Option<Machine<'a>>,
+    /// The capabilities held in each variant ([`Machine::held`]) and the lockdown level, once:
+    /// the helper matrix asks tens of thousands of times.
+    held: [Vec<Capability>; 2],
+    lockdown: Option<Option<crate::model::Lockdown>>,
+}
+
+impl<'a> Guess<'a> {
+    pub(crate) fn new(facts: &'a KernelFacts, model: &'a Model) -> Guess<'a> {
+        let machine = facts.version.map(|version| Machine { version, facts, model });
+        let held = |v| machine.as_ref().map(|m| m.held(v)).unwrap_or_default();
+        let held = [held(CapVariant::Full), held(CapVariant::NoPerfmonSysadmin)];
+        let lockdown = machine.as_ref().and_then(Machine::lockdown);
+        Guess { machine, held, lockdown }
+    }
+
+    /// Will the load be refused? Yes when any condition is unmet (the diff then predicts a
+    /// refusal) or unsure (a refusal the specs accept too), and when the specs cannot say:
+    /// asking for the messages of a load that succeeds costs little, loading again a whole load.
+    pub(crate) fn refusal(
+        &self,
+        helper: HelperId,
+        prog_type: ProgramTypeId,
+        attach_type: Option<AttachTypeId>,
+        variant: Variant,
+    ) -> bool {
+        let (Some(m), Some(h)) = (&self.machine, self.machine.as_ref().and_then(|m| m.model.helper(helper))) else {
+            return true;
+        };
+        // As the diff judges them: an ext program calls what the socket filter it replaces may.
+        let (prog_type, attach_type) = if m.model.program_type(prog_type).is_some_and(|p| p.helpers_from_target) {
+            (EXT_TARGET_PROGRAM_TYPE, None)
+        } else {
+            (prog_type, attach_type)
+        };
+        let held = &self.held[usize::from(variant.capabilities == CapVariant::NoPerfmonSysadmin)];
+        let enabled = |o: &str| m.facts.config.as_ref().is_some_and(|c| c.enabled(o));
+        let target = Target {
+            kernel: Some(m.version),
+            capabilities: Some(held),
+            lockdown: self.lockdown,
+            kconfig: m.facts.config.as_ref().map(|_| &enabled as &dyn Fn(&str) -> bool),
+        };
+        let load = Load {
+            program_type: prog_type,
+            attach_type,
+            sleepable: variant.sleepable,
+            gpl_compatible: variant.license_gpl,
+        };
+        let j = m.model.judge(h, &load, &target);
+        !j.unmet.is_empty() || !j.unsure.is_empty()
+    }
+}
+
 /// `CONFIG_FOO` tokens in a text: how program and map types, which have no `kconfig` field,
 /// say which options they need.
 fn config_tokens(text: &str) -> Vec<String> {
@@ -991,6 +1050,37 @@ mod tests {
             capabilities: vec!["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_PERFMON", "CAP_BPF"],
             config: Some(KernelConfig::parse("test", config)),
         }
+    }
+
+    #[test]
+    fn the_probe_guesses_refusals_from_the_same_decision() {
+        let f = facts("CONFIG_NET=y\n");
+        let mut model = empty_model();
+        model.helpers = vec![
+            helper(
+                6,
+                "bpf_trace_printk",
+                true,
+                vec![avail(
+                    6,
+                    Qualifiers { capabilities: vec![Capability::Bpf, Capability::Perfmon], ..Qualifiers::default() },
+                )],
+            ),
+            helper(7, "bpf_get_prandom_u32", false, vec![avail(6, Qualifiers::default())]),
+        ];
+        let guess = Guess::new(&f, &model);
+        let base = Variant::BASE;
+        let (xdp, id) = (ProgramTypeId::new(6), HelperId::new);
+        assert!(!guess.refusal(id(6), xdp, None, base));
+        assert!(guess.refusal(id(6), xdp, None, Variant { license_gpl: false, ..base }));
+        assert!(guess.refusal(id(6), xdp, None, Variant { capabilities: CapVariant::NoPerfmonSysadmin, ..base }));
+        assert!(!guess.refusal(id(7), xdp, None, Variant { capabilities: CapVariant::NoPerfmonSysadmin, ..base }));
+        // Not for this program type, or a helper the specs do not know: the messages first.
+        assert!(guess.refusal(id(7), ProgramTypeId::new(1), None, base));
+        assert!(guess.refusal(id(300), xdp, None, base));
+        // Without a kernel version nothing is guessed.
+        let unversioned = KernelFacts { version: None, ..facts("") };
+        assert!(Guess::new(&unversioned, &model).refusal(id(7), xdp, None, base));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! XDP program: the probe has no device to bind to), and loads the kernel refuses before any
 //! kfunc is considered (no JIT, non-GPL).
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 
 use crate::btf::{Btf, Kind};
@@ -134,12 +137,8 @@ pub fn classify_kfunc(errno: i32, log: &str) -> (KfuncVerdict, String) {
     if errno == 0 {
         return (KfuncVerdict::Allowed, "loaded".to_owned());
     }
-    for line in classify::verifier_lines(log) {
-        for (a, b, verdict) in KFUNC_MESSAGES {
-            if line.contains(a) && line.contains(b) {
-                return (verdict.clone(), line.trim().to_owned());
-            }
-        }
+    if let Some(found) = kfunc_message(log) {
+        return found;
     }
     // The pre-pass over kfunc calls (BTF ID, JIT, licence, device binding) runs before any
     // instruction is printed: once the call instruction shows, the lookup has passed.
@@ -150,6 +149,41 @@ pub fn classify_kfunc(errno: i32, log: &str) -> (KfuncVerdict, String) {
     } else {
         (KfuncVerdict::Other(line.clone()), line)
     }
+}
+
+/// [`classify_kfunc`] from a messages-only log of `r1..r5 = 0; call; r0 = ret; exit`
+/// ([`call_program_in`]): the same verdict and evidence, or `None` when only the level-1 log
+/// can tell. The lines agree as for helpers ([`classify::classify_messages`]); the call was
+/// reached when the verifier visited more than the instructions before it
+/// (`visits_before_call`).
+pub fn classify_kfunc_messages(errno: i32, log: &str, visits_before_call: usize) -> Option<(KfuncVerdict, String)> {
+    if errno == 0 {
+        return Some(classify_kfunc(0, ""));
+    }
+    if classify::cut_short(errno) {
+        return None;
+    }
+    let log = classify::without_stats(log)?;
+    if let Some(found) = kfunc_message(&log) {
+        return Some(found);
+    }
+    let reached = classify::processed_insns(&log)? > visits_before_call;
+    let line = deciding_line(&log)
+        .map_or_else(|| format!("{} with an empty verifier log", classify::errno_name(errno)), str::to_owned);
+    Some(if reached { (KfuncVerdict::Allowed, line) } else { (KfuncVerdict::Other(line.clone()), line) })
+}
+
+/// The first line about the kfunc call itself ([`KFUNC_MESSAGES`]).
+fn kfunc_message(log: &str) -> Option<(KfuncVerdict, String)> {
+    static FINDERS: LazyLock<[Vec<Finder<'static>>; 2]> = LazyLock::new(|| {
+        [classify::finders(KFUNC_MESSAGES.iter().map(|m| m.0)), classify::finders(KFUNC_MESSAGES.iter().map(|m| m.1))]
+    });
+    let [firsts, seconds] = &*FINDERS;
+    classify::verifier_lines(log).into_iter().find_map(|line| {
+        let has = |f: &Finder<'_>| f.find(line.as_bytes()).is_some();
+        let i = (0..KFUNC_MESSAGES.len()).find(|&i| has(&firsts[i]) && has(&seconds[i]))?;
+        Some((KFUNC_MESSAGES[i].2.clone(), line.trim().to_owned()))
+    })
 }
 
 /// Did the log show the call instruction (so the verifier got to it)?
@@ -249,6 +283,26 @@ mod tests {
         let gpl = "cannot call kernel function from non-GPL compatible program\n";
         assert!(matches!(classify_kfunc(libc::EINVAL, gpl).0, KfuncVerdict::Other(_)));
         assert_eq!(classify_kfunc(0, "").0, KfuncVerdict::Allowed);
+    }
+
+    #[test]
+    fn verdicts_from_messages_only_logs() {
+        let stats = "verification time 9 usec\nstack depth 0\n";
+        let not = format!(
+            "calling kernel function bpf_task_acquire is not allowed\n{stats}processed 6 insns (limit 1000000)\n"
+        );
+        assert_eq!(classify_kfunc_messages(libc::EACCES, &not, 5).map(|v| v.0), Some(KfuncVerdict::NotAllowed));
+        // The call (after five visits) was reached: the lookup passed.
+        let arg = format!("Possibly NULL pointer passed to trusted arg0\n{stats}processed 6 insns (limit 1000000)\n");
+        let traced = "0: R1=ctx() R10=fp0\n5: (85) call bpf_task_acquire#12345\nPossibly NULL pointer passed to trusted arg0\nprocessed 6 insns (limit 1000000)\n";
+        assert_eq!(classify_kfunc_messages(libc::EINVAL, &arg, 5), Some(classify_kfunc(libc::EINVAL, traced)));
+        // Refused before any instruction: not about the kfunc.
+        let gpl = format!(
+            "cannot call kernel function from non-GPL compatible program\n{stats}processed 0 insns (limit 1000000)\n"
+        );
+        assert!(matches!(classify_kfunc_messages(libc::EINVAL, &gpl, 5).map(|v| v.0), Some(KfuncVerdict::Other(_))));
+        // No count, no answer.
+        assert_eq!(classify_kfunc_messages(libc::EINVAL, "Possibly NULL pointer passed to trusted arg0\n", 5), None);
     }
 
     #[test]

@@ -788,6 +788,7 @@ impl Measurement {
             phases: Phases::default(),
             loads: self.loads,
             prog_load_calls: 0,
+            log_check: None,
             helper_ids: self.helper_ids,
             program_types,
             map_types,

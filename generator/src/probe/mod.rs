@@ -16,8 +16,10 @@
 //! - `kernel`: `release` (`uname -r`), `version` (`"6.18"`), `config_source`
 //!   (`/proc/config.gz`, `/boot/config-<release>` or `null`), `lockdown` (`{mode, source}` or
 //!   `null`), `capabilities` (the BPF-relevant ones this process holds);
-//! - `duration_ms`, `phases` (time per phase), `loads`, `prog_load_calls` (loads are made
-//!   without a verifier log; a refusal is loaded again with one), `helper_ids` (`[1, 220]`);
+//! - `duration_ms`, `phases` (wall time per phase, and per phase `cpu_ms`, the process's user
+//!   and system time, and `prog_load_calls`), `loads`, `prog_load_calls` (a load asks for no
+//!   log or for the verifier's messages only; a refusal those cannot classify is loaded again
+//!   with the level-1 log), `helper_ids` (`[1, 220]`);
 //! - `program_types`: `{type, id, supported, not_probed_reason, evidence}`; `supported` is
 //!   `null` when the kernel refused every load with EPERM and no log (not probed);
 //! - `map_types`: `{type, id, supported, evidence}`;
@@ -88,12 +90,20 @@ pub struct ProbeArgs {
     /// Skip the run without CAP_PERFMON and CAP_SYS_ADMIN.
     #[arg(long)]
     pub no_capability_variant: bool,
+    /// Load again with the level-1 verifier log every program whose verdict came from the
+    /// verifier's messages alone, and report (`log_check`) where the two verdicts differ.
+    #[arg(long)]
+    pub verify_logs: bool,
 }
 
 /// Exit codes: 0 when the kernel and the specs agree (or without `--diff`), 1 when they
 /// disagree, 2 when probing is impossible.
 pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
-    let options = Options { capability_variant: !args.no_capability_variant, ..Options::default() };
+    let options = Options {
+        capability_variant: !args.no_capability_variant,
+        verify_logs: args.verify_logs,
+        ..Options::default()
+    };
     let report = match probe(model, &options) {
         Ok(r) => r,
         Err(e @ ProbeError::NoPermission { .. }) => {
@@ -108,7 +118,14 @@ pub fn run(args: &ProbeArgs, model: &Model) -> anyhow::Result<ExitCode> {
         let d = diff(&report, model);
         match args.format {
             Format::Json => {
-                serde_json::to_writer(&mut stdout, &serde_json::json!({ "report": &report, "diff": &d }))?;
+                // Written as it is serialized: `json!` would first copy the whole report into a
+                // `serde_json::Value`.
+                #[derive(serde::Serialize)]
+                struct WithDiff<'a> {
+                    report: &'a ProbeReport,
+                    diff: &'a Diff,
+                }
+                serde_json::to_writer(&mut stdout, &WithDiff { report: &report, diff: &d })?;
                 writeln!(stdout)?;
             }
             Format::Human => write!(stdout, "{}", d.render_human())?,

@@ -104,6 +104,14 @@ impl Names {
     }
 }
 
+/// Verdicts decided from no log or the verifier's messages only, loaded again with the level-1
+/// log: how many, and each one where the two verdicts differ.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LogCheck {
+    pub compared: usize,
+    pub disagreements: Vec<String>,
+}
+
 /// Everything one probe run found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeReport {
@@ -112,8 +120,12 @@ pub struct ProbeReport {
     pub phases: Phases,
     /// Number of programs loaded (or refused).
     pub loads: usize,
-    /// `BPF_PROG_LOAD` calls made (a refusal is loaded a second time, with a verifier log).
+    /// `BPF_PROG_LOAD` calls made (a refusal that no log or the verifier's messages alone cannot
+    /// classify is loaded again with a larger log).
     pub prog_load_calls: usize,
+    /// With `--verify-logs`: verdicts of cheaper logs checked against the level-1 log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_check: Option<LogCheck>,
     /// First and last helper ID probed.
     pub helper_ids: [HelperId; 2],
     pub program_types: Vec<ProgramTypeStatus>,
@@ -405,6 +417,7 @@ pub(super) fn assemble(
         phases: Phases::default(),
         loads,
         prog_load_calls: 0,
+        log_check: None,
         attach_types: Vec::new(),
         helper_ids: [HelperId::new(1), HelperId::new(max_helper_id)],
         program_types,

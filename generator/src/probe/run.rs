@@ -9,7 +9,7 @@ use std::ffi::CStr;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::model::{AttachTypeId, HelperId, MapTypeId, Model, ProgramTypeId};
 
@@ -18,7 +18,7 @@ use super::classify::{self, Classified, Verdict};
 use super::kernel::KernelFacts;
 use super::plan::{self, ArgShape, BtfAttach, MapParams};
 use super::report::{Names, ProbeReport};
-use super::sys::{self, Insn, LoadError, LogMode, ProgLoad, R0, R1, R10, R6};
+use super::sys::{self, Insn, LoadError, Log, ProgLoad, R0, R1, R10, R6};
 use super::target::{CapVariant, Phases, Target, Variant, EXT_TARGET_PROGRAM_TYPE, SOCKET_FILTER};
 use crate::btf::Btf;
 
@@ -45,11 +45,14 @@ pub struct Options {
     pub max_helper_id: u32,
     /// Worker threads; 0 means one per CPU.
     pub threads: usize,
+    /// Load again with the level-1 log whenever a cheaper log decided a verdict, and report
+    /// where the two disagree ([`super::report::LogCheck`]): the check that the cheaper logs read right.
+    pub verify_logs: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { capability_variant: true, max_helper_id: plan::MAX_HELPER_ID, threads: 0 }
+        Options { capability_variant: true, max_helper_id: plan::MAX_HELPER_ID, threads: 0, verify_logs: false }
     }
 }
 
@@ -60,6 +63,15 @@ struct Resources {
     /// A socket filter with BTF for `ext` programs to replace.
     ext_target: Option<OwnedFd>,
     ext_error: Option<String>,
+    /// With [`Options::verify_logs`]: what the level-1 logs said of the verdicts cheaper logs gave.
+    verify: Option<Verification>,
+}
+
+/// The comparisons of [`Options::verify_logs`], from every worker.
+#[derive(Default)]
+struct Verification {
+    compared: AtomicUsize,
+    disagreements: Mutex<Vec<String>>,
 }
 
 /// Check that `bpf()` works at all: a trivial socket filter must load.
@@ -96,12 +108,11 @@ pub fn probe_kernel(options: &Options) -> Result<ProbeReport, ProbeError> {
 /// Probe the running kernel. The specs supply names the kernel's BTF lacks, extra attach types
 /// to try, and the argument shapes of map-taking helpers.
 pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError> {
-    let start = Instant::now();
+    let start = Mark::now();
     // Before 5.11 every map and program is charged to RLIMIT_MEMLOCK (64 KiB by default), and
     // thousands of loads in flight exceed it with EPERM; later kernels charge the memory
     // cgroup and ignore the limit.
     sys::raise_memlock_limit();
-    let calls_before = sys::prog_load_calls();
     check_permission()?;
     let facts = KernelFacts::gather();
     let vmlinux = btf::read_vmlinux().ok();
@@ -121,7 +132,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         },
         None => (None, Some("cannot load BTF for a target program".to_owned())),
     };
-    let res = Resources { local_btf, ext_target, ext_error };
+    let verify = options.verify_logs.then(Verification::default);
+    let res = Resources { local_btf, ext_target, ext_error, verify };
     let targets = plan_targets(btf.as_ref(), model, &res);
 
     let mut cap_variants = vec![CapVariant::Full];
@@ -130,8 +142,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     }
 
     let mut phases = Phases::default();
-    let setup_done = Instant::now();
-    phases.setup_ms = ms(start, setup_done);
+    let setup_done = Mark::now();
+    (phases.setup_ms, phases.cpu_ms.setup, phases.prog_load_calls.setup) = setup_done.since(&start);
 
     // Phase 1: which (target, variant) pairs load a trivial program.
     let mut status_jobs = Vec::new();
@@ -160,15 +172,26 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 let reason = res.ext_error.clone().unwrap_or_default();
                 return (Classified { verdict: Verdict::Other(reason.clone()), evidence: reason }, 0);
             }
-            let r = load(t, v, &[Insn::mov64_imm(R0, 0), Insn::exit()], &res, log, None);
-            if let Err(e) = &r {
-                // Some attach types must return 1 (getpeername, recvmsg, ...).
-                if let Some(ret) = classify::wanted_return(&e.log).filter(|&r| r != 0) {
-                    let retry = load(t, v, &[Insn::mov64_imm(R0, ret), Insn::exit()], &res, log, None);
-                    return (outcome(retry), ret);
-                }
+            // Most targets refuse some variant: the messages come with the first load. Some
+            // attach types must return 1 (getpeername, recvmsg, ...), which a message says.
+            let status = |ret: i32, log: &mut Vec<u8>| {
+                let insns = [Insn::mov64_imm(R0, ret), Insn::exit()];
+                read(
+                    &Load::new(t, v, &insns),
+                    &res,
+                    log,
+                    Log::Messages,
+                    |errno, text, _| {
+                        Some((classify::classify_messages(errno, text, None)?, classify::wanted_return(text)))
+                    },
+                    |errno, text| (classify::classify(errno, text), classify::wanted_return(text)),
+                )
+            };
+            let (c, wanted) = status(0, log);
+            match wanted.filter(|&r| r != 0) {
+                Some(ret) => (status(ret, log).0, ret),
+                None => (c, 0),
             }
-            (outcome(r), 0)
         })?;
         for (&(ti, v), (c, ret)) in jobs.iter().zip(out) {
             rets.insert((ti, v), ret);
@@ -202,8 +225,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         }
     }
 
-    let targets_done = Instant::now();
-    phases.targets_ms = ms(setup_done, targets_done);
+    let targets_done = Mark::now();
+    (phases.targets_ms, phases.cpu_ms.targets, phases.prog_load_calls.targets) = targets_done.since(&setup_done);
 
     // Phase 2: every helper ID in every loadable (target, variant). The GPL, full-capability
     // variants go first; in the others (non-GPL, fewer capabilities) a helper whose prototype
@@ -219,6 +242,7 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
     let mut base_verdicts: HashMap<(usize, bool, HelperId), Classified> = HashMap::new();
     let mut unknown_ids: HashMap<HelperId, String> = HashMap::new();
     let mut helper_loads = 0;
+    let guess = super::diff::Guess::new(&facts, model);
     let first_target =
         targets.iter().position(|t| t.prog_type == SOCKET_FILTER && t.attach_type.is_none() && t.unresolved.is_none());
     let first_pass = |ti: usize, v: &Variant| Some(ti) == first_target && *v == Variant::BASE;
@@ -260,17 +284,26 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
                 let ret = rets.get(&(ti, v)).copied().unwrap_or(0);
                 let mut insns: Vec<Insn> = (1..=5).map(|r| Insn::mov64_imm(r, 0)).collect();
                 insns.extend([Insn::call(id), Insn::mov64_imm(R0, ret), Insn::exit()]);
-                let mode = if expect_refusal(model, &targets[ti], v, id) {
-                    LogMode::Always
-                } else {
-                    LogMode::OnRefusalExceptEacces
-                };
-                match load_with(&targets[ti], v, &insns, &res, log, Extra::default(), mode) {
-                    Err(e) if e.errno == libc::EACCES && e.log.is_empty() => {
-                        Classified { verdict: Verdict::Allowed, evidence: EACCES_EVIDENCE.to_owned() }
-                    }
-                    r => outcome(r),
-                }
+                // A load expected to succeed goes first without a log, one expected to be refused
+                // with the verifier's messages (which decide most refusals).
+                let t = &targets[ti];
+                let first = if guess.refusal(id, t.prog_type, t.attach_type, v) { Log::Messages } else { Log::None };
+                let call = sys::visits_before_call(&insns);
+                read(
+                    &Load::new(&targets[ti], v, &insns),
+                    &res,
+                    log,
+                    first,
+                    |errno, text, level| match (level, errno) {
+                        (Log::None, 0) => Some(classify::classify(0, "")),
+                        (Log::None, libc::EACCES) => {
+                            Some(Classified { verdict: Verdict::Allowed, evidence: EACCES_EVIDENCE.to_owned() })
+                        }
+                        (Log::None, _) => None,
+                        _ => classify::classify_messages(errno, text, call),
+                    },
+                    classify::classify,
+                )
             })?;
             for (&(ti, v, id), c) in jobs.iter().zip(out) {
                 if pass != Pass::Others {
@@ -284,8 +317,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         }
     }
 
-    let helpers_done = Instant::now();
-    phases.helpers_ms = ms(targets_done, helpers_done);
+    let helpers_done = Mark::now();
+    (phases.helpers_ms, phases.cpu_ms.helpers, phases.prog_load_calls.helpers) = helpers_done.since(&targets_done);
 
     // Phase 3: map types.
     let map_ids: Vec<MapTypeId> = (1..=plan::MAX_MAP_TYPE).map(MapTypeId::new).collect();
@@ -305,8 +338,8 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         probe_map_pair(model, *h, *m, callers, &targets, &rets, &res, btf.as_ref(), log)
     })?;
 
-    let maps_done = Instant::now();
-    phases.maps_ms = ms(helpers_done, maps_done);
+    let maps_done = Mark::now();
+    (phases.maps_ms, phases.cpu_ms.maps, phases.prog_load_calls.maps) = maps_done.since(&helpers_done);
 
     // Phase 5: every kfunc of the kernel's BTF from every target, in its first loadable GPL,
     // full-capability variant (not sleepable when that loads). A kfunc that only sleepable
@@ -333,24 +366,19 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         // `off` 1 names fd_array[1]; [0] is never read for a call (0 means vmlinux).
         let fd_array: Vec<RawFd> = fd.map(|fd| vec![fd, fd]).unwrap_or_default();
         let insns = super::kfuncs::call_program_in(kf.btf_id, if fd.is_some() { 1 } else { 0 }, ret);
-        // Zeroed arguments fail most calls: ask for the log on the first load.
-        match load_with(
-            &targets[ti],
-            v,
-            &insns,
+        // Zeroed arguments fail most calls: ask for the messages on the first load.
+        let call = sys::visits_before_call(&insns);
+        read(
+            &Load { extra: Extra { fd_array: &fd_array, ..Extra::default() }, ..Load::new(&targets[ti], v, &insns) },
             &res,
             log,
-            Extra { fd_array: &fd_array, ..Extra::default() },
-            LogMode::Always,
-        ) {
-            Ok(fd) => {
-                drop(fd);
-                super::kfuncs::classify_kfunc(0, "")
-            }
-            Err(e) => super::kfuncs::classify_kfunc(e.errno, &e.log),
-        }
+            Log::Messages,
+            |errno, text, _| call.and_then(|call| super::kfuncs::classify_kfunc_messages(errno, text, call)),
+            super::kfuncs::classify_kfunc,
+        )
     })?;
-    phases.kfuncs_ms = ms(maps_done, Instant::now());
+    let kfuncs_done = Mark::now();
+    (phases.kfuncs_ms, phases.cpu_ms.kfuncs, phases.prog_load_calls.kfuncs) = kfuncs_done.since(&maps_done);
 
     let mut report = super::report::assemble(
         facts,
@@ -361,12 +389,16 @@ pub fn probe(model: &Model, options: &Options) -> Result<ProbeReport, ProbeError
         &map_status,
         map_jobs.iter().zip(map_out).map(|((h, m, _), r)| (*h, *m, r)).collect(),
         options.max_helper_id,
-        start.elapsed(),
+        start.at.elapsed(),
     );
     report.phases = phases;
+    report.log_check = res.verify.as_ref().map(|v| super::report::LogCheck {
+        compared: v.compared.load(Ordering::Relaxed),
+        disagreements: v.disagreements.lock().map(|d| d.clone()).unwrap_or_default(),
+    });
     // Implied rows were not loaded.
     report.loads = statuses.len() + helper_loads;
-    report.prog_load_calls = sys::prog_load_calls().saturating_sub(calls_before);
+    report.prog_load_calls = sys::prog_load_calls().saturating_sub(start.calls);
     report.attach_types = super::report::attach_types(btf.as_ref(), model, &report.targets);
     report.loads += kfunc_jobs.len();
     report.kfuncs = super::kfuncs::KfuncReport {
@@ -439,30 +471,25 @@ enum Pass {
 /// programs, so the helper is callable; no log is loaded to say which argument it disliked.
 pub const EACCES_EVIDENCE: &str = "EACCES from an argument check: the prototype was found (no log asked)";
 
-/// Does the specs' reading of this load expect a refusal? Then the verifier log is asked for
-/// on the first load, instead of loading twice. The answer only chooses when to ask for the
-/// log: every verdict still comes from the kernel, and a wrong guess costs one load.
-fn expect_refusal(model: &Model, target: &Target, v: Variant, helper: HelperId) -> bool {
-    let Some(h) = model.helper(helper) else { return true };
-    let Some(a) = h.availability_for(target.prog_type) else { return true };
-    if !v.license_gpl && h.gpl_only {
-        return true;
+/// A moment of the run: the clock, the process's CPU time and its `BPF_PROG_LOAD` calls.
+struct Mark {
+    at: Instant,
+    cpu: Duration,
+    calls: usize,
+}
+
+impl Mark {
+    fn now() -> Mark {
+        Mark { at: Instant::now(), cpu: sys::process_cpu_time(), calls: sys::prog_load_calls() }
     }
-    a.qualifiers.sleepable_only && !v.sleepable
-}
 
-fn ms(from: Instant, to: Instant) -> u64 {
-    to.saturating_duration_since(from).as_millis() as u64
-}
-
-/// Turn a load result into a verdict, closing the program right away.
-fn outcome(r: Result<OwnedFd, LoadError>) -> Classified {
-    match r {
-        Ok(fd) => {
-            drop(fd);
-            classify::classify(0, "")
-        }
-        Err(e) => classify::classify(e.errno, &e.log),
+    /// Wall and CPU milliseconds, and `BPF_PROG_LOAD` calls, from `earlier` to this mark.
+    fn since(&self, earlier: &Mark) -> (u64, u64, u64) {
+        (
+            self.at.saturating_duration_since(earlier.at).as_millis() as u64,
+            self.cpu.saturating_sub(earlier.cpu).as_millis() as u64,
+            self.calls.saturating_sub(earlier.calls) as u64,
+        )
     }
 }
 
@@ -521,28 +548,94 @@ fn parallel<J: Sync, R: Send>(
     slots.into_iter().map(|r| r.ok_or(ProbeError::Worker)).collect()
 }
 
-/// Load `insns` as a program of `target` in `variant`.
-fn load(
-    target: &Target,
+/// One probe load: `insns` as a program of `target` in `variant`.
+#[derive(Clone, Copy)]
+struct Load<'a> {
+    target: &'a Target,
     variant: Variant,
-    insns: &[Insn],
-    res: &Resources,
-    log: &mut Vec<u8>,
-    func_info: Option<&[[u32; 2]]>,
-) -> Result<OwnedFd, LoadError> {
-    load_with(target, variant, insns, res, log, Extra { func_info, ..Extra::default() }, LogMode::OnRefusal)
+    insns: &'a [Insn],
+    extra: Extra<'a>,
 }
 
-/// [`load`], choosing when the verifier log is asked for.
-fn load_with(
-    target: &Target,
-    variant: Variant,
-    insns: &[Insn],
+impl<'a> Load<'a> {
+    fn new(target: &'a Target, variant: Variant, insns: &'a [Insn]) -> Self {
+        Load { target, variant, insns, extra: Extra::default() }
+    }
+}
+
+/// Load with the smallest verifier log that decides the verdict, closing the program right
+/// away: first with the log `first`, then with ever larger ones ([`Log::more`]) while `quick`
+/// cannot decide from what it got (`None`); from the level-1 trace `full` always decides. Both
+/// get the errno (0 for a load that succeeded) and the log.
+fn read<T: PartialEq + std::fmt::Debug>(
+    load: &Load<'_>,
     res: &Resources,
     log: &mut Vec<u8>,
-    extra: Extra<'_>,
-    mode: LogMode,
-) -> Result<OwnedFd, LoadError> {
+    first: Log,
+    quick: impl Fn(i32, &str, Log) -> Option<T>,
+    full: impl Fn(i32, &str) -> T,
+) -> T {
+    let mut level = first;
+    loop {
+        let r = load_once(load, res, log, level);
+        let (errno, text) = match &r {
+            Ok(_) => (0, ""),
+            Err(e) => (e.errno, e.log.as_str()),
+        };
+        match level.more() {
+            None => return full(errno, text),
+            Some(more) => {
+                if let Some(verdict) = quick(errno, text, level) {
+                    drop(r);
+                    // Only verdicts read from the messages are checked: a load that succeeded
+                    // needs no log, and an `EACCES` the helper matrix reads without one says so
+                    // in its evidence.
+                    if let (Some(check), Log::Messages) = (&res.verify, level) {
+                        verify(check, load, res, log, level, &verdict, full);
+                    }
+                    return verdict;
+                }
+                level = more;
+            }
+        }
+    }
+}
+
+/// Load again with the level-1 log and note a verdict that differs from the one `level` gave.
+fn verify<T: PartialEq + std::fmt::Debug>(
+    check: &Verification,
+    load: &Load<'_>,
+    res: &Resources,
+    log: &mut Vec<u8>,
+    level: Log,
+    verdict: &T,
+    full: impl Fn(i32, &str) -> T,
+) {
+    let traced = match load_once(load, res, log, Log::Trace) {
+        Ok(_) => full(0, ""),
+        Err(e) => full(e.errno, &e.log),
+    };
+    check.compared.fetch_add(1, Ordering::Relaxed);
+    if traced != *verdict {
+        let t = load.target;
+        let call = load.insns.iter().find(|i| i.is_call()).map(|i| i.imm);
+        let what = format!(
+            "program type {}, attach type {:?}, target {:?}, {}, call {call:?}: {verdict:?} from the {level:?} log, \
+             {traced:?} from the level-1 log",
+            t.prog_type,
+            t.attach_type.map(AttachTypeId::get),
+            t.label,
+            load.variant.describe(),
+        );
+        if let Ok(mut d) = check.disagreements.lock() {
+            d.push(what);
+        }
+    }
+}
+
+/// Load once, with the log `level`.
+fn load_once(load: &Load<'_>, res: &Resources, log: &mut Vec<u8>, level: Log) -> Result<OwnedFd, LoadError> {
+    let Load { target, variant, insns, extra } = *load;
     let license: &CStr = if variant.license_gpl { c"GPL" } else { c"Proprietary" };
     let mut p = ProgLoad::new(target.prog_type, insns, license);
     p.expected_attach_type = target.struct_ops_member.or(target.attach_type.map(AttachTypeId::get)).unwrap_or(0);
@@ -560,7 +653,7 @@ fn load_with(
         p.func_info = info;
     }
     p.fd_array = extra.fd_array;
-    sys::prog_load_with(&p, log, mode)
+    sys::prog_load_once(&p, log, level)
 }
 
 /// What some loads add to the program: BTF function info (subprograms, `ext`), and the
@@ -812,13 +905,19 @@ fn probe_map_pair(
         };
         let ret = rets.get(&(ti, Variant::BASE)).copied().unwrap_or(0);
         let (insns, func_info) = map_call_program(helper, &args, map.as_raw_fd(), ret);
-        let c = match load(&targets[ti], Variant::BASE, &insns, res, log, func_info.as_deref()) {
-            Ok(fd) => {
-                drop(fd);
-                Classified { verdict: Verdict::Allowed, evidence: "loaded".to_owned() }
-            }
-            Err(e) => classify::classify_map_probe(e.errno, &e.log, helper),
-        };
+        // Most maps are refused: the messages come with the first load.
+        let call = sys::visits_before_call(&insns);
+        let c = read(
+            &Load {
+                extra: Extra { func_info: func_info.as_deref(), ..Extra::default() },
+                ..Load::new(&targets[ti], Variant::BASE, &insns)
+            },
+            res,
+            log,
+            Log::Messages,
+            |errno, text, _| classify::classify_map_probe_messages(errno, text, call),
+            |errno, text| classify::classify_map_probe(errno, text, helper),
+        );
         drop(map);
         let caller_specific = CALLER_SPECIFIC.iter().any(|p| c.evidence.contains(p));
         let conclusive = matches!(c.verdict, Verdict::Allowed | Verdict::MapRejected) && !caller_specific;

@@ -129,6 +129,11 @@ impl Insn {
         Insn::new(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, off)
     }
 
+    /// A call of a helper, kfunc or subprogram.
+    pub const fn is_call(&self) -> bool {
+        self.code == BPF_JMP | BPF_CALL
+    }
+
     pub const fn exit() -> Insn {
         Insn::new(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
     }
@@ -222,6 +227,20 @@ static PROG_LOAD_CALLS: AtomicUsize = AtomicUsize::new(0);
 /// How many `BPF_PROG_LOAD` calls this process has made so far.
 pub fn prog_load_calls() -> usize {
     PROG_LOAD_CALLS.load(Ordering::Relaxed)
+}
+
+/// User and system CPU time of this process so far, every thread's included.
+pub fn process_cpu_time() -> std::time::Duration {
+    // SAFETY: a zeroed rusage is a valid value for getrusage to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to an rusage struct.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return std::time::Duration::ZERO;
+    }
+    let time = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64) + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
 }
 
 /// Raise `RLIMIT_MEMLOCK` as far as this process may (to infinity as root). Kernels before 5.11
@@ -375,28 +394,47 @@ pub struct LoadError {
     pub log: String,
 }
 
-/// How [`prog_load`] asks for the verifier log.
+/// How much of the verifier's log a load asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogMode {
-    /// First without a log: formatting the log is a large part of the cost of a small load,
-    /// and a load that succeeds needs no explanation. A refusal is loaded again with a log.
-    OnRefusal,
-    /// First without a log, and an `EACCES` refusal is returned as is (with an empty log):
-    /// for callers that know what `EACCES` means for their program.
-    OnRefusalExceptEacces,
-    /// With a log right away, when a refusal is expected.
-    Always,
+pub enum Log {
+    /// No log: the cheapest load, when the errno alone may answer.
+    None,
+    /// `log_level` `BPF_LOG_STATS` alone: the verifier's messages and its statistics
+    /// (`processed N insns`), without the instruction trace. Formatting the trace (every
+    /// instruction of the path and the registers after it) is most of the cost of a logged load
+    /// of a small program; the messages cost about as much as no log.
+    Messages,
+    /// `log_level` 1: the trace, then the messages.
+    Trace,
 }
+
+impl Log {
+    /// The next, larger log; `None` after the trace.
+    pub fn more(self) -> Option<Log> {
+        match self {
+            Log::None => Some(Log::Messages),
+            Log::Messages => Some(Log::Trace),
+            Log::Trace => None,
+        }
+    }
+}
+
+/// `BPF_LOG_STATS`, a `log_level` bit (5.2).
+const BPF_LOG_STATS: u32 = 4;
 
 /// Load a program; on a refusal the error carries a level-1 verifier log, written into
-/// `log_buf` (reused between calls: the probe makes tens of thousands of loads). The program is
-/// closed when the returned fd drops.
+/// `log_buf` (reused between calls: the probe makes tens of thousands of loads). The first
+/// load asks for no log: a load that succeeds needs no explanation. The program is closed when
+/// the returned fd drops.
 pub fn prog_load(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>) -> Result<OwnedFd, LoadError> {
-    prog_load_with(p, log_buf, LogMode::OnRefusal)
+    match prog_load_once(p, log_buf, Log::None) {
+        Ok(fd) => Ok(fd),
+        Err(_) => prog_load_once(p, log_buf, Log::Trace),
+    }
 }
 
-/// [`prog_load`], choosing when the log is asked for.
-pub fn prog_load_with(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, mode: LogMode) -> Result<OwnedFd, LoadError> {
+/// Load a program once, with the log `log` asks for (empty in the error for [`Log::None`]).
+pub fn prog_load_once(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, log: Log) -> Result<OwnedFd, LoadError> {
     let mut attr = ProgLoadAttr {
         prog_type: p.prog_type.get(),
         insn_cnt: p.insns.len() as u32,
@@ -417,28 +455,22 @@ pub fn prog_load_with(p: &ProgLoad<'_>, log_buf: &mut Vec<u8>, mode: LogMode) ->
         attr.func_info = p.func_info.as_ptr() as u64;
         attr.func_info_cnt = p.func_info.len() as u32;
     }
-    if mode != LogMode::Always {
-        match bpf(BPF_PROG_LOAD, &mut attr) {
-            Ok(fd) => return Ok(fd),
-            Err(e) if mode == LogMode::OnRefusalExceptEacces && e.raw_os_error() == Some(libc::EACCES) => {
-                return Err(LoadError { errno: libc::EACCES, log: String::new() });
-            }
-            Err(_) => {}
+    let level = match log {
+        Log::None => {
+            return bpf(BPF_PROG_LOAD, &mut attr)
+                .map_err(|e| LoadError { errno: e.raw_os_error().unwrap_or(0), log: String::new() });
         }
-    }
-    prog_load_logged(&mut attr, log_buf)
-}
-
-/// Load again with a level-1 log, for a refusal to be classified.
-fn prog_load_logged(attr: &mut ProgLoadAttr, log_buf: &mut Vec<u8>) -> Result<OwnedFd, LoadError> {
+        Log::Messages => BPF_LOG_STATS,
+        Log::Trace => 1,
+    };
     if log_buf.len() < 4096 {
         log_buf.resize(64 * 1024, 0);
     }
     log_buf[0] = 0;
-    attr.log_level = 1;
+    attr.log_level = level;
     attr.log_size = log_buf.len() as u32;
     attr.log_buf = log_buf.as_mut_ptr() as u64;
-    let mut result = bpf(BPF_PROG_LOAD, attr);
+    let mut result = bpf(BPF_PROG_LOAD, &mut attr);
     if let Err(e) = &result {
         // A log that did not fit must not hide the verdict: retry once with a larger buffer.
         if e.raw_os_error() == Some(libc::ENOSPC) && log_buf.len() < 16 << 20 {
@@ -446,10 +478,37 @@ fn prog_load_logged(attr: &mut ProgLoadAttr, log_buf: &mut Vec<u8>) -> Result<Ow
             log_buf[0] = 0;
             attr.log_size = log_buf.len() as u32;
             attr.log_buf = log_buf.as_mut_ptr() as u64;
-            result = bpf(BPF_PROG_LOAD, attr);
+            result = bpf(BPF_PROG_LOAD, &mut attr);
         }
     }
     result.map_err(|e| LoadError { errno: e.raw_os_error().unwrap_or(0), log: c_string(log_buf) })
+}
+
+/// How many instructions the verifier visits before it reaches the program's only call, when
+/// the program is one straight path (no jumps, no subprograms): what `processed N insns` must
+/// exceed for the call to have been reached. `None` for any other program.
+pub fn visits_before_call(insns: &[Insn]) -> Option<usize> {
+    const BPF_JMP32: u8 = 0x06;
+    let mut visits = 0;
+    let mut call = None;
+    let mut i = 0;
+    while i < insns.len() {
+        let code = insns[i].code;
+        let class = code & 0x07;
+        if class == BPF_JMP || class == BPF_JMP32 {
+            let op = code & 0xf0;
+            let pseudo_call = (insns[i].regs >> 4) == BPF_PSEUDO_CALL;
+            match op {
+                BPF_CALL if class == BPF_JMP && !pseudo_call && call.is_none() => call = Some(visits),
+                BPF_EXIT if i + 1 == insns.len() => {}
+                _ => return None,
+            }
+        }
+        // `ld_imm64` is two slots and one visit.
+        i += if code == BPF_LD | BPF_DW | BPF_IMM { 2 } else { 1 };
+        visits += 1;
+    }
+    call
 }
 
 /// A map to create.
@@ -599,6 +658,27 @@ mod tests {
         assert_eq!(std::mem::offset_of!(MapCreateAttr, map_extra), 64);
         assert_eq!(std::mem::offset_of!(MapCreateAttr, map_token_fd), 76);
         assert_eq!(std::mem::offset_of!(BtfLoadAttr, btf_token_fd), 36);
+    }
+
+    #[test]
+    fn visits_before_the_call() {
+        let zeros = (1..=5).map(|r| Insn::mov64_imm(r, 0));
+        let helper: Vec<Insn> =
+            zeros.chain([Insn::call(HelperId::new(7)), Insn::mov64_imm(R0, 0), Insn::exit()]).collect();
+        assert_eq!(visits_before_call(&helper), Some(5));
+        // `ld_imm64` is one visit.
+        let mut map = vec![Insn::mov64_reg(R6, R1)];
+        map.extend(Insn::ld_map_fd(R1, 3));
+        map.extend([Insn::call(HelperId::new(1)), Insn::exit()]);
+        assert_eq!(visits_before_call(&map), Some(2));
+        assert_eq!(visits_before_call(&[Insn::mov64_imm(R0, 0), Insn::exit()]), None);
+        // A callback subprogram after the exit: not one straight path.
+        let mut callback = vec![];
+        callback.extend(Insn::ld_func(R1, 2));
+        callback.extend([Insn::call(HelperId::new(181)), Insn::exit(), Insn::mov64_imm(R0, 0), Insn::exit()]);
+        assert_eq!(visits_before_call(&callback), None);
+        let two_calls = [Insn::call(HelperId::new(7)), Insn::call(HelperId::new(7)), Insn::exit()];
+        assert_eq!(visits_before_call(&two_calls), None);
     }
 
     #[test]

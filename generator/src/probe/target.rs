@@ -78,6 +78,20 @@ pub struct Phases {
     pub maps_ms: u64,
     /// The kfunc matrix.
     pub kfuncs_ms: u64,
+    /// CPU time (user + system, all threads) of each phase, in milliseconds.
+    pub cpu_ms: PerPhase,
+    /// `BPF_PROG_LOAD` calls of each phase.
+    pub prog_load_calls: PerPhase,
+}
+
+/// One number per phase of [`Phases`].
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PerPhase {
+    pub setup: u64,
+    pub targets: u64,
+    pub helpers: u64,
+    pub maps: u64,
+    pub kfuncs: u64,
 }
 
 /// The program type of the program every `ext` (freplace) probe replaces:

@@ -198,6 +198,20 @@ fn report_serializes() {
 /// The truth test of the specs: on this kernel, every (program type, attach type, helper,
 /// variant) the probe measured must agree with what the specs predict, or be explained by a
 /// qualifier this machine does not meet (a kconfig option off, a capability dropped, lockdown).
+/// Every verdict the probe read from the verifier's messages alone, loaded again with the
+/// level-1 log: the two must agree, verdict and evidence.
+#[test]
+fn messages_only_logs_read_like_level_one_logs() {
+    if report().is_none() {
+        return;
+    }
+    let options = Options { verify_logs: true, ..Options::default() };
+    let r = probe::probe_kernel(&options).expect("the first probe ran");
+    let check = r.log_check.expect("asked for");
+    assert!(check.compared > 1000, "only {} verdicts compared", check.compared);
+    assert!(check.disagreements.is_empty(), "{:#?}", check.disagreements);
+}
+
 #[test]
 fn specs_agree_with_the_running_kernel() {
     let Some(r) = report() else { return };
