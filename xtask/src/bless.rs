@@ -1,7 +1,7 @@
 //! `cargo xtask bless`: rewrites the golden files from what the code now produces, by running
 //! the tests that own them with their tool's update switch: expect-test's `UPDATE_EXPECT=1`
-//! (the generator's golden files, and `examples/c/verified.json`) and trybuild's
-//! `TRYBUILD=overwrite` (the runtime's compile-fail `*.stderr`).
+//! (the generator's golden files, `examples/c/verified.json` and `examples/verified.json`) and
+//! trybuild's `TRYBUILD=overwrite` (the runtime's compile-fail `*.stderr`).
 
 use std::path::Path;
 use std::process::Command;
@@ -31,8 +31,9 @@ impl Step {
     }
 }
 
-/// Every step, in the order they run. `verified` is only run when named: it records what this
-/// machine measured loading the C examples, which needs root, bpftool and a bpffs.
+/// Every step, in the order they run. `verified` and `verified-rust` are only run when named:
+/// they record what this machine measured loading the C and the Rust examples, which needs
+/// root (and bpftool and a bpffs for C; the nightly and bpf-linker for Rust).
 pub const STEPS: &[Step] = &[
     Step {
         name: "goldens",
@@ -83,6 +84,24 @@ pub const STEPS: &[Step] = &[
         ],
         by_default: false,
     },
+    Step {
+        name: "verified-rust",
+        blesses: "examples/verified.json: the same for the Rust examples (built, checked, loaded and run \
+                  by the Rust examples test; run as root on a machine that can load BPF programs)",
+        env: ("UPDATE_EXPECT", "1"),
+        args: &[
+            "test",
+            "-p",
+            "runtime-e2e",
+            "--test",
+            "examples",
+            "--",
+            "--exact",
+            "every_example_is_checked_loaded_and_run",
+            "--nocapture",
+        ],
+        by_default: false,
+    },
 ];
 
 /// `cargo xtask bless --help`: every step, what it rewrites and the exact command it runs.
@@ -90,8 +109,8 @@ pub fn help() -> String {
     let mut out = String::from(
         "usage: cargo xtask bless [STEP...]\n\n\
          Rewrites golden files from what the code now produces, by running the tests that own them\n\
-         with their update switch. Without STEP: every step but `verified`. Review the result with\n\
-         `git diff` before committing it.\n\nsteps:\n",
+         with their update switch. Without STEP: every step but `verified` and `verified-rust`.\n\
+         Review the result with `git diff` before committing it.\n\nsteps:\n",
     );
     for s in STEPS {
         let default = if s.by_default { "" } else { " (only when named)" };

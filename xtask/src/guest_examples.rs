@@ -1,11 +1,14 @@
-//! `cargo xtask guest-examples`: load the C examples this machine cannot load (the `check-only`
-//! ones: fentry, fexit, LSM, lirc_mode2, ...) in Debian kernels booted under qemu, and record in
-//! `examples/c/verified.json`, per example, which guest kernel's verifier accepted it or why
-//! it refused.
+//! `cargo xtask guest-examples`: load the examples this machine cannot load (the `check-only`
+//! ones: fentry, fexit, LSM, lirc_mode2, ...), C and Rust, in Debian kernels booted under qemu,
+//! and record, per example, which guest kernel's verifier accepted it or why it refused: the C
+//! examples in `examples/c/verified.json`, the Rust ones in `examples/verified.json` (the same
+//! format, read and written by [`bpfspec::examples`]; each file's keys are relative to its
+//! folder).
 //!
 //! The kernel comes from the kernel harness ([`crate::kernels`]: same apt state, downloads and
-//! unpacked packages under `target/kernels`). The examples are compiled here with clang as the
-//! examples test compiles them. The initramfs holds busybox, this machine's `bpftool` with the
+//! unpacked packages under `target/kernels`). The C examples are compiled here with clang as the
+//! examples test compiles them, the Rust ones by [`crate::build_ebpf`] (nightly and
+//! bpf-linker), the build the Rust examples test loads. The initramfs holds busybox, this machine's `bpftool` with the
 //! shared libraries `ldd` names for it (bpftool links libbpf statically, so the guest needs no
 //! libbpf), the objects, and an init that runs `bpftool prog loadall` on each object, once,
 //! and sends every exit status with the tail of its output back over the second serial port.
@@ -29,7 +32,8 @@ pub struct Options {
     pub kernels: Vec<String>,
     /// Load every example, not only the check-only ones.
     pub all: bool,
-    /// Keep only examples whose path under `examples/c/` contains this text.
+    /// Keep only examples whose path from the repository root contains this text
+    /// (`examples/c/helpers/bpf_d_path.bpf.c`, `examples/src/bin/map_inode_storage.rs`).
     pub filter: Option<String>,
     /// Give up on a guest after this long.
     pub timeout: Duration,
@@ -47,22 +51,64 @@ impl Default for Options {
 /// about 45 s here and has BTF, the BPF LSM and no lockdown.
 pub const DEFAULT_KERNEL: &str = "6.12";
 
+/// The two sets of examples, each with its own `verified.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// `examples/c/{helpers,maps}/*.bpf.c`, compiled with clang.
+    C,
+    /// `examples/src/bin/*.rs`, built with the nightly and bpf-linker.
+    Rust,
+}
+
+impl Kind {
+    /// The folder, from the repository root, whose `verified.json` records the set; its keys
+    /// are paths relative to this folder.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::C => "examples/c",
+            Kind::Rust => "examples",
+        }
+    }
+
+    /// The bless step that writes the set's entries (all but the guests).
+    fn bless(self) -> &'static str {
+        match self {
+            Kind::C => "cargo xtask bless verified",
+            Kind::Rust => "cargo xtask bless verified-rust",
+        }
+    }
+}
+
+/// An example: its set and its key in that set's `verified.json` (`helpers/bpf_d_path.bpf.c`,
+/// `src/bin/map_inode_storage.rs`). Shown as its path from the repository root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExamplePath {
+    pub kind: Kind,
+    pub rel: String,
+}
+
+impl std::fmt::Display for ExamplePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.kind.dir(), self.rel)
+    }
+}
+
 /// What one guest kernel did with the examples.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub suite: String,
     pub release: String,
     pub wall: Duration,
-    /// Example path (`helpers/bpf_d_path.bpf.c`) → the guest's record.
-    pub loads: BTreeMap<String, Guest>,
+    /// Example → the guest's record.
+    pub loads: BTreeMap<ExamplePath, Guest>,
 }
 
-/// One example to load: its path under `examples/c/` and its object.
+/// One example to load and its object.
 #[derive(Debug, Clone)]
 struct Object {
-    rel: String,
+    example: ExamplePath,
     /// The file name in the guest without `.o` (bpffs refuses a `.` in its names):
-    /// `helpers__bpf_d_path`.
+    /// `helpers__bpf_d_path`, `rust__map_inode_storage`.
     name: String,
     /// The reason of its `check-only` line, if it has one.
     check_only: Option<String>,
@@ -71,18 +117,20 @@ struct Object {
 
 /// Run the task.
 pub fn guest_examples(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
-    let examples_dir = root.join("examples/c");
-    let verified_path = examples_dir.join("verified.json");
-    let verified_text =
-        fs::read_to_string(&verified_path).map_err(|e| Error(format!("reading {}: {e}", verified_path.display())))?;
-    let mut verified =
-        parse_verified(&verified_text).map_err(|e| Error(format!("{}: {e}", verified_path.display())))?;
-
-    let wanted = select(&examples_dir, opts)?;
+    let wanted = select(root, opts)?;
     if wanted.is_empty() {
         return err("no example matches (check-only examples are the default; --all takes every one)");
     }
-    for tool in ["clang", "qemu-system-x86_64", "apt-get", "dpkg-deb", "bpftool"] {
+    let kinds: Vec<Kind> = [Kind::C, Kind::Rust].into_iter().filter(|k| wanted.iter().any(|e| e.kind == *k)).collect();
+    let mut verified = BTreeMap::new();
+    for &kind in &kinds {
+        verified.insert(kind, read_verified(root, kind)?);
+    }
+    let mut tools = vec!["qemu-system-x86_64", "apt-get", "dpkg-deb", "bpftool"];
+    if kinds.contains(&Kind::C) {
+        tools.push("clang");
+    }
+    for tool in tools {
         if kernels::which(tool).is_none() && !Path::new("/usr/sbin").join(tool).exists() {
             return err(format!("`{tool}` not found (Debian: apt-get install clang qemu-system-x86 apt dpkg bpftool)"));
         }
@@ -90,13 +138,7 @@ pub fn guest_examples(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
     let bpftool = kernels::which("bpftool").unwrap_or_else(|| PathBuf::from("/usr/sbin/bpftool"));
 
     let work = root.join("target/kernels");
-    let objects_dir = work.join("examples/objects");
-    kernels::mkdir(&objects_dir)?;
-    let mut objects = Vec::new();
-    for rel in &wanted {
-        objects.push(compile(&examples_dir, rel, &objects_dir)?);
-    }
-    eprintln!("xtask: {} example objects compiled into {}", objects.len(), objects_dir.display());
+    let objects = build(root, &work.join("examples/objects"), &wanted)?;
 
     let suites = suites(opts)?;
     let apt = Apt { dir: work.join("apt") };
@@ -137,7 +179,7 @@ pub fn guest_examples(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
                 Guest { kernel: k.release.clone(), loaded: false, reason: Some(why) }
             };
             kernels::write_atomic(&dir.join(format!("{}.log", o.name)), log.as_bytes())?;
-            loads.insert(o.rel.clone(), g);
+            loads.insert(o.example.clone(), g);
         }
         let accepted = loads.values().filter(|g| g.loaded).count();
         eprintln!(
@@ -151,22 +193,69 @@ pub fn guest_examples(root: &Path, opts: &Options) -> Result<Vec<Outcome>> {
     }
 
     if !opts.dry_run {
-        for o in &outcomes {
-            record(&mut verified, &o.loads)?;
+        for (&kind, entries) in &mut verified {
+            for o in &outcomes {
+                let loads = o.loads.iter().filter(|(e, _)| e.kind == kind).map(|(e, g)| (e.rel.clone(), g.clone()));
+                record(kind, entries, &loads.collect())?;
+            }
+            let path = root.join(kind.dir()).join("verified.json");
+            kernels::write_atomic(&path, render_verified(entries).as_bytes())?;
+            eprintln!("xtask: wrote {}", path.display());
         }
-        kernels::write_atomic(&verified_path, render_verified(&verified).as_bytes())?;
-        eprintln!("xtask: wrote {}", verified_path.display());
     }
     Ok(outcomes)
 }
 
+fn read_verified(root: &Path, kind: Kind) -> Result<BTreeMap<String, Status>> {
+    let path = root.join(kind.dir()).join("verified.json");
+    let text = fs::read_to_string(&path).map_err(|e| {
+        Error(format!("reading {}: {e} (record the examples first with `{}`)", path.display(), kind.bless()))
+    })?;
+    parse_verified(&text).map_err(|e| Error(format!("{}: {e}", path.display())))
+}
+
+/// The objects of the selected examples: the C ones compiled here, the Rust ones built by
+/// [`crate::build_ebpf`] (only those selected, so a filter that takes no Rust example needs no
+/// nightly).
+fn build(root: &Path, objects_dir: &Path, wanted: &[Selected]) -> Result<Vec<Object>> {
+    kernels::mkdir(objects_dir)?;
+    let c_dir = root.join(Kind::C.dir());
+    let mut objects = Vec::new();
+    for s in wanted.iter().filter(|s| s.kind == Kind::C) {
+        objects.push(compile(&c_dir, &s.rel, objects_dir)?);
+    }
+    let rust: Vec<&Selected> = wanted.iter().filter(|s| s.kind == Kind::Rust).collect();
+    if !rust.is_empty() {
+        let names: Vec<String> = rust.iter().map(|s| s.name.clone()).collect();
+        let built = crate::build_ebpf(root, &crate::BuildOptions { examples: names, skip_c: true })?;
+        for (s, path) in rust.iter().zip(built.rust) {
+            objects.push(Object {
+                example: ExamplePath { kind: Kind::Rust, rel: s.rel.clone() },
+                name: format!("rust__{}", s.name),
+                check_only: s.check_only.clone(),
+                path,
+            });
+        }
+    }
+    eprintln!(
+        "xtask: {} example objects ({} C compiled into {}, {} Rust from target/bpf)",
+        objects.len(),
+        objects.len() - rust.len(),
+        objects_dir.display(),
+        rust.len()
+    );
+    Ok(objects)
+}
+
 /// Replace each example's record for this guest kernel by the new one, keeping the others
 /// (other kernels) sorted by release.
-fn record(verified: &mut BTreeMap<String, Status>, loads: &BTreeMap<String, Guest>) -> Result<()> {
+fn record(kind: Kind, verified: &mut BTreeMap<String, Status>, loads: &BTreeMap<String, Guest>) -> Result<()> {
     for (rel, g) in loads {
         let Some(status) = verified.get_mut(rel) else {
             return err(format!(
-                "{rel} is not in examples/c/verified.json yet: record it first with `cargo xtask bless verified`"
+                "{rel} is not in {}/verified.json yet: record it first with `{}`",
+                kind.dir(),
+                kind.bless()
             ));
         };
         status.guests.retain(|old| old.kernel != g.kernel);
@@ -192,34 +281,52 @@ fn suites(opts: &Options) -> Result<Vec<&'static str>> {
     Ok(out)
 }
 
-/// The examples to load, as paths under `examples/c/`, sorted.
-fn select(examples_dir: &Path, opts: &Options) -> Result<Vec<String>> {
-    let mut out = Vec::new();
+/// One example chosen to load.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Selected {
+    kind: Kind,
+    /// Its key in its set's `verified.json`.
+    rel: String,
+    /// The Rust binary's name (`map_inode_storage`); for C, the file's name.
+    name: String,
+    check_only: Option<String>,
+}
+
+/// The examples to load, sorted: C first, then Rust.
+fn select(root: &Path, opts: &Options) -> Result<Vec<Selected>> {
+    let mut candidates = Vec::new();
     for folder in ["helpers", "maps"] {
-        let dir = examples_dir.join(folder);
+        let dir = root.join(Kind::C.dir()).join(folder);
         let entries = fs::read_dir(&dir).map_err(|e| Error(format!("reading {}: {e}", dir.display())))?;
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".bpf.c") {
-                continue;
+            if name.ends_with(".bpf.c") {
+                candidates.push((Kind::C, format!("{folder}/{name}"), name, e.path()));
             }
-            let rel = format!("{folder}/{name}");
-            if opts.filter.as_deref().is_some_and(|f| !rel.contains(f)) {
-                continue;
-            }
-            let text = kernels::read(&e.path())?;
-            let meta = Meta::of(&String::from_utf8_lossy(&text));
-            if opts.all || meta.check_only.is_some() {
-                out.push(rel);
-            }
+        }
+    }
+    for name in crate::example_names(root)? {
+        let rel = format!("src/bin/{name}.rs");
+        let path = root.join(Kind::Rust.dir()).join(&rel);
+        candidates.push((Kind::Rust, rel, name, path));
+    }
+    let mut out = Vec::new();
+    for (kind, rel, name, path) in candidates {
+        let shown = ExamplePath { kind, rel: rel.clone() }.to_string();
+        if opts.filter.as_deref().is_some_and(|f| !shown.contains(f)) {
+            continue;
+        }
+        let meta = Meta::of(&String::from_utf8_lossy(&kernels::read(&path)?));
+        if opts.all || meta.check_only.is_some() {
+            out.push(Selected { kind, rel, name, check_only: meta.check_only });
         }
     }
     out.sort();
     Ok(out)
 }
 
-/// The two metadata lines this task reads (the examples test reads, and checks, all of them;
-/// see examples/c/README.md).
+/// The metadata lines this task reads (the examples tests read, and check, all of them; see
+/// examples/c/README.md). A Rust example's only one is `check-only`.
 #[derive(Debug, Default, PartialEq)]
 struct Meta {
     check_only: Option<String>,
@@ -261,7 +368,7 @@ fn compile(examples_dir: &Path, rel: &str, out_dir: &Path) -> Result<Object> {
         .arg("-o")
         .arg(&path);
     kernels::capture(c, &format!("clang {rel}"))?;
-    Ok(Object { rel: rel.to_owned(), name, path, check_only: meta.check_only })
+    Ok(Object { example: ExamplePath { kind: Kind::C, rel: rel.to_owned() }, name, path, check_only: meta.check_only })
 }
 
 /// The guest's init: mount what bpftool needs, load each object once (pins removed right
@@ -344,10 +451,13 @@ fn refusal(log: &str, rc: i32) -> String {
     });
     let libbpf =
         |pred: &dyn Fn(&str) -> bool| lines.iter().rev().find(|l| l.starts_with("libbpf:") && pred(l)).copied();
+    // libbpf's last lines only pass a failure on ("failed to load: -3"); the one before says
+    // what failed ("failed to find kernel BTF type ID of 'do_unlinkat': -3").
+    let relays = ["failed to load object", "failed to load: -", "failed to prepare load attributes"];
     let said = verifier
         .copied()
         .or_else(|| libbpf(&|l| l.contains("load failed")))
-        .or_else(|| libbpf(&|l| !l.contains("failed to load object")));
+        .or_else(|| libbpf(&|l| !relays.iter().any(|r| l.contains(r))));
     let mut why = match said {
         Some(l) => l.trim_start_matches("libbpf: ").to_owned(),
         None => format!("bpftool prog loadall exited with {rc}"),
@@ -429,6 +539,11 @@ mod tests {
         assert_eq!(refusal(log, 255), "unknown func bpf_x#1");
         let no_log = "libbpf: prog 'p': BPF program load failed: Invalid argument\nlibbpf: failed to load object 'o'\nError: failed to load object file\n";
         assert_eq!(refusal(no_log, 255), "prog 'p': BPF program load failed: Invalid argument");
+        let no_target = "libbpf: prog 'p': failed to find kernel BTF type ID of 'f': -3\n\
+                         libbpf: prog 'p': failed to prepare load attributes: -3\n\
+                         libbpf: prog 'p': failed to load: -3\n\
+                         libbpf: failed to load object 'o'\n";
+        assert_eq!(refusal(no_target, 255), "prog 'p': failed to find kernel BTF type ID of 'f': -3");
         assert_eq!(refusal("", 1), "bpftool prog loadall exited with 1");
     }
 
@@ -447,6 +562,22 @@ mod tests {
     }
 
     #[test]
+    fn check_only_examples_of_both_kinds_are_selected() {
+        let root = crate::repo_root();
+        let picked = select(&root, &Options::default()).expect("the examples read");
+        let has = |kind, rel: &str| picked.iter().any(|s| s.kind == kind && s.rel == rel);
+        assert!(has(Kind::C, "maps/inode_storage.bpf.c"), "{picked:?}");
+        assert!(has(Kind::Rust, "src/bin/map_inode_storage.rs"), "{picked:?}");
+        assert!(!has(Kind::Rust, "src/bin/bpf_ktime_get_ns.rs"), "not check-only: {picked:?}");
+        assert!(picked.iter().all(|s| s.check_only.is_some()));
+        let only_rust = Options { filter: Some("examples/src/bin/".into()), ..Options::default() };
+        let rust = select(&root, &only_rust).expect("the examples read");
+        assert!(!rust.is_empty() && rust.iter().all(|s| s.kind == Kind::Rust), "{rust:?}");
+        let e = ExamplePath { kind: Kind::Rust, rel: "src/bin/map_inode_storage.rs".into() };
+        assert_eq!(e.to_string(), "examples/src/bin/map_inode_storage.rs");
+    }
+
+    #[test]
     fn a_new_load_replaces_the_same_kernels_record() {
         let status = |guests: Vec<Guest>| Status {
             compiled: true,
@@ -459,8 +590,11 @@ mod tests {
         };
         let g = |kernel: &str, loaded: bool| Guest { kernel: kernel.into(), loaded, reason: None };
         let mut v = BTreeMap::from([("helpers/a.bpf.c".to_owned(), status(vec![g("7.2", true), g("6.12", false)]))]);
-        record(&mut v, &BTreeMap::from([("helpers/a.bpf.c".to_owned(), g("6.12", true))])).expect("known example");
+        record(Kind::C, &mut v, &BTreeMap::from([("helpers/a.bpf.c".to_owned(), g("6.12", true))]))
+            .expect("known example");
         assert_eq!(v["helpers/a.bpf.c"].guests, vec![g("6.12", true), g("7.2", true)]);
-        assert!(record(&mut v, &BTreeMap::from([("helpers/b.bpf.c".to_owned(), g("6.12", true))])).is_err());
+        let e = record(Kind::Rust, &mut v, &BTreeMap::from([("src/bin/b.rs".to_owned(), g("6.12", true))]))
+            .expect_err("unknown example");
+        assert!(e.0.contains("examples/verified.json") && e.0.contains("bless verified-rust"), "{e}");
     }
 }

@@ -21,11 +21,13 @@ tasks:
                             remakes the measurements from the last boots' reports. Downloads
                             and images are cached in target/kernels
   guest-examples [--kernel NAME]... [--all] [--filter TEXT] [--timeout MINUTES] [--dry-run]
-                            compile the check-only C examples (every one with --all; those whose
-                            path contains TEXT with --filter), boot a Debian kernel (6.12 unless
-                            --kernel names others) under qemu with them and bpftool, load each
-                            with `bpftool prog loadall`, and record which guest kernel loaded it,
-                            or why not, in examples/c/verified.json (--dry-run: only print)
+                            build the check-only examples, C and Rust (every one with --all;
+                            those whose path from the repository root contains TEXT with
+                            --filter), boot a Debian kernel (6.12 unless --kernel names others)
+                            under qemu with them and bpftool, load each with `bpftool prog
+                            loadall`, and record which guest kernel loaded it, or why not, in
+                            examples/c/verified.json (C) and examples/verified.json (Rust)
+                            (--dry-run: only print)
   bless [goldens] [compile-fail] [verified]
                             rewrite golden files from what the code now produces: the tests that
                             own them, under UPDATE_EXPECT=1 (expect-test) or TRYBUILD=overwrite

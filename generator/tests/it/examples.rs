@@ -1604,12 +1604,25 @@ fn header_names_the_subject() {
 
 /// The guests' loads in `verified.json` (written by `cargo xtask guest-examples`) name kernels
 /// that were measured (`specs/kernels/<release>.json`), only for examples this machine cannot
-/// load, and say why wherever the guest refused.
+/// load, and say why wherever the guest refused; and every check-only example has been tried
+/// in a guest kernel. (The Rust examples' twin: `check_only_examples_were_loaded_in_a_guest`
+/// in tests/runtime-e2e/tests/examples.rs.)
 #[test]
 fn guest_loads_name_measured_kernels() {
     let committed = read_verified().expect("verified.json reads");
     let kernels = repo_root().join("specs/kernels");
     let mut problems = Vec::new();
+    for ex in find_examples(None) {
+        let text = std::fs::read_to_string(&ex.path).expect("the example reads");
+        let Ok(Meta { check_only: Some(_), .. }) = parse_meta(&text) else { continue };
+        if committed.get(&ex.rel).is_none_or(|v| v.guests.is_empty()) {
+            problems.push(format!(
+                "{}: check-only, and no guest kernel has tried it: run `cargo xtask guest-examples --filter \
+                 examples/c/{0}` (after `{RECORD_COMMAND}` if it is not in verified.json yet)",
+                ex.rel
+            ));
+        }
+    }
     for (file, v) in &committed {
         for g in &v.guests {
             if !kernels.join(format!("{}.json", g.kernel)).is_file() {

@@ -14,7 +14,17 @@
 //! - `expect-map NAME[KEY] OP VALUE`: after the run, the value under the `u32` key `KEY` of map
 //!   `NAME` (little-endian, first 8 bytes at most; summed over CPUs for per-CPU maps) compared
 //!   with `==`, `!=`, `>=`, `>`, `<=` or `<` to the decimal `VALUE` (a leading `-` for negatives);
-//! - `check-only REASON`: the kernel here cannot load the program type; only built and checked.
+//! - `check-only REASON`: the kernel here cannot load the program type; only built and checked
+//!   here, and loaded in a guest kernel by `cargo xtask guest-examples`.
+//!
+//! `examples/verified.json` records what was measured, per example (`src/bin/<name>.rs`), in the
+//! format of `examples/c/verified.json` (read and written with `bpfspec::examples`): built,
+//! checked (and how many warnings), check-only, the release that loaded it, the run; and, written
+//! by `cargo xtask guest-examples` only, the guest kernels' loads. Without `UPDATE_EXPECT` the
+//! test fails where the file claims more than this machine shows and notes where it is behind;
+//! with it (`cargo xtask bless verified-rust`) it records what it measured, keeping the guests.
+//! `check_only_examples_were_loaded_in_a_guest` fails when a check-only example has no guest
+//! record.
 //!
 //! `instruction_counts_against_c` loads each example next to its C twin
 //! (`examples/c/helpers/<name>.bpf.c`, `examples/c/maps/<short>.bpf.c` for `map_<short>`) and
@@ -34,9 +44,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use aya::maps::{Map, MapData};
 use aya::programs::{Program, RawTracePointRunOptions, TestRun, TestRunOptions};
 use aya::Ebpf;
+use bpfspec::examples::{parse_verified, render_verified, Run, Status};
 
 fn root() -> PathBuf {
     xtask::repo_root()
@@ -206,6 +219,8 @@ fn the_test_packet_has_valid_checksums() {
 struct Checked {
     /// Helpers called, by name.
     calls: Vec<String>,
+    /// How many warnings it gave.
+    warnings: u32,
     /// Program name → section.
     sections: Vec<(String, String)>,
 }
@@ -232,13 +247,10 @@ fn bpfspec_check(bin: &Path, obj: &Path) -> Result<Checked, String> {
         format!("bpfspec check {}: no JSON ({e}): {}", obj.display(), String::from_utf8_lossy(&out.stderr))
     })?;
     let object = &json["objects"][0];
-    let errors: Vec<String> = object["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|d| d["severity"].as_str() == Some("error"))
-        .map(|d| d.to_string())
-        .collect();
+    let diagnostics = object["diagnostics"].as_array().cloned().unwrap_or_default();
+    let of = |severity: &'static str| diagnostics.iter().filter(move |d| d["severity"].as_str() == Some(severity));
+    let errors: Vec<String> = of("error").map(|d| d.to_string()).collect();
+    let warnings = of("warning").count() as u32;
     if !out.status.success() || !errors.is_empty() {
         return Err(format!("bpfspec check {} reported errors: {}", obj.display(), errors.join("; ")));
     }
@@ -252,7 +264,7 @@ fn bpfspec_check(bin: &Path, obj: &Path) -> Result<Checked, String> {
         .iter()
         .filter_map(|p| Some((p["name"].as_str()?.to_string(), p["section"].as_str()?.to_string())))
         .collect();
-    Ok(Checked { calls, sections })
+    Ok(Checked { calls, warnings, sections })
 }
 
 /// Open an object; map types aya 0.14 has no typed wrapper for (task storage, ...) are created
@@ -407,9 +419,29 @@ fn lookup_u32(map: &Map, key: u32) -> Result<u64, String> {
 #[derive(Debug, Default)]
 struct Outcome {
     checked: bool,
+    warnings: u32,
     loaded: bool,
-    run: bool,
+    /// `bpf()` was refused here before any verifier ran: nothing to say about loading.
+    load_skipped: bool,
+    /// The run's return value (as a signed 32-bit int, as the C examples record it) and how
+    /// many `expect-map` lines held, when it was run and kept every promise.
+    run: Option<Run>,
     check_only: Option<String>,
+}
+
+impl Outcome {
+    /// What `verified.json` records for it, loaded (if it was) by `release`.
+    fn status(&self, release: &str) -> Status {
+        Status {
+            compiled: true,
+            checked: self.checked,
+            warnings: self.warnings,
+            check_only: self.check_only.clone(),
+            loaded: self.loaded.then(|| release.to_owned()),
+            run: self.run.clone(),
+            guests: Vec::new(),
+        }
+    }
 }
 
 fn source_of(name: &str) -> PathBuf {
@@ -429,6 +461,7 @@ fn verify(bpfspec: Option<&Path>, obj: &Path) -> Result<Outcome, String> {
         }
         sections = checked.sections;
         outcome.checked = true;
+        outcome.warnings = checked.warnings;
     }
     if let Some(reason) = meta.check_only {
         outcome.check_only = Some(reason);
@@ -450,6 +483,7 @@ fn verify(bpfspec: Option<&Path>, obj: &Path) -> Result<Outcome, String> {
             }
             Err(e) if is_unavailable(&e) => {
                 skip!("{name}: bpf() is not permitted here for {prog_name}: {e}");
+                outcome.load_skipped = true;
                 return Ok(outcome);
             }
             Err(e) => return Err(format!("{name}: the verifier rejected {prog_name}: {e}")),
@@ -474,7 +508,7 @@ fn verify(bpfspec: Option<&Path>, obj: &Path) -> Result<Outcome, String> {
             return Err(format!("{name}: expected {} but the value is {got} ({})", e.text, got as i64));
         }
     }
-    outcome.run = true;
+    outcome.run = Some(Run { retval: i64::from(got as i32), maps_checked: meta.expects.len() as u32 });
     Ok(outcome)
 }
 
@@ -491,17 +525,24 @@ fn every_example_is_checked_loaded_and_run() {
     if bpfspec.is_none() {
         skip!("bpfspec check: no target/{{debug,release}}/bpfspec (run `cargo build -p bpfspec`)");
     }
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|r| r.trim().to_owned());
+    let release = release.unwrap_or_else(|_| "unknown".to_owned());
     let mut failures = Vec::new();
     let (mut checked, mut loaded, mut run, mut check_only) = (0, 0, 0, Vec::new());
+    let mut load_skipped = false;
+    let mut measured = BTreeMap::new();
     for obj in &built.rust {
+        let name = obj.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         match verify(bpfspec.as_deref(), obj) {
             Ok(o) => {
                 checked += usize::from(o.checked);
                 loaded += usize::from(o.loaded);
-                run += usize::from(o.run);
-                if let Some(why) = o.check_only {
-                    check_only.push(format!("{}: {why}", obj.display()));
+                run += usize::from(o.run.is_some());
+                load_skipped |= o.load_skipped;
+                if o.check_only.is_some() {
+                    check_only.push(key_of(name));
                 }
+                measured.insert(key_of(name), o.status(&release));
             }
             Err(e) => failures.push(e),
         }
@@ -511,10 +552,242 @@ fn every_example_is_checked_loaded_and_run() {
         built.rust.len(),
         check_only.len()
     );
-    for c in &check_only {
-        eprintln!("  check-only: {c}");
+    let committed = match read_verified() {
+        Ok(c) => c,
+        Err(e) => {
+            failures.push(e);
+            BTreeMap::new()
+        }
+    };
+    for key in &check_only {
+        let reason = measured[key].check_only.as_deref().unwrap_or_default();
+        let guests = committed.get(key).map(|c| c.guests.as_slice()).unwrap_or_default();
+        eprintln!("  check-only: examples/{key}: {reason}\n    {}", guest_summary(guests));
+    }
+    let all: BTreeSet<String> = xtask::example_names(&root()).unwrap_or_default().iter().map(|n| key_of(n)).collect();
+    // `bpfspec check` and the verifier are what the file's claims rest on.
+    let unmeasured = match (&bpfspec, load_skipped) {
+        (None, _) => Some("there is no bpfspec binary to check the objects"),
+        (_, true) => Some("bpf() is not permitted here (see the SKIP lines)"),
+        _ => None,
+    };
+    if std::env::var("UPDATE_EXPECT").is_ok() {
+        if let Some(why) = unmeasured {
+            failures.push(format!("UPDATE_EXPECT is set, but {why}: examples/verified.json not written"));
+        } else if !failures.is_empty() {
+            failures.push("UPDATE_EXPECT is set, but examples failed: examples/verified.json not written".into());
+        } else {
+            write_verified(&blessed(committed, measured, &all));
+            eprintln!("wrote {}", verified_path().display());
+        }
+    } else {
+        let (fails, notes) = compare_verified(&committed, &measured, &all, unmeasured.is_some());
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
+        if !notes.is_empty() || !fails.is_empty() {
+            eprintln!("to record what this machine measured: {RECORD_COMMAND}");
+        }
+        failures.extend(fails);
     }
     assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// examples/verified.json
+
+/// How the test records what it measured.
+const RECORD_COMMAND: &str = "cargo xtask bless verified-rust (as root)";
+
+/// An example's key in `examples/verified.json`: its path relative to `examples/`.
+fn key_of(name: &str) -> String {
+    format!("src/bin/{name}.rs")
+}
+
+fn verified_path() -> PathBuf {
+    root().join("examples/verified.json")
+}
+
+/// The committed entries; none when there is no file yet.
+fn read_verified() -> Result<BTreeMap<String, Status>, String> {
+    let path = verified_path();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse_verified(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(format!("reading {}: {e}", path.display())),
+    }
+}
+
+fn write_verified(entries: &BTreeMap<String, Status>) {
+    let path = verified_path();
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, render_verified(entries)).unwrap_or_else(|e| panic!("writing {}: {e}", tmp.display()));
+    std::fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("renaming {} to {}: {e}", tmp.display(), path.display()));
+}
+
+/// What blessing writes: what was measured, with the guests' loads (the harness's record, which
+/// this test cannot make) kept from the committed entry; entries of examples that are gone
+/// are dropped.
+fn blessed(
+    committed: BTreeMap<String, Status>,
+    measured: BTreeMap<String, Status>,
+    all: &BTreeSet<String>,
+) -> BTreeMap<String, Status> {
+    let mut entries: BTreeMap<String, Status> = committed.into_iter().filter(|(k, _)| all.contains(k)).collect();
+    for (key, mut m) in measured {
+        if let Some(c) = entries.get_mut(&key) {
+            m.guests = std::mem::take(&mut c.guests);
+        }
+        entries.insert(key, m);
+    }
+    entries
+}
+
+/// Where the committed file claims more than this machine showed (failures), and where it is
+/// merely behind (notes). `unmeasured`: nothing was checked or loaded here, so only what the
+/// build shows is compared.
+fn compare_verified(
+    committed: &BTreeMap<String, Status>,
+    measured: &BTreeMap<String, Status>,
+    all: &BTreeSet<String>,
+    unmeasured: bool,
+) -> (Vec<String>, Vec<String>) {
+    let (mut fails, mut notes) = (Vec::new(), Vec::new());
+    for (key, c) in committed {
+        let Some(m) = measured.get(key) else {
+            if !all.contains(key) {
+                fails.push(format!("examples/{key}: listed in examples/verified.json, but there is no such example"));
+            }
+            continue;
+        };
+        let mut claim = |what: &str| {
+            fails.push(format!("examples/{key}: examples/verified.json says {what}, this machine cannot show it"))
+        };
+        if c.check_only.is_none() && m.check_only.is_some() {
+            claim("it is not check-only");
+        }
+        if !unmeasured {
+            if c.checked && !m.checked {
+                claim("it passes bpfspec check");
+            }
+            if let (Some(r), None) = (&c.loaded, &m.loaded) {
+                claim(&format!("the verifier accepts it (on {r})"));
+            }
+            match (&c.run, &m.run) {
+                (Some(cr), Some(mr)) if cr.retval != mr.retval || cr.maps_checked > mr.maps_checked => {
+                    claim(&format!("a run returns {} with {} map check(s)", cr.retval, cr.maps_checked))
+                }
+                (Some(cr), None) => claim(&format!("a run returns {}", cr.retval)),
+                _ => {}
+            }
+        }
+        let same = Status { guests: Vec::new(), ..c.clone() } == *m;
+        let same_build = c.compiled == m.compiled && c.check_only == m.check_only;
+        if !(same || unmeasured && same_build) {
+            notes.push(format!("examples/{key}: examples/verified.json differs from what was measured"));
+        }
+    }
+    for key in measured.keys().filter(|k| !committed.contains_key(*k)) {
+        notes.push(format!("examples/{key}: not in examples/verified.json yet"));
+    }
+    (fails, notes)
+}
+
+/// The guests' records of one example, in words.
+fn guest_summary(guests: &[bpfspec::examples::Guest]) -> String {
+    if guests.is_empty() {
+        return "no guest kernel has loaded it (cargo xtask guest-examples)".to_owned();
+    }
+    let each: Vec<String> = guests
+        .iter()
+        .map(|g| match &g.reason {
+            None => format!("loaded by {} (guest)", g.kernel),
+            Some(why) => format!("refused by {} (guest): {why}", g.kernel),
+        })
+        .collect();
+    each.join("\n    ")
+}
+
+/// Every check-only example was tried in a guest kernel (`cargo xtask guest-examples`): its
+/// entry names the guests and what each did. Guests name measured kernels
+/// (`specs/kernels/<release>.json`), give a reason exactly when they refused, and appear only
+/// on examples this machine cannot load. Needs neither the BPF toolchain nor root.
+#[test]
+fn check_only_examples_were_loaded_in_a_guest() {
+    let committed = read_verified().expect("examples/verified.json reads");
+    let names = xtask::example_names(&root()).expect("examples/src/bin lists");
+    let kernels = root().join("specs/kernels");
+    let mut problems = Vec::new();
+    let mut listed = Vec::new();
+    for name in &names {
+        let key = key_of(name);
+        let source = std::fs::read_to_string(source_of(name)).expect("the example reads");
+        let meta = parse_meta(name, &source).expect("the metadata reads");
+        let entry = committed.get(&key);
+        if let Some(reason) = &meta.check_only {
+            match entry {
+                None => problems.push(format!(
+                    "examples/{key} is check-only but not in examples/verified.json: record it with \
+                     {RECORD_COMMAND}, then load it with `cargo xtask guest-examples`"
+                )),
+                Some(e) if e.guests.is_empty() => problems.push(format!(
+                    "examples/{key} is check-only and no guest kernel has tried it: run `cargo xtask \
+                     guest-examples --filter examples/{key}`"
+                )),
+                Some(e) => {
+                    listed.push(format!("examples/{key}: {reason}\n    {}", guest_summary(&e.guests)));
+                }
+            }
+        }
+        for g in entry.map(|e| e.guests.as_slice()).unwrap_or_default() {
+            if !kernels.join(format!("{}.json", g.kernel)).is_file() {
+                problems.push(format!("examples/{key}: guest kernel {} has no specs/kernels/{0}.json", g.kernel));
+            }
+            if g.loaded == g.reason.is_some() {
+                problems.push(format!("examples/{key}: guest {}: a reason is given exactly when it refused", g.kernel));
+            }
+        }
+        if entry.is_some_and(|e| !e.guests.is_empty() && e.check_only.is_none() && e.loaded.is_none()) {
+            problems.push(format!("examples/{key}: loaded in a guest, but neither check-only nor loaded here"));
+        }
+    }
+    eprintln!("rust examples: {} check-only, each tried in a guest kernel:", listed.len());
+    for l in &listed {
+        eprintln!("  {l}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn verified_json_claims_only_what_was_measured() {
+    let status = |checked, loaded: Option<&str>, retval: Option<i64>| Status {
+        compiled: true,
+        checked,
+        warnings: 0,
+        check_only: None,
+        loaded: loaded.map(str::to_owned),
+        run: retval.map(|retval| Run { retval, maps_checked: 1 }),
+        guests: Vec::new(),
+    };
+    let one = |s: Status| BTreeMap::from([(key_of("a"), s)]);
+    let all = BTreeSet::from([key_of("a")]);
+    let full = status(true, Some("6.18"), Some(2));
+    assert_eq!(compare_verified(&one(full.clone()), &one(full.clone()), &all, false), (vec![], vec![]));
+    let (fails, _) = compare_verified(&one(full.clone()), &one(status(true, None, None)), &all, false);
+    assert_eq!(fails.len(), 2, "the load and the run are claims: {fails:?}");
+    let (fails, notes) = compare_verified(&one(full.clone()), &one(status(false, None, None)), &all, true);
+    assert!(fails.is_empty() && notes.is_empty(), "nothing measured, nothing contradicted: {fails:?} {notes:?}");
+    let (fails, notes) = compare_verified(&one(status(true, None, None)), &one(full.clone()), &all, false);
+    assert!(fails.is_empty() && notes.len() == 1, "behind is a note: {fails:?} {notes:?}");
+    let (fails, _) = compare_verified(&one(full.clone()), &BTreeMap::new(), &BTreeSet::new(), false);
+    assert!(fails[0].contains("no such example"), "{fails:?}");
+    // The guests are the harness's record: kept by blessing, not compared.
+    let guest = bpfspec::examples::Guest { kernel: "6.12.1".into(), loaded: true, reason: None };
+    let with_guest = Status { guests: vec![guest.clone()], ..full.clone() };
+    assert_eq!(compare_verified(&one(with_guest.clone()), &one(full.clone()), &all, false), (vec![], vec![]));
+    let b = blessed(one(with_guest), one(status(true, Some("6.19"), Some(2))), &all);
+    assert_eq!(b[&key_of("a")].guests, vec![guest]);
+    assert_eq!(b[&key_of("a")].loaded.as_deref(), Some("6.19"));
 }
 
 /// The C twin of a Rust example, compiled the way the C examples' harness does.
