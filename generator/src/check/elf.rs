@@ -212,7 +212,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
-        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
+        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default());
         let sh_type = section.sh_type(endian);
         let contents = || -> &[u8] {
             if sh_type == elf::SHT_NOBITS {
@@ -233,10 +233,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 .collect();
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
-            code.push(CodeSection { name: name.clone(), insns, ops: Vec::new(), funcs: Vec::new() });
+            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), funcs: Vec::new() });
             Role::Code(id)
         } else {
-            match name.as_str() {
+            match &*name {
                 "license" => {
                     let bytes = contents();
                     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()).min(LICENSE_MAX);
@@ -372,14 +372,15 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
 
     // Relocations, resolved to what they point at.
     let mut externs = Externs::default();
-    let mut relocs: Vec<HashMap<u32, Target>> = vec![HashMap::new(); code.len()];
+    // Per code section, (instruction, target) in the order read; see `Relocs`.
+    let mut relocs: Vec<Vec<(u32, Target)>> = vec![Vec::new(); code.len()];
     let mut weak_externs: Vec<String> = Vec::new();
     let section_count = sections.len();
     for (rel_index, section) in sections.enumerate() {
         if section.sh_type(endian) != elf::SHT_REL {
             continue;
         }
-        let rel_name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default()).into_owned();
+        let rel_name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default());
         let info = section.sh_info(endian) as usize;
         if info == 0 || info >= section_count {
             warnings.push(format!(
@@ -454,9 +455,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 },
                 Err(_) => Target::Other,
             };
-            table.insert(insn, target);
+            table.push((insn, target));
         }
     }
+    let relocs: Vec<Relocs> = relocs.into_iter().map(Relocs::new).collect();
 
     // Decode the effects of every instruction.
     for (id, section) in code.iter_mut().enumerate() {
@@ -470,7 +472,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 &section.insns,
                 id,
                 i,
-                |at| u32::try_from(at).ok().and_then(|a| table.get(&a).cloned()),
+                |at| u32::try_from(at).ok().and_then(|a| table.get(a)),
                 |at| u32::try_from(at).is_ok_and(|a| core.binary_search(&a).is_ok()),
             );
             if op == Op::Kfunc(None) {
@@ -520,14 +522,38 @@ struct Externs {
     index: HashMap<String, u32>,
 }
 
+/// The relocations of one code section by instruction, sorted; where several apply to one
+/// instruction the last one read wins.
+struct Relocs(Vec<(u32, Target)>);
+
+impl Relocs {
+    fn new(mut list: Vec<(u32, Target)>) -> Relocs {
+        // Stable: the relocations of one instruction stay in the order read.
+        list.sort_by_key(|(insn, _)| *insn);
+        let mut kept: Vec<(u32, Target)> = Vec::with_capacity(list.len());
+        for (insn, target) in list {
+            match kept.last_mut() {
+                Some(last) if last.0 == insn => last.1 = target,
+                _ => kept.push((insn, target)),
+            }
+        }
+        Relocs(kept)
+    }
+
+    fn get(&self, insn: u32) -> Option<&Target> {
+        let i = self.0.binary_search_by_key(&insn, |(i, _)| *i).ok()?;
+        Some(&self.0[i].1)
+    }
+}
+
 fn kfunc_name(
-    table: &HashMap<u32, Target>,
+    table: &Relocs,
     i: usize,
     insn: &Insn,
     btf: Option<&Btf<'_>>,
     externs: &mut Externs,
 ) -> Option<u32> {
-    let name = match u32::try_from(i).ok().and_then(|i| table.get(&i)) {
+    let name = match u32::try_from(i).ok().and_then(|i| table.get(i)) {
         Some(Target::Extern(name)) => name.clone(),
         // Linked objects carry the kfunc's BTF ID in imm.
         _ => btf?.func_name(u32::try_from(insn.imm).ok()?)?.to_owned(),

@@ -16,8 +16,10 @@
 //! such a branch is *guarded*, and may be dead code on the target kernel.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use super::elf::{BpfObject, ProgramDef};
 use super::insn::{IsaFeature, Loc, Op};
@@ -75,21 +77,25 @@ impl MapSet {
 }
 
 /// Interned map sets, so that abstract values are small and `Copy`: ID 0 is the empty set,
-/// unions are memoized.
+/// unions are memoized. The keys are IDs and sets this analysis made: a fast hash is enough.
 struct Sets {
     sets: Vec<MapSet>,
-    index: HashMap<MapSet, u32>,
-    unions: HashMap<(u32, u32), u32>,
+    /// Every set but the empty one, which is ID 0.
+    index: FxHashMap<MapSet, u32>,
+    unions: FxHashMap<(u32, u32), u32>,
 }
 
 impl Default for Sets {
     fn default() -> Self {
-        Sets { sets: vec![MapSet::default()], index: HashMap::from([(MapSet::default(), 0)]), unions: HashMap::new() }
+        Sets { sets: vec![MapSet::default()], index: FxHashMap::default(), unions: FxHashMap::default() }
     }
 }
 
 impl Sets {
     fn intern(&mut self, set: MapSet) -> u32 {
+        if set.is_empty() {
+            return 0;
+        }
         if let Some(&id) = self.index.get(&set) {
             return id;
         }
@@ -103,6 +109,7 @@ impl Sets {
         self.intern(MapSet::one(map))
     }
 
+    #[inline]
     fn union(&mut self, a: u32, b: u32) -> u32 {
         if a == b || b == 0 {
             return a;
@@ -110,6 +117,10 @@ impl Sets {
         if a == 0 {
             return b;
         }
+        self.union_of_two(a, b)
+    }
+
+    fn union_of_two(&mut self, a: u32, b: u32) -> u32 {
         let key = (a.min(b), a.max(b));
         if let Some(&u) = self.unions.get(&key) {
             return u;
@@ -155,7 +166,11 @@ impl Val {
         Val { load_time: true, ..Val::default() }
     }
 
+    #[inline]
     fn join(&mut self, other: &Val, sets: &mut Sets) -> bool {
+        if self == other {
+            return false;
+        }
         let maps = sets.union(self.maps, other.maps);
         let mut changed = maps != self.maps;
         self.maps = maps;
@@ -246,13 +261,15 @@ impl State {
         State { regs: [Val::default(); 11], stack: Vec::new(), assume: Vec::new() }
     }
 
-    fn entry(ctx: &Context) -> State {
-        let mut regs: [Val; 11] = Default::default();
+    /// Becomes the state at the entry of a function called in `ctx`.
+    fn enter(&mut self, ctx: &Context) {
+        self.regs = Default::default();
         for (i, maps) in ctx.args.iter().enumerate() {
-            regs[i + 1].maps = *maps;
+            self.regs[i + 1].maps = *maps;
         }
-        regs[10].fp = Fp::At(0);
-        State { regs, stack: Vec::new(), assume: ctx.assume.clone() }
+        self.regs[10].fp = Fp::At(0);
+        self.stack.clear();
+        self.assume.clone_from(&ctx.assume);
     }
 
     /// Records that this path took (or did not take) a branch on a load-time constant.
@@ -443,12 +460,14 @@ pub struct Analyzer<'o, 'd> {
     /// By map: the entry standing for its inner maps (map-in-map), which
     /// `bpf_map_lookup_elem` on it returns.
     inner: Vec<Option<u32>>,
-    cache: HashMap<(Loc, Context), Rc<Summary>>,
+    cache: FxHashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
     scratch: Scratch,
-    marks: HashMap<u32, Marks>,
+    /// One set for every section: an analysis covers one section, and its generation number
+    /// makes the marks of earlier analyses (of any section) stale.
+    marks: Marks,
     /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
-    entries: HashMap<u32, Vec<u32>>,
+    entries: Vec<Option<Vec<u32>>>,
     generation: u32,
     budget: u64,
     initial_budget: u64,
@@ -462,11 +481,11 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             obj,
             map_arg,
             inner: obj.maps.iter().map(|m| m.inner).collect(),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             sets: Sets::default(),
             scratch: Scratch::default(),
-            marks: HashMap::new(),
-            entries: HashMap::new(),
+            marks: Marks::default(),
+            entries: vec![None; obj.code.len()],
             generation: 0,
             budget,
             initial_budget: budget,
@@ -557,7 +576,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     /// the end of the function symbol holding it, or of the section.
     fn function_end(&mut self, section: u32, insn: u32, n: u32) -> u32 {
         let obj = self.obj;
-        let entries = self.entries.entry(section).or_insert_with(|| {
+        let Some(entries) = self.entries.get_mut(section as usize) else { return n };
+        let entries = entries.get_or_insert_with(|| {
             let Some(code) = obj.code.get(section as usize) else { return Vec::new() };
             let mut e: Vec<u32> = code.funcs.iter().map(|f| f.start).collect();
             for op in &code.ops {
@@ -611,17 +631,21 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             // wrapped: old marks could alias the new generation
-            self.marks.clear();
+            self.marks = Marks::default();
             self.generation = 1;
         }
         let gen = self.generation;
-        let mut marks = self.marks.remove(&entry.section).unwrap_or_default();
-        if marks.visited.len() != ops.len() {
-            marks = Marks { visited: vec![0; ops.len()], leader: vec![0; ops.len()], block: vec![0; ops.len()] };
+        let marks = &mut self.marks;
+        if marks.visited.len() < ops.len() {
+            marks.visited.resize(ops.len(), 0);
+            marks.leader.resize(ops.len(), 0);
+            marks.block.resize(ops.len(), 0);
         }
 
         // Buffers reused from one function to the next.
         let Scratch { leaders, dfs, states, present, queued, work, st } = &mut self.scratch;
+        let sets = &mut self.sets;
+        let budget = &mut self.budget;
         leaders.clear();
         dfs.clear();
         work.clear();
@@ -634,8 +658,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             if marks.visited[i as usize] == gen {
                 continue;
             }
-            match self.budget.checked_sub(1) {
-                Some(b) => self.budget = b,
+            match budget.checked_sub(1) {
+                Some(b) => *budget = b,
                 None => {
                     summary.incomplete = true;
                     break;
@@ -672,25 +696,24 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         queued.clear();
         queued.resize(blocks, false);
         let first = marks.block[entry.insn as usize] as usize;
-        states[first] = State::entry(ctx);
+        states[first].enter(ctx);
         present[first] = true;
         queued[first] = true;
         work.push_back(first);
-        let mut sets = std::mem::take(&mut self.sets);
         'blocks: while let Some(b) = work.pop_front() {
             queued[b] = false;
             st.clone_from(&states[b]);
             let mut i = leaders[b];
             loop {
-                match self.budget.checked_sub(1) {
-                    Some(b) => self.budget = b,
+                match budget.checked_sub(1) {
+                    Some(b) => *budget = b,
                     None => {
                         summary.incomplete = true;
                         break 'blocks;
                     }
                 }
                 let op = ops[i as usize];
-                transfer((self.map_arg, &self.inner), &mut sets, st, op, i, &mut summary);
+                transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
                 let (fall, jump) = successors_in(op, i, lo, hi);
                 if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
@@ -703,7 +726,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 let mut next = |t: u32, st: &State| {
                     let tb = marks.block[t as usize] as usize;
                     let changed = if present[tb] {
-                        states[tb].join(st, &mut sets)
+                        states[tb].join(st, sets)
                     } else {
                         states[tb].clone_from(st);
                         present[tb] = true;
@@ -729,9 +752,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 break;
             }
         }
-        self.marks.insert(entry.section, marks);
-        summary.normalize(&mut sets);
-        self.sets = sets;
+        summary.normalize(sets);
         summary
     }
 }
@@ -890,6 +911,8 @@ fn successors(op: Op, i: u32, n: u32) -> (Option<u32>, Option<u32>) {
 mod tests {
     use super::*;
     use crate::check::elf::{CodeSection, Lines, MapDef};
+    use std::collections::HashMap;
+
     use crate::check::insn::{decode_op, Insn, Target};
 
     fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
@@ -902,7 +925,7 @@ mod tests {
         let mut ops = Vec::new();
         let mut i = 0;
         while i < insns.len() {
-            let op = decode_op(&insns, 0, i, |a| relocs.get(&(a as u32)).cloned(), |_| false);
+            let op = decode_op(&insns, 0, i, |a| relocs.get(&(a as u32)), |_| false);
             ops.push(op);
             if op.width() == 2 {
                 ops.push(Op::Nop);

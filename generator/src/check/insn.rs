@@ -302,11 +302,11 @@ impl Op {
 
 /// Decodes the effect of instruction `idx` of section `section`. `target` looks up the
 /// relocation on an instruction slot; `core` tells whether a CO-RE relocation patches it.
-pub fn decode_op(
+pub fn decode_op<'t>(
     insns: &[Insn],
     section: u32,
     idx: usize,
-    target: impl Fn(usize) -> Option<Target>,
+    target: impl Fn(usize) -> Option<&'t Target>,
     core: impl Fn(usize) -> bool,
 ) -> Op {
     let Some(&insn) = insns.get(idx) else { return Op::Invalid };
@@ -334,9 +334,9 @@ pub fn decode_op(
                     return Op::LoadTimeConst { dst, wide: true };
                 }
                 return match target(idx) {
-                    Some(Target::Map(m)) => Op::LdMap(dst, m),
+                    Some(&Target::Map(m)) => Op::LdMap(dst, m),
                     Some(Target::ReadOnly) => Op::LdReadOnly(dst),
-                    Some(Target::Code { section: s, byte_off }) => {
+                    Some(&Target::Code { section: s, byte_off }) => {
                         let at = byte_off.checked_add_signed(i64::from(insn.imm)).map(|b| b / 8);
                         match at.and_then(|a| u32::try_from(a).ok()) {
                             Some(a) => Op::LdFunc(dst, Loc { section: s, insn: a }),
@@ -422,11 +422,11 @@ pub fn decode_op(
     }
 }
 
-fn call_op(
+fn call_op<'t>(
     insn: Insn,
     section: u32,
     idx: usize,
-    target: &impl Fn(usize) -> Option<Target>,
+    target: &impl Fn(usize) -> Option<&'t Target>,
     jump: impl Fn(i64) -> Option<u32>,
 ) -> Op {
     if insn.code & SRC_X != 0 {
@@ -438,7 +438,7 @@ fn call_op(
             Err(_) => Op::Helper(HelperId::new(u32::MAX)),
         },
         PSEUDO_CALL => match target(idx) {
-            Some(Target::Code { section: s, byte_off }) => {
+            Some(&Target::Code { section: s, byte_off }) => {
                 // libbpf: the callee starts at `sym_off / 8 + imm + 1`
                 let at = i64::try_from(byte_off / 8)
                     .ok()
