@@ -72,7 +72,20 @@ impl MapSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..64u32).filter(|i| self.bits & (1 << i) != 0).chain(self.more.iter().copied())
+        let mut bits = self.bits;
+        let low = std::iter::from_fn(move || {
+            let i = (bits != 0).then(|| bits.trailing_zeros())?;
+            bits &= bits - 1;
+            Some(i)
+        });
+        low.chain(self.more.iter().copied())
+    }
+
+    /// The maps, in increasing order.
+    pub fn to_vec(&self) -> Vec<u32> {
+        let mut v = Vec::with_capacity(self.bits.count_ones() as usize + self.more.len());
+        v.extend(self.iter());
+        v
     }
 }
 
@@ -358,31 +371,26 @@ struct Summary {
 
 impl Summary {
     fn normalize(&mut self, sets: &mut Sets) {
+        // Stable sorts: the copies of one instruction merge in the order visited.
         self.helpers.sort_by_key(|(i, _)| *i);
-        let mut helpers: Vec<(u32, CallRecord)> = Vec::with_capacity(self.helpers.len());
-        for (i, rec) in self.helpers.drain(..) {
-            match helpers.last_mut() {
-                Some((last, prev)) if *last == i => {
-                    prev.maps = sets.union(prev.maps, rec.maps);
-                    intersect(&mut prev.assume, &rec.assume);
-                }
-                _ => helpers.push((i, rec)),
+        self.helpers.dedup_by(|(i, rec), (last, prev)| {
+            if i != last {
+                return false;
             }
-        }
-        self.helpers = helpers;
+            prev.maps = sets.union(prev.maps, rec.maps);
+            intersect(&mut prev.assume, &rec.assume);
+            true
+        });
         self.kfuncs.sort_by_key(|(i, _)| *i);
         self.kfuncs.dedup_by_key(|(i, _)| *i);
         self.callees.sort_by_key(|(l, _)| *l);
-        let mut callees: Vec<(Loc, Context)> = Vec::with_capacity(self.callees.len());
-        for (l, ctx) in self.callees.drain(..) {
-            match callees.last_mut() {
-                Some((last, prev)) if *last == l => {
-                    prev.join(&ctx, sets);
-                }
-                _ => callees.push((l, ctx)),
+        self.callees.dedup_by(|(l, ctx), (last, prev)| {
+            if l != last {
+                return false;
             }
-        }
-        self.callees = callees;
+            prev.join(ctx, sets);
+            true
+        });
     }
 }
 
@@ -533,8 +541,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
-        let mut helpers: Vec<(Loc, HelperId, u32, bool)> = Vec::new();
-        let mut kfuncs: Vec<KfuncCall> = Vec::new();
+        let mut helpers: Vec<(Loc, HelperId, u32, bool)> =
+            Vec::with_capacity(done.values().map(|s| s.helpers.len()).sum());
+        let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done.values().map(|s| s.kfuncs.len()).sum());
         for (f, s) in &done {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
@@ -546,22 +555,21 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow.incomplete |= self.budget == 0;
         // Two functions of a program can share code (a jump into another's body): merge.
         helpers.sort_by_key(|h| h.0);
-        let mut merged: Vec<(Loc, HelperId, u32, bool)> = Vec::with_capacity(helpers.len());
-        for h in helpers {
-            match merged.last_mut() {
-                Some(last) if last.0 == h.0 => {
-                    last.2 = self.sets.union(last.2, h.2);
-                    last.3 &= h.3;
-                }
-                _ => merged.push(h),
+        let sets = &mut self.sets;
+        helpers.dedup_by(|h, last| {
+            if h.0 != last.0 {
+                return false;
             }
-        }
-        flow.helper_calls = merged
+            last.2 = sets.union(last.2, h.2);
+            last.3 &= h.3;
+            true
+        });
+        flow.helper_calls = helpers
             .into_iter()
             .map(|(loc, helper, maps, guarded)| HelperCall {
                 loc,
                 helper,
-                maps: self.sets.get(maps).iter().collect(),
+                maps: self.sets.get(maps).to_vec(),
                 guarded,
             })
             .collect();
@@ -654,31 +662,39 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         leaders.push(entry.insn);
         marks.leader[entry.insn as usize] = gen;
         dfs.push(entry.insn);
-        while let Some(i) = dfs.pop() {
-            if marks.visited[i as usize] == gen {
-                continue;
-            }
-            match budget.checked_sub(1) {
-                Some(b) => *budget = b,
-                None => {
-                    summary.incomplete = true;
-                    break;
+        'discover: while let Some(mut i) = dfs.pop() {
+            // Straight-line code is followed without the stack (as if pushed and popped).
+            loop {
+                if marks.visited[i as usize] == gen {
+                    continue 'discover;
                 }
-            }
-            marks.visited[i as usize] = gen;
-            summary.reached += 1;
-            let op = ops[i as usize];
-            if let Some(&insn) = section.insns.get(i as usize) {
-                summary.features |= IsaFeature::bits_of(insn, op);
-            }
-            let (fall, jump) = successors_in(op, i, lo, hi);
-            let branches = jump.is_some();
-            for s in [fall, jump].into_iter().flatten() {
-                if branches && marks.leader[s as usize] != gen {
-                    marks.leader[s as usize] = gen;
-                    leaders.push(s);
+                match budget.checked_sub(1) {
+                    Some(b) => *budget = b,
+                    None => {
+                        summary.incomplete = true;
+                        break 'discover;
+                    }
                 }
-                dfs.push(s);
+                marks.visited[i as usize] = gen;
+                summary.reached += 1;
+                let op = ops[i as usize];
+                if let Some(&insn) = section.insns.get(i as usize) {
+                    summary.features |= IsaFeature::bits_of(insn, op);
+                }
+                match successors_in(op, i, lo, hi) {
+                    (Some(fall), None) => i = fall,
+                    (fall, Some(jump)) => {
+                        for s in [fall, Some(jump)].into_iter().flatten() {
+                            if marks.leader[s as usize] != gen {
+                                marks.leader[s as usize] = gen;
+                                leaders.push(s);
+                            }
+                            dfs.push(s);
+                        }
+                        continue 'discover;
+                    }
+                    (None, None) => continue 'discover,
+                }
             }
         }
         leaders.sort_unstable();

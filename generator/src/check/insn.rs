@@ -25,6 +25,7 @@ pub struct Insn {
 impl Insn {
     /// Decodes one slot. In big-endian objects the register nibbles are swapped too: the
     /// `dst_reg:4, src_reg:4` bitfields are allocated from the most significant bit.
+    #[inline]
     pub fn decode(bytes: [u8; 8], big_endian: bool) -> Insn {
         let (dst, src, off, imm) = if big_endian {
             (
