@@ -13,7 +13,7 @@ use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
 use object::{Endianness, SectionIndex};
 
 use super::btf::{self, LineInfo};
-use super::insn::{decode_op, Insn, Op, Target};
+use super::insn::{decode_op, Insn, Loc, Op, Target};
 use crate::btf::Btf;
 use crate::model::MapTypeId;
 
@@ -69,6 +69,9 @@ pub struct CodeSection {
     pub insns: Vec<Insn>,
     /// One per instruction slot (the second slot of `ld_imm64` is [`Op::Nop`]).
     pub ops: Vec<Op>,
+    /// The slots of `ops` that call a function of the object or take its address
+    /// ([`Op::CallSub`], [`Op::LdFunc`]), in order, with the function's location.
+    pub refs: Vec<(u32, Loc)>,
     /// Function symbols, sorted by start.
     pub funcs: Vec<FuncSym>,
 }
@@ -238,7 +241,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             };
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
-            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), funcs: Vec::new() });
+            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), refs: Vec::new(), funcs: Vec::new() });
             Role::Code(id)
         } else {
             match raw_name {
@@ -482,6 +485,9 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             );
             if op == Op::Kfunc(None) {
                 op = Op::Kfunc(kfunc_name(table, i, &section.insns[i], btf.as_ref(), &mut externs));
+            }
+            if let (Op::CallSub(t) | Op::LdFunc(_, t), Ok(at)) = (op, u32::try_from(i)) {
+                section.refs.push((at, t));
             }
             ops.push(op);
             if op.width() == 2 {

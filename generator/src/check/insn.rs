@@ -303,6 +303,7 @@ impl Op {
 
 /// Decodes the effect of instruction `idx` of section `section`. `target` looks up the
 /// relocation on an instruction slot; `core` tells whether a CO-RE relocation patches it.
+#[inline]
 pub fn decode_op<'t>(
     insns: &[Insn],
     section: u32,
