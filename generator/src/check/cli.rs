@@ -14,7 +14,7 @@ use super::input::read_input;
 pub use super::render::DEFAULT_SITE_URL;
 use super::render::{self, SarifOptions};
 use super::report::{ObjectReport, Report, Severity};
-use super::rules::{Checker, Options, Override};
+use super::rules::{Checker, Options, Override, Scratch};
 use super::source::{self, SourceCache, SourcePolicy};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -240,14 +240,14 @@ pub fn check_paths_with(
         expand(p, &mut inputs);
     }
     let cache = SourceCache::default();
-    let check_input = |input: &Input| {
+    let check_input = |input: &Input, scratch: &mut Scratch| {
         let f = match input {
             Input::File(f) => f,
             Input::Problem(p, why) => return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())],
         };
         let name = f.display().to_string();
         let mut reports = match read_input(f) {
-            Ok(data) => checker.check_file(&name, &data),
+            Ok(data) => checker.check_file_with(&name, &data, scratch),
             Err(e) => vec![ObjectReport::unreadable(name, e)],
         };
         if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.source.is_some())) {
@@ -261,13 +261,14 @@ pub fn check_paths_with(
     let per_file: Vec<Vec<ObjectReport>> = if inputs.len() <= 1 {
         // Nothing to share out: starting worker threads would cost more than checking a small
         // object does.
-        inputs.iter().map(check_input).collect()
+        inputs.iter().map(|input| check_input(input, &mut Scratch::default())).collect()
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.unwrap_or(0))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
-        pool.install(|| inputs.par_iter().map(check_input).collect())
+        // Each worker keeps its scratch memory from one file to the next.
+        pool.install(|| inputs.par_iter().map_init(Scratch::default, |scratch, input| check_input(input, scratch)).collect())
     };
     Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
 }

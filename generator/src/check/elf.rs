@@ -13,7 +13,7 @@ use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
 use object::{Endianness, SectionIndex};
 
 use super::btf::{self, LineInfo};
-use super::insn::{decode_op, Insn, Op, Target};
+use super::insn::{decode_op, Insn, Loc, Op, Target};
 use crate::btf::Btf;
 use crate::model::MapTypeId;
 
@@ -69,6 +69,9 @@ pub struct CodeSection {
     pub insns: Vec<Insn>,
     /// One per instruction slot (the second slot of `ld_imm64` is [`Op::Nop`]).
     pub ops: Vec<Op>,
+    /// The slots of `ops` that call a function of the object or take its address
+    /// ([`Op::CallSub`], [`Op::LdFunc`]), in order, with the function's location.
+    pub refs: Vec<(u32, Loc)>,
     /// Function symbols, sorted by start.
     pub funcs: Vec<FuncSym>,
 }
@@ -212,7 +215,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
-        let name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default());
+        // Matched as bytes: only code sections keep their name.
+        let raw_name = sections.section_name(endian, section).unwrap_or_default();
         let sh_type = section.sh_type(endian);
         let contents = || -> &[u8] {
             if sh_type == elf::SHT_NOBITS {
@@ -224,36 +228,40 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         let executable = section.sh_flags(endian) & u64::from(elf::SHF_EXECINSTR) != 0;
         let role = if executable && sh_type == elf::SHT_PROGBITS {
             let bytes = section.data(endian, data).map_err(malformed)?;
+            let name = String::from_utf8_lossy(raw_name);
             if bytes.len() % 8 != 0 {
                 warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
-            let insns: Vec<Insn> = bytes
-                .chunks_exact(8)
-                .map(|c| Insn::decode(c.try_into().expect("chunks_exact yields 8 bytes"), big_endian))
-                .collect();
+            // One loop per byte order, each with its order fixed.
+            let slot = |c: &[u8]| -> [u8; 8] { c.try_into().expect("chunks_exact yields 8 bytes") };
+            let insns: Vec<Insn> = if big_endian {
+                bytes.chunks_exact(8).map(|c| Insn::decode(slot(c), true)).collect()
+            } else {
+                bytes.chunks_exact(8).map(|c| Insn::decode(slot(c), false)).collect()
+            };
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
-            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), funcs: Vec::new() });
+            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), refs: Vec::new(), funcs: Vec::new() });
             Role::Code(id)
         } else {
-            match &*name {
-                "license" => {
+            match raw_name {
+                b"license" => {
                     let bytes = contents();
                     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()).min(LICENSE_MAX);
                     license = Some(String::from_utf8_lossy(&bytes[..end]).into_owned());
                     Role::Other
                 }
-                ".BTF" => {
+                b".BTF" => {
                     btf_data = Some(contents());
                     Role::Other
                 }
-                ".BTF.ext" => {
+                b".BTF.ext" => {
                     ext_data = Some(contents());
                     Role::Other
                 }
-                ".maps" => Role::Maps,
-                _ if name.starts_with(".rodata") => Role::ReadOnly,
-                "maps" => {
+                b".maps" => Role::Maps,
+                _ if raw_name.starts_with(b".rodata") => Role::ReadOnly,
+                b"maps" => {
                     maps_data.insert(index.0, contents());
                     Role::LegacyMaps
                 }
@@ -380,7 +388,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         if section.sh_type(endian) != elf::SHT_REL {
             continue;
         }
-        let rel_name = String::from_utf8_lossy(sections.section_name(endian, section).unwrap_or_default());
+        let rel_name = Lossy(sections.section_name(endian, section).unwrap_or_default());
         let info = section.sh_info(endian) as usize;
         if info == 0 || info >= section_count {
             warnings.push(format!(
@@ -478,6 +486,9 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             if op == Op::Kfunc(None) {
                 op = Op::Kfunc(kfunc_name(table, i, &section.insns[i], btf.as_ref(), &mut externs));
             }
+            if let (Op::CallSub(t) | Op::LdFunc(_, t), Ok(at)) = (op, u32::try_from(i)) {
+                section.refs.push((at, t));
+            }
             ops.push(op);
             if op.width() == 2 {
                 ops.push(Op::Nop);
@@ -520,6 +531,15 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
 struct Externs {
     names: Vec<String>,
     index: HashMap<String, u32>,
+}
+
+/// A name from the object, shown as UTF-8 (lossily) only when a message needs it.
+struct Lossy<'a>(&'a [u8]);
+
+impl std::fmt::Display for Lossy<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.0))
+    }
 }
 
 /// The relocations of one code section by instruction, sorted; where several apply to one

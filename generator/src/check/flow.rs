@@ -72,7 +72,20 @@ impl MapSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..64u32).filter(|i| self.bits & (1 << i) != 0).chain(self.more.iter().copied())
+        let mut bits = self.bits;
+        let low = std::iter::from_fn(move || {
+            let i = (bits != 0).then(|| bits.trailing_zeros())?;
+            bits &= bits - 1;
+            Some(i)
+        });
+        low.chain(self.more.iter().copied())
+    }
+
+    /// The maps, in increasing order.
+    pub fn to_vec(&self) -> Vec<u32> {
+        let mut v = Vec::with_capacity(self.bits.count_ones() as usize + self.more.len());
+        v.extend(self.iter());
+        v
     }
 }
 
@@ -103,6 +116,13 @@ impl Sets {
         self.sets.push(set.clone());
         self.index.insert(set, id);
         id
+    }
+
+    /// Back to only the empty set, keeping the memory.
+    fn clear(&mut self) {
+        self.sets.truncate(1);
+        self.index.clear();
+        self.unions.clear();
     }
 
     fn one(&mut self, map: u32) -> u32 {
@@ -358,31 +378,26 @@ struct Summary {
 
 impl Summary {
     fn normalize(&mut self, sets: &mut Sets) {
+        // Stable sorts: the copies of one instruction merge in the order visited.
         self.helpers.sort_by_key(|(i, _)| *i);
-        let mut helpers: Vec<(u32, CallRecord)> = Vec::with_capacity(self.helpers.len());
-        for (i, rec) in self.helpers.drain(..) {
-            match helpers.last_mut() {
-                Some((last, prev)) if *last == i => {
-                    prev.maps = sets.union(prev.maps, rec.maps);
-                    intersect(&mut prev.assume, &rec.assume);
-                }
-                _ => helpers.push((i, rec)),
+        self.helpers.dedup_by(|(i, rec), (last, prev)| {
+            if i != last {
+                return false;
             }
-        }
-        self.helpers = helpers;
+            prev.maps = sets.union(prev.maps, rec.maps);
+            intersect(&mut prev.assume, &rec.assume);
+            true
+        });
         self.kfuncs.sort_by_key(|(i, _)| *i);
         self.kfuncs.dedup_by_key(|(i, _)| *i);
         self.callees.sort_by_key(|(l, _)| *l);
-        let mut callees: Vec<(Loc, Context)> = Vec::with_capacity(self.callees.len());
-        for (l, ctx) in self.callees.drain(..) {
-            match callees.last_mut() {
-                Some((last, prev)) if *last == l => {
-                    prev.join(&ctx, sets);
-                }
-                _ => callees.push((l, ctx)),
+        self.callees.dedup_by(|(l, ctx), (last, prev)| {
+            if l != last {
+                return false;
             }
-        }
-        self.callees = callees;
+            prev.join(ctx, sets);
+            true
+        });
     }
 }
 
@@ -418,16 +433,31 @@ pub struct ProgramFlow {
     pub isa_features: u8,
 }
 
-/// Per-section scratch marks, reset by bumping a generation number instead of clearing.
+/// Per-instruction scratch marks, reset by bumping a generation number instead of clearing.
 #[derive(Default)]
 struct Marks {
     visited: Vec<u32>,
     leader: Vec<u32>,
     block: Vec<u32>,
+    /// Where `visited`: the successors within the function, as discovery found them.
+    succ: Vec<(Option<u32>, Option<u32>)>,
+}
+
+/// The memory of an [`Analyzer`], handed from one object's to the next so that a worker
+/// checking many objects allocates it once ([`Analyzer::with_scratch`]).
+#[derive(Default)]
+pub struct Scratch {
+    cache: FxHashMap<(Loc, Context), Rc<Summary>>,
+    sets: Sets,
+    buffers: Buffers,
+    /// One set for every section: an analysis covers one section, and its generation number
+    /// makes the marks of earlier analyses (of any section, any object) stale.
+    marks: Marks,
+    generation: u32,
 }
 
 /// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
-struct Scratch {
+struct Buffers {
     leaders: Vec<u32>,
     dfs: Vec<u32>,
     /// Entry state of each block; valid where `present`.
@@ -438,9 +468,9 @@ struct Scratch {
     st: State,
 }
 
-impl Default for Scratch {
+impl Default for Buffers {
     fn default() -> Self {
-        Scratch {
+        Buffers {
             leaders: Vec::new(),
             dfs: Vec::new(),
             states: Vec::new(),
@@ -462,9 +492,7 @@ pub struct Analyzer<'o, 'd> {
     inner: Vec<Option<u32>>,
     cache: FxHashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
-    scratch: Scratch,
-    /// One set for every section: an analysis covers one section, and its generation number
-    /// makes the marks of earlier analyses (of any section) stale.
+    buffers: Buffers,
     marks: Marks,
     /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
     entries: Vec<Option<Vec<u32>>>,
@@ -475,21 +503,35 @@ pub struct Analyzer<'o, 'd> {
 
 impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn new(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>]) -> Self {
+        Analyzer::with_scratch(obj, map_arg, Scratch::default())
+    }
+
+    /// An analyzer working in the memory of an earlier one ([`Analyzer::into_scratch`]).
+    pub fn with_scratch(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>], scratch: Scratch) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN)).min(BUDGET_MAX);
+        let Scratch { mut cache, mut sets, buffers, marks, generation } = scratch;
+        cache.clear();
+        sets.clear();
         Analyzer {
             obj,
             map_arg,
             inner: obj.maps.iter().map(|m| m.inner).collect(),
-            cache: FxHashMap::default(),
-            sets: Sets::default(),
-            scratch: Scratch::default(),
-            marks: Marks::default(),
+            cache,
+            sets,
+            buffers,
+            marks,
             entries: vec![None; obj.code.len()],
-            generation: 0,
+            generation,
             budget,
             initial_budget: budget,
         }
+    }
+
+    /// The memory of this analyzer, for the next object's.
+    pub fn into_scratch(self) -> Scratch {
+        let Analyzer { cache, sets, buffers, marks, generation, .. } = self;
+        Scratch { cache, sets, buffers, marks, generation }
     }
 
     /// Function analyses done so far (one per function and calling context).
@@ -533,8 +575,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
 
         let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
-        let mut helpers: Vec<(Loc, HelperId, u32, bool)> = Vec::new();
-        let mut kfuncs: Vec<KfuncCall> = Vec::new();
+        let mut helpers: Vec<(Loc, HelperId, u32, bool)> =
+            Vec::with_capacity(done.values().map(|s| s.helpers.len()).sum());
+        let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done.values().map(|s| s.kfuncs.len()).sum());
         for (f, s) in &done {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
@@ -546,22 +589,21 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         flow.incomplete |= self.budget == 0;
         // Two functions of a program can share code (a jump into another's body): merge.
         helpers.sort_by_key(|h| h.0);
-        let mut merged: Vec<(Loc, HelperId, u32, bool)> = Vec::with_capacity(helpers.len());
-        for h in helpers {
-            match merged.last_mut() {
-                Some(last) if last.0 == h.0 => {
-                    last.2 = self.sets.union(last.2, h.2);
-                    last.3 &= h.3;
-                }
-                _ => merged.push(h),
+        let sets = &mut self.sets;
+        helpers.dedup_by(|h, last| {
+            if h.0 != last.0 {
+                return false;
             }
-        }
-        flow.helper_calls = merged
+            last.2 = sets.union(last.2, h.2);
+            last.3 &= h.3;
+            true
+        });
+        flow.helper_calls = helpers
             .into_iter()
             .map(|(loc, helper, maps, guarded)| HelperCall {
                 loc,
                 helper,
-                maps: self.sets.get(maps).iter().collect(),
+                maps: self.sets.get(maps).to_vec(),
                 guarded,
             })
             .collect();
@@ -580,13 +622,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         let entries = entries.get_or_insert_with(|| {
             let Some(code) = obj.code.get(section as usize) else { return Vec::new() };
             let mut e: Vec<u32> = code.funcs.iter().map(|f| f.start).collect();
-            for op in &code.ops {
-                if let Op::CallSub(t) | Op::LdFunc(_, t) = op {
-                    if t.section == section {
-                        e.push(t.insn);
-                    }
-                }
-            }
+            e.extend(code.refs.iter().filter(|(_, t)| t.section == section).map(|(_, t)| t.insn));
             e.sort_unstable();
             e.dedup();
             e
@@ -640,10 +676,11 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             marks.visited.resize(ops.len(), 0);
             marks.leader.resize(ops.len(), 0);
             marks.block.resize(ops.len(), 0);
+            marks.succ.resize(ops.len(), (None, None));
         }
 
         // Buffers reused from one function to the next.
-        let Scratch { leaders, dfs, states, present, queued, work, st } = &mut self.scratch;
+        let Buffers { leaders, dfs, states, present, queued, work, st } = &mut self.buffers;
         let sets = &mut self.sets;
         let budget = &mut self.budget;
         leaders.clear();
@@ -654,31 +691,41 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         leaders.push(entry.insn);
         marks.leader[entry.insn as usize] = gen;
         dfs.push(entry.insn);
-        while let Some(i) = dfs.pop() {
-            if marks.visited[i as usize] == gen {
-                continue;
-            }
-            match budget.checked_sub(1) {
-                Some(b) => *budget = b,
-                None => {
-                    summary.incomplete = true;
-                    break;
+        'discover: while let Some(mut i) = dfs.pop() {
+            // Straight-line code is followed without the stack (as if pushed and popped).
+            loop {
+                if marks.visited[i as usize] == gen {
+                    continue 'discover;
                 }
-            }
-            marks.visited[i as usize] = gen;
-            summary.reached += 1;
-            let op = ops[i as usize];
-            if let Some(&insn) = section.insns.get(i as usize) {
-                summary.features |= IsaFeature::bits_of(insn, op);
-            }
-            let (fall, jump) = successors_in(op, i, lo, hi);
-            let branches = jump.is_some();
-            for s in [fall, jump].into_iter().flatten() {
-                if branches && marks.leader[s as usize] != gen {
-                    marks.leader[s as usize] = gen;
-                    leaders.push(s);
+                match budget.checked_sub(1) {
+                    Some(b) => *budget = b,
+                    None => {
+                        summary.incomplete = true;
+                        break 'discover;
+                    }
                 }
-                dfs.push(s);
+                marks.visited[i as usize] = gen;
+                summary.reached += 1;
+                let op = ops[i as usize];
+                if let Some(&insn) = section.insns.get(i as usize) {
+                    summary.features |= IsaFeature::bits_of(insn, op);
+                }
+                let succ = successors_in(op, i, lo, hi);
+                marks.succ[i as usize] = succ;
+                match succ {
+                    (Some(fall), None) => i = fall,
+                    (fall, Some(jump)) => {
+                        for s in [fall, Some(jump)].into_iter().flatten() {
+                            if marks.leader[s as usize] != gen {
+                                marks.leader[s as usize] = gen;
+                                leaders.push(s);
+                            }
+                            dfs.push(s);
+                        }
+                        continue 'discover;
+                    }
+                    (None, None) => continue 'discover,
+                }
             }
         }
         leaders.sort_unstable();
@@ -714,7 +761,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 }
                 let op = ops[i as usize];
                 transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
-                let (fall, jump) = successors_in(op, i, lo, hi);
+                // Every instruction the flow reaches was discovered above, this generation.
+                let (fall, jump) = marks.succ[i as usize];
                 if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
                     i = fall.unwrap_or_default();
                     continue;
@@ -933,9 +981,16 @@ mod tests {
             i += op.width() as usize;
         }
         let n = insns.len();
+        let refs = (0..)
+            .zip(&ops)
+            .filter_map(|(i, op)| match op {
+                Op::CallSub(t) | Op::LdFunc(_, t) => Some((i, *t)),
+                _ => None,
+            })
+            .collect();
         BpfObject {
             big_endian: false,
-            code: vec![CodeSection { name: "xdp".into(), insns, ops, funcs: Vec::new() }],
+            code: vec![CodeSection { name: "xdp".into(), insns, refs, ops, funcs: Vec::new() }],
             programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
             license: Some("GPL".into()),
             maps: (0..nmaps)

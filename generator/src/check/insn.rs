@@ -25,6 +25,7 @@ pub struct Insn {
 impl Insn {
     /// Decodes one slot. In big-endian objects the register nibbles are swapped too: the
     /// `dst_reg:4, src_reg:4` bitfields are allocated from the most significant bit.
+    #[inline]
     pub fn decode(bytes: [u8; 8], big_endian: bool) -> Insn {
         let (dst, src, off, imm) = if big_endian {
             (
@@ -302,6 +303,7 @@ impl Op {
 
 /// Decodes the effect of instruction `idx` of section `section`. `target` looks up the
 /// relocation on an instruction slot; `core` tells whether a CO-RE relocation patches it.
+#[inline]
 pub fn decode_op<'t>(
     insns: &[Insn],
     section: u32,

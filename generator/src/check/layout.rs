@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::elf::{BpfObject, ProgramDef};
-use super::insn::{Loc, Op};
+use super::insn::Loc;
 
 #[derive(Debug, Clone, Copy)]
 struct Segment {
@@ -29,28 +29,36 @@ impl Layout {
         let main = Segment { section: prog.section, start: prog.start, len: prog.len, base: 0 };
         layout.segments.insert((main.section, main.start), main);
         let mut total = main.len;
-        // (segment, next offset in it): an explicit stack for libbpf's recursion
-        let mut stack = vec![(main, 0u32)];
-        while let Some((seg, k)) = stack.last_mut() {
-            if *k >= seg.len {
-                stack.pop();
-                continue;
-            }
-            let Some(i) = seg.start.checked_add(*k) else {
+        // (segment, next offset in it, next of its section's references): an explicit stack
+        // for libbpf's recursion. Only the slots that reference a function need looking at;
+        // the budget is spent as if every slot were.
+        let mut stack = vec![(main, 0u32, None::<usize>)];
+        while let Some((seg, k, next_ref)) = stack.last_mut() {
+            let refs = obj.code.get(seg.section as usize).map_or(&[][..], |c| c.refs.as_slice());
+            let at = u64::from(seg.start) + u64::from(*k);
+            let r = *next_ref.get_or_insert_with(|| refs.partition_point(|(slot, _)| u64::from(*slot) < at));
+            // Slots past u32::MAX are not scanned.
+            let end = (u64::from(seg.start) + u64::from(seg.len)).min(u64::from(u32::MAX) + 1);
+            let found = refs.get(r).filter(|(slot, _)| u64::from(*slot) < end);
+            let Some(&(slot, target)) = found else {
+                // No more references in this segment: scan to its end.
+                let rest = usize::try_from(end.saturating_sub(at)).unwrap_or(usize::MAX);
+                if *budget < rest {
+                    *budget = 0;
+                    break;
+                }
+                *budget -= rest;
                 stack.pop();
                 continue;
             };
-            *k += 1;
-            match budget.checked_sub(1) {
-                Some(b) => *budget = b,
-                None => break,
+            let need = usize::try_from(u64::from(slot) - at + 1).unwrap_or(usize::MAX);
+            if *budget < need {
+                *budget = 0;
+                break;
             }
-            let section = seg.section;
-            let op = obj.code.get(section as usize).and_then(|s| s.ops.get(i as usize));
-            let target = match op {
-                Some(Op::CallSub(t) | Op::LdFunc(_, t)) => *t,
-                _ => continue,
-            };
+            *budget -= need;
+            *k = slot - seg.start + 1;
+            *next_ref = Some(r + 1);
             if layout.segment(target).is_some() {
                 continue;
             }
@@ -66,7 +74,7 @@ impl Layout {
             let sub = Segment { section: target.section, start, len, base: total };
             total = total.saturating_add(len);
             layout.segments.insert((sub.section, sub.start), sub);
-            stack.push((sub, 0));
+            stack.push((sub, 0, None));
         }
         layout
     }
@@ -80,5 +88,104 @@ impl Layout {
     pub fn index(&self, loc: Loc) -> Option<u32> {
         let seg = self.segment(loc)?;
         seg.base.checked_add(loc.insn - seg.start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::elf::{CodeSection, FuncSym, Lines};
+    use crate::check::insn::{Insn, Op};
+
+    /// The numbering as libbpf walks it, one slot at a time: what [`Layout::new`] must match,
+    /// budget included.
+    fn slot_by_slot(obj: &BpfObject<'_>, prog: &ProgramDef, budget: &mut usize) -> Layout {
+        let mut layout = Layout::default();
+        let main = Segment { section: prog.section, start: prog.start, len: prog.len, base: 0 };
+        layout.segments.insert((main.section, main.start), main);
+        let mut total = main.len;
+        let mut stack = vec![(main, 0u32)];
+        while let Some((seg, k)) = stack.last_mut() {
+            if *k >= seg.len {
+                stack.pop();
+                continue;
+            }
+            let i = seg.start + *k;
+            *k += 1;
+            match budget.checked_sub(1) {
+                Some(b) => *budget = b,
+                None => break,
+            }
+            let target = match obj.code[seg.section as usize].ops.get(i as usize) {
+                Some(Op::CallSub(t) | Op::LdFunc(_, t)) => *t,
+                _ => continue,
+            };
+            if layout.segment(target).is_some() {
+                continue;
+            }
+            let code = &obj.code[target.section as usize];
+            let n = code.insns.len() as u32;
+            if target.insn >= n {
+                continue;
+            }
+            let (start, len) = match code.func_at(target.insn) {
+                Some(f) => (f.start, f.len.max(1).min(n - f.start)),
+                None => (target.insn, n - target.insn),
+            };
+            let sub = Segment { section: target.section, start, len, base: total };
+            total += len;
+            layout.segments.insert((sub.section, sub.start), sub);
+            stack.push((sub, 0));
+        }
+        layout
+    }
+
+    fn section(name: &str, ops: Vec<Op>, funcs: &[(u32, u32)]) -> CodeSection {
+        let refs = (0..)
+            .zip(&ops)
+            .filter_map(|(i, op)| match op {
+                Op::CallSub(t) | Op::LdFunc(_, t) => Some((i, *t)),
+                _ => None,
+            })
+            .collect();
+        CodeSection {
+            name: name.into(),
+            insns: vec![Insn { code: 0, dst: 0, src: 0, off: 0, imm: 0 }; ops.len()],
+            ops,
+            refs,
+            funcs: funcs.iter().map(|&(start, len)| FuncSym { name: format!("f{start}"), start, len }).collect(),
+        }
+    }
+
+    #[test]
+    fn skipping_to_references_numbers_and_spends_as_slot_by_slot() {
+        let at = |section, insn| Loc { section, insn };
+        let call = |s, i| Op::CallSub(at(s, i));
+        let n = Op::Nop;
+        // A program calling into .text twice (one callee calls another, and back), taking a
+        // callback's address, and calling past the end of a section.
+        let prog = vec![n, call(1, 0), n, Op::LdFunc(0, at(1, 6)), Op::Nop, call(1, 3), call(1, 99), n, Op::Exit];
+        let text = vec![n, call(1, 3), Op::Exit, n, call(1, 0), Op::Exit, n, n, Op::Exit];
+        let obj = BpfObject {
+            big_endian: false,
+            code: vec![section("xdp", prog, &[(0, 9)]), section(".text", text, &[(0, 3), (3, 3), (6, 3)])],
+            programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: 9 }],
+            license: None,
+            maps: Vec::new(),
+            externs: Vec::new(),
+            weak_externs: Vec::new(),
+            btf: None,
+            lines: Lines::default(),
+            warnings: Vec::new(),
+            insn_count: 18,
+        };
+        for budget in 0..30 {
+            let (mut a, mut b) = (budget, budget);
+            let fast = Layout::new(&obj, &obj.programs[0], &mut a);
+            let slow = slot_by_slot(&obj, &obj.programs[0], &mut b);
+            let segs = |l: &Layout| l.segments.values().map(|s| (s.section, s.start, s.len, s.base)).collect::<Vec<_>>();
+            assert_eq!((segs(&fast), a), (segs(&slow), b), "budget {budget}");
+        }
+        assert_eq!(Layout::new(&obj, &obj.programs[0], &mut 100).index(at(1, 7)), Some(16));
     }
 }

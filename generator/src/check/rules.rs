@@ -14,6 +14,7 @@ use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
 use super::flow::{Analyzer, HelperCall};
+pub use super::flow::Scratch;
 use super::insn::IsaFeature;
 use super::insn::Loc;
 use super::layout::Layout;
@@ -117,8 +118,14 @@ impl<'m> Checker<'m> {
     /// Checks the bytes of one file. A BPF object gives one report; another ELF file gives
     /// one per BPF object embedded in it (libbpf skeletons), named `path@0xOFFSET`.
     pub fn check_file(&self, path: &str, data: &[u8]) -> Vec<ObjectReport> {
+        self.check_file_with(path, data, &mut Scratch::default())
+    }
+
+    /// [`Checker::check_file`] in the memory `scratch` holds from earlier checks: a worker
+    /// checking many files keeps one.
+    pub fn check_file_with(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<ObjectReport> {
         match elf::read(data) {
-            Ok(obj) => vec![self.check_object(path, &obj)],
+            Ok(obj) => vec![self.check_object_with(path, &obj, scratch)],
             Err(e @ elf::ReadError::NotBpf(_)) => {
                 let embedded = elf::embedded_objects(data);
                 if embedded.is_empty() {
@@ -138,7 +145,7 @@ impl<'m> Checker<'m> {
                             copy.as_slice()
                         };
                         match elf::read(bytes) {
-                            Ok(obj) => self.check_object(&name, &obj),
+                            Ok(obj) => self.check_object_with(&name, &obj, scratch),
                             Err(e) => ObjectReport::unreadable(name, e.to_string()),
                         }
                     })
@@ -149,6 +156,10 @@ impl<'m> Checker<'m> {
     }
 
     pub fn check_object(&self, path: &str, obj: &BpfObject<'_>) -> ObjectReport {
+        self.check_object_with(path, obj, &mut Scratch::default())
+    }
+
+    fn check_object_with(&self, path: &str, obj: &BpfObject<'_>, scratch: &mut Scratch) -> ObjectReport {
         let model = self.model;
         let license = self.options.license.clone().or_else(|| obj.license.clone());
         let mut report = ObjectReport {
@@ -172,7 +183,7 @@ impl<'m> Checker<'m> {
             diagnostics: Vec::new(),
             min_kernel: None,
         };
-        let mut analyzer = Analyzer::new(obj, &self.map_arg);
+        let mut analyzer = Analyzer::with_scratch(obj, &self.map_arg, std::mem::take(scratch));
         let names = Names::new(obj);
         let mut sink = Sink::default();
         for w in &obj.warnings {
@@ -380,6 +391,7 @@ impl<'m> Checker<'m> {
             ));
         }
         report.diagnostics = sink.finish();
+        *scratch = analyzer.into_scratch();
         report
     }
 
