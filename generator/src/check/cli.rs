@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::model::Model;
 use crate::version::KernelVersion;
 
-use super::input::read_input;
+use super::input::{read_input_into, MAX_INPUT_BYTES};
 pub use super::render::DEFAULT_SITE_URL;
 use super::render::{self, SarifOptions};
 use super::report::{ObjectReport, Report, Severity};
@@ -240,37 +240,46 @@ pub fn check_paths_with(
         expand(p, &mut inputs);
     }
     let cache = SourceCache::default();
-    let check_input = |input: &Input, scratch: &mut Scratch| {
+    let check_input = |input: &Input, worker: &mut Worker| {
         let f = match input {
             Input::File(f) => f,
             Input::Problem(p, why) => return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())],
         };
         let name = f.display().to_string();
-        let mut reports = match read_input(f) {
-            Ok(data) => checker.check_file_with(&name, &data, scratch),
+        let mut reports = match read_input_into(f, MAX_INPUT_BYTES, &mut worker.data) {
+            Ok(data) => checker.check_file_with(&name, data, &mut worker.scratch),
             Err(e) => vec![ObjectReport::unreadable(name, e)],
         };
         if reports.iter().any(|r| r.diagnostics.iter().any(|d| d.source.is_some())) {
-            let dir = source::object_dir(f);
+            let dir = cache.object_dir(f);
             for r in &mut reports {
                 source::fill(r, dir.as_deref(), policy, &cache);
             }
         }
         reports
     };
-    let per_file: Vec<Vec<ObjectReport>> = if inputs.len() <= 1 {
-        // Nothing to share out: starting worker threads would cost more than checking a small
-        // object does.
-        inputs.iter().map(|input| check_input(input, &mut Scratch::default())).collect()
+    let per_file: Vec<Vec<ObjectReport>> = if inputs.len() <= 1 || jobs == Some(1) {
+        // One file, or one thread asked for: this thread checks them all (starting a worker
+        // thread would cost more than checking a small object does).
+        let mut worker = Worker::default();
+        inputs.iter().map(|input| check_input(input, &mut worker)).collect()
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.unwrap_or(0))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
-        // Each worker keeps its scratch memory from one file to the next.
-        pool.install(|| inputs.par_iter().map_init(Scratch::default, |scratch, input| check_input(input, scratch)).collect())
+        // Each worker keeps its memory from one file to the next.
+        pool.install(|| inputs.par_iter().map_init(Worker::default, |worker, input| check_input(input, worker)).collect())
     };
     Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
+}
+
+/// The memory a worker thread keeps from one file to the next: the analysis's scratch and the
+/// buffer files are read into.
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    data: Vec<u8>,
 }
 
 /// What an argument stands for: a file to check, or a problem to report in its place.

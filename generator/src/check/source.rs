@@ -47,10 +47,17 @@ impl SourcePolicy {
     }
 }
 
-/// Lines of the files read so far, by real path, shared by the worker threads.
+/// What one run has found so far, shared by the worker threads: the lines of the files read,
+/// by real path, and where names and folders resolved to (a run has one [`SourcePolicy`]; the
+/// objects of one project name the same sources and sit in the same folders, and each name is
+/// looked up once).
 #[derive(Debug, Default)]
 pub struct SourceCache {
     files: Mutex<CacheInner>,
+    /// [`resolve`] by (object folder, name as BTF gives it).
+    names: Mutex<HashMap<(Option<PathBuf>, String), Option<PathBuf>>>,
+    /// [`SourceCache::object_dir`] by the folder as the input path gives it.
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 #[derive(Debug, Default)]
@@ -93,6 +100,29 @@ impl SourceText {
 }
 
 impl SourceCache {
+    /// [`resolve`], once per object folder and name.
+    fn resolve(&self, file: &str, object_dir: Option<&Path>, policy: &SourcePolicy) -> Option<PathBuf> {
+        let key = (object_dir.map(Path::to_owned), file.to_owned());
+        if let Some(hit) = self.names.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return hit.clone();
+        }
+        let real = resolve(file, object_dir, policy);
+        self.names.lock().unwrap_or_else(|e| e.into_inner()).insert(key, real.clone());
+        real
+    }
+
+    /// The canonical folder of an input file, the first root its source names are tried in;
+    /// looked up once per folder.
+    pub fn object_dir(&self, input: &Path) -> Option<PathBuf> {
+        let parent = input_folder(input);
+        if let Some(hit) = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).get(&parent) {
+            return hit.clone();
+        }
+        let real = std::fs::canonicalize(&parent).ok();
+        self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(parent, real.clone());
+        real
+    }
+
     fn lines(&self, real: &Path) -> Option<Arc<SourceText>> {
         let mut inner = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(hit) = inner.by_path.get(real) {
@@ -163,7 +193,7 @@ pub fn fill(report: &mut ObjectReport, object_dir: Option<&Path>, policy: &Sourc
         let Some(src) = &mut d.source else { continue };
         if !policy.disabled {
             let found = resolved.entry(src.file.clone()).or_insert_with(|| {
-                let real = resolve(&src.file, object_dir, policy)?;
+                let real = cache.resolve(&src.file, object_dir, policy)?;
                 let lines = cache.lines(&real)?;
                 Some((real, lines))
             });
@@ -186,13 +216,12 @@ pub fn cut(text: &mut String, max: usize) {
     }
 }
 
-/// The canonical folder of an input file, the first root its source names are tried in.
-pub fn object_dir(input: &Path) -> Option<PathBuf> {
-    let parent = match input.parent() {
+/// The folder holding an input file, as its path gives it.
+fn input_folder(input: &Path) -> PathBuf {
+    match input.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
-    };
-    std::fs::canonicalize(parent).ok()
+    }
 }
 
 #[cfg(test)]
