@@ -47,6 +47,9 @@ impl SourcePolicy {
     }
 }
 
+/// A source name as BTF gives it, with the folder of the object naming it.
+type NameKey = (Option<PathBuf>, String);
+
 /// What one run has found so far, shared by the worker threads: the lines of the files read,
 /// by real path, and where names and folders resolved to (a run has one [`SourcePolicy`]; the
 /// objects of one project name the same sources and sit in the same folders, and each name is
@@ -55,7 +58,7 @@ impl SourcePolicy {
 pub struct SourceCache {
     files: Mutex<CacheInner>,
     /// [`resolve`] by (object folder, name as BTF gives it).
-    names: Mutex<HashMap<(Option<PathBuf>, String), Option<PathBuf>>>,
+    names: Mutex<HashMap<NameKey, Option<PathBuf>>>,
     /// [`SourceCache::object_dir`] by the folder as the input path gives it.
     dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
