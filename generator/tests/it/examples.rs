@@ -12,6 +12,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use bpfspec::check::target::Machine;
 use bpfspec::check::{Checker, Code, ObjectReport, Options, Report, Severity};
 use bpfspec::model::Model;
 use bpfspec::version::KernelVersion;
@@ -600,6 +601,9 @@ struct Outcome {
 struct Context<'a> {
     model: &'a Model,
     checker: Checker<'a>,
+    /// The same check told this machine's kernel config (`--host` without the rest): where
+    /// it finds a call the config leaves out, a refusal of that call is this build's.
+    host_config: Option<Checker<'a>>,
     out_dir: PathBuf,
     /// `None` when examples can be loaded here, else why not.
     no_load: Option<String>,
@@ -614,6 +618,9 @@ impl<'a> Context<'a> {
             model,
             // The specs describe 6.18; examples are checked against that kernel.
             checker: checker_for(model, SPECS_KERNEL),
+            host_config: Machine::host().machine.config.map(|config| {
+                checker_for(model, SPECS_KERNEL).with_machine(Machine { config: Some(config), ..Machine::default() })
+            }),
             out_dir,
             no_load,
             packet: test_packet(),
@@ -784,7 +791,16 @@ fn run_example(cx: &Context<'_>, index: usize, ex: &Example) -> Outcome {
                 ));
                 o.refused_by_build = Some(line);
             }
-            None => o.failures.push(format!("bpftool prog loadall failed:\n{log}")),
+            None => match refused_by_config(cx, ex, &data, &log) {
+                Some(line) => {
+                    o.notes.push(format!(
+                        "not loaded: this kernel's config leaves out what `bpfspec check --host` says the call \
+                         needs (kernel-config): {line}"
+                    ));
+                    o.refused_by_build = Some(line);
+                }
+                None => o.failures.push(format!("bpftool prog loadall failed:\n{log}")),
+            },
         },
     }
     if !o.loaded {
@@ -815,6 +831,24 @@ fn refused_by_build(obj: &ObjectReport, log: &str) -> Option<String> {
         };
         log.lines().find(|l| refusals.iter().any(|r| l.contains(r.as_str()))).map(|l| l.trim().to_owned())
     })
+}
+
+/// The line of the verifier's log that refuses a helper for which the check told this
+/// machine's kernel config gives a `kernel-config` error: the config leaves the helper out of
+/// this build, as `bpfspec check --host` predicts. `None` without a readable config, or for any
+/// other refusal.
+fn refused_by_config(cx: &Context<'_>, ex: &Example, data: &[u8], log: &str) -> Option<String> {
+    let checker = cx.host_config.as_ref()?;
+    let reports = checker.check_file(&format!("examples/c/{}", ex.rel), data);
+    reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.code == Code::KernelConfig && d.severity == Severity::Error)
+        .find_map(|d| {
+            let (h, id) = (d.helper.as_ref()?, d.helper_id?);
+            let refusal = format!("program of this type cannot use helper {h}#{id}");
+            log.lines().find(|l| l.contains(&refusal)).map(|l| l.trim().to_owned())
+        })
 }
 
 const SPDX: &str = "// SPDX-License-Identifier: MIT OR Apache-2.0";
