@@ -3,7 +3,7 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 
 use crate::model::{
@@ -190,14 +190,14 @@ impl<'m> Checker<'m> {
             sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
         }
         let mut object_uses = self.map_uses(obj, &mut sink);
-        let mut kernel_checked: HashSet<u32> = HashSet::new();
-        let mut warned_sections: HashSet<u32> = HashSet::new();
+        let mut kernel_checked: FxHashSet<u32> = FxHashSet::default();
+        let mut warned_sections: FxHashSet<u32> = FxHashSet::default();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
         // The findings of a call depend only on its section's class, the helper, the maps that
         // reach it and whether it is guarded: worked out once, then placed at every copy.
-        let mut map_sets: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut memo: HashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = HashMap::new();
+        let mut map_sets: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+        let mut memo: FxHashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = FxHashMap::default();
         let mut layout_budget =
             LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
         let mut listed = 0usize;
@@ -994,7 +994,7 @@ enum Key {
 #[derive(Default)]
 struct Sink {
     list: Vec<Diagnostic>,
-    index: HashMap<Key, usize>,
+    index: FxHashMap<Key, usize>,
     omitted: usize,
     omitted_errors: usize,
 }
