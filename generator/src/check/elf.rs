@@ -114,7 +114,7 @@ pub struct ProgramDef {
 pub struct MapDef {
     pub name: String,
     /// `.maps` (BTF-defined) or `maps` (legacy `struct bpf_map_def`).
-    pub section: String,
+    pub section: &'static str,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
     pub map_type: Option<MapTypeId>,
     /// For a map-in-map: the index of the entry standing for its inner maps (named
@@ -347,7 +347,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 map_at.insert((shndx.0, value), id);
                 let map_in_map = map_type.is_some_and(|t| MAP_IN_MAP_TYPES.contains(&t));
                 let inner_name = map_in_map.then(|| format!("{name}.inner"));
-                maps.push(MapDef { name, section: section.to_owned(), map_type, inner: None, inner_of: None });
+                maps.push(MapDef { name, section, map_type, inner: None, inner_of: None });
                 // The inner maps' entry follows its outer map; its type stays unknown when
                 // the definition has no `values` (or is a legacy one).
                 if let Some(inner_name) = inner_name {
@@ -355,7 +355,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                         maps[id as usize].inner = Some(inner_id);
                         maps.push(MapDef {
                             name: inner_name,
-                            section: section.to_owned(),
+                            section,
                             map_type: inner_type,
                             inner: None,
                             inner_of: Some(id),
