@@ -1004,7 +1004,7 @@ mod tests {
             maps: (0..nmaps)
                 .map(|i| MapDef {
                     name: format!("m{i}"),
-                    section: ".maps".into(),
+                    section: ".maps",
                     map_type: Some(crate::model::MapTypeId::new(1)),
                     inner: None,
                     inner_of: None,
