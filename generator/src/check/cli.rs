@@ -12,7 +12,7 @@ use crate::version::KernelVersion;
 
 use super::input::{read_input_into, MAX_INPUT_BYTES};
 pub use super::render::DEFAULT_SITE_URL;
-use super::render::{self, SarifOptions};
+use super::render::{self, SarifOptions, Tally};
 use super::report::{ObjectReport, Report, Severity};
 use super::rules::{Checker, Options, Override, Scratch};
 use super::source::{self, SourceCache, SourcePolicy};
@@ -181,6 +181,9 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
         }
     };
     let checker = Checker::new(model, options).with_machine(machine);
+    if args.format == Format::Human && !args.min_kernel {
+        return run_human(&checker, args, &policy, color);
+    }
     let report = match check_paths_with(&checker, &args.files, args.jobs, &policy) {
         Ok(report) => report,
         Err(e) => {
@@ -189,26 +192,78 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
         }
     };
     let (text, to_stdout) = match args.format {
-        Format::Human if args.min_kernel => (super::min_kernel::human(&report), true),
-        Format::Human => (render::human(&report, color, args.verbose), false),
+        Format::Human => (super::min_kernel::human(&report), true),
         Format::Json => (render::json(&report), true),
         Format::Sarif => (render::sarif_with(&report, &sarif), true),
     };
-    let written = if to_stdout {
-        std::io::stdout().lock().write_all(text.as_bytes())
+    if let Err(code) = write_report(text.as_bytes(), to_stdout) {
+        return code;
+    }
+    let code = if args.min_kernel && args.format == Format::Human {
+        super::min_kernel::exit_code(&report)
     } else {
-        std::io::stderr().lock().write_all(text.as_bytes())
+        exit_code(&report)
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: writing the report: {e}");
+    // The process ends here: freeing the report and its text one allocation at a time would
+    // only cost time (a few per cent of a large run), so the operating system takes them back.
+    std::mem::forget((report, text));
+    code
+}
+
+/// The human output, rendered object by object as they are checked: each report is dropped
+/// once rendered, so memory stays that of one object per worker however many are checked.
+/// The bytes are those of [`render::human`] on the whole report.
+fn run_human(checker: &Checker<'_>, args: &CheckArgs, policy: &SourcePolicy, color: bool) -> ExitCode {
+    let verbose = args.verbose;
+    let parts = check_each(checker, &args.files, args.jobs, policy, |objects| {
+        let mut tally = Tally::default();
+        for o in &objects {
+            tally.add(o);
+        }
+        let programs = if verbose { render::human_programs(&objects) } else { String::new() };
+        (render::human_diagnostics(&objects, color), programs, tally)
+    });
+    let parts = match parts {
+        Ok(parts) => parts,
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
+    };
+    let mut tally = Tally::default();
+    let mut text = String::new();
+    for (diagnostics, _, t) in &parts {
+        text.push_str(diagnostics);
+        tally.merge(t);
     }
-    if args.min_kernel && args.format == Format::Human {
-        return super::min_kernel::exit_code(&report);
+    for (_, programs, _) in &parts {
+        text.push_str(programs);
     }
-    exit_code(&report)
+    text.push_str(&tally.summary(&checker.options().kernel.to_string()));
+    if let Err(code) = write_report(text.as_bytes(), false) {
+        return code;
+    }
+    std::mem::forget((parts, text));
+    if tally.unreadable > 0 {
+        ExitCode::from(2)
+    } else if tally.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes the report to stdout or stderr; a closed pipe is not an error.
+fn write_report(bytes: &[u8], to_stdout: bool) -> Result<(), ExitCode> {
+    let written =
+        if to_stdout { std::io::stdout().lock().write_all(bytes) } else { std::io::stderr().lock().write_all(bytes) };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing the report: {e}");
+            Err(ExitCode::from(2))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn exit_code(report: &Report) -> ExitCode {
@@ -235,6 +290,20 @@ pub fn check_paths_with(
     jobs: Option<usize>,
     policy: &SourcePolicy,
 ) -> Result<Report, String> {
+    let per_file = check_each(checker, paths, jobs, policy, |reports| reports)?;
+    Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
+}
+
+/// Checks files and folders as [`check_paths_with`] does, handing the reports of each file (an
+/// object, or every object embedded in it) to `each` as soon as they are made; the results
+/// come back in the order of the arguments.
+pub fn check_each<T: Send>(
+    checker: &Checker<'_>,
+    paths: &[PathBuf],
+    jobs: Option<usize>,
+    policy: &SourcePolicy,
+    each: impl Fn(Vec<ObjectReport>) -> T + Sync,
+) -> Result<Vec<T>, String> {
     let mut inputs = Vec::new();
     for p in paths {
         expand(p, &mut inputs);
@@ -243,7 +312,7 @@ pub fn check_paths_with(
     let check_input = |input: &Input, worker: &mut Worker| {
         let f = match input {
             Input::File(f) => f,
-            Input::Problem(p, why) => return vec![ObjectReport::unreadable(p.display().to_string(), why.clone())],
+            Input::Problem(p, why) => return each(vec![ObjectReport::unreadable(p.display().to_string(), why.clone())]),
         };
         let name = f.display().to_string();
         let mut reports = match read_input_into(f, MAX_INPUT_BYTES, &mut worker.data) {
@@ -256,9 +325,9 @@ pub fn check_paths_with(
                 source::fill(r, dir.as_deref(), policy, &cache);
             }
         }
-        reports
+        each(reports)
     };
-    let per_file: Vec<Vec<ObjectReport>> = if inputs.len() <= 1 || jobs == Some(1) {
+    let per_file: Vec<T> = if inputs.len() <= 1 || jobs == Some(1) {
         // One file, or one thread asked for: this thread checks them all (starting a worker
         // thread would cost more than checking a small object does).
         let mut worker = Worker::default();
@@ -271,7 +340,7 @@ pub fn check_paths_with(
         // Each worker keeps its memory from one file to the next.
         pool.install(|| inputs.par_iter().map_init(Worker::default, |worker, input| check_input(input, worker)).collect())
     };
-    Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
+    Ok(per_file)
 }
 
 /// The memory a worker thread keeps from one file to the next: the analysis's scratch and the

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use object::elf;
 use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
 use object::{Endianness, SectionIndex};
+use rustc_hash::FxHashMap;
 
 use super::btf::{self, LineInfo};
 use super::insn::{decode_op, Insn, Loc, Op, Target};
@@ -113,7 +114,7 @@ pub struct ProgramDef {
 pub struct MapDef {
     pub name: String,
     /// `.maps` (BTF-defined) or `maps` (legacy `struct bpf_map_def`).
-    pub section: String,
+    pub section: &'static str,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
     pub map_type: Option<MapTypeId>,
     /// For a map-in-map: the index of the entry standing for its inner maps (named
@@ -212,7 +213,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     let mut license = None;
     let mut btf_data = None;
     let mut ext_data = None;
-    let mut maps_data: HashMap<usize, &[u8]> = HashMap::new();
+    let mut maps_data: FxHashMap<usize, &[u8]> = FxHashMap::default();
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
         // Matched as bytes: only code sections keep their name.
@@ -290,8 +291,8 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     // By name and by offset, first one winning: objects can have many thousands of maps.
     let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> =
         HashMap::with_capacity(btf_maps.len());
-    let mut btf_map_by_offset: HashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> =
-        HashMap::with_capacity(btf_maps.len());
+    let mut btf_map_by_offset: FxHashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> =
+        FxHashMap::with_capacity_and_hasher(btf_maps.len(), Default::default());
     for v in &btf_maps {
         btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
         btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
@@ -304,7 +305,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
     // Symbols: functions per code section, map definitions.
     let role_of = |i: SectionIndex| roles.get(i.0);
     let mut maps = Vec::new();
-    let mut map_at: HashMap<(usize, u64), u32> = HashMap::new();
+    let mut map_at: FxHashMap<(usize, u64), u32> = FxHashMap::default();
     for (sym_index, sym) in symbols.enumerate() {
         let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
         let st_type = sym.st_type();
@@ -346,7 +347,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 map_at.insert((shndx.0, value), id);
                 let map_in_map = map_type.is_some_and(|t| MAP_IN_MAP_TYPES.contains(&t));
                 let inner_name = map_in_map.then(|| format!("{name}.inner"));
-                maps.push(MapDef { name, section: section.to_owned(), map_type, inner: None, inner_of: None });
+                maps.push(MapDef { name, section, map_type, inner: None, inner_of: None });
                 // The inner maps' entry follows its outer map; its type stays unknown when
                 // the definition has no `values` (or is a legacy one).
                 if let Some(inner_name) = inner_name {
@@ -354,7 +355,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                         maps[id as usize].inner = Some(inner_id);
                         maps.push(MapDef {
                             name: inner_name,
-                            section: section.to_owned(),
+                            section,
                             map_type: inner_type,
                             inner: None,
                             inner_of: Some(id),

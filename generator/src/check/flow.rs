@@ -728,7 +728,15 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 }
             }
         }
-        leaders.sort_unstable();
+        // In address order: a walk over the function's range when that is no longer than the
+        // reached code (a walk costs less than a sort), else a sort, so that a long function
+        // reached at few places stays cheap.
+        if u64::from(hi - lo) <= 2 * summary.reached as u64 {
+            leaders.clear();
+            leaders.extend((lo..hi).filter(|&i| marks.leader[i as usize] == gen));
+        } else {
+            leaders.sort_unstable();
+        }
         for (b, &l) in leaders.iter().enumerate() {
             marks.block[l as usize] = u32::try_from(b).unwrap_or(u32::MAX);
         }
@@ -996,7 +1004,7 @@ mod tests {
             maps: (0..nmaps)
                 .map(|i| MapDef {
                     name: format!("m{i}"),
-                    section: ".maps".into(),
+                    section: ".maps",
                     map_type: Some(crate::model::MapTypeId::new(1)),
                     inner: None,
                     inner_of: None,

@@ -4,46 +4,62 @@
 use crate::model::{Helper, Model, ProgramTypeId};
 use crate::version::Since;
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use super::report::{KernelUse, MinKernel, Report, MAX_DECIDING};
 
-/// The uses of one program or object, collected as the check walks it.
+/// The uses of one program or object, collected as the check walks it. Names are borrowed
+/// from the model or the object; only the uses that decide the result are copied out.
 #[derive(Debug, Default, Clone)]
-pub struct Uses {
-    list: Vec<KernelUse>,
+pub struct Uses<'a> {
+    list: Vec<Use<'a>>,
 }
 
-impl Uses {
-    pub fn push(&mut self, kind: &'static str, name: &str, since: Option<Since>) {
+#[derive(Debug, Clone)]
+struct Use<'a> {
+    kind: &'static str,
+    name: Cow<'a, str>,
+    since: Option<Since>,
+}
+
+impl Use<'_> {
+    fn to_report(&self) -> KernelUse {
+        KernelUse { kind: self.kind, name: self.name.clone().into_owned(), since: self.since }
+    }
+}
+
+impl<'a> Uses<'a> {
+    pub fn push(&mut self, kind: &'static str, name: impl Into<Cow<'a, str>>, since: Option<Since>) {
+        let name = name.into();
         if !self.list.iter().any(|u| u.kind == kind && u.name == name) {
-            self.list.push(KernelUse { kind, name: name.to_owned(), since });
+            self.list.push(Use { kind, name, since });
         }
     }
 
-    pub fn extend(&mut self, other: &Uses) {
+    pub fn extend(&mut self, other: &Uses<'a>) {
         for u in &other.list {
-            self.push(u.kind, &u.name, u.since);
+            self.push(u.kind, u.name.clone(), u.since);
         }
     }
 
     /// A helper called from `program_type` (`None`: not known): the pair's start, which is
     /// the latest of the helper's, the program type's and the pair's own.
-    pub fn helper(&mut self, model: &Model, helper: &Helper, program_type: Option<ProgramTypeId>) {
+    pub fn helper(&mut self, model: &Model, helper: &'a Helper, program_type: Option<ProgramTypeId>) {
         let since = match program_type.and_then(|p| model.program_type(p)) {
             None => Some(helper.since),
             Some(p) if p.helpers_from_target => Some(helper.since),
             Some(p) => helper.availability_for(p.id).map(|a| a.since),
         };
-        self.push("helper", &helper.name, since);
+        self.push("helper", helper.name.as_str(), since);
     }
 
     /// The combined start and the uses that decide it.
     pub fn finish(&self) -> MinKernel {
-        let never: Vec<KernelUse> = self.list.iter().filter(|u| u.since.is_none()).cloned().collect();
-        if !never.is_empty() {
-            return MinKernel { since: None, by: never.into_iter().take(MAX_DECIDING).collect() };
+        if self.list.iter().any(|u| u.since.is_none()) {
+            let by = self.list.iter().filter(|u| u.since.is_none()).take(MAX_DECIDING).map(Use::to_report).collect();
+            return MinKernel { since: None, by };
         }
         let Some(since) = self.list.iter().filter_map(|u| u.since).reduce(Since::max) else {
             return MinKernel::default();
@@ -58,7 +74,7 @@ impl Uses {
                 })
             })
             .take(MAX_DECIDING)
-            .cloned()
+            .map(Use::to_report)
             .collect();
         MinKernel { since: Some(since), by }
     }

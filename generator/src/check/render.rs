@@ -107,9 +107,69 @@ fn copies_note(d: &Diagnostic) -> Option<String> {
 
 /// Human-readable diagnostics and a summary, rustc-style.
 pub fn human(report: &Report, color: bool, verbose: bool) -> String {
+    let mut out = human_diagnostics(&report.objects, color);
+    if verbose {
+        out.push_str(&human_programs(&report.objects));
+    }
+    let mut tally = Tally::default();
+    for object in &report.objects {
+        tally.add(object);
+    }
+    out.push_str(&tally.summary(&report.kernel));
+    out
+}
+
+/// The counts the human summary line gives, added up one object at a time: a check that
+/// renders each object as it goes keeps these instead of the objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub objects: usize,
+    pub programs: usize,
+    pub calls: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub unreadable: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, object: &ObjectReport) {
+        self.objects += 1;
+        self.programs += object.programs.len();
+        self.calls += object.programs.iter().map(|p| p.calls.len()).sum::<usize>();
+        self.errors += object.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        self.warnings += object.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        self.unreadable += usize::from(object.error.is_some());
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        self.objects += other.objects;
+        self.programs += other.programs;
+        self.calls += other.calls;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.unreadable += other.unreadable;
+    }
+
+    /// The closing line of the human output.
+    pub fn summary(&self, kernel: &str) -> String {
+        let Tally { objects, programs, calls, errors, warnings, unreadable } = *self;
+        let mut out = format!(
+            "checked {objects} object(s), {programs} program(s), {calls} helper call(s) against Linux {kernel}: {errors} error(s), {warnings} warning(s)"
+        );
+        if unreadable > 0 {
+            out.push_str(&format!(", {unreadable} unreadable"));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// The diagnostics of `objects`, rustc-style, with their source lines; empty when there are
+/// none.
+pub fn human_diagnostics(objects: &[ObjectReport], color: bool) -> String {
     let mut snippets = Snippets::default();
     let mut rendered: Vec<CsDiagnostic<usize>> = Vec::new();
-    for object in &report.objects {
+    for object in objects {
         if let Some(e) = &object.error {
             rendered
                 .push(CsDiagnostic::error().with_message(printable(&format!("cannot check `{}`: {e}", object.path))));
@@ -143,50 +203,42 @@ pub fn human(report: &Report, color: bool, verbose: bool) -> String {
             rendered.push(cs.with_notes(notes));
         }
     }
+    if rendered.is_empty() {
+        return String::new();
+    }
     let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
     let config = term::Config::default();
     for cs in &rendered {
         // Every label points into `snippets` with a range inside its one line.
         term::emit(&mut buffer, &config, &snippets, cs).expect("labels point at snippet lines");
     }
-    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
-    if verbose {
-        for object in &report.objects {
-            for p in &object.programs {
-                let pt = p.program_type.as_deref().unwrap_or("unknown program type");
-                let at = p.attach_type.as_deref().map(|a| format!(", {a}")).unwrap_or_default();
-                let sl = if p.sleepable { ", sleepable" } else { "" };
-                let line = format!(
-                    "{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions",
-                    object.path, p.name, p.section, p.instructions
-                );
-                out.push_str(&printable(&line));
-                out.push('\n');
-                for c in &p.calls {
-                    let name = c.helper.as_deref().unwrap_or("unknown helper");
-                    out.push_str(&format!("    insn {:>5}  call {name}#{}\n", c.insn, c.helper_id));
-                }
-                for k in &p.kfuncs {
-                    let name = printable(k.name.as_deref().unwrap_or("(unnamed)")).into_owned();
-                    out.push_str(&format!("    insn {:>5}  kfunc {name}\n", k.insn));
-                }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// `-v`: every program of `objects` with the helper and kfunc calls it can reach.
+pub fn human_programs(objects: &[ObjectReport]) -> String {
+    let mut out = String::new();
+    for object in objects {
+        for p in &object.programs {
+            let pt = p.program_type.as_deref().unwrap_or("unknown program type");
+            let at = p.attach_type.as_deref().map(|a| format!(", {a}")).unwrap_or_default();
+            let sl = if p.sleepable { ", sleepable" } else { "" };
+            let line = format!(
+                "{}: `{}` (section `{}`: {pt}{at}{sl}): {} instructions",
+                object.path, p.name, p.section, p.instructions
+            );
+            out.push_str(&printable(&line));
+            out.push('\n');
+            for c in &p.calls {
+                let name = c.helper.as_deref().unwrap_or("unknown helper");
+                out.push_str(&format!("    insn {:>5}  call {name}#{}\n", c.insn, c.helper_id));
+            }
+            for k in &p.kfuncs {
+                let name = printable(k.name.as_deref().unwrap_or("(unnamed)")).into_owned();
+                out.push_str(&format!("    insn {:>5}  kfunc {name}\n", k.insn));
             }
         }
     }
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let programs: usize = report.objects.iter().map(|o| o.programs.len()).sum();
-    let calls: usize = report.objects.iter().flat_map(|o| &o.programs).map(|p| p.calls.len()).sum();
-    let unreadable = report.objects.iter().filter(|o| o.error.is_some()).count();
-    out.push_str(&format!(
-        "checked {} object(s), {programs} program(s), {calls} helper call(s) against Linux {}: {errors} error(s), {warnings} warning(s)",
-        report.objects.len(),
-        report.kernel
-    ));
-    if unreadable > 0 {
-        out.push_str(&format!(", {unreadable} unreadable"));
-    }
-    out.push('\n');
     out
 }
 

@@ -105,10 +105,10 @@ impl ObjectReport {
 pub struct MapReport {
     pub name: String,
     /// `.maps` or `maps`.
-    pub section: String,
+    pub section: &'static str,
     /// `BPF_MAP_TYPE_HASH`; `null` when unknown.
     #[serde(rename = "type")]
-    pub map_type: Option<String>,
+    pub map_type: Option<Name>,
     pub type_id: Option<MapTypeId>,
     /// For the inner map of a map-in-map (named `OUTER.inner`): the outer map's name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,9 +120,9 @@ pub struct ProgramReport {
     pub name: String,
     pub section: String,
     /// `BPF_PROG_TYPE_XDP`; `null` when the section name is not recognised.
-    pub program_type: Option<String>,
+    pub program_type: Option<Name>,
     /// `BPF_CGROUP_INET4_CONNECT`; `null` when the section sets none.
-    pub attach_type: Option<String>,
+    pub attach_type: Option<Name>,
     pub sleepable: bool,
     /// Every helper call the program can reach, subprograms included.
     pub calls: Vec<CallReport>,

@@ -3,7 +3,7 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 
 use crate::model::{
@@ -84,6 +84,11 @@ pub struct Checker<'m> {
     map_arg: Vec<Option<u8>>,
     /// By helper ID.
     helper_names: Vec<Option<Name>>,
+    /// By kernel number: the report's names of map, program and attach types, made once so
+    /// that each report clones a pointer rather than the text.
+    map_type_names: Vec<Option<Name>>,
+    program_type_names: Vec<Option<Name>>,
+    attach_type_names: Vec<Option<Name>>,
     /// What is known of the target machine beyond its kernel version.
     machine: Machine,
 }
@@ -97,7 +102,28 @@ impl<'m> Checker<'m> {
             map_arg[h.id.index()] = h.map_arg;
             helper_names[h.id.index()] = Some(Name::from(h.name.as_str()));
         }
-        Checker { model, options, map_arg, helper_names, machine: Machine::default() }
+        Checker {
+            model,
+            options,
+            map_arg,
+            helper_names,
+            map_type_names: names_by_number(model.map_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
+            program_type_names: names_by_number(model.program_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
+            attach_type_names: names_by_number(model.attach_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
+            machine: Machine::default(),
+        }
+    }
+
+    fn map_type_name(&self, id: MapTypeId) -> Option<Name> {
+        self.map_type_names.get(id.get() as usize).cloned().flatten()
+    }
+
+    fn class_names(&self, class: &Class<'_>) -> (Option<Name>, Option<Name>) {
+        let name = |names: &[Option<Name>], n: u32| names.get(n as usize).cloned().flatten();
+        (
+            class.program_type.and_then(|p| name(&self.program_type_names, p.id.get())),
+            class.attach_type.and_then(|a| name(&self.attach_type_names, a.id.get())),
+        )
     }
 
     /// Judges kernel config, lockdown and capability conditions against `machine`; without
@@ -160,7 +186,6 @@ impl<'m> Checker<'m> {
     }
 
     fn check_object_with(&self, path: &str, obj: &BpfObject<'_>, scratch: &mut Scratch) -> ObjectReport {
-        let model = self.model;
         let license = self.options.license.clone().or_else(|| obj.license.clone());
         let mut report = ObjectReport {
             path: path.to_owned(),
@@ -173,8 +198,8 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|m| MapReport {
                     name: m.name.clone(),
-                    section: m.section.clone(),
-                    map_type: m.map_type.and_then(|t| model.map_type(t)).map(|t| t.name.clone()),
+                    section: m.section,
+                    map_type: m.map_type.and_then(|t| self.map_type_name(t)),
                     type_id: m.map_type,
                     inner_of: m.inner_of.and_then(|o| obj.maps.get(o as usize)).map(|o| o.name.clone()),
                 })
@@ -190,14 +215,14 @@ impl<'m> Checker<'m> {
             sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
         }
         let mut object_uses = self.map_uses(obj, &mut sink);
-        let mut kernel_checked: HashSet<u32> = HashSet::new();
-        let mut warned_sections: HashSet<u32> = HashSet::new();
+        let mut kernel_checked: FxHashSet<u32> = FxHashSet::default();
+        let mut warned_sections: FxHashSet<u32> = FxHashSet::default();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
         // The findings of a call depend only on its section's class, the helper, the maps that
         // reach it and whether it is guarded: worked out once, then placed at every copy.
-        let mut map_sets: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut memo: HashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = HashMap::new();
+        let mut map_sets: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+        let mut memo: FxHashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = FxHashMap::default();
         let mut layout_budget =
             LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
         let mut listed = 0usize;
@@ -226,11 +251,12 @@ impl<'m> Checker<'m> {
                 self.check_class_kernel(&class, prog, section, &mut sink, prog_index);
             }
             if gave_up {
+                let (program_type, attach_type) = self.class_names(&class);
                 report.programs.push(ProgramReport {
                     name: prog.name.clone(),
                     section: section.clone(),
-                    program_type: class.program_type.map(|p| p.name.clone()),
-                    attach_type: class.attach_type.map(|a| a.name.clone()),
+                    program_type,
+                    attach_type,
                     sleepable: class.sleepable,
                     calls: Vec::new(),
                     kfuncs: Vec::new(),
@@ -358,11 +384,12 @@ impl<'m> Checker<'m> {
                 &mut sink,
                 &mut uses,
             );
+            let (program_type, attach_type) = self.class_names(&class);
             report.programs.push(ProgramReport {
                 name: prog.name.clone(),
                 section: section.clone(),
-                program_type: class.program_type.map(|p| p.name.clone()),
-                attach_type: class.attach_type.map(|a| a.name.clone()),
+                program_type,
+                attach_type,
                 sleepable: class.sleepable,
                 calls,
                 kfuncs,
@@ -805,15 +832,15 @@ impl Checker<'_> {
     /// without one). A `__weak` extern counts for neither bound: the program may guard its call
     /// with `bpf_ksym_exists()`, which the verifier drops where the kfunc is missing.
     #[allow(clippy::too_many_arguments, reason = "one program's context, passed as the other checks take it")]
-    fn check_kfunc_calls(
+    fn check_kfunc_calls<'a>(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Ctx<'a, '_, '_>,
         class: &Class<'_>,
         license: Option<&str>,
         prog_index: u32,
         calls: &[super::flow::KfuncCall],
         sink: &mut Sink,
-        uses: &mut Uses,
+        uses: &mut Uses<'a>,
     ) {
         let load = super::kfuncs::KfuncLoad {
             program_type: class.program_type,
@@ -830,7 +857,7 @@ impl Checker<'_> {
                     Some(pt) if !pt.helpers_from_target => kfunc.availability_for(pt.id).map(|a| a.since),
                     _ => Some(kfunc.since),
                 });
-                uses.push("kfunc", name, since);
+                uses.push("kfunc", name.as_str(), since);
             }
             let found = self.machine.with_target(self.options.kernel, |t| {
                 super::kfuncs::check_kfunc_call(self.model, t, &load, name, weak)
@@ -990,11 +1017,21 @@ enum Key {
     Other(Code, Option<u32>, String),
 }
 
+/// A table of [`Name`]s indexed by kernel number (the model's numbers are small).
+fn names_by_number<'n>(items: impl Iterator<Item = (u32, &'n str)> + Clone) -> Vec<Option<Name>> {
+    let len = items.clone().map(|(n, _)| n as usize + 1).max().unwrap_or(0);
+    let mut names = vec![None; len];
+    for (n, name) in items {
+        names[n as usize] = Some(Name::from(name));
+    }
+    names
+}
+
 /// Collects an object's diagnostics: merges copies, caps the distinct ones.
 #[derive(Default)]
 struct Sink {
     list: Vec<Diagnostic>,
-    index: HashMap<Key, usize>,
+    index: FxHashMap<Key, usize>,
     omitted: usize,
     omitted_errors: usize,
 }
@@ -1059,15 +1096,16 @@ impl Sink {
 
 /// A program being checked: turns code locations into diagnostics.
 /// A program being checked: turns code locations into diagnostics.
-struct Ctx<'a, 'd> {
+struct Ctx<'a, 'l, 'd> {
     obj: &'a BpfObject<'d>,
     prog: &'a ProgramDef,
     section: &'a str,
-    layout: &'a Layout,
+    /// The program's own (the rest are the object's, and outlive the program's check).
+    layout: &'l Layout,
     names: &'a Names,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_, '_, '_> {
     fn index(&self, loc: Loc) -> u32 {
         self.layout.index(loc).unwrap_or(loc.insn)
     }
@@ -1108,19 +1146,19 @@ impl Ctx<'_, '_> {
 
 /// Target-kernel completeness (program, attach and map types), the machine's conditions, and
 /// the uses that make up `min_kernel`.
-impl Checker<'_> {
+impl<'m> Checker<'m> {
     /// The uses of every map of the object (libbpf creates them all), with an error for each
     /// map type the target kernel lacks.
-    fn map_uses(&self, obj: &BpfObject<'_>, sink: &mut Sink) -> Uses {
+    fn map_uses(&self, obj: &BpfObject<'_>, sink: &mut Sink) -> Uses<'m> {
         let kernel = self.options.kernel;
         let mut uses = Uses::default();
         for map in &obj.maps {
             let Some(type_id) = map.map_type else { continue };
             let Some(t) = self.model.map_type(type_id) else {
-                uses.push("map_type", &format!("map type {type_id}"), None);
+                uses.push("map_type", format!("map type {type_id}"), None);
                 continue;
             };
-            uses.push("map_type", &t.name, Some(t.since));
+            uses.push("map_type", t.name.as_str(), Some(t.since));
             let what = match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
                 Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
                 None => format!("map `{}` is of type {}", map.name, t.name),
@@ -1158,12 +1196,12 @@ impl Checker<'_> {
         }
     }
 
-    fn class_uses(&self, class: &Class<'_>, uses: &mut Uses) {
+    fn class_uses(&self, class: &Class<'m>, uses: &mut Uses<'m>) {
         if let Some(p) = class.program_type {
-            uses.push("program_type", &p.name, Some(p.since));
+            uses.push("program_type", p.name.as_str(), Some(p.since));
         }
         if let Some(a) = load_checked_attach_type(class) {
-            uses.push("attach_type", &a.name, Some(a.since));
+            uses.push("attach_type", a.name.as_str(), Some(a.since));
         }
     }
 
@@ -1227,16 +1265,16 @@ impl Checker<'_> {
 
     /// The uses of one (unguarded) call: the helper for this program type, and the types of
     /// the maps that reach it.
-    fn call_uses(&self, obj: &BpfObject<'_>, class: &Class<'_>, call: &HelperCall, uses: &mut Uses) {
+    fn call_uses(&self, obj: &BpfObject<'_>, class: &Class<'_>, call: &HelperCall, uses: &mut Uses<'m>) {
         match self.model.helper(call.helper) {
             Some(h) => uses.helper(self.model, h, class.program_type.map(|p| p.id)),
-            None => uses.push("helper", &format!("helper #{}", call.helper), None),
+            None => uses.push("helper", format!("helper #{}", call.helper), None),
         }
         for &m in &call.maps {
             let Some(t) = obj.maps.get(m as usize).and_then(|m| m.map_type).and_then(|t| self.model.map_type(t)) else {
                 continue;
             };
-            uses.push("map_type", &t.name, Some(t.since));
+            uses.push("map_type", t.name.as_str(), Some(t.since));
         }
     }
 

@@ -757,3 +757,47 @@ fn execsnoop_copies_are_merged() {
         assert_eq!(insns, d["count"].as_u64().expect("count").min(64), "every copy's instruction is listed: {d}");
     }
 }
+
+/// The human output is rendered object by object as the check goes (each report dropped once
+/// rendered); it must be byte for byte what rendering the whole report gives, with the same
+/// exit status, on one thread and on several, with and without `-v`.
+#[test]
+fn streamed_human_output_is_the_whole_reports() {
+    const TEST: &str = "streamed_human_output_is_the_whole_reports";
+    let dir = Path::new("/usr/lib/x86_64-linux-gnu/bpf");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "o")).collect()
+        }
+        Err(_) => return support::skip(TEST, "no /usr/lib/x86_64-linux-gnu/bpf (apt-get install xdp-tools libxdp1)"),
+    };
+    files.sort();
+    // An unreadable input among them, and one object twice.
+    files.insert(1, repo_root().join("no-such-object.o"));
+    files.push(files[0].clone());
+    let model = support::model();
+    for kernel in ["5.4", "6.18"] {
+        let checker = Checker::new(
+            &model,
+            Options { kernel: kernel.parse().expect("release"), license: None, overrides: Vec::new() },
+        );
+        let report = bpfspec::check::cli::check_paths(&checker, &files, Some(1)).expect("inputs expand");
+        for verbose in [false, true] {
+            let want = bpfspec::check::render::human(&report, false, verbose);
+            let want_code = match bpfspec::check::cli::exit_code(&report) {
+                c if c == std::process::ExitCode::SUCCESS => 0,
+                c if c == std::process::ExitCode::from(1) => 1,
+                _ => 2,
+            };
+            for jobs in ["1", "2"] {
+                let mut args = vec!["--kernel", kernel, "-j", jobs, "--color", "never"];
+                if verbose {
+                    args.push("-v");
+                }
+                let out = bpfspec(&args, &files);
+                assert_eq!(String::from_utf8_lossy(&out.stderr), want, "--kernel {kernel} -j {jobs} -v {verbose}");
+                assert_eq!(out.status.code(), Some(want_code), "--kernel {kernel} -j {jobs}");
+            }
+        }
+    }
+}
