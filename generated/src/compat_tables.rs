@@ -3261,7 +3261,16 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_lwt_seg6_store_bytes",
         since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
+        program_types: &[
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since::exact(KernelVersion::new(4, 18)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_IPV6_SEG6_BPF"],
+                    ..Conditions::NONE
+                },
+            },
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -3269,7 +3278,16 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_lwt_seg6_adjust_srh",
         since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
+        program_types: &[
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since::exact(KernelVersion::new(4, 18)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_IPV6_SEG6_BPF"],
+                    ..Conditions::NONE
+                },
+            },
+        ],
         map_types: &[],
     },
     HelperInfo {
@@ -3277,7 +3295,16 @@ pub const HELPERS: &[HelperInfo; 211] = &[
         name: "bpf_lwt_seg6_action",
         since: Since::exact(KernelVersion::new(4, 18)),
         gpl_only: false,
-        program_types: &[Availability::plain(ProgramType::LwtSeg6local, 4, 18)],
+        program_types: &[
+            Availability {
+                program_type: ProgramType::LwtSeg6local,
+                since: Since::exact(KernelVersion::new(4, 18)),
+                conditions: Conditions {
+                    kconfig: &["CONFIG_IPV6_SEG6_BPF"],
+                    ..Conditions::NONE
+                },
+            },
+        ],
         map_types: &[],
     },
     HelperInfo {

@@ -6634,7 +6634,7 @@ pub unsafe fn bpf_lwt_push_encap(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CONFIG_IPV6_SEG6_BPF` |
 ///
 /// # See also
 ///
@@ -6714,7 +6714,7 @@ pub unsafe fn bpf_lwt_seg6_store_bytes(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CONFIG_IPV6_SEG6_BPF` |
 ///
 /// # See also
 ///
@@ -6798,7 +6798,7 @@ pub unsafe fn bpf_lwt_seg6_adjust_srh(
 ///
 /// | Program type | Since | Conditions |
 /// |---|---|---|
-/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | — |
+/// | [`lwt_seg6local`](crate::ids::ProgramType::LwtSeg6local) | 4.18 | needs `CONFIG_IPV6_SEG6_BPF` |
 ///
 /// # See also
 ///

@@ -3620,7 +3620,7 @@ unsafe impl CanCall_bpf_lwt_push_encap for program::LwtIn {}
 unsafe impl CanCall_bpf_lwt_push_encap for program::LwtXmit {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_store_bytes`: Overwrite the flags, tag or TLV bytes of the outer SRv6 header in an End.BPF program.
 ///
-/// - lwt_seg6local, since 4.18
+/// - lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF), since 4.18
 #[cfg_attr(
     bpfspec_example = "bpf_lwt_seg6_store_bytes",
     doc = example!("bpf_lwt_seg6_store_bytes")
@@ -3628,13 +3628,13 @@ unsafe impl CanCall_bpf_lwt_push_encap for program::LwtXmit {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_store_bytes`",
     label = "`bpf_lwt_seg6_store_bytes` is not available to this program type",
-    note = "`bpf_lwt_seg6_store_bytes` may be called from: lwt_seg6local"
+    note = "`bpf_lwt_seg6_store_bytes` may be called from: lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF)"
 )]
 pub unsafe trait CanCall_bpf_lwt_seg6_store_bytes: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_store_bytes for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_adjust_srh`: Grow or shrink the TLV section of the outer SRv6 header in an End.BPF program.
 ///
-/// - lwt_seg6local, since 4.18
+/// - lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF), since 4.18
 #[cfg_attr(
     bpfspec_example = "bpf_lwt_seg6_adjust_srh",
     doc = example!("bpf_lwt_seg6_adjust_srh")
@@ -3642,13 +3642,13 @@ unsafe impl CanCall_bpf_lwt_seg6_store_bytes for program::LwtSeg6local {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_adjust_srh`",
     label = "`bpf_lwt_seg6_adjust_srh` is not available to this program type",
-    note = "`bpf_lwt_seg6_adjust_srh` may be called from: lwt_seg6local"
+    note = "`bpf_lwt_seg6_adjust_srh` may be called from: lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF)"
 )]
 pub unsafe trait CanCall_bpf_lwt_seg6_adjust_srh: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_adjust_srh for program::LwtSeg6local {}
 /// Implemented for the program types that may call `bpf_lwt_seg6_action`: Run a built-in SRv6 endpoint behaviour on the packet from an End.BPF program.
 ///
-/// - lwt_seg6local, since 4.18
+/// - lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF), since 4.18
 #[cfg_attr(
     bpfspec_example = "bpf_lwt_seg6_action",
     doc = example!("bpf_lwt_seg6_action")
@@ -3656,7 +3656,7 @@ unsafe impl CanCall_bpf_lwt_seg6_adjust_srh for program::LwtSeg6local {}
 #[diagnostic::on_unimplemented(
     message = "program type `{Self}` cannot call `bpf_lwt_seg6_action`",
     label = "`bpf_lwt_seg6_action` is not available to this program type",
-    note = "`bpf_lwt_seg6_action` may be called from: lwt_seg6local"
+    note = "`bpf_lwt_seg6_action` may be called from: lwt_seg6local (needs CONFIG_IPV6_SEG6_BPF)"
 )]
 pub unsafe trait CanCall_bpf_lwt_seg6_action: ProgramType {}
 unsafe impl CanCall_bpf_lwt_seg6_action for program::LwtSeg6local {}
