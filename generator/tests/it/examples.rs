@@ -1187,7 +1187,7 @@ fn examples_compile_check_load_and_run() {
             let list: Vec<String> = refused.iter().map(|(f, line)| format!("  {f}: {line}")).collect();
             let _ = writeln!(
                 err,
-                "refused by this build (varies_by_build in the specs: builds of one release differ):\n{}",
+                "refused by this build (builds of one release differ: varies_by_build in the specs, or a kconfig qualifier this machine's config leaves off):\n{}",
                 list.join("\n")
             );
         }
