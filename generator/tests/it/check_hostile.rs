@@ -506,3 +506,37 @@ fn embedded_object_at_odd_offset() {
     assert_eq!(o["diagnostics"][0]["code"], "helper-not-allowed");
     assert_eq!(run.code, Some(1));
 }
+
+/// Every embedded object is found among bytes that look like the start of one: 0x7f bytes
+/// everywhere (as in machine code), ELF headers for other machines, a magic cut short at the
+/// end, and two objects back to back at odd offsets.
+#[test]
+fn embedded_objects_among_lookalikes() {
+    let inner = crate::elfgen::program("xdp", &[asm::call(4), asm::exit()]);
+    let mut host = vec![0u8; 64];
+    host[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+    host[18] = 62; // EM_X86_64
+    for i in 0..4096 {
+        host.push(if i % 3 == 0 { 0x7f } else { b"ELF"[i % 3 - 1] ^ 1 });
+    }
+    // An x86-64 ELF header inside: not a BPF object.
+    let mut other = vec![0u8; 64];
+    other[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+    other[18] = 62;
+    host.extend_from_slice(&other);
+    host.extend_from_slice(b"\x7f\x7fE");
+    let first = host.len();
+    host.extend_from_slice(&inner);
+    host.push(0x7f);
+    let second = host.len();
+    host.extend_from_slice(&inner);
+    host.extend_from_slice(b"\x7fEL");
+    assert!(first % 2 == 1 || second % 2 == 1, "at least one odd offset");
+    let dir = TempDir::new("embedded-lookalikes");
+    std::fs::write(dir.0.join("tool"), &host).expect("write");
+    let run = run_check(&dir.0, &["--format", "json", "tool"]);
+    let r = run.json();
+    let paths: Vec<&str> =
+        r["objects"].as_array().expect("objects").iter().filter_map(|o| o["path"].as_str()).collect();
+    assert_eq!(paths, [format!("tool@{first:#x}"), format!("tool@{second:#x}")], "{r}");
+}
