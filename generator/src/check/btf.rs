@@ -145,6 +145,7 @@ impl LineInfo {
         for (sec_name, rec_size, range) in ext_blocks(ext, 16, 16)? {
             let name = btf.string(sec_name).unwrap_or_default().to_owned();
             let records = info.by_section.entry(name).or_default();
+            records.reserve((range.end - range.start) / rec_size);
             let mut at = range.start;
             while at < range.end {
                 let f = |n: usize| b.u32(at + 4 * n).ok_or(BtfError::Header);
@@ -160,14 +161,25 @@ impl LineInfo {
             }
         }
         // One offset per file name, so that equal names compare equal by offset even where the
-        // string table repeats them.
+        // string table repeats them. Each offset's name is read once (records of one file run
+        // in long stretches: the last one is kept at hand).
         let mut first: HashMap<&str, u32> = HashMap::new();
+        let mut canonical: HashMap<u32, u32> = HashMap::new();
+        let mut last: Option<(u32, u32)> = None;
         for records in info.by_section.values_mut() {
             records.sort_by_key(|r| r.insn_off);
             for r in records.iter_mut() {
-                if let Some(name) = btf.string(r.file_off) {
-                    r.file_off = *first.entry(name).or_insert(r.file_off);
-                }
+                let off = r.file_off;
+                r.file_off = match last {
+                    Some((from, to)) if from == off => to,
+                    _ => {
+                        let to = *canonical
+                            .entry(off)
+                            .or_insert_with(|| btf.string(off).map_or(off, |name| *first.entry(name).or_insert(off)));
+                        last = Some((off, to));
+                        to
+                    }
+                };
             }
         }
         Ok(info)
