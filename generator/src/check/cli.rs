@@ -192,6 +192,7 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
         }
     };
     let (text, to_stdout) = match args.format {
+        // The plain human output went through `run_human` above.
         Format::Human => (super::min_kernel::human(&report), true),
         Format::Json => (render::json(&report), true),
         Format::Sarif => (render::sarif_with(&report, &sarif), true),
@@ -244,13 +245,7 @@ fn run_human(checker: &Checker<'_>, args: &CheckArgs, policy: &SourcePolicy, col
         return code;
     }
     std::mem::forget((parts, text));
-    if tally.unreadable > 0 {
-        ExitCode::from(2)
-    } else if tally.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    exit_status(tally.unreadable > 0, tally.errors)
 }
 
 /// Writes the report to stdout or stderr; a closed pipe is not an error.
@@ -267,9 +262,14 @@ fn write_report(bytes: &[u8], to_stdout: bool) -> Result<(), ExitCode> {
 }
 
 pub fn exit_code(report: &Report) -> ExitCode {
-    if report.unreadable() {
+    exit_status(report.unreadable(), report.count(Severity::Error))
+}
+
+/// The exit status of a check: 2 when an input could not be read, 1 when there are errors.
+fn exit_status(unreadable: bool, errors: usize) -> ExitCode {
+    if unreadable {
         ExitCode::from(2)
-    } else if report.count(Severity::Error) > 0 {
+    } else if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
