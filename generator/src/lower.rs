@@ -530,7 +530,12 @@ impl Lower<'_> {
             summary: h.summary.trim().to_owned().into(),
             description: h.description.clone().into(),
             usage: h.usage.clone().into(),
-            returns: Return { c_type: h.returns.c_type.value.clone(), class: ret_class, doc: h.returns.doc.clone().into() }.into(),
+            returns: Return {
+                c_type: h.returns.c_type.value.clone(),
+                class: ret_class,
+                doc: h.returns.doc.clone().into(),
+            }
+            .into(),
             args: args.into(),
             variadic: h.variadic,
             flags: flags.into(),

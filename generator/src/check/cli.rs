@@ -312,7 +312,9 @@ pub fn check_each<T: Send>(
     let check_input = |input: &Input, worker: &mut Worker| {
         let f = match input {
             Input::File(f) => f,
-            Input::Problem(p, why) => return each(vec![ObjectReport::unreadable(p.display().to_string(), why.clone())]),
+            Input::Problem(p, why) => {
+                return each(vec![ObjectReport::unreadable(p.display().to_string(), why.clone())])
+            }
         };
         let name = f.display().to_string();
         let mut reports = match read_input_into(f, MAX_INPUT_BYTES, &mut worker.data) {
@@ -338,7 +340,9 @@ pub fn check_each<T: Send>(
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         // Each worker keeps its memory from one file to the next.
-        pool.install(|| inputs.par_iter().map_init(Worker::default, |worker, input| check_input(input, worker)).collect())
+        pool.install(|| {
+            inputs.par_iter().map_init(Worker::default, |worker, input| check_input(input, worker)).collect()
+        })
     };
     Ok(per_file)
 }

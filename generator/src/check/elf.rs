@@ -242,7 +242,13 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             };
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
-            code.push(CodeSection { name: name.into_owned(), insns, ops: Vec::new(), refs: Vec::new(), funcs: Vec::new() });
+            code.push(CodeSection {
+                name: name.into_owned(),
+                insns,
+                ops: Vec::new(),
+                refs: Vec::new(),
+                funcs: Vec::new(),
+            });
             Role::Code(id)
         } else {
             match raw_name {
@@ -567,13 +573,7 @@ impl Relocs {
     }
 }
 
-fn kfunc_name(
-    table: &Relocs,
-    i: usize,
-    insn: &Insn,
-    btf: Option<&Btf<'_>>,
-    externs: &mut Externs,
-) -> Option<u32> {
+fn kfunc_name(table: &Relocs, i: usize, insn: &Insn, btf: Option<&Btf<'_>>, externs: &mut Externs) -> Option<u32> {
     let name = match u32::try_from(i).ok().and_then(|i| table.get(i)) {
         Some(Target::Extern(name)) => name.clone(),
         // Linked objects carry the kfunc's BTF ID in imm.

@@ -600,12 +600,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         });
         flow.helper_calls = helpers
             .into_iter()
-            .map(|(loc, helper, maps, guarded)| HelperCall {
-                loc,
-                helper,
-                maps: self.sets.get(maps).to_vec(),
-                guarded,
-            })
+            .map(|(loc, helper, maps, guarded)| HelperCall { loc, helper, maps: self.sets.get(maps).to_vec(), guarded })
             .collect();
         kfuncs.sort_by_key(|k| k.loc);
         kfuncs.dedup_by_key(|k| k.loc);

@@ -174,7 +174,7 @@ pub fn check_kfunc_call(
             Code::VariesByBuild,
             format!("kfunc `{name}` in {} programs: {words}", pt.name),
         );
-        d.help = Some(super::rules::VARIES_BY_BUILD_HELP.to_owned());
+        d.help = Some(super::report::VARIES_BY_BUILD_HELP.to_owned());
         out.push(with(d, name));
     }
     out.extend(capability_findings(kfunc, pt, &j.unmet, &j.unsure).into_iter().map(|d| with(d, name)));

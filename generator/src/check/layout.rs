@@ -183,7 +183,8 @@ mod tests {
             let (mut a, mut b) = (budget, budget);
             let fast = Layout::new(&obj, &obj.programs[0], &mut a);
             let slow = slot_by_slot(&obj, &obj.programs[0], &mut b);
-            let segs = |l: &Layout| l.segments.values().map(|s| (s.section, s.start, s.len, s.base)).collect::<Vec<_>>();
+            let segs =
+                |l: &Layout| l.segments.values().map(|s| (s.section, s.start, s.len, s.base)).collect::<Vec<_>>();
             assert_eq!((segs(&fast), a), (segs(&slow), b), "budget {budget}");
         }
         assert_eq!(Layout::new(&obj, &obj.programs[0], &mut 100).index(at(1, 7)), Some(16));

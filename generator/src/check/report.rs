@@ -181,6 +181,10 @@ pub enum Severity {
     Warning,
 }
 
+/// What to do about a `varies-by-build` finding (helpers, map types, kfuncs).
+pub const VARIES_BY_BUILD_HELP: &str =
+    "load it on the target kernel to be sure (`bpfspec probe --diff` there lists what that build allows)";
+
 /// Stable diagnostic codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -13,8 +13,8 @@ use crate::model::{
 use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
-use super::flow::{Analyzer, HelperCall};
 pub use super::flow::Scratch;
+use super::flow::{Analyzer, HelperCall};
 use super::insn::IsaFeature;
 use super::insn::Loc;
 use super::layout::Layout;
@@ -22,7 +22,7 @@ use super::license::{is_gpl_compatible, GPL_COMPATIBLE};
 use super::min_kernel::Uses;
 use super::report::{
     CallReport, Code, Diagnostic, KfuncReport, MapReport, MinKernel, Name, ObjectReport, Place, ProgramReport,
-    Severity, Source, MAX_COPIES_LISTED,
+    Severity, Source, MAX_COPIES_LISTED, VARIES_BY_BUILD_HELP,
 };
 use super::target::Machine;
 
@@ -97,16 +97,14 @@ impl<'m> Checker<'m> {
     pub fn new(model: &'m Model, options: Options) -> Checker<'m> {
         let max = model.helpers.iter().map(|h| h.id.index()).max().unwrap_or(0);
         let mut map_arg = vec![None; max + 1];
-        let mut helper_names = vec![None; max + 1];
         for h in &model.helpers {
             map_arg[h.id.index()] = h.map_arg;
-            helper_names[h.id.index()] = Some(Name::from(h.name.as_str()));
         }
         Checker {
             model,
             options,
             map_arg,
-            helper_names,
+            helper_names: names_by_number(model.helpers.iter().map(|h| (h.id.get(), h.name.as_str()))),
             map_type_names: names_by_number(model.map_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
             program_type_names: names_by_number(model.program_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
             attach_type_names: names_by_number(model.attach_types.iter().map(|t| (t.id.get(), t.name.as_str()))),
@@ -1410,10 +1408,6 @@ fn load_checked_attach_type<'m>(class: &Class<'m>) -> Option<&'m AttachType> {
     let pt = class.program_type?;
     class.attach_type.filter(|_| ATTACH_TYPE_CHECKED_AT_LOAD.contains(&pt.name.as_str()))
 }
-
-/// What to do about a `varies-by-build` finding (helpers, map types, kfuncs).
-pub(super) const VARIES_BY_BUILD_HELP: &str =
-    "load it on the target kernel to be sure (`bpfspec probe --diff` there lists what that build allows)";
 
 /// Codes of conditions on the machine rather than the kernel version.
 fn is_machine_code(code: Code) -> bool {

@@ -15,11 +15,11 @@ pub use conditions::{
     code_term, plain_term, Condition, ConditionKind, Judgement, Load, Target, Term, Unmet, VARIES_BY_BUILD,
 };
 pub use ids::{AttachTypeId, HelperId, MapTypeId, ProgramTypeId};
-pub use lazy::{decode_static, Lazy};
 pub use kfuncs::{
     c_declaration, ArgAnnotation, FlagChange, FlagChangeKind, Kfunc, KfuncArg, KfuncAvailability, KfuncFlag,
     KfuncJudgement, KfuncSet, KfuncUnmet,
 };
+pub use lazy::{decode_static, Lazy};
 
 /// The program types that may pass one map type to one helper.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

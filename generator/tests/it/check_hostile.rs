@@ -484,14 +484,20 @@ fn source_lines_are_not_disclosed() {
     assert!(all.contains(secret), "../../x from a/b is ./x, inside the current directory");
 }
 
+/// A minimal x86-64 ELF header: the start of a host binary, or a lookalike inside one.
+fn x86_64_elf_header() -> Vec<u8> {
+    let mut h = vec![0u8; 64];
+    h[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+    h[18] = 62; // EM_X86_64
+    h
+}
+
 /// An object embedded at an odd offset of another ELF file (as bpftop's is) is found.
 #[test]
 fn embedded_object_at_odd_offset() {
     let inner = crate::elfgen::program("xdp", &[asm::call(4), asm::exit()]);
     // A minimal x86-64 ELF header, then padding to an odd offset, then the object.
-    let mut host = vec![0u8; 64];
-    host[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
-    host[18] = 62; // EM_X86_64
+    let mut host = x86_64_elf_header();
     host.extend_from_slice(&[0xaa; 3]);
     let at = host.len();
     host.extend_from_slice(&inner);
@@ -513,17 +519,12 @@ fn embedded_object_at_odd_offset() {
 #[test]
 fn embedded_objects_among_lookalikes() {
     let inner = crate::elfgen::program("xdp", &[asm::call(4), asm::exit()]);
-    let mut host = vec![0u8; 64];
-    host[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
-    host[18] = 62; // EM_X86_64
+    let mut host = x86_64_elf_header();
     for i in 0..4096 {
         host.push(if i % 3 == 0 { 0x7f } else { b"ELF"[i % 3 - 1] ^ 1 });
     }
     // An x86-64 ELF header inside: not a BPF object.
-    let mut other = vec![0u8; 64];
-    other[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
-    other[18] = 62;
-    host.extend_from_slice(&other);
+    host.extend_from_slice(&x86_64_elf_header());
     host.extend_from_slice(b"\x7f\x7fE");
     let first = host.len();
     host.extend_from_slice(&inner);
