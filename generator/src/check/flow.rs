@@ -96,11 +96,13 @@ struct Sets {
     /// Every set but the empty one, which is ID 0.
     index: FxHashMap<MapSet, u32>,
     unions: FxHashMap<(u32, u32), u32>,
+    /// A set could not be interned: some maps are missing from the values.
+    full: bool,
 }
 
 impl Default for Sets {
     fn default() -> Self {
-        Sets { sets: vec![MapSet::default()], index: FxHashMap::default(), unions: FxHashMap::default() }
+        Sets { sets: vec![MapSet::default()], index: FxHashMap::default(), unions: FxHashMap::default(), full: false }
     }
 }
 
@@ -112,7 +114,15 @@ impl Sets {
         if let Some(&id) = self.index.get(&set) {
             return id;
         }
-        let id = u32::try_from(self.sets.len()).expect("fewer map sets than instructions analysed");
+        let id = match u32::try_from(self.sets.len()) {
+            Ok(id) if id <= MAPS_MASK => id,
+            // More sets than a value can name (a hostile object, long past any real one's
+            // hundreds): the map is dropped and the analysis marked incomplete.
+            _ => {
+                self.full = true;
+                return 0;
+            }
+        };
         self.sets.push(set.clone());
         self.index.insert(set, id);
         id
@@ -123,6 +133,7 @@ impl Sets {
         self.sets.truncate(1);
         self.index.clear();
         self.unions.clear();
+        self.full = false;
     }
 
     fn one(&mut self, map: u32) -> u32 {
@@ -166,24 +177,81 @@ enum Fp {
     Any,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Val {
-    /// Interned in [`Sets`].
-    maps: u32,
-    fp: Fp,
-    /// Fixed at load time (CO-RE relocated constant, read from `.rodata` or `.kconfig`).
-    load_time: bool,
-    /// Points into read-only data.
-    read_only: bool,
+/// What we know of a value, in one word so that register files compare and copy as integers:
+/// the interned map set ([`Sets`]) and two flags in the high half, the frame pointer in the
+/// low half. All zero is "nothing known".
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Val(u64);
+
+/// Fixed at load time (CO-RE relocated constant, read from `.rodata` or `.kconfig`).
+const LOAD_TIME: u64 = 1 << 62;
+/// Points into read-only data.
+const READ_ONLY: u64 = 1 << 63;
+/// Map set IDs fit below the flags.
+const MAPS_MASK: u32 = (1 << 30) - 1;
+/// The low half: [`Fp::No`] is 0, [`Fp::Any`] 1, `Fp::At(o)` is `o` with its sign bit
+/// flipped. The two offsets that would collide (`i32::MIN`, `i32::MIN + 1`) become `Any`: the
+/// verifier refuses stack pointers further than 2^29 bytes out.
+const FP_NO: u32 = 0;
+const FP_ANY: u32 = 1;
+const FP_SIGN: u32 = 1 << 31;
+
+impl std::fmt::Debug for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Val")
+            .field("maps", &self.maps())
+            .field("fp", &self.fp())
+            .field("load_time", &self.load_time())
+            .field("read_only", &self.read_only())
+            .finish()
+    }
 }
 
 impl Val {
-    fn is_bottom(&self) -> bool {
-        self.maps == 0 && self.fp == Fp::No && !self.load_time && !self.read_only
+    fn new(maps: u32, fp: Fp, load_time: bool, read_only: bool) -> Val {
+        let fp = match fp {
+            Fp::No => FP_NO,
+            Fp::Any => FP_ANY,
+            Fp::At(o) => match o as u32 ^ FP_SIGN {
+                FP_NO | FP_ANY => FP_ANY,
+                code => code,
+            },
+        };
+        debug_assert!(maps <= MAPS_MASK);
+        let flags = if load_time { LOAD_TIME } else { 0 } | if read_only { READ_ONLY } else { 0 };
+        Val(u64::from(fp) | u64::from(maps & MAPS_MASK) << 32 | flags)
     }
 
-    fn load_time() -> Val {
-        Val { load_time: true, ..Val::default() }
+    fn with_maps(maps: u32) -> Val {
+        Val::new(maps, Fp::No, false, false)
+    }
+
+    fn maps(self) -> u32 {
+        (self.0 >> 32) as u32 & MAPS_MASK
+    }
+
+    fn fp(self) -> Fp {
+        match self.0 as u32 {
+            FP_NO => Fp::No,
+            FP_ANY => Fp::Any,
+            code => Fp::At((code ^ FP_SIGN) as i32),
+        }
+    }
+
+    fn load_time(self) -> bool {
+        self.0 & LOAD_TIME != 0
+    }
+
+    fn read_only(self) -> bool {
+        self.0 & READ_ONLY != 0
+    }
+
+    fn is_bottom(self) -> bool {
+        self.0 == 0
+    }
+
+    fn load_time_const() -> Val {
+        Val(LOAD_TIME)
     }
 
     #[inline]
@@ -191,21 +259,16 @@ impl Val {
         if self == other {
             return false;
         }
-        let maps = sets.union(self.maps, other.maps);
-        let mut changed = maps != self.maps;
-        self.maps = maps;
-        let fp = match (self.fp, other.fp) {
+        let maps = sets.union(self.maps(), other.maps());
+        let fp = match (self.fp(), other.fp()) {
             (a, b) if a == b => a,
             (Fp::No, b) => b,
             (a, Fp::No) => a,
             _ => Fp::Any,
         };
-        changed |= fp != self.fp;
-        self.fp = fp;
-        changed |= !self.load_time && other.load_time;
-        self.load_time |= other.load_time;
-        changed |= !self.read_only && other.read_only;
-        self.read_only |= other.read_only;
+        let v = Val::new(maps, fp, self.load_time() || other.load_time(), self.read_only() || other.read_only());
+        let changed = v != *self;
+        *self = v;
         changed
     }
 }
@@ -285,9 +348,9 @@ impl State {
     fn enter(&mut self, ctx: &Context) {
         self.regs = Default::default();
         for (i, maps) in ctx.args.iter().enumerate() {
-            self.regs[i + 1].maps = *maps;
+            self.regs[i + 1] = Val::with_maps(*maps);
         }
-        self.regs[10].fp = Fp::At(0);
+        self.regs[10] = Val::new(0, Fp::At(0), false, false);
         self.stack.clear();
         self.assume.clone_from(&ctx.assume);
     }
@@ -317,8 +380,8 @@ impl State {
         changed
     }
 
-    fn reg(&self, r: u8) -> &Val {
-        &self.regs[usize::from(r)]
+    fn reg(&self, r: u8) -> Val {
+        self.regs[usize::from(r)]
     }
 
     fn set(&mut self, r: u8, v: Val) {
@@ -328,7 +391,7 @@ impl State {
     /// The stack offset `base + off` addresses, when `base` is the frame pointer plus a
     /// known offset inside the stack.
     fn slot(&self, base: u8, off: i16) -> Option<i32> {
-        match self.reg(base).fp {
+        match self.reg(base).fp() {
             Fp::At(o) => o.checked_add(i32::from(off)).filter(|k| (STACK_MIN..0).contains(k)),
             _ => None,
         }
@@ -433,16 +496,6 @@ pub struct ProgramFlow {
     pub isa_features: u8,
 }
 
-/// Per-instruction scratch marks, reset by bumping a generation number instead of clearing.
-#[derive(Default)]
-struct Marks {
-    visited: Vec<u32>,
-    leader: Vec<u32>,
-    block: Vec<u32>,
-    /// Where `visited`: the successors within the function, as discovery found them.
-    succ: Vec<(Option<u32>, Option<u32>)>,
-}
-
 /// The memory of an [`Analyzer`], handed from one object's to the next so that a worker
 /// checking many objects allocates it once ([`Analyzer::with_scratch`]).
 #[derive(Default)]
@@ -458,27 +511,16 @@ pub struct Scratch {
 
 /// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
 struct Buffers {
-    leaders: Vec<u32>,
-    dfs: Vec<u32>,
-    /// Entry state of each block; valid where `present`.
-    states: Vec<State>,
-    present: Vec<bool>,
-    queued: Vec<bool>,
+    /// By block: its entry state where it keeps one and is [`PRESENT`], or the state waiting
+    /// for it where it is [`QUEUED`].
+    blocks: FunctionBlocks,
     work: VecDeque<usize>,
     st: State,
 }
 
 impl Default for Buffers {
     fn default() -> Self {
-        Buffers {
-            leaders: Vec::new(),
-            dfs: Vec::new(),
-            states: Vec::new(),
-            present: Vec::new(),
-            queued: Vec::new(),
-            work: VecDeque::new(),
-            st: State::empty(),
-        }
+        Buffers { blocks: FunctionBlocks::default(), work: VecDeque::new(), st: State::empty() }
     }
 }
 
@@ -493,9 +535,11 @@ pub struct Analyzer<'o, 'd> {
     cache: FxHashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
     buffers: Buffers,
-    marks: Marks,
     /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
     entries: Vec<Option<Vec<u32>>>,
+    /// Per code section, found when a function of it is first analysed.
+    edges: Vec<Option<Edges>>,
+    marks: Marks,
     generation: u32,
     budget: u64,
     initial_budget: u64,
@@ -520,8 +564,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             cache,
             sets,
             buffers,
-            marks,
             entries: vec![None; obj.code.len()],
+            edges: obj.code.iter().map(|_| None).collect(),
+            marks,
             generation,
             budget,
             initial_budget: budget,
@@ -659,6 +704,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         // subprogram other than by exit; so each instruction is analysed for one function,
         // never again for every function that could fall into it.
         let (lo, hi) = (entry.insn, self.function_end(entry.section, entry.insn, n));
+        let edges = &*self.edges[entry.section as usize].get_or_insert_with(|| Edges::new(ops));
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             // wrapped: old marks could alias the new generation
@@ -667,93 +713,48 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         }
         let gen = self.generation;
         let marks = &mut self.marks;
-        if marks.visited.len() < ops.len() {
-            marks.visited.resize(ops.len(), 0);
-            marks.leader.resize(ops.len(), 0);
+        if marks.generation.len() < ops.len() {
+            marks.generation.resize(ops.len(), 0);
             marks.block.resize(ops.len(), 0);
-            marks.succ.resize(ops.len(), (None, None));
         }
-
-        // Buffers reused from one function to the next.
-        let Buffers { leaders, dfs, states, present, queued, work, st } = &mut self.buffers;
+        let Buffers { blocks, work, st } = &mut self.buffers;
         let sets = &mut self.sets;
         let budget = &mut self.budget;
-        leaders.clear();
-        dfs.clear();
+        blocks.flags.clear();
+        blocks.starts.clear();
         work.clear();
-
-        // Reachable instructions and block leaders.
-        leaders.push(entry.insn);
-        marks.leader[entry.insn as usize] = gen;
-        dfs.push(entry.insn);
-        'discover: while let Some(mut i) = dfs.pop() {
-            // Straight-line code is followed without the stack (as if pushed and popped).
-            loop {
-                if marks.visited[i as usize] == gen {
-                    continue 'discover;
-                }
-                match budget.checked_sub(1) {
-                    Some(b) => *budget = b,
-                    None => {
-                        summary.incomplete = true;
-                        break 'discover;
-                    }
-                }
-                marks.visited[i as usize] = gen;
-                summary.reached += 1;
-                let op = ops[i as usize];
-                if let Some(&insn) = section.insns.get(i as usize) {
-                    summary.features |= IsaFeature::bits_of(insn, op);
-                }
-                let succ = successors_in(op, i, lo, hi);
-                marks.succ[i as usize] = succ;
-                match succ {
-                    (Some(fall), None) => i = fall,
-                    (fall, Some(jump)) => {
-                        for s in [fall, Some(jump)].into_iter().flatten() {
-                            if marks.leader[s as usize] != gen {
-                                marks.leader[s as usize] = gen;
-                                leaders.push(s);
-                            }
-                            dfs.push(s);
-                        }
-                        continue 'discover;
-                    }
-                    (None, None) => continue 'discover,
-                }
-            }
-        }
-        // In address order: a walk over the function's range when that is no longer than the
-        // reached code (a walk costs less than a sort), else a sort, so that a long function
-        // reached at few places stays cheap.
-        if u64::from(hi - lo) <= 2 * summary.reached as u64 {
-            leaders.clear();
-            leaders.extend((lo..hi).filter(|&i| marks.leader[i as usize] == gen));
-        } else {
-            leaders.sort_unstable();
-        }
-        for (b, &l) in leaders.iter().enumerate() {
-            marks.block[l as usize] = u32::try_from(b).unwrap_or(u32::MAX);
+        let mut at = At { lo, edges, marks, gen };
+        st.enter(ctx);
+        let first_block = blocks.block_of(lo, &mut at);
+        if blocks.flags[first_block] & KEEPS_STATE != 0 {
+            blocks.states[first_block].clone_from(st);
+            blocks.flags[first_block] |= PRESENT;
         }
 
-        // Forward data flow to a fixed point, block by block.
-        let blocks = leaders.len();
-        while states.len() < blocks {
-            states.push(State::empty());
-        }
-        present.clear();
-        present.resize(blocks, false);
-        queued.clear();
-        queued.resize(blocks, false);
-        let first = marks.block[entry.insn as usize] as usize;
-        states[first].enter(ctx);
-        present[first] = true;
-        queued[first] = true;
-        work.push_back(first);
-        'blocks: while let Some(b) = work.pop_front() {
-            queued[b] = false;
-            st.clone_from(&states[b]);
-            let mut i = leaders[b];
+        // Forward data flow to a fixed point, block by block: the block an edge leads to is
+        // analysed next, in the state that edge left (no copy), when that is its entry state;
+        // other blocks wait in `work`.
+        let mut next = Some(first_block);
+        'blocks: loop {
+            let b = match next.take() {
+                Some(b) => b,
+                None => loop {
+                    let Some(b) = work.pop_front() else { break 'blocks };
+                    if blocks.flags[b] & QUEUED == 0 {
+                        continue; // analysed directly since it was queued
+                    }
+                    blocks.flags[b] &= !QUEUED;
+                    if blocks.flags[b] & KEEPS_STATE != 0 {
+                        st.clone_from(&blocks.states[b]);
+                    } else {
+                        std::mem::swap(st, &mut blocks.states[b]);
+                    }
+                    break b;
+                },
+            };
+            let first = blocks.flags[b] & SEEN == 0;
+            blocks.flags[b] |= SEEN;
+            let mut i = blocks.starts[b];
             loop {
                 match budget.checked_sub(1) {
                     Some(b) => *budget = b,
@@ -763,50 +764,190 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     }
                 }
                 let op = ops[i as usize];
+                if first {
+                    summary.reached += 1;
+                    if let Some(&insn) = section.insns.get(i as usize) {
+                        summary.features |= IsaFeature::bits_of(insn, op);
+                    }
+                }
                 transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
-                // Every instruction the flow reaches was discovered above, this generation.
-                let (fall, jump) = marks.succ[i as usize];
-                if fall.is_some() && jump.is_none() && marks.leader[fall.unwrap_or_default() as usize] != gen {
-                    i = fall.unwrap_or_default();
-                    continue;
+                let (fall, jump) = successors_in(op, i, lo, hi);
+                if let (Some(f), None) = (fall, jump) {
+                    if !edges.is_start(f) {
+                        i = f;
+                        continue;
+                    }
                 }
                 // A branch on a load-time constant: each side remembers which way it went.
                 let branch = Loc { section: entry.section, insn: i };
                 let on_load_time = matches!(op, Op::Jcond { a, b, .. }
-                    if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time));
-                let mut next = |t: u32, st: &State| {
-                    let tb = marks.block[t as usize] as usize;
-                    let changed = if present[tb] {
-                        states[tb].join(st, sets)
+                    if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time()));
+                // Where the state `st` goes; `last`: no other edge needs it afterwards, so
+                // the block it leads to can be analysed in it directly.
+                let mut send = |t: u32, st: &mut State, last: bool| -> Option<usize> {
+                    let tb = blocks.block_of(t, &mut at);
+                    if blocks.flags[tb] & KEEPS_STATE == 0 {
+                        if blocks.flags[tb] & QUEUED != 0 {
+                            // A state from an earlier visit of the predecessor waits there.
+                            if last {
+                                st.join(&blocks.states[tb], sets);
+                                blocks.flags[tb] &= !QUEUED;
+                                return Some(tb);
+                            }
+                            blocks.states[tb].join(st, sets);
+                            return None;
+                        }
+                        if last {
+                            return Some(tb);
+                        }
+                        blocks.states[tb].clone_from(st);
                     } else {
-                        states[tb].clone_from(st);
-                        present[tb] = true;
-                        true
-                    };
-                    if changed && !queued[tb] {
-                        queued[tb] = true;
+                        let joined = blocks.flags[tb] & PRESENT != 0;
+                        let changed = if joined {
+                            blocks.states[tb].join(st, sets)
+                        } else {
+                            blocks.states[tb].clone_from(st);
+                            blocks.flags[tb] |= PRESENT;
+                            true
+                        };
+                        if !changed {
+                            return None;
+                        }
+                        if last {
+                            if joined {
+                                st.clone_from(&blocks.states[tb]);
+                            }
+                            blocks.flags[tb] &= !QUEUED;
+                            return Some(tb);
+                        }
+                    }
+                    if blocks.flags[tb] & QUEUED == 0 {
+                        blocks.flags[tb] |= QUEUED;
                         work.push_back(tb);
                     }
+                    None
                 };
                 if let Some(t) = jump {
                     if on_load_time {
                         st.assume(branch, true);
                     }
-                    next(t, st);
+                    next = send(t, st, fall.is_none());
                 }
                 if let Some(t) = fall {
                     if on_load_time {
                         st.assume(branch, false);
                     }
-                    next(t, st);
+                    next = send(t, st, true);
                 }
                 break;
             }
         }
+        summary.incomplete |= sets.full;
         summary.normalize(sets);
         summary
     }
 }
+
+/// Where blocks start in a code section and how many edges lead there, found in one pass
+/// over it when a function of it is first analysed. By instruction slot: [`Edges::START`] for a
+/// jump target or the slot after a conditional jump, and the edges (jumps and falls) into the
+/// slot, counted up to 2.
+struct Edges(Vec<u8>);
+
+impl Edges {
+    const START: u8 = 0x80;
+    const COUNT: u8 = 0x03;
+
+    fn new(ops: &[Op]) -> Edges {
+        let n = u32::try_from(ops.len()).unwrap_or(u32::MAX);
+        let mut e = vec![0u8; ops.len()];
+        let bump = |e: &mut [u8], t: u32, start: bool, by: u8| {
+            let x = &mut e[t as usize];
+            *x = (*x & Edges::START) | if start { Edges::START } else { 0 } | ((*x & Edges::COUNT) + by).min(2);
+        };
+        let mut i = 0;
+        while i < n {
+            let op = ops[i as usize];
+            let (fall, jump) = successors(op, i, n);
+            if let Some(t) = jump.filter(|&t| t < n) {
+                bump(&mut e, t, true, 1);
+            }
+            if let Some(f) = fall {
+                // After an `ld_imm64` the slot counts as reached twice: a jump into its second
+                // slot falls there too, and the walk here skips that slot.
+                let by = if op.width() == 2 { 2 } else { 1 };
+                bump(&mut e, f, jump.is_some(), by);
+            }
+            i += op.width();
+        }
+        Edges(e)
+    }
+
+    fn is_start(&self, slot: u32) -> bool {
+        self.0[slot as usize] & Edges::START != 0
+    }
+
+    fn many(&self, slot: u32) -> bool {
+        self.0[slot as usize] & Edges::COUNT > 1
+    }
+}
+
+/// Per-instruction scratch marks, reset by bumping a generation number instead of clearing:
+/// the number of the block starting at a slot, in the current function's flow.
+#[derive(Default)]
+struct Marks {
+    generation: Vec<u32>,
+    block: Vec<u32>,
+}
+
+/// The blocks of one function's flow, numbered as the flow first reaches them (the entry's
+/// first).
+#[derive(Default)]
+struct FunctionBlocks {
+    /// By block: its entry state where it keeps one and is [`PRESENT`], or the state waiting
+    /// for it where it is [`QUEUED`].
+    states: Vec<State>,
+    flags: Vec<u8>,
+    /// By block: the slot it starts at.
+    starts: Vec<u32>,
+}
+
+/// Where a function's flow is: its entry and the marks numbering its blocks.
+struct At<'a> {
+    lo: u32,
+    edges: &'a Edges,
+    marks: &'a mut Marks,
+    gen: u32,
+}
+
+impl FunctionBlocks {
+    /// The number of the block starting at slot `t`. A block keeps its entry state when more
+    /// than one edge of the section can lead to it (or the function is entered at it and a
+    /// jump leads there too); a block with one predecessor takes the state that edge brings,
+    /// and is analysed again each time one comes.
+    fn block_of(&mut self, t: u32, at: &mut At<'_>) -> usize {
+        let slot = t as usize;
+        if at.marks.generation[slot] == at.gen {
+            return at.marks.block[slot] as usize;
+        }
+        let b = self.flags.len();
+        at.marks.generation[slot] = at.gen;
+        at.marks.block[slot] = u32::try_from(b).unwrap_or(u32::MAX);
+        let keeps = if t == at.lo { at.edges.is_start(t) } else { at.edges.many(t) };
+        self.flags.push(if keeps { KEEPS_STATE } else { 0 });
+        self.starts.push(t);
+        if self.states.len() <= b {
+            self.states.push(State::empty());
+        }
+        b
+    }
+}
+
+/// Flags of a block during one function's flow.
+const PRESENT: u8 = 1;
+const QUEUED: u8 = 2;
+const SEEN: u8 = 4;
+const KEEPS_STATE: u8 = 8;
 
 /// `BPF_FUNC_map_lookup_elem`: on a map-in-map it returns an inner map.
 const MAP_LOOKUP_ELEM: HelperId = HelperId::new(1);
@@ -817,44 +958,38 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
     match op {
         Op::Nop | Op::Exit | Op::Ja(_) | Op::Jcond { .. } | Op::Invalid => {}
         Op::Clobber(d) | Op::LdImm64(d) => st.set(d, Val::default()),
-        Op::LoadTimeConst { dst, .. } => st.set(dst, Val::load_time()),
-        Op::LdReadOnly(d) => st.set(d, Val { read_only: true, ..Val::default() }),
+        Op::LoadTimeConst { dst, .. } => st.set(dst, Val::load_time_const()),
+        Op::LdReadOnly(d) => st.set(d, Val::new(0, Fp::No, false, true)),
         Op::Mov(d, s) => {
-            let v = *st.reg(s);
+            let v = st.reg(s);
             st.set(d, v);
         }
         Op::Mov32(d, s) => {
-            let load_time = st.reg(s).load_time;
-            st.set(d, Val { load_time, ..Val::default() });
+            let load_time = st.reg(s).load_time();
+            st.set(d, Val::new(0, Fp::No, load_time, false));
         }
         Op::AddImm(d, imm) => {
             let old = st.reg(d);
-            let fp = match old.fp {
+            let fp = match old.fp() {
                 Fp::At(o) => o.checked_add(imm).map_or(Fp::Any, Fp::At),
                 other => other,
             };
-            let v = Val { fp, load_time: old.load_time, read_only: old.read_only, ..Val::default() };
-            st.set(d, v);
+            st.set(d, Val::new(0, fp, old.load_time(), old.read_only()));
         }
         Op::AddReg(d, s) => {
             let (old, src) = (st.reg(d), st.reg(s));
-            let fp = if old.fp == Fp::No { Fp::No } else { Fp::Any };
+            let fp = if old.fp() == Fp::No { Fp::No } else { Fp::Any };
             // A read-only table indexed by a run-time value yields run-time values.
-            let v = Val {
-                fp,
-                load_time: old.load_time && src.load_time,
-                read_only: old.read_only && src.load_time,
-                ..Val::default()
-            };
+            let v = Val::new(0, fp, old.load_time() && src.load_time(), old.read_only() && src.load_time());
             st.set(d, v);
         }
         Op::Alu { dst, src } => {
-            let load_time = st.reg(dst).load_time && src.is_none_or(|s| st.reg(s).load_time);
-            st.set(dst, Val { load_time, ..Val::default() });
+            let load_time = st.reg(dst).load_time() && src.is_none_or(|s| st.reg(s).load_time());
+            st.set(dst, Val::new(0, Fp::No, load_time, false));
         }
         Op::LdMap(d, m) => {
             let maps = sets.one(m);
-            st.set(d, Val { maps, ..Val::default() });
+            st.set(d, Val::with_maps(maps));
         }
         Op::LdFunc(d, target) => {
             st.set(d, Val::default());
@@ -863,12 +998,12 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
         }
         Op::Load { dst, base, off, size } => {
             let b = st.reg(base);
-            let v = if b.read_only {
-                Val::load_time()
+            let v = if b.read_only() {
+                Val::load_time_const()
             } else if size != 8 {
                 Val::default()
             } else {
-                match (b.fp, st.slot(base, off)) {
+                match (b.fp(), st.slot(base, off)) {
                     (_, Some(k)) => match st.stack.binary_search_by_key(&k, |(k, _)| *k) {
                         Ok(at) => st.stack[at].1,
                         Err(_) => Val::default(),
@@ -888,7 +1023,7 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
         Op::Store { base, off, src } => {
             if let Some(k) = st.slot(base, off) {
                 st.forget(k, 8);
-                let v = *st.reg(src);
+                let v = st.reg(src);
                 if !v.is_bottom() {
                     let at = st.stack.partition_point(|(key, _)| *key < k);
                     st.stack.insert(at, (k, v));
@@ -910,7 +1045,7 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
         }
         Op::Helper(id) => {
             let arg = map_arg.get(id.index()).copied().flatten();
-            let maps = arg.map_or(0, |a| st.reg(a + 1).maps);
+            let maps = arg.map_or(0, |a| st.reg(a + 1).maps());
             summary.helpers.push((i, CallRecord { helper: id, maps, assume: st.assume.clone() }));
             st.clobber_caller_saved();
             if id == MAP_LOOKUP_ELEM && maps != 0 {
@@ -921,11 +1056,11 @@ fn transfer((map_arg, inner): Tables<'_>, sets: &mut Sets, st: &mut State, op: O
                     let one = sets.one(m);
                     r0 = sets.union(r0, one);
                 }
-                st.set(0, Val { maps: r0, ..Val::default() });
+                st.set(0, Val::with_maps(r0));
             }
         }
         Op::CallSub(target) => {
-            let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps);
+            let args: Args = std::array::from_fn(|a| st.regs[a + 1].maps());
             join_callee(summary, target, Context { args, assume: st.assume.clone() });
             st.clobber_caller_saved();
         }
