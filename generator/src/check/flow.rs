@@ -723,7 +723,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         blocks.flags.clear();
         blocks.starts.clear();
         work.clear();
-        let mut at = At { lo, edges, marks, gen };
+        let mut at = At { lo, ops, edges, marks, gen };
         st.enter(ctx);
         let first_block = blocks.block_of(lo, &mut at);
         if blocks.flags[first_block] & KEEPS_STATE != 0 {
@@ -773,7 +773,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
                 let (fall, jump) = successors_in(op, i, lo, hi);
                 if let (Some(f), None) = (fall, jump) {
-                    if !edges.is_start(f) {
+                    if !edges.jumped_to(f) {
                         i = f;
                         continue;
                     }
@@ -848,47 +848,41 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     }
 }
 
-/// Where blocks start in a code section and how many edges lead there, found in one pass
-/// over it when a function of it is first analysed. By instruction slot: [`Edges::START`] for a
-/// jump target or the slot after a conditional jump, and the edges (jumps and falls) into the
-/// slot, counted up to 2.
+/// How many jumps of a code section lead to each instruction slot (up to 2), counted in one
+/// pass over it when a function of it is first analysed. A block starts at every jump target
+/// and after every conditional jump.
 struct Edges(Vec<u8>);
 
 impl Edges {
-    const START: u8 = 0x80;
-    const COUNT: u8 = 0x03;
-
     fn new(ops: &[Op]) -> Edges {
-        let n = u32::try_from(ops.len()).unwrap_or(u32::MAX);
-        let mut e = vec![0u8; ops.len()];
-        let bump = |e: &mut [u8], t: u32, start: bool, by: u8| {
-            let x = &mut e[t as usize];
-            *x = (*x & Edges::START) | if start { Edges::START } else { 0 } | ((*x & Edges::COUNT) + by).min(2);
-        };
-        let mut i = 0;
-        while i < n {
-            let op = ops[i as usize];
-            let (fall, jump) = successors(op, i, n);
-            if let Some(t) = jump.filter(|&t| t < n) {
-                bump(&mut e, t, true, 1);
+        let mut jumps = vec![0u8; ops.len()];
+        for op in ops {
+            if let Op::Ja(t) | Op::Jcond { target: t, .. } = *op {
+                if let Some(j) = jumps.get_mut(t as usize) {
+                    *j = (*j + 1).min(2);
+                }
             }
-            if let Some(f) = fall {
-                // After an `ld_imm64` the slot counts as reached twice: a jump into its second
-                // slot falls there too, and the walk here skips that slot.
-                let by = if op.width() == 2 { 2 } else { 1 };
-                bump(&mut e, f, jump.is_some(), by);
-            }
-            i += op.width();
         }
-        Edges(e)
+        Edges(jumps)
     }
 
-    fn is_start(&self, slot: u32) -> bool {
-        self.0[slot as usize] & Edges::START != 0
+    /// A jump leads to `slot`: a block starts there.
+    fn jumped_to(&self, slot: u32) -> bool {
+        self.0[slot as usize] != 0
     }
 
-    fn many(&self, slot: u32) -> bool {
-        self.0[slot as usize] & Edges::COUNT > 1
+    /// More than one edge of the section may lead to `slot`: jumps, and the fall from the
+    /// instruction before it.
+    fn many(&self, ops: &[Op], slot: u32) -> bool {
+        let at = slot as usize;
+        let falls = match at.checked_sub(1).map(|p| ops[p]) {
+            None | Some(Op::Ja(_) | Op::Exit | Op::Invalid) => 0,
+            // The second slot of an `ld_imm64`, jumped into: it falls here, and so does the
+            // `ld_imm64` itself.
+            Some(Op::Nop) if at >= 2 && ops[at - 2].width() == 2 && self.0[at - 1] != 0 => 2,
+            Some(_) => 1,
+        };
+        self.0[at] + falls > 1
     }
 }
 
@@ -915,6 +909,7 @@ struct FunctionBlocks {
 /// Where a function's flow is: its entry and the marks numbering its blocks.
 struct At<'a> {
     lo: u32,
+    ops: &'a [Op],
     edges: &'a Edges,
     marks: &'a mut Marks,
     gen: u32,
@@ -925,6 +920,7 @@ impl FunctionBlocks {
     /// than one edge of the section can lead to it (or the function is entered at it and a
     /// jump leads there too); a block with one predecessor takes the state that edge brings,
     /// and is analysed again each time one comes.
+    #[inline]
     fn block_of(&mut self, t: u32, at: &mut At<'_>) -> usize {
         let slot = t as usize;
         if at.marks.generation[slot] == at.gen {
@@ -933,7 +929,7 @@ impl FunctionBlocks {
         let b = self.flags.len();
         at.marks.generation[slot] = at.gen;
         at.marks.block[slot] = u32::try_from(b).unwrap_or(u32::MAX);
-        let keeps = if t == at.lo { at.edges.is_start(t) } else { at.edges.many(t) };
+        let keeps = if t == at.lo { at.edges.jumped_to(t) } else { at.edges.many(at.ops, t) };
         self.flags.push(if keeps { KEEPS_STATE } else { 0 });
         self.starts.push(t);
         if self.states.len() <= b {
