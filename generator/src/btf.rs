@@ -130,7 +130,7 @@ pub struct Type {
     /// `size` or `type`, depending on the kind.
     pub size_or_type: u32,
     /// Offset of the kind-specific data, in the blob.
-    extra: usize,
+    extra: u32,
 }
 
 /// A member of a struct or union.
@@ -202,7 +202,8 @@ impl<'a> Btf<'a> {
         let (t_start, t_end) = range(type_off, type_len)?;
         let (s_start, s_end) = range(str_off, str_len)?;
         let strings = &data[s_start..s_end];
-        let mut types = Vec::new();
+        // Sized for types of 16 bytes on average (a header and one entry): fewer regrowths.
+        let mut types = Vec::with_capacity((t_end - t_start) / 16);
         let mut at = t_start;
         while at < t_end {
             let id = u32::try_from(types.len() + 1).map_err(|_| BtfError::Type(u32::MAX))?;
@@ -217,6 +218,7 @@ impl<'a> Btf<'a> {
             if next > t_end {
                 return Err(bad());
             }
+            let extra = u32::try_from(extra).map_err(|_| bad())?;
             types.push(Type { kind, name_off, vlen, kflag: info >> 31 == 1, size_or_type, extra });
             at = next;
         }
@@ -313,7 +315,7 @@ impl<'a> Btf<'a> {
     /// The `vlen` entries of `N` words after a type of one of `kinds`.
     fn entries<const N: usize>(&self, id: u32, kinds: &[Kind]) -> Option<(Type, Entries<'a, N>)> {
         let t = *self.get(id).filter(|t| kinds.contains(&t.kind))?;
-        Some((t, Entries { bytes: self.bytes, at: t.extra, left: usize::from(t.vlen) }))
+        Some((t, Entries { bytes: self.bytes, at: t.extra as usize, left: usize::from(t.vlen) }))
     }
 
     /// The members of a struct or union, in order.
@@ -356,7 +358,7 @@ impl<'a> Btf<'a> {
 
     pub fn array(&self, id: u32) -> Option<Array> {
         let t = self.get(id).filter(|t| t.kind == Kind::Array)?;
-        let mut entries = Entries::<3> { bytes: self.bytes, at: t.extra, left: 1 };
+        let mut entries = Entries::<3> { bytes: self.bytes, at: t.extra as usize, left: 1 };
         let [elem_type, index_type, nelems] = entries.next()?;
         Some(Array { elem_type, index_type, nelems })
     }

@@ -234,11 +234,11 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
                 warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
             // One loop per byte order, each with its order fixed.
-            let slot = |c: &[u8]| -> [u8; 8] { c.try_into().expect("chunks_exact yields 8 bytes") };
+            let (slots, _) = bytes.as_chunks::<8>();
             let insns: Vec<Insn> = if big_endian {
-                bytes.chunks_exact(8).map(|c| Insn::decode(slot(c), true)).collect()
+                slots.iter().map(|&c| Insn::decode(c, true)).collect()
             } else {
-                bytes.chunks_exact(8).map(|c| Insn::decode(slot(c), false)).collect()
+                slots.iter().map(|&c| Insn::decode(c, false)).collect()
             };
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;

@@ -365,8 +365,10 @@ impl State {
 
     fn join(&mut self, other: &State, sets: &mut Sets) -> bool {
         let mut changed = intersect(&mut self.assume, &other.assume);
-        for (a, b) in self.regs.iter_mut().zip(&other.regs) {
-            changed |= a.join(b, sets);
+        if self.regs != other.regs {
+            for (a, b) in self.regs.iter_mut().zip(&other.regs) {
+                changed |= a.join(b, sets);
+            }
         }
         for (k, v) in &other.stack {
             match self.stack.binary_search_by_key(k, |(k, _)| *k) {
@@ -920,12 +922,18 @@ impl FunctionBlocks {
     /// than one edge of the section can lead to it (or the function is entered at it and a
     /// jump leads there too); a block with one predecessor takes the state that edge brings,
     /// and is analysed again each time one comes.
-    #[inline]
+    #[inline(always)]
     fn block_of(&mut self, t: u32, at: &mut At<'_>) -> usize {
         let slot = t as usize;
         if at.marks.generation[slot] == at.gen {
             return at.marks.block[slot] as usize;
         }
+        self.new_block(t, at)
+    }
+
+    #[inline(never)]
+    fn new_block(&mut self, t: u32, at: &mut At<'_>) -> usize {
+        let slot = t as usize;
         let b = self.flags.len();
         at.marks.generation[slot] = at.gen;
         at.marks.block[slot] = u32::try_from(b).unwrap_or(u32::MAX);
