@@ -874,14 +874,13 @@ impl Edges {
     }
 
     /// More than one edge of the section may lead to `slot`: jumps, and the fall from the
-    /// instruction before it.
+    /// instruction before it. (A jump into the second slot of an `ld_imm64` makes two falls
+    /// into the next slot; that slot is then a block start only if a jump leads there too,
+    /// which makes it "many" already.)
     fn many(&self, ops: &[Op], slot: u32) -> bool {
         let at = slot as usize;
         let falls = match at.checked_sub(1).map(|p| ops[p]) {
             None | Some(Op::Ja(_) | Op::Exit | Op::Invalid) => 0,
-            // The second slot of an `ld_imm64`, jumped into: it falls here, and so does the
-            // `ld_imm64` itself.
-            Some(Op::Nop) if at >= 2 && ops[at - 2].width() == 2 && self.0[at - 1] != 0 => 2,
             Some(_) => 1,
         };
         self.0[at] + falls > 1
@@ -1209,5 +1208,58 @@ mod tests {
         let obj = object(p, &[], 0);
         let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
         assert_eq!(flow.reached_insns, 2);
+    }
+
+    #[test]
+    fn maps_join_around_a_loop() {
+        let mut p = Vec::new();
+        p.extend(ld_map(6)); // 0: r6 = m0
+        p.push(insn(0xb7, 7, 0, 0, 0)); // 2: r7 = 0
+        p.push(insn(0x15, 7, 0, 3, 5)); // 3: if r7 == 5 goto 7
+        p.extend(ld_map(6)); // 4: r6 = m1 (the loop body: one predecessor)
+        p.push(insn(0x05, 0, 0, -4, 0)); // 6: goto 3
+        p.push(insn(0xbf, 1, 6, 0, 0)); // 7: r1 = r6
+        p.push(insn(0x85, 0, 0, 0, 1)); // 8: call 1
+        p.push(insn(0x95, 0, 0, 0, 0)); // 9: exit
+        let obj = object(p, &[(0, 0), (4, 1)], 2);
+        let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
+        assert_eq!(flow.helper_calls.len(), 1);
+        // Out of the loop at once (m0) or after its body ran (m1).
+        assert_eq!(flow.helper_calls[0].maps, [0, 1]);
+        assert_eq!(flow.reached_insns, 8); // an `ld_imm64` is one instruction in two slots
+        assert!(!flow.incomplete);
+    }
+
+    #[test]
+    fn a_jump_into_the_second_slot_of_ld_imm64() {
+        let mut p = Vec::new();
+        p.push(insn(0x15, 1, 0, 1, 0)); // 0: if r1 == 0 goto 2 (the second slot)
+        p.extend(ld_map(2)); // 1: r2 = m0
+        p.push(insn(0xbf, 1, 2, 0, 0)); // 3: r1 = r2, also reached from 5
+        p.push(insn(0x85, 0, 0, 0, 1)); // 4: call 1
+        p.push(insn(0x15, 4, 0, -3, 0)); // 5: if r4 == 0 goto 3
+        p.push(insn(0x95, 0, 0, 0, 0)); // 6: exit
+        let obj = object(p, &[(1, 0)], 1);
+        let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
+        assert_eq!(flow.helper_calls.len(), 1);
+        assert_eq!(flow.helper_calls[0].maps, [0]);
+        assert!(!flow.incomplete);
+    }
+
+    #[test]
+    fn values_keep_their_parts_in_one_word() {
+        let mut sets = Sets::default();
+        let m = sets.one(3);
+        for fp in [Fp::No, Fp::Any, Fp::At(0), Fp::At(-8), Fp::At(-512), Fp::At(i32::MAX), Fp::At(i32::MIN + 2)] {
+            for (load_time, read_only) in [(false, false), (true, false), (false, true), (true, true)] {
+                let v = Val::new(m, fp, load_time, read_only);
+                assert_eq!((v.maps(), v.fp(), v.load_time(), v.read_only()), (m, fp, load_time, read_only));
+            }
+        }
+        // The two offsets the packing cannot hold are "somewhere on the stack".
+        assert_eq!(Val::new(0, Fp::At(i32::MIN), false, false).fp(), Fp::Any);
+        assert_eq!(Val::new(0, Fp::At(i32::MIN + 1), false, false).fp(), Fp::Any);
+        assert!(Val::default().is_bottom());
+        assert_eq!(Val::default().fp(), Fp::No);
     }
 }
