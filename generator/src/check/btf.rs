@@ -10,26 +10,60 @@ use std::collections::HashMap;
 use crate::btf::{Btf, BtfError, Bytes, Kind};
 use crate::model::MapTypeId;
 
-/// The variables of the `DATASEC` named `section`: (name, offset in the section, map type)
+/// The `DATASEC`s check reads, found in one walk over the types: `.maps` (BTF-defined maps)
+/// and `.kconfig` (`__kconfig` externs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Datasecs {
+    pub maps: Option<u32>,
+    pub kconfig: Option<u32>,
+}
+
+impl Datasecs {
+    pub fn find(btf: &Btf<'_>) -> Datasecs {
+        let mut found = Datasecs::default();
+        for (id, t) in btf.types().filter(|(_, t)| t.kind == Kind::Datasec) {
+            let slot = match btf.string(t.name_off) {
+                Some(".maps") => &mut found.maps,
+                Some(".kconfig") => &mut found.kconfig,
+                _ => continue,
+            };
+            slot.get_or_insert(id); // the first of a name, as libbpf takes it
+            if found.maps.is_some() && found.kconfig.is_some() {
+                break;
+            }
+        }
+        found
+    }
+}
+
+/// The variables of the `.maps` `DATASEC` `sec`: (name, offset in the section, map type)
 /// where the map type is the length of the array that the `type` member points to, as
 /// libbpf's `__uint(type, ...)` encodes it.
-pub fn datasec_vars<'a>(btf: &Btf<'a>, section: &str) -> Vec<BtfVar<'a>> {
-    let Some((sec, _)) = btf.types().find(|(_, t)| t.kind == Kind::Datasec && btf.string(t.name_off) == Some(section))
-    else {
-        return Vec::new();
-    };
+pub fn map_vars<'a>(btf: &Btf<'a>, sec: u32) -> Vec<BtfVar<'a>> {
     let mut vars = Vec::new();
-    for entry in btf.datasec_vars(sec).into_iter().flatten() {
-        let Some(v) = btf.get(entry.type_id).filter(|v| v.kind == Kind::Var) else { continue };
+    for (v, offset) in vars_of(btf, sec) {
         let Some(name) = btf.string(v.name_off) else { continue };
         vars.push(BtfVar {
             name,
-            offset: entry.offset,
+            offset,
             map_type: map_type(btf, v.size_or_type),
             inner_map_type: inner_map_type(btf, v.size_or_type),
         });
     }
     vars
+}
+
+/// The names of the variables of the `DATASEC` `sec`.
+pub fn var_names<'b, 'a>(btf: &'b Btf<'a>, sec: u32) -> impl Iterator<Item = &'a str> + use<'b, 'a> {
+    vars_of(btf, sec).filter_map(|(v, _)| btf.string(v.name_off))
+}
+
+/// The `VAR` types of a `DATASEC` with their offsets in the section.
+fn vars_of<'b, 'a>(btf: &'b Btf<'a>, sec: u32) -> impl Iterator<Item = (&'b crate::btf::Type, u32)> + use<'b, 'a> {
+    btf.datasec_vars(sec)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| Some((btf.get(entry.type_id).filter(|v| v.kind == Kind::Var)?, entry.offset)))
 }
 
 fn map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
@@ -285,7 +319,7 @@ mod tests {
             let data = blob(big, 27);
             let btf = Btf::parse(&data).unwrap();
             assert_eq!(
-                datasec_vars(&btf, ".maps"),
+                map_vars(&btf, Datasecs::find(&btf).maps.unwrap()),
                 [BtfVar { name: "m", offset: 0, map_type: Some(MapTypeId::new(27)), inner_map_type: None }],
                 "big endian: {big}"
             );
@@ -297,7 +331,9 @@ mod tests {
         let data = blob(false, 1);
         for len in 0..data.len() {
             if let Ok(btf) = Btf::parse(&data[..len]) {
-                let _ = datasec_vars(&btf, ".maps");
+                if let Some(sec) = Datasecs::find(&btf).maps {
+                    let _ = map_vars(&btf, sec);
+                }
             }
         }
     }

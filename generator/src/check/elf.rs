@@ -293,7 +293,11 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         }),
         _ => HashMap::new(),
     };
-    let btf_maps = btf.as_ref().map(|b| btf::datasec_vars(b, ".maps")).unwrap_or_default();
+    let datasecs = btf.as_ref().map(btf::Datasecs::find).unwrap_or_default();
+    let btf_maps = match (&btf, datasecs.maps) {
+        (Some(b), Some(sec)) => btf::map_vars(b, sec),
+        _ => Vec::new(),
+    };
     // By name and by offset, first one winning: objects can have many thousands of maps.
     let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> =
         HashMap::with_capacity(btf_maps.len());
@@ -303,10 +307,10 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
         btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
     }
-    let kconfig: HashSet<&str> = btf
-        .as_ref()
-        .map(|b| btf::datasec_vars(b, ".kconfig").into_iter().map(|v| v.name).collect())
-        .unwrap_or_default();
+    let kconfig: HashSet<&str> = match (&btf, datasecs.kconfig) {
+        (Some(b), Some(sec)) => btf::var_names(b, sec).collect(),
+        _ => HashSet::new(),
+    };
 
     // Symbols: functions per code section, map definitions.
     let role_of = |i: SectionIndex| roles.get(i.0);
