@@ -3,8 +3,8 @@
 //! small.
 //!
 //! Values are tracked as "may be one of these maps" and "is the frame pointer plus a known
-//! offset", through register moves, stack spills and fills, branches and loops (a join at
-//! every block entry until nothing changes) and into bpf-to-bpf calls (map arguments flow
+//! offset", through register moves, stack spills and fills, branches and loops (a join where
+//! paths meet, until nothing changes) and into bpf-to-bpf calls (map arguments flow
 //! into the callee, per program). Each function is analysed once per calling context and the
 //! result is shared by every program that reaches it. A work budget keeps hostile input from
 //! running long; running out marks the result incomplete.
@@ -513,8 +513,7 @@ pub struct Scratch {
 
 /// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
 struct Buffers {
-    /// By block: its entry state where it keeps one and is [`PRESENT`], or the state waiting
-    /// for it where it is [`QUEUED`].
+    /// The blocks of the function being analysed.
     blocks: FunctionBlocks,
     work: VecDeque<usize>,
     st: State,
