@@ -187,6 +187,12 @@ pub struct Btf<'a> {
 
 impl<'a> Btf<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Btf<'a>, BtfError> {
+        Btf::parse_into(data, Vec::new())
+    }
+
+    /// [`Btf::parse`], filling the memory of `types` (a table [`Btf::into_types`] gave back)
+    /// instead of a new one.
+    pub fn parse_into(data: &'a [u8], mut types: Vec<Type>) -> Result<Btf<'a>, BtfError> {
         let b = Bytes::from_magic(data).ok_or(BtfError::Magic)?;
         let hdr_len = b.u32(4).ok_or(BtfError::Header)? as usize;
         let field = |n: usize| b.u32(8 + 4 * n).map(|v| v as usize).ok_or(BtfError::Header);
@@ -203,7 +209,8 @@ impl<'a> Btf<'a> {
         let (s_start, s_end) = range(str_off, str_len)?;
         let strings = &data[s_start..s_end];
         // Sized for types of 16 bytes on average (a header and one entry): fewer regrowths.
-        let mut types = Vec::with_capacity((t_end - t_start) / 16);
+        types.clear();
+        types.reserve((t_end - t_start) / 16);
         let mut at = t_start;
         while at < t_end {
             let id = u32::try_from(types.len() + 1).map_err(|_| BtfError::Type(u32::MAX))?;
@@ -227,6 +234,11 @@ impl<'a> Btf<'a> {
 
     pub fn is_big_endian(&self) -> bool {
         self.bytes.big
+    }
+
+    /// The type table's memory, for the next [`Btf::parse_into`].
+    pub fn into_types(self) -> Vec<Type> {
+        self.types
     }
 
     /// A string of the string section; `None` out of bounds, unterminated or not UTF-8.

@@ -190,7 +190,39 @@ enum Role {
     Other,
 }
 
+/// Buffers of [`read`] kept from one object to the next ([`BpfObject::recycle`]): a worker
+/// checking many objects then allocates its largest tables once.
+#[derive(Default)]
+pub struct Buffers {
+    insns: Vec<Vec<Insn>>,
+    ops: Vec<Vec<Op>>,
+    btf_types: Option<Vec<crate::btf::Type>>,
+}
+
+/// Instruction and op tables kept, at most: one per code section of a large object.
+const BUFFERS_KEPT: usize = 64;
+
+impl BpfObject<'_> {
+    /// Gives this object's tables back to `buffers` for the next [`read_with`].
+    pub fn recycle(self, buffers: &mut Buffers) {
+        for section in self.code {
+            if buffers.insns.len() < BUFFERS_KEPT {
+                buffers.insns.push(section.insns);
+                buffers.ops.push(section.ops);
+            }
+        }
+        if let Some(btf) = self.btf {
+            buffers.btf_types = Some(btf.into_types());
+        }
+    }
+}
+
 pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
+    read_with(data, &mut Buffers::default())
+}
+
+/// [`read`] in the memory of objects read before.
+pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<'d>, ReadError> {
     if data.get(..4) != Some(&elf::ELFMAG[..]) {
         return Err(ReadError::NotElf);
     }
@@ -235,11 +267,13 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
             }
             // One loop per byte order, each with its order fixed.
             let (slots, _) = bytes.as_chunks::<8>();
-            let insns: Vec<Insn> = if big_endian {
-                slots.iter().map(|&c| Insn::decode(c, true)).collect()
+            let mut insns = buffers.insns.pop().unwrap_or_default();
+            insns.clear();
+            if big_endian {
+                insns.extend(slots.iter().map(|&c| Insn::decode(c, true)));
             } else {
-                slots.iter().map(|&c| Insn::decode(c, false)).collect()
-            };
+                insns.extend(slots.iter().map(|&c| Insn::decode(c, false)));
+            }
             insn_count = insn_count.saturating_add(insns.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
             code.push(CodeSection {
@@ -278,7 +312,7 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         roles.push(role);
     }
 
-    let btf = btf_data.and_then(|d| match Btf::parse(d) {
+    let btf = btf_data.and_then(|d| match Btf::parse_into(d, buffers.btf_types.take().unwrap_or_default()) {
         Ok(btf) => Some(btf),
         Err(e) => {
             warnings.push(format!("cannot read `.BTF`: {e}"));
@@ -484,7 +518,9 @@ pub fn read(data: &[u8]) -> Result<BpfObject<'_>, ReadError> {
         let table = &relocs[id];
         let core = core.get(&section.name).map(Vec::as_slice).unwrap_or_default();
         let id = u32::try_from(id).expect("code sections were counted in u32");
-        let mut ops = Vec::with_capacity(section.insns.len());
+        let mut ops = buffers.ops.pop().unwrap_or_default();
+        ops.clear();
+        ops.reserve(section.insns.len());
         let mut i = 0;
         while i < section.insns.len() {
             let mut op = decode_op(

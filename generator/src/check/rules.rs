@@ -13,8 +13,7 @@ use crate::model::{
 use crate::version::{KernelVersion, Presence, Since};
 
 use super::elf::{self, BpfObject, ProgramDef};
-pub use super::flow::Scratch;
-use super::flow::{Analyzer, HelperCall};
+use super::flow::{self, Analyzer, HelperCall};
 use super::insn::IsaFeature;
 use super::insn::Loc;
 use super::layout::Layout;
@@ -75,6 +74,14 @@ enum Miss {
     Sleepable,
     Trampoline,
     Attach(Vec<AttachTypeId>),
+}
+
+/// The memory checks keep from one object to the next (a worker checking many files holds
+/// one): the analysis's and the object reader's.
+#[derive(Default)]
+pub struct Scratch {
+    flow: flow::Scratch,
+    read: elf::Buffers,
 }
 
 pub struct Checker<'m> {
@@ -148,8 +155,12 @@ impl<'m> Checker<'m> {
     /// [`Checker::check_file`] in the memory `scratch` holds from earlier checks: a worker
     /// checking many files keeps one.
     pub fn check_file_with(&self, path: &str, data: &[u8], scratch: &mut Scratch) -> Vec<ObjectReport> {
-        match elf::read(data) {
-            Ok(obj) => vec![self.check_object_with(path, &obj, scratch)],
+        match elf::read_with(data, &mut scratch.read) {
+            Ok(obj) => {
+                let report = self.check_object_with(path, &obj, scratch);
+                obj.recycle(&mut scratch.read);
+                vec![report]
+            }
             Err(e @ elf::ReadError::NotBpf(_)) => {
                 let embedded = elf::embedded_objects(data);
                 if embedded.is_empty() {
@@ -168,8 +179,12 @@ impl<'m> Checker<'m> {
                             copy = AlignedBytes::new(bytes);
                             copy.as_slice()
                         };
-                        match elf::read(bytes) {
-                            Ok(obj) => self.check_object_with(&name, &obj, scratch),
+                        match elf::read_with(bytes, &mut scratch.read) {
+                            Ok(obj) => {
+                                let report = self.check_object_with(&name, &obj, scratch);
+                                obj.recycle(&mut scratch.read);
+                                report
+                            }
                             Err(e) => ObjectReport::unreadable(name, e.to_string()),
                         }
                     })
@@ -206,7 +221,7 @@ impl<'m> Checker<'m> {
             diagnostics: Vec::new(),
             min_kernel: None,
         };
-        let mut analyzer = Analyzer::with_scratch(obj, &self.map_arg, std::mem::take(scratch));
+        let mut analyzer = Analyzer::with_scratch(obj, &self.map_arg, std::mem::take(&mut scratch.flow));
         let names = Names::new(obj);
         let mut sink = Sink::default();
         for w in &obj.warnings {
@@ -416,7 +431,7 @@ impl<'m> Checker<'m> {
             ));
         }
         report.diagnostics = sink.finish();
-        *scratch = analyzer.into_scratch();
+        scratch.flow = analyzer.into_scratch();
         report
     }
 

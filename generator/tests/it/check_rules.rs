@@ -334,6 +334,49 @@ fn copies_of_a_call_are_merged() {
     assert_eq!(json["objects"][0]["diagnostics"][0]["insns"], serde_json::json!([0, 1, 2, 3, 4]));
 }
 
+/// A worker keeps the object reader's and the analysis's memory from one object to the next
+/// (`Scratch`): no report may depend on the objects checked before it.
+#[test]
+fn memory_kept_between_objects_changes_no_report() {
+    let with_lines = {
+        let mut e = Elf::new();
+        let code: Vec<Insn> = (0..40).map(|_| asm::call(PROBE_READ)).chain([asm::exit()]).collect();
+        let s = e.code("xdp", &code);
+        e.func("prog", s, 0, code.len() as u64);
+        e.license("GPL");
+        let lines: Vec<(&str, u32, &str, u32, u32, &str)> =
+            (0..40).map(|i| ("xdp", i, "big.c", 7 + i, 3, "\tbpf_probe_read(&v, 4, p);")).collect();
+        e.line_info(&lines);
+        e.build()
+    };
+    let big_endian = {
+        let mut e = Elf::big_endian();
+        let s = e.code("kprobe/x", &[asm::call(TRACE_PRINTK), asm::exit()]);
+        e.func("prog", s, 0, 2);
+        e.license("Proprietary");
+        e.build()
+    };
+    let objects = [
+        with_lines,
+        map_call("xdp", &[("table", 1), ("jumps", 3)], 1, MAP_LOOKUP, true),
+        calls("kprobe/x", PROBE_READ, "GPL"),
+        big_endian,
+        map_call("kprobe/x", &[("events", 4)], 0, RINGBUF_OUTPUT, false),
+        calls("xdp", KTIME_GET_NS, "Dual BSD/GPL"),
+    ];
+    let machine = crate::check_target::capable_machine(model());
+    let options = Options { kernel: KernelVersion::new(5, 10), license: None, overrides: Vec::new() };
+    let checker = Checker::new(model(), options).with_machine(machine);
+    let json = |r: Vec<ObjectReport>| render::json(&Report { kernel: "5.10".into(), objects: r });
+    let mut scratch = bpfspec::check::rules::Scratch::default();
+    let forward = objects.iter();
+    let backward = objects.iter().rev();
+    for (i, bytes) in forward.chain(backward).enumerate() {
+        let after_others = checker.check_file_with("t.o", bytes, &mut scratch);
+        assert_eq!(json(after_others), json(checker.check_file("t.o", bytes)), "object {i}");
+    }
+}
+
 /// More distinct findings than the cap: the first ones and one summary error that counts the
 /// rest (an error, since errors were left out).
 #[test]
