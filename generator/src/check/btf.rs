@@ -27,7 +27,7 @@ impl Datasecs {
                 Some(".kconfig") => &mut found.kconfig,
                 _ => continue,
             };
-            slot.get_or_insert(id); // the first of a name, as libbpf takes it
+            slot.get_or_insert(id); // the first one of each name counts
             if found.maps.is_some() && found.kconfig.is_some() {
                 break;
             }
