@@ -181,7 +181,12 @@ pub fn human_diagnostics(objects: &[ObjectReport], color: bool) -> String {
                 Severity::Warning => CsDiagnostic::warning(),
             };
             let mut cs = base.with_message(printable(&d.message)).with_code(d.code.as_str());
-            if let Some(src) = &d.source {
+            let mut notes = Vec::new();
+            if let Some(src) = d.source.as_ref().filter(|s| s.text.trim().is_empty()) {
+                // No text to put a caret under (the line info has none and the file was not
+                // read): the place alone, with the line info's own column.
+                notes.push(printable(&format!("at {}:{}:{}", src.file, src.line, src.column)).into_owned());
+            } else if let Some(src) = &d.source {
                 let text = printable(src.text.trim_end()).into_owned();
                 let col = (src.column as usize).saturating_sub(1);
                 let indent = text.len() - text.trim_start().len();
@@ -195,7 +200,7 @@ pub fn human_diagnostics(objects: &[ObjectReport], color: bool) -> String {
                 let end = snippets.entries[id].text.len().max(start);
                 cs = cs.with_labels(vec![Label::primary(id, start..end)]);
             }
-            let mut notes = vec![printable(&location_note(object, d)).into_owned()];
+            notes.push(printable(&location_note(object, d)).into_owned());
             notes.extend(copies_note(d));
             if let Some(help) = &d.help {
                 notes.push(printable(&format!("help: {help}")).into_owned());

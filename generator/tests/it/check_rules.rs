@@ -811,6 +811,31 @@ fn sarif_validator_catches_violations() {
 
 /// The human output says how many copies a diagnostic stands for, and never passes control
 /// characters from the object to the terminal.
+/// A source line whose text the line info leaves empty (and no file to read it from): the
+/// place is said in a note, with its own column, and no caret points at an empty line.
+#[test]
+fn human_output_without_line_text_gives_the_place_alone() {
+    let mut e = Elf::new();
+    let code = [asm::call(PROBE_READ), asm::call(PROBE_READ), asm::exit()];
+    let s = e.code("xdp", &code);
+    e.func("prog", s, 0, code.len() as u64);
+    e.license("GPL");
+    e.line_info(&[
+        ("xdp", 0, "gone/prog.c", 85, 2, ""),
+        ("xdp", 1, "gone/prog.c", 90, 5, "\tbpf_probe_read(&v, 4, p);"),
+    ]);
+    let r = check(&e.build());
+    assert_eq!(r.diagnostics.len(), 2, "{:?}", findings(&r));
+    let text = render::human(&Report { kernel: "6.18".into(), objects: vec![r] }, false, true);
+    assert!(text.contains("= at gone/prog.c:85:2"), "{text}");
+    assert!(!text.contains("prog.c:85:1"), "{text}");
+    // The line that has text is shown as before, under its caret.
+    assert!(text.contains("┌─ gone/prog.c:90:5"), "{text}");
+    assert!(text.contains("bpf_probe_read(&v, 4, p);"), "{text}");
+    let carets = text.lines().filter(|l| l.trim_start().starts_with('│') && l.contains('^')).count();
+    assert_eq!(carets, 1, "{text}");
+}
+
 #[test]
 fn human_output_counts_copies_and_escapes_control_characters() {
     let mut e = Elf::new();
