@@ -8,8 +8,32 @@ use std::path::Path;
 /// Largest input read; larger files are refused with a clear error.
 pub const MAX_INPUT_BYTES: u64 = 256 << 20;
 
+/// Why an input was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRead {
+    /// A folder: it stands for the objects in it, which the caller checks instead.
+    Folder,
+    /// Anything else, worded for the report.
+    Problem(String),
+}
+
+impl std::fmt::Display for NotRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRead::Folder => f.write_str("not read: a folder, not a regular file"),
+            NotRead::Problem(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for NotRead {
+    fn from(why: String) -> NotRead {
+        NotRead::Problem(why)
+    }
+}
+
 /// The bytes of input `path`, or why it cannot be checked.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_input(path: &Path) -> Result<Vec<u8>, NotRead> {
     let mut buf = Vec::new();
     let n = read_input_into(path, MAX_INPUT_BYTES, &mut buf)?.len();
     buf.truncate(n);
@@ -23,7 +47,7 @@ const FIRST_READ: usize = 64 << 10;
 /// The bytes of input `path`, read into `buf`, a buffer a worker passes for every file: it
 /// grows to the largest file read and is never cleared, so that reading a file neither
 /// allocates nor zeroes memory once a larger one was read.
-pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b [u8], String> {
+pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b [u8], NotRead> {
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     let file = std::fs::OpenOptions::new()
@@ -33,10 +57,11 @@ pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Res
         .map_err(|e| format!("cannot read: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     let t = meta.file_type();
+    if t.is_dir() {
+        return Err(NotRead::Folder);
+    }
     if !t.is_file() {
-        let what = if t.is_dir() {
-            "a folder"
-        } else if t.is_fifo() {
+        let what = if t.is_fifo() {
             "a FIFO"
         } else if t.is_char_device() || t.is_block_device() {
             "a device"
@@ -45,7 +70,7 @@ pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Res
         } else {
             "not a regular file"
         };
-        return Err(format!("not read: {what}, not a regular file"));
+        return Err(format!("not read: {what}, not a regular file").into());
     }
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
     let mut reader = file.take(limit.saturating_add(1));
@@ -56,10 +81,10 @@ pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Res
     grow(buf, first);
     let n = read_at_least(&mut reader, &mut buf[..first], size.clamp(4, first)).map_err(cannot)?;
     if n < 4 || buf[..4] != *b"\x7fELF" {
-        return Err("not an ELF file".into());
+        return Err(NotRead::Problem("not an ELF file".into()));
     }
     if meta.len() > limit {
-        return Err(format!("the file is {} bytes; files over {} MiB are not checked", meta.len(), limit >> 20));
+        return Err(format!("the file is {} bytes; files over {} MiB are not checked", meta.len(), limit >> 20).into());
     }
     let mut len = n;
     if n == first {
@@ -74,7 +99,7 @@ pub fn read_input_into<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Res
         }
     }
     if len as u64 > limit {
-        return Err(format!("the file grew past {} MiB while being read", limit >> 20));
+        return Err(format!("the file grew past {} MiB while being read", limit >> 20).into());
     }
     Ok(&buf[..len])
 }
@@ -160,15 +185,19 @@ mod tests {
         let mut buf = Vec::new();
         for bytes in [&b""[..], b"\x7fEL", b"ELF\x7f and more", b"#!/bin/sh\n"] {
             let p = dir.file("x.o", bytes);
-            assert_eq!(read_input_into(&p, MAX_INPUT_BYTES, &mut buf), Err("not an ELF file".to_owned()));
+            assert_eq!(
+                read_input_into(&p, MAX_INPUT_BYTES, &mut buf),
+                Err(NotRead::Problem("not an ELF file".to_owned()))
+            );
         }
         let p = dir.file("big.o", &elf(1000));
-        let e = read_input_into(&p, 999, &mut buf).expect_err("over the limit");
+        let e = read_input_into(&p, 999, &mut buf).expect_err("over the limit").to_string();
         assert!(e.starts_with("the file is 1000 bytes"), "{e}");
         assert_eq!(read_input_into(&p, 1000, &mut buf).map(<[u8]>::len), Ok(1000));
         let e = read_input_into(&dir.0, MAX_INPUT_BYTES, &mut buf).expect_err("a folder");
-        assert_eq!(e, "not read: a folder, not a regular file");
-        let e = read_input_into(&dir.0.join("missing.o"), MAX_INPUT_BYTES, &mut buf).expect_err("missing");
+        assert_eq!(e, NotRead::Folder);
+        assert_eq!(e.to_string(), "not read: a folder, not a regular file");
+        let e = read_input_into(&dir.0.join("missing.o"), MAX_INPUT_BYTES, &mut buf).expect_err("missing").to_string();
         assert!(e.starts_with("cannot read: "), "{e}");
     }
 
@@ -179,7 +208,7 @@ mod tests {
         let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).expect("no NUL");
         // SAFETY: `c` is a NUL-terminated path; mkfifo only reads it.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
-        let e = read_input_into(&p, MAX_INPUT_BYTES, &mut Vec::new()).expect_err("a FIFO");
+        let e = read_input_into(&p, MAX_INPUT_BYTES, &mut Vec::new()).expect_err("a FIFO").to_string();
         assert_eq!(e, "not read: a FIFO, not a regular file");
     }
 }

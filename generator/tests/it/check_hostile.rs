@@ -402,6 +402,46 @@ fn devices_fifos_and_huge_files() {
     assert!(run.stderr.contains("no BPF object"), "{}", run.stderr);
 }
 
+/// An argument named like an object that is a folder stands for the objects in it, as any
+/// folder does (it is found to be one only when opened); a symlink to a folder inside it is
+/// not entered, so a loop ends.
+#[test]
+fn a_folder_named_like_an_object() {
+    let dir = TempDir::new("folder-o");
+    let objs = dir.0.join("objs.o");
+    std::fs::create_dir_all(objs.join("sub")).expect("mkdir");
+    let mut e = Elf::new();
+    let s = e.code("xdp", &[asm::call(4), asm::exit()]);
+    e.func("prog", s, 0, 2);
+    e.license("GPL");
+    let object = e.build();
+    std::fs::write(objs.join("sub/a.o"), &object).expect("write object");
+    std::fs::write(objs.join("b.o"), &object).expect("write object");
+    std::os::unix::fs::symlink(".", objs.join("loop.o")).expect("symlink");
+    let paths = |run: &Run| -> Vec<(String, String)> {
+        let r = run.json();
+        r["objects"]
+            .as_array()
+            .expect("objects")
+            .iter()
+            .map(|o| (o["path"].as_str().unwrap_or("").to_owned(), o["error"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    };
+    let named = run_check(&dir.0, &["--format", "json", "objs.o"]);
+    let slash = run_check(&dir.0, &["--format", "json", "objs.o/"]);
+    assert!(named.elapsed < TIME_LIMIT, "took {:?}", named.elapsed);
+    let want = [
+        ("objs.o/b.o".to_owned(), String::new()),
+        ("objs.o/loop.o".to_owned(), "not read: a folder, not a regular file".to_owned()),
+        ("objs.o/sub/a.o".to_owned(), String::new()),
+    ];
+    assert_eq!(paths(&named), want, "{}", named.stderr);
+    assert_eq!(named.code, Some(2), "loop.o is not read: {}", named.stderr);
+    let slashed: Vec<(String, String)> =
+        paths(&slash).into_iter().map(|(p, e)| (p.replacen("objs.o//", "objs.o/", 1), e)).collect();
+    assert_eq!(slashed, want, "the same with a trailing slash, which `expand` looks into: {}", slash.stderr);
+}
+
 /// One large source file named by many spellings in line info is read once; its lines are
 /// cut when shown.
 #[test]
