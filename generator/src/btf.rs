@@ -215,9 +215,17 @@ impl<'a> Btf<'a> {
         while at < t_end {
             let id = u32::try_from(types.len() + 1).map_err(|_| BtfError::Type(u32::MAX))?;
             let bad = || BtfError::Type(id);
-            let name_off = b.u32(at).ok_or_else(bad)?;
-            let info = b.u32(at + 4).ok_or_else(bad)?;
-            let size_or_type = b.u32(at + 8).ok_or_else(bad)?;
+            // The three words of the header, with one bounds check.
+            let header = data.get(at..).and_then(<[u8]>::first_chunk::<12>).ok_or_else(bad)?;
+            let word = |i: usize| {
+                let w = [header[i], header[i + 1], header[i + 2], header[i + 3]];
+                if b.big {
+                    u32::from_be_bytes(w)
+                } else {
+                    u32::from_le_bytes(w)
+                }
+            };
+            let (name_off, info, size_or_type) = (word(0), word(4), word(8));
             let kind = Kind::from_raw((info >> 24) & 0x1f).ok_or_else(bad)?;
             let vlen = (info & 0xffff) as u16;
             let extra = at + 12;
@@ -246,6 +254,13 @@ impl<'a> Btf<'a> {
         let rest = self.strings.get(off as usize..)?;
         let end = rest.iter().position(|&c| c == 0)?;
         std::str::from_utf8(&rest[..end]).ok()
+    }
+
+    /// Whether the string at `off` is `name`: [`Btf::string`] without the UTF-8 check, for
+    /// looking a name up.
+    pub fn string_is(&self, off: u32, name: &str) -> bool {
+        let rest = self.strings.get(off as usize..).unwrap_or_default();
+        rest.strip_prefix(name.as_bytes()).is_some_and(|after| after.first() == Some(&0))
     }
 
     /// The length of the string section: where a split BTF's (a module's) own strings start.
@@ -337,6 +352,14 @@ impl<'a> Btf<'a> {
             let (bit_offset, bitfield_size) = if t.kflag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
             Member { name: self.string(name).unwrap_or_default(), type_id, bit_offset, bitfield_size }
         }))
+    }
+
+    /// The first member of a struct or union named `name`.
+    pub fn member_named(&self, id: u32, name: &str) -> Option<Member<'a>> {
+        let (t, mut entries) = self.entries::<3>(id, &[Kind::Struct, Kind::Union])?;
+        let [name_off, type_id, offset] = entries.find(|&[off, _, _]| self.string_is(off, name))?;
+        let (bit_offset, bitfield_size) = if t.kflag { (offset & 0xff_ffff, offset >> 24) } else { (offset, 0) };
+        Some(Member { name: self.string(name_off).unwrap_or_default(), type_id, bit_offset, bitfield_size })
     }
 
     /// The values of an enum or enum64, in declaration order.
@@ -463,6 +486,10 @@ mod tests {
             assert_eq!(btf.params(7).expect("a proto").collect::<Vec<_>>(), [Param { name: "x", type_id: 1 }]);
             assert_eq!(btf.array(8), Some(Array { elem_type: 1, index_type: 1, nelems: 4 }));
             assert!(btf.members(1).is_none() && btf.enum_values(1).is_none() && btf.array(1).is_none());
+            for m in &members {
+                assert_eq!(btf.member_named(2, m.name).as_ref(), Some(m));
+            }
+            assert!(btf.member_named(2, "no such member").is_none() && btf.member_named(1, "a").is_none());
         }
     }
 

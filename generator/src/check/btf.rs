@@ -22,10 +22,12 @@ impl Datasecs {
     pub fn find(btf: &Btf<'_>) -> Datasecs {
         let mut found = Datasecs::default();
         for (id, t) in btf.types().filter(|(_, t)| t.kind == Kind::Datasec) {
-            let slot = match btf.string(t.name_off) {
-                Some(".maps") => &mut found.maps,
-                Some(".kconfig") => &mut found.kconfig,
-                _ => continue,
+            let slot = if btf.string_is(t.name_off, ".maps") {
+                &mut found.maps
+            } else if btf.string_is(t.name_off, ".kconfig") {
+                &mut found.kconfig
+            } else {
+                continue;
             };
             slot.get_or_insert(id); // the first one of each name counts
             if found.maps.is_some() && found.kconfig.is_some() {
@@ -68,7 +70,7 @@ fn vars_of<'b, 'a>(btf: &'b Btf<'a>, sec: u32) -> impl Iterator<Item = (&'b crat
 
 fn map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
     let def = btf.resolve(def)?;
-    let member = btf.members(def)?.find(|m| m.name == "type")?;
+    let member = btf.member_named(def, "type")?;
     let ptr = btf.get(btf.resolve(member.type_id)?)?;
     if ptr.kind != Kind::Ptr {
         return None;
@@ -81,7 +83,7 @@ fn map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
 /// definition, whose own `type` member gives it.
 fn inner_map_type(btf: &Btf<'_>, def: u32) -> Option<MapTypeId> {
     let def = btf.resolve(def)?;
-    let member = btf.members(def)?.find(|m| m.name == "values")?;
+    let member = btf.member_named(def, "values")?;
     let array = btf.array(btf.resolve(member.type_id)?)?;
     let ptr = btf.get(btf.resolve(array.elem_type)?)?;
     if ptr.kind != Kind::Ptr {

@@ -351,7 +351,8 @@ fn check_file(
     cache: &SourceCache,
     out: &mut Vec<ObjectReport>,
 ) {
-    let name = f.display().to_string();
+    // What `Path::display` shows, without the formatting machinery.
+    let name = f.to_string_lossy().into_owned();
     let mut reports = match read_input_into(f, MAX_INPUT_BYTES, &mut worker.data) {
         Ok(data) => checker.check_file_with(&name, data, &mut worker.scratch),
         Err(NotRead::Folder) if argument => {

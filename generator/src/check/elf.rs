@@ -14,7 +14,7 @@ use object::{Endianness, SectionIndex};
 use rustc_hash::FxHashMap;
 
 use super::btf::{self, LineInfo};
-use super::insn::{decode_op, Insn, Loc, Op, Target};
+use super::insn::{decode_op, Insn, IsaFeature, Loc, Op, Target};
 use crate::btf::Btf;
 use crate::model::MapTypeId;
 
@@ -67,7 +67,6 @@ fn malformed(e: object::read::Error) -> ReadError {
 #[derive(Debug, Clone)]
 pub struct CodeSection {
     pub name: String,
-    pub insns: Vec<Insn>,
     /// One per instruction slot (the second slot of `ld_imm64` is [`Op::Nop`]).
     pub ops: Vec<Op>,
     /// The slots of `ops` that call a function of the object or take its address
@@ -75,6 +74,9 @@ pub struct CodeSection {
     pub refs: Vec<(u32, Loc)>,
     /// Function symbols, sorted by start.
     pub funcs: Vec<FuncSym>,
+    /// The slots whose instruction needs more than the first eBPF instruction set, in order,
+    /// with its [`IsaFeature`] bits.
+    pub features: Vec<(u32, u8)>,
 }
 
 impl CodeSection {
@@ -194,7 +196,6 @@ enum Role {
 /// checking many objects then allocates its largest tables once.
 #[derive(Default)]
 pub struct Buffers {
-    insns: Vec<Vec<Insn>>,
     ops: Vec<Vec<Op>>,
     btf_types: Option<Vec<crate::btf::Type>>,
 }
@@ -206,8 +207,7 @@ impl BpfObject<'_> {
     /// Gives this object's tables back to `buffers` for the next [`read_with`].
     pub fn recycle(self, buffers: &mut Buffers) {
         for section in self.code {
-            if buffers.insns.len() < BUFFERS_KEPT {
-                buffers.insns.push(section.insns);
+            if buffers.ops.len() < BUFFERS_KEPT {
                 buffers.ops.push(section.ops);
             }
         }
@@ -242,6 +242,8 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
 
     let mut roles = Vec::with_capacity(sections.len());
     let mut code = Vec::new();
+    // By code section: its instruction slots, decoded when their relocations are known.
+    let mut code_slots: Vec<&[[u8; 8]]> = Vec::new();
     let mut license = None;
     let mut btf_data = None;
     let mut ext_data = None;
@@ -265,23 +267,19 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
             if bytes.len() % 8 != 0 {
                 warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
-            // One loop per byte order, each with its order fixed.
             let (slots, _) = bytes.as_chunks::<8>();
-            let mut insns = buffers.insns.pop().unwrap_or_default();
-            insns.clear();
-            if big_endian {
-                insns.extend(slots.iter().map(|&c| Insn::decode(c, true)));
-            } else {
-                insns.extend(slots.iter().map(|&c| Insn::decode(c, false)));
+            if u32::try_from(slots.len()).is_err() {
+                return Err(ReadError::Malformed(format!("section `{name}` has more than 2^32 instruction slots")));
             }
-            insn_count = insn_count.saturating_add(insns.len());
+            insn_count = insn_count.saturating_add(slots.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
+            code_slots.push(slots);
             code.push(CodeSection {
                 name: name.into_owned(),
-                insns,
                 ops: Vec::new(),
                 refs: Vec::new(),
                 funcs: Vec::new(),
+                features: Vec::new(),
             });
             Role::Code(id)
         } else {
@@ -410,11 +408,11 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
             _ => {}
         }
     }
-    for section in &mut code {
+    for (section, slots) in code.iter_mut().zip(&code_slots) {
         section.funcs.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
         section.funcs.dedup_by_key(|f| f.start);
         // A symbol without a size runs to the next one (or the end of the section).
-        let total = u32::try_from(section.insns.len()).unwrap_or(u32::MAX);
+        let total = u32::try_from(slots.len()).unwrap_or(u32::MAX);
         let starts: Vec<u32> = section.funcs.iter().map(|f| f.start).skip(1).chain([total]).collect();
         for (f, next) in section.funcs.iter_mut().zip(starts) {
             if f.len == 0 {
@@ -461,7 +459,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         let Some(Role::Code(target_id)) = role_of(SectionIndex(info)) else {
             continue;
         };
-        let target_slots = code[*target_id as usize].insns.len() as u64;
+        let target_slots = code_slots[*target_id as usize].len() as u64;
         let table = &mut relocs[*target_id as usize];
         for rel in rels {
             let offset = rel.r_offset(endian);
@@ -514,35 +512,45 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
     let relocs: Vec<Relocs> = relocs.into_iter().map(Relocs::new).collect();
 
     // Decode the effects of every instruction.
-    for (id, section) in code.iter_mut().enumerate() {
+    for ((id, section), slots) in code.iter_mut().enumerate().zip(&code_slots) {
         let table = &relocs[id];
         let core = core.get(&section.name).map(Vec::as_slice).unwrap_or_default();
         let id = u32::try_from(id).expect("code sections were counted in u32");
         let mut ops = buffers.ops.pop().unwrap_or_default();
         ops.clear();
-        ops.reserve(section.insns.len());
+        let n = slots.len();
+        ops.reserve(n);
         let mut i = 0;
-        while i < section.insns.len() {
+        while i < n {
+            // Sections of more slots than a u32 counts were refused when read.
+            let at = i as u32;
+            let insn = Insn::decode(slots[i], big_endian);
             let mut op = decode_op(
-                &section.insns,
+                insn,
+                n,
                 id,
                 i,
                 |at| u32::try_from(at).ok().and_then(|a| table.get(a)),
                 |at| u32::try_from(at).is_ok_and(|a| core.binary_search(&a).is_ok()),
             );
-            if op == Op::Kfunc(None) {
-                op = Op::Kfunc(kfunc_name(table, i, &section.insns[i], btf.as_ref(), &mut externs));
+            if matches!(op, Op::Kfunc(None)) {
+                op = Op::Kfunc(kfunc_name(table, i, &insn, btf.as_ref(), &mut externs));
             }
-            if let (Op::CallSub(t) | Op::LdFunc(_, t), Ok(at)) = (op, u32::try_from(i)) {
+            if let Op::CallSub(t) | Op::LdFunc(_, t) = op {
                 section.refs.push((at, t));
             }
+            let bits = IsaFeature::bits_of(insn, op);
+            if bits != 0 {
+                section.features.push((at, bits));
+            }
             ops.push(op);
-            if op.width() == 2 {
+            let width = op.width();
+            if width == 2 {
                 ops.push(Op::Nop);
             }
-            i += op.width() as usize;
+            i += width as usize;
         }
-        ops.truncate(section.insns.len());
+        ops.truncate(n);
         section.ops = ops;
     }
 
@@ -550,11 +558,11 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
     // without function symbols is one program.
     let mut programs = Vec::new();
     for (id, section) in code.iter().enumerate() {
-        if section.name == ".text" || section.insns.is_empty() {
+        if section.name == ".text" || section.ops.is_empty() {
             continue;
         }
         let id = u32::try_from(id).expect("code sections were counted in u32");
-        let total = u32::try_from(section.insns.len()).unwrap_or(u32::MAX);
+        let total = u32::try_from(section.ops.len()).unwrap_or(u32::MAX);
         if section.funcs.is_empty() {
             programs.push(ProgramDef { name: section.name.clone(), section: id, start: 0, len: total });
         }

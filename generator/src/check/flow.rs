@@ -21,8 +21,8 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use super::elf::{BpfObject, ProgramDef};
-use super::insn::{IsaFeature, Loc, Op};
+use super::elf::{BpfObject, FuncSym, ProgramDef};
+use super::insn::{Loc, Op};
 use crate::model::HelperId;
 
 /// Instruction visits allowed per object, beyond a multiple of its size.
@@ -437,7 +437,7 @@ struct Summary {
     callees: Vec<(Loc, Context)>,
     reached: usize,
     incomplete: bool,
-    /// [`IsaFeature`] bits of the instructions reached.
+    /// [`IsaFeature`](super::insn::IsaFeature) bits of the instructions reached.
     features: u8,
 }
 
@@ -494,7 +494,8 @@ pub struct ProgramFlow {
     pub reached_insns: usize,
     /// The work budget ran out: some calls may be missing.
     pub incomplete: bool,
-    /// Instructions that need a newer kernel than the first eBPF ones ([`IsaFeature`] bits).
+    /// Instructions that need a newer kernel than the first eBPF ones
+    /// ([`IsaFeature`](super::insn::IsaFeature) bits).
     pub isa_features: u8,
 }
 
@@ -505,10 +506,8 @@ pub struct Scratch {
     cache: FxHashMap<(Loc, Context), Rc<Summary>>,
     sets: Sets,
     buffers: Buffers,
-    /// One set for every section: an analysis covers one section, and its generation number
-    /// makes the marks of earlier analyses (of any section, any object) stale.
-    marks: Marks,
-    generation: u32,
+    /// Block tables of earlier objects' sections, for their memory.
+    spare: Vec<SectionBlocks>,
 }
 
 /// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
@@ -539,9 +538,11 @@ pub struct Analyzer<'o, 'd> {
     /// Per code section, sorted: where functions start (see [`Analyzer::function_end`]).
     entries: Vec<Option<Vec<u32>>>,
     /// Per code section, found when a function of it is first analysed.
-    edges: Vec<Option<Edges>>,
-    marks: Marks,
-    generation: u32,
+    blocks: Vec<Option<SectionBlocks>>,
+    spare: Vec<SectionBlocks>,
+    /// Where the object's calls and callback references lead, sorted; found with the first
+    /// block table.
+    ref_targets: Option<Vec<Loc>>,
     budget: u64,
     initial_budget: u64,
 }
@@ -555,7 +556,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn with_scratch(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>], scratch: Scratch) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN)).min(BUDGET_MAX);
-        let Scratch { mut cache, mut sets, buffers, marks, generation } = scratch;
+        let Scratch { mut cache, mut sets, buffers, spare } = scratch;
         cache.clear();
         sets.clear();
         Analyzer {
@@ -566,9 +567,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             sets,
             buffers,
             entries: vec![None; obj.code.len()],
-            edges: obj.code.iter().map(|_| None).collect(),
-            marks,
-            generation,
+            blocks: obj.code.iter().map(|_| None).collect(),
+            spare,
+            ref_targets: None,
             budget,
             initial_budget: budget,
         }
@@ -576,8 +577,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 
     /// The memory of this analyzer, for the next object's.
     pub fn into_scratch(self) -> Scratch {
-        let Analyzer { cache, sets, buffers, marks, generation, .. } = self;
-        Scratch { cache, sets, buffers, marks, generation }
+        let Analyzer { cache, sets, buffers, blocks, mut spare, .. } = self;
+        spare.extend(blocks.into_iter().flatten().take(SPARE_KEPT.saturating_sub(spare.len())));
+        Scratch { cache, sets, buffers, spare }
     }
 
     /// Function analyses done so far (one per function and calling context).
@@ -705,37 +707,50 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         // subprogram other than by exit; so each instruction is analysed for one function,
         // never again for every function that could fall into it.
         let (lo, hi) = (entry.insn, self.function_end(entry.section, entry.insn, n));
-        let edges = &*self.edges[entry.section as usize].get_or_insert_with(|| Edges::new(ops));
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            // wrapped: old marks could alias the new generation
-            self.marks = Marks::default();
-            self.generation = 1;
+        if self.blocks[entry.section as usize].is_none() {
+            let targets = self.ref_targets.get_or_insert_with(|| {
+                let mut t: Vec<Loc> = obj.code.iter().flat_map(|c| c.refs.iter().map(|r| r.1)).collect();
+                t.sort_unstable();
+                t.dedup();
+                t
+            });
+            let from = targets.partition_point(|t| t.section < entry.section);
+            let to = targets.partition_point(|t| t.section <= entry.section);
+            let spare = self.spare.pop().unwrap_or_default();
+            let table = SectionBlocks::new(&section.ops, &section.funcs, &targets[from..to], spare);
+            self.blocks[entry.section as usize] = Some(table);
         }
-        let gen = self.generation;
-        let marks = &mut self.marks;
-        if marks.generation.len() < ops.len() {
-            marks.generation.resize(ops.len(), 0);
-            marks.block.resize(ops.len(), 0);
-        }
+        let Some(sb) = &self.blocks[entry.section as usize] else { return summary };
+        let (blo, bhi) = match sb.at.get(lo as usize) {
+            Some(&b) if b != NO_BLOCK => (b as usize, sb.blocks.partition_point(|b| b.start < hi)),
+            // Every function entry starts a block ([`SectionBlocks::new`]); never reached.
+            _ => {
+                summary.incomplete = true;
+                return summary;
+            }
+        };
+        let func_blocks = &sb.blocks[blo..bhi];
         let Buffers { blocks, work, st } = &mut self.buffers;
         let sets = &mut self.sets;
         let budget = &mut self.budget;
-        blocks.flags.clear();
-        blocks.starts.clear();
+        blocks.start(func_blocks);
         work.clear();
-        let mut at = At { lo, ops, edges, marks, gen };
+        // A jump or fall to slot `t` leads to this function's block number...
+        let block_of = |t: u32| -> Option<usize> {
+            let b = *sb.at.get(t as usize)?;
+            (b as usize).checked_sub(blo).filter(|&b| b < func_blocks.len())
+        };
+        let mut lost_edge = false;
         st.enter(ctx);
-        let first_block = blocks.block_of(lo, &mut at);
-        if blocks.flags[first_block] & KEEPS_STATE != 0 {
-            blocks.states[first_block].clone_from(st);
-            blocks.flags[first_block] |= PRESENT;
+        if blocks.flags[0] & KEEPS_STATE != 0 {
+            blocks.states[0].clone_from(st);
+            blocks.flags[0] |= PRESENT;
         }
 
         // Forward data flow to a fixed point, block by block: the block an edge leads to is
         // analysed next, in the state that edge left (no copy), when that is its entry state;
         // other blocks wait in `work`.
-        let mut next = Some(first_block);
+        let mut next = Some(0);
         'blocks: loop {
             let b = match next.take() {
                 Some(b) => b,
@@ -753,195 +768,257 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                     break b;
                 },
             };
-            let first = blocks.flags[b] & SEEN == 0;
+            let block = func_blocks[b];
+            match budget.checked_sub(u64::from(block.insns)) {
+                Some(left) => *budget = left,
+                None => {
+                    *budget = 0;
+                    summary.incomplete = true;
+                    break 'blocks;
+                }
+            }
             blocks.flags[b] |= SEEN;
-            let mut i = blocks.starts[b];
-            loop {
-                match budget.checked_sub(1) {
-                    Some(b) => *budget = b,
-                    None => {
-                        summary.incomplete = true;
-                        break 'blocks;
-                    }
-                }
-                let op = ops[i as usize];
-                if first {
-                    summary.reached += 1;
-                    if let Some(&insn) = section.insns.get(i as usize) {
-                        summary.features |= IsaFeature::bits_of(insn, op);
-                    }
-                }
-                transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
-                let (fall, jump) = successors_in(op, i, lo, hi);
-                if let (Some(f), None) = (fall, jump) {
-                    if !edges.jumped_to(f) {
-                        i = f;
-                        continue;
-                    }
-                }
-                // A branch on a load-time constant: each side remembers which way it went.
-                let branch = Loc { section: entry.section, insn: i };
-                let on_load_time = matches!(op, Op::Jcond { a, b, .. }
-                    if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time()));
-                // Where the state `st` goes; `last`: no other edge needs it afterwards, so
-                // the block it leads to can be analysed in it directly.
-                let mut send = |t: u32, st: &mut State, last: bool| -> Option<usize> {
-                    let tb = blocks.block_of(t, &mut at);
-                    if blocks.flags[tb] & KEEPS_STATE == 0 {
-                        if blocks.flags[tb] & QUEUED != 0 {
-                            // A state from an earlier visit of the predecessor waits there.
-                            if last {
-                                st.join(&blocks.states[tb], sets);
-                                blocks.flags[tb] &= !QUEUED;
-                                return Some(tb);
-                            }
-                            blocks.states[tb].join(st, sets);
-                            return None;
-                        }
+            for i in block.start..=block.last {
+                transfer((self.map_arg, &self.inner), sets, st, ops[i as usize], i, &mut summary);
+            }
+            let i = block.last;
+            let op = ops[i as usize];
+            let (fall, jump) = successors_in(op, i, lo, hi);
+            // A branch on a load-time constant: each side remembers which way it went.
+            let branch = Loc { section: entry.section, insn: i };
+            let on_load_time = matches!(op, Op::Jcond { a, b, .. }
+                if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time()));
+            // Where the state `st` goes; `last`: no other edge needs it afterwards, so
+            // the block it leads to can be analysed in it directly.
+            let mut send = |t: u32, st: &mut State, last: bool| -> Option<usize> {
+                let Some(tb) = block_of(t) else {
+                    lost_edge = true;
+                    return None;
+                };
+                if blocks.flags[tb] & KEEPS_STATE == 0 {
+                    if blocks.flags[tb] & QUEUED != 0 {
+                        // A state from an earlier visit of the predecessor waits there.
                         if last {
-                            return Some(tb);
-                        }
-                        blocks.states[tb].clone_from(st);
-                    } else {
-                        let joined = blocks.flags[tb] & PRESENT != 0;
-                        let changed = if joined {
-                            blocks.states[tb].join(st, sets)
-                        } else {
-                            blocks.states[tb].clone_from(st);
-                            blocks.flags[tb] |= PRESENT;
-                            true
-                        };
-                        if !changed {
-                            return None;
-                        }
-                        if last {
-                            if joined {
-                                st.clone_from(&blocks.states[tb]);
-                            }
+                            st.join(&blocks.states[tb], sets);
                             blocks.flags[tb] &= !QUEUED;
                             return Some(tb);
                         }
+                        blocks.states[tb].join(st, sets);
+                        return None;
                     }
-                    if blocks.flags[tb] & QUEUED == 0 {
-                        blocks.flags[tb] |= QUEUED;
-                        work.push_back(tb);
+                    if last {
+                        return Some(tb);
                     }
-                    None
-                };
-                if let Some(t) = jump {
-                    if on_load_time {
-                        st.assume(branch, true);
+                    blocks.states[tb].clone_from(st);
+                } else {
+                    let joined = blocks.flags[tb] & PRESENT != 0;
+                    let changed = if joined {
+                        blocks.states[tb].join(st, sets)
+                    } else {
+                        blocks.states[tb].clone_from(st);
+                        blocks.flags[tb] |= PRESENT;
+                        true
+                    };
+                    if !changed {
+                        return None;
                     }
-                    next = send(t, st, fall.is_none());
+                    if last {
+                        if joined {
+                            st.clone_from(&blocks.states[tb]);
+                        }
+                        blocks.flags[tb] &= !QUEUED;
+                        return Some(tb);
+                    }
                 }
-                if let Some(t) = fall {
-                    if on_load_time {
-                        st.assume(branch, false);
-                    }
-                    next = send(t, st, true);
+                if blocks.flags[tb] & QUEUED == 0 {
+                    blocks.flags[tb] |= QUEUED;
+                    work.push_back(tb);
                 }
-                break;
+                None
+            };
+            if let Some(t) = jump {
+                if on_load_time {
+                    st.assume(branch, true);
+                }
+                next = send(t, st, fall.is_none());
+            }
+            if let Some(t) = fall {
+                if on_load_time {
+                    st.assume(branch, false);
+                }
+                next = send(t, st, true);
             }
         }
+        // What the flow reached, and the instruction set features that needs.
+        for (block, flags) in func_blocks.iter().zip(&blocks.flags) {
+            if flags & SEEN != 0 {
+                summary.reached += block.insns as usize;
+            }
+        }
+        let features = &section.features[section.features.partition_point(|f| f.0 < lo)..];
+        for &(slot, bits) in features.iter().take_while(|f| f.0 < hi) {
+            let b = func_blocks.partition_point(|b| b.start <= slot) - 1;
+            if blocks.flags[b] & SEEN != 0 {
+                summary.features |= bits;
+            }
+        }
+        // An edge to a slot where no block starts: the block table is wrong.
+        debug_assert!(!lost_edge, "an edge of the flow leads to no block");
+        summary.incomplete |= lost_edge;
         summary.incomplete |= sets.full;
         summary.normalize(sets);
         summary
     }
 }
 
-/// How many jumps of a code section lead to each instruction slot (up to 2), counted in one
-/// pass over it when a function of it is first analysed. A block starts at every jump target
-/// and after every conditional jump.
-struct Edges(Vec<u8>);
+/// The basic blocks of one code section, found once, when a function of it is first
+/// analysed. A block starts at every function entry and symbol end, every jump target, after
+/// every jump, exit or invalid instruction, and after an `ld_imm64` whose second slot starts
+/// one; it runs to the next start. (Its slots are analysed in order: the second slot of an
+/// `ld_imm64` is an [`Op::Nop`].)
+#[derive(Default)]
+struct SectionBlocks {
+    /// By slot: the index of the block starting there, or [`NO_BLOCK`].
+    at: Vec<u32>,
+    /// In order of their starts.
+    blocks: Vec<Block>,
+    /// By slot, while the table is made: [`Mark`] bits.
+    marks: Vec<u8>,
+}
 
-impl Edges {
-    fn new(ops: &[Op]) -> Edges {
-        let mut jumps = vec![0u8; ops.len()];
-        for op in ops {
-            if let Op::Ja(t) | Op::Jcond { target: t, .. } = *op {
-                if let Some(j) = jumps.get_mut(t as usize) {
-                    *j = (*j + 1).min(2);
+const NO_BLOCK: u32 = u32::MAX;
+
+/// Section block tables kept for their memory between objects.
+const SPARE_KEPT: usize = 64;
+
+/// What [`SectionBlocks::new`] notes of a slot: how many jumps lead there (up to 2, in the
+/// low bits), and these flags.
+struct Mark;
+
+impl Mark {
+    const JUMPS: u8 = 3;
+    const START: u8 = 4;
+    /// The second slot of an `ld_imm64`.
+    const SECOND: u8 = 8;
+    /// Its instruction does not fall through to the next (`ja`, `exit`, invalid).
+    const NO_FALL: u8 = 16;
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    start: u32,
+    last: u32,
+    /// Instructions in it: its slots but the second ones of `ld_imm64`s.
+    insns: u32,
+    /// A jump leads to its start.
+    jumped: bool,
+    /// More than one edge of the section may lead to its start: jumps, and the fall from the
+    /// slot before it.
+    many: bool,
+}
+
+impl SectionBlocks {
+    /// The blocks of a code section of `ops`, with function symbols `funcs`, where the
+    /// object's calls and callback references lead to `targets` (in memory of `table`).
+    fn new(ops: &[Op], funcs: &[FuncSym], targets: &[Loc], mut table: SectionBlocks) -> SectionBlocks {
+        let n = ops.len();
+        let SectionBlocks { at, blocks, marks } = &mut table;
+        at.clear();
+        at.resize(n, NO_BLOCK);
+        blocks.clear();
+        marks.clear();
+        marks.resize(n + 1, 0); // a slot past the end, so that "the next slot" always exists
+        if n == 0 {
+            return table;
+        }
+        for (i, op) in ops.iter().enumerate() {
+            let jump = |marks: &mut Vec<u8>, t: u32| {
+                if let Some(m) = marks[..n].get_mut(t as usize) {
+                    *m = (*m & !Mark::JUMPS) | ((*m & Mark::JUMPS) + 1).min(2) | Mark::START;
                 }
+            };
+            match *op {
+                Op::Ja(t) => {
+                    jump(marks, t);
+                    marks[i] |= Mark::NO_FALL;
+                    marks[i + 1] |= Mark::START;
+                }
+                Op::Jcond { target, .. } => {
+                    jump(marks, target);
+                    marks[i + 1] |= Mark::START;
+                }
+                Op::Exit | Op::Invalid => {
+                    marks[i] |= Mark::NO_FALL;
+                    marks[i + 1] |= Mark::START;
+                }
+                op if op.width() == 2 => marks[i + 1] |= Mark::SECOND,
+                _ => {}
             }
         }
-        Edges(jumps)
-    }
-
-    /// A jump leads to `slot`: a block starts there.
-    fn jumped_to(&self, slot: u32) -> bool {
-        self.0[slot as usize] != 0
-    }
-
-    /// More than one edge of the section may lead to `slot`: jumps, and the fall from the
-    /// instruction before it. (A jump into the second slot of an `ld_imm64` makes two falls
-    /// into the next slot; that slot is then a block start only if a jump leads there too,
-    /// which makes it "many" already.)
-    fn many(&self, ops: &[Op], slot: u32) -> bool {
-        let at = slot as usize;
-        let falls = match at.checked_sub(1).map(|p| ops[p]) {
-            None | Some(Op::Ja(_) | Op::Exit | Op::Invalid) => 0,
-            Some(_) => 1,
+        let mut start = |slot: u32| {
+            if let Some(m) = marks[..n].get_mut(slot as usize) {
+                *m |= Mark::START;
+            }
         };
-        self.0[at] + falls > 1
+        start(0);
+        for f in funcs {
+            start(f.start);
+            start(f.start.saturating_add(f.len.max(1)));
+        }
+        for target in targets {
+            start(target.insn);
+        }
+        for i in 0..n {
+            let m = marks[i];
+            if m & Mark::START == 0 {
+                let block = blocks.last_mut().expect("slot 0 starts a block");
+                block.last = i as u32;
+                block.insns += u32::from(m & Mark::SECOND == 0);
+                continue;
+            }
+            if m & Mark::SECOND != 0 {
+                // A jump into the second slot of an `ld_imm64`: the falls from both slots
+                // meet at the next one.
+                marks[i + 1] |= Mark::START;
+            }
+            at[i] = u32::try_from(blocks.len()).unwrap_or(NO_BLOCK);
+            let jumps = m & Mark::JUMPS;
+            let falls = u8::from(i > 0 && marks[i - 1] & Mark::NO_FALL == 0);
+            blocks.push(Block {
+                start: i as u32,
+                last: i as u32,
+                insns: 1,
+                jumped: jumps != 0,
+                many: jumps + falls > 1,
+            });
+        }
+        table
     }
 }
 
-/// Per-instruction scratch marks, reset by bumping a generation number instead of clearing:
-/// the number of the block starting at a slot, in the current function's flow.
-#[derive(Default)]
-struct Marks {
-    generation: Vec<u32>,
-    block: Vec<u32>,
-}
-
-/// The blocks of one function's flow, numbered as the flow first reaches them (the entry's
-/// first).
+/// The blocks of one function's flow, numbered from its first.
 #[derive(Default)]
 struct FunctionBlocks {
     /// By block: its entry state where it keeps one and is [`PRESENT`], or the state waiting
     /// for it where it is [`QUEUED`].
     states: Vec<State>,
     flags: Vec<u8>,
-    /// By block: the slot it starts at.
-    starts: Vec<u32>,
-}
-
-/// Where a function's flow is: its entry and the marks numbering its blocks.
-struct At<'a> {
-    lo: u32,
-    ops: &'a [Op],
-    edges: &'a Edges,
-    marks: &'a mut Marks,
-    gen: u32,
 }
 
 impl FunctionBlocks {
-    /// The number of the block starting at slot `t`. A block keeps its entry state when more
-    /// than one edge of the section can lead to it (or the function is entered at it and a
-    /// jump leads there too); a block with one predecessor takes the state that edge brings,
-    /// and is analysed again each time one comes.
-    #[inline(always)]
-    fn block_of(&mut self, t: u32, at: &mut At<'_>) -> usize {
-        let slot = t as usize;
-        if at.marks.generation[slot] == at.gen {
-            return at.marks.block[slot] as usize;
+    /// Ready for a function made of `blocks`, its entry first. A block keeps its entry state
+    /// when more than one edge of the section can lead to it (the entry: when a jump leads
+    /// there); a block with one predecessor takes the state that edge brings, and is analysed
+    /// again each time one comes.
+    fn start(&mut self, blocks: &[Block]) {
+        self.flags.clear();
+        self.flags.extend(blocks.iter().map(|b| if b.many { KEEPS_STATE } else { 0 }));
+        if let (Some(f), Some(b)) = (self.flags.first_mut(), blocks.first()) {
+            *f = if b.jumped { KEEPS_STATE } else { 0 };
         }
-        self.new_block(t, at)
-    }
-
-    #[inline(never)]
-    fn new_block(&mut self, t: u32, at: &mut At<'_>) -> usize {
-        let slot = t as usize;
-        let b = self.flags.len();
-        at.marks.generation[slot] = at.gen;
-        at.marks.block[slot] = u32::try_from(b).unwrap_or(u32::MAX);
-        let keeps = if t == at.lo { at.edges.jumped_to(t) } else { at.edges.many(at.ops, t) };
-        self.flags.push(if keeps { KEEPS_STATE } else { 0 });
-        self.starts.push(t);
-        if self.states.len() <= b {
-            self.states.push(State::empty());
+        if self.states.len() < blocks.len() {
+            self.states.resize_with(blocks.len(), State::empty);
         }
-        b
     }
 }
 
@@ -1101,7 +1178,7 @@ mod tests {
     use crate::check::elf::{CodeSection, Lines, MapDef};
     use std::collections::HashMap;
 
-    use crate::check::insn::{decode_op, Insn, Target};
+    use crate::check::insn::{decode_op, Insn, IsaFeature, Target};
 
     fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
         Insn { code, dst, src, off, imm }
@@ -1113,7 +1190,7 @@ mod tests {
         let mut ops = Vec::new();
         let mut i = 0;
         while i < insns.len() {
-            let op = decode_op(&insns, 0, i, |a| relocs.get(&(a as u32)), |_| false);
+            let op = decode_op(insns[i], insns.len(), 0, i, |a| relocs.get(&(a as u32)), |_| false);
             ops.push(op);
             if op.width() == 2 {
                 ops.push(Op::Nop);
@@ -1121,6 +1198,11 @@ mod tests {
             i += op.width() as usize;
         }
         let n = insns.len();
+        let features = (0..)
+            .zip(insns.iter().zip(&ops))
+            .map(|(i, (&insn, &op))| (i, IsaFeature::bits_of(insn, op)))
+            .filter(|f| f.1 != 0)
+            .collect();
         let refs = (0..)
             .zip(&ops)
             .filter_map(|(i, op)| match op {
@@ -1130,7 +1212,7 @@ mod tests {
             .collect();
         BpfObject {
             big_endian: false,
-            code: vec![CodeSection { name: "xdp".into(), insns, refs, ops, funcs: Vec::new() }],
+            code: vec![CodeSection { name: "xdp".into(), refs, ops, funcs: Vec::new(), features }],
             programs: vec![ProgramDef { name: "p".into(), section: 0, start: 0, len: n as u32 }],
             license: Some("GPL".into()),
             maps: (0..nmaps)

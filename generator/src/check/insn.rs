@@ -27,22 +27,16 @@ impl Insn {
     /// `dst_reg:4, src_reg:4` bitfields are allocated from the most significant bit.
     #[inline]
     pub fn decode(bytes: [u8; 8], big_endian: bool) -> Insn {
-        let (dst, src, off, imm) = if big_endian {
-            (
-                bytes[1] >> 4,
-                bytes[1] & 0xf,
-                i16::from_be_bytes([bytes[2], bytes[3]]),
-                i32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]),
-            )
+        // One load of the whole slot; the fields are where the byte order puts them.
+        let (code, regs, off, imm) = if big_endian {
+            let w = u64::from_be_bytes(bytes);
+            ((w >> 56) as u8, (w >> 48) as u8, (w >> 32) as u16, w as u32)
         } else {
-            (
-                bytes[1] & 0xf,
-                bytes[1] >> 4,
-                i16::from_le_bytes([bytes[2], bytes[3]]),
-                i32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]),
-            )
+            let w = u64::from_le_bytes(bytes);
+            (w as u8, (w >> 8) as u8, (w >> 16) as u16, (w >> 32) as u32)
         };
-        Insn { code: bytes[0], dst, src, off, imm }
+        let (dst, src) = if big_endian { (regs >> 4, regs & 0xf) } else { (regs & 0xf, regs >> 4) };
+        Insn { code, dst, src, off: off as i16, imm: imm as i32 }
     }
 
     pub fn class(self) -> u8 {
@@ -151,7 +145,16 @@ impl IsaFeature {
     /// The features one instruction slot uses, as bits (`1 << feature as u8`). Calls go by
     /// their decoded `op`: in a relocatable object clang encodes a kfunc call like a call of
     /// the object's own function (`src_reg` 1, relocated against the extern); libbpf rewrites it.
+    #[inline]
     pub fn bits_of(insn: Insn, decoded: Op) -> u8 {
+        if !MAY_NEED_FEATURE[usize::from(insn.code)] {
+            return 0;
+        }
+        IsaFeature::bits_of_any(insn, decoded)
+    }
+
+    /// [`IsaFeature::bits_of`] for any opcode.
+    fn bits_of_any(insn: Insn, decoded: Op) -> u8 {
         let bit = |f: IsaFeature| 1u8 << f as u8;
         let (class, op) = (insn.class(), insn.code & 0xf0);
         match class {
@@ -188,6 +191,27 @@ impl IsaFeature {
         IsaFeature::ALL.into_iter().filter(move |f| bits & (1 << *f as u8) != 0)
     }
 }
+
+/// By opcode: whether an instruction with it can need an [`IsaFeature`] (the others need
+/// none, whatever their other fields), so that [`IsaFeature::bits_of`] looks no further.
+const MAY_NEED_FEATURE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let code = i as u8;
+        let (class, op) = (code & 0x07, code & 0xf0);
+        table[i] = match class {
+            CLASS_JMP => code == CALL,
+            CLASS_JMP32 => true,
+            CLASS_STX => code & 0xe0 == MODE_ATOMIC,
+            CLASS_LDX => code & 0xe0 == MODE_MEMSX,
+            CLASS_ALU | CLASS_ALU64 => op == 0xb0 || op == 0x30 || op == 0x90 || (class == CLASS_ALU64 && op == 0xd0),
+            _ => false,
+        };
+        i += 1;
+    }
+    table
+};
 
 /// Where a relocation on an instruction points, resolved by the object reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,21 +325,21 @@ impl Op {
     }
 }
 
-/// Decodes the effect of instruction `idx` of section `section`. `target` looks up the
-/// relocation on an instruction slot; `core` tells whether a CO-RE relocation patches it.
+/// Decodes the effect of `insn`, slot `idx` of the `len` slots of section `section`. `target`
+/// looks up the relocation on an instruction slot; `core` tells whether a CO-RE relocation
+/// patches it.
 #[inline]
 pub fn decode_op<'t>(
-    insns: &[Insn],
+    insn: Insn,
+    len: usize,
     section: u32,
     idx: usize,
     target: impl Fn(usize) -> Option<&'t Target>,
     core: impl Fn(usize) -> bool,
 ) -> Op {
-    let Some(&insn) = insns.get(idx) else { return Op::Invalid };
-    if insn.dst > 10 || insn.src > 10 {
+    if idx >= len || insn.dst > 10 || insn.src > 10 {
         return Op::Invalid;
     }
-    let len = insns.len();
     // A jump target `idx + 1 + delta`, if it lies inside the section.
     let jump = |delta: i64| -> Option<u32> {
         let t = i64::try_from(idx).ok()?.checked_add(1)?.checked_add(delta)?;
@@ -478,9 +502,25 @@ mod tests {
     }
 
     #[test]
+    fn opcodes_passed_over_need_no_feature() {
+        let decoded = [Op::CallSub(Loc { section: 0, insn: 0 }), Op::Kfunc(None), Op::Nop];
+        for code in 0..=255u8 {
+            if MAY_NEED_FEATURE[usize::from(code)] {
+                continue;
+            }
+            for (src, off, imm) in [(0, 0, 0), (1, 1, 1), (2, -1, -1), (1, 8, LOAD_ACQ), (0, 16, STORE_REL)] {
+                for op in decoded {
+                    let i = insn(code, 1, src, off, imm);
+                    assert_eq!(IsaFeature::bits_of_any(i, op), 0, "{i:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn isa_features_of_instructions() {
         let features = |i: Insn| {
-            let op = decode_op(&[i], 0, 0, |_| None, |_| false);
+            let op = decode_op(i, 1, 0, 0, |_| None, |_| false);
             IsaFeature::from_bits(IsaFeature::bits_of(i, op)).collect::<Vec<_>>()
         };
         // Plain eBPF: mov, add, exit, helper call, xadd, ld_imm64 and its second slot.
@@ -526,6 +566,11 @@ mod tests {
         assert_eq!(Insn::decode([0xbf, 0x61, 0, 0, 0, 0, 0, 0], false).dst, 1);
         assert_eq!(Insn::decode([0xbf, 0x16, 0, 0, 0, 0, 0, 0], true).dst, 1);
         assert_eq!(Insn::decode([0xbf, 0x16, 0, 0, 0, 0, 0, 0], true).src, 6);
+        // *(u64 *)(r10 - 8) = r2; and r3 += -2 (negative fields, every byte used)
+        assert_eq!(Insn::decode([0x7b, 0x2a, 0xf8, 0xff, 0, 0, 0, 0], false), insn(0x7b, 10, 2, -8, 0));
+        assert_eq!(Insn::decode([0x7b, 0xa2, 0xff, 0xf8, 0, 0, 0, 0], true), insn(0x7b, 10, 2, -8, 0));
+        assert_eq!(Insn::decode([0x07, 0x03, 0x34, 0x12, 0xfe, 0xff, 0xff, 0xff], false), insn(0x07, 3, 0, 0x1234, -2));
+        assert_eq!(Insn::decode([0x07, 0x30, 0x12, 0x34, 0xff, 0xff, 0xff, 0xfe], true), insn(0x07, 3, 0, 0x1234, -2));
     }
 
     #[test]
@@ -542,7 +587,7 @@ mod tests {
             insn(0x15, 1, 0, 100, 0), // if r1 == 0 goto out of range
             insn(0x95, 0, 0, 0, 0),   // exit
         ];
-        let ops: Vec<Op> = (0..prog.len()).map(|i| decode_op(&prog, 0, i, none, no_core)).collect();
+        let ops: Vec<Op> = (0..prog.len()).map(|i| decode_op(prog[i], prog.len(), 0, i, none, no_core)).collect();
         assert_eq!(
             ops,
             [

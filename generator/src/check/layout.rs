@@ -63,7 +63,7 @@ impl Layout {
                 continue;
             }
             let Some(code) = obj.code.get(target.section as usize) else { continue };
-            let n = u32::try_from(code.insns.len()).unwrap_or(u32::MAX);
+            let n = u32::try_from(code.ops.len()).unwrap_or(u32::MAX);
             if target.insn >= n {
                 continue;
             }
@@ -95,7 +95,7 @@ impl Layout {
 mod tests {
     use super::*;
     use crate::check::elf::{CodeSection, FuncSym, Lines};
-    use crate::check::insn::{Insn, Op};
+    use crate::check::insn::Op;
 
     /// The numbering as libbpf walks it, one slot at a time: what [`Layout::new`] must match,
     /// budget included.
@@ -124,7 +124,7 @@ mod tests {
                 continue;
             }
             let code = &obj.code[target.section as usize];
-            let n = code.insns.len() as u32;
+            let n = code.ops.len() as u32;
             if target.insn >= n {
                 continue;
             }
@@ -150,10 +150,10 @@ mod tests {
             .collect();
         CodeSection {
             name: name.into(),
-            insns: vec![Insn { code: 0, dst: 0, src: 0, off: 0, imm: 0 }; ops.len()],
             ops,
             refs,
             funcs: funcs.iter().map(|&(start, len)| FuncSym { name: format!("f{start}"), start, len }).collect(),
+            features: Vec::new(),
         }
     }
 
