@@ -1312,6 +1312,60 @@ mod tests {
     }
 
     #[test]
+    fn block_table() {
+        let mut p = Vec::new();
+        p.push(insn(0x15, 1, 0, 1, 0)); // 0: if r1 == 0 goto 2 (the second slot of 1)
+        p.extend(ld_map(2)); // 1-2: r2 = m0
+        p.push(insn(0xbf, 1, 2, 0, 0)); // 3: r1 = r2
+        p.push(insn(0x05, 0, 0, 1, 0)); // 4: goto 6
+        p.push(insn(0xb7, 0, 0, 0, 0)); // 5: r0 = 0 (unreached: after a `goto`, and no jump here)
+        p.push(insn(0x15, 0, 0, -3, 0)); // 6: if r0 == 0 goto 4
+        p.push(insn(0x95, 0, 0, 0, 0)); // 7: exit
+        let obj = object(p, &[(1, 0)], 1);
+        let code = &obj.code[0];
+        let table = SectionBlocks::new(&code.ops, &code.funcs, &[], SectionBlocks::default());
+        let blocks: Vec<(u32, u32, u32, bool, bool)> =
+            table.blocks.iter().map(|b| (b.start, b.last, b.insns, b.jumped, b.many)).collect();
+        assert_eq!(
+            blocks,
+            [
+                (0, 0, 1, false, false),
+                // The fall from the conditional jump; the `ld_imm64` ends it, as its second
+                // slot is jumped into.
+                (1, 1, 1, false, false),
+                (2, 2, 1, true, true),
+                // Where the falls from both slots of the `ld_imm64` meet (no jump leads
+                // here: one state per fall, not a join).
+                (3, 3, 1, false, false),
+                (4, 4, 1, true, true),
+                (5, 5, 1, false, false),
+                (6, 6, 1, true, true),
+                (7, 7, 1, false, false),
+            ]
+        );
+        for (i, &at) in table.at.iter().enumerate() {
+            let starts = table.blocks.iter().position(|b| b.start as usize == i);
+            assert_eq!(starts.map(|b| b as u32), (at != NO_BLOCK).then_some(at), "slot {i}");
+        }
+    }
+
+    #[test]
+    fn isa_features_count_where_reached() {
+        let p = vec![
+            insn(0x16, 1, 0, 0, 0),   // 0: if w1 == 0 goto 1 (JMP32)
+            insn(0x95, 0, 0, 0, 0),   // 1: exit
+            insn(0xdb, 10, 1, -8, 1), // 2: r1 = atomic_fetch_add((u64 *)(r10 - 8), r1): unreached
+            insn(0x95, 0, 0, 0, 0),   // 3: exit
+        ];
+        let obj = object(p, &[], 0);
+        let flow = Analyzer::new(&obj, &MAP_ARG).program(&obj.programs[0]);
+        assert_eq!(IsaFeature::from_bits(flow.isa_features).collect::<Vec<_>>(), [IsaFeature::Jmp32]);
+        assert_eq!(flow.reached_insns, 2);
+        // Both features are in the section; only the reached one counts.
+        assert_eq!(obj.code[0].features.len(), 2);
+    }
+
+    #[test]
     fn a_jump_into_the_second_slot_of_ld_imm64() {
         let mut p = Vec::new();
         p.push(insn(0x15, 1, 0, 1, 0)); // 0: if r1 == 0 goto 2 (the second slot)
