@@ -723,7 +723,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         let Some(sb) = &self.blocks[entry.section as usize] else { return summary };
         let (blo, bhi) = match sb.at.get(lo as usize) {
             Some(&b) if b != NO_BLOCK => (b as usize, sb.blocks.partition_point(|b| b.start < hi)),
-            // Every function entry starts a block ([`SectionBlocks::new`]); never reached.
+            // Every function entry starts a block ([`SectionBlocks::new`]): not taken.
             _ => {
                 summary.incomplete = true;
                 return summary;
@@ -735,7 +735,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         let budget = &mut self.budget;
         blocks.start(func_blocks);
         work.clear();
-        // A jump or fall to slot `t` leads to this function's block number...
+        // The block of this function (numbered from its first) that starts at slot `t`.
         let block_of = |t: u32| -> Option<usize> {
             let b = *sb.at.get(t as usize)?;
             (b as usize).checked_sub(blo).filter(|&b| b < func_blocks.len())
