@@ -707,8 +707,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         // subprogram other than by exit; so each instruction is analysed for one function,
         // never again for every function that could fall into it.
         let (lo, hi) = (entry.insn, self.function_end(entry.section, entry.insn, n));
-        if self.blocks[entry.section as usize].is_none() {
-            let targets = self.ref_targets.get_or_insert_with(|| {
+        let (ref_targets, spare) = (&mut self.ref_targets, &mut self.spare);
+        let sb = &*self.blocks[entry.section as usize].get_or_insert_with(|| {
+            let targets = ref_targets.get_or_insert_with(|| {
                 let mut t: Vec<Loc> = obj.code.iter().flat_map(|c| c.refs.iter().map(|r| r.1)).collect();
                 t.sort_unstable();
                 t.dedup();
@@ -716,11 +717,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             });
             let from = targets.partition_point(|t| t.section < entry.section);
             let to = targets.partition_point(|t| t.section <= entry.section);
-            let spare = self.spare.pop().unwrap_or_default();
-            let table = SectionBlocks::new(&section.ops, &section.funcs, &targets[from..to], spare);
-            self.blocks[entry.section as usize] = Some(table);
-        }
-        let Some(sb) = &self.blocks[entry.section as usize] else { return summary };
+            SectionBlocks::new(&section.ops, &section.funcs, &targets[from..to], spare.pop().unwrap_or_default())
+        });
         let (blo, bhi) = match sb.at.get(lo as usize) {
             Some(&b) if b != NO_BLOCK => (b as usize, sb.blocks.partition_point(|b| b.start < hi)),
             // Every function entry starts a block ([`SectionBlocks::new`]): not taken.
