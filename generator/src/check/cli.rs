@@ -352,7 +352,7 @@ fn check_file(
     out: &mut Vec<ObjectReport>,
 ) {
     // What `Path::display` shows, without the formatting machinery.
-    let name = f.to_string_lossy().into_owned();
+    let name = super::lossy_string(f.as_os_str().as_encoded_bytes());
     let mut reports = match read_input_into(f, MAX_INPUT_BYTES, &mut worker.data) {
         Ok(data) => checker.check_file_with(&name, data, &mut worker.scratch),
         Err(NotRead::Folder) if argument => {

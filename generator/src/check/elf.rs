@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::btf::{self, LineInfo};
 use super::insn::{decode_op, Insn, IsaFeature, Loc, Op, Target};
+use super::lossy_string;
 use crate::btf::Btf;
 use crate::model::MapTypeId;
 
@@ -238,6 +239,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
     }
     let sections = header.sections(endian, data).map_err(malformed)?;
     let symbols = sections.symbols(endian, data, elf::SHT_SYMTAB).map_err(malformed)?;
+    let section_names = SectionNames::new(header, endian, data, &sections);
     let mut warnings = Warnings::default();
 
     let mut roles = Vec::with_capacity(sections.len());
@@ -251,7 +253,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
     let mut insn_count = 0usize;
     for (index, section) in sections.enumerate() {
         // Matched as bytes: only code sections keep their name.
-        let raw_name = sections.section_name(endian, section).unwrap_or_default();
+        let raw_name = section_names.get(section.sh_name(endian));
         let sh_type = section.sh_type(endian);
         let contents = || -> &[u8] {
             if sh_type == elf::SHT_NOBITS {
@@ -263,7 +265,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         let executable = section.sh_flags(endian) & u64::from(elf::SHF_EXECINSTR) != 0;
         let role = if executable && sh_type == elf::SHT_PROGBITS {
             let bytes = section.data(endian, data).map_err(malformed)?;
-            let name = String::from_utf8_lossy(raw_name);
+            let name = lossy_string(raw_name);
             if bytes.len() % 8 != 0 {
                 warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
@@ -274,20 +276,14 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
             insn_count = insn_count.saturating_add(slots.len());
             let id = u32::try_from(code.len()).map_err(|_| ReadError::Malformed("too many sections".into()))?;
             code_slots.push(slots);
-            code.push(CodeSection {
-                name: name.into_owned(),
-                ops: Vec::new(),
-                refs: Vec::new(),
-                funcs: Vec::new(),
-                features: Vec::new(),
-            });
+            code.push(CodeSection { name, ops: Vec::new(), refs: Vec::new(), funcs: Vec::new(), features: Vec::new() });
             Role::Code(id)
         } else {
             match raw_name {
                 b"license" => {
                     let bytes = contents();
                     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()).min(LICENSE_MAX);
-                    license = Some(String::from_utf8_lossy(&bytes[..end]).into_owned());
+                    license = Some(lossy_string(&bytes[..end]));
                     Role::Other
                 }
                 b".BTF" => {
@@ -352,7 +348,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
         let st_type = sym.st_type();
         let value = sym.st_value(endian);
-        let name = || String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
+        let name = || lossy_string(symbols.symbol_name(endian, sym).unwrap_or_default());
         match role_of(shndx) {
             Some(Role::Code(id)) if st_type == elf::STT_FUNC => {
                 let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8)) else {
@@ -431,7 +427,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         if section.sh_type(endian) != elf::SHT_REL {
             continue;
         }
-        let rel_name = Lossy(sections.section_name(endian, section).unwrap_or_default());
+        let rel_name = section_names.shown(section.sh_name(endian));
         let info = section.sh_info(endian) as usize;
         if info == 0 || info >= section_count {
             warnings.push(format!(
@@ -484,8 +480,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
             let value = sym.st_value(endian);
             let target = match symbols.symbol_section(endian, sym, sym_index) {
                 Ok(None) => {
-                    let name =
-                        String::from_utf8_lossy(symbols.symbol_name(endian, sym).unwrap_or_default()).into_owned();
+                    let name = lossy_string(symbols.symbol_name(endian, sym).unwrap_or_default());
                     if kconfig.contains(name.as_str()) {
                         Target::ReadOnly
                     } else {
@@ -588,12 +583,46 @@ struct Externs {
     index: HashMap<String, u32>,
 }
 
-/// A name from the object, shown as UTF-8 (lossily) only when a message needs it.
-struct Lossy<'a>(&'a [u8]);
+/// The section header string table, as the `object` crate reads it (the bytes of the
+/// `e_shstrndx` section's file range; none when that is not in the file).
+struct SectionNames<'d>(&'d [u8]);
 
-impl std::fmt::Display for Lossy<'_> {
+impl<'d> SectionNames<'d> {
+    fn new(
+        header: &elf::FileHeader64<Endianness>,
+        endian: Endianness,
+        data: &'d [u8],
+        sections: &object::read::elf::SectionTable<'d, elf::FileHeader64<Endianness>>,
+    ) -> SectionNames<'d> {
+        let table = header
+            .shstrndx(endian, data)
+            .ok()
+            .and_then(|i| sections.section(SectionIndex(i as usize)).ok())
+            .and_then(|s| s.file_range(endian))
+            .and_then(|(offset, size)| {
+                data.get(usize::try_from(offset).ok()?..usize::try_from(offset.checked_add(size)?).ok()?)
+            });
+        SectionNames(table.unwrap_or_default())
+    }
+
+    /// The name at `offset`: empty where it is out of the table or not NUL-terminated.
+    fn get(&self, offset: u32) -> &'d [u8] {
+        let rest = self.0.get(offset as usize..).unwrap_or_default();
+        memchr::memchr(0, rest).map_or(&[], |end| &rest[..end])
+    }
+
+    /// The name at `offset`, for a message.
+    fn shown(&self, offset: u32) -> ShownName<'_, 'd> {
+        ShownName(self, offset)
+    }
+}
+
+/// A section name, read and shown as UTF-8 (lossily) only when a message needs it.
+struct ShownName<'n, 'd>(&'n SectionNames<'d>, u32);
+
+impl std::fmt::Display for ShownName<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.0))
+        f.write_str(&String::from_utf8_lossy(self.0.get(self.1)))
     }
 }
 
@@ -707,4 +736,31 @@ fn embedded_len(data: &[u8]) -> Option<usize> {
         end = end.max(section_end);
     }
     (end <= data.len()).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_end_at_their_nul_and_are_empty_out_of_the_table() {
+        let names = SectionNames(b"\0.text\0license\0.rodata.str1.1\0unterminated");
+        assert_eq!(names.get(1), b".text");
+        assert_eq!(names.get(7), b"license");
+        assert_eq!(names.get(3), b"ext"); // an offset into a name, as ELF allows
+        assert_eq!(names.get(0), b"");
+        assert_eq!(names.get(30), b"", "no NUL after it: no name");
+        assert_eq!(names.get(1000), b"", "past the table");
+        assert_eq!(SectionNames(b"").get(0), b"");
+        assert_eq!(names.shown(15).to_string(), ".rodata.str1.1");
+        assert_eq!(SectionNames(b"a\xffb\0").shown(0).to_string(), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn names_become_utf8_with_invalid_bytes_replaced() {
+        assert_eq!(lossy_string(b"xdp_prog"), "xdp_prog");
+        assert_eq!(lossy_string(b""), "");
+        assert_eq!(lossy_string(b"sec\xc3("), "sec\u{fffd}(");
+        assert_eq!(lossy_string("m\u{e4}p".as_bytes()), "m\u{e4}p");
+    }
 }

@@ -15,8 +15,8 @@
 //! records, for each path, the branches on such values it took; a call reached only through
 //! such a branch is *guarded*, and may be dead code on the target kernel.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -370,6 +370,13 @@ impl State {
                 changed |= a.join(b, sets);
             }
         }
+        if self.stack.len() == other.stack.len() && self.stack.iter().zip(&other.stack).all(|(a, b)| a.0 == b.0) {
+            // The same slots on both sides, as mostly: joined pairwise.
+            for ((_, a), (_, b)) in self.stack.iter_mut().zip(&other.stack) {
+                changed |= a.join(b, sets);
+            }
+            return changed;
+        }
         for (k, v) in &other.stack {
             match self.stack.binary_search_by_key(k, |(k, _)| *k) {
                 Ok(i) => changed |= self.stack[i].1.join(v, sets),
@@ -510,17 +517,36 @@ pub struct Scratch {
     spare: Vec<SectionBlocks>,
 }
 
-/// Buffers of [`Analyzer::analyze`], kept between functions to spare allocations.
+/// Buffers of [`Analyzer::analyze`] and [`Analyzer::program`], kept between functions and
+/// programs to spare allocations.
 struct Buffers {
     /// The blocks of the function being analysed.
     blocks: FunctionBlocks,
     work: VecDeque<usize>,
     st: State,
+    /// The functions of the program being analysed, in the order found.
+    funcs: Vec<ProgramFunction>,
+    /// Where each of them is in `funcs`.
+    func_index: FxHashMap<Loc, usize>,
+}
+
+/// A function a program reaches: its entry, the context it is analysed in (every call's,
+/// joined) and its summary in that context, once analysed.
+struct ProgramFunction {
+    entry: Loc,
+    ctx: Context,
+    summary: Option<Rc<Summary>>,
 }
 
 impl Default for Buffers {
     fn default() -> Self {
-        Buffers { blocks: FunctionBlocks::default(), work: VecDeque::new(), st: State::empty() }
+        Buffers {
+            blocks: FunctionBlocks::default(),
+            work: VecDeque::new(),
+            st: State::empty(),
+            funcs: Vec::new(),
+            func_index: FxHashMap::default(),
+        }
     }
 }
 
@@ -594,39 +620,44 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 
     pub fn program(&mut self, prog: &ProgramDef) -> ProgramFlow {
         let entry = Loc { section: prog.section, insn: prog.start };
-        let mut contexts: BTreeMap<Loc, Context> = BTreeMap::new();
-        contexts.insert(entry, Context::default());
-        let mut order = vec![entry];
-        let mut work = vec![entry];
-        let mut done: BTreeMap<Loc, Rc<Summary>> = BTreeMap::new();
+        let mut funcs = std::mem::take(&mut self.buffers.funcs);
+        let mut index = std::mem::take(&mut self.buffers.func_index);
+        funcs.clear();
+        index.clear();
+        funcs.push(ProgramFunction { entry, ctx: Context::default(), summary: None });
+        index.insert(entry, 0);
+        let mut work = vec![0];
         while let Some(f) = work.pop() {
-            let ctx = contexts[&f].clone();
-            let summary = self.summary(f, &ctx);
+            let (at, ctx) = (funcs[f].entry, funcs[f].ctx.clone());
+            let summary = self.summary(at, &ctx);
             for (callee, callee_ctx) in &summary.callees {
-                match contexts.entry(*callee) {
+                match index.entry(*callee) {
                     Entry::Vacant(v) => {
-                        v.insert(callee_ctx.clone());
-                        order.push(*callee);
-                        work.push(*callee);
+                        v.insert(funcs.len());
+                        work.push(funcs.len());
+                        funcs.push(ProgramFunction { entry: *callee, ctx: callee_ctx.clone(), summary: None });
                     }
-                    Entry::Occupied(mut o) => {
-                        if o.get_mut().join(callee_ctx, &mut self.sets) && !work.contains(callee) {
-                            work.push(*callee);
+                    Entry::Occupied(o) => {
+                        let c = *o.get();
+                        if funcs[c].ctx.join(callee_ctx, &mut self.sets) && !work.contains(&c) {
+                            work.push(c);
                         }
                     }
                 }
             }
-            done.insert(f, summary);
+            funcs[f].summary = Some(summary);
             if self.budget == 0 {
                 break;
             }
         }
 
-        let mut flow = ProgramFlow { functions: order, ..ProgramFlow::default() };
+        let mut flow = ProgramFlow { functions: funcs.iter().map(|f| f.entry).collect(), ..ProgramFlow::default() };
+        let done = || funcs.iter().filter_map(|f| Some((f.entry, f.summary.as_deref()?)));
         let mut helpers: Vec<(Loc, HelperId, u32, bool)> =
-            Vec::with_capacity(done.values().map(|s| s.helpers.len()).sum());
-        let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done.values().map(|s| s.kfuncs.len()).sum());
-        for (f, s) in &done {
+            Vec::with_capacity(done().map(|(_, s)| s.helpers.len()).sum());
+        let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done().map(|(_, s)| s.kfuncs.len()).sum());
+        // In the order found; the calls are sorted by location below.
+        for (f, s) in done() {
             flow.reached_insns += s.reached;
             flow.incomplete |= s.incomplete;
             flow.isa_features |= s.features;
@@ -653,6 +684,8 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         kfuncs.sort_by_key(|k| k.loc);
         kfuncs.dedup_by_key(|k| k.loc);
         flow.kfunc_calls = kfuncs;
+        self.buffers.funcs = funcs;
+        self.buffers.func_index = index;
         flow
     }
 
@@ -728,7 +761,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             }
         };
         let func_blocks = &sb.blocks[blo..bhi];
-        let Buffers { blocks, work, st } = &mut self.buffers;
+        let Buffers { blocks, work, st, .. } = &mut self.buffers;
         let sets = &mut self.sets;
         let budget = &mut self.budget;
         blocks.start(func_blocks);
@@ -776,8 +809,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
                 }
             }
             blocks.flags[b] |= SEEN;
-            for i in block.start..=block.last {
-                transfer((self.map_arg, &self.inner), sets, st, ops[i as usize], i, &mut summary);
+            let slots = &ops[block.start as usize..=block.last as usize];
+            for (i, &op) in (block.start..).zip(slots) {
+                transfer((self.map_arg, &self.inner), sets, st, op, i, &mut summary);
             }
             let i = block.last;
             let op = ops[i as usize];
@@ -786,65 +820,17 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             let branch = Loc { section: entry.section, insn: i };
             let on_load_time = matches!(op, Op::Jcond { a, b, .. }
                 if [a, b].into_iter().flatten().any(|r| st.reg(r).load_time()));
-            // Where the state `st` goes; `last`: no other edge needs it afterwards, so
-            // the block it leads to can be analysed in it directly.
-            let mut send = |t: u32, st: &mut State, last: bool| -> Option<usize> {
-                let Some(tb) = block_of(t) else {
-                    lost_edge = true;
-                    return None;
-                };
-                if blocks.flags[tb] & KEEPS_STATE == 0 {
-                    if blocks.flags[tb] & QUEUED != 0 {
-                        // A state from an earlier visit of the predecessor waits there.
-                        if last {
-                            st.join(&blocks.states[tb], sets);
-                            blocks.flags[tb] &= !QUEUED;
-                            return Some(tb);
-                        }
-                        blocks.states[tb].join(st, sets);
-                        return None;
-                    }
-                    if last {
-                        return Some(tb);
-                    }
-                    blocks.states[tb].clone_from(st);
-                } else {
-                    let joined = blocks.flags[tb] & PRESENT != 0;
-                    let changed = if joined {
-                        blocks.states[tb].join(st, sets)
-                    } else {
-                        blocks.states[tb].clone_from(st);
-                        blocks.flags[tb] |= PRESENT;
-                        true
-                    };
-                    if !changed {
-                        return None;
-                    }
-                    if last {
-                        if joined {
-                            st.clone_from(&blocks.states[tb]);
-                        }
-                        blocks.flags[tb] &= !QUEUED;
-                        return Some(tb);
-                    }
-                }
-                if blocks.flags[tb] & QUEUED == 0 {
-                    blocks.flags[tb] |= QUEUED;
-                    work.push_back(tb);
-                }
-                None
-            };
             if let Some(t) = jump {
                 if on_load_time {
                     st.assume(branch, true);
                 }
-                next = send(t, st, fall.is_none());
+                next = send(blocks, work, sets, block_of(t), st, fall.is_none(), &mut lost_edge);
             }
             if let Some(t) = fall {
                 if on_load_time {
                     st.assume(branch, false);
                 }
-                next = send(t, st, true);
+                next = send(blocks, work, sets, block_of(t), st, true, &mut lost_edge);
             }
         }
         // What the flow reached, and the instruction set features that needs.
@@ -867,6 +853,65 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         summary.normalize(sets);
         summary
     }
+}
+
+/// Sends the state `st` along an edge to block `to` of the function (`None`: an edge to a
+/// slot where no block starts). `last`: no other edge needs `st` afterwards, so the block it
+/// leads to can be analysed in it directly; that block is returned when it should be.
+#[inline(always)]
+fn send(
+    blocks: &mut FunctionBlocks,
+    work: &mut VecDeque<usize>,
+    sets: &mut Sets,
+    to: Option<usize>,
+    st: &mut State,
+    last: bool,
+    lost_edge: &mut bool,
+) -> Option<usize> {
+    let Some(tb) = to else {
+        *lost_edge = true;
+        return None;
+    };
+    if blocks.flags[tb] & KEEPS_STATE == 0 {
+        if blocks.flags[tb] & QUEUED != 0 {
+            // A state from an earlier visit of the predecessor waits there.
+            if last {
+                st.join(&blocks.states[tb], sets);
+                blocks.flags[tb] &= !QUEUED;
+                return Some(tb);
+            }
+            blocks.states[tb].join(st, sets);
+            return None;
+        }
+        if last {
+            return Some(tb);
+        }
+        blocks.states[tb].clone_from(st);
+    } else {
+        let joined = blocks.flags[tb] & PRESENT != 0;
+        let changed = if joined {
+            blocks.states[tb].join(st, sets)
+        } else {
+            blocks.states[tb].clone_from(st);
+            blocks.flags[tb] |= PRESENT;
+            true
+        };
+        if !changed {
+            return None;
+        }
+        if last {
+            if joined {
+                st.clone_from(&blocks.states[tb]);
+            }
+            blocks.flags[tb] &= !QUEUED;
+            return Some(tb);
+        }
+    }
+    if blocks.flags[tb] & QUEUED == 0 {
+        blocks.flags[tb] |= QUEUED;
+        work.push_back(tb);
+    }
+    None
 }
 
 /// The basic blocks of one code section, found once, when a function of it is first

@@ -3,7 +3,7 @@
 //! kernel have it, does the license allow it, and does it accept the maps that can reach its
 //! map argument. Pure: bytes and the model in, a report out.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use crate::model::{
@@ -82,6 +82,16 @@ enum Miss {
 pub struct Scratch {
     flow: flow::Scratch,
     read: elf::Buffers,
+    calls: Calls,
+}
+
+/// What the checks of one object's helper calls share (see [`Checker::check_object`]).
+#[derive(Default)]
+struct Calls {
+    /// The sets of maps that reach calls, numbered.
+    map_sets: FxHashMap<Vec<u32>, u32>,
+    /// The findings of a call by its section, helper, map set and whether it is guarded.
+    memo: FxHashMap<(u32, HelperId, u32, bool), Rc<[Finding]>>,
 }
 
 pub struct Checker<'m> {
@@ -228,14 +238,13 @@ impl<'m> Checker<'m> {
             sink.push_other(None, Diagnostic::new(Severity::Warning, Code::MalformedObject, w.clone()));
         }
         let mut object_uses = self.map_uses(obj, &mut sink);
-        let mut kernel_checked: FxHashSet<u32> = FxHashSet::default();
-        let mut warned_sections: FxHashSet<u32> = FxHashSet::default();
         // Programs of one section share a class; the section table is matched once per section.
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
         // The findings of a call depend only on its section's class, the helper, the maps that
         // reach it and whether it is guarded: worked out once, then placed at every copy.
-        let mut map_sets: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
-        let mut memo: FxHashMap<(u32, HelperId, u32, bool), Rc<[Finding]>> = FxHashMap::default();
+        let Calls { map_sets, memo } = &mut scratch.calls;
+        map_sets.clear();
+        memo.clear();
         let mut layout_budget =
             LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
         let mut listed = 0usize;
@@ -244,8 +253,9 @@ impl<'m> Checker<'m> {
         for (prog_index, prog) in obj.programs.iter().enumerate() {
             let prog_index = u32::try_from(prog_index).unwrap_or(u32::MAX);
             let section = &obj.code[prog.section as usize].name;
+            let first_of_section = classes[prog.section as usize].is_none();
             let class = *classes[prog.section as usize].get_or_insert_with(|| self.classify(section));
-            if class.program_type.is_none() && warned_sections.insert(prog.section) {
+            if class.program_type.is_none() && first_of_section {
                 let mut d = Diagnostic::new(
                     Severity::Warning,
                     Code::UnknownSection,
@@ -260,7 +270,7 @@ impl<'m> Checker<'m> {
             }
             let mut uses = Uses::default();
             self.class_uses(&class, &mut uses);
-            if kernel_checked.insert(prog.section) {
+            if first_of_section {
                 self.check_class_kernel(&class, prog, section, &mut sink, prog_index);
             }
             if gave_up {
