@@ -103,6 +103,7 @@ impl Kind {
     }
 
     /// Bytes of kind-specific data after the 12-byte `struct btf_type`.
+    #[inline]
     fn extra_len(self, vlen: u16) -> Option<usize> {
         let per_entry = |n: usize| usize::from(vlen).checked_mul(n);
         match self {
@@ -217,15 +218,13 @@ impl<'a> Btf<'a> {
             let bad = || BtfError::Type(id);
             // The three words of the header, with one bounds check.
             let header = data.get(at..).and_then(<[u8]>::first_chunk::<12>).ok_or_else(bad)?;
-            let word = |i: usize| {
-                let w = [header[i], header[i + 1], header[i + 2], header[i + 3]];
-                if b.big {
-                    u32::from_be_bytes(w)
-                } else {
-                    u32::from_le_bytes(w)
-                }
+            let word = |i: usize| [header[i], header[i + 1], header[i + 2], header[i + 3]];
+            // The byte order tested once per type, so that each word is one load.
+            let (name_off, info, size_or_type) = if b.big {
+                (u32::from_be_bytes(word(0)), u32::from_be_bytes(word(4)), u32::from_be_bytes(word(8)))
+            } else {
+                (u32::from_le_bytes(word(0)), u32::from_le_bytes(word(4)), u32::from_le_bytes(word(8)))
             };
-            let (name_off, info, size_or_type) = (word(0), word(4), word(8));
             let kind = Kind::from_raw((info >> 24) & 0x1f).ok_or_else(bad)?;
             let vlen = (info & 0xffff) as u16;
             let extra = at + 12;

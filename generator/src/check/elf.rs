@@ -326,14 +326,17 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         (Some(b), Some(sec)) => btf::map_vars(b, sec),
         _ => Vec::new(),
     };
-    // By name and by offset, first one winning: objects can have many thousands of maps.
-    let mut btf_map_by_name: HashMap<&str, (Option<MapTypeId>, Option<MapTypeId>)> =
-        HashMap::with_capacity(btf_maps.len());
-    let mut btf_map_by_offset: FxHashMap<u32, (Option<MapTypeId>, Option<MapTypeId>)> =
-        FxHashMap::with_capacity_and_hasher(btf_maps.len(), Default::default());
-    for v in &btf_maps {
-        btf_map_by_name.entry(v.name).or_insert((v.map_type, v.inner_map_type));
-        btf_map_by_offset.entry(v.offset).or_insert((v.map_type, v.inner_map_type));
+    // By name and by offset, sorted for lookup, the first of equal keys winning (stable sorts):
+    // objects can have many thousands of maps.
+    let types = |v: &btf::BtfVar<'_>| (v.map_type, v.inner_map_type);
+    let mut btf_map_by_name: Vec<(&str, _)> = btf_maps.iter().map(|v| (v.name, types(v))).collect();
+    btf_map_by_name.sort_by_key(|e| e.0);
+    btf_map_by_name.dedup_by_key(|e| e.0);
+    let mut btf_map_by_offset: Vec<(u32, _)> = btf_maps.iter().map(|v| (v.offset, types(v))).collect();
+    btf_map_by_offset.sort_by_key(|e| e.0);
+    btf_map_by_offset.dedup_by_key(|e| e.0);
+    fn find<K: Ord + Copy, V: Copy>(table: &[(K, V)], key: K) -> Option<V> {
+        table.binary_search_by_key(&key, |e| e.0).ok().map(|i| table[i].1)
     }
     let kconfig: HashSet<&str> = match (&btf, datasecs.kconfig) {
         (Some(b), Some(sec)) => btf::var_names(b, sec).collect(),
@@ -361,8 +364,8 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
                 let mut inner_type = None;
                 let (section, map_type) = match role {
                     Role::Maps => {
-                        let by_name = btf_map_by_name.get(name.as_str()).copied();
-                        let by_offset = || u32::try_from(value).ok().and_then(|v| btf_map_by_offset.get(&v).copied());
+                        let by_name = find(&btf_map_by_name, name.as_str());
+                        let by_offset = || u32::try_from(value).ok().and_then(|v| find(&btf_map_by_offset, v));
                         let (map_type, inner) = by_name.or_else(by_offset).unwrap_or_default();
                         inner_type = inner;
                         (".maps", map_type)

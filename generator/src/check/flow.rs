@@ -370,13 +370,6 @@ impl State {
                 changed |= a.join(b, sets);
             }
         }
-        if self.stack.len() == other.stack.len() && self.stack.iter().zip(&other.stack).all(|(a, b)| a.0 == b.0) {
-            // The same slots on both sides, as mostly: joined pairwise.
-            for ((_, a), (_, b)) in self.stack.iter_mut().zip(&other.stack) {
-                changed |= a.join(b, sets);
-            }
-            return changed;
-        }
         for (k, v) in &other.stack {
             match self.stack.binary_search_by_key(k, |(k, _)| *k) {
                 Ok(i) => changed |= self.stack[i].1.join(v, sets),

@@ -1182,14 +1182,15 @@ impl<'m> Checker<'m> {
                 continue;
             };
             uses.push("map_type", t.name.as_str(), Some(t.since));
-            let what = match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
+            // Worded only for a diagnostic: most maps get none.
+            let what = || match map.inner_of.and_then(|o| obj.maps.get(o as usize)) {
                 Some(outer) => format!("the inner maps of `{}` are of type {}", outer.name, t.name),
                 None => format!("map `{}` is of type {}", map.name, t.name),
             };
             let presence = t.since.on(kernel);
             if presence != Presence::Yes {
                 let severity = if presence == Presence::No { Severity::Error } else { Severity::Warning };
-                let message = format!("{what}, which {}", self.since_words(t.since));
+                let message = format!("{}, which {}", what(), self.since_words(t.since));
                 let mut d = Diagnostic::new(severity, Code::MapTypeTooNew, message);
                 d.map = Some(map.name.clone());
                 d.map_type = Some(t.name.clone());
@@ -1198,7 +1199,7 @@ impl<'m> Checker<'m> {
             }
             if t.varies_by_build && presence != Presence::No {
                 let mut d =
-                    Diagnostic::new(Severity::Warning, Code::VariesByBuild, format!("{what}: {VARIES_BY_BUILD}"));
+                    Diagnostic::new(Severity::Warning, Code::VariesByBuild, format!("{}: {VARIES_BY_BUILD}", what()));
                 d.map = Some(map.name.clone());
                 d.map_type = Some(t.name.clone());
                 d.help = Some(VARIES_BY_BUILD_HELP.to_owned());
