@@ -12,6 +12,7 @@
 //! - [`bless::bless`]: the tests that own golden files, run with their update switch.
 
 pub mod bless;
+pub mod dist;
 pub mod guest_examples;
 pub mod kernels;
 

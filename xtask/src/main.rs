@@ -28,6 +28,14 @@ tasks:
                             loadall`, and record which guest kernel loaded it, or why not, in
                             examples/c/verified.json (C) and examples/verified.json (Rust)
                             (--dry-run: only print)
+  dist [--no-pgo] [--pie] [--install]
+                            the bpfspec binary as we ship and measure it: static, position-
+                            dependent, `dist` profile, optimized with a profile of a training
+                            run of `check` (PGO; needs clang for the training corpus, adds
+                            rustup's llvm-tools if missing; two builds, ~15 min), to
+                            target/x86_64-unknown-linux-gnu/dist/bpfspec; --no-pgo: one build
+                            without the profile; --pie: a static-pie (random load address,
+                            ~0.3 ms slower start); --install: also copy it to $CARGO_HOME/bin
   bless [goldens] [compile-fail] [verified]
                             rewrite golden files from what the code now produces: the tests that
                             own them, under UPDATE_EXPECT=1 (expect-test) or TRYBUILD=overwrite
@@ -95,6 +103,21 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Some("dist") => {
+            let mut opts = xtask::dist::DistOptions::default();
+            for arg in &args[1..] {
+                match arg.as_str() {
+                    "--no-pgo" => opts.no_pgo = true,
+                    "--install" => opts.install = true,
+                    "--pie" => opts.pie = true,
+                    other => {
+                        eprintln!("error: unknown argument `{other}` for `dist`\n\n{HELP}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            xtask::dist::dist(&root, &opts).map(|_| ())
+        }
         Some("bless") => {
             if args[1..].iter().any(|a| matches!(a.as_str(), "--help" | "-h" | "help")) {
                 println!("{}", xtask::bless::help());
