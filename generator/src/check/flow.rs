@@ -473,6 +473,9 @@ pub struct HelperCall {
     pub helper: HelperId,
     /// Maps that may be in the helper's map argument (indices into the object's maps).
     pub maps: Vec<u32>,
+    /// The number of that set of maps: across the programs of one object (one [`Analyzer`]),
+    /// two calls have the same number exactly when their `maps` are the same.
+    pub map_set: u32,
     /// Reached only through branches on load-time constants: may be dead on the target.
     pub guarded: bool,
 }
@@ -508,6 +511,10 @@ pub struct Scratch {
     buffers: Buffers,
     /// Block tables of earlier objects' sections, for their memory.
     spare: Vec<SectionBlocks>,
+    /// The per-map and per-section tables of [`Analyzer`], emptied.
+    inner: Vec<Option<u32>>,
+    entries: Vec<Option<Vec<u32>>>,
+    blocks: Vec<Option<SectionBlocks>>,
 }
 
 /// Buffers of [`Analyzer::analyze`] and [`Analyzer::program`], kept between functions and
@@ -521,6 +528,8 @@ struct Buffers {
     funcs: Vec<ProgramFunction>,
     /// Where each of them is in `funcs`.
     func_index: FxHashMap<Loc, usize>,
+    /// The functions of `funcs` whose summary is not up to date with their context.
+    program_work: Vec<usize>,
 }
 
 /// A function a program reaches: its entry, the context it is analysed in (every call's,
@@ -539,6 +548,7 @@ impl Default for Buffers {
             st: State::empty(),
             funcs: Vec::new(),
             func_index: FxHashMap::default(),
+            program_work: Vec::new(),
         }
     }
 }
@@ -575,18 +585,24 @@ impl<'o, 'd> Analyzer<'o, 'd> {
     pub fn with_scratch(obj: &'o BpfObject<'d>, map_arg: &'o [Option<u8>], scratch: Scratch) -> Self {
         let size = u64::try_from(obj.insn_count).unwrap_or(u64::MAX);
         let budget = BUDGET_BASE.saturating_add(size.saturating_mul(BUDGET_PER_INSN)).min(BUDGET_MAX);
-        let Scratch { mut cache, mut sets, buffers, spare } = scratch;
+        let Scratch { mut cache, mut sets, buffers, spare, mut inner, mut entries, mut blocks } = scratch;
         cache.clear();
         sets.clear();
+        inner.clear();
+        inner.extend(obj.maps.iter().map(|m| m.inner));
+        entries.clear();
+        entries.resize(obj.code.len(), None);
+        blocks.clear();
+        blocks.resize_with(obj.code.len(), || None);
         Analyzer {
             obj,
             map_arg,
-            inner: obj.maps.iter().map(|m| m.inner).collect(),
+            inner,
             cache,
             sets,
             buffers,
-            entries: vec![None; obj.code.len()],
-            blocks: obj.code.iter().map(|_| None).collect(),
+            entries,
+            blocks,
             spare,
             ref_targets: None,
             budget,
@@ -596,9 +612,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 
     /// The memory of this analyzer, for the next object's.
     pub fn into_scratch(self) -> Scratch {
-        let Analyzer { cache, sets, buffers, blocks, mut spare, .. } = self;
-        spare.extend(blocks.into_iter().flatten().take(SPARE_KEPT.saturating_sub(spare.len())));
-        Scratch { cache, sets, buffers, spare }
+        let Analyzer { cache, sets, buffers, mut blocks, mut spare, inner, entries, .. } = self;
+        spare.extend(blocks.drain(..).flatten().take(SPARE_KEPT.saturating_sub(spare.len())));
+        Scratch { cache, sets, buffers, spare, inner, entries, blocks }
     }
 
     /// Function analyses done so far (one per function and calling context).
@@ -619,7 +635,9 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         index.clear();
         funcs.push(ProgramFunction { entry, ctx: Context::default(), summary: None });
         index.insert(entry, 0);
-        let mut work = vec![0];
+        let mut work = std::mem::take(&mut self.buffers.program_work);
+        work.clear();
+        work.push(0);
         while let Some(f) = work.pop() {
             let (at, ctx) = (funcs[f].entry, funcs[f].ctx.clone());
             let summary = self.summary(at, &ctx);
@@ -672,13 +690,20 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         });
         flow.helper_calls = helpers
             .into_iter()
-            .map(|(loc, helper, maps, guarded)| HelperCall { loc, helper, maps: self.sets.get(maps).to_vec(), guarded })
+            .map(|(loc, helper, maps, guarded)| HelperCall {
+                loc,
+                helper,
+                maps: self.sets.get(maps).to_vec(),
+                map_set: maps,
+                guarded,
+            })
             .collect();
         kfuncs.sort_by_key(|k| k.loc);
         kfuncs.dedup_by_key(|k| k.loc);
         flow.kfunc_calls = kfuncs;
         self.buffers.funcs = funcs;
         self.buffers.func_index = index;
+        self.buffers.program_work = work;
         flow
     }
 

@@ -88,10 +88,9 @@ pub struct Scratch {
 /// What the checks of one object's helper calls share (see [`Checker::check_object`]).
 #[derive(Default)]
 struct Calls {
-    /// The sets of maps that reach calls, numbered.
-    map_sets: FxHashMap<Vec<u32>, u32>,
-    /// The findings of a call by its section, helper, map set and whether it is guarded.
-    memo: FxHashMap<(u32, HelperId, u32, bool), Rc<[Finding]>>,
+    /// The findings of a call by its section, helper, map set ([`HelperCall::map_set`]) and
+    /// whether it is guarded; `None` when there are none.
+    memo: FxHashMap<(u32, HelperId, u32, bool), Option<Rc<[Finding]>>>,
 }
 
 pub struct Checker<'m> {
@@ -242,8 +241,7 @@ impl<'m> Checker<'m> {
         let mut classes: Vec<Option<Class<'m>>> = vec![None; obj.code.len()];
         // The findings of a call depend only on its section's class, the helper, the maps that
         // reach it and whether it is guarded: worked out once, then placed at every copy.
-        let Calls { map_sets, memo } = &mut scratch.calls;
-        map_sets.clear();
+        let Calls { memo } = &mut scratch.calls;
         memo.clear();
         let mut layout_budget =
             LAYOUT_BUDGET_BASE.saturating_add(obj.insn_count.saturating_mul(LAYOUT_BUDGET_PER_INSN));
@@ -332,23 +330,13 @@ impl<'m> Checker<'m> {
                 } else {
                     calls_omitted += 1;
                 }
-                let next_set = u32::try_from(map_sets.len()).unwrap_or(u32::MAX);
-                let set = match map_sets.get(call.maps.as_slice()) {
-                    Some(&id) => id,
-                    None => {
-                        map_sets.insert(call.maps.clone(), next_set);
-                        next_set
-                    }
-                };
-                let findings = memo.entry((prog.section, call.helper, set, call.guarded)).or_insert_with(|| {
+                let findings = memo.entry((prog.section, call.helper, call.map_set, call.guarded)).or_insert_with(|| {
                     let tctx = Tmpl { obj, section };
                     let mut out = Vec::new();
                     self.check_call(&tctx, &class, license.as_deref(), call, &mut out);
-                    out.into_iter().map(|d| Finding::new(obj, d)).collect()
+                    (!out.is_empty()).then(|| out.into_iter().map(|d| Finding::new(obj, d)).collect())
                 });
-                if findings.is_empty() {
-                    continue;
-                }
+                let Some(findings) = findings else { continue };
                 let at = ctx.line_key(call.loc).map_or(Where::Insn(call.loc), |(f, l)| Where::Line(f, l));
                 for f in findings.iter() {
                     // A condition on a machine not described is one warning per object and
