@@ -5,6 +5,7 @@
 //! The ELF structure is read with the `object` crate's low-level ELF API, which checks every
 //! offset; what we read ourselves (section contents, BTF) is bounds-checked too.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -15,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::btf::{self, LineInfo};
 use super::insn::{decode_op, Insn, IsaFeature, Loc, Op, Target};
-use super::lossy_string;
+use super::{lossy_str, lossy_string};
 use crate::btf::Btf;
 use crate::model::MapTypeId;
 
@@ -66,23 +67,23 @@ fn malformed(e: object::read::Error) -> ReadError {
 
 /// An executable section.
 #[derive(Debug, Clone)]
-pub struct CodeSection {
-    pub name: String,
+pub struct CodeSection<'d> {
+    pub name: Cow<'d, str>,
     /// One per instruction slot (the second slot of `ld_imm64` is [`Op::Nop`]).
     pub ops: Vec<Op>,
     /// The slots of `ops` that call a function of the object or take its address
     /// ([`Op::CallSub`], [`Op::LdFunc`]), in order, with the function's location.
     pub refs: Vec<(u32, Loc)>,
     /// Function symbols, sorted by start.
-    pub funcs: Vec<FuncSym>,
+    pub funcs: Vec<FuncSym<'d>>,
     /// The slots whose instruction needs more than the first eBPF instruction set, in order,
     /// with its [`IsaFeature`] bits.
     pub features: Vec<(u32, u8)>,
 }
 
-impl CodeSection {
+impl CodeSection<'_> {
     /// The function symbol whose range holds `insn`.
-    pub fn func_at(&self, insn: u32) -> Option<&FuncSym> {
+    pub fn func_at(&self, insn: u32) -> Option<&FuncSym<'_>> {
         self.funcs.get(self.func_index(insn)?)
     }
 
@@ -95,8 +96,8 @@ impl CodeSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FuncSym {
-    pub name: String,
+pub struct FuncSym<'d> {
+    pub name: Cow<'d, str>,
     /// First instruction slot.
     pub start: u32,
     /// Length in slots.
@@ -105,8 +106,8 @@ pub struct FuncSym {
 
 /// An entry point: a function symbol in an executable section other than `.text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProgramDef {
-    pub name: String,
+pub struct ProgramDef<'d> {
+    pub name: Cow<'d, str>,
     /// Index into [`BpfObject::code`].
     pub section: u32,
     pub start: u32,
@@ -114,8 +115,8 @@ pub struct ProgramDef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapDef {
-    pub name: String,
+pub struct MapDef<'d> {
+    pub name: Cow<'d, str>,
     /// `.maps` (BTF-defined) or `maps` (legacy `struct bpf_map_def`).
     pub section: &'static str,
     /// `BPF_MAP_TYPE_*` value, when it could be read.
@@ -133,11 +134,11 @@ pub const MAP_IN_MAP_TYPES: [MapTypeId; 2] = [MapTypeId::new(12), MapTypeId::new
 #[derive(Debug)]
 pub struct BpfObject<'d> {
     pub big_endian: bool,
-    pub code: Vec<CodeSection>,
-    pub programs: Vec<ProgramDef>,
+    pub code: Vec<CodeSection<'d>>,
+    pub programs: Vec<ProgramDef<'d>>,
     /// The license string as libbpf hands it to the kernel; `None` without a `license` section.
     pub license: Option<String>,
-    pub maps: Vec<MapDef>,
+    pub maps: Vec<MapDef<'d>>,
     /// Names of undefined symbols that calls refer to (kfuncs).
     pub externs: Vec<String>,
     /// Names of `__weak` undefined symbols, sorted (a loader resolves a missing one to 0).
@@ -265,7 +266,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         let executable = section.sh_flags(endian) & u64::from(elf::SHF_EXECINSTR) != 0;
         let role = if executable && sh_type == elf::SHT_PROGBITS {
             let bytes = section.data(endian, data).map_err(malformed)?;
-            let name = lossy_string(raw_name);
+            let name = lossy_str(raw_name);
             if bytes.len() % 8 != 0 {
                 warnings.push(format!("section `{name}` is {} bytes, not a whole number of instructions", bytes.len()));
             }
@@ -351,7 +352,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
         let Ok(Some(shndx)) = symbols.symbol_section(endian, sym, sym_index) else { continue };
         let st_type = sym.st_type();
         let value = sym.st_value(endian);
-        let name = || lossy_string(symbols.symbol_name(endian, sym).unwrap_or_default());
+        let name = || lossy_str(symbols.symbol_name(endian, sym).unwrap_or_default());
         match role_of(shndx) {
             Some(Role::Code(id)) if st_type == elf::STT_FUNC => {
                 let (Ok(start), Ok(len)) = (u32::try_from(value / 8), u32::try_from(sym.st_size(endian) / 8)) else {
@@ -364,7 +365,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
                 let mut inner_type = None;
                 let (section, map_type) = match role {
                     Role::Maps => {
-                        let by_name = find(&btf_map_by_name, name.as_str());
+                        let by_name = find(&btf_map_by_name, &*name);
                         let by_offset = || u32::try_from(value).ok().and_then(|v| find(&btf_map_by_offset, v));
                         let (map_type, inner) = by_name.or_else(by_offset).unwrap_or_default();
                         inner_type = inner;
@@ -395,7 +396,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
                     if let Ok(inner_id) = u32::try_from(maps.len()) {
                         maps[id as usize].inner = Some(inner_id);
                         maps.push(MapDef {
-                            name: inner_name,
+                            name: Cow::Owned(inner_name),
                             section,
                             map_type: inner_type,
                             inner: None,
@@ -512,7 +513,7 @@ pub fn read_with<'d>(data: &'d [u8], buffers: &mut Buffers) -> Result<BpfObject<
     // Decode the effects of every instruction.
     for ((id, section), slots) in code.iter_mut().enumerate().zip(&code_slots) {
         let table = &relocs[id];
-        let core = core.get(&section.name).map(Vec::as_slice).unwrap_or_default();
+        let core = core.get(&*section.name).map(Vec::as_slice).unwrap_or_default();
         let id = u32::try_from(id).expect("code sections were counted in u32");
         let mut ops = buffers.ops.pop().unwrap_or_default();
         ops.clear();

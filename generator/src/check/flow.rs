@@ -1278,7 +1278,7 @@ mod tests {
             license: Some("GPL".into()),
             maps: (0..nmaps)
                 .map(|i| MapDef {
-                    name: format!("m{i}"),
+                    name: format!("m{i}").into(),
                     section: ".maps",
                     map_type: Some(crate::model::MapTypeId::new(1)),
                     inner: None,

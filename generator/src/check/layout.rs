@@ -140,7 +140,7 @@ mod tests {
         layout
     }
 
-    fn section(name: &str, ops: Vec<Op>, funcs: &[(u32, u32)]) -> CodeSection {
+    fn section(name: &'static str, ops: Vec<Op>, funcs: &[(u32, u32)]) -> CodeSection<'static> {
         let refs = (0..)
             .zip(&ops)
             .filter_map(|(i, op)| match op {
@@ -152,7 +152,7 @@ mod tests {
             name: name.into(),
             ops,
             refs,
-            funcs: funcs.iter().map(|&(start, len)| FuncSym { name: format!("f{start}"), start, len }).collect(),
+            funcs: funcs.iter().map(|&(start, len)| FuncSym { name: format!("f{start}").into(), start, len }).collect(),
             features: Vec::new(),
         }
     }

@@ -32,8 +32,13 @@ pub use rules::{Checker, Options, Override};
 /// Bytes from an object or a file name as UTF-8, invalid sequences replaced. Most are valid:
 /// that is checked first, several times faster than replacing as it goes.
 pub(crate) fn lossy_string(bytes: &[u8]) -> String {
+    lossy_str(bytes).into_owned()
+}
+
+/// [`lossy_string`], borrowing `bytes` when they are valid UTF-8.
+pub(crate) fn lossy_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }

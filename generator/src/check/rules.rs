@@ -4,6 +4,7 @@
 //! map argument. Pure: bytes and the model in, a report out.
 
 use rustc_hash::FxHashMap;
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use crate::model::{
@@ -219,11 +220,11 @@ impl<'m> Checker<'m> {
                 .maps
                 .iter()
                 .map(|m| MapReport {
-                    name: m.name.clone(),
+                    name: m.name.to_string(),
                     section: m.section,
                     map_type: m.map_type.and_then(|t| self.map_type_name(t)),
                     type_id: m.map_type,
-                    inner_of: m.inner_of.and_then(|o| obj.maps.get(o as usize)).map(|o| o.name.clone()),
+                    inner_of: m.inner_of.and_then(|o| obj.maps.get(o as usize)).map(|o| o.name.to_string()),
                 })
                 .collect(),
             programs: Vec::new(),
@@ -259,8 +260,8 @@ impl<'m> Checker<'m> {
                     Code::UnknownSection,
                     format!("section `{section}` does not name a program type; its helper calls are checked only for existence, kernel version, license and maps"),
                 );
-                d.program = Some(prog.name.clone());
-                d.section = Some(section.clone());
+                d.program = Some(prog.name.to_string());
+                d.section = Some(section.to_string());
                 d.help = Some(format!(
                     "name the program type with `--program-type '{section}=TYPE'` (e.g. `xdp`, `sched_cls`, `kprobe`), optionally `:ATTACH_TYPE`, or use a libbpf section name such as `SEC(\"xdp\")`"
                 ));
@@ -274,8 +275,8 @@ impl<'m> Checker<'m> {
             if gave_up {
                 let (program_type, attach_type) = self.class_names(&class);
                 report.programs.push(ProgramReport {
-                    name: prog.name.clone(),
-                    section: section.clone(),
+                    name: prog.name.to_string(),
+                    section: section.to_string(),
                     program_type,
                     attach_type,
                     sleepable: class.sleepable,
@@ -303,8 +304,8 @@ impl<'m> Checker<'m> {
                         prog.name
                     ),
                 );
-                d.program = Some(prog.name.clone());
-                d.section = Some(section.clone());
+                d.program = Some(prog.name.to_string());
+                d.section = Some(section.to_string());
                 sink.push_other(Some(prog_index), d);
             }
             let mut calls = Vec::new();
@@ -330,12 +331,13 @@ impl<'m> Checker<'m> {
                 } else {
                     calls_omitted += 1;
                 }
-                let findings = memo.entry((prog.section, call.helper, call.map_set, call.guarded)).or_insert_with(|| {
-                    let tctx = Tmpl { obj, section };
-                    let mut out = Vec::new();
-                    self.check_call(&tctx, &class, license.as_deref(), call, &mut out);
-                    (!out.is_empty()).then(|| out.into_iter().map(|d| Finding::new(obj, d)).collect())
-                });
+                let findings =
+                    memo.entry((prog.section, call.helper, call.map_set, call.guarded)).or_insert_with(|| {
+                        let tctx = Tmpl { obj, section };
+                        let mut out = Vec::new();
+                        self.check_call(&tctx, &class, license.as_deref(), call, &mut out);
+                        (!out.is_empty()).then(|| out.into_iter().map(|d| Finding::new(obj, d)).collect())
+                    });
                 let Some(findings) = findings else { continue };
                 let at = ctx.line_key(call.loc).map_or(Where::Insn(call.loc), |(f, l)| Where::Line(f, l));
                 for f in findings.iter() {
@@ -371,8 +373,8 @@ impl<'m> Checker<'m> {
                     Code::AnalysisIncomplete,
                     format!("gave up after checking {MAX_CALL_CHECKS} helper calls in this object; the calls of program `{}` onwards are not all checked", prog.name),
                 );
-                d.program = Some(prog.name.clone());
-                d.section = Some(section.clone());
+                d.program = Some(prog.name.to_string());
+                d.section = Some(section.to_string());
                 sink.push_other(Some(prog_index), d);
             }
             let kfuncs = flow
@@ -397,8 +399,8 @@ impl<'m> Checker<'m> {
             );
             let (program_type, attach_type) = self.class_names(&class);
             report.programs.push(ProgramReport {
-                name: prog.name.clone(),
-                section: section.clone(),
+                name: prog.name.to_string(),
+                section: section.to_string(),
                 program_type,
                 attach_type,
                 sleepable: class.sleepable,
@@ -616,7 +618,7 @@ impl<'m> Checker<'m> {
                 call.loc,
                 format!("`{}` cannot take map `{}` of type {type_name}{several}", helper.name, map.name),
             );
-            d.map = Some(map.name.clone());
+            d.map = Some(map.name.to_string());
             d.map_type = Some(type_name.clone());
             d.help = Some(self.map_help(helper, class, type_id, &type_name));
             out.push(with_helper(d));
@@ -669,7 +671,7 @@ impl<'m> Checker<'m> {
                 d
             }
         };
-        d.map = Some(map.name.clone());
+        d.map = Some(map.name.to_string());
         d.map_type = Some(type_name);
         d.help = Some(format!(
             "call `{}` on this map from one of those program types, or use another map type",
@@ -911,19 +913,39 @@ fn display_pattern(pattern: &str) -> String {
     }
 }
 
-/// The section and function names of an object, shared by every report that mentions them.
+/// The section and function names of an object, shared by every report that mentions them;
+/// each is made when a report first needs it.
 struct Names {
-    sections: Vec<Name>,
-    /// Per section, parallel to its `funcs`.
-    funcs: Vec<Vec<Name>>,
+    /// By code section.
+    sections: Vec<OnceCell<Name>>,
+    /// The functions of every code section, one after the other, parallel to their `funcs`.
+    funcs: Vec<OnceCell<Name>>,
+    /// By code section: where its functions start in `funcs`.
+    first_func: Vec<usize>,
 }
 
 impl Names {
     fn new(obj: &BpfObject<'_>) -> Names {
-        Names {
-            sections: obj.code.iter().map(|c| Name::from(c.name.as_str())).collect(),
-            funcs: obj.code.iter().map(|c| c.funcs.iter().map(|f| Name::from(f.name.as_str())).collect()).collect(),
+        let mut first_func = Vec::with_capacity(obj.code.len());
+        let mut count = 0;
+        for c in &obj.code {
+            first_func.push(count);
+            count += c.funcs.len();
         }
+        Names {
+            sections: obj.code.iter().map(|_| OnceCell::new()).collect(),
+            funcs: (0..count).map(|_| OnceCell::new()).collect(),
+            first_func,
+        }
+    }
+
+    fn section(&self, obj: &BpfObject<'_>, section: usize) -> Name {
+        self.sections[section].get_or_init(|| Name::from(&*obj.code[section].name)).clone()
+    }
+
+    fn function(&self, obj: &BpfObject<'_>, section: usize, func: usize) -> Name {
+        let name = || Name::from(&*obj.code[section].funcs[func].name);
+        self.funcs[self.first_func[section] + func].get_or_init(name).clone()
     }
 }
 
@@ -1109,7 +1131,7 @@ impl Sink {
 /// A program being checked: turns code locations into diagnostics.
 struct Ctx<'a, 'l, 'd> {
     obj: &'a BpfObject<'d>,
-    prog: &'a ProgramDef,
+    prog: &'a ProgramDef<'d>,
     section: &'a str,
     /// The program's own (the rest are the object's, and outlive the program's check).
     layout: &'l Layout,
@@ -1125,9 +1147,9 @@ impl Ctx<'_, '_, '_> {
         let code = &self.obj.code[loc.section as usize];
         let section = loc.section as usize;
         Place {
-            insn_section: self.names.sections[section].clone(),
+            insn_section: self.names.section(self.obj, section),
             section_insn: loc.insn,
-            function: code.func_index(loc.insn).map(|i| self.names.funcs[section][i].clone()),
+            function: code.func_index(loc.insn).map(|i| self.names.function(self.obj, section, i)),
         }
     }
 
@@ -1140,7 +1162,7 @@ impl Ctx<'_, '_, '_> {
 
     /// Places a finding at `loc` of this program.
     fn locate(&self, d: &mut Diagnostic, loc: Loc) {
-        d.program = Some(self.prog.name.clone());
+        d.program = Some(self.prog.name.to_string());
         d.section = Some(self.section.to_owned());
         d.insn = Some(self.index(loc));
         d.place = Some(self.place(loc));
@@ -1180,7 +1202,7 @@ impl<'m> Checker<'m> {
                 let severity = if presence == Presence::No { Severity::Error } else { Severity::Warning };
                 let message = format!("{}, which {}", what(), self.since_words(t.since));
                 let mut d = Diagnostic::new(severity, Code::MapTypeTooNew, message);
-                d.map = Some(map.name.clone());
+                d.map = Some(map.name.to_string());
                 d.map_type = Some(t.name.clone());
                 d.help = Some(self.too_new_help(t.since));
                 sink.push_other(None, d);
@@ -1188,7 +1210,7 @@ impl<'m> Checker<'m> {
             if t.varies_by_build && presence != Presence::No {
                 let mut d =
                     Diagnostic::new(Severity::Warning, Code::VariesByBuild, format!("{}: {VARIES_BY_BUILD}", what()));
-                d.map = Some(map.name.clone());
+                d.map = Some(map.name.to_string());
                 d.map_type = Some(t.name.clone());
                 d.help = Some(VARIES_BY_BUILD_HELP.to_owned());
                 sink.push_other(None, d);
@@ -1235,7 +1257,7 @@ impl<'m> Checker<'m> {
             code,
             format!("section `{section}` loads as {what}, which {}", self.since_words(since)),
         );
-        d.program = Some(prog.name.clone());
+        d.program = Some(prog.name.to_string());
         d.section = Some(section.to_owned());
         d.help = Some(self.too_new_help(since));
         sink.push_other(Some(index), d);
@@ -1261,7 +1283,7 @@ impl<'m> Checker<'m> {
             Code::InstructionTooNew,
             format!("program `{}` uses {}, which {}", prog.name, feature.name(), self.since_words(since)),
         );
-        d.program = Some(prog.name.clone());
+        d.program = Some(prog.name.to_string());
         d.section = Some(section.to_owned());
         d.help = Some(match feature {
             IsaFeature::Jmp32 | IsaFeature::AtomicOps | IsaFeature::Cpuv4 | IsaFeature::LoadAcquireStoreRelease => {
@@ -1391,7 +1413,7 @@ impl<'m> Checker<'m> {
             format!("`{}` takes map `{}`, whose type is unknown: {why}", helper.name, map.name),
         );
         d.severity = Severity::Warning;
-        d.map = Some(map.name.clone());
+        d.map = Some(map.name.to_string());
         let accepted: Vec<&str> =
             helper.map_types.iter().filter_map(|t| self.model.map_type(*t)).map(|t| t.name.as_str()).collect();
         d.help =
