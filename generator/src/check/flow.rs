@@ -492,8 +492,8 @@ pub struct KfuncCall {
 pub struct ProgramFlow {
     pub helper_calls: Vec<HelperCall>,
     pub kfunc_calls: Vec<KfuncCall>,
-    /// Entry points of the functions reached, the program's own first.
-    pub functions: Vec<Loc>,
+    /// Functions reached (bpf-to-bpf calls and callbacks), the program's own included.
+    pub functions: usize,
     pub reached_insns: usize,
     /// The work budget ran out: some calls may be missing.
     pub incomplete: bool,
@@ -530,6 +530,9 @@ struct Buffers {
     func_index: FxHashMap<Loc, usize>,
     /// The functions of `funcs` whose summary is not up to date with their context.
     program_work: Vec<usize>,
+    /// The helper calls of the program being analysed: location, helper, maps (interned),
+    /// guarded.
+    program_helpers: Vec<(Loc, HelperId, u32, bool)>,
 }
 
 /// A function a program reaches: its entry, the context it is analysed in (every call's,
@@ -549,6 +552,7 @@ impl Default for Buffers {
             funcs: Vec::new(),
             func_index: FxHashMap::default(),
             program_work: Vec::new(),
+            program_helpers: Vec::new(),
         }
     }
 }
@@ -662,10 +666,10 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             }
         }
 
-        let mut flow = ProgramFlow { functions: funcs.iter().map(|f| f.entry).collect(), ..ProgramFlow::default() };
+        let mut flow = ProgramFlow { functions: funcs.len(), ..ProgramFlow::default() };
         let done = || funcs.iter().filter_map(|f| Some((f.entry, f.summary.as_deref()?)));
-        let mut helpers: Vec<(Loc, HelperId, u32, bool)> =
-            Vec::with_capacity(done().map(|(_, s)| s.helpers.len()).sum());
+        let mut helpers = std::mem::take(&mut self.buffers.program_helpers);
+        helpers.clear();
         let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done().map(|(_, s)| s.kfuncs.len()).sum());
         // In the order found; the calls are sorted by location below.
         for (f, s) in done() {
@@ -689,7 +693,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
             true
         });
         flow.helper_calls = helpers
-            .into_iter()
+            .drain(..)
             .map(|(loc, helper, maps, guarded)| HelperCall {
                 loc,
                 helper,
@@ -704,6 +708,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         self.buffers.funcs = funcs;
         self.buffers.func_index = index;
         self.buffers.program_work = work;
+        self.buffers.program_helpers = helpers;
         flow
     }
 
@@ -1323,7 +1328,7 @@ mod tests {
         let calls: Vec<(u32, Vec<u32>)> = flow.helper_calls.iter().map(|c| (c.loc.insn, c.maps.clone())).collect();
         // At 10 the slot holds m0 (jump taken) or m1 (fall-through).
         assert_eq!(calls, [(10, vec![0, 1]), (13, vec![])]);
-        assert_eq!(flow.functions.len(), 2);
+        assert_eq!(flow.functions, 2);
         assert!(!flow.incomplete);
     }
 
