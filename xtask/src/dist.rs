@@ -53,7 +53,11 @@ fn build(root: &Path, target_dir: &Path, pie: bool, extra: &[String], what: &str
     cmd.current_dir(root)
         .args(["build", "--profile", "dist", "--locked", "-p", "bpfspec", "--target", TARGET, "--config"])
         .arg(rustflags(pie, extra))
-        .env("CARGO_TARGET_DIR", target_dir);
+        .env("CARGO_TARGET_DIR", target_dir)
+        // mimalloc reserves its first arena at 16 MiB instead of 1 GiB: the bitmaps of a 1 GiB
+        // arena cost one `check` ~40 of its ~250 page faults at start (BENCHMARKS.md). Later
+        // arenas grow as before. `cc` reads this for the target's C code only (mimalloc's).
+        .env(format!("CFLAGS_{}", TARGET.replace('-', "_")), "-DMI_DEFAULT_ARENA_RESERVE=16384");
     run(cmd, what)?;
     Ok(target_dir.join(TARGET).join("dist/bpfspec"))
 }

@@ -1,6 +1,7 @@
 //! `bpfspec check`: reading the files (several in parallel), running the checker, filling in
 //! source lines from disk, printing, and the exit code.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -216,35 +217,39 @@ pub fn run_cli(args: &CheckArgs, model: &Model, color: bool) -> ExitCode {
 /// The bytes are those of [`render::human`] on the whole report.
 fn run_human(checker: &Checker<'_>, args: &CheckArgs, policy: &SourcePolicy, color: bool) -> ExitCode {
     let verbose = args.verbose;
-    let parts = check_each(checker, &args.files, args.jobs, policy, |objects| {
-        let mut tally = Tally::default();
-        for o in &objects {
-            tally.add(o);
-        }
-        let programs = if verbose { render::human_programs(&objects) } else { String::new() };
-        (render::human_diagnostics(&objects, color), programs, tally)
-    });
-    let parts = match parts {
-        Ok(parts) => parts,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let mut tally = Tally::default();
     let mut text = String::new();
-    for (diagnostics, _, t) in &parts {
-        text.push_str(diagnostics);
-        tally.merge(t);
+    // Only `-v` lists the programs, after every object's diagnostics.
+    let mut programs = String::new();
+    let checked = check_each(
+        checker,
+        &args.files,
+        args.jobs,
+        policy,
+        |objects| {
+            let mut tally = Tally::default();
+            for o in &objects {
+                tally.add(o);
+            }
+            let programs = if verbose { render::human_programs(&objects) } else { String::new() };
+            (render::human_diagnostics(&objects, color), programs, tally)
+        },
+        |(diagnostics, listed, t)| {
+            text.push_str(&diagnostics);
+            programs.push_str(&listed);
+            tally.merge(&t);
+        },
+    );
+    if let Err(e) = checked {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
     }
-    for (_, programs, _) in &parts {
-        text.push_str(programs);
-    }
+    text.push_str(&programs);
     text.push_str(&tally.summary(&checker.options().kernel.to_string()));
     if let Err(code) = write_report(text.as_bytes(), false) {
         return code;
     }
-    std::mem::forget((parts, text));
+    std::mem::forget(text);
     exit_status(tally.unreadable > 0, tally.errors)
 }
 
@@ -290,26 +295,29 @@ pub fn check_paths_with(
     jobs: Option<usize>,
     policy: &SourcePolicy,
 ) -> Result<Report, String> {
-    let per_file = check_each(checker, paths, jobs, policy, |reports| reports)?;
-    Ok(Report { kernel: checker.options().kernel.to_string(), objects: per_file.into_iter().flatten().collect() })
+    let mut objects = Vec::new();
+    check_each(checker, paths, jobs, policy, |reports| reports, |reports| objects.extend(reports))?;
+    Ok(Report { kernel: checker.options().kernel.to_string(), objects })
 }
 
 /// Checks files and folders as [`check_paths_with`] does, handing the reports of each file (an
-/// object, or every object embedded in it) to `each` as soon as they are made; the results
-/// come back in the order of the arguments.
+/// object, or every object embedded in it) to `each` as soon as they are made, and what `each`
+/// makes of them to `consume`, in the order of the arguments. On one thread nothing is kept
+/// from one file to the next: memory stays that of one object however many are checked.
 pub fn check_each<T: Send>(
     checker: &Checker<'_>,
     paths: &[PathBuf],
     jobs: Option<usize>,
     policy: &SourcePolicy,
     each: impl Fn(Vec<ObjectReport>) -> T + Sync,
-) -> Result<Vec<T>, String> {
+    mut consume: impl FnMut(T),
+) -> Result<(), String> {
     let mut inputs = Vec::new();
     for p in paths {
         expand(p, &mut inputs);
     }
     let cache = SourceCache::default();
-    let check_input = |input: &Input, worker: &mut Worker| {
+    let check_input = |input: &Input<'_>, worker: &mut Worker| {
         let f = match input {
             Input::File(f) => f,
             Input::Problem(p, why) => {
@@ -320,22 +328,25 @@ pub fn check_each<T: Send>(
         check_file(checker, f, true, worker, policy, &cache, &mut reports);
         each(reports)
     };
-    let per_file: Vec<T> = if inputs.len() <= 1 || jobs == Some(1) {
+    if inputs.len() <= 1 || jobs == Some(1) {
         // One file, or one thread asked for: this thread checks them all (starting a worker
         // thread would cost more than checking a small object does).
         let mut worker = Worker::default();
-        inputs.iter().map(|input| check_input(input, &mut worker)).collect()
+        for input in &inputs {
+            consume(check_input(input, &mut worker));
+        }
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.unwrap_or(0))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         // Each worker keeps its memory from one file to the next.
-        pool.install(|| {
+        let per_file: Vec<T> = pool.install(|| {
             inputs.par_iter().map_init(Worker::default, |worker, input| check_input(input, worker)).collect()
-        })
-    };
-    Ok(per_file)
+        });
+        per_file.into_iter().for_each(consume);
+    }
+    Ok(())
 }
 
 /// Checks file `f`, adding its reports to `out`. Where `f` is an argument, a folder named
@@ -385,9 +396,10 @@ struct Worker {
     data: Vec<u8>,
 }
 
-/// What an argument stands for: a file to check, or a problem to report in its place.
-enum Input {
-    File(PathBuf),
+/// What an argument stands for: a file to check (the argument itself, or a file found in the
+/// folder it names), or a problem to report in its place.
+enum Input<'a> {
+    File(Cow<'a, Path>),
     Problem(PathBuf, String),
 }
 
@@ -396,16 +408,16 @@ enum Input {
 /// itself. A name ending in `.o` is taken for a file without asking the file system (a `stat`
 /// per argument is a tenth of the time of checking a small object); should it be a folder
 /// after all, [`check_file`] finds out when it opens it.
-fn expand(path: &Path, out: &mut Vec<Input>) {
+fn expand<'a>(path: &'a Path, out: &mut Vec<Input<'a>>) {
     if path.extension().is_some_and(|e| e == "o") || !path.is_dir() {
-        out.push(Input::File(path.to_owned()));
+        out.push(Input::File(Cow::Borrowed(path)));
         return;
     }
     expand_folder(path, out);
 }
 
 /// The objects of folder `path`, as [`expand`] describes.
-fn expand_folder(path: &Path, out: &mut Vec<Input>) {
+fn expand_folder(path: &Path, out: &mut Vec<Input<'_>>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let mut stack = vec![path.to_owned()];
@@ -431,6 +443,6 @@ fn expand_folder(path: &Path, out: &mut Vec<Input>) {
         return;
     }
     found.sort();
-    out.extend(found.into_iter().map(Input::File));
+    out.extend(found.into_iter().map(|p| Input::File(Cow::Owned(p))));
     out.extend(problems);
 }
