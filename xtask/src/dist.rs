@@ -19,7 +19,7 @@ const TARGET: &str = "x86_64-unknown-linux-gnu";
 /// What `cargo xtask dist` is asked to do.
 #[derive(Debug, Default, Clone)]
 pub struct DistOptions {
-    /// Skip the profile: one build, as `cargo build-static` did before PGO.
+    /// Skip the profile: one build (about 8 minutes instead of 16).
     pub no_pgo: bool,
     /// Also copy the binary to `$CARGO_HOME/bin/bpfspec`.
     pub install: bool,
@@ -32,10 +32,10 @@ pub struct DistOptions {
 /// built as usual (crt-static would break the proc-macro crates).
 ///
 /// Position-dependent unless `pie`: a static-pie relocates itself at every start, writing
-/// ~60 pages of relocated pointers, which made one `check` of a small object ~0.3 ms slower
-/// than the kernel load of it (BENCHMARKS.md, "Throughput, sixth round"). What that gives up
-/// is the random load address of the binary's own code and data; the heap, the stack and
-/// mmaps stay randomized.
+/// ~60 pages of relocated pointers (~63 of a check's ~300 page faults), and without that one
+/// `check` of a small object starts faster than the kernel loads it (BENCHMARKS.md,
+/// "Throughput, fifth round" and "sixth round"). What that gives up is the random load address
+/// of the binary's own code and data; the heap, the stack and mmaps stay randomized.
 fn rustflags(pie: bool, extra: &[String]) -> String {
     let mut flags = vec!["-C".to_string(), "target-feature=+crt-static".to_string()];
     if !pie {

@@ -35,7 +35,8 @@ tasks:
                             rustup's llvm-tools if missing; two builds, ~15 min), to
                             target/x86_64-unknown-linux-gnu/dist/bpfspec; --no-pgo: one build
                             without the profile; --pie: a static-pie (random load address,
-                            ~0.3 ms slower start); --install: also copy it to $CARGO_HOME/bin
+                            slower start, see BENCHMARKS.md); --install: also copy it to
+                            $CARGO_HOME/bin
   bless [goldens] [compile-fail] [verified]
                             rewrite golden files from what the code now produces: the tests that
                             own them, under UPDATE_EXPECT=1 (expect-test) or TRYBUILD=overwrite

@@ -89,10 +89,13 @@ pub struct Scratch {
 /// What the checks of one object's helper calls share (see [`Checker::check_object`]).
 #[derive(Default)]
 struct Calls {
-    /// The findings of a call by its section, helper, map set ([`HelperCall::map_set`]) and
-    /// whether it is guarded; `None` when there are none.
-    memo: FxHashMap<(u32, HelperId, u32, bool), Option<Rc<[Finding]>>>,
+    /// The findings of a call; `None` when there are none.
+    memo: FxHashMap<FindingsKey, Option<Rc<[Finding]>>>,
 }
+
+/// What the findings of a helper call depend on: its code section, the helper, the maps that
+/// reach it ([`HelperCall::map_set`]) and whether it is guarded.
+type FindingsKey = (u32, HelperId, u32, bool);
 
 pub struct Checker<'m> {
     model: &'m Model,
