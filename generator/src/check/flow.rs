@@ -524,15 +524,20 @@ struct Buffers {
     blocks: FunctionBlocks,
     work: VecDeque<usize>,
     st: State,
-    /// The functions of the program being analysed, in the order found.
+    program: ProgramBuffers,
+}
+
+/// The tables of [`Analyzer::program`], for the program being analysed.
+#[derive(Default)]
+struct ProgramBuffers {
+    /// The functions it reaches, in the order found.
     funcs: Vec<ProgramFunction>,
     /// Where each of them is in `funcs`.
-    func_index: FxHashMap<Loc, usize>,
+    index: FxHashMap<Loc, usize>,
     /// The functions of `funcs` whose summary is not up to date with their context.
-    program_work: Vec<usize>,
-    /// The helper calls of the program being analysed: location, helper, maps (interned),
-    /// guarded.
-    program_helpers: Vec<(Loc, HelperId, u32, bool)>,
+    work: Vec<usize>,
+    /// Its helper calls: location, helper, maps (interned), guarded.
+    helpers: Vec<(Loc, HelperId, u32, bool)>,
 }
 
 /// A function a program reaches: its entry, the context it is analysed in (every call's,
@@ -549,10 +554,7 @@ impl Default for Buffers {
             blocks: FunctionBlocks::default(),
             work: VecDeque::new(),
             st: State::empty(),
-            funcs: Vec::new(),
-            func_index: FxHashMap::default(),
-            program_work: Vec::new(),
-            program_helpers: Vec::new(),
+            program: ProgramBuffers::default(),
         }
     }
 }
@@ -633,14 +635,14 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 
     pub fn program(&mut self, prog: &ProgramDef) -> ProgramFlow {
         let entry = Loc { section: prog.section, insn: prog.start };
-        let mut funcs = std::mem::take(&mut self.buffers.funcs);
-        let mut index = std::mem::take(&mut self.buffers.func_index);
+        let mut buffers = std::mem::take(&mut self.buffers.program);
+        let ProgramBuffers { funcs, index, work, helpers } = &mut buffers;
         funcs.clear();
         index.clear();
+        work.clear();
+        helpers.clear();
         funcs.push(ProgramFunction { entry, ctx: Context::default(), summary: None });
         index.insert(entry, 0);
-        let mut work = std::mem::take(&mut self.buffers.program_work);
-        work.clear();
         work.push(0);
         while let Some(f) = work.pop() {
             let (at, ctx) = (funcs[f].entry, funcs[f].ctx.clone());
@@ -668,8 +670,6 @@ impl<'o, 'd> Analyzer<'o, 'd> {
 
         let mut flow = ProgramFlow { functions: funcs.len(), ..ProgramFlow::default() };
         let done = || funcs.iter().filter_map(|f| Some((f.entry, f.summary.as_deref()?)));
-        let mut helpers = std::mem::take(&mut self.buffers.program_helpers);
-        helpers.clear();
         let mut kfuncs: Vec<KfuncCall> = Vec::with_capacity(done().map(|(_, s)| s.kfuncs.len()).sum());
         // In the order found; the calls are sorted by location below.
         for (f, s) in done() {
@@ -705,10 +705,7 @@ impl<'o, 'd> Analyzer<'o, 'd> {
         kfuncs.sort_by_key(|k| k.loc);
         kfuncs.dedup_by_key(|k| k.loc);
         flow.kfunc_calls = kfuncs;
-        self.buffers.funcs = funcs;
-        self.buffers.func_index = index;
-        self.buffers.program_work = work;
-        self.buffers.program_helpers = helpers;
+        self.buffers.program = buffers;
         flow
     }
 
